@@ -1,0 +1,136 @@
+package ledger
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/json"
+	"fmt"
+	"time"
+)
+
+// Kind names what an entry records. Kinds are part of the journal format:
+// never rename one; add new kinds instead.
+type Kind string
+
+// The entry kinds.
+const (
+	KindOperatorRegistered Kind = "operator.registered"
+	KindTokenIssued        Kind = "token.issued"
+	KindTokenRevoked       Kind = "token.revoked"
+	KindFactorSetPublished Kind = "factor_set.published"
+	KindReturnFiled        Kind = "return.filed"    // version 1 of a period
+	KindReturnRestated     Kind = "return.restated" // version 2 and later
+	KindReviewRecorded     Kind = "review.recorded"
+	KindDeadlineSet        Kind = "deadline.set"
+	KindDisclosureIssued   Kind = "disclosure.issued"
+)
+
+// Role is what a token may do.
+type Role string
+
+// The roles. Public callers carry no token and have no Role.
+const (
+	RoleAdmin     Role = "admin"
+	RoleOperator  Role = "operator"
+	RoleRegulator Role = "regulator"
+)
+
+// Valid reports whether r is a known role.
+func (r Role) Valid() bool { return r == RoleAdmin || r == RoleOperator || r == RoleRegulator }
+
+// Actor is who caused an entry: the token id and its role, never the secret.
+// The server itself (bootstrap, demo loading) acts as "system" with the
+// admin role.
+type Actor struct {
+	TokenID  string `json:"token_id"`
+	Role     Role   `json:"role"`
+	Operator string `json:"operator,omitempty"`
+}
+
+// SystemActor is the actor of entries the server writes on its own.
+var SystemActor = Actor{TokenID: "system", Role: RoleAdmin}
+
+// Entry is one record of the ledger. Its canonical encoding is what the
+// journal stores and what the Merkle tree hashes.
+type Entry struct {
+	Seq     uint64          `json:"seq"`
+	Time    time.Time       `json:"time"`
+	Actor   Actor           `json:"actor"`
+	Kind    Kind            `json:"kind"`
+	Payload json.RawMessage `json:"payload"`
+}
+
+// LeafHash is the RFC 6962 leaf hash of canonical entry bytes:
+// SHA-256(0x00 || canonical).
+func LeafHash(canonical []byte) [32]byte {
+	h := sha256.New()
+	h.Write([]byte{0})
+	h.Write(canonical)
+	var out [32]byte
+	h.Sum(out[:0])
+	return out
+}
+
+// EncodeEntry gives the canonical bytes of an entry whose payload is v.
+func EncodeEntry(seq uint64, t time.Time, actor Actor, kind Kind, v any) ([]byte, error) {
+	payload, err := Canonical(v)
+	if err != nil {
+		return nil, fmt.Errorf("encode %s payload: %w", kind, err)
+	}
+	return Canonical(Entry{Seq: seq, Time: t.UTC(), Actor: actor, Kind: kind, Payload: payload})
+}
+
+// DecodeEntry reads canonical entry bytes. It does not decode the payload.
+func DecodeEntry(b []byte) (Entry, error) {
+	var e Entry
+	d := json.NewDecoder(bytes.NewReader(b))
+	d.DisallowUnknownFields()
+	if err := d.Decode(&e); err != nil {
+		return Entry{}, fmt.Errorf("decode entry: %w", err)
+	}
+	return e, nil
+}
+
+// DecodePayload reads an entry's payload into v, rejecting unknown fields so
+// that a payload written by a newer version is not half understood.
+func (e Entry) DecodePayload(v any) error {
+	d := json.NewDecoder(bytes.NewReader(e.Payload))
+	d.DisallowUnknownFields()
+	if err := d.Decode(v); err != nil {
+		return fmt.Errorf("entry %d (%s): decode payload: %w", e.Seq, e.Kind, err)
+	}
+	return nil
+}
+
+// Canonical encodes v as canonical JSON: object keys sorted, no
+// insignificant whitespace, no HTML escaping, numbers as written (decimal
+// quantities are strings already). The same value always gives the same
+// bytes, whatever the order of fields in the Go types.
+func Canonical(v any) ([]byte, error) {
+	raw, err := marshalNoEscape(v)
+	if err != nil {
+		return nil, err
+	}
+	return CanonicalizeJSON(raw)
+}
+
+// CanonicalizeJSON rewrites JSON text into canonical form.
+func CanonicalizeJSON(raw []byte) ([]byte, error) {
+	d := json.NewDecoder(bytes.NewReader(raw))
+	d.UseNumber()
+	var tree any
+	if err := d.Decode(&tree); err != nil {
+		return nil, err
+	}
+	return marshalNoEscape(tree)
+}
+
+func marshalNoEscape(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+}

@@ -1,0 +1,92 @@
+package ledger
+
+import (
+	"strconv"
+	"time"
+)
+
+// Operator is a registered telecommunication or ICT operator.
+type Operator struct {
+	ID      string   `json:"id"`
+	Name    string   `json:"name"`
+	Country string   `json:"country"` // ISO 3166-1 alpha-2
+	Kinds   []string `json:"kinds"`
+}
+
+// TokenIssued is the payload of a token.issued entry. Only the SHA-256 of
+// the secret is recorded; the secret itself is shown once to the caller.
+type TokenIssued struct {
+	ID         string `json:"id"`
+	SecretHash string `json:"secret_hash"` // hex SHA-256 of the bearer secret
+	Role       Role   `json:"role"`
+	Operator   string `json:"operator,omitempty"`
+	Label      string `json:"label,omitempty"`
+}
+
+// TokenRevoked is the payload of a token.revoked entry.
+type TokenRevoked struct {
+	ID string `json:"id"`
+}
+
+// ReturnFiled is the payload of return.filed and return.restated entries.
+type ReturnFiled struct {
+	ID             string    `json:"id"`
+	Version        int       `json:"version"`
+	Supersedes     string    `json:"supersedes,omitempty"`
+	FactorSet      string    `json:"factor_set"` // resolved at filing
+	IdempotencyKey string    `json:"idempotency_key,omitempty"`
+	Warnings       []Warning `json:"warnings"`
+	Return         Return    `json:"return"`
+}
+
+// Warning is a finding raised at filing that does not block it but is
+// shown to the regulator. It names the rule, the metric or path, and the
+// values compared.
+type Warning struct {
+	Rule    string `json:"rule"`
+	Path    string `json:"path,omitempty"`
+	Message string `json:"message"`
+}
+
+// Decision is a regulator's review decision.
+type Decision string
+
+// The review decisions.
+const (
+	DecisionAccept Decision = "accept"
+	DecisionReturn Decision = "return"
+)
+
+// Review is the payload of a review.recorded entry.
+type Review struct {
+	Return   string       `json:"return"`
+	Decision Decision     `json:"decision"`
+	Comment  string       `json:"comment,omitempty"`
+	Findings []FieldError `json:"findings,omitempty"`
+}
+
+// DeadlineSet is the payload of a deadline.set entry: the filing deadline
+// of a period, overriding the default of 45 days after quarter end.
+type DeadlineSet struct {
+	Period   Period    `json:"period"`
+	Deadline time.Time `json:"deadline"`
+	Reason   string    `json:"reason,omitempty"`
+}
+
+// Status is the state of a return version.
+type Status string
+
+// The return statuses.
+const (
+	StatusSubmitted  Status = "submitted"  // filed, not yet reviewed
+	StatusAccepted   Status = "accepted"   // the latest review accepted it
+	StatusReturned   Status = "returned"   // returned with findings; must be restated
+	StatusSuperseded Status = "superseded" // a later version replaced it
+)
+
+// ReturnID is the id of version v of an operator's return for a period,
+// e.g. "sakura-mobile-2025-Q3-v2". Ids are derived, so they are stable
+// across replays and readable in logs.
+func ReturnID(operator string, p Period, version int) string {
+	return operator + "-" + p.String() + "-v" + strconv.Itoa(version)
+}

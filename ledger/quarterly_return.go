@@ -1,0 +1,215 @@
+package ledger
+
+import (
+	"time"
+
+	"github.com/shopspring/decimal"
+)
+
+// Return is one operator's quarterly return, as quarterly-return.md defines
+// it. Field names and JSON tags are part of the public contract.
+//
+// Optional quantities are pointers so that "not given" and "zero" stay
+// distinguishable: a metric whose denominator was not given is reported as
+// unavailable, not as zero. Quantities are exact decimals and encode as JSON
+// strings. A Return is immutable once filed; nothing mutates one in place.
+type Return struct {
+	Operator         string            `json:"operator"`
+	Period           Period            `json:"period"`
+	Restates         string            `json:"restates,omitempty"`
+	Reason           string            `json:"reason,omitempty"`
+	FactorSet        string            `json:"factor_set,omitempty"`
+	Activity         Activity          `json:"activity"`
+	Electricity      []Electricity     `json:"electricity,omitempty"`
+	Fuels            []Fuel            `json:"fuels,omitempty"`
+	OnsiteRenewables []OnsiteRenewable `json:"onsite_renewables,omitempty"`
+	RenewableClaims  []RenewableClaim  `json:"renewable_claims,omitempty"`
+	Refrigerants     []Refrigerant     `json:"refrigerants,omitempty"`
+	DataCentres      []DataCentre      `json:"data_centres,omitempty"`
+	Devices          []DeviceFlow      `json:"devices,omitempty"`
+	HistoricInflow   []HistoricInflow  `json:"historic_inflow,omitempty"`
+	Resilience       Resilience        `json:"resilience"`
+	Sites            []Site            `json:"sites,omitempty"`
+}
+
+// Activity holds the denominators of the intensity metrics.
+type Activity struct {
+	DataTrafficTB *decimal.Decimal `json:"data_traffic_tb,omitempty"` // TB = 10^12 bytes
+	Subscriptions *int64           `json:"subscriptions,omitempty"`   // active at quarter end
+	SitesTotal    *int64           `json:"sites_total,omitempty"`     // derived from sites[] when given
+	RevenueMUSD   *decimal.Decimal `json:"revenue_musd,omitempty"`
+}
+
+// Electricity is purchased electricity for one grid region and network domain.
+type Electricity struct {
+	Domain               string           `json:"domain"`
+	Grid                 string           `json:"grid"`
+	KWh                  decimal.Decimal  `json:"kwh"`
+	SupplierKgCO2ePerKWh *decimal.Decimal `json:"supplier_kgco2e_per_kwh,omitempty"`
+	Supplier             string           `json:"supplier,omitempty"`
+}
+
+// Fuel is fuel burnt in owned or controlled equipment.
+type Fuel struct {
+	Domain       string           `json:"domain"`
+	Fuel         string           `json:"fuel"`
+	Use          string           `json:"use"`
+	Quantity     decimal.Decimal  `json:"quantity"`
+	Unit         string           `json:"unit"`
+	BioShare     *decimal.Decimal `json:"bio_share,omitempty"`     // biodiesel_blend only, 0..1 by volume
+	GeneratedKWh *decimal.Decimal `json:"generated_kwh,omitempty"` // stationary only
+}
+
+// OnsiteRenewable is renewable electricity generated and consumed on own sites.
+type OnsiteRenewable struct {
+	Domain string          `json:"domain"`
+	Source string          `json:"source"`
+	KWh    decimal.Decimal `json:"kwh"`
+}
+
+// RenewableClaim is a contractual instrument for purchased electricity.
+type RenewableClaim struct {
+	Instrument   string          `json:"instrument"`
+	Grid         string          `json:"grid"`
+	KWh          decimal.Decimal `json:"kwh"`
+	Technology   string          `json:"technology"`
+	Certificates []string        `json:"certificates,omitempty"`
+	Vintage      int             `json:"vintage"`
+}
+
+// Refrigerant is refrigerant lost from owned equipment.
+type Refrigerant struct {
+	Gas    string          `json:"gas"`
+	KgLost decimal.Decimal `json:"kg_lost"`
+}
+
+// DataCentre is one facility's metering, used only for data-centre KPIs.
+type DataCentre struct {
+	ID           string           `json:"id"`
+	Grid         string           `json:"grid"`
+	TotalKWh     decimal.Decimal  `json:"total_kwh"`
+	ITKWh        decimal.Decimal  `json:"it_kwh"`
+	RenewableKWh *decimal.Decimal `json:"renewable_kwh,omitempty"`
+	ReusedKWh    *decimal.Decimal `json:"reused_kwh,omitempty"`
+	WaterM3      *decimal.Decimal `json:"water_m3,omitempty"`
+}
+
+// Flow is a number of units and their mass in kg.
+type Flow struct {
+	Units int64           `json:"units"`
+	Kg    decimal.Decimal `json:"kg"`
+}
+
+// DeviceFlow is one category and stream of devices and their flows in the
+// quarter. An absent flow is zero; use the accessor methods to read flows.
+type DeviceFlow struct {
+	Category          string           `json:"category"`
+	Stream            string           `json:"stream"`
+	Inflow            *Flow            `json:"inflow,omitempty"`
+	Collected         *Flow            `json:"collected,omitempty"`
+	Reused            *Flow            `json:"reused,omitempty"`
+	Recycled          *Flow            `json:"recycled,omitempty"`
+	Recovered         *Flow            `json:"recovered,omitempty"`
+	Disposed          *Flow            `json:"disposed,omitempty"`
+	StockChange       *Flow            `json:"stock_change,omitempty"` // may be negative
+	RecycledContentKg *decimal.Decimal `json:"recycled_content_kg,omitempty"`
+	ReusedContentKg   *decimal.Decimal `json:"reused_content_kg,omitempty"`
+	LifetimeYears     *decimal.Decimal `json:"lifetime_years,omitempty"`
+	Recycler          string           `json:"recycler,omitempty"`
+	ExportedKg        *decimal.Decimal `json:"exported_kg,omitempty"`
+	BaselNotification []string         `json:"basel_notification,omitempty"`
+}
+
+// FlowKg returns the mass of a flow, zero when the flow is absent.
+func FlowKg(f *Flow) decimal.Decimal {
+	if f == nil {
+		return decimal.Zero
+	}
+	return f.Kg
+}
+
+// FlowUnits returns the units of a flow, zero when the flow is absent.
+func FlowUnits(f *Flow) int64 {
+	if f == nil {
+		return 0
+	}
+	return f.Units
+}
+
+// OrZero returns *d, or zero when d is nil.
+func OrZero(d *decimal.Decimal) decimal.Decimal {
+	if d == nil {
+		return decimal.Zero
+	}
+	return *d
+}
+
+// HistoricInflow is inflow in a calendar year before the operator's first
+// return; it is spread evenly over that year's four quarters.
+type HistoricInflow struct {
+	Category string          `json:"category"`
+	Stream   string          `json:"stream"`
+	Year     int             `json:"year"`
+	Units    int64           `json:"units"`
+	Kg       decimal.Decimal `json:"kg"`
+}
+
+// Resilience holds the climate-resilience figures (E3). When the return has
+// site rows the site counts are derived from them and are nil here.
+type Resilience struct {
+	SitesWithBackup         *int64          `json:"sites_with_backup,omitempty"`
+	BackupAutonomy          *BackupAutonomy `json:"backup_autonomy,omitempty"`
+	SitesHazardAssessed     *int64          `json:"sites_hazard_assessed,omitempty"`
+	SitesHighHazard         *int64          `json:"sites_high_hazard,omitempty"`
+	SitesHighHazardHardened *int64          `json:"sites_high_hazard_hardened,omitempty"`
+	Outages                 []Outage        `json:"outages,omitempty"`
+	EarlyWarning            *EarlyWarning   `json:"early_warning,omitempty"`
+}
+
+// BackupAutonomy counts sites by backup-power autonomy band.
+type BackupAutonomy struct {
+	LT4h    int64 `json:"lt_4h"`
+	H4to8   int64 `json:"h4_to_8"`
+	H8to24  int64 `json:"h8_to_24"`
+	H24to72 int64 `json:"h24_to_72"`
+	GE72h   int64 `json:"ge_72h"`
+}
+
+// Total is the number of sites over all bands.
+func (b BackupAutonomy) Total() int64 { return b.LT4h + b.H4to8 + b.H8to24 + b.H24to72 + b.GE72h }
+
+// Outage is one climate-related outage event.
+type Outage struct {
+	Hazard         string          `json:"hazard"`
+	Started        time.Time       `json:"started"`
+	SitesAffected  int64           `json:"sites_affected"`
+	SiteHoursLost  decimal.Decimal `json:"site_hours_lost"`
+	HoursToRestore decimal.Decimal `json:"hours_to_restore"`
+}
+
+// EarlyWarning is the reach of disaster early-warning alerts.
+type EarlyWarning struct {
+	AlertsDisseminated int64 `json:"alerts_disseminated"`
+	PopulationCovered  int64 `json:"population_covered"`
+	PopulationServed   int64 `json:"population_served"`
+}
+
+// Site is one site-level row. Its energy adds to the return's electricity
+// (grid, no supplier rate), stationary fuels and on-site renewables; absent
+// quantities are zero.
+type Site struct {
+	SiteID         string          `json:"site_id"`
+	Domain         string          `json:"domain"`
+	Grid           string          `json:"grid"`
+	GridKWh        decimal.Decimal `json:"grid_kwh"`
+	DieselL        decimal.Decimal `json:"diesel_l"`
+	PetrolL        decimal.Decimal `json:"petrol_l"`
+	LPGKg          decimal.Decimal `json:"lpg_kg"`
+	SolarKWh       decimal.Decimal `json:"solar_kwh"`
+	WindKWh        decimal.Decimal `json:"wind_kwh"`
+	BackupHours    decimal.Decimal `json:"backup_hours"` // 0 = no backup
+	HazardLevel    string          `json:"hazard_level"`
+	HazardAssessed bool            `json:"hazard_assessed"`
+	Hardened       bool            `json:"hardened"`
+	Offgrid        bool            `json:"offgrid"`
+}
