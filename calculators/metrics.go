@@ -126,20 +126,3 @@ const (
 	// AcrossOperators adds operators of one period: flows and stocks add up.
 	AcrossOperators
 )
-
-// Metrics is the result for one return, as GET /v1/returns/{rid}/metrics
-// shows it.
-type Metrics struct {
-	Operator    string           `json:"operator"`
-	Period      string           `json:"period"`
-	Return      string           `json:"return"`
-	Version     int              `json:"version"`
-	FactorSet   string           `json:"factor_set"`
-	GWP         string           `json:"gwp"`
-	E1          *E1              `json:"e1"`
-	E2          *E2              `json:"e2"`
-	E3          *E3              `json:"e3"`
-	Derivations []Derivation     `json:"derivations"`
-	Unavailable []Unavailable    `json:"unavailable"`
-	Warnings    []ledger.Warning `json:"warnings"`
-}
