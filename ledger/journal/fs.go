@@ -108,4 +108,3 @@ func (OSFS) Lock(name string) (File, error) {
 	}
 	return f, nil
 }
-
