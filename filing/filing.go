@@ -1,0 +1,169 @@
+package filing
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+
+	"github.com/ictledger/ictledger/ledger"
+)
+
+// Options bound what a decode accepts. The zero value uses the defaults.
+type Options struct {
+	// MaxParts is the most parts a multipart body may have (default 8).
+	MaxParts int
+	// MaxPartBytes is the most bytes one part may have (default 64 MiB).
+	// The limit of the whole body is the HTTP layer's (http.MaxBytesReader).
+	MaxPartBytes int64
+	// MaxProblems is the most problems an error lists (default 1000); the
+	// rest are counted in one last entry with an empty path.
+	MaxProblems int
+}
+
+// The defaults of Options.
+const (
+	DefaultMaxParts     = 8
+	DefaultMaxPartBytes = 64 << 20
+	DefaultMaxProblems  = 1000
+)
+
+func (o Options) withDefaults() Options {
+	if o.MaxParts <= 0 {
+		o.MaxParts = DefaultMaxParts
+	}
+	if o.MaxPartBytes <= 0 {
+		o.MaxPartBytes = DefaultMaxPartBytes
+	}
+	if o.MaxProblems <= 0 {
+		o.MaxProblems = DefaultMaxProblems
+	}
+	return o
+}
+
+// DecodeJSON reads a quarterly return from a JSON body. It checks the
+// shape only: types, number syntax, enumerations, unknown and duplicate
+// keys, required fields. The rules are Validate's; CheckJSON runs both.
+//
+// Errors are *ledger.Error: EBadRequest when the body is not JSON (the
+// message gives the byte offset), ETooLarge when the reader reports an
+// *http.MaxBytesError, EInvalid with every problem in Fields otherwise.
+func DecodeJSON(r io.Reader, opts Options) (*ledger.Return, error) {
+	opts = opts.withDefaults()
+	ret, probs, err := decodeJSON(r)
+	if err != nil {
+		return nil, err
+	}
+	if len(probs) > 0 {
+		return nil, invalid(probs, opts)
+	}
+	return ret, nil
+}
+
+// CheckJSON decodes a return from a JSON body and validates it in context,
+// reporting the problems of both stages at once. A validation problem at
+// or under a path that could not be decoded is left out: it would only
+// repeat the first. On success it returns the return and its warnings.
+//
+// Errors are those of DecodeJSON, plus EConflict when the period already
+// has a return and the body does not say which version it restates (the
+// error then still lists every problem).
+func CheckJSON(r io.Reader, opts Options, c Context) (*ledger.Return, []ledger.Warning, error) {
+	opts = opts.withDefaults()
+	ret, probs, err := decodeJSON(r)
+	if err != nil {
+		return nil, nil, err
+	}
+	return finish(ret, probs, nil, opts, c)
+}
+
+// finish validates a decoded return, merges its problems with the decoding
+// problems, and maps CSV rows back to their lines when lines is not nil.
+func finish(ret *ledger.Return, decodeProbs []ledger.FieldError, lines *csvLines, opts Options, c Context) (*ledger.Return, []ledger.Warning, error) {
+	valid, warnings := Validate(ret, c)
+	if lines != nil {
+		for i := range valid {
+			valid[i].Path = lines.translate(valid[i].Path)
+		}
+		for i := range warnings {
+			warnings[i].Path = lines.translate(warnings[i].Path)
+		}
+	}
+	probs := merge(decodeProbs, valid)
+	if len(probs) == 0 {
+		return ret, warnings, nil
+	}
+	e := invalid(probs, opts)
+	if c.Latest != "" && ret.Restates == "" {
+		e.Code = ledger.EConflict
+		e.Message = fmt.Sprintf("%s already has a return (latest version %s): file a restatement with \"restates\" and \"reason\"", ret.Period, c.Latest)
+	}
+	return nil, nil, e
+}
+
+func invalid(probs []ledger.FieldError, opts Options) *ledger.Error {
+	n := len(probs)
+	msg := "the return breaks 1 rule"
+	if n != 1 {
+		msg = fmt.Sprintf("the return breaks %d rules", n)
+	}
+	return &ledger.Error{Code: ledger.EInvalid, Message: msg, Fields: truncate(probs, opts.MaxProblems)}
+}
+
+// decodeJSON reads one return and nothing after it. Problems with values
+// are returned in probs; a syntax or read error stops the decode.
+func decodeJSON(rd io.Reader) (ret *ledger.Return, probs []ledger.FieldError, err error) {
+	dec := json.NewDecoder(rd)
+	dec.UseNumber()
+	d := &jsonReader{dec: dec}
+	defer func() {
+		if v := recover(); v != nil {
+			a, ok := v.(abort)
+			if !ok {
+				panic(v)
+			}
+			ret, probs, err = nil, nil, readError(a.err, dec.InputOffset(), "JSON")
+		}
+	}()
+	ret = new(ledger.Return)
+	d.readReturn(ret)
+	if _, err := dec.Token(); err != io.EOF {
+		if err == nil {
+			return nil, nil, ledger.Errorf(ledger.EBadRequest, "not valid JSON: unexpected data after the return at byte %d", dec.InputOffset())
+		}
+		return nil, nil, readError(err, dec.InputOffset(), "JSON")
+	}
+	return ret, d.probs, nil
+}
+
+// partTooLarge is the error of a part over Options.MaxPartBytes.
+type partTooLarge struct {
+	part  string
+	limit int64
+}
+
+func (e *partTooLarge) Error() string {
+	return fmt.Sprintf("part %q is larger than the limit of %d bytes", e.part, e.limit)
+}
+
+// readError maps an error met while reading a body: a size limit is
+// ETooLarge, anything else EBadRequest naming the byte offset.
+func readError(err error, offset int64, what string) *ledger.Error {
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		return &ledger.Error{Code: ledger.ETooLarge, Message: fmt.Sprintf("the body is larger than the limit of %d bytes", mbe.Limit), Err: err}
+	}
+	var ptl *partTooLarge
+	if errors.As(err, &ptl) {
+		return &ledger.Error{Code: ledger.ETooLarge, Message: ptl.Error(), Err: err}
+	}
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		return &ledger.Error{Code: ledger.EBadRequest, Message: fmt.Sprintf("not valid %s at byte %d: %s", what, se.Offset, se.Error()), Err: err}
+	}
+	if errors.Is(err, io.ErrUnexpectedEOF) {
+		return &ledger.Error{Code: ledger.EBadRequest, Message: fmt.Sprintf("not valid %s: unexpected end at byte %d", what, offset), Err: err}
+	}
+	return &ledger.Error{Code: ledger.EBadRequest, Message: fmt.Sprintf("reading the %s at byte %d: %v", what, offset, err), Err: err}
+}
