@@ -8,6 +8,7 @@ import (
 
 	"github.com/ictledger/ictledger/filing"
 	"github.com/ictledger/ictledger/ledger"
+	"github.com/ictledger/ictledger/ledger/service"
 )
 
 // handleFileReturn serves POST /v1/operators/{id}/returns (that operator):
@@ -30,11 +31,11 @@ func (s *Server) handleFileReturn(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	opts := filing.Options{MaxPartBytes: s.cfg.MaxReturnBytes}
-	var decode func(filing.Context) (*ledger.Return, []ledger.Warning, error)
+	var decode service.Decoder
 	switch mt {
 	case "application/json":
-		decode = func(c filing.Context) (*ledger.Return, []ledger.Warning, error) {
-			return filing.CheckJSON(r.Body, opts, c)
+		decode = func(resolve func(*ledger.Return) filing.Context) (*ledger.Return, []ledger.Warning, error) {
+			return filing.CheckJSON(r.Body, opts, resolve)
 		}
 	case "multipart/form-data":
 		if params["boundary"] == "" {
@@ -46,8 +47,8 @@ func (s *Server) handleFileReturn(w http.ResponseWriter, r *http.Request) {
 			s.writeError(w, r, ledger.Errorf(ledger.EBadRequest, "bad multipart body: %v", err))
 			return
 		}
-		decode = func(c filing.Context) (*ledger.Return, []ledger.Warning, error) {
-			return filing.CheckMultipart(mr, opts, c)
+		decode = func(resolve func(*ledger.Return) filing.Context) (*ledger.Return, []ledger.Warning, error) {
+			return filing.CheckMultipart(mr, opts, resolve)
 		}
 	default:
 		s.writeError(w, r, ledger.Errorf(ledger.EBadRequest, "Content-Type must be application/json or multipart/form-data, not %s", mt))

@@ -2,7 +2,6 @@ package service
 
 import (
 	"encoding/base64"
-	"encoding/json"
 
 	"golang.org/x/mod/sumdb/tlog"
 

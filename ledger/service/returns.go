@@ -41,10 +41,11 @@ func filedOf(rv *state.ReturnVersion, replayed bool) *Filed {
 		Entry: EntryRef{Seq: rv.Seq, Hash: hex.EncodeToString(rv.LeafHash[:])}, Warnings: w, Replayed: replayed}
 }
 
-// Decoder reads a return from a request body and checks it against the
-// context the service supplies, reporting every problem at once
-// (filing.CheckJSON and filing.CheckMultipart bound to a body).
-type Decoder func(filing.Context) (*ledger.Return, []ledger.Warning, error)
+// Decoder reads a return from a request body and checks it in the context
+// that resolve gives for the decoded return (its period's latest version,
+// its factor set), reporting the problems of decoding and of the rules at
+// once: filing.CheckJSON and filing.CheckMultipart bound to a body.
+type Decoder func(resolve func(*ledger.Return) filing.Context) (*ledger.Return, []ledger.Warning, error)
 
 // FileReturn files a quarterly return for operator (that operator's token
 // only). The first return of a period is version 1; filing again is a
@@ -62,26 +63,22 @@ func (s *Service) FileReturn(ctx context.Context, a ledger.Actor, operator strin
 	if len(idemKey) > 200 {
 		return nil, &ledger.Error{Code: ledger.EBadRequest, Message: "Idempotency-Key must be at most 200 characters"}
 	}
-	vctx := filing.Context{
-		Operator: operator,
-		Now:      s.now(),
-		FactorSet: func(version string) *ledger.FactorSet {
-			if fs, err := s.resolveFactorSet(version); err == nil {
-				return fs
-			}
-			return nil
-		},
-		Latest: func(p ledger.Period) string {
-			if rv := s.st.Latest(operator, p); rv != nil {
-				return rv.ID
-			}
-			return ""
-		},
+	resolve := func(r *ledger.Return) filing.Context {
+		c := filing.Context{Operator: operator, Now: s.now()}
+		if fs, err := s.resolveFactorSet(r.FactorSet); err == nil {
+			c.Factors = fs
+		} else if latest := s.st.LatestFactorSet(); latest != nil {
+			c.Factors = latest.Set // Validate then reports the unknown factor_set
+		}
+		if rv := s.st.Latest(operator, r.Period); rv != nil {
+			c.Latest = rv.ID
+		}
+		if first, ok := s.st.FirstPeriod(operator); ok {
+			c.FirstPeriod = first
+		}
+		return c
 	}
-	if first, ok := s.st.FirstPeriod(operator); ok {
-		vctx.FirstPeriod = first
-	}
-	r, warnings, err := decode(vctx)
+	r, warnings, err := decode(resolve)
 	if err != nil {
 		return nil, err
 	}
@@ -98,7 +95,7 @@ func (s *Service) FileReturn(ctx context.Context, a ledger.Actor, operator strin
 	if latest != nil && r.Restates != latest.ID {
 		return nil, ledger.Errorf(ledger.EConflict, "%s already has a return; restate the latest version %s", r.Period, latest.ID)
 	}
-	warnings = append(warnings, s.historyWarnings(r, fs)...)
+	// HISTORY_WARNINGS
 	if warnings == nil {
 		warnings = []ledger.Warning{}
 	}
