@@ -16,7 +16,6 @@ import (
 
 	"github.com/ictledger/ictledger/fixtures"
 	"github.com/ictledger/ictledger/ledger"
-	"github.com/ictledger/ictledger/ledger/checkpoint"
 	"github.com/ictledger/ictledger/ledger/httpapi"
 	"github.com/ictledger/ictledger/ledger/journal"
 	"github.com/ictledger/ictledger/ledger/service"
@@ -43,13 +42,17 @@ type Config struct {
 // Main is the running service: the journal, state, service and HTTP
 // server wired together.
 type Main struct {
-	cfg     Config
-	log     *slog.Logger
-	journal *journal.Journal
-	svc     *service.Service
-	api     *httpapi.Server
-	server  *http.Server
-	ln      net.Listener
+	cfg        Config
+	log        *slog.Logger
+	journal    *journal.Journal
+	svc        *service.Service
+	api        *httpapi.Server
+	server     *http.Server
+	ln         net.Listener
+	signer     *checkpointSigner
+	stopCP     chan struct{}
+	cpDone     chan struct{}
+	storedSize uint64 // size of the last stored checkpoint; touched by storeCheckpoints, then Close
 
 	clockMu sync.Mutex
 	clock   func() time.Time // swapped while demo data is loaded with its own filing times
@@ -78,6 +81,12 @@ func NewMain(cfg Config) *Main {
 	return &Main{cfg: cfg, log: cfg.Logger, clock: cfg.Now}
 }
 
+func (m *Main) setClock(f func() time.Time) {
+	m.clockMu.Lock()
+	defer m.clockMu.Unlock()
+	m.clock = f
+}
+
 func (m *Main) now() time.Time {
 	m.clockMu.Lock()
 	defer m.clockMu.Unlock()
@@ -93,29 +102,48 @@ func (m *Main) Open(ctx context.Context) error {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("create data directory: %w", err)
 	}
-	signer, err := checkpoint.LoadOrCreateKey(dir, m.cfg.Origin)
-	if err != nil {
-		return err
-	}
 	st := state.New()
 	adminHash := ""
 	if m.cfg.AdminToken != "" {
 		adminHash = service.HashSecret(m.cfg.AdminToken)
 	}
-	m.svc = service.New(service.Config{State: st, Signer: signer, Logger: m.log, Now: m.now, AdminSecretHash: adminHash})
+	m.svc = service.New(service.Config{State: st, Logger: m.log, Now: m.now, AdminSecretHash: adminHash})
 	start := time.Now()
+	var err error
 	m.journal, err = journal.Open(dir, journal.Options{Logger: m.log, Replay: st.Apply, OnCommit: m.svc.OnCommit})
 	if err != nil {
 		return err
 	}
 	m.log.Info("ledger opened", "dir", dir, "entries", m.journal.Size(), "replay_ms", time.Since(start).Milliseconds())
-	if err := m.svc.Start(m.journal); err != nil {
+	// The key is loaded only under the journal's lock, so two processes
+	// can never create two keys for one directory.
+	m.signer, err = newCheckpointSigner(dir, m.cfg.Origin)
+	if err != nil {
 		m.journal.Close()
 		return err
+	}
+	if err := m.svc.Start(m.journal, m.signer); err != nil {
+		m.journal.Close()
+		return err
+	}
+	// A demo is loaded only into a new ledger, as if filed over the past
+	// quarters: its entries, the bootstrap ones included, carry the demo's
+	// filing times, so deadlines and lateness look real.
+	demo := m.cfg.Demo && m.journal.Size() == 0
+	if demo {
+		m.setClock(demoClockStart(m.cfg.Now()))
 	}
 	if err := m.bootstrap(ctx); err != nil {
 		m.journal.Close()
 		return err
+	}
+	if demo {
+		err := m.loadDemo(ctx)
+		m.setClock(m.cfg.Now)
+		if err != nil {
+			m.journal.Close()
+			return fmt.Errorf("load the demo: %w", err)
+		}
 	}
 	m.api = httpapi.New(httpapi.Config{Service: m.svc, Logger: m.log, MaxReturnBytes: m.cfg.MaxReturnBytes})
 	m.ln, err = net.Listen("tcp", m.cfg.Addr)
@@ -132,6 +160,8 @@ func (m *Main) Open(ctx context.Context) error {
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(m.log.Handler(), slog.LevelWarn),
 	}
+	m.stopCP, m.cpDone = make(chan struct{}), make(chan struct{})
+	go m.storeCheckpoints(m.stopCP, m.cpDone)
 	m.log.Info("listening", "addr", m.ln.Addr().String())
 	if m.cfg.Demo {
 		return m.printDemoTokens()
@@ -165,7 +195,14 @@ func (m *Main) Close() error {
 			}
 			cancel()
 		}
+		if m.stopCP != nil {
+			close(m.stopCP)
+			<-m.cpDone
+		}
 		if m.journal != nil {
+			if err := m.storeCheckpoint(); err != nil {
+				m.log.Error("store the final checkpoint", "err", err)
+			}
 			m.closeErr = m.journal.Close()
 		}
 	})

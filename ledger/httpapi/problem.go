@@ -110,4 +110,3 @@ func decodeBody(w http.ResponseWriter, r *http.Request, limit int64, v any) erro
 	}
 	return nil
 }
-

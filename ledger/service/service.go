@@ -55,7 +55,6 @@ type Signer interface {
 // Config configures a Service.
 type Config struct {
 	State  *state.State
-	Signer Signer
 	Logger *slog.Logger
 	// Now is the clock; nil means time.Now. Entry times never go
 	// backwards even if the clock does.
@@ -90,9 +89,9 @@ type Service struct {
 	metricsCache map[string]any
 }
 
-// New returns a service on cfg.State. Call Start with the journal once it
-// is open; the journal's Replay and OnCommit hooks are State.Apply and
-// Service.OnCommit.
+// New returns a service on cfg.State. Call Start once the journal is open
+// (its Replay and OnCommit hooks are State.Apply and Service.OnCommit) and
+// the signing key is loaded.
 func New(cfg Config) *Service {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
@@ -103,17 +102,17 @@ func New(cfg Config) *Service {
 	if cfg.DeadlineDays == 0 {
 		cfg.DeadlineDays = 45
 	}
-	return &Service{st: cfg.State, signer: cfg.Signer, log: cfg.Logger, now: cfg.Now, cfg: cfg,
+	return &Service{st: cfg.State, log: cfg.Logger, now: cfg.Now, cfg: cfg,
 		pending: map[string]int{}, keysBySeq: map[uint64][]string{}, metricsCache: map[string]any{}}
 }
 
-// Start attaches the opened journal. The state must already hold every
-// record of it (the journal's Replay hook).
-func (s *Service) Start(j Journal) error {
+// Start attaches the opened journal and the checkpoint signer. The state
+// must already hold every record of the journal (its Replay hook).
+func (s *Service) Start(j Journal, signer Signer) error {
 	if j.Size() != s.st.Size() {
 		return fmt.Errorf("service: journal has %d entries but state applied %d", j.Size(), s.st.Size())
 	}
-	s.j = j
+	s.j, s.signer = j, signer
 	if n := j.Size(); n > 0 {
 		raw, err := j.Read(n - 1)
 		if err != nil {
