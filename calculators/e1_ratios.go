@@ -1,0 +1,250 @@
+package calculators
+
+import (
+	"fmt"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/ictledger/ictledger/ledger"
+)
+
+// e1Refs are the inputs behind each part, for the derivations that finish
+// writes: filed paths when computing a return, part paths when summing.
+type e1Refs struct {
+	Energy        []InputRef // every energy input
+	Network       []InputRef // energy inputs of the network domains
+	Electricity   []InputRef // purchased, on-site renewable and generated kWh
+	Renewable     []InputRef // on-site renewable and claimed kWh
+	Purchased     []InputRef
+	Claimed       []InputRef
+	Bio           []InputRef // bio share of blends
+	Traffic       []InputRef
+	Subscriptions []InputRef
+	Notes         []string // added to every derivation finish writes
+}
+
+// precisionNote says how the MWh figures and ratios are computed.
+var precisionNote = fmt.Sprintf(
+	"parts are exact decimal sums; each figure is one division of exact parts at %d decimal places, rounded half away from zero; shown rounded half-even to %d places",
+	DivPrecision, DisplayPlaces)
+
+// finish computes every non-additive E1 value from e.Parts and the
+// additive emissions: the MWh figures, shares, intensities, scope 1 total
+// and data-centre KPIs. Unavailable ratios are recorded in t. It is the
+// single place ratios are made, for ComputeE1 and SumE1 alike.
+func (e *E1) finish(t *Trace, refs e1Refs) {
+	p := &e.Parts
+	gjByCarrier := map[string]decimal.Decimal{}
+	gjByDomain := map[string]decimal.Decimal{}
+	var totalGJ, networkGJ decimal.Decimal
+	for _, c := range sortedKeys(p.EnergyGJ) {
+		for _, d := range sortedKeys(p.EnergyGJ[c]) {
+			v := p.EnergyGJ[c][d].D
+			gjByCarrier[c] = gjByCarrier[c].Add(v)
+			gjByDomain[d] = gjByDomain[d].Add(v)
+			totalGJ = totalGJ.Add(v)
+			if ledger.OneOf(d, ledger.NetworkDomains) {
+				networkGJ = networkGJ.Add(v)
+			}
+		}
+	}
+	mwh := func(gj decimal.Decimal) Value { return Some(Div(gj, gjPerMWh)) }
+	e.EnergyByCarrierMWh = map[string]Value{}
+	for _, c := range E1Carriers {
+		e.EnergyByCarrierMWh[c] = mwh(gjByCarrier[c])
+	}
+	e.EnergyByDomainMWh = map[string]Value{}
+	for _, d := range ledger.FuelDomains {
+		e.EnergyByDomainMWh[d] = mwh(gjByDomain[d])
+	}
+	// Carriers or domains outside the fixed lists (none today) still count.
+	for c, v := range gjByCarrier {
+		if _, ok := e.EnergyByCarrierMWh[c]; !ok {
+			e.EnergyByCarrierMWh[c] = mwh(v)
+		}
+	}
+	for d, v := range gjByDomain {
+		if _, ok := e.EnergyByDomainMWh[d]; !ok {
+			e.EnergyByDomainMWh[d] = mwh(v)
+		}
+	}
+	e.EnergyTotalMWh = mwh(totalGJ)
+	e.NetworkEnergyMWh = mwh(networkGJ)
+
+	elecKWh := p.PurchasedKWh.D.Add(p.OnsiteRenewableKWh.D).Add(p.GeneratedKWh.D)
+	reKWh := p.OnsiteRenewableKWh.D.Add(p.ClaimedKWh.D)
+	e.ElectricityTotalMWh = Some(elecKWh.Shift(-3))
+	e.RenewableElectricityMWh = Some(reKWh.Shift(-3))
+
+	var s1 decimal.Decimal
+	for _, s := range sortedKeys(e.Scope1BySourceTCO2e) {
+		s1 = s1.Add(e.Scope1BySourceTCO2e[s].D)
+	}
+	e.Scope1TCO2e = Some(s1)
+
+	note := func(d Derivation) Derivation {
+		d.Notes = append(append(d.Notes, refs.Notes...), precisionNote)
+		return d
+	}
+	t.Derive(note(Derivation{
+		Metric:  "e1.energy_total_mwh",
+		Formula: "fuel energy (net calorific value: quantity x density -> mass, mass x NCV -> GJ) + purchased electricity + on-site renewable electricity, all in GJ (1 kWh = 0.0036 GJ), / 3.6 GJ per MWh",
+		Inputs:  nonNil(refs.Energy),
+		Factors: []FactorRef{},
+		Notes:   []string{"energy parts: " + totalGJ.String() + " GJ"},
+		Value:   e.EnergyTotalMWh,
+	}))
+	t.Derive(note(Derivation{
+		Metric:  "e1.network_energy_mwh",
+		Formula: "energy (electricity and fuels) of the domains ran, core, transport, fixed_access and data_centre, in GJ, / 3.6 GJ per MWh",
+		Inputs:  nonNil(refs.Network),
+		Factors: []FactorRef{},
+		Notes:   []string{"network energy parts: " + networkGJ.String() + " GJ"},
+		Value:   e.NetworkEnergyMWh,
+	}))
+	t.Derive(Derivation{
+		Metric:  "e1.electricity_total_mwh",
+		Formula: "(purchased kWh + on-site renewable kWh + generator output kWh (generated_kwh)) / 1000",
+		Inputs:  nonNil(refs.Electricity),
+		Factors: []FactorRef{},
+		Notes:   []string{fmt.Sprintf("(%s + %s + %s) / 1000, exact", p.PurchasedKWh.D, p.OnsiteRenewableKWh.D, p.GeneratedKWh.D)},
+		Value:   e.ElectricityTotalMWh,
+	})
+	t.Derive(Derivation{
+		Metric:  "e1.renewable_electricity_mwh",
+		Formula: "(on-site renewable kWh + kWh of renewable claims, all instruments) / 1000",
+		Inputs:  nonNil(refs.Renewable),
+		Factors: []FactorRef{},
+		Notes:   []string{fmt.Sprintf("(%s + %s) / 1000, exact", p.OnsiteRenewableKWh.D, p.ClaimedKWh.D)},
+		Value:   e.RenewableElectricityMWh,
+	})
+
+	r := ratioMaker{t: t, note: note}
+	e.RenewableElectricitySharePct = r.ratio("e1.renewable_electricity_share_pct",
+		"renewable_electricity_mwh / electricity_total_mwh x 100, computed as (on-site + claimed kWh) x 100 / (purchased + on-site + generated kWh)",
+		reKWh.Mul(hundred), elecKWh, whyNot(elecKWh.IsZero(), "electricity_total_mwh is 0"),
+		append(nonNil(refs.Renewable), refs.Electricity...))
+	bioGJ := p.BioFuelEnergyGJ.D
+	e.RenewableEnergySharePct = r.ratio("e1.renewable_energy_share_pct",
+		"(renewable electricity + bio share of fuel energy) / energy_total_mwh x 100, computed as ((on-site + claimed kWh) x 0.0036 + bio GJ) x 100 / energy GJ",
+		reKWh.Mul(gjPerKWh).Add(bioGJ).Mul(hundred), totalGJ, whyNot(totalGJ.IsZero(), "energy_total_mwh is 0"),
+		append(append(nonNil(refs.Renewable), refs.Bio...), Ref("e1.energy_total_mwh", e.EnergyTotalMWh, "MWh")))
+	e.Scope2InstrumentsSharePct = r.ratio("e1.scope2_instruments_share_pct",
+		"claimed kWh / purchased kWh x 100",
+		p.ClaimedKWh.D.Mul(hundred), p.PurchasedKWh.D, whyNot(p.PurchasedKWh.D.IsZero(), "no purchased electricity"),
+		append(nonNil(refs.Claimed), refs.Purchased...))
+
+	traffic := p.DataTrafficTB
+	trafficWhy := firstWhy(whyNot(!traffic.OK, "data_traffic_tb is not given"), whyNot(traffic.D.IsZero(), "data_traffic_tb is 0"))
+	netRef := Ref("e1.network_energy_mwh", e.NetworkEnergyMWh, "MWh")
+	e.NetworkEnergyPerTBKWh = r.ratio("e1.network_energy_per_tb_kwh",
+		"network_energy_mwh x 1000 / data_traffic_tb, computed as network GJ x 1000 / (3.6 x TB)",
+		networkGJ.Mul(thousand), traffic.D.Mul(gjPerMWh), trafficWhy,
+		append([]InputRef{netRef}, refs.Traffic...))
+	e.DataVolumeEfficiencyBitPerJ = r.ratio("e1.data_volume_efficiency_bit_per_j",
+		"data_traffic_tb x 8e12 / (network_energy_mwh x 3.6e9) (ETSI ES 203 228 / ITU-T L.1331), computed as TB x 8000 / network GJ",
+		traffic.D.Mul(bitsPerTBPerJ), networkGJ,
+		firstWhy(whyNot(!traffic.OK, "data_traffic_tb is not given"), whyNot(networkGJ.IsZero(), "network_energy_mwh is 0")),
+		append([]InputRef{netRef}, refs.Traffic...))
+	e.EmissionsPerTBKgCO2e = r.ratio("e1.emissions_per_tb_kgco2e",
+		"(scope1_tco2e + scope2_market_tco2e) x 1000 / data_traffic_tb",
+		s1.Add(e.Scope2MarketTCO2e.D).Shift(3), traffic.D, trafficWhy,
+		append([]InputRef{Ref("e1.scope1_tco2e", e.Scope1TCO2e, "t"), Ref("e1.scope2_market_tco2e", e.Scope2MarketTCO2e, "t")}, refs.Traffic...))
+	subs := p.Subscriptions
+	e.EnergyPerSubscriptionKWh = r.ratio("e1.energy_per_subscription_kwh",
+		"energy_total_mwh x 1000 / subscriptions, computed as energy GJ x 1000 / (3.6 x subscriptions)",
+		totalGJ.Mul(thousand), subs.D.Mul(gjPerMWh),
+		firstWhy(whyNot(!subs.OK, "subscriptions is not given"), whyNot(subs.D.IsZero(), "subscriptions is 0")),
+		append([]InputRef{Ref("e1.energy_total_mwh", e.EnergyTotalMWh, "MWh")}, refs.Subscriptions...))
+
+	e.DataCentres = make([]DataCentreKPI, 0, len(p.DataCentres))
+	for _, dc := range p.DataCentres {
+		e.DataCentres = append(e.DataCentres, dc.kpis(t))
+	}
+}
+
+// kpis computes the ISO/IEC 30134 KPIs of one facility from its totals.
+func (dc DataCentreParts) kpis(t *Trace) DataCentreKPI {
+	k := DataCentreKPI{ID: dc.ID}
+	m := "e1.data_centres." + dc.ID + "."
+	q := func(key string, num, den Value, numName, denName string) Value {
+		switch {
+		case !num.OK:
+			t.Missing(m+key, numName+" is not given")
+		case !den.OK:
+			t.Missing(m+key, denName+" is not given")
+		case den.D.Sign() == 0:
+			t.Missing(m+key, denName+" is 0")
+		default:
+			return Some(Div(num.D, den.D))
+		}
+		return None
+	}
+	k.PUE = q("pue", dc.TotalKWh, dc.ITKWh, "total_kwh", "it_kwh")
+	k.REF = q("ref", dc.RenewableKWh, dc.TotalKWh, "renewable_kwh", "total_kwh")
+	k.ERF = q("erf", dc.ReusedKWh, dc.TotalKWh, "reused_kwh", "total_kwh")
+	k.CUE = q("cue", dc.EmissionsKgCO2e, dc.ITKWh, "total_kwh x grid factor", "it_kwh")
+	water := dc.WaterM3
+	if water.OK {
+		water = Some(water.D.Mul(thousand))
+	}
+	k.WUE = q("wue", water, dc.ITKWh, "water_m3", "it_kwh")
+	return k
+}
+
+// ratioMaker computes ratios with their derivations.
+type ratioMaker struct {
+	t    *Trace
+	note func(Derivation) Derivation
+}
+
+// ratio is Div(num, den) with a derivation, or None and an unavailable
+// entry when why is not empty.
+func (r ratioMaker) ratio(metric, formula string, num, den decimal.Decimal, why string, inputs []InputRef) Value {
+	if why != "" {
+		r.t.Missing(metric, why)
+		return None
+	}
+	v := Some(Div(num, den))
+	r.t.Derive(r.note(Derivation{
+		Metric:  metric,
+		Formula: formula,
+		Inputs:  nonNil(inputs),
+		Factors: []FactorRef{},
+		Notes:   []string{fmt.Sprintf("%s / %s", num, den)},
+		Value:   v,
+	}))
+	return v
+}
+
+// whyNot returns why when cond holds, else "".
+func whyNot(cond bool, why string) string {
+	if cond {
+		return why
+	}
+	return ""
+}
+
+// firstWhy returns the first non-empty reason.
+func firstWhy(whys ...string) string {
+	for _, w := range whys {
+		if w != "" {
+			return w
+		}
+	}
+	return ""
+}
+
+// Ref is an input reference to a computed value.
+func Ref(path string, v Value, unit string) InputRef {
+	s := v.Display()
+	if !v.OK {
+		s = "null"
+	}
+	return InputRef{Path: path, Value: s, Unit: unit}
+}
+
+// nonNil returns a copy of refs that encodes as [] rather than null.
+func nonNil(refs []InputRef) []InputRef {
+	return append(make([]InputRef, 0, len(refs)), refs...)
+}
