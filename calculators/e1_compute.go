@@ -40,7 +40,10 @@ func ComputeE1(req Request) (*E1, *Trace, error) {
 		grids: map[string]*gridUse{},
 		s1log: newFactorLog(fs), biolog: newFactorLog(fs), nklog: newFactorLog(fs),
 		loclog: newFactorLog(fs), mktlog: newFactorLog(fs),
+		energylog: newFactorLog(fs), netlog: newFactorLog(fs),
 	}
+	c.energylog.also = c.s1log
+	c.netlog.also = c.energylog
 	c.electricity()
 	c.onsite()
 	c.claims()
@@ -57,6 +60,8 @@ func ComputeE1(req Request) (*E1, *Trace, error) {
 		return nil, nil, c.fail()
 	}
 	c.emissions(s2)
+	c.refs.EnergyFactors = c.energylog.refs()
+	c.refs.NetworkFactors = c.netlog.refs()
 	c.e.finish(c.t, c.refs)
 	return c.e, c.t, nil
 }
@@ -78,6 +83,7 @@ type e1Compute struct {
 	s1In, bioIn, nkIn, s2In              []InputRef
 	s1Notes, bioNotes, nkNotes           []string
 	s1log, biolog, nklog, loclog, mktlog *factorLog
+	energylog, netlog                    *factorLog // density and NCV, all domains / network domains
 	siteRows                             int
 	dcs                                  map[string]*DataCentreParts
 }
@@ -122,6 +128,15 @@ func (c *e1Compute) purchasing(g, path string) *gridUse {
 		u.HasPurchasing, u.Path = true, path
 	}
 	return u
+}
+
+// elog is the log for energy factors of a domain: they reach the energy
+// (and, for network domains, network energy) and scope 1 derivations.
+func (c *e1Compute) elog(domain string) *factorLog {
+	if ledger.OneOf(domain, ledger.NetworkDomains) {
+		return c.netlog
+	}
+	return c.energylog
 }
 
 // energyRef records an energy input under its domain.
@@ -212,7 +227,7 @@ func (c *e1Compute) fuels() {
 	for i, row := range c.r.Fuels {
 		path := fmt.Sprintf("fuels[%d]", i)
 		in := InputRef{Path: path + ".quantity", Value: row.Quantity.String(), Unit: row.Unit}
-		b, err := burnFuel(c.fs, path, row.Fuel, row.Use, row.Quantity, row.Unit, row.BioShare, c.s1log)
+		b, err := burnFuel(c.fs, path, row.Fuel, row.Use, row.Quantity, row.Unit, row.BioShare, c.elog(row.Domain), c.s1log)
 		if err != nil {
 			c.keep(err)
 			continue
@@ -220,7 +235,7 @@ func (c *e1Compute) fuels() {
 		if row.Fuel == "biodiesel_blend" {
 			// Burn the bio part again only to log its factors for the
 			// biogenic derivation; it succeeded above.
-			_, _ = burn(c.fs, path, "biodiesel", row.Use, row.Quantity.Mul(*row.BioShare), row.Unit, c.biolog)
+			_, _ = burn(c.fs, path, "biodiesel", row.Use, row.Quantity.Mul(*row.BioShare), row.Unit, c.biolog, c.biolog)
 			c.bioIn = append(c.bioIn, InputRef{Path: path + ".bio_share", Value: row.BioShare.String()})
 		}
 		c.burnt(row.Fuel, row.Use, row.Domain, path, in, b)
@@ -320,7 +335,7 @@ func (c *e1Compute) sites() {
 			}
 			path := fmt.Sprintf("sites[?(@.domain=='%s')].%s", d, f.field)
 			in := InputRef{Path: path, Value: f.qty.String(), Unit: f.unit}
-			b, err := burn(c.fs, path, f.fuel, "stationary", f.qty, f.unit, c.s1log)
+			b, err := burn(c.fs, path, f.fuel, "stationary", f.qty, f.unit, c.elog(d), c.s1log)
 			if err != nil {
 				c.keep(err)
 				continue

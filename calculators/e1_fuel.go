@@ -48,6 +48,7 @@ type factorLog struct {
 	fs   *ledger.FactorSet
 	seen map[string]bool
 	list []FactorRef
+	also *factorLog // receives every factor this log receives
 }
 
 func newFactorLog(fs *ledger.FactorSet) *factorLog {
@@ -57,7 +58,11 @@ func newFactorLog(fs *ledger.FactorSet) *factorLog {
 // use records factor key (e.g. "fuel.diesel.co2_kg_per_tj") with its value,
 // unit and the factor set's source for group (a key of its sources map).
 func (l *factorLog) use(key string, v decimal.Decimal, unit, group string) {
-	if l == nil || l.seen[key] {
+	if l == nil {
+		return
+	}
+	l.also.use(key, v, unit, group)
+	if l.seen[key] {
 		return
 	}
 	l.seen[key] = true
@@ -89,10 +94,11 @@ func invalid(fs *ledger.FactorSet, path, format string, args ...any) *ledger.Err
 // burnFuel computes one fuel row: biodiesel_blend is split into its fossil
 // part (as diesel) and bio part (the factor set's biodiesel entry) by
 // bio_share; every other fuel is burnt as is. path names the row for errors.
+// Energy factors (density, NCV) go to elog, emission factors to glog.
 func burnFuel(fs *ledger.FactorSet, path, fuel, use string, qty decimal.Decimal, unit string,
-	bioShare *decimal.Decimal, log *factorLog) (combustion, error) {
+	bioShare *decimal.Decimal, elog, glog *factorLog) (combustion, error) {
 	if fuel != "biodiesel_blend" {
-		return burn(fs, path, fuel, use, qty, unit, log)
+		return burn(fs, path, fuel, use, qty, unit, elog, glog)
 	}
 	if unit != "l" {
 		return combustion{}, invalid(fs, path+".unit", "biodiesel_blend must be given in l, not %q", unit)
@@ -104,11 +110,11 @@ func burnFuel(fs *ledger.FactorSet, path, fuel, use string, qty decimal.Decimal,
 	if b.Sign() < 0 || b.GreaterThan(decimal.NewFromInt(1)) {
 		return combustion{}, invalid(fs, path+".bio_share", "must be between 0 and 1, got %s", b)
 	}
-	fossil, err := burn(fs, path, "diesel", use, qty.Mul(decimal.NewFromInt(1).Sub(b)), unit, log)
+	fossil, err := burn(fs, path, "diesel", use, qty.Mul(decimal.NewFromInt(1).Sub(b)), unit, elog, glog)
 	if err != nil {
 		return combustion{}, err
 	}
-	bio, err := burn(fs, path, "biodiesel", use, qty.Mul(b), unit, log)
+	bio, err := burn(fs, path, "biodiesel", use, qty.Mul(b), unit, elog, glog)
 	if err != nil {
 		return combustion{}, err
 	}
@@ -118,8 +124,9 @@ func burnFuel(fs *ledger.FactorSet, path, fuel, use string, qty decimal.Decimal,
 // burn computes energy and gases of qty of one factor-set fuel:
 // litres x density -> kg; kg / 1000 x NCV -> GJ; GJ / 1000 -> TJ;
 // TJ x EF -> kg of each gas. gj and kwh quantities are energy already.
-// A fuel marked biogenic in the factor set gives biogenic CO2.
-func burn(fs *ledger.FactorSet, path, fuel, use string, qty decimal.Decimal, unit string, log *factorLog) (combustion, error) {
+// A fuel marked biogenic in the factor set gives biogenic CO2. Energy
+// factors are logged to elog, emission factors to glog.
+func burn(fs *ledger.FactorSet, path, fuel, use string, qty decimal.Decimal, unit string, elog, glog *factorLog) (combustion, error) {
 	ff, ok := fs.Fuels[fuel]
 	if !ok {
 		return combustion{}, invalid(fs, path+".fuel", "factor set has no fuel %q", fuel)
@@ -135,16 +142,16 @@ func burn(fs *ledger.FactorSet, path, fuel, use string, qty decimal.Decimal, uni
 				return combustion{}, invalid(fs, path+".unit", "factor set has no density_kg_per_l for %s", fuel)
 			}
 			mass = qty.Mul(*ff.DensityKgPerL)
-			log.use(key+".density_kg_per_l", *ff.DensityKgPerL, "kg/l", "fuels")
+			elog.use(key+".density_kg_per_l", *ff.DensityKgPerL, "kg/l", "fuels")
 		case "m3":
 			if ff.DensityKgPerM3 == nil {
 				return combustion{}, invalid(fs, path+".unit", "factor set has no density_kg_per_m3 for %s", fuel)
 			}
 			mass = qty.Mul(*ff.DensityKgPerM3)
-			log.use(key+".density_kg_per_m3", *ff.DensityKgPerM3, "kg/m3", "fuels")
+			elog.use(key+".density_kg_per_m3", *ff.DensityKgPerM3, "kg/m3", "fuels")
 		}
 		gj = mass.Shift(-3).Mul(ff.NCVGJPerT)
-		log.use(key+".ncv_gj_per_t", ff.NCVGJPerT, "GJ/t", "fuels")
+		elog.use(key+".ncv_gj_per_t", ff.NCVGJPerT, "GJ/t", "fuels")
 	case "gj":
 		gj = qty
 	case "kwh":
@@ -173,9 +180,9 @@ func burn(fs *ledger.FactorSet, path, fuel, use string, qty decimal.Decimal, uni
 	} else {
 		c.CO2Kg = co2
 	}
-	log.use(key+".co2_kg_per_tj", ff.CO2KgPerTJ, "kg/TJ", "fuels")
-	log.use(key+"."+use+".ch4_kg_per_tj", gases.CH4KgPerTJ, "kg/TJ", "fuels")
-	log.use(key+"."+use+".n2o_kg_per_tj", gases.N2OKgPerTJ, "kg/TJ", "fuels")
+	glog.use(key+".co2_kg_per_tj", ff.CO2KgPerTJ, "kg/TJ", "fuels")
+	glog.use(key+"."+use+".ch4_kg_per_tj", gases.CH4KgPerTJ, "kg/TJ", "fuels")
+	glog.use(key+"."+use+".n2o_kg_per_tj", gases.N2OKgPerTJ, "kg/TJ", "fuels")
 	return c, nil
 }
 

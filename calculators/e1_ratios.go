@@ -21,6 +21,9 @@ type e1Refs struct {
 	Traffic       []InputRef
 	Subscriptions []InputRef
 	Notes         []string // added to every derivation finish writes
+
+	EnergyFactors  []FactorRef // density and NCV of the fuels burnt
+	NetworkFactors []FactorRef // the same, for fuels of network domains
 }
 
 // precisionNote says how the MWh figures and ratios are computed.
@@ -90,7 +93,7 @@ func (e *E1) finish(t *Trace, refs e1Refs) {
 		Metric:  "e1.energy_total_mwh",
 		Formula: "fuel energy (net calorific value: quantity x density -> mass, mass x NCV -> GJ) + purchased electricity + on-site renewable electricity, all in GJ (1 kWh = 0.0036 GJ), / 3.6 GJ per MWh",
 		Inputs:  nonNil(refs.Energy),
-		Factors: []FactorRef{},
+		Factors: nonNilF(refs.EnergyFactors),
 		Notes:   []string{"energy parts: " + totalGJ.String() + " GJ"},
 		Value:   e.EnergyTotalMWh,
 	}))
@@ -98,7 +101,7 @@ func (e *E1) finish(t *Trace, refs e1Refs) {
 		Metric:  "e1.network_energy_mwh",
 		Formula: "energy (electricity and fuels) of the domains ran, core, transport, fixed_access and data_centre, in GJ, / 3.6 GJ per MWh",
 		Inputs:  nonNil(refs.Network),
-		Factors: []FactorRef{},
+		Factors: nonNilF(refs.NetworkFactors),
 		Notes:   []string{"network energy parts: " + networkGJ.String() + " GJ"},
 		Value:   e.NetworkEnergyMWh,
 	}))
@@ -242,6 +245,11 @@ func Ref(path string, v Value, unit string) InputRef {
 		s = "null"
 	}
 	return InputRef{Path: path, Value: s, Unit: unit}
+}
+
+// nonNilF returns a copy of refs that encodes as [] rather than null.
+func nonNilF(refs []FactorRef) []FactorRef {
+	return append(make([]FactorRef, 0, len(refs)), refs...)
 }
 
 // nonNil returns a copy of refs that encodes as [] rather than null.

@@ -125,7 +125,7 @@ func TestBurnExact(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			b, err := burnFuel(fs, "fuels[0]", tc.fuel, tc.use, d(tc.qty), tc.unit, tc.bio, nil)
+			b, err := burnFuel(fs, "fuels[0]", tc.fuel, tc.use, d(tc.qty), tc.unit, tc.bio, nil, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
