@@ -112,11 +112,11 @@ var Scope1Sources = []string{SourceStationary, SourceMobile, SourceRefrigerant}
 
 // Fixed conversion constants, all exact.
 var (
-	gjPerKWh      = decimal.RequireFromString("0.0036") // 1 kWh = 3.6 MJ
-	gjPerMWh      = decimal.RequireFromString("3.6")
-	hundred       = decimal.NewFromInt(100)
-	thousand      = decimal.NewFromInt(1000)
-	bitsPerTBPerJ = decimal.NewFromInt(8000) // 8e12 bit per TB / 1e9 J per GJ
+	e1GJPerKWh      = decimal.RequireFromString("0.0036") // 1 kWh = 3.6 MJ
+	e1GJPerMWh      = decimal.RequireFromString("3.6")
+	e1Hundred       = decimal.NewFromInt(100)
+	e1Thousand      = decimal.NewFromInt(1000)
+	e1BitsPerTBPerJ = decimal.NewFromInt(8000) // 8e12 bit per TB / 1e9 J per GJ
 )
 
 // newE1 returns an E1 with every additive value at zero and every map key
@@ -157,11 +157,11 @@ func (p *E1Parts) addEnergyGJ(carrier, domain string, gj decimal.Decimal) {
 	m[domain] = Some(m[domain].D.Add(gj))
 }
 
-// add adds d to an available value (an unavailable one counts as zero).
-func add(v Value, d decimal.Decimal) Value { return Some(v.D.Add(d)) }
+// e1Add adds d to an available value (an unavailable one counts as zero).
+func e1Add(v Value, d decimal.Decimal) Value { return Some(v.D.Add(d)) }
 
-// sortedKeys returns the keys of a map in order, for deterministic output.
-func sortedKeys[V any](m map[string]V) []string {
+// e1Keys returns the keys of a map in order, for deterministic output.
+func e1Keys[V any](m map[string]V) []string {
 	ks := make([]string, 0, len(m))
 	for k := range m {
 		ks = append(ks, k)

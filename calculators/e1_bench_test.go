@@ -8,8 +8,8 @@ import "testing"
 //
 //	go test -run '^$' -bench ComputeE1Sites -benchmem ./calculators/
 func BenchmarkComputeE1Sites(b *testing.B) {
-	fs := defaultFactors(b)
-	r := richReturn(b, 100000)
+	fs := e1DefaultFactors(b)
+	r := e1RichReturn(b, 100000)
 	b.ReportAllocs()
 	b.ResetTimer()
 	for b.Loop() {

@@ -21,10 +21,10 @@ import (
 // factor is applied, so their count costs one pass of additions.
 func ComputeE1(req Request) (*E1, *Trace, error) {
 	if req.Return == nil {
-		return nil, nil, ledger.Errorf(ledger.EInvalid, "compute E1: no return")
+		return nil, nil, ledger.Errorf(ledger.EInternal, "compute E1: no return")
 	}
 	if req.Factors == nil {
-		return nil, nil, ledger.Errorf(ledger.EInvalid, "compute E1: no factor set")
+		return nil, nil, ledger.Errorf(ledger.EInternal, "compute E1: no factor set")
 	}
 	fs := req.Factors
 	set := req.GWP
@@ -38,9 +38,9 @@ func ComputeE1(req Request) (*E1, *Trace, error) {
 	c := &e1Compute{
 		fs: fs, gwp: g, r: req.Return, e: newE1(), t: &Trace{},
 		grids: map[string]*gridUse{},
-		s1log: newFactorLog(fs), biolog: newFactorLog(fs), nklog: newFactorLog(fs),
-		loclog: newFactorLog(fs), mktlog: newFactorLog(fs),
-		energylog: newFactorLog(fs), netlog: newFactorLog(fs),
+		s1log: newE1FactorLog(fs), biolog: newE1FactorLog(fs), nklog: newE1FactorLog(fs),
+		loclog: newE1FactorLog(fs), mktlog: newE1FactorLog(fs),
+		energylog: newE1FactorLog(fs), netlog: newE1FactorLog(fs),
 	}
 	c.energylog.also = c.s1log
 	c.netlog.also = c.energylog
@@ -82,8 +82,8 @@ type e1Compute struct {
 	bioKg, nonKyotoKg                    decimal.Decimal
 	s1In, bioIn, nkIn, s2In              []InputRef
 	s1Notes, bioNotes, nkNotes           []string
-	s1log, biolog, nklog, loclog, mktlog *factorLog
-	energylog, netlog                    *factorLog // density and NCV, all domains / network domains
+	s1log, biolog, nklog, loclog, mktlog *e1FactorLog
+	energylog, netlog                    *e1FactorLog // density and NCV, all domains / network domains
 	siteRows                             int
 	dcs                                  map[string]*DataCentreParts
 }
@@ -132,7 +132,7 @@ func (c *e1Compute) purchasing(g, path string) *gridUse {
 
 // elog is the log for energy factors of a domain: they reach the energy
 // (and, for network domains, network energy) and scope 1 derivations.
-func (c *e1Compute) elog(domain string) *factorLog {
+func (c *e1Compute) elog(domain string) *e1FactorLog {
 	if ledger.OneOf(domain, ledger.NetworkDomains) {
 		return c.netlog
 	}
@@ -162,8 +162,8 @@ func (c *e1Compute) electricity() {
 			u.PlainKWh = u.PlainKWh.Add(row.KWh)
 			c.s2In = append(c.s2In, in)
 		}
-		p.PurchasedKWh = add(p.PurchasedKWh, row.KWh)
-		p.addEnergyGJ(CarrierGrid, row.Domain, row.KWh.Mul(gjPerKWh))
+		p.PurchasedKWh = e1Add(p.PurchasedKWh, row.KWh)
+		p.addEnergyGJ(CarrierGrid, row.Domain, row.KWh.Mul(e1GJPerKWh))
 		c.energyRef(in, row.Domain)
 		c.refs.Electricity = append(c.refs.Electricity, in)
 		c.refs.Purchased = append(c.refs.Purchased, in)
@@ -174,8 +174,8 @@ func (c *e1Compute) onsite() {
 	p := &c.e.Parts
 	for i, row := range c.r.OnsiteRenewables {
 		in := InputRef{Path: fmt.Sprintf("onsite_renewables[%d].kwh", i), Value: row.KWh.String(), Unit: "kWh"}
-		p.OnsiteRenewableKWh = add(p.OnsiteRenewableKWh, row.KWh)
-		p.addEnergyGJ(CarrierOnsiteRenewable, row.Domain, row.KWh.Mul(gjPerKWh))
+		p.OnsiteRenewableKWh = e1Add(p.OnsiteRenewableKWh, row.KWh)
+		p.addEnergyGJ(CarrierOnsiteRenewable, row.Domain, row.KWh.Mul(e1GJPerKWh))
 		c.energyRef(in, row.Domain)
 		c.refs.Electricity = append(c.refs.Electricity, in)
 		c.refs.Renewable = append(c.refs.Renewable, in)
@@ -189,7 +189,7 @@ func (c *e1Compute) claims() {
 		in := InputRef{Path: path + ".kwh", Value: row.KWh.String(), Unit: "kWh"}
 		u := c.grid(row.Grid)
 		u.ClaimedKWh = u.ClaimedKWh.Add(row.KWh)
-		p.ClaimedKWh = add(p.ClaimedKWh, row.KWh)
+		p.ClaimedKWh = e1Add(p.ClaimedKWh, row.KWh)
 		c.refs.Renewable = append(c.refs.Renewable, in)
 		c.refs.Claimed = append(c.refs.Claimed, in)
 		c.s2In = append(c.s2In, in)
@@ -213,7 +213,7 @@ func (c *e1Compute) burnt(fuel, use, domain, what string, in InputRef, b combust
 		"%s (%s, %s, domain %s): %s GJ; fossil CO2 %s kg, CH4 %s kg, N2O %s kg -> %s kgCO2e (%s)",
 		what, fuel, use, domain, b.EnergyGJ, b.CO2Kg, b.CH4Kg, b.N2OKg, kg, source))
 	if b.BioGJ.Sign() != 0 || b.BioCO2Kg.Sign() != 0 {
-		p.BioFuelEnergyGJ = add(p.BioFuelEnergyGJ, b.BioGJ)
+		p.BioFuelEnergyGJ = e1Add(p.BioFuelEnergyGJ, b.BioGJ)
 		c.bioKg = c.bioKg.Add(b.BioCO2Kg)
 		c.bioIn = append(c.bioIn, in)
 		c.bioNotes = append(c.bioNotes, fmt.Sprintf("%s: bio part %s GJ -> biogenic CO2 %s kg", what, b.BioGJ, b.BioCO2Kg))
@@ -241,14 +241,14 @@ func (c *e1Compute) fuels() {
 		c.burnt(row.Fuel, row.Use, row.Domain, path, in, b)
 		if row.GeneratedKWh != nil {
 			gin := InputRef{Path: path + ".generated_kwh", Value: row.GeneratedKWh.String(), Unit: "kWh"}
-			p.GeneratedKWh = add(p.GeneratedKWh, *row.GeneratedKWh)
+			p.GeneratedKWh = e1Add(p.GeneratedKWh, *row.GeneratedKWh)
 			c.refs.Electricity = append(c.refs.Electricity, gin)
 		}
 	}
 }
 
-// siteSums are site rows summed per domain.
-type siteSums struct {
+// e1SiteSums are site rows summed per domain.
+type e1SiteSums struct {
 	diesel, petrol, lpg, solar, wind decimal.Decimal
 }
 
@@ -264,7 +264,7 @@ func (c *e1Compute) sites() {
 	type dg struct{ domain, grid string }
 	gridKWh := map[dg]decimal.Decimal{}
 	first := map[dg]int{}
-	byDomain := map[string]*siteSums{}
+	byDomain := map[string]*e1SiteSums{}
 	for i := range rows {
 		s := &rows[i]
 		k := dg{s.Domain, s.Grid}
@@ -276,7 +276,7 @@ func (c *e1Compute) sites() {
 		}
 		d := byDomain[s.Domain]
 		if d == nil {
-			d = &siteSums{}
+			d = &e1SiteSums{}
 			byDomain[s.Domain] = d
 		}
 		if !s.DieselL.IsZero() {
@@ -313,14 +313,14 @@ func (c *e1Compute) sites() {
 			Value: kwh.String(), Unit: "kWh"}
 		u := c.purchasing(k.grid, fmt.Sprintf("sites[%d].grid", first[k]))
 		u.PlainKWh = u.PlainKWh.Add(kwh)
-		p.PurchasedKWh = add(p.PurchasedKWh, kwh)
-		p.addEnergyGJ(CarrierGrid, k.domain, kwh.Mul(gjPerKWh))
+		p.PurchasedKWh = e1Add(p.PurchasedKWh, kwh)
+		p.addEnergyGJ(CarrierGrid, k.domain, kwh.Mul(e1GJPerKWh))
 		c.energyRef(in, k.domain)
 		c.refs.Electricity = append(c.refs.Electricity, in)
 		c.refs.Purchased = append(c.refs.Purchased, in)
 		c.s2In = append(c.s2In, in)
 	}
-	for _, d := range sortedKeys(byDomain) {
+	for _, d := range e1Keys(byDomain) {
 		s := byDomain[d]
 		for _, f := range []struct {
 			field, fuel, unit string
@@ -350,8 +350,8 @@ func (c *e1Compute) sites() {
 				continue
 			}
 			in := InputRef{Path: fmt.Sprintf("sites[?(@.domain=='%s')].%s", d, r.field), Value: r.kwh.String(), Unit: "kWh"}
-			p.OnsiteRenewableKWh = add(p.OnsiteRenewableKWh, r.kwh)
-			p.addEnergyGJ(CarrierOnsiteRenewable, d, r.kwh.Mul(gjPerKWh))
+			p.OnsiteRenewableKWh = e1Add(p.OnsiteRenewableKWh, r.kwh)
+			p.addEnergyGJ(CarrierOnsiteRenewable, d, r.kwh.Mul(e1GJPerKWh))
 			c.energyRef(in, d)
 			c.refs.Electricity = append(c.refs.Electricity, in)
 			c.refs.Renewable = append(c.refs.Renewable, in)
@@ -414,7 +414,7 @@ func (c *e1Compute) dataCentres() {
 		}
 		c.dcs[row.ID] = &dc
 	}
-	for _, id := range sortedKeys(c.dcs) {
+	for _, id := range e1Keys(c.dcs) {
 		c.e.Parts.DataCentres = append(c.e.Parts.DataCentres, *c.dcs[id])
 	}
 }
@@ -453,8 +453,8 @@ func (c *e1Compute) activity() {
 	}
 }
 
-// exactNote says that a figure involves no division.
-const exactNote = "exact decimal arithmetic (products and sums only, no rounding); kg / 1000 = t; shown rounded half-even to 6 places"
+// e1ExactNote says that a figure involves no division.
+const e1ExactNote = "exact decimal arithmetic (products and sums only, no rounding); kg / 1000 = t; shown rounded half-even to 6 places"
 
 // emissions sets the emission values and writes their derivations.
 func (c *e1Compute) emissions(s2 scope2Result) {
@@ -482,7 +482,7 @@ func (c *e1Compute) emissions(s2 scope2Result) {
 			"(stationary: commercial/institutional, mobile: road transport); CO2e = fossil CO2 x GWP(CO2) + CH4 x GWP(CH4) + N2O x GWP(N2O) " +
 			"(the CO2 of the bio share of a blend is biogenic and excluded; its CH4 and N2O count). Refrigerants: kg_lost x GWP, " +
 			"gases of the factor set's non_kyoto list excluded. Sum in kg / 1000",
-		Inputs:  nonNil(c.s1In),
+		Inputs:  e1InputRefs(c.s1In),
 		Factors: c.s1log.refs(),
 		Notes: append(append(c.s1Notes, fmt.Sprintf("total %s kgCO2e: stationary %s, mobile %s, refrigerants %s; GWP set %s",
 			s1, c.s1Kg[SourceStationary], c.s1Kg[SourceMobile], c.s1Kg[SourceRefrigerant], c.gwp.Name)), c.refs.Notes...),
@@ -491,32 +491,32 @@ func (c *e1Compute) emissions(s2 scope2Result) {
 	t.Derive(Derivation{
 		Metric:  "e1.biogenic_co2_t",
 		Formula: "CO2 of the bio share of biodiesel blends: litres x bio_share x density x NCV / 10^6 (TJ) x EF_CO2 of the factor set's biodiesel entry, in kg / 1000; reported outside the scopes",
-		Inputs:  nonNil(c.bioIn),
+		Inputs:  e1InputRefs(c.bioIn),
 		Factors: c.biolog.refs(),
-		Notes:   append(c.bioNotes, exactNote),
+		Notes:   append(c.bioNotes, e1ExactNote),
 		Value:   e.BiogenicCO2T,
 	})
 	t.Derive(Derivation{
 		Metric:  "e1.non_kyoto_refrigerants_tco2e",
 		Formula: "kg_lost x GWP of refrigerants in the factor set's non_kyoto list (ozone-depleting gases such as r22), / 1000; never part of scope 1",
-		Inputs:  nonNil(c.nkIn),
+		Inputs:  e1InputRefs(c.nkIn),
 		Factors: c.nklog.refs(),
-		Notes:   append(c.nkNotes, exactNote),
+		Notes:   append(c.nkNotes, e1ExactNote),
 		Value:   e.NonKyotoRefrigerantsTCO2e,
 	})
 	t.Derive(Derivation{
 		Metric:  "e1.scope2_location_tco2e",
 		Formula: "sum over purchased electricity (electricity rows and site rows' grid_kwh): kWh x average factor of the row's grid, kg / 1000",
-		Inputs:  nonNil(c.refs.Purchased),
+		Inputs:  e1InputRefs(c.refs.Purchased),
 		Factors: c.loclog.refs(),
-		Notes:   append(append(s2.LocationNotes, c.refs.Notes...), exactNote),
+		Notes:   append(append(s2.LocationNotes, c.refs.Notes...), e1ExactNote),
 		Value:   e.Scope2LocationTCO2e,
 	})
 	t.Derive(Derivation{
 		Metric: "e1.scope2_market_tco2e",
 		Formula: "per grid: claimed kWh x 0 + supplier-rate kWh x their rate + the rest x the residual-mix factor of the grid (grid average where the set has none); " +
 			"claims cover the grid's kWh without a supplier rate first, only an excess covers supplier-rate rows, pro rata to their kWh; kg / 1000",
-		Inputs:  nonNil(c.s2In),
+		Inputs:  e1InputRefs(c.s2In),
 		Factors: c.mktlog.refs(),
 		Notes: append(append(s2.MarketNotes, c.refs.Notes...),
 			"exact except the pro-rata fraction, when claims exceed a grid's kWh without supplier rate"),

@@ -14,9 +14,9 @@ import (
 
 var updateE1 = flag.Bool("e1.update", false, "rewrite the E1 golden files in testdata/")
 
-// exampleReturn decodes testdata/example-return.json (a copy of the spec's
+// e1ExampleReturn decodes testdata/example-return.json (a copy of the spec's
 // example).
-func exampleReturn(t testing.TB) *ledger.Return {
+func e1ExampleReturn(t testing.TB) *ledger.Return {
 	t.Helper()
 	b, err := os.ReadFile("testdata/example-return.json")
 	if err != nil {
@@ -51,10 +51,10 @@ func e1Headlines(e *E1) map[string]Value {
 	}
 }
 
-// checkDerivations checks that every available headline metric has exactly
+// checkE1Derivations checks that every available headline metric has exactly
 // one derivation with the metric's value, and every unavailable one an
 // unavailable entry.
-func checkDerivations(t *testing.T, e *E1, tr *Trace) {
+func checkE1Derivations(t *testing.T, e *E1, tr *Trace) {
 	t.Helper()
 	count := map[string]int{}
 	for _, dv := range tr.Derivations {
@@ -75,7 +75,7 @@ func checkDerivations(t *testing.T, e *E1, tr *Trace) {
 			t.Errorf("%s has %d derivations, want 1", metric, count[metric])
 			continue
 		}
-		dv := derivation(t, tr, metric)
+		dv := e1Derivation(t, tr, metric)
 		if !dv.Value.OK || !dv.Value.D.Equal(v.D) {
 			t.Errorf("%s: derivation value %s != metric %s", metric, dv.Value.D, v.D)
 		}
@@ -86,7 +86,7 @@ func checkDerivations(t *testing.T, e *E1, tr *Trace) {
 }
 
 func TestComputeE1Example(t *testing.T) {
-	e, tr := compute(t, exampleReturn(t), defaultFactors(t), "")
+	e, tr := runE1(t, e1ExampleReturn(t), e1DefaultFactors(t), "")
 
 	// Purchased: 96.5 + 8.2 + 6.1 + 14.8 + 2.3 + 1.1 = 129 GWh; on-site solar 1.25 + 0.18 = 1.43 GWh.
 	// Diesel 185,000 l x 0.844 = 156,140 kg; 156.14 t x 43 = 6,714.02 GJ.
@@ -94,15 +94,15 @@ func TestComputeE1Example(t *testing.T) {
 	// Natural gas 41,000 m3 x 0.717 = 29,397 kg; 29.397 t x 48 = 1,411.056 GJ.
 	// Energy: (129,000,000 + 1,430,000) kWh x 0.0036 = 469,548 GJ + 11,145.0956 GJ = 480,693.0956 GJ
 	//         / 3.6 = 133,525.8598888... MWh.
-	eq(t, "energy total", e.EnergyTotalMWh, Div(d("480693.0956"), d("3.6")).String())
+	e1Eq(t, "energy total", e.EnergyTotalMWh, Div(e1Dec("480693.0956"), e1Dec("3.6")).String())
 	if got := e.EnergyTotalMWh.Display(); got != "133525.859889" {
 		t.Errorf("energy total displays %s", got)
 	}
 	// Electricity: 129,000 + 1,430 + 610 (generator output) = 131,040 MWh.
-	eq(t, "electricity total", e.ElectricityTotalMWh, "131040")
+	e1Eq(t, "electricity total", e.ElectricityTotalMWh, "131040")
 	// Renewable electricity: 1,430 on-site + 20,000 EAC + 6,500 PPA = 27,930 MWh;
 	// share 27,930 / 131,040 x 100 = 21.314102564...%.
-	eq(t, "renewable electricity", e.RenewableElectricityMWh, "27930")
+	e1Eq(t, "renewable electricity", e.RenewableElectricityMWh, "27930")
 	if got := e.RenewableElectricitySharePct.Display(); got != "21.314103" {
 		t.Errorf("renewable electricity share displays %s", got)
 	}
@@ -118,20 +118,20 @@ func TestComputeE1Example(t *testing.T) {
 	//   -> 79,160.2416 + 190.49256 + 38.5218288 = 79,389.2559888 kg;
 	// refrigerants: r410a 38.5 x 2,255.5 = 86,836.75 + r32 12 x 771 = 9,252 -> 96,088.75 kg.
 	// Total 890,515.91473096 kg.
-	eq(t, "scope1", e.Scope1TCO2e, "890.51591473096")
-	eq(t, "stationary", e.Scope1BySourceTCO2e[SourceStationary], "579.8106798648")
-	eq(t, "mobile", e.Scope1BySourceTCO2e[SourceMobile], "214.61648486616")
-	eq(t, "refrigerants", e.Scope1BySourceTCO2e[SourceRefrigerant], "96.08875")
+	e1Eq(t, "scope1", e.Scope1TCO2e, "890.51591473096")
+	e1Eq(t, "stationary", e.Scope1BySourceTCO2e[SourceStationary], "579.8106798648")
+	e1Eq(t, "mobile", e.Scope1BySourceTCO2e[SourceMobile], "214.61648486616")
+	e1Eq(t, "refrigerants", e.Scope1BySourceTCO2e[SourceRefrigerant], "96.08875")
 	// r22: 4 kg x 1,960 = 7,840 kg, outside scope 1.
-	eq(t, "non-Kyoto", e.NonKyotoRefrigerantsTCO2e, "7.84")
-	eq(t, "biogenic", e.BiogenicCO2T, "0")
+	e1Eq(t, "non-Kyoto", e.NonKyotoRefrigerantsTCO2e, "7.84")
+	e1Eq(t, "biogenic", e.BiogenicCO2T, "0")
 	// Scope 2 location: 129,000,000 kWh x 0.49359 = 63,673,110 kg.
-	eq(t, "scope2 location", e.Scope2LocationTCO2e, "63673.11")
+	e1Eq(t, "scope2 location", e.Scope2LocationTCO2e, "63673.11")
 	// Market: JP has no residual mix in apt-2025.1, so the grid average stands in (with a note):
 	// (114,200,000 - 26,500,000) kWh x 0.49359 = 43,287,843 kg + 14,800,000 x 0.312 = 4,617,600 kg
 	// -> 47,905,443 kg.
-	eq(t, "scope2 market", e.Scope2MarketTCO2e, "47905.443")
-	mk := derivation(t, tr, "e1.scope2_market_tco2e")
+	e1Eq(t, "scope2 market", e.Scope2MarketTCO2e, "47905.443")
+	mk := e1Derivation(t, tr, "e1.scope2_market_tco2e")
 	if !strings.Contains(strings.Join(mk.Notes, " "), "has no residual mix for JP") {
 		t.Errorf("market notes lack the residual-mix note: %q", mk.Notes)
 	}
@@ -141,7 +141,7 @@ func TestComputeE1Example(t *testing.T) {
 	}
 	// Network: (96.5 + 8.2 + 6.1 + 14.8) GWh + 1.25 GWh solar (ran) + 6,714.02 GJ diesel (ran)
 	//   = 456,660 GJ + 6,714.02 GJ = 463,374.02 GJ = 128,715.005556 MWh.
-	eq(t, "network", e.NetworkEnergyMWh, Div(d("463374.02"), d("3.6")).String())
+	e1Eq(t, "network", e.NetworkEnergyMWh, Div(e1Dec("463374.02"), e1Dec("3.6")).String())
 	// Per TB: 128,715.005556 x 1000 / 1,850,000 = 69.575679 kWh/TB.
 	// Bit per J: 1,850,000 x 8e12 / (463,374.02 GJ x 1e9) = 31,939.641329.
 	// Emissions per TB: (890,515.91473096 + 47,905,443) kg / 1,850,000 = 26.376194 kg/TB.
@@ -163,17 +163,17 @@ func TestComputeE1Example(t *testing.T) {
 		t.Fatalf("data centres: %+v", e.DataCentres)
 	}
 	k := e.DataCentres[0]
-	eq(t, "pue", k.PUE, "1.5")
-	eq(t, "ref", k.REF, "0.3125")
-	eq(t, "erf", k.ERF, "0.015625")
-	eq(t, "cue", k.CUE, "0.740385")
-	eq(t, "wue", k.WUE, "1.796875")
+	e1Eq(t, "pue", k.PUE, "1.5")
+	e1Eq(t, "ref", k.REF, "0.3125")
+	e1Eq(t, "erf", k.ERF, "0.015625")
+	e1Eq(t, "cue", k.CUE, "0.740385")
+	e1Eq(t, "wue", k.WUE, "1.796875")
 
-	checkDerivations(t, e, tr)
+	checkE1Derivations(t, e, tr)
 	if len(tr.Unavailable) != 0 {
 		t.Errorf("unavailable: %+v", tr.Unavailable)
 	}
-	golden(t, "testdata/e1-example.golden.json", struct {
+	e1Golden(t, "testdata/e1-example.golden.json", struct {
 		E1          *E1           `json:"e1"`
 		Derivations []Derivation  `json:"derivations"`
 		Unavailable []Unavailable `json:"unavailable"`
@@ -182,7 +182,7 @@ func TestComputeE1Example(t *testing.T) {
 
 // TestE1JSONKeys pins the JSON shape: the E1 keys of metrics.md plus parts.
 func TestE1JSONKeys(t *testing.T) {
-	e, _ := compute(t, exampleReturn(t), defaultFactors(t), "")
+	e, _ := runE1(t, e1ExampleReturn(t), e1DefaultFactors(t), "")
 	b, err := json.Marshal(e)
 	if err != nil {
 		t.Fatal(err)
@@ -197,13 +197,13 @@ func TestE1JSONKeys(t *testing.T) {
 		"renewable_electricity_mwh", "renewable_electricity_share_pct", "renewable_energy_share_pct",
 		"scope1_by_source_tco2e", "scope1_tco2e", "scope2_instruments_share_pct", "scope2_location_tco2e",
 		"scope2_market_tco2e"}
-	got := sortedKeys(m)
+	got := e1Keys(m)
 	if strings.Join(got, ",") != strings.Join(want, ",") {
 		t.Errorf("keys:\n got %v\nwant %v", got, want)
 	}
 	var carriers map[string]string
 	_ = json.Unmarshal(m["energy_by_carrier_mwh"], &carriers)
-	ck := sortedKeys(carriers)
+	ck := e1Keys(carriers)
 	wantC := append([]string(nil), E1Carriers...)
 	sort.Strings(wantC)
 	if strings.Join(ck, ",") != strings.Join(wantC, ",") {
@@ -211,14 +211,14 @@ func TestE1JSONKeys(t *testing.T) {
 	}
 	var dcs []map[string]any
 	_ = json.Unmarshal(m["data_centres"], &dcs)
-	if len(dcs) != 1 || strings.Join(sortedKeys(dcs[0]), ",") != "cue,erf,id,pue,ref,wue" {
+	if len(dcs) != 1 || strings.Join(e1Keys(dcs[0]), ",") != "cue,erf,id,pue,ref,wue" {
 		t.Errorf("data_centres = %v", dcs)
 	}
 }
 
-// golden compares v as indented JSON with the file at path; -e1.update
+// e1Golden compares v as indented JSON with the file at path; -e1.update
 // rewrites it.
-func golden(t *testing.T, path string, v any) {
+func e1Golden(t *testing.T, path string, v any) {
 	t.Helper()
 	got, err := json.MarshalIndent(v, "", "  ")
 	if err != nil {

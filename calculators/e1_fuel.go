@@ -42,22 +42,22 @@ type gwpSet struct {
 	CO2, CH4, N2O decimal.Decimal
 }
 
-// factorLog collects the factors a derivation used, once each, with the
+// e1FactorLog collects the factors a derivation used, once each, with the
 // source text the factor set gives for their group.
-type factorLog struct {
+type e1FactorLog struct {
 	fs   *ledger.FactorSet
 	seen map[string]bool
 	list []FactorRef
-	also *factorLog // receives every factor this log receives
+	also *e1FactorLog // receives every factor this log receives
 }
 
-func newFactorLog(fs *ledger.FactorSet) *factorLog {
-	return &factorLog{fs: fs, seen: map[string]bool{}}
+func newE1FactorLog(fs *ledger.FactorSet) *e1FactorLog {
+	return &e1FactorLog{fs: fs, seen: map[string]bool{}}
 }
 
 // use records factor key (e.g. "fuel.diesel.co2_kg_per_tj") with its value,
 // unit and the factor set's source for group (a key of its sources map).
-func (l *factorLog) use(key string, v decimal.Decimal, unit, group string) {
+func (l *e1FactorLog) use(key string, v decimal.Decimal, unit, group string) {
 	if l == nil {
 		return
 	}
@@ -74,15 +74,15 @@ func (l *factorLog) use(key string, v decimal.Decimal, unit, group string) {
 }
 
 // refs returns the factors used so far.
-func (l *factorLog) refs() []FactorRef {
+func (l *e1FactorLog) refs() []FactorRef {
 	if l == nil || len(l.list) == 0 {
 		return []FactorRef{}
 	}
 	return append([]FactorRef(nil), l.list...)
 }
 
-// invalid builds the EInvalid error of one field.
-func invalid(fs *ledger.FactorSet, path, format string, args ...any) *ledger.Error {
+// e1Invalid builds the EInvalid error of one field.
+func e1Invalid(fs *ledger.FactorSet, path, format string, args ...any) *ledger.Error {
 	msg := fmt.Sprintf(format, args...)
 	return &ledger.Error{
 		Code:    ledger.EInvalid,
@@ -96,19 +96,19 @@ func invalid(fs *ledger.FactorSet, path, format string, args ...any) *ledger.Err
 // bio_share; every other fuel is burnt as is. path names the row for errors.
 // Energy factors (density, NCV) go to elog, emission factors to glog.
 func burnFuel(fs *ledger.FactorSet, path, fuel, use string, qty decimal.Decimal, unit string,
-	bioShare *decimal.Decimal, elog, glog *factorLog) (combustion, error) {
+	bioShare *decimal.Decimal, elog, glog *e1FactorLog) (combustion, error) {
 	if fuel != "biodiesel_blend" {
 		return burn(fs, path, fuel, use, qty, unit, elog, glog)
 	}
 	if unit != "l" {
-		return combustion{}, invalid(fs, path+".unit", "biodiesel_blend must be given in l, not %q", unit)
+		return combustion{}, e1Invalid(fs, path+".unit", "biodiesel_blend must be given in l, not %q", unit)
 	}
 	if bioShare == nil {
-		return combustion{}, invalid(fs, path+".bio_share", "is required for biodiesel_blend")
+		return combustion{}, e1Invalid(fs, path+".bio_share", "is required for biodiesel_blend")
 	}
 	b := *bioShare
 	if b.Sign() < 0 || b.GreaterThan(decimal.NewFromInt(1)) {
-		return combustion{}, invalid(fs, path+".bio_share", "must be between 0 and 1, got %s", b)
+		return combustion{}, e1Invalid(fs, path+".bio_share", "must be between 0 and 1, got %s", b)
 	}
 	fossil, err := burn(fs, path, "diesel", use, qty.Mul(decimal.NewFromInt(1).Sub(b)), unit, elog, glog)
 	if err != nil {
@@ -126,10 +126,10 @@ func burnFuel(fs *ledger.FactorSet, path, fuel, use string, qty decimal.Decimal,
 // TJ x EF -> kg of each gas. gj and kwh quantities are energy already.
 // A fuel marked biogenic in the factor set gives biogenic CO2. Energy
 // factors are logged to elog, emission factors to glog.
-func burn(fs *ledger.FactorSet, path, fuel, use string, qty decimal.Decimal, unit string, elog, glog *factorLog) (combustion, error) {
+func burn(fs *ledger.FactorSet, path, fuel, use string, qty decimal.Decimal, unit string, elog, glog *e1FactorLog) (combustion, error) {
 	ff, ok := fs.Fuels[fuel]
 	if !ok {
-		return combustion{}, invalid(fs, path+".fuel", "factor set has no fuel %q", fuel)
+		return combustion{}, e1Invalid(fs, path+".fuel", "factor set has no fuel %q", fuel)
 	}
 	key := "fuel." + fuel
 	var gj decimal.Decimal
@@ -139,13 +139,13 @@ func burn(fs *ledger.FactorSet, path, fuel, use string, qty decimal.Decimal, uni
 		switch unit {
 		case "l":
 			if ff.DensityKgPerL == nil {
-				return combustion{}, invalid(fs, path+".unit", "factor set has no density_kg_per_l for %s", fuel)
+				return combustion{}, e1Invalid(fs, path+".unit", "factor set has no density_kg_per_l for %s", fuel)
 			}
 			mass = qty.Mul(*ff.DensityKgPerL)
 			elog.use(key+".density_kg_per_l", *ff.DensityKgPerL, "kg/l", "fuels")
 		case "m3":
 			if ff.DensityKgPerM3 == nil {
-				return combustion{}, invalid(fs, path+".unit", "factor set has no density_kg_per_m3 for %s", fuel)
+				return combustion{}, e1Invalid(fs, path+".unit", "factor set has no density_kg_per_m3 for %s", fuel)
 			}
 			mass = qty.Mul(*ff.DensityKgPerM3)
 			elog.use(key+".density_kg_per_m3", *ff.DensityKgPerM3, "kg/m3", "fuels")
@@ -155,9 +155,9 @@ func burn(fs *ledger.FactorSet, path, fuel, use string, qty decimal.Decimal, uni
 	case "gj":
 		gj = qty
 	case "kwh":
-		gj = qty.Mul(gjPerKWh)
+		gj = qty.Mul(e1GJPerKWh)
 	default:
-		return combustion{}, invalid(fs, path+".unit", "unknown unit %q (allowed: l, kg, m3, gj, kwh)", unit)
+		return combustion{}, e1Invalid(fs, path+".unit", "unknown unit %q (allowed: l, kg, m3, gj, kwh)", unit)
 	}
 	var gases ledger.GasFactors
 	switch use {
@@ -166,7 +166,7 @@ func burn(fs *ledger.FactorSet, path, fuel, use string, qty decimal.Decimal, uni
 	case "mobile":
 		gases = ff.Mobile
 	default:
-		return combustion{}, invalid(fs, path+".use", "unknown use %q (allowed: stationary, mobile)", use)
+		return combustion{}, e1Invalid(fs, path+".use", "unknown use %q (allowed: stationary, mobile)", use)
 	}
 	tj := gj.Shift(-3)
 	c := combustion{
@@ -203,7 +203,7 @@ func gwpOf(fs *ledger.FactorSet, set string) (gwpSet, error) {
 }
 
 // logGWP records the combustion-gas GWPs in a derivation's factors.
-func (l *factorLog) logGWP(g gwpSet) {
+func (l *e1FactorLog) logGWP(g gwpSet) {
 	l.use("gwp."+g.Name+".co2", g.CO2, "", "gwp")
 	l.use("gwp."+g.Name+".ch4", g.CH4, "", "gwp")
 	l.use("gwp."+g.Name+".n2o", g.N2O, "", "gwp")

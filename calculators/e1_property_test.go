@@ -57,7 +57,7 @@ func flatE1(e *E1) map[string]Value {
 func sameE1(t *testing.T, a, b *E1) {
 	t.Helper()
 	fa, fb := flatE1(a), flatE1(b)
-	for _, k := range sortedKeys(fa) {
+	for _, k := range e1Keys(fa) {
 		va, vb := fa[k], fb[k]
 		if va.OK != vb.OK || !va.D.Equal(vb.D) {
 			t.Errorf("%s: %v/%s != %v/%s", k, va.OK, va.D, vb.OK, vb.D)
@@ -70,31 +70,31 @@ func sameE1(t *testing.T, a, b *E1) {
 	}
 }
 
-// richReturn is the example return plus a biodiesel blend, an LPG row, a
+// e1RichReturn is the example return plus a biodiesel blend, an LPG row, a
 // second grid with a supplier rate, a second data centre and site rows.
-func richReturn(t testing.TB, sites int) *ledger.Return {
-	r := exampleReturn(t)
+func e1RichReturn(t testing.TB, sites int) *ledger.Return {
+	r := e1ExampleReturn(t)
 	r.Fuels = append(r.Fuels,
-		ledger.Fuel{Domain: "core", Fuel: "biodiesel_blend", Use: "stationary", Quantity: d("5000"), Unit: "l", BioShare: dp("0.2")},
-		ledger.Fuel{Domain: "fleet", Fuel: "biodiesel_blend", Use: "mobile", Quantity: d("2000"), Unit: "l", BioShare: dp("0.07")},
-		ledger.Fuel{Domain: "office", Fuel: "lpg", Use: "stationary", Quantity: d("320.5"), Unit: "kg"},
-		ledger.Fuel{Domain: "transport", Fuel: "diesel", Use: "stationary", Quantity: d("12.25"), Unit: "gj"},
+		ledger.Fuel{Domain: "core", Fuel: "biodiesel_blend", Use: "stationary", Quantity: e1Dec("5000"), Unit: "l", BioShare: e1DecP("0.2")},
+		ledger.Fuel{Domain: "fleet", Fuel: "biodiesel_blend", Use: "mobile", Quantity: e1Dec("2000"), Unit: "l", BioShare: e1DecP("0.07")},
+		ledger.Fuel{Domain: "office", Fuel: "lpg", Use: "stationary", Quantity: e1Dec("320.5"), Unit: "kg"},
+		ledger.Fuel{Domain: "transport", Fuel: "diesel", Use: "stationary", Quantity: e1Dec("12.25"), Unit: "gj"},
 	)
 	r.Electricity = append(r.Electricity,
-		ledger.Electricity{Domain: "fixed_access", Grid: "KR", KWh: d("1000000")},
-		ledger.Electricity{Domain: "core", Grid: "KR", KWh: d("300000"), SupplierKgCO2ePerKWh: dp("0.2")},
-		ledger.Electricity{Domain: "data_centre", Grid: "KR", KWh: d("100000"), SupplierKgCO2ePerKWh: dp("0.4")},
+		ledger.Electricity{Domain: "fixed_access", Grid: "KR", KWh: e1Dec("1000000")},
+		ledger.Electricity{Domain: "core", Grid: "KR", KWh: e1Dec("300000"), SupplierKgCO2ePerKWh: e1DecP("0.2")},
+		ledger.Electricity{Domain: "data_centre", Grid: "KR", KWh: e1Dec("100000"), SupplierKgCO2ePerKWh: e1DecP("0.4")},
 	)
 	// KR: claims 1,200 MWh exceed the 1,000 MWh without supplier rate: pro rata.
-	r.RenewableClaims = append(r.RenewableClaims, ledger.RenewableClaim{Instrument: "green_tariff", Grid: "KR", KWh: d("1200000")})
-	r.Refrigerants = append(r.Refrigerants, ledger.Refrigerant{Gas: "sf6", KgLost: d("0.3")})
-	r.DataCentres = append(r.DataCentres, ledger.DataCentre{ID: "seoul-1", Grid: "KR", TotalKWh: d("390000"), ITKWh: d("300000"), WaterM3: dp("250")})
-	r.Sites = makeSites(sites)
+	r.RenewableClaims = append(r.RenewableClaims, ledger.RenewableClaim{Instrument: "green_tariff", Grid: "KR", KWh: e1Dec("1200000")})
+	r.Refrigerants = append(r.Refrigerants, ledger.Refrigerant{Gas: "sf6", KgLost: e1Dec("0.3")})
+	r.DataCentres = append(r.DataCentres, ledger.DataCentre{ID: "seoul-1", Grid: "KR", TotalKWh: e1Dec("390000"), ITKWh: e1Dec("300000"), WaterM3: e1DecP("250")})
+	r.Sites = e1Sites(sites)
 	return r
 }
 
-// makeSites builds n deterministic site rows over a few domains and grids.
-func makeSites(n int) []ledger.Site {
+// e1Sites builds n deterministic site rows over a few domains and grids.
+func e1Sites(n int) []ledger.Site {
 	domains := []string{"ran", "ran", "ran", "fixed_access", "transport", "core"}
 	grids := []string{"JP", "JP", "KR", "SG"}
 	rows := make([]ledger.Site, n)
@@ -125,9 +125,9 @@ func makeSites(n int) []ledger.Site {
 	return rows
 }
 
-// scaled returns r with every quantity multiplied by k (rates, shares and
+// e1Scaled returns r with every quantity multiplied by k (rates, shares and
 // factors stay).
-func scaled(r *ledger.Return, k int64) *ledger.Return {
+func e1Scaled(r *ledger.Return, k int64) *ledger.Return {
 	m := decimal.NewFromInt(k)
 	s := *r
 	s.Electricity = append([]ledger.Electricity(nil), r.Electricity...)
@@ -175,7 +175,7 @@ func scaled(r *ledger.Return, k int64) *ledger.Return {
 	}
 	s.Activity.DataTrafficTB = mul(r.Activity.DataTrafficTB)
 	if r.Activity.Subscriptions != nil {
-		s.Activity.Subscriptions = i64(*r.Activity.Subscriptions * k)
+		s.Activity.Subscriptions = e1Int64(*r.Activity.Subscriptions * k)
 	}
 	return &s
 }
@@ -186,23 +186,23 @@ func scaled(r *ledger.Return, k int64) *ledger.Return {
 // are one division of an exact GJ part at 24 places, so they scale to
 // within k x 1e-24.
 func TestE1Scaling(t *testing.T) {
-	fs := defaultFactors(t)
-	base := richReturn(t, 200)
-	b, _ := compute(t, base, fs, "")
+	fs := e1DefaultFactors(t)
+	base := e1RichReturn(t, 200)
+	b, _ := runE1(t, base, fs, "")
 	for _, k := range []int64{3, 1000} {
 		t.Run(fmt.Sprint("k=", k), func(t *testing.T) {
-			e, _ := compute(t, scaled(base, k), fs, "")
+			e, _ := runE1(t, e1Scaled(base, k), fs, "")
 			K := decimal.NewFromInt(k)
 			fb, fe := flatE1(b), flatE1(e)
 			tol := decimal.New(k, -DivPrecision)
-			for _, key := range sortedKeys(fb) {
+			for _, key := range e1Keys(fb) {
 				vb, ve := fb[key], fe[key]
 				if vb.OK != ve.OK {
 					t.Errorf("%s: availability changed", key)
 					continue
 				}
 				switch {
-				case isRatio(key):
+				case e1IsRatio(key):
 					if !ve.D.Equal(vb.D) {
 						t.Errorf("%s: ratio changed from %s to %s", key, vb.D, ve.D)
 					}
@@ -220,7 +220,7 @@ func TestE1Scaling(t *testing.T) {
 	}
 }
 
-func isRatio(key string) bool {
+func e1IsRatio(key string) bool {
 	for _, s := range []string{"_pct", "_per_", "bit_per_j", "dc."} {
 		if strings.Contains(key, s) && !strings.HasPrefix(key, "parts.") {
 			return true
@@ -234,14 +234,14 @@ func isRatio(key string) bool {
 // to within half a unit of the 24th place per term), and scope 1 by source
 // adds up to scope 1 exactly.
 func TestE1PartsAddUp(t *testing.T) {
-	e, _ := compute(t, richReturn(t, 500), defaultFactors(t), "")
+	e, _ := runE1(t, e1RichReturn(t, 500), e1DefaultFactors(t), "")
 	var totalGJ decimal.Decimal
 	for _, byD := range e.Parts.EnergyGJ {
 		for _, v := range byD {
 			totalGJ = totalGJ.Add(v.D)
 		}
 	}
-	if !Div(totalGJ, gjPerMWh).Equal(e.EnergyTotalMWh.D) {
+	if !Div(totalGJ, e1GJPerMWh).Equal(e.EnergyTotalMWh.D) {
 		t.Errorf("energy parts %s GJ do not give the total %s MWh", totalGJ, e.EnergyTotalMWh.D)
 	}
 	for name, m := range map[string]map[string]Value{"carrier": e.EnergyByCarrierMWh, "domain": e.EnergyByDomainMWh} {
@@ -268,44 +268,44 @@ func TestE1PartsAddUp(t *testing.T) {
 			net = net.Add(byD[dom].D)
 		}
 	}
-	if !Div(net, gjPerMWh).Equal(e.NetworkEnergyMWh.D) {
+	if !Div(net, e1GJPerMWh).Equal(e.NetworkEnergyMWh.D) {
 		t.Errorf("network parts %s GJ do not give %s MWh", net, e.NetworkEnergyMWh.D)
 	}
 }
 
 // TestE1Reorder: no value changes when every list of rows is shuffled.
 func TestE1Reorder(t *testing.T) {
-	fs := defaultFactors(t)
-	r := richReturn(t, 300)
-	base, _ := compute(t, r, fs, "")
+	fs := e1DefaultFactors(t)
+	r := e1RichReturn(t, 300)
+	base, _ := runE1(t, r, fs, "")
 	rng := rand.New(rand.NewSource(1))
 	for round := 0; round < 3; round++ {
 		s := *r
-		s.Electricity = shuffle(rng, r.Electricity)
-		s.Fuels = shuffle(rng, r.Fuels)
-		s.OnsiteRenewables = shuffle(rng, r.OnsiteRenewables)
-		s.RenewableClaims = shuffle(rng, r.RenewableClaims)
-		s.Refrigerants = shuffle(rng, r.Refrigerants)
-		s.DataCentres = shuffle(rng, r.DataCentres)
-		s.Sites = shuffle(rng, r.Sites)
-		e, _ := compute(t, &s, fs, "")
+		s.Electricity = e1Shuffle(rng, r.Electricity)
+		s.Fuels = e1Shuffle(rng, r.Fuels)
+		s.OnsiteRenewables = e1Shuffle(rng, r.OnsiteRenewables)
+		s.RenewableClaims = e1Shuffle(rng, r.RenewableClaims)
+		s.Refrigerants = e1Shuffle(rng, r.Refrigerants)
+		s.DataCentres = e1Shuffle(rng, r.DataCentres)
+		s.Sites = e1Shuffle(rng, r.Sites)
+		e, _ := runE1(t, &s, fs, "")
 		sameE1(t, base, e)
 	}
 }
 
-func shuffle[T any](rng *rand.Rand, xs []T) []T {
+func e1Shuffle[T any](rng *rand.Rand, xs []T) []T {
 	out := append([]T(nil), xs...)
 	rng.Shuffle(len(out), func(i, j int) { out[i], out[j] = out[j], out[i] })
 	return out
 }
 
-// quarters are four returns of one operator; merged is one return holding
+// e1Quarters are four returns of one operator; merged is one return holding
 // all their rows, traffic summed and subscriptions of the last quarter.
-func quarters(t testing.TB) (qs []*ledger.Return, merged *ledger.Return) {
-	merged = &ledger.Return{Activity: ledger.Activity{DataTrafficTB: dp("0")}}
+func e1Quarters(t testing.TB) (qs []*ledger.Return, merged *ledger.Return) {
+	merged = &ledger.Return{Activity: ledger.Activity{DataTrafficTB: e1DecP("0")}}
 	for q := int64(1); q <= 4; q++ {
-		r := scaled(richReturn(t, int(40*q)), q)
-		r.Activity.Subscriptions = i64(21400000 + q*1000)
+		r := e1Scaled(e1RichReturn(t, int(40*q)), q)
+		r.Activity.Subscriptions = e1Int64(21400000 + q*1000)
 		// The same facility in every quarter, with a different PUE each time.
 		r.DataCentres[0].ITKWh = r.DataCentres[0].ITKWh.Add(decimal.NewFromInt(q * 100000))
 		qs = append(qs, r)
@@ -328,17 +328,17 @@ func quarters(t testing.TB) (qs []*ledger.Return, merged *ledger.Return) {
 // here matches claims within the same grid alike, so scope 2 market-based
 // adds up; SumE1 never re-matches claims across quarters.)
 func TestSumE1EqualsMerged(t *testing.T) {
-	fs := defaultFactors(t)
-	qs, merged := quarters(t)
+	fs := e1DefaultFactors(t)
+	qs, merged := e1Quarters(t)
 	var parts []*E1
 	for _, q := range qs {
-		e, _ := compute(t, q, fs, "")
+		e, _ := runE1(t, q, fs, "")
 		parts = append(parts, e)
 	}
 	sum, tr := SumE1(AcrossTime, parts)
-	whole, _ := compute(t, merged, fs, "")
+	whole, _ := runE1(t, merged, fs, "")
 	sameE1(t, sum, whole)
-	checkDerivations(t, sum, tr)
+	checkE1Derivations(t, sum, tr)
 	// Scope 2 market is the sum of the quarters' figures.
 	var mk decimal.Decimal
 	for _, p := range parts {
@@ -352,30 +352,30 @@ func TestSumE1EqualsMerged(t *testing.T) {
 func TestSumE1Stocks(t *testing.T) {
 	mk := func(subs *int64, traffic string, dcTotal, dcIT string) *E1 {
 		r := &ledger.Return{
-			Electricity: []ledger.Electricity{{Domain: "ran", Grid: "XX", KWh: d("1000")}},
+			Electricity: []ledger.Electricity{{Domain: "ran", Grid: "XX", KWh: e1Dec("1000")}},
 			Activity:    ledger.Activity{Subscriptions: subs},
-			DataCentres: []ledger.DataCentre{{ID: "dc", Grid: "XX", TotalKWh: d(dcTotal), ITKWh: d(dcIT)}},
+			DataCentres: []ledger.DataCentre{{ID: "dc", Grid: "XX", TotalKWh: e1Dec(dcTotal), ITKWh: e1Dec(dcIT)}},
 		}
 		if traffic != "" {
-			r.Activity.DataTrafficTB = dp(traffic)
+			r.Activity.DataTrafficTB = e1DecP(traffic)
 		}
-		e, _ := compute(t, r, smallFactors(t, ""), "")
+		e, _ := runE1(t, r, e1SmallFactors(t, ""), "")
 		return e
 	}
-	a := mk(i64(10), "2", "150", "100") // PUE 1.5
-	b := mk(i64(20), "3", "240", "200") // PUE 1.2
+	a := mk(e1Int64(10), "2", "150", "100") // PUE 1.5
+	b := mk(e1Int64(20), "3", "240", "200") // PUE 1.2
 	// Across time: subscriptions are the last quarter's, 20; energy 2 MWh x 1000 / 20 = 100 kWh.
 	// PUE from the sums: (150 + 240) / (100 + 200) = 1.3, not the mean 1.35.
 	y, _ := SumE1(AcrossTime, []*E1{a, b})
-	eq(t, "subscriptions (time)", y.Parts.Subscriptions, "20")
-	eq(t, "per subscription (time)", y.EnergyPerSubscriptionKWh, "100")
-	eq(t, "traffic", y.Parts.DataTrafficTB, "5")
-	eq(t, "per TB", y.NetworkEnergyPerTBKWh, "400") // 2 MWh x 1000 / 5 TB = 400 kWh/TB
-	eq(t, "pue", y.DataCentres[0].PUE, "1.3")
+	e1Eq(t, "subscriptions (time)", y.Parts.Subscriptions, "20")
+	e1Eq(t, "per subscription (time)", y.EnergyPerSubscriptionKWh, "100")
+	e1Eq(t, "traffic", y.Parts.DataTrafficTB, "5")
+	e1Eq(t, "per TB", y.NetworkEnergyPerTBKWh, "400") // 2 MWh x 1000 / 5 TB = 400 kWh/TB
+	e1Eq(t, "pue", y.DataCentres[0].PUE, "1.3")
 	// Across operators: subscriptions add, 30.
 	s, _ := SumE1(AcrossOperators, []*E1{a, b})
-	eq(t, "subscriptions (operators)", s.Parts.Subscriptions, "30")
-	eq(t, "per subscription (operators)", s.EnergyPerSubscriptionKWh, Div(d("2000"), d("30")).String())
+	e1Eq(t, "subscriptions (operators)", s.Parts.Subscriptions, "30")
+	e1Eq(t, "per subscription (operators)", s.EnergyPerSubscriptionKWh, Div(e1Dec("2000"), e1Dec("30")).String())
 	// A part without traffic or subscriptions makes the sum's intensity unavailable.
 	c := mk(nil, "", "10", "10")
 	s, tr := SumE1(AcrossOperators, []*E1{a, c})
@@ -401,8 +401,8 @@ func TestSumE1Stocks(t *testing.T) {
 // energy filed as electricity, fuel and on-site rows; derivations name them
 // by summed paths.
 func TestComputeE1SitesAsRows(t *testing.T) {
-	fs := defaultFactors(t)
-	sites := makeSites(90)
+	fs := e1DefaultFactors(t)
+	sites := e1Sites(90)
 	r := &ledger.Return{Sites: sites}
 	rows := &ledger.Return{}
 	for _, s := range sites {
@@ -421,10 +421,10 @@ func TestComputeE1SitesAsRows(t *testing.T) {
 			}
 		}
 	}
-	a, tr := compute(t, r, fs, "")
-	b, _ := compute(t, rows, fs, "")
+	a, tr := runE1(t, r, fs, "")
+	b, _ := runE1(t, rows, fs, "")
 	sameE1(t, a, b)
-	dv := derivation(t, tr, "e1.scope1_tco2e")
+	dv := e1Derivation(t, tr, "e1.scope1_tco2e")
 	var paths []string
 	for _, in := range dv.Inputs {
 		paths = append(paths, in.Path)

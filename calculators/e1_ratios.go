@@ -26,8 +26,8 @@ type e1Refs struct {
 	NetworkFactors []FactorRef // the same, for fuels of network domains
 }
 
-// precisionNote says how the MWh figures and ratios are computed.
-var precisionNote = fmt.Sprintf(
+// e1PrecisionNote says how the MWh figures and ratios are computed.
+var e1PrecisionNote = fmt.Sprintf(
 	"parts are exact decimal sums; each figure is one division of exact parts at %d decimal places, rounded half away from zero; shown rounded half-even to %d places",
 	DivPrecision, DisplayPlaces)
 
@@ -40,8 +40,8 @@ func (e *E1) finish(t *Trace, refs e1Refs) {
 	gjByCarrier := map[string]decimal.Decimal{}
 	gjByDomain := map[string]decimal.Decimal{}
 	var totalGJ, networkGJ decimal.Decimal
-	for _, c := range sortedKeys(p.EnergyGJ) {
-		for _, d := range sortedKeys(p.EnergyGJ[c]) {
+	for _, c := range e1Keys(p.EnergyGJ) {
+		for _, d := range e1Keys(p.EnergyGJ[c]) {
 			v := p.EnergyGJ[c][d].D
 			gjByCarrier[c] = gjByCarrier[c].Add(v)
 			gjByDomain[d] = gjByDomain[d].Add(v)
@@ -51,7 +51,7 @@ func (e *E1) finish(t *Trace, refs e1Refs) {
 			}
 		}
 	}
-	mwh := func(gj decimal.Decimal) Value { return Some(Div(gj, gjPerMWh)) }
+	mwh := func(gj decimal.Decimal) Value { return Some(Div(gj, e1GJPerMWh)) }
 	e.EnergyByCarrierMWh = map[string]Value{}
 	for _, c := range E1Carriers {
 		e.EnergyByCarrierMWh[c] = mwh(gjByCarrier[c])
@@ -80,35 +80,35 @@ func (e *E1) finish(t *Trace, refs e1Refs) {
 	e.RenewableElectricityMWh = Some(reKWh.Shift(-3))
 
 	var s1 decimal.Decimal
-	for _, s := range sortedKeys(e.Scope1BySourceTCO2e) {
+	for _, s := range e1Keys(e.Scope1BySourceTCO2e) {
 		s1 = s1.Add(e.Scope1BySourceTCO2e[s].D)
 	}
 	e.Scope1TCO2e = Some(s1)
 
 	note := func(d Derivation) Derivation {
-		d.Notes = append(append(d.Notes, refs.Notes...), precisionNote)
+		d.Notes = append(append(d.Notes, refs.Notes...), e1PrecisionNote)
 		return d
 	}
 	t.Derive(note(Derivation{
 		Metric:  "e1.energy_total_mwh",
 		Formula: "fuel energy (net calorific value: quantity x density -> mass, mass x NCV -> GJ) + purchased electricity + on-site renewable electricity, all in GJ (1 kWh = 0.0036 GJ), / 3.6 GJ per MWh",
-		Inputs:  nonNil(refs.Energy),
-		Factors: nonNilF(refs.EnergyFactors),
+		Inputs:  e1InputRefs(refs.Energy),
+		Factors: e1FactorRefs(refs.EnergyFactors),
 		Notes:   []string{"energy parts: " + totalGJ.String() + " GJ"},
 		Value:   e.EnergyTotalMWh,
 	}))
 	t.Derive(note(Derivation{
 		Metric:  "e1.network_energy_mwh",
 		Formula: "energy (electricity and fuels) of the domains ran, core, transport, fixed_access and data_centre, in GJ, / 3.6 GJ per MWh",
-		Inputs:  nonNil(refs.Network),
-		Factors: nonNilF(refs.NetworkFactors),
+		Inputs:  e1InputRefs(refs.Network),
+		Factors: e1FactorRefs(refs.NetworkFactors),
 		Notes:   []string{"network energy parts: " + networkGJ.String() + " GJ"},
 		Value:   e.NetworkEnergyMWh,
 	}))
 	t.Derive(Derivation{
 		Metric:  "e1.electricity_total_mwh",
 		Formula: "(purchased kWh + on-site renewable kWh + generator output kWh (generated_kwh)) / 1000",
-		Inputs:  nonNil(refs.Electricity),
+		Inputs:  e1InputRefs(refs.Electricity),
 		Factors: []FactorRef{},
 		Notes:   []string{fmt.Sprintf("(%s + %s + %s) / 1000, exact", p.PurchasedKWh.D, p.OnsiteRenewableKWh.D, p.GeneratedKWh.D)},
 		Value:   e.ElectricityTotalMWh,
@@ -116,49 +116,49 @@ func (e *E1) finish(t *Trace, refs e1Refs) {
 	t.Derive(Derivation{
 		Metric:  "e1.renewable_electricity_mwh",
 		Formula: "(on-site renewable kWh + kWh of renewable claims, all instruments) / 1000",
-		Inputs:  nonNil(refs.Renewable),
+		Inputs:  e1InputRefs(refs.Renewable),
 		Factors: []FactorRef{},
 		Notes:   []string{fmt.Sprintf("(%s + %s) / 1000, exact", p.OnsiteRenewableKWh.D, p.ClaimedKWh.D)},
 		Value:   e.RenewableElectricityMWh,
 	})
 
-	r := ratioMaker{t: t, note: note}
+	r := e1Ratios{t: t, note: note}
 	e.RenewableElectricitySharePct = r.ratio("e1.renewable_electricity_share_pct",
 		"renewable_electricity_mwh / electricity_total_mwh x 100, computed as (on-site + claimed kWh) x 100 / (purchased + on-site + generated kWh)",
-		reKWh.Mul(hundred), elecKWh, whyNot(elecKWh.IsZero(), "electricity_total_mwh is 0"),
-		append(nonNil(refs.Renewable), refs.Electricity...))
+		reKWh.Mul(e1Hundred), elecKWh, e1WhyIf(elecKWh.IsZero(), "electricity_total_mwh is 0"),
+		append(e1InputRefs(refs.Renewable), refs.Electricity...))
 	bioGJ := p.BioFuelEnergyGJ.D
 	e.RenewableEnergySharePct = r.ratio("e1.renewable_energy_share_pct",
 		"(renewable electricity + bio share of fuel energy) / energy_total_mwh x 100, computed as ((on-site + claimed kWh) x 0.0036 + bio GJ) x 100 / energy GJ",
-		reKWh.Mul(gjPerKWh).Add(bioGJ).Mul(hundred), totalGJ, whyNot(totalGJ.IsZero(), "energy_total_mwh is 0"),
-		append(append(nonNil(refs.Renewable), refs.Bio...), Ref("e1.energy_total_mwh", e.EnergyTotalMWh, "MWh")))
+		reKWh.Mul(e1GJPerKWh).Add(bioGJ).Mul(e1Hundred), totalGJ, e1WhyIf(totalGJ.IsZero(), "energy_total_mwh is 0"),
+		append(append(e1InputRefs(refs.Renewable), refs.Bio...), e1ValueRef("e1.energy_total_mwh", e.EnergyTotalMWh, "MWh")))
 	e.Scope2InstrumentsSharePct = r.ratio("e1.scope2_instruments_share_pct",
 		"claimed kWh / purchased kWh x 100",
-		p.ClaimedKWh.D.Mul(hundred), p.PurchasedKWh.D, whyNot(p.PurchasedKWh.D.IsZero(), "no purchased electricity"),
-		append(nonNil(refs.Claimed), refs.Purchased...))
+		p.ClaimedKWh.D.Mul(e1Hundred), p.PurchasedKWh.D, e1WhyIf(p.PurchasedKWh.D.IsZero(), "no purchased electricity"),
+		append(e1InputRefs(refs.Claimed), refs.Purchased...))
 
 	traffic := p.DataTrafficTB
-	trafficWhy := firstWhy(whyNot(!traffic.OK, "data_traffic_tb is not given"), whyNot(traffic.D.IsZero(), "data_traffic_tb is 0"))
-	netRef := Ref("e1.network_energy_mwh", e.NetworkEnergyMWh, "MWh")
+	trafficWhy := e1FirstWhy(e1WhyIf(!traffic.OK, "data_traffic_tb is not given"), e1WhyIf(traffic.D.IsZero(), "data_traffic_tb is 0"))
+	netRef := e1ValueRef("e1.network_energy_mwh", e.NetworkEnergyMWh, "MWh")
 	e.NetworkEnergyPerTBKWh = r.ratio("e1.network_energy_per_tb_kwh",
 		"network_energy_mwh x 1000 / data_traffic_tb, computed as network GJ x 1000 / (3.6 x TB)",
-		networkGJ.Mul(thousand), traffic.D.Mul(gjPerMWh), trafficWhy,
+		networkGJ.Mul(e1Thousand), traffic.D.Mul(e1GJPerMWh), trafficWhy,
 		append([]InputRef{netRef}, refs.Traffic...))
 	e.DataVolumeEfficiencyBitPerJ = r.ratio("e1.data_volume_efficiency_bit_per_j",
 		"data_traffic_tb x 8e12 / (network_energy_mwh x 3.6e9) (ETSI ES 203 228 / ITU-T L.1331), computed as TB x 8000 / network GJ",
-		traffic.D.Mul(bitsPerTBPerJ), networkGJ,
-		firstWhy(whyNot(!traffic.OK, "data_traffic_tb is not given"), whyNot(networkGJ.IsZero(), "network_energy_mwh is 0")),
+		traffic.D.Mul(e1BitsPerTBPerJ), networkGJ,
+		e1FirstWhy(e1WhyIf(!traffic.OK, "data_traffic_tb is not given"), e1WhyIf(networkGJ.IsZero(), "network_energy_mwh is 0")),
 		append([]InputRef{netRef}, refs.Traffic...))
 	e.EmissionsPerTBKgCO2e = r.ratio("e1.emissions_per_tb_kgco2e",
 		"(scope1_tco2e + scope2_market_tco2e) x 1000 / data_traffic_tb",
 		s1.Add(e.Scope2MarketTCO2e.D).Shift(3), traffic.D, trafficWhy,
-		append([]InputRef{Ref("e1.scope1_tco2e", e.Scope1TCO2e, "t"), Ref("e1.scope2_market_tco2e", e.Scope2MarketTCO2e, "t")}, refs.Traffic...))
+		append([]InputRef{e1ValueRef("e1.scope1_tco2e", e.Scope1TCO2e, "t"), e1ValueRef("e1.scope2_market_tco2e", e.Scope2MarketTCO2e, "t")}, refs.Traffic...))
 	subs := p.Subscriptions
 	e.EnergyPerSubscriptionKWh = r.ratio("e1.energy_per_subscription_kwh",
 		"energy_total_mwh x 1000 / subscriptions, computed as energy GJ x 1000 / (3.6 x subscriptions)",
-		totalGJ.Mul(thousand), subs.D.Mul(gjPerMWh),
-		firstWhy(whyNot(!subs.OK, "subscriptions is not given"), whyNot(subs.D.IsZero(), "subscriptions is 0")),
-		append([]InputRef{Ref("e1.energy_total_mwh", e.EnergyTotalMWh, "MWh")}, refs.Subscriptions...))
+		totalGJ.Mul(e1Thousand), subs.D.Mul(e1GJPerMWh),
+		e1FirstWhy(e1WhyIf(!subs.OK, "subscriptions is not given"), e1WhyIf(subs.D.IsZero(), "subscriptions is 0")),
+		append([]InputRef{e1ValueRef("e1.energy_total_mwh", e.EnergyTotalMWh, "MWh")}, refs.Subscriptions...))
 
 	e.DataCentres = make([]DataCentreKPI, 0, len(p.DataCentres))
 	for _, dc := range p.DataCentres {
@@ -189,21 +189,21 @@ func (dc DataCentreParts) kpis(t *Trace) DataCentreKPI {
 	k.CUE = q("cue", dc.EmissionsKgCO2e, dc.ITKWh, "total_kwh x grid factor", "it_kwh")
 	water := dc.WaterM3
 	if water.OK {
-		water = Some(water.D.Mul(thousand))
+		water = Some(water.D.Mul(e1Thousand))
 	}
 	k.WUE = q("wue", water, dc.ITKWh, "water_m3", "it_kwh")
 	return k
 }
 
-// ratioMaker computes ratios with their derivations.
-type ratioMaker struct {
+// e1Ratios computes ratios with their derivations.
+type e1Ratios struct {
 	t    *Trace
 	note func(Derivation) Derivation
 }
 
 // ratio is Div(num, den) with a derivation, or None and an unavailable
 // entry when why is not empty.
-func (r ratioMaker) ratio(metric, formula string, num, den decimal.Decimal, why string, inputs []InputRef) Value {
+func (r e1Ratios) ratio(metric, formula string, num, den decimal.Decimal, why string, inputs []InputRef) Value {
 	if why != "" {
 		r.t.Missing(metric, why)
 		return None
@@ -212,7 +212,7 @@ func (r ratioMaker) ratio(metric, formula string, num, den decimal.Decimal, why 
 	r.t.Derive(r.note(Derivation{
 		Metric:  metric,
 		Formula: formula,
-		Inputs:  nonNil(inputs),
+		Inputs:  e1InputRefs(inputs),
 		Factors: []FactorRef{},
 		Notes:   []string{fmt.Sprintf("%s / %s", num, den)},
 		Value:   v,
@@ -220,16 +220,16 @@ func (r ratioMaker) ratio(metric, formula string, num, den decimal.Decimal, why 
 	return v
 }
 
-// whyNot returns why when cond holds, else "".
-func whyNot(cond bool, why string) string {
+// e1WhyIf returns why when cond holds, else "".
+func e1WhyIf(cond bool, why string) string {
 	if cond {
 		return why
 	}
 	return ""
 }
 
-// firstWhy returns the first non-empty reason.
-func firstWhy(whys ...string) string {
+// e1FirstWhy returns the first non-empty reason.
+func e1FirstWhy(whys ...string) string {
 	for _, w := range whys {
 		if w != "" {
 			return w
@@ -238,8 +238,8 @@ func firstWhy(whys ...string) string {
 	return ""
 }
 
-// Ref is an input reference to a computed value.
-func Ref(path string, v Value, unit string) InputRef {
+// e1ValueRef is an input reference to a computed value.
+func e1ValueRef(path string, v Value, unit string) InputRef {
 	s := v.Display()
 	if !v.OK {
 		s = "null"
@@ -247,12 +247,12 @@ func Ref(path string, v Value, unit string) InputRef {
 	return InputRef{Path: path, Value: s, Unit: unit}
 }
 
-// nonNilF returns a copy of refs that encodes as [] rather than null.
-func nonNilF(refs []FactorRef) []FactorRef {
+// e1FactorRefs returns a copy of refs that encodes as [] rather than null.
+func e1FactorRefs(refs []FactorRef) []FactorRef {
 	return append(make([]FactorRef, 0, len(refs)), refs...)
 }
 
-// nonNil returns a copy of refs that encodes as [] rather than null.
-func nonNil(refs []InputRef) []InputRef {
+// e1InputRefs returns a copy of refs that encodes as [] rather than null.
+func e1InputRefs(refs []InputRef) []InputRef {
 	return append(make([]InputRef, 0, len(refs)), refs...)
 }

@@ -41,10 +41,10 @@ type scope2Result struct {
 // r is the factor set's residual mix of g, or the grid average with a note
 // when the set has none. The pro-rata fraction is the only division, at
 // DivPrecision places, rounded half away from zero.
-func scope2(fs *ledger.FactorSet, grids map[string]*gridUse, loc, mkt *factorLog) (scope2Result, error) {
+func scope2(fs *ledger.FactorSet, grids map[string]*gridUse, loc, mkt *e1FactorLog) (scope2Result, error) {
 	var res scope2Result
 	var missing []ledger.FieldError
-	for _, g := range sortedKeys(grids) {
+	for _, g := range e1Keys(grids) {
 		u := grids[g]
 		if !u.HasPurchasing {
 			if u.ClaimedKWh.Sign() > 0 {

@@ -22,7 +22,7 @@ func SumE1(how Combine, parts []*E1) (*E1, *Trace) {
 	t := &Trace{}
 	var refs e1Refs
 	var in = func(i int, key string, v Value, unit string) InputRef {
-		return Ref(fmt.Sprintf("parts[%d].%s", i, key), v, unit)
+		return e1ValueRef(fmt.Sprintf("parts[%d].%s", i, key), v, unit)
 	}
 	var n int
 	trafficOK, subsOK := true, true
@@ -41,18 +41,18 @@ func SumE1(how Combine, parts []*E1) (*E1, *Trace) {
 				e.Parts.addEnergyGJ(c, d, v.D)
 			}
 		}
-		e.Parts.PurchasedKWh = add(e.Parts.PurchasedKWh, p.PurchasedKWh.D)
-		e.Parts.ClaimedKWh = add(e.Parts.ClaimedKWh, p.ClaimedKWh.D)
-		e.Parts.OnsiteRenewableKWh = add(e.Parts.OnsiteRenewableKWh, p.OnsiteRenewableKWh.D)
-		e.Parts.GeneratedKWh = add(e.Parts.GeneratedKWh, p.GeneratedKWh.D)
-		e.Parts.BioFuelEnergyGJ = add(e.Parts.BioFuelEnergyGJ, p.BioFuelEnergyGJ.D)
+		e.Parts.PurchasedKWh = e1Add(e.Parts.PurchasedKWh, p.PurchasedKWh.D)
+		e.Parts.ClaimedKWh = e1Add(e.Parts.ClaimedKWh, p.ClaimedKWh.D)
+		e.Parts.OnsiteRenewableKWh = e1Add(e.Parts.OnsiteRenewableKWh, p.OnsiteRenewableKWh.D)
+		e.Parts.GeneratedKWh = e1Add(e.Parts.GeneratedKWh, p.GeneratedKWh.D)
+		e.Parts.BioFuelEnergyGJ = e1Add(e.Parts.BioFuelEnergyGJ, p.BioFuelEnergyGJ.D)
 		for s, v := range x.Scope1BySourceTCO2e {
-			e.Scope1BySourceTCO2e[s] = add(e.Scope1BySourceTCO2e[s], v.D)
+			e.Scope1BySourceTCO2e[s] = e1Add(e.Scope1BySourceTCO2e[s], v.D)
 		}
-		e.BiogenicCO2T = add(e.BiogenicCO2T, x.BiogenicCO2T.D)
-		e.NonKyotoRefrigerantsTCO2e = add(e.NonKyotoRefrigerantsTCO2e, x.NonKyotoRefrigerantsTCO2e.D)
-		e.Scope2LocationTCO2e = add(e.Scope2LocationTCO2e, x.Scope2LocationTCO2e.D)
-		e.Scope2MarketTCO2e = add(e.Scope2MarketTCO2e, x.Scope2MarketTCO2e.D)
+		e.BiogenicCO2T = e1Add(e.BiogenicCO2T, x.BiogenicCO2T.D)
+		e.NonKyotoRefrigerantsTCO2e = e1Add(e.NonKyotoRefrigerantsTCO2e, x.NonKyotoRefrigerantsTCO2e.D)
+		e.Scope2LocationTCO2e = e1Add(e.Scope2LocationTCO2e, x.Scope2LocationTCO2e.D)
+		e.Scope2MarketTCO2e = e1Add(e.Scope2MarketTCO2e, x.Scope2MarketTCO2e.D)
 
 		trafficOK = trafficOK && p.DataTrafficTB.OK
 		traffic = traffic.Add(p.DataTrafficTB.D)
@@ -94,16 +94,16 @@ func SumE1(how Combine, parts []*E1) (*E1, *Trace) {
 	case subsOK:
 		e.Parts.Subscriptions = Some(subs)
 	}
-	for _, id := range sortedKeys(dcs) {
+	for _, id := range e1Keys(dcs) {
 		e.Parts.DataCentres = append(e.Parts.DataCentres, *dcs[id])
 	}
-	how.note(&refs, n)
+	e1SumNote(how, &refs, n)
 	e.finish(t, refs)
 
 	sum := func(metric string, v Value, ins []InputRef) {
 		t.Derive(Derivation{
 			Metric: metric, Formula: "sum of the parts' " + strings.TrimPrefix(metric, "e1."),
-			Inputs: nonNil(ins), Factors: []FactorRef{}, Notes: refs.Notes, Value: v,
+			Inputs: e1InputRefs(ins), Factors: []FactorRef{}, Notes: refs.Notes, Value: v,
 		})
 	}
 	sum("e1.scope1_tco2e", e.Scope1TCO2e, s1In)
@@ -114,8 +114,8 @@ func SumE1(how Combine, parts []*E1) (*E1, *Trace) {
 	return e, t
 }
 
-// note says in the derivations what the parts are.
-func (how Combine) note(refs *e1Refs, n int) {
+// e1SumNote says in the derivations what the parts are.
+func e1SumNote(how Combine, refs *e1Refs, n int) {
 	switch how {
 	case AcrossTime:
 		refs.Notes = append(refs.Notes, fmt.Sprintf(

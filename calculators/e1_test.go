@@ -11,8 +11,8 @@ import (
 	"github.com/ictledger/ictledger/ledger"
 )
 
-// defaultFactors loads the published factor set apt-2025.1.
-func defaultFactors(t testing.TB) *ledger.FactorSet {
+// e1DefaultFactors loads the published factor set apt-2025.1.
+func e1DefaultFactors(t testing.TB) *ledger.FactorSet {
 	t.Helper()
 	b, err := os.ReadFile("../fixtures/factors-apt-2025.1.json")
 	if err != nil {
@@ -25,30 +25,30 @@ func defaultFactors(t testing.TB) *ledger.FactorSet {
 	return fs
 }
 
-// smallFactors is the default set with only grid XX (0.45 kgCO2e/kWh) and,
+// e1SmallFactors is the default set with only grid XX (0.45 kgCO2e/kWh) and,
 // when residual is not "", a residual mix for XX.
-func smallFactors(t testing.TB, residual string) *ledger.FactorSet {
-	fs := *defaultFactors(t)
+func e1SmallFactors(t testing.TB, residual string) *ledger.FactorSet {
+	fs := *e1DefaultFactors(t)
 	fs.Version = "test-small"
-	fs.Grid = map[string]ledger.GridFactor{"XX": {Name: "Test grid", KgCO2ePerKWh: d("0.45")}}
+	fs.Grid = map[string]ledger.GridFactor{"XX": {Name: "Test grid", KgCO2ePerKWh: e1Dec("0.45")}}
 	fs.ResidualMix = map[string]ledger.GridFactor{}
 	if residual != "" {
-		fs.ResidualMix["XX"] = ledger.GridFactor{KgCO2ePerKWh: d(residual)}
+		fs.ResidualMix["XX"] = ledger.GridFactor{KgCO2ePerKWh: e1Dec(residual)}
 	}
 	fs.Sources = map[string]string{"grid": "test grid source", "residual_mix": "test residual source",
 		"fuels": fs.Sources["fuels"], "gwp": fs.Sources["gwp"]}
 	return &fs
 }
 
-func d(s string) decimal.Decimal { return decimal.RequireFromString(s) }
-func dp(s string) *decimal.Decimal {
-	v := d(s)
+func e1Dec(s string) decimal.Decimal { return decimal.RequireFromString(s) }
+func e1DecP(s string) *decimal.Decimal {
+	v := e1Dec(s)
 	return &v
 }
-func i64(n int64) *int64 { return &n }
+func e1Int64(n int64) *int64 { return &n }
 
-// compute runs ComputeE1 and fails the test on error.
-func compute(t testing.TB, r *ledger.Return, fs *ledger.FactorSet, gwp string) (*E1, *Trace) {
+// runE1 runs ComputeE1 and fails the test on error.
+func runE1(t testing.TB, r *ledger.Return, fs *ledger.FactorSet, gwp string) (*E1, *Trace) {
 	t.Helper()
 	e, tr, err := ComputeE1(Request{Return: r, Factors: fs, GWP: gwp})
 	if err != nil {
@@ -57,20 +57,20 @@ func compute(t testing.TB, r *ledger.Return, fs *ledger.FactorSet, gwp string) (
 	return e, tr
 }
 
-// eq fails unless v is available and exactly want.
-func eq(t testing.TB, name string, v Value, want string) {
+// e1Eq fails unless v is available and exactly want.
+func e1Eq(t testing.TB, name string, v Value, want string) {
 	t.Helper()
 	if !v.OK {
 		t.Errorf("%s: unavailable, want %s", name, want)
 		return
 	}
-	if !v.D.Equal(d(want)) {
+	if !v.D.Equal(e1Dec(want)) {
 		t.Errorf("%s = %s, want %s", name, v.D, want)
 	}
 }
 
-// derivation returns the trace's derivation of metric.
-func derivation(t testing.TB, tr *Trace, metric string) Derivation {
+// e1Derivation returns the trace's derivation of metric.
+func e1Derivation(t testing.TB, tr *Trace, metric string) Derivation {
 	t.Helper()
 	for _, dv := range tr.Derivations {
 		if dv.Metric == metric {
@@ -82,7 +82,7 @@ func derivation(t testing.TB, tr *Trace, metric string) Derivation {
 }
 
 func TestBurnExact(t *testing.T) {
-	fs := defaultFactors(t)
+	fs := e1DefaultFactors(t)
 	tests := []struct {
 		name                      string
 		fuel, use, unit           string
@@ -120,12 +120,12 @@ func TestBurnExact(t *testing.T) {
 		// bio 200 l: 176 kg x 27 GJ/t = 4.752 GJ, CO2 0.004752 x 70,800 = 336.4416 (biogenic), CH4 0.04752, N2O 0.0028512.
 		// Scope 1 CO2e = fossil CO2 2,151.38976 + CH4 (0.290336 + 0.04752) x 27 + N2O (0.01742016 + 0.0028512) x 273
 		//             = 2,151.38976 + 9.122112 + 0.02027136 x 273 = 2,151.38976 + 9.122112 + 5.53408128 = 2,166.04595328.
-		{"biodiesel blend B20", "biodiesel_blend", "stationary", "l", "1000", dp("0.2"),
+		{"biodiesel blend B20", "biodiesel_blend", "stationary", "l", "1000", e1DecP("0.2"),
 			"33.7856", "2151.38976", "336.4416", "0.337856", "0.02027136", "2166.04595328"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			b, err := burnFuel(fs, "fuels[0]", tc.fuel, tc.use, d(tc.qty), tc.unit, tc.bio, nil, nil)
+			b, err := burnFuel(fs, "fuels[0]", tc.fuel, tc.use, e1Dec(tc.qty), tc.unit, tc.bio, nil, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -133,16 +133,16 @@ func TestBurnExact(t *testing.T) {
 				name      string
 				got, want decimal.Decimal
 			}{
-				{"energy GJ", b.EnergyGJ, d(tc.gj)}, {"fossil CO2", b.CO2Kg, d(tc.co2)},
-				{"biogenic CO2", b.BioCO2Kg, d(tc.bioCO2)}, {"CH4", b.CH4Kg, d(tc.ch4)},
-				{"N2O", b.N2OKg, d(tc.n2o)},
+				{"energy GJ", b.EnergyGJ, e1Dec(tc.gj)}, {"fossil CO2", b.CO2Kg, e1Dec(tc.co2)},
+				{"biogenic CO2", b.BioCO2Kg, e1Dec(tc.bioCO2)}, {"CH4", b.CH4Kg, e1Dec(tc.ch4)},
+				{"N2O", b.N2OKg, e1Dec(tc.n2o)},
 			} {
 				if !c.got.Equal(c.want) {
 					t.Errorf("%s = %s, want %s", c.name, c.got, c.want)
 				}
 			}
 			g, _ := gwpOf(fs, "ar6")
-			if got := b.co2eKg(g); !got.Equal(d(tc.co2eAR6)) {
+			if got := b.co2eKg(g); !got.Equal(e1Dec(tc.co2eAR6)) {
 				t.Errorf("CO2e = %s, want %s", got, tc.co2eAR6)
 			}
 		})
@@ -150,28 +150,28 @@ func TestBurnExact(t *testing.T) {
 }
 
 func TestComputeE1Fuels(t *testing.T) {
-	fs := defaultFactors(t)
+	fs := e1DefaultFactors(t)
 	r := &ledger.Return{Fuels: []ledger.Fuel{
-		{Domain: "ran", Fuel: "diesel", Use: "stationary", Quantity: d("10000"), Unit: "l"},
-		{Domain: "fleet", Fuel: "petrol", Use: "mobile", Quantity: d("1000"), Unit: "l"},
-		{Domain: "ran", Fuel: "biodiesel_blend", Use: "stationary", Quantity: d("1000"), Unit: "l", BioShare: dp("0.2")},
+		{Domain: "ran", Fuel: "diesel", Use: "stationary", Quantity: e1Dec("10000"), Unit: "l"},
+		{Domain: "fleet", Fuel: "petrol", Use: "mobile", Quantity: e1Dec("1000"), Unit: "l"},
+		{Domain: "ran", Fuel: "biodiesel_blend", Use: "stationary", Quantity: e1Dec("1000"), Unit: "l", BioShare: e1DecP("0.2")},
 	}}
-	e, tr := compute(t, r, fs, "")
+	e, tr := runE1(t, r, fs, "")
 	// Stationary: 27,049.806696 + 2,166.04595328 = 29,215.85264928 kg; mobile 2,332.78787898 kg.
-	eq(t, "stationary", e.Scope1BySourceTCO2e[SourceStationary], "29.21585264928")
-	eq(t, "mobile", e.Scope1BySourceTCO2e[SourceMobile], "2.33278787898")
-	eq(t, "refrigerants", e.Scope1BySourceTCO2e[SourceRefrigerant], "0")
-	eq(t, "scope1", e.Scope1TCO2e, "31.54864052826")
-	eq(t, "biogenic", e.BiogenicCO2T, "0.3364416")
+	e1Eq(t, "stationary", e.Scope1BySourceTCO2e[SourceStationary], "29.21585264928")
+	e1Eq(t, "mobile", e.Scope1BySourceTCO2e[SourceMobile], "2.33278787898")
+	e1Eq(t, "refrigerants", e.Scope1BySourceTCO2e[SourceRefrigerant], "0")
+	e1Eq(t, "scope1", e.Scope1TCO2e, "31.54864052826")
+	e1Eq(t, "biogenic", e.BiogenicCO2T, "0.3364416")
 	// Energy: 362.92 + 32.8263 + 33.7856 = 429.5319 GJ = 119.314416666... MWh; bio 4.752 GJ.
-	eq(t, "energy total", e.EnergyTotalMWh, Div(d("429.5319"), d("3.6")).String())
-	eq(t, "bio GJ", e.Parts.BioFuelEnergyGJ, "4.752")
+	e1Eq(t, "energy total", e.EnergyTotalMWh, Div(e1Dec("429.5319"), e1Dec("3.6")).String())
+	e1Eq(t, "bio GJ", e.Parts.BioFuelEnergyGJ, "4.752")
 	// Renewable energy share = 4.752 / 429.5319 x 100 = 1.10632... %.
-	eq(t, "renewable energy share", e.RenewableEnergySharePct, Div(d("475.2"), d("429.5319")).String())
+	e1Eq(t, "renewable energy share", e.RenewableEnergySharePct, Div(e1Dec("475.2"), e1Dec("429.5319")).String())
 	// Network energy: ran only (diesel and blend): 396.7056 GJ.
-	eq(t, "network", e.NetworkEnergyMWh, Div(d("396.7056"), d("3.6")).String())
-	eq(t, "fleet", e.EnergyByDomainMWh["fleet"], Div(d("32.8263"), d("3.6")).String())
-	eq(t, "blend carrier", e.EnergyByCarrierMWh["biodiesel_blend"], Div(d("33.7856"), d("3.6")).String())
+	e1Eq(t, "network", e.NetworkEnergyMWh, Div(e1Dec("396.7056"), e1Dec("3.6")).String())
+	e1Eq(t, "fleet", e.EnergyByDomainMWh["fleet"], Div(e1Dec("32.8263"), e1Dec("3.6")).String())
+	e1Eq(t, "blend carrier", e.EnergyByCarrierMWh["biodiesel_blend"], Div(e1Dec("33.7856"), e1Dec("3.6")).String())
 	// No electricity: the shares over electricity are unavailable, not 0.
 	if e.RenewableElectricitySharePct.OK || e.Scope2InstrumentsSharePct.OK || e.NetworkEnergyPerTBKWh.OK {
 		t.Error("ratios over zero or missing denominators must be unavailable")
@@ -190,7 +190,7 @@ func TestComputeE1Fuels(t *testing.T) {
 	if len(wantMissing) > 0 {
 		t.Errorf("missing unavailable entries: %v (have %v)", wantMissing, tr.Unavailable)
 	}
-	s1 := derivation(t, tr, "e1.scope1_tco2e")
+	s1 := e1Derivation(t, tr, "e1.scope1_tco2e")
 	keys := map[string]string{}
 	for _, f := range s1.Factors {
 		keys[f.Key] = f.Value
@@ -202,7 +202,7 @@ func TestComputeE1Fuels(t *testing.T) {
 		"fuel.diesel.co2_kg_per_tj": "74100", "fuel.diesel.stationary.ch4_kg_per_tj": "10",
 		"fuel.petrol.mobile.n2o_kg_per_tj": "3.2", "fuel.biodiesel.density_kg_per_l": "0.88", "gwp.ar6.ch4": "27",
 	} {
-		if got, ok := keys[k]; !ok || !d(got).Equal(d(v)) {
+		if got, ok := keys[k]; !ok || !e1Dec(got).Equal(e1Dec(v)) {
 			t.Errorf("scope 1 factor %s = %q, want %s", k, got, v)
 		}
 	}
@@ -212,8 +212,8 @@ func TestComputeE1Fuels(t *testing.T) {
 }
 
 func TestComputeE1Refrigerants(t *testing.T) {
-	fs := defaultFactors(t)
-	r := &ledger.Return{Refrigerants: []ledger.Refrigerant{{Gas: "r410a", KgLost: d("5")}, {Gas: "r22", KgLost: d("2")}}}
+	fs := e1DefaultFactors(t)
+	r := &ledger.Return{Refrigerants: []ledger.Refrigerant{{Gas: "r410a", KgLost: e1Dec("5")}, {Gas: "r22", KgLost: e1Dec("2")}}}
 	for _, tc := range []struct{ gwp, s1, nk string }{
 		// 5 kg x 2,255.5 = 11,277.5 kg; r22 2 kg x 1,960 = 3,920 kg, never scope 1.
 		{"ar6", "11.2775", "3.92"},
@@ -222,11 +222,11 @@ func TestComputeE1Refrigerants(t *testing.T) {
 		{"", "11.2775", "3.92"}, // gwp_default of apt-2025.1 is ar6
 	} {
 		t.Run("gwp="+tc.gwp, func(t *testing.T) {
-			e, tr := compute(t, r, fs, tc.gwp)
-			eq(t, "refrigerants", e.Scope1BySourceTCO2e[SourceRefrigerant], tc.s1)
-			eq(t, "scope1", e.Scope1TCO2e, tc.s1)
-			eq(t, "non-Kyoto", e.NonKyotoRefrigerantsTCO2e, tc.nk)
-			dv := derivation(t, tr, "e1.non_kyoto_refrigerants_tco2e")
+			e, tr := runE1(t, r, fs, tc.gwp)
+			e1Eq(t, "refrigerants", e.Scope1BySourceTCO2e[SourceRefrigerant], tc.s1)
+			e1Eq(t, "scope1", e.Scope1TCO2e, tc.s1)
+			e1Eq(t, "non-Kyoto", e.NonKyotoRefrigerantsTCO2e, tc.nk)
+			dv := e1Derivation(t, tr, "e1.non_kyoto_refrigerants_tco2e")
 			if len(dv.Factors) != 1 || !strings.HasSuffix(dv.Factors[0].Key, ".r22") {
 				t.Errorf("non-Kyoto factors = %+v", dv.Factors)
 			}
@@ -245,18 +245,18 @@ func TestComputeE1Scope2(t *testing.T) {
 	// (800 - 300) MWh x 0.52 + 200 MWh x 0.12 = 260 + 24 = 284 t.
 	r := &ledger.Return{
 		Electricity: []ledger.Electricity{
-			{Domain: "ran", Grid: "XX", KWh: d("800000")},
-			{Domain: "core", Grid: "XX", KWh: d("200000"), SupplierKgCO2ePerKWh: dp("0.12")},
+			{Domain: "ran", Grid: "XX", KWh: e1Dec("800000")},
+			{Domain: "core", Grid: "XX", KWh: e1Dec("200000"), SupplierKgCO2ePerKWh: e1DecP("0.12")},
 		},
-		RenewableClaims: []ledger.RenewableClaim{{Instrument: "eac", Grid: "XX", KWh: d("300000"), Certificates: []string{"c1"}}},
+		RenewableClaims: []ledger.RenewableClaim{{Instrument: "eac", Grid: "XX", KWh: e1Dec("300000"), Certificates: []string{"c1"}}},
 	}
-	e, tr := compute(t, r, smallFactors(t, "0.52"), "")
-	eq(t, "location", e.Scope2LocationTCO2e, "450")
-	eq(t, "market", e.Scope2MarketTCO2e, "284")
-	eq(t, "instruments share", e.Scope2InstrumentsSharePct, "30") // 300 / 1,000 x 100
-	eq(t, "renewable electricity", e.RenewableElectricityMWh, "300")
-	eq(t, "renewable electricity share", e.RenewableElectricitySharePct, "30")
-	mk := derivation(t, tr, "e1.scope2_market_tco2e")
+	e, tr := runE1(t, r, e1SmallFactors(t, "0.52"), "")
+	e1Eq(t, "location", e.Scope2LocationTCO2e, "450")
+	e1Eq(t, "market", e.Scope2MarketTCO2e, "284")
+	e1Eq(t, "instruments share", e.Scope2InstrumentsSharePct, "30") // 300 / 1,000 x 100
+	e1Eq(t, "renewable electricity", e.RenewableElectricityMWh, "300")
+	e1Eq(t, "renewable electricity share", e.RenewableElectricitySharePct, "30")
+	mk := e1Derivation(t, tr, "e1.scope2_market_tco2e")
 	found := false
 	for _, f := range mk.Factors {
 		if f.Key == "residual_mix.XX.kgco2e_per_kwh" && f.Value == "0.52" && f.Source == "test residual source" {
@@ -266,7 +266,7 @@ func TestComputeE1Scope2(t *testing.T) {
 	if !found {
 		t.Errorf("market derivation factors = %+v", mk.Factors)
 	}
-	loc := derivation(t, tr, "e1.scope2_location_tco2e")
+	loc := e1Derivation(t, tr, "e1.scope2_location_tco2e")
 	if len(loc.Factors) != 1 || loc.Factors[0].Key != "grid.XX.kgco2e_per_kwh" || loc.Factors[0].Source != "test grid source" {
 		t.Errorf("location derivation factors = %+v", loc.Factors)
 	}
@@ -274,12 +274,12 @@ func TestComputeE1Scope2(t *testing.T) {
 
 func TestComputeE1Scope2Allocation(t *testing.T) {
 	elec := []ledger.Electricity{
-		{Domain: "ran", Grid: "XX", KWh: d("100000")},
-		{Domain: "core", Grid: "XX", KWh: d("300000"), SupplierKgCO2ePerKWh: dp("0.2")},
-		{Domain: "data_centre", Grid: "XX", KWh: d("100000"), SupplierKgCO2ePerKWh: dp("0.4")},
+		{Domain: "ran", Grid: "XX", KWh: e1Dec("100000")},
+		{Domain: "core", Grid: "XX", KWh: e1Dec("300000"), SupplierKgCO2ePerKWh: e1DecP("0.2")},
+		{Domain: "data_centre", Grid: "XX", KWh: e1Dec("100000"), SupplierKgCO2ePerKWh: e1DecP("0.4")},
 	}
 	claim := func(kwh string) []ledger.RenewableClaim {
-		return []ledger.RenewableClaim{{Instrument: "ppa", Grid: "XX", KWh: d(kwh)}}
+		return []ledger.RenewableClaim{{Instrument: "ppa", Grid: "XX", KWh: e1Dec(kwh)}}
 	}
 	tests := []struct {
 		name, claims, residual, market, note string
@@ -298,10 +298,10 @@ func TestComputeE1Scope2Allocation(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			r := &ledger.Return{Electricity: elec, RenewableClaims: claim(tc.claims)}
-			e, tr := compute(t, r, smallFactors(t, tc.residual), "")
-			eq(t, "market", e.Scope2MarketTCO2e, tc.market)
-			eq(t, "location", e.Scope2LocationTCO2e, "225") // 500 MWh x 0.45
-			dv := derivation(t, tr, "e1.scope2_market_tco2e")
+			e, tr := runE1(t, r, e1SmallFactors(t, tc.residual), "")
+			e1Eq(t, "market", e.Scope2MarketTCO2e, tc.market)
+			e1Eq(t, "location", e.Scope2LocationTCO2e, "225") // 500 MWh x 0.45
+			dv := e1Derivation(t, tr, "e1.scope2_market_tco2e")
 			if !strings.Contains(strings.Join(dv.Notes, "\n"), tc.note) {
 				t.Errorf("market notes %q lack %q", dv.Notes, tc.note)
 			}
@@ -313,14 +313,14 @@ func TestComputeE1Scope2Allocation(t *testing.T) {
 }
 
 func TestComputeE1MissingGrid(t *testing.T) {
-	fs := defaultFactors(t)
+	fs := e1DefaultFactors(t)
 	r := &ledger.Return{
-		Electricity: []ledger.Electricity{{Domain: "ran", Grid: "JP", KWh: d("1")}, {Domain: "ran", Grid: "ZZ", KWh: d("5")}},
-		DataCentres: []ledger.DataCentre{{ID: "dc", Grid: "QQ", TotalKWh: d("2"), ITKWh: d("1")}},
+		Electricity: []ledger.Electricity{{Domain: "ran", Grid: "JP", KWh: e1Dec("1")}, {Domain: "ran", Grid: "ZZ", KWh: e1Dec("5")}},
+		DataCentres: []ledger.DataCentre{{ID: "dc", Grid: "QQ", TotalKWh: e1Dec("2"), ITKWh: e1Dec("1")}},
 		Sites: []ledger.Site{
-			{SiteID: "a", Domain: "ran", Grid: "JP", GridKWh: d("3")},
-			{SiteID: "b", Domain: "ran", Grid: "YY", GridKWh: d("3")},
-			{SiteID: "c", Domain: "ran", Grid: "", SolarKWh: d("3"), Offgrid: true}, // no grid needed
+			{SiteID: "a", Domain: "ran", Grid: "JP", GridKWh: e1Dec("3")},
+			{SiteID: "b", Domain: "ran", Grid: "YY", GridKWh: e1Dec("3")},
+			{SiteID: "c", Domain: "ran", Grid: "", SolarKWh: e1Dec("3"), Offgrid: true}, // no grid needed
 		},
 	}
 	_, _, err := ComputeE1(Request{Return: r, Factors: fs})
@@ -353,20 +353,20 @@ func TestComputeE1DataCentre(t *testing.T) {
 	// PUE 1,500/1,000 = 1.5; REF 600/1,500 = 0.4; ERF 150/1,500 = 0.1;
 	// CUE 1,500,000 kWh x 0.45 / 1,000,000 kWh = 0.675 kgCO2e/kWh; WUE 1,800 x 1,000 / 1,000,000 = 1.8 L/kWh.
 	r := &ledger.Return{DataCentres: []ledger.DataCentre{
-		{ID: "dc-1", Grid: "XX", TotalKWh: d("1500000"), ITKWh: d("1000000"),
-			RenewableKWh: dp("600000"), ReusedKWh: dp("150000"), WaterM3: dp("1800")},
-		{ID: "dc-0", Grid: "XX", TotalKWh: d("10"), ITKWh: d("0")},
+		{ID: "dc-1", Grid: "XX", TotalKWh: e1Dec("1500000"), ITKWh: e1Dec("1000000"),
+			RenewableKWh: e1DecP("600000"), ReusedKWh: e1DecP("150000"), WaterM3: e1DecP("1800")},
+		{ID: "dc-0", Grid: "XX", TotalKWh: e1Dec("10"), ITKWh: e1Dec("0")},
 	}}
-	e, tr := compute(t, r, smallFactors(t, ""), "")
+	e, tr := runE1(t, r, e1SmallFactors(t, ""), "")
 	if len(e.DataCentres) != 2 || e.DataCentres[0].ID != "dc-0" || e.DataCentres[1].ID != "dc-1" {
 		t.Fatalf("data centres = %+v", e.DataCentres)
 	}
 	k := e.DataCentres[1]
-	eq(t, "pue", k.PUE, "1.5")
-	eq(t, "ref", k.REF, "0.4")
-	eq(t, "erf", k.ERF, "0.1")
-	eq(t, "cue", k.CUE, "0.675")
-	eq(t, "wue", k.WUE, "1.8")
+	e1Eq(t, "pue", k.PUE, "1.5")
+	e1Eq(t, "ref", k.REF, "0.4")
+	e1Eq(t, "erf", k.ERF, "0.1")
+	e1Eq(t, "cue", k.CUE, "0.675")
+	e1Eq(t, "wue", k.WUE, "1.8")
 	z := e.DataCentres[0]
 	if z.PUE.OK || z.CUE.OK || z.REF.OK || z.WUE.OK {
 		t.Errorf("dc-0 (it_kwh 0, no renewable/water): %+v", z)
@@ -381,16 +381,16 @@ func TestComputeE1DataCentre(t *testing.T) {
 }
 
 func TestComputeE1Errors(t *testing.T) {
-	fs := defaultFactors(t)
+	fs := e1DefaultFactors(t)
 	for _, tc := range []struct {
 		name string
 		fuel ledger.Fuel
 		path string
 	}{
-		{"blend not in litres", ledger.Fuel{Domain: "ran", Fuel: "biodiesel_blend", Use: "stationary", Quantity: d("1"), Unit: "kg", BioShare: dp("0.2")}, "fuels[0].unit"},
-		{"blend without bio share", ledger.Fuel{Domain: "ran", Fuel: "biodiesel_blend", Use: "stationary", Quantity: d("1"), Unit: "l"}, "fuels[0].bio_share"},
-		{"density per m3 missing", ledger.Fuel{Domain: "ran", Fuel: "diesel", Use: "stationary", Quantity: d("1"), Unit: "m3"}, "fuels[0].unit"},
-		{"unknown use", ledger.Fuel{Domain: "ran", Fuel: "diesel", Use: "flying", Quantity: d("1"), Unit: "l"}, "fuels[0].use"},
+		{"blend not in litres", ledger.Fuel{Domain: "ran", Fuel: "biodiesel_blend", Use: "stationary", Quantity: e1Dec("1"), Unit: "kg", BioShare: e1DecP("0.2")}, "fuels[0].unit"},
+		{"blend without bio share", ledger.Fuel{Domain: "ran", Fuel: "biodiesel_blend", Use: "stationary", Quantity: e1Dec("1"), Unit: "l"}, "fuels[0].bio_share"},
+		{"density per m3 missing", ledger.Fuel{Domain: "ran", Fuel: "diesel", Use: "stationary", Quantity: e1Dec("1"), Unit: "m3"}, "fuels[0].unit"},
+		{"unknown use", ledger.Fuel{Domain: "ran", Fuel: "diesel", Use: "flying", Quantity: e1Dec("1"), Unit: "l"}, "fuels[0].use"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, _, err := ComputeE1(Request{Return: &ledger.Return{Fuels: []ledger.Fuel{tc.fuel}}, Factors: fs})
