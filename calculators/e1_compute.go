@@ -1,6 +1,7 @@
 package calculators
 
 import (
+	"errors"
 	"fmt"
 	"sort"
 
@@ -88,6 +89,7 @@ type e1Compute struct {
 	dcs                                  map[string]*DataCentreParts
 }
 
+// errf records a problem with one field.
 func (c *e1Compute) errf(path, format string, args ...any) {
 	c.errs = append(c.errs, ledger.FieldError{Path: path, Message: fmt.Sprintf(format, args...)})
 }
@@ -104,13 +106,15 @@ func (c *e1Compute) fail() error {
 
 // keep records err (from the fuel helpers) as field errors.
 func (c *e1Compute) keep(err error) {
-	if e, ok := err.(*ledger.Error); ok && len(e.Fields) > 0 {
+	var e *ledger.Error
+	if errors.As(err, &e) && len(e.Fields) > 0 {
 		c.errs = append(c.errs, e.Fields...)
 		return
 	}
 	c.errf("", "%v", err)
 }
 
+// grid returns the use of grid g, created empty.
 func (c *e1Compute) grid(g string) *gridUse {
 	u := c.grids[g]
 	if u == nil {
@@ -120,13 +124,12 @@ func (c *e1Compute) grid(g string) *gridUse {
 	return u
 }
 
-// purchasing returns the grid's use for a row that buys electricity;
-// path (the row's grid field) is kept for errors if it is the first.
+// purchasing returns the grid's use for a row that buys electricity; path
+// (the row's grid field) is kept for the error if the grid is unknown.
 func (c *e1Compute) purchasing(g, path string) *gridUse {
 	u := c.grid(g)
-	if !u.HasPurchasing {
-		u.HasPurchasing, u.Path = true, path
-	}
+	u.HasPurchasing = true
+	u.Paths = append(u.Paths, path)
 	return u
 }
 
@@ -402,6 +405,26 @@ func (c *e1Compute) dataCentres() {
 			}
 			return Some(*d)
 		}
+		if c.refs.DataCentres == nil {
+			c.refs.DataCentres = map[string][]InputRef{}
+			c.refs.DataCentreFactors = map[string][]FactorRef{}
+		}
+		ins := []InputRef{
+			{Path: path + ".total_kwh", Value: row.TotalKWh.String(), Unit: "kWh"},
+			{Path: path + ".it_kwh", Value: row.ITKWh.String(), Unit: "kWh"},
+		}
+		for _, o := range []struct {
+			field, unit string
+			v           *decimal.Decimal
+		}{{"renewable_kwh", "kWh", row.RenewableKWh}, {"reused_kwh", "kWh", row.ReusedKWh}, {"water_m3", "m3", row.WaterM3}} {
+			if o.v != nil {
+				ins = append(ins, InputRef{Path: path + "." + o.field, Value: o.v.String(), Unit: o.unit})
+			}
+		}
+		c.refs.DataCentres[row.ID] = append(c.refs.DataCentres[row.ID], ins...)
+		flog := newE1FactorLog(c.fs)
+		flog.use("grid."+row.Grid+".kgco2e_per_kwh", gf.KgCO2ePerKWh, "kgCO2e/kWh", "grid")
+		c.refs.DataCentreFactors[row.ID] = append(c.refs.DataCentreFactors[row.ID], flog.refs()...)
 		dc := DataCentreParts{
 			ID: row.ID, Grid: row.Grid,
 			TotalKWh: Some(row.TotalKWh), ITKWh: Some(row.ITKWh),

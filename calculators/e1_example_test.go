@@ -51,9 +51,9 @@ func e1Headlines(e *E1) map[string]Value {
 	}
 }
 
-// checkE1Derivations checks that every available headline metric has exactly
-// one derivation with the metric's value, and every unavailable one an
-// unavailable entry.
+// checkE1Derivations checks that every available headline metric and
+// data-centre KPI has exactly one derivation with the metric's value, and
+// every unavailable one an unavailable entry.
 func checkE1Derivations(t *testing.T, e *E1, tr *Trace) {
 	t.Helper()
 	count := map[string]int{}
@@ -64,7 +64,13 @@ func checkE1Derivations(t *testing.T, e *E1, tr *Trace) {
 	for _, u := range tr.Unavailable {
 		missing[u.Metric] = true
 	}
-	for metric, v := range e1Headlines(e) {
+	all := e1Headlines(e)
+	for _, k := range e.DataCentres {
+		for n, v := range map[string]Value{"pue": k.PUE, "ref": k.REF, "erf": k.ERF, "cue": k.CUE, "wue": k.WUE} {
+			all["e1.data_centres."+k.ID+"."+n] = v
+		}
+	}
+	for metric, v := range all {
 		if !v.OK {
 			if !missing[metric] {
 				t.Errorf("%s is null without an unavailable entry", metric)

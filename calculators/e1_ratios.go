@@ -24,6 +24,9 @@ type e1Refs struct {
 
 	EnergyFactors  []FactorRef // density and NCV of the fuels burnt
 	NetworkFactors []FactorRef // the same, for fuels of network domains
+
+	DataCentres       map[string][]InputRef  // per facility id
+	DataCentreFactors map[string][]FactorRef // per facility id: its grid factor
 }
 
 // e1PrecisionNote says how the MWh figures and ratios are computed.
@@ -162,15 +165,16 @@ func (e *E1) finish(t *Trace, refs e1Refs) {
 
 	e.DataCentres = make([]DataCentreKPI, 0, len(p.DataCentres))
 	for _, dc := range p.DataCentres {
-		e.DataCentres = append(e.DataCentres, dc.kpis(t))
+		e.DataCentres = append(e.DataCentres, dc.kpis(t, refs))
 	}
 }
 
-// kpis computes the ISO/IEC 30134 KPIs of one facility from its totals.
-func (dc DataCentreParts) kpis(t *Trace) DataCentreKPI {
+// kpis computes the ISO/IEC 30134 KPIs of one facility from its totals,
+// with a derivation for each available one.
+func (dc DataCentreParts) kpis(t *Trace, refs e1Refs) DataCentreKPI {
 	k := DataCentreKPI{ID: dc.ID}
 	m := "e1.data_centres." + dc.ID + "."
-	q := func(key string, num, den Value, numName, denName string) Value {
+	q := func(key, formula string, num, den Value, numName, denName string) Value {
 		switch {
 		case !num.OK:
 			t.Missing(m+key, numName+" is not given")
@@ -179,19 +183,33 @@ func (dc DataCentreParts) kpis(t *Trace) DataCentreKPI {
 		case den.D.Sign() == 0:
 			t.Missing(m+key, denName+" is 0")
 		default:
-			return Some(Div(num.D, den.D))
+			v := Some(Div(num.D, den.D))
+			var factors []FactorRef
+			if key == "cue" {
+				factors = refs.DataCentreFactors[dc.ID]
+			}
+			t.Derive(Derivation{
+				Metric:  m + key,
+				Formula: formula,
+				Inputs:  e1InputRefs(refs.DataCentres[dc.ID]),
+				Factors: e1FactorRefs(factors),
+				Notes:   append([]string{fmt.Sprintf("%s / %s", num.D, den.D)}, append(refs.Notes, e1PrecisionNote)...),
+				Value:   v,
+			})
+			return v
 		}
 		return None
 	}
-	k.PUE = q("pue", dc.TotalKWh, dc.ITKWh, "total_kwh", "it_kwh")
-	k.REF = q("ref", dc.RenewableKWh, dc.TotalKWh, "renewable_kwh", "total_kwh")
-	k.ERF = q("erf", dc.ReusedKWh, dc.TotalKWh, "reused_kwh", "total_kwh")
-	k.CUE = q("cue", dc.EmissionsKgCO2e, dc.ITKWh, "total_kwh x grid factor", "it_kwh")
+	k.PUE = q("pue", "total_kwh / it_kwh (ISO/IEC 30134-2)", dc.TotalKWh, dc.ITKWh, "total_kwh", "it_kwh")
+	k.REF = q("ref", "renewable_kwh / total_kwh (ISO/IEC 30134-3)", dc.RenewableKWh, dc.TotalKWh, "renewable_kwh", "total_kwh")
+	k.ERF = q("erf", "reused_kwh / total_kwh (ISO/IEC 30134-6)", dc.ReusedKWh, dc.TotalKWh, "reused_kwh", "total_kwh")
+	k.CUE = q("cue", "total_kwh x grid factor of the facility's grid / it_kwh, kgCO2e/kWh (ISO/IEC 30134-8)",
+		dc.EmissionsKgCO2e, dc.ITKWh, "total_kwh x grid factor", "it_kwh")
 	water := dc.WaterM3
 	if water.OK {
 		water = Some(water.D.Mul(e1Thousand))
 	}
-	k.WUE = q("wue", water, dc.ITKWh, "water_m3", "it_kwh")
+	k.WUE = q("wue", "water_m3 x 1000 / it_kwh, L/kWh (ISO/IEC 30134-9)", water, dc.ITKWh, "water_m3", "it_kwh")
 	return k
 }
 

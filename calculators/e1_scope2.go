@@ -15,8 +15,8 @@ type gridUse struct {
 	SupplierKWh   decimal.Decimal // rows with a supplier rate
 	SupplierKg    decimal.Decimal // sum of kWh x supplier rate over those rows
 	ClaimedKWh    decimal.Decimal
-	Path          string // first row naming the grid, for errors
-	HasPurchasing bool   // some electricity or site row names the grid
+	Paths         []string // rows buying from the grid, for errors
+	HasPurchasing bool     // some electricity or site row names the grid
 }
 
 // scope2Result is scope 2 in kg, both methods, with notes per grid.
@@ -55,8 +55,10 @@ func scope2(fs *ledger.FactorSet, grids map[string]*gridUse, loc, mkt *e1FactorL
 		}
 		gf, ok := fs.GridFactorOf(g)
 		if !ok {
-			missing = append(missing, ledger.FieldError{Path: u.Path,
-				Message: fmt.Sprintf("grid %q is not in factor set %s", g, fs.Version)})
+			for _, p := range u.Paths {
+				missing = append(missing, ledger.FieldError{Path: p,
+					Message: fmt.Sprintf("grid %q is not in factor set %s", g, fs.Version)})
+			}
 			continue
 		}
 		f := gf.KgCO2ePerKWh

@@ -60,6 +60,14 @@ func SumE1(how Combine, parts []*E1) (*E1, *Trace) {
 		subs = subs.Add(p.Subscriptions.D)
 		lastSubs = p.Subscriptions
 		for _, dc := range p.DataCentres {
+			if refs.DataCentres == nil {
+				refs.DataCentres = map[string][]InputRef{}
+			}
+			at := fmt.Sprintf("parts[%d].parts.data_centres[?(@.id=='%s')].", i, dc.ID)
+			refs.DataCentres[dc.ID] = append(refs.DataCentres[dc.ID],
+				e1ValueRef(at+"total_kwh", dc.TotalKWh, "kWh"), e1ValueRef(at+"it_kwh", dc.ITKWh, "kWh"),
+				e1ValueRef(at+"renewable_kwh", dc.RenewableKWh, "kWh"), e1ValueRef(at+"reused_kwh", dc.ReusedKWh, "kWh"),
+				e1ValueRef(at+"water_m3", dc.WaterM3, "m3"), e1ValueRef(at+"emissions_kgco2e", dc.EmissionsKgCO2e, "kgCO2e"))
 			if prev := dcs[dc.ID]; prev != nil {
 				*prev = prev.plus(dc)
 			} else {
