@@ -21,7 +21,7 @@ func SumE1(how Combine, parts []*E1) (*E1, *Trace) {
 	e := newE1()
 	t := &Trace{}
 	var refs e1Refs
-	var in = func(i int, key string, v Value, unit string) InputRef {
+	in := func(i int, key string, v Value, unit string) InputRef {
 		return e1ValueRef(fmt.Sprintf("parts[%d].%s", i, key), v, unit)
 	}
 	var n int

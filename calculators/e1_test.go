@@ -1,6 +1,7 @@
 package calculators
 
 import (
+	"encoding/json"
 	"errors"
 	"os"
 	"strings"
@@ -399,5 +400,40 @@ func TestComputeE1Errors(t *testing.T) {
 				t.Errorf("err = %v, want EInvalid at %s", err, tc.path)
 			}
 		})
+	}
+}
+
+// TestComputeE1Empty: a return with no energy rows gives zero flows and
+// unavailable ratios, each with a reason, never 0.
+func TestComputeE1Empty(t *testing.T) {
+	e, tr := runE1(t, &ledger.Return{Activity: ledger.Activity{DataTrafficTB: e1DecP("0"), Subscriptions: e1Int64(0)}},
+		e1DefaultFactors(t), "")
+	e1Eq(t, "energy", e.EnergyTotalMWh, "0")
+	e1Eq(t, "scope1", e.Scope1TCO2e, "0")
+	e1Eq(t, "scope2 market", e.Scope2MarketTCO2e, "0")
+	reasons := map[string]string{}
+	for _, u := range tr.Unavailable {
+		reasons[u.Metric] = u.Reason
+	}
+	for metric, why := range map[string]string{
+		"e1.renewable_electricity_share_pct":  "electricity_total_mwh is 0",
+		"e1.renewable_energy_share_pct":       "energy_total_mwh is 0",
+		"e1.scope2_instruments_share_pct":     "no purchased electricity",
+		"e1.network_energy_per_tb_kwh":        "data_traffic_tb is 0",
+		"e1.data_volume_efficiency_bit_per_j": "network_energy_mwh is 0",
+		"e1.emissions_per_tb_kgco2e":          "data_traffic_tb is 0",
+		"e1.energy_per_subscription_kwh":      "subscriptions is 0",
+	} {
+		if reasons[metric] != why {
+			t.Errorf("%s: reason %q, want %q", metric, reasons[metric], why)
+		}
+	}
+	checkE1Derivations(t, e, tr)
+	b, err := json.Marshal(e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(b), `"renewable_electricity_share_pct":null`) || !strings.Contains(string(b), `"data_centres":[]`) {
+		t.Errorf("JSON: %s", b)
 	}
 }
