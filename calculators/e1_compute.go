@@ -38,7 +38,7 @@ func ComputeE1(req Request) (*E1, *Trace, error) {
 	}
 	c := &e1Compute{
 		fs: fs, gwp: g, r: req.Return, e: newE1(), t: &Trace{},
-		grids: map[string]*gridUse{},
+		grids: map[string]*gridUse{}, s1Kg: map[string]decimal.Decimal{},
 		s1log: newE1FactorLog(fs), biolog: newE1FactorLog(fs), nklog: newE1FactorLog(fs),
 		loclog: newE1FactorLog(fs), mktlog: newE1FactorLog(fs),
 		energylog: newE1FactorLog(fs), netlog: newE1FactorLog(fs),
@@ -150,6 +150,7 @@ func (c *e1Compute) energyRef(in InputRef, domain string) {
 	}
 }
 
+// electricity adds the purchased electricity rows.
 func (c *e1Compute) electricity() {
 	p := &c.e.Parts
 	for i, row := range c.r.Electricity {
@@ -173,6 +174,7 @@ func (c *e1Compute) electricity() {
 	}
 }
 
+// onsite adds the on-site renewable rows.
 func (c *e1Compute) onsite() {
 	p := &c.e.Parts
 	for i, row := range c.r.OnsiteRenewables {
@@ -185,6 +187,7 @@ func (c *e1Compute) onsite() {
 	}
 }
 
+// claims adds the renewable claims to their grids.
 func (c *e1Compute) claims() {
 	p := &c.e.Parts
 	for i, row := range c.r.RenewableClaims {
@@ -224,8 +227,8 @@ func (c *e1Compute) burnt(fuel, use, domain, what string, in InputRef, b combust
 	}
 }
 
+// fuels burns the fuel rows; generator output counts as electricity.
 func (c *e1Compute) fuels() {
-	c.s1Kg = map[string]decimal.Decimal{}
 	p := &c.e.Parts
 	for i, row := range c.r.Fuels {
 		path := fmt.Sprintf("fuels[%d]", i)
@@ -235,13 +238,13 @@ func (c *e1Compute) fuels() {
 			c.keep(err)
 			continue
 		}
+		c.burnt(row.Fuel, row.Use, row.Domain, path, in, b)
 		if row.Fuel == "biodiesel_blend" {
 			// Burn the bio part again only to log its factors for the
 			// biogenic derivation; it succeeded above.
 			_, _ = burn(c.fs, path, "biodiesel", row.Use, row.Quantity.Mul(*row.BioShare), row.Unit, c.biolog, c.biolog)
 			c.bioIn = append(c.bioIn, InputRef{Path: path + ".bio_share", Value: row.BioShare.String()})
 		}
-		c.burnt(row.Fuel, row.Use, row.Domain, path, in, b)
 		if row.GeneratedKWh != nil {
 			gin := InputRef{Path: path + ".generated_kwh", Value: row.GeneratedKWh.String(), Unit: "kWh"}
 			p.GeneratedKWh = e1Add(p.GeneratedKWh, *row.GeneratedKWh)
@@ -364,6 +367,8 @@ func (c *e1Compute) sites() {
 		"inputs sites[?(...)] are sums over the return's %d site rows of that domain (and grid)", n))
 }
 
+// refrigerants adds refrigerant losses to scope 1, or to the non-Kyoto
+// total for gases on the factor set's non_kyoto list.
 func (c *e1Compute) refrigerants() {
 	for i, row := range c.r.Refrigerants {
 		path := fmt.Sprintf("refrigerants[%d]", i)
@@ -390,6 +395,7 @@ func (c *e1Compute) refrigerants() {
 	}
 }
 
+// dataCentres collects the facilities' totals, merged by id.
 func (c *e1Compute) dataCentres() {
 	c.dcs = map[string]*DataCentreParts{}
 	for i, row := range c.r.DataCentres {
@@ -463,6 +469,7 @@ func (dc DataCentreParts) plus(o DataCentreParts) DataCentreParts {
 	return r
 }
 
+// activity takes the intensity denominators.
 func (c *e1Compute) activity() {
 	a := c.r.Activity
 	p := &c.e.Parts

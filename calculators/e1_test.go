@@ -437,3 +437,24 @@ func TestComputeE1Empty(t *testing.T) {
 		t.Errorf("JSON: %s", b)
 	}
 }
+
+// TestComputeE1GWPCombustion: the GWP set applies to combustion CH4 and N2O.
+func TestComputeE1GWPCombustion(t *testing.T) {
+	r := &ledger.Return{Fuels: []ledger.Fuel{{Domain: "ran", Fuel: "diesel", Use: "stationary", Quantity: e1Dec("10000"), Unit: "l"}}}
+	fs := e1DefaultFactors(t)
+	// AR6: 26,892.372 + 3.6292 x 27 + 0.217752 x 273 = 26,892.372 + 97.9884 + 59.446296 = 27,049.806696 kg.
+	e, tr := runE1(t, r, fs, "ar6")
+	e1Eq(t, "ar6", e.Scope1TCO2e, "27.049806696")
+	// AR5: 26,892.372 + 3.6292 x 28 + 0.217752 x 265 = 26,892.372 + 101.6176 + 57.70428 = 27,051.69388 kg.
+	e, tr5 := runE1(t, r, fs, "ar5")
+	e1Eq(t, "ar5", e.Scope1TCO2e, "27.05169388")
+	for set, tr := range map[string]*Trace{"ar6": tr, "ar5": tr5} {
+		found := false
+		for _, f := range e1Derivation(t, tr, "e1.scope1_tco2e").Factors {
+			found = found || f.Key == "gwp."+set+".ch4"
+		}
+		if !found {
+			t.Errorf("%s: scope 1 derivation does not name gwp.%s.ch4", set, set)
+		}
+	}
+}
