@@ -309,7 +309,7 @@ func finishE2(p E2Parts, customer bool, path string, tr *Trace) E2Values {
 
 	metric = path + ".ewaste_generated_kg"
 	if p.EwasteGeneratedKg == nil {
-		missing(tr, metric, "no category here has a lifetime distribution (Weibull shape and scale) in the factor set")
+		missing(tr, metric, "no lifetime distribution (Weibull shape and scale) in the factor set for the categories here")
 	} else {
 		v.EwasteGeneratedKg = Some(*p.EwasteGeneratedKg)
 	}

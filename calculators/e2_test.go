@@ -319,7 +319,7 @@ func TestComputeE2Example(t *testing.T) {
 	// k=2 2022-Q4..2023-Q3: 67500 + 3 x 71250    = 281250
 	// k=3 2021-Q4..2022-Q3: 0 + 3 x 67500        = 202500
 	// 152900 f(0.5) + 296250 f(1.5) + 281250 f(2.5) + 202500 f(3.5)
-	// = 9075.5753 + 29783.9858 + 33012.2476 + 24335.1906 = 96207.002353 kg.
+	// = 9075.5983 + 29783.9859 + 33012.2476 + 24335.1706 = 96207.002353 kg.
 	wantValue(t, "smartphone generated", e.ByCategory["smartphone"].EwasteGeneratedKg, "96207.002353", 6)
 	// MCI on the collected basis: M = 77900, Fr = 3900/M, Fu = 2340/M,
 	// Cr = 6390/10980, Cu = 4320/10980, Ec = Ef = 0.55, X = 1:
