@@ -72,12 +72,8 @@ type e3Inputs struct {
 	rows int // number of site rows; 0 for a return without them
 }
 
-var (
-	hours4  = decimal.NewFromInt(4)
-	hours8  = decimal.NewFromInt(8)
-	hours24 = decimal.NewFromInt(24)
-	hours72 = decimal.NewFromInt(72)
-)
+// bandEdges are the autonomy band edges 4, 8, 24 and 72 hours.
+var bandEdges = [4]int64{4, 8, 24, 72}
 
 // siteCounts are the stocks derived from site rows.
 type siteCounts struct {
@@ -85,23 +81,63 @@ type siteCounts struct {
 	bands                                            ledger.BackupAutonomy
 }
 
+// edgeTable holds the band edges written at each exponent a row's
+// backup_hours may have (0 to -17 places), so that comparing a row with an
+// edge compares two integers of the same scale and allocates nothing.
+type edgeTable [18]*[4]decimal.Decimal
+
+func (t *edgeTable) edges(exp int32) [4]decimal.Decimal {
+	if exp > 0 || exp < -17 {
+		var out [4]decimal.Decimal
+		for i, e := range bandEdges {
+			out[i] = decimal.NewFromInt(e)
+		}
+		return out
+	}
+	if t[-exp] == nil {
+		var out [4]decimal.Decimal
+		scale := int64(1)
+		for i := int32(0); i < -exp; i++ {
+			scale *= 10
+		}
+		for i, e := range bandEdges {
+			out[i] = decimal.New(e*scale, exp)
+		}
+		t[-exp] = &out
+	}
+	return *t[-exp]
+}
+
+// band is 0 for < 4 h, 1 for 4 to < 8, 2 for 8 to < 24, 3 for 24 to < 72
+// and 4 for >= 72.
+func (t *edgeTable) band(h decimal.Decimal) int {
+	edges := t.edges(h.Exponent())
+	for i := range edges {
+		if h.Cmp(edges[i]) < 0 {
+			return i
+		}
+	}
+	return len(edges)
+}
+
 // countSites aggregates site rows in one pass: counters only, no
 // allocation per row.
 func countSites(sites []ledger.Site) siteCounts {
 	var c siteCounts
+	var edges edgeTable
 	c.total = int64(len(sites))
 	for i := range sites {
 		s := &sites[i]
 		if h := s.BackupHours; h.Sign() > 0 {
 			c.backup++
-			switch {
-			case h.Cmp(hours4) < 0:
+			switch edges.band(h) {
+			case 0:
 				c.bands.LT4h++
-			case h.Cmp(hours8) < 0:
+			case 1:
 				c.bands.H4to8++
-			case h.Cmp(hours24) < 0:
+			case 2:
 				c.bands.H8to24++
-			case h.Cmp(hours72) < 0:
+			case 3:
 				c.bands.H24to72++
 			default:
 				c.bands.GE72h++

@@ -178,3 +178,25 @@ func BenchmarkComputeE3SiteRows(b *testing.B) {
 		}
 	}
 }
+
+func TestBackupBandEdges(t *testing.T) {
+	var et edgeTable
+	for _, tc := range []struct {
+		h    decimal.Decimal
+		band int
+	}{
+		{d("3.999999999999999999999"), 0}, // beyond the cached scales
+		{decimal.New(40, -1), 1},          // 4.0
+		{d("7.99"), 1},
+		{decimal.New(8, 0), 2},
+		{d("23.9999"), 2},
+		{decimal.New(24, 0), 3},
+		{decimal.New(72, 0), 4},
+		{decimal.New(1, 2), 4}, // 100 written as 1e2
+		{d("71.99999999999999999"), 3},
+	} {
+		if got := et.band(tc.h); got != tc.band {
+			t.Errorf("band(%s) = %d, want %d", tc.h, got, tc.band)
+		}
+	}
+}
