@@ -354,3 +354,32 @@ func TestComputeE2Example(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// BenchmarkComputeE2 computes the example return's 2025-Q3 against three
+// earlier quarters and three years of historic inflow.
+func BenchmarkComputeE2(b *testing.B) {
+	cur := loadExample(b)
+	var earlier []*ledger.Return
+	for _, p := range []string{"2024-Q4", "2025-Q1", "2025-Q2"} {
+		e := *cur
+		e.Period = period(p)
+		e.HistoricInflow = nil
+		earlier = append(earlier, &e)
+	}
+	cur2 := *cur
+	cur2.HistoricInflow = nil
+	earlier[0].HistoricInflow = cur.HistoricInflow
+	fs := loadFactors(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, _, err := ComputeE2(Request{Return: &cur2, Earlier: earlier, Factors: fs}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func TestExpUnderflow(t *testing.T) {
+	if !ExpDec(d("-151")).IsZero() || ExpDec(d("-100")).IsZero() {
+		t.Error("exp underflow threshold")
+	}
+}
