@@ -1,6 +1,7 @@
 package calculators
 
 import (
+	"encoding/json"
 	"sort"
 
 	"github.com/shopspring/decimal"
@@ -96,6 +97,19 @@ type E2Parts struct {
 	// window's collected mass of the cells that have one.
 	EwasteGeneratedKg          *decimal.Decimal `json:"ewaste_generated_kg"`
 	WindowCollectedGeneratedKg decimal.Decimal  `json:"window_collected_generated_kg"`
+}
+
+// MarshalJSON writes the parts; the Weibull estimate, the one part that is
+// not a sum of filed values, is rounded half-even to DisplayPlaces like
+// every shown value. The exact value stays in memory for roll-ups.
+func (p E2Parts) MarshalJSON() ([]byte, error) {
+	type plain E2Parts
+	q := plain(p)
+	if q.EwasteGeneratedKg != nil {
+		r := q.EwasteGeneratedKg.RoundBank(DisplayPlaces)
+		q.EwasteGeneratedKg = &r
+	}
+	return json.Marshal(q)
 }
 
 // E2Cell is one device category and stream: its parts and the factors of

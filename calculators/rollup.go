@@ -16,7 +16,10 @@ import (
 // the last part's, whose rolling year ends with the span. AcrossOperators
 // adds everything; a window counts as complete only if it is complete for
 // every operator. Nil parts are skipped; nil when there are none.
-func SumE2(how Combine, parts []*E2) *E2 {
+func SumE2(how Combine, parts []*E2) *E2 { return sumE2(how, parts, nil) }
+
+// sumE2 is SumE2 recording the reasons for nulls in tr (which may be nil).
+func sumE2(how Combine, parts []*E2, tr *Trace) *E2 {
 	var ps []*E2
 	for _, p := range parts {
 		if p != nil {
@@ -63,7 +66,7 @@ func SumE2(how Combine, parts []*E2) *E2 {
 			cells[k] = c
 		}
 	}
-	return buildE2(cells, nil)
+	return buildE2(cells, tr)
 }
 
 // addFlows adds the period flows of b to a, leaving a's window parts.
@@ -93,7 +96,10 @@ func withWindow(p, w E2Parts) E2Parts {
 // availability is over the site-hours of all the quarters. AcrossOperators
 // adds everything (a stock only over the operators that give it). Nil
 // parts are skipped; nil when there are none.
-func SumE3(how Combine, parts []*E3) *E3 {
+func SumE3(how Combine, parts []*E3) *E3 { return sumE3(how, parts, nil) }
+
+// sumE3 is SumE3 recording the reasons for nulls in tr (which may be nil).
+func sumE3(how Combine, parts []*E3, tr *Trace) *E3 {
 	var ps []*E3
 	for _, p := range parts {
 		if p != nil {
@@ -138,7 +144,7 @@ func SumE3(how Combine, parts []*E3) *E3 {
 		s.HoursToRestoreSum = s.HoursToRestoreSum.Add(p.HoursToRestoreSum)
 		s.AlertsDisseminated = addInt(s.AlertsDisseminated, p.AlertsDisseminated)
 	}
-	return finishE3(s, nil)
+	return finishE3(s, tr)
 }
 
 // addInt adds two optional counts; nil only when both are.
@@ -197,6 +203,8 @@ type YearE2E3Result struct {
 	E2       *E2      `json:"e2"`
 	E3       *E3      `json:"e3"`
 	Notes    []string `json:"notes"`
+	// Unavailable says why each null value is null.
+	Unavailable []Unavailable `json:"unavailable"`
 }
 
 // YearE2E3 rolls up the quarters found of one calendar year (any order,
@@ -206,7 +214,8 @@ type YearE2E3Result struct {
 func YearE2E3(year int, quarters []QuarterE2E3) (*YearE2E3Result, error) {
 	qs := append([]QuarterE2E3(nil), quarters...)
 	sort.Slice(qs, func(i, j int) bool { return qs[i].Period.Before(qs[j].Period) })
-	res := &YearE2E3Result{Year: year, Coverage: Coverage{Quarters: []string{}, Missing: []string{}}, Notes: []string{}}
+	res := &YearE2E3Result{Year: year, Coverage: Coverage{Quarters: []string{}, Missing: []string{}}, Notes: []string{},
+		Unavailable: []Unavailable{}}
 	seen := map[ledger.Period]bool{}
 	var e2s []*E2
 	var e3s []*E3
@@ -232,8 +241,10 @@ func YearE2E3(year int, quarters []QuarterE2E3) (*YearE2E3Result, error) {
 		res.Notes = append(res.Notes, "no quarter of the year has a return")
 		return res, nil
 	}
-	res.E2 = SumE2(AcrossTime, e2s)
-	res.E3 = SumE3(AcrossTime, e3s)
+	tr := &Trace{}
+	res.E2 = sumE2(AcrossTime, e2s, tr)
+	res.E3 = sumE3(AcrossTime, e3s, tr)
+	res.Unavailable = nonNilUnavailable(tr.Unavailable)
 	last := qs[len(qs)-1].Period
 	if !res.Coverage.Complete {
 		res.Notes = append(res.Notes, fmt.Sprintf("partial year: flows, outages and alerts cover %v only; %v have no return",
@@ -266,6 +277,8 @@ type SectorE2E3 struct {
 	E2        *E2                    `json:"e2"`
 	E3        *E3                    `json:"e3"`
 	ByCountry map[string]*SectorE2E3 `json:"by_country,omitempty"`
+	// Unavailable says why each null value is null.
+	Unavailable []Unavailable `json:"unavailable"`
 }
 
 // SumSectorE2E3 adds operators of one span (AcrossOperators), per country
@@ -282,8 +295,10 @@ func SumSectorE2E3(ops []OperatorE2E3) *SectorE2E3 {
 			e2s = append(e2s, o.E2)
 			e3s = append(e3s, o.E3)
 		}
-		s.E2 = SumE2(AcrossOperators, e2s)
-		s.E3 = SumE3(AcrossOperators, e3s)
+		tr := &Trace{}
+		s.E2 = sumE2(AcrossOperators, e2s, tr)
+		s.E3 = sumE3(AcrossOperators, e3s, tr)
+		s.Unavailable = nonNilUnavailable(tr.Unavailable)
 		return s
 	}
 	total := sum(sorted)
@@ -296,4 +311,11 @@ func SumSectorE2E3(ops []OperatorE2E3) *SectorE2E3 {
 		total.ByCountry[c] = sum(os)
 	}
 	return total
+}
+
+func nonNilUnavailable(u []Unavailable) []Unavailable {
+	if u == nil {
+		return []Unavailable{}
+	}
+	return u
 }

@@ -236,3 +236,29 @@ func TestSectorIsSumOfOperators(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestRollupSaysWhyNull(t *testing.T) {
+	qs := quarterResults(t, opYear("a", 1), map[int]bool{2: true})
+	y, err := YearE2E3(2025, qs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, u := range y.Unavailable {
+		found = found || (u.Metric == "e2.total.collection_rate_pom_pct" && strings.Contains(u.Reason, "3 of 4"))
+	}
+	if !found {
+		t.Errorf("unavailable %+v", y.Unavailable)
+	}
+	b, err := json.Marshal(y.E2.Total.Parts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The Weibull estimate is shown to 6 places like every value.
+	var p struct {
+		G string `json:"ewaste_generated_kg"`
+	}
+	if err := json.Unmarshal(b, &p); err != nil || len(p.G) == 0 || len(p.G[strings.IndexByte(p.G, '.')+1:]) > DisplayPlaces {
+		t.Errorf("parts JSON ewaste_generated_kg %q (%v)", p.G, err)
+	}
+}
