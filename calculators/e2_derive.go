@@ -162,7 +162,7 @@ func deriveMCI(h *e2History, fs *ledger.FactorSet, e *E2, cat string, v E2Values
 		for i := 3; i >= 0; i-- {
 			quarters = append(quarters, h.period.Add(-i))
 		}
-		d.Inputs = append(d.Inputs, InputRef{Path: "e2.by_category." + cat + ".ewaste_generated_kg (E)", Value: v.Parts.EwasteGeneratedKg.String(), Unit: "kg"})
+		d.Inputs = append(d.Inputs, InputRef{Path: "e2.by_category." + cat + ".ewaste_generated_kg", Value: v.Parts.EwasteGeneratedKg.String(), Unit: "kg (E)"})
 		d.Notes = append(d.Notes, "basis generated: all 4 quarters of the rolling year have returns, so E is the Weibull estimate and reuse/recycling are summed over "+
 			h.period.Add(-3).String()+" to "+h.period.String())
 	} else {
