@@ -383,3 +383,21 @@ func TestExpUnderflow(t *testing.T) {
 		t.Error("exp underflow threshold")
 	}
 }
+
+func TestHistoryIgnoresOtherReturns(t *testing.T) {
+	row := func(kg string) ledger.DeviceFlow {
+		return ledger.DeviceFlow{Category: "smartphone", Stream: "customer", Inflow: flow(kg), Collected: flow("1")}
+	}
+	cur := ret("2025-Q2", row("100"))
+	other := ret("2025-Q1", row("5000"))
+	other.Operator = "someone-else"
+	later := ret("2025-Q3", row("7000"))
+	same := ret("2025-Q1", row("300"))
+	e, _ := compute(t, cur, []*ledger.Return{other, later, same})
+	// Only the operator's own 2025-Q1 counts: INFLOW_0 = 100 + 300.
+	f05, _ := WeibullDensity(d("1.56"), d("6.26"), d("0.5"))
+	wantValue(t, "generated", e.ByCategory["smartphone"].EwasteGeneratedKg, d("400").Mul(f05).RoundBank(20).String(), 20)
+	if got := e.Total.Parts.WindowReturns; got != 2 {
+		t.Errorf("window returns %d, want 2", got)
+	}
+}

@@ -77,3 +77,20 @@ func TestWeibullDensity(t *testing.T) {
 		t.Error("density at age 0 did not fail")
 	}
 }
+
+func TestWeibullDensityShapes(t *testing.T) {
+	// Reference values from 50-digit arbitrary-precision arithmetic.
+	for _, tc := range []struct{ a, b, x, want string }{
+		{"2.33", "7.39", "20.5", "0.0000255991623238030529217550137514485224931914"}, // monitor, far tail
+		{"0.8", "3", "0.5", "0.300622849076261992016283149789073528878328"},          // shape < 1
+		{"1.25", "5.91", "12.5", "0.0199027958253044890714660486070652875490554"},    // cpe
+	} {
+		got, err := WeibullDensity(d(tc.a), d(tc.b), d(tc.x))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !got.Round(38).Equal(d(tc.want).Round(38)) {
+			t.Errorf("f(%s; %s, %s) = %s, want %s", tc.x, tc.a, tc.b, got, tc.want)
+		}
+	}
+}
