@@ -51,13 +51,13 @@ type E2Values struct {
 // WEEETargets are a category's WEEE Directive Annex V targets and whether
 // its rates meet them. Met is nil when the rate is unavailable.
 type WEEETargets struct {
-	WEEECategory             int   `json:"weee_category"`
-	RecoveryTargetPct        Value `json:"recovery_target_pct"`
-	ReuseAndRecyclingTarget  Value `json:"reuse_and_recycling_target_pct"`
-	RecoveryMet              *bool `json:"recovery_met"`
-	ReuseAndRecyclingMet     *bool `json:"reuse_and_recycling_met"`
-	RecoveryRatePct          Value `json:"recovery_rate_pct"`
-	ReuseAndRecyclingRatePct Value `json:"reuse_and_recycling_rate_pct"`
+	WEEECategory               int   `json:"weee_category"`
+	RecoveryTargetPct          Value `json:"recovery_target_pct"`
+	ReuseAndRecyclingTargetPct Value `json:"reuse_and_recycling_target_pct"`
+	RecoveryMet                *bool `json:"recovery_met"`
+	ReuseAndRecyclingMet       *bool `json:"reuse_and_recycling_met"`
+	RecoveryRatePct            Value `json:"recovery_rate_pct"`
+	ReuseAndRecyclingRatePct   Value `json:"reuse_and_recycling_rate_pct"`
 }
 
 // E2Parts are the additive quantities (kg unless named otherwise) that

@@ -108,11 +108,11 @@ func weeeTargets(v E2Values, f E2Factors, path string, tr *Trace) *WEEETargets {
 		return nil
 	}
 	w := &WEEETargets{
-		WEEECategory:             *f.WEEECategory,
-		RecoveryTargetPct:        Some(f.WEEETarget.RecoveryPct),
-		ReuseAndRecyclingTarget:  Some(f.WEEETarget.ReuseAndRecyclingPct),
-		RecoveryRatePct:          v.RecoveryRatePct,
-		ReuseAndRecyclingRatePct: v.ReuseAndRecyclingRatePct,
+		WEEECategory:               *f.WEEECategory,
+		RecoveryTargetPct:          Some(f.WEEETarget.RecoveryPct),
+		ReuseAndRecyclingTargetPct: Some(f.WEEETarget.ReuseAndRecyclingPct),
+		RecoveryRatePct:            v.RecoveryRatePct,
+		ReuseAndRecyclingRatePct:   v.ReuseAndRecyclingRatePct,
 	}
 	if v.RecoveryRatePct.OK {
 		met := v.RecoveryRatePct.D.Cmp(f.WEEETarget.RecoveryPct) >= 0
