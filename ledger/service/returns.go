@@ -95,7 +95,7 @@ func (s *Service) FileReturn(ctx context.Context, a ledger.Actor, operator strin
 	if latest != nil && r.Restates != latest.ID {
 		return nil, ledger.Errorf(ledger.EConflict, "%s already has a return; restate the latest version %s", r.Period, latest.ID)
 	}
-	// HISTORY_WARNINGS
+	warnings = append(warnings, s.historyWarnings(r, fs)...)
 	if warnings == nil {
 		warnings = []ledger.Warning{}
 	}

@@ -20,6 +20,7 @@ import (
 
 	"golang.org/x/mod/sumdb/tlog"
 
+	"github.com/ictledger/ictledger/calculators"
 	"github.com/ictledger/ictledger/ledger"
 	"github.com/ictledger/ictledger/ledger/state"
 )
@@ -86,7 +87,7 @@ type Service struct {
 	applyErr error // set if applying a committed entry failed: fail-stop
 
 	metricsMu    sync.Mutex
-	metricsCache map[string]any
+	metricsCache map[string]*calculators.Metrics
 }
 
 // New returns a service on cfg.State. Call Start once the journal is open
@@ -103,7 +104,7 @@ func New(cfg Config) *Service {
 		cfg.DeadlineDays = 45
 	}
 	return &Service{st: cfg.State, log: cfg.Logger, now: cfg.Now, cfg: cfg,
-		pending: map[string]int{}, keysBySeq: map[uint64][]string{}, metricsCache: map[string]any{}}
+		pending: map[string]int{}, keysBySeq: map[uint64][]string{}, metricsCache: map[string]*calculators.Metrics{}}
 }
 
 // Start attaches the opened journal and the checkpoint signer. The state
