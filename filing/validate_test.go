@@ -45,7 +45,11 @@ func TestValidate(t *testing.T) {
 			want: []want{{"operator", `must be the operator of the URL, "other"`}}},
 		{name: "operator missing", change: func(r *ledger.Return, c *Context) { r.Operator = "" },
 			want: []want{{"operator", "is required"}}},
-		{name: "future period", change: func(r *ledger.Return, c *Context) { r.Period = ledger.Period{Year: 2026, Quarter: 2}; c.Now = time.Date(2026, 1, 5, 0, 0, 0, 0, time.UTC); r.Resilience.Outages = nil },
+		{name: "future period", change: func(r *ledger.Return, c *Context) {
+			r.Period = ledger.Period{Year: 2026, Quarter: 2}
+			c.Now = time.Date(2026, 1, 5, 0, 0, 0, 0, time.UTC)
+			r.Resilience.Outages = nil
+		},
 			want: []want{{"period", "has not ended"}}},
 		{name: "current quarter", change: func(r *ledger.Return, c *Context) { c.Now = time.Date(2025, 9, 30, 23, 0, 0, 0, time.UTC) },
 			want: []want{{"period", "has not ended: it ends at 2025-10-01T00:00:00Z"}}},
@@ -102,12 +106,24 @@ func TestValidate(t *testing.T) {
 			want: []want{{"fuels[1].quantity", "must be >= 0"}}},
 		{name: "biodiesel blend without bio_share", change: func(r *ledger.Return, c *Context) { r.Fuels[0].Fuel = "biodiesel_blend" },
 			want: []want{{"fuels[0].bio_share", "is required for biodiesel_blend"}}},
-		{name: "bio_share above 1", change: func(r *ledger.Return, c *Context) { r.Fuels[0].Fuel = "biodiesel_blend"; r.Fuels[0].BioShare = decPtr("1.2") },
+		{name: "bio_share above 1", change: func(r *ledger.Return, c *Context) {
+			r.Fuels[0].Fuel = "biodiesel_blend"
+			r.Fuels[0].BioShare = decPtr("1.2")
+		},
 			want: []want{{"fuels[0].bio_share", "must be from 0 to 1"}}},
-		{name: "bio_share below 0", change: func(r *ledger.Return, c *Context) { r.Fuels[0].Fuel = "biodiesel_blend"; r.Fuels[0].BioShare = decPtr("-0.1") },
+		{name: "bio_share below 0", change: func(r *ledger.Return, c *Context) {
+			r.Fuels[0].Fuel = "biodiesel_blend"
+			r.Fuels[0].BioShare = decPtr("-0.1")
+		},
 			want: []want{{"fuels[0].bio_share", "must be from 0 to 1"}}},
-		{name: "B20 in litres", change: func(r *ledger.Return, c *Context) { r.Fuels[0].Fuel = "biodiesel_blend"; r.Fuels[0].BioShare = decPtr("0.2") }},
-		{name: "B100", change: func(r *ledger.Return, c *Context) { r.Fuels[0].Fuel = "biodiesel_blend"; r.Fuels[0].BioShare = decPtr("1") }},
+		{name: "B20 in litres", change: func(r *ledger.Return, c *Context) {
+			r.Fuels[0].Fuel = "biodiesel_blend"
+			r.Fuels[0].BioShare = decPtr("0.2")
+		}},
+		{name: "B100", change: func(r *ledger.Return, c *Context) {
+			r.Fuels[0].Fuel = "biodiesel_blend"
+			r.Fuels[0].BioShare = decPtr("1")
+		}},
 		{name: "biodiesel blend in kg", change: func(r *ledger.Return, c *Context) {
 			r.Fuels[0].Fuel, r.Fuels[0].Unit, r.Fuels[0].BioShare = "biodiesel_blend", "kg", decPtr("0.2")
 		}, want: []want{{"fuels[0].unit", "biodiesel_blend must be given in l"}}},
@@ -177,7 +193,10 @@ func TestValidate(t *testing.T) {
 			want: []want{{"devices[1]", "duplicate row for category smartphone, stream customer (also devices[0])"}}},
 		{name: "units without kg", change: func(r *ledger.Return, c *Context) { r.Devices[1].Inflow.Kg = decimal.Zero },
 			want: []want{{"devices[1].inflow.kg", "must be > 0 when units > 0"}}},
-		{name: "negative flow", change: func(r *ledger.Return, c *Context) { r.Devices[1].Inflow.Kg = mustDec("-1"); r.Devices[1].Inflow.Units = 0 },
+		{name: "negative flow", change: func(r *ledger.Return, c *Context) {
+			r.Devices[1].Inflow.Kg = mustDec("-1")
+			r.Devices[1].Inflow.Units = 0
+		},
 			want: []want{{"devices[1].inflow.kg", "must be >= 0"}}},
 		{name: "negative units", change: func(r *ledger.Return, c *Context) { r.Devices[1].Inflow.Units = -1 },
 			want: []want{{"devices[1].inflow.units", "must be >= 0"}}},
