@@ -21,10 +21,10 @@ func TestDecodeBadRequest(t *testing.T) {
 		name, body, msg string
 	}{
 		{"empty", ``, "unexpected end at byte 0"},
-		{"not JSON", `hello`, "at byte 1"},
+		{"not JSON", `hello`, "invalid character 'h' looking for a value at byte 0"},
 		{"truncated", minimal, "unexpected end"},
 		{"bad syntax", `{"operator":"op",}`, "at byte 17"},
-		{"trailing data", minimal + `} {}`, "unexpected data after the return at byte"},
+		{"trailing data", minimal + `} {}`, "unexpected data after the top-level value at byte 67"},
 		{"trailing garbage", minimal + `}x`, "not valid JSON"},
 		{"bad token in array", `{"electricity":[1,]}`, "not valid JSON"},
 	}

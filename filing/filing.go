@@ -1,7 +1,6 @@
 package filing
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -112,27 +111,29 @@ func invalid(probs []ledger.FieldError, opts Options) *ledger.Error {
 }
 
 // decodeJSON reads one return and nothing after it. Problems with values
-// are returned in probs; a syntax or read error stops the decode.
+// are returned in probs; a syntax or read error stops the decode. The body
+// is read whole: the HTTP layer bounds it, and a JSON return is parsed in
+// one pass over the bytes.
 func decodeJSON(rd io.Reader) (ret *ledger.Return, probs []ledger.FieldError, err error) {
-	dec := json.NewDecoder(rd)
-	dec.UseNumber()
-	d := &jsonReader{dec: dec}
+	buf, err := io.ReadAll(rd)
+	if err != nil {
+		return nil, nil, readError(err, int64(len(buf)), "JSON")
+	}
+	lex := newLexer(buf)
+	d := &jsonReader{lex: lex}
 	defer func() {
 		if v := recover(); v != nil {
 			a, ok := v.(abort)
 			if !ok {
 				panic(v)
 			}
-			ret, probs, err = nil, nil, readError(a.err, dec.InputOffset(), "JSON")
+			ret, probs, err = nil, nil, readError(a.err, lex.offset(), "JSON")
 		}
 	}()
 	ret = new(ledger.Return)
 	d.readReturn(ret)
-	if _, err := dec.Token(); err != io.EOF {
-		if err == nil {
-			return nil, nil, ledger.Errorf(ledger.EBadRequest, "not valid JSON: unexpected data after the return at byte %d", dec.InputOffset())
-		}
-		return nil, nil, readError(err, dec.InputOffset(), "JSON")
+	if _, err := lex.next(); err != io.EOF {
+		return nil, nil, readError(err, lex.offset(), "JSON")
 	}
 	return ret, d.probs, nil
 }
@@ -158,9 +159,9 @@ func readError(err error, offset int64, what string) *ledger.Error {
 	if errors.As(err, &ptl) {
 		return &ledger.Error{Code: ledger.ETooLarge, Message: ptl.Error(), Err: err}
 	}
-	var se *json.SyntaxError
+	var se *syntaxError
 	if errors.As(err, &se) {
-		return &ledger.Error{Code: ledger.EBadRequest, Message: fmt.Sprintf("not valid %s at byte %d: %s", what, se.Offset, se.Error()), Err: err}
+		return &ledger.Error{Code: ledger.EBadRequest, Message: fmt.Sprintf("not valid %s: %s", what, se.Error()), Err: err}
 	}
 	if errors.Is(err, io.ErrUnexpectedEOF) {
 		return &ledger.Error{Code: ledger.EBadRequest, Message: fmt.Sprintf("not valid %s: unexpected end at byte %d", what, offset), Err: err}
