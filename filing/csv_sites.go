@@ -52,8 +52,8 @@ func readSitesCSV(r io.Reader, file string) ([]ledger.Site, []int, []ledger.Fiel
 		return nil, nil, probs, nil
 	}
 	grids := interner{}
-	var sites []ledger.Site
-	var lines []int
+	var sites chunked[ledger.Site]
+	var lines chunked[int]
 	for {
 		rec, err := cr.Read()
 		if err == io.EOF {
@@ -117,10 +117,10 @@ func readSitesCSV(r io.Reader, file string) ([]ledger.Site, []int, []ledger.Fiel
 				}
 			}
 		}
-		sites = append(sites, s)
-		lines = append(lines, line)
+		sites.add(s)
+		lines.add(line)
 	}
-	return sites, lines, probs, nil
+	return sites.all(), lines.all(), probs, nil
 }
 
 // csvQuantity reads a decimal cell; empty is zero.
