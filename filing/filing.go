@@ -78,15 +78,13 @@ func CheckJSON(r io.Reader, opts Options, c Context) (*ledger.Return, []ledger.W
 }
 
 // finish validates a decoded return, merges its problems with the decoding
-// problems, and maps CSV rows back to their lines when lines is not nil.
+// problems, and maps problems in CSV rows back to their lines when lines is
+// not nil. Warnings keep their JSON paths.
 func finish(ret *ledger.Return, decodeProbs []ledger.FieldError, lines *csvLines, opts Options, c Context) (*ledger.Return, []ledger.Warning, error) {
 	valid, warnings := Validate(ret, c)
 	if lines != nil {
 		for i := range valid {
 			valid[i].Path = lines.translate(valid[i].Path)
-		}
-		for i := range warnings {
-			warnings[i].Path = lines.translate(warnings[i].Path)
 		}
 	}
 	probs := merge(decodeProbs, valid)

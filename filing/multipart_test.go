@@ -104,6 +104,16 @@ func TestMultipartDevices(t *testing.T) {
 	if r.Devices[1].Collected.Units != 0 || r.Devices[1].Recycled.Kg.String() != "1200" {
 		t.Errorf("devices[1] %+v", r.Devices[1])
 	}
+
+	// A warning keeps its JSON path: it is stored with the return.
+	gap := strings.Replace(devicesCSV, "cable,network,recycled,,1200", "cable,network,recycled,,1000", 1)
+	_, warnings, err := CheckMultipart(multipartBody(t, part{"devices", gap}, part{"return", string(b)}), Options{}, exampleContext(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(warnings) != 1 || warnings[0].Rule != "mass_balance_gap" || warnings[0].Path != "devices[1]" {
+		t.Errorf("warnings %+v", warnings)
+	}
 }
 
 // TestCSVProblems: each problem names the part, line and column.
