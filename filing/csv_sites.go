@@ -41,12 +41,12 @@ const (
 // starts on, and the problems found; the error is a *ledger.Error for a
 // body that is not CSV (EBadRequest) or over a size limit (ETooLarge).
 // Rows are streamed: memory is the rows themselves.
-func readSitesCSV(r io.Reader, file string) ([]ledger.Site, []int, []ledger.FieldError, error) {
+func readSitesCSV(r io.Reader, file string) ([]ledger.Site, []int, problems, error) {
 	var probs problems
 	cr := newCSVReader(r)
 	cols, ok, err := readHeader(cr, file, siteColumns, []string{"site_id", "domain", "grid"}, &probs)
 	if err != nil {
-		return nil, nil, nil, csvReadError(file, err)
+		return nil, nil, problems{}, csvReadError(file, err)
 	}
 	if !ok {
 		return nil, nil, probs, nil
@@ -60,7 +60,7 @@ func readSitesCSV(r io.Reader, file string) ([]ledger.Site, []int, []ledger.Fiel
 			break
 		}
 		if err != nil {
-			return nil, nil, nil, csvReadError(file, err)
+			return nil, nil, problems{}, csvReadError(file, err)
 		}
 		line, _ := cr.FieldPos(0)
 		if len(rec) != len(cols) {

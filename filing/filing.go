@@ -54,7 +54,7 @@ func DecodeJSON(r io.Reader, opts Options) (*ledger.Return, error) {
 	if err != nil {
 		return nil, err
 	}
-	if len(probs) > 0 {
+	if probs.count() > 0 {
 		return nil, invalid(probs, opts)
 	}
 	return ret, nil
@@ -80,15 +80,15 @@ func CheckJSON(r io.Reader, opts Options, c Context) (*ledger.Return, []ledger.W
 // finish validates a decoded return, merges its problems with the decoding
 // problems, and maps problems in CSV rows back to their lines when lines is
 // not nil. Warnings keep their JSON paths.
-func finish(ret *ledger.Return, decodeProbs []ledger.FieldError, lines *csvLines, opts Options, c Context) (*ledger.Return, []ledger.Warning, error) {
-	valid, warnings := Validate(ret, c)
+func finish(ret *ledger.Return, decodeProbs problems, lines *csvLines, opts Options, c Context) (*ledger.Return, []ledger.Warning, error) {
+	valid, warnings := validate(ret, c)
 	if lines != nil {
-		for i := range valid {
-			valid[i].Path = lines.translate(valid[i].Path)
+		for i := range valid.list {
+			valid.list[i].Path = lines.translate(valid.list[i].Path)
 		}
 	}
 	probs := merge(decodeProbs, valid)
-	if len(probs) == 0 {
+	if probs.count() == 0 {
 		return ret, warnings, nil
 	}
 	e := invalid(probs, opts)
@@ -99,23 +99,23 @@ func finish(ret *ledger.Return, decodeProbs []ledger.FieldError, lines *csvLines
 	return nil, nil, e
 }
 
-func invalid(probs []ledger.FieldError, opts Options) *ledger.Error {
-	n := len(probs)
+func invalid(probs problems, opts Options) *ledger.Error {
+	n := probs.count()
 	msg := "the return breaks 1 rule"
 	if n != 1 {
 		msg = fmt.Sprintf("the return breaks %d rules", n)
 	}
-	return &ledger.Error{Code: ledger.EInvalid, Message: msg, Fields: truncate(probs, opts.MaxProblems)}
+	return &ledger.Error{Code: ledger.EInvalid, Message: msg, Fields: probs.fields(opts.MaxProblems)}
 }
 
 // decodeJSON reads one return and nothing after it. Problems with values
 // are returned in probs; a syntax or read error stops the decode. The body
 // is read whole: the HTTP layer bounds it, and a JSON return is parsed in
 // one pass over the bytes.
-func decodeJSON(rd io.Reader) (ret *ledger.Return, probs []ledger.FieldError, err error) {
+func decodeJSON(rd io.Reader) (ret *ledger.Return, probs problems, err error) {
 	buf, err := io.ReadAll(rd)
 	if err != nil {
-		return nil, nil, readError(err, int64(len(buf)), "JSON")
+		return nil, problems{}, readError(err, int64(len(buf)), "JSON")
 	}
 	lex := newLexer(buf)
 	d := &jsonReader{lex: lex}
@@ -125,13 +125,13 @@ func decodeJSON(rd io.Reader) (ret *ledger.Return, probs []ledger.FieldError, er
 			if !ok {
 				panic(v)
 			}
-			ret, probs, err = nil, nil, readError(a.err, lex.offset(), "JSON")
+			ret, probs, err = nil, problems{}, readError(a.err, lex.offset(), "JSON")
 		}
 	}()
 	ret = new(ledger.Return)
 	d.readReturn(ret)
 	if _, err := lex.next(); err != io.EOF {
-		return nil, nil, readError(err, lex.offset(), "JSON")
+		return nil, problems{}, readError(err, lex.offset(), "JSON")
 	}
 	return ret, d.probs, nil
 }

@@ -80,7 +80,13 @@ func plainKey(k string) bool {
 }
 
 // fail records a problem at the current path.
-func (d *jsonReader) fail(msg string) { d.probs.add(d.pathString(), msg) }
+func (d *jsonReader) fail(msg string) {
+	if d.probs.full() {
+		d.probs.more++
+		return
+	}
+	d.probs.add(d.pathString(), msg)
+}
 
 // token reads the next token; a syntax or read error aborts the decode.
 func (d *jsonReader) token() token {

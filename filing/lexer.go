@@ -72,6 +72,9 @@ type lexer struct {
 	intern map[string]string
 }
 
+// maxDepth is the deepest nesting accepted, as in encoding/json.
+const maxDepth = 10000
+
 // maxInterned bounds the table of short strings shared between tokens
 // (keys and enumeration values repeat in every row; ids do not).
 const maxInterned = 4096
@@ -144,6 +147,9 @@ func (l *lexer) next() (token, error) {
 		case '{', '[':
 			if !l.valueAllowed() {
 				return token{}, l.unexpected(c)
+			}
+			if len(l.stack) >= maxDepth {
+				return token{}, l.errorf("exceeded max depth")
 			}
 			l.pos++
 			l.stack = append(l.stack, l.state)

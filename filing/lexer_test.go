@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -68,6 +69,9 @@ var lexerSeeds = []string{
 func TestLexerMatchesEncodingJSON(t *testing.T) {
 	for _, s := range lexerSeeds {
 		checkLexer(t, []byte(s))
+	}
+	for _, depth := range []int{maxDepth, maxDepth + 1} {
+		checkLexer(t, []byte(strings.Repeat("[", depth)+strings.Repeat("]", depth)))
 	}
 }
 

@@ -31,7 +31,7 @@ func DecodeMultipart(mr *multipart.Reader, opts Options) (*ledger.Return, error)
 	if err != nil {
 		return nil, err
 	}
-	if len(probs) > 0 {
+	if probs.count() > 0 {
 		return nil, invalid(probs, opts)
 	}
 	return ret, nil
@@ -51,7 +51,7 @@ func CheckMultipart(mr *multipart.Reader, opts Options, c Context) (*ledger.Retu
 	return finish(ret, probs, lines, opts, c)
 }
 
-func decodeMultipart(mr *multipart.Reader, opts Options) (*ledger.Return, []ledger.FieldError, *csvLines, error) {
+func decodeMultipart(mr *multipart.Reader, opts Options) (*ledger.Return, problems, *csvLines, error) {
 	var (
 		ret       *ledger.Return
 		probs     problems
@@ -68,55 +68,55 @@ func decodeMultipart(mr *multipart.Reader, opts Options) (*ledger.Return, []ledg
 			break
 		}
 		if err != nil {
-			return nil, nil, nil, readError(err, 0, "multipart body")
+			return nil, problems{}, nil, readError(err, 0, "multipart body")
 		}
 		if n >= opts.MaxParts {
 			part.Close()
-			return nil, nil, nil, ledger.Errorf(ledger.EBadRequest, "too many parts: at most %d", opts.MaxParts)
+			return nil, problems{}, nil, ledger.Errorf(ledger.EBadRequest, "too many parts: at most %d", opts.MaxParts)
 		}
 		name := part.FormName()
 		if seen[name] {
 			part.Close()
-			return nil, nil, nil, ledger.Errorf(ledger.EBadRequest, "part %q appears twice", name)
+			return nil, problems{}, nil, ledger.Errorf(ledger.EBadRequest, "part %q appears twice", name)
 		}
 		seen[name] = true
 		body := &limitedPart{r: part, left: opts.MaxPartBytes, part: name, limit: opts.MaxPartBytes}
 		switch name {
 		case PartReturn:
-			var jp []ledger.FieldError
+			var jp problems
 			ret, jp, err = decodeJSON(body)
 			if err != nil {
 				var e *ledger.Error
 				if errors.As(err, &e) {
 					e.Message = "part \"return\": " + e.Message
 				}
-				return nil, nil, nil, err
+				return nil, problems{}, nil, err
 			}
-			probs = append(probs, jp...)
+			probs.addAll(jp)
 		case PartSites:
-			var p []ledger.FieldError
+			var p problems
 			sites, lines.sites, p, err = readSitesCSV(body, name+".csv")
 			if err != nil {
-				return nil, nil, nil, err
+				return nil, problems{}, nil, err
 			}
-			probs = append(probs, p...)
+			probs.addAll(p)
 			haveSites = true
 		case PartDevices:
-			var p []ledger.FieldError
+			var p problems
 			devices, lines.devices, p, err = readDevicesCSV(body, name+".csv")
 			if err != nil {
-				return nil, nil, nil, err
+				return nil, problems{}, nil, err
 			}
-			probs = append(probs, p...)
+			probs.addAll(p)
 			haveDevs = true
 		default:
 			part.Close()
-			return nil, nil, nil, ledger.Errorf(ledger.EBadRequest, "unexpected part %q: want %q, %q or %q", name, PartReturn, PartSites, PartDevices)
+			return nil, problems{}, nil, ledger.Errorf(ledger.EBadRequest, "unexpected part %q: want %q, %q or %q", name, PartReturn, PartSites, PartDevices)
 		}
 		part.Close()
 	}
 	if ret == nil {
-		return nil, nil, nil, ledger.Errorf(ledger.EBadRequest, "missing the %q part (the return as JSON)", PartReturn)
+		return nil, problems{}, nil, ledger.Errorf(ledger.EBadRequest, "missing the %q part (the return as JSON)", PartReturn)
 	}
 	if haveSites {
 		if len(ret.Sites) > 0 {
