@@ -62,7 +62,7 @@ func BenchmarkCheckMultipartSites(b *testing.B) {
 	b.SetBytes(int64(len(body)))
 	b.ReportAllocs()
 	for b.Loop() {
-		r, _, err := CheckMultipart(multipart.NewReader(bytes.NewReader(body), w.Boundary()), Options{}, c)
+		r, _, err := checkMultipart(multipart.NewReader(bytes.NewReader(body), w.Boundary()), Options{}, c)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -79,7 +79,7 @@ func BenchmarkCheckJSONSites(b *testing.B) {
 	b.SetBytes(int64(len(body)))
 	b.ReportAllocs()
 	for b.Loop() {
-		r, _, err := CheckJSON(bytes.NewReader(body), Options{}, c)
+		r, _, err := checkJSON(bytes.NewReader(body), Options{}, c)
 		if err != nil {
 			b.Fatal(err)
 		}

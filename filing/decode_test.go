@@ -152,7 +152,7 @@ func TestManyProblemsAtOnce(t *testing.T) {
 	doc["period"] = "2026-Q1"
 	b, _ := json.Marshal(doc)
 
-	_, _, err := CheckJSON(bytes.NewReader(b), Options{}, exampleContext(t))
+	_, _, err := checkJSON(bytes.NewReader(b), Options{}, exampleContext(t))
 	ps := fieldErrors(t, err, ledger.EInvalid)
 	want := []string{
 		"period",

@@ -22,7 +22,7 @@ func FuzzCheckJSON(f *testing.F) {
 	f.Add([]byte(`[{"a":"\ud800"}] 1`))
 	c := exampleContext(f)
 	f.Fuzz(func(t *testing.T, body []byte) {
-		r, _, err := CheckJSON(bytes.NewReader(body), Options{}, c)
+		r, _, err := checkJSON(bytes.NewReader(body), Options{}, c)
 		var e *ledger.Error
 		if err != nil && !errors.As(err, &e) {
 			t.Fatalf("error %T is not a *ledger.Error: %v", err, err)

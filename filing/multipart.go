@@ -37,18 +37,17 @@ func DecodeMultipart(mr *multipart.Reader, opts Options) (*ledger.Return, error)
 	return ret, nil
 }
 
-// CheckMultipart is CheckJSON for a multipart body. Problems that
-// Validate finds in rows that came from a CSV part are reported at their
-// CSV line and column, e.g. "sites.csv:line 18:column grid" for
-// sites[16].grid. Warnings keep their JSON paths: they are kept with the
-// return, which is stored as JSON.
-func CheckMultipart(mr *multipart.Reader, opts Options, c Context) (*ledger.Return, []ledger.Warning, error) {
+// ReadMultipart is ReadJSON for a multipart body, with the errors of
+// DecodeMultipart. When the draft is checked, problems in rows that came
+// from a CSV part are reported at their CSV line and column, e.g.
+// "sites.csv:line 18:column grid" for sites[16].grid.
+func ReadMultipart(mr *multipart.Reader, opts Options) (*Draft, error) {
 	opts = opts.withDefaults()
 	ret, probs, lines, err := decodeMultipart(mr, opts)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	return finish(ret, probs, lines, opts, c)
+	return &Draft{Return: ret, probs: probs, lines: lines, opts: opts}, nil
 }
 
 func decodeMultipart(mr *multipart.Reader, opts Options) (*ledger.Return, problems, *csvLines, error) {

@@ -59,7 +59,7 @@ const sitesCSV = "site_id,domain,grid,grid_kwh,diesel_l,backup_hours,hazard_leve
 
 func TestMultipartSites(t *testing.T) {
 	mr := multipartBody(t, part{"return", siteLevelJSON(t)}, part{"sites", sitesCSV})
-	r, warnings, err := CheckMultipart(mr, Options{}, exampleContext(t))
+	r, warnings, err := checkMultipart(mr, Options{}, exampleContext(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,7 +90,7 @@ func TestMultipartDevices(t *testing.T) {
 	json.Unmarshal(exampleJSON(t), &doc)
 	delete(doc, "devices")
 	b, _ := json.Marshal(doc)
-	r, _, err := CheckMultipart(multipartBody(t, part{"devices", devicesCSV}, part{"return", string(b)}), Options{}, exampleContext(t))
+	r, _, err := checkMultipart(multipartBody(t, part{"devices", devicesCSV}, part{"return", string(b)}), Options{}, exampleContext(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -107,7 +107,7 @@ func TestMultipartDevices(t *testing.T) {
 
 	// A warning keeps its JSON path: it is stored with the return.
 	gap := strings.Replace(devicesCSV, "cable,network,recycled,,1200", "cable,network,recycled,,1000", 1)
-	_, warnings, err := CheckMultipart(multipartBody(t, part{"devices", gap}, part{"return", string(b)}), Options{}, exampleContext(t))
+	_, warnings, err := checkMultipart(multipartBody(t, part{"devices", gap}, part{"return", string(b)}), Options{}, exampleContext(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -178,7 +178,7 @@ func TestCSVProblems(t *testing.T) {
 			if tt.extraReturn {
 				ret = strings.TrimSuffix(ret, "}") + `,"sites":[{"site_id":"x","domain":"ran","grid":"JP"}]}`
 			}
-			_, _, err := CheckMultipart(multipartBody(t, part{"return", ret}, part{tt.part, tt.body}), Options{}, exampleContext(t))
+			_, _, err := checkMultipart(multipartBody(t, part{"return", ret}, part{tt.part, tt.body}), Options{}, exampleContext(t))
 			ps := fieldErrors(t, err, ledger.EInvalid)
 			if !hasProblem(ps, tt.path, tt.msg) {
 				t.Errorf("no problem at %q with %q in %+v", tt.path, tt.msg, ps)
@@ -207,7 +207,7 @@ func TestMultipartBadRequest(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, _, err := CheckMultipart(multipartBody(t, tt.parts...), tt.opts, exampleContext(t))
+			_, _, err := checkMultipart(multipartBody(t, tt.parts...), tt.opts, exampleContext(t))
 			var e *ledger.Error
 			if ledger.ErrorCode(err) != tt.code {
 				t.Fatalf("got %v, want %s", err, tt.code)

@@ -342,7 +342,7 @@ func TestWarningMessages(t *testing.T) {
 func TestConflict(t *testing.T) {
 	c := exampleContext(t)
 	c.Latest = "sakura-mobile-2025-Q3-v1"
-	_, _, err := CheckJSON(bytes.NewReader(exampleJSON(t)), Options{}, c)
+	_, _, err := checkJSON(bytes.NewReader(exampleJSON(t)), Options{}, c)
 	ps := fieldErrors(t, err, ledger.EConflict)
 	if !hasProblem(ps, "restates", "is required") {
 		t.Errorf("problems %+v", ps)
