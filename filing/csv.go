@@ -130,3 +130,39 @@ func (in interner) get(s string) string {
 	in[s] = s
 	return s
 }
+
+// chunked collects rows in chunks, so that a growing collection of
+// 100,000 rows is not copied over and over as append grows it; all joins
+// the chunks into one slice of the exact length.
+type chunked[T any] struct {
+	full [][]T
+	cur  []T
+	n    int
+}
+
+func (c *chunked[T]) add(v T) {
+	if len(c.cur) == cap(c.cur) {
+		size := 64
+		if c.cur != nil {
+			c.full = append(c.full, c.cur)
+			size = min(2*cap(c.cur), 8192)
+		}
+		c.cur = make([]T, 0, size)
+	}
+	c.cur = append(c.cur, v)
+	c.n++
+}
+
+func (c *chunked[T]) all() []T {
+	if c.n == 0 {
+		return nil
+	}
+	if len(c.full) == 0 {
+		return c.cur
+	}
+	out := make([]T, 0, c.n)
+	for _, f := range c.full {
+		out = append(out, f...)
+	}
+	return append(out, c.cur...)
+}

@@ -32,12 +32,12 @@ type deviceLines struct {
 // in problem paths. A flow row may leave units empty (zero); the content
 // rows must. kg is required. A (category, stream, flow) given twice is a
 // problem. The error is as for readSitesCSV.
-func readDevicesCSV(r io.Reader, file string) ([]ledger.DeviceFlow, []deviceLines, []ledger.FieldError, error) {
+func readDevicesCSV(r io.Reader, file string) ([]ledger.DeviceFlow, []deviceLines, problems, error) {
 	var probs problems
 	cr := newCSVReader(r)
 	cols, ok, err := readHeader(cr, file, deviceColumns, deviceColumns, &probs)
 	if err != nil {
-		return nil, nil, nil, csvReadError(file, err)
+		return nil, nil, problems{}, csvReadError(file, err)
 	}
 	if !ok {
 		return nil, nil, probs, nil
@@ -51,7 +51,7 @@ func readDevicesCSV(r io.Reader, file string) ([]ledger.DeviceFlow, []deviceLine
 			break
 		}
 		if err != nil {
-			return nil, nil, nil, csvReadError(file, err)
+			return nil, nil, problems{}, csvReadError(file, err)
 		}
 		line, _ := cr.FieldPos(0)
 		if len(rec) != len(cols) {

@@ -41,26 +41,26 @@ const (
 // starts on, and the problems found; the error is a *ledger.Error for a
 // body that is not CSV (EBadRequest) or over a size limit (ETooLarge).
 // Rows are streamed: memory is the rows themselves.
-func readSitesCSV(r io.Reader, file string) ([]ledger.Site, []int, []ledger.FieldError, error) {
+func readSitesCSV(r io.Reader, file string) ([]ledger.Site, []int, problems, error) {
 	var probs problems
 	cr := newCSVReader(r)
 	cols, ok, err := readHeader(cr, file, siteColumns, []string{"site_id", "domain", "grid"}, &probs)
 	if err != nil {
-		return nil, nil, nil, csvReadError(file, err)
+		return nil, nil, problems{}, csvReadError(file, err)
 	}
 	if !ok {
 		return nil, nil, probs, nil
 	}
 	grids := interner{}
-	var sites []ledger.Site
-	var lines []int
+	var sites chunked[ledger.Site]
+	var lines chunked[int]
 	for {
 		rec, err := cr.Read()
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
-			return nil, nil, nil, csvReadError(file, err)
+			return nil, nil, problems{}, csvReadError(file, err)
 		}
 		line, _ := cr.FieldPos(0)
 		if len(rec) != len(cols) {
@@ -117,10 +117,10 @@ func readSitesCSV(r io.Reader, file string) ([]ledger.Site, []int, []ledger.Fiel
 				}
 			}
 		}
-		sites = append(sites, s)
-		lines = append(lines, line)
+		sites.add(s)
+		lines.add(line)
 	}
-	return sites, lines, probs, nil
+	return sites.all(), lines.all(), probs, nil
 }
 
 // csvQuantity reads a decimal cell; empty is zero.

@@ -45,7 +45,9 @@ func (d *jsonReader) readReturn(r *ledger.Return) {
 		case "resilience":
 			d.readResilience(&r.Resilience)
 		case "sites":
-			d.array(true, func(int) { r.Sites = append(r.Sites, d.readSite()) })
+			var sites chunked[ledger.Site] // up to 100,000 rows: not copied as they grow
+			d.array(true, func(int) { sites.add(d.readSite()) })
+			r.Sites = sites.all()
 		default:
 			return false
 		}

@@ -3,6 +3,15 @@
 // one return and its context can decide. Every problem is reported at
 // once, each with its path.
 //
+// # Use
+//
+// A handler reads the body into a Draft (ReadJSON, or ReadMultipart for
+// multipart/form-data), builds the Context from the draft's return (its
+// period and factor_set) and the store, and calls Draft.Check, which
+// reports the problems of reading and of validation together and returns
+// the warnings. DecodeJSON and DecodeMultipart read without validating;
+// Validate checks a return built any other way.
+//
 // # Paths
 //
 // JSON problems name the JSON path: "electricity[2].kwh",

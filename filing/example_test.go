@@ -9,7 +9,7 @@ import (
 )
 
 func TestExampleIsClean(t *testing.T) {
-	r, warnings, err := CheckJSON(bytes.NewReader(exampleJSON(t)), Options{}, exampleContext(t))
+	r, warnings, err := checkJSON(bytes.NewReader(exampleJSON(t)), Options{}, exampleContext(t))
 	if err != nil {
 		t.Fatal(err)
 	}

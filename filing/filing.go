@@ -1,7 +1,6 @@
 package filing
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -44,7 +43,8 @@ func (o Options) withDefaults() Options {
 
 // DecodeJSON reads a quarterly return from a JSON body. It checks the
 // shape only: types, number syntax, enumerations, unknown and duplicate
-// keys, required fields. The rules are Validate's; CheckJSON runs both.
+// keys, required fields. The rules are Validate's; ReadJSON and
+// Draft.Check run both and report their problems together.
 //
 // Errors are *ledger.Error: EBadRequest when the body is not JSON (the
 // message gives the byte offset), ETooLarge when the reader reports an
@@ -55,84 +55,102 @@ func DecodeJSON(r io.Reader, opts Options) (*ledger.Return, error) {
 	if err != nil {
 		return nil, err
 	}
-	if len(probs) > 0 {
+	if probs.count() > 0 {
 		return nil, invalid(probs, opts)
 	}
 	return ret, nil
 }
 
-// CheckJSON decodes a return from a JSON body and validates it in context,
-// reporting the problems of both stages at once. A validation problem at
-// or under a path that could not be decoded is left out: it would only
-// repeat the first. On success it returns the return and its warnings.
+// A Draft is a return as read from a body, with the problems found while
+// reading it, waiting to be checked. Reading and checking are two steps
+// because the Context depends on the return (its period decides the
+// latest version, its factor_set the factor set); Check then reports the
+// problems of both steps at once. A handler reads:
 //
-// Errors are those of DecodeJSON, plus EConflict when the period already
-// has a return and the body does not say which version it restates (the
-// error then still lists every problem).
-func CheckJSON(r io.Reader, opts Options, c Context) (*ledger.Return, []ledger.Warning, error) {
-	opts = opts.withDefaults()
+//	d, err := filing.ReadJSON(body, opts) // 400, 413
+//	c := ...                              // from d.Return.Period, d.Return.FactorSet
+//	warnings, err := d.Check(c)           // 422 (409)
+type Draft struct {
+	// Return is the return as read. When reading found problems it is
+	// partly filled: a value that could not be read is left zero.
+	Return *ledger.Return
+	probs  problems
+	lines  *csvLines // where CSV rows came from, for multipart drafts
+	opts   Options
+}
+
+// ReadJSON reads a return from a JSON body into a Draft. The error is a
+// *ledger.Error: EBadRequest when the body is not JSON (the message gives
+// the byte offset), ETooLarge when the reader reports an
+// *http.MaxBytesError. Problems with values wait for Check.
+func ReadJSON(r io.Reader, opts Options) (*Draft, error) {
 	ret, probs, err := decodeJSON(r)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	return finish(ret, probs, nil, opts, c)
+	return &Draft{Return: ret, probs: probs, opts: opts.withDefaults()}, nil
 }
 
-// finish validates a decoded return, merges its problems with the decoding
-// problems, and maps CSV rows back to their lines when lines is not nil.
-func finish(ret *ledger.Return, decodeProbs []ledger.FieldError, lines *csvLines, opts Options, c Context) (*ledger.Return, []ledger.Warning, error) {
-	valid, warnings := Validate(ret, c)
-	if lines != nil {
-		for i := range valid {
-			valid[i].Path = lines.translate(valid[i].Path)
-		}
-		for i := range warnings {
-			warnings[i].Path = lines.translate(warnings[i].Path)
+// Check validates the draft in context and reports every problem of
+// reading and of validation at once, as a *ledger.Error with code EInvalid
+// and Fields. A validation problem at or under a path that could not be
+// read is left out: it would only repeat the first. The code is EConflict
+// when the period already has a return and the draft does not say which
+// version it restates (the Fields still list every problem). On success
+// Check returns the warnings; warnings keep JSON paths, as they are kept
+// with the return.
+func (d *Draft) Check(c Context) ([]ledger.Warning, error) {
+	valid, warnings := validate(d.Return, c)
+	if d.lines != nil {
+		for i := range valid.list {
+			valid.list[i].Path = d.lines.translate(valid.list[i].Path)
 		}
 	}
-	probs := merge(decodeProbs, valid)
-	if len(probs) == 0 {
-		return ret, warnings, nil
+	probs := merge(d.probs, valid)
+	if probs.count() == 0 {
+		return warnings, nil
 	}
-	e := invalid(probs, opts)
-	if c.Latest != "" && ret.Restates == "" {
+	e := invalid(probs, d.opts)
+	if c.Latest != "" && d.Return.Restates == "" {
 		e.Code = ledger.EConflict
-		e.Message = fmt.Sprintf("%s already has a return (latest version %s): file a restatement with \"restates\" and \"reason\"", ret.Period, c.Latest)
+		e.Message = fmt.Sprintf("%s already has a return (latest version %s): file a restatement with \"restates\" and \"reason\"", d.Return.Period, c.Latest)
 	}
-	return nil, nil, e
+	return nil, e
 }
 
-func invalid(probs []ledger.FieldError, opts Options) *ledger.Error {
-	n := len(probs)
+func invalid(probs problems, opts Options) *ledger.Error {
+	n := probs.count()
 	msg := "the return breaks 1 rule"
 	if n != 1 {
 		msg = fmt.Sprintf("the return breaks %d rules", n)
 	}
-	return &ledger.Error{Code: ledger.EInvalid, Message: msg, Fields: truncate(probs, opts.MaxProblems)}
+	return &ledger.Error{Code: ledger.EInvalid, Message: msg, Fields: probs.fields(opts.MaxProblems)}
 }
 
 // decodeJSON reads one return and nothing after it. Problems with values
-// are returned in probs; a syntax or read error stops the decode.
-func decodeJSON(rd io.Reader) (ret *ledger.Return, probs []ledger.FieldError, err error) {
-	dec := json.NewDecoder(rd)
-	dec.UseNumber()
-	d := &jsonReader{dec: dec}
+// are returned in probs; a syntax or read error stops the decode. The body
+// is read whole: the HTTP layer bounds it, and a JSON return is parsed in
+// one pass over the bytes.
+func decodeJSON(rd io.Reader) (ret *ledger.Return, probs problems, err error) {
+	buf, err := io.ReadAll(rd)
+	if err != nil {
+		return nil, problems{}, readError(err, int64(len(buf)), "JSON")
+	}
+	lex := newLexer(buf)
+	d := &jsonReader{lex: lex}
 	defer func() {
 		if v := recover(); v != nil {
 			a, ok := v.(abort)
 			if !ok {
 				panic(v)
 			}
-			ret, probs, err = nil, nil, readError(a.err, dec.InputOffset(), "JSON")
+			ret, probs, err = nil, problems{}, readError(a.err, lex.offset(), "JSON")
 		}
 	}()
 	ret = new(ledger.Return)
 	d.readReturn(ret)
-	if _, err := dec.Token(); err != io.EOF {
-		if err == nil {
-			return nil, nil, ledger.Errorf(ledger.EBadRequest, "not valid JSON: unexpected data after the return at byte %d", dec.InputOffset())
-		}
-		return nil, nil, readError(err, dec.InputOffset(), "JSON")
+	if _, err := lex.next(); err != io.EOF {
+		return nil, problems{}, readError(err, lex.offset(), "JSON")
 	}
 	return ret, d.probs, nil
 }
@@ -158,9 +176,9 @@ func readError(err error, offset int64, what string) *ledger.Error {
 	if errors.As(err, &ptl) {
 		return &ledger.Error{Code: ledger.ETooLarge, Message: ptl.Error(), Err: err}
 	}
-	var se *json.SyntaxError
+	var se *syntaxError
 	if errors.As(err, &se) {
-		return &ledger.Error{Code: ledger.EBadRequest, Message: fmt.Sprintf("not valid %s at byte %d: %s", what, se.Offset, se.Error()), Err: err}
+		return &ledger.Error{Code: ledger.EBadRequest, Message: fmt.Sprintf("not valid %s: %s", what, se.Error()), Err: err}
 	}
 	if errors.Is(err, io.ErrUnexpectedEOF) {
 		return &ledger.Error{Code: ledger.EBadRequest, Message: fmt.Sprintf("not valid %s: unexpected end at byte %d", what, offset), Err: err}

@@ -3,6 +3,8 @@ package filing
 import (
 	"bytes"
 	"errors"
+	"io"
+	"mime/multipart"
 	"os"
 	"strings"
 	"sync"
@@ -86,4 +88,30 @@ func hasProblem(ps []ledger.FieldError, path, msg string) bool {
 		}
 	}
 	return false
+}
+
+// checkJSON reads and checks a JSON body as the HTTP layer does.
+func checkJSON(r io.Reader, opts Options, c Context) (*ledger.Return, []ledger.Warning, error) {
+	d, err := ReadJSON(r, opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	w, err := d.Check(c)
+	if err != nil {
+		return nil, nil, err
+	}
+	return d.Return, w, nil
+}
+
+// checkMultipart reads and checks a multipart body as the HTTP layer does.
+func checkMultipart(mr *multipart.Reader, opts Options, c Context) (*ledger.Return, []ledger.Warning, error) {
+	d, err := ReadMultipart(mr, opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	w, err := d.Check(c)
+	if err != nil {
+		return nil, nil, err
+	}
+	return d.Return, w, nil
 }

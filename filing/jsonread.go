@@ -1,7 +1,6 @@
 package filing
 
 import (
-	"encoding/json"
 	"errors"
 	"io"
 	"strconv"
@@ -14,7 +13,7 @@ import (
 )
 
 // jsonReader is a strict, schema-driven reader over the token stream of
-// encoding/json. It never builds a generic tree: the per-type readers in
+// the lexer. It never builds a generic tree: the per-type readers in
 // decode.go pull tokens and fill the ledger types directly, so a return
 // with 100,000 site rows costs the rows and little else.
 //
@@ -24,7 +23,7 @@ import (
 // reading at once: it is raised with panic(abort{}) and recovered in
 // decodeJSON, which keeps the per-type readers free of error plumbing.
 type jsonReader struct {
-	dec   *json.Decoder
+	lex   *lexer
 	path  []pathElem
 	probs problems
 }
@@ -81,11 +80,17 @@ func plainKey(k string) bool {
 }
 
 // fail records a problem at the current path.
-func (d *jsonReader) fail(msg string) { d.probs.add(d.pathString(), msg) }
+func (d *jsonReader) fail(msg string) {
+	if d.probs.full() {
+		d.probs.more++
+		return
+	}
+	d.probs.add(d.pathString(), msg)
+}
 
 // token reads the next token; a syntax or read error aborts the decode.
-func (d *jsonReader) token() json.Token {
-	t, err := d.dec.Token()
+func (d *jsonReader) token() token {
+	t, err := d.lex.next()
 	if err != nil {
 		if errors.Is(err, io.EOF) {
 			err = io.ErrUnexpectedEOF
@@ -96,20 +101,19 @@ func (d *jsonReader) token() json.Token {
 }
 
 // describe names the JSON type of a token for messages.
-func describe(t json.Token) string {
-	switch t := t.(type) {
-	case nil:
+func describe(t token) string {
+	switch t.kind {
+	case tokNull:
 		return "null"
-	case bool:
+	case tokTrue, tokFalse:
 		return "a boolean"
-	case json.Number:
+	case tokNumber:
 		return "a number"
-	case string:
+	case tokString:
 		return "a string"
-	case json.Delim:
-		if t == '{' {
-			return "an object"
-		}
+	case tokBeginObject:
+		return "an object"
+	case tokBeginArray:
 		return "an array"
 	}
 	return "an unexpected token"
@@ -117,21 +121,21 @@ func describe(t json.Token) string {
 
 // wrong reports that the value whose first token is t is not of the type
 // wanted, and skips the rest of it.
-func (d *jsonReader) wrong(t json.Token, want string) {
+func (d *jsonReader) wrong(t token, want string) {
 	d.fail("must be " + want + ", not " + describe(t))
 	d.skipRest(t)
 }
 
 // skipRest consumes the rest of a value whose first token was t.
-func (d *jsonReader) skipRest(t json.Token) {
-	if t != json.Delim('{') && t != json.Delim('[') {
+func (d *jsonReader) skipRest(t token) {
+	if t.kind != tokBeginObject && t.kind != tokBeginArray {
 		return
 	}
 	for depth := 1; depth > 0; {
-		switch d.token() {
-		case json.Delim('{'), json.Delim('['):
+		switch d.token().kind {
+		case tokBeginObject, tokBeginArray:
 			depth++
-		case json.Delim('}'), json.Delim(']'):
+		case tokEndObject, tokEndArray:
 			depth--
 		}
 	}
@@ -144,17 +148,17 @@ func (d *jsonReader) skipRest(t json.Token) {
 // reports whether an object was read.
 func (d *jsonReader) object(nullable bool, field func(key string) bool, required ...string) bool {
 	t := d.token()
-	if t == nil && nullable {
+	if t.kind == tokNull && nullable {
 		return false
 	}
-	if t != json.Delim('{') {
+	if t.kind != tokBeginObject {
 		d.wrong(t, "an object")
 		return false
 	}
 	var seenBuf [24]string
 	seen := seenBuf[:0]
-	for d.dec.More() {
-		key := d.token().(string) // the decoder guarantees a string key here
+	for d.lex.more() {
+		key := d.token().text // the lexer guarantees a string key here
 		d.push(key)
 		switch {
 		case contains(seen, key):
@@ -183,14 +187,14 @@ func (d *jsonReader) object(nullable bool, field func(key string) bool, required
 // pushed on the path. A null is accepted as absent when nullable.
 func (d *jsonReader) array(nullable bool, elem func(i int)) bool {
 	t := d.token()
-	if t == nil && nullable {
+	if t.kind == tokNull && nullable {
 		return false
 	}
-	if t != json.Delim('[') {
+	if t.kind != tokBeginArray {
 		d.wrong(t, "an array")
 		return false
 	}
-	for i := 0; d.dec.More(); i++ {
+	for i := 0; d.lex.more(); i++ {
 		d.pushIndex(i)
 		elem(i)
 		d.pop()
@@ -211,11 +215,10 @@ func contains(list []string, s string) bool {
 // str reads a string.
 func (d *jsonReader) str() string {
 	t := d.token()
-	s, ok := t.(string)
-	if !ok {
+	if t.kind != tokString {
 		d.wrong(t, "a string")
 	}
-	return s
+	return t.text
 }
 
 // strings reads an array of strings; null is absent.
@@ -229,12 +232,11 @@ func (d *jsonReader) strings() []string {
 // value itself, so that rows share one copy of each enumeration string.
 func (d *jsonReader) enum(allowed []string) string {
 	t := d.token()
-	s, ok := t.(string)
-	if !ok {
+	if t.kind != tokString {
 		d.wrong(t, "a string, one of "+strings.Join(allowed, ", "))
 		return ""
 	}
-	v, msg := checkEnum(s, allowed)
+	v, msg := checkEnum(t.text, allowed)
 	if msg != "" {
 		d.fail(msg)
 	}
@@ -261,7 +263,7 @@ func (d *jsonReader) quantity() decimal.Decimal {
 // optQuantity reads an optional decimal; null is absent.
 func (d *jsonReader) optQuantity() *decimal.Decimal {
 	t := d.token()
-	if t == nil {
+	if t.kind == tokNull {
 		return nil
 	}
 	q, ok := d.quantityTok(t)
@@ -271,18 +273,12 @@ func (d *jsonReader) optQuantity() *decimal.Decimal {
 	return &q
 }
 
-func (d *jsonReader) quantityTok(t json.Token) (decimal.Decimal, bool) {
-	var s string
-	switch v := t.(type) {
-	case string:
-		s = v
-	case json.Number:
-		s = string(v)
-	default:
+func (d *jsonReader) quantityTok(t token) (decimal.Decimal, bool) {
+	if t.kind != tokString && t.kind != tokNumber {
 		d.wrong(t, "a decimal (string or number)")
 		return decimal.Decimal{}, false
 	}
-	q, msg := parseQuantity(s)
+	q, msg := parseQuantity(t.text)
 	if msg != "" {
 		d.fail(msg)
 		return decimal.Decimal{}, false
@@ -300,7 +296,7 @@ func (d *jsonReader) count() int64 {
 // optCount reads an optional integer; null is absent.
 func (d *jsonReader) optCount() *int64 {
 	t := d.token()
-	if t == nil {
+	if t.kind == tokNull {
 		return nil
 	}
 	n, ok := d.countTok(t)
@@ -310,13 +306,12 @@ func (d *jsonReader) optCount() *int64 {
 	return &n
 }
 
-func (d *jsonReader) countTok(t json.Token) (int64, bool) {
-	num, ok := t.(json.Number)
-	if !ok {
+func (d *jsonReader) countTok(t token) (int64, bool) {
+	if t.kind != tokNumber {
 		d.wrong(t, "a whole number (a JSON number, not a string)")
 		return 0, false
 	}
-	n, msg := parseCount(string(num))
+	n, msg := parseCount(t.text)
 	if msg != "" {
 		d.fail(msg)
 		return 0, false
@@ -337,21 +332,20 @@ func (d *jsonReader) integer() int {
 // boolean reads true or false.
 func (d *jsonReader) boolean() bool {
 	t := d.token()
-	b, ok := t.(bool)
-	if !ok {
+	if t.kind != tokTrue && t.kind != tokFalse {
 		d.wrong(t, "true or false")
 	}
-	return b
+	return t.kind == tokTrue
 }
 
 // period reads a quarter written "YYYY-Qn".
 func (d *jsonReader) period() ledger.Period {
 	t := d.token()
-	s, ok := t.(string)
-	if !ok {
+	if t.kind != tokString {
 		d.wrong(t, "a string, a quarter written YYYY-Qn")
 		return ledger.Period{}
 	}
+	s := t.text
 	p, err := ledger.ParsePeriod(s)
 	if err != nil {
 		d.fail("must be a quarter written YYYY-Qn, e.g. 2025-Q3; got " + strconv.Quote(s))
@@ -362,11 +356,11 @@ func (d *jsonReader) period() ledger.Period {
 // time reads an RFC 3339 time and normalizes it to UTC.
 func (d *jsonReader) time() time.Time {
 	t := d.token()
-	s, ok := t.(string)
-	if !ok {
+	if t.kind != tokString {
 		d.wrong(t, "an RFC 3339 time string")
 		return time.Time{}
 	}
+	s := t.text
 	v, err := time.Parse(time.RFC3339, s)
 	if err != nil {
 		d.fail("must be an RFC 3339 time, e.g. 2025-08-21T04:00:00Z; got " + strconv.Quote(s))

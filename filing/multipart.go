@@ -31,27 +31,26 @@ func DecodeMultipart(mr *multipart.Reader, opts Options) (*ledger.Return, error)
 	if err != nil {
 		return nil, err
 	}
-	if len(probs) > 0 {
+	if probs.count() > 0 {
 		return nil, invalid(probs, opts)
 	}
 	return ret, nil
 }
 
-// CheckMultipart is CheckJSON for a multipart body. Problems that
-// Validate finds in rows that came from a CSV part are reported at their
-// CSV line and column, e.g. "sites.csv:line 18:column grid" for
-// sites[16].grid. Warnings keep their JSON paths: they are kept with the
-// return, which is stored as JSON.
-func CheckMultipart(mr *multipart.Reader, opts Options, c Context) (*ledger.Return, []ledger.Warning, error) {
+// ReadMultipart is ReadJSON for a multipart body, with the errors of
+// DecodeMultipart. When the draft is checked, problems in rows that came
+// from a CSV part are reported at their CSV line and column, e.g.
+// "sites.csv:line 18:column grid" for sites[16].grid.
+func ReadMultipart(mr *multipart.Reader, opts Options) (*Draft, error) {
 	opts = opts.withDefaults()
 	ret, probs, lines, err := decodeMultipart(mr, opts)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	return finish(ret, probs, lines, opts, c)
+	return &Draft{Return: ret, probs: probs, lines: lines, opts: opts}, nil
 }
 
-func decodeMultipart(mr *multipart.Reader, opts Options) (*ledger.Return, []ledger.FieldError, *csvLines, error) {
+func decodeMultipart(mr *multipart.Reader, opts Options) (*ledger.Return, problems, *csvLines, error) {
 	var (
 		ret       *ledger.Return
 		probs     problems
@@ -68,55 +67,55 @@ func decodeMultipart(mr *multipart.Reader, opts Options) (*ledger.Return, []ledg
 			break
 		}
 		if err != nil {
-			return nil, nil, nil, readError(err, 0, "multipart body")
+			return nil, problems{}, nil, readError(err, 0, "multipart body")
 		}
 		if n >= opts.MaxParts {
 			part.Close()
-			return nil, nil, nil, ledger.Errorf(ledger.EBadRequest, "too many parts: at most %d", opts.MaxParts)
+			return nil, problems{}, nil, ledger.Errorf(ledger.EBadRequest, "too many parts: at most %d", opts.MaxParts)
 		}
 		name := part.FormName()
 		if seen[name] {
 			part.Close()
-			return nil, nil, nil, ledger.Errorf(ledger.EBadRequest, "part %q appears twice", name)
+			return nil, problems{}, nil, ledger.Errorf(ledger.EBadRequest, "part %q appears twice", name)
 		}
 		seen[name] = true
 		body := &limitedPart{r: part, left: opts.MaxPartBytes, part: name, limit: opts.MaxPartBytes}
 		switch name {
 		case PartReturn:
-			var jp []ledger.FieldError
+			var jp problems
 			ret, jp, err = decodeJSON(body)
 			if err != nil {
 				var e *ledger.Error
 				if errors.As(err, &e) {
 					e.Message = "part \"return\": " + e.Message
 				}
-				return nil, nil, nil, err
+				return nil, problems{}, nil, err
 			}
-			probs = append(probs, jp...)
+			probs.addAll(jp)
 		case PartSites:
-			var p []ledger.FieldError
+			var p problems
 			sites, lines.sites, p, err = readSitesCSV(body, name+".csv")
 			if err != nil {
-				return nil, nil, nil, err
+				return nil, problems{}, nil, err
 			}
-			probs = append(probs, p...)
+			probs.addAll(p)
 			haveSites = true
 		case PartDevices:
-			var p []ledger.FieldError
+			var p problems
 			devices, lines.devices, p, err = readDevicesCSV(body, name+".csv")
 			if err != nil {
-				return nil, nil, nil, err
+				return nil, problems{}, nil, err
 			}
-			probs = append(probs, p...)
+			probs.addAll(p)
 			haveDevs = true
 		default:
 			part.Close()
-			return nil, nil, nil, ledger.Errorf(ledger.EBadRequest, "unexpected part %q: want %q, %q or %q", name, PartReturn, PartSites, PartDevices)
+			return nil, problems{}, nil, ledger.Errorf(ledger.EBadRequest, "unexpected part %q: want %q, %q or %q", name, PartReturn, PartSites, PartDevices)
 		}
 		part.Close()
 	}
 	if ret == nil {
-		return nil, nil, nil, ledger.Errorf(ledger.EBadRequest, "missing the %q part (the return as JSON)", PartReturn)
+		return nil, problems{}, nil, ledger.Errorf(ledger.EBadRequest, "missing the %q part (the return as JSON)", PartReturn)
 	}
 	if haveSites {
 		if len(ret.Sites) > 0 {

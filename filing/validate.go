@@ -36,11 +36,18 @@ type Context struct {
 // its context can decide, and returns all problems (each with its JSON
 // path) and all warnings. A return with problems must not be filed; one
 // with only warnings is filed with them. Validate does not modify r.
+// Past 10,000 problems the rest are counted in one last entry with an
+// empty path.
 //
 // Warnings that compare with other quarters or other operators (changes
 // of more than 50%, the sector median) need data from the store and are
 // computed elsewhere.
 func Validate(r *ledger.Return, c Context) (problems []ledger.FieldError, warnings []ledger.Warning) {
+	p, w := validate(r, c)
+	return p.fields(0), w
+}
+
+func validate(r *ledger.Return, c Context) (problems, []ledger.Warning) {
 	v := &validator{r: r, c: c, purchased: map[string]decimal.Decimal{}}
 	v.top()
 	v.activity()
@@ -73,10 +80,17 @@ type validator struct {
 }
 
 func (v *validator) add(path, format string, args ...any) {
+	if v.probs.full() {
+		v.probs.more++
+		return
+	}
 	v.probs.add(path, fmt.Sprintf(format, args...))
 }
 
 func (v *validator) warn(rule, path, format string, args ...any) {
+	if len(v.warns) >= maxCollected {
+		return
+	}
 	v.warns = append(v.warns, ledger.Warning{Rule: rule, Path: path, Message: fmt.Sprintf(format, args...)})
 }
 

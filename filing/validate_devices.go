@@ -49,7 +49,7 @@ func (v *validator) devices() {
 			}
 		}
 		content := ledger.OrZero(d.RecycledContentKg).Add(ledger.OrZero(d.ReusedContentKg))
-		if inflow := ledger.FlowKg(d.Inflow); content.Cmp(inflow) > 0 {
+		if inflow := ledger.FlowKg(d.Inflow); inflow.Sign() >= 0 && content.Cmp(inflow) > 0 {
 			path := at("devices", i, "recycled_content_kg")
 			if d.RecycledContentKg == nil {
 				path = at("devices", i, "reused_content_kg")

@@ -63,11 +63,21 @@ func (m *Main) loadDemo(ctx context.Context) error {
 	toks = append(toks, demoToken{Role: ledger.RoleRegulator, Token: reg.Token, Hint: "/v1/sector/status?period=" + period})
 	regActor := ledger.Actor{TokenID: reg.ID, Role: ledger.RoleRegulator}
 
+	// The timeline: every filing at its demo time, and every review a
+	// week later, never in the future. Entries are appended in time order.
 	type step struct {
-		at    time.Time
-		op    string
-		actor ledger.Actor
-		f     fixtures.Filing
+		at     time.Time
+		op     string
+		actor  ledger.Actor
+		filing *fixtures.Filing
+		review int // index of the filing step this step reviews, or -1
+	}
+	now := m.cfg.Now()
+	clamp := func(t time.Time) time.Time {
+		if t.After(now) {
+			return now
+		}
+		return t
 	}
 	var steps []step
 	for _, d := range demo.Operators {
@@ -81,16 +91,27 @@ func (m *Main) loadDemo(ctx context.Context) error {
 		toks = append(toks, demoToken{Role: ledger.RoleOperator, Operator: d.Operator.ID, Token: t.Token,
 			Hint: "/v1/operators/" + d.Operator.ID + "/returns"})
 		actor := ledger.Actor{TokenID: t.ID, Role: ledger.RoleOperator, Operator: d.Operator.ID}
-		for _, f := range d.Filings {
-			steps = append(steps, step{at: f.FiledAt, op: d.Operator.ID, actor: actor, f: f})
+		for i := range d.Filings {
+			f := &d.Filings[i]
+			steps = append(steps, step{at: clamp(f.FiledAt), op: d.Operator.ID, actor: actor, filing: f, review: -1})
 		}
 	}
 	sort.SliceStable(steps, func(i, j int) bool { return steps[i].at.Before(steps[j].at) })
-	for _, s := range steps {
+	filedIDs := make([]string, len(steps))
+	for i := 0; i < len(steps); i++ {
+		s := steps[i]
 		at := s.at
 		m.setClock(func() time.Time { return at })
-		r := s.f.Return
-		if s.f.Restatement {
+		if s.review >= 0 {
+			rv := steps[s.review].filing.Review
+			review := ledger.Review{Decision: rv.Decision, Comment: rv.Comment, Findings: rv.Findings}
+			if _, err := m.svc.Review(ctx, regActor, filedIDs[s.review], review); err != nil {
+				return fmt.Errorf("review %s: %w", filedIDs[s.review], err)
+			}
+			continue
+		}
+		r := s.filing.Return
+		if s.filing.Restatement {
 			latest := m.svc.State().Latest(s.op, r.Period)
 			if latest == nil {
 				return fmt.Errorf("demo restates %s %s, which was never filed", s.op, r.Period)
@@ -101,13 +122,16 @@ func (m *Main) loadDemo(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("file %s %s: %w", s.op, r.Period, err)
 		}
-		if rv := s.f.Review; rv != nil {
-			review := ledger.Review{Decision: rv.Decision, Comment: rv.Comment, Findings: rv.Findings}
-			reviewAt := at.Add(7 * 24 * time.Hour)
-			m.setClock(func() time.Time { return reviewAt })
-			if _, err := m.svc.Review(ctx, regActor, filed.ID, review); err != nil {
-				return fmt.Errorf("review %s: %w", filed.ID, err)
+		filedIDs[i] = filed.ID
+		if s.filing.Review != nil {
+			// Insert the review step in time order among the steps still to come.
+			rs := step{at: clamp(at.Add(7 * 24 * time.Hour)), review: i}
+			j := i + 1
+			for j < len(steps) && !steps[j].at.After(rs.at) {
+				j++
 			}
+			steps = append(steps[:j], append([]step{rs}, steps[j:]...)...)
+			filedIDs = append(filedIDs[:j], append([]string{""}, filedIDs[j:]...)...)
 		}
 	}
 	if m.cfg.AdminToken == "" {

@@ -35,7 +35,12 @@ func (s *Server) handleFileReturn(w http.ResponseWriter, r *http.Request) {
 	switch mt {
 	case "application/json":
 		decode = func(resolve func(*ledger.Return) filing.Context) (*ledger.Return, []ledger.Warning, error) {
-			return filing.CheckJSON(r.Body, opts, resolve)
+			d, err := filing.ReadJSON(r.Body, opts)
+			if err != nil {
+				return nil, nil, err
+			}
+			w, err := d.Check(resolve(d.Return))
+			return d.Return, w, err
 		}
 	case "multipart/form-data":
 		if params["boundary"] == "" {
@@ -48,7 +53,12 @@ func (s *Server) handleFileReturn(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		decode = func(resolve func(*ledger.Return) filing.Context) (*ledger.Return, []ledger.Warning, error) {
-			return filing.CheckMultipart(mr, opts, resolve)
+			d, err := filing.ReadMultipart(mr, opts)
+			if err != nil {
+				return nil, nil, err
+			}
+			w, err := d.Check(resolve(d.Return))
+			return d.Return, w, err
 		}
 	default:
 		s.writeError(w, r, ledger.Errorf(ledger.EBadRequest, "Content-Type must be application/json or multipart/form-data, not %s", mt))
