@@ -54,7 +54,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 	fileBody := func(caller string) any {
 		r := exampleReturn(t)
 		r["operator"] = "op-a"
-		delete(r, "historic_inflow") // only the first return may carry it
+		delete(r, "historic_inflow")                        // only the first return may carry it
 		delete(r["resilience"].(map[string]any), "outages") // they happened in 2025-Q3
 		r["period"] = "2025-Q2"
 		if caller == "op-a" {

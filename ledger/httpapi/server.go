@@ -115,6 +115,12 @@ func (s *Server) routes() {
 	handle("GET", "/v1/returns/{rid}", s.handleGetReturn)
 	handle("GET", "/v1/returns/{rid}/diff", s.handleDiff)
 	handle("POST", "/v1/returns/{rid}/reviews", s.handleReview)
+	handle("GET", "/v1/returns/{rid}/metrics", s.handleReturnMetrics)
+	handle("GET", "/v1/operators/{id}/metrics", s.handleOperatorMetrics)
+	handle("GET", "/v1/sector/metrics", s.handleSectorMetrics)
+	handle("GET", "/v1/sector/status", s.handleSectorStatus)
+	handle("GET", "/v1/sector/export.csv", s.handleSectorExport)
+	handle("PUT", "/v1/deadlines/{period}", s.handleSetDeadline)
 
 	handle("GET", "/v1/ledger/checkpoint", s.handleCheckpointNote)
 	handle("GET", "/v1/ledger/checkpoint.json", s.handleCheckpointJSON)

@@ -204,7 +204,7 @@ func (s *Service) medianWarning(r *ledger.Return, m *calculators.Metrics) (ledge
 	if len(others) < 2 {
 		return ledger.Warning{}, false // a median of one other operator says little
 	}
-	med := Median(others)
+	med := calculators.Median(others)
 	v := m.E1.NetworkEnergyPerTBKWh.D
 	three := decimal.NewFromInt(3)
 	if v.Cmp(med.Mul(three)) <= 0 && v.Mul(three).Cmp(med) >= 0 {
@@ -213,22 +213,4 @@ func (s *Service) medianWarning(r *ledger.Return, m *calculators.Metrics) (ledge
 	return ledger.Warning{Rule: "energy_per_tb_vs_sector_median", Path: "e1.network_energy_per_tb_kwh",
 		Message: fmt.Sprintf("network energy per TB is %s kWh/TB against a sector median of %s kWh/TB over %d other operators for %s: outside one third to three times the median",
 			v.RoundBank(3).String(), med.RoundBank(3).String(), len(others), r.Period)}, true
-}
-
-// Median is the median of values (the mean of the middle two for an even count).
-func Median(values []decimal.Decimal) decimal.Decimal {
-	v := append([]decimal.Decimal(nil), values...)
-	for i := 1; i < len(v); i++ {
-		for j := i; j > 0 && v[j].Cmp(v[j-1]) < 0; j-- {
-			v[j], v[j-1] = v[j-1], v[j]
-		}
-	}
-	n := len(v)
-	if n == 0 {
-		return decimal.Zero
-	}
-	if n%2 == 1 {
-		return v[n/2]
-	}
-	return calculators.Div(v[n/2-1].Add(v[n/2]), decimal.NewFromInt(2))
 }

@@ -1,0 +1,131 @@
+package calculators
+
+import (
+	"sort"
+
+	"github.com/shopspring/decimal"
+)
+
+// Headline is one of the metrics that summaries, sector views, exports
+// and disclosures show for every operator.
+type Headline struct {
+	Key   string // metric path, e.g. "e1.scope1_tco2e"
+	Label string // for people
+	Unit  string // for column headers
+	// LowerIsBetter orders ranks: rank 1 is the best value.
+	LowerIsBetter bool
+	Get           func(e1 *E1, e2 *E2, e3 *E3) Value
+}
+
+// Headlines lists the headline metrics, in display order.
+func Headlines() []Headline {
+	return []Headline{
+		{"e1.energy_total_mwh", "Total energy", "MWh", true, func(e1 *E1, _ *E2, _ *E3) Value { return e1v(e1, func(e *E1) Value { return e.EnergyTotalMWh }) }},
+		{"e1.renewable_electricity_share_pct", "Renewable electricity share", "%", false, func(e1 *E1, _ *E2, _ *E3) Value {
+			return e1v(e1, func(e *E1) Value { return e.RenewableElectricitySharePct })
+		}},
+		{"e1.scope1_tco2e", "Scope 1 emissions", "tCO2e", true, func(e1 *E1, _ *E2, _ *E3) Value { return e1v(e1, func(e *E1) Value { return e.Scope1TCO2e }) }},
+		{"e1.scope2_location_tco2e", "Scope 2 emissions, location-based", "tCO2e", true, func(e1 *E1, _ *E2, _ *E3) Value {
+			return e1v(e1, func(e *E1) Value { return e.Scope2LocationTCO2e })
+		}},
+		{"e1.scope2_market_tco2e", "Scope 2 emissions, market-based", "tCO2e", true, func(e1 *E1, _ *E2, _ *E3) Value {
+			return e1v(e1, func(e *E1) Value { return e.Scope2MarketTCO2e })
+		}},
+		{"e1.network_energy_per_tb_kwh", "Network energy per TB", "kWh/TB", true, func(e1 *E1, _ *E2, _ *E3) Value {
+			return e1v(e1, func(e *E1) Value { return e.NetworkEnergyPerTBKWh })
+		}},
+		{"e1.emissions_per_tb_kgco2e", "Emissions per TB", "kgCO2e/TB", true, func(e1 *E1, _ *E2, _ *E3) Value {
+			return e1v(e1, func(e *E1) Value { return e.EmissionsPerTBKgCO2e })
+		}},
+		{"e1.energy_per_subscription_kwh", "Energy per subscription", "kWh", true, func(e1 *E1, _ *E2, _ *E3) Value {
+			return e1v(e1, func(e *E1) Value { return e.EnergyPerSubscriptionKWh })
+		}},
+		{"e2.total.collected_kg", "E-waste collected", "kg", false, func(_ *E1, e2 *E2, _ *E3) Value { return e2v(e2, func(v E2Values) Value { return v.CollectedKg }) }},
+		{"e2.total.recycling_rate_pct", "Recycling rate", "%", false, func(_ *E1, e2 *E2, _ *E3) Value {
+			return e2v(e2, func(v E2Values) Value { return v.RecyclingRatePct })
+		}},
+		{"e2.total.recovery_rate_pct", "Recovery rate", "%", false, func(_ *E1, e2 *E2, _ *E3) Value {
+			return e2v(e2, func(v E2Values) Value { return v.RecoveryRatePct })
+		}},
+		{"e2.total.collection_rate_pom_pct", "Collection rate (placed on market)", "%", false, func(_ *E1, e2 *E2, _ *E3) Value {
+			return e2v(e2, func(v E2Values) Value { return v.CollectionRatePOMPct })
+		}},
+		{"e2.total.mci", "Material Circularity Indicator", "0-1", false, func(_ *E1, e2 *E2, _ *E3) Value { return e2v(e2, func(v E2Values) Value { return v.MCI }) }},
+		{"e3.backup_power_coverage_pct", "Sites with backup power", "%", false, func(_ *E1, _ *E2, e3 *E3) Value {
+			return e3v(e3, func(e *E3) Value { return e.BackupPowerCoveragePct })
+		}},
+		{"e3.backup_ge_8h_pct", "Sites with 8 h or more of backup", "%", false, func(_ *E1, _ *E2, e3 *E3) Value {
+			return e3v(e3, func(e *E3) Value { return e.BackupGE8hPct })
+		}},
+		{"e3.climate_availability_pct", "Availability through climate events", "%", false, func(_ *E1, _ *E2, e3 *E3) Value {
+			return e3v(e3, func(e *E3) Value { return e.ClimateAvailabilityPct })
+		}},
+		{"e3.early_warning_coverage_pct", "Early-warning coverage", "%", false, func(_ *E1, _ *E2, e3 *E3) Value {
+			return e3v(e3, func(e *E3) Value { return e.EarlyWarningCoveragePct })
+		}},
+	}
+}
+
+func e1v(e *E1, f func(*E1) Value) Value {
+	if e == nil {
+		return None
+	}
+	return f(e)
+}
+
+func e2v(e *E2, f func(E2Values) Value) Value {
+	if e == nil {
+		return None
+	}
+	return f(e.Total)
+}
+
+func e3v(e *E3, f func(*E3) Value) Value {
+	if e == nil {
+		return None
+	}
+	return f(e)
+}
+
+// Median is the median of values: the middle one, or the mean of the
+// middle two for an even count. It is zero for no values.
+func Median(values []decimal.Decimal) decimal.Decimal {
+	v := append([]decimal.Decimal(nil), values...)
+	sort.Slice(v, func(i, j int) bool { return v[i].Cmp(v[j]) < 0 })
+	n := len(v)
+	switch {
+	case n == 0:
+		return decimal.Zero
+	case n%2 == 1:
+		return v[n/2]
+	default:
+		return Div(v[n/2-1].Add(v[n/2]), decimal.NewFromInt(2))
+	}
+}
+
+// Ranks gives each available value its rank (1 = best) under h's order;
+// equal values share a rank. Unavailable values get rank 0.
+func (h Headline) Ranks(values []Value) []int {
+	idx := make([]int, 0, len(values))
+	for i, v := range values {
+		if v.OK {
+			idx = append(idx, i)
+		}
+	}
+	sort.SliceStable(idx, func(a, b int) bool {
+		c := values[idx[a]].D.Cmp(values[idx[b]].D)
+		if h.LowerIsBetter {
+			return c < 0
+		}
+		return c > 0
+	})
+	ranks := make([]int, len(values))
+	for pos, i := range idx {
+		if pos > 0 && values[idx[pos-1]].D.Equal(values[i].D) {
+			ranks[i] = ranks[idx[pos-1]]
+		} else {
+			ranks[i] = pos + 1
+		}
+	}
+	return ranks
+}

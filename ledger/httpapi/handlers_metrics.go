@@ -1,0 +1,162 @@
+package httpapi
+
+import (
+	"encoding/csv"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gorilla/mux"
+
+	"github.com/ictledger/ictledger/ledger"
+)
+
+// handleReturnMetrics serves GET /v1/returns/{rid}/metrics[?gwp=ar5][&factor_set=V].
+func (s *Server) handleReturnMetrics(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	m, err := s.svc.ReturnMetrics(actor(r), mux.Vars(r)["rid"], q.Get("factor_set"), q.Get("gwp"))
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	s.writeJSON(w, r, http.StatusOK, m)
+}
+
+// handleOperatorMetrics serves GET /v1/operators/{id}/metrics?period=P
+// where P is a quarter (2025-Q3) or a year (2025).
+func (s *Server) handleOperatorMetrics(w http.ResponseWriter, r *http.Request) {
+	span, err := spanParam(r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	m, err := s.svc.OperatorMetrics(actor(r), mux.Vars(r)["id"], span, r.URL.Query().Get("gwp"))
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	s.writeJSON(w, r, http.StatusOK, m)
+}
+
+// handleSectorMetrics serves GET /v1/sector/metrics?period=P[&country=JP] (regulator).
+func (s *Server) handleSectorMetrics(w http.ResponseWriter, r *http.Request) {
+	span, err := spanParam(r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	m, err := s.svc.SectorMetrics(actor(r), span, r.URL.Query().Get("country"))
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	s.writeJSON(w, r, http.StatusOK, m)
+}
+
+// handleSectorStatus serves GET /v1/sector/status?period=P (regulator).
+func (s *Server) handleSectorStatus(w http.ResponseWriter, r *http.Request) {
+	p, err := periodParam(r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	st, err := s.svc.SectorStatus(actor(r), p)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	s.writeJSON(w, r, http.StatusOK, st)
+}
+
+// handleSectorExport serves GET /v1/sector/export.csv?period=P[&country=JP]
+// (regulator): one row per operator, one column per headline metric with
+// its unit in the header, RFC 4180 (CRLF line ends, quoted when needed).
+// Values are the API's: exact decimals rounded half-even to 6 places.
+func (s *Server) handleSectorExport(w http.ResponseWriter, r *http.Request) {
+	span, err := spanParam(r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	m, err := s.svc.SectorMetrics(actor(r), span, r.URL.Query().Get("country"))
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8; header=present")
+	w.Header().Set("Content-Disposition", `attachment; filename="ictledger-sector-`+span.String()+`.csv"`)
+	cw := csv.NewWriter(w)
+	cw.UseCRLF = true
+	header := []string{"operator", "name", "country", "state", "late", "quarters_covered", "returns"}
+	for _, h := range m.Headlines {
+		header = append(header, h.Key+" ("+h.Unit+")")
+	}
+	_ = cw.Write(header)
+	for _, row := range m.Rows {
+		covered := ""
+		if row.Coverage != nil {
+			covered = strings.Join(row.Coverage.Quarters, " ")
+		}
+		rec := []string{row.Operator, row.Name, row.Country, string(row.State), strconv.FormatBool(row.Late), covered, strings.Join(row.Returns, " ")}
+		for _, h := range m.Headlines {
+			rec = append(rec, row.Metrics[h.Key].Display())
+		}
+		_ = cw.Write(rec)
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		s.log.WarnContext(r.Context(), "write csv export", "err", err)
+	}
+}
+
+// handleSetDeadline serves PUT /v1/deadlines/{period} (admin) with
+// {"deadline":"RFC 3339","reason":"..."}: overrides the filing deadline.
+func (s *Server) handleSetDeadline(w http.ResponseWriter, r *http.Request) {
+	p, err := ledger.ParsePeriod(mux.Vars(r)["period"])
+	if err != nil {
+		s.writeError(w, r, &ledger.Error{Code: ledger.EInvalid, Message: err.Error(),
+			Fields: []ledger.FieldError{{Path: "period", Message: "must be YYYY-Qn"}}})
+		return
+	}
+	var req struct {
+		Deadline time.Time `json:"deadline"`
+		Reason   string    `json:"reason"`
+	}
+	if err := s.authorizedBody(w, r, &req, ledger.RoleAdmin); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if err := s.svc.SetDeadline(r.Context(), actor(r), p, req.Deadline, req.Reason); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	d, overridden := s.svc.Deadline(p)
+	s.writeJSON(w, r, http.StatusOK, map[string]any{"period": p.String(), "deadline": d, "overridden": overridden})
+}
+
+func spanParam(r *http.Request) (ledger.Span, error) {
+	v := r.URL.Query().Get("period")
+	if v == "" {
+		return ledger.Span{}, &ledger.Error{Code: ledger.EInvalid, Message: "missing query parameter period",
+			Fields: []ledger.FieldError{{Path: "period", Message: "is required: a quarter (2025-Q3) or a year (2025)"}}}
+	}
+	sp, err := ledger.ParseSpan(v)
+	if err != nil {
+		return ledger.Span{}, &ledger.Error{Code: ledger.EInvalid, Message: err.Error(),
+			Fields: []ledger.FieldError{{Path: "period", Message: "must be a quarter (2025-Q3) or a year (2025)"}}}
+	}
+	return sp, nil
+}
+
+func periodParam(r *http.Request) (ledger.Period, error) {
+	sp, err := spanParam(r)
+	if err != nil {
+		return ledger.Period{}, err
+	}
+	if sp.IsYear() {
+		return ledger.Period{}, &ledger.Error{Code: ledger.EInvalid, Message: "period must be a quarter",
+			Fields: []ledger.FieldError{{Path: "period", Message: "must be a quarter (2025-Q3)"}}}
+	}
+	return sp.Last(), nil
+}

@@ -1,0 +1,142 @@
+package service
+
+import (
+	"sort"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/ictledger/ictledger/calculators"
+	"github.com/ictledger/ictledger/ledger"
+)
+
+// SectorRow is one operator in a sector view.
+type SectorRow struct {
+	Operator string                       `json:"operator"`
+	Name     string                       `json:"name"`
+	Country  string                       `json:"country"`
+	State    FilingState                  `json:"state"` // of the span's last quarter
+	Late     bool                         `json:"late"`
+	Returns  []string                     `json:"returns"`
+	Coverage *calculators.Coverage        `json:"coverage"`
+	Metrics  map[string]calculators.Value `json:"metrics"` // headline metrics by key
+	Ranks    map[string]int               `json:"ranks"`   // 1 = best; absent when unavailable
+	Warnings int                          `json:"warnings"`
+	rollup   *calculators.Rollup
+}
+
+// HeadlineStat is the sector median of one headline metric.
+type HeadlineStat struct {
+	Key           string            `json:"key"`
+	Label         string            `json:"label"`
+	Unit          string            `json:"unit"`
+	LowerIsBetter bool              `json:"lower_is_better"`
+	Median        calculators.Value `json:"median"`
+	Reporting     int               `json:"reporting"` // operators with a value
+}
+
+// SectorMetrics is the sector view of one span: a row per registered
+// operator, medians and ranks of the headline metrics, and totals over the
+// operators that filed, per country and overall.
+type SectorMetrics struct {
+	Period    string                              `json:"period"`
+	Country   string                              `json:"country,omitempty"`
+	Filed     int                                 `json:"filed"`
+	Missing   int                                 `json:"missing"`
+	Late      int                                 `json:"late"`
+	Headlines []HeadlineStat                      `json:"headlines"`
+	Rows      []SectorRow                         `json:"operators"`
+	Totals    *calculators.SectorTotal            `json:"totals"`
+	ByCountry map[string]*calculators.SectorTotal `json:"by_country"`
+}
+
+// SectorMetrics builds the sector view of a quarter or year, optionally
+// for one country (regulator, admin). An operator counts as filed when it
+// has a return for at least one quarter of the span; a partial year says
+// so in its row's coverage.
+func (s *Service) SectorMetrics(a ledger.Actor, span ledger.Span, country string) (*SectorMetrics, error) {
+	if err := requireRole(a, ledger.RoleRegulator, ledger.RoleAdmin); err != nil {
+		return nil, err
+	}
+	if country != "" && !ledger.IsCountryCode(country) {
+		return nil, &ledger.Error{Code: ledger.EInvalid, Message: "bad country",
+			Fields: []ledger.FieldError{{Path: "country", Message: "must be an ISO 3166-1 alpha-2 code in capitals"}}}
+	}
+	status, err := s.SectorStatus(a, span.Last())
+	if err != nil {
+		return nil, err
+	}
+	stateOf := map[string]OperatorStatus{}
+	for _, st := range status.Operators {
+		stateOf[st.Operator] = st
+	}
+	out := &SectorMetrics{Period: span.String(), Country: country, Rows: []SectorRow{}, ByCountry: map[string]*calculators.SectorTotal{}}
+	var filed []calculators.OperatorRollup
+	for _, op := range s.st.Operators() {
+		if country != "" && op.Country != country {
+			continue
+		}
+		st := stateOf[op.ID]
+		row := SectorRow{Operator: op.ID, Name: op.Name, Country: op.Country, State: st.State, Late: st.Late,
+			Returns: []string{}, Metrics: map[string]calculators.Value{}, Ranks: map[string]int{}, Warnings: st.Warnings}
+		if !s.hasAny(op.ID, span) {
+			out.Missing++
+		} else {
+			r, err := s.rollup(op.ID, span, "")
+			if err != nil {
+				return nil, err
+			}
+			row.rollup, row.Returns, row.Coverage = r, r.Returns, &r.Coverage
+			filed = append(filed, calculators.OperatorRollup{Country: op.Country, Rollup: r})
+			out.Filed++
+		}
+		if row.Late {
+			out.Late++
+		}
+		out.Rows = append(out.Rows, row)
+	}
+	for _, h := range calculators.Headlines() {
+		values := make([]calculators.Value, len(out.Rows))
+		var present []calculators.Value
+		for i, row := range out.Rows {
+			if row.rollup == nil {
+				continue
+			}
+			v := h.Get(row.rollup.E1, row.rollup.E2, row.rollup.E3)
+			values[i] = v
+			row.Metrics[h.Key] = v
+			if v.OK {
+				present = append(present, v)
+			}
+		}
+		ranks := h.Ranks(values)
+		for i, r := range ranks {
+			if r > 0 {
+				out.Rows[i].Ranks[h.Key] = r
+			}
+		}
+		stat := HeadlineStat{Key: h.Key, Label: h.Label, Unit: h.Unit, LowerIsBetter: h.LowerIsBetter, Reporting: len(present)}
+		if len(present) > 0 {
+			ds := make([]decimal.Decimal, len(present))
+			for i, v := range present {
+				ds[i] = v.D
+			}
+			stat.Median = calculators.Some(calculators.Median(ds))
+		}
+		out.Headlines = append(out.Headlines, stat)
+	}
+	sort.SliceStable(out.Rows, func(i, j int) bool { return out.Rows[i].Operator < out.Rows[j].Operator })
+	if len(filed) > 0 {
+		out.Totals, out.ByCountry = calculators.Sector(filed)
+	}
+	return out, nil
+}
+
+// hasAny reports whether the operator filed for any quarter of the span.
+func (s *Service) hasAny(operator string, span ledger.Span) bool {
+	for _, p := range span.Quarters() {
+		if s.st.Latest(operator, p) != nil {
+			return true
+		}
+	}
+	return false
+}
