@@ -40,6 +40,11 @@ type Options struct {
 	// before any of the batch's Append calls return. It must not fail and
 	// must not call Append (that would deadlock). When it runs for seq,
 	// Size already counts seq.
+	//
+	// OnCommit and the build functions passed to Append all run on the one
+	// writer goroutine, never concurrently: they may share state without
+	// locks. The builds of a batch run before the batch's OnCommit calls,
+	// and after every OnCommit of earlier batches has returned.
 	OnCommit func(seq uint64, data []byte)
 }
 
