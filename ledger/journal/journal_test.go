@@ -287,7 +287,7 @@ func TestHalfCreatedJournalRecovered(t *testing.T) {
 }
 
 func TestProofs(t *testing.T) {
-	j := openT(t, t.TempDir(), Options{})
+	j := openT(t, t.TempDir(), Options{FS: noSyncFS{}})
 	defer j.Close()
 	const n = 70
 	fill(t, j, n)
