@@ -1,0 +1,195 @@
+package calculators
+
+import (
+	"fmt"
+	"sort"
+
+	"github.com/ictledger/ictledger/ledger"
+)
+
+// Metrics is the result for one return, as GET /v1/returns/{rid}/metrics
+// shows it.
+type Metrics struct {
+	Operator    string           `json:"operator"`
+	Period      string           `json:"period"`
+	Return      string           `json:"return"`
+	Version     int              `json:"version"`
+	FactorSet   string           `json:"factor_set"`
+	GWP         string           `json:"gwp"`
+	E1          *E1              `json:"e1"`
+	E2          *E2              `json:"e2"`
+	E3          *E3              `json:"e3"`
+	Derivations []Derivation     `json:"derivations"`
+	Unavailable []Unavailable    `json:"unavailable"`
+	Warnings    []ledger.Warning `json:"warnings"`
+}
+
+// Compute runs the E1, E2 and E3 calculators over one return. Warnings
+// are the caller's to fill: they were raised at filing.
+func Compute(req Request) (*Metrics, error) {
+	if req.Return == nil || req.Factors == nil {
+		return nil, fmt.Errorf("calculators: a return and a factor set are required")
+	}
+	if req.GWP == "" {
+		req.GWP = req.Factors.GWPDefault
+	}
+	if req.GWP != "ar6" && req.GWP != "ar5" {
+		return nil, &ledger.Error{Code: ledger.EInvalid, Message: "unknown GWP set",
+			Fields: []ledger.FieldError{{Path: "gwp", Message: "must be ar6 or ar5"}}}
+	}
+	e1, t1, err := ComputeE1(req)
+	if err != nil {
+		return nil, err
+	}
+	e2, t2, err := ComputeE2(req)
+	if err != nil {
+		return nil, err
+	}
+	e3, t3, err := ComputeE3(req)
+	if err != nil {
+		return nil, err
+	}
+	t := &Trace{}
+	t.Merge(t1)
+	t.Merge(t2)
+	t.Merge(t3)
+	m := &Metrics{
+		Operator: req.Return.Operator, Period: req.Return.Period.String(), Return: req.ID, Version: req.Version,
+		FactorSet: req.Factors.Version, GWP: req.GWP, E1: e1, E2: e2, E3: e3,
+		Derivations: t.Derivations, Unavailable: t.Unavailable, Warnings: []ledger.Warning{},
+	}
+	if m.Derivations == nil {
+		m.Derivations = []Derivation{}
+	}
+	if m.Unavailable == nil {
+		m.Unavailable = []Unavailable{}
+	}
+	return m, nil
+}
+
+// Rollup is one operator's metrics over a span: a quarter (one return) or
+// a calendar year (the latest version of each quarter found).
+type Rollup struct {
+	Operator    string        `json:"operator"`
+	Period      string        `json:"period"`
+	Returns     []string      `json:"returns"`
+	FactorSets  []string      `json:"factor_sets"`
+	GWP         string        `json:"gwp"`
+	Coverage    Coverage      `json:"coverage"`
+	E1          *E1           `json:"e1"`
+	E2          *E2           `json:"e2"`
+	E3          *E3           `json:"e3"`
+	Notes       []string      `json:"notes"`
+	Unavailable []Unavailable `json:"unavailable"`
+}
+
+// Year rolls up the quarter metrics found for one operator's calendar
+// year: flows and emissions add, ratios are recomputed from the summed
+// parts, stocks take the last quarter, and coverage lists what was found.
+func Year(operator string, year int, quarters []*Metrics) (*Rollup, error) {
+	qs := append([]*Metrics(nil), quarters...)
+	sort.Slice(qs, func(i, j int) bool { return qs[i].Period < qs[j].Period })
+	var e23 []QuarterE2E3
+	var e1s []*E1
+	r := &Rollup{Operator: operator, Period: fmt.Sprintf("%04d", year), Returns: []string{}, FactorSets: []string{}}
+	for _, q := range qs {
+		p, err := ledger.ParsePeriod(q.Period)
+		if err != nil {
+			return nil, err
+		}
+		e23 = append(e23, QuarterE2E3{Period: p, E2: q.E2, E3: q.E3})
+		e1s = append(e1s, q.E1)
+		r.Returns = append(r.Returns, q.Return)
+		if !contains(r.FactorSets, q.FactorSet) {
+			r.FactorSets = append(r.FactorSets, q.FactorSet)
+		}
+		r.GWP = q.GWP
+	}
+	y, err := YearE2E3(year, e23)
+	if err != nil {
+		return nil, err
+	}
+	r.Coverage, r.E2, r.E3, r.Notes, r.Unavailable = y.Coverage, y.E2, y.E3, y.Notes, y.Unavailable
+	if len(e1s) > 0 {
+		e1, t := SumE1(AcrossTime, e1s)
+		r.E1 = e1
+		r.Unavailable = append(r.Unavailable, t.Unavailable...)
+	}
+	if len(r.FactorSets) > 1 {
+		r.Notes = append(r.Notes, fmt.Sprintf("the quarters were computed with different factor sets %v", r.FactorSets))
+	}
+	return r, nil
+}
+
+// Quarter wraps one return's metrics as a roll-up of one quarter.
+func Quarter(m *Metrics) *Rollup {
+	return &Rollup{Operator: m.Operator, Period: m.Period, Returns: []string{m.Return}, FactorSets: []string{m.FactorSet},
+		GWP: m.GWP, Coverage: Coverage{Quarters: []string{m.Period}, Missing: []string{}, Complete: true},
+		E1: m.E1, E2: m.E2, E3: m.E3, Notes: []string{}, Unavailable: m.Unavailable}
+}
+
+// SectorTotal is a sum of operators' roll-ups of one span.
+type SectorTotal struct {
+	Operators   []string      `json:"operators"`
+	E1          *E1           `json:"e1"`
+	E2          *E2           `json:"e2"`
+	E3          *E3           `json:"e3"`
+	Unavailable []Unavailable `json:"unavailable"`
+}
+
+// OperatorRollup is one operator's roll-up with its country, for sector sums.
+type OperatorRollup struct {
+	Country string
+	*Rollup
+}
+
+// Sector adds operators' roll-ups of one span (AcrossOperators), in total
+// and per country.
+func Sector(ops []OperatorRollup) (total *SectorTotal, byCountry map[string]*SectorTotal) {
+	sorted := append([]OperatorRollup(nil), ops...)
+	sort.Slice(sorted, func(i, j int) bool { return sorted[i].Operator < sorted[j].Operator })
+	var e23 []OperatorE2E3
+	for _, o := range sorted {
+		e23 = append(e23, OperatorE2E3{Operator: o.Operator, Country: o.Country, E2: o.E2, E3: o.E3})
+	}
+	s := SumSectorE2E3(e23)
+	sumE1 := func(os []OperatorRollup) (*E1, []Unavailable) {
+		var e1s []*E1
+		for _, o := range os {
+			if o.E1 != nil {
+				e1s = append(e1s, o.E1)
+			}
+		}
+		if len(e1s) == 0 {
+			return nil, nil
+		}
+		e, t := SumE1(AcrossOperators, e1s)
+		return e, t.Unavailable
+	}
+	mk := func(part *SectorE2E3, os []OperatorRollup) *SectorTotal {
+		e1, u := sumE1(os)
+		return &SectorTotal{Operators: part.Operators, E1: e1, E2: part.E2, E3: part.E3,
+			Unavailable: append(append([]Unavailable{}, part.Unavailable...), u...)}
+	}
+	total = mk(s, sorted)
+	byCountry = map[string]*SectorTotal{}
+	for c, part := range s.ByCountry {
+		var os []OperatorRollup
+		for _, o := range sorted {
+			if o.Country == c {
+				os = append(os, o)
+			}
+		}
+		byCountry[c] = mk(part, os)
+	}
+	return total, byCountry
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,171 @@
+package calculators
+
+import (
+	"sort"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/ictledger/ictledger/ledger"
+)
+
+// E1 is the energy, renewables and emissions block of the metrics
+// (metrics.md, section E1). Its JSON keys are the E1 keys of the spec; a
+// metric that cannot be computed is null and has an entry in the trace's
+// unavailable list.
+//
+// Every ratio is computed from Parts, which hold the additive quantities
+// behind it in exact units. SumE1 adds Parts and recomputes the ratios, so
+// a year or a sector is never an average of ratios.
+type E1 struct {
+	EnergyTotalMWh               Value            `json:"energy_total_mwh"`
+	EnergyByCarrierMWh           map[string]Value `json:"energy_by_carrier_mwh"`
+	EnergyByDomainMWh            map[string]Value `json:"energy_by_domain_mwh"`
+	ElectricityTotalMWh          Value            `json:"electricity_total_mwh"`
+	RenewableElectricityMWh      Value            `json:"renewable_electricity_mwh"`
+	RenewableElectricitySharePct Value            `json:"renewable_electricity_share_pct"`
+	RenewableEnergySharePct      Value            `json:"renewable_energy_share_pct"`
+	Scope1TCO2e                  Value            `json:"scope1_tco2e"`
+	Scope1BySourceTCO2e          map[string]Value `json:"scope1_by_source_tco2e"`
+	BiogenicCO2T                 Value            `json:"biogenic_co2_t"`
+	NonKyotoRefrigerantsTCO2e    Value            `json:"non_kyoto_refrigerants_tco2e"`
+	Scope2LocationTCO2e          Value            `json:"scope2_location_tco2e"`
+	Scope2MarketTCO2e            Value            `json:"scope2_market_tco2e"`
+	Scope2InstrumentsSharePct    Value            `json:"scope2_instruments_share_pct"`
+	NetworkEnergyMWh             Value            `json:"network_energy_mwh"`
+	NetworkEnergyPerTBKWh        Value            `json:"network_energy_per_tb_kwh"`
+	DataVolumeEfficiencyBitPerJ  Value            `json:"data_volume_efficiency_bit_per_j"`
+	EmissionsPerTBKgCO2e         Value            `json:"emissions_per_tb_kgco2e"`
+	EnergyPerSubscriptionKWh     Value            `json:"energy_per_subscription_kwh"`
+	DataCentres                  []DataCentreKPI  `json:"data_centres"`
+
+	// Parts are the additive quantities every ratio above is computed from.
+	Parts E1Parts `json:"parts"`
+}
+
+// DataCentreKPI holds the ISO/IEC 30134 KPIs of one facility: pue, ref and
+// erf are plain ratios, cue is kgCO2e per IT kWh, wue litres per IT kWh.
+type DataCentreKPI struct {
+	ID  string `json:"id"`
+	PUE Value  `json:"pue"`
+	REF Value  `json:"ref"`
+	ERF Value  `json:"erf"`
+	CUE Value  `json:"cue"`
+	WUE Value  `json:"wue"`
+}
+
+// E1Parts are the additive quantities behind the E1 ratios, in the units
+// their names give. They are exact: sums of filed quantities times factors,
+// with no division (electricity in GJ is kWh x 0.0036).
+type E1Parts struct {
+	// EnergyGJ is energy (net calorific basis for fuels) by carrier, then
+	// by domain, in GJ. Every MWh figure of E1 is one of its sums / 3.6.
+	// Only cells that some row fed are present.
+	EnergyGJ map[string]map[string]Value `json:"energy_gj"`
+	// PurchasedKWh is grid electricity bought (electricity rows and site
+	// rows' grid_kwh).
+	PurchasedKWh Value `json:"purchased_kwh"`
+	// ClaimedKWh is electricity covered by renewable claims (all instruments).
+	ClaimedKWh Value `json:"claimed_kwh"`
+	// OnsiteRenewableKWh is renewable electricity generated and used on site.
+	OnsiteRenewableKWh Value `json:"onsite_renewable_kwh"`
+	// GeneratedKWh is metered generator output from fuels (generated_kwh).
+	GeneratedKWh Value `json:"generated_kwh"`
+	// BioFuelEnergyGJ is the energy of the bio share of fuel blends.
+	BioFuelEnergyGJ Value `json:"bio_fuel_energy_gj"`
+	// DataTrafficTB is the traffic carried (a flow); null when not filed.
+	DataTrafficTB Value `json:"data_traffic_tb"`
+	// Subscriptions is active connections at period end (a stock); null
+	// when not filed.
+	Subscriptions Value `json:"subscriptions"`
+	// DataCentres are the per-facility totals, sorted by id.
+	DataCentres []DataCentreParts `json:"data_centres"`
+}
+
+// DataCentreParts are one facility's additive totals. EmissionsKgCO2e is
+// total_kwh x the grid factor of the facility's grid, the numerator of CUE.
+type DataCentreParts struct {
+	ID              string `json:"id"`
+	Grid            string `json:"grid"` // "" when summed parts had different grids
+	TotalKWh        Value  `json:"total_kwh"`
+	ITKWh           Value  `json:"it_kwh"`
+	RenewableKWh    Value  `json:"renewable_kwh"`
+	ReusedKWh       Value  `json:"reused_kwh"`
+	WaterM3         Value  `json:"water_m3"`
+	EmissionsKgCO2e Value  `json:"emissions_kgco2e"`
+}
+
+// Energy carriers other than the fuels, and the scope 1 sources.
+const (
+	CarrierGrid            = "grid_electricity"
+	CarrierOnsiteRenewable = "onsite_renewable"
+
+	SourceStationary  = "stationary_combustion"
+	SourceMobile      = "mobile_combustion"
+	SourceRefrigerant = "refrigerants"
+)
+
+// E1Carriers are the keys of energy_by_carrier_mwh, always all present.
+var E1Carriers = append([]string{CarrierGrid, CarrierOnsiteRenewable}, ledger.FuelKinds...)
+
+// Scope1Sources are the keys of scope1_by_source_tco2e, always all present.
+var Scope1Sources = []string{SourceStationary, SourceMobile, SourceRefrigerant}
+
+// Fixed conversion constants, all exact.
+var (
+	e1GJPerKWh      = decimal.RequireFromString("0.0036") // 1 kWh = 3.6 MJ
+	e1GJPerMWh      = decimal.RequireFromString("3.6")
+	e1Hundred       = decimal.NewFromInt(100)
+	e1Thousand      = decimal.NewFromInt(1000)
+	e1BitsPerTBPerJ = decimal.NewFromInt(8000) // 8e12 bit per TB / 1e9 J per GJ
+)
+
+// newE1 returns an E1 with every additive value at zero and every map key
+// present.
+func newE1() *E1 {
+	e := &E1{
+		EnergyByCarrierMWh:  map[string]Value{},
+		EnergyByDomainMWh:   map[string]Value{},
+		Scope1BySourceTCO2e: map[string]Value{},
+		DataCentres:         []DataCentreKPI{},
+		Parts: E1Parts{
+			EnergyGJ:           map[string]map[string]Value{},
+			PurchasedKWh:       Some(decimal.Zero),
+			ClaimedKWh:         Some(decimal.Zero),
+			OnsiteRenewableKWh: Some(decimal.Zero),
+			GeneratedKWh:       Some(decimal.Zero),
+			BioFuelEnergyGJ:    Some(decimal.Zero),
+			DataCentres:        []DataCentreParts{},
+		},
+	}
+	for _, s := range Scope1Sources {
+		e.Scope1BySourceTCO2e[s] = Some(decimal.Zero)
+	}
+	e.BiogenicCO2T = Some(decimal.Zero)
+	e.NonKyotoRefrigerantsTCO2e = Some(decimal.Zero)
+	e.Scope2LocationTCO2e = Some(decimal.Zero)
+	e.Scope2MarketTCO2e = Some(decimal.Zero)
+	return e
+}
+
+// addEnergyGJ adds gj to the carrier and domain cell of p.
+func (p *E1Parts) addEnergyGJ(carrier, domain string, gj decimal.Decimal) {
+	m := p.EnergyGJ[carrier]
+	if m == nil {
+		m = map[string]Value{}
+		p.EnergyGJ[carrier] = m
+	}
+	m[domain] = Some(m[domain].D.Add(gj))
+}
+
+// e1Add adds d to an available value (an unavailable one counts as zero).
+func e1Add(v Value, d decimal.Decimal) Value { return Some(v.D.Add(d)) }
+
+// e1Keys returns the keys of a map in order, for deterministic output.
+func e1Keys[V any](m map[string]V) []string {
+	ks := make([]string, 0, len(m))
+	for k := range m {
+		ks = append(ks, k)
+	}
+	sort.Strings(ks)
+	return ks
+}

@@ -1,0 +1,196 @@
+package calculators
+
+import (
+	"github.com/shopspring/decimal"
+
+	"github.com/ictledger/ictledger/ledger"
+)
+
+// e2History is what the e-waste estimates look back on: the return being
+// computed, the earlier returns of the same operator, and historic inflow
+// (years before the first return, a quarter of each year's mass in each
+// of its quarters).
+type e2History struct {
+	period   ledger.Period
+	returns  map[ledger.Period]quarterReturn
+	historic map[int][]historicRow // by calendar year
+	earliest ledger.Period         // first quarter with any data
+}
+
+type quarterReturn struct {
+	ret    *ledger.Return
+	prefix string // "" for the return computed, "2025-Q2:" for an earlier one
+}
+
+type historicRow struct {
+	row  ledger.HistoricInflow
+	path string
+}
+
+// quarterShare spreads a historic year over its four quarters: exact.
+var quarterShare = decimal.New(25, -2)
+
+// newE2History indexes the request's returns by quarter. Earlier returns of
+// another operator, or not before the computed quarter, are ignored, as is
+// a second return for a quarter already seen (the caller passes the latest
+// version of each).
+func newE2History(req Request) *e2History {
+	r := req.Return
+	h := &e2History{
+		period:   r.Period,
+		returns:  map[ledger.Period]quarterReturn{r.Period: {ret: r}},
+		historic: map[int][]historicRow{},
+		earliest: r.Period,
+	}
+	add := func(q quarterReturn) {
+		for i, hi := range q.ret.HistoricInflow {
+			h.historic[hi.Year] = append(h.historic[hi.Year], historicRow{row: hi, path: q.prefix + "historic_inflow[" + itoa(i) + "].kg"})
+			if y := (ledger.Period{Year: hi.Year, Quarter: 1}); y.Before(h.earliest) {
+				h.earliest = y
+			}
+		}
+	}
+	add(h.returns[r.Period])
+	for _, e := range req.Earlier {
+		if e == nil || (r.Operator != "" && e.Operator != r.Operator) || !e.Period.Before(r.Period) {
+			continue
+		}
+		if _, dup := h.returns[e.Period]; dup {
+			continue
+		}
+		q := quarterReturn{ret: e, prefix: e.Period.String() + ":"}
+		h.returns[e.Period] = q
+		if e.Period.Before(h.earliest) {
+			h.earliest = e.Period
+		}
+		add(q)
+	}
+	return h
+}
+
+func (h *e2History) hasReturn(q ledger.Period) bool { _, ok := h.returns[q]; return ok }
+
+// covered reports whether a quarter has a return or historic inflow.
+func (h *e2History) covered(q ledger.Period) bool {
+	return h.hasReturn(q) || len(h.historic[q.Year]) > 0
+}
+
+// inflow is a cell's inflow in one quarter, with the filed values it came
+// from: the return's rows, or a quarter of the historic rows of its year.
+func (h *e2History) inflow(cat, stream string, q ledger.Period) (decimal.Decimal, []InputRef) {
+	var sum decimal.Decimal
+	var refs []InputRef
+	if qr, ok := h.returns[q]; ok {
+		for i, row := range qr.ret.Devices {
+			if row.Category != cat || row.Stream != stream || row.Inflow == nil {
+				continue
+			}
+			sum = sum.Add(row.Inflow.Kg)
+			refs = append(refs, InputRef{Path: qr.prefix + "devices[" + itoa(i) + "].inflow.kg", Value: row.Inflow.Kg.String(), Unit: "kg"})
+		}
+		return sum, refs
+	}
+	for _, hr := range h.historic[q.Year] {
+		if hr.row.Category != cat || hr.row.Stream != stream {
+			continue
+		}
+		sum = sum.Add(hr.row.Kg.Mul(quarterShare))
+		refs = append(refs, InputRef{Path: hr.path, Value: hr.row.Kg.String(), Unit: "kg in " + itoa(hr.row.Year) + ", a quarter of it in " + q.String()})
+	}
+	return sum, refs
+}
+
+// flowRefs lists one flow of a cell's rows in a quarter's return, with
+// their sum. flow names the JSON field ("collected", "recycled", ...).
+func (h *e2History) flowRefs(cat, stream string, q ledger.Period, flow string) (decimal.Decimal, []InputRef) {
+	qr, ok := h.returns[q]
+	if !ok {
+		return decimal.Zero, nil
+	}
+	var sum decimal.Decimal
+	var refs []InputRef
+	for i, row := range qr.ret.Devices {
+		if row.Category != cat || row.Stream != stream {
+			continue
+		}
+		var v *decimal.Decimal
+		switch flow {
+		case "recycled_content_kg":
+			v = row.RecycledContentKg
+		case "reused_content_kg":
+			v = row.ReusedContentKg
+		default:
+			if f := deviceFlow(&row, flow); f != nil {
+				v = &f.Kg
+			}
+		}
+		if v == nil {
+			continue
+		}
+		sum = sum.Add(*v)
+		path := qr.prefix + "devices[" + itoa(i) + "]." + flow
+		if flow != "recycled_content_kg" && flow != "reused_content_kg" {
+			path += ".kg"
+		}
+		refs = append(refs, InputRef{Path: path, Value: v.String(), Unit: "kg"})
+	}
+	return sum, refs
+}
+
+// deviceFlow returns a named flow of a device row, nil when absent.
+func deviceFlow(row *ledger.DeviceFlow, flow string) *ledger.Flow {
+	switch flow {
+	case "inflow":
+		return row.Inflow
+	case "collected":
+		return row.Collected
+	case "reused":
+		return row.Reused
+	case "recycled":
+		return row.Recycled
+	case "recovered":
+		return row.Recovered
+	case "disposed":
+		return row.Disposed
+	case "stock_change":
+		return row.StockChange
+	}
+	return nil
+}
+
+// windowInflow is INFLOW_k: a cell's inflow in the 4 quarters ending 4k
+// quarters before the computed one.
+func (h *e2History) windowInflow(cat, stream string, k int) (decimal.Decimal, []InputRef) {
+	end := h.period.Add(-4 * k)
+	var sum decimal.Decimal
+	var refs []InputRef
+	for i := 3; i >= 0; i-- {
+		v, r := h.inflow(cat, stream, end.Add(-i))
+		sum = sum.Add(v)
+		refs = append(refs, r...)
+	}
+	return sum, refs
+}
+
+// windows is the number of 4-quarter windows, counted back from the
+// computed quarter, that reach data: INFLOW_k for k < windows.
+func (h *e2History) windows() int {
+	return h.period.Sub(h.earliest)/4 + 1
+}
+
+// cells lists every category and stream with a row in any return or a
+// historic inflow.
+func (h *e2History) cells() map[string][2]string {
+	out := map[string][2]string{}
+	for _, qr := range h.returns {
+		for _, row := range qr.ret.Devices {
+			out[cellKey(row.Category, row.Stream)] = [2]string{row.Category, row.Stream}
+		}
+	}
+	for _, rows := range h.historic {
+		for _, hr := range rows {
+			out[cellKey(hr.row.Category, hr.row.Stream)] = [2]string{hr.row.Category, hr.row.Stream}
+		}
+	}
+	return out
+}

@@ -1,0 +1,70 @@
+// Command ictledger runs the ictledger service and its offline tools.
+//
+//	ictledger serve [--addr HOST:PORT] [--data DIR] [--demo]
+//	ictledger verify DATA_DIR
+//
+// This is the only package that reads flags, the environment and signals;
+// everything else gets its configuration through constructors.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+const usage = `usage:
+  ictledger serve [--addr HOST:PORT] [--data DIR] [--demo]
+  ictledger verify DATA_DIR
+`
+
+// run dispatches a subcommand and returns the process exit code.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	var err error
+	switch args[0] {
+	case "serve":
+		err = runServe(ctx, args[1:], stdout, stderr)
+	case "verify":
+		err = runVerify(ctx, args[1:], stdout, stderr)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return 0
+	default:
+		fmt.Fprintf(stderr, "ictledger: unknown command %q\n%s", args[0], usage)
+		return 2
+	}
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	var ue usageError
+	if errors.As(err, &ue) {
+		fmt.Fprintf(stderr, "ictledger: %v\n%s", err, usage)
+		return 2
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "ictledger: %v\n", err)
+		return 1
+	}
+	return 0
+}
+
+// usageError is a mistake on the command line.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }

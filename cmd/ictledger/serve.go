@@ -1,0 +1,299 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/ictledger/ictledger/fixtures"
+	"github.com/ictledger/ictledger/ledger"
+	"github.com/ictledger/ictledger/ledger/httpapi"
+	"github.com/ictledger/ictledger/ledger/journal"
+	"github.com/ictledger/ictledger/ledger/service"
+	"github.com/ictledger/ictledger/ledger/state"
+)
+
+// Config is everything Main needs; runServe fills it from flags and the
+// environment, tests fill it directly.
+type Config struct {
+	Addr    string // listen address; "127.0.0.1:0" picks a free port
+	DataDir string
+	Demo    bool
+	// AdminToken is an admin bearer secret from ICTLEDGER_ADMIN_TOKEN;
+	// only its hash is kept.
+	AdminToken     string
+	Origin         string // the log's name in its checkpoints
+	MaxReturnBytes int64
+	ShutdownGrace  time.Duration
+	Logger         *slog.Logger
+	Out            io.Writer // where --demo prints its tokens
+	Now            func() time.Time
+}
+
+// Main is the running service: the journal, state, service and HTTP
+// server wired together.
+type Main struct {
+	cfg        Config
+	log        *slog.Logger
+	journal    *journal.Journal
+	svc        *service.Service
+	api        *httpapi.Server
+	server     *http.Server
+	ln         net.Listener
+	signer     *checkpointSigner
+	stopCP     chan struct{}
+	cpDone     chan struct{}
+	storedSize uint64 // size of the last stored checkpoint; touched by storeCheckpoints, then Close
+
+	clockMu sync.Mutex
+	clock   func() time.Time // swapped while demo data is loaded with its own filing times
+
+	closeOnce sync.Once
+	closeErr  error
+}
+
+// NewMain returns an unstarted Main.
+func NewMain(cfg Config) *Main {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Origin == "" {
+		cfg.Origin = "ictledger"
+	}
+	if cfg.ShutdownGrace == 0 {
+		cfg.ShutdownGrace = 10 * time.Second
+	}
+	if cfg.Out == nil {
+		cfg.Out = io.Discard
+	}
+	return &Main{cfg: cfg, log: cfg.Logger, clock: cfg.Now}
+}
+
+func (m *Main) setClock(f func() time.Time) {
+	m.clockMu.Lock()
+	defer m.clockMu.Unlock()
+	m.clock = f
+}
+
+func (m *Main) now() time.Time {
+	m.clockMu.Lock()
+	defer m.clockMu.Unlock()
+	return m.clock()
+}
+
+// Open opens the data directory, replays the journal into the state,
+// publishes the default factor set and the bootstrap admin token on a new
+// ledger, loads the demo when asked, and starts listening. It returns once
+// the server accepts connections; Serve then serves until Close.
+func (m *Main) Open(ctx context.Context) error {
+	dir := m.cfg.DataDir
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("create data directory: %w", err)
+	}
+	st := state.New()
+	adminHash := ""
+	if m.cfg.AdminToken != "" {
+		adminHash = service.HashSecret(m.cfg.AdminToken)
+	}
+	m.svc = service.New(service.Config{State: st, Logger: m.log, Now: m.now, AdminSecretHash: adminHash})
+	start := time.Now()
+	var err error
+	m.journal, err = journal.Open(dir, journal.Options{Logger: m.log, Replay: st.Apply, OnCommit: m.svc.OnCommit})
+	if err != nil {
+		return err
+	}
+	m.log.Info("ledger opened", "dir", dir, "entries", m.journal.Size(), "replay_ms", time.Since(start).Milliseconds())
+	// The key is loaded only under the journal's lock, so two processes
+	// can never create two keys for one directory.
+	m.signer, err = newCheckpointSigner(dir, m.cfg.Origin)
+	if err != nil {
+		m.journal.Close()
+		return err
+	}
+	if err := m.svc.Start(m.journal, m.signer); err != nil {
+		m.journal.Close()
+		return err
+	}
+	// A demo is loaded only into a new ledger, as if filed over the past
+	// quarters: its entries, the bootstrap ones included, carry the demo's
+	// filing times, so deadlines and lateness look real.
+	demo := m.cfg.Demo && m.journal.Size() == 0
+	if demo {
+		m.setClock(demoClockStart(m.cfg.Now()))
+	}
+	if err := m.bootstrap(ctx); err != nil {
+		m.journal.Close()
+		return err
+	}
+	if demo {
+		err := m.loadDemo(ctx)
+		m.setClock(m.cfg.Now)
+		if err != nil {
+			m.journal.Close()
+			return fmt.Errorf("load the demo: %w", err)
+		}
+	}
+	m.api = httpapi.New(httpapi.Config{Service: m.svc, Logger: m.log, MaxReturnBytes: m.cfg.MaxReturnBytes})
+	m.ln, err = net.Listen("tcp", m.cfg.Addr)
+	if err != nil {
+		m.journal.Close()
+		return fmt.Errorf("listen on %s: %w", m.cfg.Addr, err)
+	}
+	m.server = &http.Server{
+		Handler:           m.api,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       5 * time.Minute, // a 64 MiB filing over a slow link
+		WriteTimeout:      5 * time.Minute,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(m.log.Handler(), slog.LevelWarn),
+	}
+	m.stopCP, m.cpDone = make(chan struct{}), make(chan struct{})
+	go m.storeCheckpoints(m.stopCP, m.cpDone)
+	m.log.Info("listening", "addr", m.ln.Addr().String())
+	if m.cfg.Demo {
+		return m.printDemoTokens()
+	}
+	return nil
+}
+
+// Addr is the address the server listens on.
+func (m *Main) Addr() string { return m.ln.Addr().String() }
+
+// Service is the running service, for tests.
+func (m *Main) Service() *service.Service { return m.svc }
+
+// Serve serves HTTP until Close; it returns nil after a clean shutdown.
+func (m *Main) Serve() error {
+	if err := m.server.Serve(m.ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// Close stops accepting connections, waits (bounded) for requests in
+// flight, then closes the journal, which flushes and releases the lock.
+func (m *Main) Close() error {
+	m.closeOnce.Do(func() {
+		if m.server != nil {
+			ctx, cancel := context.WithTimeout(context.Background(), m.cfg.ShutdownGrace)
+			if err := m.server.Shutdown(ctx); err != nil {
+				m.log.Warn("shutdown did not finish in time; closing connections", "err", err)
+				m.server.Close()
+			}
+			cancel()
+		}
+		if m.stopCP != nil {
+			close(m.stopCP)
+			<-m.cpDone
+		}
+		if m.journal != nil {
+			if err := m.storeCheckpoint(); err != nil {
+				m.log.Error("store the final checkpoint", "err", err)
+			}
+			m.closeErr = m.journal.Close()
+		}
+	})
+	return m.closeErr
+}
+
+// bootstrap makes a new ledger usable: the default factor set, and an
+// admin token in DIR/admin.token when none comes from the environment.
+func (m *Main) bootstrap(ctx context.Context) error {
+	st := m.svc.State()
+	if st.LatestFactorSet() == nil {
+		if _, err := m.svc.PublishFactorSet(ctx, ledger.SystemActor, fixtures.DefaultFactorSet()); err != nil {
+			return fmt.Errorf("publish the default factor set: %w", err)
+		}
+	}
+	if m.cfg.AdminToken != "" || len(st.Tokens()) > 0 {
+		return nil
+	}
+	t, err := m.svc.IssueToken(ctx, ledger.SystemActor, ledger.RoleAdmin, "", "bootstrap admin")
+	if err != nil {
+		return fmt.Errorf("issue the bootstrap admin token: %w", err)
+	}
+	path := filepath.Join(m.cfg.DataDir, "admin.token")
+	if err := writeSecretFile(path, t.Token+"\n"); err != nil {
+		return err
+	}
+	m.log.Info("created an admin token; it is in the file", "path", path, "token_id", t.ID)
+	return nil
+}
+
+// writeSecretFile writes a file only its owner can read, durably.
+func writeSecretFile(path, content string) error {
+	tmp := path + ".tmp"
+	f, err := os.OpenFile(tmp, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if _, err := f.WriteString(content); err != nil {
+		f.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return fmt.Errorf("sync %s: %w", path, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("close %s: %w", path, err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return fmt.Errorf("rename %s: %w", path, err)
+	}
+	return nil
+}
+
+func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	addr := fs.String("addr", "127.0.0.1:8080", "listen address HOST:PORT")
+	data := fs.String("data", "./data", "data directory (created if missing)")
+	demo := fs.Bool("demo", false, "load demo operators and returns into an empty ledger and print a token per role")
+	origin := fs.String("origin", "ictledger", "the log's name, first line of its checkpoints")
+	maxReturn := fs.Int64("max-return-bytes", 64<<20, "largest accepted filing body in bytes")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return usageError{err.Error()}
+	}
+	if fs.NArg() > 0 {
+		return usageError{"serve takes no arguments, got " + fs.Arg(0)}
+	}
+	logger := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	m := NewMain(Config{Addr: *addr, DataDir: *data, Demo: *demo, AdminToken: os.Getenv("ICTLEDGER_ADMIN_TOKEN"),
+		Origin: *origin, MaxReturnBytes: *maxReturn, Logger: logger, Out: stdout})
+	if err := m.Open(ctx); err != nil {
+		return err
+	}
+	served := make(chan error, 1)
+	go func() { served <- m.Serve() }()
+	select {
+	case <-ctx.Done():
+		logger.Info("signal received; shutting down")
+	case err := <-served:
+		if err != nil {
+			m.Close()
+			return err
+		}
+	}
+	if err := m.Close(); err != nil {
+		return err
+	}
+	logger.Info("stopped cleanly")
+	return nil
+}

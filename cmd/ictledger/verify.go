@@ -1,0 +1,68 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/ictledger/ictledger/ledger/checkpoint"
+	"github.com/ictledger/ictledger/ledger/verify"
+)
+
+// runVerify serves "ictledger verify DATA_DIR [--key KEY]": an offline
+// check of every frame, the hash chain, the Merkle tree and the latest
+// checkpoint's signature. It exits 0 only when all of it holds.
+func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("verify", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	key := fs.String("key", "", "verifier key text (name+hash+base64); default: the public key file in DATA_DIR")
+	if err := fs.Parse(reorderFlags(args)); err != nil {
+		return usageError{err.Error()}
+	}
+	if fs.NArg() != 1 {
+		return usageError{"verify needs one DATA_DIR"}
+	}
+	dir := fs.Arg(0)
+	vkey := *key
+	if vkey == "" {
+		var err error
+		if vkey, err = checkpoint.VerifierKey(dir); err != nil {
+			return err
+		}
+		fmt.Fprintln(stdout, "note: using the public key stored in the data directory; pass --key to check against a key you obtained independently")
+	}
+	rep, err := verify.Dir(dir, vkey)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "ok: %s holds %d entries, root %s\n", rep.File, rep.Entries, rep.Root)
+	if rep.Checkpoint.Size > 0 {
+		fmt.Fprintf(stdout, "ok: checkpoint %q size %d root %s is signed by the key and matches the journal\n",
+			rep.Checkpoint.Origin, rep.Checkpoint.Size, rep.Checkpoint.Root)
+	}
+	if rep.TornTail != nil {
+		fmt.Fprintf(stdout, "note: the journal ends in an incomplete record (never acknowledged); the server truncates it at its next start\n")
+	}
+	return nil
+}
+
+// reorderFlags moves flags before positional arguments so that
+// "verify DIR --key K" works as well as "verify --key K DIR".
+func reorderFlags(args []string) []string {
+	var flags, pos []string
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if len(a) > 1 && a[0] == '-' {
+			flags = append(flags, a)
+			if !strings.Contains(a, "=") && i+1 < len(args) {
+				flags = append(flags, args[i+1])
+				i++
+			}
+			continue
+		}
+		pos = append(pos, a)
+	}
+	return append(flags, pos...)
+}

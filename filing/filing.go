@@ -1,0 +1,187 @@
+package filing
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+
+	"github.com/ictledger/ictledger/ledger"
+)
+
+// Options bound what a decode accepts. The zero value uses the defaults.
+type Options struct {
+	// MaxParts is the most parts a multipart body may have (default 8).
+	MaxParts int
+	// MaxPartBytes is the most bytes one part may have (default 64 MiB).
+	// The limit of the whole body is the HTTP layer's (http.MaxBytesReader).
+	MaxPartBytes int64
+	// MaxProblems is the most problems an error lists (default 1000); the
+	// rest are counted in one last entry with an empty path.
+	MaxProblems int
+}
+
+// The defaults of Options.
+const (
+	DefaultMaxParts     = 8
+	DefaultMaxPartBytes = 64 << 20
+	DefaultMaxProblems  = 1000
+)
+
+func (o Options) withDefaults() Options {
+	if o.MaxParts <= 0 {
+		o.MaxParts = DefaultMaxParts
+	}
+	if o.MaxPartBytes <= 0 {
+		o.MaxPartBytes = DefaultMaxPartBytes
+	}
+	if o.MaxProblems <= 0 {
+		o.MaxProblems = DefaultMaxProblems
+	}
+	return o
+}
+
+// DecodeJSON reads a quarterly return from a JSON body. It checks the
+// shape only: types, number syntax, enumerations, unknown and duplicate
+// keys, required fields. The rules are Validate's; ReadJSON and
+// Draft.Check run both and report their problems together.
+//
+// Errors are *ledger.Error: EBadRequest when the body is not JSON (the
+// message gives the byte offset), ETooLarge when the reader reports an
+// *http.MaxBytesError, EInvalid with every problem in Fields otherwise.
+func DecodeJSON(r io.Reader, opts Options) (*ledger.Return, error) {
+	opts = opts.withDefaults()
+	ret, probs, err := decodeJSON(r)
+	if err != nil {
+		return nil, err
+	}
+	if probs.count() > 0 {
+		return nil, invalid(probs, opts)
+	}
+	return ret, nil
+}
+
+// A Draft is a return as read from a body, with the problems found while
+// reading it, waiting to be checked. Reading and checking are two steps
+// because the Context depends on the return (its period decides the
+// latest version, its factor_set the factor set); Check then reports the
+// problems of both steps at once. A handler reads:
+//
+//	d, err := filing.ReadJSON(body, opts) // 400, 413
+//	c := ...                              // from d.Return.Period, d.Return.FactorSet
+//	warnings, err := d.Check(c)           // 422 (409)
+type Draft struct {
+	// Return is the return as read. When reading found problems it is
+	// partly filled: a value that could not be read is left zero.
+	Return *ledger.Return
+	probs  problems
+	lines  *csvLines // where CSV rows came from, for multipart drafts
+	opts   Options
+}
+
+// ReadJSON reads a return from a JSON body into a Draft. The error is a
+// *ledger.Error: EBadRequest when the body is not JSON (the message gives
+// the byte offset), ETooLarge when the reader reports an
+// *http.MaxBytesError. Problems with values wait for Check.
+func ReadJSON(r io.Reader, opts Options) (*Draft, error) {
+	ret, probs, err := decodeJSON(r)
+	if err != nil {
+		return nil, err
+	}
+	return &Draft{Return: ret, probs: probs, opts: opts.withDefaults()}, nil
+}
+
+// Check validates the draft in context and reports every problem of
+// reading and of validation at once, as a *ledger.Error with code EInvalid
+// and Fields. A validation problem at or under a path that could not be
+// read is left out: it would only repeat the first. The code is EConflict
+// when the period already has a return and the draft does not say which
+// version it restates (the Fields still list every problem). On success
+// Check returns the warnings; warnings keep JSON paths, as they are kept
+// with the return.
+func (d *Draft) Check(c Context) ([]ledger.Warning, error) {
+	valid, warnings := validate(d.Return, c)
+	if d.lines != nil {
+		for i := range valid.list {
+			valid.list[i].Path = d.lines.translate(valid.list[i].Path)
+		}
+	}
+	probs := merge(d.probs, valid)
+	if probs.count() == 0 {
+		return warnings, nil
+	}
+	e := invalid(probs, d.opts)
+	if c.Latest != "" && d.Return.Restates == "" {
+		e.Code = ledger.EConflict
+		e.Message = fmt.Sprintf("%s already has a return (latest version %s): file a restatement with \"restates\" and \"reason\"", d.Return.Period, c.Latest)
+	}
+	return nil, e
+}
+
+func invalid(probs problems, opts Options) *ledger.Error {
+	n := probs.count()
+	msg := "the return breaks 1 rule"
+	if n != 1 {
+		msg = fmt.Sprintf("the return breaks %d rules", n)
+	}
+	return &ledger.Error{Code: ledger.EInvalid, Message: msg, Fields: probs.fields(opts.MaxProblems)}
+}
+
+// decodeJSON reads one return and nothing after it. Problems with values
+// are returned in probs; a syntax or read error stops the decode. The body
+// is read whole: the HTTP layer bounds it, and a JSON return is parsed in
+// one pass over the bytes.
+func decodeJSON(rd io.Reader) (ret *ledger.Return, probs problems, err error) {
+	buf, err := io.ReadAll(rd)
+	if err != nil {
+		return nil, problems{}, readError(err, int64(len(buf)), "JSON")
+	}
+	lex := newLexer(buf)
+	d := &jsonReader{lex: lex}
+	defer func() {
+		if v := recover(); v != nil {
+			a, ok := v.(abort)
+			if !ok {
+				panic(v)
+			}
+			ret, probs, err = nil, problems{}, readError(a.err, lex.offset(), "JSON")
+		}
+	}()
+	ret = new(ledger.Return)
+	d.readReturn(ret)
+	if _, err := lex.next(); err != io.EOF {
+		return nil, problems{}, readError(err, lex.offset(), "JSON")
+	}
+	return ret, d.probs, nil
+}
+
+// partTooLarge is the error of a part over Options.MaxPartBytes.
+type partTooLarge struct {
+	part  string
+	limit int64
+}
+
+func (e *partTooLarge) Error() string {
+	return fmt.Sprintf("part %q is larger than the limit of %d bytes", e.part, e.limit)
+}
+
+// readError maps an error met while reading a body: a size limit is
+// ETooLarge, anything else EBadRequest naming the byte offset.
+func readError(err error, offset int64, what string) *ledger.Error {
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		return &ledger.Error{Code: ledger.ETooLarge, Message: fmt.Sprintf("the body is larger than the limit of %d bytes", mbe.Limit), Err: err}
+	}
+	var ptl *partTooLarge
+	if errors.As(err, &ptl) {
+		return &ledger.Error{Code: ledger.ETooLarge, Message: ptl.Error(), Err: err}
+	}
+	var se *syntaxError
+	if errors.As(err, &se) {
+		return &ledger.Error{Code: ledger.EBadRequest, Message: fmt.Sprintf("not valid %s: %s", what, se.Error()), Err: err}
+	}
+	if errors.Is(err, io.ErrUnexpectedEOF) {
+		return &ledger.Error{Code: ledger.EBadRequest, Message: fmt.Sprintf("not valid %s: unexpected end at byte %d", what, offset), Err: err}
+	}
+	return &ledger.Error{Code: ledger.EBadRequest, Message: fmt.Sprintf("reading the %s at byte %d: %v", what, offset, err), Err: err}
+}

@@ -1,0 +1,117 @@
+package filing
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"mime/multipart"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ictledger/ictledger/ledger"
+)
+
+var (
+	factorsOnce sync.Once
+	factors     *ledger.FactorSet
+	factorsErr  error
+)
+
+// defaultFactors is the factor set of fixtures/, parsed once.
+func defaultFactors(t testing.TB) *ledger.FactorSet {
+	t.Helper()
+	factorsOnce.Do(func() {
+		b, err := os.ReadFile("../fixtures/factors-apt-2025.1.json")
+		if err != nil {
+			factorsErr = err
+			return
+		}
+		factors, factorsErr = ledger.ParseFactorSet(b)
+	})
+	if factorsErr != nil {
+		t.Fatal(factorsErr)
+	}
+	return factors
+}
+
+func exampleJSON(t testing.TB) []byte {
+	t.Helper()
+	b, err := os.ReadFile("testdata/example-return.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// exampleContext is the context the example return is clean in: the
+// operator's first return, filed after the quarter.
+func exampleContext(t testing.TB) Context {
+	return Context{
+		Operator: "sakura-mobile",
+		Now:      time.Date(2025, 11, 1, 0, 0, 0, 0, time.UTC),
+		Factors:  defaultFactors(t),
+	}
+}
+
+// decodeExample decodes the example return.
+func decodeExample(t testing.TB) *ledger.Return {
+	t.Helper()
+	r, err := DecodeJSON(bytes.NewReader(exampleJSON(t)), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// fieldErrors returns the Fields of a *ledger.Error with the code wanted.
+func fieldErrors(t *testing.T, err error, code string) []ledger.FieldError {
+	t.Helper()
+	var e *ledger.Error
+	if !errors.As(err, &e) {
+		t.Fatalf("error %v (%T) is not a *ledger.Error", err, err)
+	}
+	if e.Code != code {
+		t.Fatalf("code %s, want %s: %v", e.Code, code, e)
+	}
+	return e.Fields
+}
+
+// hasProblem reports whether a problem is at path with a message that
+// contains msg.
+func hasProblem(ps []ledger.FieldError, path, msg string) bool {
+	for _, p := range ps {
+		if p.Path == path && strings.Contains(p.Message, msg) {
+			return true
+		}
+	}
+	return false
+}
+
+// checkJSON reads and checks a JSON body as the HTTP layer does.
+func checkJSON(r io.Reader, opts Options, c Context) (*ledger.Return, []ledger.Warning, error) {
+	d, err := ReadJSON(r, opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	w, err := d.Check(c)
+	if err != nil {
+		return nil, nil, err
+	}
+	return d.Return, w, nil
+}
+
+// checkMultipart reads and checks a multipart body as the HTTP layer does.
+func checkMultipart(mr *multipart.Reader, opts Options, c Context) (*ledger.Return, []ledger.Warning, error) {
+	d, err := ReadMultipart(mr, opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	w, err := d.Check(c)
+	if err != nil {
+		return nil, nil, err
+	}
+	return d.Return, w, nil
+}

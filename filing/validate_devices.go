@@ -1,0 +1,139 @@
+package filing
+
+import (
+	"github.com/shopspring/decimal"
+
+	"github.com/ictledger/ictledger/ledger"
+)
+
+// massBalanceTolerance is the share of collected mass that the treated
+// mass may differ by before a mass_balance_gap warning (1%).
+var massBalanceTolerance = decimal.RequireFromString("0.01")
+
+// namedFlow is one flow of a device row with its JSON name.
+type namedFlow struct {
+	name string
+	f    *ledger.Flow
+}
+
+func flowsOf(d *ledger.DeviceFlow) []namedFlow {
+	return []namedFlow{
+		{"inflow", d.Inflow}, {"collected", d.Collected}, {"reused", d.Reused}, {"recycled", d.Recycled},
+		{"recovered", d.Recovered}, {"disposed", d.Disposed}, {"stock_change", d.StockChange},
+	}
+}
+
+func (v *validator) devices() {
+	seen := map[[2]string]int{}
+	for i := range v.r.Devices {
+		d := &v.r.Devices[i]
+		v.enum(d.Category, ledger.DeviceCategories, func() string { return at("devices", i, "category") })
+		v.enum(d.Stream, ledger.Streams, func() string { return at("devices", i, "stream") })
+		key := [2]string{d.Category, d.Stream}
+		if j, dup := seen[key]; dup {
+			v.add(at("devices", i, ""), "duplicate row for category %s, stream %s (also devices[%d])", d.Category, d.Stream, j)
+		} else {
+			seen[key] = i
+		}
+		for _, nf := range flowsOf(d) {
+			if nf.f != nil {
+				v.flow(at("devices", i, nf.name), nf.f, nf.name == "stock_change")
+			}
+		}
+		for _, q := range []struct {
+			name string
+			q    *decimal.Decimal
+		}{{"recycled_content_kg", d.RecycledContentKg}, {"reused_content_kg", d.ReusedContentKg}, {"exported_kg", d.ExportedKg}} {
+			if q.q != nil {
+				v.nonNegAt(*q.q, "devices", i, q.name)
+			}
+		}
+		content := ledger.OrZero(d.RecycledContentKg).Add(ledger.OrZero(d.ReusedContentKg))
+		if inflow := ledger.FlowKg(d.Inflow); inflow.Sign() >= 0 && content.Cmp(inflow) > 0 {
+			path := at("devices", i, "recycled_content_kg")
+			if d.RecycledContentKg == nil {
+				path = at("devices", i, "reused_content_kg")
+			}
+			v.add(path, "recycled_content_kg + reused_content_kg = %s must be <= inflow.kg (%s)", content, inflow)
+		}
+		if d.LifetimeYears != nil && d.LifetimeYears.Sign() <= 0 {
+			v.add(at("devices", i, "lifetime_years"), "must be > 0; got %s", d.LifetimeYears)
+		}
+		treated := ledger.FlowKg(d.Reused).Add(ledger.FlowKg(d.Recycled)).Add(ledger.FlowKg(d.Recovered)).Add(ledger.FlowKg(d.Disposed))
+		if d.ExportedKg != nil {
+			if d.ExportedKg.Cmp(treated) > 0 {
+				v.add(at("devices", i, "exported_kg"), "must be <= the treated mass (reused + recycled + recovered + disposed = %s kg); got %s", treated, d.ExportedKg)
+			}
+			if d.ExportedKg.Sign() > 0 && len(d.BaselNotification) == 0 {
+				v.add(at("devices", i, "basel_notification"), "is required with exported_kg > 0: the ids of the Basel Convention notifications")
+			}
+		}
+		for k, id := range d.BaselNotification {
+			if id == "" {
+				v.add(at("devices", i, "basel_notification")+"["+itoa(k)+"]", "must not be empty")
+			}
+		}
+		v.massBalance(i, d, treated)
+	}
+}
+
+// flow checks one flow: non-negative (a stock change may be negative,
+// with units and kg of the same sign) and kg given where units are.
+func (v *validator) flow(path string, f *ledger.Flow, signed bool) {
+	if !signed {
+		if f.Units < 0 {
+			v.add(path+".units", "must be >= 0, got %d", f.Units)
+		}
+		v.nonNeg(f.Kg, path+".kg")
+	}
+	switch {
+	case f.Units > 0 && f.Kg.Sign() <= 0:
+		v.add(path+".kg", "must be > 0 when units > 0 (units %d); got %s", f.Units, f.Kg)
+	case signed && f.Units < 0 && f.Kg.Sign() >= 0:
+		v.add(path+".kg", "must be < 0 when units < 0 (units %d); got %s", f.Units, f.Kg)
+	}
+}
+
+// massBalance warns when reused + recycled + recovered + disposed +
+// stock_change differs from collected by more than 1% of collected.
+func (v *validator) massBalance(i int, d *ledger.DeviceFlow, treated decimal.Decimal) {
+	collected := ledger.FlowKg(d.Collected)
+	out := treated.Add(ledger.FlowKg(d.StockChange))
+	gap := out.Sub(collected)
+	if gap.Abs().Cmp(collected.Mul(massBalanceTolerance)) <= 0 {
+		return
+	}
+	v.warn("mass_balance_gap", at("devices", i, ""),
+		"%s/%s: reused + recycled + recovered + disposed + stock_change = %s kg, collected = %s kg: a gap of %s kg, more than 1%% of collected",
+		d.Category, d.Stream, out, collected, gap)
+}
+
+func (v *validator) historic() {
+	if len(v.r.HistoricInflow) == 0 {
+		return
+	}
+	if first := v.c.FirstPeriod; !first.IsZero() && first.Before(v.r.Period) {
+		v.add("historic_inflow", "may only be sent with the operator's first return (%s)", first)
+	}
+	seen := map[struct {
+		cat, stream string
+		year        int
+	}]int{}
+	for i, h := range v.r.HistoricInflow {
+		v.enum(h.Category, ledger.DeviceCategories, func() string { return at("historic_inflow", i, "category") })
+		v.enum(h.Stream, ledger.Streams, func() string { return at("historic_inflow", i, "stream") })
+		if h.Year < 1990 || h.Year >= v.r.Period.Year {
+			v.add(at("historic_inflow", i, "year"), "must be a year from 1990 that precedes the first return's year %d; got %d", v.r.Period.Year, h.Year)
+		}
+		key := struct {
+			cat, stream string
+			year        int
+		}{h.Category, h.Stream, h.Year}
+		if j, dup := seen[key]; dup {
+			v.add(at("historic_inflow", i, ""), "duplicate row for %s/%s %d (also historic_inflow[%d])", h.Category, h.Stream, h.Year, j)
+		} else {
+			seen[key] = i
+		}
+		v.flow(at("historic_inflow", i, ""), &ledger.Flow{Units: h.Units, Kg: h.Kg}, false)
+	}
+}

@@ -1,0 +1,288 @@
+package filing
+
+import (
+	"strings"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/ictledger/ictledger/ledger"
+)
+
+// fuelUnits are the units each fuel may be given in. Liquids are measured
+// in litres or kg, natural gas in m3 or kg (the factor set carries the
+// density of each); energy units (gj, kwh, net calorific basis) suit
+// every fuel but the blend, whose bio share is a share of volume.
+var fuelUnits = map[string][]string{
+	"diesel":          {"l", "kg", "gj", "kwh"},
+	"petrol":          {"l", "kg", "gj", "kwh"},
+	"lpg":             {"l", "kg", "gj", "kwh"},
+	"natural_gas":     {"m3", "kg", "gj", "kwh"},
+	"biodiesel_blend": {"l"},
+}
+
+var (
+	one     = decimal.NewFromInt(1)
+	hundred = decimal.NewFromInt(100)
+	// gjPerMWh converts energy: 1 MWh = 3.6 GJ.
+	gjPerMWh = decimal.RequireFromString("3.6")
+)
+
+// sites checks the site rows and adds their energy to the per-grid
+// purchased electricity and the data-centre domain energy.
+func (v *validator) sites() {
+	if len(v.r.Sites) == 0 {
+		return
+	}
+	ids := make(map[string]int, len(v.r.Sites))
+	for i := range v.r.Sites {
+		s := &v.r.Sites[i]
+		if s.SiteID == "" {
+			v.add(at("sites", i, "site_id"), "is required")
+		} else if j, dup := ids[s.SiteID]; dup {
+			v.add(at("sites", i, "site_id"), "duplicate site_id %q (also sites[%d])", s.SiteID, j)
+		} else {
+			ids[s.SiteID] = i
+		}
+		if !ledger.OneOf(s.Domain, ledger.Domains) {
+			v.enum(s.Domain, ledger.Domains, func() string { return at("sites", i, "domain") })
+		}
+		v.knownGrid(s.Grid, func() string { return at("sites", i, "grid") })
+		v.nonNegAt(s.GridKWh, "sites", i, "grid_kwh")
+		v.nonNegAt(s.DieselL, "sites", i, "diesel_l")
+		v.nonNegAt(s.PetrolL, "sites", i, "petrol_l")
+		v.nonNegAt(s.LPGKg, "sites", i, "lpg_kg")
+		v.nonNegAt(s.SolarKWh, "sites", i, "solar_kwh")
+		v.nonNegAt(s.WindKWh, "sites", i, "wind_kwh")
+		v.nonNegAt(s.BackupHours, "sites", i, "backup_hours")
+		if !ledger.OneOf(s.HazardLevel, ledger.HazardLevels) {
+			v.enum(s.HazardLevel, ledger.HazardLevels, func() string { return at("sites", i, "hazard_level") })
+		}
+		if s.Offgrid && s.GridKWh.Sign() > 0 {
+			v.add(at("sites", i, "grid_kwh"), "must be 0 for an offgrid site; got %s", s.GridKWh)
+		}
+		if s.GridKWh.Sign() != 0 {
+			v.purchased[s.Grid] = v.purchased[s.Grid].Add(s.GridKWh)
+		} else if _, ok := v.purchased[s.Grid]; !ok && !s.Offgrid {
+			v.purchased[s.Grid] = decimal.Zero
+		}
+		if s.Domain == "data_centre" {
+			e := s.GridKWh.Add(s.SolarKWh).Add(s.WindKWh)
+			e = e.Add(v.fuelKWh("diesel", "l", s.DieselL, nil))
+			e = e.Add(v.fuelKWh("petrol", "l", s.PetrolL, nil))
+			e = e.Add(v.fuelKWh("lpg", "kg", s.LPGKg, nil))
+			v.dcEnergy = v.dcEnergy.Add(e)
+		}
+	}
+}
+
+func (v *validator) electricity() {
+	for i, e := range v.r.Electricity {
+		v.enum(e.Domain, ledger.Domains, func() string { return at("electricity", i, "domain") })
+		v.knownGrid(e.Grid, func() string { return at("electricity", i, "grid") })
+		v.nonNegAt(e.KWh, "electricity", i, "kwh")
+		if e.SupplierKgCO2ePerKWh != nil {
+			v.nonNegAt(*e.SupplierKgCO2ePerKWh, "electricity", i, "supplier_kgco2e_per_kwh")
+		}
+		v.purchased[e.Grid] = v.purchased[e.Grid].Add(e.KWh)
+		if e.Domain == "data_centre" {
+			v.dcEnergy = v.dcEnergy.Add(e.KWh)
+		}
+	}
+}
+
+func (v *validator) fuels() {
+	for i, f := range v.r.Fuels {
+		v.enum(f.Domain, ledger.FuelDomains, func() string { return at("fuels", i, "domain") })
+		v.enum(f.Fuel, ledger.FuelKinds, func() string { return at("fuels", i, "fuel") })
+		v.enum(f.Use, ledger.FuelUses, func() string { return at("fuels", i, "use") })
+		v.nonNegAt(f.Quantity, "fuels", i, "quantity")
+		if !ledger.OneOf(f.Unit, ledger.FuelUnits) {
+			v.enum(f.Unit, ledger.FuelUnits, func() string { return at("fuels", i, "unit") })
+		} else if units, ok := fuelUnits[f.Fuel]; ok && !ledger.OneOf(f.Unit, units) {
+			v.add(at("fuels", i, "unit"), "%s must be given in %s; got %s", f.Fuel, strings.Join(units, ", "), f.Unit)
+		}
+		switch {
+		case f.Fuel == "biodiesel_blend" && f.BioShare == nil:
+			v.add(at("fuels", i, "bio_share"), "is required for biodiesel_blend (the volume share of biodiesel, 0 to 1)")
+		case f.Fuel == "biodiesel_blend" && (f.BioShare.Sign() < 0 || f.BioShare.Cmp(one) > 0):
+			v.add(at("fuels", i, "bio_share"), "must be from 0 to 1; got %s", f.BioShare)
+		case f.Fuel != "biodiesel_blend" && f.BioShare != nil:
+			v.add(at("fuels", i, "bio_share"), "is only for biodiesel_blend, not %s", f.Fuel)
+		}
+		if f.GeneratedKWh != nil {
+			if f.Use != "stationary" {
+				v.add(at("fuels", i, "generated_kwh"), "is only for stationary use, not %s", f.Use)
+			}
+			v.nonNegAt(*f.GeneratedKWh, "fuels", i, "generated_kwh")
+		}
+		if f.Domain == "data_centre" {
+			v.dcEnergy = v.dcEnergy.Add(v.fuelKWh(f.Fuel, f.Unit, f.Quantity, f.BioShare))
+		}
+	}
+}
+
+// fuelKWh is the energy of a fuel quantity in kWh (net calorific basis)
+// by the factor set, zero when it cannot be computed. It only feeds the
+// data-centre warning; metrics are computed in calculators.
+func (v *validator) fuelKWh(fuel, unit string, q decimal.Decimal, bioShare *decimal.Decimal) decimal.Decimal {
+	if q.Sign() <= 0 {
+		return decimal.Zero
+	}
+	switch unit {
+	case "kwh":
+		return q
+	case "gj":
+		return q.Mul(decimal.NewFromInt(1000)).DivRound(gjPerMWh, 9)
+	}
+	if v.c.Factors == nil {
+		return decimal.Zero
+	}
+	if fuel == "biodiesel_blend" {
+		b := ledger.OrZero(bioShare)
+		return v.fuelKWh("diesel", unit, q.Mul(one.Sub(b)), nil).Add(v.fuelKWh("biodiesel", unit, q.Mul(b), nil))
+	}
+	ff, ok := v.c.Factors.Fuels[fuel]
+	if !ok {
+		return decimal.Zero
+	}
+	kg := q
+	switch unit {
+	case "l":
+		if ff.DensityKgPerL == nil {
+			return decimal.Zero
+		}
+		kg = q.Mul(*ff.DensityKgPerL)
+	case "m3":
+		if ff.DensityKgPerM3 == nil {
+			return decimal.Zero
+		}
+		kg = q.Mul(*ff.DensityKgPerM3)
+	}
+	// kg x GJ/t / 1000 = GJ; GJ / 3.6 = MWh; x 1000 = kWh: kg x NCV / 3.6.
+	return kg.Mul(ff.NCVGJPerT).DivRound(gjPerMWh, 9)
+}
+
+func (v *validator) onsite() {
+	for i, o := range v.r.OnsiteRenewables {
+		v.enum(o.Domain, ledger.Domains, func() string { return at("onsite_renewables", i, "domain") })
+		v.enum(o.Source, ledger.RenewableSources, func() string { return at("onsite_renewables", i, "source") })
+		v.nonNegAt(o.KWh, "onsite_renewables", i, "kwh")
+		if o.Domain == "data_centre" {
+			v.dcEnergy = v.dcEnergy.Add(o.KWh)
+		}
+	}
+}
+
+// claims checks the renewable claims against the purchased electricity
+// of their grids. Run after sites and electricity.
+func (v *validator) claims() {
+	claimed := map[string]decimal.Decimal{}
+	certs := map[string]int{}
+	var total decimal.Decimal
+	for i, c := range v.r.RenewableClaims {
+		v.enum(c.Instrument, ledger.Instruments, func() string { return at("renewable_claims", i, "instrument") })
+		v.enum(c.Technology, ledger.Technologies, func() string { return at("renewable_claims", i, "technology") })
+		v.nonNegAt(c.KWh, "renewable_claims", i, "kwh")
+		if c.Instrument == "eac" && len(c.Certificates) == 0 {
+			v.add(at("renewable_claims", i, "certificates"), "is required for eac: the ids of the certificates retired for this consumption")
+		}
+		for k, id := range c.Certificates {
+			p := at("renewable_claims", i, "certificates") + "[" + itoa(k) + "]"
+			if id == "" {
+				v.add(p, "must not be empty")
+			} else if j, dup := certs[id]; dup {
+				v.add(p, "certificate %q is claimed twice (also renewable_claims[%d])", id, j)
+			} else {
+				certs[id] = i
+			}
+		}
+		if c.Vintage < 1990 || (!v.r.Period.IsZero() && c.Vintage > v.r.Period.Year) {
+			v.add(at("renewable_claims", i, "vintage"), "must be a year from 1990 to %d; got %d", v.r.Period.Year, c.Vintage)
+		}
+		if c.Grid == "" {
+			v.add(at("renewable_claims", i, "grid"), "is required")
+			continue
+		}
+		bought, ok := v.purchased[c.Grid]
+		if !ok {
+			v.add(at("renewable_claims", i, "grid"), "no electricity is purchased in grid %q: a claim needs electricity rows of its grid", c.Grid)
+			continue
+		}
+		before := claimed[c.Grid]
+		now := before.Add(c.KWh)
+		claimed[c.Grid] = now
+		total = total.Add(c.KWh)
+		if now.Cmp(bought) > 0 && before.Cmp(bought) <= 0 {
+			v.add(at("renewable_claims", i, "kwh"), "claims for grid %s total %s kWh, above the %s kWh of electricity purchased in %s", c.Grid, v.claimTotal(c.Grid), bought, c.Grid)
+		}
+	}
+	var purchased decimal.Decimal
+	for _, q := range v.purchased {
+		purchased = purchased.Add(q)
+	}
+	// Claims above 90% of purchased electricity with no certificate at all.
+	if len(certs) == 0 && purchased.Sign() > 0 && total.Mul(decimal.NewFromInt(10)).Cmp(purchased.Mul(decimal.NewFromInt(9))) > 0 {
+		v.warn("renewable_share_uncertified", "renewable_claims",
+			"claims cover %s%% of purchased electricity (%s of %s kWh) and no claim carries certificates",
+			total.Mul(hundred).DivRound(purchased, 1), total, purchased)
+	}
+}
+
+// claimTotal sums all claims of a grid, for the message.
+func (v *validator) claimTotal(grid string) decimal.Decimal {
+	var t decimal.Decimal
+	for _, c := range v.r.RenewableClaims {
+		if c.Grid == grid {
+			t = t.Add(c.KWh)
+		}
+	}
+	return t
+}
+
+func (v *validator) refrigerants() {
+	for i, g := range v.r.Refrigerants {
+		v.enum(g.Gas, ledger.Gases, func() string { return at("refrigerants", i, "gas") })
+		v.nonNegAt(g.KgLost, "refrigerants", i, "kg_lost")
+	}
+}
+
+func (v *validator) dataCentres() {
+	ids := map[string]int{}
+	var total decimal.Decimal
+	for i, c := range v.r.DataCentres {
+		if c.ID == "" {
+			v.add(at("data_centres", i, "id"), "is required")
+		} else if j, dup := ids[c.ID]; dup {
+			v.add(at("data_centres", i, "id"), "duplicate data centre id %q (also data_centres[%d])", c.ID, j)
+		} else {
+			ids[c.ID] = i
+		}
+		v.knownGrid(c.Grid, func() string { return at("data_centres", i, "grid") })
+		v.nonNegAt(c.TotalKWh, "data_centres", i, "total_kwh")
+		v.nonNegAt(c.ITKWh, "data_centres", i, "it_kwh")
+		if c.ITKWh.Cmp(c.TotalKWh) > 0 {
+			v.add(at("data_centres", i, "it_kwh"), "must be <= total_kwh (%s); got %s: a PUE below 1 is impossible", c.TotalKWh, c.ITKWh)
+		}
+		for _, f := range []struct {
+			name string
+			q    *decimal.Decimal
+		}{{"renewable_kwh", c.RenewableKWh}, {"reused_kwh", c.ReusedKWh}} {
+			if f.q == nil {
+				continue
+			}
+			v.nonNegAt(*f.q, "data_centres", i, f.name)
+			if f.q.Cmp(c.TotalKWh) > 0 {
+				v.add(at("data_centres", i, f.name), "must be <= total_kwh (%s); got %s", c.TotalKWh, *f.q)
+			}
+		}
+		if c.WaterM3 != nil {
+			v.nonNegAt(*c.WaterM3, "data_centres", i, "water_m3")
+		}
+		total = total.Add(c.TotalKWh)
+	}
+	if len(v.r.DataCentres) > 0 && total.Cmp(v.dcEnergy) > 0 {
+		v.warn("data_centre_energy_exceeds_domain", "data_centres",
+			"the facilities' total_kwh add up to %s kWh, above the %s kWh of energy reported for domain data_centre",
+			total, v.dcEnergy.Round(3))
+	}
+}

@@ -1,0 +1,111 @@
+package filing
+
+import (
+	"time"
+
+	"github.com/ictledger/ictledger/ledger"
+)
+
+func (v *validator) resilience() {
+	res := v.r.Resilience
+	total, haveTotal := v.sitesTotal()
+	counts := []struct {
+		name string
+		n    *int64
+	}{
+		{"sites_with_backup", res.SitesWithBackup},
+		{"sites_hazard_assessed", res.SitesHazardAssessed},
+		{"sites_high_hazard", res.SitesHighHazard},
+		{"sites_high_hazard_hardened", res.SitesHighHazardHardened},
+	}
+	if len(v.r.Sites) > 0 {
+		// The site counts are derived from the rows.
+		for _, c := range counts {
+			if c.n != nil {
+				v.add("resilience."+c.name, "must not be sent with site rows: it is derived from sites")
+			}
+		}
+		if res.BackupAutonomy != nil {
+			v.add("resilience.backup_autonomy", "must not be sent with site rows: it is derived from sites")
+		}
+	} else {
+		for _, c := range counts {
+			v.nonNegCount(c.n, "resilience."+c.name)
+			if c.n != nil && c.name != "sites_high_hazard_hardened" && haveTotal && *c.n > total {
+				v.add("resilience."+c.name, "must be <= sites_total (%d); got %d", total, *c.n)
+			}
+		}
+		v.autonomy(res)
+		if h := res.SitesHighHazardHardened; h != nil {
+			switch {
+			case res.SitesHighHazard == nil:
+				v.add("resilience.sites_high_hazard", "is required with sites_high_hazard_hardened")
+			case *h > *res.SitesHighHazard:
+				v.add("resilience.sites_high_hazard_hardened", "must be <= sites_high_hazard (%d); got %d", *res.SitesHighHazard, *h)
+			}
+		}
+	}
+	for i, o := range res.Outages {
+		v.outage(i, o, total, haveTotal)
+	}
+	if w := res.EarlyWarning; w != nil {
+		for _, c := range []struct {
+			name string
+			n    int64
+		}{{"alerts_disseminated", w.AlertsDisseminated}, {"population_covered", w.PopulationCovered}, {"population_served", w.PopulationServed}} {
+			if c.n < 0 {
+				v.add("resilience.early_warning."+c.name, "must be >= 0, got %d", c.n)
+			}
+		}
+		if w.PopulationCovered > w.PopulationServed {
+			v.add("resilience.early_warning.population_covered", "must be <= population_served (%d); got %d", w.PopulationServed, w.PopulationCovered)
+		}
+	}
+}
+
+// autonomy checks the backup bands: given together with sites_with_backup,
+// each >= 0, adding up to it.
+func (v *validator) autonomy(res ledger.Resilience) {
+	b := res.BackupAutonomy
+	switch {
+	case b == nil && res.SitesWithBackup == nil:
+		return
+	case b == nil:
+		v.add("resilience.backup_autonomy", "is required with sites_with_backup")
+		return
+	case res.SitesWithBackup == nil:
+		v.add("resilience.sites_with_backup", "is required with backup_autonomy")
+		return
+	}
+	bands := []struct {
+		name string
+		n    int64
+	}{{"lt_4h", b.LT4h}, {"h4_to_8", b.H4to8}, {"h8_to_24", b.H8to24}, {"h24_to_72", b.H24to72}, {"ge_72h", b.GE72h}}
+	neg := false
+	for _, band := range bands {
+		if band.n < 0 {
+			v.add("resilience.backup_autonomy."+band.name, "must be >= 0, got %d", band.n)
+			neg = true
+		}
+	}
+	if !neg && b.Total() != *res.SitesWithBackup {
+		v.add("resilience.backup_autonomy", "the bands add up to %d, not sites_with_backup (%d)", b.Total(), *res.SitesWithBackup)
+	}
+}
+
+func (v *validator) outage(i int, o ledger.Outage, total int64, haveTotal bool) {
+	const s = "resilience.outages"
+	v.enum(o.Hazard, ledger.Hazards, func() string { return at(s, i, "hazard") })
+	if p := v.r.Period; !p.IsZero() && (o.Started.Before(p.Start()) || !o.Started.Before(p.End())) {
+		v.add(at(s, i, "started"), "must be inside %s, from %s to before %s; got %s",
+			p, p.Start().Format(time.RFC3339), p.End().Format(time.RFC3339), o.Started.Format(time.RFC3339))
+	}
+	switch {
+	case o.SitesAffected < 0:
+		v.add(at(s, i, "sites_affected"), "must be >= 0, got %d", o.SitesAffected)
+	case haveTotal && o.SitesAffected > total:
+		v.add(at(s, i, "sites_affected"), "must be <= sites_total (%d); got %d", total, o.SitesAffected)
+	}
+	v.nonNegAt(o.SiteHoursLost, s, i, "site_hours_lost")
+	v.nonNegAt(o.HoursToRestore, s, i, "hours_to_restore")
+}

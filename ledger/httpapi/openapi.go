@@ -1,0 +1,237 @@
+package httpapi
+
+import (
+	"encoding/json"
+	"net/http"
+	"reflect"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/ictledger/ictledger/ledger"
+	"github.com/ictledger/ictledger/ledger/service"
+)
+
+// The OpenAPI description is built from the route table below and from
+// the Go types the handlers encode, by reflection over their json tags,
+// so the document cannot drift from what the server actually sends.
+
+// apiOp describes one operation for the OpenAPI document.
+type apiOp struct {
+	method, path, summary string
+	roles                 string // who may call it, in words
+	query                 []string
+	body                  any    // request body type (nil: none)
+	bodyType              string // request content type when not JSON
+	status                int
+	resp                  any    // response body type (nil: none)
+	respType              string // response content type when not JSON
+}
+
+func (s *Server) apiOps() []apiOp {
+	type any_ = map[string]any
+	return []apiOp{
+		{method: "GET", path: "/healthz", summary: "Liveness and ledger size", roles: "public", status: 200, resp: any_{}},
+		{method: "GET", path: "/metrics", summary: "Prometheus metrics", roles: "public", status: 200, respType: "text/plain"},
+		{method: "GET", path: "/v1/openapi.json", summary: "This document", roles: "public", status: 200, resp: any_{}},
+		{method: "POST", path: "/v1/tokens", summary: "Issue a token; the secret is shown once", roles: "admin",
+			body: struct {
+				Role     ledger.Role `json:"role"`
+				Operator string      `json:"operator,omitempty"`
+				Label    string      `json:"label,omitempty"`
+			}{}, status: 201, resp: service.IssuedToken{}},
+		{method: "DELETE", path: "/v1/tokens/{id}", summary: "Revoke a token at once", roles: "admin", status: 204},
+		{method: "POST", path: "/v1/operators", summary: "Register an operator", roles: "admin", body: ledger.Operator{}, status: 201, resp: ledger.Operator{}},
+		{method: "GET", path: "/v1/operators", summary: "List operators", roles: "admin, regulator", status: 200, resp: []ledger.Operator{}},
+		{method: "GET", path: "/v1/operators/{id}", summary: "One operator", roles: "admin, regulator, that operator", status: 200, resp: ledger.Operator{}},
+		{method: "GET", path: "/v1/factor-sets", summary: "List factor sets", roles: "any token", status: 200, resp: []factorSetSummary{}},
+		{method: "POST", path: "/v1/factor-sets", summary: "Publish a new factor-set version", roles: "admin", body: ledger.FactorSet{}, status: 201, resp: ledger.FactorSet{}},
+		{method: "GET", path: "/v1/factor-sets/{version}", summary: "One factor set with sources", roles: "any token", status: 200, resp: ledger.FactorSet{}},
+		{method: "POST", path: "/v1/operators/{id}/returns", summary: "File or restate a quarterly return (JSON, or multipart with return JSON and sites/devices CSV parts); Idempotency-Key header supported",
+			roles: "that operator", body: ledger.Return{}, status: 201, resp: service.Filed{}},
+		{method: "GET", path: "/v1/operators/{id}/returns", summary: "List return versions with status", roles: "admin, regulator, that operator",
+			query: []string{"period"}, status: 200, resp: []service.VersionSummary{}},
+		{method: "GET", path: "/v1/returns/{rid}", summary: "A return as filed, with status, version, supersedes, superseded_by, reviews, entry",
+			roles: "admin, regulator, its operator", status: 200, resp: any_{}},
+		{method: "GET", path: "/v1/returns/{rid}/diff", summary: "Field-level differences against another version", roles: "admin, regulator, its operator",
+			query: []string{"against"}, status: 200, resp: service.Diff{}},
+		{method: "POST", path: "/v1/returns/{rid}/reviews", summary: "Accept, or return with findings", roles: "regulator",
+			body: struct {
+				Decision ledger.Decision     `json:"decision"`
+				Comment  string              `json:"comment,omitempty"`
+				Findings []ledger.FieldError `json:"findings,omitempty"`
+			}{}, status: 201, resp: service.ReviewView{}},
+		{method: "GET", path: "/v1/ledger/checkpoint", summary: "Latest signed checkpoint as a signed note", roles: "public", status: 200, respType: "text/plain"},
+		{method: "GET", path: "/v1/ledger/checkpoint.json", summary: "Latest signed checkpoint as JSON", roles: "public", status: 200, resp: service.Checkpoint{}},
+		{method: "GET", path: "/v1/ledger/entries", summary: "Entries with hashes and canonical bytes", roles: "admin, regulator",
+			query: []string{"start", "limit"}, status: 200, resp: struct {
+				Start   uint64              `json:"start"`
+				Size    uint64              `json:"size"`
+				Entries []service.EntryView `json:"entries"`
+			}{}},
+		{method: "GET", path: "/v1/ledger/proof/inclusion", summary: "Inclusion proof of entry seq in the tree of size", roles: "public",
+			query: []string{"seq", "size"}, status: 200, resp: service.InclusionProof{}},
+		{method: "GET", path: "/v1/ledger/proof/consistency", summary: "Consistency proof between tree sizes from and to", roles: "public",
+			query: []string{"from", "to"}, status: 200, resp: service.ConsistencyProof{}},
+		{method: "GET", path: "/v1/ledger/key", summary: "The checkpoint verifier key (note.NewVerifier text)", roles: "public", status: 200, respType: "text/plain"},
+	}
+}
+
+// handleOpenAPI serves GET /v1/openapi.json (public).
+func (s *Server) handleOpenAPI(w http.ResponseWriter, r *http.Request) {
+	s.openAPIOnce.Do(func() { s.openAPIDoc = s.buildOpenAPI() })
+	w.Header().Set("Content-Type", "application/json")
+	_, _ = w.Write(s.openAPIDoc)
+}
+
+func (s *Server) buildOpenAPI() []byte {
+	g := &schemaGen{defs: map[string]any{}}
+	paths := map[string]map[string]any{}
+	for _, op := range s.apiOps() {
+		o := map[string]any{
+			"summary":     op.summary,
+			"description": "Who may call it: " + op.roles + ".",
+			"responses":   map[string]any{},
+		}
+		if op.roles != "public" {
+			o["security"] = []any{map[string]any{"bearer": []string{}}}
+		}
+		var params []any
+		for _, seg := range strings.Split(op.path, "/") {
+			if strings.HasPrefix(seg, "{") {
+				params = append(params, map[string]any{"name": strings.Trim(seg, "{}"), "in": "path", "required": true, "schema": map[string]any{"type": "string"}})
+			}
+		}
+		for _, q := range op.query {
+			params = append(params, map[string]any{"name": q, "in": "query", "schema": map[string]any{"type": "string"}})
+		}
+		if params != nil {
+			o["parameters"] = params
+		}
+		if op.body != nil {
+			o["requestBody"] = map[string]any{"required": true, "content": map[string]any{"application/json": map[string]any{"schema": g.schema(reflect.TypeOf(op.body))}}}
+		}
+		resp := map[string]any{"description": http.StatusText(op.status)}
+		switch {
+		case op.respType != "":
+			resp["content"] = map[string]any{op.respType: map[string]any{"schema": map[string]any{"type": "string"}}}
+		case op.resp != nil:
+			resp["content"] = map[string]any{"application/json": map[string]any{"schema": g.schema(reflect.TypeOf(op.resp))}}
+		}
+		responses := o["responses"].(map[string]any)
+		responses[itoa(op.status)] = resp
+		responses["default"] = map[string]any{"description": "An RFC 9457 problem (400, 401, 403, 404, 409, 413, 422, 503)",
+			"content": map[string]any{"application/problem+json": map[string]any{"schema": g.schema(reflect.TypeOf(problem{}))}}}
+		if paths[op.path] == nil {
+			paths[op.path] = map[string]any{}
+		}
+		paths[op.path][strings.ToLower(op.method)] = o
+	}
+	doc := map[string]any{
+		"openapi": "3.0.3",
+		"info": map[string]any{"title": "ictledger API", "version": "v1",
+			"description": "Quarterly sustainability returns of ICT operators (energy, emissions, e-waste, climate resilience) in a tamper-evident ledger."},
+		"paths":      paths,
+		"components": map[string]any{"schemas": g.defs, "securitySchemes": map[string]any{"bearer": map[string]any{"type": "http", "scheme": "bearer"}}},
+	}
+	b, err := json.MarshalIndent(doc, "", "  ")
+	if err != nil {
+		panic(err) // only maps, slices and strings: cannot fail
+	}
+	return b
+}
+
+// schemaGen turns Go types into JSON Schema by their json tags.
+type schemaGen struct{ defs map[string]any }
+
+var (
+	decimalType = reflect.TypeOf(decimal.Decimal{})
+	timeType    = reflect.TypeOf(time.Time{})
+	periodType  = reflect.TypeOf(ledger.Period{})
+	rawType     = reflect.TypeOf(json.RawMessage{})
+)
+
+func (g *schemaGen) schema(t reflect.Type) map[string]any {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch t {
+	case decimalType:
+		return map[string]any{"type": "string", "pattern": `^-?[0-9]{1,18}(\.[0-9]{1,9})?$`, "description": "exact decimal; a JSON number without exponent is also accepted on input"}
+	case timeType:
+		return map[string]any{"type": "string", "format": "date-time"}
+	case periodType:
+		return map[string]any{"type": "string", "pattern": `^[0-9]{4}-Q[1-4]$`}
+	case rawType:
+		return map[string]any{}
+	}
+	switch t.Kind() {
+	case reflect.String:
+		return map[string]any{"type": "string"}
+	case reflect.Bool:
+		return map[string]any{"type": "boolean"}
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64, reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return map[string]any{"type": "integer"}
+	case reflect.Float32, reflect.Float64:
+		return map[string]any{"type": "number"}
+	case reflect.Slice, reflect.Array:
+		if t.Elem().Kind() == reflect.Uint8 {
+			return map[string]any{"type": "string"}
+		}
+		return map[string]any{"type": "array", "items": g.schema(t.Elem())}
+	case reflect.Map:
+		return map[string]any{"type": "object", "additionalProperties": g.schema(t.Elem())}
+	case reflect.Interface:
+		return map[string]any{}
+	case reflect.Struct:
+		if t.Name() == "" {
+			return g.object(t)
+		}
+		name := t.Name()
+		if _, ok := g.defs[name]; !ok {
+			g.defs[name] = map[string]any{} // placeholder against recursion
+			g.defs[name] = g.object(t)
+		}
+		return map[string]any{"$ref": "#/components/schemas/" + name}
+	}
+	return map[string]any{}
+}
+
+func (g *schemaGen) object(t reflect.Type) map[string]any {
+	props := map[string]any{}
+	var required []string
+	var walk func(t reflect.Type)
+	walk = func(t reflect.Type) {
+		for i := 0; i < t.NumField(); i++ {
+			f := t.Field(i)
+			if !f.IsExported() {
+				continue
+			}
+			tag := f.Tag.Get("json")
+			if tag == "-" {
+				continue
+			}
+			name, opts, _ := strings.Cut(tag, ",")
+			if f.Anonymous && name == "" {
+				walk(f.Type)
+				continue
+			}
+			if name == "" {
+				name = f.Name
+			}
+			props[name] = g.schema(f.Type)
+			if !strings.Contains(opts, "omitempty") && f.Type.Kind() != reflect.Pointer {
+				required = append(required, name)
+			}
+		}
+	}
+	walk(t)
+	out := map[string]any{"type": "object", "properties": props}
+	if len(required) > 0 {
+		sort.Strings(required)
+		out["required"] = required
+	}
+	return out
+}

@@ -1,0 +1,112 @@
+package httpapi
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+
+	"github.com/ictledger/ictledger/ledger"
+)
+
+// statusOf maps a domain error code to its HTTP status. It is the only
+// place that does.
+func statusOf(code string) int {
+	switch code {
+	case ledger.EInvalid:
+		return http.StatusUnprocessableEntity
+	case ledger.EBadRequest:
+		return http.StatusBadRequest
+	case ledger.ENotFound:
+		return http.StatusNotFound
+	case ledger.EConflict:
+		return http.StatusConflict
+	case ledger.EUnauthorized:
+		return http.StatusUnauthorized
+	case ledger.EForbidden:
+		return http.StatusForbidden
+	case ledger.ETooLarge:
+		return http.StatusRequestEntityTooLarge
+	case ledger.EUnavailable:
+		return http.StatusServiceUnavailable
+	default:
+		return http.StatusInternalServerError
+	}
+}
+
+// problem is an RFC 9457 problem details object, with the list of field
+// errors every validation failure carries.
+type problem struct {
+	Type      string              `json:"type"`
+	Title     string              `json:"title"`
+	Status    int                 `json:"status"`
+	Detail    string              `json:"detail"`
+	Instance  string              `json:"instance,omitempty"`
+	Code      string              `json:"code"`
+	RequestID string              `json:"request_id,omitempty"`
+	Errors    []ledger.FieldError `json:"errors,omitempty"`
+}
+
+// writeError writes err as application/problem+json. Internal errors are
+// logged with their cause and shown to the client without it.
+func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	code := ledger.ErrorCode(err)
+	status := statusOf(code)
+	p := problem{
+		Type:      "urn:ictledger:problem:" + code,
+		Title:     http.StatusText(status),
+		Status:    status,
+		Detail:    ledger.ErrorMessage(err),
+		Instance:  r.URL.Path,
+		Code:      code,
+		RequestID: requestID(r.Context()),
+	}
+	var le *ledger.Error
+	if errors.As(err, &le) {
+		p.Errors = le.Fields
+	}
+	if status >= 500 {
+		s.log.ErrorContext(r.Context(), "request failed", "request_id", p.RequestID, "path", r.URL.Path, "code", code, "err", err)
+	}
+	if status == http.StatusUnauthorized {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="ictledger"`)
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	if err := json.NewEncoder(w).Encode(p); err != nil {
+		s.log.DebugContext(r.Context(), "write problem", "err", err)
+	}
+}
+
+// writeJSON writes v as JSON with the given status.
+func (s *Server) writeJSON(w http.ResponseWriter, r *http.Request, status int, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		s.writeError(w, r, &ledger.Error{Code: ledger.EInternal, Message: "could not encode the response", Err: err})
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	if _, err := w.Write(append(b, '\n')); err != nil {
+		s.log.DebugContext(r.Context(), "write response", "err", err)
+	}
+}
+
+// decodeBody reads a small JSON request body strictly (unknown fields are
+// an error) into v.
+func decodeBody(w http.ResponseWriter, r *http.Request, limit int64, v any) error {
+	r.Body = http.MaxBytesReader(w, r.Body, limit)
+	d := json.NewDecoder(r.Body)
+	d.DisallowUnknownFields()
+	if err := d.Decode(v); err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return ledger.Errorf(ledger.ETooLarge, "the body is larger than %d bytes", mbe.Limit)
+		}
+		return &ledger.Error{Code: ledger.EBadRequest, Message: "the body is not valid JSON for this request: " + err.Error()}
+	}
+	if d.More() {
+		return ledger.Errorf(ledger.EBadRequest, "the body has data after the JSON value")
+	}
+	return nil
+}

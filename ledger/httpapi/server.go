@@ -1,0 +1,260 @@
+// Package httpapi is the HTTP API of api.md on gorilla/mux. Handlers are
+// small: decode, call the service, render. The service checks every
+// permission itself; this package authenticates the bearer token, maps
+// domain errors to RFC 9457 problems in one place (problem.go), and adds
+// request ids, structured logs and Prometheus metrics.
+package httpapi
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gorilla/mux"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/ictledger/ictledger/ledger"
+	"github.com/ictledger/ictledger/ledger/service"
+)
+
+// Config configures the API.
+type Config struct {
+	Service *service.Service
+	Logger  *slog.Logger
+	// MaxReturnBytes limits a return filing's body (default 64 MiB).
+	MaxReturnBytes int64
+	// Registry receives the API's metrics; nil makes a private one.
+	Registry *prometheus.Registry
+}
+
+// Server is the HTTP API.
+type Server struct {
+	svc      *service.Service
+	log      *slog.Logger
+	cfg      Config
+	router   *mux.Router
+	registry *prometheus.Registry
+	requests *prometheus.CounterVec
+	latency  *prometheus.HistogramVec
+
+	openAPIOnce sync.Once
+	openAPIDoc  []byte
+}
+
+// smallBody limits the bodies of every request other than a filing.
+const smallBody = 1 << 20
+
+// New builds the API's handler.
+func New(cfg Config) *Server {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.MaxReturnBytes == 0 {
+		cfg.MaxReturnBytes = 64 << 20
+	}
+	if cfg.Registry == nil {
+		cfg.Registry = prometheus.NewRegistry()
+	}
+	s := &Server{svc: cfg.Service, log: cfg.Logger, cfg: cfg, router: mux.NewRouter(), registry: cfg.Registry}
+	s.requests = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "ictledger_http_requests_total", Help: "HTTP requests by route, method and status code.",
+	}, []string{"route", "method", "code"})
+	s.latency = prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Name: "ictledger_http_request_duration_seconds", Help: "HTTP request latency by route.",
+		Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10},
+	}, []string{"route"})
+	cfg.Registry.MustRegister(s.requests, s.latency,
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "ictledger_ledger_entries", Help: "Entries in the ledger."},
+			func() float64 { return float64(s.svc.Size()) }),
+		newReturnsCollector(s.svc))
+	s.routes()
+	return s
+}
+
+// Registry is where the API's metrics live; other components (the
+// journal's fsync histogram) register there too.
+func (s *Server) Registry() *prometheus.Registry { return s.registry }
+
+// ServeHTTP implements http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.router.ServeHTTP(w, r) }
+
+func (s *Server) routes() {
+	r := s.router
+	r.Use(s.withRequestID, s.withRecover, s.withAuth)
+	r.NotFoundHandler = s.wrapPlain(func(w http.ResponseWriter, r *http.Request) {
+		s.writeError(w, r, ledger.Errorf(ledger.ENotFound, "no such endpoint: %s %s", r.Method, r.URL.Path))
+	})
+	r.MethodNotAllowedHandler = s.wrapPlain(func(w http.ResponseWriter, r *http.Request) {
+		s.writeError(w, r, &ledger.Error{Code: ledger.EBadRequest, Message: "method " + r.Method + " is not allowed here"})
+	})
+
+	handle := func(method, path string, h http.HandlerFunc) {
+		r.Handle(path, s.observe(path, h)).Methods(method)
+	}
+	handle("GET", "/healthz", s.handleHealth)
+	r.Handle("/metrics", s.observe("/metrics", promhttp.HandlerFor(s.registry, promhttp.HandlerOpts{}).ServeHTTP)).Methods("GET")
+	handle("GET", "/v1/openapi.json", s.handleOpenAPI)
+
+	handle("POST", "/v1/tokens", s.handleIssueToken)
+	handle("DELETE", "/v1/tokens/{id}", s.handleRevokeToken)
+	handle("POST", "/v1/operators", s.handleRegisterOperator)
+	handle("GET", "/v1/operators", s.handleListOperators)
+	handle("GET", "/v1/operators/{id}", s.handleGetOperator)
+	handle("GET", "/v1/factor-sets", s.handleListFactorSets)
+	handle("POST", "/v1/factor-sets", s.handlePublishFactorSet)
+	handle("GET", "/v1/factor-sets/{version}", s.handleGetFactorSet)
+
+	handle("POST", "/v1/operators/{id}/returns", s.handleFileReturn)
+	handle("GET", "/v1/operators/{id}/returns", s.handleListReturns)
+	handle("GET", "/v1/returns/{rid}", s.handleGetReturn)
+	handle("GET", "/v1/returns/{rid}/diff", s.handleDiff)
+	handle("POST", "/v1/returns/{rid}/reviews", s.handleReview)
+
+	handle("GET", "/v1/ledger/checkpoint", s.handleCheckpointNote)
+	handle("GET", "/v1/ledger/checkpoint.json", s.handleCheckpointJSON)
+	handle("GET", "/v1/ledger/entries", s.handleEntries)
+	handle("GET", "/v1/ledger/proof/inclusion", s.handleInclusion)
+	handle("GET", "/v1/ledger/proof/consistency", s.handleConsistency)
+	handle("GET", "/v1/ledger/key", s.handleKey)
+}
+
+type ctxKey int
+
+const (
+	keyRequestID ctxKey = iota
+	keyActor
+)
+
+func requestID(ctx context.Context) string {
+	id, _ := ctx.Value(keyRequestID).(string)
+	return id
+}
+
+// actor is the authenticated caller, or service.Public.
+func actor(r *http.Request) ledger.Actor {
+	a, _ := r.Context().Value(keyActor).(ledger.Actor)
+	return a
+}
+
+// withRequestID gives every request an id, echoed in X-Request-Id and in
+// every log line about it. A sane incoming id (from a proxy) is kept.
+func (s *Server) withRequestID(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id := r.Header.Get("X-Request-Id")
+		if !saneRequestID(id) {
+			var b [8]byte
+			_, _ = rand.Read(b[:])
+			id = hex.EncodeToString(b[:])
+		}
+		w.Header().Set("X-Request-Id", id)
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), keyRequestID, id)))
+	})
+}
+
+func saneRequestID(id string) bool {
+	if id == "" || len(id) > 64 {
+		return false
+	}
+	for _, c := range id {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+// withRecover turns a panic into a 500 problem instead of a dropped connection.
+func (s *Server) withRecover(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				s.log.ErrorContext(r.Context(), "panic in handler", "request_id", requestID(r.Context()), "path", r.URL.Path, "panic", v)
+				s.writeError(w, r, ledger.Errorf(ledger.EInternal, "internal error"))
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
+
+// withAuth authenticates a bearer token when one is sent. A request
+// without one is public; whether that is enough is the service's call.
+// A token that is sent but unknown or revoked is always 401.
+func (s *Server) withAuth(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		a := service.Public
+		if h := r.Header.Get("Authorization"); h != "" {
+			secret, ok := strings.CutPrefix(h, "Bearer ")
+			if !ok {
+				s.writeError(w, r, ledger.Errorf(ledger.EUnauthorized, "Authorization must be \"Bearer TOKEN\""))
+				return
+			}
+			var err error
+			if a, err = s.svc.Authenticate(strings.TrimSpace(secret)); err != nil {
+				s.writeError(w, r, err)
+				return
+			}
+		} else if c, err := r.Cookie(SessionCookie); err == nil && c.Value != "" {
+			if a, err = s.svc.Authenticate(c.Value); err != nil {
+				a = service.Public
+			}
+		}
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), keyActor, a)))
+	})
+}
+
+// SessionCookie is the cookie the web pages keep the token in.
+const SessionCookie = "ictledger_session"
+
+// statusWriter records the status code for logs and metrics.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+	bytes  int64
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	n, err := w.ResponseWriter.Write(b)
+	w.bytes += int64(n)
+	return n, err
+}
+
+// observe logs and measures a route. The route template, not the path,
+// labels metrics, so ids never blow up their cardinality.
+func (s *Server) observe(route string, h http.HandlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		sw := &statusWriter{ResponseWriter: w}
+		h(sw, r)
+		d := time.Since(start)
+		if sw.status == 0 {
+			sw.status = http.StatusOK
+		}
+		s.requests.WithLabelValues(route, r.Method, itoa(sw.status)).Inc()
+		s.latency.WithLabelValues(route).Observe(d.Seconds())
+		a := actor(r)
+		s.log.InfoContext(r.Context(), "request", "request_id", requestID(r.Context()), "method", r.Method,
+			"route", route, "status", sw.status, "bytes", sw.bytes, "duration_ms", float64(d.Microseconds())/1000,
+			"token_id", a.TokenID, "role", string(a.Role))
+	})
+}
+
+func (s *Server) wrapPlain(h http.HandlerFunc) http.Handler { return s.observe("unmatched", h) }

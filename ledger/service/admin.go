@@ -1,0 +1,213 @@
+package service
+
+import (
+	"context"
+	"regexp"
+	"strings"
+
+	"github.com/ictledger/ictledger/ledger"
+	"github.com/ictledger/ictledger/ledger/state"
+)
+
+var operatorIDPattern = regexp.MustCompile(`^[a-z0-9-]{2,40}$`)
+
+// RegisterOperator records a new operator (admin). Every problem with the
+// request is reported at once; an id in use is EConflict.
+func (s *Service) RegisterOperator(ctx context.Context, a ledger.Actor, op ledger.Operator) (*state.Operator, error) {
+	if err := requireRole(a, ledger.RoleAdmin); err != nil {
+		return nil, err
+	}
+	var errs []ledger.FieldError
+	add := func(p, m string) { errs = append(errs, ledger.FieldError{Path: p, Message: m}) }
+	if !operatorIDPattern.MatchString(op.ID) {
+		add("id", "must be 2-40 characters of lower-case letters, digits and '-'")
+	}
+	op.Name = strings.TrimSpace(op.Name)
+	if op.Name == "" || len(op.Name) > 200 {
+		add("name", "must be 1-200 characters")
+	}
+	if !ledger.IsCountryCode(op.Country) {
+		add("country", "must be an ISO 3166-1 alpha-2 code in capitals, e.g. JP")
+	}
+	if len(op.Kinds) == 0 {
+		add("kinds", "must list at least one of: "+strings.Join(ledger.OperatorKinds, ", "))
+	}
+	seen := map[string]bool{}
+	for i, k := range op.Kinds {
+		if !ledger.OneOf(k, ledger.OperatorKinds) {
+			add(pathIndex("kinds", i), "must be one of: "+strings.Join(ledger.OperatorKinds, ", "))
+		} else if seen[k] {
+			add(pathIndex("kinds", i), "is listed twice")
+		}
+		seen[k] = true
+	}
+	if len(errs) > 0 {
+		return nil, &ledger.Error{Code: ledger.EInvalid, Message: "the operator is not valid", Fields: errs}
+	}
+	payload, err := ledger.Canonical(op)
+	if err != nil {
+		return nil, err
+	}
+	_, _, err = s.commit(ctx, change{actor: a, kind: ledger.KindOperatorRegistered, payload: payload,
+		keys: []string{"operator:" + op.ID},
+		check: func() error {
+			if s.st.Operator(op.ID) != nil {
+				return ledger.Errorf(ledger.EConflict, "operator %s is registered already", op.ID)
+			}
+			return nil
+		}})
+	if err != nil {
+		return nil, err
+	}
+	return s.st.Operator(op.ID), nil
+}
+
+// Operators lists registered operators (admin, regulator).
+func (s *Service) Operators(a ledger.Actor) ([]*state.Operator, error) {
+	if err := requireRole(a, ledger.RoleAdmin, ledger.RoleRegulator); err != nil {
+		return nil, err
+	}
+	return s.st.Operators(), nil
+}
+
+// Operator returns one operator (admin, regulator, or the operator itself).
+func (s *Service) Operator(a ledger.Actor, id string) (*state.Operator, error) {
+	if err := requireOperatorRead(a, id); err != nil {
+		return nil, err
+	}
+	op := s.st.Operator(id)
+	if op == nil {
+		return nil, ledger.Errorf(ledger.ENotFound, "no operator %s", id)
+	}
+	return op, nil
+}
+
+// IssuedToken is a newly issued token with its secret, which is shown once
+// and never stored.
+type IssuedToken struct {
+	ID       string      `json:"id"`
+	Token    string      `json:"token"`
+	Role     ledger.Role `json:"role"`
+	Operator string      `json:"operator,omitempty"`
+	Label    string      `json:"label,omitempty"`
+}
+
+// IssueToken issues a bearer token (admin). An operator token is bound to
+// one registered operator; other roles have none.
+func (s *Service) IssueToken(ctx context.Context, a ledger.Actor, role ledger.Role, operator, label string) (*IssuedToken, error) {
+	if err := requireRole(a, ledger.RoleAdmin); err != nil {
+		return nil, err
+	}
+	var errs []ledger.FieldError
+	if !role.Valid() {
+		errs = append(errs, ledger.FieldError{Path: "role", Message: "must be one of: admin, operator, regulator"})
+	}
+	if role == ledger.RoleOperator && operator == "" {
+		errs = append(errs, ledger.FieldError{Path: "operator", Message: "is required for an operator token"})
+	}
+	if role != ledger.RoleOperator && operator != "" {
+		errs = append(errs, ledger.FieldError{Path: "operator", Message: "is only for operator tokens"})
+	}
+	if len(label) > 200 {
+		errs = append(errs, ledger.FieldError{Path: "label", Message: "must be at most 200 characters"})
+	}
+	if len(errs) > 0 {
+		return nil, &ledger.Error{Code: ledger.EInvalid, Message: "the token request is not valid", Fields: errs}
+	}
+	id, secret := newSecret()
+	return s.issueToken(ctx, a, id, secret, role, operator, label)
+}
+
+func (s *Service) issueToken(ctx context.Context, a ledger.Actor, id, secret string, role ledger.Role, operator, label string) (*IssuedToken, error) {
+	t := ledger.TokenIssued{ID: id, SecretHash: HashSecret(secret), Role: role, Operator: operator, Label: label}
+	payload, err := ledger.Canonical(t)
+	if err != nil {
+		return nil, err
+	}
+	_, _, err = s.commit(ctx, change{actor: a, kind: ledger.KindTokenIssued, payload: payload,
+		keys: []string{"token:" + t.ID, "secret:" + t.SecretHash},
+		check: func() error {
+			if operator != "" && s.st.Operator(operator) == nil {
+				return &ledger.Error{Code: ledger.EInvalid, Message: "the token request is not valid",
+					Fields: []ledger.FieldError{{Path: "operator", Message: "no operator " + operator + " is registered"}}}
+			}
+			if s.st.Token(t.ID) != nil || s.st.TokenBySecretHash(t.SecretHash) != nil {
+				return ledger.Errorf(ledger.EConflict, "token id %s is taken; retry", t.ID)
+			}
+			return nil
+		}})
+	if err != nil {
+		return nil, err
+	}
+	return &IssuedToken{ID: id, Token: secret, Role: role, Operator: operator, Label: label}, nil
+}
+
+// RevokeToken revokes a token (admin); it stops working as soon as this
+// returns.
+func (s *Service) RevokeToken(ctx context.Context, a ledger.Actor, id string) error {
+	if err := requireRole(a, ledger.RoleAdmin); err != nil {
+		return err
+	}
+	payload, err := ledger.Canonical(ledger.TokenRevoked{ID: id})
+	if err != nil {
+		return err
+	}
+	_, _, err = s.commit(ctx, change{actor: a, kind: ledger.KindTokenRevoked, payload: payload,
+		keys: []string{"token:" + id},
+		check: func() error {
+			t := s.st.Token(id)
+			if t == nil {
+				return ledger.Errorf(ledger.ENotFound, "no token %s", id)
+			}
+			if t.Revoked {
+				return ledger.Errorf(ledger.EConflict, "token %s is revoked already", id)
+			}
+			return nil
+		}})
+	return err
+}
+
+// PublishFactorSet publishes a new factor-set version (admin). The bytes
+// are parsed strictly and checked for completeness; a version in use is
+// EConflict. Metrics computed under older versions are unaffected.
+func (s *Service) PublishFactorSet(ctx context.Context, a ledger.Actor, raw []byte) (*state.FactorSet, error) {
+	if err := requireRole(a, ledger.RoleAdmin); err != nil {
+		return nil, err
+	}
+	fs, err := ledger.ParseFactorSet(raw)
+	if err != nil {
+		return nil, err
+	}
+	payload, err := ledger.Canonical(fs)
+	if err != nil {
+		return nil, err
+	}
+	_, _, err = s.commit(ctx, change{actor: a, kind: ledger.KindFactorSetPublished, payload: payload,
+		keys: []string{"factor_set:" + fs.Version},
+		check: func() error {
+			if s.st.FactorSet(fs.Version) != nil {
+				return ledger.Errorf(ledger.EConflict, "factor set %s is published already; publish a new version", fs.Version)
+			}
+			return nil
+		}})
+	if err != nil {
+		return nil, err
+	}
+	return s.st.FactorSet(fs.Version), nil
+}
+
+// FactorSets lists the published factor sets (any caller).
+func (s *Service) FactorSets() []*state.FactorSet { return s.st.FactorSets() }
+
+// FactorSet returns one published factor set (any caller).
+func (s *Service) FactorSet(version string) (*state.FactorSet, error) {
+	fs := s.st.FactorSet(version)
+	if fs == nil {
+		return nil, ledger.Errorf(ledger.ENotFound, "no factor set %s", version)
+	}
+	return fs, nil
+}
+
+func pathIndex(field string, i int) string {
+	return field + "[" + itoa(i) + "]"
+}

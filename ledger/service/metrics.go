@@ -1,0 +1,234 @@
+package service
+
+import (
+	"fmt"
+	"strconv"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/ictledger/ictledger/calculators"
+	"github.com/ictledger/ictledger/ledger"
+	"github.com/ictledger/ictledger/ledger/state"
+)
+
+// ReturnMetrics computes the metrics of a return version (admin,
+// regulator, or its operator). factorSet and gwp may be empty: the factor
+// set recorded at filing and its default GWP set are used then; a newer
+// factor set can be asked for to recompute under it.
+//
+// Metrics are a pure function of the return, the latest versions of the
+// operator's earlier quarters (for the history-based e-waste metrics), the
+// factor set and the GWP set, so they are cached under exactly that key.
+func (s *Service) ReturnMetrics(a ledger.Actor, id, factorSet, gwp string) (*calculators.Metrics, error) {
+	rv, err := s.returnVersion(a, id)
+	if err != nil {
+		return nil, err
+	}
+	return s.metricsOf(rv, factorSet, gwp)
+}
+
+func (s *Service) metricsOf(rv *state.ReturnVersion, factorSet, gwp string) (*calculators.Metrics, error) {
+	if factorSet == "" {
+		factorSet = rv.FactorSet
+	}
+	fs := s.st.FactorSet(factorSet)
+	if fs == nil {
+		return nil, &ledger.Error{Code: ledger.EInvalid, Message: "no factor set " + factorSet + " is published",
+			Fields: []ledger.FieldError{{Path: "factor_set", Message: "unknown factor set version"}}}
+	}
+	if gwp == "" {
+		gwp = fs.Set.GWPDefault
+	}
+	if gwp != "ar6" && gwp != "ar5" {
+		return nil, &ledger.Error{Code: ledger.EInvalid, Message: "unknown GWP set " + gwp,
+			Fields: []ledger.FieldError{{Path: "gwp", Message: "must be ar6 or ar5"}}}
+	}
+	earlier, fingerprint := s.history(rv.Operator, rv.Period)
+	key := rv.ID + "|" + fs.Version + "|" + gwp + "|" + fingerprint
+	s.metricsMu.Lock()
+	cached, ok := s.metricsCache[key]
+	s.metricsMu.Unlock()
+	if ok {
+		return cached, nil
+	}
+	ret := rv.Light
+	if rv.SiteRows > 0 {
+		full, err := s.readReturnFiled(rv)
+		if err != nil {
+			return nil, err
+		}
+		ret = &full.Return
+	}
+	m, err := calculators.Compute(calculators.Request{Return: ret, ID: rv.ID, Version: rv.Version, Earlier: earlier,
+		Factors: fs.Set, GWP: gwp})
+	if err != nil {
+		return nil, err
+	}
+	m.Warnings = rv.Warnings
+	if m.Warnings == nil {
+		m.Warnings = []ledger.Warning{}
+	}
+	s.metricsMu.Lock()
+	if len(s.metricsCache) >= maxCachedMetrics {
+		clear(s.metricsCache) // crude but bounded; recomputing is cheap next to an unbounded cache
+	}
+	s.metricsCache[key] = m
+	s.metricsMu.Unlock()
+	return m, nil
+}
+
+// maxCachedMetrics bounds the metrics cache.
+const maxCachedMetrics = 4096
+
+// history returns the latest versions of an operator's quarters before p
+// (without site rows) and a fingerprint that changes whenever any of them
+// does.
+func (s *Service) history(operator string, p ledger.Period) ([]*ledger.Return, string) {
+	var out []*ledger.Return
+	fp := ""
+	for _, rv := range s.st.LatestOf(operator) {
+		if rv.Period.Before(p) {
+			out = append(out, rv.Light)
+			fp += strconv.FormatUint(rv.Seq, 36) + "."
+		}
+	}
+	return out, fp
+}
+
+// OperatorMetrics rolls up an operator's latest versions over a quarter or
+// a year (admin, regulator, or the operator itself).
+func (s *Service) OperatorMetrics(a ledger.Actor, operator string, span ledger.Span, gwp string) (*calculators.Rollup, error) {
+	if err := requireOperatorRead(a, operator); err != nil {
+		return nil, err
+	}
+	if s.st.Operator(operator) == nil {
+		return nil, ledger.Errorf(ledger.ENotFound, "no operator %s", operator)
+	}
+	return s.rollup(operator, span, gwp)
+}
+
+func (s *Service) rollup(operator string, span ledger.Span, gwp string) (*calculators.Rollup, error) {
+	var quarters []*calculators.Metrics
+	for _, p := range span.Quarters() {
+		rv := s.st.Latest(operator, p)
+		if rv == nil {
+			continue
+		}
+		m, err := s.metricsOf(rv, "", gwp)
+		if err != nil {
+			return nil, err
+		}
+		quarters = append(quarters, m)
+	}
+	if !span.IsYear() {
+		if len(quarters) == 0 {
+			return nil, ledger.Errorf(ledger.ENotFound, "%s has no return for %s", operator, span)
+		}
+		return calculators.Quarter(quarters[0]), nil
+	}
+	return calculators.Year(operator, span.Year, quarters)
+}
+
+// historyWarnings are the filing warnings that compare with the same
+// operator's previous quarter (a change of more than 50% in total energy,
+// scope 1, scope 2 or collected mass) and with the sector median of energy
+// per TB for the period (more than 3x or less than a third). They are
+// computed before the return is filed and kept with it.
+func (s *Service) historyWarnings(r *ledger.Return, fs *ledger.FactorSet) []ledger.Warning {
+	earlier, _ := s.history(r.Operator, r.Period)
+	m, err := calculators.Compute(calculators.Request{Return: r, Earlier: earlier, Factors: fs})
+	if err != nil {
+		return nil // the filing's own validation has reported what matters
+	}
+	var out []ledger.Warning
+	if prev := s.st.Latest(r.Operator, r.Period.Prev()); prev != nil {
+		if pm, err := s.metricsOf(prev, fs.Version, m.GWP); err == nil {
+			for _, c := range []struct {
+				key       string
+				now, then calculators.Value
+			}{
+				{"e1.energy_total_mwh", m.E1.EnergyTotalMWh, pm.E1.EnergyTotalMWh},
+				{"e1.scope1_tco2e", m.E1.Scope1TCO2e, pm.E1.Scope1TCO2e},
+				{"e1.scope2_location_tco2e", m.E1.Scope2LocationTCO2e, pm.E1.Scope2LocationTCO2e},
+				{"e2.total.collected_kg", m.E2.Total.CollectedKg, pm.E2.Total.CollectedKg},
+			} {
+				if w, ok := jumpWarning(c.key, c.now, c.then, prev.PeriodKey); ok {
+					out = append(out, w)
+				}
+			}
+		}
+	}
+	if w, ok := s.medianWarning(r, m); ok {
+		out = append(out, w)
+	}
+	return out
+}
+
+var fifty = decimal.NewFromInt(50)
+
+// jumpWarning flags a change of more than 50% against the previous quarter.
+func jumpWarning(key string, now, then calculators.Value, prev string) (ledger.Warning, bool) {
+	if !now.OK || !then.OK || then.D.Sign() == 0 {
+		return ledger.Warning{}, false
+	}
+	change := calculators.Div(now.D.Sub(then.D).Mul(decimal.NewFromInt(100)), then.D)
+	if change.Abs().Cmp(fifty) <= 0 {
+		return ledger.Warning{}, false
+	}
+	return ledger.Warning{Rule: "quarter_change_over_50pct", Path: key,
+		Message: fmt.Sprintf("%s is %s against %s in %s: a change of %s%%, more than 50%%", key,
+			now.D.RoundBank(3).String(), then.D.RoundBank(3).String(), prev, change.RoundBank(1).String())}, true
+}
+
+// medianWarning flags energy per TB more than 3x or less than 1/3 of the
+// median of the other operators' latest returns for the period.
+func (s *Service) medianWarning(r *ledger.Return, m *calculators.Metrics) (ledger.Warning, bool) {
+	if !m.E1.NetworkEnergyPerTBKWh.OK {
+		return ledger.Warning{}, false
+	}
+	var others []decimal.Decimal
+	for _, op := range s.st.Operators() {
+		if op.ID == r.Operator {
+			continue
+		}
+		rv := s.st.Latest(op.ID, r.Period)
+		if rv == nil {
+			continue
+		}
+		om, err := s.metricsOf(rv, "", "")
+		if err != nil || !om.E1.NetworkEnergyPerTBKWh.OK {
+			continue
+		}
+		others = append(others, om.E1.NetworkEnergyPerTBKWh.D)
+	}
+	if len(others) < 2 {
+		return ledger.Warning{}, false // a median of one other operator says little
+	}
+	med := Median(others)
+	v := m.E1.NetworkEnergyPerTBKWh.D
+	three := decimal.NewFromInt(3)
+	if v.Cmp(med.Mul(three)) <= 0 && v.Mul(three).Cmp(med) >= 0 {
+		return ledger.Warning{}, false
+	}
+	return ledger.Warning{Rule: "energy_per_tb_vs_sector_median", Path: "e1.network_energy_per_tb_kwh",
+		Message: fmt.Sprintf("network energy per TB is %s kWh/TB against a sector median of %s kWh/TB over %d other operators for %s: outside one third to three times the median",
+			v.RoundBank(3).String(), med.RoundBank(3).String(), len(others), r.Period)}, true
+}
+
+// Median is the median of values (the mean of the middle two for an even count).
+func Median(values []decimal.Decimal) decimal.Decimal {
+	v := append([]decimal.Decimal(nil), values...)
+	for i := 1; i < len(v); i++ {
+		for j := i; j > 0 && v[j].Cmp(v[j-1]) < 0; j-- {
+			v[j], v[j-1] = v[j-1], v[j]
+		}
+	}
+	n := len(v)
+	if n == 0 {
+		return decimal.Zero
+	}
+	if n%2 == 1 {
+		return v[n/2]
+	}
+	return calculators.Div(v[n/2-1].Add(v[n/2]), decimal.NewFromInt(2))
+}

@@ -1,0 +1,348 @@
+package service
+
+import (
+	"bytes"
+	"context"
+	"encoding/hex"
+	"encoding/json"
+	"time"
+
+	"github.com/ictledger/ictledger/filing"
+	"github.com/ictledger/ictledger/ledger"
+	"github.com/ictledger/ictledger/ledger/state"
+)
+
+// EntryRef names the ledger entry that recorded something.
+type EntryRef struct {
+	Seq  uint64 `json:"seq"`
+	Hash string `json:"hash"` // hex of the RFC 6962 leaf hash
+}
+
+// Filed is the answer to a filing.
+type Filed struct {
+	ID       string           `json:"id"`
+	Operator string           `json:"operator"`
+	Period   string           `json:"period"`
+	Version  int              `json:"version"`
+	Status   ledger.Status    `json:"status"`
+	Entry    EntryRef         `json:"entry"`
+	Warnings []ledger.Warning `json:"warnings"`
+	// Replayed is true when an Idempotency-Key matched an earlier filing
+	// and nothing new was written.
+	Replayed bool `json:"-"`
+}
+
+func filedOf(rv *state.ReturnVersion, replayed bool) *Filed {
+	w := rv.Warnings
+	if w == nil {
+		w = []ledger.Warning{}
+	}
+	return &Filed{ID: rv.ID, Operator: rv.Operator, Period: rv.PeriodKey, Version: rv.Version, Status: rv.Status(),
+		Entry: EntryRef{Seq: rv.Seq, Hash: hex.EncodeToString(rv.LeafHash[:])}, Warnings: w, Replayed: replayed}
+}
+
+// Decoder reads a return from a request body and checks it in the context
+// that resolve gives for the decoded return (its period's latest version,
+// its factor set), reporting the problems of decoding and of the rules at
+// once: filing.CheckJSON and filing.CheckMultipart bound to a body.
+type Decoder func(resolve func(*ledger.Return) filing.Context) (*ledger.Return, []ledger.Warning, error)
+
+// FileReturn files a quarterly return for operator (that operator's token
+// only). The first return of a period is version 1; filing again is a
+// restatement, which must name the version it replaces in Restates and
+// give a Reason. Every rule is checked before anything is written; all
+// problems come back at once as EInvalid. With an idempotency key, a
+// retry of the same filing returns the first result.
+func (s *Service) FileReturn(ctx context.Context, a ledger.Actor, operator string, decode Decoder, idemKey string) (*Filed, error) {
+	if err := requireOperatorWrite(a, operator); err != nil {
+		return nil, err
+	}
+	if s.st.Operator(operator) == nil {
+		return nil, ledger.Errorf(ledger.ENotFound, "no operator %s", operator)
+	}
+	if len(idemKey) > 200 {
+		return nil, &ledger.Error{Code: ledger.EBadRequest, Message: "Idempotency-Key must be at most 200 characters"}
+	}
+	resolve := func(r *ledger.Return) filing.Context {
+		c := filing.Context{Operator: operator, Now: s.now()}
+		if fs, err := s.resolveFactorSet(r.FactorSet); err == nil {
+			c.Factors = fs
+		} else if latest := s.st.LatestFactorSet(); latest != nil {
+			c.Factors = latest.Set // Validate then reports the unknown factor_set
+		}
+		if rv := s.st.Latest(operator, r.Period); rv != nil {
+			c.Latest = rv.ID
+		}
+		if first, ok := s.st.FirstPeriod(operator); ok {
+			c.FirstPeriod = first
+		}
+		return c
+	}
+	r, warnings, err := decode(resolve)
+	if err != nil {
+		return nil, err
+	}
+	if idemKey != "" {
+		if prev := s.st.IdempotentReturn(operator, idemKey); prev != nil {
+			return s.replay(prev, r)
+		}
+	}
+	fs, err := s.resolveFactorSet(r.FactorSet)
+	if err != nil {
+		return nil, err
+	}
+	latest := s.st.Latest(operator, r.Period)
+	if latest != nil && r.Restates != latest.ID {
+		return nil, ledger.Errorf(ledger.EConflict, "%s already has a return; restate the latest version %s", r.Period, latest.ID)
+	}
+	warnings = append(warnings, s.historyWarnings(r, fs)...)
+	if warnings == nil {
+		warnings = []ledger.Warning{}
+	}
+
+	rf := ledger.ReturnFiled{Version: 1, FactorSet: fs.Version, IdempotencyKey: idemKey, Warnings: warnings, Return: *r}
+	kind := ledger.KindReturnFiled
+	if latest != nil {
+		rf.Version, rf.Supersedes, kind = latest.Version+1, latest.ID, ledger.KindReturnRestated
+	}
+	rf.ID = ledger.ReturnID(operator, r.Period, rf.Version)
+	payload, err := ledger.Canonical(rf)
+	if err != nil {
+		return nil, err
+	}
+	keys := []string{returnKey(operator, r.Period)}
+	if idemKey != "" {
+		keys = append(keys, "idem:"+state.IdempotencyKey(operator, idemKey))
+	}
+	_, _, err = s.commit(ctx, change{actor: a, kind: kind, payload: payload, keys: keys,
+		check: func() error {
+			now := s.st.Latest(operator, r.Period)
+			if (now == nil) != (latest == nil) || (now != nil && now.ID != latest.ID) {
+				return ledger.Errorf(ledger.EConflict, "the %s return of %s changed while this one was checked; fetch the latest version and restate it", r.Period, operator)
+			}
+			if idemKey != "" && s.st.IdempotentReturn(operator, idemKey) != nil {
+				return ledger.Errorf(ledger.EConflict, "a filing with this Idempotency-Key was committed meanwhile; retry to get its result")
+			}
+			return nil
+		}})
+	if err != nil {
+		return nil, err
+	}
+	return filedOf(s.st.Return(rf.ID), false), nil
+}
+
+// replay answers a retried filing with the result of the first one, if
+// the return is the same; reusing a key for a different return is a
+// client bug and gets EConflict.
+func (s *Service) replay(prev *state.ReturnVersion, r *ledger.Return) (*Filed, error) {
+	full, err := s.readReturnFiled(prev)
+	if err != nil {
+		return nil, err
+	}
+	a, err := ledger.Canonical(full.Return)
+	if err != nil {
+		return nil, err
+	}
+	b, err := ledger.Canonical(r)
+	if err != nil {
+		return nil, err
+	}
+	if !bytes.Equal(a, b) {
+		return nil, ledger.Errorf(ledger.EConflict, "Idempotency-Key was used before for a different return (%s)", prev.ID)
+	}
+	return filedOf(prev, true), nil
+}
+
+func (s *Service) resolveFactorSet(version string) (*ledger.FactorSet, error) {
+	if version == "" {
+		fs := s.st.LatestFactorSet()
+		if fs == nil {
+			return nil, ledger.Errorf(ledger.EUnavailable, "no factor set is published")
+		}
+		return fs.Set, nil
+	}
+	fs := s.st.FactorSet(version)
+	if fs == nil {
+		return nil, ledger.Errorf(ledger.EInvalid, "no factor set %s is published", version)
+	}
+	return fs.Set, nil
+}
+
+// readReturnFiled reads a return version's full entry back from the journal.
+func (s *Service) readReturnFiled(rv *state.ReturnVersion) (*ledger.ReturnFiled, error) {
+	raw, err := s.j.Read(rv.Seq)
+	if err != nil {
+		return nil, &ledger.Error{Code: ledger.EInternal, Message: "could not read the return from the ledger", Err: err}
+	}
+	e, err := ledger.DecodeEntry(raw)
+	if err != nil {
+		return nil, &ledger.Error{Code: ledger.EInternal, Message: "could not decode the return entry", Err: err}
+	}
+	var rf ledger.ReturnFiled
+	if err := e.DecodePayload(&rf); err != nil {
+		return nil, &ledger.Error{Code: ledger.EInternal, Message: "could not decode the return entry", Err: err}
+	}
+	return &rf, nil
+}
+
+// ReturnView is a return as filed plus what the ledger knows about it.
+type ReturnView struct {
+	Version      *state.ReturnVersion
+	Filed        *ledger.ReturnFiled
+	Status       ledger.Status
+	SupersededBy string
+}
+
+// MarshalJSON writes the return's own fields at the top level and adds
+// id, status, version, supersedes, superseded_by, reviews, entry,
+// warnings and filed_at.
+func (v *ReturnView) MarshalJSON() ([]byte, error) {
+	raw, err := json.Marshal(v.Filed.Return)
+	if err != nil {
+		return nil, err
+	}
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &m); err != nil {
+		return nil, err
+	}
+	put := func(k string, val any) error {
+		b, err := json.Marshal(val)
+		m[k] = b
+		return err
+	}
+	rv := v.Version
+	reviews := make([]ReviewView, 0, len(rv.Reviews))
+	for _, r := range rv.Reviews {
+		reviews = append(reviews, reviewView(r))
+	}
+	warnings := rv.Warnings
+	if warnings == nil {
+		warnings = []ledger.Warning{}
+	}
+	for k, val := range map[string]any{
+		"id": rv.ID, "status": rv.Status(), "version": rv.Version, "supersedes": nullable(rv.Supersedes),
+		"superseded_by": nullable(rv.SupersededBy), "reviews": reviews, "warnings": warnings,
+		"entry": EntryRef{Seq: rv.Seq, Hash: hex.EncodeToString(rv.LeafHash[:])}, "filed_at": rv.FiledAt,
+		"factor_set_used": rv.FactorSet,
+	} {
+		if err := put(k, val); err != nil {
+			return nil, err
+		}
+	}
+	return json.Marshal(m)
+}
+
+func nullable(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// ReviewView is a recorded review as the API shows it.
+type ReviewView struct {
+	Decision ledger.Decision     `json:"decision"`
+	Comment  string              `json:"comment,omitempty"`
+	Findings []ledger.FieldError `json:"findings"`
+	By       string              `json:"by"`
+	At       time.Time           `json:"at"`
+	Entry    EntryRef            `json:"entry"`
+}
+
+func reviewView(r state.Review) ReviewView {
+	f := r.Findings
+	if f == nil {
+		f = []ledger.FieldError{}
+	}
+	return ReviewView{Decision: r.Decision, Comment: r.Comment, Findings: f, By: r.Actor.TokenID, At: r.Time,
+		Entry: EntryRef{Seq: r.Seq, Hash: hex.EncodeToString(r.LeafHash[:])}}
+}
+
+// Return returns a return version as filed (admin, regulator, or its operator).
+func (s *Service) Return(a ledger.Actor, id string) (*ReturnView, error) {
+	rv, err := s.returnVersion(a, id)
+	if err != nil {
+		return nil, err
+	}
+	rf, err := s.readReturnFiled(rv)
+	if err != nil {
+		return nil, err
+	}
+	return &ReturnView{Version: rv, Filed: rf}, nil
+}
+
+// returnVersion finds a return version and checks the caller may read it.
+// A caller who may not read it learns nothing about whether it exists.
+func (s *Service) returnVersion(a ledger.Actor, id string) (*state.ReturnVersion, error) {
+	if err := requireRole(a, ledger.RoleAdmin, ledger.RoleRegulator, ledger.RoleOperator); err != nil {
+		return nil, err
+	}
+	rv := s.st.Return(id)
+	if rv == nil || requireOperatorRead(a, rv.Operator) != nil {
+		if a.Role == ledger.RoleOperator {
+			return nil, ledger.Errorf(ledger.EForbidden, "this token may only see operator %s", a.Operator)
+		}
+		return nil, ledger.Errorf(ledger.ENotFound, "no return %s", id)
+	}
+	return rv, nil
+}
+
+// VersionSummary is one version in a listing.
+type VersionSummary struct {
+	ID           string        `json:"id"`
+	Period       string        `json:"period"`
+	Version      int           `json:"version"`
+	Status       ledger.Status `json:"status"`
+	Supersedes   *string       `json:"supersedes"`
+	SupersededBy *string       `json:"superseded_by"`
+	Reason       string        `json:"reason,omitempty"`
+	FiledAt      time.Time     `json:"filed_at"`
+	Entry        EntryRef      `json:"entry"`
+	Warnings     int           `json:"warnings"`
+	Reviews      int           `json:"reviews"`
+}
+
+// Versions lists an operator's return versions, of one period or of all
+// (admin, regulator, or the operator itself).
+func (s *Service) Versions(a ledger.Actor, operator string, p *ledger.Period) ([]VersionSummary, error) {
+	if err := requireOperatorRead(a, operator); err != nil {
+		return nil, err
+	}
+	if s.st.Operator(operator) == nil {
+		return nil, ledger.Errorf(ledger.ENotFound, "no operator %s", operator)
+	}
+	var rs []*state.ReturnVersion
+	if p != nil {
+		rs = s.st.Versions(operator, *p)
+	} else {
+		rs = s.st.ReturnsOf(operator)
+	}
+	out := make([]VersionSummary, 0, len(rs))
+	for _, rv := range rs {
+		out = append(out, summarize(rv))
+	}
+	return out, nil
+}
+
+func summarize(rv *state.ReturnVersion) VersionSummary {
+	ptr := func(s string) *string {
+		if s == "" {
+			return nil
+		}
+		return &s
+	}
+	return VersionSummary{ID: rv.ID, Period: rv.PeriodKey, Version: rv.Version, Status: rv.Status(),
+		Supersedes: ptr(rv.Supersedes), SupersededBy: ptr(rv.SupersededBy), Reason: rv.Reason, FiledAt: rv.FiledAt,
+		Entry: EntryRef{Seq: rv.Seq, Hash: hex.EncodeToString(rv.LeafHash[:])}, Warnings: len(rv.Warnings), Reviews: len(rv.Reviews)}
+}
+
+// ReturnCounts counts return versions by status, for monitoring.
+func (s *Service) ReturnCounts() map[ledger.Status]int {
+	out := map[ledger.Status]int{}
+	for _, op := range s.st.Operators() {
+		for _, rv := range s.st.ReturnsOf(op.ID) {
+			out[rv.Status()]++
+		}
+	}
+	return out
+}

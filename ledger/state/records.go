@@ -1,0 +1,104 @@
+package state
+
+import (
+	"time"
+
+	"github.com/ictledger/ictledger/ledger"
+)
+
+// The records below are what the tables hold. They are immutable once
+// inserted: a change copies the record, edits the copy and inserts it.
+
+// Operator is a registered operator and the entry that registered it.
+type Operator struct {
+	ledger.Operator
+	Seq          uint64
+	RegisteredAt time.Time
+}
+
+// Token is an issued bearer token, known only by the hash of its secret.
+type Token struct {
+	ID         string
+	SecretHash string
+	Role       ledger.Role
+	Operator   string
+	Label      string
+	IssuedSeq  uint64
+	IssuedAt   time.Time
+	Revoked    bool
+	RevokedAt  time.Time
+}
+
+// FactorSet is a published factor set.
+type FactorSet struct {
+	Version     string
+	Seq         uint64
+	PublishedAt time.Time
+	Set         *ledger.FactorSet
+}
+
+// ReturnVersion is one filed version of an operator's return for a period.
+// The full return stays in the journal (entry Seq); Light keeps the return
+// without its site rows, which is all that history-based metrics and
+// listings need, so memory does not grow with site-level filings.
+type ReturnVersion struct {
+	ID             string
+	Operator       string
+	Period         ledger.Period
+	PeriodKey      string
+	Version        int
+	Supersedes     string
+	SupersededBy   string
+	Reason         string
+	FactorSet      string
+	IdempotencyKey string
+	Warnings       []ledger.Warning
+	Seq            uint64
+	LeafHash       [32]byte
+	FiledAt        time.Time
+	Actor          ledger.Actor
+	Reviews        []Review
+	Light          *ledger.Return
+	SiteRows       int
+}
+
+// Status is derived from the record: superseded once a later version
+// exists, otherwise the decision of the latest review, otherwise submitted.
+func (r *ReturnVersion) Status() ledger.Status {
+	if r.SupersededBy != "" {
+		return ledger.StatusSuperseded
+	}
+	if n := len(r.Reviews); n > 0 {
+		if r.Reviews[n-1].Decision == ledger.DecisionAccept {
+			return ledger.StatusAccepted
+		}
+		return ledger.StatusReturned
+	}
+	return ledger.StatusSubmitted
+}
+
+// Review is a recorded review decision.
+type Review struct {
+	ledger.Review
+	Seq      uint64
+	LeafHash [32]byte
+	Time     time.Time
+	Actor    ledger.Actor
+}
+
+// Idempotency remembers which return a POST with an Idempotency-Key made.
+type Idempotency struct {
+	Key      string // operator + "\x00" + the header value
+	ReturnID string
+}
+
+// IdempotencyKey is the table key of an operator's Idempotency-Key.
+func IdempotencyKey(operator, key string) string { return operator + "\x00" + key }
+
+// Deadline is an admin's override of a period's filing deadline.
+type Deadline struct {
+	PeriodKey string
+	Deadline  time.Time
+	Reason    string
+	Seq       uint64
+}

@@ -1,0 +1,78 @@
+package state
+
+import (
+	memdb "github.com/hashicorp/go-memdb"
+)
+
+// Table and index names.
+const (
+	tableOperators   = "operators"
+	tableTokens      = "tokens"
+	tableFactorSets  = "factor_sets"
+	tableReturns     = "returns"
+	tableIdempotency = "idempotency"
+	tableDeadlines   = "deadlines"
+
+	indexID             = "id"
+	indexSecretHash     = "secret_hash"
+	indexOperator       = "operator"
+	indexOperatorPeriod = "operator_period"
+	indexPeriod         = "period"
+)
+
+func schema() *memdb.DBSchema {
+	return &memdb.DBSchema{Tables: map[string]*memdb.TableSchema{
+		tableOperators:   operatorsTable(),
+		tableTokens:      tokensTable(),
+		tableFactorSets:  factorSetsTable(),
+		tableReturns:     returnsTable(),
+		tableIdempotency: idempotencyTable(),
+		tableDeadlines:   deadlinesTable(),
+	}}
+}
+
+func operatorsTable() *memdb.TableSchema {
+	return &memdb.TableSchema{Name: tableOperators, Indexes: map[string]*memdb.IndexSchema{
+		indexID: {Name: indexID, Unique: true, Indexer: &memdb.StringFieldIndex{Field: "ID"}},
+	}}
+}
+
+// tokensTable indexes tokens by id and by the hash of their secret. The
+// hash index is unique in practice (secrets are 256 random bits); memdb does
+// not enforce it, so the service checks before issuing.
+func tokensTable() *memdb.TableSchema {
+	return &memdb.TableSchema{Name: tableTokens, Indexes: map[string]*memdb.IndexSchema{
+		indexID:         {Name: indexID, Unique: true, Indexer: &memdb.StringFieldIndex{Field: "ID"}},
+		indexSecretHash: {Name: indexSecretHash, Unique: true, Indexer: &memdb.StringFieldIndex{Field: "SecretHash"}},
+	}}
+}
+
+func factorSetsTable() *memdb.TableSchema {
+	return &memdb.TableSchema{Name: tableFactorSets, Indexes: map[string]*memdb.IndexSchema{
+		indexID: {Name: indexID, Unique: true, Indexer: &memdb.StringFieldIndex{Field: "Version"}},
+	}}
+}
+
+func returnsTable() *memdb.TableSchema {
+	return &memdb.TableSchema{Name: tableReturns, Indexes: map[string]*memdb.IndexSchema{
+		indexID:       {Name: indexID, Unique: true, Indexer: &memdb.StringFieldIndex{Field: "ID"}},
+		indexOperator: {Name: indexOperator, Indexer: &memdb.StringFieldIndex{Field: "Operator"}},
+		indexPeriod:   {Name: indexPeriod, Indexer: &memdb.StringFieldIndex{Field: "PeriodKey"}},
+		indexOperatorPeriod: {Name: indexOperatorPeriod, Indexer: &memdb.CompoundIndex{Indexes: []memdb.Indexer{
+			&memdb.StringFieldIndex{Field: "Operator"},
+			&memdb.StringFieldIndex{Field: "PeriodKey"},
+		}}},
+	}}
+}
+
+func idempotencyTable() *memdb.TableSchema {
+	return &memdb.TableSchema{Name: tableIdempotency, Indexes: map[string]*memdb.IndexSchema{
+		indexID: {Name: indexID, Unique: true, Indexer: &memdb.StringFieldIndex{Field: "Key"}},
+	}}
+}
+
+func deadlinesTable() *memdb.TableSchema {
+	return &memdb.TableSchema{Name: tableDeadlines, Indexes: map[string]*memdb.IndexSchema{
+		indexID: {Name: indexID, Unique: true, Indexer: &memdb.StringFieldIndex{Field: "PeriodKey"}},
+	}}
+}

@@ -1,0 +1,340 @@
+// Package state holds the queryable state of the ledger in go-memdb. It is
+// a pure function of the journal: Apply is called for every entry in
+// sequence order, at start (replay) and after each commit, and the tables
+// are whatever those entries imply. Nothing here does I/O.
+package state
+
+import (
+	"fmt"
+	"sort"
+	"sync/atomic"
+
+	memdb "github.com/hashicorp/go-memdb"
+
+	"github.com/ictledger/ictledger/ledger"
+)
+
+// State is the in-memory state machine fed by the journal.
+type State struct {
+	db   *memdb.MemDB
+	size atomic.Uint64 // number of entries applied
+}
+
+// New returns an empty state.
+func New() *State {
+	db, err := memdb.NewMemDB(schema())
+	if err != nil {
+		// The schema is a constant of this package; TestSchemaBuilds proves it valid.
+		panic(fmt.Sprintf("state: invalid schema: %v", err))
+	}
+	return &State{db: db}
+}
+
+// Size is the number of entries applied so far, which is also the sequence
+// number the next entry will get.
+func (s *State) Size() uint64 { return s.size.Load() }
+
+// Apply applies the entry with sequence number seq. Entries must come in
+// order without gaps. An error means the entry contradicts the state,
+// which for a journal written by this service means corruption or a bug;
+// the caller must stop rather than carry on.
+func (s *State) Apply(seq uint64, canonical []byte) error {
+	if seq != s.size.Load() {
+		return fmt.Errorf("apply entry %d: expected entry %d next", seq, s.size.Load())
+	}
+	e, err := ledger.DecodeEntry(canonical)
+	if err != nil {
+		return fmt.Errorf("apply entry %d: %w", seq, err)
+	}
+	if e.Seq != seq {
+		return fmt.Errorf("apply entry %d: entry says it is %d", seq, e.Seq)
+	}
+	txn := s.db.Txn(true)
+	defer txn.Abort()
+	if err := applyTxn(txn, e, ledger.LeafHash(canonical)); err != nil {
+		return fmt.Errorf("apply entry %d (%s): %w", seq, e.Kind, err)
+	}
+	txn.Commit()
+	s.size.Store(seq + 1)
+	return nil
+}
+
+func applyTxn(txn *memdb.Txn, e ledger.Entry, leaf [32]byte) error {
+	switch e.Kind {
+	case ledger.KindOperatorRegistered:
+		var op ledger.Operator
+		if err := e.DecodePayload(&op); err != nil {
+			return err
+		}
+		return insertNew(txn, tableOperators, op.ID, &Operator{Operator: op, Seq: e.Seq, RegisteredAt: e.Time})
+	case ledger.KindTokenIssued:
+		var t ledger.TokenIssued
+		if err := e.DecodePayload(&t); err != nil {
+			return err
+		}
+		return insertNew(txn, tableTokens, t.ID, &Token{ID: t.ID, SecretHash: t.SecretHash, Role: t.Role,
+			Operator: t.Operator, Label: t.Label, IssuedSeq: e.Seq, IssuedAt: e.Time})
+	case ledger.KindTokenRevoked:
+		var r ledger.TokenRevoked
+		if err := e.DecodePayload(&r); err != nil {
+			return err
+		}
+		return revokeTokenTxn(txn, r.ID, e)
+	case ledger.KindFactorSetPublished:
+		var fs ledger.FactorSet
+		if err := e.DecodePayload(&fs); err != nil {
+			return err
+		}
+		return insertNew(txn, tableFactorSets, fs.Version, &FactorSet{Version: fs.Version, Seq: e.Seq, PublishedAt: e.Time, Set: &fs})
+	case ledger.KindReturnFiled, ledger.KindReturnRestated:
+		var rf ledger.ReturnFiled
+		if err := e.DecodePayload(&rf); err != nil {
+			return err
+		}
+		return fileReturnTxn(txn, rf, e, leaf)
+	case ledger.KindReviewRecorded:
+		var r ledger.Review
+		if err := e.DecodePayload(&r); err != nil {
+			return err
+		}
+		return recordReviewTxn(txn, r, e, leaf)
+	case ledger.KindDeadlineSet:
+		var d ledger.DeadlineSet
+		if err := e.DecodePayload(&d); err != nil {
+			return err
+		}
+		return txn.Insert(tableDeadlines, &Deadline{PeriodKey: d.Period.String(), Deadline: d.Deadline, Reason: d.Reason, Seq: e.Seq})
+	case ledger.KindDisclosureIssued:
+		return nil // recorded in the log only; nothing to query yet
+	default:
+		return fmt.Errorf("unknown entry kind %q", e.Kind)
+	}
+}
+
+// insertNew inserts obj under a unique id that must not exist yet.
+func insertNew(txn *memdb.Txn, table, id string, obj any) error {
+	existing, err := txn.First(table, indexID, id)
+	if err != nil {
+		return err
+	}
+	if existing != nil {
+		return fmt.Errorf("%s %q exists already", table, id)
+	}
+	return txn.Insert(table, obj)
+}
+
+func revokeTokenTxn(txn *memdb.Txn, id string, e ledger.Entry) error {
+	raw, err := txn.First(tableTokens, indexID, id)
+	if err != nil {
+		return err
+	}
+	if raw == nil {
+		return fmt.Errorf("token %q does not exist", id)
+	}
+	t := *raw.(*Token)
+	t.Revoked, t.RevokedAt = true, e.Time
+	return txn.Insert(tableTokens, &t)
+}
+
+func fileReturnTxn(txn *memdb.Txn, rf ledger.ReturnFiled, e ledger.Entry, leaf [32]byte) error {
+	light := rf.Return
+	sites := len(light.Sites)
+	light.Sites = nil
+	rv := &ReturnVersion{
+		ID: rf.ID, Operator: rf.Return.Operator, Period: rf.Return.Period, PeriodKey: rf.Return.Period.String(),
+		Version: rf.Version, Supersedes: rf.Supersedes, Reason: rf.Return.Reason, FactorSet: rf.FactorSet,
+		IdempotencyKey: rf.IdempotencyKey, Warnings: rf.Warnings, Seq: e.Seq, LeafHash: leaf,
+		FiledAt: e.Time, Actor: e.Actor, Light: &light, SiteRows: sites,
+	}
+	if rf.Supersedes != "" {
+		raw, err := txn.First(tableReturns, indexID, rf.Supersedes)
+		if err != nil {
+			return err
+		}
+		if raw == nil {
+			return fmt.Errorf("return %s supersedes unknown return %s", rf.ID, rf.Supersedes)
+		}
+		old := *raw.(*ReturnVersion)
+		if old.SupersededBy != "" {
+			return fmt.Errorf("return %s supersedes %s, already superseded by %s", rf.ID, old.ID, old.SupersededBy)
+		}
+		old.SupersededBy = rf.ID
+		if err := txn.Insert(tableReturns, &old); err != nil {
+			return err
+		}
+	}
+	if err := insertNew(txn, tableReturns, rv.ID, rv); err != nil {
+		return err
+	}
+	if rf.IdempotencyKey != "" {
+		return txn.Insert(tableIdempotency, &Idempotency{Key: IdempotencyKey(rv.Operator, rf.IdempotencyKey), ReturnID: rv.ID})
+	}
+	return nil
+}
+
+func recordReviewTxn(txn *memdb.Txn, r ledger.Review, e ledger.Entry, leaf [32]byte) error {
+	raw, err := txn.First(tableReturns, indexID, r.Return)
+	if err != nil {
+		return err
+	}
+	if raw == nil {
+		return fmt.Errorf("review of unknown return %s", r.Return)
+	}
+	rv := *raw.(*ReturnVersion)
+	rv.Reviews = append(append([]Review{}, rv.Reviews...), Review{Review: r, Seq: e.Seq, LeafHash: leaf, Time: e.Time, Actor: e.Actor})
+	return txn.Insert(tableReturns, &rv)
+}
+
+// Operator returns a registered operator, or nil.
+func (s *State) Operator(id string) *Operator {
+	return first[*Operator](s, tableOperators, indexID, id)
+}
+
+// Operators lists all registered operators by id.
+func (s *State) Operators() []*Operator {
+	return all[*Operator](s, tableOperators, indexID)
+}
+
+// Token returns a token by id, or nil.
+func (s *State) Token(id string) *Token { return first[*Token](s, tableTokens, indexID, id) }
+
+// TokenBySecretHash returns the token whose secret hashes to h, or nil.
+func (s *State) TokenBySecretHash(h string) *Token {
+	return first[*Token](s, tableTokens, indexSecretHash, h)
+}
+
+// Tokens lists all tokens by id.
+func (s *State) Tokens() []*Token { return all[*Token](s, tableTokens, indexID) }
+
+// FactorSet returns a published factor set by version, or nil.
+func (s *State) FactorSet(version string) *FactorSet {
+	return first[*FactorSet](s, tableFactorSets, indexID, version)
+}
+
+// FactorSets lists the published factor sets in publication order.
+func (s *State) FactorSets() []*FactorSet {
+	fs := all[*FactorSet](s, tableFactorSets, indexID)
+	sort.Slice(fs, func(i, j int) bool { return fs[i].Seq < fs[j].Seq })
+	return fs
+}
+
+// LatestFactorSet is the most recently published factor set, or nil.
+func (s *State) LatestFactorSet() *FactorSet {
+	fs := s.FactorSets()
+	if len(fs) == 0 {
+		return nil
+	}
+	return fs[len(fs)-1]
+}
+
+// Return returns a return version by id, or nil.
+func (s *State) Return(id string) *ReturnVersion {
+	return first[*ReturnVersion](s, tableReturns, indexID, id)
+}
+
+// Versions lists every version of an operator's return for a period,
+// oldest first.
+func (s *State) Versions(operator string, p ledger.Period) []*ReturnVersion {
+	txn := s.db.Txn(false)
+	it, err := txn.Get(tableReturns, indexOperatorPeriod, operator, p.String())
+	if err != nil {
+		panic(err) // the index exists; see TestSchemaBuilds
+	}
+	out := collect[*ReturnVersion](it)
+	sort.Slice(out, func(i, j int) bool { return out[i].Version < out[j].Version })
+	return out
+}
+
+// Latest is the latest version of an operator's return for a period, or nil.
+func (s *State) Latest(operator string, p ledger.Period) *ReturnVersion {
+	v := s.Versions(operator, p)
+	if len(v) == 0 {
+		return nil
+	}
+	return v[len(v)-1]
+}
+
+// ReturnsOf lists every version of every return of an operator, by period
+// then version.
+func (s *State) ReturnsOf(operator string) []*ReturnVersion {
+	txn := s.db.Txn(false)
+	it, err := txn.Get(tableReturns, indexOperator, operator)
+	if err != nil {
+		panic(err)
+	}
+	out := collect[*ReturnVersion](it)
+	sortReturns(out)
+	return out
+}
+
+// LatestOf lists the latest version of each of an operator's quarters,
+// oldest quarter first.
+func (s *State) LatestOf(operator string) []*ReturnVersion {
+	var out []*ReturnVersion
+	for _, r := range s.ReturnsOf(operator) {
+		if r.SupersededBy == "" {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// FirstPeriod is the earliest quarter the operator has filed for.
+func (s *State) FirstPeriod(operator string) (ledger.Period, bool) {
+	rs := s.ReturnsOf(operator)
+	if len(rs) == 0 {
+		return ledger.Period{}, false
+	}
+	return rs[0].Period, true
+}
+
+// IdempotentReturn returns the return an operator's Idempotency-Key made, or nil.
+func (s *State) IdempotentReturn(operator, key string) *ReturnVersion {
+	idem := first[*Idempotency](s, tableIdempotency, indexID, IdempotencyKey(operator, key))
+	if idem == nil {
+		return nil
+	}
+	return s.Return(idem.ReturnID)
+}
+
+// Deadline returns the admin's deadline override of a period, or nil.
+func (s *State) Deadline(p ledger.Period) *Deadline {
+	return first[*Deadline](s, tableDeadlines, indexID, p.String())
+}
+
+func sortReturns(rs []*ReturnVersion) {
+	sort.Slice(rs, func(i, j int) bool {
+		if rs[i].Period != rs[j].Period {
+			return rs[i].Period.Before(rs[j].Period)
+		}
+		return rs[i].Version < rs[j].Version
+	})
+}
+
+func first[T any](s *State, table, index string, args ...any) T {
+	var zero T
+	raw, err := s.db.Txn(false).First(table, index, args...)
+	if err != nil {
+		panic(err) // tables and indexes are constants; see TestSchemaBuilds
+	}
+	if raw == nil {
+		return zero
+	}
+	return raw.(T)
+}
+
+func all[T any](s *State, table, index string) []T {
+	it, err := s.db.Txn(false).Get(table, index)
+	if err != nil {
+		panic(err)
+	}
+	return collect[T](it)
+}
+
+func collect[T any](it memdb.ResultIterator) []T {
+	var out []T
+	for raw := it.Next(); raw != nil; raw = it.Next() {
+		out = append(out, raw.(T))
+	}
+	return out
+}
