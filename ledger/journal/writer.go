@@ -53,6 +53,7 @@ type batch struct {
 
 func (b *batch) reset() {
 	clear(b.recs) // drop references to callers' records
+	clear(b.segs)
 	b.recs, b.buf, b.mark, b.segs, b.bytes = b.recs[:0], b.buf[:0], 0, b.segs[:0], 0
 }
 
