@@ -33,6 +33,10 @@ type Options struct {
 	// Replay is called during Open for every record already in the
 	// journal, in order. data is only valid during the call: copy what
 	// must be kept. An error stops Open and is returned from it.
+	//
+	// Records are replayed as they are read, in one pass over the file, so
+	// when Open fails on damage further on, Replay has already seen the
+	// records before it: discard whatever it built.
 	Replay func(seq uint64, data []byte) error
 
 	// OnCommit is called on the writer goroutine for each record of a
@@ -40,6 +44,11 @@ type Options struct {
 	// before any of the batch's Append calls return. It must not fail and
 	// must not call Append (that would deadlock). When it runs for seq,
 	// Size already counts seq.
+	//
+	// OnCommit and the build functions passed to Append all run on the one
+	// writer goroutine, never concurrently: they may share state without
+	// locks. The builds of a batch run before the batch's OnCommit calls,
+	// and after every OnCommit of earlier batches has returned.
 	OnCommit func(seq uint64, data []byte)
 }
 
