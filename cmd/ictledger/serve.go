@@ -20,6 +20,7 @@ import (
 	"github.com/ictledger/ictledger/ledger/journal"
 	"github.com/ictledger/ictledger/ledger/service"
 	"github.com/ictledger/ictledger/ledger/state"
+	"github.com/ictledger/ictledger/ledger/verify"
 )
 
 // Config is everything Main needs; runServe fills it from flags and the
@@ -121,6 +122,12 @@ func (m *Main) Open(ctx context.Context) error {
 	if err != nil {
 		m.journal.Close()
 		return err
+	}
+	// The journal alone cannot tell that whole records were cut off at a
+	// frame boundary; the checkpoint this key signed earlier can.
+	if err := verify.Prefix(dir, m.journal, m.signer.verifier); err != nil {
+		m.journal.Close()
+		return fmt.Errorf("the journal does not extend the last stored checkpoint: %w", err)
 	}
 	if err := m.svc.Start(m.journal, m.signer); err != nil {
 		m.journal.Close()
