@@ -38,6 +38,13 @@ type Config struct {
 	Logger         *slog.Logger
 	Out            io.Writer // where --demo prints its tokens
 	Now            func() time.Time
+	// ReadHeaderTimeout bounds how long a client may take to send its
+	// request headers (slow-loris); zero means 10 seconds.
+	ReadHeaderTimeout time.Duration
+
+	// journalFS, when set, is the journal's file system: tests inject
+	// write and fsync errors through it.
+	journalFS journal.FS
 }
 
 // Main is the running service: the journal, state, service and HTTP
@@ -76,6 +83,9 @@ func NewMain(cfg Config) *Main {
 	if cfg.ShutdownGrace == 0 {
 		cfg.ShutdownGrace = 10 * time.Second
 	}
+	if cfg.ReadHeaderTimeout == 0 {
+		cfg.ReadHeaderTimeout = 10 * time.Second
+	}
 	if cfg.Out == nil {
 		cfg.Out = io.Discard
 	}
@@ -111,7 +121,7 @@ func (m *Main) Open(ctx context.Context) error {
 	m.svc = service.New(service.Config{State: st, Logger: m.log, Now: m.now, AdminSecretHash: adminHash})
 	start := time.Now()
 	var err error
-	m.journal, err = journal.Open(dir, journal.Options{Logger: m.log, Replay: st.Apply, OnCommit: m.svc.OnCommit})
+	m.journal, err = journal.Open(dir, journal.Options{Logger: m.log, FS: m.cfg.journalFS, Replay: st.Apply, OnCommit: m.svc.OnCommit})
 	if err != nil {
 		return err
 	}
@@ -160,7 +170,7 @@ func (m *Main) Open(ctx context.Context) error {
 	}
 	m.server = &http.Server{
 		Handler:           m.api,
-		ReadHeaderTimeout: 10 * time.Second,
+		ReadHeaderTimeout: m.cfg.ReadHeaderTimeout,
 		ReadTimeout:       5 * time.Minute, // a 64 MiB filing over a slow link
 		WriteTimeout:      5 * time.Minute,
 		IdleTimeout:       2 * time.Minute,

@@ -17,6 +17,7 @@ import (
 
 	"github.com/gorilla/mux"
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/ictledger/ictledger/ledger"
@@ -60,6 +61,9 @@ func New(cfg Config) *Server {
 	}
 	if cfg.Registry == nil {
 		cfg.Registry = prometheus.NewRegistry()
+		// Memory, CPU, file descriptors and the Go runtime, for capacity
+		// planning and load tests (process_resident_memory_bytes).
+		cfg.Registry.MustRegister(collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}), collectors.NewGoCollector())
 	}
 	s := &Server{svc: cfg.Service, log: cfg.Logger, cfg: cfg, router: mux.NewRouter(), registry: cfg.Registry}
 	s.requests = prometheus.NewCounterVec(prometheus.CounterOpts{
@@ -72,6 +76,14 @@ func New(cfg Config) *Server {
 	cfg.Registry.MustRegister(s.requests, s.latency,
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "ictledger_ledger_entries", Help: "Entries in the ledger."},
 			func() float64 { return float64(s.svc.Size()) }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "ictledger_read_only",
+			Help: "1 when a storage failure put the ledger in read-only fail-stop (restart needed), else 0."},
+			func() float64 {
+				if s.svc.ReadOnly() != nil {
+					return 1
+				}
+				return 0
+			}),
 		newReturnsCollector(s.svc))
 	s.routes()
 	return s
