@@ -2,6 +2,7 @@
 //
 //	ictledger serve [--addr HOST:PORT] [--data DIR] [--demo]
 //	ictledger verify DATA_DIR
+//	ictledger backup DATA_DIR DEST
 //
 // This is the only package that reads flags, the environment and signals;
 // everything else gets its configuration through constructors.
@@ -28,6 +29,7 @@ func main() {
 const usage = `usage:
   ictledger serve [--addr HOST:PORT] [--data DIR] [--demo]
   ictledger verify DATA_DIR
+  ictledger backup DATA_DIR DEST
 `
 
 // run dispatches a subcommand and returns the process exit code.
@@ -42,6 +44,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = runServe(ctx, args[1:], stdout, stderr)
 	case "verify":
 		err = runVerify(ctx, args[1:], stdout, stderr)
+	case "backup":
+		err = runBackup(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
