@@ -3,6 +3,7 @@
 //	ictledger serve [--addr HOST:PORT] [--data DIR] [--demo]
 //	ictledger verify DATA_DIR
 //	ictledger backup DATA_DIR DEST
+//	ictledger loadtest --addr 127.0.0.1:PORT --clients N --duration D
 //
 // This is the only package that reads flags, the environment and signals;
 // everything else gets its configuration through constructors.
@@ -30,6 +31,7 @@ const usage = `usage:
   ictledger serve [--addr HOST:PORT] [--data DIR] [--demo]
   ictledger verify DATA_DIR
   ictledger backup DATA_DIR DEST
+  ictledger loadtest --addr 127.0.0.1:PORT --clients N --duration D
 `
 
 // run dispatches a subcommand and returns the process exit code.
@@ -46,6 +48,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = runVerify(ctx, args[1:], stdout, stderr)
 	case "backup":
 		err = runBackup(ctx, args[1:], stdout, stderr)
+	case "loadtest":
+		err = runLoadtest(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
