@@ -23,10 +23,13 @@ type client struct {
 	transport int64
 }
 
-// loop runs rounds until ctx ends or the budget is spent.
+// loop runs rounds until ctx ends or the budget is spent: a filing (unless
+// ReadOnly), its metrics reads, and every tenth round a disclosure.
 func (c *client) loop(ctx context.Context, r *runner, disclosures bool) {
 	for round := 0; ctx.Err() == nil && !r.spent(); round++ {
-		c.file(ctx, r)
+		if !r.cfg.ReadOnly {
+			c.file(ctx, r)
+		}
 		for range r.cfg.ReadsPerFiling {
 			if c.latest == "" || !c.get(ctx, r, KindMetrics, "/v1/returns/"+c.latest+"/metrics") {
 				break

@@ -67,6 +67,9 @@ type Config struct {
 	// ReadsPerFiling is how many metrics reads follow each filing; zero
 	// means 1, negative means none.
 	ReadsPerFiling int
+	// ReadOnly files one return per client during the set-up and then
+	// only reads its metrics (and disclosures): the read path alone.
+	ReadOnly bool
 	// Return is the return JSON to file; nil means the embedded example
 	// (sakura-mobile's 2025-Q3 return). Its "operator" is replaced.
 	Return []byte
@@ -192,6 +195,14 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		clients[i] = c
 	}
 	rep.Disclosures = r.probeDisclosures(ctx, clients[0])
+	if cfg.ReadOnly {
+		for _, c := range clients[1:] {
+			if !c.file(ctx, r) {
+				return nil, fmt.Errorf("loadtest: set-up filing for %s failed: %s", c.op, r.firstErr)
+			}
+			c.lat, c.statuses = map[Kind][]time.Duration{}, map[Kind]map[int]int64{}
+		}
+	}
 
 	ctx, cancel := context.WithTimeout(ctx, cfg.Duration)
 	defer cancel()

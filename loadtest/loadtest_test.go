@@ -137,3 +137,17 @@ func TestCheckLoopback(t *testing.T) {
 		t.Fatal("Run accepted a non-loopback address")
 	}
 }
+
+func TestRunReadOnly(t *testing.T) {
+	f := &fakeLedger{tokens: map[string]string{}, latest: map[string]string{}, version: map[string]int{}}
+	srv := httptest.NewServer(f)
+	defer srv.Close()
+	rep, err := Run(context.Background(), Config{Addr: strings.TrimPrefix(srv.URL, "http://"), AdminToken: "admin",
+		Clients: 3, Duration: 200 * time.Millisecond, ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.filings != 3 || len(rep.Stats) != 1 || rep.Stats[0].Kind != KindMetrics || rep.Stats[0].Count == 0 || rep.Errors() != 0 {
+		t.Fatalf("filings %d, stats %+v", f.filings, rep.Stats)
+	}
+}
