@@ -16,15 +16,20 @@ import (
 // the service never changes a value after caching it (its own cache
 // relies on that too) and because holding the pointer here keeps the
 // value alive, so its address cannot be reused for another value. The
-// cache is bounded: when full it starts over.
+// cache is bounded in entries and bytes (a return's metrics encode to
+// about 65 kB): when full it starts over, so only recently read values
+// stay, and memory stays within maxEncodedBytes.
 type encodedCache struct {
-	mu sync.Mutex
-	m  map[any][]byte
+	mu    sync.Mutex
+	m     map[any][]byte
+	bytes int
 }
 
-// maxEncoded bounds the cache: about as many entries as the service's
-// metrics cache, a few tens of kilobytes each.
-const maxEncoded = 4096
+// Bounds of the cache.
+const (
+	maxEncoded      = 4096
+	maxEncodedBytes = 32 << 20
+)
 
 // get returns v's JSON encoding followed by a newline, from the cache when
 // v was encoded before.
@@ -41,8 +46,11 @@ func (c *encodedCache) get(v any) ([]byte, error) {
 	}
 	b = append(b, '\n')
 	c.mu.Lock()
-	if c.m == nil || len(c.m) >= maxEncoded {
-		c.m = make(map[any][]byte)
+	if c.m == nil || len(c.m) >= maxEncoded || c.bytes+len(b) > maxEncodedBytes {
+		c.m, c.bytes = make(map[any][]byte), 0
+	}
+	if _, dup := c.m[v]; !dup {
+		c.bytes += len(b)
 	}
 	c.m[v] = b
 	c.mu.Unlock()

@@ -27,6 +27,14 @@ func TestEncodedCache(t *testing.T) {
 	if len(c.m) > maxEncoded {
 		t.Fatalf("cache holds %d entries", len(c.m))
 	}
+	big := make([]byte, 20<<20)
+	c.get(&big)
+	c.get(&val{-1})
+	big2 := make([]byte, 20<<20)
+	c.get(&big2)
+	if c.bytes > maxEncodedBytes {
+		t.Fatalf("cache holds %d bytes", c.bytes)
+	}
 	if e, _ := c.get(a); !bytes.Equal(e, ea) {
 		t.Fatalf("after a reset: %q", e)
 	}
