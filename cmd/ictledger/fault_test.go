@@ -163,8 +163,12 @@ func TestStorageFaultReadOnly(t *testing.T) {
 			if code != 200 {
 				t.Fatalf("metrics: %d", code)
 			}
-			if m := metricsText(t, ts.base); !strings.Contains(m, "\nictledger_read_only 1\n") {
-				t.Fatalf("metrics do not show ictledger_read_only 1")
+			m := metricsText(t, ts.base)
+			for _, want := range []string{"\nictledger_read_only 1\n", "\nictledger_journal_fsync_seconds_count ",
+				"\nictledger_journal_batch_records_bucket{", "\nprocess_resident_memory_bytes "} {
+				if !strings.Contains(m, want) {
+					t.Fatalf("metrics lack %q", want)
+				}
 			}
 
 			// The log says why, naming the file and the system error.

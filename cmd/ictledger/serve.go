@@ -121,7 +121,9 @@ func (m *Main) Open(ctx context.Context) error {
 	m.svc = service.New(service.Config{State: st, Logger: m.log, Now: m.now, AdminSecretHash: adminHash})
 	start := time.Now()
 	var err error
-	m.journal, err = journal.Open(dir, journal.Options{Logger: m.log, FS: m.cfg.journalFS, Replay: st.Apply, OnCommit: m.svc.OnCommit})
+	jm := newJournalMetrics()
+	m.journal, err = journal.Open(dir, journal.Options{Logger: m.log, FS: m.cfg.journalFS, Replay: st.Apply, OnCommit: m.svc.OnCommit,
+		OnSync: jm.observe})
 	if err != nil {
 		return err
 	}
@@ -163,6 +165,7 @@ func (m *Main) Open(ctx context.Context) error {
 		}
 	}
 	m.api = httpapi.New(httpapi.Config{Service: m.svc, Logger: m.log, MaxReturnBytes: m.cfg.MaxReturnBytes})
+	jm.register(m.api.Registry())
 	m.ln, err = net.Listen("tcp", m.cfg.Addr)
 	if err != nil {
 		m.journal.Close()
