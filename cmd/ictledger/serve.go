@@ -20,6 +20,7 @@ import (
 	"github.com/ictledger/ictledger/ledger/journal"
 	"github.com/ictledger/ictledger/ledger/service"
 	"github.com/ictledger/ictledger/ledger/state"
+	"github.com/ictledger/ictledger/ledger/web"
 )
 
 // Config is everything Main needs; runServe fills it from flags and the
@@ -146,13 +147,25 @@ func (m *Main) Open(ctx context.Context) error {
 		}
 	}
 	m.api = httpapi.New(httpapi.Config{Service: m.svc, Logger: m.log, MaxReturnBytes: m.cfg.MaxReturnBytes})
+	pages, err := web.New(web.Config{Service: m.svc, Logger: m.log, Verifier: web.APIVerifier(m.api),
+		Now: m.cfg.Now, MaxReturnBytes: m.cfg.MaxReturnBytes})
+	if err != nil {
+		m.journal.Close()
+		return fmt.Errorf("web pages: %w", err)
+	}
+	// The API answers /v1, /healthz and /metrics; every other path is a page.
+	root := http.NewServeMux()
+	root.Handle("/v1/", m.api)
+	root.Handle("/healthz", m.api)
+	root.Handle("/metrics", m.api)
+	root.Handle("/", pages)
 	m.ln, err = net.Listen("tcp", m.cfg.Addr)
 	if err != nil {
 		m.journal.Close()
 		return fmt.Errorf("listen on %s: %w", m.cfg.Addr, err)
 	}
 	m.server = &http.Server{
-		Handler:           m.api,
+		Handler:           root,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       5 * time.Minute, // a 64 MiB filing over a slow link
 		WriteTimeout:      5 * time.Minute,
