@@ -144,8 +144,8 @@ func (p *page) shot(name string) {
 			opts = append(opts, chromedp.EmulateMobile)
 		}
 		p.do("viewport", chromedp.EmulateViewport(w, 900, opts...), chromedp.Sleep(150*time.Millisecond))
-		buf := get(p, "screenshot "+name, chromedp.FullScreenshot(80))
-		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("%s-%d.jpg", name, w)), buf, 0o644); err != nil {
+		buf := get(p, "screenshot "+name, chromedp.FullScreenshot(100))
+		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("%s-%d.png", name, w)), buf, 0o644); err != nil {
 			p.t.Fatal(err)
 		}
 	}
@@ -358,4 +358,70 @@ func TestWebPages(t *testing.T) {
 		t.Fatalf("another operator's return page: status %d", resp.StatusCode)
 	}
 	p.signOut()
+}
+
+// TestWebScreenshots saves screenshots of the pages over the demo data,
+// for people to look at; it runs only when ICTLEDGER_SCREENSHOTS names a
+// directory.
+func TestWebScreenshots(t *testing.T) {
+	if os.Getenv("ICTLEDGER_SCREENSHOTS") == "" {
+		t.Skip("set ICTLEDGER_SCREENSHOTS to a directory to save screenshots")
+	}
+	ctx := newBrowser(t)
+	dir := t.TempDir()
+	m := NewMain(Config{Addr: "127.0.0.1:0", DataDir: dir, AdminToken: testAdminToken, Demo: true})
+	if err := m.Open(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	ts := &testServer{t: t, m: m, base: "http://" + m.Addr(), done: make(chan error, 1)}
+	go func() { ts.done <- m.Serve() }()
+	defer ts.stop()
+	raw, err := os.ReadFile(filepath.Join(dir, demoTokensFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var toks []demoToken
+	if err := json.Unmarshal(raw, &toks); err != nil {
+		t.Fatal(err)
+	}
+	var reg, op demoToken
+	for _, tk := range toks {
+		switch {
+		case tk.Role == "regulator":
+			reg = tk
+		case tk.Role == "operator" && op.Token == "":
+			op = tk
+		}
+	}
+	var status struct {
+		Operators []struct {
+			Return   string `json:"return"`
+			Warnings int    `json:"warnings"`
+		} `json:"operators"`
+	}
+	ts.mustJSON("GET", "/v1/sector/status?period="+lastEndedQuarter(time.Now()).String(), reg.Token, nil, 200, &status)
+	rid, most := "", -1
+	for _, o := range status.Operators {
+		if o.Return != "" && o.Warnings > most {
+			rid, most = o.Return, o.Warnings
+		}
+	}
+
+	p := &page{t: t, ctx: ctx, base: ts.base}
+	p.open("/")
+	p.shot("demo-home")
+	p.open("/signin")
+	p.shot("demo-signin")
+	p.signIn(reg.Token)
+	p.shot("demo-dashboard")
+	p.open("/sector")
+	p.shot("demo-sector")
+	p.open("/returns/" + rid)
+	p.do("open a derivation", chromedp.Click(chromedp.CSS("details.metric summary")))
+	p.shot("demo-return")
+	p.signOut()
+	p.signIn(op.Token)
+	p.shot("demo-operator")
+	p.open("/returns/" + rid)
+	p.shot("demo-return-other")
 }

@@ -7,12 +7,14 @@ import (
 )
 
 // barChart is the geometry of a horizontal bar chart drawn as inline SVG
-// by the template: one bar per operator, and a dashed line at the median.
+// by the template: one row per operator, its name above its bar, and a
+// dashed line at the median. Names above the bars keep the chart narrow,
+// so that its text stays legible when it shrinks to a phone's width.
 // Coordinates are in the SVG's own units; the SVG scales to its box.
 type barChart struct {
 	Title, Unit     string
 	Width, Height   int
-	LabelW          int // the left column for operator names
+	LabelW          int // where bars start
 	Bars            []bar
 	HasMedian       bool
 	MedianX         string
@@ -24,17 +26,19 @@ type barChart struct {
 type bar struct {
 	Label    string
 	Value    string // formatted, or "n/a"
-	Y, TextY int
+	LabelY   int    // baseline of the name
+	Y, TextY int    // top of the bar, baseline of the value
 	W        string // bar width
 	ValueX   string
 	Missing  bool
 }
 
 const (
-	chartWidth  = 640
-	chartLabelW = 170
-	chartRowH   = 26
-	chartTop    = 28
+	chartWidth  = 400
+	chartLabelW = 2
+	chartRowH   = 42
+	chartTop    = 26
+	chartLabelN = 44 // longest operator name shown in full
 )
 
 // newBarChart lays out values (one per label, unavailable ones shown as
@@ -50,7 +54,7 @@ func newBarChart(title, unit string, labels []string, values []calculators.Value
 	if median.OK && median.D.Cmp(maxV) > 0 {
 		maxV = median.D
 	}
-	plotW := decimal.NewFromInt(chartWidth - chartLabelW - 80) // room for the value after the bar
+	plotW := decimal.NewFromInt(chartWidth - chartLabelW - 62) // room for the value after the bar
 	scale := func(d decimal.Decimal) decimal.Decimal {
 		if maxV.Sign() <= 0 || d.Sign() <= 0 {
 			return decimal.Zero
@@ -59,23 +63,26 @@ func newBarChart(title, unit string, labels []string, values []calculators.Value
 	}
 	for i, l := range labels {
 		y := chartTop + i*chartRowH
-		b := bar{Label: l, Value: formatValue(values[i]), Y: y, TextY: y + chartRowH/2 + 4, Missing: !values[i].OK}
+		if r := []rune(l); len(r) > chartLabelN {
+			l = string(r[:chartLabelN-1]) + "…"
+		}
+		b := bar{Label: l, Value: formatValue(values[i]), LabelY: y + 15, Y: y + 20, TextY: y + 34, Missing: !values[i].OK}
 		w := scale(values[i].D)
 		b.W = w.StringFixed(2)
 		b.ValueX = w.Add(decimal.NewFromInt(chartLabelW + 6)).StringFixed(2)
 		c.Bars = append(c.Bars, b)
 	}
 	c.ChartEnd = chartTop + len(labels)*chartRowH
-	c.Height = c.ChartEnd + 10
+	c.Height = c.ChartEnd + 4
 	if median.OK {
 		c.HasMedian = true
 		x := scale(median.D).Add(decimal.NewFromInt(chartLabelW))
 		c.MedianX = x.StringFixed(2)
 		c.MedianLabel = "median " + formatValue(median)
 		c.MedianAnchor = "middle"
-		if x.Cmp(decimal.NewFromInt(chartWidth-90)) > 0 {
+		if x.Cmp(decimal.NewFromInt(chartWidth-70)) > 0 {
 			c.MedianAnchor = "end"
-		} else if x.Cmp(decimal.NewFromInt(chartLabelW+60)) < 0 {
+		} else if x.Cmp(decimal.NewFromInt(chartLabelW+70)) < 0 {
 			c.MedianAnchor = "start"
 		}
 	}

@@ -38,6 +38,7 @@ type dashboardPage struct {
 	Columns              []column // fixed columns, then metrics
 	MetricColumns        []column
 	Rows                 []dashRow
+	Desc                 bool // sorted descending
 }
 
 // periodNav is the period picker every regulator page has.
@@ -132,6 +133,7 @@ func (h *Handler) handleDashboard(w http.ResponseWriter, r *http.Request) {
 		return a.Operator < b.Operator
 	})
 
+	page.Desc = desc
 	header := func(k, label, unit string) column {
 		c := column{Key: k, Label: label, Unit: unit}
 		dir := "asc"

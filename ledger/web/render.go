@@ -82,8 +82,8 @@ type errorPage struct {
 }
 
 // pageStatus maps a domain error code to the status and heading of its
-// error page. It mirrors the API's one mapping (httpapi.statusOf) for the
-// codes a page can meet; a test checks the two agree.
+// error page. The statuses are the API's (httpapi.statusOf); the pages add
+// the headings people read.
 func pageStatus(code string) (int, string) {
 	switch code {
 	case ledger.EInvalid:
