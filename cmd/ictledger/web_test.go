@@ -425,3 +425,31 @@ func TestWebScreenshots(t *testing.T) {
 	p.open("/returns/" + rid)
 	p.shot("demo-return-other")
 }
+
+// TestAPISessionCookieReadsOnly: the API honours the pages' session cookie
+// for downloads, never for a change, which would need a CSRF check.
+func TestAPISessionCookieReadsOnly(t *testing.T) {
+	ts := startServer(t, t.TempDir())
+	defer ts.stop()
+	ts.mustJSON("POST", "/v1/operators", testAdminToken,
+		map[string]any{"id": "sakura-mobile", "name": "Sakura Mobile K.K.", "country": "JP", "kinds": []string{"mobile"}}, 201, nil)
+	var tok token
+	ts.mustJSON("POST", "/v1/tokens", testAdminToken, map[string]any{"role": "operator", "operator": "sakura-mobile"}, 201, &tok)
+	body, _ := json.Marshal(exampleReturn(t))
+	for _, tc := range []struct {
+		method string
+		want   int
+	}{{"GET", 200}, {"POST", 401}} {
+		req, _ := http.NewRequest(tc.method, ts.base+"/v1/operators/sakura-mobile/returns", strings.NewReader(string(body)))
+		req.Header.Set("Content-Type", "application/json")
+		req.AddCookie(&http.Cookie{Name: "ictledger_session", Value: tok.Token})
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != tc.want {
+			t.Fatalf("%s with the session cookie: %d, want %d", tc.method, resp.StatusCode, tc.want)
+		}
+	}
+}

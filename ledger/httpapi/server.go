@@ -191,8 +191,9 @@ func (s *Server) withRecover(next http.Handler) http.Handler {
 	})
 }
 
-// withAuth authenticates a bearer token when one is sent. A request
-// without one is public; whether that is enough is the service's call.
+// withAuth authenticates a bearer token when one is sent, or the web
+// pages' session cookie on a GET or HEAD. A request without either is
+// public; whether that is enough is the service's call.
 // A token that is sent but unknown or revoked is always 401.
 func (s *Server) withAuth(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -208,7 +209,10 @@ func (s *Server) withAuth(next http.Handler) http.Handler {
 				s.writeError(w, r, err)
 				return
 			}
-		} else if c, err := r.Cookie(SessionCookie); err == nil && c.Value != "" {
+		} else if c, err := r.Cookie(SessionCookie); err == nil && c.Value != "" && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
+			// The pages' session cookie works for downloads (GET) only:
+			// a cross-site form could send it with a POST, and the API
+			// checks no CSRF token.
 			if a, err = s.svc.Authenticate(c.Value); err != nil {
 				a = service.Public
 			}
