@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 )
 
@@ -419,6 +420,17 @@ func TestWebScreenshots(t *testing.T) {
 	p.open("/returns/" + rid)
 	p.do("open a derivation", chromedp.Click(chromedp.CSS("details.metric summary")))
 	p.shot("demo-return")
+	media := func(m string) chromedp.Action[chromedp.Void] {
+		return chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+			_, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: m})
+			return err
+		})
+	}
+	p.do("print media", media("print"))
+	p.shot("demo-return-print")
+	p.open("/sector")
+	p.shot("demo-sector-print")
+	p.do("screen media", media(""))
 	p.signOut()
 	p.signIn(op.Token)
 	p.shot("demo-operator")
