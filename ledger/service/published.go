@@ -54,15 +54,15 @@ func (s *Service) Disclosures() []Disclosure {
 		}
 		// "2025" sorts before "2025-Q4" when descending by a key that puts
 		// the year after its quarters' prefix.
-		sort.Slice(quarters, func(i, j int) bool { return sortKey(quarters[i].Period) > sortKey(quarters[j].Period) })
+		sort.Slice(quarters, func(i, j int) bool { return periodSortKey(quarters[i].Period) > periodSortKey(quarters[j].Period) })
 		out = append(out, quarters...)
 	}
 	return out
 }
 
-// sortKey orders "2025" after "2025-Q4", so that newest-first puts a
+// periodSortKey orders "2025" after "2025-Q4", so that newest-first puts a
 // year before its quarters.
-func sortKey(period string) string {
+func periodSortKey(period string) string {
 	if len(period) == 4 {
 		return period + "-Z"
 	}
