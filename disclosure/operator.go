@@ -276,6 +276,10 @@ func label(k string) string {
 		return "RAN"
 	case "lpg":
 		return "LPG"
+	case "cpe":
+		return "CPE (customer premises equipment)"
+	case "set_top_box":
+		return "Set-top box"
 	}
 	s := strings.ReplaceAll(k, "_", " ")
 	return strings.ToUpper(s[:1]) + s[1:]

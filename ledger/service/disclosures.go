@@ -184,12 +184,27 @@ func (s *Service) VerifyDisclosure(pdf []byte) *disclosure.Result {
 			res.Problems = append(res.Problems, "this ledger's tree of that size has another root: the document comes from another log, or the log was rewritten")
 		}
 	}
+	// Only the newest version of each quarter in the document is what it
+	// presents; a sector report also carries earlier ones for lateness.
+	newest := map[string]*state.ReturnVersion{}
 	for _, e := range res.Entries {
-		if e.ReturnID == "" {
+		rv := s.st.Return(e.ReturnID)
+		if e.ReturnID == "" || rv == nil {
 			continue
 		}
-		if rv := s.st.Return(e.ReturnID); rv != nil && rv.SupersededBy != "" {
-			res.Problems = append(res.Problems, "return "+e.ReturnID+" was superseded by "+rv.SupersededBy+" after this document was issued")
+		k := rv.Operator + "|" + rv.PeriodKey
+		if cur := newest[k]; cur == nil || rv.Version > cur.Version {
+			newest[k] = rv
+		}
+	}
+	keys := make([]string, 0, len(newest))
+	for k := range newest {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		if rv := newest[k]; rv.SupersededBy != "" {
+			res.Problems = append(res.Problems, "return "+rv.ID+" was superseded by "+rv.SupersededBy+" after this document was issued")
 		}
 	}
 	res.Valid = len(res.Problems) == 0
