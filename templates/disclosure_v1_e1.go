@@ -1,0 +1,126 @@
+package templates
+
+import (
+	"github.com/shopspring/decimal"
+
+	"github.com/ictledger/ictledger/calculators"
+)
+
+func discE1(d *doc, v *OperatorDisclosure) {
+	e := v.E1
+	d.heading("E1 Energy and emissions", 40)
+
+	d.subheading("Energy", 20)
+	amountTable(d, "Carrier", e.EnergyByCarrier, e.EnergyTotal, UnitMWh)
+	amountTable(d, "Domain", e.EnergyByDomain, e.EnergyTotal, UnitMWh)
+	d.shareBar("Energy mix by carrier", e.EnergyByCarrier, UnitMWh)
+	d.shareBar("Energy by domain", e.EnergyByDomain, UnitMWh)
+
+	d.subheading("Renewable electricity", 20)
+	amountTable(d, "Instrument", e.RenewableByInstrument, e.RenewableElectricity, UnitMWh)
+	metricTable(d, []Metric{
+		{Label: "Electricity consumed (purchased, on-site renewable, generated)", Unit: UnitMWh, Value: e.ElectricityTotal},
+		{Key: "e1.renewable_electricity_share_pct", Label: "Renewable electricity share", Unit: UnitPct, Value: e.RenewableElectricityPct},
+		{Key: "e1.renewable_energy_share_pct", Label: "Renewable energy share (all energy)", Unit: UnitPct, Value: e.RenewableEnergyPct},
+		{Key: "e1.scope2_instruments_share_pct", Label: "Purchased electricity covered by instruments", Unit: UnitPct, Value: e.Scope2InstrumentsPct},
+	})
+
+	d.subheading("Greenhouse gas emissions", 30)
+	var rs []row
+	for _, a := range e.Scope1BySource {
+		rs = append(rs, cells("Scope 1: "+a.Label, UnitTCO2e.Format(a.Value)))
+	}
+	rs = append(rs,
+		total("Scope 1", UnitTCO2e.Format(e.Scope1)),
+		cells("Scope 2, location-based", UnitTCO2e.Format(e.Scope2Location)),
+		cells("Scope 2, market-based", UnitTCO2e.Format(e.Scope2Market)),
+		total("Scope 1 + 2 (market-based)", UnitTCO2e.Format(sum(e.Scope1, e.Scope2Market))),
+		total("Reported outside the scopes"),
+		cells("Biogenic CO₂ from the bio share of fuel blends (t CO₂)", UnitTCO2.Format(e.BiogenicCO2)),
+		cells("Non-Kyoto refrigerants, e.g. R-22", UnitTCO2e.Format(e.NonKyotoRefrigerants)),
+	)
+	d.table([]col{{title: "Source", w: 130}, numCol("Emissions", UnitTCO2e, 50)}, rs)
+
+	if len(e.Intensities) > 0 {
+		d.subheading("Intensities", 15)
+		metricTable(d, e.Intensities)
+	}
+
+	d.subheading("Data centres (ISO/IEC 30134)", 15)
+	if len(e.DataCentres) == 0 {
+		d.noData("data centres (none reported)")
+	} else {
+		var dc []row
+		for _, c := range e.DataCentres {
+			dc = append(dc, cells(c.ID, UnitMWh.Format(c.TotalMWh), UnitMWh.Format(c.ITMWh), UnitRatio.Format(c.PUE),
+				UnitRatio.Format(c.REF), UnitRatio.Format(c.ERF), UnitKgCO2ePerKWh.Format(c.CUE), UnitLPerKWh.Format(c.WUE)))
+		}
+		d.table([]col{
+			{title: "Facility", w: 34},
+			numCol("Total energy", UnitMWh, 22), numCol("IT energy", UnitMWh, 22),
+			{title: "PUE", w: 14, right: true}, {title: "REF", w: 14, right: true}, {title: "ERF", w: 14, right: true},
+			numCol("CUE", UnitKgCO2ePerKWh, 30), numCol("WUE", UnitLPerKWh, 30),
+		}, dc)
+	}
+
+	var cats []string
+	s1 := series{name: "Scope 1"}
+	s2l := series{name: "Scope 2 location-based"}
+	s2m := series{name: "Scope 2 market-based"}
+	re := series{name: "Renewable electricity share"}
+	for _, q := range e.Quarters {
+		cats = append(cats, q.Period)
+		s1.values = append(s1.values, q.Scope1)
+		s2l.values = append(s2l.values, q.Scope2Location)
+		s2m.values = append(s2m.values, q.Scope2Market)
+		re.values = append(re.values, q.RenewableElectricityPct)
+	}
+	d.columns("Emissions by scope and quarter (t CO₂e)", cats, []series{s1, s2l, s2m}, UnitTCO2e)
+	d.line("Renewable electricity share by quarter (%)", cats, re, UnitPct)
+	unavailableList(d, v, "e1.")
+}
+
+// amountTable draws a breakdown with each part's share of the total and a
+// total row.
+func amountTable(d *doc, what string, parts []Amount, tot calculators.Value, u Unit) {
+	if len(parts) == 0 {
+		d.noData(what)
+		return
+	}
+	var rs []row
+	for _, a := range parts {
+		rs = append(rs, cells(a.Label, u.Format(a.Value), UnitPct.Format(share(a.Value, tot))))
+	}
+	rs = append(rs, total("Total", u.Format(tot), UnitPct.Format(share(tot, tot))))
+	d.table([]col{{title: what, w: 100}, numCol("Amount", u, 40), numCol("Share", UnitPct, 40)}, rs)
+}
+
+// metricTable draws labelled metrics with their unit.
+func metricTable(d *doc, ms []Metric) {
+	var rs []row
+	for _, m := range ms {
+		rs = append(rs, cells(m.Label, unitLabel(m.Unit), m.Unit.Format(m.Value)))
+	}
+	d.table([]col{{title: "Indicator", w: 110}, {title: "Unit", w: 30}, {title: "Value", w: 40, right: true}}, rs)
+}
+
+// share is part / total x 100 for display; unavailable when either is, or
+// the total is zero.
+func share(part, tot calculators.Value) calculators.Value {
+	if !part.OK || !tot.OK || tot.D.IsZero() {
+		return calculators.None
+	}
+	return calculators.Some(part.D.Mul(decimal.NewFromInt(100)).DivRound(tot.D, calculators.DivPrecision))
+}
+
+// sum adds values; unavailable when any is.
+func sum(vs ...calculators.Value) calculators.Value {
+	acc := decimal.Zero
+	for _, v := range vs {
+		if !v.OK {
+			return calculators.None
+		}
+		acc = acc.Add(v.D)
+	}
+	return calculators.Some(acc)
+}
