@@ -158,7 +158,7 @@ func (pl plot) yOf(v float64) float64 { return pl.y + pl.h - pl.h*v/pl.ax.max }
 func (d *doc) valueFrame(hi float64, u Unit, h float64) plot {
 	p := d.pdf
 	ax := niceAxis(hi)
-	pl := plot{x: marginL + 16, y: p.GetY() + 2, w: contentW - 16, h: h, ax: ax}
+	pl := plot{x: marginL + 16, y: p.GetY() + 5, w: contentW - 16, h: h, ax: ax}
 	d.font(false, 6)
 	p.SetLineWidth(0.1)
 	for v := 0.0; v <= ax.max+ax.step/2; v += ax.step {
@@ -173,7 +173,7 @@ func (d *doc) valueFrame(hi float64, u Unit, h float64) plot {
 	p.Line(pl.x, pl.y, pl.x, pl.y+pl.h)
 	p.Line(pl.x, pl.y+pl.h, pl.x+pl.w, pl.y+pl.h)
 	// Unit label above the axis.
-	p.SetXY(marginL, pl.y-3.5)
+	p.SetXY(marginL, pl.y-5)
 	p.CellFormat(15, 3, clean(string(u)), "", 0, "R", false, 0, "")
 	d.font(false, 8)
 	return pl

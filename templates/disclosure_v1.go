@@ -160,21 +160,32 @@ func discSummary(d *doc, v *OperatorDisclosure) {
 	}
 	d.note("Values are rounded for display only (half-even): t CO₂e and MWh to 1 place, kg to whole numbers, " +
 		"percentages to 2 places, ratios to 2 places, indices to 3 places, changes to 1 place. Changes are against the period named in the column before.")
-	unavailableList(d, v, "")
+	unavailableList(d, v)
 }
 
-// unavailableList lists the unavailable metrics whose key starts with
-// prefix, with the reason.
-func unavailableList(d *doc, v *OperatorDisclosure, prefix string) {
+// unavailableList lists every unavailable metric with the reason.
+func unavailableList(d *doc, v *OperatorDisclosure) {
+	if len(v.Unavailable) == 0 {
+		return
+	}
 	var rs []row
 	for _, u := range v.Unavailable {
-		if strings.HasPrefix(u.Metric, prefix) {
-			rs = append(rs, cells(u.Metric, u.Reason))
-		}
-	}
-	if len(rs) == 0 {
-		return
+		rs = append(rs, cells(u.Metric, u.Reason))
 	}
 	d.subheading("Not available ("+NA+")", 10)
 	d.table([]col{{title: "Metric", w: 60, mono: true}, {title: "Reason", w: 120}}, rs)
+}
+
+// unavailableNote points from a section to the reasons, when metrics of
+// the section (keys starting with prefix) are unavailable.
+func unavailableNote(d *doc, v *OperatorDisclosure, prefix string) {
+	var keys []string
+	for _, u := range v.Unavailable {
+		if strings.HasPrefix(u.Metric, prefix) {
+			keys = append(keys, u.Metric)
+		}
+	}
+	if len(keys) > 0 {
+		d.note(NA + ": not available (" + strings.Join(keys, ", ") + "); the reasons are listed under the summary.")
+	}
 }

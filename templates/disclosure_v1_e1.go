@@ -75,9 +75,10 @@ func discE1(d *doc, v *OperatorDisclosure) {
 		s2m.values = append(s2m.values, q.Scope2Market)
 		re.values = append(re.values, q.RenewableElectricityPct)
 	}
-	d.columns("Emissions by scope and quarter (t CO₂e)", cats, []series{s1, s2l, s2m}, UnitTCO2e)
+	d.columns("Scope 1 emissions by quarter (t CO₂e)", cats, []series{s1}, UnitTCO2e)
+	d.columns("Scope 2 emissions by quarter (t CO₂e)", cats, []series{s2l, s2m}, UnitTCO2e)
 	d.line("Renewable electricity share by quarter (%)", cats, re, UnitPct)
-	unavailableList(d, v, "e1.")
+	unavailableNote(d, v, "e1.")
 }
 
 // amountTable draws a breakdown with each part's share of the total and a

@@ -102,7 +102,7 @@ func discE2(d *doc, v *OperatorDisclosure) {
 		d.table([]col{{title: "Category", w: 70}, numCol("Circular inflow", UnitPct, 35), {title: "MCI (0 to 1)", w: 35, right: true}, {title: "Basis", w: 40}}, rs)
 		d.note("Basis \"collected\" means fewer than four quarters of returns: this quarter's collected mass stands in for e-waste generated, which overstates circularity.")
 	}
-	unavailableList(d, v, "e2.")
+	unavailableNote(d, v, "e2.")
 }
 
 // met shows whether a target is met, or n/a when the rate is unavailable.
@@ -162,5 +162,5 @@ func discE3(d *doc, v *OperatorDisclosure) {
 		cells("Population served", formatInt(e.PopulationServed)),
 		total("Early-warning reach (% of population served)", UnitPct.Format(e.EarlyWarning)),
 	})
-	unavailableList(d, v, "e3.")
+	unavailableNote(d, v, "e3.")
 }

@@ -109,15 +109,14 @@ func (d *doc) header() {
 	d.font(true, 8)
 	d.gray(40)
 	p.CellFormat(contentW*0.7, 4, clean(d.meta.title+" · "+d.meta.period), "", 0, "L", false, 0, "")
-	// "page N of M": M is filled in at output, so it is set left-aligned
-	// after a right-aligned "page N of " to keep the right edge steady.
+	// "page N of M": M is only known at output, where the alias is
+	// replaced, so "page N of " ends where a two-digit M starts.
 	d.font(false, 8)
-	mw := p.GetStringWidth("000")
+	mw := p.GetStringWidth("00")
 	pre := fmt.Sprintf("page %d of ", p.PageNo())
-	pw := p.GetStringWidth(pre) + 2*p.GetCellMargin()
-	p.SetX(pageW - marginR - mw - pw)
-	p.CellFormat(pw, 4, pre, "", 0, "R", false, 0, "")
-	p.CellFormat(mw, 4, nbAlias, "", 0, "L", false, 0, "")
+	right := pageW - marginR
+	p.Text(right-mw-p.GetStringWidth(pre), 12, pre)
+	p.Text(right-mw, 12, nbAlias)
 	p.SetDrawColor(150, 150, 150)
 	p.SetLineWidth(0.2)
 	p.Line(marginL, 14, pageW-marginR, 14)
@@ -203,16 +202,23 @@ func (d *doc) note(text string) {
 	d.gray(0)
 }
 
-// monoBlock writes preformatted lines in the monospace font, breaking lines
-// wider than the page.
+// monoBlock writes preformatted lines in the monospace font, spaces kept,
+// breaking lines wider than the page.
 func (d *doc) monoBlock(lines []string) {
 	p := d.pdf
 	d.mono(6.5)
-	lh := 2.9
+	const lh = 2.9
+	perLine := max(int((contentW-2*p.GetCellMargin())/p.GetStringWidth("0")), 1)
 	for _, l := range lines {
-		for _, part := range d.wrap(clean(l), contentW) {
+		rs := []rune(clean(l))
+		for len(rs) > 0 || l == "" {
+			n := min(perLine, len(rs))
 			d.need(lh)
-			p.CellFormat(contentW, lh, part, "", 1, "L", false, 0, "")
+			p.CellFormat(contentW, lh, string(rs[:n]), "", 1, "L", false, 0, "")
+			rs = rs[n:]
+			if l == "" {
+				break
+			}
 		}
 	}
 	d.font(false, 8)

@@ -110,8 +110,8 @@ func sectorStatus(d *doc, r *SectorReport) {
 		rs = append(rs, cells(s.Operator, s.ID, s.Country, s.State, timing, version, filed))
 	}
 	d.table([]col{
-		{title: "Operator", w: 44}, {title: "Ledger id", w: 32, mono: true}, {title: "Country", w: 14},
-		{title: "State", w: 18}, {title: "Deadline", w: 15}, {title: "Version", w: 13, right: true}, {title: "Latest filing", w: 44},
+		{title: "Operator", w: 42}, {title: "Ledger id", w: 40, mono: true}, {title: "Country", w: 12},
+		{title: "State", w: 17}, {title: "Deadline", w: 14}, {title: "Ver.", w: 10, right: true}, {title: "Latest filing", w: 45},
 	}, rs)
 }
 
