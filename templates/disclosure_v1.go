@@ -79,7 +79,7 @@ func discCover(d *doc, v *OperatorDisclosure) {
 		{"Factor set", v.FactorSet + ", GWP-100 from " + v.GWP},
 		{"Document date", formatTime(v.LedgerTime) + " (ledger time)"},
 		{"Template", OperatorTemplateVersion},
-		{"Checkpoint", fmt.Sprintf("%s\ntree size %s\nroot hash %s", v.Checkpoint.Origin, formatInt(int64(v.Checkpoint.Size)), v.Checkpoint.Root)},
+		{"Checkpoint", fmt.Sprintf("%s\ntree size %d\nroot hash %s", v.Checkpoint.Origin, v.Checkpoint.Size, v.Checkpoint.Root)},
 	}, 38)
 
 	d.subheading("Derived from these ledger entries", 10)

@@ -6,7 +6,6 @@ import (
 	"strings"
 	"time"
 	"unicode"
-	"unicode/utf8"
 
 	"github.com/jung-kurt/gofpdf"
 )
@@ -108,7 +107,7 @@ func (d *doc) header() {
 	p.SetY(9)
 	d.font(true, 8)
 	d.gray(40)
-	p.CellFormat(contentW*0.7, 4, clean(d.meta.title+" · "+d.meta.period), "", 0, "L", false, 0, "")
+	p.CellFormat(contentW*0.75, 4, d.fit(d.meta.title+" · "+d.meta.period, contentW*0.75), "", 0, "L", false, 0, "")
 	// "page N of M": M is only known at output, where the alias is
 	// replaced, so "page N of " ends where a two-digit M starts.
 	d.font(false, 8)
@@ -135,8 +134,8 @@ func (d *doc) footer() {
 	if len(root) > 16 {
 		root = root[:16] + "…"
 	}
-	p.CellFormat(contentW*0.7, 3.5, clean(fmt.Sprintf("Checkpoint root %s (tree size %d)", root, d.meta.size)), "", 0, "L", false, 0, "")
-	p.CellFormat(contentW*0.3, 3.5, clean("ictledger · "+d.meta.template), "", 0, "R", false, 0, "")
+	p.CellFormat(contentW*0.7, 3.5, d.fit(fmt.Sprintf("Checkpoint root %s (tree size %d)", root, d.meta.size), contentW*0.7), "", 0, "L", false, 0, "")
+	p.CellFormat(contentW*0.3, 3.5, d.fit("ictledger · "+d.meta.template, contentW*0.3), "", 0, "R", false, 0, "")
 	d.gray(0)
 }
 
@@ -245,21 +244,52 @@ func (d *doc) wrap(text string, w float64) []string {
 				lines = append(lines, line)
 				line = ""
 			}
-			for p.GetStringWidth(word) > w && utf8.RuneCountInString(word) > 1 {
-				// Cut the longest prefix that fits (at least one rune).
-				rs := []rune(word)
-				n := len(rs) - 1
-				for n > 1 && p.GetStringWidth(string(rs[:n])) > w {
-					n--
+			// Cut a word wider than the column: the longest prefix that
+			// fits (at least one rune) on each line.
+			rs := []rune(word)
+			for len(rs) > 1 {
+				n := d.fitRunes(rs, w, "")
+				if n >= len(rs) {
+					break
 				}
+				n = max(n, 1)
 				lines = append(lines, string(rs[:n]))
-				word = string(rs[n:])
+				rs = rs[n:]
 			}
-			line = word
+			line = string(rs)
 		}
 		lines = append(lines, line)
 	}
 	return lines
+}
+
+// fit cleans text for one line of a cell w mm wide, cutting it with an
+// ellipsis when it is too long.
+func (d *doc) fit(text string, w float64) string {
+	s := strings.ReplaceAll(clean(text), "\n", " ")
+	w -= 2 * d.pdf.GetCellMargin()
+	if d.pdf.GetStringWidth(s) <= w {
+		return s
+	}
+	rs := []rune(s)
+	return string(rs[:d.fitRunes(rs, w, "…")]) + "…"
+}
+
+// fitRunes is the largest n such that rs[:n] + suffix is at most w mm
+// wide (0 if none), found by bisection: widths grow with n. No line of
+// the page holds maxLineRunes, which bounds the work on long input.
+func (d *doc) fitRunes(rs []rune, w float64, suffix string) int {
+	const maxLineRunes = 1000
+	lo, hi := 0, min(len(rs), maxLineRunes)
+	for lo < hi {
+		mid := (lo + hi + 1) / 2
+		if d.pdf.GetStringWidth(string(rs[:mid])+suffix) <= w {
+			lo = mid
+		} else {
+			hi = mid - 1
+		}
+	}
+	return lo
 }
 
 // clean makes caller text safe to draw: valid UTF-8, control characters

@@ -80,7 +80,7 @@ func sectorCover(d *doc, r *SectorReport) {
 		{"Factor set", r.FactorSet + ", GWP-100 from " + r.GWP},
 		{"Document date", formatTime(r.LedgerTime) + " (ledger time)"},
 		{"Template", SectorTemplateVersion},
-		{"Checkpoint", fmt.Sprintf("%s\ntree size %s\nroot hash %s", r.Checkpoint.Origin, formatInt(int64(r.Checkpoint.Size)), r.Checkpoint.Root)},
+		{"Checkpoint", fmt.Sprintf("%s\ntree size %d\nroot hash %s", r.Checkpoint.Origin, r.Checkpoint.Size, r.Checkpoint.Root)},
 	}, 38)
 	d.subheading("How to verify this document", 10)
 	d.para("Run \u201cictledger verify disclosure FILE.pdf\u201d with the ledger's public key, or send the file to POST /v1/verify. "+
