@@ -14,9 +14,11 @@ import (
 // printed numbers). A chart with nothing to show prints a one-line
 // "no data for ..." instead of an empty frame.
 
-// series is one named row of values, one per category.
+// series is one named row of values, one per category, drawn in
+// palette colour color (so that a series keeps its colour across charts).
 type series struct {
 	name   string
+	color  int
 	values []calculators.Value
 }
 
@@ -76,18 +78,19 @@ func (a axis) label(v float64) string {
 	return formatFixed(decimal.NewFromFloat(v), a.places)
 }
 
-// legend draws swatches and names in a row from x, y; it returns the
-// height used.
-func (d *doc) legend(x, y float64, names []string) float64 {
+// legend draws a swatch and the name of each series in a row from x, y,
+// wrapping at the margin; it returns the height used.
+func (d *doc) legend(x, y float64, ss []series) float64 {
 	p := d.pdf
 	d.font(false, 6.5)
 	cx, cy := x, y
-	for i, n := range names {
+	for _, s := range ss {
+		n := s.name
 		w := 4 + p.GetStringWidth(clean(n)) + 4
 		if cx+w > marginL+contentW {
 			cx, cy = x, cy+3.5
 		}
-		d.fill(i)
+		d.fill(s.color)
 		p.Rect(cx, cy+0.6, 2.4, 2.4, "F")
 		p.SetXY(cx+2.8, cy)
 		p.CellFormat(w-2.8, 3.5, clean(n), "", 0, "L", false, 0, "")
@@ -111,7 +114,7 @@ func (d *doc) chartTitle(title string, h float64) {
 // part's value and share.
 func (d *doc) shareBar(title string, parts []Amount, u Unit) {
 	var sum float64
-	var names []string
+	var legend []series
 	var vals []float64
 	for _, a := range parts {
 		if f, ok := float(a.Value); ok && f > 0 {
@@ -127,8 +130,11 @@ func (d *doc) shareBar(title string, parts []Amount, u Unit) {
 		if !ok || f <= 0 {
 			f = 0
 		}
+		legend = append(legend, series{
+			name:  a.Label + " " + u.Format(a.Value) + " " + string(u) + " (" + formatFixed(decimal.NewFromFloat(f/sum*100), 1) + " %)",
+			color: len(vals),
+		})
 		vals = append(vals, f)
-		names = append(names, a.Label+" "+u.Format(a.Value)+" "+string(u)+" ("+formatFixed(decimal.NewFromFloat(f/sum*100), 1)+" %)")
 	}
 	d.chartTitle(title, 18)
 	p := d.pdf
@@ -140,7 +146,7 @@ func (d *doc) shareBar(title string, parts []Amount, u Unit) {
 		p.Rect(x, y, w, 6, "F")
 		x += w
 	}
-	h := d.legend(marginL, y+7.5, names)
+	h := d.legend(marginL, y+7.5, legend)
 	p.SetXY(marginL, y+7.5+h+2)
 }
 
@@ -222,17 +228,13 @@ func (d *doc) columns(title string, cats []string, ss []series, u Unit) {
 				continue
 			}
 			f = math.Max(f, 0)
-			d.fill(si)
+			d.fill(s.color)
 			p.Rect(gx+bw*float64(si), pl.yOf(f), bw, pl.y+pl.h-pl.yOf(f), "F")
 		}
 		p.SetXY(pl.x+gw*float64(ci), pl.y+pl.h+0.5)
 		p.CellFormat(gw, 3, clean(c), "", 0, "C", false, 0, "")
 	}
-	names := make([]string, len(ss))
-	for i, s := range ss {
-		names[i] = s.name
-	}
-	lh := d.legend(pl.x, pl.y+pl.h+4.5, names)
+	lh := d.legend(pl.x, pl.y+pl.h+4.5, ss)
 	p.SetXY(marginL, pl.y+pl.h+4.5+lh+2)
 }
 
@@ -253,7 +255,7 @@ func (d *doc) line(title string, cats []string, s series, u Unit) {
 	p := d.pdf
 	pl := d.valueFrame(hi, u, h)
 	gw := pl.w / float64(len(cats))
-	c := palette[2]
+	c := palette[s.color%len(palette)]
 	p.SetDrawColor(c[0], c[1], c[2])
 	p.SetFillColor(c[0], c[1], c[2])
 	p.SetLineWidth(0.5)
@@ -317,7 +319,7 @@ func (d *doc) hStacked(title string, cats []string, ss []series, u Unit) {
 	p := d.pdf
 	ax := niceAxis(hi)
 	x0, y0 := marginL+labelW, p.GetY()+1
-	w := contentW - labelW - 2
+	w := contentW - labelW - 6
 	xOf := func(v float64) float64 { return x0 + w*v/ax.max }
 	d.font(false, 6)
 	p.SetLineWidth(0.1)
@@ -332,12 +334,12 @@ func (d *doc) hStacked(title string, cats []string, ss []series, u Unit) {
 		p.SetXY(marginL, y+0.5)
 		p.CellFormat(labelW-1, 3, clean(c), "", 0, "R", false, 0, "")
 		x := x0
-		for si, s := range ss {
+		for _, s := range ss {
 			if ci >= len(s.values) {
 				continue
 			}
 			if f, ok := float(s.values[ci]); ok && f > 0 {
-				d.fill(si)
+				d.fill(s.color)
 				p.Rect(x, y, w*f/ax.max, bar, "F")
 				x += w * f / ax.max
 			}
@@ -349,11 +351,7 @@ func (d *doc) hStacked(title string, cats []string, ss []series, u Unit) {
 	p.Line(x0, y0+h, x0+w, y0+h)
 	p.SetXY(x0+w-20, y0+h+3.5)
 	p.CellFormat(20, 3, clean(string(u)), "", 0, "R", false, 0, "")
-	names := make([]string, len(ss))
-	for i, s := range ss {
-		names[i] = s.name
-	}
-	lh := d.legend(x0, y0+h+4, names)
+	lh := d.legend(x0, y0+h+4, ss)
 	d.font(false, 8)
 	p.SetXY(marginL, y0+h+4+lh+2)
 }

@@ -64,10 +64,10 @@ func discE1(d *doc, v *OperatorDisclosure) {
 	}
 
 	var cats []string
-	s1 := series{name: "Scope 1"}
-	s2l := series{name: "Scope 2 location-based"}
-	s2m := series{name: "Scope 2 market-based"}
-	re := series{name: "Renewable electricity share"}
+	s1 := series{name: "Scope 1", color: 0}
+	s2l := series{name: "Scope 2 location-based", color: 1}
+	s2m := series{name: "Scope 2 market-based", color: 5}
+	re := series{name: "Renewable electricity share", color: 2}
 	for _, q := range e.Quarters {
 		cats = append(cats, q.Period)
 		s1.values = append(s1.values, q.Scope1)

@@ -31,7 +31,7 @@ func discE2(d *doc, v *OperatorDisclosure) {
 	}
 
 	var cats []string
-	ss := []series{{name: "Reused"}, {name: "Recycled"}, {name: "Recovered"}, {name: "Disposed"}, {name: "Gap"}}
+	ss := []series{{name: "Reused", color: 2}, {name: "Recycled", color: 0}, {name: "Recovered", color: 1}, {name: "Disposed", color: 4}, {name: "Gap", color: 6}}
 	for _, f := range e.Flows {
 		label := f.Category
 		if f.Stream != "" {

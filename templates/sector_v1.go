@@ -3,6 +3,8 @@ package templates
 import (
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/ictledger/ictledger/calculators"
 )
@@ -143,20 +145,39 @@ func rankTable(d *doc, m SectorMetric) {
 			return []string{"", "", ""}
 		}
 		o := m.Rows[i]
-		rank, val := "", m.Unit.Format(o.Value)
+		rank := ""
 		if o.Rank > 0 {
 			rank = fmt.Sprint(o.Rank)
 		}
-		if !o.Value.OK && o.Reason != "" {
-			val = NA + ": " + o.Reason
-		}
-		return []string{rank, o.Operator, val}
+		return []string{rank, o.Operator, m.Unit.Format(o.Value)}
 	}
 	var rs []row
 	for i := 0; i < half; i++ {
 		rs = append(rs, cells(append(cell(i), cell(i+half)...)...))
 	}
 	rs = append(rs, total("", "Sector median", m.Unit.Format(m.Median), "", "", ""))
+	// Why values are missing, one line per reason in order of appearance,
+	// above the table so that a page break cannot orphan it.
+	var reasons []string
+	var who [][]string
+	for _, o := range m.Rows {
+		if o.Value.OK {
+			continue
+		}
+		r := o.Reason
+		if r == "" {
+			r = "no reason given"
+		}
+		k := slices.Index(reasons, r)
+		if k < 0 {
+			reasons, who = append(reasons, r), append(who, nil)
+			k = len(reasons) - 1
+		}
+		who[k] = append(who[k], o.Operator)
+	}
+	for k, r := range reasons {
+		d.note(NA + ", " + r + ": " + strings.Join(who[k], ", ") + ".")
+	}
 	vcol := numCol("Value", m.Unit, 26)
 	d.table([]col{
 		{title: "Rank", w: 10, right: true}, {title: "Operator", w: 54}, vcol,
