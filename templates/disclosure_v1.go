@@ -19,6 +19,9 @@ func RenderOperatorDisclosure(v *OperatorDisclosure, attachment []byte) ([]byte,
 	if v == nil {
 		return nil, errors.New("render disclosure: no view model")
 	}
+	if v.LedgerTime.IsZero() {
+		return nil, errNoLedgerTime
+	}
 	d := newDoc(docMeta{
 		title:      v.Operator,
 		period:     v.Period,

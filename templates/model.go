@@ -32,7 +32,7 @@ type OperatorDisclosure struct {
 	Checkpoint  Checkpoint
 	// LedgerTime is the ledger time the document was produced at (the
 	// time of the checkpoint's last entry). It is the document date and the
-	// PDF creation and modification date.
+	// PDF creation and modification date, and it is required.
 	LedgerTime time.Time
 
 	Summary     Summary

@@ -15,7 +15,7 @@ type SectorReport struct {
 	FactorSet   string
 	GWP         string
 	Checkpoint  Checkpoint
-	LedgerTime  time.Time // document date, as in OperatorDisclosure
+	LedgerTime  time.Time // document date, required, as in OperatorDisclosure
 	Status      []FilingStatus
 	Totals      []Metric // sector totals of the headline metrics
 	Metrics     []SectorMetric

@@ -2,6 +2,7 @@ package templates
 
 import (
 	_ "embed"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -43,6 +44,11 @@ const (
 // AttachmentName is the file name of the JSON attachment every document
 // carries: entries, inclusion proofs and checkpoint, for offline checks.
 const AttachmentName = "ictledger-proof.json"
+
+// errNoLedgerTime refuses a view model without a document date: gofpdf
+// would put the clock's time in its place, and the bytes would differ on
+// every render.
+var errNoLedgerTime = errors.New("render pdf: the view model has no ledger time")
 
 // docMeta is what every page of a document repeats.
 type docMeta struct {

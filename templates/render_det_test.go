@@ -158,7 +158,7 @@ func FuzzExtractAttachment(f *testing.F) {
 }
 
 func TestEmptyViewModelsRender(t *testing.T) {
-	pdf, err := RenderOperatorDisclosure(&OperatorDisclosure{}, nil)
+	pdf, err := RenderOperatorDisclosure(&OperatorDisclosure{LedgerTime: fixtureTime}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -171,7 +171,7 @@ func TestEmptyViewModelsRender(t *testing.T) {
 			t.Errorf("empty disclosure lacks %q", want)
 		}
 	}
-	pdf, err = RenderSectorReport(&SectorReport{Metrics: []SectorMetric{{Label: "Scope 1", Unit: UnitTCO2e}}}, nil)
+	pdf, err = RenderSectorReport(&SectorReport{LedgerTime: fixtureTime, Metrics: []SectorMetric{{Label: "Scope 1", Unit: UnitTCO2e}}}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -183,6 +183,13 @@ func TestEmptyViewModelsRender(t *testing.T) {
 	}
 	if _, err := RenderSectorReport(nil, nil); err == nil {
 		t.Error("nil sector report: no error")
+	}
+	// Without a ledger time gofpdf would date the document by the clock.
+	if _, err := RenderOperatorDisclosure(&OperatorDisclosure{}, nil); !errors.Is(err, errNoLedgerTime) {
+		t.Errorf("no ledger time: got %v", err)
+	}
+	if _, err := RenderSectorReport(&SectorReport{}, nil); !errors.Is(err, errNoLedgerTime) {
+		t.Errorf("no ledger time: got %v", err)
 	}
 }
 

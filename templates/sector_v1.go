@@ -21,6 +21,9 @@ func RenderSectorReport(r *SectorReport, attachment []byte) ([]byte, error) {
 	if r == nil {
 		return nil, errors.New("render sector report: no view model")
 	}
+	if r.LedgerTime.IsZero() {
+		return nil, errNoLedgerTime
+	}
 	d := newDoc(docMeta{
 		title:      "Sector report · " + sectorScope(r),
 		period:     r.Period,
