@@ -209,3 +209,24 @@ func TestHostileTextRenders(t *testing.T) {
 		t.Errorf("operator name not cleaned as expected:\n%.300s", text)
 	}
 }
+
+func TestYearDisclosure(t *testing.T) {
+	v := fixtureDisclosure()
+	v.Period = "2025"
+	v.Summary.PreviousLabel, v.Summary.YearAgoLabel = "2024", ""
+	pdf, err := RenderOperatorDisclosure(v, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text, err := pdfText(pdf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(text, "2025 (calendar year)") {
+		t.Error("the cover does not name the year")
+	}
+	summary, _, _ := strings.Cut(text[strings.Index(text, "--- page 2 ---"):], "--- page 3 ---")
+	if n := strings.Count(summary, "Change\n"); n != 1 {
+		t.Errorf("the summary of a year has %d change columns, want 1", n)
+	}
+}
