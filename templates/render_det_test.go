@@ -226,7 +226,7 @@ func TestYearDisclosure(t *testing.T) {
 		t.Error("the cover does not name the year")
 	}
 	summary, _, _ := strings.Cut(text[strings.Index(text, "--- page 2 ---"):], "--- page 3 ---")
-	if n := strings.Count(summary, "Change"); n != 1 {
+	if n := strings.Count(summary, "(%)"); n != 1 {
 		t.Errorf("the summary of a year has %d change columns, want 1", n)
 	}
 }
