@@ -1,6 +1,7 @@
 package templates
 
 import (
+	"bytes"
 	_ "embed"
 	"errors"
 	"fmt"
@@ -101,11 +102,11 @@ func newDoc(meta docMeta, attachment []byte) *doc {
 // bytes finishes the document and returns it, or the first error gofpdf
 // met while drawing.
 func (d *doc) bytes() ([]byte, error) {
-	var b strings.Builder
+	var b bytes.Buffer
 	if err := d.pdf.Output(&b); err != nil {
 		return nil, fmt.Errorf("render pdf: %w", err)
 	}
-	return []byte(b.String()), nil
+	return b.Bytes(), nil
 }
 
 func (d *doc) header() {

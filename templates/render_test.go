@@ -14,7 +14,7 @@ func fixtureAttachment() []byte {
 }
 
 // TestWriteFixtures renders the fixtures into -out, e.g.
-// go test ./templates -run WriteFixtures -out /tmp/pdf
+// go test ./templates -run WriteFixtures -out DIR
 func TestWriteFixtures(t *testing.T) {
 	if *outDir == "" {
 		t.Skip("no -out directory")
