@@ -52,7 +52,7 @@ func (s *Service) metricsOf(rv *state.ReturnVersion, factorSet, gwp string) (*ca
 		return cached, nil
 	}
 	ret := rv.Light
-	if rv.SiteRows > 0 {
+	if rv.HasSites {
 		full, err := s.readReturnFiled(rv)
 		if err != nil {
 			return nil, err

@@ -168,7 +168,9 @@ func (s *Service) resolveFactorSet(version string) (*ledger.FactorSet, error) {
 	return fs.Set, nil
 }
 
-// readReturnFiled reads a return version's full entry back from the journal.
+// readReturnFiled reads a return version's full entry back from the
+// journal. The return itself goes through the filing package's decoder,
+// which reads 100,000 site rows several times faster than encoding/json.
 func (s *Service) readReturnFiled(rv *state.ReturnVersion) (*ledger.ReturnFiled, error) {
 	raw, err := s.j.Read(rv.Seq)
 	if err != nil {
@@ -178,11 +180,19 @@ func (s *Service) readReturnFiled(rv *state.ReturnVersion) (*ledger.ReturnFiled,
 	if err != nil {
 		return nil, &ledger.Error{Code: ledger.EInternal, Message: "could not decode the return entry", Err: err}
 	}
-	var rf ledger.ReturnFiled
+	var rf struct {
+		ledger.ReturnFiled
+		Return json.RawMessage `json:"return"`
+	}
 	if err := e.DecodePayload(&rf); err != nil {
 		return nil, &ledger.Error{Code: ledger.EInternal, Message: "could not decode the return entry", Err: err}
 	}
-	return &rf, nil
+	ret, err := filing.DecodeJSON(bytes.NewReader(rf.Return), filing.Options{})
+	if err != nil {
+		return nil, &ledger.Error{Code: ledger.EInternal, Message: "could not decode the filed return", Err: err}
+	}
+	rf.ReturnFiled.Return = *ret
+	return &rf.ReturnFiled, nil
 }
 
 // ReturnView is a return as filed plus what the ledger knows about it.
