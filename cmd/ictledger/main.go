@@ -2,6 +2,7 @@
 //
 //	ictledger serve [--addr HOST:PORT] [--data DIR] [--demo]
 //	ictledger verify DATA_DIR
+//	ictledger verify consistency --server URL --from OLD_CHECKPOINT [--key KEY] [--save FILE]
 //
 // This is the only package that reads flags, the environment and signals;
 // everything else gets its configuration through constructors.
@@ -28,6 +29,7 @@ func main() {
 const usage = `usage:
   ictledger serve [--addr HOST:PORT] [--data DIR] [--demo]
   ictledger verify DATA_DIR
+  ictledger verify consistency --server URL --from OLD_CHECKPOINT [--key KEY] [--save FILE]
 `
 
 // run dispatches a subcommand and returns the process exit code.
