@@ -55,7 +55,7 @@ func (s *Server) apiOps() []apiOp {
 			query: []string{"period"}, status: 200, resp: []service.VersionSummary{}},
 		{method: "GET", path: "/v1/returns/{rid}", summary: "A return as filed, with status, version, supersedes, superseded_by, reviews, entry",
 			roles: "admin, regulator, its operator", status: 200, resp: any_{}},
-		{method: "GET", path: "/v1/returns/{rid}/diff", summary: "Field-level differences against another version", roles: "admin, regulator, its operator",
+		{method: "GET", path: "/v1/returns/{rid}/diff", summary: "Field-level differences against another version, and the metrics that changed as a result (each version under the factor set it was filed with)", roles: "admin, regulator, its operator",
 			query: []string{"against"}, status: 200, resp: service.Diff{}},
 		{method: "POST", path: "/v1/returns/{rid}/reviews", summary: "Accept, or return with findings", roles: "regulator",
 			body: struct {
