@@ -115,6 +115,30 @@ func TestAnomalyWarnings(t *testing.T) {
 				t.Errorf("energy per TB reported by %d operators, want 6", h.Reporting)
 			}
 		}
+		if got := sectorOutliers(ts, reg, "2025-Q3"); got != "high-4x,low-4x" {
+			t.Errorf("sector view outliers %s, want high-4x,low-4x", got)
+		}
+	})
+
+	t.Run("an early filer is caught in the sector view", func(t *testing.T) {
+		// The outlier files first, when there is no median to compare
+		// with; the sector view checks it once the others are in.
+		q := "2024-Q4"
+		for _, tc := range []struct{ op, traffic string }{{"early-high", "400000"}, {"later-1", "1850000"}, {"later-2", "1700000"}} {
+			tok := ts.addOperator(tc.op, "Operator "+tc.op)
+			f := ts.file(tok, returnFor(t, tc.op, q, func(r map[string]any) {
+				r["activity"].(map[string]any)["data_traffic_tb"] = tc.traffic
+				for _, c := range r["renewable_claims"].([]any) {
+					c.(map[string]any)["vintage"] = 2024
+				}
+			}))
+			if _, warned := f.rules()["energy_per_tb_vs_sector_median:e1.network_energy_per_tb_kwh"]; warned {
+				t.Fatalf("%s: warned at filing: %+v", tc.op, f.Warnings)
+			}
+		}
+		if got := sectorOutliers(ts, reg, q); got != "early-high" {
+			t.Errorf("sector view outliers %q, want early-high", got)
+		}
 	})
 
 	t.Run("renewable claims without certificates", func(t *testing.T) {
@@ -187,4 +211,26 @@ func claim(r map[string]any, i int, instrument, kwh string) {
 	if instrument != "eac" {
 		delete(c, "certificates")
 	}
+}
+
+// sectorOutliers lists, comma-separated, the operators the sector view
+// flags as energy-per-TB outliers for period.
+func sectorOutliers(ts *testServer, reg, period string) string {
+	ts.t.Helper()
+	var sm struct {
+		Operators []struct {
+			Operator string
+			Outliers []struct{ Rule, Path, Message string }
+		}
+	}
+	ts.mustJSON("GET", "/v1/sector/metrics?period="+period, reg, nil, 200, &sm)
+	var out []string
+	for _, o := range sm.Operators {
+		for _, w := range o.Outliers {
+			if w.Rule == "energy_per_tb_vs_sector_median" && w.Path == "e1.network_energy_per_tb_kwh" && strings.Contains(w.Message, "times the sector median") {
+				out = append(out, o.Operator)
+			}
+		}
+	}
+	return strings.Join(out, ",")
 }

@@ -218,18 +218,24 @@ func (s *Service) medianWarning(r *ledger.Return, m *calculators.Metrics) (ledge
 		}
 		others = append(others, om.E1.NetworkEnergyPerTBKWh.D)
 	}
+	return outlierWarning(m.E1.NetworkEnergyPerTBKWh.D, others, r.Period.String())
+}
+
+// outlierWarning flags energy per TB v more than 3x or less than 1/3 of
+// the median of others (the other operators' values for period). At least
+// two others are needed: a median of one operator says little.
+func outlierWarning(v decimal.Decimal, others []decimal.Decimal, period string) (ledger.Warning, bool) {
 	if len(others) < 2 {
-		return ledger.Warning{}, false // a median of one other operator says little
+		return ledger.Warning{}, false
 	}
 	med := calculators.Median(others)
-	v := m.E1.NetworkEnergyPerTBKWh.D
 	three := decimal.NewFromInt(3)
 	if v.Cmp(med.Mul(three)) <= 0 && v.Mul(three).Cmp(med) >= 0 {
 		return ledger.Warning{}, false
 	}
 	return ledger.Warning{Rule: "energy_per_tb_vs_sector_median", Path: "e1.network_energy_per_tb_kwh",
 		Message: fmt.Sprintf("Network energy per TB (e1.network_energy_per_tb_kwh) is %s kWh/TB, %s times the sector median of %s kWh/TB over %d other operators for %s: outside one third to three times the median",
-			v.RoundBank(3).String(), ratioText(v, med), med.RoundBank(3).String(), len(others), r.Period)}, true
+			v.RoundBank(3).String(), ratioText(v, med), med.RoundBank(3).String(), len(others), period)}, true
 }
 
 // ratioText is v / med to two places, or "infinitely many" for a zero median.
