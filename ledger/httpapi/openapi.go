@@ -10,6 +10,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/ictledger/ictledger/calculators"
 	"github.com/ictledger/ictledger/ledger"
 	"github.com/ictledger/ictledger/ledger/service"
 )
@@ -63,6 +64,25 @@ func (s *Server) apiOps() []apiOp {
 				Comment  string              `json:"comment,omitempty"`
 				Findings []ledger.FieldError `json:"findings,omitempty"`
 			}{}, status: 201, resp: service.ReviewView{}},
+		{method: "GET", path: "/v1/returns/{rid}/metrics", summary: "Metrics of a return version with derivations and its filing warnings; factor_set recomputes under a newer set",
+			roles: "admin, regulator, its operator", query: []string{"factor_set", "gwp"}, status: 200, resp: calculators.Metrics{}},
+		{method: "GET", path: "/v1/operators/{id}/metrics", summary: "An operator's metrics over a quarter or a year (latest versions; coverage says which quarters)",
+			roles: "admin, regulator, that operator", query: []string{"period", "gwp"}, status: 200, resp: calculators.Rollup{}},
+		{method: "GET", path: "/v1/sector/metrics", summary: "Per-operator headline metrics with ranks, medians, filing warnings counts and intensity outliers; sector totals",
+			roles: "admin, regulator", query: []string{"period", "country"}, status: 200, resp: service.SectorMetrics{}},
+		{method: "GET", path: "/v1/sector/status", summary: "Each operator's filing state for a quarter: missing, submitted, returned or accepted, late, versions, open findings, warnings",
+			roles: "admin, regulator", query: []string{"period"}, status: 200, resp: service.SectorStatus{}},
+		{method: "GET", path: "/v1/sector/export.csv", summary: "One RFC 4180 row per operator, one column per headline metric",
+			roles: "admin, regulator", query: []string{"period", "country"}, status: 200, respType: "text/csv"},
+		{method: "PUT", path: "/v1/deadlines/{period}", summary: "Override a quarter's filing deadline (recorded as a ledger entry; a later override replaces an earlier one)",
+			roles: "admin", body: struct {
+				Deadline time.Time `json:"deadline"`
+				Reason   string    `json:"reason"`
+			}{}, status: 200, resp: struct {
+				Period     string    `json:"period"`
+				Deadline   time.Time `json:"deadline"`
+				Overridden bool      `json:"overridden"`
+			}{}},
 		{method: "GET", path: "/v1/ledger/checkpoint", summary: "Latest signed checkpoint as a signed note", roles: "public", status: 200, respType: "text/plain"},
 		{method: "GET", path: "/v1/ledger/checkpoint.json", summary: "Latest signed checkpoint as JSON", roles: "public", status: 200, resp: service.Checkpoint{}},
 		{method: "GET", path: "/v1/ledger/entries", summary: "Entries with hashes and canonical bytes", roles: "admin, regulator",
@@ -151,6 +171,7 @@ var (
 	timeType    = reflect.TypeOf(time.Time{})
 	periodType  = reflect.TypeOf(ledger.Period{})
 	rawType     = reflect.TypeOf(json.RawMessage{})
+	valueType   = reflect.TypeOf(calculators.Value{})
 )
 
 func (g *schemaGen) schema(t reflect.Type) map[string]any {
@@ -166,6 +187,8 @@ func (g *schemaGen) schema(t reflect.Type) map[string]any {
 		return map[string]any{"type": "string", "pattern": `^[0-9]{4}-Q[1-4]$`}
 	case rawType:
 		return map[string]any{}
+	case valueType:
+		return map[string]any{"type": "string", "nullable": true, "description": "decimal rounded half-even to 6 places; null when unavailable"}
 	}
 	switch t.Kind() {
 	case reflect.String:
