@@ -159,6 +159,10 @@ func TestConsistencyEndToEnd(t *testing.T) {
 	if code, out, errOut := runCmd("verify", "consistency", "--server", ts.base, "--from", fileB, "--key", vkey); code != 0 {
 		t.Fatalf("second run: exit %d\n%s\n%s", code, out, errOut)
 	}
+	// Without --key the server's own key is used, and the output says so.
+	if code, out, errOut := runCmd("verify", "consistency", "--server", ts.base, "--from", fileA); code != 0 || !strings.Contains(out, "using the key the server sent") {
+		t.Fatalf("without --key: exit %d\n%s\n%s", code, out, errOut)
+	}
 	ts.stop()
 
 	t.Run("flipped byte in an early record", func(t *testing.T) {
@@ -213,4 +217,23 @@ func TestConsistencyEndToEnd(t *testing.T) {
 			t.Fatalf("a failed check saved a checkpoint: %v", err)
 		}
 	})
+}
+
+// TestVerifyConsistencyUsage checks the command's exit codes for a bad
+// command line, a missing file and an unreachable server.
+func TestVerifyConsistencyUsage(t *testing.T) {
+	missing := filepath.Join(t.TempDir(), "none")
+	for _, tc := range []struct {
+		args []string
+		code int
+	}{
+		{[]string{"verify", "consistency"}, 2},
+		{[]string{"verify", "consistency", "--server", "http://127.0.0.1:1"}, 2},
+		{[]string{"verify", "consistency", "--server", "http://127.0.0.1:1", "--from", missing}, 1},
+		{[]string{"verify", "consistency", "--from", missing, "--server", "http://127.0.0.1:1", "extra"}, 2},
+	} {
+		if code, out, errOut := runCmd(tc.args...); code != tc.code {
+			t.Errorf("%v: exit %d, want %d\n%s%s", tc.args, code, tc.code, out, errOut)
+		}
+	}
 }
