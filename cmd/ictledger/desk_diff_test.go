@@ -28,7 +28,7 @@ func TestDiffListsChangedMetrics(t *testing.T) {
 	var d struct {
 		From, To   string
 		Changes    []struct{ Path string }
-		FactorSets []string `json:"factor_sets"`
+		FactorSets struct{ From, To string } `json:"factor_sets"`
 		Metrics    []struct {
 			Metric    string  `json:"metric"`
 			Headline  bool    `json:"headline"`
@@ -46,7 +46,7 @@ func TestDiffListsChangedMetrics(t *testing.T) {
 	if strings.Join(paths, ",") != "fuels[0].quantity,reason,restates" || d.From != v1.ID || d.To != v2.ID {
 		t.Fatalf("field changes %v from %s to %s", paths, d.From, d.To)
 	}
-	if len(d.FactorSets) != 2 || d.FactorSets[0] == "" || d.FactorSets[0] != d.FactorSets[1] {
+	if d.FactorSets.From == "" || d.FactorSets.From != d.FactorSets.To {
 		t.Fatalf("factor sets %v", d.FactorSets)
 	}
 

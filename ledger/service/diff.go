@@ -26,7 +26,13 @@ type Diff struct {
 	// Metrics lists the metrics whose values differ, each version
 	// computed under the factor set it was filed with (FactorSets).
 	Metrics    []MetricChange `json:"metrics"`
-	FactorSets [2]string      `json:"factor_sets"` // from, to
+	FactorSets FromTo         `json:"factor_sets"`
+}
+
+// FromTo is a pair of values of the "against" version and of the other.
+type FromTo struct {
+	From string `json:"from"`
+	To   string `json:"to"`
 }
 
 // Diff compares return id with another version of the same operator's

@@ -41,7 +41,7 @@ func (s *Service) diffMetrics(d *Diff, from, to *state.ReturnVersion) error {
 	if err != nil {
 		return err
 	}
-	d.FactorSets = [2]string{mf.FactorSet, mt.FactorSet}
+	d.FactorSets = FromTo{From: mf.FactorSet, To: mt.FactorSet}
 	before, err := flattenMetrics(mf)
 	if err != nil {
 		return err
