@@ -3,6 +3,7 @@
 //	ictledger serve [--addr HOST:PORT] [--data DIR] [--demo]
 //	ictledger verify DATA_DIR [--key KEY]
 //	ictledger verify disclosure FILE.pdf --key KEY
+//	ictledger verify consistency --server URL --from OLD_CHECKPOINT [--key KEY] [--save FILE]
 //
 // This is the only package that reads flags, the environment and signals;
 // everything else gets its configuration through constructors.
@@ -30,6 +31,7 @@ const usage = `usage:
   ictledger serve [--addr HOST:PORT] [--data DIR] [--demo]
   ictledger verify DATA_DIR [--key KEY]
   ictledger verify disclosure FILE.pdf --key KEY
+  ictledger verify consistency --server URL --from OLD_CHECKPOINT [--key KEY] [--save FILE]
 `
 
 // run dispatches a subcommand and returns the process exit code.

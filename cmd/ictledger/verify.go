@@ -16,9 +16,13 @@ import (
 // runVerify serves "ictledger verify DATA_DIR [--key KEY]": an offline
 // check of every frame, the hash chain, the Merkle tree and the latest
 // checkpoint's signature. It exits 0 only when all of it holds.
+// "verify consistency ..." goes to runVerifyConsistency.
 func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) > 0 && args[0] == "disclosure" {
 		return runVerifyDisclosure(args[1:], stdout, stderr)
+	}
+	if len(args) > 0 && args[0] == "consistency" {
+		return runVerifyConsistency(ctx, args[1:], stdout, stderr)
 	}
 	fs := flag.NewFlagSet("verify", flag.ContinueOnError)
 	fs.SetOutput(stderr)
