@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"time"
 
 	"golang.org/x/mod/sumdb/tlog"
 )
@@ -50,6 +51,10 @@ type Options struct {
 	// locks. The builds of a batch run before the batch's OnCommit calls,
 	// and after every OnCommit of earlier batches has returned.
 	OnCommit func(seq uint64, data []byte)
+
+	// OnSync, when set, is told how long each batch's fsync took and how
+	// many records it covered, on the writer goroutine (for monitoring).
+	OnSync func(d time.Duration, records int)
 }
 
 // Journal is an open journal. Its methods are safe for concurrent use.
@@ -61,6 +66,7 @@ type Journal struct {
 	max    int
 	tab    *crc32.Table
 	commit func(seq uint64, data []byte)
+	onSync func(d time.Duration, records int)
 
 	file File
 	lock File
@@ -101,6 +107,7 @@ func Open(dir string, opts Options) (*Journal, error) {
 		max:    opts.MaxRecordSize,
 		tab:    castagnoli(),
 		commit: opts.OnCommit,
+		onSync: opts.OnSync,
 	}
 	if j.fsys == nil {
 		j.fsys = OSFS{}

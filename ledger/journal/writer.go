@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"runtime"
+	"time"
 
 	"golang.org/x/mod/sumdb/tlog"
 )
@@ -168,9 +169,13 @@ func (j *Journal) flush(w *writerState, b *batch) {
 			return
 		}
 	}
+	syncStart := time.Now()
 	if err := j.file.Sync(); err != nil {
 		j.fail(w, b, failed("fsync "+j.path, err))
 		return
+	}
+	if j.onSync != nil {
+		j.onSync(time.Since(syncStart), len(b.recs))
 	}
 	for _, r := range b.recs {
 		// Only this goroutine changes j.hashes, so reading it without the
