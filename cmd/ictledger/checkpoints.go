@@ -12,12 +12,13 @@ import (
 // checkpointSigner signs tree heads with the data directory's key.
 type checkpointSigner struct {
 	signer      note.Signer
+	verifier    note.Verifier
 	verifierKey string
 	origin      string
 }
 
 func newCheckpointSigner(dir, origin string) (*checkpointSigner, error) {
-	signer, _, err := checkpoint.LoadOrCreateKey(dir, origin)
+	signer, verifier, err := checkpoint.LoadOrCreateKey(dir, origin)
 	if err != nil {
 		return nil, err
 	}
@@ -25,7 +26,7 @@ func newCheckpointSigner(dir, origin string) (*checkpointSigner, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &checkpointSigner{signer: signer, verifierKey: vkey, origin: origin}, nil
+	return &checkpointSigner{signer: signer, verifier: verifier, verifierKey: vkey, origin: origin}, nil
 }
 
 // SignCheckpoint signs the tree head (size, root) as a signed note.

@@ -1,7 +1,9 @@
 // Command ictledger runs the ictledger service and its offline tools.
 //
 //	ictledger serve [--addr HOST:PORT] [--data DIR] [--demo]
-//	ictledger verify DATA_DIR
+//	ictledger verify DATA_DIR [--key KEY]
+//	ictledger verify disclosure FILE.pdf --key KEY
+//	ictledger verify consistency --server URL --from OLD_CHECKPOINT [--key KEY] [--save FILE]
 //
 // This is the only package that reads flags, the environment and signals;
 // everything else gets its configuration through constructors.
@@ -27,7 +29,9 @@ func main() {
 
 const usage = `usage:
   ictledger serve [--addr HOST:PORT] [--data DIR] [--demo]
-  ictledger verify DATA_DIR
+  ictledger verify DATA_DIR [--key KEY]
+  ictledger verify disclosure FILE.pdf --key KEY
+  ictledger verify consistency --server URL --from OLD_CHECKPOINT [--key KEY] [--save FILE]
 `
 
 // run dispatches a subcommand and returns the process exit code.

@@ -121,6 +121,9 @@ func (s *Server) routes() {
 	handle("GET", "/v1/sector/status", s.handleSectorStatus)
 	handle("GET", "/v1/sector/export.csv", s.handleSectorExport)
 	handle("PUT", "/v1/deadlines/{period}", s.handleSetDeadline)
+	handle("GET", "/v1/operators/{id}/disclosures/{period}.pdf", s.handleOperatorDisclosure)
+	handle("GET", "/v1/sector/disclosures/{period}.pdf", s.handleSectorDisclosure)
+	handle("POST", "/v1/verify", s.handleVerify)
 
 	handle("GET", "/v1/ledger/checkpoint", s.handleCheckpointNote)
 	handle("GET", "/v1/ledger/checkpoint.json", s.handleCheckpointJSON)

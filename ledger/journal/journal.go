@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"time"
 
 	"golang.org/x/mod/sumdb/tlog"
 )
@@ -33,6 +34,10 @@ type Options struct {
 	// Replay is called during Open for every record already in the
 	// journal, in order. data is only valid during the call: copy what
 	// must be kept. An error stops Open and is returned from it.
+	//
+	// Records are replayed as they are read, in one pass over the file, so
+	// when Open fails on damage further on, Replay has already seen the
+	// records before it: discard whatever it built.
 	Replay func(seq uint64, data []byte) error
 
 	// OnCommit is called on the writer goroutine for each record of a
@@ -40,7 +45,16 @@ type Options struct {
 	// before any of the batch's Append calls return. It must not fail and
 	// must not call Append (that would deadlock). When it runs for seq,
 	// Size already counts seq.
+	//
+	// OnCommit and the build functions passed to Append all run on the one
+	// writer goroutine, never concurrently: they may share state without
+	// locks. The builds of a batch run before the batch's OnCommit calls,
+	// and after every OnCommit of earlier batches has returned.
 	OnCommit func(seq uint64, data []byte)
+
+	// OnSync, when set, is told how long each batch's fsync took and how
+	// many records it covered, on the writer goroutine (for monitoring).
+	OnSync func(d time.Duration, records int)
 }
 
 // Journal is an open journal. Its methods are safe for concurrent use.
@@ -52,6 +66,7 @@ type Journal struct {
 	max    int
 	tab    *crc32.Table
 	commit func(seq uint64, data []byte)
+	onSync func(d time.Duration, records int)
 
 	file File
 	lock File
@@ -92,6 +107,7 @@ func Open(dir string, opts Options) (*Journal, error) {
 		max:    opts.MaxRecordSize,
 		tab:    castagnoli(),
 		commit: opts.OnCommit,
+		onSync: opts.OnSync,
 	}
 	if j.fsys == nil {
 		j.fsys = OSFS{}

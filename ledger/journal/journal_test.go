@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -287,7 +288,7 @@ func TestHalfCreatedJournalRecovered(t *testing.T) {
 }
 
 func TestProofs(t *testing.T) {
-	j := openT(t, t.TempDir(), Options{})
+	j := openT(t, t.TempDir(), Options{FS: noSyncFS{}})
 	defer j.Close()
 	const n = 70
 	fill(t, j, n)
@@ -332,5 +333,73 @@ func TestProofs(t *testing.T) {
 	}
 	if _, err := j.ConsistencyProof(1, n+1); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("ConsistencyProof beyond size: %v", err)
+	}
+}
+
+func TestReadChecksDisk(t *testing.T) {
+	dir := t.TempDir()
+	j := openT(t, dir, Options{})
+	defer j.Close()
+	fill(t, j, 3)
+	// Damage record 1 behind the open journal's back.
+	f, err := os.OpenFile(filepath.Join(dir, walName), os.O_RDWR, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.WriteAt([]byte{'X'}, j.offsets[1]+frameHeaderSize+2); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	var ce *CorruptError
+	if _, err := j.Read(1); !errors.As(err, &ce) || ce.Seq != 1 || ce.Offset != j.offsets[1] {
+		t.Fatalf("Read of a damaged record = %v", err)
+	}
+	if _, err := j.Read(2); err != nil {
+		t.Fatalf("Read(2): %v", err)
+	}
+}
+
+func TestCloseDuringAppends(t *testing.T) {
+	j := openT(t, t.TempDir(), Options{FS: noSyncFS{}})
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	acked := map[uint64]bool{}
+	for w := 0; w < 16; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				seq, err := j.Append(context.Background(), func(seq uint64) ([]byte, error) { return record(seq), nil })
+				if errors.Is(err, ErrClosed) {
+					return
+				}
+				if err != nil {
+					t.Errorf("Append: %v", err)
+					return
+				}
+				mu.Lock()
+				acked[seq] = true
+				mu.Unlock()
+			}
+		}()
+	}
+	for j.Size() < 50 {
+		runtime.Gosched()
+	}
+	if err := j.Close(); err != nil {
+		t.Fatal(err)
+	}
+	wg.Wait()
+	if err := j.Close(); !errors.Is(err, ErrClosed) {
+		t.Fatalf("second Close: %v", err)
+	}
+	in, err := Inspect(j.Dir(), InspectOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for seq := range acked {
+		if seq >= in.Size {
+			t.Fatalf("acknowledged record %d missing after Close (size %d)", seq, in.Size)
+		}
 	}
 }

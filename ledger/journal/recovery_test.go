@@ -20,7 +20,7 @@ import (
 func golden(t *testing.T, n int) (wal []byte, offsets []int64) {
 	t.Helper()
 	dir := t.TempDir()
-	j := openT(t, dir, Options{})
+	j := openT(t, dir, Options{FS: noSyncFS{}})
 	fill(t, j, n)
 	offsets = append([]int64(nil), j.offsets...)
 	j.Close()
@@ -34,7 +34,15 @@ func golden(t *testing.T, n int) (wal []byte, offsets []int64) {
 // withWAL returns a fresh data directory whose journal file holds wal.
 func withWAL(t *testing.T, wal []byte) string {
 	t.Helper()
-	dir := t.TempDir()
+	return rewriteWAL(t, t.TempDir(), wal)
+}
+
+// rewriteWAL replaces the journal file in dir with wal and returns dir.
+// Loops over many damaged files reuse one directory: on a disk shared with
+// busy neighbours, creating and removing a directory per case costs more
+// than the case.
+func rewriteWAL(t *testing.T, dir string, wal []byte) string {
+	t.Helper()
 	if err := os.WriteFile(filepath.Join(dir, walName), wal, 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -45,10 +53,11 @@ func TestTornTailEveryLength(t *testing.T) {
 	const n = 5
 	wal, offsets := golden(t, n)
 	last := offsets[n-1]
+	dir := t.TempDir()
 	for cut := last + 1; cut < int64(len(wal)); cut++ {
-		dir := withWAL(t, wal[:cut])
+		rewriteWAL(t, dir, wal[:cut])
 		var logBuf bytes.Buffer
-		j, err := Open(dir, Options{Logger: slog.New(slog.NewTextHandler(&logBuf, nil))})
+		j, err := Open(dir, Options{FS: noSyncFS{}, Logger: slog.New(slog.NewTextHandler(&logBuf, nil))})
 		if err != nil {
 			t.Fatalf("cut at %d: Open: %v", cut, err)
 		}
@@ -153,10 +162,11 @@ func TestDamageBeforeTail(t *testing.T) {
 		}
 		return uint64(k), offsets[k]
 	}
+	dir := t.TempDir()
 	for pos := int64(0); pos < offsets[n-1]; pos++ {
 		w := bytes.Clone(wal)
 		w[pos] ^= 0x01
-		dir := withWAL(t, w)
+		rewriteWAL(t, dir, w)
 		wantSeq, wantOff := seqAt(pos)
 		check := func(what string, err error) {
 			var ce *CorruptError
@@ -167,7 +177,7 @@ func TestDamageBeforeTail(t *testing.T) {
 				t.Fatalf("byte %d: %s named record %d at %d in %s, want record %d at %d", pos, what, ce.Seq, ce.Offset, ce.File, wantSeq, wantOff)
 			}
 		}
-		j, err := Open(dir, Options{Logger: quietLogger()})
+		j, err := Open(dir, Options{FS: noSyncFS{}, Logger: quietLogger()})
 		if err == nil {
 			j.Close()
 		}

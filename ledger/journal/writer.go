@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"runtime"
+	"time"
 
 	"golang.org/x/mod/sumdb/tlog"
 )
@@ -52,6 +54,7 @@ type batch struct {
 
 func (b *batch) reset() {
 	clear(b.recs) // drop references to callers' records
+	clear(b.segs)
 	b.recs, b.buf, b.mark, b.segs, b.bytes = b.recs[:0], b.buf[:0], 0, b.segs[:0], 0
 }
 
@@ -82,6 +85,7 @@ func (j *Journal) writer() {
 		b.reset()
 		j.take(&w, &b, req)
 		open := true
+		yielded := false
 	gather:
 		for len(b.recs) < maxBatchRecords && b.bytes < maxBatchBytes {
 			select {
@@ -92,7 +96,15 @@ func (j *Journal) writer() {
 				}
 				j.take(&w, &b, req)
 			default:
-				break gather
+				if yielded {
+					break gather
+				}
+				// The writers answered after the last fsync are waking
+				// up now; one yield lets them queue before the batch is
+				// closed, which roughly doubles the batch with a few
+				// dozen writers and costs a microsecond with one.
+				runtime.Gosched()
+				yielded = true
 			}
 		}
 		j.flush(&w, &b)
@@ -157,9 +169,13 @@ func (j *Journal) flush(w *writerState, b *batch) {
 			return
 		}
 	}
+	syncStart := time.Now()
 	if err := j.file.Sync(); err != nil {
 		j.fail(w, b, failed("fsync "+j.path, err))
 		return
+	}
+	if j.onSync != nil {
+		j.onSync(time.Since(syncStart), len(b.recs))
 	}
 	for _, r := range b.recs {
 		// Only this goroutine changes j.hashes, so reading it without the

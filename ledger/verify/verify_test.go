@@ -160,3 +160,28 @@ func TestDirFailures(t *testing.T) {
 		}
 	})
 }
+
+func TestPrefix(t *testing.T) {
+	dir := t.TempDir()
+	j, signer, _ := server(t, dir, 8, "a")
+	_, verifier, err := checkpoint.LoadOrCreateKey(dir, origin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := Prefix(dir, j, verifier); err != nil {
+		t.Fatalf("Prefix on a consistent journal: %v", err)
+	}
+	if err := Prefix(t.TempDir(), j, verifier); err != nil {
+		t.Fatalf("Prefix without a checkpoint: %v", err)
+	}
+	// A journal cut at a frame boundary opens cleanly; Prefix catches it.
+	j.Close()
+	short := t.TempDir()
+	js, _, _ := server(t, short, 5, "a")
+	storeCheckpoint(t, short, js, signer)
+	b, _ := os.ReadFile(filepath.Join(dir, checkpoint.LatestFile))
+	os.WriteFile(filepath.Join(short, checkpoint.LatestFile), b, 0o644)
+	if err := Prefix(short, js, verifier); !errors.Is(err, ErrCheckpoint) {
+		t.Fatalf("Prefix on a cut journal: %v", err)
+	}
+}

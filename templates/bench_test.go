@@ -1,0 +1,37 @@
+package templates
+
+import "testing"
+
+// go test ./templates -run '^$' -bench . -benchmem
+func BenchmarkRenderOperatorDisclosure(b *testing.B) {
+	v, att := fixtureDisclosure(), fixtureAttachment()
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := RenderOperatorDisclosure(v, att); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkRenderSectorReport50(b *testing.B) {
+	r, att := fixtureSector(50), fixtureAttachment()
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := RenderSectorReport(r, att); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkExtractAttachment(b *testing.B) {
+	pdf, err := RenderOperatorDisclosure(fixtureDisclosure(), fixtureAttachment())
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := ExtractAttachment(pdf, AttachmentName); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

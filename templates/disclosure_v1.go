@@ -1,0 +1,182 @@
+package templates
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// OperatorTemplateVersion is the layout of the operator disclosure drawn by
+// RenderOperatorDisclosure. It is printed on the cover and recorded with
+// each disclosure. This layout is released: never edit the
+// disclosure_v1*.go files; a new layout is disclosure_v2 in new files.
+const OperatorTemplateVersion = "disclosure_v1"
+
+// RenderOperatorDisclosure draws the operator disclosure of disclosure.md
+// and embeds attachment (the verification JSON) as AttachmentName. The
+// same view model and attachment always give the same bytes.
+func RenderOperatorDisclosure(v *OperatorDisclosure, attachment []byte) ([]byte, error) {
+	if v == nil {
+		return nil, errors.New("render disclosure: no view model")
+	}
+	if v.LedgerTime.IsZero() {
+		return nil, errNoLedgerTime
+	}
+	d := newDoc(docMeta{
+		title:      v.Operator,
+		period:     v.Period,
+		root:       v.Checkpoint.Root,
+		size:       v.Checkpoint.Size,
+		template:   OperatorTemplateVersion,
+		subject:    fmt.Sprintf("Sustainability disclosure, %s, %s", v.Operator, v.Period),
+		ledgerTime: v.LedgerTime,
+	}, attachment)
+	d.pdf.AddPage()
+	discCover(d, v)
+	d.pdf.AddPage()
+	discSummary(d, v)
+	d.pdf.AddPage()
+	discE1(d, v)
+	d.pdf.AddPage()
+	discE2(d, v)
+	d.pdf.AddPage()
+	discE3(d, v)
+	d.pdf.AddPage()
+	discMethod(d, v)
+	d.pdf.AddPage()
+	discAppendix(d, v)
+	b, err := d.bytes()
+	if err != nil {
+		return nil, fmt.Errorf("render disclosure of %s %s: %w", v.OperatorID, v.Period, err)
+	}
+	return b, nil
+}
+
+func discCover(d *doc, v *OperatorDisclosure) {
+	p := d.pdf
+	p.Ln(14)
+	d.gray(90)
+	d.font(false, 10)
+	p.CellFormat(contentW, 5, "Sustainability disclosure · ICT sector", "", 1, "L", false, 0, "")
+	d.gray(0)
+	d.font(true, 22)
+	p.Bookmark(clean(v.Operator), 0, -1)
+	p.MultiCell(contentW, 10, clean(v.Operator), "", "L", false)
+	d.font(false, 12)
+	country := v.CountryName
+	if v.Country != "" {
+		country += " (" + v.Country + ")"
+	}
+	p.CellFormat(contentW, 6, clean(country+" · "+periodName(v.Period)), "", 1, "L", false, 0, "")
+	p.Ln(8)
+
+	var returns []string
+	for _, r := range v.Returns {
+		returns = append(returns, fmt.Sprintf("%s: return %s, version %d (%s)", r.Period, r.ID, r.Version, r.Review))
+	}
+	d.kvTable([][2]string{
+		{"Operator", v.Operator + " (ledger id " + v.OperatorID + ")"},
+		{"Period", periodName(v.Period)},
+		{"Returns", strings.Join(returns, "\n")},
+		{"Review status", v.Review},
+		{"Factor set", v.FactorSet + ", GWP-100 from " + v.GWP},
+		{"Document date", formatTime(v.LedgerTime) + " (ledger time)"},
+		{"Template", OperatorTemplateVersion},
+		{"Checkpoint", fmt.Sprintf("%s\ntree size %d\nroot hash %s", v.Checkpoint.Origin, v.Checkpoint.Size, v.Checkpoint.Root)},
+	}, 38)
+
+	d.subheading("Derived from these ledger entries", 10)
+	entryTable(d, v.Entries)
+
+	d.subheading("How to verify this document", 10)
+	d.para("Run \u201cictledger verify disclosure FILE.pdf\u201d with the ledger's public key, or send the file to POST /v1/verify. "+
+		"The file carries the entries above, their inclusion proofs and the signed checkpoint as the attachment "+
+		AttachmentName+" (also printed in the verification appendix), so it can be checked without the server. "+
+		"Rendering the same entries with the same factor set and template version gives the same bytes.", 8)
+}
+
+func entryTable(d *doc, es []EntryRef) {
+	if len(es) == 0 {
+		d.note("No entries listed.")
+		return
+	}
+	var rs []row
+	for _, e := range es {
+		rs = append(rs, cells(fmt.Sprint(e.Seq), e.Kind, formatTime(e.Time), e.LeafHash))
+	}
+	d.table([]col{
+		{title: "Seq", w: 14, right: true},
+		{title: "Kind", w: 30},
+		{title: "Ledger time", w: 40},
+		{title: "Leaf hash (SHA-256, base64)", w: 96, mono: true},
+	}, rs)
+}
+
+func discSummary(d *doc, v *OperatorDisclosure) {
+	d.heading("Summary", 20)
+	s := v.Summary
+	cols := []col{
+		{title: "Metric", w: 62},
+		{title: "Unit", w: 20},
+		{title: v.Period, w: 22, right: true},
+		{title: s.PreviousLabel, w: 22, right: true},
+		{title: "Change (%)", w: 16, right: true},
+	}
+	if s.YearAgoLabel != "" {
+		cols = append(cols,
+			col{title: s.YearAgoLabel, w: 22, right: true},
+			col{title: "Change (%)", w: 16, right: true})
+	}
+	var rs []row
+	group := func(title string, ts []Trend) {
+		if len(ts) == 0 {
+			return
+		}
+		rs = append(rs, total(title))
+		for _, t := range ts {
+			r := cells(t.Label, unitLabel(t.Unit), t.Unit.Format(t.Current), t.Unit.Format(t.Previous), formatChange(t.ChangePrevious))
+			if s.YearAgoLabel != "" {
+				r.cells = append(r.cells, t.Unit.Format(t.YearAgo), formatChange(t.ChangeYearAgo))
+			}
+			rs = append(rs, r)
+		}
+	}
+	group("E1 Energy and emissions", s.E1)
+	group("E2 E-waste and circularity", s.E2)
+	group("E3 Climate resilience", s.E3)
+	if len(rs) == 0 {
+		d.noData("the summary")
+	} else {
+		d.table(cols, rs)
+	}
+	d.note("Values are rounded for display only (half-even): t CO₂e and MWh to 1 place, kg to whole numbers, " +
+		"percentages to 2 places, ratios to 2 places, indices to 3 places, changes to 1 place. Changes are against the period named in the column before.")
+	unavailableList(d, v)
+}
+
+// unavailableList lists every unavailable metric with the reason.
+func unavailableList(d *doc, v *OperatorDisclosure) {
+	if len(v.Unavailable) == 0 {
+		return
+	}
+	var rs []row
+	for _, u := range v.Unavailable {
+		rs = append(rs, cells(u.Metric, u.Reason))
+	}
+	d.subheading("Not available ("+NA+")", 10)
+	d.table([]col{{title: "Metric", w: 60, mono: true}, {title: "Reason", w: 120}}, rs)
+}
+
+// unavailableNote points from a section to the reasons, when metrics of
+// the section (keys starting with prefix) are unavailable.
+func unavailableNote(d *doc, v *OperatorDisclosure, prefix string) {
+	var keys []string
+	for _, u := range v.Unavailable {
+		if strings.HasPrefix(u.Metric, prefix) {
+			keys = append(keys, u.Metric)
+		}
+	}
+	if len(keys) > 0 {
+		d.note(NA + ": not available (" + strings.Join(keys, ", ") + "); the reasons are listed under the summary.")
+	}
+}

@@ -1,0 +1,21 @@
+// Package templates renders the PDF documents of disclosure.md: the
+// operator disclosure (a quarter or a year) and the regulator's sector
+// report. It is the only package that knows gofpdf.
+//
+// The caller fills a display-ready view model (OperatorDisclosure,
+// SectorReport) with exact numbers and plain labels; the templates do all
+// rounding and formatting, and round for display only, half-even, with a
+// fixed number of places per unit (see Unit.Places).
+//
+// Documents are reproducible to the byte: the same view model, attachment
+// and template version always give the same bytes. Nothing here reads the
+// clock: the document dates are the view model's LedgerTime, object
+// catalogues are sorted, and no map is iterated while drawing. Each
+// document carries its verification data (entries, inclusion proofs,
+// checkpoint) as an embedded JSON file named AttachmentName, which
+// ExtractAttachment reads back.
+//
+// Layouts are versioned: the code of a released layout (files
+// disclosure_v1*.go, sector_v1*.go) is never edited; a changed layout is a
+// new version in new files, with a new template version constant.
+package templates

@@ -1,0 +1,54 @@
+package templates
+
+import (
+	"time"
+
+	"github.com/ictledger/ictledger/calculators"
+)
+
+// SectorReport is everything the regulator's sector report of one period
+// shows.
+type SectorReport struct {
+	Period      string // "2025-Q3" or "2025"
+	Country     string // ISO 3166-1 alpha-2; "" for all countries
+	CountryName string // e.g. "Japan"; ignored when Country is ""
+	FactorSet   string
+	GWP         string
+	Checkpoint  Checkpoint
+	LedgerTime  time.Time // document date, required, as in OperatorDisclosure
+	Status      []FilingStatus
+	Totals      []Metric // sector totals of the headline metrics
+	Metrics     []SectorMetric
+	Warnings    []Note // open warnings; Ref names the operator
+	Findings    []Note // open review findings; Ref names the operator
+}
+
+// FilingStatus is the state of one registered operator's return.
+type FilingStatus struct {
+	Operator string // display name
+	ID       string // ledger id
+	Country  string
+	State    string    // "missing", "submitted", "returned" or "accepted"
+	Late     bool      // filed after the deadline, or missing past it
+	Filed    time.Time // ledger time of the latest version; zero when missing
+	Version  int       // 0 when missing
+}
+
+// SectorMetric is one headline metric across operators.
+type SectorMetric struct {
+	Key    string
+	Label  string
+	Unit   Unit
+	Median calculators.Value
+	// Rows are drawn in the order given (normally by rank); operators
+	// whose value is unavailable come with Rank 0 and a Reason.
+	Rows []OperatorValue
+}
+
+// OperatorValue is one operator's value of a sector metric.
+type OperatorValue struct {
+	Operator string
+	Value    calculators.Value
+	Rank     int    // 1 = first; 0 = not ranked
+	Reason   string // why the value is unavailable
+}

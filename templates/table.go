@@ -1,0 +1,176 @@
+package templates
+
+// col is one table column.
+type col struct {
+	title string  // header text; "\n" starts a new header line
+	w     float64 // width in mm
+	right bool    // right-aligned (numbers)
+	mono  bool    // monospace (hashes, ids)
+}
+
+// row is one table row; strong rows (totals) are bold with a rule above.
+type row struct {
+	cells  []string
+	strong bool
+}
+
+func cells(c ...string) row { return row{cells: c} }
+func total(c ...string) row { return row{cells: c, strong: true} }
+
+// numCol is a right-aligned number column whose header names the unit.
+func numCol(title string, u Unit, w float64) col {
+	return col{title: unitHeader(title, u), w: w, right: true}
+}
+
+const (
+	tableSize  = 7.0 // pt
+	tableLine  = 3.2 // mm per text line
+	tablePad   = 0.5 // mm above and below a row's text
+	headerSize = 6.8
+)
+
+// table draws cols and rows at the current position. Text cells wrap
+// within their column; a row that does not fit on the page goes to the
+// next one, under a repeated header. Column widths are scaled to the
+// content width when they do not add up to it.
+func (d *doc) table(cols []col, rs []row) {
+	cols = fitCols(cols)
+	d.need(d.headerHeight(cols) + tableLine + 2*tablePad)
+	d.tableHeader(cols)
+	for _, r := range rs {
+		d.tableRow(cols, r, true)
+	}
+	d.pdf.Ln(1.5)
+}
+
+func fitCols(cols []col) []col {
+	sum := 0.0
+	for _, c := range cols {
+		sum += c.w
+	}
+	if sum <= 0 {
+		return cols
+	}
+	out := make([]col, len(cols))
+	for i, c := range cols {
+		c.w = c.w * contentW / sum
+		out[i] = c
+	}
+	return out
+}
+
+func (d *doc) headerHeight(cols []col) float64 {
+	d.font(true, headerSize)
+	n := 1
+	for _, c := range cols {
+		if l := len(d.wrap(clean(c.title), c.w)); l > n {
+			n = l
+		}
+	}
+	d.font(false, tableSize)
+	return float64(n)*tableLine + 2*tablePad
+}
+
+func (d *doc) tableHeader(cols []col) {
+	p := d.pdf
+	h := d.headerHeight(cols)
+	x0, y0 := p.GetX(), p.GetY()
+	p.SetFillColor(236, 238, 241)
+	p.Rect(marginL, y0, contentW, h, "F")
+	d.font(true, headerSize)
+	d.gray(30)
+	x := marginL
+	for _, c := range cols {
+		lines := d.wrap(clean(c.title), c.w)
+		// Header text sits at the bottom of the header band.
+		y := y0 + h - tablePad - float64(len(lines))*tableLine
+		for _, l := range lines {
+			p.SetXY(x, y)
+			p.CellFormat(c.w, tableLine, l, "", 0, align(c), false, 0, "")
+			y += tableLine
+		}
+		x += c.w
+	}
+	p.SetDrawColor(120, 120, 120)
+	p.SetLineWidth(0.25)
+	p.Line(marginL, y0+h, marginL+contentW, y0+h)
+	p.SetXY(x0, y0+h)
+	d.gray(0)
+	d.font(false, tableSize)
+}
+
+// tableRow draws one row; on a page break it repeats the header when
+// withHeader.
+func (d *doc) tableRow(cols []col, r row, withHeader bool) {
+	p := d.pdf
+	d.font(r.strong, tableSize)
+	wrapped := make([][]string, len(cols))
+	n := 1
+	for i, c := range cols {
+		text := ""
+		if i < len(r.cells) {
+			text = clean(r.cells[i])
+		}
+		if c.mono {
+			d.mono(tableSize - 0.5)
+		}
+		wrapped[i] = d.wrap(text, c.w)
+		if c.mono {
+			d.font(r.strong, tableSize)
+		}
+		if len(wrapped[i]) > n {
+			n = len(wrapped[i])
+		}
+	}
+	h := float64(n)*tableLine + 2*tablePad
+	if d.space() < h {
+		p.AddPage()
+		if withHeader {
+			d.tableHeader(cols)
+		}
+		d.font(r.strong, tableSize)
+	}
+	y0 := p.GetY()
+	if r.strong {
+		p.SetDrawColor(120, 120, 120)
+		p.SetLineWidth(0.25)
+		p.Line(marginL, y0, marginL+contentW, y0)
+	}
+	x := marginL
+	for i, c := range cols {
+		if c.mono {
+			d.mono(tableSize - 0.5)
+		}
+		y := y0 + tablePad
+		for _, l := range wrapped[i] {
+			p.SetXY(x, y)
+			p.CellFormat(c.w, tableLine, l, "", 0, align(c), false, 0, "")
+			y += tableLine
+		}
+		if c.mono {
+			d.font(r.strong, tableSize)
+		}
+		x += c.w
+	}
+	p.SetDrawColor(215, 215, 215)
+	p.SetLineWidth(0.15)
+	p.Line(marginL, y0+h, marginL+contentW, y0+h)
+	p.SetXY(marginL, y0+h)
+	d.font(false, tableSize)
+}
+
+func align(c col) string {
+	if c.right {
+		return "R"
+	}
+	return "L"
+}
+
+// kvTable draws label/value pairs, label column labelW mm wide.
+func (d *doc) kvTable(pairs [][2]string, labelW float64) {
+	cols := []col{{w: labelW}, {w: contentW - labelW}}
+	for _, kv := range pairs {
+		d.tableRow(cols, cells(kv[0], kv[1]), false)
+	}
+	d.pdf.Ln(1.5)
+}
