@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/shopspring/decimal"
 
@@ -21,6 +22,16 @@ var funcs = template.FuncMap{
 	"sectorPDFURL":  func(period string) string { return "/v1/sector/disclosures/" + url.PathEscape(period) + ".pdf" },
 	"exportURL":     func(period string) string { return "/v1/sector/export.csv?period=" + url.QueryEscape(period) },
 	"label":         func(s string) string { return strings.ReplaceAll(s, "_", " ") },
+	"sentence":      sentence,
+}
+
+// sentence starts a message from the service with a capital letter.
+func sentence(s string) string {
+	r := []rune(s)
+	if len(r) > 0 {
+		r[0] = unicode.ToUpper(r[0])
+	}
+	return string(r)
 }
 
 // disclosureURL is the API path of an operator's disclosure PDF.

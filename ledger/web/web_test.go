@@ -510,3 +510,24 @@ func TestDashboardSort(t *testing.T) {
 		t.Fatalf("unknown key: %s", got)
 	}
 }
+
+// TestReviewFormAddRow shows the review form again with one more finding
+// row and the values already typed, without recording anything.
+func TestReviewFormAddRow(t *testing.T) {
+	s := newSite(t)
+	resp, page := s.postForm("/returns/"+s.ridA+"/review", s.reg, url.Values{"decision": {"return"}, "csrf": {s.csrf(s.reg)},
+		"add": {"1"}, "finding_path": {"fuels[0].quantity", "", ""}, "finding_message": {"too high", "", ""}})
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("add a row: %d", resp.StatusCode)
+	}
+	if n := strings.Count(page, `name="finding_path"`); n != 3 {
+		t.Errorf("%d finding rows, want 3 (one kept, two empty)", n)
+	}
+	if !strings.Contains(page, `value="fuels[0].quantity"`) || !strings.Contains(page, `value="too high"`) ||
+		!strings.Contains(page, `value="return" checked`) {
+		t.Errorf("the typed values are lost")
+	}
+	if !strings.Contains(page, `id="status">submitted<`) {
+		t.Errorf("adding a row recorded a review")
+	}
+}
