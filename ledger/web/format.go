@@ -12,17 +12,18 @@ import (
 	"github.com/ictledger/ictledger/calculators"
 )
 
-// funcs are the template functions every page may use.
-var funcs = template.FuncMap{
-	"num":           formatValue,
-	"date":          formatTime,
-	"day":           func(t time.Time) string { return t.UTC().Format("2 Jan 2006") },
-	"add":           func(a, b int) int { return a + b },
-	"disclosureURL": disclosureURL,
-	"sectorPDFURL":  func(period string) string { return "/v1/sector/disclosures/" + url.PathEscape(period) + ".pdf" },
-	"exportURL":     func(period string) string { return "/v1/sector/export.csv?period=" + url.QueryEscape(period) },
-	"label":         func(s string) string { return strings.ReplaceAll(s, "_", " ") },
-	"sentence":      sentence,
+// templateFuncs are the functions every page template may use.
+func templateFuncs() template.FuncMap {
+	return template.FuncMap{
+		"num":           formatValue,
+		"date":          formatTime,
+		"day":           func(t time.Time) string { return t.UTC().Format("2 Jan 2006") },
+		"add":           func(a, b int) int { return a + b },
+		"disclosureURL": disclosureURL,
+		"sectorPDFURL":  func(period string) string { return "/v1/sector/disclosures/" + url.PathEscape(period) + ".pdf" },
+		"exportURL":     func(period string) string { return "/v1/sector/export.csv?period=" + url.QueryEscape(period) },
+		"sentence":      sentence,
+	}
 }
 
 // sentence starts a message from the service with a capital letter.

@@ -29,7 +29,7 @@ func newRenderer() (*renderer, error) {
 		if n == "layout.tmpl" {
 			continue
 		}
-		t, err := template.New("layout.tmpl").Funcs(funcs).ParseFS(pages.Pages(), "layout.tmpl", n)
+		t, err := template.New("layout.tmpl").Funcs(templateFuncs()).ParseFS(pages.Pages(), "layout.tmpl", n)
 		if err != nil {
 			return nil, err
 		}
