@@ -92,14 +92,17 @@ type run struct {
 // runs cuts s into runs. It returns nil when the selected face draws s as
 // it is.
 func (w *pdfWriter) runs(s string) []run {
-	ascii := true
-	for i := 0; i < len(s); i++ {
-		if s[i] >= 0x80 {
-			ascii = false
+	if w.Error() != nil {
+		return nil
+	}
+	covered := true // by the selected face: the common case, without allocating
+	for _, r := range s {
+		if r >= 0x80 && !w.cur.sfnt.has(r) {
+			covered = false
 			break
 		}
 	}
-	if ascii || w.Error() != nil {
+	if covered {
 		return nil
 	}
 	rs := []rune(s)
