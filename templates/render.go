@@ -115,6 +115,7 @@ func (d *doc) bytes() ([]byte, error) {
 }
 
 func (d *doc) header() {
+	defer d.pdf.keepFace()()
 	p := d.pdf
 	p.SetY(9)
 	d.font(true, 8)
@@ -135,6 +136,7 @@ func (d *doc) header() {
 }
 
 func (d *doc) footer() {
+	defer d.pdf.keepFace()()
 	p := d.pdf
 	p.SetDrawColor(150, 150, 150)
 	p.SetLineWidth(0.2)

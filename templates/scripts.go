@@ -83,6 +83,14 @@ func (w *pdfWriter) SetFont(family, style string, size float64) {
 	}
 }
 
+// keepFace returns a function that sets the selected face and size back
+// to the present ones. Page headers and footers change fonts, and gofpdf
+// restores the font after them without calling SetFont: they defer it.
+func (w *pdfWriter) keepFace() func() {
+	cur, size := w.cur, w.size
+	return func() { w.cur, w.size = cur, size }
+}
+
 // run is a piece of a string drawn in one face.
 type run struct {
 	f    *face

@@ -262,3 +262,27 @@ func TestThaiPieces(t *testing.T) {
 		}
 	}
 }
+
+// TestFaceAfterPageBreak: gofpdf restores the font after the header and
+// footer of a new page behind SetFont's back; the selected face must
+// follow, or Thai text after a page break is drawn at the wrong weight
+// and size.
+func TestFaceAfterPageBreak(t *testing.T) {
+	d := newDoc(docMeta{ledgerTime: fixtureTime}, nil)
+	d.pdf.AddPage()
+	d.font(true, 7)
+	d.pdf.AddPage()
+	if d.pdf.cur != &d.pdf.sansBold || d.pdf.size != 7 {
+		t.Errorf("after a page break the selected face is %s %q %v, want the bold at 7", d.pdf.cur.family, d.pdf.cur.style, d.pdf.size)
+	}
+	// An automatic break inside a cell of Thai text.
+	d.mono(6)
+	d.pdf.SetY(bottomY - 1)
+	d.pdf.CellFormat(contentW, 5, thaiName, "", 1, "L", false, 0, "")
+	if d.pdf.cur != &d.pdf.mono || d.pdf.size != 6 || d.pdf.PageNo() != 3 {
+		t.Errorf("after an automatic break: %s %q %v on page %d", d.pdf.cur.family, d.pdf.cur.style, d.pdf.size, d.pdf.PageNo())
+	}
+	if err := d.pdf.Error(); err != nil {
+		t.Fatal(err)
+	}
+}
