@@ -286,3 +286,45 @@ func TestFaceAfterPageBreak(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// FuzzWrap: wrapping keeps every character but the spaces it breaks at,
+// never starts a line inside a cluster, and keeps lines within the column
+// unless one cluster is wider.
+func FuzzWrap(f *testing.F) {
+	for _, s := range []string{thaiName, "Viễn thông Đà Nẵng " + thaiName, strings.Repeat("ที่น้ำ", 20), "a\u0301b ไก่ x", "株式会社 CO₂ ≥"} {
+		f.Add(s, 20.0)
+	}
+	d := newDoc(docMeta{ledgerTime: fixtureTime}, nil)
+	d.pdf.AddPage()
+	d.font(false, 7)
+	f.Fuzz(func(t *testing.T, s string, w float64) {
+		if w < 5 || w > 200 || len(s) > 400 {
+			return
+		}
+		s = clean(s)
+		lines := d.wrap(s, w)
+		strip := func(s string) string { return strings.NewReplacer(" ", "", "\n", "").Replace(s) }
+		if got, want := strip(strings.Join(lines, "")), strip(s); got != want {
+			t.Fatalf("wrap lost text: %q from %q", got, want)
+		}
+		for _, l := range lines {
+			rs := []rune(l)
+			if len(rs) > 0 && !mayBreak(append([]rune{'x'}, rs...), 1) && rs[0] != ' ' {
+				// A line may start with a mark only where the text does
+				// or after a space it broke at.
+				if !strings.HasPrefix(strings.TrimLeft(s, " "), l) && !strings.Contains(s, " "+l) && !strings.Contains(s, "\n"+l) {
+					t.Errorf("line starts inside a cluster: %q", l)
+				}
+			}
+			if d.pdf.GetStringWidth(l) > w-2*d.pdf.GetCellMargin()+1e-9 {
+				n := 1
+				for n < len(rs) && !mayBreak(rs, n) {
+					n++
+				}
+				if n < len(rs) {
+					t.Errorf("line %q is %.2f mm wide in a %.2f mm column", l, d.pdf.GetStringWidth(l), w)
+				}
+			}
+		}
+	})
+}
