@@ -162,6 +162,14 @@ func TestValidate(t *testing.T) {
 			r.RenewableClaims[0].KWh = mustDec("109600000") // exactly 116.1 of 129 GWh
 		}},
 		{name: "certified share above 90%", change: func(r *ledger.Return, c *Context) { r.RenewableClaims[0].KWh = mustDec("110000000") }},
+		{name: "uncertified share above 90% next to a token certified claim", change: func(r *ledger.Return, c *Context) {
+			r.RenewableClaims[0].KWh = mustDec("1")
+			r.RenewableClaims[1].KWh = mustDec("117000000") // 90.7% without certificates
+		}, warn: "renewable_share_uncertified"},
+		{name: "certified and uncertified claims together above 90%", change: func(r *ledger.Return, c *Context) {
+			r.RenewableClaims[0].KWh = mustDec("60000000")
+			r.RenewableClaims[1].KWh = mustDec("60000000") // 93% claimed, 46.5% without certificates
+		}},
 
 		// data centres
 		{name: "it above total", change: func(r *ledger.Return, c *Context) { r.DataCentres[0].ITKWh = mustDec("9600001") },

@@ -2,6 +2,7 @@ package ledger_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"testing"
 	"time"
 
@@ -68,6 +69,34 @@ func FuzzEntryRoundTrip(f *testing.F) {
 		b2, err := ledger.Canonical(e)
 		if err != nil || !bytes.Equal(b1, b2) {
 			t.Fatalf("re-encoded entry differs:\n%q\n%q (%v)", b1, b2, err)
+		}
+	})
+}
+
+// FuzzSortKeys holds the fast canonical form of encoding/json output to
+// the generic one (decode into interface values, encode with sorted keys).
+func FuzzSortKeys(f *testing.F) {
+	for _, s := range []string{
+		`{"b":1,"a":[true,null,"x"],"c":{"z":"1.50","y":-0.0}}`,
+		`{"a":"<&>","b":"\u2028","k\u00e9":{"\u0041":1,"B":2}}`,
+		`[{"z":[],"y":{}},{"b":{"d":1,"c":2},"a":0}]`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		var v any
+		d := json.NewDecoder(bytes.NewReader(raw))
+		d.UseNumber()
+		if d.Decode(&v) != nil {
+			return
+		}
+		fast, err := ledger.Canonical(v)
+		if err != nil {
+			t.Fatalf("Canonical: %v", err)
+		}
+		slow, err := ledger.CanonicalizeJSON(fast)
+		if err != nil || !bytes.Equal(fast, slow) {
+			t.Fatalf("fast %q, generic %q (%v)", fast, slow, err)
 		}
 	})
 }

@@ -2,6 +2,7 @@ package ledger
 
 import (
 	"bytes"
+	"encoding/json"
 	"testing"
 	"time"
 
@@ -57,6 +58,30 @@ func TestIsCountryCode(t *testing.T) {
 	for c, want := range map[string]bool{"JP": true, "FJ": true, "ZW": true, "AD": true, "XX": false, "jp": false, "J": false, "JPN": false, "P ": false} {
 		if got := IsCountryCode(c); got != want {
 			t.Errorf("IsCountryCode(%q) = %v, want %v", c, got, want)
+		}
+	}
+}
+
+func TestDecodeEntryFastPathAgreesWithJSON(t *testing.T) {
+	payload := map[string]any{"return": map[string]any{"sites": []any{map[string]any{"seq": 1}}, "note": `,"seq":2`}}
+	raw, err := EncodeEntry(7, time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC), Actor{TokenID: "t", Role: RoleOperator, Operator: "op"}, KindReturnFiled, payload)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fast, ok := decodeEntryFast(raw)
+	if !ok {
+		t.Fatal("the fast path refused a canonical entry")
+	}
+	var slow Entry
+	if err := json.Unmarshal(raw, &slow); err != nil {
+		t.Fatal(err)
+	}
+	if fast.Seq != slow.Seq || !fast.Time.Equal(slow.Time) || fast.Actor != slow.Actor || fast.Kind != slow.Kind || !bytes.Equal(fast.Payload, slow.Payload) {
+		t.Fatalf("fast %+v\nslow %+v", fast, slow)
+	}
+	for _, bad := range []string{`{"actor":{},"kind":"x","payload":{},"seq":1,"time":"2025-01-01T00:00:00Z","extra":1}`, `[]`} {
+		if _, err := DecodeEntry([]byte(bad)); err == nil {
+			t.Errorf("DecodeEntry(%s) accepted", bad)
 		}
 	}
 }

@@ -13,6 +13,17 @@ func BenchmarkRenderOperatorDisclosure(b *testing.B) {
 	}
 }
 
+// The same disclosure of a Thai operator: the Thai fonts are added.
+func BenchmarkRenderOperatorDisclosureThai(b *testing.B) {
+	v, att := fixtureThaiDisclosure(), fixtureAttachment()
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := RenderOperatorDisclosure(v, att); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 func BenchmarkRenderSectorReport50(b *testing.B) {
 	r, att := fixtureSector(50), fixtureAttachment()
 	b.ReportAllocs()

@@ -95,18 +95,6 @@ func discCover(d *doc, v *OperatorDisclosure) {
 		"Rendering the same entries with the same factor set and template version gives the same bytes.", 8)
 }
 
-// periodName spells a period for the cover: "2025-Q3 (July to September 2025)".
-func periodName(p string) string {
-	months := [...]string{"January to March", "April to June", "July to September", "October to December"}
-	if len(p) == 7 && p[5] == 'Q' && p[6] >= '1' && p[6] <= '4' {
-		return p + " (" + months[p[6]-'1'] + " " + p[:4] + ")"
-	}
-	if len(p) == 4 {
-		return p + " (calendar year)"
-	}
-	return p
-}
-
 func entryTable(d *doc, es []EntryRef) {
 	if len(es) == 0 {
 		d.note("No entries listed.")

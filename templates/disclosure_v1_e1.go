@@ -1,11 +1,5 @@
 package templates
 
-import (
-	"github.com/shopspring/decimal"
-
-	"github.com/ictledger/ictledger/calculators"
-)
-
 func discE1(d *doc, v *OperatorDisclosure) {
 	e := v.E1
 	d.heading("E1 Energy and emissions", 40)
@@ -79,49 +73,4 @@ func discE1(d *doc, v *OperatorDisclosure) {
 	d.columns("Scope 2 emissions by quarter (t CO₂e)", cats, []series{s2l, s2m}, UnitTCO2e)
 	d.line("Renewable electricity share by quarter (%)", cats, re, UnitPct)
 	unavailableNote(d, v, "e1.")
-}
-
-// amountTable draws a breakdown with each part's share of the total and a
-// total row.
-func amountTable(d *doc, what string, parts []Amount, tot calculators.Value, u Unit) {
-	if len(parts) == 0 {
-		d.noData(what)
-		return
-	}
-	var rs []row
-	for _, a := range parts {
-		rs = append(rs, cells(a.Label, u.Format(a.Value), UnitPct.Format(share(a.Value, tot))))
-	}
-	rs = append(rs, total("Total", u.Format(tot), UnitPct.Format(share(tot, tot))))
-	d.table([]col{{title: what, w: 100}, numCol("Amount", u, 40), numCol("Share", UnitPct, 40)}, rs)
-}
-
-// metricTable draws labelled metrics with their unit.
-func metricTable(d *doc, ms []Metric) {
-	var rs []row
-	for _, m := range ms {
-		rs = append(rs, cells(m.Label, unitLabel(m.Unit), m.Unit.Format(m.Value)))
-	}
-	d.table([]col{{title: "Indicator", w: 110}, {title: "Unit", w: 30}, {title: "Value", w: 40, right: true}}, rs)
-}
-
-// share is part / total x 100 for display; unavailable when either is, or
-// the total is zero.
-func share(part, tot calculators.Value) calculators.Value {
-	if !part.OK || !tot.OK || tot.D.IsZero() {
-		return calculators.None
-	}
-	return calculators.Some(part.D.Mul(decimal.NewFromInt(100)).DivRound(tot.D, calculators.DivPrecision))
-}
-
-// sum adds values; unavailable when any is.
-func sum(vs ...calculators.Value) calculators.Value {
-	acc := decimal.Zero
-	for _, v := range vs {
-		if !v.OK {
-			return calculators.None
-		}
-		acc = acc.Add(v.D)
-	}
-	return calculators.Some(acc)
 }

@@ -1,9 +1,6 @@
 package templates
 
-import (
-	"fmt"
-	"strings"
-)
+import "fmt"
 
 func discMethod(d *doc, v *OperatorDisclosure) {
 	m := v.Method
@@ -39,19 +36,6 @@ func discMethod(d *doc, v *OperatorDisclosure) {
 	noteTable(d, m.Findings, "About", "Finding", "The review recorded no findings.")
 }
 
-// noteTable lists warnings or findings, or says there are none.
-func noteTable(d *doc, ns []Note, refTitle, textTitle, none string) {
-	if len(ns) == 0 {
-		d.note(none)
-		return
-	}
-	var rs []row
-	for _, n := range ns {
-		rs = append(rs, cells(n.Ref, n.Text))
-	}
-	d.table([]col{{title: refTitle, w: 50}, {title: textTitle, w: 130}}, rs)
-}
-
 func discAppendix(d *doc, v *OperatorDisclosure) {
 	d.heading("Verification appendix", 30)
 	d.para("The entries this document derives from, their inclusion proofs in the checkpoint's tree and the signed checkpoint. "+
@@ -83,13 +67,4 @@ func proofBlock(d *doc, ps []InclusionProof) {
 		d.monoBlock(lines)
 		d.pdf.Ln(1.5)
 	}
-}
-
-// checkpointBlock prints the signed checkpoint note as monospace text.
-func checkpointBlock(d *doc, c Checkpoint) {
-	if c.Note == "" {
-		d.note("No signed checkpoint.")
-		return
-	}
-	d.monoBlock(strings.Split(strings.TrimRight(c.Note, "\n"), "\n"))
 }

@@ -15,6 +15,14 @@
 // checkpoint) as an embedded JSON file named AttachmentName, which
 // ExtractAttachment reads back.
 //
+// Operator names may be in any script the embedded fonts cover: DejaVu
+// for Latin, Greek and Cyrillic, Noto Sans Thai for Thai, added to a
+// document only when it has Thai text. Every string is drawn in runs, each
+// in a font that has its glyphs (scripts.go); a character that no font has
+// (CJK among others: no CJK font is embedded) prints as U+FFFD. gofpdf
+// does no shaping: Thai marks that would collide are lifted, which is
+// legible but not the placement a shaping engine would give.
+//
 // Layouts are versioned: the code of a released layout (files
 // disclosure_v1*.go, sector_v1*.go) is never edited; a changed layout is a
 // new version in new files, with a new template version constant.

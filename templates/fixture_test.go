@@ -10,9 +10,9 @@ import (
 	"github.com/ictledger/ictledger/calculators"
 )
 
-// The fixtures: a Japanese-sized mobile operator (the numbers follow
-// spec/example-return.json under factor set apt-2025.1) with a Vietnamese
-// name, and a sector of 50 operators.
+// The fixtures: a Japanese-sized mobile operator (the numbers follow the
+// example return of the specification under factor set apt-2025.1) with
+// a Vietnamese name, and a sector of 50 operators.
 
 func dv(s string) calculators.Value { return calculators.Some(decimal.RequireFromString(s)) }
 

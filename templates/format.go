@@ -69,9 +69,10 @@ func formatFixed(d decimal.Decimal, places int32) string {
 	return group(r.Abs().StringFixed(places), neg)
 }
 
-// formatExact shows d exactly (a factor as published), grouped.
+// formatExact shows d exactly as published (a factor), with the places it
+// was written with ("43.0" stays 43.0), grouped.
 func formatExact(d decimal.Decimal) string {
-	return group(d.Abs().String(), d.Sign() < 0)
+	return group(d.Abs().StringFixed(max(-d.Exponent(), 0)), d.Sign() < 0)
 }
 
 // formatChange shows a change in % with its sign and one place.

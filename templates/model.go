@@ -99,7 +99,7 @@ type Trend struct {
 	Unit     Unit
 	Current  calculators.Value
 	Previous calculators.Value // previous quarter (previous year for a year)
-	YearAgo  calculators.Value // same quarter a year before (for a year: the same as Previous, leave it unset)
+	YearAgo  calculators.Value // same quarter a year before; unused for a year (Summary.YearAgoLabel "")
 	// ChangePrevious and ChangeYearAgo are the changes in % against
 	// Previous and YearAgo.
 	ChangePrevious calculators.Value

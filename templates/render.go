@@ -1,6 +1,7 @@
 package templates
 
 import (
+	"bytes"
 	_ "embed"
 	"errors"
 	"fmt"
@@ -11,9 +12,12 @@ import (
 	"github.com/jung-kurt/gofpdf"
 )
 
-// The fonts, DejaVu (Bitstream Vera licence, fonts/LICENSE), embedded so
-// that every document carries the glyphs it uses, whatever the script of
-// an operator's name.
+// The fonts, embedded so that every document carries the glyphs it uses:
+// DejaVu (Bitstream Vera licence, fonts/LICENSE) for Latin, Greek,
+// Cyrillic and symbols, Noto Sans Thai (SIL Open Font License,
+// fonts/LICENSE-NotoSansThai) for Thai, added to a document only when it
+// has Thai text (scripts.go). There is no CJK font: characters no font
+// has print as U+FFFD (fonts/README.md).
 var (
 	//go:embed fonts/DejaVuSans.ttf
 	fontSans []byte
@@ -21,6 +25,10 @@ var (
 	fontSansBold []byte
 	//go:embed fonts/DejaVuSansMono.ttf
 	fontMono []byte
+	//go:embed fonts/NotoSansThai-Regular.ttf
+	fontThai []byte
+	//go:embed fonts/NotoSansThai-Bold.ttf
+	fontThaiBold []byte
 )
 
 // Page geometry, in mm (A4 portrait).
@@ -36,6 +44,7 @@ const (
 
 	famSans = "dejavu"
 	famMono = "dejavumono"
+	famThai = "notosansthai"
 
 	// nbAlias is replaced by the page count when the document is written.
 	nbAlias = "{nb}"
@@ -65,13 +74,12 @@ type docMeta struct {
 // on every page, headings, paragraphs and tables that break across pages.
 // gofpdf errors are sticky: doc never checks them, bytes() does once.
 type doc struct {
-	pdf  *gofpdf.Fpdf
+	pdf  *pdfWriter
 	meta docMeta
 }
 
 func newDoc(meta docMeta, attachment []byte) *doc {
 	pdf := gofpdf.NewCustom(&gofpdf.InitType{UnitStr: "mm", SizeStr: "A4", OrientationStr: "P"})
-	d := &doc{pdf: pdf, meta: meta}
 	pdf.SetCatalogSort(true)
 	t := meta.ledgerTime.UTC()
 	pdf.SetCreationDate(t)
@@ -81,9 +89,7 @@ func newDoc(meta docMeta, attachment []byte) *doc {
 	pdf.SetAuthor("ictledger", true)
 	pdf.SetCreator("ictledger "+meta.template, true)
 	pdf.SetProducer("ictledger templates (gofpdf 1.16.2)", true)
-	pdf.AddUTF8FontFromBytes(famSans, "", fontSans)
-	pdf.AddUTF8FontFromBytes(famSans, "B", fontSansBold)
-	pdf.AddUTF8FontFromBytes(famMono, "", fontMono)
+	d := &doc{pdf: newPDFWriter(pdf), meta: meta} // adds the DejaVu fonts
 	pdf.SetMargins(marginL, marginT, marginR)
 	pdf.SetAutoPageBreak(true, marginB)
 	pdf.AliasNbPages(nbAlias)
@@ -101,14 +107,15 @@ func newDoc(meta docMeta, attachment []byte) *doc {
 // bytes finishes the document and returns it, or the first error gofpdf
 // met while drawing.
 func (d *doc) bytes() ([]byte, error) {
-	var b strings.Builder
+	var b bytes.Buffer
 	if err := d.pdf.Output(&b); err != nil {
 		return nil, fmt.Errorf("render pdf: %w", err)
 	}
-	return []byte(b.String()), nil
+	return b.Bytes(), nil
 }
 
 func (d *doc) header() {
+	defer d.pdf.keepFace()()
 	p := d.pdf
 	p.SetY(9)
 	d.font(true, 8)
@@ -129,6 +136,7 @@ func (d *doc) header() {
 }
 
 func (d *doc) footer() {
+	defer d.pdf.keepFace()()
 	p := d.pdf
 	p.SetDrawColor(150, 150, 150)
 	p.SetLineWidth(0.2)
@@ -230,44 +238,8 @@ func (d *doc) monoBlock(lines []string) {
 }
 
 // wrap splits text into lines no wider than w mm in the current font,
-// breaking at spaces and, for longer words, anywhere.
-func (d *doc) wrap(text string, w float64) []string {
-	p := d.pdf
-	w -= 2 * p.GetCellMargin()
-	var lines []string
-	for _, para := range strings.Split(text, "\n") {
-		line := ""
-		for _, word := range strings.Split(para, " ") {
-			cand := word
-			if line != "" {
-				cand = line + " " + word
-			}
-			if p.GetStringWidth(cand) <= w {
-				line = cand
-				continue
-			}
-			if line != "" {
-				lines = append(lines, line)
-				line = ""
-			}
-			// Cut a word wider than the column: the longest prefix that
-			// fits (at least one rune) on each line.
-			rs := []rune(word)
-			for len(rs) > 1 {
-				n := d.fitRunes(rs, w, "")
-				if n >= len(rs) {
-					break
-				}
-				n = max(n, 1)
-				lines = append(lines, string(rs[:n]))
-				rs = rs[n:]
-			}
-			line = string(rs)
-		}
-		lines = append(lines, line)
-	}
-	return lines
-}
+// breaking at spaces and, for longer words, anywhere a line may break.
+func (d *doc) wrap(text string, w float64) []string { return d.pdf.wrap(text, w) }
 
 // fit cleans text for one line of a cell w mm wide, cutting it with an
 // ellipsis when it is too long.
@@ -278,24 +250,7 @@ func (d *doc) fit(text string, w float64) string {
 		return s
 	}
 	rs := []rune(s)
-	return string(rs[:d.fitRunes(rs, w, "…")]) + "…"
-}
-
-// fitRunes is the largest n such that rs[:n] + suffix is at most w mm
-// wide (0 if none), found by bisection: widths grow with n. No line of
-// the page holds maxLineRunes, which bounds the work on long input.
-func (d *doc) fitRunes(rs []rune, w float64, suffix string) int {
-	const maxLineRunes = 1000
-	lo, hi := 0, min(len(rs), maxLineRunes)
-	for lo < hi {
-		mid := (lo + hi + 1) / 2
-		if d.pdf.GetStringWidth(string(rs[:mid])+suffix) <= w {
-			lo = mid
-		} else {
-			hi = mid - 1
-		}
-	}
-	return lo
+	return string(rs[:d.pdf.fitRunes(rs, w, "…")]) + "…"
 }
 
 // clean makes caller text safe to draw: valid UTF-8, control characters

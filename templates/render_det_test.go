@@ -158,20 +158,13 @@ func FuzzExtractAttachment(f *testing.F) {
 }
 
 func TestEmptyViewModelsRender(t *testing.T) {
-	pdf, err := RenderOperatorDisclosure(&OperatorDisclosure{LedgerTime: fixtureTime}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	text, err := pdfText(pdf)
-	if err != nil {
-		t.Fatal(err)
-	}
+	text := disclosureText(t, &OperatorDisclosure{LedgerTime: fixtureTime})
 	for _, want := range []string{"No data for Energy mix by carrier.", "No data for Scope 1 emissions by quarter (t CO₂e).", "No data for Fate of collected devices by category (kg)."} {
 		if !strings.Contains(text, want) {
 			t.Errorf("empty disclosure lacks %q", want)
 		}
 	}
-	pdf, err = RenderSectorReport(&SectorReport{LedgerTime: fixtureTime, Metrics: []SectorMetric{{Label: "Scope 1", Unit: UnitTCO2e}}}, nil)
+	pdf, err := RenderSectorReport(&SectorReport{LedgerTime: fixtureTime, Metrics: []SectorMetric{{Label: "Scope 1", Unit: UnitTCO2e}}}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -197,6 +190,29 @@ func TestHostileTextRenders(t *testing.T) {
 	v := fixtureDisclosure()
 	v.Operator = "Bad \xff\xfe name 😀 {nb} (x) \\ \r\n" + strings.Repeat("W", 300)
 	v.Method.Warnings = append(v.Method.Warnings, Note{Ref: strings.Repeat("x", 500), Text: strings.Repeat("long ", 400)})
+	text := disclosureText(t, v)
+	if !strings.Contains(text, "Bad \uFFFD name \uFFFD {n b} (x) \\") {
+		t.Errorf("operator name not cleaned as expected:\n%.300s", text)
+	}
+}
+
+func TestYearDisclosure(t *testing.T) {
+	v := fixtureDisclosure()
+	v.Period = "2025"
+	v.Summary.PreviousLabel, v.Summary.YearAgoLabel = "2024", ""
+	text := disclosureText(t, v)
+	if !strings.Contains(text, "2025 (calendar year)") {
+		t.Error("the cover does not name the year")
+	}
+	summary, _, _ := strings.Cut(text[strings.Index(text, "--- page 2 ---"):], "--- page 3 ---")
+	if n := strings.Count(summary, "(%)"); n != 1 {
+		t.Errorf("the summary of a year has %d change columns, want 1", n)
+	}
+}
+
+// disclosureText renders v and returns the text of its pages.
+func disclosureText(t *testing.T, v *OperatorDisclosure) string {
+	t.Helper()
 	pdf, err := RenderOperatorDisclosure(v, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -205,7 +221,5 @@ func TestHostileTextRenders(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(text, "Bad \uFFFD name \uFFFD {n b} (x) \\") {
-		t.Errorf("operator name not cleaned as expected:\n%.300s", text)
-	}
+	return text
 }

@@ -14,7 +14,7 @@ func fixtureAttachment() []byte {
 }
 
 // TestWriteFixtures renders the fixtures into -out, e.g.
-// go test ./templates -run WriteFixtures -out /tmp/pdf
+// go test ./templates -run WriteFixtures -out DIR
 func TestWriteFixtures(t *testing.T) {
 	if *outDir == "" {
 		t.Skip("no -out directory")
@@ -27,7 +27,11 @@ func TestWriteFixtures(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for name, b := range map[string][]byte{"disclosure.pdf": disc, "sector.pdf": sector} {
+	thai, err := RenderOperatorDisclosure(fixtureThaiDisclosure(), fixtureAttachment())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, b := range map[string][]byte{"disclosure.pdf": disc, "sector.pdf": sector, "disclosure-th.pdf": thai} {
 		if err := os.WriteFile(filepath.Join(*outDir, name), b, 0o644); err != nil {
 			t.Fatal(err)
 		}

@@ -39,7 +39,6 @@ func RenderSectorReport(r *SectorReport, attachment []byte) ([]byte, error) {
 	sectorStatus(d, r)
 	d.pdf.AddPage()
 	sectorMetrics(d, r)
-	d.pdf.AddPage()
 	sectorNotes(d, r)
 	b, err := d.bytes()
 	if err != nil {
@@ -115,7 +114,7 @@ func sectorStatus(d *doc, r *SectorReport) {
 		rs = append(rs, cells(s.Operator, s.ID, s.Country, s.State, timing, version, filed))
 	}
 	d.table([]col{
-		{title: "Operator", w: 42}, {title: "Ledger id", w: 40, mono: true}, {title: "Country", w: 12},
+		{title: "Operator", w: 40}, {title: "Ledger id", w: 40, mono: true}, {title: "Country", w: 14},
 		{title: "State", w: 17}, {title: "Deadline", w: 14}, {title: "Ver.", w: 10, right: true}, {title: "Latest filing", w: 45},
 	}, rs)
 }

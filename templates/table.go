@@ -63,7 +63,7 @@ func (d *doc) headerHeight(cols []col) float64 {
 	d.font(true, headerSize)
 	n := 1
 	for _, c := range cols {
-		if l := len(d.wrap(c.title, c.w)); l > n {
+		if l := len(d.wrap(clean(c.title), c.w)); l > n {
 			n = l
 		}
 	}

@@ -187,5 +187,6 @@ func (m *Main) printDemoTokens() error {
 		fmt.Fprintf(out, "%s\n  token: %s\n  curl -H 'Authorization: Bearer %s' %s%s\n\n", who, t.Token, t.Token, base, t.Hint)
 	}
 	fmt.Fprintf(out, "public (no token)\n  curl %s/v1/ledger/checkpoint\n\n", base)
+	fmt.Fprintf(out, "web pages\n  %s/ (sign in at %s/signin with a token above)\n\n", base, base)
 	return nil
 }

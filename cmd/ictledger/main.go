@@ -1,7 +1,9 @@
 // Command ictledger runs the ictledger service and its offline tools.
 //
 //	ictledger serve [--addr HOST:PORT] [--data DIR] [--demo]
-//	ictledger verify DATA_DIR
+//	ictledger verify DATA_DIR [--key KEY]
+//	ictledger verify disclosure FILE.pdf --key KEY
+//	ictledger verify consistency --server URL --from OLD_CHECKPOINT [--key KEY] [--save FILE]
 //	ictledger backup DATA_DIR DEST
 //	ictledger loadtest --addr 127.0.0.1:PORT --clients N --duration D
 //
@@ -29,7 +31,9 @@ func main() {
 
 const usage = `usage:
   ictledger serve [--addr HOST:PORT] [--data DIR] [--demo]
-  ictledger verify DATA_DIR
+  ictledger verify DATA_DIR [--key KEY]
+  ictledger verify disclosure FILE.pdf --key KEY
+  ictledger verify consistency --server URL --from OLD_CHECKPOINT [--key KEY] [--save FILE]
   ictledger backup DATA_DIR DEST
   ictledger loadtest --addr 127.0.0.1:PORT --clients N --duration D
 `

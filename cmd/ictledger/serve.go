@@ -14,6 +14,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/ictledger/ictledger/fixtures"
 	"github.com/ictledger/ictledger/ledger"
 	"github.com/ictledger/ictledger/ledger/httpapi"
@@ -21,6 +23,7 @@ import (
 	"github.com/ictledger/ictledger/ledger/service"
 	"github.com/ictledger/ictledger/ledger/state"
 	"github.com/ictledger/ictledger/ledger/verify"
+	"github.com/ictledger/ictledger/ledger/web"
 )
 
 // Config is everything Main needs; runServe fills it from flags and the
@@ -50,14 +53,16 @@ type Config struct {
 // Main is the running service: the journal, state, service and HTTP
 // server wired together.
 type Main struct {
-	cfg        Config
-	log        *slog.Logger
-	journal    *journal.Journal
-	svc        *service.Service
-	api        *httpapi.Server
-	server     *http.Server
-	ln         net.Listener
-	signer     *checkpointSigner
+	cfg     Config
+	log     *slog.Logger
+	journal *journal.Journal
+	svc     *service.Service
+	api     *httpapi.Server
+	server  *http.Server
+	ln      net.Listener
+	signer  *checkpointSigner
+	// registry holds every Prometheus series the process serves at /metrics.
+	registry   *prometheus.Registry
 	stopCP     chan struct{}
 	cpDone     chan struct{}
 	storedSize uint64 // size of the last stored checkpoint; touched by storeCheckpoints, then Close
@@ -121,9 +126,15 @@ func (m *Main) Open(ctx context.Context) error {
 	m.svc = service.New(service.Config{State: st, Logger: m.log, Now: m.now, AdminSecretHash: adminHash})
 	start := time.Now()
 	var err error
-	jm := newJournalMetrics()
+	m.registry = prometheus.NewRegistry()
+	fsyncs := prometheus.NewHistogram(prometheus.HistogramOpts{Name: "ictledger_journal_fsync_seconds",
+		Help:    "Time of each journal fsync (one per group-commit batch).",
+		Buckets: []float64{.0001, .00025, .0005, .001, .0025, .005, .01, .025, .05, .1, .25, 1}})
+	batches := prometheus.NewHistogram(prometheus.HistogramOpts{Name: "ictledger_journal_batch_records",
+		Help: "Records covered by each journal fsync.", Buckets: prometheus.ExponentialBuckets(1, 2, 10)})
+	m.registry.MustRegister(fsyncs, batches)
 	m.journal, err = journal.Open(dir, journal.Options{Logger: m.log, FS: m.cfg.journalFS, Replay: st.Apply, OnCommit: m.svc.OnCommit,
-		OnSync: jm.observe})
+		OnSync: func(d time.Duration, n int) { fsyncs.Observe(d.Seconds()); batches.Observe(float64(n)) }})
 	if err != nil {
 		return err
 	}
@@ -164,15 +175,26 @@ func (m *Main) Open(ctx context.Context) error {
 			return fmt.Errorf("load the demo: %w", err)
 		}
 	}
-	m.api = httpapi.New(httpapi.Config{Service: m.svc, Logger: m.log, MaxReturnBytes: m.cfg.MaxReturnBytes})
-	jm.register(m.api.Registry())
+	m.api = httpapi.New(httpapi.Config{Service: m.svc, Logger: m.log, MaxReturnBytes: m.cfg.MaxReturnBytes, Registry: m.registry})
+	pages, err := web.New(web.Config{Service: m.svc, Logger: m.log, Verifier: web.APIVerifier(m.api),
+		Now: m.cfg.Now, MaxReturnBytes: m.cfg.MaxReturnBytes})
+	if err != nil {
+		m.journal.Close()
+		return fmt.Errorf("web pages: %w", err)
+	}
+	// The API answers /v1, /healthz and /metrics; every other path is a page.
+	root := http.NewServeMux()
+	root.Handle("/v1/", m.api)
+	root.Handle("/healthz", m.api)
+	root.Handle("/metrics", m.api)
+	root.Handle("/", pages)
 	m.ln, err = net.Listen("tcp", m.cfg.Addr)
 	if err != nil {
 		m.journal.Close()
 		return fmt.Errorf("listen on %s: %w", m.cfg.Addr, err)
 	}
 	m.server = &http.Server{
-		Handler:           m.api,
+		Handler:           root,
 		ReadHeaderTimeout: m.cfg.ReadHeaderTimeout,
 		ReadTimeout:       5 * time.Minute, // a 64 MiB filing over a slow link
 		WriteTimeout:      5 * time.Minute,

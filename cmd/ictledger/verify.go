@@ -5,8 +5,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 
+	"github.com/ictledger/ictledger/disclosure"
 	"github.com/ictledger/ictledger/ledger/checkpoint"
 	"github.com/ictledger/ictledger/ledger/verify"
 )
@@ -14,7 +16,14 @@ import (
 // runVerify serves "ictledger verify DATA_DIR [--key KEY]": an offline
 // check of every frame, the hash chain, the Merkle tree and the latest
 // checkpoint's signature. It exits 0 only when all of it holds.
+// "verify consistency ..." goes to runVerifyConsistency.
 func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) > 0 && args[0] == "disclosure" {
+		return runVerifyDisclosure(args[1:], stdout, stderr)
+	}
+	if len(args) > 0 && args[0] == "consistency" {
+		return runVerifyConsistency(ctx, args[1:], stdout, stderr)
+	}
 	fs := flag.NewFlagSet("verify", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	key := fs.String("key", "", "verifier key text (name+hash+base64); default: the public key file in DATA_DIR")
@@ -65,4 +74,40 @@ func reorderFlags(args []string) []string {
 		pos = append(pos, a)
 	}
 	return append(flags, pos...)
+}
+
+// runVerifyDisclosure serves "ictledger verify disclosure FILE.pdf --key
+// KEY": an offline check of a PDF disclosure with nothing but the log's
+// public key. It exits 0 only when the document is valid.
+func runVerifyDisclosure(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("verify disclosure", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	key := fs.String("key", "", "the log's verifier key (name+hash+base64), from GET /v1/ledger/key or the operator of the log")
+	if err := fs.Parse(reorderFlags(args)); err != nil {
+		return usageError{err.Error()}
+	}
+	if fs.NArg() != 1 || *key == "" {
+		return usageError{"verify disclosure needs FILE.pdf and --key KEY"}
+	}
+	pdf, err := os.ReadFile(fs.Arg(0))
+	if err != nil {
+		return err
+	}
+	res := disclosure.Verify(pdf, *key)
+	if res.Checkpoint != nil {
+		fmt.Fprintf(stdout, "document: %s %s %s\ncheckpoint: %s size %d root %s (signature verifies: %v)\n",
+			res.Document, res.Operator, res.Period, res.Checkpoint.Origin, res.Checkpoint.Size, res.Checkpoint.Root, res.Checkpoint.Signed)
+	}
+	for _, e := range res.Entries {
+		fmt.Fprintf(stdout, "entry %d %s %s included: %v\n", e.Seq, e.Kind, e.LeafHash, e.Included)
+	}
+	if !res.Valid {
+		for _, p := range res.Problems {
+			fmt.Fprintf(stdout, "problem: %s\n", p)
+		}
+		return fmt.Errorf("%s is not a valid disclosure of this log (%d problems)", fs.Arg(0), len(res.Problems))
+	}
+	fmt.Fprintln(stdout, "valid: the document is exactly what its ledger entries produce, and they are in the signed log")
+	fmt.Fprintln(stdout, "note: whether a return was restated since is known only to the ledger: POST the file to /v1/verify to check")
+	return nil
 }

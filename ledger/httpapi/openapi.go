@@ -10,6 +10,8 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/ictledger/ictledger/calculators"
+	"github.com/ictledger/ictledger/disclosure"
 	"github.com/ictledger/ictledger/ledger"
 	"github.com/ictledger/ictledger/ledger/service"
 )
@@ -55,7 +57,7 @@ func (s *Server) apiOps() []apiOp {
 			query: []string{"period"}, status: 200, resp: []service.VersionSummary{}},
 		{method: "GET", path: "/v1/returns/{rid}", summary: "A return as filed, with status, version, supersedes, superseded_by, reviews, entry",
 			roles: "admin, regulator, its operator", status: 200, resp: any_{}},
-		{method: "GET", path: "/v1/returns/{rid}/diff", summary: "Field-level differences against another version", roles: "admin, regulator, its operator",
+		{method: "GET", path: "/v1/returns/{rid}/diff", summary: "Field-level differences against another version, and the metrics that changed as a result (each version under the factor set it was filed with)", roles: "admin, regulator, its operator",
 			query: []string{"against"}, status: 200, resp: service.Diff{}},
 		{method: "POST", path: "/v1/returns/{rid}/reviews", summary: "Accept, or return with findings", roles: "regulator",
 			body: struct {
@@ -63,6 +65,25 @@ func (s *Server) apiOps() []apiOp {
 				Comment  string              `json:"comment,omitempty"`
 				Findings []ledger.FieldError `json:"findings,omitempty"`
 			}{}, status: 201, resp: service.ReviewView{}},
+		{method: "GET", path: "/v1/returns/{rid}/metrics", summary: "Metrics of a return version with derivations and its filing warnings; factor_set recomputes under a newer set",
+			roles: "admin, regulator, its operator", query: []string{"factor_set", "gwp"}, status: 200, resp: calculators.Metrics{}},
+		{method: "GET", path: "/v1/operators/{id}/metrics", summary: "An operator's metrics over a quarter or a year (latest versions; coverage says which quarters)",
+			roles: "admin, regulator, that operator", query: []string{"period", "gwp"}, status: 200, resp: calculators.Rollup{}},
+		{method: "GET", path: "/v1/sector/metrics", summary: "Per-operator headline metrics with ranks, medians, filing warnings counts and intensity outliers; sector totals",
+			roles: "admin, regulator", query: []string{"period", "country"}, status: 200, resp: service.SectorMetrics{}},
+		{method: "GET", path: "/v1/sector/status", summary: "Each operator's filing state for a quarter: missing, submitted, returned or accepted, late, versions, open findings, warnings",
+			roles: "admin, regulator", query: []string{"period"}, status: 200, resp: service.SectorStatus{}},
+		{method: "GET", path: "/v1/sector/export.csv", summary: "One RFC 4180 row per operator, one column per headline metric",
+			roles: "admin, regulator", query: []string{"period", "country"}, status: 200, respType: "text/csv"},
+		{method: "PUT", path: "/v1/deadlines/{period}", summary: "Override a quarter's filing deadline (recorded as a ledger entry; a later override replaces an earlier one)",
+			roles: "admin", body: struct {
+				Deadline time.Time `json:"deadline"`
+				Reason   string    `json:"reason"`
+			}{}, status: 200, resp: struct {
+				Period     string    `json:"period"`
+				Deadline   time.Time `json:"deadline"`
+				Overridden bool      `json:"overridden"`
+			}{}},
 		{method: "GET", path: "/v1/ledger/checkpoint", summary: "Latest signed checkpoint as a signed note", roles: "public", status: 200, respType: "text/plain"},
 		{method: "GET", path: "/v1/ledger/checkpoint.json", summary: "Latest signed checkpoint as JSON", roles: "public", status: 200, resp: service.Checkpoint{}},
 		{method: "GET", path: "/v1/ledger/entries", summary: "Entries with hashes and canonical bytes", roles: "admin, regulator",
@@ -76,6 +97,12 @@ func (s *Server) apiOps() []apiOp {
 		{method: "GET", path: "/v1/ledger/proof/consistency", summary: "Consistency proof between tree sizes from and to", roles: "public",
 			query: []string{"from", "to"}, status: 200, resp: service.ConsistencyProof{}},
 		{method: "GET", path: "/v1/ledger/key", summary: "The checkpoint verifier key (note.NewVerifier text)", roles: "public", status: 200, respType: "text/plain"},
+		{method: "GET", path: "/v1/operators/{id}/disclosures/{period}.pdf", summary: "Operator disclosure of a quarter (2025-Q3) or year (2025) as PDF; ETag is the SHA-256 of the bytes",
+			roles: "public when every covered return is accepted; otherwise admin, regulator, that operator", status: 200, respType: "application/pdf"},
+		{method: "GET", path: "/v1/sector/disclosures/{period}.pdf", summary: "Sector report of a quarter or year as PDF", roles: "admin, regulator",
+			query: []string{"country"}, status: 200, respType: "application/pdf"},
+		{method: "POST", path: "/v1/verify", summary: "Verify a PDF disclosure: signature, inclusion proofs, bytes re-rendered, supersession",
+			roles: "public", bodyType: "application/pdf", status: 200, resp: disclosure.Result{}},
 	}
 }
 
@@ -110,7 +137,12 @@ func (s *Server) buildOpenAPI() []byte {
 		if params != nil {
 			o["parameters"] = params
 		}
-		if op.body != nil {
+		if op.bodyType != "" {
+			o["requestBody"] = map[string]any{"required": true, "content": map[string]any{
+				op.bodyType:           map[string]any{"schema": map[string]any{"type": "string", "format": "binary"}},
+				"multipart/form-data": map[string]any{"schema": map[string]any{"type": "object", "properties": map[string]any{"file": map[string]any{"type": "string", "format": "binary"}}}},
+			}}
+		} else if op.body != nil {
 			o["requestBody"] = map[string]any{"required": true, "content": map[string]any{"application/json": map[string]any{"schema": g.schema(reflect.TypeOf(op.body))}}}
 		}
 		resp := map[string]any{"description": http.StatusText(op.status)}
@@ -151,6 +183,7 @@ var (
 	timeType    = reflect.TypeOf(time.Time{})
 	periodType  = reflect.TypeOf(ledger.Period{})
 	rawType     = reflect.TypeOf(json.RawMessage{})
+	valueType   = reflect.TypeOf(calculators.Value{})
 )
 
 func (g *schemaGen) schema(t reflect.Type) map[string]any {
@@ -166,6 +199,8 @@ func (g *schemaGen) schema(t reflect.Type) map[string]any {
 		return map[string]any{"type": "string", "pattern": `^[0-9]{4}-Q[1-4]$`}
 	case rawType:
 		return map[string]any{}
+	case valueType:
+		return map[string]any{"type": "string", "nullable": true, "description": "decimal rounded half-even to 6 places; null when unavailable"}
 	}
 	switch t.Kind() {
 	case reflect.String:

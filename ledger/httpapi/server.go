@@ -9,6 +9,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -63,9 +64,14 @@ func New(cfg Config) *Server {
 	}
 	if cfg.Registry == nil {
 		cfg.Registry = prometheus.NewRegistry()
-		// Memory, CPU, file descriptors and the Go runtime, for capacity
-		// planning and load tests (process_resident_memory_bytes).
-		cfg.Registry.MustRegister(collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}), collectors.NewGoCollector())
+	}
+	// Memory, CPU, file descriptors and the Go runtime, for capacity
+	// planning and load tests (process_resident_memory_bytes). A registry
+	// that has them already keeps its own.
+	for _, c := range []prometheus.Collector{collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}), collectors.NewGoCollector()} {
+		if err := cfg.Registry.Register(c); err != nil && !errors.As(err, new(prometheus.AlreadyRegisteredError)) {
+			panic(err)
+		}
 	}
 	s := &Server{svc: cfg.Service, log: cfg.Logger, cfg: cfg, router: mux.NewRouter(), registry: cfg.Registry}
 	s.requests = prometheus.NewCounterVec(prometheus.CounterOpts{
@@ -135,6 +141,9 @@ func (s *Server) routes() {
 	handle("GET", "/v1/sector/status", s.handleSectorStatus)
 	handle("GET", "/v1/sector/export.csv", s.handleSectorExport)
 	handle("PUT", "/v1/deadlines/{period}", s.handleSetDeadline)
+	handle("GET", "/v1/operators/{id}/disclosures/{period}.pdf", s.handleOperatorDisclosure)
+	handle("GET", "/v1/sector/disclosures/{period}.pdf", s.handleSectorDisclosure)
+	handle("POST", "/v1/verify", s.handleVerify)
 
 	handle("GET", "/v1/ledger/checkpoint", s.handleCheckpointNote)
 	handle("GET", "/v1/ledger/checkpoint.json", s.handleCheckpointJSON)
@@ -205,8 +214,9 @@ func (s *Server) withRecover(next http.Handler) http.Handler {
 	})
 }
 
-// withAuth authenticates a bearer token when one is sent. A request
-// without one is public; whether that is enough is the service's call.
+// withAuth authenticates a bearer token when one is sent, or the web
+// pages' session cookie on a GET or HEAD. A request without either is
+// public; whether that is enough is the service's call.
 // A token that is sent but unknown or revoked is always 401.
 func (s *Server) withAuth(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -222,7 +232,10 @@ func (s *Server) withAuth(next http.Handler) http.Handler {
 				s.writeError(w, r, err)
 				return
 			}
-		} else if c, err := r.Cookie(SessionCookie); err == nil && c.Value != "" {
+		} else if c, err := r.Cookie(SessionCookie); err == nil && c.Value != "" && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
+			// The pages' session cookie works for downloads (GET) only:
+			// a cross-site form could send it with a POST, and the API
+			// checks no CSRF token.
 			if a, err = s.svc.Authenticate(c.Value); err != nil {
 				a = service.Public
 			}

@@ -52,9 +52,8 @@ type Options struct {
 	// and after every OnCommit of earlier batches has returned.
 	OnCommit func(seq uint64, data []byte)
 
-	// OnSync, if set, is called on the writer goroutine after every
-	// successful fsync of a batch with how long the fsync took and how
-	// many records the batch holds (for metrics). It must be quick.
+	// OnSync, when set, is told how long each batch's fsync took and how
+	// many records it covered, on the writer goroutine (for monitoring).
 	OnSync func(d time.Duration, records int)
 }
 

@@ -169,13 +169,13 @@ func (j *Journal) flush(w *writerState, b *batch) {
 			return
 		}
 	}
-	start := time.Now()
+	syncStart := time.Now()
 	if err := j.file.Sync(); err != nil {
 		j.fail(w, b, failed("fsync "+j.path, err))
 		return
 	}
 	if j.onSync != nil {
-		j.onSync(time.Since(start), len(b.recs))
+		j.onSync(time.Since(syncStart), len(b.recs))
 	}
 	for _, r := range b.recs {
 		// Only this goroutine changes j.hashes, so reading it without the

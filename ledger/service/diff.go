@@ -17,11 +17,22 @@ type Change struct {
 	After  json.RawMessage `json:"after"`
 }
 
-// Diff is the field-level difference between two return versions.
+// Diff is the field-level difference between two return versions, and
+// the metrics that changed as a result.
 type Diff struct {
 	From    string   `json:"from"` // the "against" version
 	To      string   `json:"to"`
 	Changes []Change `json:"changes"`
+	// Metrics lists the metrics whose values differ, each version
+	// computed under the factor set it was filed with (FactorSets).
+	Metrics    []MetricChange `json:"metrics"`
+	FactorSets FromTo         `json:"factor_sets"`
+}
+
+// FromTo is a pair of values of the "against" version and of the other.
+type FromTo struct {
+	From string `json:"from"`
+	To   string `json:"to"`
 }
 
 // Diff compares return id with another version of the same operator's
@@ -48,7 +59,11 @@ func (s *Service) Diff(a ledger.Actor, id, against string) (*Diff, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Diff{From: against, To: id, Changes: diffFlat(before, after)}, nil
+	d := &Diff{From: against, To: id, Changes: diffFlat(before, after)}
+	if err := s.diffMetrics(d, from.Version, to.Version); err != nil {
+		return nil, err
+	}
+	return d, nil
 }
 
 // diffFlat lists the paths whose values differ, sorted by path.
@@ -84,6 +99,11 @@ func flattenJSON(v any) (map[string]json.RawMessage, error) {
 	if err := d.Decode(&tree); err != nil {
 		return nil, err
 	}
+	return flattenTree(tree)
+}
+
+// flattenTree maps every leaf of a decoded JSON tree to its path.
+func flattenTree(tree any) (map[string]json.RawMessage, error) {
 	out := map[string]json.RawMessage{}
 	var walk func(path string, n any) error
 	walk = func(path string, n any) error {

@@ -52,7 +52,7 @@ func (s *Service) metricsOf(rv *state.ReturnVersion, factorSet, gwp string) (*ca
 		return cached, nil
 	}
 	ret := rv.Light
-	if rv.SiteRows > 0 {
+	if rv.HasSites {
 		full, err := s.readReturnFiled(rv)
 		if err != nil {
 			return nil, err
@@ -175,13 +175,30 @@ func jumpWarning(key string, now, then calculators.Value, prev string) (ledger.W
 	if change.Abs().Cmp(fifty) <= 0 {
 		return ledger.Warning{}, false
 	}
+	label, unit := headlineName(key)
+	sign := ""
+	if change.Sign() > 0 {
+		sign = "+"
+	}
 	return ledger.Warning{Rule: "quarter_change_over_50pct", Path: key,
-		Message: fmt.Sprintf("%s is %s against %s in %s: a change of %s%%, more than 50%%", key,
-			now.D.RoundBank(3).String(), then.D.RoundBank(3).String(), prev, change.RoundBank(1).String())}, true
+		Message: fmt.Sprintf("%s (%s) is %s %s against %s %s in %s: a change of %s%s%%, more than the 50%% allowed against the previous quarter",
+			label, key, now.D.RoundBank(3).String(), unit, then.D.RoundBank(3).String(), unit, prev, sign, change.RoundBank(1).String())}, true
+}
+
+// headlineName is a headline metric's label and unit, for messages.
+func headlineName(key string) (label, unit string) {
+	for _, h := range calculators.Headlines() {
+		if h.Key == key {
+			return h.Label, h.Unit
+		}
+	}
+	return key, ""
 }
 
 // medianWarning flags energy per TB more than 3x or less than 1/3 of the
-// median of the other operators' latest returns for the period.
+// median of the other operators' latest returns for the period. Operators
+// whose value is unavailable (no or zero traffic) are left out of the
+// median, and at least two others must have a value.
 func (s *Service) medianWarning(r *ledger.Return, m *calculators.Metrics) (ledger.Warning, bool) {
 	if !m.E1.NetworkEnergyPerTBKWh.OK {
 		return ledger.Warning{}, false
@@ -201,16 +218,30 @@ func (s *Service) medianWarning(r *ledger.Return, m *calculators.Metrics) (ledge
 		}
 		others = append(others, om.E1.NetworkEnergyPerTBKWh.D)
 	}
+	return outlierWarning(m.E1.NetworkEnergyPerTBKWh.D, others, r.Period.String())
+}
+
+// outlierWarning flags energy per TB v more than 3x or less than 1/3 of
+// the median of others (the other operators' values for period). At least
+// two others are needed: a median of one operator says little.
+func outlierWarning(v decimal.Decimal, others []decimal.Decimal, period string) (ledger.Warning, bool) {
 	if len(others) < 2 {
-		return ledger.Warning{}, false // a median of one other operator says little
+		return ledger.Warning{}, false
 	}
 	med := calculators.Median(others)
-	v := m.E1.NetworkEnergyPerTBKWh.D
 	three := decimal.NewFromInt(3)
 	if v.Cmp(med.Mul(three)) <= 0 && v.Mul(three).Cmp(med) >= 0 {
 		return ledger.Warning{}, false
 	}
 	return ledger.Warning{Rule: "energy_per_tb_vs_sector_median", Path: "e1.network_energy_per_tb_kwh",
-		Message: fmt.Sprintf("network energy per TB is %s kWh/TB against a sector median of %s kWh/TB over %d other operators for %s: outside one third to three times the median",
-			v.RoundBank(3).String(), med.RoundBank(3).String(), len(others), r.Period)}, true
+		Message: fmt.Sprintf("Network energy per TB (e1.network_energy_per_tb_kwh) is %s kWh/TB, %s times the sector median of %s kWh/TB over %d other operators for %s: outside one third to three times the median",
+			v.RoundBank(3).String(), ratioText(v, med), med.RoundBank(3).String(), len(others), period)}, true
+}
+
+// ratioText is v / med to two places, or "infinitely many" for a zero median.
+func ratioText(v, med decimal.Decimal) string {
+	if med.Sign() == 0 {
+		return "infinitely many"
+	}
+	return calculators.Div(v, med).RoundBank(2).String()
 }

@@ -3,9 +3,10 @@ package service
 import (
 	"bytes"
 	"context"
-	"encoding/hex"
 	"encoding/json"
 	"time"
+
+	"golang.org/x/mod/sumdb/tlog"
 
 	"github.com/ictledger/ictledger/filing"
 	"github.com/ictledger/ictledger/ledger"
@@ -15,7 +16,7 @@ import (
 // EntryRef names the ledger entry that recorded something.
 type EntryRef struct {
 	Seq  uint64 `json:"seq"`
-	Hash string `json:"hash"` // hex of the RFC 6962 leaf hash
+	Hash string `json:"hash"` // the RFC 6962 leaf hash, standard base64 as tlog.Hash prints it
 }
 
 // Filed is the answer to a filing.
@@ -38,7 +39,7 @@ func filedOf(rv *state.ReturnVersion, replayed bool) *Filed {
 		w = []ledger.Warning{}
 	}
 	return &Filed{ID: rv.ID, Operator: rv.Operator, Period: rv.PeriodKey, Version: rv.Version, Status: rv.Status(),
-		Entry: EntryRef{Seq: rv.Seq, Hash: hex.EncodeToString(rv.LeafHash[:])}, Warnings: w, Replayed: replayed}
+		Entry: EntryRef{Seq: rv.Seq, Hash: tlog.Hash(rv.LeafHash).String()}, Warnings: w, Replayed: replayed}
 }
 
 // Decoder reads a return from a request body and checks it in the context
@@ -168,7 +169,9 @@ func (s *Service) resolveFactorSet(version string) (*ledger.FactorSet, error) {
 	return fs.Set, nil
 }
 
-// readReturnFiled reads a return version's full entry back from the journal.
+// readReturnFiled reads a return version's full entry back from the
+// journal. The return itself goes through the filing package's decoder,
+// which reads 100,000 site rows several times faster than encoding/json.
 func (s *Service) readReturnFiled(rv *state.ReturnVersion) (*ledger.ReturnFiled, error) {
 	raw, err := s.j.Read(rv.Seq)
 	if err != nil {
@@ -178,11 +181,19 @@ func (s *Service) readReturnFiled(rv *state.ReturnVersion) (*ledger.ReturnFiled,
 	if err != nil {
 		return nil, &ledger.Error{Code: ledger.EInternal, Message: "could not decode the return entry", Err: err}
 	}
-	var rf ledger.ReturnFiled
+	var rf struct {
+		ledger.ReturnFiled
+		Return json.RawMessage `json:"return"`
+	}
 	if err := e.DecodePayload(&rf); err != nil {
 		return nil, &ledger.Error{Code: ledger.EInternal, Message: "could not decode the return entry", Err: err}
 	}
-	return &rf, nil
+	ret, err := filing.DecodeJSON(bytes.NewReader(rf.Return), filing.Options{})
+	if err != nil {
+		return nil, &ledger.Error{Code: ledger.EInternal, Message: "could not decode the filed return", Err: err}
+	}
+	rf.ReturnFiled.Return = *ret
+	return &rf.ReturnFiled, nil
 }
 
 // ReturnView is a return as filed plus what the ledger knows about it.
@@ -222,7 +233,7 @@ func (v *ReturnView) MarshalJSON() ([]byte, error) {
 	for k, val := range map[string]any{
 		"id": rv.ID, "status": rv.Status(), "version": rv.Version, "supersedes": nullable(rv.Supersedes),
 		"superseded_by": nullable(rv.SupersededBy), "reviews": reviews, "warnings": warnings,
-		"entry": EntryRef{Seq: rv.Seq, Hash: hex.EncodeToString(rv.LeafHash[:])}, "filed_at": rv.FiledAt,
+		"entry": EntryRef{Seq: rv.Seq, Hash: tlog.Hash(rv.LeafHash).String()}, "filed_at": rv.FiledAt,
 		"factor_set_used": rv.FactorSet,
 	} {
 		if err := put(k, val); err != nil {
@@ -255,7 +266,7 @@ func reviewView(r state.Review) ReviewView {
 		f = []ledger.FieldError{}
 	}
 	return ReviewView{Decision: r.Decision, Comment: r.Comment, Findings: f, By: r.Actor.TokenID, At: r.Time,
-		Entry: EntryRef{Seq: r.Seq, Hash: hex.EncodeToString(r.LeafHash[:])}}
+		Entry: EntryRef{Seq: r.Seq, Hash: tlog.Hash(r.LeafHash).String()}}
 }
 
 // Return returns a return version as filed (admin, regulator, or its operator).
@@ -333,7 +344,7 @@ func summarize(rv *state.ReturnVersion) VersionSummary {
 	}
 	return VersionSummary{ID: rv.ID, Period: rv.PeriodKey, Version: rv.Version, Status: rv.Status(),
 		Supersedes: ptr(rv.Supersedes), SupersededBy: ptr(rv.SupersededBy), Reason: rv.Reason, FiledAt: rv.FiledAt,
-		Entry: EntryRef{Seq: rv.Seq, Hash: hex.EncodeToString(rv.LeafHash[:])}, Warnings: len(rv.Warnings), Reviews: len(rv.Reviews)}
+		Entry: EntryRef{Seq: rv.Seq, Hash: tlog.Hash(rv.LeafHash).String()}, Warnings: len(rv.Warnings), Reviews: len(rv.Reviews)}
 }
 
 // ReturnCounts counts return versions by status, for monitoring.

@@ -18,9 +18,12 @@ type SectorRow struct {
 	Late     bool                         `json:"late"`
 	Returns  []string                     `json:"returns"`
 	Coverage *calculators.Coverage        `json:"coverage"`
-	Metrics  map[string]calculators.Value `json:"metrics"` // headline metrics by key
-	Ranks    map[string]int               `json:"ranks"`   // 1 = best; absent when unavailable
-	Warnings int                          `json:"warnings"`
+	Metrics  map[string]calculators.Value `json:"metrics"`  // headline metrics by key
+	Ranks    map[string]int               `json:"ranks"`    // 1 = best; absent when unavailable
+	Warnings int                          `json:"warnings"` // raised at filing, kept with the return
+	// Outliers are intensity outliers against the median of the other
+	// operators in this view, computed now (markOutliers).
+	Outliers []ledger.Warning `json:"outliers"`
 	rollup   *calculators.Rollup
 }
 
@@ -125,6 +128,7 @@ func (s *Service) SectorMetrics(a ledger.Actor, span ledger.Span, country string
 		out.Headlines = append(out.Headlines, stat)
 	}
 	sort.SliceStable(out.Rows, func(i, j int) bool { return out.Rows[i].Operator < out.Rows[j].Operator })
+	markOutliers(out)
 	if len(filed) > 0 {
 		out.Totals, out.ByCountry = calculators.Sector(filed)
 	}

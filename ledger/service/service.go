@@ -88,6 +88,9 @@ type Service struct {
 
 	metricsMu    sync.Mutex
 	metricsCache map[string]*calculators.Metrics
+
+	pdfMu    sync.Mutex
+	pdfCache map[string][]byte
 }
 
 // New returns a service on cfg.State. Call Start once the journal is open
@@ -104,7 +107,7 @@ func New(cfg Config) *Service {
 		cfg.DeadlineDays = 45
 	}
 	return &Service{st: cfg.State, log: cfg.Logger, now: cfg.Now, cfg: cfg,
-		pending: map[string]int{}, keysBySeq: map[uint64][]string{}, metricsCache: map[string]*calculators.Metrics{}}
+		pending: map[string]int{}, keysBySeq: map[uint64][]string{}, metricsCache: map[string]*calculators.Metrics{}, pdfCache: map[string][]byte{}}
 }
 
 // Start attaches the opened journal and the checkpoint signer. The state

@@ -59,7 +59,7 @@ type ReturnVersion struct {
 	Actor          ledger.Actor
 	Reviews        []Review
 	Light          *ledger.Return
-	SiteRows       int
+	HasSites       bool // the full return, with its site rows, is in the journal only
 }
 
 // Status is derived from the record: superseded once a later version

@@ -5,6 +5,7 @@
 package state
 
 import (
+	"encoding/json"
 	"fmt"
 	"sort"
 	"sync/atomic"
@@ -87,11 +88,12 @@ func applyTxn(txn *memdb.Txn, e ledger.Entry, leaf [32]byte) error {
 		}
 		return insertNew(txn, tableFactorSets, fs.Version, &FactorSet{Version: fs.Version, Seq: e.Seq, PublishedAt: e.Time, Set: &fs})
 	case ledger.KindReturnFiled, ledger.KindReturnRestated:
-		var rf ledger.ReturnFiled
+		var rf lightReturnFiled
 		if err := e.DecodePayload(&rf); err != nil {
 			return err
 		}
-		return fileReturnTxn(txn, rf, e, leaf)
+		rf.ReturnFiled.Return = rf.Return.Return
+		return fileReturnTxn(txn, rf.ReturnFiled, len(rf.Return.Sites) > 0 && string(rf.Return.Sites) != "null", e, leaf)
 	case ledger.KindReviewRecorded:
 		var r ledger.Review
 		if err := e.DecodePayload(&r); err != nil {
@@ -136,15 +138,27 @@ func revokeTokenTxn(txn *memdb.Txn, id string, e ledger.Entry) error {
 	return txn.Insert(tableTokens, &t)
 }
 
-func fileReturnTxn(txn *memdb.Txn, rf ledger.ReturnFiled, e ledger.Entry, leaf [32]byte) error {
+// lightReturnFiled decodes a return entry without its site rows: they
+// are left as raw JSON (a single copy of their bytes) instead of 100,000
+// structs, since the state never keeps them.
+type lightReturnFiled struct {
+	ledger.ReturnFiled
+	Return lightReturn `json:"return"`
+}
+
+type lightReturn struct {
+	ledger.Return
+	Sites json.RawMessage `json:"sites,omitempty"`
+}
+
+func fileReturnTxn(txn *memdb.Txn, rf ledger.ReturnFiled, hasSites bool, e ledger.Entry, leaf [32]byte) error {
 	light := rf.Return
-	sites := len(light.Sites)
 	light.Sites = nil
 	rv := &ReturnVersion{
 		ID: rf.ID, Operator: rf.Return.Operator, Period: rf.Return.Period, PeriodKey: rf.Return.Period.String(),
 		Version: rf.Version, Supersedes: rf.Supersedes, Reason: rf.Return.Reason, FactorSet: rf.FactorSet,
 		IdempotencyKey: rf.IdempotencyKey, Warnings: rf.Warnings, Seq: e.Seq, LeafHash: leaf,
-		FiledAt: e.Time, Actor: e.Actor, Light: &light, SiteRows: sites,
+		FiledAt: e.Time, Actor: e.Actor, Light: &light, HasSites: hasSites,
 	}
 	if rf.Supersedes != "" {
 		raw, err := txn.First(tableReturns, indexID, rf.Supersedes)

@@ -1,0 +1,118 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/shopspring/decimal"
+)
+
+// TestDemoMetricsAreNumbersOrExplained loads the demo and checks every E2
+// and E3 metric of every return: a number, or null with a reason in
+// "unavailable"; never negative where a negative makes no sense.
+func TestDemoMetricsAreNumbersOrExplained(t *testing.T) {
+	dir := t.TempDir()
+	now := time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
+	m := NewMain(Config{Addr: "127.0.0.1:0", DataDir: dir, Demo: true, Now: func() time.Time { return now }})
+	if err := m.Open(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	ts := &testServer{t: t, m: m, base: "http://" + m.Addr(), done: make(chan error, 1)}
+	go func() { ts.done <- m.Serve() }()
+	defer ts.stop()
+
+	raw, err := os.ReadFile(filepath.Join(dir, demoTokensFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var toks []demoToken
+	if err := json.Unmarshal(raw, &toks); err != nil {
+		t.Fatal(err)
+	}
+	var reg string
+	var operators []string
+	for _, tk := range toks {
+		if tk.Role == "regulator" {
+			reg = tk.Token
+		}
+		if tk.Operator != "" {
+			operators = append(operators, tk.Operator)
+		}
+	}
+	if len(operators) < 4 || reg == "" {
+		t.Fatalf("demo tokens: %+v", toks)
+	}
+	checked := 0
+	for _, op := range operators {
+		var versions []struct {
+			ID     string `json:"id"`
+			Status string `json:"status"`
+		}
+		ts.mustJSON("GET", "/v1/operators/"+op+"/returns", reg, nil, 200, &versions)
+		if len(versions) < 8 {
+			t.Errorf("%s: %d versions, want at least 8 quarters", op, len(versions))
+		}
+		for _, v := range versions {
+			if v.Status == "superseded" {
+				continue
+			}
+			var metrics map[string]any
+			ts.mustJSON("GET", "/v1/returns/"+v.ID+"/metrics", reg, nil, 200, &metrics)
+			explained := map[string]bool{}
+			for _, u := range metrics["unavailable"].([]any) {
+				explained[u.(map[string]any)["metric"].(string)] = true
+			}
+			for _, section := range []string{"e2", "e3"} {
+				walkMetrics(section, metrics[section], func(path string, val any) {
+					checked++
+					if val == nil {
+						if !explained[path] {
+							t.Errorf("%s %s is null without a reason", v.ID, path)
+						}
+						return
+					}
+					s, ok := val.(string)
+					if !ok {
+						return
+					}
+					d, err := decimal.NewFromString(s)
+					if err != nil {
+						t.Errorf("%s %s = %q is not a decimal", v.ID, path, s)
+						return
+					}
+					if d.Sign() < 0 && !strings.Contains(path, "gap") && !strings.Contains(path, "stock_change") {
+						t.Errorf("%s %s = %s is negative", v.ID, path, s)
+					}
+				})
+			}
+		}
+	}
+	if checked < 1000 {
+		t.Fatalf("only %d values checked", checked)
+	}
+}
+
+// walkMetrics calls f for every metric leaf under path, skipping the
+// additive parts (inputs to roll-ups, not metrics) and flags.
+func walkMetrics(path string, v any, f func(string, any)) {
+	switch n := v.(type) {
+	case map[string]any:
+		for k, c := range n {
+			if strings.HasPrefix(k, "parts") || k == "weee_targets" || k == "mci_basis" || strings.HasSuffix(k, "_partial") {
+				continue
+			}
+			walkMetrics(path+"."+k, c, f)
+		}
+	case []any:
+		for _, c := range n {
+			walkMetrics(path, c, f)
+		}
+	default:
+		f(path, v)
+	}
+}

@@ -1,0 +1,113 @@
+// Package disclosure makes the PDF disclosures and checks them. A
+// disclosure is a pure function of a Bundle: the ledger entries it derives
+// from (canonical bytes), their inclusion proofs and the signed checkpoint
+// of the tree they were proved in. The bundle is attached to the PDF, so
+// anyone with the log's public key can verify a disclosure offline: the
+// checkpoint's signature, every entry's inclusion proof, and — by
+// rendering the bundle again and comparing bytes — that nothing in the
+// document was altered.
+package disclosure
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+
+	"golang.org/x/mod/sumdb/tlog"
+
+	"github.com/ictledger/ictledger/ledger"
+	"github.com/ictledger/ictledger/ledger/checkpoint"
+)
+
+// Format names the bundle layout; a new layout gets a new name.
+const Format = "ictledger-disclosure/v1"
+
+// The document kinds.
+const (
+	DocOperator = "operator"
+	DocSector   = "sector"
+)
+
+// Bundle is everything a disclosure is made from, and what its JSON
+// attachment holds.
+type Bundle struct {
+	Format     string        `json:"format"`
+	Document   string        `json:"document"` // DocOperator or DocSector
+	Template   string        `json:"template"` // layout version, e.g. "disclosure_v1"
+	Operator   string        `json:"operator,omitempty"`
+	Country    string        `json:"country,omitempty"` // sector report of one country
+	Period     string        `json:"period"`            // "2025-Q3" or "2025"
+	GWP        string        `json:"gwp"`
+	Deadline   string        `json:"deadline,omitempty"` // sector: the filing deadline of the span's last quarter (RFC 3339)
+	Checkpoint string        `json:"checkpoint"`         // signed note text
+	Entries    []BundleEntry `json:"entries"`            // in sequence order
+}
+
+// BundleEntry is one ledger entry with its inclusion proof in the
+// checkpoint's tree.
+type BundleEntry struct {
+	Seq       uint64   `json:"seq"`
+	LeafHash  string   `json:"leaf_hash"` // standard base64, as tlog.Hash prints it
+	Canonical string   `json:"canonical"` // standard base64 of the canonical entry bytes
+	Proof     []string `json:"proof"`
+}
+
+// Encode gives the bundle's canonical JSON, the bytes attached to the PDF.
+func (b *Bundle) Encode() ([]byte, error) { return ledger.Canonical(b) }
+
+// DecodeBundle reads an attached bundle strictly.
+func DecodeBundle(raw []byte) (*Bundle, error) {
+	d := json.NewDecoder(bytes.NewReader(raw))
+	d.DisallowUnknownFields()
+	var b Bundle
+	if err := d.Decode(&b); err != nil {
+		return nil, fmt.Errorf("the attached proof is not a disclosure bundle: %w", err)
+	}
+	if b.Format != Format {
+		return nil, fmt.Errorf("the attached proof has format %q; this build reads %q", b.Format, Format)
+	}
+	return &b, nil
+}
+
+// checkpointOf parses the bundle's checkpoint without checking the
+// signature (Verify does that).
+func (b *Bundle) checkpointOf() (checkpoint.Checkpoint, error) {
+	body := b.Checkpoint
+	if i := bytes.Index([]byte(body), []byte("\n\n")); i >= 0 {
+		body = body[:i+1]
+	}
+	return checkpoint.Parse(body)
+}
+
+// rawEntries decodes the entries' canonical bytes.
+func (b *Bundle) rawEntries() ([]ledger.Entry, [][]byte, error) {
+	es := make([]ledger.Entry, 0, len(b.Entries))
+	raws := make([][]byte, 0, len(b.Entries))
+	for i, be := range b.Entries {
+		raw, err := base64.StdEncoding.DecodeString(be.Canonical)
+		if err != nil {
+			return nil, nil, fmt.Errorf("entries[%d]: canonical is not base64: %w", i, err)
+		}
+		e, err := ledger.DecodeEntry(raw)
+		if err != nil {
+			return nil, nil, fmt.Errorf("entries[%d]: %w", i, err)
+		}
+		if e.Seq != be.Seq {
+			return nil, nil, fmt.Errorf("entries[%d]: says seq %d, listed as %d", i, e.Seq, be.Seq)
+		}
+		es = append(es, e)
+		raws = append(raws, raw)
+	}
+	return es, raws, nil
+}
+
+// NewBundleEntry builds a bundle entry from canonical bytes and a proof.
+func NewBundleEntry(seq uint64, canonical []byte, proof tlog.RecordProof) BundleEntry {
+	ps := make([]string, len(proof))
+	for i, h := range proof {
+		ps[i] = h.String()
+	}
+	return BundleEntry{Seq: seq, LeafHash: tlog.RecordHash(canonical).String(),
+		Canonical: base64.StdEncoding.EncodeToString(canonical), Proof: ps}
+}

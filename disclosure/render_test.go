@@ -1,0 +1,102 @@
+package disclosure
+
+import (
+	"bytes"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"flag"
+	"os"
+	"strings"
+	"testing"
+
+	"golang.org/x/mod/sumdb/note"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden hashes in testdata")
+
+// The view-model mapping in this package is part of the layout version:
+// a document issued under disclosure_v1 must render to the same bytes for
+// as long as this build claims to render disclosure_v1, or it would stop
+// verifying. These golden hashes catch any change to the bytes; a change
+// that is meant needs a new template version, not -update.
+func TestRenderIsPinned(t *testing.T) {
+	for _, name := range []string{"operator-bundle.json", "sector-bundle.json"} {
+		t.Run(name, func(t *testing.T) {
+			raw, err := os.ReadFile("testdata/" + name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, err := DecodeBundle(raw)
+			if err != nil {
+				t.Fatal(err)
+			}
+			pdf, err := Render(b)
+			if err != nil {
+				t.Fatal(err)
+			}
+			again, err := Render(b)
+			if err != nil || !bytes.Equal(pdf, again) {
+				t.Fatalf("two renders differ (err %v)", err)
+			}
+			sum := sha256.Sum256(pdf)
+			got := hex.EncodeToString(sum[:])
+			golden := "testdata/" + strings.TrimSuffix(name, ".json") + ".sha256"
+			if *update {
+				if err := os.WriteFile(golden, []byte(got+"\n"), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got != strings.TrimSpace(string(want)) {
+				t.Fatalf("rendered bytes changed: sha256 %s, golden %s", got, strings.TrimSpace(string(want)))
+			}
+		})
+	}
+}
+
+// TestVerifyWithoutLedger checks a rendered bundle offline: valid with the
+// log's key, invalid with another key, invalid after any edit.
+func TestVerifyWithoutLedger(t *testing.T) {
+	raw, err := os.ReadFile("testdata/operator-bundle.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	key, err := os.ReadFile("testdata/ledger.pub")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := DecodeBundle(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pdf, err := Render(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := Verify(pdf, strings.TrimSpace(string(key))); !r.Valid {
+		t.Fatalf("valid document reported invalid: %v", r.Problems)
+	}
+	// A key of the same name but another key pair must not verify it.
+	name := strings.SplitN(strings.TrimSpace(string(key)), "+", 2)[0]
+	_, other, err := note.GenerateKey(rand.Reader, name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := Verify(pdf, other); r.Valid || r.Checkpoint == nil || r.Checkpoint.Signed {
+		t.Fatalf("valid with another key: %+v", r)
+	}
+	for _, at := range []int{100, len(pdf) / 3, len(pdf) - 100} {
+		bad := append([]byte(nil), pdf...)
+		bad[at] ^= 0x20
+		if r := Verify(bad, strings.TrimSpace(string(key))); r.Valid {
+			t.Fatalf("byte %d changed: still valid", at)
+		}
+	}
+	if r := Verify([]byte("not a pdf"), strings.TrimSpace(string(key))); r.Valid || len(r.Problems) == 0 {
+		t.Fatal("garbage reported valid")
+	}
+}

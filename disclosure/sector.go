@@ -1,0 +1,135 @@
+package disclosure
+
+import (
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/ictledger/ictledger/calculators"
+	"github.com/ictledger/ictledger/ledger"
+	"github.com/ictledger/ictledger/templates"
+)
+
+// sectorReport builds the view model of a sector report: every operator
+// registered in the bundle (of the bundle's country, if any), its filing
+// state for the span's last quarter, the headline metrics with ranks and
+// medians, the sector totals, and open warnings and findings.
+func sectorReport(b *Bundle, in *inputs) (*templates.SectorReport, error) {
+	span, err := ledger.ParseSpan(b.Period)
+	if err != nil {
+		return nil, err
+	}
+	deadline, err := time.Parse(time.RFC3339, b.Deadline)
+	if err != nil {
+		return nil, fmt.Errorf("sector bundle deadline: %w", err)
+	}
+	cp, err := b.checkpointOf()
+	if err != nil {
+		return nil, err
+	}
+	r := &templates.SectorReport{Period: span.String(), Country: b.Country, GWP: b.GWP,
+		Checkpoint: templates.Checkpoint{Origin: cp.Origin, Size: cp.Size, Root: cp.Root.String(), Note: b.Checkpoint},
+		LedgerTime: in.last}
+	if b.Country != "" {
+		r.CountryName = countryName(in, b.Country)
+	}
+	ids := make([]string, 0, len(in.operators))
+	for id, op := range in.operators {
+		if b.Country == "" || op.Country == b.Country {
+			ids = append(ids, id)
+		}
+	}
+	sort.Strings(ids)
+	var rolls []calculators.OperatorRollup
+	var rowsOps []string
+	factorSets := map[string]bool{}
+	last := span.Last()
+	for _, id := range ids {
+		op := in.operators[id]
+		st := templates.FilingStatus{Operator: op.Name, ID: id, Country: op.Country, State: "missing"}
+		if f := in.returns[id][last]; f != nil {
+			st.Filed, st.Version = f.Time, f.Version
+			st.State = map[string]string{"accepted": "accepted", "returned": "returned", "under review": "submitted"}[in.status(f.ID)]
+			st.Late = in.firstFiled[id][last].After(deadline)
+			for _, w := range f.Warnings {
+				r.Warnings = append(r.Warnings, templates.Note{Ref: op.Name + " " + w.Path, Text: w.Message})
+			}
+			if st.State == "returned" {
+				rv := in.reviews[f.ID]
+				for _, fd := range rv[len(rv)-1].Findings {
+					r.Findings = append(r.Findings, templates.Note{Ref: op.Name + " " + fd.Path, Text: fd.Message})
+				}
+			}
+		} else {
+			st.Late = in.last.After(deadline)
+		}
+		r.Status = append(r.Status, st)
+		c := &calc{in: in, operator: id, gwp: b.GWP, done: map[ledger.Period]*calculators.Metrics{}}
+		roll, _, err := c.span(span)
+		if err != nil {
+			return nil, err
+		}
+		if roll != nil {
+			rolls = append(rolls, calculators.OperatorRollup{Country: op.Country, Rollup: roll})
+			rowsOps = append(rowsOps, id)
+			for _, v := range roll.FactorSets {
+				factorSets[v] = true
+			}
+		}
+	}
+	for v := range factorSets {
+		if r.FactorSet != "" {
+			r.FactorSet += ", "
+		}
+		r.FactorSet += v
+	}
+	if len(rolls) == 0 {
+		return r, nil
+	}
+	total, _ := calculators.Sector(rolls)
+	for _, h := range calculators.Headlines() {
+		unit := unitOf(h.Unit)
+		r.Totals = append(r.Totals, templates.Metric{Key: h.Key, Label: h.Label, Unit: unit, Value: h.Get(total.E1, total.E2, total.E3)})
+		values := make([]calculators.Value, len(rolls))
+		var present []decimal.Decimal
+		for i, o := range rolls {
+			values[i] = h.Get(o.E1, o.E2, o.E3)
+			if values[i].OK {
+				present = append(present, values[i].D)
+			}
+		}
+		ranks := h.Ranks(values)
+		sm := templates.SectorMetric{Key: h.Key, Label: h.Label, Unit: unit}
+		if len(present) > 0 {
+			sm.Median = calculators.Some(calculators.Median(present))
+		}
+		for i := range rolls {
+			ov := templates.OperatorValue{Operator: in.operators[rowsOps[i]].Name, Value: values[i], Rank: ranks[i]}
+			if !values[i].OK {
+				ov.Reason = reasonFor(rolls[i].Rollup, h.Key)
+			}
+			sm.Rows = append(sm.Rows, ov)
+		}
+		sort.SliceStable(sm.Rows, func(a, b int) bool {
+			ra, rb := sm.Rows[a].Rank, sm.Rows[b].Rank
+			if ra == 0 || rb == 0 {
+				return ra != 0
+			}
+			return ra < rb
+		})
+		r.Metrics = append(r.Metrics, sm)
+	}
+	return r, nil
+}
+
+// reasonFor finds why a roll-up's metric is unavailable.
+func reasonFor(r *calculators.Rollup, key string) string {
+	for _, u := range r.Unavailable {
+		if u.Metric == key {
+			return u.Reason
+		}
+	}
+	return "not computed for this period"
+}

@@ -1,0 +1,130 @@
+package disclosure
+
+import (
+	"bytes"
+	"fmt"
+
+	"golang.org/x/mod/sumdb/note"
+	"golang.org/x/mod/sumdb/tlog"
+
+	"github.com/ictledger/ictledger/ledger/checkpoint"
+	"github.com/ictledger/ictledger/templates"
+)
+
+// Result is what verifying a disclosure established.
+type Result struct {
+	Valid      bool              `json:"valid"`
+	Document   string            `json:"document,omitempty"`
+	Operator   string            `json:"operator,omitempty"`
+	Period     string            `json:"period,omitempty"`
+	Entries    []VerifiedEntry   `json:"entries"`
+	Checkpoint *ResultCheckpoint `json:"checkpoint"`
+	Problems   []string          `json:"problems"`
+	bundle     *Bundle
+}
+
+// VerifiedEntry is one entry the disclosure derives from.
+type VerifiedEntry struct {
+	Seq      uint64 `json:"seq"`
+	Kind     string `json:"kind"`
+	LeafHash string `json:"leaf_hash"`
+	Included bool   `json:"included"` // its inclusion proof checks against the checkpoint
+	ReturnID string `json:"return,omitempty"`
+}
+
+// ResultCheckpoint is the checkpoint a disclosure was produced under.
+type ResultCheckpoint struct {
+	Origin   string `json:"origin"`
+	Size     uint64 `json:"size"`
+	Root     string `json:"root"`
+	Signed   bool   `json:"signed"` // the signature verifies with the key
+	NoteText string `json:"note"`
+}
+
+// Bundle returns the bundle found in the document, or nil.
+func (r *Result) Bundle() *Bundle { return r.bundle }
+
+// Verify checks a PDF disclosure with nothing but the log's public key
+// (verifierKey in the note.NewVerifier text form): that it carries a
+// bundle, that the bundle's checkpoint is signed by the key, that every
+// entry's inclusion proof checks against that checkpoint, and that
+// rendering the bundle gives exactly the document's bytes, so no number,
+// word or byte of it was changed. Valid is true only when all of it holds;
+// Problems lists what does not. Whether an entry was superseded since is
+// for a caller with access to the ledger to add.
+func Verify(pdf []byte, verifierKey string) *Result {
+	res := &Result{Entries: []VerifiedEntry{}, Problems: []string{}}
+	problem := func(format string, args ...any) { res.Problems = append(res.Problems, fmt.Sprintf(format, args...)) }
+	raw, err := templates.ExtractAttachment(pdf, templates.AttachmentName)
+	if err != nil {
+		problem("no ictledger proof attachment could be read from the document: %v", err)
+		return res
+	}
+	b, err := DecodeBundle(raw)
+	if err != nil {
+		problem("%v", err)
+		return res
+	}
+	res.bundle = b
+	res.Document, res.Operator, res.Period = b.Document, b.Operator, b.Period
+	cp, err := b.checkpointOf()
+	if err != nil {
+		problem("the checkpoint in the document is malformed: %v", err)
+		return res
+	}
+	res.Checkpoint = &ResultCheckpoint{Origin: cp.Origin, Size: cp.Size, Root: cp.Root.String(), NoteText: b.Checkpoint}
+	verifier, err := note.NewVerifier(verifierKey)
+	if err != nil {
+		problem("the verifier key is not valid: %v", err)
+	} else if signed, err := checkpoint.Open([]byte(b.Checkpoint), verifier); err != nil {
+		problem("the checkpoint's signature does not verify with the key %s: %v", verifier.Name(), err)
+	} else if signed != cp {
+		problem("the signed checkpoint differs from the one shown")
+	} else {
+		res.Checkpoint.Signed = true
+	}
+	es, raws, err := b.rawEntries()
+	if err != nil {
+		problem("%v", err)
+		return res
+	}
+	for i, e := range es {
+		ve := VerifiedEntry{Seq: e.Seq, Kind: string(e.Kind), LeafHash: b.Entries[i].LeafHash}
+		leaf := tlog.RecordHash(raws[i])
+		if leaf.String() != b.Entries[i].LeafHash {
+			problem("entry %d: its bytes hash to %s, not the listed %s", e.Seq, leaf, b.Entries[i].LeafHash)
+		} else if proof, err := parseHashes(b.Entries[i].Proof); err != nil {
+			problem("entry %d: %v", e.Seq, err)
+		} else if e.Seq >= cp.Size {
+			problem("entry %d is beyond the checkpoint's tree of %d entries", e.Seq, cp.Size)
+		} else if err := tlog.CheckRecord(proof, int64(cp.Size), cp.Root, int64(e.Seq), leaf); err != nil {
+			problem("entry %d: the inclusion proof does not check against the checkpoint: %v", e.Seq, err)
+		} else {
+			ve.Included = true
+		}
+		if id := returnIDOf(e.Kind, e); id != "" {
+			ve.ReturnID = id
+		}
+		res.Entries = append(res.Entries, ve)
+	}
+	again, err := Render(b)
+	if err != nil {
+		problem("the attached entries cannot be rendered again: %v", err)
+	} else if !bytes.Equal(again, pdf) {
+		problem("the document's bytes differ from the disclosure its attached entries produce: it was altered after it was issued")
+	}
+	res.Valid = len(res.Problems) == 0
+	return res
+}
+
+func parseHashes(ss []string) ([]tlog.Hash, error) {
+	out := make([]tlog.Hash, len(ss))
+	for i, s := range ss {
+		h, err := tlog.ParseHash(s)
+		if err != nil {
+			return nil, fmt.Errorf("proof hash %d: %w", i, err)
+		}
+		out[i] = h
+	}
+	return out, nil
+}

@@ -1,0 +1,125 @@
+package httpapi
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"io"
+	"mime"
+	"net/http"
+
+	"github.com/gorilla/mux"
+
+	"github.com/ictledger/ictledger/ledger"
+)
+
+// maxVerifyBytes limits an uploaded PDF to verify.
+const maxVerifyBytes = 32 << 20
+
+// handleOperatorDisclosure serves GET /v1/operators/{id}/disclosures/{P}.pdf:
+// public when every covered return is accepted, otherwise the operator
+// itself, regulators and admins.
+func (s *Server) handleOperatorDisclosure(w http.ResponseWriter, r *http.Request) {
+	v := mux.Vars(r)
+	span, err := ledger.ParseSpan(v["period"])
+	if err != nil {
+		s.writeError(w, r, &ledger.Error{Code: ledger.EInvalid, Message: err.Error(),
+			Fields: []ledger.FieldError{{Path: "period", Message: "must be a quarter (2025-Q3) or a year (2025)"}}})
+		return
+	}
+	pdf, err := s.svc.OperatorDisclosure(actor(r), v["id"], span)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	s.writePDF(w, r, pdf, v["id"]+"-"+span.String()+".pdf")
+}
+
+// handleSectorDisclosure serves GET /v1/sector/disclosures/{P}.pdf[?country=JP] (regulator).
+func (s *Server) handleSectorDisclosure(w http.ResponseWriter, r *http.Request) {
+	span, err := ledger.ParseSpan(mux.Vars(r)["period"])
+	if err != nil {
+		s.writeError(w, r, &ledger.Error{Code: ledger.EInvalid, Message: err.Error(),
+			Fields: []ledger.FieldError{{Path: "period", Message: "must be a quarter (2025-Q3) or a year (2025)"}}})
+		return
+	}
+	country := r.URL.Query().Get("country")
+	pdf, err := s.svc.SectorDisclosure(actor(r), span, country)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	name := "sector-" + span.String()
+	if country != "" {
+		name += "-" + country
+	}
+	s.writePDF(w, r, pdf, name+".pdf")
+}
+
+// writePDF sends a document with ETag = SHA-256 of its bytes, answering a
+// matching If-None-Match with 304.
+func (s *Server) writePDF(w http.ResponseWriter, r *http.Request, pdf []byte, name string) {
+	sum := sha256.Sum256(pdf)
+	etag := `"` + hex.EncodeToString(sum[:]) + `"`
+	w.Header().Set("ETag", etag)
+	w.Header().Set("Cache-Control", "no-cache")
+	if r.Header.Get("If-None-Match") == etag {
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	w.Header().Set("Content-Type", "application/pdf")
+	w.Header().Set("Content-Disposition", `inline; filename="`+name+`"`)
+	_, _ = w.Write(pdf)
+}
+
+// handleVerify serves POST /v1/verify (public): the bytes of a PDF as
+// application/pdf, or a multipart form with a "file" part.
+func (s *Server) handleVerify(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, maxVerifyBytes)
+	pdf, err := readPDF(r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	s.writeJSON(w, r, http.StatusOK, s.svc.VerifyDisclosure(pdf))
+}
+
+func readPDF(r *http.Request) ([]byte, error) {
+	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if err != nil {
+		return nil, ledger.Errorf(ledger.EBadRequest, "Content-Type must be application/pdf or multipart/form-data")
+	}
+	var src io.Reader
+	switch mt {
+	case "application/pdf":
+		src = r.Body
+	case "multipart/form-data":
+		mr, err := r.MultipartReader()
+		if err != nil {
+			return nil, ledger.Errorf(ledger.EBadRequest, "bad multipart body: %v", err)
+		}
+		for {
+			p, err := mr.NextPart()
+			if err != nil {
+				if errors.Is(err, io.EOF) {
+					return nil, ledger.Errorf(ledger.EBadRequest, "the form has no \"file\" part")
+				}
+				return nil, bodyError(err)
+			}
+			if p.FormName() == "file" {
+				src = p
+				break
+			}
+		}
+	default:
+		return nil, ledger.Errorf(ledger.EBadRequest, "Content-Type must be application/pdf or multipart/form-data, not %s", mt)
+	}
+	pdf, err := io.ReadAll(src)
+	if err != nil {
+		return nil, bodyError(err)
+	}
+	if len(pdf) == 0 {
+		return nil, ledger.Errorf(ledger.EBadRequest, "the PDF is empty")
+	}
+	return pdf, nil
+}

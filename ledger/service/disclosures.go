@@ -1,0 +1,212 @@
+package service
+
+import (
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/ictledger/ictledger/disclosure"
+	"github.com/ictledger/ictledger/ledger"
+	"github.com/ictledger/ictledger/ledger/state"
+	"github.com/ictledger/ictledger/templates"
+)
+
+// OperatorDisclosure renders an operator's disclosure for a quarter or a
+// year from the latest versions of its returns. Anyone may download it
+// when every return it covers is accepted; otherwise only admins,
+// regulators and the operator itself.
+//
+// The document derives from a fixed set of entries (the operator's
+// registration, the factor sets used, the latest version of each quarter
+// up to the span's end, and the reviews of the covered returns) and is
+// proved in the tree that ends with the newest of them, so the same
+// entries always give the same bytes.
+func (s *Service) OperatorDisclosure(a ledger.Actor, operator string, span ledger.Span) ([]byte, error) {
+	op := s.st.Operator(operator)
+	if op == nil {
+		if a.Role == "" {
+			return nil, ledger.Errorf(ledger.ENotFound, "no accepted disclosure of %s for %s", operator, span)
+		}
+		if err := requireOperatorRead(a, operator); err != nil {
+			return nil, err
+		}
+		return nil, ledger.Errorf(ledger.ENotFound, "no operator %s", operator)
+	}
+	var covered []*state.ReturnVersion
+	for _, p := range span.Quarters() {
+		if rv := s.st.Latest(operator, p); rv != nil {
+			covered = append(covered, rv)
+		}
+	}
+	public := len(covered) > 0
+	for _, rv := range covered {
+		public = public && rv.Status() == ledger.StatusAccepted
+	}
+	if !public {
+		if a.Role == "" {
+			return nil, ledger.Errorf(ledger.ENotFound, "no accepted disclosure of %s for %s", operator, span)
+		}
+		if err := requireOperatorRead(a, operator); err != nil {
+			return nil, err
+		}
+	}
+	if len(covered) == 0 {
+		return nil, ledger.Errorf(ledger.ENotFound, "%s has no return for %s", operator, span)
+	}
+	seqs := map[uint64]bool{op.Seq: true}
+	s.addReturnHistory(seqs, operator, span.Last())
+	for _, rv := range covered {
+		for _, r := range rv.Reviews {
+			seqs[r.Seq] = true
+		}
+	}
+	b := &disclosure.Bundle{Format: disclosure.Format, Document: disclosure.DocOperator, Template: templates.OperatorTemplateVersion,
+		Operator: operator, Period: span.String(), GWP: "ar6"}
+	return s.renderBundle(b, seqs)
+}
+
+// SectorDisclosure renders the sector report of a quarter or year,
+// optionally for one country (regulator, admin).
+func (s *Service) SectorDisclosure(a ledger.Actor, span ledger.Span, country string) ([]byte, error) {
+	if err := requireRole(a, ledger.RoleRegulator, ledger.RoleAdmin); err != nil {
+		return nil, err
+	}
+	if country != "" && !ledger.IsCountryCode(country) {
+		return nil, &ledger.Error{Code: ledger.EInvalid, Message: "bad country",
+			Fields: []ledger.FieldError{{Path: "country", Message: "must be an ISO 3166-1 alpha-2 code in capitals"}}}
+	}
+	last := span.Last()
+	seqs := map[uint64]bool{}
+	for _, op := range s.st.Operators() {
+		if country != "" && op.Country != country {
+			continue
+		}
+		seqs[op.Seq] = true
+		s.addReturnHistory(seqs, op.ID, last)
+		for _, rv := range s.st.Versions(op.ID, last) {
+			seqs[rv.Seq] = true // every version: lateness counts from the first
+		}
+		for _, p := range span.Quarters() {
+			if rv := s.st.Latest(op.ID, p); rv != nil {
+				for _, r := range rv.Reviews {
+					seqs[r.Seq] = true
+				}
+			}
+		}
+	}
+	if len(seqs) == 0 {
+		return nil, ledger.Errorf(ledger.ENotFound, "no operator is registered for %s", country)
+	}
+	deadline, _ := s.Deadline(last)
+	b := &disclosure.Bundle{Format: disclosure.Format, Document: disclosure.DocSector, Template: templates.SectorTemplateVersion,
+		Country: country, Period: span.String(), GWP: "ar6", Deadline: deadline.UTC().Format(time.RFC3339)}
+	return s.renderBundle(b, seqs)
+}
+
+// addReturnHistory adds the latest version of each of an operator's
+// quarters up to last, and the factor sets they were filed with.
+func (s *Service) addReturnHistory(seqs map[uint64]bool, operator string, last ledger.Period) {
+	for _, rv := range s.st.LatestOf(operator) {
+		if last.Before(rv.Period) {
+			continue
+		}
+		seqs[rv.Seq] = true
+		if fs := s.st.FactorSet(rv.FactorSet); fs != nil {
+			seqs[fs.Seq] = true
+		}
+	}
+}
+
+// renderBundle fills a bundle with the entries, their proofs in the tree
+// ending with the newest of them and that tree's signed checkpoint, and
+// renders it. Results are cached by the exact set of entries.
+func (s *Service) renderBundle(b *disclosure.Bundle, seqs map[uint64]bool) ([]byte, error) {
+	list := make([]uint64, 0, len(seqs))
+	for q := range seqs {
+		list = append(list, q)
+	}
+	sort.Slice(list, func(i, j int) bool { return list[i] < list[j] })
+	var key strings.Builder
+	key.WriteString(b.Document + "|" + b.Operator + "|" + b.Country + "|" + b.Period + "|" + b.Deadline + "|")
+	for _, q := range list {
+		key.WriteString(strconv.FormatUint(q, 36) + ".")
+	}
+	s.pdfMu.Lock()
+	pdf, ok := s.pdfCache[key.String()]
+	s.pdfMu.Unlock()
+	if ok {
+		return pdf, nil
+	}
+	size := list[len(list)-1] + 1
+	cp, err := s.CheckpointAt(size)
+	if err != nil {
+		return nil, err
+	}
+	b.Checkpoint = cp.Note
+	for _, q := range list {
+		raw, err := s.j.Read(q)
+		if err != nil {
+			return nil, &ledger.Error{Code: ledger.EInternal, Message: "could not read the ledger", Err: err}
+		}
+		proof, err := s.j.InclusionProof(q, size)
+		if err != nil {
+			return nil, &ledger.Error{Code: ledger.EInternal, Message: "could not build an inclusion proof", Err: err}
+		}
+		b.Entries = append(b.Entries, disclosure.NewBundleEntry(q, raw, proof))
+	}
+	pdf, err = disclosure.Render(b)
+	if err != nil {
+		return nil, &ledger.Error{Code: ledger.EInternal, Message: "could not render the disclosure", Err: err}
+	}
+	s.pdfMu.Lock()
+	if len(s.pdfCache) >= maxCachedPDFs {
+		clear(s.pdfCache)
+	}
+	s.pdfCache[key.String()] = pdf
+	s.pdfMu.Unlock()
+	return pdf, nil
+}
+
+// maxCachedPDFs bounds the disclosure cache (documents are ~100-300 KB).
+const maxCachedPDFs = 256
+
+// VerifyDisclosure checks a PDF (public): everything disclosure.Verify
+// checks with this ledger's key, plus what only the ledger knows: that the
+// checkpoint's tree is this log's tree at that size, and whether a return
+// it derives from was superseded since.
+func (s *Service) VerifyDisclosure(pdf []byte) *disclosure.Result {
+	res := disclosure.Verify(pdf, s.VerifierKey())
+	if cp := res.Checkpoint; cp != nil {
+		if cp.Size > s.j.Size() {
+			res.Problems = append(res.Problems, "the checkpoint claims more entries than this ledger holds: the document comes from another log")
+		} else if root, err := s.j.TreeHash(cp.Size); err == nil && root.String() != cp.Root {
+			res.Problems = append(res.Problems, "this ledger's tree of that size has another root: the document comes from another log, or the log was rewritten")
+		}
+	}
+	// Only the newest version of each quarter in the document is what it
+	// presents; a sector report also carries earlier ones for lateness.
+	newest := map[string]*state.ReturnVersion{}
+	for _, e := range res.Entries {
+		rv := s.st.Return(e.ReturnID)
+		if e.ReturnID == "" || rv == nil {
+			continue
+		}
+		k := rv.Operator + "|" + rv.PeriodKey
+		if cur := newest[k]; cur == nil || rv.Version > cur.Version {
+			newest[k] = rv
+		}
+	}
+	keys := make([]string, 0, len(newest))
+	for k := range newest {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		if rv := newest[k]; rv.SupersededBy != "" {
+			res.Problems = append(res.Problems, "return "+rv.ID+" was superseded by "+rv.SupersededBy+" after this document was issued")
+		}
+	}
+	res.Valid = len(res.Problems) == 0
+	return res
+}

@@ -1,0 +1,96 @@
+package state
+
+import (
+	"testing"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/ictledger/ictledger/ledger"
+)
+
+// applier feeds entries to a state the way the journal does.
+type applier struct {
+	t  *testing.T
+	st *State
+	at time.Time
+}
+
+func (a *applier) apply(kind ledger.Kind, payload any) error {
+	a.t.Helper()
+	a.at = a.at.Add(time.Hour)
+	raw, err := ledger.EncodeEntry(a.st.Size(), a.at, ledger.SystemActor, kind, payload)
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	return a.st.Apply(a.st.Size(), raw)
+}
+
+func (a *applier) must(kind ledger.Kind, payload any) {
+	a.t.Helper()
+	if err := a.apply(kind, payload); err != nil {
+		a.t.Fatal(err)
+	}
+}
+
+func TestReturnLifecycle(t *testing.T) {
+	a := &applier{t: t, st: New(), at: time.Date(2025, 10, 1, 0, 0, 0, 0, time.UTC)}
+	a.must(ledger.KindOperatorRegistered, ledger.Operator{ID: "op", Name: "Op", Country: "JP", Kinds: []string{"mobile"}})
+	p := ledger.Period{Year: 2025, Quarter: 3}
+	ret := ledger.Return{Operator: "op", Period: p,
+		Sites: []ledger.Site{{SiteID: "s1", Domain: "ran", Grid: "JP", GridKWh: decimal.NewFromInt(5)}}}
+	v1 := ledger.ReturnID("op", p, 1)
+	a.must(ledger.KindReturnFiled, ledger.ReturnFiled{ID: v1, Version: 1, FactorSet: "f", IdempotencyKey: "k1", Return: ret})
+
+	rv := a.st.Return(v1)
+	if rv == nil || rv.Status() != ledger.StatusSubmitted || !rv.HasSites || rv.Light.Sites != nil {
+		t.Fatalf("after filing: %+v", rv)
+	}
+	if got := a.st.IdempotentReturn("op", "k1"); got == nil || got.ID != v1 {
+		t.Fatalf("idempotency key not found: %v", got)
+	}
+	if got := a.st.IdempotentReturn("other", "k1"); got != nil {
+		t.Fatal("an idempotency key leaked across operators")
+	}
+
+	a.must(ledger.KindReviewRecorded, ledger.Review{Return: v1, Decision: ledger.DecisionReturn,
+		Findings: []ledger.FieldError{{Path: "sites[0].grid_kwh", Message: "check meter"}}})
+	if s := a.st.Return(v1).Status(); s != ledger.StatusReturned {
+		t.Fatalf("after return: %s", s)
+	}
+
+	ret.Sites = nil
+	ret.Restates, ret.Reason = v1, "meter read again"
+	v2 := ledger.ReturnID("op", p, 2)
+	a.must(ledger.KindReturnRestated, ledger.ReturnFiled{ID: v2, Version: 2, Supersedes: v1, FactorSet: "f", Return: ret})
+	if s := a.st.Return(v1).Status(); s != ledger.StatusSuperseded {
+		t.Fatalf("old version: %s", s)
+	}
+	if l := a.st.Latest("op", p); l.ID != v2 || l.HasSites || l.Status() != ledger.StatusSubmitted {
+		t.Fatalf("latest: %+v", l)
+	}
+	a.must(ledger.KindReviewRecorded, ledger.Review{Return: v2, Decision: ledger.DecisionAccept})
+	if s := a.st.Return(v2).Status(); s != ledger.StatusAccepted {
+		t.Fatalf("after accept: %s", s)
+	}
+	if n := len(a.st.Versions("op", p)); n != 2 {
+		t.Fatalf("%d versions", n)
+	}
+
+	// Entries that contradict the state are refused, not applied.
+	if err := a.apply(ledger.KindReturnRestated, ledger.ReturnFiled{ID: "x", Version: 3, Supersedes: v1, Return: ret}); err == nil {
+		t.Fatal("superseding a superseded version was applied")
+	}
+}
+
+func TestApplyRefusesGapsAndUnknownKinds(t *testing.T) {
+	st := New()
+	raw, _ := ledger.EncodeEntry(1, time.Now(), ledger.SystemActor, ledger.KindTokenRevoked, ledger.TokenRevoked{ID: "t"})
+	if err := st.Apply(1, raw); err == nil {
+		t.Fatal("a gap in sequence numbers was applied")
+	}
+	raw, _ = ledger.EncodeEntry(0, time.Now(), ledger.SystemActor, "made.up", map[string]any{})
+	if err := st.Apply(0, raw); err == nil {
+		t.Fatal("an unknown kind was applied")
+	}
+}

@@ -1,0 +1,33 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/ictledger/ictledger/ledger/service"
+)
+
+// disclosureGroup is one operator's public disclosures.
+type disclosureGroup struct {
+	Operator, Name, Country string
+	Items                   []service.Disclosure
+}
+
+type homePage struct {
+	Groups []disclosureGroup
+}
+
+// handleHome serves GET /: the accepted disclosures, by operator and
+// period, with their PDF links. Anyone may see it.
+func (h *Handler) handleHome(w http.ResponseWriter, r *http.Request) {
+	s := h.ensureBasis(w, r, h.session(r))
+	var page homePage
+	for _, d := range h.svc.Disclosures() {
+		n := len(page.Groups)
+		if n == 0 || page.Groups[n-1].Operator != d.Operator {
+			page.Groups = append(page.Groups, disclosureGroup{Operator: d.Operator, Name: d.Name, Country: d.Country})
+			n++
+		}
+		page.Groups[n-1].Items = append(page.Groups[n-1].Items, d)
+	}
+	h.render(w, r, s, http.StatusOK, "home", page)
+}

@@ -1,0 +1,533 @@
+package web_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ictledger/ictledger/ledger"
+	"github.com/ictledger/ictledger/ledger/httpapi"
+	"github.com/ictledger/ictledger/ledger/service/servicetest"
+	"github.com/ictledger/ictledger/ledger/web"
+)
+
+// site is the pages over a real service with two operators (each with a
+// filed return) and a regulator.
+type site struct {
+	t          *testing.T
+	h          http.Handler
+	opA, opB   string // bearer secrets
+	reg        string
+	ridA, ridB string
+	verifier   *fakeVerifier
+	returnA    []byte
+}
+
+func newSite(t *testing.T) *site {
+	t.Helper()
+	env := servicetest.New(t, time.Date(2025, 11, 1, 0, 0, 0, 0, time.UTC))
+	s := &site{t: t, verifier: &fakeVerifier{}}
+	s.opA = env.Operator("op-a", "Alpha Telecom", "JP")
+	s.opB = env.Operator("op-b", "Bravo Networks Secret Name", "FJ")
+	s.reg = env.Token(ledger.RoleRegulator)
+	s.returnA = servicetest.ExampleReturn(t, "op-a", "2025-Q3")
+	s.ridA = env.File(s.opA, s.returnA).ID
+	s.ridB = env.File(s.opB, servicetest.ExampleReturn(t, "op-b", "2025-Q3")).ID
+	h, err := web.New(web.Config{Service: env.Service, Now: env.Clock.Now, Verifier: s.verifier,
+		Secret: []byte("0123456789abcdef0123456789abcdef")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.h = h
+	return s
+}
+
+type fakeVerifier struct{ got []byte }
+
+func (f *fakeVerifier) Verify(_ context.Context, pdf []byte) (*web.Verification, error) {
+	f.got = pdf
+	return &web.Verification{Valid: true, Operator: "op-a", Period: "2025-Q3",
+		Entries:    []json.RawMessage{json.RawMessage(`{"seq":4,"leaf_hash":"abc="}`)},
+		Checkpoint: json.RawMessage(`{"size":9,"root":"xyz="}`),
+		Problems:   []json.RawMessage{json.RawMessage(`"a note"`)}}, nil
+}
+
+// request sends a request as the holder of token (none when empty) with
+// the given extra cookies.
+func (s *site) request(method, target, token string, body io.Reader, contentType string, cookies ...*http.Cookie) *http.Response {
+	s.t.Helper()
+	r := httptest.NewRequest(method, target, body)
+	if contentType != "" {
+		r.Header.Set("Content-Type", contentType)
+	}
+	if token != "" {
+		r.AddCookie(&http.Cookie{Name: web.SessionCookie, Value: token})
+	}
+	for _, c := range cookies {
+		r.AddCookie(c)
+	}
+	w := httptest.NewRecorder()
+	s.h.ServeHTTP(w, r)
+	return w.Result()
+}
+
+func (s *site) get(target, token string) (*http.Response, string) {
+	s.t.Helper()
+	resp := s.request("GET", target, token, nil, "")
+	b, _ := io.ReadAll(resp.Body)
+	return resp, string(b)
+}
+
+var csrfRE = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
+
+// csrf reads the CSRF token of token's session from a page's form.
+func (s *site) csrf(token string) string {
+	s.t.Helper()
+	_, body := s.get("/verify", token)
+	m := csrfRE.FindStringSubmatch(body)
+	if m == nil {
+		s.t.Fatalf("no csrf field in %s", body)
+	}
+	return m[1]
+}
+
+func (s *site) postForm(target, token string, form url.Values, cookies ...*http.Cookie) (*http.Response, string) {
+	s.t.Helper()
+	resp := s.request("POST", target, token, strings.NewReader(form.Encode()), "application/x-www-form-urlencoded", cookies...)
+	b, _ := io.ReadAll(resp.Body)
+	return resp, string(b)
+}
+
+// multipartForm builds a multipart body of fields and files.
+func multipartForm(t *testing.T, fields map[string]string, files map[string][]byte) (io.Reader, string) {
+	t.Helper()
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	for k, v := range fields {
+		if err := mw.WriteField(k, v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for k, v := range files {
+		w, err := mw.CreateFormFile(k, k+".bin")
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Write(v)
+	}
+	mw.Close()
+	return &buf, mw.FormDataContentType()
+}
+
+func TestSessionCookieIsTheAPIs(t *testing.T) {
+	if web.SessionCookie != httpapi.SessionCookie {
+		t.Fatalf("web reads %q, the API %q", web.SessionCookie, httpapi.SessionCookie)
+	}
+}
+
+// TestCSRF sends every form without a CSRF token, with a wrong one, and
+// with another session's: each is refused with 403 and changes nothing.
+func TestCSRF(t *testing.T) {
+	s := newSite(t)
+	wrong := "AAAA" + s.csrf(s.reg)[4:]
+	otherSession := s.csrf(s.opA)
+	for _, tc := range []struct {
+		name, path, token string
+		form              url.Values
+	}{
+		{"sign out", "/signout", s.reg, url.Values{}},
+		{"review", "/returns/" + s.ridA + "/review", s.reg, url.Values{"decision": {"accept"}}},
+		{"sign in", "/signin", "", url.Values{"token": {s.reg}}},
+	} {
+		for _, csrf := range []string{"", wrong, otherSession} {
+			form := url.Values{}
+			for k, v := range tc.form {
+				form[k] = v
+			}
+			if csrf != "" {
+				form.Set("csrf", csrf)
+			}
+			resp, body := s.postForm(tc.path, tc.token, form)
+			if resp.StatusCode != http.StatusForbidden || !strings.Contains(body, "form has expired") {
+				t.Errorf("%s with csrf %q: status %d", tc.name, csrf, resp.StatusCode)
+			}
+			for _, c := range resp.Cookies() {
+				if c.Name == web.SessionCookie {
+					t.Errorf("%s without its csrf token set the session cookie", tc.name)
+				}
+			}
+		}
+	}
+	// Multipart forms too.
+	for _, path := range []string{"/file", "/verify"} {
+		for _, csrf := range []string{"", wrong} {
+			body, ct := multipartForm(t, map[string]string{"csrf": csrf}, map[string][]byte{"return": s.returnA, "file": []byte("%PDF")})
+			resp := s.request("POST", path, s.opA, body, ct)
+			if resp.StatusCode != http.StatusForbidden {
+				t.Errorf("%s with csrf %q: status %d", path, csrf, resp.StatusCode)
+			}
+		}
+	}
+	// The review was never recorded.
+	_, page := s.get("/returns/"+s.ridA, s.reg)
+	if !strings.Contains(page, `id="status">submitted<`) {
+		t.Fatalf("a refused review changed the return")
+	}
+	// With its token the same review goes through.
+	resp, _ := s.postForm("/returns/"+s.ridA+"/review", s.reg, url.Values{"decision": {"accept"}, "csrf": {s.csrf(s.reg)}})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("review with its csrf token: %d", resp.StatusCode)
+	}
+}
+
+// TestSignInCookie signs in over plain HTTP and over TLS and checks the
+// session cookie's flags, then signs out and checks it is cleared.
+func TestSignInCookie(t *testing.T) {
+	s := newSite(t)
+	for _, tls := range []bool{false, true} {
+		base := "http://example.test"
+		if tls {
+			base = "https://example.test"
+		}
+		// A visitor's first page gives the anonymous cookie the sign-in form's token derives from.
+		r := httptest.NewRequest("GET", base+"/signin", nil)
+		w := httptest.NewRecorder()
+		s.h.ServeHTTP(w, r)
+		var anon *http.Cookie
+		for _, c := range w.Result().Cookies() {
+			if c.Name == "ictledger_csrf" {
+				anon = c
+			}
+		}
+		if anon == nil || !anon.HttpOnly || anon.SameSite != http.SameSiteStrictMode || anon.Secure != tls {
+			t.Fatalf("tls %v: anonymous cookie %+v", tls, anon)
+		}
+		csrf := csrfRE.FindStringSubmatch(w.Body.String())[1]
+
+		r = httptest.NewRequest("POST", base+"/signin", strings.NewReader(url.Values{"token": {s.opA}, "csrf": {csrf}}.Encode()))
+		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		r.AddCookie(anon)
+		w = httptest.NewRecorder()
+		s.h.ServeHTTP(w, r)
+		resp := w.Result()
+		if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/operator" {
+			t.Fatalf("tls %v: sign in: %d %s", tls, resp.StatusCode, resp.Header.Get("Location"))
+		}
+		var sess *http.Cookie
+		for _, c := range resp.Cookies() {
+			if c.Name == web.SessionCookie {
+				sess = c
+			}
+		}
+		if sess == nil || sess.Value != s.opA || !sess.HttpOnly || sess.SameSite != http.SameSiteStrictMode ||
+			sess.Secure != tls || sess.Path != "/" || sess.MaxAge <= 0 {
+			t.Fatalf("tls %v: session cookie %+v", tls, sess)
+		}
+		raw := resp.Header.Get("Set-Cookie")
+		if !strings.Contains(raw, "HttpOnly") || !strings.Contains(raw, "SameSite=Strict") || strings.Contains(raw, "Secure") != tls {
+			t.Fatalf("tls %v: Set-Cookie %s", tls, raw)
+		}
+	}
+
+	resp, _ := s.postForm("/signout", s.opA, url.Values{"csrf": {s.csrf(s.opA)}})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("sign out: %d", resp.StatusCode)
+	}
+	cleared := false
+	for _, c := range resp.Cookies() {
+		if c.Name == web.SessionCookie && c.Value == "" && c.MaxAge < 0 {
+			cleared = true
+		}
+	}
+	if !cleared {
+		t.Fatalf("sign out did not clear the session cookie: %v", resp.Header["Set-Cookie"])
+	}
+
+	// A wrong token is refused and not echoed.
+	anon := &http.Cookie{Name: "ictledger_csrf", Value: strings.Repeat("x", 43)}
+	r := httptest.NewRequest("GET", "/signin", nil)
+	r.AddCookie(anon)
+	w := httptest.NewRecorder()
+	s.h.ServeHTTP(w, r)
+	csrf := csrfRE.FindStringSubmatch(w.Body.String())[1]
+	resp, body := s.postForm("/signin", "", url.Values{"token": {"ictl_guessed-secret"}, "csrf": {csrf}}, anon)
+	if resp.StatusCode != http.StatusUnauthorized || strings.Contains(body, "ictl_guessed-secret") {
+		t.Fatalf("bad sign in: %d, echoed: %v", resp.StatusCode, strings.Contains(body, "ictl_guessed-secret"))
+	}
+}
+
+// TestRoles checks each page against each kind of caller.
+func TestRoles(t *testing.T) {
+	s := newSite(t)
+	for _, tc := range []struct {
+		path, token string
+		want        int
+	}{
+		{"/", "", 200},
+		{"/verify", "", 200},
+		{"/dashboard", "", 303},
+		{"/returns/" + s.ridA, "", 303},
+		{"/dashboard?period=2025-Q3", s.reg, 200},
+		{"/dashboard?period=2025-Q3", s.opA, 403},
+		{"/sector?period=2025-Q3", s.reg, 200},
+		{"/sector?period=2025-Q3", s.opA, 403},
+		{"/operator", s.opA, 200},
+		{"/operator", s.reg, 403},
+		{"/file", s.opA, 200},
+		{"/file", s.reg, 403},
+		{"/file?restates=" + s.ridA, s.opA, 200},
+		{"/file?restates=" + s.ridB, s.opA, 403},
+		{"/returns/" + s.ridA, s.opA, 200},
+		{"/returns/" + s.ridA, s.reg, 200},
+		{"/returns/" + s.ridB, s.opA, 403},
+		{"/returns/op-a-2025-Q1-v9", s.opA, 403}, // an operator learns nothing of ids it cannot see
+		{"/returns/op-a-2025-Q1-v9", s.reg, 404},
+		{"/returns/" + s.ridA + "?against=" + s.ridB, s.opA, 200}, // the diff is refused inside the page
+		{"/nowhere", "", 404},
+	} {
+		resp, body := s.get(tc.path, tc.token)
+		if resp.StatusCode != tc.want {
+			t.Errorf("GET %s as %.12s: %d, want %d", tc.path, tc.token, resp.StatusCode, tc.want)
+		}
+		if tc.token == s.opA && strings.Contains(body, "Bravo") {
+			t.Errorf("GET %s as op-a shows op-b's name", tc.path)
+		}
+	}
+	// An operator cannot review, and a regulator cannot file.
+	resp, _ := s.postForm("/returns/"+s.ridA+"/review", s.opA, url.Values{"decision": {"accept"}, "csrf": {s.csrf(s.opA)}})
+	if resp.StatusCode != http.StatusForbidden {
+		t.Fatalf("operator review: %d", resp.StatusCode)
+	}
+	body, ct := multipartForm(t, map[string]string{"csrf": s.csrf(s.reg)}, map[string][]byte{"return": s.returnA})
+	if resp := s.request("POST", "/file", s.reg, body, ct); resp.StatusCode != http.StatusForbidden {
+		t.Fatalf("regulator filing: %d", resp.StatusCode)
+	}
+	// The 403 page of another operator's return names nothing of it.
+	resp, page := s.get("/returns/"+s.ridB, s.opA)
+	for _, leak := range []string{"op-b", "Bravo", s.ridB} {
+		if strings.Contains(page, leak) {
+			t.Fatalf("403 page shows %q", leak)
+		}
+	}
+	if resp.StatusCode != 403 {
+		t.Fatalf("status %d", resp.StatusCode)
+	}
+}
+
+// TestTokenNeverInPages renders every page as every role and looks for the
+// bearer token anywhere in the HTML.
+func TestTokenNeverInPages(t *testing.T) {
+	s := newSite(t)
+	paths := []string{"/", "/verify", "/signin", "/dashboard?period=2025-Q3", "/sector?period=2025-Q3",
+		"/returns/" + s.ridA, "/returns/" + s.ridA + "?against=" + s.ridA, "/returns/" + s.ridB,
+		"/operator", "/file", "/file?restates=" + s.ridA, "/nowhere"}
+	for _, tok := range []string{s.opA, s.opB, s.reg} {
+		secret := strings.TrimPrefix(tok, "ictl_")
+		for _, p := range paths {
+			_, body := s.get(p, tok)
+			if strings.Contains(body, secret) {
+				t.Fatalf("GET %s shows the session's token", p)
+			}
+		}
+		// A filing with problems, and a review with problems, re-render forms.
+		b, ct := multipartForm(t, map[string]string{"csrf": s.csrf(tok)}, map[string][]byte{"return": []byte(`{"operator":"x"}`)})
+		resp := s.request("POST", "/file", tok, b, ct)
+		body, _ := io.ReadAll(resp.Body)
+		if strings.Contains(string(body), secret) {
+			t.Fatalf("filing page shows the token")
+		}
+		_, page := s.postForm("/returns/"+s.ridA+"/review", tok, url.Values{"decision": {"return"}, "csrf": {s.csrf(tok)}})
+		if strings.Contains(page, secret) {
+			t.Fatalf("review page shows the token")
+		}
+	}
+}
+
+func TestSecurityHeaders(t *testing.T) {
+	s := newSite(t)
+	for _, p := range []string{"/", "/nowhere", "/assets/style.css"} {
+		resp, _ := s.get(p, "")
+		csp := resp.Header.Get("Content-Security-Policy")
+		if !strings.Contains(csp, "default-src 'self'") || !strings.Contains(csp, "frame-ancestors 'none'") {
+			t.Errorf("%s: CSP %q", p, csp)
+		}
+		if resp.Header.Get("X-Content-Type-Options") != "nosniff" {
+			t.Errorf("%s: no nosniff", p)
+		}
+	}
+	resp, _ := s.get("/returns/"+s.ridA, s.reg)
+	if resp.Header.Get("Cache-Control") != "no-store" {
+		t.Fatalf("a private page may be cached: %q", resp.Header.Get("Cache-Control"))
+	}
+	// No inline style or script: the CSP would block them.
+	for _, p := range []string{"/", "/dashboard?period=2025-Q3", "/sector?period=2025-Q3", "/returns/" + s.ridA} {
+		_, body := s.get(p, s.reg)
+		if strings.Contains(body, "style=") || strings.Contains(body, "<script") || strings.Contains(body, "<style") {
+			t.Errorf("%s has inline style or script", p)
+		}
+	}
+}
+
+// TestFilingProblems uploads a return with problems: each is shown in the
+// problems table next to its path, and nothing is filed.
+func TestFilingProblems(t *testing.T) {
+	s := newSite(t)
+	var m map[string]any
+	json.Unmarshal(servicetest.ExampleReturn(t, "op-a", "2025-Q2"), &m)
+	m["electricity"].([]any)[1].(map[string]any)["kwh"] = "-1"
+	m["refrigerants"] = []any{map[string]any{"gas": "r999", "kg_lost": "1"}}
+	bad, _ := json.Marshal(m)
+	body, ct := multipartForm(t, map[string]string{"csrf": s.csrf(s.opA)}, map[string][]byte{"return": bad})
+	resp := s.request("POST", "/file", s.opA, body, ct)
+	page, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("status %d", resp.StatusCode)
+	}
+	for _, want := range []string{
+		`<td data-label="Path"><code class="path">electricity[1].kwh</code></td><td data-label="Problem" class="msg">must be &gt;= 0`,
+		`<td data-label="Path"><code class="path">refrigerants[0].gas</code></td><td data-label="Problem" class="msg">must be one of`,
+	} {
+		if !bytes.Contains(page, []byte(want)) {
+			t.Errorf("the page lacks %s", want)
+		}
+	}
+	if _, p := s.get("/operator", s.opA); strings.Contains(p, "2025-Q2") {
+		t.Fatalf("a return with problems was filed")
+	}
+
+	// A restatement needs a reason; with one it becomes version 2.
+	restated := s.returnA
+	body, ct = multipartForm(t, map[string]string{"csrf": s.csrf(s.opA), "restates": s.ridA}, map[string][]byte{"return": restated})
+	resp = s.request("POST", "/file", s.opA, body, ct)
+	page, _ = io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusUnprocessableEntity || !bytes.Contains(page, []byte(`<code class="path">reason</code>`)) {
+		t.Fatalf("restatement without a reason: %d", resp.StatusCode)
+	}
+	body, ct = multipartForm(t, map[string]string{"csrf": s.csrf(s.opA), "restates": s.ridA, "reason": "meter fix"},
+		map[string][]byte{"return": restated})
+	resp = s.request("POST", "/file", s.opA, body, ct)
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/returns/op-a-2025-Q3-v2?filed=1" {
+		t.Fatalf("restatement: %d %s", resp.StatusCode, resp.Header.Get("Location"))
+	}
+}
+
+// TestReviewForm returns a return with findings; rows left empty are
+// ignored, and a return decision without findings is shown again with
+// its problem.
+func TestReviewForm(t *testing.T) {
+	s := newSite(t)
+	path := "/returns/" + s.ridA + "/review"
+	resp, page := s.postForm(path, s.reg, url.Values{"decision": {"return"}, "csrf": {s.csrf(s.reg)},
+		"finding_path": {"", ""}, "finding_message": {"", ""}})
+	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(page, "a return decision needs at least one finding") {
+		t.Fatalf("return without findings: %d", resp.StatusCode)
+	}
+	resp, _ = s.postForm(path, s.reg, url.Values{"decision": {"return"}, "csrf": {s.csrf(s.reg)}, "comment": {"see findings"},
+		"finding_path": {"fuels[0].quantity", "", "activity.subscriptions"}, "finding_message": {"too high", "", "check the count"}})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("return with findings: %d", resp.StatusCode)
+	}
+	_, page = s.get("/operator", s.opA)
+	for _, want := range []string{"fuels[0].quantity", "too high", "activity.subscriptions", "check the count", "see findings"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the operator's page lacks %q", want)
+		}
+	}
+}
+
+func TestVerifyPage(t *testing.T) {
+	s := newSite(t)
+	body, ct := multipartForm(t, map[string]string{"csrf": s.csrf(s.opA)}, map[string][]byte{"file": []byte("%PDF-1.7 test")})
+	resp := s.request("POST", "/verify", s.opA, body, ct)
+	page, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != 200 || string(s.verifier.got) != "%PDF-1.7 test" {
+		t.Fatalf("verify: %d, verifier got %q", resp.StatusCode, s.verifier.got)
+	}
+	for _, want := range []string{"Valid: this disclosure matches the ledger", `id="v-operator">op-a<`, "2025-Q3", "leaf_hash", "abc=", "root", "xyz=", "a note"} {
+		if !bytes.Contains(page, []byte(want)) {
+			t.Errorf("verify page lacks %q", want)
+		}
+	}
+}
+
+// TestAPIVerifier calls the API in process; without a verify endpoint the
+// verifier says verification is unavailable.
+func TestAPIVerifier(t *testing.T) {
+	api := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/v1/verify" || r.Method != "POST" || r.Header.Get("Content-Type") != "application/pdf" {
+			http.NotFound(w, r)
+			return
+		}
+		b, _ := io.ReadAll(r.Body)
+		w.Header().Set("Content-Type", "application/json")
+		json.NewEncoder(w).Encode(map[string]any{"valid": string(b) == "good", "operator": "op-a", "period": "2025",
+			"entries": []any{}, "checkpoint": map[string]any{"size": 3}, "problems": []any{}})
+	})
+	v := web.APIVerifier(api)
+	res, err := v.Verify(context.Background(), []byte("good"))
+	if err != nil || !res.Valid || res.Operator != "op-a" || res.Period != "2025" {
+		t.Fatalf("verify: %+v %v", res, err)
+	}
+	_, err = web.APIVerifier(http.NotFoundHandler()).Verify(context.Background(), []byte("x"))
+	if err != web.ErrVerifyUnavailable {
+		t.Fatalf("no endpoint: %v", err)
+	}
+}
+
+// TestDashboardSort sorts on the server by a query parameter.
+func TestDashboardSort(t *testing.T) {
+	s := newSite(t)
+	order := func(q string) string {
+		_, page := s.get("/dashboard?period=2025-Q3&"+q, s.reg)
+		a, b := strings.Index(page, "Alpha Telecom"), strings.Index(page, "Bravo Networks")
+		if a < 0 || b < 0 {
+			t.Fatalf("dashboard lacks an operator")
+		}
+		if a < b {
+			return "ab"
+		}
+		return "ba"
+	}
+	if got := order("sort=operator"); got != "ab" {
+		t.Fatalf("by operator: %s", got)
+	}
+	if got := order("sort=operator&dir=desc"); got != "ba" {
+		t.Fatalf("by operator, descending: %s", got)
+	}
+	if got := order("sort=country"); got != "ba" { // FJ before JP
+		t.Fatalf("by country: %s", got)
+	}
+	if got := order("sort=bogus"); got != "ab" {
+		t.Fatalf("unknown key: %s", got)
+	}
+}
+
+// TestReviewFormAddRow shows the review form again with one more finding
+// row and the values already typed, without recording anything.
+func TestReviewFormAddRow(t *testing.T) {
+	s := newSite(t)
+	resp, page := s.postForm("/returns/"+s.ridA+"/review", s.reg, url.Values{"decision": {"return"}, "csrf": {s.csrf(s.reg)},
+		"add": {"1"}, "finding_path": {"fuels[0].quantity", "", ""}, "finding_message": {"too high", "", ""}})
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("add a row: %d", resp.StatusCode)
+	}
+	if n := strings.Count(page, `name="finding_path"`); n != 3 {
+		t.Errorf("%d finding rows, want 3 (one kept, two empty)", n)
+	}
+	if !strings.Contains(page, `value="fuels[0].quantity"`) || !strings.Contains(page, `value="too high"`) ||
+		!strings.Contains(page, `value="return" checked`) {
+		t.Errorf("the typed values are lost")
+	}
+	if !strings.Contains(page, `id="status">submitted<`) {
+		t.Errorf("adding a row recorded a review")
+	}
+}
