@@ -14,7 +14,6 @@ package loadtest
 import (
 	"bytes"
 	"context"
-	_ "embed"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -25,10 +24,9 @@ import (
 	"strings"
 	"sync"
 	"time"
-)
 
-//go:embed example-return.json
-var exampleReturn []byte
+	"github.com/ictledger/ictledger/fixtures"
+)
 
 // Limits that keep a run bounded whatever the flags say.
 const (
@@ -70,7 +68,7 @@ type Config struct {
 	// ReadOnly files one return per client during the set-up and then
 	// only reads its metrics (and disclosures): the read path alone.
 	ReadOnly bool
-	// Return is the return JSON to file; nil means the embedded example
+	// Return is the return JSON to file; nil means fixtures.ExampleReturn
 	// (sakura-mobile's 2025-Q3 return). Its "operator" is replaced.
 	Return []byte
 	// Prefix names the operators PREFIX-0, PREFIX-1...; empty means
@@ -160,7 +158,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		cfg.ReadsPerFiling = 1
 	}
 	if cfg.Return == nil {
-		cfg.Return = exampleReturn
+		cfg.Return = fixtures.ExampleReturn()
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
