@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strconv"
 	"time"
+	"unicode/utf8"
 )
 
 // Kind names what an entry records. Kinds are part of the journal format:
@@ -74,6 +75,9 @@ func LeafHash(canonical []byte) [32]byte {
 
 // EncodeEntry gives the canonical bytes of an entry whose payload is v.
 func EncodeEntry(seq uint64, t time.Time, actor Actor, kind Kind, v any) ([]byte, error) {
+	if err := checkEnvelopeUTF8(actor, kind); err != nil {
+		return nil, err
+	}
 	payload, err := Canonical(v)
 	if err != nil {
 		return nil, fmt.Errorf("encode %s payload: %w", kind, err)
@@ -176,6 +180,9 @@ func marshalNoEscape(v any) ([]byte, error) {
 // re-canonicalizing the payload, which matters for returns with 100,000
 // site rows; TestEncodeEntryRawMatchesCanonical holds it to Canonical.
 func EncodeEntryRaw(seq uint64, t time.Time, actor Actor, kind Kind, payload []byte) ([]byte, error) {
+	if err := checkEnvelopeUTF8(actor, kind); err != nil {
+		return nil, err
+	}
 	actorJSON, err := Canonical(actor)
 	if err != nil {
 		return nil, err
@@ -202,4 +209,17 @@ func EncodeEntryRaw(seq uint64, t time.Time, actor Actor, kind Kind, payload []b
 	b = append(b, timeJSON...)
 	b = append(b, '}')
 	return b, nil
+}
+
+// checkEnvelopeUTF8 refuses an actor or kind that is not valid UTF-8.
+// encoding/json would write the bad bytes as \ufffd escapes, which decode
+// to U+FFFD and encode again as the raw character: the entry's bytes
+// would not survive a decode and re-encode (found by FuzzEntryRoundTrip).
+func checkEnvelopeUTF8(a Actor, k Kind) error {
+	for _, s := range []string{a.TokenID, string(a.Role), a.Operator, string(k)} {
+		if !utf8.ValidString(s) {
+			return fmt.Errorf("encode entry: %q is not valid UTF-8", s)
+		}
+	}
+	return nil
 }
