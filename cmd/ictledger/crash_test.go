@@ -179,9 +179,9 @@ func TestCrashUnderLoad(t *testing.T) {
 	}
 
 	var (
-		mu     sync.Mutex
-		acks   []ack
-		errors []string
+		mu       sync.Mutex
+		acks     []ack
+		failures []string // answers that were neither 201 nor a dropped connection
 	)
 	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 9))
 	for cycle := range cycles {
@@ -217,7 +217,7 @@ func TestCrashUnderLoad(t *testing.T) {
 					}
 					if code != 201 {
 						mu.Lock()
-						errors = append(errors, fmt.Sprintf("%s: %d %s", op, code, b))
+						failures = append(failures, fmt.Sprintf("%s: %d %s", op, code, b))
 						mu.Unlock()
 						return
 					}
@@ -227,7 +227,7 @@ func TestCrashUnderLoad(t *testing.T) {
 					}
 					if err := json.Unmarshal(b, &f); err != nil || f.ID == "" || f.Entry.Hash == "" {
 						mu.Lock()
-						errors = append(errors, fmt.Sprintf("%s: 201 with %s", op, b))
+						failures = append(failures, fmt.Sprintf("%s: 201 with %s", op, b))
 						mu.Unlock()
 						return
 					}
@@ -256,8 +256,8 @@ func TestCrashUnderLoad(t *testing.T) {
 		srv.kill(t)
 		wg.Wait()
 		tr.CloseIdleConnections()
-		if len(errors) > 0 {
-			t.Fatalf("cycle %d: unexpected answers: %s", cycle, strings.Join(errors, "; "))
+		if len(failures) > 0 {
+			t.Fatalf("cycle %d: unexpected answers: %s", cycle, strings.Join(failures, "; "))
 		}
 
 		srv = startChild(t, dir)

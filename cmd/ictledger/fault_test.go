@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"io"
 	"io/fs"
@@ -78,14 +77,8 @@ func (s *syncBuffer) String() string {
 // JSON logger writing to logs.
 func startFaultServer(t *testing.T, dir string, fsys journal.FS, logs *syncBuffer) *testServer {
 	t.Helper()
-	m := NewMain(Config{Addr: "127.0.0.1:0", DataDir: dir, AdminToken: testAdminToken,
+	return startConfigured(t, dir, Config{AdminToken: testAdminToken,
 		Logger: slog.New(slog.NewJSONHandler(logs, nil)), journalFS: fsys})
-	if err := m.Open(context.Background()); err != nil {
-		t.Fatalf("open: %v", err)
-	}
-	ts := &testServer{t: t, m: m, base: "http://" + m.Addr(), done: make(chan error, 1)}
-	go func() { ts.done <- m.Serve() }()
-	return ts
 }
 
 // TestStorageFaultReadOnly fills the disk (ENOSPC on the journal's write)
