@@ -44,7 +44,7 @@ func (s *Service) metricsOf(rv *state.ReturnVersion, factorSet, gwp string) (*ca
 			Fields: []ledger.FieldError{{Path: "gwp", Message: "must be ar6 or ar5"}}}
 	}
 	earlier, fingerprint := s.history(rv.Operator, rv.Period)
-	key := rv.ID + "|" + fs.Version + "|" + gwp + "|" + fingerprint
+	key := metricsKey(rv.ID, fs.Version, gwp, fingerprint)
 	s.metricsMu.Lock()
 	cached, ok := s.metricsCache[key]
 	s.metricsMu.Unlock()
@@ -60,7 +60,7 @@ func (s *Service) metricsOf(rv *state.ReturnVersion, factorSet, gwp string) (*ca
 		ret = &full.Return
 	}
 	m, err := calculators.Compute(calculators.Request{Return: ret, ID: rv.ID, Version: rv.Version, Earlier: earlier,
-		Factors: fs.Set, GWP: gwp})
+		Factors: fs.Set, GWP: gwp, Densities: s.densities})
 	if err != nil {
 		return nil, err
 	}
@@ -68,13 +68,30 @@ func (s *Service) metricsOf(rv *state.ReturnVersion, factorSet, gwp string) (*ca
 	if m.Warnings == nil {
 		m.Warnings = []ledger.Warning{}
 	}
+	s.cacheMetrics(key, m)
+	return m, nil
+}
+
+// metricsKey is what metrics are a pure function of: the return version,
+// the factor set, the GWP set and the history fingerprint.
+func metricsKey(id, factorSet, gwp, fingerprint string) string {
+	return id + "|" + factorSet + "|" + gwp + "|" + fingerprint
+}
+
+// cacheMetrics keeps m under key, forgetting the oldest entries beyond
+// maxCachedMetrics.
+func (s *Service) cacheMetrics(key string, m *calculators.Metrics) {
 	s.metricsMu.Lock()
-	if len(s.metricsCache) >= maxCachedMetrics {
-		clear(s.metricsCache) // crude but bounded; recomputing is cheap next to an unbounded cache
+	defer s.metricsMu.Unlock()
+	if _, ok := s.metricsCache[key]; ok {
+		return
 	}
 	s.metricsCache[key] = m
-	s.metricsMu.Unlock()
-	return m, nil
+	s.metricsOrder = append(s.metricsOrder, key)
+	for len(s.metricsOrder) > maxCachedMetrics {
+		delete(s.metricsCache, s.metricsOrder[0])
+		s.metricsOrder = s.metricsOrder[1:]
+	}
 }
 
 // maxCachedMetrics bounds the metrics cache.
@@ -134,11 +151,15 @@ func (s *Service) rollup(operator string, span ledger.Span, gwp string) (*calcul
 // scope 1, scope 2 or collected mass) and with the sector median of energy
 // per TB for the period (more than 3x or less than a third). They are
 // computed before the return is filed and kept with it.
-func (s *Service) historyWarnings(r *ledger.Return, fs *ledger.FactorSet) []ledger.Warning {
-	earlier, _ := s.history(r.Operator, r.Period)
-	m, err := calculators.Compute(calculators.Request{Return: r, Earlier: earlier, Factors: fs})
+//
+// It also returns the metrics it computed for the new version (id) and
+// the history fingerprint they depend on, so that the first read of the
+// version's metrics need not compute them again.
+func (s *Service) historyWarnings(r *ledger.Return, fs *ledger.FactorSet, id string, version int) ([]ledger.Warning, *calculators.Metrics, string) {
+	earlier, fingerprint := s.history(r.Operator, r.Period)
+	m, err := calculators.Compute(calculators.Request{Return: r, ID: id, Version: version, Earlier: earlier, Factors: fs, Densities: s.densities})
 	if err != nil {
-		return nil // the filing's own validation has reported what matters
+		return nil, nil, "" // the filing's own validation has reported what matters
 	}
 	var out []ledger.Warning
 	if prev := s.st.Latest(r.Operator, r.Period.Prev()); prev != nil {
@@ -161,7 +182,7 @@ func (s *Service) historyWarnings(r *ledger.Return, fs *ledger.FactorSet) []ledg
 	if w, ok := s.medianWarning(r, m); ok {
 		out = append(out, w)
 	}
-	return out
+	return out, m, fingerprint
 }
 
 var fifty = decimal.NewFromInt(50)
