@@ -4,6 +4,8 @@
 //	ictledger verify DATA_DIR [--key KEY]
 //	ictledger verify disclosure FILE.pdf --key KEY
 //	ictledger verify consistency --server URL --from OLD_CHECKPOINT [--key KEY] [--save FILE]
+//	ictledger backup DATA_DIR DEST
+//	ictledger loadtest --addr 127.0.0.1:PORT --clients N --duration D
 //
 // This is the only package that reads flags, the environment and signals;
 // everything else gets its configuration through constructors.
@@ -32,6 +34,8 @@ const usage = `usage:
   ictledger verify DATA_DIR [--key KEY]
   ictledger verify disclosure FILE.pdf --key KEY
   ictledger verify consistency --server URL --from OLD_CHECKPOINT [--key KEY] [--save FILE]
+  ictledger backup DATA_DIR DEST
+  ictledger loadtest --addr 127.0.0.1:PORT --clients N --duration D
 `
 
 // run dispatches a subcommand and returns the process exit code.
@@ -46,6 +50,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = runServe(ctx, args[1:], stdout, stderr)
 	case "verify":
 		err = runVerify(ctx, args[1:], stdout, stderr)
+	case "backup":
+		err = runBackup(ctx, args[1:], stdout, stderr)
+	case "loadtest":
+		err = runLoadtest(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0

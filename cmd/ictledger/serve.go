@@ -41,6 +41,13 @@ type Config struct {
 	Logger         *slog.Logger
 	Out            io.Writer // where --demo prints its tokens
 	Now            func() time.Time
+	// ReadHeaderTimeout bounds how long a client may take to send its
+	// request headers (slow-loris); zero means 10 seconds.
+	ReadHeaderTimeout time.Duration
+
+	// journalFS, when set, is the journal's file system: tests inject
+	// write and fsync errors through it.
+	journalFS journal.FS
 }
 
 // Main is the running service: the journal, state, service and HTTP
@@ -80,6 +87,9 @@ func NewMain(cfg Config) *Main {
 	}
 	if cfg.ShutdownGrace == 0 {
 		cfg.ShutdownGrace = 10 * time.Second
+	}
+	if cfg.ReadHeaderTimeout == 0 {
+		cfg.ReadHeaderTimeout = 10 * time.Second
 	}
 	if cfg.Out == nil {
 		cfg.Out = io.Discard
@@ -123,7 +133,7 @@ func (m *Main) Open(ctx context.Context) error {
 	batches := prometheus.NewHistogram(prometheus.HistogramOpts{Name: "ictledger_journal_batch_records",
 		Help: "Records covered by each journal fsync.", Buckets: prometheus.ExponentialBuckets(1, 2, 10)})
 	m.registry.MustRegister(fsyncs, batches)
-	m.journal, err = journal.Open(dir, journal.Options{Logger: m.log, Replay: st.Apply, OnCommit: m.svc.OnCommit,
+	m.journal, err = journal.Open(dir, journal.Options{Logger: m.log, FS: m.cfg.journalFS, Replay: st.Apply, OnCommit: m.svc.OnCommit,
 		OnSync: func(d time.Duration, n int) { fsyncs.Observe(d.Seconds()); batches.Observe(float64(n)) }})
 	if err != nil {
 		return err
@@ -185,7 +195,7 @@ func (m *Main) Open(ctx context.Context) error {
 	}
 	m.server = &http.Server{
 		Handler:           root,
-		ReadHeaderTimeout: 10 * time.Second,
+		ReadHeaderTimeout: m.cfg.ReadHeaderTimeout,
 		ReadTimeout:       5 * time.Minute, // a 64 MiB filing over a slow link
 		WriteTimeout:      5 * time.Minute,
 		IdleTimeout:       2 * time.Minute,

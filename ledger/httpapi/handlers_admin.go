@@ -12,8 +12,17 @@ import (
 
 func itoa(i int) string { return strconv.Itoa(i) }
 
-// handleHealth serves GET /healthz.
+// handleHealth serves GET /healthz: 200 {"status":"ok"} while writes are
+// accepted; 503 {"status":"read_only"} once a storage failure stopped them
+// (reads still work; restart after fixing the disk). The cause goes to the
+// log, not to this public answer.
 func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
+	if err := s.svc.ReadOnly(); err != nil {
+		w.Header().Set("Cache-Control", "no-store")
+		s.writeJSON(w, r, http.StatusServiceUnavailable, map[string]any{"status": "read_only", "entries": s.svc.Size(),
+			"detail": "a journal write or fsync failed; writes are refused until the server is restarted; reads still work"})
+		return
+	}
 	s.writeJSON(w, r, http.StatusOK, map[string]any{"status": "ok", "entries": s.svc.Size()})
 }
 

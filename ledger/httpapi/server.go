@@ -9,6 +9,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -17,6 +18,7 @@ import (
 
 	"github.com/gorilla/mux"
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/ictledger/ictledger/ledger"
@@ -43,6 +45,8 @@ type Server struct {
 	requests *prometheus.CounterVec
 	latency  *prometheus.HistogramVec
 
+	encoded encodedCache // JSON of cached metrics, see encoded.go
+
 	openAPIOnce sync.Once
 	openAPIDoc  []byte
 }
@@ -61,6 +65,14 @@ func New(cfg Config) *Server {
 	if cfg.Registry == nil {
 		cfg.Registry = prometheus.NewRegistry()
 	}
+	// Memory, CPU, file descriptors and the Go runtime, for capacity
+	// planning and load tests (process_resident_memory_bytes). A registry
+	// that has them already keeps its own.
+	for _, c := range []prometheus.Collector{collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}), collectors.NewGoCollector()} {
+		if err := cfg.Registry.Register(c); err != nil && !errors.As(err, new(prometheus.AlreadyRegisteredError)) {
+			panic(err)
+		}
+	}
 	s := &Server{svc: cfg.Service, log: cfg.Logger, cfg: cfg, router: mux.NewRouter(), registry: cfg.Registry}
 	s.requests = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "ictledger_http_requests_total", Help: "HTTP requests by route, method and status code.",
@@ -72,6 +84,14 @@ func New(cfg Config) *Server {
 	cfg.Registry.MustRegister(s.requests, s.latency,
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "ictledger_ledger_entries", Help: "Entries in the ledger."},
 			func() float64 { return float64(s.svc.Size()) }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "ictledger_read_only",
+			Help: "1 when a storage failure put the ledger in read-only fail-stop (restart needed), else 0."},
+			func() float64 {
+				if s.svc.ReadOnly() != nil {
+					return 1
+				}
+				return 0
+			}),
 		newReturnsCollector(s.svc))
 	s.routes()
 	return s

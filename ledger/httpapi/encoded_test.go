@@ -1,0 +1,41 @@
+package httpapi
+
+import (
+	"bytes"
+	"testing"
+)
+
+func TestEncodedCache(t *testing.T) {
+	type val struct{ N int }
+	var c encodedCache
+	a, b := &val{1}, &val{2}
+	ea, err := c.get(a)
+	if err != nil || string(ea) != "{\"N\":1}\n" {
+		t.Fatalf("%q %v", ea, err)
+	}
+	eb, _ := c.get(b)
+	if string(eb) != "{\"N\":2}\n" {
+		t.Fatalf("%q", eb)
+	}
+	again, _ := c.get(a)
+	if &again[0] != &ea[0] {
+		t.Fatal("second get encoded again")
+	}
+	for i := range maxEncoded + 1 {
+		c.get(&val{i})
+	}
+	if len(c.m) > maxEncoded {
+		t.Fatalf("cache holds %d entries", len(c.m))
+	}
+	big := make([]byte, 20<<20)
+	c.get(&big)
+	c.get(&val{-1})
+	big2 := make([]byte, 20<<20)
+	c.get(&big2)
+	if c.bytes > maxEncodedBytes {
+		t.Fatalf("cache holds %d bytes", c.bytes)
+	}
+	if e, _ := c.get(a); !bytes.Equal(e, ea) {
+		t.Fatalf("after a reset: %q", e)
+	}
+}

@@ -1,0 +1,351 @@
+// Package loadtest is a bounded load generator for a running ictledger
+// server on this machine: it refuses any address that is not loopback,
+// stops by itself after a duration or a request budget, and reports
+// throughput, latency percentiles and errors per kind of request.
+//
+// The workload: every client is one operator (registered at the start
+// with an admin token) that files the example return and then restates
+// it again and again, so every filing is a fresh version that the server
+// validates, computes and fsyncs; after each filing it reads the return's
+// metrics, and every tenth round it downloads the operator's disclosure
+// PDF when the server has that endpoint.
+package loadtest
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/ictledger/ictledger/fixtures"
+)
+
+// Limits that keep a run bounded whatever the flags say.
+const (
+	MaxClients  = 1024
+	MaxDuration = time.Hour
+	// DefaultMaxRequests is the request budget when Config leaves it zero.
+	DefaultMaxRequests = 5_000_000
+)
+
+// Kind is a kind of request in the workload.
+type Kind string
+
+// The kinds of request.
+const (
+	KindFile       Kind = "file"       // POST /v1/operators/{id}/returns
+	KindMetrics    Kind = "metrics"    // GET /v1/returns/{rid}/metrics
+	KindDisclosure Kind = "disclosure" // GET /v1/operators/{id}/disclosures/{P}.pdf
+)
+
+var kinds = []Kind{KindFile, KindMetrics, KindDisclosure}
+
+// Config configures Run.
+type Config struct {
+	// Addr is the server's HOST:PORT; HOST must be a loopback address or
+	// "localhost".
+	Addr string
+	// AdminToken registers the operators and issues their tokens.
+	AdminToken string
+	// Clients is the number of concurrent clients, one operator each.
+	Clients int
+	// Duration is how long the load runs after the set-up.
+	Duration time.Duration
+	// MaxRequests stops the run early after this many requests; zero
+	// means DefaultMaxRequests.
+	MaxRequests int64
+	// ReadsPerFiling is how many metrics reads follow each filing; zero
+	// means 1, negative means none.
+	ReadsPerFiling int
+	// ReadOnly files one return per client during the set-up and then
+	// only reads its metrics (and disclosures): the read path alone.
+	ReadOnly bool
+	// Return is the return JSON to file; nil means fixtures.ExampleReturn
+	// (sakura-mobile's 2025-Q3 return). Its "operator" is replaced.
+	Return []byte
+	// Prefix names the operators PREFIX-0, PREFIX-1...; empty means
+	// "load-" and the start time, so runs against one ledger never collide.
+	Prefix string
+	// HTTPClient is the client; nil means one with a connection pool
+	// sized for Clients.
+	HTTPClient *http.Client
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+}
+
+// Stats is what happened to one kind of request.
+type Stats struct {
+	Kind      Kind
+	Count     int64         // answered requests
+	Errors    int64         // answers with an unexpected status
+	Statuses  map[int]int64 // count by status code
+	PerSecond float64       // answered requests per second of load
+	P50, P99  time.Duration
+	Max       time.Duration
+}
+
+// Report is the outcome of a run.
+type Report struct {
+	Addr            string
+	Clients         int
+	Elapsed         time.Duration // how long the load ran
+	Stats           []Stats       // one per kind that was exercised
+	TransportErrors int64         // requests without an HTTP answer
+	FirstError      string        // the first error seen, for the operator
+	Disclosures     bool          // whether the disclosure endpoint exists
+	// Server figures read from /metrics before and after the load: the
+	// resident set size (process_resident_memory_bytes, zero if absent)
+	// and the ledger's entries.
+	RSSBefore, RSSAfter         int64
+	EntriesBefore, EntriesAfter int64
+}
+
+// Errors is the total of unexpected answers and transport errors.
+func (r *Report) Errors() int64 {
+	n := r.TransportErrors
+	for _, s := range r.Stats {
+		n += s.Errors
+	}
+	return n
+}
+
+// CheckLoopback refuses an address whose host is not a loopback IP or
+// "localhost": the load generator must not be pointed at anyone else.
+func CheckLoopback(addr string) error {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("loadtest: address %q: %w", addr, err)
+	}
+	if port == "" {
+		return fmt.Errorf("loadtest: address %q has no port", addr)
+	}
+	if host == "localhost" {
+		return nil
+	}
+	ip := net.ParseIP(host)
+	if ip == nil || !ip.IsLoopback() {
+		return fmt.Errorf("loadtest: %q is not a loopback address; the load generator only targets this machine (127.0.0.1, ::1, localhost)", host)
+	}
+	return nil
+}
+
+// Run sets up the operators, runs the load until cfg.Duration passes, the
+// request budget is spent or ctx ends, and reports.
+func Run(ctx context.Context, cfg Config) (*Report, error) {
+	if err := CheckLoopback(cfg.Addr); err != nil {
+		return nil, err
+	}
+	switch {
+	case cfg.Clients < 1 || cfg.Clients > MaxClients:
+		return nil, fmt.Errorf("loadtest: clients must be 1..%d, got %d", MaxClients, cfg.Clients)
+	case cfg.Duration <= 0 || cfg.Duration > MaxDuration:
+		return nil, fmt.Errorf("loadtest: duration must be more than 0 and at most %v, got %v", MaxDuration, cfg.Duration)
+	case cfg.AdminToken == "":
+		return nil, errors.New("loadtest: an admin token is needed to register the operators")
+	}
+	if cfg.MaxRequests <= 0 {
+		cfg.MaxRequests = DefaultMaxRequests
+	}
+	if cfg.ReadsPerFiling == 0 {
+		cfg.ReadsPerFiling = 1
+	}
+	if cfg.Return == nil {
+		cfg.Return = fixtures.ExampleReturn()
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Prefix == "" {
+		cfg.Prefix = "load-" + strconv.FormatInt(cfg.Now().Unix(), 36)
+	}
+	if cfg.HTTPClient == nil {
+		cfg.HTTPClient = &http.Client{Timeout: time.Minute, Transport: &http.Transport{
+			MaxIdleConns: cfg.Clients * 2, MaxIdleConnsPerHost: cfg.Clients * 2, IdleConnTimeout: time.Minute,
+		}}
+	}
+	r := &runner{cfg: cfg, base: "http://" + cfg.Addr}
+	var ret map[string]json.RawMessage
+	if err := json.Unmarshal(cfg.Return, &ret); err != nil {
+		return nil, fmt.Errorf("loadtest: the return to file is not a JSON object: %w", err)
+	}
+	if err := json.Unmarshal(ret["period"], &r.period); err != nil || r.period == "" {
+		return nil, errors.New("loadtest: the return to file has no period")
+	}
+	delete(ret, "restates")
+	delete(ret, "reason")
+	rep := &Report{Addr: cfg.Addr, Clients: cfg.Clients}
+	rep.RSSBefore, rep.EntriesBefore = r.serverFigures(ctx)
+
+	clients := make([]*client, cfg.Clients)
+	for i := range clients {
+		c, err := r.setup(ctx, i, ret)
+		if err != nil {
+			return nil, err
+		}
+		clients[i] = c
+	}
+	rep.Disclosures = r.probeDisclosures(ctx, clients[0])
+	if cfg.ReadOnly {
+		for _, c := range clients[1:] {
+			if !c.file(ctx, r) {
+				return nil, fmt.Errorf("loadtest: set-up filing for %s failed: %s", c.op, r.firstErr)
+			}
+			c.lat, c.statuses = map[Kind][]time.Duration{}, map[Kind]map[int]int64{}
+		}
+	}
+
+	ctx, cancel := context.WithTimeout(ctx, cfg.Duration)
+	defer cancel()
+	start := cfg.Now()
+	var wg sync.WaitGroup
+	for _, c := range clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			c.loop(ctx, r, rep.Disclosures)
+		}()
+	}
+	wg.Wait()
+	rep.Elapsed = cfg.Now().Sub(start)
+	rep.RSSAfter, rep.EntriesAfter = r.serverFigures(context.Background())
+	r.summarize(rep, clients)
+	return rep, nil
+}
+
+// runner is what the clients share.
+type runner struct {
+	cfg    Config
+	base   string
+	period string
+
+	mu       sync.Mutex
+	requests int64
+	firstErr string
+}
+
+// budget takes one request from the budget; false means it is spent.
+func (r *runner) budget() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.requests >= r.cfg.MaxRequests {
+		return false
+	}
+	r.requests++
+	return true
+}
+
+// spent reports whether the request budget is used up.
+func (r *runner) spent() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.requests >= r.cfg.MaxRequests
+}
+
+func (r *runner) noteError(s string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.firstErr == "" {
+		r.firstErr = s
+	}
+}
+
+// do sends one request and reads the whole answer.
+func (r *runner) do(ctx context.Context, method, path, token string, body []byte) (int, []byte, error) {
+	var rd io.Reader
+	if body != nil {
+		rd = bytes.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, r.base+path, rd)
+	if err != nil {
+		return 0, nil, err
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := r.cfg.HTTPClient.Do(req)
+	if err != nil {
+		return 0, nil, err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	return resp.StatusCode, b, err
+}
+
+// setup registers client i's operator and issues its token.
+func (r *runner) setup(ctx context.Context, i int, ret map[string]json.RawMessage) (*client, error) {
+	op := fmt.Sprintf("%s-%d", r.cfg.Prefix, i)
+	body, _ := json.Marshal(map[string]any{"id": op, "name": "Load test operator " + op, "country": "JP", "kinds": []string{"mobile"}})
+	if code, b, err := r.do(ctx, "POST", "/v1/operators", r.cfg.AdminToken, body); err != nil || code != http.StatusCreated {
+		return nil, fmt.Errorf("loadtest: register operator %s: %d %s %v", op, code, trim(b), err)
+	}
+	body, _ = json.Marshal(map[string]any{"role": "operator", "operator": op, "label": "load test"})
+	code, b, err := r.do(ctx, "POST", "/v1/tokens", r.cfg.AdminToken, body)
+	var tok struct{ Token string }
+	if err != nil || code != http.StatusCreated || json.Unmarshal(b, &tok) != nil || tok.Token == "" {
+		return nil, fmt.Errorf("loadtest: issue a token for %s: %d %s %v", op, code, trim(b), err)
+	}
+	own := make(map[string]json.RawMessage, len(ret))
+	for k, v := range ret {
+		own[k] = v
+	}
+	own["operator"], _ = json.Marshal(op)
+	tmpl, err := json.Marshal(own)
+	if err != nil {
+		return nil, err
+	}
+	return &client{op: op, token: tok.Token, tmpl: tmpl[:len(tmpl)-1], lat: map[Kind][]time.Duration{}, statuses: map[Kind]map[int]int64{}}, nil
+}
+
+// probeDisclosures files c's first return and asks for its disclosure:
+// any answer but a 404 for an unknown route means the endpoint exists.
+func (r *runner) probeDisclosures(ctx context.Context, c *client) bool {
+	ok := c.file(ctx, r)
+	// The probe is set-up, not load: keep it out of the figures.
+	c.lat, c.statuses = map[Kind][]time.Duration{}, map[Kind]map[int]int64{}
+	if !ok {
+		return false
+	}
+	code, b, err := r.do(ctx, "GET", "/v1/operators/"+c.op+"/disclosures/"+r.period+".pdf", c.token, nil)
+	return err == nil && !(code == http.StatusNotFound && bytes.Contains(b, []byte("no such endpoint")))
+}
+
+// serverFigures reads the resident set size and the entry count from
+// /metrics; zeros when they are not there.
+func (r *runner) serverFigures(ctx context.Context) (rss, entries int64) {
+	code, b, err := r.do(ctx, "GET", "/metrics", "", nil)
+	if err != nil || code != http.StatusOK {
+		return 0, 0
+	}
+	return metricValue(b, "process_resident_memory_bytes"), metricValue(b, "ictledger_ledger_entries")
+}
+
+// metricValue returns the value of an unlabelled series in Prometheus text.
+func metricValue(text []byte, name string) int64 {
+	for _, line := range strings.Split(string(text), "\n") {
+		if v, ok := strings.CutPrefix(line, name+" "); ok {
+			f, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+			if err == nil {
+				return int64(f)
+			}
+		}
+	}
+	return 0
+}
+
+func trim(b []byte) string {
+	if len(b) > 300 {
+		return string(b[:300]) + "..."
+	}
+	return string(b)
+}

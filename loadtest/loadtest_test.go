@@ -1,0 +1,153 @@
+package loadtest
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// fakeLedger answers the few routes the load generator uses, checking
+// tokens and that every filing restates the latest version.
+type fakeLedger struct {
+	mu      sync.Mutex
+	tokens  map[string]string // secret -> operator
+	latest  map[string]string // operator -> latest return id
+	version map[string]int
+	filings int
+}
+
+func (f *fakeLedger) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	auth := strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
+	parts := strings.Split(strings.Trim(r.URL.Path, "/"), "/")
+	switch {
+	case r.URL.Path == "/metrics":
+		fmt.Fprintf(w, "# TYPE process_resident_memory_bytes gauge\nprocess_resident_memory_bytes 1.048576e+07\nictledger_ledger_entries %d\n", f.filings)
+	case r.Method == "POST" && r.URL.Path == "/v1/operators" && auth == "admin":
+		w.WriteHeader(201)
+	case r.Method == "POST" && r.URL.Path == "/v1/tokens" && auth == "admin":
+		var req struct{ Operator string }
+		json.NewDecoder(r.Body).Decode(&req)
+		secret := fmt.Sprintf("ictl_%d", len(f.tokens))
+		f.tokens[secret] = req.Operator
+		w.WriteHeader(201)
+		json.NewEncoder(w).Encode(map[string]string{"id": "tok", "token": secret})
+	case r.Method == "POST" && len(parts) == 4 && parts[3] == "returns":
+		op := parts[2]
+		if f.tokens[auth] != op {
+			w.WriteHeader(403)
+			return
+		}
+		var ret struct{ Operator, Period, Restates string }
+		b, _ := io.ReadAll(r.Body)
+		if err := json.Unmarshal(b, &ret); err != nil || ret.Operator != op || ret.Period != "2025-Q3" || ret.Restates != f.latest[op] {
+			w.WriteHeader(409)
+			return
+		}
+		f.version[op]++
+		f.latest[op] = fmt.Sprintf("%s-2025-Q3-v%d", op, f.version[op])
+		f.filings++
+		w.WriteHeader(201)
+		json.NewEncoder(w).Encode(map[string]string{"id": f.latest[op]})
+	case r.Method == "GET" && len(parts) == 4 && parts[1] == "returns" && parts[3] == "metrics":
+		w.Write([]byte(`{"metrics":{}}`))
+	default:
+		w.WriteHeader(404)
+		w.Write([]byte(`{"detail":"no such endpoint"}`))
+	}
+}
+
+func TestRun(t *testing.T) {
+	f := &fakeLedger{tokens: map[string]string{}, latest: map[string]string{}, version: map[string]int{}}
+	srv := httptest.NewServer(f)
+	defer srv.Close()
+	rep, err := Run(context.Background(), Config{Addr: strings.TrimPrefix(srv.URL, "http://"), AdminToken: "admin",
+		Clients: 4, Duration: 300 * time.Millisecond, ReadsPerFiling: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Errors() != 0 || rep.FirstError != "" {
+		t.Fatalf("errors: %d, first %q", rep.Errors(), rep.FirstError)
+	}
+	if rep.Disclosures {
+		t.Fatal("the fake has no disclosure endpoint")
+	}
+	if len(rep.Stats) != 2 || rep.Stats[0].Kind != KindFile || rep.Stats[1].Kind != KindMetrics {
+		t.Fatalf("stats: %+v", rep.Stats)
+	}
+	file, metrics := rep.Stats[0], rep.Stats[1]
+	// The probe filed once before the timed load; a filing cut off when
+	// the time was up may have reached the server without being counted.
+	if seen := int64(f.filings); file.Count == 0 || seen < file.Count+1 || seen > file.Count+1+4 || metrics.Count < 2*file.Count-8 {
+		t.Fatalf("filings %d (server saw %d), metrics reads %d", file.Count, f.filings, metrics.Count)
+	}
+	if file.P50 <= 0 || file.P99 < file.P50 || file.Max < file.P99 || file.PerSecond <= 0 {
+		t.Fatalf("latencies: %+v", file)
+	}
+	if rep.RSSAfter != 10<<20 || rep.EntriesAfter != int64(f.filings) {
+		t.Fatalf("server figures: %d %d", rep.RSSAfter, rep.EntriesAfter)
+	}
+	var b strings.Builder
+	rep.WriteText(&b)
+	if !strings.Contains(b.String(), "metrics") || !strings.Contains(b.String(), "10.0 MiB after") {
+		t.Fatalf("report:\n%s", b.String())
+	}
+}
+
+func TestRunBudget(t *testing.T) {
+	f := &fakeLedger{tokens: map[string]string{}, latest: map[string]string{}, version: map[string]int{}}
+	srv := httptest.NewServer(f)
+	defer srv.Close()
+	start := time.Now()
+	rep, err := Run(context.Background(), Config{Addr: strings.TrimPrefix(srv.URL, "http://"), AdminToken: "admin",
+		Clients: 3, Duration: time.Minute, MaxRequests: 50})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if time.Since(start) > 20*time.Second {
+		t.Fatal("the budget did not stop the run")
+	}
+	var n int64
+	for _, s := range rep.Stats {
+		n += s.Count
+	}
+	if n+1 > 50 || rep.Errors() != 0 {
+		t.Fatalf("%d requests (with the probe), %d errors", n+1, rep.Errors())
+	}
+}
+
+func TestCheckLoopback(t *testing.T) {
+	for addr, ok := range map[string]bool{
+		"127.0.0.1:8080": true, "[::1]:8080": true, "localhost:80": true, "127.1.2.3:1": true,
+		"10.0.0.1:8080": false, "example.com:80": false, "0.0.0.0:8080": false, "127.0.0.1": false, "[::]:80": false,
+	} {
+		if err := CheckLoopback(addr); (err == nil) != ok {
+			t.Errorf("CheckLoopback(%q) = %v", addr, err)
+		}
+	}
+	if _, err := Run(context.Background(), Config{Addr: "192.0.2.1:80", AdminToken: "x", Clients: 1, Duration: time.Second}); err == nil {
+		t.Fatal("Run accepted a non-loopback address")
+	}
+}
+
+func TestRunReadOnly(t *testing.T) {
+	f := &fakeLedger{tokens: map[string]string{}, latest: map[string]string{}, version: map[string]int{}}
+	srv := httptest.NewServer(f)
+	defer srv.Close()
+	rep, err := Run(context.Background(), Config{Addr: strings.TrimPrefix(srv.URL, "http://"), AdminToken: "admin",
+		Clients: 3, Duration: 200 * time.Millisecond, ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.filings != 3 || len(rep.Stats) != 1 || rep.Stats[0].Kind != KindMetrics || rep.Stats[0].Count == 0 || rep.Errors() != 0 {
+		t.Fatalf("filings %d, stats %+v", f.filings, rep.Stats)
+	}
+}
