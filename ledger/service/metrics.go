@@ -94,8 +94,10 @@ func (s *Service) cacheMetrics(key string, m *calculators.Metrics) {
 	}
 }
 
-// maxCachedMetrics bounds the metrics cache.
-const maxCachedMetrics = 4096
+// maxCachedMetrics bounds the metrics cache. One entry, derivations
+// included, is of the order of 100-200 kB, so this keeps the cache near
+// 150 MB at most.
+const maxCachedMetrics = 1024
 
 // history returns the latest versions of an operator's quarters before p
 // (without site rows) and a fingerprint that changes whenever any of them
@@ -233,13 +235,47 @@ func (s *Service) medianWarning(r *ledger.Return, m *calculators.Metrics) (ledge
 		if rv == nil {
 			continue
 		}
-		om, err := s.metricsOf(rv, "", "")
-		if err != nil || !om.E1.NetworkEnergyPerTBKWh.OK {
-			continue
+		if v := s.energyPerTB(rv); v.OK {
+			others = append(others, v.D)
 		}
-		others = append(others, om.E1.NetworkEnergyPerTBKWh.D)
 	}
 	return outlierWarning(m.E1.NetworkEnergyPerTBKWh.D, others, r.Period.String())
+}
+
+// energyPerTB is a return version's network energy per TB under the
+// factor set it was filed with. It depends on that version alone (not on
+// history), so it is remembered per version id; only E1 is computed for
+// it, which keeps the sector-median check cheap while many operators file.
+func (s *Service) energyPerTB(rv *state.ReturnVersion) calculators.Value {
+	s.metricsMu.Lock()
+	v, ok := s.intensities[rv.ID]
+	s.metricsMu.Unlock()
+	if ok {
+		return v
+	}
+	fs := s.st.FactorSet(rv.FactorSet)
+	if fs == nil {
+		return calculators.None
+	}
+	ret := rv.Light
+	if rv.HasSites {
+		full, err := s.readReturnFiled(rv)
+		if err != nil {
+			return calculators.None
+		}
+		ret = &full.Return
+	}
+	e1, _, err := calculators.ComputeE1(calculators.Request{Return: ret, ID: rv.ID, Version: rv.Version, Factors: fs.Set, GWP: fs.Set.GWPDefault})
+	if err != nil {
+		return calculators.None
+	}
+	s.metricsMu.Lock()
+	if len(s.intensities) >= maxCachedMetrics*4 {
+		clear(s.intensities) // one small value each; recomputing is cheap
+	}
+	s.intensities[rv.ID] = e1.NetworkEnergyPerTBKWh
+	s.metricsMu.Unlock()
+	return e1.NetworkEnergyPerTBKWh
 }
 
 // outlierWarning flags energy per TB v more than 3x or less than 1/3 of
