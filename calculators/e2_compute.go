@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"sync"
 
 	"github.com/shopspring/decimal"
 
@@ -22,7 +23,10 @@ func ComputeE2(req Request) (*E2, *Trace, error) {
 		return nil, nil, errors.New("e2: no factor set")
 	}
 	h := newE2History(req)
-	w := newWeibullCache()
+	w := req.Densities
+	if w == nil {
+		w = NewDensities()
+	}
 	cells := map[string]E2Cell{}
 	for key, cs := range h.cells() {
 		c, err := computeCell(h, req.Factors, w, cs[0], cs[1])
@@ -61,7 +65,7 @@ func cellFactors(fs *ledger.FactorSet, cat string) E2Factors {
 }
 
 // computeCell gathers the parts of one category and stream.
-func computeCell(h *e2History, fs *ledger.FactorSet, w *weibullCache, cat, stream string) (E2Cell, error) {
+func computeCell(h *e2History, fs *ledger.FactorSet, w *Densities, cat, stream string) (E2Cell, error) {
 	f := cellFactors(fs, cat)
 	c := E2Cell{Category: cat, Stream: stream, Factors: f}
 	p := &c.Parts
@@ -136,7 +140,7 @@ type cohort struct {
 
 // generated is sum over k >= 0 of INFLOW_k x f(k + 0.5) for one cell, back
 // to the first window that holds data.
-func generated(h *e2History, w *weibullCache, f E2Factors, cat, stream string) (decimal.Decimal, []cohort, error) {
+func generated(h *e2History, w *Densities, f E2Factors, cat, stream string) (decimal.Decimal, []cohort, error) {
 	var sum decimal.Decimal
 	var terms []cohort
 	for k := 0; k < h.windows(); k++ {
@@ -154,20 +158,34 @@ func generated(h *e2History, w *weibullCache, f E2Factors, cat, stream string) (
 	return sum, terms, nil
 }
 
-// weibullCache remembers f(k + 0.5) per shape, scale and k.
-type weibullCache struct{ m map[string]decimal.Decimal }
+// Densities remembers Weibull densities f(k + 0.5) per shape, scale and
+// k. They depend on nothing else and cost a decimal exp and power series
+// each, so a long-lived caller (the service) shares one across
+// computations through Request.Densities; it is safe for concurrent use.
+// The number of entries is bounded by the distinct lifetime
+// distributions times the quarters of history, a few hundred at most.
+type Densities struct {
+	mu sync.Mutex
+	m  map[string]decimal.Decimal
+}
 
-func newWeibullCache() *weibullCache { return &weibullCache{m: map[string]decimal.Decimal{}} }
+// NewDensities returns an empty density cache.
+func NewDensities() *Densities { return &Densities{m: map[string]decimal.Decimal{}} }
 
-func (w *weibullCache) density(a, b decimal.Decimal, k int) (decimal.Decimal, error) {
+func (w *Densities) density(a, b decimal.Decimal, k int) (decimal.Decimal, error) {
 	key := a.String() + "|" + b.String() + "|" + itoa(k)
-	if v, ok := w.m[key]; ok {
+	w.mu.Lock()
+	v, ok := w.m[key]
+	w.mu.Unlock()
+	if ok {
 		return v, nil
 	}
 	v, err := WeibullDensity(a, b, decimal.NewFromInt(int64(k)).Add(decHalf))
 	if err != nil {
 		return decimal.Zero, err
 	}
+	w.mu.Lock()
 	w.m[key] = v
+	w.mu.Unlock()
 	return v, nil
 }

@@ -12,7 +12,7 @@ import (
 // deriveE2 records the derivations of the headline E2 metrics: the total
 // rates, both collection rates, e-waste generated and MCI per category,
 // and the total MCI.
-func deriveE2(tr *Trace, e *E2, h *e2History, fs *ledger.FactorSet, w *weibullCache) error {
+func deriveE2(tr *Trace, e *E2, h *e2History, fs *ledger.FactorSet, w *Densities) error {
 	cur := h.period
 	cats := sortedKeys(e.ByCategory)
 

@@ -59,6 +59,8 @@ type Request struct {
 	Earlier []*ledger.Return // latest version of each earlier quarter of the same operator, any order; site rows may be stripped
 	Factors *ledger.FactorSet
 	GWP     string // "ar6" or "ar5"
+	// Densities, when set, shares Weibull densities across computations.
+	Densities *Densities
 }
 
 // Derivation explains how one headline metric was computed, so that a

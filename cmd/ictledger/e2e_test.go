@@ -184,6 +184,10 @@ func TestEndToEnd(t *testing.T) {
 	ts.mustJSON("GET", "/v1/ledger/checkpoint.json", "", nil, 200, &before)
 	var got map[string]any
 	ts.mustJSON("GET", "/v1/returns/"+restated.ID, opTok.Token, nil, 200, &got)
+	// The first read is served from what the filing computed for its
+	// warnings; after the restart it is computed afresh and must agree.
+	var metricsBefore json.RawMessage
+	ts.mustJSON("GET", "/v1/returns/"+restated.ID+"/metrics", opTok.Token, nil, 200, &metricsBefore)
 	ts.stop()
 
 	ts = startServer(t, dir)
@@ -202,6 +206,11 @@ func TestEndToEnd(t *testing.T) {
 	b, _ := json.Marshal(again)
 	if !bytes.Equal(a, b) {
 		t.Fatalf("return changed across restart:\n%s\n%s", a, b)
+	}
+	var metricsAfter json.RawMessage
+	ts.mustJSON("GET", "/v1/returns/"+restated.ID+"/metrics", opTok.Token, nil, 200, &metricsAfter)
+	if !bytes.Equal(metricsBefore, metricsAfter) {
+		t.Fatalf("metrics differ after a restart:\n%s\n%s", metricsBefore, metricsAfter)
 	}
 	if again["status"] != "accepted" || again["supersedes"] != filed.ID {
 		t.Fatalf("after restart: status %v supersedes %v", again["status"], again["supersedes"])

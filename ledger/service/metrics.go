@@ -44,7 +44,7 @@ func (s *Service) metricsOf(rv *state.ReturnVersion, factorSet, gwp string) (*ca
 			Fields: []ledger.FieldError{{Path: "gwp", Message: "must be ar6 or ar5"}}}
 	}
 	earlier, fingerprint := s.history(rv.Operator, rv.Period)
-	key := rv.ID + "|" + fs.Version + "|" + gwp + "|" + fingerprint
+	key := metricsKey(rv.ID, fs.Version, gwp, fingerprint)
 	s.metricsMu.Lock()
 	cached, ok := s.metricsCache[key]
 	s.metricsMu.Unlock()
@@ -60,7 +60,7 @@ func (s *Service) metricsOf(rv *state.ReturnVersion, factorSet, gwp string) (*ca
 		ret = &full.Return
 	}
 	m, err := calculators.Compute(calculators.Request{Return: ret, ID: rv.ID, Version: rv.Version, Earlier: earlier,
-		Factors: fs.Set, GWP: gwp})
+		Factors: fs.Set, GWP: gwp, Densities: s.densities})
 	if err != nil {
 		return nil, err
 	}
@@ -68,17 +68,36 @@ func (s *Service) metricsOf(rv *state.ReturnVersion, factorSet, gwp string) (*ca
 	if m.Warnings == nil {
 		m.Warnings = []ledger.Warning{}
 	}
-	s.metricsMu.Lock()
-	if len(s.metricsCache) >= maxCachedMetrics {
-		clear(s.metricsCache) // crude but bounded; recomputing is cheap next to an unbounded cache
-	}
-	s.metricsCache[key] = m
-	s.metricsMu.Unlock()
+	s.cacheMetrics(key, m)
 	return m, nil
 }
 
-// maxCachedMetrics bounds the metrics cache.
-const maxCachedMetrics = 4096
+// metricsKey is what metrics are a pure function of: the return version,
+// the factor set, the GWP set and the history fingerprint.
+func metricsKey(id, factorSet, gwp, fingerprint string) string {
+	return id + "|" + factorSet + "|" + gwp + "|" + fingerprint
+}
+
+// cacheMetrics keeps m under key, forgetting the oldest entries beyond
+// maxCachedMetrics.
+func (s *Service) cacheMetrics(key string, m *calculators.Metrics) {
+	s.metricsMu.Lock()
+	defer s.metricsMu.Unlock()
+	if _, ok := s.metricsCache[key]; ok {
+		return
+	}
+	s.metricsCache[key] = m
+	s.metricsOrder = append(s.metricsOrder, key)
+	for len(s.metricsOrder) > maxCachedMetrics {
+		delete(s.metricsCache, s.metricsOrder[0])
+		s.metricsOrder = s.metricsOrder[1:]
+	}
+}
+
+// maxCachedMetrics bounds the metrics cache. One entry, derivations
+// included, is of the order of 100-200 kB, so this keeps the cache near
+// 150 MB at most.
+const maxCachedMetrics = 1024
 
 // history returns the latest versions of an operator's quarters before p
 // (without site rows) and a fingerprint that changes whenever any of them
@@ -134,11 +153,15 @@ func (s *Service) rollup(operator string, span ledger.Span, gwp string) (*calcul
 // scope 1, scope 2 or collected mass) and with the sector median of energy
 // per TB for the period (more than 3x or less than a third). They are
 // computed before the return is filed and kept with it.
-func (s *Service) historyWarnings(r *ledger.Return, fs *ledger.FactorSet) []ledger.Warning {
-	earlier, _ := s.history(r.Operator, r.Period)
-	m, err := calculators.Compute(calculators.Request{Return: r, Earlier: earlier, Factors: fs})
+//
+// It also returns the metrics it computed for the new version (id) and
+// the history fingerprint they depend on, so that the first read of the
+// version's metrics need not compute them again.
+func (s *Service) historyWarnings(r *ledger.Return, fs *ledger.FactorSet, id string, version int) ([]ledger.Warning, *calculators.Metrics, string) {
+	earlier, fingerprint := s.history(r.Operator, r.Period)
+	m, err := calculators.Compute(calculators.Request{Return: r, ID: id, Version: version, Earlier: earlier, Factors: fs, Densities: s.densities})
 	if err != nil {
-		return nil // the filing's own validation has reported what matters
+		return nil, nil, "" // the filing's own validation has reported what matters
 	}
 	var out []ledger.Warning
 	if prev := s.st.Latest(r.Operator, r.Period.Prev()); prev != nil {
@@ -161,7 +184,7 @@ func (s *Service) historyWarnings(r *ledger.Return, fs *ledger.FactorSet) []ledg
 	if w, ok := s.medianWarning(r, m); ok {
 		out = append(out, w)
 	}
-	return out
+	return out, m, fingerprint
 }
 
 var fifty = decimal.NewFromInt(50)
@@ -212,13 +235,47 @@ func (s *Service) medianWarning(r *ledger.Return, m *calculators.Metrics) (ledge
 		if rv == nil {
 			continue
 		}
-		om, err := s.metricsOf(rv, "", "")
-		if err != nil || !om.E1.NetworkEnergyPerTBKWh.OK {
-			continue
+		if v := s.energyPerTB(rv); v.OK {
+			others = append(others, v.D)
 		}
-		others = append(others, om.E1.NetworkEnergyPerTBKWh.D)
 	}
 	return outlierWarning(m.E1.NetworkEnergyPerTBKWh.D, others, r.Period.String())
+}
+
+// energyPerTB is a return version's network energy per TB under the
+// factor set it was filed with. It depends on that version alone (not on
+// history), so it is remembered per version id; only E1 is computed for
+// it, which keeps the sector-median check cheap while many operators file.
+func (s *Service) energyPerTB(rv *state.ReturnVersion) calculators.Value {
+	s.metricsMu.Lock()
+	v, ok := s.intensities[rv.ID]
+	s.metricsMu.Unlock()
+	if ok {
+		return v
+	}
+	fs := s.st.FactorSet(rv.FactorSet)
+	if fs == nil {
+		return calculators.None
+	}
+	ret := rv.Light
+	if rv.HasSites {
+		full, err := s.readReturnFiled(rv)
+		if err != nil {
+			return calculators.None
+		}
+		ret = &full.Return
+	}
+	e1, _, err := calculators.ComputeE1(calculators.Request{Return: ret, ID: rv.ID, Version: rv.Version, Factors: fs.Set, GWP: fs.Set.GWPDefault})
+	if err != nil {
+		return calculators.None
+	}
+	s.metricsMu.Lock()
+	if len(s.intensities) >= maxCachedMetrics*4 {
+		clear(s.intensities) // one small value each; recomputing is cheap
+	}
+	s.intensities[rv.ID] = e1.NetworkEnergyPerTBKWh
+	s.metricsMu.Unlock()
+	return e1.NetworkEnergyPerTBKWh
 }
 
 // outlierWarning flags energy per TB v more than 3x or less than 1/3 of

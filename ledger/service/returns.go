@@ -96,17 +96,17 @@ func (s *Service) FileReturn(ctx context.Context, a ledger.Actor, operator strin
 	if latest != nil && r.Restates != latest.ID {
 		return nil, ledger.Errorf(ledger.EConflict, "%s already has a return; restate the latest version %s", r.Period, latest.ID)
 	}
-	warnings = append(warnings, s.historyWarnings(r, fs)...)
-	if warnings == nil {
-		warnings = []ledger.Warning{}
-	}
-
-	rf := ledger.ReturnFiled{Version: 1, FactorSet: fs.Version, IdempotencyKey: idemKey, Warnings: warnings, Return: *r}
+	rf := ledger.ReturnFiled{Version: 1, FactorSet: fs.Version, IdempotencyKey: idemKey, Return: *r}
 	kind := ledger.KindReturnFiled
 	if latest != nil {
 		rf.Version, rf.Supersedes, kind = latest.Version+1, latest.ID, ledger.KindReturnRestated
 	}
 	rf.ID = ledger.ReturnID(operator, r.Period, rf.Version)
+	more, computed, fingerprint := s.historyWarnings(r, fs, rf.ID, rf.Version)
+	rf.Warnings = append(warnings, more...)
+	if rf.Warnings == nil {
+		rf.Warnings = []ledger.Warning{}
+	}
 	payload, err := ledger.Canonical(rf)
 	if err != nil {
 		return nil, err
@@ -128,6 +128,12 @@ func (s *Service) FileReturn(ctx context.Context, a ledger.Actor, operator strin
 		}})
 	if err != nil {
 		return nil, err
+	}
+	if computed != nil {
+		// The warnings needed this version's metrics; keep them for its
+		// first metrics read.
+		computed.Warnings = rf.Warnings
+		s.cacheMetrics(metricsKey(rf.ID, fs.Version, computed.GWP, fingerprint), computed)
 	}
 	return filedOf(s.st.Return(rf.ID), false), nil
 }

@@ -88,6 +88,9 @@ type Service struct {
 
 	metricsMu    sync.Mutex
 	metricsCache map[string]*calculators.Metrics
+	metricsOrder []string // keys, oldest first, for eviction
+	densities    *calculators.Densities
+	intensities  map[string]calculators.Value // network energy per TB by return version id
 
 	pdfMu    sync.Mutex
 	pdfCache map[string][]byte
@@ -107,7 +110,7 @@ func New(cfg Config) *Service {
 		cfg.DeadlineDays = 45
 	}
 	return &Service{st: cfg.State, log: cfg.Logger, now: cfg.Now, cfg: cfg,
-		pending: map[string]int{}, keysBySeq: map[uint64][]string{}, metricsCache: map[string]*calculators.Metrics{}, pdfCache: map[string][]byte{}}
+		pending: map[string]int{}, keysBySeq: map[uint64][]string{}, metricsCache: map[string]*calculators.Metrics{}, densities: calculators.NewDensities(), intensities: map[string]calculators.Value{}, pdfCache: map[string][]byte{}}
 }
 
 // Start attaches the opened journal and the checkpoint signer. The state
