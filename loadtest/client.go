@@ -24,7 +24,8 @@ type client struct {
 }
 
 // loop runs rounds until ctx ends or the budget is spent: a filing (unless
-// ReadOnly), its metrics reads, and every tenth round a disclosure.
+// ReadOnly), its metrics reads, and every DisclosureEvery rounds a
+// disclosure.
 func (c *client) loop(ctx context.Context, r *runner, disclosures bool) {
 	for round := 0; ctx.Err() == nil && !r.spent(); round++ {
 		if !r.cfg.ReadOnly {
@@ -35,7 +36,7 @@ func (c *client) loop(ctx context.Context, r *runner, disclosures bool) {
 				break
 			}
 		}
-		if disclosures && round%10 == 9 {
+		if disclosures && round%r.cfg.DisclosureEvery == r.cfg.DisclosureEvery-1 {
 			c.get(ctx, r, KindDisclosure, "/v1/operators/"+c.op+"/disclosures/"+r.period+".pdf")
 		}
 	}

@@ -65,6 +65,10 @@ type Config struct {
 	// ReadsPerFiling is how many metrics reads follow each filing; zero
 	// means 1, negative means none.
 	ReadsPerFiling int
+	// DisclosureEvery is how many rounds pass between disclosure
+	// downloads (when the server serves them); zero means 10, negative
+	// means none.
+	DisclosureEvery int
 	// ReadOnly files one return per client during the set-up and then
 	// only reads its metrics (and disclosures): the read path alone.
 	ReadOnly bool
@@ -100,7 +104,8 @@ type Report struct {
 	Stats           []Stats       // one per kind that was exercised
 	TransportErrors int64         // requests without an HTTP answer
 	FirstError      string        // the first error seen, for the operator
-	Disclosures     bool          // whether the disclosure endpoint exists
+	Disclosures     bool          // whether disclosures were downloaded (asked for, and served)
+	DisclosuresOff  bool          // whether Config turned them off
 	// Server figures read from /metrics before and after the load: the
 	// resident set size (process_resident_memory_bytes, zero if absent)
 	// and the ledger's entries.
@@ -157,6 +162,9 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	if cfg.ReadsPerFiling == 0 {
 		cfg.ReadsPerFiling = 1
 	}
+	if cfg.DisclosureEvery == 0 {
+		cfg.DisclosureEvery = 10
+	}
 	if cfg.Return == nil {
 		cfg.Return = fixtures.ExampleReturn()
 	}
@@ -181,7 +189,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	}
 	delete(ret, "restates")
 	delete(ret, "reason")
-	rep := &Report{Addr: cfg.Addr, Clients: cfg.Clients}
+	rep := &Report{Addr: cfg.Addr, Clients: cfg.Clients, DisclosuresOff: cfg.DisclosureEvery < 0}
 	rep.RSSBefore, rep.EntriesBefore = r.serverFigures(ctx)
 
 	clients := make([]*client, cfg.Clients)
@@ -192,9 +200,12 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		}
 		clients[i] = c
 	}
-	rep.Disclosures = r.probeDisclosures(ctx, clients[0])
+	rep.Disclosures = cfg.DisclosureEvery > 0 && r.probeDisclosures(ctx, clients[0])
 	if cfg.ReadOnly {
-		for _, c := range clients[1:] {
+		for _, c := range clients {
+			if c.latest != "" {
+				continue
+			}
 			if !c.file(ctx, r) {
 				return nil, fmt.Errorf("loadtest: set-up filing for %s failed: %s", c.op, r.firstErr)
 			}

@@ -154,3 +154,17 @@ func TestRunReadOnly(t *testing.T) {
 		t.Fatalf("filings %d, stats %+v", f.filings, rep.Stats)
 	}
 }
+
+func TestRunNoDisclosures(t *testing.T) {
+	f := &fakeLedger{tokens: map[string]string{}, latest: map[string]string{}, version: map[string]int{}}
+	srv := httptest.NewServer(f)
+	defer srv.Close()
+	rep, err := Run(context.Background(), Config{Addr: strings.TrimPrefix(srv.URL, "http://"), AdminToken: "admin",
+		Clients: 2, Duration: 200 * time.Millisecond, DisclosureEvery: -1, ReadsPerFiling: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Disclosures || len(rep.Stats) != 1 || rep.Stats[0].Kind != KindFile || rep.Stats[0].Count == 0 || rep.Errors() != 0 {
+		t.Fatalf("disclosures %v, stats %+v, first error %q", rep.Disclosures, rep.Stats, rep.FirstError)
+	}
+}

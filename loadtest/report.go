@@ -26,7 +26,10 @@ func (r *Report) WriteText(w io.Writer) error {
 		fmt.Fprintf(&b, "%-11s %9d %10.1f %10s %10s %10s %7d  %s\n", s.Kind, s.Count, s.PerSecond,
 			ms(s.P50), ms(s.P99), ms(s.Max), s.Errors, strings.Join(st, " "))
 	}
-	if !r.Disclosures {
+	switch {
+	case r.DisclosuresOff:
+		fmt.Fprintln(&b, "disclosure downloads off")
+	case !r.Disclosures:
 		fmt.Fprintln(&b, "disclosure downloads skipped: the server has no disclosure endpoint")
 	}
 	fmt.Fprintf(&b, "transport errors: %d\n", r.TransportErrors)

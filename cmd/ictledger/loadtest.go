@@ -22,6 +22,7 @@ func runLoadtest(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	duration := fs.Duration("duration", 10*time.Second, "how long to load the server (at most 1h)")
 	maxReq := fs.Int64("max-requests", loadtest.DefaultMaxRequests, "stop after this many requests")
 	reads := fs.Int("reads", 1, "metrics reads after each filing (0 for none)")
+	pdfEvery := fs.Int("disclosure-every", 10, "rounds between disclosure downloads (0 for none)")
 	readOnly := fs.Bool("read-only", false, "file once per client in the set-up, then only read metrics")
 	adminToken := fs.String("admin-token", "", "admin bearer token to register the operators; default $ICTLEDGER_ADMIN_TOKEN")
 	retFile := fs.String("return", "", "return JSON to file; default the built-in example return")
@@ -32,7 +33,11 @@ func runLoadtest(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		return usageError{"loadtest takes no arguments, got " + fs.Arg(0)}
 	}
 	cfg := loadtest.Config{Addr: *addr, Clients: *clients, Duration: *duration, MaxRequests: *maxReq,
-		AdminToken: *adminToken, ReadsPerFiling: *reads, ReadOnly: *readOnly}
+		AdminToken: *adminToken, ReadsPerFiling: *reads, ReadOnly: *readOnly,
+		DisclosureEvery: *pdfEvery}
+	if cfg.DisclosureEvery == 0 {
+		cfg.DisclosureEvery = -1
+	}
 	if cfg.ReadsPerFiling == 0 {
 		cfg.ReadsPerFiling = -1
 	}
