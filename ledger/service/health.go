@@ -9,9 +9,13 @@ import "errors"
 var ErrReadOnly = errors.New("service: read-only after a storage failure")
 
 // ReadOnly returns nil while the service accepts writes, and otherwise an
-// error matching ErrReadOnly that wraps the journal's failure (it names the
-// file and the system error, so it belongs in logs, not in public answers).
+// error matching ErrReadOnly that wraps the cause: the journal's failure,
+// or a committed entry the state could not apply (it names the file or
+// the entry, so it belongs in logs, not in public answers).
 func (s *Service) ReadOnly() error {
+	if perr := s.applyErr.Load(); perr != nil {
+		return errors.Join(ErrReadOnly, *perr)
+	}
 	f, ok := s.j.(interface{ Err() error })
 	if !ok {
 		return nil

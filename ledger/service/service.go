@@ -16,6 +16,7 @@ import (
 	"log/slog"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/mod/sumdb/tlog"
@@ -84,7 +85,9 @@ type Service struct {
 	pending   map[string]int
 	keysBySeq map[uint64][]string
 
-	applyErr error // set if applying a committed entry failed: fail-stop
+	// applyErr is set if applying a committed entry failed (fail-stop);
+	// written on the journal's writer goroutine, read by health checks.
+	applyErr atomic.Pointer[error]
 
 	metricsMu    sync.Mutex
 	metricsCache map[string]*calculators.Metrics
@@ -143,7 +146,7 @@ func (s *Service) OnCommit(seq uint64, data []byte) {
 	if err := s.st.Apply(seq, data); err != nil {
 		// A committed entry that the state refuses is a bug: stop writing.
 		s.log.Error("apply committed entry failed; refusing further writes", "seq", seq, "err", err)
-		s.applyErr = err
+		s.applyErr.Store(&err)
 	}
 	for _, k := range s.keysBySeq[seq] {
 		if s.pending[k]--; s.pending[k] <= 0 {
@@ -173,8 +176,8 @@ func (s *Service) commit(ctx context.Context, c change) (uint64, [32]byte, error
 	}
 	var leaf [32]byte
 	seq, err := s.j.Append(ctx, func(seq uint64) ([]byte, error) {
-		if s.applyErr != nil {
-			return nil, &ledger.Error{Code: ledger.EUnavailable, Message: "the ledger refuses writes after an internal error", Err: s.applyErr}
+		if perr := s.applyErr.Load(); perr != nil {
+			return nil, &ledger.Error{Code: ledger.EUnavailable, Message: "the ledger refuses writes after an internal error", Err: *perr}
 		}
 		for _, k := range c.keys {
 			if s.pending[k] > 0 {

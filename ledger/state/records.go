@@ -102,3 +102,12 @@ type Deadline struct {
 	Reason    string
 	Seq       uint64
 }
+
+// latestVersion points at the latest version of an operator's quarter.
+type latestVersion struct {
+	Key      string // operator + "\x00" + period
+	Operator string
+	ReturnID string
+}
+
+func latestKey(operator string, p ledger.Period) string { return operator + "\x00" + p.String() }

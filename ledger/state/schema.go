@@ -12,6 +12,7 @@ const (
 	tableReturns     = "returns"
 	tableIdempotency = "idempotency"
 	tableDeadlines   = "deadlines"
+	tableLatest      = "latest"
 
 	indexID             = "id"
 	indexSecretHash     = "secret_hash"
@@ -28,6 +29,7 @@ func schema() *memdb.DBSchema {
 		tableReturns:     returnsTable(),
 		tableIdempotency: idempotencyTable(),
 		tableDeadlines:   deadlinesTable(),
+		tableLatest:      latestTable(),
 	}}
 }
 
@@ -74,5 +76,14 @@ func idempotencyTable() *memdb.TableSchema {
 func deadlinesTable() *memdb.TableSchema {
 	return &memdb.TableSchema{Name: tableDeadlines, Indexes: map[string]*memdb.IndexSchema{
 		indexID: {Name: indexID, Unique: true, Indexer: &memdb.StringFieldIndex{Field: "PeriodKey"}},
+	}}
+}
+
+// latestTable points at the latest version of each operator's quarter, so
+// that finding it does not scan a long chain of restatements.
+func latestTable() *memdb.TableSchema {
+	return &memdb.TableSchema{Name: tableLatest, Indexes: map[string]*memdb.IndexSchema{
+		indexID:       {Name: indexID, Unique: true, Indexer: &memdb.StringFieldIndex{Field: "Key"}},
+		indexOperator: {Name: indexOperator, Indexer: &memdb.StringFieldIndex{Field: "Operator"}},
 	}}
 }

@@ -180,6 +180,9 @@ func fileReturnTxn(txn *memdb.Txn, rf ledger.ReturnFiled, hasSites bool, e ledge
 	if err := insertNew(txn, tableReturns, rv.ID, rv); err != nil {
 		return err
 	}
+	if err := txn.Insert(tableLatest, &latestVersion{Key: latestKey(rv.Operator, rv.Period), Operator: rv.Operator, ReturnID: rv.ID}); err != nil {
+		return err
+	}
 	if rf.IdempotencyKey != "" {
 		return txn.Insert(tableIdempotency, &Idempotency{Key: IdempotencyKey(rv.Operator, rf.IdempotencyKey), ReturnID: rv.ID})
 	}
@@ -261,11 +264,11 @@ func (s *State) Versions(operator string, p ledger.Period) []*ReturnVersion {
 
 // Latest is the latest version of an operator's return for a period, or nil.
 func (s *State) Latest(operator string, p ledger.Period) *ReturnVersion {
-	v := s.Versions(operator, p)
-	if len(v) == 0 {
+	l := first[*latestVersion](s, tableLatest, indexID, latestKey(operator, p))
+	if l == nil {
 		return nil
 	}
-	return v[len(v)-1]
+	return s.Return(l.ReturnID)
 }
 
 // ReturnsOf lists every version of every return of an operator, by period
@@ -284,12 +287,16 @@ func (s *State) ReturnsOf(operator string) []*ReturnVersion {
 // LatestOf lists the latest version of each of an operator's quarters,
 // oldest quarter first.
 func (s *State) LatestOf(operator string) []*ReturnVersion {
-	var out []*ReturnVersion
-	for _, r := range s.ReturnsOf(operator) {
-		if r.SupersededBy == "" {
-			out = append(out, r)
-		}
+	txn := s.db.Txn(false)
+	it, err := txn.Get(tableLatest, indexOperator, operator)
+	if err != nil {
+		panic(err)
 	}
+	var out []*ReturnVersion
+	for _, l := range collect[*latestVersion](it) {
+		out = append(out, s.Return(l.ReturnID))
+	}
+	sortReturns(out)
 	return out
 }
 
