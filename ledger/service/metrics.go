@@ -51,13 +51,9 @@ func (s *Service) metricsOf(rv *state.ReturnVersion, factorSet, gwp string) (*ca
 	if ok {
 		return cached, nil
 	}
-	ret := rv.Light
-	if rv.HasSites {
-		full, err := s.readReturnFiled(rv)
-		if err != nil {
-			return nil, err
-		}
-		ret = &full.Return
+	ret, err := s.fullReturn(rv)
+	if err != nil {
+		return nil, err
 	}
 	m, err := calculators.Compute(calculators.Request{Return: ret, ID: rv.ID, Version: rv.Version, Earlier: earlier,
 		Factors: fs.Set, GWP: gwp, Densities: s.densities})
@@ -92,6 +88,20 @@ func (s *Service) cacheMetrics(key string, m *calculators.Metrics) {
 		delete(s.metricsCache, s.metricsOrder[0])
 		s.metricsOrder = s.metricsOrder[1:]
 	}
+}
+
+// fullReturn is a version's return with its site rows: the state's copy
+// when it has one (a latest version without site rows), otherwise read
+// back from the journal.
+func (s *Service) fullReturn(rv *state.ReturnVersion) (*ledger.Return, error) {
+	if rv.Light != nil && !rv.HasSites {
+		return rv.Light, nil
+	}
+	full, err := s.readReturnFiled(rv)
+	if err != nil {
+		return nil, err
+	}
+	return &full.Return, nil
 }
 
 // maxCachedMetrics bounds the metrics cache. One entry, derivations
@@ -257,13 +267,9 @@ func (s *Service) energyPerTB(rv *state.ReturnVersion) calculators.Value {
 	if fs == nil {
 		return calculators.None
 	}
-	ret := rv.Light
-	if rv.HasSites {
-		full, err := s.readReturnFiled(rv)
-		if err != nil {
-			return calculators.None
-		}
-		ret = &full.Return
+	ret, err := s.fullReturn(rv)
+	if err != nil {
+		return calculators.None
 	}
 	e1, _, err := calculators.ComputeE1(calculators.Request{Return: ret, ID: rv.ID, Version: rv.Version, Factors: fs.Set, GWP: fs.Set.GWPDefault})
 	if err != nil {

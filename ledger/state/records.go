@@ -38,9 +38,10 @@ type FactorSet struct {
 }
 
 // ReturnVersion is one filed version of an operator's return for a period.
-// The full return stays in the journal (entry Seq); Light keeps the return
-// without its site rows, which is all that history-based metrics and
-// listings need, so memory does not grow with site-level filings.
+// The full return stays in the journal (entry Seq). Light keeps the latest
+// version's return without its site rows, which is all that history-based
+// metrics need, so memory grows neither with site-level filings nor with
+// long chains of restatements (a superseded version's Light is nil).
 type ReturnVersion struct {
 	ID             string
 	Operator       string

@@ -173,6 +173,7 @@ func fileReturnTxn(txn *memdb.Txn, rf ledger.ReturnFiled, hasSites bool, e ledge
 			return fmt.Errorf("return %s supersedes %s, already superseded by %s", rf.ID, old.ID, old.SupersededBy)
 		}
 		old.SupersededBy = rf.ID
+		old.Light = nil // only latest versions are kept decoded; the journal has the rest
 		if err := txn.Insert(tableReturns, &old); err != nil {
 			return err
 		}
