@@ -64,6 +64,10 @@ func (s *Service) FileReturn(ctx context.Context, a ledger.Actor, operator strin
 	if len(idemKey) > 200 {
 		return nil, &ledger.Error{Code: ledger.EBadRequest, Message: "Idempotency-Key must be at most 200 characters"}
 	}
+	var prev *state.ReturnVersion // the filing this Idempotency-Key made, if any
+	if idemKey != "" {
+		prev = s.st.IdempotentReturn(operator, idemKey)
+	}
 	resolve := func(r *ledger.Return) filing.Context {
 		c := filing.Context{Operator: operator, Now: s.now()}
 		if fs, err := s.resolveFactorSet(r.FactorSet); err == nil {
@@ -74,6 +78,11 @@ func (s *Service) FileReturn(ctx context.Context, a ledger.Actor, operator strin
 		if rv := s.st.Latest(operator, r.Period); rv != nil {
 			c.Latest = rv.ID
 		}
+		if prev != nil && prev.Period == r.Period {
+			// A retry is checked as the first attempt was: against the
+			// version it restated, not against the version it made.
+			c.Latest = prev.Supersedes
+		}
 		if first, ok := s.st.FirstPeriod(operator); ok {
 			c.FirstPeriod = first
 		}
@@ -83,10 +92,8 @@ func (s *Service) FileReturn(ctx context.Context, a ledger.Actor, operator strin
 	if err != nil {
 		return nil, err
 	}
-	if idemKey != "" {
-		if prev := s.st.IdempotentReturn(operator, idemKey); prev != nil {
-			return s.replay(prev, r)
-		}
+	if prev != nil {
+		return s.replay(prev, r)
 	}
 	fs, err := s.resolveFactorSet(r.FactorSet)
 	if err != nil {
