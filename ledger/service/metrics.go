@@ -275,13 +275,19 @@ func (s *Service) energyPerTB(rv *state.ReturnVersion) calculators.Value {
 	if err != nil {
 		return calculators.None
 	}
+	s.rememberEnergyPerTB(rv.ID, e1.NetworkEnergyPerTBKWh)
+	return e1.NetworkEnergyPerTBKWh
+}
+
+// rememberEnergyPerTB keeps a version's network energy per TB for the
+// sector-median checks of later filings.
+func (s *Service) rememberEnergyPerTB(id string, v calculators.Value) {
 	s.metricsMu.Lock()
+	defer s.metricsMu.Unlock()
 	if len(s.intensities) >= maxCachedMetrics*4 {
 		clear(s.intensities) // one small value each; recomputing is cheap
 	}
-	s.intensities[rv.ID] = e1.NetworkEnergyPerTBKWh
-	s.metricsMu.Unlock()
-	return e1.NetworkEnergyPerTBKWh
+	s.intensities[id] = v
 }
 
 // outlierWarning flags energy per TB v more than 3x or less than 1/3 of

@@ -141,6 +141,7 @@ func (s *Service) FileReturn(ctx context.Context, a ledger.Actor, operator strin
 		// first metrics read.
 		computed.Warnings = rf.Warnings
 		s.cacheMetrics(metricsKey(rf.ID, fs.Version, computed.GWP, fingerprint), computed)
+		s.rememberEnergyPerTB(rf.ID, computed.E1.NetworkEnergyPerTBKWh)
 	}
 	return filedOf(s.st.Return(rf.ID), false), nil
 }
