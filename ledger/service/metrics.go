@@ -164,26 +164,26 @@ func (s *Service) rollup(operator string, span ledger.Span, gwp string) (*calcul
 // per TB for the period (more than 3x or less than a third). They are
 // computed before the return is filed and kept with it.
 //
-// It also returns the metrics it computed for the new version (id) and
-// the history fingerprint they depend on, so that the first read of the
-// version's metrics need not compute them again.
-func (s *Service) historyWarnings(r *ledger.Return, fs *ledger.FactorSet, id string, version int) ([]ledger.Warning, *calculators.Metrics, string) {
-	earlier, fingerprint := s.history(r.Operator, r.Period)
-	m, err := calculators.Compute(calculators.Request{Return: r, ID: id, Version: version, Earlier: earlier, Factors: fs, Densities: s.densities})
+// They need only a few figures (E1 and the collected mass), not the
+// history-based e-waste metrics or derivations, so a filing computes just
+// those; the full metrics wait for the first read. It returns the new
+// return's figures, for the checks of later filings.
+func (s *Service) historyWarnings(r *ledger.Return, fs *ledger.FactorSet) ([]ledger.Warning, *warnFigures) {
+	now, err := s.figures(r, fs)
 	if err != nil {
-		return nil, nil, "" // the filing's own validation has reported what matters
+		return nil, nil // the filing's own validation has reported what matters
 	}
 	var out []ledger.Warning
 	if prev := s.st.Latest(r.Operator, r.Period.Prev()); prev != nil {
-		if pm, err := s.metricsOf(prev, fs.Version, m.GWP); err == nil {
+		if then, ok := s.figuresOf(prev, fs); ok {
 			for _, c := range []struct {
 				key       string
 				now, then calculators.Value
 			}{
-				{"e1.energy_total_mwh", m.E1.EnergyTotalMWh, pm.E1.EnergyTotalMWh},
-				{"e1.scope1_tco2e", m.E1.Scope1TCO2e, pm.E1.Scope1TCO2e},
-				{"e1.scope2_location_tco2e", m.E1.Scope2LocationTCO2e, pm.E1.Scope2LocationTCO2e},
-				{"e2.total.collected_kg", m.E2.Total.CollectedKg, pm.E2.Total.CollectedKg},
+				{"e1.energy_total_mwh", now.energy, then.energy},
+				{"e1.scope1_tco2e", now.scope1, then.scope1},
+				{"e1.scope2_location_tco2e", now.scope2, then.scope2},
+				{"e2.total.collected_kg", now.collected, then.collected},
 			} {
 				if w, ok := jumpWarning(c.key, c.now, c.then, prev.PeriodKey); ok {
 					out = append(out, w)
@@ -191,10 +191,62 @@ func (s *Service) historyWarnings(r *ledger.Return, fs *ledger.FactorSet, id str
 			}
 		}
 	}
-	if w, ok := s.medianWarning(r, m); ok {
+	if w, ok := s.medianWarning(r, now.perTB); ok {
 		out = append(out, w)
 	}
-	return out, m, fingerprint
+	return out, now
+}
+
+// warnFigures are the figures the filing warnings compare, under one
+// factor set and its default GWP set.
+type warnFigures struct {
+	energy, scope1, scope2, collected, perTB calculators.Value
+}
+
+// figures computes a return's warning figures: E1 only, and the collected
+// mass summed from its device rows.
+func (s *Service) figures(r *ledger.Return, fs *ledger.FactorSet) (*warnFigures, error) {
+	e1, _, err := calculators.ComputeE1(calculators.Request{Return: r, Factors: fs, GWP: fs.GWPDefault})
+	if err != nil {
+		return nil, err
+	}
+	collected := decimal.Zero
+	for _, d := range r.Devices {
+		collected = collected.Add(ledger.FlowKg(d.Collected))
+	}
+	return &warnFigures{energy: e1.EnergyTotalMWh, scope1: e1.Scope1TCO2e, scope2: e1.Scope2LocationTCO2e,
+		collected: calculators.Some(collected), perTB: e1.NetworkEnergyPerTBKWh}, nil
+}
+
+// figuresOf is a filed version's warning figures under a factor set,
+// remembered per version: a version never changes.
+func (s *Service) figuresOf(rv *state.ReturnVersion, fs *ledger.FactorSet) (*warnFigures, bool) {
+	key := rv.ID + "|" + fs.Version
+	s.metricsMu.Lock()
+	f, ok := s.figureCache[key]
+	s.metricsMu.Unlock()
+	if ok {
+		return f, true
+	}
+	ret, err := s.fullReturn(rv)
+	if err != nil {
+		return nil, false
+	}
+	if f, err = s.figures(ret, fs); err != nil {
+		return nil, false
+	}
+	s.rememberFigures(key, f)
+	return f, true
+}
+
+// rememberFigures keeps a version's warning figures.
+func (s *Service) rememberFigures(key string, f *warnFigures) {
+	s.metricsMu.Lock()
+	defer s.metricsMu.Unlock()
+	if len(s.figureCache) >= maxCachedMetrics*16 {
+		clear(s.figureCache) // a few values each; recomputing is cheap
+	}
+	s.figureCache[key] = f
 }
 
 var fifty = decimal.NewFromInt(50)
@@ -232,8 +284,8 @@ func headlineName(key string) (label, unit string) {
 // median of the other operators' latest returns for the period. Operators
 // whose value is unavailable (no or zero traffic) are left out of the
 // median, and at least two others must have a value.
-func (s *Service) medianWarning(r *ledger.Return, m *calculators.Metrics) (ledger.Warning, bool) {
-	if !m.E1.NetworkEnergyPerTBKWh.OK {
+func (s *Service) medianWarning(r *ledger.Return, v calculators.Value) (ledger.Warning, bool) {
+	if !v.OK {
 		return ledger.Warning{}, false
 	}
 	var others []decimal.Decimal
@@ -245,49 +297,25 @@ func (s *Service) medianWarning(r *ledger.Return, m *calculators.Metrics) (ledge
 		if rv == nil {
 			continue
 		}
-		if v := s.energyPerTB(rv); v.OK {
-			others = append(others, v.D)
+		if o := s.energyPerTB(rv); o.OK {
+			others = append(others, o.D)
 		}
 	}
-	return outlierWarning(m.E1.NetworkEnergyPerTBKWh.D, others, r.Period.String())
+	return outlierWarning(v.D, others, r.Period.String())
 }
 
 // energyPerTB is a return version's network energy per TB under the
-// factor set it was filed with. It depends on that version alone (not on
-// history), so it is remembered per version id; only E1 is computed for
-// it, which keeps the sector-median check cheap while many operators file.
+// factor set it was filed with.
 func (s *Service) energyPerTB(rv *state.ReturnVersion) calculators.Value {
-	s.metricsMu.Lock()
-	v, ok := s.intensities[rv.ID]
-	s.metricsMu.Unlock()
-	if ok {
-		return v
-	}
 	fs := s.st.FactorSet(rv.FactorSet)
 	if fs == nil {
 		return calculators.None
 	}
-	ret, err := s.fullReturn(rv)
-	if err != nil {
+	f, ok := s.figuresOf(rv, fs.Set)
+	if !ok {
 		return calculators.None
 	}
-	e1, _, err := calculators.ComputeE1(calculators.Request{Return: ret, ID: rv.ID, Version: rv.Version, Factors: fs.Set, GWP: fs.Set.GWPDefault})
-	if err != nil {
-		return calculators.None
-	}
-	s.rememberEnergyPerTB(rv.ID, e1.NetworkEnergyPerTBKWh)
-	return e1.NetworkEnergyPerTBKWh
-}
-
-// rememberEnergyPerTB keeps a version's network energy per TB for the
-// sector-median checks of later filings.
-func (s *Service) rememberEnergyPerTB(id string, v calculators.Value) {
-	s.metricsMu.Lock()
-	defer s.metricsMu.Unlock()
-	if len(s.intensities) >= maxCachedMetrics*4 {
-		clear(s.intensities) // one small value each; recomputing is cheap
-	}
-	s.intensities[id] = v
+	return f.perTB
 }
 
 // outlierWarning flags energy per TB v more than 3x or less than 1/3 of

@@ -109,7 +109,7 @@ func (s *Service) FileReturn(ctx context.Context, a ledger.Actor, operator strin
 		rf.Version, rf.Supersedes, kind = latest.Version+1, latest.ID, ledger.KindReturnRestated
 	}
 	rf.ID = ledger.ReturnID(operator, r.Period, rf.Version)
-	more, computed, fingerprint := s.historyWarnings(r, fs, rf.ID, rf.Version)
+	more, figures := s.historyWarnings(r, fs)
 	rf.Warnings = append(warnings, more...)
 	if rf.Warnings == nil {
 		rf.Warnings = []ledger.Warning{}
@@ -136,12 +136,8 @@ func (s *Service) FileReturn(ctx context.Context, a ledger.Actor, operator strin
 	if err != nil {
 		return nil, err
 	}
-	if computed != nil {
-		// The warnings needed this version's metrics; keep them for its
-		// first metrics read.
-		computed.Warnings = rf.Warnings
-		s.cacheMetrics(metricsKey(rf.ID, fs.Version, computed.GWP, fingerprint), computed)
-		s.rememberEnergyPerTB(rf.ID, computed.E1.NetworkEnergyPerTBKWh)
+	if figures != nil {
+		s.rememberFigures(rf.ID+"|"+fs.Version, figures)
 	}
 	return filedOf(s.st.Return(rf.ID), false), nil
 }

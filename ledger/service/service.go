@@ -93,7 +93,7 @@ type Service struct {
 	metricsCache map[string]*calculators.Metrics
 	metricsOrder []string // keys, oldest first, for eviction
 	densities    *calculators.Densities
-	intensities  map[string]calculators.Value // network energy per TB by return version id
+	figureCache  map[string]*warnFigures // warning figures by version id and factor set
 
 	pdfMu    sync.Mutex
 	pdfCache map[string][]byte
@@ -113,7 +113,7 @@ func New(cfg Config) *Service {
 		cfg.DeadlineDays = 45
 	}
 	return &Service{st: cfg.State, log: cfg.Logger, now: cfg.Now, cfg: cfg,
-		pending: map[string]int{}, keysBySeq: map[uint64][]string{}, metricsCache: map[string]*calculators.Metrics{}, densities: calculators.NewDensities(), intensities: map[string]calculators.Value{}, pdfCache: map[string][]byte{}}
+		pending: map[string]int{}, keysBySeq: map[uint64][]string{}, metricsCache: map[string]*calculators.Metrics{}, densities: calculators.NewDensities(), figureCache: map[string]*warnFigures{}, pdfCache: map[string][]byte{}}
 }
 
 // Start attaches the opened journal and the checkpoint signer. The state
