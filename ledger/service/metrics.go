@@ -289,19 +289,68 @@ func (s *Service) medianWarning(r *ledger.Return, v calculators.Value) (ledger.W
 		return ledger.Warning{}, false
 	}
 	var others []decimal.Decimal
-	for _, op := range s.st.Operators() {
-		if op.ID == r.Operator {
-			continue
-		}
-		rv := s.st.Latest(op.ID, r.Period)
-		if rv == nil {
-			continue
-		}
-		if o := s.energyPerTB(rv); o.OK {
+	for op, o := range s.periodIntensities(r.Period) {
+		if op != r.Operator && o.OK {
 			others = append(others, o.D)
 		}
 	}
 	return outlierWarning(v.D, others, r.Period.String())
+}
+
+// periodIntensities is every operator's network energy per TB for a
+// period, from its latest version. It is built from the state the first
+// time a period is asked for and then kept current by each filing (see
+// noteIntensity), so a filing does not look up every other operator.
+func (s *Service) periodIntensities(p ledger.Period) map[string]calculators.Value {
+	s.metricsMu.Lock()
+	m, ok := s.intensities[p]
+	s.metricsMu.Unlock()
+	if ok {
+		return m
+	}
+	before := s.st.Size()
+	m = map[string]calculators.Value{}
+	for _, op := range s.st.Operators() {
+		if rv := s.st.Latest(op.ID, p); rv != nil {
+			m[op.ID] = s.energyPerTB(rv)
+		}
+	}
+	s.metricsMu.Lock()
+	defer s.metricsMu.Unlock()
+	if cur, ok := s.intensities[p]; ok {
+		return cur // built by another caller meanwhile
+	}
+	if s.st.Size() == before {
+		// Keep it only if no entry was applied while it was built: one
+		// applied meanwhile would be missing from it for good.
+		s.intensities[p] = m
+	}
+	return m
+}
+
+// forgetIntensities drops a period's map, to be rebuilt on next use.
+func (s *Service) forgetIntensities(p ledger.Period) {
+	s.metricsMu.Lock()
+	defer s.metricsMu.Unlock()
+	delete(s.intensities, p)
+}
+
+// noteIntensity records a newly applied version's energy per TB in its
+// period's map, if that map has been built. Maps are replaced, never
+// changed, so a reader can range over one without the lock.
+func (s *Service) noteIntensity(p ledger.Period, operator string, v calculators.Value) {
+	s.metricsMu.Lock()
+	defer s.metricsMu.Unlock()
+	old, ok := s.intensities[p]
+	if !ok {
+		return
+	}
+	m := make(map[string]calculators.Value, len(old)+1)
+	for k, x := range old {
+		m[k] = x
+	}
+	m[operator] = v
+	s.intensities[p] = m
 }
 
 // energyPerTB is a return version's network energy per TB under the

@@ -123,6 +123,14 @@ func (s *Service) FileReturn(ctx context.Context, a ledger.Actor, operator strin
 		keys = append(keys, "idem:"+state.IdempotencyKey(operator, idemKey))
 	}
 	_, _, err = s.commit(ctx, change{actor: a, kind: kind, payload: payload, keys: keys,
+		applied: func() {
+			if figures != nil {
+				s.rememberFigures(rf.ID+"|"+fs.Version, figures)
+				s.noteIntensity(r.Period, operator, figures.perTB)
+			} else {
+				s.forgetIntensities(r.Period)
+			}
+		},
 		check: func() error {
 			now := s.st.Latest(operator, r.Period)
 			if (now == nil) != (latest == nil) || (now != nil && now.ID != latest.ID) {
@@ -135,9 +143,6 @@ func (s *Service) FileReturn(ctx context.Context, a ledger.Actor, operator strin
 		}})
 	if err != nil {
 		return nil, err
-	}
-	if figures != nil {
-		s.rememberFigures(rf.ID+"|"+fs.Version, figures)
 	}
 	return filedOf(s.st.Return(rf.ID), false), nil
 }

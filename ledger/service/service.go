@@ -84,6 +84,7 @@ type Service struct {
 	lastTime  time.Time
 	pending   map[string]int
 	keysBySeq map[uint64][]string
+	appliedBy map[uint64]func() // run right after the entry is applied
 
 	// applyErr is set if applying a committed entry failed (fail-stop);
 	// written on the journal's writer goroutine, read by health checks.
@@ -93,7 +94,8 @@ type Service struct {
 	metricsCache map[string]*calculators.Metrics
 	metricsOrder []string // keys, oldest first, for eviction
 	densities    *calculators.Densities
-	figureCache  map[string]*warnFigures // warning figures by version id and factor set
+	figureCache  map[string]*warnFigures                        // warning figures by version id and factor set
+	intensities  map[ledger.Period]map[string]calculators.Value // energy per TB by period and operator (latest versions)
 
 	pdfMu    sync.Mutex
 	pdfCache map[string][]byte
@@ -113,7 +115,7 @@ func New(cfg Config) *Service {
 		cfg.DeadlineDays = 45
 	}
 	return &Service{st: cfg.State, log: cfg.Logger, now: cfg.Now, cfg: cfg,
-		pending: map[string]int{}, keysBySeq: map[uint64][]string{}, metricsCache: map[string]*calculators.Metrics{}, densities: calculators.NewDensities(), figureCache: map[string]*warnFigures{}, pdfCache: map[string][]byte{}}
+		pending: map[string]int{}, keysBySeq: map[uint64][]string{}, appliedBy: map[uint64]func(){}, metricsCache: map[string]*calculators.Metrics{}, densities: calculators.NewDensities(), figureCache: map[string]*warnFigures{}, intensities: map[ledger.Period]map[string]calculators.Value{}, pdfCache: map[string][]byte{}}
 }
 
 // Start attaches the opened journal and the checkpoint signer. The state
@@ -154,6 +156,10 @@ func (s *Service) OnCommit(seq uint64, data []byte) {
 		}
 	}
 	delete(s.keysBySeq, seq)
+	if f := s.appliedBy[seq]; f != nil {
+		f()
+		delete(s.appliedBy, seq)
+	}
 }
 
 // change is one entry to append: its kind and canonical payload, the
@@ -167,6 +173,10 @@ type change struct {
 	payload []byte
 	keys    []string
 	check   func() error
+	// applied, when set, runs on the journal's writer goroutine right
+	// after the entry is applied to the state and before the caller is
+	// answered (for caches keyed by what the entry created).
+	applied func()
 }
 
 // commit appends one change and waits until it is durable and applied.
@@ -202,6 +212,9 @@ func (s *Service) commit(ctx context.Context, c change) (uint64, [32]byte, error
 			s.pending[k]++
 		}
 		s.keysBySeq[seq] = c.keys
+		if c.applied != nil {
+			s.appliedBy[seq] = c.applied
+		}
 		leaf = ledger.LeafHash(b)
 		return b, nil
 	})
