@@ -290,8 +290,8 @@ func (s *Service) medianWarning(r *ledger.Return, v calculators.Value) (ledger.W
 	}
 	var others []decimal.Decimal
 	for op, o := range s.periodIntensities(r.Period) {
-		if op != r.Operator && o.OK {
-			others = append(others, o.D)
+		if op != r.Operator && o.v.OK {
+			others = append(others, o.v.D)
 		}
 	}
 	return outlierWarning(v.D, others, r.Period.String())
@@ -301,56 +301,66 @@ func (s *Service) medianWarning(r *ledger.Return, v calculators.Value) (ledger.W
 // period, from its latest version. It is built from the state the first
 // time a period is asked for and then kept current by each filing (see
 // noteIntensity), so a filing does not look up every other operator.
-func (s *Service) periodIntensities(p ledger.Period) map[string]calculators.Value {
+// Entries carry the sequence number of the version they come from, so a
+// filing applied while the map was being built is never overwritten by
+// an older value.
+func (s *Service) periodIntensities(p ledger.Period) map[string]intensity {
 	s.metricsMu.Lock()
 	m, ok := s.intensities[p]
 	s.metricsMu.Unlock()
 	if ok {
 		return m
 	}
-	before := s.st.Size()
-	m = map[string]calculators.Value{}
+	built := map[string]intensity{}
 	for _, op := range s.st.Operators() {
 		if rv := s.st.Latest(op.ID, p); rv != nil {
-			m[op.ID] = s.energyPerTB(rv)
+			built[op.ID] = intensity{seq: rv.Seq, v: s.energyPerTB(rv)}
 		}
 	}
 	s.metricsMu.Lock()
 	defer s.metricsMu.Unlock()
 	if cur, ok := s.intensities[p]; ok {
-		return cur // built by another caller meanwhile
+		built = mergeIntensities(cur, built)
 	}
-	if s.st.Size() == before {
-		// Keep it only if no entry was applied while it was built: one
-		// applied meanwhile would be missing from it for good.
-		s.intensities[p] = m
+	built = mergeIntensities(built, s.intensityNotes[p]) // filings applied while it was built
+	delete(s.intensityNotes, p)
+	s.intensities[p] = built
+	return built
+}
+
+// intensity is one operator's energy per TB and the entry it comes from.
+type intensity struct {
+	seq uint64
+	v   calculators.Value
+}
+
+// mergeIntensities keeps, per operator, the value from the newer entry.
+func mergeIntensities(a, b map[string]intensity) map[string]intensity {
+	m := make(map[string]intensity, len(a)+len(b))
+	for k, x := range a {
+		m[k] = x
+	}
+	for k, x := range b {
+		if cur, ok := m[k]; !ok || x.seq > cur.seq {
+			m[k] = x
+		}
 	}
 	return m
 }
 
-// forgetIntensities drops a period's map, to be rebuilt on next use.
-func (s *Service) forgetIntensities(p ledger.Period) {
+// noteIntensity records a newly applied version's energy per TB: in its
+// period's map when that is built, otherwise among the notes the build
+// will take in. Maps are replaced, never changed, so a reader can range
+// over one without the lock.
+func (s *Service) noteIntensity(p ledger.Period, operator string, seq uint64, v calculators.Value) {
 	s.metricsMu.Lock()
 	defer s.metricsMu.Unlock()
-	delete(s.intensities, p)
-}
-
-// noteIntensity records a newly applied version's energy per TB in its
-// period's map, if that map has been built. Maps are replaced, never
-// changed, so a reader can range over one without the lock.
-func (s *Service) noteIntensity(p ledger.Period, operator string, v calculators.Value) {
-	s.metricsMu.Lock()
-	defer s.metricsMu.Unlock()
-	old, ok := s.intensities[p]
-	if !ok {
+	note := map[string]intensity{operator: {seq: seq, v: v}}
+	if cur, ok := s.intensities[p]; ok {
+		s.intensities[p] = mergeIntensities(cur, note)
 		return
 	}
-	m := make(map[string]calculators.Value, len(old)+1)
-	for k, x := range old {
-		m[k] = x
-	}
-	m[operator] = v
-	s.intensities[p] = m
+	s.intensityNotes[p] = mergeIntensities(s.intensityNotes[p], note)
 }
 
 // energyPerTB is a return version's network energy per TB under the

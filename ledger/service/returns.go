@@ -123,13 +123,14 @@ func (s *Service) FileReturn(ctx context.Context, a ledger.Actor, operator strin
 		keys = append(keys, "idem:"+state.IdempotencyKey(operator, idemKey))
 	}
 	_, _, err = s.commit(ctx, change{actor: a, kind: kind, payload: payload, keys: keys,
-		applied: func() {
-			if figures != nil {
-				s.rememberFigures(rf.ID+"|"+fs.Version, figures)
-				s.noteIntensity(r.Period, operator, figures.perTB)
+		applied: func(seq uint64) {
+			f := figures
+			if f == nil {
+				f = &warnFigures{} // not computable: unavailable, as energyPerTB would find
 			} else {
-				s.forgetIntensities(r.Period)
+				s.rememberFigures(rf.ID+"|"+fs.Version, f)
 			}
+			s.noteIntensity(r.Period, operator, seq, f.perTB)
 		},
 		check: func() error {
 			now := s.st.Latest(operator, r.Period)

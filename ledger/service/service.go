@@ -84,7 +84,7 @@ type Service struct {
 	lastTime  time.Time
 	pending   map[string]int
 	keysBySeq map[uint64][]string
-	appliedBy map[uint64]func() // run right after the entry is applied
+	appliedBy map[uint64]func(seq uint64) // run right after the entry is applied
 
 	// applyErr is set if applying a committed entry failed (fail-stop);
 	// written on the journal's writer goroutine, read by health checks.
@@ -94,8 +94,10 @@ type Service struct {
 	metricsCache map[string]*calculators.Metrics
 	metricsOrder []string // keys, oldest first, for eviction
 	densities    *calculators.Densities
-	figureCache  map[string]*warnFigures                        // warning figures by version id and factor set
-	intensities  map[ledger.Period]map[string]calculators.Value // energy per TB by period and operator (latest versions)
+	figureCache  map[string]*warnFigures                // warning figures by version id and factor set
+	intensities  map[ledger.Period]map[string]intensity // energy per TB by period and operator (latest versions)
+	// intensityNotes holds filings' values for periods whose map is not built yet.
+	intensityNotes map[ledger.Period]map[string]intensity
 
 	pdfMu    sync.Mutex
 	pdfCache map[string][]byte
@@ -115,7 +117,7 @@ func New(cfg Config) *Service {
 		cfg.DeadlineDays = 45
 	}
 	return &Service{st: cfg.State, log: cfg.Logger, now: cfg.Now, cfg: cfg,
-		pending: map[string]int{}, keysBySeq: map[uint64][]string{}, appliedBy: map[uint64]func(){}, metricsCache: map[string]*calculators.Metrics{}, densities: calculators.NewDensities(), figureCache: map[string]*warnFigures{}, intensities: map[ledger.Period]map[string]calculators.Value{}, pdfCache: map[string][]byte{}}
+		pending: map[string]int{}, keysBySeq: map[uint64][]string{}, appliedBy: map[uint64]func(seq uint64){}, metricsCache: map[string]*calculators.Metrics{}, densities: calculators.NewDensities(), figureCache: map[string]*warnFigures{}, intensities: map[ledger.Period]map[string]intensity{}, intensityNotes: map[ledger.Period]map[string]intensity{}, pdfCache: map[string][]byte{}}
 }
 
 // Start attaches the opened journal and the checkpoint signer. The state
@@ -157,7 +159,7 @@ func (s *Service) OnCommit(seq uint64, data []byte) {
 	}
 	delete(s.keysBySeq, seq)
 	if f := s.appliedBy[seq]; f != nil {
-		f()
+		f(seq)
 		delete(s.appliedBy, seq)
 	}
 }
@@ -176,7 +178,7 @@ type change struct {
 	// applied, when set, runs on the journal's writer goroutine right
 	// after the entry is applied to the state and before the caller is
 	// answered (for caches keyed by what the entry created).
-	applied func()
+	applied func(seq uint64)
 }
 
 // commit appends one change and waits until it is durable and applied.
