@@ -1,6 +1,7 @@
 package service
 
 import (
+	"encoding/json"
 	"fmt"
 	"strconv"
 
@@ -43,7 +44,10 @@ func (s *Service) metricsOf(rv *state.ReturnVersion, factorSet, gwp string) (*ca
 		return nil, &ledger.Error{Code: ledger.EInvalid, Message: "unknown GWP set " + gwp,
 			Fields: []ledger.FieldError{{Path: "gwp", Message: "must be ar6 or ar5"}}}
 	}
-	earlier, fingerprint := s.history(rv.Operator, rv.Period)
+	earlier, fingerprint, err := s.history(rv.Operator, rv.Period)
+	if err != nil {
+		return nil, err
+	}
 	key := metricsKey(rv.ID, fs.Version, gwp, fingerprint)
 	s.metricsMu.Lock()
 	cached, ok := s.metricsCache[key]
@@ -94,8 +98,8 @@ func (s *Service) cacheMetrics(key string, m *calculators.Metrics) {
 // when it has one (a latest version without site rows), otherwise read
 // back from the journal.
 func (s *Service) fullReturn(rv *state.ReturnVersion) (*ledger.Return, error) {
-	if rv.Light != nil && !rv.HasSites {
-		return rv.Light, nil
+	if rv.Raw != nil {
+		return s.lightReturn(rv)
 	}
 	full, err := s.readReturnFiled(rv)
 	if err != nil {
@@ -103,6 +107,40 @@ func (s *Service) fullReturn(rv *state.ReturnVersion) (*ledger.Return, error) {
 	}
 	return &full.Return, nil
 }
+
+// lightReturn is a version's return without its site rows, decoded once
+// and kept (bounded): from the state's copy, or from the journal.
+func (s *Service) lightReturn(rv *state.ReturnVersion) (*ledger.Return, error) {
+	s.metricsMu.Lock()
+	r, ok := s.returnCache[rv.ID]
+	s.metricsMu.Unlock()
+	if ok {
+		return r, nil
+	}
+	if rv.Raw != nil {
+		r = new(ledger.Return)
+		if err := json.Unmarshal(rv.Raw, r); err != nil {
+			return nil, &ledger.Error{Code: ledger.EInternal, Message: "could not decode a filed return", Err: err}
+		}
+	} else {
+		full, err := s.readReturnFiled(rv)
+		if err != nil {
+			return nil, err
+		}
+		r = &full.Return
+		r.Sites = nil
+	}
+	s.metricsMu.Lock()
+	if len(s.returnCache) >= maxCachedReturns {
+		clear(s.returnCache) // decoding again is cheap next to an unbounded cache
+	}
+	s.returnCache[rv.ID] = r
+	s.metricsMu.Unlock()
+	return r, nil
+}
+
+// maxCachedReturns bounds the decoded returns kept for history metrics.
+const maxCachedReturns = 8192
 
 // maxCachedMetrics bounds the metrics cache. One entry, derivations
 // included, is of the order of 100-200 kB, so this keeps the cache near
@@ -112,16 +150,20 @@ const maxCachedMetrics = 1024
 // history returns the latest versions of an operator's quarters before p
 // (without site rows) and a fingerprint that changes whenever any of them
 // does.
-func (s *Service) history(operator string, p ledger.Period) ([]*ledger.Return, string) {
+func (s *Service) history(operator string, p ledger.Period) ([]*ledger.Return, string, error) {
 	var out []*ledger.Return
 	fp := ""
 	for _, rv := range s.st.LatestOf(operator) {
 		if rv.Period.Before(p) {
-			out = append(out, rv.Light)
+			r, err := s.lightReturn(rv)
+			if err != nil {
+				return nil, "", err
+			}
+			out = append(out, r)
 			fp += strconv.FormatUint(rv.Seq, 36) + "."
 		}
 	}
-	return out, fp
+	return out, fp, nil
 }
 
 // OperatorMetrics rolls up an operator's latest versions over a quarter or

@@ -38,10 +38,11 @@ type FactorSet struct {
 }
 
 // ReturnVersion is one filed version of an operator's return for a period.
-// The full return stays in the journal (entry Seq). Light keeps the latest
-// version's return without its site rows, which is all that history-based
-// metrics need, so memory grows neither with site-level filings nor with
-// long chains of restatements (a superseded version's Light is nil).
+// The full return stays in the journal (entry Seq). Raw keeps the latest
+// version's return as canonical JSON when it has no site rows, so that
+// history-based metrics need not read the journal; memory grows neither
+// with site-level filings nor with long chains of restatements (Raw is
+// nil for those and for superseded versions).
 type ReturnVersion struct {
 	ID             string
 	Operator       string
@@ -59,8 +60,8 @@ type ReturnVersion struct {
 	FiledAt        time.Time
 	Actor          ledger.Actor
 	Reviews        []Review
-	Light          *ledger.Return
-	HasSites       bool // the full return, with its site rows, is in the journal only
+	Raw            []byte // the return as canonical JSON; nil with site rows or once superseded
+	HasSites       bool   // the full return, with its site rows, is in the journal only
 }
 
 // Status is derived from the record: superseded once a later version

@@ -88,12 +88,15 @@ func applyTxn(txn *memdb.Txn, e ledger.Entry, leaf [32]byte) error {
 		}
 		return insertNew(txn, tableFactorSets, fs.Version, &FactorSet{Version: fs.Version, Seq: e.Seq, PublishedAt: e.Time, Set: &fs})
 	case ledger.KindReturnFiled, ledger.KindReturnRestated:
-		var rf lightReturnFiled
+		var rf returnEntry
 		if err := e.DecodePayload(&rf); err != nil {
 			return err
 		}
-		rf.ReturnFiled.Return = rf.Return.Return
-		return fileReturnTxn(txn, rf.ReturnFiled, len(rf.Return.Sites) > 0 && string(rf.Return.Sites) != "null", e, leaf)
+		var head returnHead
+		if err := json.Unmarshal(rf.Return, &head); err != nil {
+			return fmt.Errorf("return %s: %w", rf.ID, err)
+		}
+		return fileReturnTxn(txn, rf, head, e, leaf)
 	case ledger.KindReviewRecorded:
 		var r ledger.Review
 		if err := e.DecodePayload(&r); err != nil {
@@ -138,27 +141,38 @@ func revokeTokenTxn(txn *memdb.Txn, id string, e ledger.Entry) error {
 	return txn.Insert(tableTokens, &t)
 }
 
-// lightReturnFiled decodes a return entry without its site rows: they
-// are left as raw JSON (a single copy of their bytes) instead of 100,000
-// structs, since the state never keeps them.
-type lightReturnFiled struct {
-	ledger.ReturnFiled
-	Return lightReturn `json:"return"`
+// returnEntry is a return entry decoded for the state: the version's
+// facts, with the return itself left as JSON. Decoding a return into Go
+// values (every quantity a decimal) is most of the cost of replaying a
+// journal, and the state needs only a few of its fields.
+type returnEntry struct {
+	ID             string           `json:"id"`
+	Version        int              `json:"version"`
+	Supersedes     string           `json:"supersedes"`
+	FactorSet      string           `json:"factor_set"`
+	IdempotencyKey string           `json:"idempotency_key"`
+	Warnings       []ledger.Warning `json:"warnings"`
+	Return         json.RawMessage  `json:"return"`
 }
 
-type lightReturn struct {
-	ledger.Return
-	Sites json.RawMessage `json:"sites,omitempty"`
+// returnHead is what the state reads from inside a return.
+type returnHead struct {
+	Operator string          `json:"operator"`
+	Period   ledger.Period   `json:"period"`
+	Reason   string          `json:"reason"`
+	Sites    json.RawMessage `json:"sites"`
 }
 
-func fileReturnTxn(txn *memdb.Txn, rf ledger.ReturnFiled, hasSites bool, e ledger.Entry, leaf [32]byte) error {
-	light := rf.Return
-	light.Sites = nil
+func fileReturnTxn(txn *memdb.Txn, rf returnEntry, head returnHead, e ledger.Entry, leaf [32]byte) error {
+	hasSites := len(head.Sites) > 0 && string(head.Sites) != "null"
 	rv := &ReturnVersion{
-		ID: rf.ID, Operator: rf.Return.Operator, Period: rf.Return.Period, PeriodKey: rf.Return.Period.String(),
-		Version: rf.Version, Supersedes: rf.Supersedes, Reason: rf.Return.Reason, FactorSet: rf.FactorSet,
+		ID: rf.ID, Operator: head.Operator, Period: head.Period, PeriodKey: head.Period.String(),
+		Version: rf.Version, Supersedes: rf.Supersedes, Reason: head.Reason, FactorSet: rf.FactorSet,
 		IdempotencyKey: rf.IdempotencyKey, Warnings: rf.Warnings, Seq: e.Seq, LeafHash: leaf,
-		FiledAt: e.Time, Actor: e.Actor, Light: &light, HasSites: hasSites,
+		FiledAt: e.Time, Actor: e.Actor, HasSites: hasSites,
+	}
+	if !hasSites {
+		rv.Raw = append([]byte(nil), rf.Return...)
 	}
 	if rf.Supersedes != "" {
 		raw, err := txn.First(tableReturns, indexID, rf.Supersedes)
@@ -173,7 +187,7 @@ func fileReturnTxn(txn *memdb.Txn, rf ledger.ReturnFiled, hasSites bool, e ledge
 			return fmt.Errorf("return %s supersedes %s, already superseded by %s", rf.ID, old.ID, old.SupersededBy)
 		}
 		old.SupersededBy = rf.ID
-		old.Light = nil // only latest versions are kept decoded; the journal has the rest
+		old.Raw = nil // only latest versions are kept; the journal has the rest
 		if err := txn.Insert(tableReturns, &old); err != nil {
 			return err
 		}

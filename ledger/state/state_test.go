@@ -43,7 +43,7 @@ func TestReturnLifecycle(t *testing.T) {
 	a.must(ledger.KindReturnFiled, ledger.ReturnFiled{ID: v1, Version: 1, FactorSet: "f", IdempotencyKey: "k1", Return: ret})
 
 	rv := a.st.Return(v1)
-	if rv == nil || rv.Status() != ledger.StatusSubmitted || !rv.HasSites || rv.Light.Sites != nil {
+	if rv == nil || rv.Status() != ledger.StatusSubmitted || !rv.HasSites || rv.Raw != nil {
 		t.Fatalf("after filing: %+v", rv)
 	}
 	if got := a.st.IdempotentReturn("op", "k1"); got == nil || got.ID != v1 {
