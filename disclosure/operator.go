@@ -145,8 +145,8 @@ func summary(c *calc, span ledger.Span, roll *calculators.Rollup) (templates.Sum
 	if !span.IsYear() {
 		p := span.Last()
 		pp, ago := p.Prev(), p.Add(-4)
-		prevSpan = ledger.Span{Year: pp.Year, Quarter: pp.Quarter}
-		agoSpan = ledger.Span{Year: ago.Year, Quarter: ago.Quarter}
+		prevSpan = pp.Span()
+		agoSpan = ago.Span()
 	}
 	prev, _, err := c.span(prevSpan)
 	if err != nil {

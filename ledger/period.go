@@ -102,8 +102,11 @@ func ParseSpan(s string) (Span, error) {
 	if err != nil {
 		return Span{}, fmt.Errorf("period %q: want a year (2025) or a quarter (2025-Q3)", s)
 	}
-	return Span{Year: p.Year, Quarter: p.Quarter}, nil
+	return p.Span(), nil
 }
+
+// Span is the span of this one quarter.
+func (p Period) Span() Span { return Span{Year: p.Year, Quarter: p.Quarter} }
 
 // IsYear reports whether the span is a whole calendar year.
 func (s Span) IsYear() bool { return s.Quarter == 0 }

@@ -116,9 +116,6 @@ func group(s string, neg bool) string {
 	return b.String()
 }
 
-// formatDate shows a ledger time as a UTC date.
-func formatDate(t time.Time) string { return t.UTC().Format("2 January 2006") }
-
 // formatTime shows a ledger time to the second, in UTC.
 func formatTime(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05 UTC") }
 

@@ -9,7 +9,6 @@ import (
 	"os"
 	"strings"
 	"testing"
-	"time"
 )
 
 // testServer runs the real wiring on 127.0.0.1:0 in dir.
@@ -215,5 +214,4 @@ func TestEndToEnd(t *testing.T) {
 	if again["status"] != "accepted" || again["supersedes"] != filed.ID {
 		t.Fatalf("after restart: status %v supersedes %v", again["status"], again["supersedes"])
 	}
-	_ = time.Second
 }

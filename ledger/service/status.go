@@ -53,32 +53,32 @@ func (s *Service) SectorStatus(a ledger.Actor, p ledger.Period) (*SectorStatus, 
 	now := s.now()
 	out := &SectorStatus{Period: p.String(), Deadline: deadline, DeadlineOverridden: overridden, Operators: []OperatorStatus{}}
 	for _, op := range s.st.Operators() {
-		os := OperatorStatus{Operator: op.ID, Name: op.Name, Country: op.Country, State: StateMissing}
+		row := OperatorStatus{Operator: op.ID, Name: op.Name, Country: op.Country, State: StateMissing}
 		versions := s.st.Versions(op.ID, p)
 		if len(versions) == 0 {
-			os.Late = now.After(deadline)
+			row.Late = now.After(deadline)
 			out.Missing++
 		} else {
 			first, latest := versions[0], versions[len(versions)-1]
 			f, l := first.FiledAt, latest.FiledAt
-			os.FiledAt, os.LastFiledAt = &f, &l
-			os.Return, os.Versions, os.Warnings = latest.ID, len(versions), len(latest.Warnings)
-			os.Late = first.FiledAt.After(deadline)
+			row.FiledAt, row.LastFiledAt = &f, &l
+			row.Return, row.Versions, row.Warnings = latest.ID, len(versions), len(latest.Warnings)
+			row.Late = first.FiledAt.After(deadline)
 			switch latest.Status() {
 			case ledger.StatusAccepted:
-				os.State = StateAccepted
+				row.State = StateAccepted
 			case ledger.StatusReturned:
-				os.State = StateReturned
-				os.OpenFindings = len(latest.Reviews[len(latest.Reviews)-1].Findings)
+				row.State = StateReturned
+				row.OpenFindings = len(latest.Reviews[len(latest.Reviews)-1].Findings)
 			default:
-				os.State = StateSubmitted
+				row.State = StateSubmitted
 			}
 			out.Filed++
 		}
-		if os.Late {
+		if row.Late {
 			out.Late++
 		}
-		out.Operators = append(out.Operators, os)
+		out.Operators = append(out.Operators, row)
 	}
 	return out, nil
 }

@@ -317,7 +317,7 @@ func (s *State) LatestOf(operator string) []*ReturnVersion {
 
 // FirstPeriod is the earliest quarter the operator has filed for.
 func (s *State) FirstPeriod(operator string) (ledger.Period, bool) {
-	rs := s.ReturnsOf(operator)
+	rs := s.LatestOf(operator) // one per quarter: no scan of restatement chains
 	if len(rs) == 0 {
 		return ledger.Period{}, false
 	}

@@ -95,7 +95,7 @@ func (h *Handler) handleDashboard(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	sm, err := h.svc.SectorMetrics(s.actor, ledger.Span{Year: p.Year, Quarter: p.Quarter}, "")
+	sm, err := h.svc.SectorMetrics(s.actor, p.Span(), "")
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -264,7 +264,7 @@ func (h *Handler) handleSector(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	sm, err := h.svc.SectorMetrics(s.actor, ledger.Span{Year: p.Year, Quarter: p.Quarter}, "")
+	sm, err := h.svc.SectorMetrics(s.actor, p.Span(), "")
 	if err != nil {
 		h.fail(w, r, err)
 		return
