@@ -129,3 +129,39 @@ func (h Headline) Ranks(values []Value) []int {
 	}
 	return ranks
 }
+
+// Ranking is one headline metric across a list of roll-ups: each one's
+// value and rank (0 when unavailable), and the median of those available.
+type Ranking struct {
+	Headline
+	Values    []Value
+	Ranks     []int
+	Median    Value
+	Reporting int // how many values are available
+}
+
+// RankHeadlines ranks every headline metric across rolls, in the order
+// given; a nil roll-up (an operator that did not file) has no values.
+func RankHeadlines(rolls []*Rollup) []Ranking {
+	var out []Ranking
+	for _, h := range Headlines() {
+		r := Ranking{Headline: h, Values: make([]Value, len(rolls))}
+		var present []decimal.Decimal
+		for i, roll := range rolls {
+			if roll == nil {
+				continue
+			}
+			r.Values[i] = h.Get(roll.E1, roll.E2, roll.E3)
+			if r.Values[i].OK {
+				present = append(present, r.Values[i].D)
+			}
+		}
+		r.Ranks = h.Ranks(r.Values)
+		r.Reporting = len(present)
+		if len(present) > 0 {
+			r.Median = Some(Median(present))
+		}
+		out = append(out, r)
+	}
+	return out
+}

@@ -48,3 +48,26 @@ func equalInts(a, b []int) bool {
 	}
 	return true
 }
+
+func TestRankHeadlinesSkipsOperatorsWithoutReturns(t *testing.T) {
+	v := func(s string) Value { return Some(decimal.RequireFromString(s)) }
+	roll := func(scope1 string) *Rollup {
+		return &Rollup{E1: &E1{Scope1TCO2e: v(scope1)}}
+	}
+	rs := RankHeadlines([]*Rollup{roll("30"), nil, roll("10"), roll("20")})
+	var scope1 *Ranking
+	for i := range rs {
+		if rs[i].Key == "e1.scope1_tco2e" {
+			scope1 = &rs[i]
+		}
+	}
+	if scope1 == nil {
+		t.Fatal("no scope 1 ranking")
+	}
+	if want := []int{3, 0, 1, 2}; !equalInts(scope1.Ranks, want) {
+		t.Errorf("ranks %v, want %v (lower emissions rank first)", scope1.Ranks, want)
+	}
+	if scope1.Reporting != 3 || !scope1.Median.D.Equal(decimal.NewFromInt(20)) || scope1.Values[1].OK {
+		t.Errorf("reporting %d, median %s, missing value %+v", scope1.Reporting, scope1.Median.D, scope1.Values[1])
+	}
+}

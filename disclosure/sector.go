@@ -5,8 +5,6 @@ import (
 	"sort"
 	"time"
 
-	"github.com/shopspring/decimal"
-
 	"github.com/ictledger/ictledger/calculators"
 	"github.com/ictledger/ictledger/ledger"
 	"github.com/ictledger/ictledger/templates"
@@ -89,26 +87,18 @@ func sectorReport(b *Bundle, in *inputs) (*templates.SectorReport, error) {
 		return r, nil
 	}
 	total, _ := calculators.Sector(rolls)
-	for _, h := range calculators.Headlines() {
-		unit := unitOf(h.Unit)
-		r.Totals = append(r.Totals, templates.Metric{Key: h.Key, Label: h.Label, Unit: unit, Value: h.Get(total.E1, total.E2, total.E3)})
-		values := make([]calculators.Value, len(rolls))
-		var present []decimal.Decimal
-		for i, o := range rolls {
-			values[i] = h.Get(o.E1, o.E2, o.E3)
-			if values[i].OK {
-				present = append(present, values[i].D)
-			}
-		}
-		ranks := h.Ranks(values)
-		sm := templates.SectorMetric{Key: h.Key, Label: h.Label, Unit: unit}
-		if len(present) > 0 {
-			sm.Median = calculators.Some(calculators.Median(present))
-		}
+	plain := make([]*calculators.Rollup, len(rolls))
+	for i, o := range rolls {
+		plain[i] = o.Rollup
+	}
+	for _, rk := range calculators.RankHeadlines(plain) {
+		unit := unitOf(rk.Unit)
+		r.Totals = append(r.Totals, templates.Metric{Key: rk.Key, Label: rk.Label, Unit: unit, Value: rk.Get(total.E1, total.E2, total.E3)})
+		sm := templates.SectorMetric{Key: rk.Key, Label: rk.Label, Unit: unit, Median: rk.Median}
 		for i := range rolls {
-			ov := templates.OperatorValue{Operator: in.operators[rowsOps[i]].Name, Value: values[i], Rank: ranks[i]}
-			if !values[i].OK {
-				ov.Reason = reasonFor(rolls[i].Rollup, h.Key)
+			ov := templates.OperatorValue{Operator: in.operators[rowsOps[i]].Name, Value: rk.Values[i], Rank: rk.Ranks[i]}
+			if !rk.Values[i].OK {
+				ov.Reason = reasonFor(rolls[i].Rollup, rk.Key)
 			}
 			sm.Rows = append(sm.Rows, ov)
 		}

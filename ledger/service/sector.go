@@ -3,8 +3,6 @@ package service
 import (
 	"sort"
 
-	"github.com/shopspring/decimal"
-
 	"github.com/ictledger/ictledger/calculators"
 	"github.com/ictledger/ictledger/ledger"
 )
@@ -97,35 +95,21 @@ func (s *Service) SectorMetrics(a ledger.Actor, span ledger.Span, country string
 		}
 		out.Rows = append(out.Rows, row)
 	}
-	for _, h := range calculators.Headlines() {
-		values := make([]calculators.Value, len(out.Rows))
-		var present []calculators.Value
+	rolls := make([]*calculators.Rollup, len(out.Rows))
+	for i, row := range out.Rows {
+		rolls[i] = row.rollup
+	}
+	for _, rk := range calculators.RankHeadlines(rolls) {
 		for i, row := range out.Rows {
-			if row.rollup == nil {
-				continue
+			if row.rollup != nil {
+				row.Metrics[rk.Key] = rk.Values[i]
 			}
-			v := h.Get(row.rollup.E1, row.rollup.E2, row.rollup.E3)
-			values[i] = v
-			row.Metrics[h.Key] = v
-			if v.OK {
-				present = append(present, v)
+			if rk.Ranks[i] > 0 {
+				row.Ranks[rk.Key] = rk.Ranks[i]
 			}
 		}
-		ranks := h.Ranks(values)
-		for i, r := range ranks {
-			if r > 0 {
-				out.Rows[i].Ranks[h.Key] = r
-			}
-		}
-		stat := HeadlineStat{Key: h.Key, Label: h.Label, Unit: h.Unit, LowerIsBetter: h.LowerIsBetter, Reporting: len(present)}
-		if len(present) > 0 {
-			ds := make([]decimal.Decimal, len(present))
-			for i, v := range present {
-				ds[i] = v.D
-			}
-			stat.Median = calculators.Some(calculators.Median(ds))
-		}
-		out.Headlines = append(out.Headlines, stat)
+		out.Headlines = append(out.Headlines, HeadlineStat{Key: rk.Key, Label: rk.Label, Unit: rk.Unit,
+			LowerIsBetter: rk.LowerIsBetter, Median: rk.Median, Reporting: rk.Reporting})
 	}
 	sort.SliceStable(out.Rows, func(i, j int) bool { return out.Rows[i].Operator < out.Rows[j].Operator })
 	markOutliers(out)
