@@ -85,6 +85,16 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{"GET", "/v1/operators/op-a/returns", nil, [7]int{401, 401, 401, 200, 200, 200, 403}},
 		{"GET", "/v1/returns/" + rid, nil, [7]int{401, 401, 401, 200, 200, 200, 403}},
 		{"GET", "/v1/returns/" + rid + "/diff?against=" + rid, nil, [7]int{401, 401, 401, 200, 200, 200, 403}},
+		{"GET", "/v1/returns/" + rid + "/metrics", nil, [7]int{401, 401, 401, 200, 200, 200, 403}},
+		{"GET", "/v1/operators/op-a/metrics?period=2025-Q3", nil, [7]int{401, 401, 401, 200, 200, 200, 403}},
+		{"GET", "/v1/operators/op-a/disclosures/2025-Q3.pdf", nil, [7]int{404, 401, 401, 200, 200, 200, 403}},
+		{"GET", "/v1/sector/status?period=2025-Q3", nil, [7]int{401, 401, 401, 200, 200, 403, 403}},
+		{"GET", "/v1/sector/metrics?period=2025-Q3", nil, [7]int{401, 401, 401, 200, 200, 403, 403}},
+		{"GET", "/v1/sector/export.csv?period=2025-Q3", nil, [7]int{401, 401, 401, 200, 200, 403, 403}},
+		{"GET", "/v1/sector/disclosures/2025-Q3.pdf", nil, [7]int{401, 401, 401, 200, 200, 403, 403}},
+		{"PUT", "/v1/deadlines/2025-Q3", func(string) any {
+			return map[string]any{"deadline": "2025-12-31T00:00:00Z", "reason": "typhoon season"}
+		}, [7]int{401, 401, 401, 200, 403, 403, 403}},
 		{"POST", "/v1/returns/" + rid + "/reviews", func(string) any {
 			return map[string]any{"decision": "return", "findings": []any{map[string]any{"path": "fuels[0].quantity", "message": "check litres"}}}
 		}, [7]int{401, 401, 401, 403, 201, 403, 403}},
