@@ -1,6 +1,7 @@
 package loadtest
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -14,9 +15,11 @@ import (
 // until the run ends.
 type client struct {
 	op, token string
-	tmpl      []byte // the return JSON without its closing brace
-	latest    string // id of the latest version filed
-	n         int    // filings so far
+	tmpl      []byte       // the return JSON without its closing brace
+	latest    string       // id of the latest version filed
+	n         int          // filings so far
+	conn      conn         // its own keep-alive connection
+	buf       bytes.Buffer // the last answer's body, reused
 
 	lat       map[Kind][]time.Duration
 	statuses  map[Kind]map[int]int64
@@ -62,7 +65,7 @@ func (c *client) file(ctx context.Context, r *runner) bool {
 		return false
 	}
 	start := time.Now()
-	code, b, err := r.do(ctx, "POST", "/v1/operators/"+c.op+"/returns", c.token, c.body())
+	code, b, err := r.do(ctx, &c.conn, "POST", "/v1/operators/"+c.op+"/returns", c.token, c.body(), &c.buf)
 	if !c.record(ctx, r, KindFile, start, code, err, http.StatusCreated, b) {
 		return false
 	}
@@ -82,7 +85,7 @@ func (c *client) get(ctx context.Context, r *runner, k Kind, path string) bool {
 		return false
 	}
 	start := time.Now()
-	code, b, err := r.do(ctx, "GET", path, c.token, nil)
+	code, b, err := r.do(ctx, &c.conn, "GET", path, c.token, nil, &c.buf)
 	return c.record(ctx, r, k, start, code, err, http.StatusOK, b)
 }
 

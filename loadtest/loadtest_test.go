@@ -1,6 +1,7 @@
 package loadtest
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -166,5 +167,64 @@ func TestRunNoDisclosures(t *testing.T) {
 	}
 	if rep.Disclosures || len(rep.Stats) != 1 || rep.Stats[0].Kind != KindFile || rep.Stats[0].Count == 0 || rep.Errors() != 0 {
 		t.Fatalf("disclosures %v, stats %+v, first error %q", rep.Disclosures, rep.Stats, rep.FirstError)
+	}
+}
+
+// TestRunServerClosesConnections: a server that closes the connection
+// after each answer (or drops it) costs a reconnect, not an error.
+func TestRunServerClosesConnections(t *testing.T) {
+	f := &fakeLedger{tokens: map[string]string{}, latest: map[string]string{}, version: map[string]int{}}
+	var mu sync.Mutex
+	conns := map[string]bool{}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		conns[r.RemoteAddr] = true
+		mu.Unlock()
+		w.Header().Set("Connection", "close")
+		f.ServeHTTP(w, r)
+	}))
+	defer srv.Close()
+	rep, err := Run(context.Background(), Config{Addr: strings.TrimPrefix(srv.URL, "http://"), AdminToken: "admin",
+		Clients: 2, Duration: 200 * time.Millisecond, ReadsPerFiling: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var n int64
+	for _, s := range rep.Stats {
+		n += s.Count
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if rep.Errors() != 0 || n < 10 || int64(len(conns)) < n {
+		t.Fatalf("%d requests on %d connections, %d errors (%s)", n, len(conns), rep.Errors(), rep.FirstError)
+	}
+}
+
+// TestConnReusesConnection: answers that do not close the connection
+// leave it open for the next request.
+func TestConnReusesConnection(t *testing.T) {
+	var mu sync.Mutex
+	conns := map[string]int{}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		conns[r.RemoteAddr]++
+		mu.Unlock()
+		fmt.Fprint(w, strings.Repeat("x", 70000))
+	}))
+	defer srv.Close()
+	r := &runner{cfg: Config{Addr: strings.TrimPrefix(srv.URL, "http://")}, base: srv.URL}
+	c := &conn{addr: r.cfg.Addr}
+	defer c.close()
+	var buf bytes.Buffer
+	for range 5 {
+		code, b, err := r.do(context.Background(), c, "GET", "/x", "", nil, &buf)
+		if err != nil || code != 200 || len(b) != 70000 {
+			t.Fatalf("%d %d bytes %v", code, len(b), err)
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(conns) != 1 {
+		t.Fatalf("5 requests used %d connections", len(conns))
 	}
 }
