@@ -3,6 +3,7 @@ package httpapi
 import (
 	"encoding/json"
 	"net/http"
+	"strconv"
 	"sync"
 )
 
@@ -65,7 +66,11 @@ func (s *Server) writeCachedJSON(w http.ResponseWriter, r *http.Request, status 
 		s.writeJSON(w, r, status, v) // reports the error as writeJSON does
 		return
 	}
-	w.Header().Set("Content-Type", "application/json")
+	h := w.Header()
+	h.Set("Content-Type", "application/json")
+	// With its length known, the body goes out as it is, without chunk
+	// framing, in fewer writes.
+	h.Set("Content-Length", strconv.Itoa(len(b)))
 	w.WriteHeader(status)
 	if _, err := w.Write(b); err != nil {
 		s.log.DebugContext(r.Context(), "write response", "err", err)

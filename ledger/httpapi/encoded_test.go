@@ -2,6 +2,10 @@ package httpapi
 
 import (
 	"bytes"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -37,5 +41,20 @@ func TestEncodedCache(t *testing.T) {
 	}
 	if e, _ := c.get(a); !bytes.Equal(e, ea) {
 		t.Fatalf("after a reset: %q", e)
+	}
+}
+
+// TestWriteCachedJSONLength: a cached body goes out with its length, so
+// it is sent without chunk framing.
+func TestWriteCachedJSONLength(t *testing.T) {
+	s := New(Config{})
+	v := &struct{ S string }{strings.Repeat("y", 10000)}
+	rec := httptest.NewRecorder()
+	s.writeCachedJSON(rec, httptest.NewRequest("GET", "/x", nil), http.StatusOK, v)
+	if got, want := rec.Header().Get("Content-Length"), strconv.Itoa(rec.Body.Len()); got != want || rec.Body.Len() < 10000 {
+		t.Fatalf("Content-Length %q for %d bytes", got, rec.Body.Len())
+	}
+	if rec.Header().Get("Content-Type") != "application/json" {
+		t.Fatalf("Content-Type %q", rec.Header().Get("Content-Type"))
 	}
 }

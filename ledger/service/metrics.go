@@ -44,16 +44,17 @@ func (s *Service) metricsOf(rv *state.ReturnVersion, factorSet, gwp string) (*ca
 		return nil, &ledger.Error{Code: ledger.EInvalid, Message: "unknown GWP set " + gwp,
 			Fields: []ledger.FieldError{{Path: "gwp", Message: "must be ar6 or ar5"}}}
 	}
-	earlier, fingerprint, err := s.history(rv.Operator, rv.Period)
-	if err != nil {
-		return nil, err
-	}
-	key := metricsKey(rv.ID, fs.Version, gwp, fingerprint)
+	before := s.earlierVersions(rv.Operator, rv.Period)
+	key := metricsKey(rv.ID, fs.Version, gwp, historyFingerprint(before))
 	s.metricsMu.Lock()
 	cached, ok := s.metricsCache[key]
 	s.metricsMu.Unlock()
 	if ok {
 		return cached, nil
+	}
+	earlier, err := s.decodeAll(before)
+	if err != nil {
+		return nil, err
 	}
 	ret, err := s.fullReturn(rv)
 	if err != nil {
@@ -147,23 +148,41 @@ const maxCachedReturns = 8192
 // 150 MB at most.
 const maxCachedMetrics = 1024
 
-// history returns the latest versions of an operator's quarters before p
-// (without site rows) and a fingerprint that changes whenever any of them
-// does.
-func (s *Service) history(operator string, p ledger.Period) ([]*ledger.Return, string, error) {
-	var out []*ledger.Return
-	fp := ""
+// earlierVersions are the latest versions of an operator's quarters
+// before p: the history that metrics such as e-waste generated draw on.
+func (s *Service) earlierVersions(operator string, p ledger.Period) []*state.ReturnVersion {
+	var out []*state.ReturnVersion
 	for _, rv := range s.st.LatestOf(operator) {
 		if rv.Period.Before(p) {
-			r, err := s.lightReturn(rv)
-			if err != nil {
-				return nil, "", err
-			}
-			out = append(out, r)
-			fp += strconv.FormatUint(rv.Seq, 36) + "."
+			out = append(out, rv)
 		}
 	}
-	return out, fp, nil
+	return out
+}
+
+// historyFingerprint changes whenever any version of a history does: it
+// lists their ledger positions. A cache hit needs only this, not the
+// decoded returns.
+func historyFingerprint(rvs []*state.ReturnVersion) string {
+	b := make([]byte, 0, 8*len(rvs))
+	for _, rv := range rvs {
+		b = strconv.AppendUint(b, rv.Seq, 36)
+		b = append(b, '.')
+	}
+	return string(b)
+}
+
+// decodeAll decodes a history's returns (without site rows).
+func (s *Service) decodeAll(rvs []*state.ReturnVersion) ([]*ledger.Return, error) {
+	out := make([]*ledger.Return, 0, len(rvs))
+	for _, rv := range rvs {
+		r, err := s.lightReturn(rv)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, nil
 }
 
 // OperatorMetrics rolls up an operator's latest versions over a quarter or
