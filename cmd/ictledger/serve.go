@@ -133,11 +133,13 @@ func (m *Main) Open(ctx context.Context) error {
 	batches := prometheus.NewHistogram(prometheus.HistogramOpts{Name: "ictledger_journal_batch_records",
 		Help: "Records covered by each journal fsync.", Buckets: prometheus.ExponentialBuckets(1, 2, 10)})
 	m.registry.MustRegister(fsyncs, batches)
-	m.journal, err = journal.Open(dir, journal.Options{Logger: m.log, FS: m.cfg.journalFS, Replay: st.Apply, OnCommit: m.svc.OnCommit,
+	replay := st.NewReplay()
+	m.journal, err = journal.Open(dir, journal.Options{Logger: m.log, FS: m.cfg.journalFS, Replay: replay.Apply, OnCommit: m.svc.OnCommit,
 		OnSync: func(d time.Duration, n int) { fsyncs.Observe(d.Seconds()); batches.Observe(float64(n)) }})
 	if err != nil {
 		return err
 	}
+	replay.Finish()
 	m.log.Info("ledger opened", "dir", dir, "entries", m.journal.Size(), "replay_ms", time.Since(start).Milliseconds())
 	// The key is loaded only under the journal's lock, so two processes
 	// can never create two keys for one directory.

@@ -18,7 +18,6 @@ const (
 	indexSecretHash     = "secret_hash"
 	indexOperator       = "operator"
 	indexOperatorPeriod = "operator_period"
-	indexPeriod         = "period"
 )
 
 func schema() *memdb.DBSchema {
@@ -56,10 +55,12 @@ func factorSetsTable() *memdb.TableSchema {
 }
 
 func returnsTable() *memdb.TableSchema {
+	// Every index is paid for on each filing (and again when the filing
+	// supersedes a version), at run time and in replay: an operator's
+	// versions are found by a prefix of operator_period, not an index of
+	// their own.
 	return &memdb.TableSchema{Name: tableReturns, Indexes: map[string]*memdb.IndexSchema{
-		indexID:       {Name: indexID, Unique: true, Indexer: &memdb.StringFieldIndex{Field: "ID"}},
-		indexOperator: {Name: indexOperator, Indexer: &memdb.StringFieldIndex{Field: "Operator"}},
-		indexPeriod:   {Name: indexPeriod, Indexer: &memdb.StringFieldIndex{Field: "PeriodKey"}},
+		indexID: {Name: indexID, Unique: true, Indexer: &memdb.StringFieldIndex{Field: "ID"}},
 		indexOperatorPeriod: {Name: indexOperatorPeriod, Indexer: &memdb.CompoundIndex{Indexes: []memdb.Indexer{
 			&memdb.StringFieldIndex{Field: "Operator"},
 			&memdb.StringFieldIndex{Field: "PeriodKey"},

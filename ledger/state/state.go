@@ -40,15 +40,9 @@ func (s *State) Size() uint64 { return s.size.Load() }
 // which for a journal written by this service means corruption or a bug;
 // the caller must stop rather than carry on.
 func (s *State) Apply(seq uint64, canonical []byte) error {
-	if seq != s.size.Load() {
-		return fmt.Errorf("apply entry %d: expected entry %d next", seq, s.size.Load())
-	}
-	e, err := ledger.DecodeEntry(canonical)
+	e, err := decodeAt(seq, s.size.Load(), canonical)
 	if err != nil {
-		return fmt.Errorf("apply entry %d: %w", seq, err)
-	}
-	if e.Seq != seq {
-		return fmt.Errorf("apply entry %d: entry says it is %d", seq, e.Seq)
+		return err
 	}
 	txn := s.db.Txn(true)
 	defer txn.Abort()
@@ -58,6 +52,78 @@ func (s *State) Apply(seq uint64, canonical []byte) error {
 	txn.Commit()
 	s.size.Store(seq + 1)
 	return nil
+}
+
+func decodeAt(seq, next uint64, canonical []byte) (ledger.Entry, error) {
+	if seq != next {
+		return ledger.Entry{}, fmt.Errorf("apply entry %d: expected entry %d next", seq, next)
+	}
+	e, err := ledger.DecodeEntry(canonical)
+	if err != nil {
+		return ledger.Entry{}, fmt.Errorf("apply entry %d: %w", seq, err)
+	}
+	if e.Seq != seq {
+		return ledger.Entry{}, fmt.Errorf("apply entry %d: entry says it is %d", seq, e.Seq)
+	}
+	return e, nil
+}
+
+// Replay applies a journal's records at start, like Apply but many
+// entries to a memdb transaction. A transaction per entry copies the path
+// from the root of every index it touches and allocates the watch
+// channels of every copied node, once per entry; within one transaction
+// a node is copied once and then changed in place. Readers see nothing
+// until Finish, so use it only before the state is shared.
+type Replay struct {
+	s       *State
+	txn     *memdb.Txn
+	next    uint64
+	pending int
+	err     error // the first failure; the replay is over
+}
+
+// replayBatch is how many entries a replay transaction takes: enough to
+// share most copied nodes, few enough that a commit's work stays small.
+const replayBatch = 4096
+
+// NewReplay starts a replay after the entries already applied.
+func (s *State) NewReplay() *Replay { return &Replay{s: s, next: s.Size()} }
+
+// Apply applies the entry with sequence number seq (the journal's Replay
+// hook). On an error the state holds some prefix of the entries before
+// seq; discard it, as the journal's Open does on damage.
+func (r *Replay) Apply(seq uint64, canonical []byte) error {
+	if r.err != nil {
+		return r.err
+	}
+	e, err := decodeAt(seq, r.next, canonical)
+	if err != nil {
+		return err
+	}
+	if r.txn == nil {
+		r.txn = r.s.db.Txn(true)
+	}
+	if err := applyTxn(r.txn, e, ledger.LeafHash(canonical)); err != nil {
+		r.txn.Abort()
+		r.txn, r.pending = nil, 0
+		r.err = fmt.Errorf("apply entry %d (%s): %w", seq, e.Kind, err)
+		return r.err
+	}
+	r.next++
+	if r.pending++; r.pending >= replayBatch {
+		r.Finish()
+	}
+	return nil
+}
+
+// Finish commits the entries applied since the last commit. Call it when
+// the journal has opened; it is harmless to call again.
+func (r *Replay) Finish() {
+	if r.txn != nil {
+		r.txn.Commit()
+		r.txn, r.pending = nil, 0
+		r.s.size.Store(r.next)
+	}
 }
 
 func applyTxn(txn *memdb.Txn, e ledger.Entry, leaf [32]byte) error {
@@ -88,13 +154,9 @@ func applyTxn(txn *memdb.Txn, e ledger.Entry, leaf [32]byte) error {
 		}
 		return insertNew(txn, tableFactorSets, fs.Version, &FactorSet{Version: fs.Version, Seq: e.Seq, PublishedAt: e.Time, Set: &fs})
 	case ledger.KindReturnFiled, ledger.KindReturnRestated:
-		var rf returnEntry
-		if err := e.DecodePayload(&rf); err != nil {
+		rf, head, err := decodeReturn(e)
+		if err != nil {
 			return err
-		}
-		var head returnHead
-		if err := json.Unmarshal(rf.Return, &head); err != nil {
-			return fmt.Errorf("return %s: %w", rf.ID, err)
 		}
 		return fileReturnTxn(txn, rf, head, e, leaf)
 	case ledger.KindReviewRecorded:
@@ -290,7 +352,9 @@ func (s *State) Latest(operator string, p ledger.Period) *ReturnVersion {
 // then version.
 func (s *State) ReturnsOf(operator string) []*ReturnVersion {
 	txn := s.db.Txn(false)
-	it, err := txn.Get(tableReturns, indexOperator, operator)
+	// The operator whole, then any period: a prefix of the operator
+	// alone would also match operators whose id starts with it.
+	it, err := txn.Get(tableReturns, indexOperatorPeriod+"_prefix", operator, "")
 	if err != nil {
 		panic(err)
 	}

@@ -1,0 +1,161 @@
+package state
+
+import (
+	"fmt"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/ictledger/ictledger/ledger"
+)
+
+// journalOf encodes a ledger's worth of entries of every kind, more than
+// one replay batch of them.
+func journalOf(t *testing.T) [][]byte {
+	var out [][]byte
+	at := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	add := func(kind ledger.Kind, payload any) {
+		at = at.Add(time.Minute)
+		raw, err := ledger.EncodeEntry(uint64(len(out)), at, ledger.SystemActor, kind, payload)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, raw)
+	}
+	add(ledger.KindFactorSetPublished, ledger.FactorSet{Version: "f1"})
+	ops := []string{"op-a", "op-b", "op-c"}
+	for _, op := range ops {
+		add(ledger.KindOperatorRegistered, ledger.Operator{ID: op, Name: "Op " + op, Country: "JP", Kinds: []string{"mobile"}})
+		add(ledger.KindTokenIssued, ledger.TokenIssued{ID: "tok-" + op, SecretHash: "h-" + op, Role: ledger.RoleOperator, Operator: op})
+	}
+	add(ledger.KindTokenRevoked, ledger.TokenRevoked{ID: "tok-op-b"})
+	add(ledger.KindDeadlineSet, ledger.DeadlineSet{Period: ledger.Period{Year: 2025, Quarter: 1}, Deadline: at.Add(240 * time.Hour), Reason: "typhoon"})
+	latest := map[string]string{}
+	version := map[string]int{}
+	for i := 0; len(out) < replayBatch+700; i++ {
+		op := ops[i%len(ops)]
+		p := ledger.Period{Year: 2024 + i/24%3, Quarter: 1 + i/3%4}
+		key := op + p.String()
+		version[key]++
+		id := ledger.ReturnID(op, p, version[key])
+		ret := ledger.Return{Operator: op, Period: p, Reason: fmt.Sprintf("restatement \"%d\"", i)}
+		if i%50 == 0 {
+			ret.Sites = []ledger.Site{{SiteID: "s1", Domain: "ran", Grid: "JP", GridKWh: decimal.NewFromInt(int64(i))}}
+		}
+		rf := ledger.ReturnFiled{ID: id, Version: version[key], Supersedes: latest[key], FactorSet: "f1",
+			Warnings: []ledger.Warning{{Rule: "jump", Message: fmt.Sprint(i)}}, Return: ret}
+		kind := ledger.KindReturnRestated
+		if rf.Supersedes == "" {
+			kind = ledger.KindReturnFiled
+			rf.IdempotencyKey = "k" + id
+		}
+		add(kind, rf)
+		latest[key] = id
+		if i%7 == 0 {
+			add(ledger.KindReviewRecorded, ledger.Review{Return: id, Decision: ledger.DecisionAccept})
+		}
+	}
+	return out
+}
+
+// TestReplayMatchesApply: replaying in batches builds exactly the tables
+// that applying entry by entry does.
+func TestReplayMatchesApply(t *testing.T) {
+	entries := journalOf(t)
+	one, many := New(), New()
+	r := many.NewReplay()
+	for seq, raw := range entries {
+		if err := one.Apply(uint64(seq), raw); err != nil {
+			t.Fatal(err)
+		}
+		if err := r.Apply(uint64(seq), raw); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if many.Size() == uint64(len(entries)) {
+		t.Fatal("the replay published its last batch before Finish")
+	}
+	r.Finish()
+	if many.Size() != one.Size() || one.Size() != uint64(len(entries)) {
+		t.Fatalf("sizes %d and %d for %d entries", one.Size(), many.Size(), len(entries))
+	}
+	for _, table := range []string{tableOperators, tableTokens, tableFactorSets, tableReturns, tableIdempotency, tableDeadlines, tableLatest} {
+		a, b := dump(t, one, table), dump(t, many, table)
+		if len(a) == 0 || !reflect.DeepEqual(a, b) {
+			t.Fatalf("table %s: %d rows applied one by one, %d replayed, or they differ", table, len(a), len(b))
+		}
+	}
+	// Apply carries on after a replay.
+	extra, err := ledger.EncodeEntry(many.Size(), time.Now(), ledger.SystemActor, ledger.KindOperatorRegistered,
+		ledger.Operator{ID: "op-z", Name: "Z", Country: "AU", Kinds: []string{"mobile"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := many.Apply(many.Size(), extra); err != nil || many.Operator("op-z") == nil {
+		t.Fatalf("apply after replay: %v", err)
+	}
+}
+
+func TestReplayRefusesGapsAndBadEntries(t *testing.T) {
+	entries := journalOf(t)[:20]
+	st := New()
+	r := st.NewReplay()
+	for seq, raw := range entries[:10] {
+		if err := r.Apply(uint64(seq), raw); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := r.Apply(11, entries[11]); err == nil {
+		t.Fatal("a gap was accepted")
+	}
+	// An entry that contradicts the state: the same operator twice.
+	if err := r.Apply(10, entries[1]); err == nil {
+		t.Fatal("an entry with the wrong seq was accepted")
+	}
+	dup, _ := ledger.EncodeEntry(10, time.Now(), ledger.SystemActor, ledger.KindOperatorRegistered,
+		ledger.Operator{ID: "op-a", Name: "again", Country: "JP", Kinds: []string{"mobile"}})
+	if err := r.Apply(10, dup); err == nil {
+		t.Fatal("a second registration of op-a was accepted")
+	}
+	if err := r.Apply(10, entries[10]); err == nil {
+		t.Fatal("the replay went on after a failure")
+	}
+	r.Finish()
+	if st.Size() != 0 {
+		t.Fatalf("a failed batch left %d entries", st.Size())
+	}
+}
+
+// dump lists a table's rows in id order.
+func dump(t *testing.T, st *State, table string) []any {
+	it, err := st.db.Txn(false).Get(table, indexID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []any
+	for obj := it.Next(); obj != nil; obj = it.Next() {
+		out = append(out, obj)
+	}
+	return out
+}
+
+// TestReturnsOfExactOperator: an operator's versions never include those
+// of an operator whose id starts with its own.
+func TestReturnsOfExactOperator(t *testing.T) {
+	a := &applier{t: t, st: New(), at: time.Date(2025, 10, 1, 0, 0, 0, 0, time.UTC)}
+	p := ledger.Period{Year: 2025, Quarter: 3}
+	for _, op := range []string{"op", "op-b", "opa"} {
+		a.must(ledger.KindOperatorRegistered, ledger.Operator{ID: op, Name: op, Country: "JP", Kinds: []string{"mobile"}})
+		a.must(ledger.KindReturnFiled, ledger.ReturnFiled{ID: ledger.ReturnID(op, p, 1), Version: 1, FactorSet: "f", Return: ledger.Return{Operator: op, Period: p}})
+	}
+	a.must(ledger.KindReturnFiled, ledger.ReturnFiled{ID: ledger.ReturnID("op", p.Prev(), 1), Version: 1, FactorSet: "f", Return: ledger.Return{Operator: "op", Period: p.Prev()}})
+	got := a.st.ReturnsOf("op")
+	if len(got) != 2 || got[0].Operator != "op" || got[1].Operator != "op" || !got[0].Period.Before(got[1].Period) {
+		t.Fatalf("ReturnsOf(op): %+v", got)
+	}
+	if len(a.st.ReturnsOf("o")) != 0 {
+		t.Fatal("a prefix of an operator id found its returns")
+	}
+}
