@@ -141,9 +141,9 @@ func dump(t *testing.T, st *State, table string) []any {
 	return out
 }
 
-// TestReturnsOfExactOperator: an operator's versions never include those
-// of an operator whose id starts with its own.
-func TestReturnsOfExactOperator(t *testing.T) {
+// TestOperatorScansAreExact: an operator's versions and latest versions
+// never include those of an operator whose id starts with its own.
+func TestOperatorScansAreExact(t *testing.T) {
 	a := &applier{t: t, st: New(), at: time.Date(2025, 10, 1, 0, 0, 0, 0, time.UTC)}
 	p := ledger.Period{Year: 2025, Quarter: 3}
 	for _, op := range []string{"op", "op-b", "opa"} {
@@ -157,5 +157,11 @@ func TestReturnsOfExactOperator(t *testing.T) {
 	}
 	if len(a.st.ReturnsOf("o")) != 0 {
 		t.Fatal("a prefix of an operator id found its returns")
+	}
+	if got := a.st.LatestOf("op"); len(got) != 2 || got[0].Operator != "op" || got[1].Operator != "op" {
+		t.Fatalf("LatestOf(op): %+v", got)
+	}
+	if len(a.st.LatestOf("o")) != 0 || len(a.st.LatestOf("op-")) != 0 {
+		t.Fatal("a prefix of an operator id found its latest versions")
 	}
 }

@@ -16,7 +16,6 @@ const (
 
 	indexID             = "id"
 	indexSecretHash     = "secret_hash"
-	indexOperator       = "operator"
 	indexOperatorPeriod = "operator_period"
 )
 
@@ -83,8 +82,9 @@ func deadlinesTable() *memdb.TableSchema {
 // latestTable points at the latest version of each operator's quarter, so
 // that finding it does not scan a long chain of restatements.
 func latestTable() *memdb.TableSchema {
+	// An operator's rows are a prefix scan of the key (operator, NUL,
+	// period), not an index to keep up on every filing.
 	return &memdb.TableSchema{Name: tableLatest, Indexes: map[string]*memdb.IndexSchema{
-		indexID:       {Name: indexID, Unique: true, Indexer: &memdb.StringFieldIndex{Field: "Key"}},
-		indexOperator: {Name: indexOperator, Indexer: &memdb.StringFieldIndex{Field: "Operator"}},
+		indexID: {Name: indexID, Unique: true, Indexer: &memdb.StringFieldIndex{Field: "Key"}},
 	}}
 }
