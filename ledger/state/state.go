@@ -345,11 +345,12 @@ func (s *State) Versions(operator string, p ledger.Period) []*ReturnVersion {
 
 // Latest is the latest version of an operator's return for a period, or nil.
 func (s *State) Latest(operator string, p ledger.Period) *ReturnVersion {
-	l := first[*latestVersion](s, tableLatest, indexID, latestKey(operator, p))
+	txn := s.db.Txn(false)
+	l := firstIn[*latestVersion](txn, tableLatest, indexID, latestKey(operator, p))
 	if l == nil {
 		return nil
 	}
-	return s.Return(l.ReturnID)
+	return firstIn[*ReturnVersion](txn, tableReturns, indexID, l.ReturnID)
 }
 
 // ReturnsOf lists every version of every return of an operator, by period
@@ -377,7 +378,7 @@ func (s *State) LatestOf(operator string) []*ReturnVersion {
 	}
 	var out []*ReturnVersion
 	for _, l := range collect[*latestVersion](it) {
-		out = append(out, s.Return(l.ReturnID))
+		out = append(out, firstIn[*ReturnVersion](txn, tableReturns, indexID, l.ReturnID))
 	}
 	sortReturns(out)
 	return out
@@ -416,8 +417,14 @@ func sortReturns(rs []*ReturnVersion) {
 }
 
 func first[T any](s *State, table, index string, args ...any) T {
+	return firstIn[T](s.db.Txn(false), table, index, args...)
+}
+
+// firstIn is first within a read transaction the caller holds, so that
+// several look-ups see one state (and share one transaction).
+func firstIn[T any](txn *memdb.Txn, table, index string, args ...any) T {
 	var zero T
-	raw, err := s.db.Txn(false).First(table, index, args...)
+	raw, err := txn.First(table, index, args...)
 	if err != nil {
 		panic(err) // tables and indexes are constants; see TestSchemaBuilds
 	}
