@@ -30,6 +30,23 @@ type conn struct {
 // The answer's bytes are valid until buf is used again. Any error closes
 // the connection; the next request dials a new one.
 func (c *conn) roundTrip(ctx context.Context, req *http.Request, buf *bytes.Buffer) (int, []byte, error) {
+	code, b, err := c.try(ctx, req, buf)
+	if err != nil {
+		c.close()
+		if d, ok := ctx.Deadline(); ok && !time.Now().Before(d) {
+			// The dial or the connection failed at ctx's deadline: the
+			// run ended, which ctx reports a moment later.
+			<-ctx.Done()
+		}
+		if ctx.Err() != nil {
+			return 0, nil, ctx.Err()
+		}
+		return 0, nil, err
+	}
+	return code, b, nil
+}
+
+func (c *conn) try(ctx context.Context, req *http.Request, buf *bytes.Buffer) (int, []byte, error) {
 	if c.nc == nil {
 		d := net.Dialer{Timeout: requestTimeout}
 		nc, err := d.DialContext(ctx, "tcp", c.addr)
@@ -43,7 +60,6 @@ func (c *conn) roundTrip(ctx context.Context, req *http.Request, buf *bytes.Buff
 		deadline = d
 	}
 	if err := c.nc.SetDeadline(deadline); err != nil {
-		c.close()
 		return 0, nil, err
 	}
 	// A cancelled ctx without a deadline (an interrupt) cuts the
@@ -51,21 +67,7 @@ func (c *conn) roundTrip(ctx context.Context, req *http.Request, buf *bytes.Buff
 	nc := c.nc
 	stop := context.AfterFunc(ctx, func() { _ = nc.SetDeadline(time.Unix(1, 0)) })
 	defer stop()
-
-	code, b, err := c.exchange(req, buf)
-	if err != nil {
-		c.close()
-		if d, ok := ctx.Deadline(); ok && !time.Now().Before(d) {
-			// The connection's deadline was ctx's: the run ended, which
-			// ctx reports a moment later.
-			<-ctx.Done()
-		}
-		if ctx.Err() != nil {
-			return 0, nil, ctx.Err()
-		}
-		return 0, nil, err
-	}
-	return code, b, nil
+	return c.exchange(req, buf)
 }
 
 func (c *conn) exchange(req *http.Request, buf *bytes.Buffer) (int, []byte, error) {
