@@ -88,7 +88,8 @@ func TestBackupLive(t *testing.T) {
 			t.Fatalf("backup output %q: %v", out.String(), err)
 		}
 		out.Reset()
-		if code := run(context.Background(), []string{"verify", dest}, &out, &errb); code != 0 {
+		// --key takes the key file as well as the key text.
+		if code := run(context.Background(), []string{"verify", dest, "--key", filepath.Join(dir, "ledger.pub")}, &out, &errb); code != 0 {
 			t.Fatalf("verify the copy: exit %d\n%s%s", code, out.String(), errb.String())
 		}
 		// The copy opens; its tree is exactly the checkpoint it was cut at.

@@ -24,7 +24,7 @@ func runVerifyConsistency(ctx context.Context, args []string, stdout, stderr io.
 	fs.SetOutput(stderr)
 	server := fs.String("server", "", "the ledger server's base URL, e.g. https://ledger.example.org")
 	from := fs.String("from", "", "file holding a signed checkpoint note saved from this log earlier")
-	key := fs.String("key", "", "verifier key text (name+hash+base64), obtained independently of the server; default: ask the server (not recommended)")
+	key := fs.String("key", "", "verifier key (name+hash+base64) or a file holding it, obtained independently of the server; default: ask the server (not recommended)")
 	save := fs.String("save", "", "file to write the server's new checkpoint to when the check passes (may be the --from file)")
 	timeout := fs.Duration("timeout", 30*time.Second, "give up on the server after this long")
 	if err := fs.Parse(args); err != nil {
@@ -36,6 +36,10 @@ func runVerifyConsistency(ctx context.Context, args []string, stdout, stderr io.
 	if *server == "" || *from == "" || fs.NArg() > 0 {
 		return usageError{"verify consistency needs --server URL and --from OLD_CHECKPOINT_FILE and no other arguments"}
 	}
+	vkey, err := keyArg(*key)
+	if err != nil {
+		return err
+	}
 	old, err := os.ReadFile(*from)
 	if err != nil {
 		return fmt.Errorf("read the old checkpoint: %w", err)
@@ -43,7 +47,7 @@ func runVerifyConsistency(ctx context.Context, args []string, stdout, stderr io.
 	ctx, cancel := context.WithTimeout(ctx, *timeout)
 	defer cancel()
 	c := &consistency.Client{Base: *server, HTTP: &http.Client{Timeout: *timeout}}
-	res, err := c.Check(ctx, old, *key)
+	res, err := c.Check(ctx, old, vkey)
 	if res != nil && res.KeyFromServer {
 		fmt.Fprintf(stdout, "note: using the key the server sent (%s); pass --key with a key you obtained independently\n", res.Key)
 	}

@@ -26,7 +26,7 @@ func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	fs := flag.NewFlagSet("verify", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	key := fs.String("key", "", "verifier key text (name+hash+base64); default: the public key file in DATA_DIR")
+	key := fs.String("key", "", "verifier key (name+hash+base64), or a file holding it; default: the public key file in DATA_DIR")
 	if err := fs.Parse(reorderFlags(args)); err != nil {
 		return usageError{err.Error()}
 	}
@@ -34,9 +34,11 @@ func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return usageError{"verify needs one DATA_DIR"}
 	}
 	dir := fs.Arg(0)
-	vkey := *key
+	vkey, err := keyArg(*key)
+	if err != nil {
+		return err
+	}
 	if vkey == "" {
-		var err error
 		if vkey, err = checkpoint.VerifierKey(dir); err != nil {
 			return err
 		}
@@ -82,18 +84,22 @@ func reorderFlags(args []string) []string {
 func runVerifyDisclosure(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("verify disclosure", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	key := fs.String("key", "", "the log's verifier key (name+hash+base64), from GET /v1/ledger/key or the operator of the log")
+	key := fs.String("key", "", "the log's verifier key (name+hash+base64), or a file holding it: from GET /v1/ledger/key or the operator of the log")
 	if err := fs.Parse(reorderFlags(args)); err != nil {
 		return usageError{err.Error()}
 	}
 	if fs.NArg() != 1 || *key == "" {
 		return usageError{"verify disclosure needs FILE.pdf and --key KEY"}
 	}
+	vkey, err := keyArg(*key)
+	if err != nil {
+		return err
+	}
 	pdf, err := os.ReadFile(fs.Arg(0))
 	if err != nil {
 		return err
 	}
-	res := disclosure.Verify(pdf, *key)
+	res := disclosure.Verify(pdf, vkey)
 	if res.Checkpoint != nil {
 		fmt.Fprintf(stdout, "document: %s %s %s\ncheckpoint: %s size %d root %s (signature verifies: %v)\n",
 			res.Document, res.Operator, res.Period, res.Checkpoint.Origin, res.Checkpoint.Size, res.Checkpoint.Root, res.Checkpoint.Signed)
@@ -110,4 +116,22 @@ func runVerifyDisclosure(args []string, stdout, stderr io.Writer) error {
 	fmt.Fprintln(stdout, "valid: the document is exactly what its ledger entries produce, and they are in the signed log")
 	fmt.Fprintln(stdout, "note: whether a return was restated since is known only to the ledger: POST the file to /v1/verify to check")
 	return nil
+}
+
+// keyArg is the value of a --key flag: the verifier key text itself
+// (name+hash+base64) or, as people naturally pass, the path of a file
+// that holds it, such as DATA_DIR/ledger.pub or a copy of
+// GET /v1/ledger/key.
+func keyArg(v string) (string, error) {
+	if v == "" {
+		return "", nil
+	}
+	if st, err := os.Stat(v); err == nil && st.Mode().IsRegular() {
+		b, err := os.ReadFile(v)
+		if err != nil {
+			return "", fmt.Errorf("--key: read key file: %w", err)
+		}
+		return strings.TrimSpace(string(b)), nil
+	}
+	return v, nil
 }
