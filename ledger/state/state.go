@@ -72,8 +72,9 @@ func decodeAt(seq, next uint64, canonical []byte) (ledger.Entry, error) {
 // entries to a memdb transaction. A transaction per entry copies the path
 // from the root of every index it touches and allocates the watch
 // channels of every copied node, once per entry; within one transaction
-// a node is copied once and then changed in place. Readers see nothing
-// until Finish, so use it only before the state is shared.
+// a node is copied once and then changed in place. Readers see the
+// entries a batch at a time (Size included), and the last batch only
+// after Finish.
 type Replay struct {
 	s       *State
 	txn     *memdb.Txn
@@ -101,17 +102,22 @@ func (r *Replay) Apply(seq uint64, canonical []byte) error {
 		return r.err
 	}
 	e, err := decodeAt(seq, r.next, canonical)
+	if err == nil {
+		if r.txn == nil {
+			r.txn = r.s.db.Txn(true)
+		}
+		if err = applyTxn(r.txn, e, ledger.LeafHash(canonical)); err != nil {
+			err = fmt.Errorf("apply entry %d (%s): %w", seq, e.Kind, err)
+		}
+	}
 	if err != nil {
+		// The batch is dropped and the replay over: the caller discards
+		// the state.
+		if r.txn != nil {
+			r.txn.Abort()
+		}
+		r.txn, r.pending, r.err = nil, 0, err
 		return err
-	}
-	if r.txn == nil {
-		r.txn = r.s.db.Txn(true)
-	}
-	if err := applyTxn(r.txn, e, ledger.LeafHash(canonical)); err != nil {
-		r.txn.Abort()
-		r.txn, r.pending = nil, 0
-		r.err = fmt.Errorf("apply entry %d (%s): %w", seq, e.Kind, err)
-		return r.err
 	}
 	r.next++
 	if r.pending++; r.pending >= replayBatch {
