@@ -27,23 +27,31 @@ func Render(b *Bundle) ([]byte, error) {
 	}
 	switch b.Document {
 	case DocOperator:
-		if b.Template != templates.OperatorTemplateVersion {
-			return nil, fmt.Errorf("template %q: this build renders %q", b.Template, templates.OperatorTemplateVersion)
+		render, ok := map[string]func(*templates.OperatorDisclosure, []byte) ([]byte, error){
+			templates.OperatorTemplateVersion: templates.RenderOperatorDisclosure,
+			templates.OperatorTemplateV2:      templates.RenderOperatorDisclosureV2,
+		}[b.Template]
+		if !ok {
+			return nil, fmt.Errorf("template %q: this build renders %s and %s", b.Template, templates.OperatorTemplateVersion, templates.OperatorTemplateV2)
 		}
 		v, err := operatorDisclosure(b, in)
 		if err != nil {
 			return nil, err
 		}
-		return templates.RenderOperatorDisclosure(v, attachment)
+		return render(v, attachment)
 	case DocSector:
-		if b.Template != templates.SectorTemplateVersion {
-			return nil, fmt.Errorf("template %q: this build renders %q", b.Template, templates.SectorTemplateVersion)
+		render, ok := map[string]func(*templates.SectorReport, []byte) ([]byte, error){
+			templates.SectorTemplateVersion: templates.RenderSectorReport,
+			templates.SectorTemplateV2:      templates.RenderSectorReportV2,
+		}[b.Template]
+		if !ok {
+			return nil, fmt.Errorf("template %q: this build renders %s and %s", b.Template, templates.SectorTemplateVersion, templates.SectorTemplateV2)
 		}
 		v, err := sectorReport(b, in)
 		if err != nil {
 			return nil, err
 		}
-		return templates.RenderSectorReport(v, attachment)
+		return render(v, attachment)
 	default:
 		return nil, fmt.Errorf("unknown document kind %q", b.Document)
 	}

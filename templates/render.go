@@ -15,9 +15,12 @@ import (
 // The fonts, embedded so that every document carries the glyphs it uses:
 // DejaVu (Bitstream Vera licence, fonts/LICENSE) for Latin, Greek,
 // Cyrillic and symbols, Noto Sans Thai (SIL Open Font License,
-// fonts/LICENSE-NotoSansThai) for Thai, added to a document only when it
-// has Thai text (scripts.go). There is no CJK font: characters no font
-// has print as U+FFFD (fonts/README.md).
+// fonts/LICENSE-NotoSansThai) for Thai and Droid Sans Fallback (Apache
+// License 2.0, fonts/LICENSE-DroidSansFallback) for Chinese, Japanese and
+// Korean (template versions disclosure_v2 and sector_v2), each added to a
+// document only when it has text in that script, and then only the glyphs
+// it draws (scripts.go). Characters no font has print as U+FFFD
+// (fonts/README.md).
 var (
 	//go:embed fonts/DejaVuSans.ttf
 	fontSans []byte
@@ -29,6 +32,8 @@ var (
 	fontThai []byte
 	//go:embed fonts/NotoSansThai-Bold.ttf
 	fontThaiBold []byte
+	//go:embed fonts/DroidSansFallback.ttf
+	fontCJK []byte
 )
 
 // Page geometry, in mm (A4 portrait).
@@ -45,6 +50,7 @@ const (
 	famSans = "dejavu"
 	famMono = "dejavumono"
 	famThai = "notosansthai"
+	famCJK  = "droidsansfallback"
 
 	// nbAlias is replaced by the page count when the document is written.
 	nbAlias = "{nb}"
@@ -89,7 +95,7 @@ func newDoc(meta docMeta, attachment []byte) *doc {
 	pdf.SetAuthor("ictledger", true)
 	pdf.SetCreator("ictledger "+meta.template, true)
 	pdf.SetProducer("ictledger templates (gofpdf 1.16.2)", true)
-	d := &doc{pdf: newPDFWriter(pdf), meta: meta} // adds the DejaVu fonts
+	d := &doc{pdf: newPDFWriter(pdf, drawsCJK(meta.template)), meta: meta} // adds the DejaVu fonts
 	pdf.SetMargins(marginL, marginT, marginR)
 	pdf.SetAutoPageBreak(true, marginB)
 	pdf.AliasNbPages(nbAlias)

@@ -11,17 +11,21 @@ import (
 )
 
 // Text in several scripts. gofpdf draws a string in one font, and DejaVu
-// has no Thai, so pdfWriter cuts every string it draws or measures into
-// runs, each drawn in the first face that has glyphs for it: the face
-// selected (DejaVu Sans, Sans Bold or Sans Mono), then DejaVu Sans, then
-// Noto Sans Thai in the selected weight. A character that none has is
-// drawn as U+FFFD in the selected face.
+// has no Thai and no CJK, so pdfWriter cuts every string it draws or
+// measures into runs, each drawn in the first face that has glyphs for
+// it: the face selected (DejaVu Sans, Sans Bold or Sans Mono), then DejaVu
+// Sans, then Noto Sans Thai in the selected weight, then, from template
+// versions disclosure_v2 and sector_v2 on, Droid Sans Fallback (Chinese,
+// Japanese, Korean; one weight, so bold CJK is drawn regular). A
+// character that none has is drawn as U+FFFD in the selected face.
 //
 // A string that the selected face covers, which is every string of a
 // document without Thai, CJK or other uncovered text, goes to gofpdf
 // unchanged, so such documents keep their bytes. A fallback face is added
 // to the document when it first draws a run: a document without Thai
-// carries no Thai font, and gofpdf does not parse one for it.
+// carries no Thai font, one without CJK no CJK font, and gofpdf does not
+// parse them for it (the CJK font is 3.4 MB; a document embeds only the
+// glyphs it draws).
 
 // face is one font a document can use.
 type face struct {
@@ -37,19 +41,22 @@ type face struct {
 // one of the faces.
 type pdfWriter struct {
 	*gofpdf.Fpdf
-	sans, sansBold, mono, thai, thaiBold face
-	cur                                  *face   // the face SetFont selected
-	size                                 float64 // and its size in points
+	sans, sansBold, mono, thai, thaiBold, cjk face
+	withCJK                                   bool    // whether the template draws CJK (drawsCJK)
+	cur                                       *face   // the face SetFont selected
+	size                                      float64 // and its size in points
 }
 
-func newPDFWriter(pdf *gofpdf.Fpdf) *pdfWriter {
+func newPDFWriter(pdf *gofpdf.Fpdf, withCJK bool) *pdfWriter {
 	w := &pdfWriter{
 		Fpdf:     pdf,
+		withCJK:  withCJK,
 		sans:     face{family: famSans, ttf: fontSans, added: true},
 		sansBold: face{family: famSans, style: "B", ttf: fontSansBold, added: true},
 		mono:     face{family: famMono, ttf: fontMono, added: true},
 		thai:     face{family: famThai, ttf: fontThai},
 		thaiBold: face{family: famThai, style: "B", ttf: fontThaiBold},
+		cjk:      face{family: famCJK, ttf: fontCJK},
 	}
 	w.cur = &w.sans
 	for _, f := range w.faces() {
@@ -66,8 +73,15 @@ func newPDFWriter(pdf *gofpdf.Fpdf) *pdfWriter {
 	return w
 }
 
+// drawsCJK says whether documents of a template version draw Chinese,
+// Japanese and Korean text. The first versions printed U+FFFD for it, and
+// their documents must render as issued for as long as they verify.
+func drawsCJK(template string) bool {
+	return template != OperatorTemplateVersion && template != SectorTemplateVersion
+}
+
 func (w *pdfWriter) faces() []*face {
-	return []*face{&w.sans, &w.sansBold, &w.mono, &w.thai, &w.thaiBold}
+	return []*face{&w.sans, &w.sansBold, &w.mono, &w.thai, &w.thaiBold, &w.cjk}
 }
 
 // SetFont selects a face and size, as gofpdf's SetFont.
@@ -128,6 +142,8 @@ func (w *pdfWriter) runs(s string) []run {
 			fs[i] = &w.sans
 		case fallback.sfnt.has(r):
 			fs[i] = fallback
+		case w.withCJK && w.cjk.sfnt.has(r):
+			fs[i] = &w.cjk
 		default:
 			fs[i] = w.cur
 			rs[i] = '\uFFFD'

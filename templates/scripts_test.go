@@ -208,12 +208,98 @@ func TestThaiInTables(t *testing.T) {
 	}
 }
 
+// cjkNames are operator names as operators in Japan, Korea, China and
+// Hong Kong register them.
+var cjkNames = []string{"株式会社さくらモバイル", "한국통신 주식회사", "中国移动通信集团有限公司", "香港電訊（HKT）"}
+
+func isCJK(r rune) bool {
+	return r >= 0x3000 && r <= 0x9FFF || r >= 0xAC00 && r <= 0xD7A3 || r >= 0xFF00 && r <= 0xFFEF
+}
+
+// TestCJKOperatorNames: from disclosure_v2 on, CJK names are drawn in
+// Droid Sans Fallback.
+func TestCJKOperatorNames(t *testing.T) {
+	for _, name := range cjkNames {
+		v := fixtureDisclosure()
+		v.Operator = name
+		pdf, err := RenderOperatorDisclosureV2(v, fixtureAttachment())
+		if err != nil {
+			t.Fatal(err)
+		}
+		again, err := RenderOperatorDisclosureV2(v, fixtureAttachment())
+		if err != nil || !bytes.Equal(pdf, again) {
+			t.Fatalf("%s: two renders differ (err %v)", name, err)
+		}
+		whole := 0
+		for _, r := range pdfRuns(t, pdf) {
+			for _, c := range r.text {
+				if isCJK(c) != (r.font == "utf8droidsansfallback") && c != ' ' {
+					t.Fatalf("%s: %q drawn in %s", name, r.text, r.font)
+				}
+			}
+			if strings.Contains(r.text, strings.Split(name, "（")[0]) {
+				whole++
+			}
+		}
+		// The cover title, its table and the eight page headers.
+		if whole < 10 {
+			t.Errorf("%s: drawn whole %d times, want at least 10", name, whole)
+		}
+		if text, err := pdfText(pdf); err != nil || strings.Contains(text, "\uFFFD") || !strings.Contains(text, "disclosure_v2") {
+			t.Errorf("%s: a replacement character in the document, or no disclosure_v2 (%v)", name, err)
+		}
+		if _, err := exec.LookPath("pdftotext"); err == nil {
+			cmd := exec.Command("pdftotext", "-f", "1", "-l", "1", "-", "-")
+			cmd.Stdin = bytes.NewReader(pdf)
+			out, err := cmd.Output()
+			if err != nil {
+				t.Fatalf("pdftotext: %v", err)
+			}
+			if !strings.Contains(string(out), name) {
+				t.Errorf("pdftotext does not show %s:\n%.600s", name, out)
+			}
+		}
+		// Only the glyphs drawn are embedded, not the 3.4 MB font.
+		if len(pdf) > 400<<10 {
+			t.Errorf("%s: the document is %d bytes", name, len(pdf))
+		}
+	}
+}
+
+func TestNoCJKNoCJKFont(t *testing.T) {
+	disclosure, sector := renderFixtures(t)
+	v2, err := RenderOperatorDisclosureV2(fixtureDisclosure(), fixtureAttachment())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, b := range [][]byte{disclosure, sector, v2} {
+		if bytes.Contains(b, []byte("droidsansfallback")) {
+			t.Error("a document without CJK text carries the CJK font")
+		}
+	}
+}
+
+// TestUncoveredScriptsShowReplacement: scripts no embedded font has are
+// drawn as U+FFFD, never as blanks: Khmer in every version, and CJK in
+// disclosure_v1, whose documents must keep rendering as issued.
 func TestUncoveredScriptsShowReplacement(t *testing.T) {
 	v := fixtureDisclosure()
+	khmer := "ក្រុមហ៊ុន"
+	v.Operator = khmer + " Sakura"
+	pdf, err := RenderOperatorDisclosureV2(v, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text, err := pdfText(pdf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(text, strings.Repeat("\uFFFD", utf8.RuneCountInString(khmer))+" Sakura") {
+		t.Errorf("Khmer is not drawn as U+FFFD in disclosure_v2:\n%.400s", text)
+	}
 	v.Operator = "株式会社さくらモバイル Sakura"
-	text := disclosureText(t, v)
-	if !strings.Contains(text, strings.Repeat("\uFFFD", 11)+" Sakura") {
-		t.Errorf("CJK is not drawn as U+FFFD:\n%.400s", text)
+	if text := disclosureText(t, v); !strings.Contains(text, strings.Repeat("\uFFFD", 11)+" Sakura") {
+		t.Errorf("CJK is not drawn as U+FFFD in disclosure_v1:\n%.400s", text)
 	}
 }
 

