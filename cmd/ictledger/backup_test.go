@@ -13,6 +13,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/ictledger/ictledger/ledger/web"
 )
 
 // TestBackupLive copies a ledger while a server process holds its lock and
@@ -88,6 +90,10 @@ func TestBackupLive(t *testing.T) {
 			t.Fatalf("backup output %q: %v", out.String(), err)
 		}
 		out.Reset()
+		// The CSRF key of the pages comes along, owner-readable only.
+		if fi, err := os.Stat(filepath.Join(dest, web.SecretFile)); err != nil || fi.Mode().Perm() != 0o600 {
+			t.Fatalf("the copy's %s: %v %v", web.SecretFile, fi, err)
+		}
 		// --key takes the key file as well as the key text.
 		if code := run(context.Background(), []string{"verify", dest, "--key", filepath.Join(dir, "ledger.pub")}, &out, &errb); code != 0 {
 			t.Fatalf("verify the copy: exit %d\n%s%s", code, out.String(), errb.String())

@@ -178,8 +178,13 @@ func (m *Main) Open(ctx context.Context) error {
 		}
 	}
 	m.api = httpapi.New(httpapi.Config{Service: m.svc, Logger: m.log, MaxReturnBytes: m.cfg.MaxReturnBytes, Registry: m.registry})
+	csrfKey, err := web.LoadOrCreateSecret(dir) // under the journal's lock
+	if err != nil {
+		m.journal.Close()
+		return err
+	}
 	pages, err := web.New(web.Config{Service: m.svc, Logger: m.log, Verifier: web.APIVerifier(m.api),
-		Now: m.cfg.Now, MaxReturnBytes: m.cfg.MaxReturnBytes})
+		Now: m.cfg.Now, MaxReturnBytes: m.cfg.MaxReturnBytes, Secret: csrfKey})
 	if err != nil {
 		m.journal.Close()
 		return fmt.Errorf("web pages: %w", err)

@@ -30,8 +30,9 @@ import (
 )
 
 // secretFiles are copied when present, owner-readable only: bearer secrets
-// the server wrote for its operators.
-var secretFiles = []string{"admin.token", "demo-tokens.json"}
+// the server wrote for its operators, and the key of the pages' CSRF
+// tokens (so that forms open during a restore still work).
+var secretFiles = []string{"admin.token", "demo-tokens.json", "web.key" /* web.SecretFile */}
 
 // Report says what Copy copied.
 type Report struct {
@@ -94,6 +95,7 @@ func Copy(src, dst string) (Report, error) {
 		{checkpoint.PublicKeyFile, 0o644, false},
 		{secretFiles[0], 0o600, true},
 		{secretFiles[1], 0o600, true},
+		{secretFiles[2], 0o600, true},
 	} {
 		ok, err := copyFile(filepath.Join(src, f.name), filepath.Join(dst, f.name), f.perm)
 		if err != nil || (!ok && !f.optional) {

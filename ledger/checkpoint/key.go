@@ -13,6 +13,8 @@ import (
 	"strings"
 
 	"golang.org/x/mod/sumdb/note"
+
+	"github.com/ictledger/ictledger/ledger/atomicfile"
 )
 
 // File names in the data directory.
@@ -44,7 +46,7 @@ func LoadOrCreateKey(dir, origin string) (note.Signer, note.Verifier, error) {
 		if err != nil {
 			return nil, nil, fmt.Errorf("checkpoint: generate key for origin %q: %w", origin, err)
 		}
-		if err = writeFileAtomic(dir, KeyFile, []byte(skey+"\n"), 0o600); err != nil {
+		if err = atomicfile.Write(dir, KeyFile, []byte(skey+"\n"), 0o600); err != nil {
 			return nil, nil, fmt.Errorf("checkpoint: %w", err)
 		}
 	} else if err != nil {
@@ -67,7 +69,7 @@ func LoadOrCreateKey(dir, origin string) (note.Signer, note.Verifier, error) {
 	}
 	pub, err := os.ReadFile(filepath.Join(dir, PublicKeyFile))
 	if err != nil || string(pub) != vkey+"\n" {
-		if err := writeFileAtomic(dir, PublicKeyFile, []byte(vkey+"\n"), 0o644); err != nil {
+		if err := atomicfile.Write(dir, PublicKeyFile, []byte(vkey+"\n"), 0o644); err != nil {
 			return nil, nil, fmt.Errorf("checkpoint: %w", err)
 		}
 	}
