@@ -91,6 +91,13 @@ type Stats struct {
 	PerSecond float64       // answered requests per second of load
 	P50, P99  time.Duration
 	Max       time.Duration
+	// The same percentiles as the server measured them, from routing to
+	// the last byte written (its latency histogram, read before and after
+	// the run): upper bounds of histogram buckets, and only when the
+	// server exposes the histogram. The difference to P50 and P99 is
+	// time spent waiting for a CPU, in the kernel and in the generator.
+	ServerP50, ServerP99 time.Duration
+	ServerKnown          bool
 }
 
 // Report is the outcome of a run.
@@ -182,7 +189,8 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	delete(ret, "restates")
 	delete(ret, "reason")
 	rep := &Report{Addr: cfg.Addr, Clients: cfg.Clients, DisclosuresOff: cfg.DisclosureEvery < 0}
-	rep.RSSBefore, rep.EntriesBefore = r.serverFigures(ctx)
+	before := r.scrape(ctx)
+	rep.RSSBefore, rep.EntriesBefore = before.rss, before.entries
 
 	clients := make([]*client, cfg.Clients)
 	for i := range clients {
@@ -221,8 +229,15 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	for _, c := range clients {
 		c.conn.close()
 	}
-	rep.RSSAfter, rep.EntriesAfter = r.serverFigures(context.Background())
+	after := r.scrape(context.Background())
+	rep.RSSAfter, rep.EntriesAfter = after.rss, after.entries
 	r.summarize(rep, clients)
+	for i := range rep.Stats {
+		route := routeOf[rep.Stats[i].Kind]
+		st := &rep.Stats[i]
+		st.ServerP50, _ = histogramQuantile(before.latency[route], after.latency[route], 0.50)
+		st.ServerP99, st.ServerKnown = histogramQuantile(before.latency[route], after.latency[route], 0.99)
+	}
 	return rep, nil
 }
 
@@ -329,16 +344,6 @@ func (r *runner) probeDisclosures(ctx context.Context, c *client) bool {
 	}
 	code, b, err := r.do(ctx, &c.conn, "GET", "/v1/operators/"+c.op+"/disclosures/"+r.period+".pdf", c.token, nil, nil)
 	return err == nil && !(code == http.StatusNotFound && bytes.Contains(b, []byte("no such endpoint")))
-}
-
-// serverFigures reads the resident set size and the entry count from
-// /metrics; zeros when they are not there.
-func (r *runner) serverFigures(ctx context.Context) (rss, entries int64) {
-	code, b, err := r.do(ctx, nil, "GET", "/metrics", "", nil, nil)
-	if err != nil || code != http.StatusOK {
-		return 0, 0
-	}
-	return metricValue(b, "process_resident_memory_bytes"), metricValue(b, "ictledger_ledger_entries")
 }
 
 // metricValue returns the value of an unlabelled series in Prometheus text.

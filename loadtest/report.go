@@ -3,6 +3,7 @@ package loadtest
 import (
 	"fmt"
 	"io"
+	"math"
 	"slices"
 	"strings"
 	"time"
@@ -13,6 +14,7 @@ func (r *Report) WriteText(w io.Writer) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "load test against %s: %d clients for %v\n", r.Addr, r.Clients, r.Elapsed.Round(time.Millisecond))
 	fmt.Fprintf(&b, "%-11s %9s %10s %10s %10s %10s %7s  %s\n", "kind", "requests", "per second", "p50", "p99", "max", "errors", "statuses")
+	server := false
 	for _, s := range r.Stats {
 		codes := make([]int, 0, len(s.Statuses))
 		for c := range s.Statuses {
@@ -25,6 +27,15 @@ func (r *Report) WriteText(w io.Writer) error {
 		}
 		fmt.Fprintf(&b, "%-11s %9d %10.1f %10s %10s %10s %7d  %s\n", s.Kind, s.Count, s.PerSecond,
 			ms(s.P50), ms(s.P99), ms(s.Max), s.Errors, strings.Join(st, " "))
+		server = server || s.ServerKnown
+	}
+	if server {
+		fmt.Fprintln(&b, "as the server measured them (its latency histogram; upper bounds of buckets):")
+		for _, s := range r.Stats {
+			if s.ServerKnown {
+				fmt.Fprintf(&b, "%-11s %9s %10s %10s %10s\n", s.Kind, "", "", "≤"+bound(s.ServerP50), "≤"+bound(s.ServerP99))
+			}
+		}
 	}
 	switch {
 	case r.DisclosuresOff:
@@ -42,6 +53,14 @@ func (r *Report) WriteText(w io.Writer) error {
 	fmt.Fprintf(&b, "ledger entries: %d before, %d after\n", r.EntriesBefore, r.EntriesAfter)
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// bound formats a bucket bound; the largest duration stands for +Inf.
+func bound(d time.Duration) string {
+	if d == time.Duration(math.MaxInt64) {
+		return "+Inf"
+	}
+	return ms(d)
 }
 
 func ms(d time.Duration) string { return fmt.Sprintf("%.2fms", float64(d.Microseconds())/1000) }
