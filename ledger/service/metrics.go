@@ -349,30 +349,28 @@ func (s *Service) medianWarning(r *ledger.Return, v calculators.Value) (ledger.W
 	if !v.OK {
 		return ledger.Warning{}, false
 	}
-	var others []decimal.Decimal
-	for op, o := range s.periodIntensities(r.Period) {
-		if op != r.Operator && o.v.OK {
-			others = append(others, o.v.D)
-		}
-	}
-	return outlierWarning(v.D, others, r.Period.String())
+	sv := s.periodValues(r.Period)
+	s.metricsMu.Lock()
+	med, n := sv.medianOfOthers(r.Operator)
+	s.metricsMu.Unlock()
+	return outlierAgainst(v.D, med, n, r.Period.String())
 }
 
-// periodIntensities is every operator's network energy per TB for a
-// period, from its latest version. It is built from the state the first
-// time a period is asked for and then kept current by each filing (see
+// periodValues is every operator's network energy per TB for a period,
+// from its latest version. It is built from the state the first time a
+// period is asked for and then kept current by each filing (see
 // noteIntensity), so a filing does not look up every other operator.
-// Entries carry the sequence number of the version they come from, so a
-// filing applied while the map was being built is never overwritten by
-// an older value.
-func (s *Service) periodIntensities(p ledger.Period) map[string]intensity {
+// Values carry the sequence number of the version they come from, so a
+// filing applied while the period was being built is never overwritten
+// by an older value. Use it under s.metricsMu.
+func (s *Service) periodValues(p ledger.Period) *sectorValues {
 	s.metricsMu.Lock()
-	m, ok := s.intensities[p]
+	sv, ok := s.intensities[p]
 	s.metricsMu.Unlock()
 	if ok {
-		return m
+		return sv
 	}
-	built := map[string]intensity{}
+	built := map[string]intensity{} // outside the lock: this reads every operator
 	for _, op := range s.st.Operators() {
 		if rv := s.st.Latest(op.ID, p); rv != nil {
 			built[op.ID] = intensity{seq: rv.Seq, v: s.energyPerTB(rv)}
@@ -380,13 +378,22 @@ func (s *Service) periodIntensities(p ledger.Period) map[string]intensity {
 	}
 	s.metricsMu.Lock()
 	defer s.metricsMu.Unlock()
-	if cur, ok := s.intensities[p]; ok {
-		built = mergeIntensities(cur, built)
+	if sv, ok := s.intensities[p]; ok { // built meanwhile by another call
+		for op, x := range built {
+			sv.set(op, x)
+		}
+		return sv
 	}
-	built = mergeIntensities(built, s.intensityNotes[p]) // filings applied while it was built
+	sv = newSectorValues()
+	for op, x := range built {
+		sv.set(op, x)
+	}
+	for op, x := range s.intensityNotes[p] { // filings applied while it was built
+		sv.set(op, x)
+	}
 	delete(s.intensityNotes, p)
-	s.intensities[p] = built
-	return built
+	s.intensities[p] = sv
+	return sv
 }
 
 // intensity is one operator's energy per TB and the entry it comes from.
@@ -395,33 +402,25 @@ type intensity struct {
 	v   calculators.Value
 }
 
-// mergeIntensities keeps, per operator, the value from the newer entry.
-func mergeIntensities(a, b map[string]intensity) map[string]intensity {
-	m := make(map[string]intensity, len(a)+len(b))
-	for k, x := range a {
-		m[k] = x
-	}
-	for k, x := range b {
-		if cur, ok := m[k]; !ok || x.seq > cur.seq {
-			m[k] = x
-		}
-	}
-	return m
-}
-
 // noteIntensity records a newly applied version's energy per TB: in its
-// period's map when that is built, otherwise among the notes the build
-// will take in. Maps are replaced, never changed, so a reader can range
-// over one without the lock.
+// period's values when they are built, otherwise among the notes the
+// build will take in.
 func (s *Service) noteIntensity(p ledger.Period, operator string, seq uint64, v calculators.Value) {
 	s.metricsMu.Lock()
 	defer s.metricsMu.Unlock()
-	note := map[string]intensity{operator: {seq: seq, v: v}}
-	if cur, ok := s.intensities[p]; ok {
-		s.intensities[p] = mergeIntensities(cur, note)
+	x := intensity{seq: seq, v: v}
+	if sv, ok := s.intensities[p]; ok {
+		sv.set(operator, x)
 		return
 	}
-	s.intensityNotes[p] = mergeIntensities(s.intensityNotes[p], note)
+	notes := s.intensityNotes[p]
+	if notes == nil {
+		notes = map[string]intensity{}
+		s.intensityNotes[p] = notes
+	}
+	if cur, ok := notes[operator]; !ok || x.seq > cur.seq {
+		notes[operator] = x
+	}
 }
 
 // energyPerTB is a return version's network energy per TB under the
@@ -442,17 +441,22 @@ func (s *Service) energyPerTB(rv *state.ReturnVersion) calculators.Value {
 // the median of others (the other operators' values for period). At least
 // two others are needed: a median of one operator says little.
 func outlierWarning(v decimal.Decimal, others []decimal.Decimal, period string) (ledger.Warning, bool) {
-	if len(others) < 2 {
+	return outlierAgainst(v, calculators.Median(others), len(others), period)
+}
+
+// outlierAgainst is outlierWarning with the median of the n others
+// worked out already.
+func outlierAgainst(v, med decimal.Decimal, n int, period string) (ledger.Warning, bool) {
+	if n < 2 {
 		return ledger.Warning{}, false
 	}
-	med := calculators.Median(others)
 	three := decimal.NewFromInt(3)
 	if v.Cmp(med.Mul(three)) <= 0 && v.Mul(three).Cmp(med) >= 0 {
 		return ledger.Warning{}, false
 	}
 	return ledger.Warning{Rule: "energy_per_tb_vs_sector_median", Path: "e1.network_energy_per_tb_kwh",
 		Message: fmt.Sprintf("Network energy per TB (e1.network_energy_per_tb_kwh) is %s kWh/TB, %s times the sector median of %s kWh/TB over %d other operators for %s: outside one third to three times the median",
-			v.RoundBank(3).String(), ratioText(v, med), med.RoundBank(3).String(), len(others), period)}, true
+			v.RoundBank(3).String(), ratioText(v, med), med.RoundBank(3).String(), n, period)}, true
 }
 
 // ratioText is v / med to two places, or "infinitely many" for a zero median.

@@ -1,6 +1,8 @@
 package service
 
 import (
+	"slices"
+
 	"github.com/shopspring/decimal"
 
 	"github.com/ictledger/ictledger/ledger"
@@ -17,20 +19,27 @@ const outlierMetric = "e1.network_energy_per_tb_kwh"
 // compare with the operators that had filed before; this check also
 // catches an early filer once the others are in. Rows without a value get
 // none, and are left out of the others' medians.
+//
+// The values are sorted once; each row's median of the others skips the
+// row's own value in that order (a sort per row took seconds with
+// thousands of operators).
 func markOutliers(out *SectorMetrics) {
+	var sorted []decimal.Decimal
+	for _, row := range out.Rows {
+		if v := row.Metrics[outlierMetric]; v.OK {
+			sorted = append(sorted, v.D)
+		}
+	}
+	slices.SortFunc(sorted, decimal.Decimal.Cmp)
 	for i := range out.Rows {
 		out.Rows[i].Outliers = []ledger.Warning{}
 		v := out.Rows[i].Metrics[outlierMetric]
 		if !v.OK {
 			continue
 		}
-		var others []decimal.Decimal
-		for j, o := range out.Rows {
-			if ov := o.Metrics[outlierMetric]; j != i && ov.OK {
-				others = append(others, ov.D)
-			}
-		}
-		if w, ok := outlierWarning(v.D, others, out.Period); ok {
+		own, _ := slices.BinarySearchFunc(sorted, v.D, decimal.Decimal.Cmp)
+		med, n := medianSkipping(sorted, own)
+		if w, ok := outlierAgainst(v.D, med, n, out.Period); ok {
 			out.Rows[i].Outliers = append(out.Rows[i].Outliers, w)
 		}
 	}

@@ -94,9 +94,9 @@ type Service struct {
 	metricsCache map[string]*calculators.Metrics
 	metricsOrder []string // keys, oldest first, for eviction
 	densities    *calculators.Densities
-	figureCache  map[string]*warnFigures                // warning figures by version id and factor set
-	returnCache  map[string]*ledger.Return              // decoded returns (no site rows) by version id
-	intensities  map[ledger.Period]map[string]intensity // energy per TB by period and operator (latest versions)
+	figureCache  map[string]*warnFigures         // warning figures by version id and factor set
+	returnCache  map[string]*ledger.Return       // decoded returns (no site rows) by version id
+	intensities  map[ledger.Period]*sectorValues // energy per TB by period, operator (latest versions) and in order
 	// intensityNotes holds filings' values for periods whose map is not built yet.
 	intensityNotes map[ledger.Period]map[string]intensity
 
@@ -118,7 +118,7 @@ func New(cfg Config) *Service {
 		cfg.DeadlineDays = 45
 	}
 	return &Service{st: cfg.State, log: cfg.Logger, now: cfg.Now, cfg: cfg,
-		pending: map[string]int{}, keysBySeq: map[uint64][]string{}, appliedBy: map[uint64]func(seq uint64){}, metricsCache: map[string]*calculators.Metrics{}, densities: calculators.NewDensities(), figureCache: map[string]*warnFigures{}, returnCache: map[string]*ledger.Return{}, intensities: map[ledger.Period]map[string]intensity{}, intensityNotes: map[ledger.Period]map[string]intensity{}, pdfCache: map[string][]byte{}}
+		pending: map[string]int{}, keysBySeq: map[uint64][]string{}, appliedBy: map[uint64]func(seq uint64){}, metricsCache: map[string]*calculators.Metrics{}, densities: calculators.NewDensities(), figureCache: map[string]*warnFigures{}, returnCache: map[string]*ledger.Return{}, intensities: map[ledger.Period]*sectorValues{}, intensityNotes: map[ledger.Period]map[string]intensity{}, pdfCache: map[string][]byte{}}
 }
 
 // Start attaches the opened journal and the checkpoint signer. The state
