@@ -197,7 +197,40 @@ func (s *Service) OperatorMetrics(a ledger.Actor, operator string, span ledger.S
 	return s.rollup(operator, span, gwp)
 }
 
+// rollup is an operator's roll-up over a span, cached: it is a pure
+// function of the operator's latest versions up to the end of the span
+// (each quarter's metrics draw on the quarters before it) and the GWP
+// set, and the sector view asks for every operator's. Without this cache a
+// sector view of more operators than the metrics cache holds computed
+// every operator's metrics again on every request.
 func (s *Service) rollup(operator string, span ledger.Span, gwp string) (*calculators.Rollup, error) {
+	key := operator + "|" + span.String() + "|" + gwp + "|" + historyFingerprint(s.earlierVersions(operator, span.Last().Next()))
+	s.metricsMu.Lock()
+	r, ok := s.rollups[key]
+	s.metricsMu.Unlock()
+	if ok {
+		return r, nil
+	}
+	r, err := s.computeRollup(operator, span, gwp)
+	if err != nil {
+		return nil, err
+	}
+	s.metricsMu.Lock()
+	if len(s.rollups) >= maxCachedRollups {
+		clear(s.rollups) // start over: the views being read refill it
+	}
+	s.rollups[key] = r
+	s.metricsMu.Unlock()
+	return r, nil
+}
+
+// maxCachedRollups bounds the roll-up cache: enough for the sector view
+// of a quarter or a year with a few thousand operators. A roll-up holds
+// E1, E2 and E3 figures without derivations, some tens of kB, and shares
+// them with the metrics cache when a quarter's metrics are there too.
+const maxCachedRollups = 4096
+
+func (s *Service) computeRollup(operator string, span ledger.Span, gwp string) (*calculators.Rollup, error) {
 	var quarters []*calculators.Metrics
 	for _, p := range span.Quarters() {
 		rv := s.st.Latest(operator, p)
