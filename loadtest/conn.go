@@ -17,8 +17,9 @@ const requestTimeout = time.Minute
 // measures, so it talks HTTP without http.Transport's pool and its two
 // goroutines and channel hand-offs per connection: it writes the request
 // and parses the answer with net/http's own Request.Write and
-// ReadResponse on its own goroutine. That halves the generator's CPU per
-// request, CPU that the server's latency figures would otherwise pay for.
+// ReadResponse on its own goroutine. That took about a quarter off the
+// generator's CPU per metrics read (89 to 68 µs), CPU that the server's
+// latency figures would otherwise pay for.
 type conn struct {
 	addr string
 	nc   net.Conn
