@@ -61,10 +61,17 @@ func TestRenderIsPinned(t *testing.T) {
 	}
 }
 
-// TestVerifyWithoutLedger checks a rendered bundle offline: valid with the
-// log's key, invalid with another key, invalid after any edit.
+// TestVerifyWithoutLedger checks a rendered bundle offline, in both
+// template versions: valid with the log's key, invalid with another key,
+// invalid after any edit.
 func TestVerifyWithoutLedger(t *testing.T) {
-	raw, err := os.ReadFile("testdata/operator-bundle.json")
+	for _, name := range []string{"operator-bundle.json", "operator-bundle-v2.json"} {
+		t.Run(name, func(t *testing.T) { verifyWithoutLedger(t, name) })
+	}
+}
+
+func verifyWithoutLedger(t *testing.T, name string) {
+	raw, err := os.ReadFile("testdata/" + name)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -84,8 +91,8 @@ func TestVerifyWithoutLedger(t *testing.T) {
 		t.Fatalf("valid document reported invalid: %v", r.Problems)
 	}
 	// A key of the same name but another key pair must not verify it.
-	name := strings.SplitN(strings.TrimSpace(string(key)), "+", 2)[0]
-	_, other, err := note.GenerateKey(rand.Reader, name)
+	origin := strings.SplitN(strings.TrimSpace(string(key)), "+", 2)[0]
+	_, other, err := note.GenerateKey(rand.Reader, origin)
 	if err != nil {
 		t.Fatal(err)
 	}
