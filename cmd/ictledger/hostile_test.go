@@ -117,6 +117,19 @@ func TestBodyLimits(t *testing.T) {
 		t.Fatalf("large multipart part: %d %v", code, prob)
 	}
 
+	// A PDF to verify is limited to 32 MiB, also when the part over the
+	// limit is not the file itself (multipart wraps the error).
+	body.Reset()
+	mw = multipart.NewWriter(&body)
+	p, _ = mw.CreateFormField("note")
+	p.Write(bytes.Repeat([]byte("x"), 33<<20))
+	mw.Close()
+	prob = nil
+	code, _ = ts.do("POST", "/v1/verify", "", mw.FormDataContentType(), body.Bytes(), &prob)
+	if code != 413 || prob["code"] != "too_large" {
+		t.Fatalf("large multipart verify upload: %d %v", code, prob)
+	}
+
 	// Any other body is limited to 1 MiB.
 	big := []byte(`{"role":"regulator","label":"` + strings.Repeat("x", 1<<20) + `"}`)
 	prob = nil

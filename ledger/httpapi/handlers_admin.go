@@ -177,10 +177,3 @@ func requireRoleHTTP(r *http.Request, roles ...ledger.Role) error {
 func (s *Server) requireToken(r *http.Request) error {
 	return requireRoleHTTP(r, ledger.RoleAdmin, ledger.RoleOperator, ledger.RoleRegulator)
 }
-
-func bodyError(err error) error {
-	if mbe, ok := err.(*http.MaxBytesError); ok {
-		return ledger.Errorf(ledger.ETooLarge, "the body is larger than %d bytes", mbe.Limit)
-	}
-	return &ledger.Error{Code: ledger.EBadRequest, Message: "could not read the body", Err: err}
-}

@@ -99,9 +99,8 @@ func decodeBody(w http.ResponseWriter, r *http.Request, limit int64, v any) erro
 	d := json.NewDecoder(r.Body)
 	d.DisallowUnknownFields()
 	if err := d.Decode(v); err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			return ledger.Errorf(ledger.ETooLarge, "the body is larger than %d bytes", mbe.Limit)
+		if tooLarge := tooLargeError(err); tooLarge != nil {
+			return tooLarge
 		}
 		return &ledger.Error{Code: ledger.EBadRequest, Message: "the body is not valid JSON for this request: " + err.Error()}
 	}
@@ -109,4 +108,23 @@ func decodeBody(w http.ResponseWriter, r *http.Request, limit int64, v any) erro
 		return ledger.Errorf(ledger.EBadRequest, "the body has data after the JSON value")
 	}
 	return nil
+}
+
+// tooLargeError is the 413 problem for a body cut off by
+// http.MaxBytesReader, however deep the error that carries it is wrapped
+// (multipart wraps it), or nil for any other error.
+func tooLargeError(err error) error {
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		return ledger.Errorf(ledger.ETooLarge, "the body is larger than %d bytes", mbe.Limit)
+	}
+	return nil
+}
+
+// bodyError is the problem for a body that could not be read.
+func bodyError(err error) error {
+	if tooLarge := tooLargeError(err); tooLarge != nil {
+		return tooLarge
+	}
+	return &ledger.Error{Code: ledger.EBadRequest, Message: "could not read the body", Err: err}
 }
