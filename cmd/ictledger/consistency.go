@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/ictledger/ictledger/ledger/atomicfile"
 	"github.com/ictledger/ictledger/ledger/consistency"
 )
 
@@ -66,30 +67,10 @@ func runVerifyConsistency(ctx context.Context, args []string, stdout, stderr io.
 	return nil
 }
 
-// saveCheckpoint writes a checkpoint note durably: a temporary file in
-// the same directory, fsynced, then renamed over path.
+// saveCheckpoint writes a checkpoint note durably (see atomicfile.Write).
 func saveCheckpoint(path string, note []byte) error {
-	f, err := os.CreateTemp(filepath.Dir(path), ".checkpoint-*")
-	if err != nil {
+	if err := atomicfile.Write(filepath.Dir(path), filepath.Base(path), note, 0o644); err != nil {
 		return fmt.Errorf("save the checkpoint: %w", err)
-	}
-	tmp := f.Name()
-	_, err = f.Write(note)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Chmod(tmp, 0o644)
-	}
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
-	if err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("save the checkpoint to %s: %w", path, err)
 	}
 	return nil
 }

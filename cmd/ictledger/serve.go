@@ -18,6 +18,7 @@ import (
 
 	"github.com/ictledger/ictledger/fixtures"
 	"github.com/ictledger/ictledger/ledger"
+	"github.com/ictledger/ictledger/ledger/atomicfile"
 	"github.com/ictledger/ictledger/ledger/httpapi"
 	"github.com/ictledger/ictledger/ledger/journal"
 	"github.com/ictledger/ictledger/ledger/service"
@@ -282,28 +283,10 @@ func (m *Main) bootstrap(ctx context.Context) error {
 	return nil
 }
 
-// writeSecretFile writes a file only its owner can read, durably.
+// writeSecretFile writes a file only its owner can read, durably (see
+// atomicfile.Write).
 func writeSecretFile(path, content string) error {
-	tmp := path + ".tmp"
-	f, err := os.OpenFile(tmp, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if _, err := f.WriteString(content); err != nil {
-		f.Close()
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return fmt.Errorf("sync %s: %w", path, err)
-	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("close %s: %w", path, err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		return fmt.Errorf("rename %s: %w", path, err)
-	}
-	return nil
+	return atomicfile.Write(filepath.Dir(path), filepath.Base(path), []byte(content), 0o600)
 }
 
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
