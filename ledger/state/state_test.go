@@ -1,6 +1,7 @@
 package state
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -85,9 +86,18 @@ func TestReturnLifecycle(t *testing.T) {
 
 func TestApplyRefusesGapsAndUnknownKinds(t *testing.T) {
 	st := New()
-	raw, _ := ledger.EncodeEntry(1, time.Now(), ledger.SystemActor, ledger.KindTokenRevoked, ledger.TokenRevoked{ID: "t"})
-	if err := st.Apply(1, raw); err == nil {
-		t.Fatal("a gap in sequence numbers was applied")
+	// An entry that would apply cleanly at 0, offered at 1.
+	op := ledger.Operator{ID: "op", Name: "Op", Country: "JP", Kinds: []string{"mobile"}}
+	raw, _ := ledger.EncodeEntry(1, time.Now(), ledger.SystemActor, ledger.KindOperatorRegistered, op)
+	if err := st.Apply(1, raw); err == nil || !strings.Contains(err.Error(), "expected entry 0") {
+		t.Fatalf("a gap in sequence numbers: %v", err)
+	}
+	// And one that says it is 1, offered as 0.
+	if err := st.Apply(0, raw); err == nil || !strings.Contains(err.Error(), "entry says it is 1") {
+		t.Fatalf("an entry with another seq: %v", err)
+	}
+	if st.Size() != 0 {
+		t.Fatalf("refused entries left %d applied", st.Size())
 	}
 	raw, _ = ledger.EncodeEntry(0, time.Now(), ledger.SystemActor, "made.up", map[string]any{})
 	if err := st.Apply(0, raw); err == nil {
