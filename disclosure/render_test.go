@@ -61,11 +61,11 @@ func TestRenderIsPinned(t *testing.T) {
 	}
 }
 
-// TestVerifyWithoutLedger checks a rendered bundle offline, in both
-// template versions: valid with the log's key, invalid with another key,
+// TestVerifyWithoutLedger checks rendered bundles offline, operator
+// disclosures and sector reports in both template versions: valid with the log's key, invalid with another key,
 // invalid after any edit.
 func TestVerifyWithoutLedger(t *testing.T) {
-	for _, name := range []string{"operator-bundle.json", "operator-bundle-v2.json"} {
+	for _, name := range []string{"operator-bundle.json", "operator-bundle-v2.json", "sector-bundle.json", "sector-bundle-v2.json"} {
 		t.Run(name, func(t *testing.T) { verifyWithoutLedger(t, name) })
 	}
 }

@@ -2,7 +2,10 @@ package disclosure
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/ictledger/ictledger/calculators"
@@ -77,12 +80,9 @@ func sectorReport(b *Bundle, in *inputs) (*templates.SectorReport, error) {
 			}
 		}
 	}
-	for v := range factorSets {
-		if r.FactorSet != "" {
-			r.FactorSet += ", "
-		}
-		r.FactorSet += v
-	}
+	// Sorted: a map's order changes from run to run, and the document
+	// must render to the same bytes every time to verify.
+	r.FactorSet = strings.Join(slices.Sorted(maps.Keys(factorSets)), ", ")
 	if len(rolls) == 0 {
 		return r, nil
 	}

@@ -1,7 +1,10 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
+	"os/exec"
+	"strings"
 	"testing"
 
 	"github.com/ictledger/ictledger/fixtures"
@@ -58,5 +61,55 @@ func TestMetricsUnderOtherFactorSetsAndGWP(t *testing.T) {
 	}
 	if after != before {
 		t.Fatalf("publishing a factor set changed metrics computed under the old one: %+v -> %+v", before, after)
+	}
+}
+
+// TestSectorReportWithTwoFactorSetsVerifies: a sector report whose
+// operators filed under two factor sets names both, and renders to the
+// same bytes every time, so it verifies again and again (the names came
+// out of a map in random order once).
+func TestSectorReportWithTwoFactorSetsVerifies(t *testing.T) {
+	ts := startServer(t, t.TempDir())
+	defer ts.stop()
+	fileAs := func(id string) {
+		t.Helper()
+		ts.mustJSON("POST", "/v1/operators", testAdminToken,
+			map[string]any{"id": id, "name": "Operator " + id, "country": "JP", "kinds": []string{"mobile"}}, 201, nil)
+		var opTok token
+		ts.mustJSON("POST", "/v1/tokens", testAdminToken, map[string]any{"role": "operator", "operator": id}, 201, &opTok)
+		ret := exampleReturn(t)
+		ret["operator"] = id
+		ts.mustJSON("POST", "/v1/operators/"+id+"/returns", opTok.Token, ret, 201, nil)
+	}
+	fileAs("op-a") // under apt-2025.1
+	var fs map[string]any
+	if err := json.Unmarshal(fixtures.DefaultFactorSet(), &fs); err != nil {
+		t.Fatal(err)
+	}
+	fs["version"] = "apt-2025.2"
+	ts.mustJSON("POST", "/v1/factor-sets", testAdminToken, fs, 201, nil)
+	fileAs("op-b") // under apt-2025.2, the latest at filing
+
+	var reg token
+	ts.mustJSON("POST", "/v1/tokens", testAdminToken, map[string]any{"role": "regulator"}, 201, &reg)
+	pdf, _, code := ts.getPDF("/v1/sector/disclosures/2025-Q3.pdf", reg.Token)
+	if code != 200 {
+		t.Fatalf("sector report: %d", code)
+	}
+	if _, err := exec.LookPath("pdftotext"); err == nil {
+		cmd := exec.Command("pdftotext", "-f", "1", "-l", "1", "-", "-")
+		cmd.Stdin = bytes.NewReader(pdf)
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("pdftotext: %v", err)
+		}
+		if !strings.Contains(string(out), "apt-2025.1, apt-2025.2") {
+			t.Fatalf("the report does not name both factor sets in order:\n%.800s", out)
+		}
+	}
+	for i := range 12 {
+		if res := ts.verify(pdf); !res.Valid {
+			t.Fatalf("verification %d: %+v", i, res)
+		}
 	}
 }
