@@ -48,7 +48,7 @@ func (s *Service) RegisterOperator(ctx context.Context, a ledger.Actor, op ledge
 	if err != nil {
 		return nil, err
 	}
-	_, _, err = s.commit(ctx, change{actor: a, kind: ledger.KindOperatorRegistered, payload: payload,
+	err = s.commit(ctx, change{actor: a, kind: ledger.KindOperatorRegistered, payload: payload,
 		keys: []string{"operator:" + op.ID},
 		check: func() error {
 			if s.st.Operator(op.ID) != nil {
@@ -124,7 +124,7 @@ func (s *Service) issueToken(ctx context.Context, a ledger.Actor, id, secret str
 	if err != nil {
 		return nil, err
 	}
-	_, _, err = s.commit(ctx, change{actor: a, kind: ledger.KindTokenIssued, payload: payload,
+	err = s.commit(ctx, change{actor: a, kind: ledger.KindTokenIssued, payload: payload,
 		keys: []string{"token:" + t.ID, "secret:" + t.SecretHash},
 		check: func() error {
 			if operator != "" && s.st.Operator(operator) == nil {
@@ -152,7 +152,7 @@ func (s *Service) RevokeToken(ctx context.Context, a ledger.Actor, id string) er
 	if err != nil {
 		return err
 	}
-	_, _, err = s.commit(ctx, change{actor: a, kind: ledger.KindTokenRevoked, payload: payload,
+	err = s.commit(ctx, change{actor: a, kind: ledger.KindTokenRevoked, payload: payload,
 		keys: []string{"token:" + id},
 		check: func() error {
 			t := s.st.Token(id)
@@ -182,7 +182,7 @@ func (s *Service) PublishFactorSet(ctx context.Context, a ledger.Actor, raw []by
 	if err != nil {
 		return nil, err
 	}
-	_, _, err = s.commit(ctx, change{actor: a, kind: ledger.KindFactorSetPublished, payload: payload,
+	err = s.commit(ctx, change{actor: a, kind: ledger.KindFactorSetPublished, payload: payload,
 		keys: []string{"factor_set:" + fs.Version},
 		check: func() error {
 			if s.st.FactorSet(fs.Version) != nil {

@@ -41,7 +41,7 @@ func (s *Service) SetDeadline(ctx context.Context, a ledger.Actor, p ledger.Peri
 	if err != nil {
 		return err
 	}
-	_, _, err = s.commit(ctx, change{actor: a, kind: ledger.KindDeadlineSet, payload: payload,
+	err = s.commit(ctx, change{actor: a, kind: ledger.KindDeadlineSet, payload: payload,
 		keys: []string{"deadline:" + p.String()}})
 	return err
 }

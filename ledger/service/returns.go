@@ -122,7 +122,7 @@ func (s *Service) FileReturn(ctx context.Context, a ledger.Actor, operator strin
 	if idemKey != "" {
 		keys = append(keys, "idem:"+state.IdempotencyKey(operator, idemKey))
 	}
-	_, _, err = s.commit(ctx, change{actor: a, kind: kind, payload: payload, keys: keys,
+	err = s.commit(ctx, change{actor: a, kind: kind, payload: payload, keys: keys,
 		applied: func(seq uint64) {
 			f := figures
 			if f == nil {

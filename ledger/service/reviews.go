@@ -49,7 +49,7 @@ func (s *Service) Review(ctx context.Context, a ledger.Actor, id string, r ledge
 	if err != nil {
 		return nil, err
 	}
-	_, _, err = s.commit(ctx, change{actor: a, kind: ledger.KindReviewRecorded, payload: payload,
+	err = s.commit(ctx, change{actor: a, kind: ledger.KindReviewRecorded, payload: payload,
 		keys: []string{returnKey(rv.Operator, rv.Period)},
 		check: func() error {
 			cur := s.st.Return(id)

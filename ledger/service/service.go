@@ -184,12 +184,11 @@ type change struct {
 }
 
 // commit appends one change and waits until it is durable and applied.
-func (s *Service) commit(ctx context.Context, c change) (uint64, [32]byte, error) {
+func (s *Service) commit(ctx context.Context, c change) error {
 	if s.j == nil {
-		return 0, [32]byte{}, ledger.Errorf(ledger.EUnavailable, "the ledger is not open")
+		return ledger.Errorf(ledger.EUnavailable, "the ledger is not open")
 	}
-	var leaf [32]byte
-	seq, err := s.j.Append(ctx, func(seq uint64) ([]byte, error) {
+	_, err := s.j.Append(ctx, func(seq uint64) ([]byte, error) {
 		if perr := s.applyErr.Load(); perr != nil {
 			return nil, &ledger.Error{Code: ledger.EUnavailable, Message: "the ledger refuses writes after an internal error", Err: *perr}
 		}
@@ -219,7 +218,6 @@ func (s *Service) commit(ctx context.Context, c change) (uint64, [32]byte, error
 		if c.applied != nil {
 			s.appliedBy[seq] = c.applied
 		}
-		leaf = ledger.LeafHash(b)
 		return b, nil
 	})
 	if err != nil {
@@ -227,9 +225,9 @@ func (s *Service) commit(ctx context.Context, c change) (uint64, [32]byte, error
 		if !errors.As(err, &le) {
 			err = &ledger.Error{Code: ledger.EUnavailable, Message: "the ledger could not write durably and is now read-only", Err: err}
 		}
-		return 0, [32]byte{}, err
+		return err
 	}
-	return seq, leaf, nil
+	return nil
 }
 
 func returnKey(operator string, p ledger.Period) string {

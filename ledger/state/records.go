@@ -112,4 +112,6 @@ type latestVersion struct {
 	ReturnID string
 }
 
+// latestKey is operator, NUL, period. Periods print as YYYY-Qn with a
+// four-digit year (ParsePeriod), so an operator's keys sort by period.
 func latestKey(operator string, p ledger.Period) string { return operator + "\x00" + p.String() }

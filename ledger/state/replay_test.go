@@ -187,3 +187,27 @@ func TestOperatorScansAreExact(t *testing.T) {
 		t.Fatal("a prefix of an operator id found its latest versions")
 	}
 }
+
+// TestLatestInPeriodOrder: an operator's latest versions come oldest
+// quarter first, and FirstPeriod is the oldest, whatever the order of
+// filing (across years too).
+func TestLatestInPeriodOrder(t *testing.T) {
+	a := &applier{t: t, st: New(), at: time.Date(2025, 10, 1, 0, 0, 0, 0, time.UTC)}
+	a.must(ledger.KindOperatorRegistered, ledger.Operator{ID: "op", Name: "Op", Country: "JP", Kinds: []string{"mobile"}})
+	if _, ok := a.st.FirstPeriod("op"); ok {
+		t.Fatal("a first period before any filing")
+	}
+	for _, p := range []ledger.Period{{Year: 2025, Quarter: 3}, {Year: 2024, Quarter: 4}, {Year: 2025, Quarter: 1}, {Year: 1999, Quarter: 2}} {
+		a.must(ledger.KindReturnFiled, ledger.ReturnFiled{ID: ledger.ReturnID("op", p, 1), Version: 1, FactorSet: "f", Return: ledger.Return{Operator: "op", Period: p}})
+	}
+	var got []string
+	for _, rv := range a.st.LatestOf("op") {
+		got = append(got, rv.Period.String())
+	}
+	if fmt.Sprint(got) != "[1999-Q2 2024-Q4 2025-Q1 2025-Q3]" {
+		t.Fatalf("LatestOf order: %v", got)
+	}
+	if p, ok := a.st.FirstPeriod("op"); !ok || p.String() != "1999-Q2" {
+		t.Fatalf("FirstPeriod: %v %v", p, ok)
+	}
+}

@@ -375,28 +375,34 @@ func (s *State) ReturnsOf(operator string) []*ReturnVersion {
 }
 
 // LatestOf lists the latest version of each of an operator's quarters,
-// oldest quarter first.
+// oldest quarter first: the order of their keys (latestKey).
 func (s *State) LatestOf(operator string) []*ReturnVersion {
 	txn := s.db.Txn(false)
+	var out []*ReturnVersion
+	for _, l := range collect[*latestVersion](s.latestRows(txn, operator)) {
+		out = append(out, firstIn[*ReturnVersion](txn, tableReturns, indexID, l.ReturnID))
+	}
+	return out
+}
+
+// latestRows iterates an operator's rows of the latest table in key
+// order, which is period order.
+func (s *State) latestRows(txn *memdb.Txn, operator string) memdb.ResultIterator {
 	it, err := txn.Get(tableLatest, indexID+"_prefix", operator+"\x00")
 	if err != nil {
 		panic(err)
 	}
-	var out []*ReturnVersion
-	for _, l := range collect[*latestVersion](it) {
-		out = append(out, firstIn[*ReturnVersion](txn, tableReturns, indexID, l.ReturnID))
-	}
-	sortReturns(out)
-	return out
+	return it
 }
 
 // FirstPeriod is the earliest quarter the operator has filed for.
 func (s *State) FirstPeriod(operator string) (ledger.Period, bool) {
-	rs := s.LatestOf(operator) // one per quarter: no scan of restatement chains
-	if len(rs) == 0 {
+	txn := s.db.Txn(false)
+	raw := s.latestRows(txn, operator).Next() // the first key is the first quarter
+	if raw == nil {
 		return ledger.Period{}, false
 	}
-	return rs[0].Period, true
+	return firstIn[*ReturnVersion](txn, tableReturns, indexID, raw.(*latestVersion).ReturnID).Period, true
 }
 
 // IdempotentReturn returns the return an operator's Idempotency-Key made, or nil.
