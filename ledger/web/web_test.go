@@ -530,4 +530,14 @@ func TestReviewFormAddRow(t *testing.T) {
 	if !strings.Contains(page, `id="status">submitted<`) {
 		t.Errorf("adding a row recorded a review")
 	}
+	// With every row filled, "add" gives one row more than there were:
+	// the form's minimum of three cannot hide a lost row.
+	resp, page = s.postForm("/returns/"+s.ridA+"/review", s.reg, url.Values{"decision": {"return"}, "csrf": {s.csrf(s.reg)},
+		"add": {"1"}, "finding_path": {"a", "b", "c"}, "finding_message": {"x", "y", "z"}})
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("add a fourth row: %d", resp.StatusCode)
+	}
+	if n := strings.Count(page, `name="finding_path"`); n != 4 {
+		t.Errorf("%d finding rows after three filled ones, want 4", n)
+	}
 }
