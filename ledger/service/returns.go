@@ -238,18 +238,14 @@ func (v *ReturnView) MarshalJSON() ([]byte, error) {
 		return err
 	}
 	rv := v.Version
-	reviews := make([]ReviewView, 0, len(rv.Reviews))
-	for _, r := range rv.Reviews {
-		reviews = append(reviews, reviewView(r))
-	}
 	warnings := rv.Warnings
 	if warnings == nil {
 		warnings = []ledger.Warning{}
 	}
 	for k, val := range map[string]any{
 		"id": rv.ID, "status": rv.Status(), "version": rv.Version, "supersedes": nullable(rv.Supersedes),
-		"superseded_by": nullable(rv.SupersededBy), "reviews": reviews, "warnings": warnings,
-		"entry": EntryRef{Seq: rv.Seq, Hash: tlog.Hash(rv.LeafHash).String()}, "filed_at": rv.FiledAt,
+		"superseded_by": nullable(rv.SupersededBy), "reviews": v.Reviews(), "warnings": warnings,
+		"entry": v.Entry(), "filed_at": rv.FiledAt,
 		"factor_set_used": rv.FactorSet,
 	} {
 		if err := put(k, val); err != nil {
@@ -257,6 +253,20 @@ func (v *ReturnView) MarshalJSON() ([]byte, error) {
 		}
 	}
 	return json.Marshal(m)
+}
+
+// Reviews are the version's reviews as the API shows them, oldest first.
+func (v *ReturnView) Reviews() []ReviewView {
+	reviews := make([]ReviewView, 0, len(v.Version.Reviews))
+	for _, r := range v.Version.Reviews {
+		reviews = append(reviews, reviewView(r))
+	}
+	return reviews
+}
+
+// Entry is the ledger entry that filed the version.
+func (v *ReturnView) Entry() EntryRef {
+	return EntryRef{Seq: v.Version.Seq, Hash: tlog.Hash(v.Version.LeafHash).String()}
 }
 
 func nullable(s string) any {

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"encoding/hex"
 	"errors"
 	"net/http"
 	"net/url"
@@ -79,7 +78,7 @@ func (h *Handler) returnPage(s session, id, against string) (*returnPage, error)
 	}
 	rv := v.Version
 	page := &returnPage{ID: rv.ID, Operator: rv.Operator, Name: rv.Operator, Period: rv.PeriodKey, Version: rv,
-		Status: rv.Status(), EntryHash: hex.EncodeToString(rv.LeafHash[:])}
+		Status: rv.Status(), EntryHash: v.Entry().Hash, Reviews: v.Reviews()}
 	if op, err := h.svc.Operator(s.actor, rv.Operator); err == nil {
 		page.Name = op.Name
 	}
@@ -111,11 +110,6 @@ func (h *Handler) returnPage(s session, id, against string) (*returnPage, error)
 	p := rv.Period
 	if page.Versions, err = h.svc.Versions(s.actor, rv.Operator, &p); err != nil {
 		return nil, err
-	}
-	for _, rev := range rv.Reviews {
-		page.Reviews = append(page.Reviews, service.ReviewView{Decision: rev.Decision, Comment: rev.Comment,
-			Findings: rev.Findings, By: rev.Actor.TokenID, At: rev.Time,
-			Entry: service.EntryRef{Seq: rev.Seq, Hash: hex.EncodeToString(rev.LeafHash[:])}})
 	}
 	if against != "" {
 		d, err := h.svc.Diff(s.actor, id, against)

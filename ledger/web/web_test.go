@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
+	"html"
 	"io"
 	"mime/multipart"
 	"net/http"
@@ -16,6 +18,7 @@ import (
 
 	"github.com/ictledger/ictledger/ledger"
 	"github.com/ictledger/ictledger/ledger/httpapi"
+	"github.com/ictledger/ictledger/ledger/service"
 	"github.com/ictledger/ictledger/ledger/service/servicetest"
 	"github.com/ictledger/ictledger/ledger/web"
 )
@@ -30,12 +33,13 @@ type site struct {
 	ridA, ridB string
 	verifier   *fakeVerifier
 	returnA    []byte
+	svc        *service.Service
 }
 
 func newSite(t *testing.T) *site {
 	t.Helper()
 	env := servicetest.New(t, time.Date(2025, 11, 1, 0, 0, 0, 0, time.UTC))
-	s := &site{t: t, verifier: &fakeVerifier{}}
+	s := &site{t: t, verifier: &fakeVerifier{}, svc: env.Service}
 	s.opA = env.Operator("op-a", "Alpha Telecom", "JP")
 	s.opB = env.Operator("op-b", "Bravo Networks Secret Name", "FJ")
 	s.reg = env.Token(ledger.RoleRegulator)
@@ -539,5 +543,25 @@ func TestReviewFormAddRow(t *testing.T) {
 	}
 	if n := strings.Count(page, `name="finding_path"`); n != 4 {
 		t.Errorf("%d finding rows after three filled ones, want 4", n)
+	}
+}
+
+// TestReturnPageShowsTheAPIsEntries: the return page prints the filing's
+// ledger entry as the API does (its base64 leaf hash), so an analyst can
+// match it with proofs and disclosures, and each review's entry number.
+func TestReturnPageShowsTheAPIsEntries(t *testing.T) {
+	s := newSite(t)
+	s.postForm("/returns/"+s.ridA+"/review", s.reg, url.Values{"decision": {"accept"}, "csrf": {s.csrf(s.reg)}})
+	v, err := s.svc.Return(ledger.SystemActor, s.ridA)
+	if err != nil || len(v.Reviews()) != 1 {
+		t.Fatalf("return: %v, %d reviews", err, len(v.Reviews()))
+	}
+	_, page := s.get("/returns/"+s.ridA, s.reg)
+	page = html.UnescapeString(page)
+	if !strings.Contains(page, v.Entry().Hash) {
+		t.Errorf("the page does not show entry hash %s", v.Entry().Hash)
+	}
+	if want := fmt.Sprintf("entry %d<", v.Reviews()[0].Entry.Seq); !strings.Contains(page, want) {
+		t.Errorf("the page does not show the review's %q", want)
 	}
 }
