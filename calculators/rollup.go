@@ -9,16 +9,14 @@ import (
 	"github.com/ictledger/ictledger/ledger"
 )
 
-// SumE2 adds E2 results and recomputes every ratio from the summed parts
+// sumE2 adds E2 results and recomputes every ratio from the summed parts
 // (never an average of ratios). AcrossTime takes the quarters of a year in
 // order: flows add, while the rolling-window and history parts (the
 // collection rates, ewaste_generated_kg and the MCI's generated basis) are
 // the last part's, whose rolling year ends with the span. AcrossOperators
 // adds everything; a window counts as complete only if it is complete for
-// every operator. Nil parts are skipped; nil when there are none.
-func SumE2(how Combine, parts []*E2) *E2 { return sumE2(how, parts, nil) }
-
-// sumE2 is SumE2 recording the reasons for nulls in tr (which may be nil).
+// every operator. Nil parts are skipped; nil when there are none. The
+// reasons for nulls go to tr (which may be nil).
 func sumE2(how Combine, parts []*E2, tr *Trace) *E2 {
 	var ps []*E2
 	for _, p := range parts {
@@ -90,15 +88,13 @@ func withWindow(p, w E2Parts) E2Parts {
 	return p
 }
 
-// SumE3 adds E3 results and recomputes the ratios. AcrossTime takes the
+// sumE3 adds E3 results and recomputes the ratios. AcrossTime takes the
 // quarters of a year in order: stocks (site counts, backup bands, hazard
 // counts, population) are the last part's, outages and alerts add, and
 // availability is over the site-hours of all the quarters. AcrossOperators
 // adds everything (a stock only over the operators that give it). Nil
-// parts are skipped; nil when there are none.
-func SumE3(how Combine, parts []*E3) *E3 { return sumE3(how, parts, nil) }
-
-// sumE3 is SumE3 recording the reasons for nulls in tr (which may be nil).
+// parts are skipped; nil when there are none. The reasons for nulls go
+// to tr (which may be nil).
 func sumE3(how Combine, parts []*E3, tr *Trace) *E3 {
 	var ps []*E3
 	for _, p := range parts {

@@ -107,8 +107,7 @@ type Deadline struct {
 
 // latestVersion points at the latest version of an operator's quarter.
 type latestVersion struct {
-	Key      string // operator + "\x00" + period
-	Operator string
+	Key      string // latestKey: operator + "\x00" + period
 	ReturnID string
 }
 

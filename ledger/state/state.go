@@ -267,7 +267,7 @@ func fileReturnTxn(txn *memdb.Txn, rf returnEntry, head returnHead, e ledger.Ent
 	if err := insertNew(txn, tableReturns, rv.ID, rv); err != nil {
 		return err
 	}
-	if err := txn.Insert(tableLatest, &latestVersion{Key: latestKey(rv.Operator, rv.Period), Operator: rv.Operator, ReturnID: rv.ID}); err != nil {
+	if err := txn.Insert(tableLatest, &latestVersion{Key: latestKey(rv.Operator, rv.Period), ReturnID: rv.ID}); err != nil {
 		return err
 	}
 	if rf.IdempotencyKey != "" {

@@ -79,7 +79,6 @@ type filePage struct {
 	Reason   string
 	Error    string
 	Errors   []ledger.FieldError
-	Status   int
 }
 
 // handleFileForm serves GET /file[?restates={rid}] (operator): the upload
@@ -189,7 +188,6 @@ func (h *Handler) handleFile(w http.ResponseWriter, r *http.Request) {
 			page.Errors = le.Fields
 		}
 		status, _ := pageStatus(code)
-		page.Status = status
 		h.render(w, r, s, status, "file", page)
 		return
 	}

@@ -241,14 +241,13 @@ func headlines(keys []string) []calculators.Headline {
 
 type sectorPage struct {
 	periodNav
-	Metric    string
-	Metrics   []service.HeadlineStat
-	Chart     barChart
-	Charts    []barChart // small multiples of a few more headline metrics
-	Filed     int
-	Missing   int
-	Late      int
-	Operators []service.SectorRow
+	Metric  string
+	Metrics []service.HeadlineStat
+	Chart   barChart
+	Charts  []barChart // small multiples of a few more headline metrics
+	Filed   int
+	Missing int
+	Late    int
 }
 
 // sectorCharts are drawn under the chosen metric's chart.
@@ -274,7 +273,7 @@ func (h *Handler) handleSector(w http.ResponseWriter, r *http.Request) {
 		metric = "e1.network_energy_per_tb_kwh"
 	}
 	page := sectorPage{periodNav: h.periodNav(p), Metric: metric, Metrics: sm.Headlines, Filed: sm.Filed,
-		Missing: sm.Missing, Late: sm.Late, Operators: sm.Rows}
+		Missing: sm.Missing, Late: sm.Late}
 	chart := func(key string) barChart {
 		hl := headlines([]string{key})[0]
 		var labels []string

@@ -153,7 +153,6 @@ func problemText(raw json.RawMessage) string {
 }
 
 type verifyPage struct {
-	Done        bool
 	Unavailable bool
 	Error       string
 	Result      *Verification
@@ -187,7 +186,7 @@ func (h *Handler) handleVerify(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, errCSRF)
 		return
 	}
-	page := verifyPage{Done: true}
+	var page verifyPage
 	status := http.StatusOK
 	f, _, err := r.FormFile("file")
 	var pdf []byte
@@ -197,7 +196,7 @@ func (h *Handler) handleVerify(w http.ResponseWriter, r *http.Request) {
 	}
 	switch {
 	case err != nil || len(pdf) == 0:
-		page.Done, page.Error, status = false, "Choose the PDF file to verify.", http.StatusUnprocessableEntity
+		page.Error, status = "Choose the PDF file to verify.", http.StatusUnprocessableEntity
 	case h.cfg.Verifier == nil:
 		page.Unavailable, status = true, http.StatusServiceUnavailable
 	default:
@@ -207,7 +206,7 @@ func (h *Handler) handleVerify(w http.ResponseWriter, r *http.Request) {
 			page.Unavailable, status = true, http.StatusServiceUnavailable
 		case err != nil:
 			h.log.ErrorContext(r.Context(), "verify", "err", err)
-			page.Done, page.Error, status = false, "The file could not be verified: the verifier failed. Try again later.", http.StatusInternalServerError
+			page.Error, status = "The file could not be verified: the verifier failed. Try again later.", http.StatusInternalServerError
 		default:
 			page.Result = res
 			for _, e := range res.Entries {
