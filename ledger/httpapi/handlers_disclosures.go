@@ -21,10 +21,9 @@ const maxVerifyBytes = 32 << 20
 // itself, regulators and admins.
 func (s *Server) handleOperatorDisclosure(w http.ResponseWriter, r *http.Request) {
 	v := mux.Vars(r)
-	span, err := ledger.ParseSpan(v["period"])
+	span, err := parseSpan(v["period"])
 	if err != nil {
-		s.writeError(w, r, &ledger.Error{Code: ledger.EInvalid, Message: err.Error(),
-			Fields: []ledger.FieldError{{Path: "period", Message: "must be a quarter (2025-Q3) or a year (2025)"}}})
+		s.writeError(w, r, err)
 		return
 	}
 	pdf, err := s.svc.OperatorDisclosure(actor(r), v["id"], span)
@@ -37,10 +36,9 @@ func (s *Server) handleOperatorDisclosure(w http.ResponseWriter, r *http.Request
 
 // handleSectorDisclosure serves GET /v1/sector/disclosures/{P}.pdf[?country=JP] (regulator).
 func (s *Server) handleSectorDisclosure(w http.ResponseWriter, r *http.Request) {
-	span, err := ledger.ParseSpan(mux.Vars(r)["period"])
+	span, err := parseSpan(mux.Vars(r)["period"])
 	if err != nil {
-		s.writeError(w, r, &ledger.Error{Code: ledger.EInvalid, Message: err.Error(),
-			Fields: []ledger.FieldError{{Path: "period", Message: "must be a quarter (2025-Q3) or a year (2025)"}}})
+		s.writeError(w, r, err)
 		return
 	}
 	country := r.URL.Query().Get("country")

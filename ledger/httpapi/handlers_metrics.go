@@ -10,6 +10,7 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/ictledger/ictledger/ledger"
+	"github.com/ictledger/ictledger/ledger/service"
 )
 
 // handleReturnMetrics serves GET /v1/returns/{rid}/metrics[?gwp=ar5][&factor_set=V].
@@ -41,17 +42,23 @@ func (s *Server) handleOperatorMetrics(w http.ResponseWriter, r *http.Request) {
 
 // handleSectorMetrics serves GET /v1/sector/metrics?period=P[&country=JP] (regulator).
 func (s *Server) handleSectorMetrics(w http.ResponseWriter, r *http.Request) {
-	span, err := spanParam(r)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	m, err := s.svc.SectorMetrics(actor(r), span, r.URL.Query().Get("country"))
+	m, _, err := s.sectorMetrics(r)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
 	s.writeJSON(w, r, http.StatusOK, m)
+}
+
+// sectorMetrics is the sector view the request's period and country ask
+// for, and the span it covers.
+func (s *Server) sectorMetrics(r *http.Request) (*service.SectorMetrics, ledger.Span, error) {
+	span, err := spanParam(r)
+	if err != nil {
+		return nil, span, err
+	}
+	m, err := s.svc.SectorMetrics(actor(r), span, r.URL.Query().Get("country"))
+	return m, span, err
 }
 
 // handleSectorStatus serves GET /v1/sector/status?period=P (regulator).
@@ -74,12 +81,7 @@ func (s *Server) handleSectorStatus(w http.ResponseWriter, r *http.Request) {
 // its unit in the header, RFC 4180 (CRLF line ends, quoted when needed).
 // Values are the API's: exact decimals rounded half-even to 6 places.
 func (s *Server) handleSectorExport(w http.ResponseWriter, r *http.Request) {
-	span, err := spanParam(r)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	m, err := s.svc.SectorMetrics(actor(r), span, r.URL.Query().Get("country"))
+	m, span, err := s.sectorMetrics(r)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -113,10 +115,9 @@ func (s *Server) handleSectorExport(w http.ResponseWriter, r *http.Request) {
 // handleSetDeadline serves PUT /v1/deadlines/{period} (admin) with
 // {"deadline":"RFC 3339","reason":"..."}: overrides the filing deadline.
 func (s *Server) handleSetDeadline(w http.ResponseWriter, r *http.Request) {
-	p, err := ledger.ParsePeriod(mux.Vars(r)["period"])
+	p, err := parseQuarter(mux.Vars(r)["period"])
 	if err != nil {
-		s.writeError(w, r, &ledger.Error{Code: ledger.EInvalid, Message: err.Error(),
-			Fields: []ledger.FieldError{{Path: "period", Message: "must be YYYY-Qn"}}})
+		s.writeError(w, r, err)
 		return
 	}
 	var req struct {
@@ -141,12 +142,29 @@ func spanParam(r *http.Request) (ledger.Span, error) {
 		return ledger.Span{}, &ledger.Error{Code: ledger.EInvalid, Message: "missing query parameter period",
 			Fields: []ledger.FieldError{{Path: "period", Message: "is required: a quarter (2025-Q3) or a year (2025)"}}}
 	}
+	return parseSpan(v)
+}
+
+// parseSpan reads a period parameter that may be a quarter or a year,
+// with the problem that names it.
+func parseSpan(v string) (ledger.Span, error) {
 	sp, err := ledger.ParseSpan(v)
 	if err != nil {
 		return ledger.Span{}, &ledger.Error{Code: ledger.EInvalid, Message: err.Error(),
 			Fields: []ledger.FieldError{{Path: "period", Message: "must be a quarter (2025-Q3) or a year (2025)"}}}
 	}
 	return sp, nil
+}
+
+// parseQuarter reads a period parameter that must be a quarter, with the
+// problem that names it.
+func parseQuarter(v string) (ledger.Period, error) {
+	p, err := ledger.ParsePeriod(v)
+	if err != nil {
+		return ledger.Period{}, &ledger.Error{Code: ledger.EInvalid, Message: err.Error(),
+			Fields: []ledger.FieldError{{Path: "period", Message: "must be YYYY-Qn"}}}
+	}
+	return p, nil
 }
 
 func periodParam(r *http.Request) (ledger.Period, error) {

@@ -81,10 +81,9 @@ func (s *Server) handleFileReturn(w http.ResponseWriter, r *http.Request) {
 func (s *Server) handleListReturns(w http.ResponseWriter, r *http.Request) {
 	var p *ledger.Period
 	if v := r.URL.Query().Get("period"); v != "" {
-		q, err := ledger.ParsePeriod(v)
+		q, err := parseQuarter(v)
 		if err != nil {
-			s.writeError(w, r, &ledger.Error{Code: ledger.EInvalid, Message: err.Error(),
-				Fields: []ledger.FieldError{{Path: "period", Message: "must be YYYY-Qn"}}})
+			s.writeError(w, r, err)
 			return
 		}
 		p = &q
