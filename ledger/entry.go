@@ -2,12 +2,13 @@ package ledger
 
 import (
 	"bytes"
-	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"strconv"
 	"time"
 	"unicode/utf8"
+
+	"golang.org/x/mod/sumdb/tlog"
 )
 
 // Kind names what an entry records. Kinds are part of the journal format:
@@ -62,16 +63,9 @@ type Entry struct {
 	Payload json.RawMessage `json:"payload"`
 }
 
-// LeafHash is the RFC 6962 leaf hash of canonical entry bytes:
-// SHA-256(0x00 || canonical).
-func LeafHash(canonical []byte) [32]byte {
-	h := sha256.New()
-	h.Write([]byte{0})
-	h.Write(canonical)
-	var out [32]byte
-	h.Sum(out[:0])
-	return out
-}
+// LeafHash is the RFC 6962 leaf hash of canonical entry bytes,
+// SHA-256(0x00 || canonical), as the journal's tree computes it.
+func LeafHash(canonical []byte) [32]byte { return tlog.RecordHash(canonical) }
 
 // EncodeEntry gives the canonical bytes of an entry whose payload is v.
 func EncodeEntry(seq uint64, t time.Time, actor Actor, kind Kind, v any) ([]byte, error) {
