@@ -6,6 +6,7 @@ import (
 	"sort"
 	"time"
 
+	"github.com/ictledger/ictledger/calculators"
 	"github.com/ictledger/ictledger/ledger"
 )
 
@@ -21,6 +22,9 @@ type inputs struct {
 	reviews    map[string][]review // by return id, in sequence order
 	entries    []ledger.Entry
 	last       time.Time // time of the last entry: the document's date
+	// densities are the Weibull densities shared by every quarter the
+	// document computes (a pure cache: results do not depend on it).
+	densities *calculators.Densities
 }
 
 // filed is a return version with the entry that recorded it.
@@ -37,7 +41,7 @@ type review struct {
 }
 
 func decodeInputs(es []ledger.Entry) (*inputs, error) {
-	in := &inputs{operators: map[string]ledger.Operator{}, factorSets: map[string]*ledger.FactorSet{},
+	in := &inputs{densities: calculators.NewDensities(), operators: map[string]ledger.Operator{}, factorSets: map[string]*ledger.FactorSet{},
 		returns: map[string]map[ledger.Period]*filed{}, firstFiled: map[string]map[ledger.Period]time.Time{}, reviews: map[string][]review{}, entries: es}
 	for i, e := range es {
 		if i > 0 && e.Seq <= es[i-1].Seq {

@@ -34,7 +34,7 @@ func (c *calc) quarter(p ledger.Period) (*calculators.Metrics, error) {
 		return nil, fmt.Errorf("the bundle lacks factor set %s used by %s", f.FactorSet, f.ID)
 	}
 	m, err := calculators.Compute(calculators.Request{Return: &f.Return, ID: f.ID, Version: f.Version,
-		Earlier: c.in.earlier(c.operator, p), Factors: fs, GWP: c.gwp})
+		Earlier: c.in.earlier(c.operator, p), Factors: fs, GWP: c.gwp, Densities: c.in.densities})
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", f.ID, err)
 	}
