@@ -8,7 +8,7 @@ import "testing"
 //
 //	go test -run '^$' -bench ComputeE1Sites -benchmem ./calculators/
 func BenchmarkComputeE1Sites(b *testing.B) {
-	fs := e1DefaultFactors(b)
+	fs := loadFactors(b)
 	r := e1RichReturn(b, 100000)
 	b.ReportAllocs()
 	b.ResetTimer()

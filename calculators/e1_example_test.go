@@ -8,26 +8,9 @@ import (
 	"sort"
 	"strings"
 	"testing"
-
-	"github.com/ictledger/ictledger/ledger"
 )
 
 var updateE1 = flag.Bool("e1.update", false, "rewrite the E1 golden files in testdata/")
-
-// e1ExampleReturn decodes testdata/example-return.json (a copy of the spec's
-// example).
-func e1ExampleReturn(t testing.TB) *ledger.Return {
-	t.Helper()
-	b, err := os.ReadFile("testdata/example-return.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var r ledger.Return
-	if err := json.Unmarshal(b, &r); err != nil {
-		t.Fatal(err)
-	}
-	return &r
-}
 
 // e1Headlines are the headline metrics, each of which has a derivation.
 func e1Headlines(e *E1) map[string]Value {
@@ -92,7 +75,7 @@ func checkE1Derivations(t *testing.T, e *E1, tr *Trace) {
 }
 
 func TestComputeE1Example(t *testing.T) {
-	e, tr := runE1(t, e1ExampleReturn(t), e1DefaultFactors(t), "")
+	e, tr := runE1(t, loadExample(t), loadFactors(t), "")
 
 	// Purchased: 96.5 + 8.2 + 6.1 + 14.8 + 2.3 + 1.1 = 129 GWh; on-site solar 1.25 + 0.18 = 1.43 GWh.
 	// Diesel 185,000 l x 0.844 = 156,140 kg; 156.14 t x 43 = 6,714.02 GJ.
@@ -188,7 +171,7 @@ func TestComputeE1Example(t *testing.T) {
 
 // TestE1JSONKeys pins the JSON shape: the E1 keys of metrics.md plus parts.
 func TestE1JSONKeys(t *testing.T) {
-	e, _ := runE1(t, e1ExampleReturn(t), e1DefaultFactors(t), "")
+	e, _ := runE1(t, loadExample(t), loadFactors(t), "")
 	b, err := json.Marshal(e)
 	if err != nil {
 		t.Fatal(err)

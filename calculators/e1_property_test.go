@@ -73,7 +73,7 @@ func sameE1(t *testing.T, a, b *E1) {
 // e1RichReturn is the example return plus a biodiesel blend, an LPG row, a
 // second grid with a supplier rate, a second data centre and site rows.
 func e1RichReturn(t testing.TB, sites int) *ledger.Return {
-	r := e1ExampleReturn(t)
+	r := loadExample(t)
 	r.Fuels = append(r.Fuels,
 		ledger.Fuel{Domain: "core", Fuel: "biodiesel_blend", Use: "stationary", Quantity: e1Dec("5000"), Unit: "l", BioShare: e1DecP("0.2")},
 		ledger.Fuel{Domain: "fleet", Fuel: "biodiesel_blend", Use: "mobile", Quantity: e1Dec("2000"), Unit: "l", BioShare: e1DecP("0.07")},
@@ -186,7 +186,7 @@ func e1Scaled(r *ledger.Return, k int64) *ledger.Return {
 // are one division of an exact GJ part at 24 places, so they scale to
 // within k x 1e-24.
 func TestE1Scaling(t *testing.T) {
-	fs := e1DefaultFactors(t)
+	fs := loadFactors(t)
 	base := e1RichReturn(t, 200)
 	b, _ := runE1(t, base, fs, "")
 	for _, k := range []int64{3, 1000} {
@@ -234,7 +234,7 @@ func e1IsRatio(key string) bool {
 // to within half a unit of the 24th place per term), and scope 1 by source
 // adds up to scope 1 exactly.
 func TestE1PartsAddUp(t *testing.T) {
-	e, _ := runE1(t, e1RichReturn(t, 500), e1DefaultFactors(t), "")
+	e, _ := runE1(t, e1RichReturn(t, 500), loadFactors(t), "")
 	var totalGJ decimal.Decimal
 	for _, byD := range e.Parts.EnergyGJ {
 		for _, v := range byD {
@@ -275,7 +275,7 @@ func TestE1PartsAddUp(t *testing.T) {
 
 // TestE1Reorder: no value changes when every list of rows is shuffled.
 func TestE1Reorder(t *testing.T) {
-	fs := e1DefaultFactors(t)
+	fs := loadFactors(t)
 	r := e1RichReturn(t, 300)
 	base, _ := runE1(t, r, fs, "")
 	rng := rand.New(rand.NewSource(1))
@@ -328,7 +328,7 @@ func e1Quarters(t testing.TB) (qs []*ledger.Return, merged *ledger.Return) {
 // here matches claims within the same grid alike, so scope 2 market-based
 // adds up; SumE1 never re-matches claims across quarters.)
 func TestSumE1EqualsMerged(t *testing.T) {
-	fs := e1DefaultFactors(t)
+	fs := loadFactors(t)
 	qs, merged := e1Quarters(t)
 	var parts []*E1
 	for _, q := range qs {
@@ -401,7 +401,7 @@ func TestSumE1Stocks(t *testing.T) {
 // energy filed as electricity, fuel and on-site rows; derivations name them
 // by summed paths.
 func TestComputeE1SitesAsRows(t *testing.T) {
-	fs := e1DefaultFactors(t)
+	fs := loadFactors(t)
 	sites := e1Sites(90)
 	r := &ledger.Return{Sites: sites}
 	rows := &ledger.Return{}

@@ -3,7 +3,6 @@ package calculators
 import (
 	"encoding/json"
 	"errors"
-	"os"
 	"strings"
 	"testing"
 
@@ -12,24 +11,10 @@ import (
 	"github.com/ictledger/ictledger/ledger"
 )
 
-// e1DefaultFactors loads the published factor set apt-2025.1.
-func e1DefaultFactors(t testing.TB) *ledger.FactorSet {
-	t.Helper()
-	b, err := os.ReadFile("../fixtures/factors-apt-2025.1.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	fs, err := ledger.ParseFactorSet(b)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return fs
-}
-
 // e1SmallFactors is the default set with only grid XX (0.45 kgCO2e/kWh) and,
 // when residual is not "", a residual mix for XX.
 func e1SmallFactors(t testing.TB, residual string) *ledger.FactorSet {
-	fs := *e1DefaultFactors(t)
+	fs := *loadFactors(t)
 	fs.Version = "test-small"
 	fs.Grid = map[string]ledger.GridFactor{"XX": {Name: "Test grid", KgCO2ePerKWh: e1Dec("0.45")}}
 	fs.ResidualMix = map[string]ledger.GridFactor{}
@@ -83,7 +68,7 @@ func e1Derivation(t testing.TB, tr *Trace, metric string) Derivation {
 }
 
 func TestBurnExact(t *testing.T) {
-	fs := e1DefaultFactors(t)
+	fs := loadFactors(t)
 	tests := []struct {
 		name                      string
 		fuel, use, unit           string
@@ -151,7 +136,7 @@ func TestBurnExact(t *testing.T) {
 }
 
 func TestComputeE1Fuels(t *testing.T) {
-	fs := e1DefaultFactors(t)
+	fs := loadFactors(t)
 	r := &ledger.Return{Fuels: []ledger.Fuel{
 		{Domain: "ran", Fuel: "diesel", Use: "stationary", Quantity: e1Dec("10000"), Unit: "l"},
 		{Domain: "fleet", Fuel: "petrol", Use: "mobile", Quantity: e1Dec("1000"), Unit: "l"},
@@ -213,7 +198,7 @@ func TestComputeE1Fuels(t *testing.T) {
 }
 
 func TestComputeE1Refrigerants(t *testing.T) {
-	fs := e1DefaultFactors(t)
+	fs := loadFactors(t)
 	r := &ledger.Return{Refrigerants: []ledger.Refrigerant{{Gas: "r410a", KgLost: e1Dec("5")}, {Gas: "r22", KgLost: e1Dec("2")}}}
 	for _, tc := range []struct{ gwp, s1, nk string }{
 		// 5 kg x 2,255.5 = 11,277.5 kg; r22 2 kg x 1,960 = 3,920 kg, never scope 1.
@@ -314,7 +299,7 @@ func TestComputeE1Scope2Allocation(t *testing.T) {
 }
 
 func TestComputeE1MissingGrid(t *testing.T) {
-	fs := e1DefaultFactors(t)
+	fs := loadFactors(t)
 	r := &ledger.Return{
 		Electricity: []ledger.Electricity{{Domain: "ran", Grid: "JP", KWh: e1Dec("1")}, {Domain: "ran", Grid: "ZZ", KWh: e1Dec("5")}},
 		DataCentres: []ledger.DataCentre{{ID: "dc", Grid: "QQ", TotalKWh: e1Dec("2"), ITKWh: e1Dec("1")}},
@@ -382,7 +367,7 @@ func TestComputeE1DataCentre(t *testing.T) {
 }
 
 func TestComputeE1Errors(t *testing.T) {
-	fs := e1DefaultFactors(t)
+	fs := loadFactors(t)
 	for _, tc := range []struct {
 		name string
 		fuel ledger.Fuel
@@ -407,7 +392,7 @@ func TestComputeE1Errors(t *testing.T) {
 // unavailable ratios, each with a reason, never 0.
 func TestComputeE1Empty(t *testing.T) {
 	e, tr := runE1(t, &ledger.Return{Activity: ledger.Activity{DataTrafficTB: e1DecP("0"), Subscriptions: e1Int64(0)}},
-		e1DefaultFactors(t), "")
+		loadFactors(t), "")
 	e1Eq(t, "energy", e.EnergyTotalMWh, "0")
 	e1Eq(t, "scope1", e.Scope1TCO2e, "0")
 	e1Eq(t, "scope2 market", e.Scope2MarketTCO2e, "0")
@@ -441,7 +426,7 @@ func TestComputeE1Empty(t *testing.T) {
 // TestComputeE1GWPCombustion: the GWP set applies to combustion CH4 and N2O.
 func TestComputeE1GWPCombustion(t *testing.T) {
 	r := &ledger.Return{Fuels: []ledger.Fuel{{Domain: "ran", Fuel: "diesel", Use: "stationary", Quantity: e1Dec("10000"), Unit: "l"}}}
-	fs := e1DefaultFactors(t)
+	fs := loadFactors(t)
 	// AR6: 26,892.372 + 3.6292 x 27 + 0.217752 x 273 = 26,892.372 + 97.9884 + 59.446296 = 27,049.806696 kg.
 	e, tr := runE1(t, r, fs, "ar6")
 	e1Eq(t, "ar6", e.Scope1TCO2e, "27.049806696")

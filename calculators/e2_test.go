@@ -2,36 +2,29 @@ package calculators
 
 import (
 	"encoding/json"
-	"os"
 	"strings"
 	"testing"
 
 	"github.com/shopspring/decimal"
 
+	"github.com/ictledger/ictledger/fixtures"
 	"github.com/ictledger/ictledger/ledger"
 )
 
 func loadFactors(t testing.TB) *ledger.FactorSet {
 	t.Helper()
-	b, err := os.ReadFile("../fixtures/factors-apt-2025.1.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	fs, err := ledger.ParseFactorSet(b)
+	fs, err := ledger.ParseFactorSet(fixtures.DefaultFactorSet())
 	if err != nil {
 		t.Fatal(err)
 	}
 	return fs
 }
 
+// loadExample decodes the spec's example return (fixtures).
 func loadExample(t testing.TB) *ledger.Return {
 	t.Helper()
-	b, err := os.ReadFile("testdata/example-return.json")
-	if err != nil {
-		t.Fatal(err)
-	}
 	var r ledger.Return
-	if err := json.Unmarshal(b, &r); err != nil {
+	if err := json.Unmarshal(fixtures.ExampleReturn(), &r); err != nil {
 		t.Fatal(err)
 	}
 	return &r

@@ -5,12 +5,12 @@ import (
 	"errors"
 	"io"
 	"mime/multipart"
-	"os"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/ictledger/ictledger/fixtures"
 	"github.com/ictledger/ictledger/ledger"
 )
 
@@ -24,12 +24,7 @@ var (
 func defaultFactors(t testing.TB) *ledger.FactorSet {
 	t.Helper()
 	factorsOnce.Do(func() {
-		b, err := os.ReadFile("../fixtures/factors-apt-2025.1.json")
-		if err != nil {
-			factorsErr = err
-			return
-		}
-		factors, factorsErr = ledger.ParseFactorSet(b)
+		factors, factorsErr = ledger.ParseFactorSet(fixtures.DefaultFactorSet())
 	})
 	if factorsErr != nil {
 		t.Fatal(factorsErr)
@@ -37,14 +32,7 @@ func defaultFactors(t testing.TB) *ledger.FactorSet {
 	return factors
 }
 
-func exampleJSON(t testing.TB) []byte {
-	t.Helper()
-	b, err := os.ReadFile("testdata/example-return.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
+func exampleJSON(t testing.TB) []byte { return fixtures.ExampleReturn() }
 
 // exampleContext is the context the example return is clean in: the
 // operator's first return, filed after the quarter.

@@ -6,9 +6,10 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
-	"os"
 	"strings"
 	"testing"
+
+	"github.com/ictledger/ictledger/fixtures"
 )
 
 // testServer runs the real wiring on 127.0.0.1:0 in dir.
@@ -95,12 +96,8 @@ func (ts *testServer) mustJSON(method, path, token string, body any, want int, o
 
 func exampleReturn(t *testing.T) map[string]any {
 	t.Helper()
-	raw, err := os.ReadFile("testdata/example-return.json")
-	if err != nil {
-		t.Fatal(err)
-	}
 	var m map[string]any
-	d := json.NewDecoder(bytes.NewReader(raw))
+	d := json.NewDecoder(bytes.NewReader(fixtures.ExampleReturn()))
 	d.UseNumber()
 	if err := d.Decode(&m); err != nil {
 		t.Fatal(err)

@@ -8,9 +8,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"os"
-	"path/filepath"
-	"runtime"
 	"sync"
 	"testing"
 	"time"
@@ -114,13 +111,8 @@ func (e *Env) Actor(secret string) ledger.Actor {
 // return may carry) and, for another quarter, without its outages.
 func ExampleReturn(t testing.TB, operator, period string) []byte {
 	t.Helper()
-	_, file, _, _ := runtime.Caller(0)
-	raw, err := os.ReadFile(filepath.Join(filepath.Dir(file), "..", "..", "..", "filing", "testdata", "example-return.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	var m map[string]any
-	d := json.NewDecoder(bytes.NewReader(raw))
+	d := json.NewDecoder(bytes.NewReader(fixtures.ExampleReturn()))
 	d.UseNumber()
 	if err := d.Decode(&m); err != nil {
 		t.Fatal(err)
