@@ -3,9 +3,10 @@ package ledger
 import (
 	"errors"
 	"fmt"
+	"net/http"
 )
 
-// Error codes. Each maps to exactly one HTTP status, in the HTTP adapter.
+// Error codes. Each maps to exactly one HTTP status (HTTPStatus).
 const (
 	EInvalid      = "invalid"      // a well-formed request that breaks a rule (422)
 	EBadRequest   = "bad_request"  // a body that cannot be parsed (400)
@@ -17,6 +18,31 @@ const (
 	EUnavailable  = "unavailable"  // the ledger is read-only after a storage fault (503)
 	EInternal     = "internal"     // a bug or an unexpected failure (500)
 )
+
+// HTTPStatus is the HTTP status of an error code, for the API and the web
+// pages alike; an unknown code is a 500.
+func HTTPStatus(code string) int {
+	switch code {
+	case EInvalid:
+		return http.StatusUnprocessableEntity
+	case EBadRequest:
+		return http.StatusBadRequest
+	case ENotFound:
+		return http.StatusNotFound
+	case EConflict:
+		return http.StatusConflict
+	case EUnauthorized:
+		return http.StatusUnauthorized
+	case EForbidden:
+		return http.StatusForbidden
+	case ETooLarge:
+		return http.StatusRequestEntityTooLarge
+	case EUnavailable:
+		return http.StatusServiceUnavailable
+	default:
+		return http.StatusInternalServerError
+	}
+}
 
 // Error is the one error type the domain returns to its callers. Message is
 // safe to show to the client; Fields lists every problem found in a request

@@ -49,6 +49,12 @@ func (p Period) Days() int { return int(p.End().Sub(p.Start()).Hours() / 24) }
 // Hours is the number of hours in the quarter (UTC, no daylight saving).
 func (p Period) Hours() int { return p.Days() * 24 }
 
+// LastEndedQuarter is the latest quarter that ended before t.
+func LastEndedQuarter(t time.Time) Period {
+	t = t.UTC()
+	return Period{Year: t.Year(), Quarter: (int(t.Month())-1)/3 + 1}.Prev()
+}
+
 // Next is the following quarter.
 func (p Period) Next() Period { return p.Add(1) }
 

@@ -27,17 +27,11 @@ type demoToken struct {
 	Hint     string      `json:"hint"` // a path worth calling with it
 }
 
-// lastEndedQuarter is the most recent quarter that has ended at t.
-func lastEndedQuarter(t time.Time) ledger.Period {
-	t = t.UTC()
-	return ledger.Period{Year: t.Year(), Quarter: (int(t.Month())-1)/3 + 1}.Prev()
-}
-
 // demoClockStart is when the demo ledger pretends to have been created:
 // before the first demo filing.
 func demoClockStart(now time.Time) func() time.Time {
 	var first time.Time
-	for _, d := range fixtures.Build(lastEndedQuarter(now)).Operators {
+	for _, d := range fixtures.Build(ledger.LastEndedQuarter(now)).Operators {
 		for _, f := range d.Filings {
 			if first.IsZero() || f.FiledAt.Before(first) {
 				first = f.FiledAt
@@ -52,14 +46,14 @@ func demoClockStart(now time.Time) func() time.Time {
 // files, restates and reviews the demo returns through the service, with
 // the same validation as any filing, each at its demo filing time.
 func (m *Main) loadDemo(ctx context.Context) error {
-	demo := fixtures.Build(lastEndedQuarter(m.cfg.Now()))
+	demo := fixtures.Build(ledger.LastEndedQuarter(m.cfg.Now()))
 	sys := ledger.SystemActor
 	var toks []demoToken
 	reg, err := m.svc.IssueToken(ctx, sys, ledger.RoleRegulator, "", "demo regulator")
 	if err != nil {
 		return err
 	}
-	period := lastEndedQuarter(m.cfg.Now()).String()
+	period := ledger.LastEndedQuarter(m.cfg.Now()).String()
 	toks = append(toks, demoToken{Role: ledger.RoleRegulator, Token: reg.Token, Hint: "/v1/sector/status?period=" + period})
 	regActor := ledger.Actor{TokenID: reg.ID, Role: ledger.RoleRegulator}
 

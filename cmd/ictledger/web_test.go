@@ -14,6 +14,8 @@ import (
 
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
+
+	"github.com/ictledger/ictledger/ledger"
 )
 
 const chromiumPath = "/usr/bin/chromium"
@@ -400,7 +402,7 @@ func TestWebScreenshots(t *testing.T) {
 			Warnings int    `json:"warnings"`
 		} `json:"operators"`
 	}
-	ts.mustJSON("GET", "/v1/sector/status?period="+lastEndedQuarter(time.Now()).String(), reg.Token, nil, 200, &status)
+	ts.mustJSON("GET", "/v1/sector/status?period="+ledger.LastEndedQuarter(time.Now()).String(), reg.Token, nil, 200, &status)
 	rid, most := "", -1
 	for _, o := range status.Operators {
 		if o.Return != "" && o.Warnings > most {

@@ -8,31 +8,6 @@ import (
 	"github.com/ictledger/ictledger/ledger"
 )
 
-// statusOf maps a domain error code to its HTTP status. It is the only
-// place that does.
-func statusOf(code string) int {
-	switch code {
-	case ledger.EInvalid:
-		return http.StatusUnprocessableEntity
-	case ledger.EBadRequest:
-		return http.StatusBadRequest
-	case ledger.ENotFound:
-		return http.StatusNotFound
-	case ledger.EConflict:
-		return http.StatusConflict
-	case ledger.EUnauthorized:
-		return http.StatusUnauthorized
-	case ledger.EForbidden:
-		return http.StatusForbidden
-	case ledger.ETooLarge:
-		return http.StatusRequestEntityTooLarge
-	case ledger.EUnavailable:
-		return http.StatusServiceUnavailable
-	default:
-		return http.StatusInternalServerError
-	}
-}
-
 // problem is an RFC 9457 problem details object, with the list of field
 // errors every validation failure carries.
 type problem struct {
@@ -50,7 +25,7 @@ type problem struct {
 // logged with their cause and shown to the client without it.
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	code := ledger.ErrorCode(err)
-	status := statusOf(code)
+	status := ledger.HTTPStatus(code)
 	p := problem{
 		Type:      "urn:ictledger:problem:" + code,
 		Title:     http.StatusText(status),

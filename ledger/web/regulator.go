@@ -52,7 +52,7 @@ type periodNav struct {
 func (h *Handler) pickPeriod(r *http.Request) (ledger.Period, error) {
 	v := r.URL.Query().Get("period")
 	if v == "" {
-		return lastEndedQuarter(h.cfg.Now()), nil
+		return ledger.LastEndedQuarter(h.cfg.Now()), nil
 	}
 	p, err := ledger.ParsePeriod(v)
 	if err != nil {
@@ -63,7 +63,7 @@ func (h *Handler) pickPeriod(r *http.Request) (ledger.Period, error) {
 
 func (h *Handler) periodNav(p ledger.Period) periodNav {
 	n := periodNav{Period: p.String(), Prev: p.Prev().String(), Next: p.Next().String()}
-	last := lastEndedQuarter(h.cfg.Now())
+	last := ledger.LastEndedQuarter(h.cfg.Now())
 	if !p.Before(last) {
 		n.Next = "" // the next quarter has not ended
 	}

@@ -82,29 +82,26 @@ type errorPage struct {
 }
 
 // pageStatus maps a domain error code to the status and heading of its
-// error page. The statuses are the API's (httpapi.statusOf); the pages add
-// the headings people read.
+// error page. The statuses are the API's (ledger.HTTPStatus); the pages
+// add the headings people read.
 func pageStatus(code string) (int, string) {
-	switch code {
-	case ledger.EInvalid:
-		return http.StatusUnprocessableEntity, "This cannot be accepted"
-	case ledger.EBadRequest:
-		return http.StatusBadRequest, "This request could not be read"
-	case ledger.ENotFound:
-		return http.StatusNotFound, "Not found"
-	case ledger.EConflict:
-		return http.StatusConflict, "This has changed"
-	case ledger.EUnauthorized:
-		return http.StatusUnauthorized, "Please sign in"
-	case ledger.EForbidden:
-		return http.StatusForbidden, "Not allowed"
-	case ledger.ETooLarge:
-		return http.StatusRequestEntityTooLarge, "Too large"
-	case ledger.EUnavailable:
-		return http.StatusServiceUnavailable, "Not available"
-	default:
-		return http.StatusInternalServerError, "Something went wrong"
+	title, ok := pageTitles[code]
+	if !ok {
+		title = "Something went wrong"
 	}
+	return ledger.HTTPStatus(code), title
+}
+
+// pageTitles head the error page by error code.
+var pageTitles = map[string]string{
+	ledger.EInvalid:      "This cannot be accepted",
+	ledger.EBadRequest:   "This request could not be read",
+	ledger.ENotFound:     "Not found",
+	ledger.EConflict:     "This has changed",
+	ledger.EUnauthorized: "Please sign in",
+	ledger.EForbidden:    "Not allowed",
+	ledger.ETooLarge:     "Too large",
+	ledger.EUnavailable:  "Not available",
 }
 
 // fail renders the error page for err. A GET that needs a session goes to

@@ -160,10 +160,3 @@ func (w *statusWriter) code() int {
 	}
 	return w.status
 }
-
-// lastEndedQuarter is the most recent quarter that has ended at t: the
-// default period of the dashboard and the sector page.
-func lastEndedQuarter(t time.Time) ledger.Period {
-	t = t.UTC()
-	return ledger.Period{Year: t.Year(), Quarter: (int(t.Month())-1)/3 + 1}.Prev()
-}
