@@ -244,8 +244,8 @@ func (v *ReturnView) MarshalJSON() ([]byte, error) {
 	}
 	for k, val := range map[string]any{
 		"id": rv.ID, "status": rv.Status(), "version": rv.Version, "supersedes": nullable(rv.Supersedes),
-		"superseded_by": nullable(rv.SupersededBy), "reviews": v.Reviews(), "warnings": warnings,
-		"entry": v.Entry(), "filed_at": rv.FiledAt,
+		"superseded_by": nullable(rv.SupersededBy), "reviews": ReviewsOf(rv), "warnings": warnings,
+		"entry": EntryOf(rv), "filed_at": rv.FiledAt,
 		"factor_set_used": rv.FactorSet,
 	} {
 		if err := put(k, val); err != nil {
@@ -255,18 +255,18 @@ func (v *ReturnView) MarshalJSON() ([]byte, error) {
 	return json.Marshal(m)
 }
 
-// Reviews are the version's reviews as the API shows them, oldest first.
-func (v *ReturnView) Reviews() []ReviewView {
-	reviews := make([]ReviewView, 0, len(v.Version.Reviews))
-	for _, r := range v.Version.Reviews {
+// ReviewsOf are a version's reviews as the API shows them, oldest first.
+func ReviewsOf(rv *state.ReturnVersion) []ReviewView {
+	reviews := make([]ReviewView, 0, len(rv.Reviews))
+	for _, r := range rv.Reviews {
 		reviews = append(reviews, reviewView(r))
 	}
 	return reviews
 }
 
-// Entry is the ledger entry that filed the version.
-func (v *ReturnView) Entry() EntryRef {
-	return EntryRef{Seq: v.Version.Seq, Hash: tlog.Hash(v.Version.LeafHash).String()}
+// EntryOf is the ledger entry that filed a version.
+func EntryOf(rv *state.ReturnVersion) EntryRef {
+	return EntryRef{Seq: rv.Seq, Hash: tlog.Hash(rv.LeafHash).String()}
 }
 
 func nullable(s string) any {
@@ -310,6 +310,12 @@ func (s *Service) Return(a ledger.Actor, id string) (*ReturnView, error) {
 
 // returnVersion finds a return version and checks the caller may read it.
 // A caller who may not read it learns nothing about whether it exists.
+// ReturnVersion is a return version's record, without reading the return
+// from the journal (admin, regulator, or its operator).
+func (s *Service) ReturnVersion(a ledger.Actor, id string) (*state.ReturnVersion, error) {
+	return s.returnVersion(a, id)
+}
+
 func (s *Service) returnVersion(a ledger.Actor, id string) (*state.ReturnVersion, error) {
 	if err := requireRole(a, ledger.RoleAdmin, ledger.RoleRegulator, ledger.RoleOperator); err != nil {
 		return nil, err

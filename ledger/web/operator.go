@@ -61,8 +61,8 @@ func (h *Handler) handleOperator(w http.ResponseWriter, r *http.Request) {
 		if pr.Latest.Status != ledger.StatusReturned {
 			continue
 		}
-		if rv, err := h.svc.Return(s.actor, pr.Latest.ID); err == nil && len(rv.Version.Reviews) > 0 {
-			last := rv.Version.Reviews[len(rv.Version.Reviews)-1]
+		if rv, err := h.svc.ReturnVersion(s.actor, pr.Latest.ID); err == nil && len(rv.Reviews) > 0 {
+			last := rv.Reviews[len(rv.Reviews)-1]
 			pr.Findings, pr.Comment = last.Findings, last.Comment
 		}
 	}
@@ -102,14 +102,14 @@ func (h *Handler) filePage(s session, restates string) (*filePage, error) {
 	}
 	page := &filePage{Operator: s.actor.Operator, Restates: restates}
 	if restates != "" {
-		v, err := h.svc.Return(s.actor, restates)
+		rv, err := h.svc.ReturnVersion(s.actor, restates)
 		if err != nil {
 			return nil, err
 		}
-		if v.Version.SupersededBy != "" {
-			return nil, ledger.Errorf(ledger.EConflict, "%s is superseded by %s; restate the latest version", restates, v.Version.SupersededBy)
+		if rv.SupersededBy != "" {
+			return nil, ledger.Errorf(ledger.EConflict, "%s is superseded by %s; restate the latest version", restates, rv.SupersededBy)
 		}
-		page.Period = v.Version.PeriodKey
+		page.Period = rv.PeriodKey
 	}
 	return page, nil
 }

@@ -72,13 +72,12 @@ func (h *Handler) handleReturn(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) returnPage(s session, id, against string) (*returnPage, error) {
-	v, err := h.svc.Return(s.actor, id)
+	rv, err := h.svc.ReturnVersion(s.actor, id) // the record: the page shows no field of the return itself
 	if err != nil {
 		return nil, err
 	}
-	rv := v.Version
 	page := &returnPage{ID: rv.ID, Operator: rv.Operator, Name: rv.Operator, Period: rv.PeriodKey, Version: rv,
-		Status: rv.Status(), EntryHash: v.Entry().Hash, Reviews: v.Reviews()}
+		Status: rv.Status(), EntryHash: service.EntryOf(rv).Hash, Reviews: service.ReviewsOf(rv)}
 	if op, err := h.svc.Operator(s.actor, rv.Operator); err == nil {
 		page.Name = op.Name
 	}

@@ -552,16 +552,16 @@ func TestReviewFormAddRow(t *testing.T) {
 func TestReturnPageShowsTheAPIsEntries(t *testing.T) {
 	s := newSite(t)
 	s.postForm("/returns/"+s.ridA+"/review", s.reg, url.Values{"decision": {"accept"}, "csrf": {s.csrf(s.reg)}})
-	v, err := s.svc.Return(ledger.SystemActor, s.ridA)
-	if err != nil || len(v.Reviews()) != 1 {
-		t.Fatalf("return: %v, %d reviews", err, len(v.Reviews()))
+	rv, err := s.svc.ReturnVersion(ledger.SystemActor, s.ridA)
+	if err != nil || len(service.ReviewsOf(rv)) != 1 {
+		t.Fatalf("return: %v, %+v", err, rv)
 	}
 	_, page := s.get("/returns/"+s.ridA, s.reg)
 	page = html.UnescapeString(page)
-	if !strings.Contains(page, v.Entry().Hash) {
-		t.Errorf("the page does not show entry hash %s", v.Entry().Hash)
+	if h := service.EntryOf(rv).Hash; !strings.Contains(page, h) {
+		t.Errorf("the page does not show entry hash %s", h)
 	}
-	if want := fmt.Sprintf("entry %d<", v.Reviews()[0].Entry.Seq); !strings.Contains(page, want) {
+	if want := fmt.Sprintf("entry %d<", service.ReviewsOf(rv)[0].Entry.Seq); !strings.Contains(page, want) {
 		t.Errorf("the page does not show the review's %q", want)
 	}
 }
