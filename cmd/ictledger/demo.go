@@ -29,9 +29,9 @@ type demoToken struct {
 
 // demoClockStart is when the demo ledger pretends to have been created:
 // before the first demo filing.
-func demoClockStart(now time.Time) func() time.Time {
+func demoClockStart(demo fixtures.Demo) func() time.Time {
 	var first time.Time
-	for _, d := range fixtures.Build(ledger.LastEndedQuarter(now)).Operators {
+	for _, d := range demo.Operators {
 		for _, f := range d.Filings {
 			if first.IsZero() || f.FiledAt.Before(first) {
 				first = f.FiledAt
@@ -45,8 +45,7 @@ func demoClockStart(now time.Time) func() time.Time {
 // loadDemo registers the demo operators, issues a token per role, and
 // files, restates and reviews the demo returns through the service, with
 // the same validation as any filing, each at its demo filing time.
-func (m *Main) loadDemo(ctx context.Context) error {
-	demo := fixtures.Build(ledger.LastEndedQuarter(m.cfg.Now()))
+func (m *Main) loadDemo(ctx context.Context, demo fixtures.Demo) error {
 	sys := ledger.SystemActor
 	var toks []demoToken
 	reg, err := m.svc.IssueToken(ctx, sys, ledger.RoleRegulator, "", "demo regulator")

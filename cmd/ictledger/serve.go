@@ -162,16 +162,18 @@ func (m *Main) Open(ctx context.Context) error {
 	// A demo is loaded only into a new ledger, as if filed over the past
 	// quarters: its entries, the bootstrap ones included, carry the demo's
 	// filing times, so deadlines and lateness look real.
-	demo := m.cfg.Demo && m.journal.Size() == 0
-	if demo {
-		m.setClock(demoClockStart(m.cfg.Now()))
+	var demo *fixtures.Demo
+	if m.cfg.Demo && m.journal.Size() == 0 {
+		d := fixtures.Build(ledger.LastEndedQuarter(m.cfg.Now()))
+		demo = &d
+		m.setClock(demoClockStart(d))
 	}
 	if err := m.bootstrap(ctx); err != nil {
 		m.journal.Close()
 		return err
 	}
-	if demo {
-		err := m.loadDemo(ctx)
+	if demo != nil {
+		err := m.loadDemo(ctx, *demo)
 		m.setClock(m.cfg.Now)
 		if err != nil {
 			m.journal.Close()
