@@ -48,6 +48,9 @@ type SectorMetrics struct {
 	Rows      []SectorRow                         `json:"operators"`
 	Totals    *calculators.SectorTotal            `json:"totals"`
 	ByCountry map[string]*calculators.SectorTotal `json:"by_country"`
+	// Status is the filing status of the span's last quarter that the
+	// view was built from, for pages that show both.
+	Status *SectorStatus `json:"-"`
 }
 
 // SectorMetrics builds the sector view of a quarter or year, optionally
@@ -70,7 +73,7 @@ func (s *Service) SectorMetrics(a ledger.Actor, span ledger.Span, country string
 	for _, st := range status.Operators {
 		stateOf[st.Operator] = st
 	}
-	out := &SectorMetrics{Period: span.String(), Country: country, Rows: []SectorRow{}, ByCountry: map[string]*calculators.SectorTotal{}}
+	out := &SectorMetrics{Period: span.String(), Country: country, Rows: []SectorRow{}, ByCountry: map[string]*calculators.SectorTotal{}, Status: status}
 	var filed []calculators.OperatorRollup
 	for _, op := range s.st.Operators() {
 		if country != "" && op.Country != country {

@@ -90,16 +90,12 @@ func (h *Handler) handleDashboard(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	status, err := h.svc.SectorStatus(s.actor, p)
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
 	sm, err := h.svc.SectorMetrics(s.actor, p.Span(), "")
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
+	status := sm.Status // computed once, for the metrics and this page
 	metricsOf := map[string]map[string]calculators.Value{}
 	for _, row := range sm.Rows {
 		metricsOf[row.Operator] = row.Metrics
