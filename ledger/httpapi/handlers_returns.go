@@ -34,14 +34,7 @@ func (s *Server) handleFileReturn(w http.ResponseWriter, r *http.Request) {
 	var decode service.Decoder
 	switch mt {
 	case "application/json":
-		decode = func(resolve func(*ledger.Return) filing.Context) (*ledger.Return, []ledger.Warning, error) {
-			d, err := filing.ReadJSON(r.Body, opts)
-			if err != nil {
-				return nil, nil, err
-			}
-			w, err := d.Check(resolve(d.Return))
-			return d.Return, w, err
-		}
+		decode = service.DraftDecoder(func() (*filing.Draft, error) { return filing.ReadJSON(r.Body, opts) })
 	case "multipart/form-data":
 		if params["boundary"] == "" {
 			s.writeError(w, r, ledger.Errorf(ledger.EBadRequest, "multipart/form-data needs a boundary"))
@@ -52,14 +45,7 @@ func (s *Server) handleFileReturn(w http.ResponseWriter, r *http.Request) {
 			s.writeError(w, r, ledger.Errorf(ledger.EBadRequest, "bad multipart body: %v", err))
 			return
 		}
-		decode = func(resolve func(*ledger.Return) filing.Context) (*ledger.Return, []ledger.Warning, error) {
-			d, err := filing.ReadMultipart(mr, opts)
-			if err != nil {
-				return nil, nil, err
-			}
-			w, err := d.Check(resolve(d.Return))
-			return d.Return, w, err
-		}
+		decode = service.DraftDecoder(func() (*filing.Draft, error) { return filing.ReadMultipart(mr, opts) })
 	default:
 		s.writeError(w, r, ledger.Errorf(ledger.EBadRequest, "Content-Type must be application/json or multipart/form-data, not %s", mt))
 		return
@@ -70,11 +56,10 @@ func (s *Server) handleFileReturn(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Location", "/v1/returns/"+filed.ID)
-	status := http.StatusCreated
 	if filed.Replayed {
 		w.Header().Set("Idempotent-Replayed", "true")
 	}
-	s.writeJSON(w, r, status, filed)
+	s.writeJSON(w, r, http.StatusCreated, filed)
 }
 
 // handleListReturns serves GET /v1/operators/{id}/returns[?period=P].

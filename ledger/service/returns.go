@@ -48,6 +48,20 @@ func filedOf(rv *state.ReturnVersion, replayed bool) *Filed {
 // once: filing.CheckJSON and filing.CheckMultipart bound to a body.
 type Decoder func(resolve func(*ledger.Return) filing.Context) (*ledger.Return, []ledger.Warning, error)
 
+// DraftDecoder is the Decoder of every transport: read the draft (JSON,
+// multipart, an upload form), then check it in the context FileReturn
+// resolves for it.
+func DraftDecoder(read func() (*filing.Draft, error)) Decoder {
+	return func(resolve func(*ledger.Return) filing.Context) (*ledger.Return, []ledger.Warning, error) {
+		d, err := read()
+		if err != nil {
+			return nil, nil, err
+		}
+		w, err := d.Check(resolve(d.Return))
+		return d.Return, w, err
+	}
+}
+
 // FileReturn files a quarterly return for operator (that operator's token
 // only). The first return of a period is version 1; filing again is a
 // restatement, which must name the version it replaces in Restates and

@@ -162,17 +162,13 @@ func (h *Handler) handleFile(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	opts := filing.Options{MaxPartBytes: h.cfg.MaxReturnBytes}
-	decode := func(resolve func(*ledger.Return) filing.Context) (*ledger.Return, []ledger.Warning, error) {
+	decode := service.DraftDecoder(func() (*filing.Draft, error) {
 		d, err := readDraft(files, opts)
-		if err != nil {
-			return nil, nil, err
-		}
-		if restates != "" {
+		if err == nil && restates != "" {
 			d.Return.Restates, d.Return.Reason = restates, reason
 		}
-		warnings, err := d.Check(resolve(d.Return))
-		return d.Return, warnings, err
-	}
+		return d, err
+	})
 	filed, err := h.svc.FileReturn(r.Context(), s.actor, s.actor.Operator, decode, "")
 	if err != nil {
 		code := ledger.ErrorCode(err)

@@ -143,14 +143,7 @@ func (e *Env) File(secret string, body []byte) *service.Filed {
 
 // JSONDecoder is a service.Decoder for a JSON body.
 func JSONDecoder(body []byte) service.Decoder {
-	return func(resolve func(*ledger.Return) filing.Context) (*ledger.Return, []ledger.Warning, error) {
-		d, err := filing.ReadJSON(bytes.NewReader(body), filing.Options{})
-		if err != nil {
-			return nil, nil, err
-		}
-		w, err := d.Check(resolve(d.Return))
-		return d.Return, w, err
-	}
+	return service.DraftDecoder(func() (*filing.Draft, error) { return filing.ReadJSON(bytes.NewReader(body), filing.Options{}) })
 }
 
 // Review records a regulator's review.
