@@ -3,6 +3,7 @@ package calculators
 import (
 	"encoding/json"
 	"sort"
+	"strconv"
 
 	"github.com/shopspring/decimal"
 
@@ -341,7 +342,5 @@ func finishE2(p E2Parts, customer bool, path string, tr *Trace) E2Values {
 }
 
 func windowReason(n int) string {
-	return "needs returns for all 4 quarters ending with this one; " + itoa(n) + " of 4 found"
+	return "needs returns for all 4 quarters ending with this one; " + strconv.Itoa(n) + " of 4 found"
 }
-
-func itoa(n int) string { return decimal.NewFromInt(int64(n)).String() }

@@ -173,7 +173,7 @@ type Densities struct {
 func NewDensities() *Densities { return &Densities{m: map[string]decimal.Decimal{}} }
 
 func (w *Densities) density(a, b decimal.Decimal, k int) (decimal.Decimal, error) {
-	key := a.String() + "|" + b.String() + "|" + itoa(k)
+	key := a.String() + "|" + b.String() + "|" + strconv.Itoa(k)
 	w.mu.Lock()
 	v, ok := w.m[key]
 	w.mu.Unlock()

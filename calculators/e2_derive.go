@@ -2,6 +2,7 @@ package calculators
 
 import (
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/shopspring/decimal"
@@ -58,7 +59,7 @@ func deriveE2(tr *Trace, e *E2, h *e2History, fs *ledger.FactorSet, w *Densities
 			" / (inflow kg in the 12 quarters " + cur.Add(-15).String() + " to " + cur.Add(-4).String() + " / 3) x 100 (WEEE Art. 7 on a rolling year)",
 		Inputs: nonNil(in), Factors: []FactorRef{}, Value: e.Total.CollectionRatePOMPct}
 	if e.Total.CollectionRatePOMPartial {
-		d.Notes = append(d.Notes, "partial: "+itoa(e.Total.Parts.PriorQuartersMissing)+
+		d.Notes = append(d.Notes, "partial: "+strconv.Itoa(e.Total.Parts.PriorQuartersMissing)+
 			" of the 12 earlier quarters have neither a return nor historic_inflow and count as zero inflow, which overstates the rate")
 	}
 	tr.Derive(d)
@@ -91,7 +92,7 @@ func deriveE2(tr *Trace, e *E2, h *e2History, fs *ledger.FactorSet, w *Densities
 			for _, t := range terms {
 				end := cur.Add(-4 * t.K)
 				d.Inputs = append(d.Inputs, t.Refs...)
-				d.Notes = append(d.Notes, s+" k="+itoa(t.K)+": INFLOW = "+t.Inflow.String()+" kg ("+end.Add(-3).String()+" to "+end.String()+
+				d.Notes = append(d.Notes, s+" k="+strconv.Itoa(t.K)+": INFLOW = "+t.Inflow.String()+" kg ("+end.Add(-3).String()+" to "+end.String()+
 					"), f("+decimal.NewFromInt(int64(t.K)).Add(decHalf).String()+") = "+t.Density.RoundBank(12).String()+
 					", arising "+t.Inflow.Mul(t.Density).RoundBank(6).String()+" kg")
 			}
@@ -189,7 +190,7 @@ func deriveMCI(h *e2History, fs *ledger.FactorSet, e *E2, cat string, v E2Values
 		}
 		for i, row := range h.returns[h.period].ret.Devices {
 			if row.Category == cat && row.Stream == s && row.LifetimeYears != nil {
-				d.Inputs = append(d.Inputs, InputRef{Path: "devices[" + itoa(i) + "].lifetime_years", Value: row.LifetimeYears.String(), Unit: "years"})
+				d.Inputs = append(d.Inputs, InputRef{Path: "devices[" + strconv.Itoa(i) + "].lifetime_years", Value: row.LifetimeYears.String(), Unit: "years"})
 			}
 		}
 	}
@@ -216,7 +217,7 @@ func currentFlowRefs(h *e2History, flow string) []InputRef {
 	var refs []InputRef
 	for i, row := range h.returns[h.period].ret.Devices {
 		if f := deviceFlow(&row, flow); f != nil {
-			refs = append(refs, InputRef{Path: "devices[" + itoa(i) + "]." + flow + ".kg", Value: f.Kg.String(), Unit: "kg"})
+			refs = append(refs, InputRef{Path: "devices[" + strconv.Itoa(i) + "]." + flow + ".kg", Value: f.Kg.String(), Unit: "kg"})
 		}
 	}
 	return refs

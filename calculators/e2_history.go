@@ -2,6 +2,7 @@ package calculators
 
 import (
 	"github.com/shopspring/decimal"
+	"strconv"
 
 	"github.com/ictledger/ictledger/ledger"
 )
@@ -44,7 +45,7 @@ func newE2History(req Request) *e2History {
 	}
 	add := func(q quarterReturn) {
 		for i, hi := range q.ret.HistoricInflow {
-			h.historic[hi.Year] = append(h.historic[hi.Year], historicRow{row: hi, path: q.prefix + "historic_inflow[" + itoa(i) + "].kg"})
+			h.historic[hi.Year] = append(h.historic[hi.Year], historicRow{row: hi, path: q.prefix + "historic_inflow[" + strconv.Itoa(i) + "].kg"})
 			if y := (ledger.Period{Year: hi.Year, Quarter: 1}); y.Before(h.earliest) {
 				h.earliest = y
 			}
@@ -86,7 +87,7 @@ func (h *e2History) inflow(cat, stream string, q ledger.Period) (decimal.Decimal
 				continue
 			}
 			sum = sum.Add(row.Inflow.Kg)
-			refs = append(refs, InputRef{Path: qr.prefix + "devices[" + itoa(i) + "].inflow.kg", Value: row.Inflow.Kg.String(), Unit: "kg"})
+			refs = append(refs, InputRef{Path: qr.prefix + "devices[" + strconv.Itoa(i) + "].inflow.kg", Value: row.Inflow.Kg.String(), Unit: "kg"})
 		}
 		return sum, refs
 	}
@@ -95,7 +96,7 @@ func (h *e2History) inflow(cat, stream string, q ledger.Period) (decimal.Decimal
 			continue
 		}
 		sum = sum.Add(hr.row.Kg.Mul(quarterShare))
-		refs = append(refs, InputRef{Path: hr.path, Value: hr.row.Kg.String(), Unit: "kg in " + itoa(hr.row.Year) + ", a quarter of it in " + q.String()})
+		refs = append(refs, InputRef{Path: hr.path, Value: hr.row.Kg.String(), Unit: "kg in " + strconv.Itoa(hr.row.Year) + ", a quarter of it in " + q.String()})
 	}
 	return sum, refs
 }
@@ -128,7 +129,7 @@ func (h *e2History) flowRefs(cat, stream string, q ledger.Period, flow string) (
 			continue
 		}
 		sum = sum.Add(*v)
-		path := qr.prefix + "devices[" + itoa(i) + "]." + flow
+		path := qr.prefix + "devices[" + strconv.Itoa(i) + "]." + flow
 		if flow != "recycled_content_kg" && flow != "reused_content_kg" {
 			path += ".kg"
 		}

@@ -2,6 +2,7 @@ package calculators
 
 import (
 	"encoding/json"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -19,7 +20,7 @@ func opYear(op string, scale int64) []*ledger.Return {
 		k := func(base int64) *ledger.Flow {
 			return &ledger.Flow{Units: 1, Kg: decimal.NewFromInt(base * q * scale)}
 		}
-		r := ret("2025-Q"+itoa(int(q)),
+		r := ret("2025-Q"+strconv.Itoa(int(q)),
 			ledger.DeviceFlow{Category: "smartphone", Stream: "customer", Inflow: k(1000), Collected: k(100 + 10*q),
 				Reused: k(20 * q), Recycled: k(60), Disposed: k(5), RecycledContentKg: ptr(decimal.NewFromInt(50 * q * scale))},
 			ledger.DeviceFlow{Category: "network_radio", Stream: "network", Inflow: k(500), Collected: k(400),
@@ -231,7 +232,7 @@ func TestSectorIsSumOfOperators(t *testing.T) {
 	wantValue(t, "sites", Some(decimal.NewFromInt(*e3.Parts.SitesTotal)), "612", 6) // Q4 stocks: 104 + 304 + 204
 	wantValue(t, "events", e3.ClimateOutageEvents, "3", 6)
 	wantValue(t, "coverage", e3.BackupPowerCoveragePct,
-		d("100").Mul(d(itoa(94+274+184))).DivRound(d("612"), 20). /* with backup: 94 + 274 + 184 */ RoundBank(12).String(), 12)
+		d("100").Mul(d(strconv.Itoa(94+274+184))).DivRound(d("612"), 20). /* with backup: 94 + 274 + 184 */ RoundBank(12).String(), 12)
 	if _, err := json.Marshal(s); err != nil {
 		t.Fatal(err)
 	}

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -202,16 +203,16 @@ func TestProblemsBounded(t *testing.T) {
 	var b strings.Builder
 	b.WriteString(minimal)
 	for i := range 3 * maxCollected {
-		b.WriteString(`,"x` + itoa(i) + `":0`)
+		b.WriteString(`,"x` + strconv.Itoa(i) + `":0`)
 	}
 	b.WriteString(`}`)
 	_, err := DecodeJSON(strings.NewReader(b.String()), Options{})
 	ps := fieldErrors(t, err, ledger.EInvalid)
 	last := ps[len(ps)-1]
-	if len(ps) != DefaultMaxProblems+1 || last.Message != itoa(3*maxCollected-DefaultMaxProblems)+" more problems not shown" {
+	if len(ps) != DefaultMaxProblems+1 || last.Message != strconv.Itoa(3*maxCollected-DefaultMaxProblems)+" more problems not shown" {
 		t.Errorf("%d problems, last %+v", len(ps), last)
 	}
-	if e := err.(*ledger.Error); e.Message != "the return breaks "+itoa(3*maxCollected)+" rules" {
+	if e := err.(*ledger.Error); e.Message != "the return breaks "+strconv.Itoa(3*maxCollected)+" rules" {
 		t.Errorf("message %q", e.Message)
 	}
 }

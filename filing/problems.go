@@ -93,5 +93,3 @@ func merge(decoded, valid problems) problems {
 	out.more += valid.more
 	return out
 }
-
-func itoa(i int) string { return strconv.Itoa(i) }

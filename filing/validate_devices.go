@@ -2,6 +2,7 @@ package filing
 
 import (
 	"github.com/shopspring/decimal"
+	"strconv"
 
 	"github.com/ictledger/ictledger/ledger"
 )
@@ -70,7 +71,7 @@ func (v *validator) devices() {
 		}
 		for k, id := range d.BaselNotification {
 			if id == "" {
-				v.add(at("devices", i, "basel_notification")+"["+itoa(k)+"]", "must not be empty")
+				v.add(at("devices", i, "basel_notification")+"["+strconv.Itoa(k)+"]", "must not be empty")
 			}
 		}
 		v.massBalance(i, d, treated)

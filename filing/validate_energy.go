@@ -1,6 +1,7 @@
 package filing
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/shopspring/decimal"
@@ -187,7 +188,7 @@ func (v *validator) claims() {
 			v.add(at("renewable_claims", i, "certificates"), "is required for eac: the ids of the certificates retired for this consumption")
 		}
 		for k, id := range c.Certificates {
-			p := at("renewable_claims", i, "certificates") + "[" + itoa(k) + "]"
+			p := at("renewable_claims", i, "certificates") + "[" + strconv.Itoa(k) + "]"
 			if id == "" {
 				v.add(p, "must not be empty")
 			} else if j, dup := certs[id]; dup {

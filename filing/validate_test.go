@@ -2,6 +2,7 @@ package filing
 
 import (
 	"bytes"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -21,7 +22,7 @@ func withSites(r *ledger.Return, n int) {
 	}
 	r.Electricity = r.Electricity[1:]
 	for i := range n {
-		s := siteRow("site-"+itoa(i), "JP")
+		s := siteRow("site-"+strconv.Itoa(i), "JP")
 		s.GridKWh = mustDec("96500000").Div(decimal.NewFromInt(int64(n)))
 		s.BackupHours = mustDec("6")
 		r.Sites = append(r.Sites, s)

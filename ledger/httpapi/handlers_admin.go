@@ -3,14 +3,12 @@ package httpapi
 import (
 	"io"
 	"net/http"
-	"strconv"
+	"time"
 
 	"github.com/gorilla/mux"
 
 	"github.com/ictledger/ictledger/ledger"
 )
-
-func itoa(i int) string { return strconv.Itoa(i) }
 
 // handleHealth serves GET /healthz: 200 {"status":"ok"} while writes are
 // accepted; 503 {"status":"read_only"} once a storage failure stopped them
@@ -111,7 +109,7 @@ func (s *Server) handleListFactorSets(w http.ResponseWriter, r *http.Request) {
 	out := []factorSetSummary{}
 	for _, fs := range s.svc.FactorSets() {
 		out = append(out, factorSetSummary{Version: fs.Version, Published: fs.Set.Published,
-			PublishedAt: fs.PublishedAt.Format("2006-01-02T15:04:05Z07:00"), Seq: fs.Seq})
+			PublishedAt: fs.PublishedAt.Format(time.RFC3339), Seq: fs.Seq})
 	}
 	s.writeJSON(w, r, http.StatusOK, out)
 }

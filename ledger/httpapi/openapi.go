@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"reflect"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -153,7 +154,7 @@ func (s *Server) buildOpenAPI() []byte {
 			resp["content"] = map[string]any{"application/json": map[string]any{"schema": g.schema(reflect.TypeOf(op.resp))}}
 		}
 		responses := o["responses"].(map[string]any)
-		responses[itoa(op.status)] = resp
+		responses[strconv.Itoa(op.status)] = resp
 		responses["default"] = map[string]any{"description": "An RFC 9457 problem (400, 401, 403, 404, 409, 413, 422, 503)",
 			"content": map[string]any{"application/problem+json": map[string]any{"schema": g.schema(reflect.TypeOf(problem{}))}}}
 		if paths[op.path] == nil {

@@ -12,6 +12,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -304,7 +305,7 @@ func (s *Server) observe(route string, h http.HandlerFunc) http.Handler {
 		if sw.status == 0 {
 			sw.status = http.StatusOK
 		}
-		s.requests.WithLabelValues(route, r.Method, itoa(sw.status)).Inc()
+		s.requests.WithLabelValues(route, r.Method, strconv.Itoa(sw.status)).Inc()
 		s.latency.WithLabelValues(route).Observe(d.Seconds())
 		a := actor(r)
 		// Typed attributes: this line is written for every request, and

@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/ictledger/ictledger/ledger"
@@ -209,5 +210,5 @@ func (s *Service) FactorSet(version string) (*state.FactorSet, error) {
 }
 
 func pathIndex(field string, i int) string {
-	return field + "[" + itoa(i) + "]"
+	return field + "[" + strconv.Itoa(i) + "]"
 }

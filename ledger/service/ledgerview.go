@@ -2,6 +2,7 @@ package service
 
 import (
 	"encoding/base64"
+	"time"
 
 	"golang.org/x/mod/sumdb/tlog"
 
@@ -77,7 +78,7 @@ func (s *Service) Entries(a ledger.Actor, start, limit uint64) ([]EntryView, err
 		}
 		leaf := tlog.RecordHash(raw)
 		out = append(out, EntryView{Seq: seq, LeafHash: leaf.String(), Canonical: base64.StdEncoding.EncodeToString(raw),
-			Kind: e.Kind, Time: e.Time.Format("2006-01-02T15:04:05.999999999Z07:00"), Actor: e.Actor})
+			Kind: e.Kind, Time: e.Time.Format(time.RFC3339Nano), Actor: e.Actor})
 	}
 	return out, nil
 }

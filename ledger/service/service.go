@@ -14,7 +14,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -233,5 +232,3 @@ func (s *Service) commit(ctx context.Context, c change) error {
 func returnKey(operator string, p ledger.Period) string {
 	return "return:" + operator + ":" + p.String()
 }
-
-func itoa(i int) string { return strconv.Itoa(i) }
