@@ -39,7 +39,7 @@ func filedOf(rv *state.ReturnVersion, replayed bool) *Filed {
 		w = []ledger.Warning{}
 	}
 	return &Filed{ID: rv.ID, Operator: rv.Operator, Period: rv.PeriodKey, Version: rv.Version, Status: rv.Status(),
-		Entry: EntryRef{Seq: rv.Seq, Hash: tlog.Hash(rv.LeafHash).String()}, Warnings: w, Replayed: replayed}
+		Entry: EntryOf(rv), Warnings: w, Replayed: replayed}
 }
 
 // Decoder reads a return from a request body and checks it in the context
@@ -390,7 +390,7 @@ func summarize(rv *state.ReturnVersion) VersionSummary {
 	}
 	return VersionSummary{ID: rv.ID, Period: rv.PeriodKey, Version: rv.Version, Status: rv.Status(),
 		Supersedes: ptr(rv.Supersedes), SupersededBy: ptr(rv.SupersededBy), Reason: rv.Reason, FiledAt: rv.FiledAt,
-		Entry: EntryRef{Seq: rv.Seq, Hash: tlog.Hash(rv.LeafHash).String()}, Warnings: len(rv.Warnings), Reviews: len(rv.Reviews)}
+		Entry: EntryOf(rv), Warnings: len(rv.Warnings), Reviews: len(rv.Reviews)}
 }
 
 // ReturnCounts counts return versions by status, for monitoring.

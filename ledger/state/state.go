@@ -40,17 +40,11 @@ func (s *State) Size() uint64 { return s.size.Load() }
 // which for a journal written by this service means corruption or a bug;
 // the caller must stop rather than carry on.
 func (s *State) Apply(seq uint64, canonical []byte) error {
-	e, err := decodeAt(seq, s.size.Load(), canonical)
-	if err != nil {
+	r := s.NewReplay() // a replay of one entry: one transaction, committed at once
+	if err := r.Apply(seq, canonical); err != nil {
 		return err
 	}
-	txn := s.db.Txn(true)
-	defer txn.Abort()
-	if err := applyTxn(txn, e, ledger.LeafHash(canonical)); err != nil {
-		return fmt.Errorf("apply entry %d (%s): %w", seq, e.Kind, err)
-	}
-	txn.Commit()
-	s.size.Store(seq + 1)
+	r.Finish()
 	return nil
 }
 
