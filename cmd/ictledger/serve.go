@@ -114,7 +114,7 @@ func (m *Main) now() time.Time {
 // publishes the default factor set and the bootstrap admin token on a new
 // ledger, loads the demo when asked, and starts listening. It returns once
 // the server accepts connections; Serve then serves until Close.
-func (m *Main) Open(ctx context.Context) error {
+func (m *Main) Open(ctx context.Context) (err error) {
 	dir := m.cfg.DataDir
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("create data directory: %w", err)
@@ -126,7 +126,6 @@ func (m *Main) Open(ctx context.Context) error {
 	}
 	m.svc = service.New(service.Config{State: st, Logger: m.log, Now: m.now, AdminSecretHash: adminHash})
 	start := time.Now()
-	var err error
 	m.registry = prometheus.NewRegistry()
 	fsyncs := prometheus.NewHistogram(prometheus.HistogramOpts{Name: "ictledger_journal_fsync_seconds",
 		Help:    "Time of each journal fsync (one per group-commit batch).",
@@ -141,22 +140,24 @@ func (m *Main) Open(ctx context.Context) error {
 		return err
 	}
 	replay.Finish()
+	defer func() {
+		if err != nil { // a failed Open leaves nothing open
+			m.journal.Close()
+		}
+	}()
 	m.log.Info("ledger opened", "dir", dir, "entries", m.journal.Size(), "replay_ms", time.Since(start).Milliseconds())
 	// The key is loaded only under the journal's lock, so two processes
 	// can never create two keys for one directory.
 	m.signer, err = newCheckpointSigner(dir, m.cfg.Origin)
 	if err != nil {
-		m.journal.Close()
 		return err
 	}
 	// The journal alone cannot tell that whole records were cut off at a
 	// frame boundary; the checkpoint this key signed earlier can.
 	if err := verify.Prefix(dir, m.journal, m.signer.verifier); err != nil {
-		m.journal.Close()
 		return fmt.Errorf("the journal does not extend the last stored checkpoint: %w", err)
 	}
 	if err := m.svc.Start(m.journal, m.signer); err != nil {
-		m.journal.Close()
 		return err
 	}
 	// A demo is loaded only into a new ledger, as if filed over the past
@@ -169,27 +170,23 @@ func (m *Main) Open(ctx context.Context) error {
 		m.setClock(demoClockStart(d))
 	}
 	if err := m.bootstrap(ctx); err != nil {
-		m.journal.Close()
 		return err
 	}
 	if demo != nil {
 		err := m.loadDemo(ctx, *demo)
 		m.setClock(m.cfg.Now)
 		if err != nil {
-			m.journal.Close()
 			return fmt.Errorf("load the demo: %w", err)
 		}
 	}
 	m.api = httpapi.New(httpapi.Config{Service: m.svc, Logger: m.log, MaxReturnBytes: m.cfg.MaxReturnBytes, Registry: m.registry})
 	csrfKey, err := web.LoadOrCreateSecret(dir) // under the journal's lock
 	if err != nil {
-		m.journal.Close()
 		return err
 	}
 	pages, err := web.New(web.Config{Service: m.svc, Logger: m.log, Verifier: web.APIVerifier(m.api),
 		Now: m.cfg.Now, MaxReturnBytes: m.cfg.MaxReturnBytes, Secret: csrfKey})
 	if err != nil {
-		m.journal.Close()
 		return fmt.Errorf("web pages: %w", err)
 	}
 	// The API answers /v1, /healthz and /metrics; every other path is a page.
@@ -200,7 +197,6 @@ func (m *Main) Open(ctx context.Context) error {
 	root.Handle("/", pages)
 	m.ln, err = net.Listen("tcp", m.cfg.Addr)
 	if err != nil {
-		m.journal.Close()
 		return fmt.Errorf("listen on %s: %w", m.cfg.Addr, err)
 	}
 	m.server = &http.Server{
@@ -212,12 +208,15 @@ func (m *Main) Open(ctx context.Context) error {
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(m.log.Handler(), slog.LevelWarn),
 	}
-	m.stopCP, m.cpDone = make(chan struct{}), make(chan struct{})
-	go m.storeCheckpoints(m.stopCP, m.cpDone)
 	m.log.Info("listening", "addr", m.ln.Addr().String())
 	if m.cfg.Demo {
-		return m.printDemoTokens()
+		if err := m.printDemoTokens(); err != nil {
+			m.ln.Close()
+			return err
+		}
 	}
+	m.stopCP, m.cpDone = make(chan struct{}), make(chan struct{})
+	go m.storeCheckpoints(m.stopCP, m.cpDone)
 	return nil
 }
 

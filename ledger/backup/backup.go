@@ -86,17 +86,16 @@ func Copy(src, dst string) (Report, error) {
 	}
 	rep.Files = append(rep.Files, journal.FileName)
 
-	for _, f := range []struct {
+	type file struct {
 		name     string
 		perm     fs.FileMode
 		optional bool
-	}{
-		{checkpoint.KeyFile, 0o600, false},
-		{checkpoint.PublicKeyFile, 0o644, false},
-		{secretFiles[0], 0o600, true},
-		{secretFiles[1], 0o600, true},
-		{secretFiles[2], 0o600, true},
-	} {
+	}
+	files := []file{{checkpoint.KeyFile, 0o600, false}, {checkpoint.PublicKeyFile, 0o644, false}}
+	for _, name := range secretFiles {
+		files = append(files, file{name, 0o600, true})
+	}
+	for _, f := range files {
 		ok, err := copyFile(filepath.Join(src, f.name), filepath.Join(dst, f.name), f.perm)
 		if err != nil || (!ok && !f.optional) {
 			if err == nil {
