@@ -132,44 +132,31 @@ func (s *Service) renderBundle(b *disclosure.Bundle, seqs map[uint64]bool) ([]by
 	for _, q := range list {
 		key.WriteString(strconv.FormatUint(q, 36) + ".")
 	}
-	s.pdfMu.Lock()
-	pdf, ok := s.pdfCache[key.String()]
-	s.pdfMu.Unlock()
-	if ok {
+	return s.pdfs.get(key.String(), func() ([]byte, error) {
+		size := list[len(list)-1] + 1
+		cp, err := s.CheckpointAt(size)
+		if err != nil {
+			return nil, err
+		}
+		b.Checkpoint = cp.Note
+		for _, q := range list {
+			raw, err := s.j.Read(q)
+			if err != nil {
+				return nil, &ledger.Error{Code: ledger.EInternal, Message: "could not read the ledger", Err: err}
+			}
+			proof, err := s.j.InclusionProof(q, size)
+			if err != nil {
+				return nil, &ledger.Error{Code: ledger.EInternal, Message: "could not build an inclusion proof", Err: err}
+			}
+			b.Entries = append(b.Entries, disclosure.NewBundleEntry(q, raw, proof))
+		}
+		pdf, err := disclosure.Render(b)
+		if err != nil {
+			return nil, &ledger.Error{Code: ledger.EInternal, Message: "could not render the disclosure", Err: err}
+		}
 		return pdf, nil
-	}
-	size := list[len(list)-1] + 1
-	cp, err := s.CheckpointAt(size)
-	if err != nil {
-		return nil, err
-	}
-	b.Checkpoint = cp.Note
-	for _, q := range list {
-		raw, err := s.j.Read(q)
-		if err != nil {
-			return nil, &ledger.Error{Code: ledger.EInternal, Message: "could not read the ledger", Err: err}
-		}
-		proof, err := s.j.InclusionProof(q, size)
-		if err != nil {
-			return nil, &ledger.Error{Code: ledger.EInternal, Message: "could not build an inclusion proof", Err: err}
-		}
-		b.Entries = append(b.Entries, disclosure.NewBundleEntry(q, raw, proof))
-	}
-	pdf, err = disclosure.Render(b)
-	if err != nil {
-		return nil, &ledger.Error{Code: ledger.EInternal, Message: "could not render the disclosure", Err: err}
-	}
-	s.pdfMu.Lock()
-	if len(s.pdfCache) >= maxCachedPDFs {
-		clear(s.pdfCache)
-	}
-	s.pdfCache[key.String()] = pdf
-	s.pdfMu.Unlock()
-	return pdf, nil
+	})
 }
-
-// maxCachedPDFs bounds the disclosure cache (documents are ~100-300 KB).
-const maxCachedPDFs = 256
 
 // VerifyDisclosure checks a PDF (public): everything disclosure.Verify
 // checks with this ledger's key, plus what only the ledger knows: that the

@@ -100,8 +100,7 @@ type Service struct {
 	// intensityNotes holds filings' values for periods whose map is not built yet.
 	intensityNotes map[ledger.Period]map[string]intensity
 
-	pdfMu    sync.Mutex
-	pdfCache map[string][]byte
+	pdfs *pdfCache
 }
 
 // New returns a service on cfg.State. Call Start once the journal is open
@@ -118,7 +117,7 @@ func New(cfg Config) *Service {
 		cfg.DeadlineDays = 45
 	}
 	return &Service{st: cfg.State, log: cfg.Logger, now: cfg.Now, cfg: cfg,
-		pending: map[string]int{}, keysBySeq: map[uint64][]string{}, appliedBy: map[uint64]func(seq uint64){}, metricsCache: map[string]*calculators.Metrics{}, rollups: map[string]*calculators.Rollup{}, densities: calculators.NewDensities(), figureCache: map[string]*warnFigures{}, returnCache: map[string]*ledger.Return{}, intensities: map[ledger.Period]*sectorValues{}, intensityNotes: map[ledger.Period]map[string]intensity{}, pdfCache: map[string][]byte{}}
+		pending: map[string]int{}, keysBySeq: map[uint64][]string{}, appliedBy: map[uint64]func(seq uint64){}, metricsCache: map[string]*calculators.Metrics{}, rollups: map[string]*calculators.Rollup{}, densities: calculators.NewDensities(), figureCache: map[string]*warnFigures{}, returnCache: map[string]*ledger.Return{}, intensities: map[ledger.Period]*sectorValues{}, intensityNotes: map[ledger.Period]map[string]intensity{}, pdfs: newPDFCache()}
 }
 
 // Start attaches the opened journal and the checkpoint signer. The state
