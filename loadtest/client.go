@@ -20,10 +20,12 @@ type client struct {
 	n         int          // filings so far
 	conn      conn         // its own keep-alive connection
 	buf       bytes.Buffer // the last answer's body, reused
+	measured  time.Time    // requests started before this are the warm-up
 
-	lat       map[Kind][]time.Duration
-	statuses  map[Kind]map[int]int64
-	transport int64
+	lat          map[Kind][]time.Duration
+	statuses     map[Kind]map[int]int64
+	transport    int64
+	warmupErrors int64 // failed answers in the warm-up
 }
 
 // loop runs rounds until ctx ends or the budget is spent: a filing (unless
@@ -90,7 +92,7 @@ func (c *client) get(ctx context.Context, r *runner, k Kind, path string) bool {
 }
 
 // record counts one answer. A request cut off because the run ended is
-// not counted at all.
+// not counted at all; one started in the warm-up only if it failed.
 func (c *client) record(ctx context.Context, r *runner, k Kind, start time.Time, code int, err error, want int, body []byte) bool {
 	d := time.Since(start)
 	if err != nil {
@@ -100,6 +102,14 @@ func (c *client) record(ctx context.Context, r *runner, k Kind, start time.Time,
 		c.transport++
 		r.noteError(fmt.Sprintf("%s %s: %v", k, c.op, err))
 		return false
+	}
+	if start.Before(c.measured) {
+		if code != want {
+			c.warmupErrors++
+			r.noteError(fmt.Sprintf("%s %s (warm-up): %d %s", k, c.op, code, trim(body)))
+			return false
+		}
+		return true
 	}
 	if c.statuses[k] == nil {
 		c.statuses[k] = map[int]int64{}
@@ -141,6 +151,7 @@ func (r *runner) summarize(rep *Report, clients []*client) {
 	}
 	for _, c := range clients {
 		rep.TransportErrors += c.transport
+		rep.WarmupErrors += c.warmupErrors
 	}
 	rep.FirstError = r.firstErr
 }

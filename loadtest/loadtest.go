@@ -57,8 +57,13 @@ type Config struct {
 	AdminToken string
 	// Clients is the number of concurrent clients, one operator each.
 	Clients int
-	// Duration is how long the load runs after the set-up.
+	// Duration is how long the load is measured.
 	Duration time.Duration
+	// Warmup is how long the load runs before it is measured: the first
+	// round files a version per client at once and computes each one's
+	// metrics for the first time, and the server's caches fill. Requests
+	// started in the warm-up count only if they fail.
+	Warmup time.Duration
 	// MaxRequests stops the run early after this many requests; zero
 	// means DefaultMaxRequests.
 	MaxRequests int64
@@ -104,9 +109,11 @@ type Stats struct {
 type Report struct {
 	Addr            string
 	Clients         int
-	Elapsed         time.Duration // how long the load ran
+	Warmup          time.Duration // how long the load ran before it was measured
+	Elapsed         time.Duration // how long the load was measured
 	Stats           []Stats       // one per kind that was exercised
 	TransportErrors int64         // requests without an HTTP answer
+	WarmupErrors    int64         // unexpected answers in the warm-up
 	FirstError      string        // the first error seen, for the operator
 	Disclosures     bool          // whether disclosures were downloaded (asked for, and served)
 	DisclosuresOff  bool          // whether Config turned them off
@@ -119,7 +126,7 @@ type Report struct {
 
 // Errors is the total of unexpected answers and transport errors.
 func (r *Report) Errors() int64 {
-	n := r.TransportErrors
+	n := r.TransportErrors + r.WarmupErrors
 	for _, s := range r.Stats {
 		n += s.Errors
 	}
@@ -157,6 +164,8 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		return nil, fmt.Errorf("loadtest: clients must be 1..%d, got %d", MaxClients, cfg.Clients)
 	case cfg.Duration <= 0 || cfg.Duration > MaxDuration:
 		return nil, fmt.Errorf("loadtest: duration must be more than 0 and at most %v, got %v", MaxDuration, cfg.Duration)
+	case cfg.Warmup < 0 || cfg.Warmup > MaxDuration:
+		return nil, fmt.Errorf("loadtest: warm-up must be 0 to %v, got %v", MaxDuration, cfg.Warmup)
 	case cfg.AdminToken == "":
 		return nil, errors.New("loadtest: an admin token is needed to register the operators")
 	}
@@ -188,7 +197,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	}
 	delete(ret, "restates")
 	delete(ret, "reason")
-	rep := &Report{Addr: cfg.Addr, Clients: cfg.Clients, DisclosuresOff: cfg.DisclosureEvery < 0}
+	rep := &Report{Addr: cfg.Addr, Clients: cfg.Clients, Warmup: cfg.Warmup, DisclosuresOff: cfg.DisclosureEvery < 0}
 	before := r.scrape(ctx)
 	rep.RSSBefore, rep.EntriesBefore = before.rss, before.entries
 
@@ -213,11 +222,29 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		}
 	}
 
-	ctx, cancel := context.WithTimeout(ctx, cfg.Duration)
+	ctx, cancel := context.WithTimeout(ctx, cfg.Warmup+cfg.Duration)
 	defer cancel()
-	start := cfg.Now()
+	measured := cfg.Now().Add(cfg.Warmup)
+	// The server's histograms are read again when the measurement starts,
+	// so that its figures cover the same requests as the clients'.
+	warm := make(chan serverFigures, 1)
+	go func() {
+		if cfg.Warmup == 0 {
+			warm <- before
+			return
+		}
+		t := time.NewTimer(cfg.Warmup)
+		defer t.Stop()
+		select {
+		case <-t.C:
+			warm <- r.scrape(ctx)
+		case <-ctx.Done():
+			warm <- serverFigures{}
+		}
+	}()
 	var wg sync.WaitGroup
 	for _, c := range clients {
+		c.measured = measured
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -225,7 +252,8 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		}()
 	}
 	wg.Wait()
-	rep.Elapsed = cfg.Now().Sub(start)
+	rep.Elapsed = cfg.Now().Sub(measured)
+	atWarm := <-warm
 	for _, c := range clients {
 		c.conn.close()
 	}
@@ -235,8 +263,8 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	for i := range rep.Stats {
 		route := routeOf[rep.Stats[i].Kind]
 		st := &rep.Stats[i]
-		st.ServerP50, _ = histogramQuantile(before.latency[route], after.latency[route], 0.50)
-		st.ServerP99, st.ServerKnown = histogramQuantile(before.latency[route], after.latency[route], 0.99)
+		st.ServerP50, _ = histogramQuantile(atWarm.latency[route], after.latency[route], 0.50)
+		st.ServerP99, st.ServerKnown = histogramQuantile(atWarm.latency[route], after.latency[route], 0.99)
 	}
 	return rep, nil
 }

@@ -22,6 +22,8 @@ type fakeLedger struct {
 	latest  map[string]string // operator -> latest return id
 	version map[string]int
 	filings int
+	// failMetrics answers this many metrics reads with 500 first.
+	failMetrics int
 }
 
 func (f *fakeLedger) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -58,6 +60,9 @@ func (f *fakeLedger) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		f.filings++
 		w.WriteHeader(201)
 		json.NewEncoder(w).Encode(map[string]string{"id": f.latest[op]})
+	case r.Method == "GET" && len(parts) == 4 && parts[1] == "returns" && parts[3] == "metrics" && f.failMetrics > 0:
+		f.failMetrics--
+		w.WriteHeader(500)
 	case r.Method == "GET" && len(parts) == 4 && parts[1] == "returns" && parts[3] == "metrics":
 		w.Write([]byte(`{"metrics":{}}`))
 	default:
@@ -102,6 +107,42 @@ func TestRun(t *testing.T) {
 	var b strings.Builder
 	rep.WriteText(&b)
 	if !strings.Contains(b.String(), "metrics") || !strings.Contains(b.String(), "10.0 MiB after") {
+		t.Fatalf("report:\n%s", b.String())
+	}
+}
+
+// Requests in the warm-up are left out of the figures, but a failure
+// there is still a failure of the run.
+func TestRunWarmup(t *testing.T) {
+	f := &fakeLedger{tokens: map[string]string{}, latest: map[string]string{}, version: map[string]int{}, failMetrics: 1}
+	srv := httptest.NewServer(f)
+	defer srv.Close()
+	rep, err := Run(context.Background(), Config{Addr: strings.TrimPrefix(srv.URL, "http://"), AdminToken: "admin",
+		Clients: 2, Warmup: 300 * time.Millisecond, Duration: 200 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.WarmupErrors != 1 || rep.Errors() != 1 || !strings.Contains(rep.FirstError, "(warm-up): 500") {
+		t.Fatalf("warm-up errors %d, errors %d, first %q", rep.WarmupErrors, rep.Errors(), rep.FirstError)
+	}
+	file := rep.Stats[0]
+	f.mu.Lock()
+	seen := int64(f.filings)
+	f.mu.Unlock()
+	// 300 ms of warm-up against a fake that answers in microseconds files
+	// far more than the one probe and the one filing cut off at the end.
+	if file.Count == 0 || seen < file.Count+10 {
+		t.Fatalf("counted %d filings of the %d the server saw: the warm-up was measured", file.Count, seen)
+	}
+	if rep.Elapsed < 150*time.Millisecond || rep.Elapsed > 5*time.Second {
+		t.Fatalf("measured for %v, want about 200ms", rep.Elapsed)
+	}
+	if file.Statuses[201] != file.Count {
+		t.Fatalf("statuses %v for %d filings", file.Statuses, file.Count)
+	}
+	var b strings.Builder
+	rep.WriteText(&b)
+	if !strings.Contains(b.String(), "after a warm-up of 300ms") || !strings.Contains(b.String(), "unexpected answers in the warm-up: 1") {
 		t.Fatalf("report:\n%s", b.String())
 	}
 }

@@ -12,7 +12,11 @@ import (
 // WriteText writes the report as a small table.
 func (r *Report) WriteText(w io.Writer) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "load test against %s: %d clients for %v\n", r.Addr, r.Clients, r.Elapsed.Round(time.Millisecond))
+	fmt.Fprintf(&b, "load test against %s: %d clients for %v", r.Addr, r.Clients, r.Elapsed.Round(time.Millisecond))
+	if r.Warmup > 0 {
+		fmt.Fprintf(&b, " after a warm-up of %v", r.Warmup)
+	}
+	b.WriteString("\n")
 	fmt.Fprintf(&b, "%-11s %9s %10s %10s %10s %10s %7s  %s\n", "kind", "requests", "per second", "p50", "p99", "max", "errors", "statuses")
 	server := false
 	for _, s := range r.Stats {
@@ -44,6 +48,9 @@ func (r *Report) WriteText(w io.Writer) error {
 		fmt.Fprintln(&b, "disclosure downloads skipped: the server has no disclosure endpoint")
 	}
 	fmt.Fprintf(&b, "transport errors: %d\n", r.TransportErrors)
+	if r.WarmupErrors > 0 {
+		fmt.Fprintf(&b, "unexpected answers in the warm-up: %d\n", r.WarmupErrors)
+	}
 	if r.FirstError != "" {
 		fmt.Fprintf(&b, "first error: %s\n", r.FirstError)
 	}

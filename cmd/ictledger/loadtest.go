@@ -19,7 +19,8 @@ func runLoadtest(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	fs.SetOutput(stderr)
 	addr := fs.String("addr", "127.0.0.1:8080", "the server's address; loopback only")
 	clients := fs.Int("clients", 16, "concurrent clients, one operator each")
-	duration := fs.Duration("duration", 10*time.Second, "how long to load the server (at most 1h)")
+	duration := fs.Duration("duration", 10*time.Second, "how long to measure the load (at most 1h)")
+	warmup := fs.Duration("warmup", 2*time.Second, "how long to load the server before measuring")
 	maxReq := fs.Int64("max-requests", loadtest.DefaultMaxRequests, "stop after this many requests")
 	reads := fs.Int("reads", 1, "metrics reads after each filing (0 for none)")
 	pdfEvery := fs.Int("disclosure-every", 10, "rounds between disclosure downloads (0 for none)")
@@ -32,7 +33,7 @@ func runLoadtest(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if fs.NArg() > 0 {
 		return usageError{"loadtest takes no arguments, got " + fs.Arg(0)}
 	}
-	cfg := loadtest.Config{Addr: *addr, Clients: *clients, Duration: *duration, MaxRequests: *maxReq,
+	cfg := loadtest.Config{Addr: *addr, Clients: *clients, Duration: *duration, Warmup: *warmup, MaxRequests: *maxReq,
 		AdminToken: *adminToken, ReadsPerFiling: *reads, ReadOnly: *readOnly,
 		DisclosureEvery: *pdfEvery}
 	if cfg.DisclosureEvery == 0 {
