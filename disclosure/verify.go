@@ -20,7 +20,17 @@ type Result struct {
 	Entries    []VerifiedEntry   `json:"entries"`
 	Checkpoint *ResultCheckpoint `json:"checkpoint"`
 	Problems   []string          `json:"problems"`
-	bundle     *Bundle
+	// Issued is the ledger's disclosure.issued entry of these exact
+	// bytes. Only a server holding the ledger can say; offline it is nil,
+	// and so it is for documents produced while the ledger was read-only.
+	Issued *ResultIssued `json:"issued,omitempty"`
+	bundle *Bundle
+}
+
+// ResultIssued is where the ledger recorded a document as issued.
+type ResultIssued struct {
+	Seq  uint64 `json:"seq"`
+	Time string `json:"time"` // RFC 3339, UTC
 }
 
 // VerifiedEntry is one entry the disclosure derives from.

@@ -65,6 +65,26 @@ type Review struct {
 	Findings []FieldError `json:"findings,omitempty"`
 }
 
+// DisclosureIssued is the payload of a disclosure.issued entry: the
+// server produced a PDF disclosure, written when a document is first
+// asked for. The document itself names every entry it derives from and
+// carries their proofs; this entry ties its exact bytes (SHA256) to the
+// log, with the template that laid it out.
+type DisclosureIssued struct {
+	Document string `json:"document"` // "operator" or "sector"
+	Operator string `json:"operator,omitempty"`
+	Country  string `json:"country,omitempty"` // a sector report of one country
+	Period   string `json:"period"`            // "2025-Q3" or "2025"
+	Template string `json:"template"`
+	// TreeSize is the size of the checkpoint the document is proved in:
+	// its newest entry is TreeSize-1, and Entries counts the entries it
+	// derives from.
+	TreeSize uint64 `json:"tree_size"`
+	Entries  int    `json:"entries"`
+	SHA256   string `json:"sha256"` // hex, of the whole PDF
+	Bytes    int    `json:"bytes"`
+}
+
 // DeadlineSet is the payload of a deadline.set entry: the filing deadline
 // of a period, overriding the default of 45 days after quarter end.
 type DeadlineSet struct {

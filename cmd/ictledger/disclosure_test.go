@@ -17,6 +17,9 @@ type verifyResult struct {
 		Seq      uint64 `json:"seq"`
 		Included bool   `json:"included"`
 	} `json:"entries"`
+	Issued *struct {
+		Seq uint64 `json:"seq"`
+	} `json:"issued"`
 }
 
 func (ts *testServer) getPDF(path, token string) ([]byte, http.Header, int) {

@@ -145,6 +145,14 @@ func TestStorageFaultReadOnly(t *testing.T) {
 			}
 			ts.mustJSON("GET", "/v1/returns/"+filed.ID+"/metrics", opTok.Token, nil, 200, nil)
 			ts.mustJSON("GET", "/v1/ledger/checkpoint.json", "", nil, 200, nil)
+			// A disclosure is a read too: served, though its
+			// disclosure.issued entry cannot be written (the log says so).
+			if pdf, _, code := ts.getPDF("/v1/operators/sakura-mobile/disclosures/2025-Q3.pdf", opTok.Token); code != 200 || len(pdf) < 1000 {
+				t.Fatalf("disclosure on a read-only ledger: %d, %d bytes", code, len(pdf))
+			}
+			if !strings.Contains(logs.String(), "disclosure served without its disclosure.issued entry") {
+				t.Fatal("the log does not say the disclosure went unrecorded")
+			}
 
 			// Health and metrics tell the monitoring.
 			health = nil

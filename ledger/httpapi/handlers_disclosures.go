@@ -26,7 +26,7 @@ func (s *Server) handleOperatorDisclosure(w http.ResponseWriter, r *http.Request
 		s.writeError(w, r, err)
 		return
 	}
-	pdf, err := s.svc.OperatorDisclosure(actor(r), v["id"], span)
+	pdf, err := s.svc.OperatorDisclosure(r.Context(), actor(r), v["id"], span)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -42,7 +42,7 @@ func (s *Server) handleSectorDisclosure(w http.ResponseWriter, r *http.Request) 
 		return
 	}
 	country := r.URL.Query().Get("country")
-	pdf, err := s.svc.SectorDisclosure(actor(r), span, country)
+	pdf, err := s.svc.SectorDisclosure(r.Context(), actor(r), span, country)
 	if err != nil {
 		s.writeError(w, r, err)
 		return

@@ -1,6 +1,10 @@
 package service
 
 import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
 	"sort"
 	"strconv"
 	"strings"
@@ -22,7 +26,7 @@ import (
 // up to the span's end, and the reviews of the covered returns) and is
 // proved in the tree that ends with the newest of them, so the same
 // entries always give the same bytes.
-func (s *Service) OperatorDisclosure(a ledger.Actor, operator string, span ledger.Span) ([]byte, error) {
+func (s *Service) OperatorDisclosure(ctx context.Context, a ledger.Actor, operator string, span ledger.Span) ([]byte, error) {
 	op := s.st.Operator(operator)
 	if op == nil {
 		if a.Role == "" {
@@ -63,12 +67,12 @@ func (s *Service) OperatorDisclosure(a ledger.Actor, operator string, span ledge
 	}
 	b := &disclosure.Bundle{Format: disclosure.Format, Document: disclosure.DocOperator, Template: templates.OperatorTemplateV2,
 		Operator: operator, Period: span.String(), GWP: "ar6"}
-	return s.renderBundle(b, seqs)
+	return s.renderBundle(ctx, a, b, seqs)
 }
 
 // SectorDisclosure renders the sector report of a quarter or year,
 // optionally for one country (regulator, admin).
-func (s *Service) SectorDisclosure(a ledger.Actor, span ledger.Span, country string) ([]byte, error) {
+func (s *Service) SectorDisclosure(ctx context.Context, a ledger.Actor, span ledger.Span, country string) ([]byte, error) {
 	if err := requireRole(a, ledger.RoleRegulator, ledger.RoleAdmin); err != nil {
 		return nil, err
 	}
@@ -101,7 +105,7 @@ func (s *Service) SectorDisclosure(a ledger.Actor, span ledger.Span, country str
 	deadline, _ := s.Deadline(last)
 	b := &disclosure.Bundle{Format: disclosure.Format, Document: disclosure.DocSector, Template: templates.SectorTemplateV2,
 		Country: country, Period: span.String(), GWP: "ar6", Deadline: deadline.UTC().Format(time.RFC3339)}
-	return s.renderBundle(b, seqs)
+	return s.renderBundle(ctx, a, b, seqs)
 }
 
 // addReturnHistory adds the latest version of each of an operator's
@@ -120,8 +124,10 @@ func (s *Service) addReturnHistory(seqs map[uint64]bool, operator string, last l
 
 // renderBundle fills a bundle with the entries, their proofs in the tree
 // ending with the newest of them and that tree's signed checkpoint, and
-// renders it. Results are cached by the exact set of entries.
-func (s *Service) renderBundle(b *disclosure.Bundle, seqs map[uint64]bool) ([]byte, error) {
+// renders it. Results are cached by the exact set of entries. The first
+// time a document is produced, a disclosure.issued entry records it,
+// with a as its actor.
+func (s *Service) renderBundle(ctx context.Context, a ledger.Actor, b *disclosure.Bundle, seqs map[uint64]bool) ([]byte, error) {
 	list := make([]uint64, 0, len(seqs))
 	for q := range seqs {
 		list = append(list, q)
@@ -132,30 +138,66 @@ func (s *Service) renderBundle(b *disclosure.Bundle, seqs map[uint64]bool) ([]by
 	for _, q := range list {
 		key.WriteString(strconv.FormatUint(q, 36) + ".")
 	}
-	return s.pdfs.get(key.String(), func() ([]byte, error) {
+	doc, err := s.pdfs.get(key.String(), func() (rendered, error) {
 		size := list[len(list)-1] + 1
 		cp, err := s.CheckpointAt(size)
 		if err != nil {
-			return nil, err
+			return rendered{}, err
 		}
 		b.Checkpoint = cp.Note
 		for _, q := range list {
 			raw, err := s.j.Read(q)
 			if err != nil {
-				return nil, &ledger.Error{Code: ledger.EInternal, Message: "could not read the ledger", Err: err}
+				return rendered{}, &ledger.Error{Code: ledger.EInternal, Message: "could not read the ledger", Err: err}
 			}
 			proof, err := s.j.InclusionProof(q, size)
 			if err != nil {
-				return nil, &ledger.Error{Code: ledger.EInternal, Message: "could not build an inclusion proof", Err: err}
+				return rendered{}, &ledger.Error{Code: ledger.EInternal, Message: "could not build an inclusion proof", Err: err}
 			}
 			b.Entries = append(b.Entries, disclosure.NewBundleEntry(q, raw, proof))
 		}
 		pdf, err := disclosure.Render(b)
 		if err != nil {
-			return nil, &ledger.Error{Code: ledger.EInternal, Message: "could not render the disclosure", Err: err}
+			return rendered{}, &ledger.Error{Code: ledger.EInternal, Message: "could not render the disclosure", Err: err}
 		}
-		return pdf, nil
+		sum := sha256.Sum256(pdf)
+		return rendered{pdf: pdf, issued: ledger.DisclosureIssued{Document: b.Document, Operator: b.Operator,
+			Country: b.Country, Period: b.Period, Template: b.Template, TreeSize: size, Entries: len(list),
+			SHA256: hex.EncodeToString(sum[:]), Bytes: len(pdf)}}, nil
 	})
+	if err != nil {
+		return nil, err
+	}
+	s.recordIssued(ctx, a, doc.issued)
+	return doc.pdf, nil
+}
+
+// recordIssued appends the disclosure.issued entry of a document unless
+// the ledger has it. A document that cannot be recorded is still served:
+// it proves itself against entries already in the log, and a ledger that
+// went read-only after a storage failure keeps serving reads. The next
+// request for it tries again.
+func (s *Service) recordIssued(ctx context.Context, a ledger.Actor, d ledger.DisclosureIssued) {
+	if s.st.Disclosure(d.SHA256) != nil {
+		return
+	}
+	payload, err := ledger.Canonical(d)
+	if err == nil {
+		err = s.commit(ctx, change{actor: a, kind: ledger.KindDisclosureIssued, payload: payload,
+			keys: []string{"disclosure:" + d.SHA256},
+			check: func() error {
+				if s.st.Disclosure(d.SHA256) != nil {
+					return ledger.Errorf(ledger.EConflict, "the disclosure is recorded already")
+				}
+				return nil
+			}})
+	}
+	var le *ledger.Error
+	if err == nil || errors.As(err, &le) && le.Code == ledger.EConflict {
+		return // recorded, by this request or a concurrent one
+	}
+	s.log.WarnContext(ctx, "disclosure served without its disclosure.issued entry", "sha256", d.SHA256,
+		"document", d.Document, "operator", d.Operator, "period", d.Period, "err", err)
 }
 
 // VerifyDisclosure checks a PDF (public): everything disclosure.Verify
@@ -164,6 +206,10 @@ func (s *Service) renderBundle(b *disclosure.Bundle, seqs map[uint64]bool) ([]by
 // it derives from was superseded since.
 func (s *Service) VerifyDisclosure(pdf []byte) *disclosure.Result {
 	res := disclosure.Verify(pdf, s.VerifierKey())
+	sum := sha256.Sum256(pdf)
+	if d := s.st.Disclosure(hex.EncodeToString(sum[:])); d != nil {
+		res.Issued = &disclosure.ResultIssued{Seq: d.Seq, Time: d.Time.UTC().Format(time.RFC3339Nano)}
+	}
 	if cp := res.Checkpoint; cp != nil {
 		if cp.Size > s.j.Size() {
 			res.Problems = append(res.Problems, "the checkpoint claims more entries than this ledger holds: the document comes from another log")

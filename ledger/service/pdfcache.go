@@ -3,6 +3,8 @@ package service
 import (
 	"runtime"
 	"sync"
+
+	"github.com/ictledger/ictledger/ledger"
 )
 
 // pdfCache holds rendered disclosures by the entries they derive from,
@@ -16,16 +18,22 @@ import (
 // With the bound, the waiting downloads cost nothing but a goroutine.
 type pdfCache struct {
 	mu       sync.Mutex
-	done     map[string][]byte
+	done     map[string]rendered
 	inflight map[string]*pdfRender
 	slots    chan struct{}
 }
 
-// pdfRender is one document being rendered; waiters read pdf and err
+// rendered is a document and what its disclosure.issued entry says.
+type rendered struct {
+	pdf    []byte
+	issued ledger.DisclosureIssued
+}
+
+// pdfRender is one document being rendered; waiters read doc and err
 // after done is closed.
 type pdfRender struct {
 	done chan struct{}
-	pdf  []byte
+	doc  rendered
 	err  error
 }
 
@@ -35,29 +43,29 @@ const maxCachedPDFs = 256
 // newPDFCache admits half the processors' worth of renders (at least one),
 // so the other half stays free for everything else.
 func newPDFCache() *pdfCache {
-	return &pdfCache{done: map[string][]byte{}, inflight: map[string]*pdfRender{},
+	return &pdfCache{done: map[string]rendered{}, inflight: map[string]*pdfRender{},
 		slots: make(chan struct{}, max(1, runtime.GOMAXPROCS(0)/2))}
 }
 
 // get returns the document cached under key, or renders it with render.
 // A failed render is not cached: the next request tries again.
-func (c *pdfCache) get(key string, render func() ([]byte, error)) ([]byte, error) {
+func (c *pdfCache) get(key string, render func() (rendered, error)) (rendered, error) {
 	c.mu.Lock()
-	if pdf, ok := c.done[key]; ok {
+	if doc, ok := c.done[key]; ok {
 		c.mu.Unlock()
-		return pdf, nil
+		return doc, nil
 	}
 	if r, ok := c.inflight[key]; ok {
 		c.mu.Unlock()
 		<-r.done
-		return r.pdf, r.err
+		return r.doc, r.err
 	}
 	r := &pdfRender{done: make(chan struct{})}
 	c.inflight[key] = r
 	c.mu.Unlock()
 
 	c.slots <- struct{}{}
-	r.pdf, r.err = render()
+	r.doc, r.err = render()
 	<-c.slots
 
 	c.mu.Lock()
@@ -66,9 +74,9 @@ func (c *pdfCache) get(key string, render func() ([]byte, error)) ([]byte, error
 		if len(c.done) >= maxCachedPDFs {
 			clear(c.done)
 		}
-		c.done[key] = r.pdf
+		c.done[key] = r.doc
 	}
 	c.mu.Unlock()
 	close(r.done)
-	return r.pdf, r.err
+	return r.doc, r.err
 }

@@ -13,10 +13,10 @@ func TestPDFCacheRendersOnce(t *testing.T) {
 	c := newPDFCache()
 	var renders atomic.Int32
 	release := make(chan struct{})
-	render := func() ([]byte, error) {
+	render := func() (rendered, error) {
 		renders.Add(1)
 		<-release
-		return []byte("%PDF-doc"), nil
+		return rendered{pdf: []byte("%PDF-doc")}, nil
 	}
 	var wg sync.WaitGroup
 	got := make([][]byte, 8)
@@ -24,11 +24,11 @@ func TestPDFCacheRendersOnce(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			pdf, err := c.get("k", render)
+			doc, err := c.get("k", render)
 			if err != nil {
 				t.Error(err)
 			}
-			got[i] = pdf
+			got[i] = doc.pdf
 		}()
 	}
 	// Let every goroutine find the render in flight before it ends.
@@ -46,20 +46,20 @@ func TestPDFCacheRendersOnce(t *testing.T) {
 			t.Fatalf("request %d got %q", i, pdf)
 		}
 	}
-	if pdf, _ := c.get("k", func() ([]byte, error) { t.Fatal("rendered again"); return nil, nil }); string(pdf) != "%PDF-doc" {
-		t.Fatalf("cached: %q", pdf)
+	if doc, _ := c.get("k", func() (rendered, error) { t.Fatal("rendered again"); return rendered{}, nil }); string(doc.pdf) != "%PDF-doc" {
+		t.Fatalf("cached: %q", doc.pdf)
 	}
 }
 
 // A failed render is not cached: the next request renders again.
 func TestPDFCacheRetriesAfterFailure(t *testing.T) {
 	c := newPDFCache()
-	if _, err := c.get("k", func() ([]byte, error) { return nil, errors.New("disk") }); err == nil {
+	if _, err := c.get("k", func() (rendered, error) { return rendered{}, errors.New("disk") }); err == nil {
 		t.Fatal("no error")
 	}
-	pdf, err := c.get("k", func() ([]byte, error) { return []byte("ok"), nil })
-	if err != nil || string(pdf) != "ok" {
-		t.Fatalf("%q %v", pdf, err)
+	doc, err := c.get("k", func() (rendered, error) { return rendered{pdf: []byte("ok")}, nil })
+	if err != nil || string(doc.pdf) != "ok" {
+		t.Fatalf("%q %v", doc.pdf, err)
 	}
 }
 
@@ -73,13 +73,13 @@ func TestPDFCacheBoundsRenders(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			_, _ = c.get(string(rune('a'+i)), func() ([]byte, error) {
+			_, _ = c.get(string(rune('a'+i)), func() (rendered, error) {
 				n := running.Add(1)
 				for m := most.Load(); n > m && !most.CompareAndSwap(m, n); m = most.Load() {
 				}
 				time.Sleep(5 * time.Millisecond)
 				running.Add(-1)
-				return []byte{byte(i)}, nil
+				return rendered{pdf: []byte{byte(i)}}, nil
 			})
 		}()
 	}

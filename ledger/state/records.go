@@ -97,6 +97,13 @@ type Idempotency struct {
 // IdempotencyKey is the table key of an operator's Idempotency-Key.
 func IdempotencyKey(operator, key string) string { return operator + "\x00" + key }
 
+// Disclosure is a disclosure the ledger recorded as issued.
+type Disclosure struct {
+	ledger.DisclosureIssued
+	Seq  uint64
+	Time time.Time
+}
+
 // Deadline is an admin's override of a period's filing deadline.
 type Deadline struct {
 	PeriodKey string

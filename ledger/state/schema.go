@@ -13,6 +13,7 @@ const (
 	tableIdempotency = "idempotency"
 	tableDeadlines   = "deadlines"
 	tableLatest      = "latest"
+	tableDisclosures = "disclosures"
 
 	indexID             = "id"
 	indexSecretHash     = "secret_hash"
@@ -28,6 +29,7 @@ func schema() *memdb.DBSchema {
 		tableIdempotency: idempotencyTable(),
 		tableDeadlines:   deadlinesTable(),
 		tableLatest:      latestTable(),
+		tableDisclosures: disclosuresTable(),
 	}}
 }
 
@@ -76,6 +78,13 @@ func idempotencyTable() *memdb.TableSchema {
 func deadlinesTable() *memdb.TableSchema {
 	return &memdb.TableSchema{Name: tableDeadlines, Indexes: map[string]*memdb.IndexSchema{
 		indexID: {Name: indexID, Unique: true, Indexer: &memdb.StringFieldIndex{Field: "PeriodKey"}},
+	}}
+}
+
+// disclosuresTable finds an issued disclosure by the SHA-256 of its bytes.
+func disclosuresTable() *memdb.TableSchema {
+	return &memdb.TableSchema{Name: tableDisclosures, Indexes: map[string]*memdb.IndexSchema{
+		indexID: {Name: indexID, Unique: true, Indexer: &memdb.StringFieldIndex{Field: "SHA256"}},
 	}}
 }
 

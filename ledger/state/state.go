@@ -176,7 +176,17 @@ func applyTxn(txn *memdb.Txn, e ledger.Entry, leaf [32]byte) error {
 		}
 		return txn.Insert(tableDeadlines, &Deadline{PeriodKey: d.Period.String(), Deadline: d.Deadline, Reason: d.Reason, Seq: e.Seq})
 	case ledger.KindDisclosureIssued:
-		return nil // recorded in the log only; nothing to query yet
+		var d ledger.DisclosureIssued
+		if err := e.DecodePayload(&d); err != nil {
+			return err
+		}
+		// The service records a document once; a second record of the
+		// same bytes (two servers' journals cannot merge, so only a bug)
+		// keeps the first.
+		if existing, err := txn.First(tableDisclosures, indexID, d.SHA256); err != nil || existing != nil {
+			return err
+		}
+		return txn.Insert(tableDisclosures, &Disclosure{DisclosureIssued: d, Seq: e.Seq, Time: e.Time})
 	default:
 		return fmt.Errorf("unknown entry kind %q", e.Kind)
 	}
@@ -303,6 +313,12 @@ func (s *State) TokenBySecretHash(h string) *Token {
 
 // Tokens lists all tokens by id.
 func (s *State) Tokens() []*Token { return all[*Token](s, tableTokens, indexID) }
+
+// Disclosure returns the issued disclosure whose bytes have this SHA-256
+// (hex), or nil.
+func (s *State) Disclosure(sha256Hex string) *Disclosure {
+	return first[*Disclosure](s, tableDisclosures, indexID, sha256Hex)
+}
 
 // FactorSet returns a published factor set by version, or nil.
 func (s *State) FactorSet(version string) *FactorSet {

@@ -104,3 +104,24 @@ func TestApplyRefusesGapsAndUnknownKinds(t *testing.T) {
 		t.Fatal("an unknown kind was applied")
 	}
 }
+
+// A disclosure.issued entry makes the document findable by its SHA-256;
+// a second record of the same bytes keeps the first.
+func TestDisclosureIssued(t *testing.T) {
+	a := &applier{t: t, st: New()}
+	sha := strings.Repeat("ab", 32)
+	if a.st.Disclosure(sha) != nil {
+		t.Fatal("found before it was issued")
+	}
+	a.must(ledger.KindDisclosureIssued, ledger.DisclosureIssued{Document: "operator", Operator: "op-a", Period: "2025-Q3",
+		Template: "disclosure_v2", TreeSize: 0, Entries: 3, SHA256: sha, Bytes: 1000})
+	a.must(ledger.KindDisclosureIssued, ledger.DisclosureIssued{Document: "operator", Operator: "op-a", Period: "2025-Q3",
+		Template: "disclosure_v2", TreeSize: 0, Entries: 3, SHA256: sha, Bytes: 1000})
+	d := a.st.Disclosure(sha)
+	if d == nil || d.Seq != 0 || d.Operator != "op-a" || d.Template != "disclosure_v2" {
+		t.Fatalf("issued disclosure: %+v", d)
+	}
+	if a.st.Disclosure(strings.Repeat("cd", 32)) != nil {
+		t.Fatal("found a document never issued")
+	}
+}

@@ -33,6 +33,7 @@ type Verification struct {
 	Entries    []json.RawMessage `json:"entries"`
 	Checkpoint json.RawMessage   `json:"checkpoint"`
 	Problems   []json.RawMessage `json:"problems"`
+	Issued     json.RawMessage   `json:"issued"` // the ledger's record of these bytes, when it has one
 }
 
 // ErrVerifyUnavailable means this server cannot verify disclosures.
@@ -158,6 +159,7 @@ type verifyPage struct {
 	Result      *Verification
 	Entries     [][]field
 	Checkpoint  []field
+	Issued      []field
 	Problems    []string
 }
 
@@ -213,6 +215,7 @@ func (h *Handler) handleVerify(w http.ResponseWriter, r *http.Request) {
 				page.Entries = append(page.Entries, fieldsOf(e))
 			}
 			page.Checkpoint = fieldsOf(res.Checkpoint)
+			page.Issued = fieldsOf(res.Issued)
 			for _, p := range res.Problems {
 				page.Problems = append(page.Problems, problemText(p))
 			}

@@ -62,6 +62,7 @@ func (f *fakeVerifier) Verify(_ context.Context, pdf []byte) (*web.Verification,
 	return &web.Verification{Valid: true, Operator: "op-a", Period: "2025-Q3",
 		Entries:    []json.RawMessage{json.RawMessage(`{"seq":4,"leaf_hash":"abc="}`)},
 		Checkpoint: json.RawMessage(`{"size":9,"root":"xyz="}`),
+		Issued:     json.RawMessage(`{"seq":11,"time":"2026-02-20T00:00:00Z"}`),
 		Problems:   []json.RawMessage{json.RawMessage(`"a note"`)}}, nil
 }
 
@@ -456,7 +457,8 @@ func TestVerifyPage(t *testing.T) {
 	if resp.StatusCode != 200 || string(s.verifier.got) != "%PDF-1.7 test" {
 		t.Fatalf("verify: %d, verifier got %q", resp.StatusCode, s.verifier.got)
 	}
-	for _, want := range []string{"Valid: this disclosure matches the ledger", `id="v-operator">op-a<`, "2025-Q3", "leaf_hash", "abc=", "root", "xyz=", "a note"} {
+	for _, want := range []string{"Valid: this disclosure matches the ledger", `id="v-operator">op-a<`, "2025-Q3", "leaf_hash", "abc=", "root", "xyz=", "a note",
+		`id="v-issued"`, "<code>11</code>", "2026-02-20T00:00:00Z"} {
 		if !bytes.Contains(page, []byte(want)) {
 			t.Errorf("verify page lacks %q", want)
 		}
