@@ -183,7 +183,9 @@ func (s *Service) recordIssued(ctx context.Context, a ledger.Actor, d ledger.Dis
 	}
 	payload, err := ledger.Canonical(d)
 	if err == nil {
-		err = s.commit(ctx, change{actor: a, kind: ledger.KindDisclosureIssued, payload: payload,
+		// The record does not depend on the client staying for the
+		// answer: the document was produced either way.
+		err = s.commit(context.WithoutCancel(ctx), change{actor: a, kind: ledger.KindDisclosureIssued, payload: payload,
 			keys: []string{"disclosure:" + d.SHA256},
 			check: func() error {
 				if s.st.Disclosure(d.SHA256) != nil {

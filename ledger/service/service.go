@@ -220,7 +220,13 @@ func (s *Service) commit(ctx context.Context, c change) error {
 	})
 	if err != nil {
 		var le *ledger.Error
-		if !errors.As(err, &le) {
+		switch {
+		case errors.As(err, &le):
+		case errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded):
+			// The journal gave up before writing anything: the request
+			// ended (the client went away) while it queued.
+			err = &ledger.Error{Code: ledger.EUnavailable, Message: "the request ended before its change was written; nothing was written", Err: err}
+		default:
 			err = &ledger.Error{Code: ledger.EUnavailable, Message: "the ledger could not write durably and is now read-only", Err: err}
 		}
 		return err

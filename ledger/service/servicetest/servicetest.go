@@ -12,11 +12,13 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/mod/sumdb/note"
 	"golang.org/x/mod/sumdb/tlog"
 
 	"github.com/ictledger/ictledger/filing"
 	"github.com/ictledger/ictledger/fixtures"
 	"github.com/ictledger/ictledger/ledger"
+	"github.com/ictledger/ictledger/ledger/checkpoint"
 	"github.com/ictledger/ictledger/ledger/journal"
 	"github.com/ictledger/ictledger/ledger/service"
 	"github.com/ictledger/ictledger/ledger/state"
@@ -62,7 +64,7 @@ func New(t testing.TB, now time.Time) *Env {
 		t.Fatalf("open journal: %v", err)
 	}
 	t.Cleanup(func() { j.Close() })
-	if err := svc.Start(j, stubSigner{}); err != nil {
+	if err := svc.Start(j, newSigner(t)); err != nil {
 		t.Fatalf("start service: %v", err)
 	}
 	if _, err := svc.PublishFactorSet(context.Background(), ledger.SystemActor, fixtures.DefaultFactorSet()); err != nil {
@@ -154,11 +156,28 @@ func (e *Env) Review(secret, id string, r ledger.Review) {
 	}
 }
 
-// stubSigner signs nothing real: the tests here do not check signatures.
-type stubSigner struct{}
-
-func (stubSigner) SignCheckpoint(size uint64, root tlog.Hash) ([]byte, error) {
-	return []byte("test\n" + root.String() + "\n"), nil
+// signer signs checkpoints with a key made for the test, so that the
+// service can render disclosures (they carry a signed checkpoint).
+type signer struct {
+	s        note.Signer
+	verifier string
 }
-func (stubSigner) VerifierKey() string { return "test+00000000+AA" }
-func (stubSigner) Origin() string      { return "test" }
+
+func newSigner(t testing.TB) signer {
+	t.Helper()
+	skey, vkey, err := note.GenerateKey(nil, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := note.NewSigner(skey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return signer{s: s, verifier: vkey}
+}
+
+func (s signer) SignCheckpoint(size uint64, root tlog.Hash) ([]byte, error) {
+	return checkpoint.Sign(s.s, "test", size, root)
+}
+func (s signer) VerifierKey() string { return s.verifier }
+func (s signer) Origin() string      { return "test" }
