@@ -1,6 +1,8 @@
 package service
 
 import (
+	"context"
+	"fmt"
 	"runtime"
 	"sync"
 
@@ -15,7 +17,8 @@ import (
 // operator disclosure, twice that with the CJK font). Unbounded, a burst
 // of downloads of new versions takes every core and keeps the collector
 // busy, and the cheap requests (metrics reads, filings) wait behind it.
-// With the bound, the waiting downloads cost nothing but a goroutine.
+// With the bound, a waiting download costs a goroutine, and gives up when
+// its client does.
 type pdfCache struct {
 	mu       sync.Mutex
 	done     map[string]rendered
@@ -30,11 +33,13 @@ type rendered struct {
 }
 
 // pdfRender is one document being rendered; waiters read doc and err
-// after done is closed.
+// after done is closed. abandoned means its starter gave up before a
+// slot was free, so nothing was rendered and a waiter should start again.
 type pdfRender struct {
-	done chan struct{}
-	doc  rendered
-	err  error
+	done      chan struct{}
+	doc       rendered
+	err       error
+	abandoned bool
 }
 
 // maxCachedPDFs bounds the cache (documents are about 100-300 KB).
@@ -48,29 +53,71 @@ func newPDFCache() *pdfCache {
 }
 
 // get returns the document cached under key, or renders it with render.
-// A failed render is not cached: the next request tries again.
-func (c *pdfCache) get(key string, render func() (rendered, error)) (rendered, error) {
-	c.mu.Lock()
-	if doc, ok := c.done[key]; ok {
+// A failed render is not cached: the next request tries again. A caller
+// whose ctx ends while it waits (for a slot, or for someone else's render
+// of the same document) stops waiting; a render once started runs to the
+// end and is cached.
+func (c *pdfCache) get(ctx context.Context, key string, render func() (rendered, error)) (rendered, error) {
+	for {
+		c.mu.Lock()
+		if doc, ok := c.done[key]; ok {
+			c.mu.Unlock()
+			return doc, nil
+		}
+		if r, ok := c.inflight[key]; ok {
+			c.mu.Unlock()
+			select {
+			case <-r.done:
+				if r.abandoned {
+					continue
+				}
+				return r.doc, r.err
+			case <-ctx.Done():
+				return rendered{}, ctx.Err()
+			}
+		}
+		r := &pdfRender{done: make(chan struct{})}
+		c.inflight[key] = r
 		c.mu.Unlock()
-		return doc, nil
-	}
-	if r, ok := c.inflight[key]; ok {
-		c.mu.Unlock()
-		<-r.done
+
+		select {
+		case c.slots <- struct{}{}:
+		default:
+			select {
+			case c.slots <- struct{}{}:
+			case <-ctx.Done():
+				c.finish(key, r, true)
+				return rendered{}, ctx.Err()
+			}
+		}
+		c.run(key, r, render)
 		return r.doc, r.err
 	}
-	r := &pdfRender{done: make(chan struct{})}
-	c.inflight[key] = r
-	c.mu.Unlock()
+}
 
-	c.slots <- struct{}{}
+// run renders r in the slot the caller holds, and always frees the slot
+// and wakes the waiters, also when render panics (the panic goes on up to
+// the handler's recovery).
+func (c *pdfCache) run(key string, r *pdfRender, render func() (rendered, error)) {
+	defer func() {
+		<-c.slots
+		if v := recover(); v != nil {
+			r.err = fmt.Errorf("rendering panicked: %v", v)
+			c.finish(key, r, false)
+			panic(v)
+		}
+		c.finish(key, r, false)
+	}()
 	r.doc, r.err = render()
-	<-c.slots
+}
 
+// finish removes r from the renders in flight, caches a success and wakes
+// the waiters.
+func (c *pdfCache) finish(key string, r *pdfRender, abandoned bool) {
 	c.mu.Lock()
 	delete(c.inflight, key)
-	if r.err == nil {
+	r.abandoned = abandoned
+	if !abandoned && r.err == nil {
 		if len(c.done) >= maxCachedPDFs {
 			clear(c.done)
 		}
@@ -78,5 +125,4 @@ func (c *pdfCache) get(key string, render func() (rendered, error)) (rendered, e
 	}
 	c.mu.Unlock()
 	close(r.done)
-	return r.doc, r.err
 }

@@ -1,7 +1,9 @@
 package service
 
 import (
+	"context"
 	"errors"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -24,7 +26,7 @@ func TestPDFCacheRendersOnce(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			doc, err := c.get("k", render)
+			doc, err := c.get(context.Background(), "k", render)
 			if err != nil {
 				t.Error(err)
 			}
@@ -46,7 +48,7 @@ func TestPDFCacheRendersOnce(t *testing.T) {
 			t.Fatalf("request %d got %q", i, pdf)
 		}
 	}
-	if doc, _ := c.get("k", func() (rendered, error) { t.Fatal("rendered again"); return rendered{}, nil }); string(doc.pdf) != "%PDF-doc" {
+	if doc, _ := c.get(context.Background(), "k", func() (rendered, error) { t.Fatal("rendered again"); return rendered{}, nil }); string(doc.pdf) != "%PDF-doc" {
 		t.Fatalf("cached: %q", doc.pdf)
 	}
 }
@@ -54,10 +56,10 @@ func TestPDFCacheRendersOnce(t *testing.T) {
 // A failed render is not cached: the next request renders again.
 func TestPDFCacheRetriesAfterFailure(t *testing.T) {
 	c := newPDFCache()
-	if _, err := c.get("k", func() (rendered, error) { return rendered{}, errors.New("disk") }); err == nil {
+	if _, err := c.get(context.Background(), "k", func() (rendered, error) { return rendered{}, errors.New("disk") }); err == nil {
 		t.Fatal("no error")
 	}
-	doc, err := c.get("k", func() (rendered, error) { return rendered{pdf: []byte("ok")}, nil })
+	doc, err := c.get(context.Background(), "k", func() (rendered, error) { return rendered{pdf: []byte("ok")}, nil })
 	if err != nil || string(doc.pdf) != "ok" {
 		t.Fatalf("%q %v", doc.pdf, err)
 	}
@@ -73,7 +75,7 @@ func TestPDFCacheBoundsRenders(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			_, _ = c.get(string(rune('a'+i)), func() (rendered, error) {
+			_, _ = c.get(context.Background(), string(rune('a'+i)), func() (rendered, error) {
 				n := running.Add(1)
 				for m := most.Load(); n > m && !most.CompareAndSwap(m, n); m = most.Load() {
 				}
@@ -86,5 +88,109 @@ func TestPDFCacheBoundsRenders(t *testing.T) {
 	wg.Wait()
 	if m := most.Load(); m < 1 || int(m) > cap(c.slots) {
 		t.Fatalf("%d renders at once, slots %d", m, cap(c.slots))
+	}
+}
+
+// A render that panics frees its slot and wakes the requests waiting for
+// that document; later renders still run.
+func TestPDFCacheSurvivesAPanic(t *testing.T) {
+	c := newPDFCache()
+	started := make(chan struct{})
+	release := make(chan struct{})
+	panicked := make(chan any, 1)
+	go func() {
+		defer func() { panicked <- recover() }()
+		_, _ = c.get(context.Background(), "k", func() (rendered, error) {
+			close(started)
+			<-release
+			panic("template bug")
+		})
+	}()
+	<-started
+	type answer struct {
+		pdf []byte
+		err error
+	}
+	waiter := make(chan answer, 1)
+	go func() {
+		doc, err := c.get(context.Background(), "k", func() (rendered, error) { return rendered{pdf: []byte("second")}, nil })
+		waiter <- answer{doc.pdf, err}
+	}()
+	time.Sleep(10 * time.Millisecond) // let the waiter find the render in flight
+	close(release)
+	if v := <-panicked; v != "template bug" {
+		t.Fatalf("the panic did not reach the caller: %v", v)
+	}
+	select {
+	case a := <-waiter:
+		// It waited for the render that panicked and got its error, or
+		// (on a slow machine) came after it and rendered its own.
+		if a.err != nil && !strings.Contains(a.err.Error(), "panicked") || a.err == nil && string(a.pdf) != "second" {
+			t.Fatalf("waiter: %q %v", a.pdf, a.err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the waiter hangs after the panic")
+	}
+	done := make(chan []byte, 1)
+	go func() {
+		doc, _ := c.get(context.Background(), "other", func() (rendered, error) { return rendered{pdf: []byte("ok")}, nil })
+		done <- doc.pdf
+	}()
+	select {
+	case pdf := <-done:
+		if string(pdf) != "ok" {
+			t.Fatalf("after the panic: %q", pdf)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the slot was not freed: renders hang after a panic")
+	}
+}
+
+// A request whose client leaves while it waits for a slot gives up
+// without rendering, and a request for the same document still gets it.
+func TestPDFCacheGivesUpWithTheClient(t *testing.T) {
+	c := newPDFCache()
+	// Fill every slot with a render that waits.
+	release := make(chan struct{})
+	var busy sync.WaitGroup
+	for i := range cap(c.slots) {
+		busy.Add(1)
+		started := make(chan struct{})
+		go func() {
+			defer busy.Done()
+			_, _ = c.get(context.Background(), "busy"+string(rune('a'+i)), func() (rendered, error) {
+				close(started)
+				<-release
+				return rendered{}, nil
+			})
+		}()
+		<-started
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	gone := make(chan error, 1)
+	go func() {
+		_, err := c.get(ctx, "k", func() (rendered, error) { t.Error("rendered for a client that left"); return rendered{}, nil })
+		gone <- err
+	}()
+	other := make(chan []byte, 1)
+	time.Sleep(10 * time.Millisecond) // the first request starts "k" and waits for a slot
+	go func() {
+		doc, _ := c.get(context.Background(), "k", func() (rendered, error) { return rendered{pdf: []byte("doc")}, nil })
+		other <- doc.pdf
+	}()
+	time.Sleep(10 * time.Millisecond) // the second waits for the first
+	cancel()
+	if err := <-gone; !errors.Is(err, context.Canceled) {
+		t.Fatalf("the request whose client left: %v", err)
+	}
+	close(release)
+	busy.Wait()
+	select {
+	case pdf := <-other:
+		if string(pdf) != "doc" {
+			t.Fatalf("the remaining request got %q", pdf)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the remaining request hangs")
 	}
 }
