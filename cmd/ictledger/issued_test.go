@@ -58,8 +58,9 @@ func issuedEntry(t *testing.T, es []ledger.Entry, pdf []byte) ledger.DisclosureI
 	return d
 }
 
-// TestDisclosureIssuedIsRecorded: the first download of a document
-// appends a disclosure.issued entry with the SHA-256 of the bytes served;
+// TestDisclosureIssuedIsRecorded: a draft is not issued; the first
+// download of the public document appends a disclosure.issued entry with
+// the SHA-256 of the bytes served;
 // later downloads, also after a restart, append nothing, and the
 // document still verifies, naming that entry.
 func TestDisclosureIssuedIsRecorded(t *testing.T) {
@@ -69,10 +70,20 @@ func TestDisclosureIssuedIsRecorded(t *testing.T) {
 	regTok := ts.regulator()
 	var filed filedReturn
 	ts.mustJSON("POST", "/v1/operators/sakura-mobile/returns", opTok, exampleReturn(t), 201, &filed)
-	ts.mustJSON("POST", "/v1/returns/"+filed.ID+"/reviews", regTok, map[string]any{"decision": "accept"}, 201, nil)
 	path := "/v1/operators/sakura-mobile/disclosures/2025-Q3.pdf"
-
+	// The operator's draft, before the review, is not issued.
 	size, _ := ts.ledgerTail(regTok, 0)
+	if draft, _, code := ts.getPDF(path, opTok); code != 200 {
+		t.Fatalf("draft: %d", code)
+	} else if res := ts.verify(draft); res.Issued != nil {
+		t.Fatalf("a draft verifies as issued: %+v", res)
+	}
+	if n, _ := ts.ledgerTail(regTok, 0); n != size {
+		t.Fatalf("the draft download appended %d entries", n-size)
+	}
+	ts.mustJSON("POST", "/v1/returns/"+filed.ID+"/reviews", regTok, map[string]any{"decision": "accept"}, 201, nil)
+
+	size, _ = ts.ledgerTail(regTok, 0)
 	pdf, _, code := ts.getPDF(path, "")
 	if code != 200 {
 		t.Fatalf("public download: %d", code)

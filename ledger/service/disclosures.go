@@ -67,7 +67,9 @@ func (s *Service) OperatorDisclosure(ctx context.Context, a ledger.Actor, operat
 	}
 	b := &disclosure.Bundle{Format: disclosure.Format, Document: disclosure.DocOperator, Template: templates.OperatorTemplateV2,
 		Operator: operator, Period: span.String(), GWP: "ar6"}
-	return s.renderBundle(ctx, a, b, seqs)
+	// Only the public document is issued: a draft (a return under
+	// review or returned) is a preview for the operator and regulators.
+	return s.renderBundle(ctx, a, b, seqs, public)
 }
 
 // SectorDisclosure renders the sector report of a quarter or year,
@@ -79,6 +81,11 @@ func (s *Service) SectorDisclosure(ctx context.Context, a ledger.Actor, span led
 	if country != "" && !ledger.IsCountryCode(country) {
 		return nil, &ledger.Error{Code: ledger.EInvalid, Message: "bad country",
 			Fields: []ledger.FieldError{{Path: "country", Message: "must be an ISO 3166-1 alpha-2 code in capitals"}}}
+	}
+	if first := span.Quarters()[0]; s.now().Before(first.Start()) {
+		// Nothing can be filed for it yet; refusing keeps every report
+		// (and its disclosure.issued entry) about a period that exists.
+		return nil, ledger.Errorf(ledger.ENotFound, "%s has not begun", span)
 	}
 	last := span.Last()
 	seqs := map[uint64]bool{}
@@ -105,7 +112,7 @@ func (s *Service) SectorDisclosure(ctx context.Context, a ledger.Actor, span led
 	deadline, _ := s.Deadline(last)
 	b := &disclosure.Bundle{Format: disclosure.Format, Document: disclosure.DocSector, Template: templates.SectorTemplateV2,
 		Country: country, Period: span.String(), GWP: "ar6", Deadline: deadline.UTC().Format(time.RFC3339)}
-	return s.renderBundle(ctx, a, b, seqs)
+	return s.renderBundle(ctx, a, b, seqs, true)
 }
 
 // addReturnHistory adds the latest version of each of an operator's
@@ -124,10 +131,10 @@ func (s *Service) addReturnHistory(seqs map[uint64]bool, operator string, last l
 
 // renderBundle fills a bundle with the entries, their proofs in the tree
 // ending with the newest of them and that tree's signed checkpoint, and
-// renders it. Results are cached by the exact set of entries. The first
-// time a document is produced, a disclosure.issued entry records it,
-// with a as its actor.
-func (s *Service) renderBundle(ctx context.Context, a ledger.Actor, b *disclosure.Bundle, seqs map[uint64]bool) ([]byte, error) {
+// renders it. Results are cached by the exact set of entries. When issue
+// is set, the first time a document is produced a disclosure.issued entry
+// records it, with a as its actor.
+func (s *Service) renderBundle(ctx context.Context, a ledger.Actor, b *disclosure.Bundle, seqs map[uint64]bool, issue bool) ([]byte, error) {
 	list := make([]uint64, 0, len(seqs))
 	for q := range seqs {
 		list = append(list, q)
@@ -138,7 +145,7 @@ func (s *Service) renderBundle(ctx context.Context, a ledger.Actor, b *disclosur
 	for _, q := range list {
 		key.WriteString(strconv.FormatUint(q, 36) + ".")
 	}
-	doc, err := s.pdfs.get(key.String(), func() (rendered, error) {
+	doc, err := s.pdfs.get(ctx, key.String(), func() (rendered, error) {
 		size := list[len(list)-1] + 1
 		cp, err := s.CheckpointAt(size)
 		if err != nil {
@@ -168,7 +175,9 @@ func (s *Service) renderBundle(ctx context.Context, a ledger.Actor, b *disclosur
 	if err != nil {
 		return nil, err
 	}
-	s.recordIssued(ctx, a, doc.issued)
+	if issue {
+		s.recordIssued(ctx, a, doc.issued)
+	}
 	return doc.pdf, nil
 }
 
@@ -179,6 +188,14 @@ func (s *Service) renderBundle(ctx context.Context, a ledger.Actor, b *disclosur
 // request for it tries again.
 func (s *Service) recordIssued(ctx context.Context, a ledger.Actor, d ledger.DisclosureIssued) {
 	if s.st.Disclosure(d.SHA256) != nil {
+		return
+	}
+	if err := s.ReadOnly(); err != nil {
+		// Said once, not on every download: the read-only state itself
+		// is in the log, /healthz and /metrics already.
+		if !s.warnedUnrecorded.Swap(true) {
+			s.log.WarnContext(ctx, "disclosures are served without their disclosure.issued entries while the ledger is read-only", "err", err)
+		}
 		return
 	}
 	payload, err := ledger.Canonical(d)

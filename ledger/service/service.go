@@ -100,7 +100,8 @@ type Service struct {
 	// intensityNotes holds filings' values for periods whose map is not built yet.
 	intensityNotes map[ledger.Period]map[string]intensity
 
-	pdfs *pdfCache
+	pdfs             *pdfCache
+	warnedUnrecorded atomic.Bool // the log said disclosures go unrecorded (read-only ledger)
 }
 
 // New returns a service on cfg.State. Call Start once the journal is open
