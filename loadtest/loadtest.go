@@ -83,7 +83,9 @@ type Config struct {
 	// Prefix names the operators PREFIX-0, PREFIX-1...; empty means
 	// "load-" and the start time, so runs against one ledger never collide.
 	Prefix string
-	// Now is the clock; nil means time.Now.
+	// Now is the clock that names the operators; nil means time.Now.
+	// Latencies, the warm-up and the run's length are measured on the
+	// real (monotonic) clock.
 	Now func() time.Time
 }
 
@@ -224,7 +226,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 
 	ctx, cancel := context.WithTimeout(ctx, cfg.Warmup+cfg.Duration)
 	defer cancel()
-	measured := cfg.Now().Add(cfg.Warmup)
+	measured := time.Now().Add(cfg.Warmup)
 	// The server's histograms are read again when the measurement starts,
 	// so that its figures cover the same requests as the clients'.
 	warm := make(chan serverFigures, 1)
@@ -252,8 +254,15 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		}()
 	}
 	wg.Wait()
-	rep.Elapsed = cfg.Now().Sub(measured)
+	rep.Elapsed = time.Since(measured)
+	cancel() // the warm-up may not have ended: the budget ran out in it
 	atWarm := <-warm
+	if rep.Elapsed <= 0 {
+		for _, c := range clients {
+			c.conn.close()
+		}
+		return nil, fmt.Errorf("loadtest: the request budget (%d) ran out in the warm-up; nothing was measured (raise --max-requests or shorten --warmup)", cfg.MaxRequests)
+	}
 	for _, c := range clients {
 		c.conn.close()
 	}

@@ -147,6 +147,23 @@ func TestRunWarmup(t *testing.T) {
 	}
 }
 
+// A budget spent in the warm-up measured nothing: the run says so at
+// once instead of reporting an empty success.
+func TestRunBudgetSpentInWarmup(t *testing.T) {
+	f := &fakeLedger{tokens: map[string]string{}, latest: map[string]string{}, version: map[string]int{}}
+	srv := httptest.NewServer(f)
+	defer srv.Close()
+	start := time.Now()
+	_, err := Run(context.Background(), Config{Addr: strings.TrimPrefix(srv.URL, "http://"), AdminToken: "admin",
+		Clients: 2, Warmup: 10 * time.Second, Duration: time.Second, MaxRequests: 20})
+	if err == nil || !strings.Contains(err.Error(), "ran out in the warm-up") {
+		t.Fatalf("err = %v", err)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Fatalf("took %v: waited for the warm-up to end", d)
+	}
+}
+
 func TestRunBudget(t *testing.T) {
 	f := &fakeLedger{tokens: map[string]string{}, latest: map[string]string{}, version: map[string]int{}}
 	srv := httptest.NewServer(f)
