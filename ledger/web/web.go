@@ -129,7 +129,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 		h.log.InfoContext(r.Context(), "page", "request_id", id, "method", r.Method, "route", r.Pattern,
-			"status", sw.code(), "duration_ms", float64(time.Since(start).Microseconds())/1000)
+			"status", sw.code(), "duration_us", time.Since(start).Microseconds())
 	}()
 	h.mux.ServeHTTP(sw, r)
 }
