@@ -26,6 +26,11 @@ type fakeLedger struct {
 	failMetrics int
 }
 
+// newFakeLedger answers the first failMetrics metrics reads with 500.
+func newFakeLedger(failMetrics int) *fakeLedger {
+	return &fakeLedger{tokens: map[string]string{}, latest: map[string]string{}, version: map[string]int{}, failMetrics: failMetrics}
+}
+
 func (f *fakeLedger) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -72,7 +77,7 @@ func (f *fakeLedger) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 func TestRun(t *testing.T) {
-	f := &fakeLedger{tokens: map[string]string{}, latest: map[string]string{}, version: map[string]int{}}
+	f := newFakeLedger(0)
 	srv := httptest.NewServer(f)
 	defer srv.Close()
 	rep, err := Run(context.Background(), Config{Addr: strings.TrimPrefix(srv.URL, "http://"), AdminToken: "admin",
@@ -114,7 +119,7 @@ func TestRun(t *testing.T) {
 // Requests in the warm-up are left out of the figures, but a failure
 // there is still a failure of the run.
 func TestRunWarmup(t *testing.T) {
-	f := &fakeLedger{tokens: map[string]string{}, latest: map[string]string{}, version: map[string]int{}, failMetrics: 1}
+	f := newFakeLedger(1)
 	srv := httptest.NewServer(f)
 	defer srv.Close()
 	rep, err := Run(context.Background(), Config{Addr: strings.TrimPrefix(srv.URL, "http://"), AdminToken: "admin",
@@ -150,7 +155,7 @@ func TestRunWarmup(t *testing.T) {
 // A budget spent in the warm-up measured nothing: the run says so at
 // once instead of reporting an empty success.
 func TestRunBudgetSpentInWarmup(t *testing.T) {
-	f := &fakeLedger{tokens: map[string]string{}, latest: map[string]string{}, version: map[string]int{}}
+	f := newFakeLedger(0)
 	srv := httptest.NewServer(f)
 	defer srv.Close()
 	start := time.Now()
@@ -165,7 +170,7 @@ func TestRunBudgetSpentInWarmup(t *testing.T) {
 }
 
 func TestRunBudget(t *testing.T) {
-	f := &fakeLedger{tokens: map[string]string{}, latest: map[string]string{}, version: map[string]int{}}
+	f := newFakeLedger(0)
 	srv := httptest.NewServer(f)
 	defer srv.Close()
 	start := time.Now()
@@ -201,7 +206,7 @@ func TestCheckLoopback(t *testing.T) {
 }
 
 func TestRunReadOnly(t *testing.T) {
-	f := &fakeLedger{tokens: map[string]string{}, latest: map[string]string{}, version: map[string]int{}}
+	f := newFakeLedger(0)
 	srv := httptest.NewServer(f)
 	defer srv.Close()
 	rep, err := Run(context.Background(), Config{Addr: strings.TrimPrefix(srv.URL, "http://"), AdminToken: "admin",
@@ -218,7 +223,7 @@ func TestRunReadOnly(t *testing.T) {
 }
 
 func TestRunNoDisclosures(t *testing.T) {
-	f := &fakeLedger{tokens: map[string]string{}, latest: map[string]string{}, version: map[string]int{}}
+	f := newFakeLedger(0)
 	srv := httptest.NewServer(f)
 	defer srv.Close()
 	rep, err := Run(context.Background(), Config{Addr: strings.TrimPrefix(srv.URL, "http://"), AdminToken: "admin",
@@ -236,7 +241,7 @@ func TestRunNoDisclosures(t *testing.T) {
 // TestRunServerClosesConnections: a server that closes the connection
 // after each answer (or drops it) costs a reconnect, not an error.
 func TestRunServerClosesConnections(t *testing.T) {
-	f := &fakeLedger{tokens: map[string]string{}, latest: map[string]string{}, version: map[string]int{}}
+	f := newFakeLedger(0)
 	var mu sync.Mutex
 	conns := map[string]bool{}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
