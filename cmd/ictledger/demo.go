@@ -177,7 +177,8 @@ func (m *Main) printDemoTokens() error {
 		if t.Operator != "" {
 			who += " " + t.Operator
 		}
-		fmt.Fprintf(out, "%s\n  token: %s\n  curl -H 'Authorization: Bearer %s' %s%s\n\n", who, t.Token, t.Token, base, t.Hint)
+		// The URL is quoted: a query's "?" is a glob to zsh.
+		fmt.Fprintf(out, "%s\n  token: %s\n  curl -H 'Authorization: Bearer %s' '%s%s'\n\n", who, t.Token, t.Token, base, t.Hint)
 	}
 	fmt.Fprintf(out, "public (no token)\n  curl %s/v1/ledger/checkpoint\n\n", base)
 	fmt.Fprintf(out, "web pages\n  %s/ (sign in at %s/signin with a token above)\n\n", base, base)

@@ -30,12 +30,12 @@ func main() {
 }
 
 const usage = `usage:
-  ictledger serve [--addr HOST:PORT] [--data DIR] [--demo]
+  ictledger serve [--addr HOST:PORT] [--data DIR] [--demo] [--origin NAME] [--max-return-bytes N]
   ictledger verify DATA_DIR [--key KEY]
   ictledger verify disclosure FILE.pdf --key KEY
   ictledger verify consistency --server URL --from OLD_CHECKPOINT [--key KEY] [--save FILE]
   ictledger backup DATA_DIR DEST
-  ictledger loadtest --addr 127.0.0.1:PORT --clients N --duration D
+  ictledger loadtest --addr 127.0.0.1:PORT --clients N --duration D [--warmup D] [more: loadtest -h]
 `
 
 // run dispatches a subcommand and returns the process exit code.
