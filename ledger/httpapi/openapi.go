@@ -13,6 +13,7 @@ import (
 
 	"github.com/ictledger/ictledger/calculators"
 	"github.com/ictledger/ictledger/disclosure"
+	"github.com/ictledger/ictledger/filing"
 	"github.com/ictledger/ictledger/ledger"
 	"github.com/ictledger/ictledger/ledger/service"
 )
@@ -26,8 +27,9 @@ type apiOp struct {
 	method, path, summary string
 	roles                 string // who may call it, in words
 	query                 []string
-	body                  any    // request body type (nil: none)
-	bodyType              string // request content type when not JSON
+	body                  any      // request body type (nil: none)
+	bodyType              string   // request content type when not JSON
+	csvParts              []string // with body: also multipart, body as the "return" part plus these CSV parts
 	status                int
 	resp                  any    // response body type (nil: none)
 	respType              string // response content type when not JSON
@@ -53,7 +55,7 @@ func (s *Server) apiOps() []apiOp {
 		{method: "POST", path: "/v1/factor-sets", summary: "Publish a new factor-set version", roles: "admin", body: ledger.FactorSet{}, status: 201, resp: ledger.FactorSet{}},
 		{method: "GET", path: "/v1/factor-sets/{version}", summary: "One factor set with sources", roles: "any token", status: 200, resp: ledger.FactorSet{}},
 		{method: "POST", path: "/v1/operators/{id}/returns", summary: "File or restate a quarterly return (JSON, or multipart with return JSON and sites/devices CSV parts); Idempotency-Key header supported",
-			roles: "that operator", body: ledger.Return{}, status: 201, resp: service.Filed{}},
+			roles: "that operator", body: ledger.Return{}, csvParts: []string{filing.PartSites, filing.PartDevices}, status: 201, resp: service.Filed{}},
 		{method: "GET", path: "/v1/operators/{id}/returns", summary: "List return versions with status", roles: "admin, regulator, that operator",
 			query: []string{"period"}, status: 200, resp: []service.VersionSummary{}},
 		{method: "GET", path: "/v1/returns/{rid}", summary: "A return as filed, with status, version, supersedes, superseded_by, reviews, entry",
@@ -144,7 +146,18 @@ func (s *Server) buildOpenAPI() []byte {
 				"multipart/form-data": map[string]any{"schema": map[string]any{"type": "object", "properties": map[string]any{"file": map[string]any{"type": "string", "format": "binary"}}}},
 			}}
 		} else if op.body != nil {
-			o["requestBody"] = map[string]any{"required": true, "content": map[string]any{"application/json": map[string]any{"schema": g.schema(reflect.TypeOf(op.body))}}}
+			content := map[string]any{"application/json": map[string]any{"schema": g.schema(reflect.TypeOf(op.body))}}
+			if op.csvParts != nil {
+				props := map[string]any{filing.PartReturn: g.schema(reflect.TypeOf(op.body))}
+				encoding := map[string]any{filing.PartReturn: map[string]any{"contentType": "application/json"}}
+				for _, p := range op.csvParts {
+					props[p] = map[string]any{"type": "string", "format": "binary", "description": "CSV (UTF-8, RFC 4180), replacing the return's " + p + " array"}
+					encoding[p] = map[string]any{"contentType": "text/csv"}
+				}
+				content["multipart/form-data"] = map[string]any{"schema": map[string]any{"type": "object", "required": []string{filing.PartReturn},
+					"properties": props}, "encoding": encoding}
+			}
+			o["requestBody"] = map[string]any{"required": true, "content": content}
 		}
 		resp := map[string]any{"description": http.StatusText(op.status)}
 		switch {

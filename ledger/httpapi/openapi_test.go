@@ -10,6 +10,7 @@ import (
 
 	"github.com/gorilla/mux"
 
+	"github.com/ictledger/ictledger/filing"
 	"github.com/ictledger/ictledger/ledger/service"
 	"github.com/ictledger/ictledger/ledger/state"
 )
@@ -68,5 +69,29 @@ func TestOpenAPICoversRoutes(t *testing.T) {
 	}
 	if _, ok := doc.Paths["/v1/sector/status"]["get"]; !ok {
 		t.Fatalf("no GET /v1/sector/status in the document")
+	}
+	// Filing takes JSON, or a multipart body of the parts filing reads.
+	var file struct {
+		RequestBody struct {
+			Content map[string]struct {
+				Schema struct {
+					Properties map[string]any `json:"properties"`
+				} `json:"schema"`
+			} `json:"content"`
+		} `json:"requestBody"`
+	}
+	raw, _ := json.Marshal(doc.Paths["/v1/operators/{id}/returns"]["post"])
+	if err := json.Unmarshal(raw, &file); err != nil {
+		t.Fatal(err)
+	}
+	mp, ok := file.RequestBody.Content["multipart/form-data"]
+	_, js := file.RequestBody.Content["application/json"]
+	if !ok || !js || len(mp.Schema.Properties) != 3 {
+		t.Fatalf("filing's request body: %s", raw)
+	}
+	for _, p := range []string{filing.PartReturn, filing.PartSites, filing.PartDevices} {
+		if mp.Schema.Properties[p] == nil {
+			t.Fatalf("the multipart filing lacks the %q part: %s", p, raw)
+		}
 	}
 }
