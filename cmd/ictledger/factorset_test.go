@@ -73,13 +73,10 @@ func TestSectorReportWithTwoFactorSetsVerifies(t *testing.T) {
 	defer ts.stop()
 	fileAs := func(id string) {
 		t.Helper()
-		ts.mustJSON("POST", "/v1/operators", testAdminToken,
-			map[string]any{"id": id, "name": "Operator " + id, "country": "JP", "kinds": []string{"mobile"}}, 201, nil)
-		var opTok token
-		ts.mustJSON("POST", "/v1/tokens", testAdminToken, map[string]any{"role": "operator", "operator": id}, 201, &opTok)
+		opTok := ts.addOperator(id, "Operator "+id)
 		ret := exampleReturn(t)
 		ret["operator"] = id
-		ts.mustJSON("POST", "/v1/operators/"+id+"/returns", opTok.Token, ret, 201, nil)
+		ts.mustJSON("POST", "/v1/operators/"+id+"/returns", opTok, ret, 201, nil)
 	}
 	fileAs("op-a") // under apt-2025.1
 	var fs map[string]any
@@ -90,9 +87,7 @@ func TestSectorReportWithTwoFactorSetsVerifies(t *testing.T) {
 	ts.mustJSON("POST", "/v1/factor-sets", testAdminToken, fs, 201, nil)
 	fileAs("op-b") // under apt-2025.2, the latest at filing
 
-	var reg token
-	ts.mustJSON("POST", "/v1/tokens", testAdminToken, map[string]any{"role": "regulator"}, 201, &reg)
-	pdf, _, code := ts.getPDF("/v1/sector/disclosures/2025-Q3.pdf", reg.Token)
+	pdf, _, code := ts.getPDF("/v1/sector/disclosures/2025-Q3.pdf", ts.regulator())
 	if code != 200 {
 		t.Fatalf("sector report: %d", code)
 	}

@@ -110,9 +110,7 @@ func TestStorageFaultReadOnly(t *testing.T) {
 				Entry struct{ Hash string } `json:"entry"`
 			}
 			ts.mustJSON("POST", "/v1/operators/sakura-mobile/returns", opTok.Token, exampleReturn(t), 201, &filed)
-			var regTok token
-			ts.mustJSON("POST", "/v1/tokens", testAdminToken, map[string]any{"role": "regulator"}, 201, &regTok)
-			ts.mustJSON("POST", "/v1/returns/"+filed.ID+"/reviews", regTok.Token, map[string]any{"decision": "accept"}, 201, nil)
+			ts.mustJSON("POST", "/v1/returns/"+filed.ID+"/reviews", ts.regulator(), map[string]any{"decision": "accept"}, 201, nil)
 			var health map[string]any
 			ts.mustJSON("GET", "/healthz", "", nil, 200, &health)
 

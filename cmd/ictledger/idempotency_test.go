@@ -13,14 +13,11 @@ import (
 func TestIdempotencyKey(t *testing.T) {
 	ts := startServer(t, t.TempDir())
 	defer ts.stop()
-	ts.mustJSON("POST", "/v1/operators", testAdminToken,
-		map[string]any{"id": "sakura-mobile", "name": "Sakura Mobile K.K.", "country": "JP", "kinds": []string{"mobile"}}, 201, nil)
-	var opTok token
-	ts.mustJSON("POST", "/v1/tokens", testAdminToken, map[string]any{"role": "operator", "operator": "sakura-mobile"}, 201, &opTok)
+	opTok := ts.addOperator("sakura-mobile", "Sakura Mobile K.K.")
 	body, _ := json.Marshal(exampleReturn(t))
 	post := func(b []byte, key string) (int, http.Header, []byte) {
 		req, _ := http.NewRequest("POST", ts.base+"/v1/operators/sakura-mobile/returns", bytes.NewReader(b))
-		req.Header.Set("Authorization", "Bearer "+opTok.Token)
+		req.Header.Set("Authorization", "Bearer "+opTok)
 		req.Header.Set("Content-Type", "application/json")
 		req.Header.Set("Idempotency-Key", key)
 		resp, err := http.DefaultClient.Do(req)
