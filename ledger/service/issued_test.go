@@ -13,9 +13,10 @@ import (
 	"github.com/ictledger/ictledger/ledger/service/servicetest"
 )
 
-// A client that hangs up while its disclosure renders still gets the
-// document recorded as issued: the record does not depend on the request
-// staying, and it is written once.
+// A document rendered for a client that has already hung up is still
+// recorded as issued: with a slot free the render does not wait, so it
+// runs, and the record must not depend on the request's context. It is
+// written once.
 func TestDisclosureIssuedAfterTheClientLeft(t *testing.T) {
 	env := servicetest.New(t, time.Date(2026, 2, 20, 0, 0, 0, 0, time.UTC))
 	op := env.Operator("op-a", "Operator A", "JP")

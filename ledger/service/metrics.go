@@ -21,7 +21,7 @@ import (
 // operator's earlier quarters (for the history-based e-waste metrics), the
 // factor set and the GWP set, so they are cached under exactly that key.
 func (s *Service) ReturnMetrics(a ledger.Actor, id, factorSet, gwp string) (*calculators.Metrics, error) {
-	rv, err := s.returnVersion(a, id)
+	rv, err := s.ReturnVersion(a, id)
 	if err != nil {
 		return nil, err
 	}
@@ -337,11 +337,14 @@ func (s *Service) figuresOf(rv *state.ReturnVersion, fs *ledger.FactorSet) (*war
 func (s *Service) rememberFigures(key string, f *warnFigures) {
 	s.metricsMu.Lock()
 	defer s.metricsMu.Unlock()
-	if len(s.figureCache) >= maxCachedMetrics*16 {
-		clear(s.figureCache) // a few values each; recomputing is cheap
+	if len(s.figureCache) >= maxCachedFigures {
+		clear(s.figureCache) // recomputing is cheap
 	}
 	s.figureCache[key] = f
 }
+
+// maxCachedFigures bounds the warning figures kept: five values a version.
+const maxCachedFigures = 16384
 
 var fifty = decimal.NewFromInt(50)
 
@@ -470,15 +473,9 @@ func (s *Service) energyPerTB(rv *state.ReturnVersion) calculators.Value {
 	return f.perTB
 }
 
-// outlierWarning flags energy per TB v more than 3x or less than 1/3 of
-// the median of others (the other operators' values for period). At least
+// outlierAgainst flags energy per TB v more than 3x or less than 1/3 of
+// med, the median of the n other operators' values for period. At least
 // two others are needed: a median of one operator says little.
-func outlierWarning(v decimal.Decimal, others []decimal.Decimal, period string) (ledger.Warning, bool) {
-	return outlierAgainst(v, calculators.Median(others), len(others), period)
-}
-
-// outlierAgainst is outlierWarning with the median of the n others
-// worked out already.
 func outlierAgainst(v, med decimal.Decimal, n int, period string) (ledger.Warning, bool) {
 	if n < 2 {
 		return ledger.Warning{}, false

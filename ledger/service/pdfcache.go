@@ -80,6 +80,8 @@ func (c *pdfCache) get(ctx context.Context, key string, render func() (rendered,
 		c.inflight[key] = r
 		c.mu.Unlock()
 
+		// A free slot is taken even when ctx has ended: only waiting
+		// is given up, not a render that can start at once.
 		select {
 		case c.slots <- struct{}{}:
 		default:

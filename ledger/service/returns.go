@@ -311,7 +311,7 @@ func reviewView(r state.Review) ReviewView {
 
 // Return returns a return version as filed (admin, regulator, or its operator).
 func (s *Service) Return(a ledger.Actor, id string) (*ReturnView, error) {
-	rv, err := s.returnVersion(a, id)
+	rv, err := s.ReturnVersion(a, id)
 	if err != nil {
 		return nil, err
 	}
@@ -322,15 +322,10 @@ func (s *Service) Return(a ledger.Actor, id string) (*ReturnView, error) {
 	return &ReturnView{Version: rv, Filed: rf}, nil
 }
 
-// returnVersion finds a return version and checks the caller may read it.
-// A caller who may not read it learns nothing about whether it exists.
 // ReturnVersion is a return version's record, without reading the return
-// from the journal (admin, regulator, or its operator).
+// from the journal (admin, regulator, or its operator). A caller who may
+// not read it learns nothing about whether it exists.
 func (s *Service) ReturnVersion(a ledger.Actor, id string) (*state.ReturnVersion, error) {
-	return s.returnVersion(a, id)
-}
-
-func (s *Service) returnVersion(a ledger.Actor, id string) (*state.ReturnVersion, error) {
 	if err := requireRole(a, ledger.RoleAdmin, ledger.RoleRegulator, ledger.RoleOperator); err != nil {
 		return nil, err
 	}

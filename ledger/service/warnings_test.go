@@ -7,9 +7,16 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/ictledger/ictledger/calculators"
+	"github.com/ictledger/ictledger/ledger"
 )
 
 func d(s string) decimal.Decimal { return decimal.RequireFromString(s) }
+
+// outlierWarning is the sector-median warning worked out from the other
+// operators' values, the plain way the service's sorted values replace.
+func outlierWarning(v decimal.Decimal, others []decimal.Decimal, period string) (ledger.Warning, bool) {
+	return outlierAgainst(v, calculators.Median(others), len(others), period)
+}
 
 func TestJumpWarning(t *testing.T) {
 	tests := []struct {

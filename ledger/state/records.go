@@ -61,7 +61,6 @@ type ReturnVersion struct {
 	Actor          ledger.Actor
 	Reviews        []Review
 	Raw            []byte // the return as canonical JSON; nil with site rows or once superseded
-	HasSites       bool   // the full return, with its site rows, is in the journal only
 }
 
 // Status is derived from the record: superseded once a later version

@@ -245,7 +245,7 @@ func fileReturnTxn(txn *memdb.Txn, rf returnEntry, head returnHead, e ledger.Ent
 		ID: rf.ID, Operator: head.Operator, Period: head.Period, PeriodKey: head.Period.String(),
 		Version: rf.Version, Supersedes: rf.Supersedes, Reason: head.Reason, FactorSet: rf.FactorSet,
 		IdempotencyKey: rf.IdempotencyKey, Warnings: rf.Warnings, Seq: e.Seq, LeafHash: leaf,
-		FiledAt: e.Time, Actor: e.Actor, HasSites: hasSites,
+		FiledAt: e.Time, Actor: e.Actor,
 	}
 	if !hasSites {
 		rv.Raw = append([]byte(nil), rf.Return...)
