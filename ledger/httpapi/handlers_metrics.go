@@ -136,11 +136,22 @@ func (s *Server) handleSetDeadline(w http.ResponseWriter, r *http.Request) {
 	s.writeJSON(w, r, http.StatusOK, map[string]any{"period": p.String(), "deadline": d, "overridden": overridden})
 }
 
+// The period parameter's two forms, as problems name them.
+const (
+	quarterOrYear = "a quarter (2025-Q3) or a year (2025)"
+	quarterOnly   = "a quarter (2025-Q3)"
+)
+
+// periodProblem is the 422 for a period parameter that is not want.
+func periodProblem(message, want string) error {
+	return &ledger.Error{Code: ledger.EInvalid, Message: message,
+		Fields: []ledger.FieldError{{Path: "period", Message: "must be " + want}}}
+}
+
 func spanParam(r *http.Request) (ledger.Span, error) {
 	v := r.URL.Query().Get("period")
 	if v == "" {
-		return ledger.Span{}, &ledger.Error{Code: ledger.EInvalid, Message: "missing query parameter period",
-			Fields: []ledger.FieldError{{Path: "period", Message: "is required: a quarter (2025-Q3) or a year (2025)"}}}
+		return ledger.Span{}, periodProblem("missing query parameter period", quarterOrYear)
 	}
 	return parseSpan(v)
 }
@@ -150,8 +161,7 @@ func spanParam(r *http.Request) (ledger.Span, error) {
 func parseSpan(v string) (ledger.Span, error) {
 	sp, err := ledger.ParseSpan(v)
 	if err != nil {
-		return ledger.Span{}, &ledger.Error{Code: ledger.EInvalid, Message: err.Error(),
-			Fields: []ledger.FieldError{{Path: "period", Message: "must be a quarter (2025-Q3) or a year (2025)"}}}
+		return ledger.Span{}, periodProblem(err.Error(), quarterOrYear)
 	}
 	return sp, nil
 }
@@ -161,8 +171,7 @@ func parseSpan(v string) (ledger.Span, error) {
 func parseQuarter(v string) (ledger.Period, error) {
 	p, err := ledger.ParsePeriod(v)
 	if err != nil {
-		return ledger.Period{}, &ledger.Error{Code: ledger.EInvalid, Message: err.Error(),
-			Fields: []ledger.FieldError{{Path: "period", Message: "must be YYYY-Qn"}}}
+		return ledger.Period{}, periodProblem(err.Error(), quarterOnly)
 	}
 	return p, nil
 }
@@ -173,8 +182,7 @@ func periodParam(r *http.Request) (ledger.Period, error) {
 		return ledger.Period{}, err
 	}
 	if sp.IsYear() {
-		return ledger.Period{}, &ledger.Error{Code: ledger.EInvalid, Message: "period must be a quarter",
-			Fields: []ledger.FieldError{{Path: "period", Message: "must be a quarter (2025-Q3)"}}}
+		return ledger.Period{}, periodProblem("period must be a quarter", quarterOnly)
 	}
 	return sp.Last(), nil
 }

@@ -1,0 +1,63 @@
+package httpapi
+
+import (
+	"bytes"
+	"encoding/json"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/ictledger/ictledger/ledger/service"
+	"github.com/ictledger/ictledger/ledger/state"
+)
+
+// Every request gets an id, echoed in X-Request-Id and in its access log
+// line with the route template (not the path), the status and the
+// caller; a sane incoming id is kept, anything else replaced.
+func TestRequestIDAndAccessLog(t *testing.T) {
+	var logs bytes.Buffer
+	s := New(Config{Service: service.New(service.Config{State: state.New()}),
+		Logger: slog.New(slog.NewJSONHandler(&logs, nil))})
+	get := func(path, id, token string) *httptest.ResponseRecorder {
+		r := httptest.NewRequest(http.MethodGet, path, nil)
+		if id != "" {
+			r.Header.Set("X-Request-Id", id)
+		}
+		if token != "" {
+			r.Header.Set("Authorization", "Bearer "+token)
+		}
+		rec := httptest.NewRecorder()
+		s.ServeHTTP(rec, r)
+		return rec
+	}
+
+	if got := get("/v1/returns/op-a-2025-Q3-v1/metrics", "proxy-id_42", "").Header().Get("X-Request-Id"); got != "proxy-id_42" {
+		t.Fatalf("a sane incoming id was not kept: %q", got)
+	}
+	got := get("/v1/returns/op-a-2025-Q3-v1", "no spaces allowed", "").Header().Get("X-Request-Id")
+	if !regexp.MustCompile(`^[0-9a-f]{16}$`).MatchString(got) {
+		t.Fatalf("an unusable incoming id was not replaced: %q", got)
+	}
+
+	lines := strings.Split(strings.TrimSpace(logs.String()), "\n")
+	if len(lines) != 2 {
+		t.Fatalf("want two access log lines, got:\n%s", logs.String())
+	}
+	var first, second map[string]any
+	if json.Unmarshal([]byte(lines[0]), &first) != nil || json.Unmarshal([]byte(lines[1]), &second) != nil {
+		t.Fatalf("log lines are not JSON:\n%s", logs.String())
+	}
+	if first["request_id"] != "proxy-id_42" || first["route"] != "/v1/returns/{rid}/metrics" ||
+		first["method"] != "GET" || first["status"] != float64(401) || first["role"] != "" {
+		t.Fatalf("first line: %v", first)
+	}
+	if second["request_id"] != got || second["route"] != "/v1/returns/{rid}" {
+		t.Fatalf("second line: %v (id %s)", second, got)
+	}
+	if _, ok := first["duration_us"].(float64); !ok {
+		t.Fatalf("no duration_us: %v", first)
+	}
+}
