@@ -21,7 +21,6 @@ import (
 	"net"
 	"net/http"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
 
@@ -257,14 +256,11 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	rep.Elapsed = time.Since(measured)
 	cancel() // the warm-up may not have ended: the budget ran out in it
 	atWarm := <-warm
-	if rep.Elapsed <= 0 {
-		for _, c := range clients {
-			c.conn.close()
-		}
-		return nil, fmt.Errorf("loadtest: the request budget (%d) ran out in the warm-up; nothing was measured (raise --max-requests or shorten --warmup)", cfg.MaxRequests)
-	}
 	for _, c := range clients {
 		c.conn.close()
+	}
+	if rep.Elapsed <= 0 {
+		return nil, fmt.Errorf("loadtest: the request budget (%d) ran out in the warm-up; nothing was measured (raise --max-requests or shorten --warmup)", cfg.MaxRequests)
 	}
 	after := r.scrape(context.Background())
 	rep.RSSAfter, rep.EntriesAfter = after.rss, after.entries
@@ -381,19 +377,6 @@ func (r *runner) probeDisclosures(ctx context.Context, c *client) bool {
 	}
 	code, b, err := r.do(ctx, &c.conn, "GET", "/v1/operators/"+c.op+"/disclosures/"+r.period+".pdf", c.token, nil, nil)
 	return err == nil && !(code == http.StatusNotFound && bytes.Contains(b, []byte("no such endpoint")))
-}
-
-// metricValue returns the value of an unlabelled series in Prometheus text.
-func metricValue(text []byte, name string) int64 {
-	for _, line := range strings.Split(string(text), "\n") {
-		if v, ok := strings.CutPrefix(line, name+" "); ok {
-			f, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
-			if err == nil {
-				return int64(f)
-			}
-		}
-	}
-	return 0
 }
 
 func trim(b []byte) string {

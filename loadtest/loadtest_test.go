@@ -76,12 +76,26 @@ func (f *fakeLedger) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
+// runAgainst runs the load against h on a test server, as the admin
+// token "admin".
+func runAgainst(t *testing.T, h http.Handler, cfg Config) (*Report, error) {
+	t.Helper()
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	cfg.Addr, cfg.AdminToken = strings.TrimPrefix(srv.URL, "http://"), "admin"
+	return Run(context.Background(), cfg)
+}
+
+// filed is how many filings the fake accepted.
+func (f *fakeLedger) filed() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.filings
+}
+
 func TestRun(t *testing.T) {
 	f := newFakeLedger(0)
-	srv := httptest.NewServer(f)
-	defer srv.Close()
-	rep, err := Run(context.Background(), Config{Addr: strings.TrimPrefix(srv.URL, "http://"), AdminToken: "admin",
-		Clients: 4, Duration: 300 * time.Millisecond, ReadsPerFiling: 2})
+	rep, err := runAgainst(t, f, Config{Clients: 4, Duration: 300 * time.Millisecond, ReadsPerFiling: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,9 +109,7 @@ func TestRun(t *testing.T) {
 		t.Fatalf("stats: %+v", rep.Stats)
 	}
 	file, metrics := rep.Stats[0], rep.Stats[1]
-	f.mu.Lock() // a request cut off at the deadline may still be in the handler
-	seen := int64(f.filings)
-	f.mu.Unlock()
+	seen := int64(f.filed()) // a request cut off at the deadline may still have been filed
 	// The probe filed once before the timed load; a filing cut off when
 	// the time was up may have reached the server without being counted.
 	if file.Count == 0 || seen < file.Count+1 || seen > file.Count+1+4 || metrics.Count < 2*file.Count-8 {
@@ -120,10 +132,7 @@ func TestRun(t *testing.T) {
 // there is still a failure of the run.
 func TestRunWarmup(t *testing.T) {
 	f := newFakeLedger(1)
-	srv := httptest.NewServer(f)
-	defer srv.Close()
-	rep, err := Run(context.Background(), Config{Addr: strings.TrimPrefix(srv.URL, "http://"), AdminToken: "admin",
-		Clients: 2, Warmup: 300 * time.Millisecond, Duration: 200 * time.Millisecond})
+	rep, err := runAgainst(t, f, Config{Clients: 2, Warmup: 300 * time.Millisecond, Duration: 200 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -131,9 +140,7 @@ func TestRunWarmup(t *testing.T) {
 		t.Fatalf("warm-up errors %d, errors %d, first %q", rep.WarmupErrors, rep.Errors(), rep.FirstError)
 	}
 	file := rep.Stats[0]
-	f.mu.Lock()
-	seen := int64(f.filings)
-	f.mu.Unlock()
+	seen := int64(f.filed())
 	// 300 ms of warm-up against a fake that answers in microseconds files
 	// far more than the one probe and the one filing cut off at the end.
 	if file.Count == 0 || seen < file.Count+10 {
@@ -156,11 +163,8 @@ func TestRunWarmup(t *testing.T) {
 // once instead of reporting an empty success.
 func TestRunBudgetSpentInWarmup(t *testing.T) {
 	f := newFakeLedger(0)
-	srv := httptest.NewServer(f)
-	defer srv.Close()
 	start := time.Now()
-	_, err := Run(context.Background(), Config{Addr: strings.TrimPrefix(srv.URL, "http://"), AdminToken: "admin",
-		Clients: 2, Warmup: 10 * time.Second, Duration: time.Second, MaxRequests: 20})
+	_, err := runAgainst(t, f, Config{Clients: 2, Warmup: 10 * time.Second, Duration: time.Second, MaxRequests: 20})
 	if err == nil || !strings.Contains(err.Error(), "ran out in the warm-up") {
 		t.Fatalf("err = %v", err)
 	}
@@ -171,11 +175,8 @@ func TestRunBudgetSpentInWarmup(t *testing.T) {
 
 func TestRunBudget(t *testing.T) {
 	f := newFakeLedger(0)
-	srv := httptest.NewServer(f)
-	defer srv.Close()
 	start := time.Now()
-	rep, err := Run(context.Background(), Config{Addr: strings.TrimPrefix(srv.URL, "http://"), AdminToken: "admin",
-		Clients: 3, Duration: time.Minute, MaxRequests: 50})
+	rep, err := runAgainst(t, f, Config{Clients: 3, Duration: time.Minute, MaxRequests: 50})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -207,16 +208,11 @@ func TestCheckLoopback(t *testing.T) {
 
 func TestRunReadOnly(t *testing.T) {
 	f := newFakeLedger(0)
-	srv := httptest.NewServer(f)
-	defer srv.Close()
-	rep, err := Run(context.Background(), Config{Addr: strings.TrimPrefix(srv.URL, "http://"), AdminToken: "admin",
-		Clients: 3, Duration: 200 * time.Millisecond, ReadOnly: true})
+	rep, err := runAgainst(t, f, Config{Clients: 3, Duration: 200 * time.Millisecond, ReadOnly: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	f.mu.Lock() // a request cut off at the deadline may still be in the handler
-	filings := f.filings
-	f.mu.Unlock()
+	filings := f.filed()
 	if filings != 3 || len(rep.Stats) != 1 || rep.Stats[0].Kind != KindMetrics || rep.Stats[0].Count == 0 || rep.Errors() != 0 {
 		t.Fatalf("filings %d, stats %+v", filings, rep.Stats)
 	}
@@ -224,10 +220,7 @@ func TestRunReadOnly(t *testing.T) {
 
 func TestRunNoDisclosures(t *testing.T) {
 	f := newFakeLedger(0)
-	srv := httptest.NewServer(f)
-	defer srv.Close()
-	rep, err := Run(context.Background(), Config{Addr: strings.TrimPrefix(srv.URL, "http://"), AdminToken: "admin",
-		Clients: 2, Duration: 200 * time.Millisecond, DisclosureEvery: -1, ReadsPerFiling: -1})
+	rep, err := runAgainst(t, f, Config{Clients: 2, Duration: 200 * time.Millisecond, DisclosureEvery: -1, ReadsPerFiling: -1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -239,21 +232,18 @@ func TestRunNoDisclosures(t *testing.T) {
 }
 
 // TestRunServerClosesConnections: a server that closes the connection
-// after each answer (or drops it) costs a reconnect, not an error.
+// after each answer costs a reconnect, not an error.
 func TestRunServerClosesConnections(t *testing.T) {
 	f := newFakeLedger(0)
 	var mu sync.Mutex
 	conns := map[string]bool{}
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	rep, err := runAgainst(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		mu.Lock()
 		conns[r.RemoteAddr] = true
 		mu.Unlock()
 		w.Header().Set("Connection", "close")
 		f.ServeHTTP(w, r)
-	}))
-	defer srv.Close()
-	rep, err := Run(context.Background(), Config{Addr: strings.TrimPrefix(srv.URL, "http://"), AdminToken: "admin",
-		Clients: 2, Duration: 200 * time.Millisecond, ReadsPerFiling: 2})
+	}), Config{Clients: 2, Duration: 200 * time.Millisecond, ReadsPerFiling: 2})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,13 +1,16 @@
 package loadtest
 
 import (
+	"bytes"
 	"context"
 	"math"
 	"net/http"
 	"sort"
-	"strconv"
-	"strings"
 	"time"
+
+	dto "github.com/prometheus/client_model/go"
+	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
 )
 
 // routeOf is the route label under which the server's latency histogram
@@ -36,55 +39,44 @@ func (r *runner) scrape(ctx context.Context) serverFigures {
 	if err != nil || code != http.StatusOK {
 		return serverFigures{}
 	}
-	return serverFigures{
-		rss:     metricValue(b, "process_resident_memory_bytes"),
-		entries: metricValue(b, "ictledger_ledger_entries"),
-		latency: latencyHistograms(b),
-	}
+	return parseFigures(b)
 }
 
-// latencyHistograms reads the buckets of
-// ictledger_http_request_duration_seconds by route from Prometheus text.
-func latencyHistograms(text []byte) map[string]histogram {
-	const prefix = "ictledger_http_request_duration_seconds_bucket{"
-	out := map[string]histogram{}
-	for _, line := range strings.Split(string(text), "\n") {
-		rest, ok := strings.CutPrefix(line, prefix)
-		if !ok {
-			continue
-		}
-		labels, value, ok := strings.Cut(rest, "} ")
-		if !ok {
-			continue
-		}
-		route, le := label(labels, "route"), label(labels, "le")
-		n, err := strconv.ParseFloat(strings.TrimSpace(value), 64)
-		if route == "" || le == "" || err != nil {
-			continue
-		}
-		bound := math.Inf(1)
-		if le != "+Inf" {
-			if bound, err = strconv.ParseFloat(le, 64); err != nil {
-				continue
+// latencyMetric is the server's request latency histogram, by route.
+const latencyMetric = "ictledger_http_request_duration_seconds"
+
+// parseFigures reads the figures from Prometheus text with the Prometheus
+// library's own parser; what it cannot read is left zero.
+func parseFigures(text []byte) serverFigures {
+	parser := expfmt.NewTextParser(model.UTF8Validation)
+	fams, _ := parser.TextToMetricFamilies(bytes.NewReader(text))
+	f := serverFigures{rss: gaugeValue(fams["process_resident_memory_bytes"]),
+		entries: gaugeValue(fams["ictledger_ledger_entries"]), latency: map[string]histogram{}}
+	for _, m := range fams[latencyMetric].GetMetric() {
+		var route string
+		for _, l := range m.GetLabel() {
+			if l.GetName() == "route" {
+				route = l.GetValue()
 			}
 		}
-		if out[route] == nil {
-			out[route] = histogram{}
+		h := histogram{}
+		for _, b := range m.GetHistogram().GetBucket() { // +Inf included
+			h[b.GetUpperBound()] = float64(b.GetCumulativeCount())
 		}
-		out[route][bound] = n
+		f.latency[route] = h
 	}
-	return out
+	return f
 }
 
-// label returns the value of name in a Prometheus label list
-// (name="value",...); label values here hold no quotes.
-func label(labels, name string) string {
-	for _, kv := range strings.Split(labels, ",") {
-		if v, ok := strings.CutPrefix(kv, name+`="`); ok {
-			return strings.TrimSuffix(v, `"`)
+// gaugeValue is the value of an unlabelled gauge (or untyped series).
+func gaugeValue(fam *dto.MetricFamily) int64 {
+	for _, m := range fam.GetMetric() {
+		if m.GetGauge() != nil {
+			return int64(m.GetGauge().GetValue())
 		}
+		return int64(m.GetUntyped().GetValue())
 	}
-	return ""
+	return 0
 }
 
 // histogramQuantile is the upper bound of the bucket that holds the q-quantile of

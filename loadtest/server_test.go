@@ -21,7 +21,8 @@ process_resident_memory_bytes 1.048576e+07
 
 // After 1,000 more metrics reads: 900 within 1 ms, 95 more within 5 ms,
 // 4 more within 10 ms, 1 slower.
-const metricsAfter = `ictledger_http_request_duration_seconds_bucket{route="/v1/returns/{rid}/metrics",le="0.001"} 910
+const metricsAfter = `# TYPE ictledger_http_request_duration_seconds histogram
+ictledger_http_request_duration_seconds_bucket{route="/v1/returns/{rid}/metrics",le="0.001"} 910
 ictledger_http_request_duration_seconds_bucket{route="/v1/returns/{rid}/metrics",le="0.005"} 1005
 ictledger_http_request_duration_seconds_bucket{route="/v1/returns/{rid}/metrics",le="0.01"} 1009
 ictledger_http_request_duration_seconds_bucket{route="/v1/returns/{rid}/metrics",le="+Inf"} 1010
@@ -30,7 +31,11 @@ ictledger_http_request_duration_seconds_bucket{route="/healthz",le="+Inf"} 3
 `
 
 func TestHistogramQuantiles(t *testing.T) {
-	before, after := latencyHistograms([]byte(metricsBefore)), latencyHistograms([]byte(metricsAfter))
+	figs := parseFigures([]byte(metricsBefore))
+	if figs.rss != 10<<20 {
+		t.Fatalf("resident memory %d", figs.rss)
+	}
+	before, after := figs.latency, parseFigures([]byte(metricsAfter)).latency
 	route := routeOf[KindMetrics]
 	if len(before[route]) != 4 || before[route][math.Inf(1)] != 10 || before["/healthz"][0.001] != 3 {
 		t.Fatalf("parsed %v", before)
