@@ -221,14 +221,13 @@ func revokeTokenTxn(txn *memdb.Txn, id string, e ledger.Entry) error {
 // facts, with the return itself left as JSON. Decoding a return into Go
 // values (every quantity a decimal) is most of the cost of replaying a
 // journal, and the state needs only a few of its fields.
+//
+// It is ledger.ReturnFiled with its Return shadowed by the raw JSON, so a
+// field added there is read here too (decodeReturnFast sends an entry
+// with a member it does not know to the slow path, which decodes this).
 type returnEntry struct {
-	ID             string           `json:"id"`
-	Version        int              `json:"version"`
-	Supersedes     string           `json:"supersedes"`
-	FactorSet      string           `json:"factor_set"`
-	IdempotencyKey string           `json:"idempotency_key"`
-	Warnings       []ledger.Warning `json:"warnings"`
-	Return         json.RawMessage  `json:"return"`
+	ledger.ReturnFiled
+	Return json.RawMessage `json:"return"`
 }
 
 // returnHead is what the state reads from inside a return.
