@@ -1,13 +1,39 @@
 // Package atomicfile replaces small files in a data directory so that a
-// crash leaves either the old file or the new one, never a torn one.
+// crash leaves either the old file or the new one, never a torn one, and
+// reads back the secret ones.
 package atomicfile
 
 import (
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 )
+
+// ReadSecret reads at most limit bytes of a file that must be readable by
+// its owner only: one that others may read is refused, not used, since its
+// secret may have leaked. A missing file gives an error that is
+// fs.ErrNotExist.
+func ReadSecret(path string, limit int64) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if fi.Mode().Perm()&0o077 != 0 {
+		return nil, fmt.Errorf("%s has mode %v; it must be readable by its owner only (chmod 600)", path, fi.Mode().Perm())
+	}
+	b, err := io.ReadAll(io.LimitReader(f, limit))
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	return b, nil
+}
 
 // Write replaces dir/name with data and mode perm: it writes a temporary
 // file in dir, fsyncs it, renames it over name and fsyncs dir, so the new

@@ -6,7 +6,6 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -91,21 +90,12 @@ func VerifierKey(dir string) (string, error) {
 }
 
 func readKey(path string) (string, error) {
-	f, err := os.Open(path)
-	if err != nil {
+	b, err := atomicfile.ReadSecret(path, 4096)
+	if errors.Is(err, fs.ErrNotExist) {
 		return "", err
 	}
-	defer f.Close()
-	fi, err := f.Stat()
 	if err != nil {
-		return "", fmt.Errorf("checkpoint: %w", err)
-	}
-	if fi.Mode().Perm()&0o077 != 0 {
-		return "", fmt.Errorf("checkpoint: signing key %s has mode %v; it must be readable by its owner only (chmod 600)", path, fi.Mode().Perm())
-	}
-	b, err := io.ReadAll(io.LimitReader(f, 4096))
-	if err != nil {
-		return "", fmt.Errorf("checkpoint: read %s: %w", path, err)
+		return "", fmt.Errorf("checkpoint: signing key: %w", err)
 	}
 	return strings.TrimSuffix(string(b), "\n"), nil
 }

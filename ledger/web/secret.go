@@ -5,9 +5,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -29,7 +27,7 @@ const secretLen = 32
 // hold the data directory (the journal's lock).
 func LoadOrCreateSecret(dir string) ([]byte, error) {
 	path := filepath.Join(dir, SecretFile)
-	f, err := os.Open(path)
+	b, err := atomicfile.ReadSecret(path, 256)
 	if errors.Is(err, fs.ErrNotExist) {
 		key := make([]byte, secretLen)
 		if _, err := rand.Read(key); err != nil {
@@ -41,19 +39,7 @@ func LoadOrCreateSecret(dir string) ([]byte, error) {
 		return key, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("web: %w", err)
-	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return nil, fmt.Errorf("web: %w", err)
-	}
-	if fi.Mode().Perm()&0o077 != 0 {
-		return nil, fmt.Errorf("web: CSRF key %s has mode %v; it must be readable by its owner only (chmod 600)", path, fi.Mode().Perm())
-	}
-	b, err := io.ReadAll(io.LimitReader(f, 256))
-	if err != nil {
-		return nil, fmt.Errorf("web: read %s: %w", path, err)
+		return nil, fmt.Errorf("web: CSRF key: %w", err)
 	}
 	key, err := hex.DecodeString(strings.TrimSpace(string(b)))
 	if err != nil || len(key) != secretLen {
