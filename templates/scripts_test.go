@@ -260,10 +260,25 @@ func TestNoCJKNoCJKFont(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, b := range [][]byte{disclosure, sector, v2} {
+	sectorV2, err := RenderSectorReportV2(fixtureSector(3), fixtureAttachment())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, b := range map[string][]byte{"disclosure_v1": disclosure, "sector_v1": sector, "disclosure_v2": v2, "sector_v2": sectorV2} {
 		if bytes.Contains(b, []byte("droidsansfallback")) {
-			t.Error("a document without CJK text carries the CJK font")
+			t.Errorf("%s without CJK text carries the CJK font", name)
 		}
+	}
+	// The check above looks for the right name: a v2 document with a
+	// Japanese operator carries it.
+	withCJK := fixtureDisclosure()
+	withCJK.Operator = cjkNames[0]
+	cjk, err := RenderOperatorDisclosureV2(withCJK, fixtureAttachment())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(cjk, []byte("droidsansfallback")) {
+		t.Error("a disclosure_v2 with a Japanese name does not carry the CJK font under the name this test looks for")
 	}
 }
 
