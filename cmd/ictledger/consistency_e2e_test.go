@@ -38,14 +38,11 @@ func (ts *testServer) getText(path string) []byte {
 // return for it; it returns the token.
 func (ts *testServer) register(id string) string {
 	ts.t.Helper()
-	ts.mustJSON("POST", "/v1/operators", testAdminToken,
-		map[string]any{"id": id, "name": "Operator " + id, "country": "JP", "kinds": []string{"mobile"}}, 201, nil)
-	var tok token
-	ts.mustJSON("POST", "/v1/tokens", testAdminToken, map[string]any{"role": "operator", "operator": id}, 201, &tok)
+	tok := ts.addOperator(id, "Operator "+id)
 	ret := exampleReturn(ts.t)
 	ret["operator"] = id
-	ts.mustJSON("POST", "/v1/operators/"+id+"/returns", tok.Token, ret, 201, nil)
-	return tok.Token
+	ts.mustJSON("POST", "/v1/operators/"+id+"/returns", tok, ret, 201, nil)
+	return tok
 }
 
 // runCmd runs the command line and returns its exit code and output.

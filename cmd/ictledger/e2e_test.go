@@ -43,12 +43,17 @@ func (ts *testServer) stop() {
 	}
 }
 
-// do sends a request and decodes a JSON answer into out (when not nil).
-func (ts *testServer) do(method, path, token, contentType string, body []byte, out any) (int, http.Header) {
+// do sends a request and decodes a JSON answer into out (when not nil;
+// a *json.RawMessage keeps the bytes). header is extra header names and
+// values, in pairs.
+func (ts *testServer) do(method, path, token, contentType string, body []byte, out any, header ...string) (int, http.Header) {
 	ts.t.Helper()
 	req, err := http.NewRequest(method, ts.base+path, bytes.NewReader(body))
 	if err != nil {
 		ts.t.Fatal(err)
+	}
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
 	}
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)

@@ -71,21 +71,14 @@ func TestMetricsUnderOtherFactorSetsAndGWP(t *testing.T) {
 func TestSectorReportWithTwoFactorSetsVerifies(t *testing.T) {
 	ts := startServer(t, t.TempDir())
 	defer ts.stop()
-	fileAs := func(id string) {
-		t.Helper()
-		opTok := ts.addOperator(id, "Operator "+id)
-		ret := exampleReturn(t)
-		ret["operator"] = id
-		ts.mustJSON("POST", "/v1/operators/"+id+"/returns", opTok, ret, 201, nil)
-	}
-	fileAs("op-a") // under apt-2025.1
+	ts.register("op-a") // files under apt-2025.1
 	var fs map[string]any
 	if err := json.Unmarshal(fixtures.DefaultFactorSet(), &fs); err != nil {
 		t.Fatal(err)
 	}
 	fs["version"] = "apt-2025.2"
 	ts.mustJSON("POST", "/v1/factor-sets", testAdminToken, fs, 201, nil)
-	fileAs("op-b") // under apt-2025.2, the latest at filing
+	ts.register("op-b") // files under apt-2025.2, the latest at filing
 
 	pdf, _, code := ts.getPDF("/v1/sector/disclosures/2025-Q3.pdf", ts.regulator())
 	if code != 200 {

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"io"
 	"net/http"
 	"testing"
 )
@@ -16,17 +15,9 @@ func TestIdempotencyKey(t *testing.T) {
 	opTok := ts.addOperator("sakura-mobile", "Sakura Mobile K.K.")
 	body, _ := json.Marshal(exampleReturn(t))
 	post := func(b []byte, key string) (int, http.Header, []byte) {
-		req, _ := http.NewRequest("POST", ts.base+"/v1/operators/sakura-mobile/returns", bytes.NewReader(b))
-		req.Header.Set("Authorization", "Bearer "+opTok)
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("Idempotency-Key", key)
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		out, _ := io.ReadAll(resp.Body)
-		return resp.StatusCode, resp.Header, out
+		var raw json.RawMessage
+		code, h := ts.do("POST", "/v1/operators/sakura-mobile/returns", opTok, "application/json", b, &raw, "Idempotency-Key", key)
+		return code, h, raw
 	}
 	code, _, first := post(body, "q3-upload-1")
 	if code != 201 {
