@@ -10,6 +10,8 @@ import (
 	"sync"
 	"syscall"
 	"testing"
+
+	"golang.org/x/mod/sumdb/tlog"
 )
 
 // faultFS is the real file system with switchable faults on journal.wal
@@ -86,7 +88,7 @@ func TestFaults(t *testing.T) {
 			ffs := &faultFS{}
 			var mu sync.Mutex
 			var committed []uint64
-			j := openT(t, dir, Options{FS: ffs, OnCommit: func(seq uint64, _ []byte) {
+			j := openT(t, dir, Options{FS: ffs, OnCommit: func(seq uint64, _ []byte, _ tlog.Hash) {
 				mu.Lock()
 				committed = append(committed, seq)
 				mu.Unlock()

@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"golang.org/x/mod/sumdb/tlog"
 )
 
 // FuzzOpen feeds arbitrary bytes to Open and Inspect as a journal file.
@@ -50,7 +52,7 @@ func FuzzOpen(f *testing.F) {
 		}
 		in, ierr := Inspect(dir, InspectOptions{MaxRecordSize: 1 << 16, FS: fsys})
 		var replayed uint64
-		j, oerr := Open(dir, Options{MaxRecordSize: 1 << 16, FS: fsys, Logger: quietLogger(), Replay: func(seq uint64, data []byte) error {
+		j, oerr := Open(dir, Options{MaxRecordSize: 1 << 16, FS: fsys, Logger: quietLogger(), Replay: func(seq uint64, data []byte, _ tlog.Hash) error {
 			if seq != replayed {
 				t.Fatalf("Replay seq %d, want %d", seq, replayed)
 			}

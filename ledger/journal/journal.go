@@ -37,8 +37,9 @@ type Options struct {
 	//
 	// Records are replayed as they are read, in one pass over the file, so
 	// when Open fails on damage further on, Replay has already seen the
-	// records before it: discard whatever it built.
-	Replay func(seq uint64, data []byte) error
+	// records before it: discard whatever it built. leaf is the record's
+	// Merkle leaf hash, which the journal computes anyway.
+	Replay func(seq uint64, data []byte, leaf tlog.Hash) error
 
 	// OnCommit is called on the writer goroutine for each record of a
 	// batch, in sequence order, after the fsync that covers the batch and
@@ -49,8 +50,9 @@ type Options struct {
 	// OnCommit and the build functions passed to Append all run on the one
 	// writer goroutine, never concurrently: they may share state without
 	// locks. The builds of a batch run before the batch's OnCommit calls,
-	// and after every OnCommit of earlier batches has returned.
-	OnCommit func(seq uint64, data []byte)
+	// and after every OnCommit of earlier batches has returned. leaf is
+	// the record's Merkle leaf hash.
+	OnCommit func(seq uint64, data []byte, leaf tlog.Hash)
 
 	// OnSync, when set, is told how long each batch's fsync took and how
 	// many records it covered, on the writer goroutine (for monitoring).
@@ -65,7 +67,7 @@ type Journal struct {
 	log    *slog.Logger
 	max    int
 	tab    *crc32.Table
-	commit func(seq uint64, data []byte)
+	commit func(seq uint64, data []byte, leaf tlog.Hash)
 	onSync func(d time.Duration, records int)
 
 	file File
@@ -152,7 +154,7 @@ func Open(dir string, opts Options) (*Journal, error) {
 // the journal, which is safe to redo.
 const lockMarker = "ictledger journal: journal.wal exists in this directory; do not delete it\n"
 
-func (j *Journal) open(replay func(uint64, []byte) error) error {
+func (j *Journal) open(replay func(uint64, []byte, tlog.Hash) error) error {
 	if err := j.checkFiles(); err != nil {
 		return err
 	}
@@ -201,7 +203,7 @@ func (j *Journal) open(replay func(uint64, []byte) error) error {
 		}
 		seq := s.seq - 1
 		if replay != nil {
-			if err := replay(seq, data); err != nil {
+			if err := replay(seq, data, leaf); err != nil {
 				return fmt.Errorf("journal: replay record %d: %w", seq, err)
 			}
 		}

@@ -70,9 +70,9 @@ func TestAppendReadReopen(t *testing.T) {
 	dir := t.TempDir()
 	var mu sync.Mutex
 	var committed []uint64
-	j := openT(t, dir, Options{OnCommit: func(seq uint64, data []byte) {
-		if !bytes.Equal(data, record(seq)) {
-			t.Errorf("OnCommit(%d) got other bytes", seq)
+	j := openT(t, dir, Options{OnCommit: func(seq uint64, data []byte, leaf tlog.Hash) {
+		if !bytes.Equal(data, record(seq)) || leaf != tlog.RecordHash(data) {
+			t.Errorf("OnCommit(%d) got other bytes or another leaf hash", seq)
 		}
 		mu.Lock()
 		committed = append(committed, seq)
@@ -133,9 +133,9 @@ func TestAppendReadReopen(t *testing.T) {
 	}
 
 	var replayed uint64
-	j = openT(t, dir, Options{Replay: func(seq uint64, data []byte) error {
-		if seq != replayed || !bytes.Equal(data, record(seq)) {
-			return fmt.Errorf("replay got seq %d, want %d", seq, replayed)
+	j = openT(t, dir, Options{Replay: func(seq uint64, data []byte, leaf tlog.Hash) error {
+		if seq != replayed || !bytes.Equal(data, record(seq)) || leaf != tlog.RecordHash(data) {
+			return fmt.Errorf("replay got seq %d (want %d), or other bytes, or another leaf hash", seq, replayed)
 		}
 		replayed++
 		return nil
@@ -166,7 +166,7 @@ func TestReplayErrorStopsOpen(t *testing.T) {
 	fill(t, j, 3)
 	j.Close()
 	boom := errors.New("boom")
-	_, err := Open(dir, Options{Logger: quietLogger(), Replay: func(seq uint64, _ []byte) error {
+	_, err := Open(dir, Options{Logger: quietLogger(), Replay: func(seq uint64, _ []byte, _ tlog.Hash) error {
 		if seq == 1 {
 			return boom
 		}

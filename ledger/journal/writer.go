@@ -193,7 +193,7 @@ func (j *Journal) flush(w *writerState, b *batch) {
 		j.chain = nextChain(j.chain, r.leaf)
 		j.mu.Unlock()
 		if j.commit != nil {
-			j.commit(r.seq, r.data)
+			j.commit(r.seq, r.data, r.leaf)
 		}
 	}
 	for _, r := range b.recs {

@@ -147,8 +147,8 @@ func (s *Service) State() *state.State { return s.st }
 
 // OnCommit applies a committed entry to the state. The journal calls it on
 // its writer goroutine, in sequence order, after the fsync.
-func (s *Service) OnCommit(seq uint64, data []byte) {
-	if err := s.st.Apply(seq, data); err != nil {
+func (s *Service) OnCommit(seq uint64, data []byte, leaf tlog.Hash) {
+	if err := s.st.ApplyRecord(seq, data, leaf); err != nil {
 		// A committed entry that the state refuses is a bug: stop writing.
 		s.log.Error("apply committed entry failed; refusing further writes", "seq", seq, "err", err)
 		s.applyErr.Store(&err)

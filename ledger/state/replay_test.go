@@ -75,7 +75,7 @@ func TestReplayMatchesApply(t *testing.T) {
 		if err := one.Apply(uint64(seq), raw); err != nil {
 			t.Fatal(err)
 		}
-		if err := r.Apply(uint64(seq), raw); err != nil {
+		if err := r.Apply(uint64(seq), raw, ledger.LeafHash(raw)); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -108,17 +108,17 @@ func TestReplayRefusesGapsAndBadEntries(t *testing.T) {
 	st := New()
 	r := st.NewReplay()
 	for seq, raw := range entries[:10] {
-		if err := r.Apply(uint64(seq), raw); err != nil {
+		if err := r.Apply(uint64(seq), raw, ledger.LeafHash(raw)); err != nil {
 			t.Fatal(err)
 		}
 	}
 	// An entry that contradicts the state: the same operator twice.
 	dup, _ := ledger.EncodeEntry(10, time.Now(), ledger.SystemActor, ledger.KindOperatorRegistered,
 		ledger.Operator{ID: "op-a", Name: "again", Country: "JP", Kinds: []string{"mobile"}})
-	if err := r.Apply(10, dup); err == nil {
+	if err := r.Apply(10, dup, ledger.LeafHash(dup)); err == nil {
 		t.Fatal("a second registration of op-a was accepted")
 	}
-	if err := r.Apply(10, entries[10]); err == nil {
+	if err := r.Apply(10, entries[10], ledger.LeafHash(entries[10])); err == nil {
 		t.Fatal("the replay went on after a failure")
 	}
 	r.Finish()
@@ -140,11 +140,11 @@ func TestReplayRefusesGapsAndBadEntries(t *testing.T) {
 		st := New()
 		r := st.NewReplay()
 		for seq, raw := range entries[:10] {
-			if err := r.Apply(uint64(seq), raw); err != nil {
+			if err := r.Apply(uint64(seq), raw, ledger.LeafHash(raw)); err != nil {
 				t.Fatal(err)
 			}
 		}
-		if err := r.Apply(bad.seq, bad.raw); err == nil || !strings.Contains(err.Error(), bad.says) {
+		if err := r.Apply(bad.seq, bad.raw, ledger.LeafHash(bad.raw)); err == nil || !strings.Contains(err.Error(), bad.says) {
 			t.Fatalf("%s: %v, want an error saying %q", name, err, bad.says)
 		}
 		r.Finish()

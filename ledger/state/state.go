@@ -7,6 +7,7 @@ package state
 import (
 	"encoding/json"
 	"fmt"
+	"golang.org/x/mod/sumdb/tlog"
 	"sort"
 	"sync/atomic"
 
@@ -40,8 +41,14 @@ func (s *State) Size() uint64 { return s.size.Load() }
 // which for a journal written by this service means corruption or a bug;
 // the caller must stop rather than carry on.
 func (s *State) Apply(seq uint64, canonical []byte) error {
+	return s.ApplyRecord(seq, canonical, ledger.LeafHash(canonical))
+}
+
+// ApplyRecord is Apply with the entry's leaf hash already computed (the
+// journal's OnCommit hook passes it).
+func (s *State) ApplyRecord(seq uint64, canonical []byte, leaf tlog.Hash) error {
 	r := s.NewReplay() // a replay of one entry: one transaction, committed at once
-	if err := r.Apply(seq, canonical); err != nil {
+	if err := r.Apply(seq, canonical, leaf); err != nil {
 		return err
 	}
 	r.Finish()
@@ -88,10 +95,11 @@ const replayBatch = 256
 // NewReplay starts a replay after the entries already applied.
 func (s *State) NewReplay() *Replay { return &Replay{s: s, next: s.Size()} }
 
-// Apply applies the entry with sequence number seq (the journal's Replay
-// hook). On an error the state holds some prefix of the entries before
-// seq; discard it, as the journal's Open does on damage.
-func (r *Replay) Apply(seq uint64, canonical []byte) error {
+// Apply applies the entry with sequence number seq and leaf hash leaf
+// (the journal's Replay hook). On an error the state holds some prefix of
+// the entries before seq; discard it, as the journal's Open does on
+// damage.
+func (r *Replay) Apply(seq uint64, canonical []byte, leaf tlog.Hash) error {
 	if r.err != nil {
 		return r.err
 	}
@@ -100,7 +108,7 @@ func (r *Replay) Apply(seq uint64, canonical []byte) error {
 		if r.txn == nil {
 			r.txn = r.s.db.Txn(true)
 		}
-		if err = applyTxn(r.txn, e, ledger.LeafHash(canonical)); err != nil {
+		if err = applyTxn(r.txn, e, leaf); err != nil {
 			err = fmt.Errorf("apply entry %d (%s): %w", seq, e.Kind, err)
 		}
 	}

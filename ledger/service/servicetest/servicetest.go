@@ -59,7 +59,7 @@ func New(t testing.TB, now time.Time) *Env {
 	clock := &Clock{t: now}
 	st := state.New()
 	svc := service.New(service.Config{State: st, Now: clock.Now})
-	j, err := journal.Open(t.TempDir(), journal.Options{Replay: st.Apply, OnCommit: svc.OnCommit})
+	j, err := journal.Open(t.TempDir(), journal.Options{Replay: st.ApplyRecord, OnCommit: svc.OnCommit})
 	if err != nil {
 		t.Fatalf("open journal: %v", err)
 	}
