@@ -143,9 +143,8 @@ func (s *Service) lightReturn(rv *state.ReturnVersion) (*ledger.Return, error) {
 // maxCachedReturns bounds the decoded returns kept for history metrics.
 const maxCachedReturns = 8192
 
-// maxCachedMetrics bounds the metrics cache. One entry, derivations
-// included, is of the order of 100-200 kB, so this keeps the cache near
-// 150 MB at most.
+// maxCachedMetrics bounds the metrics cache. One entry carries its
+// derivations (the example return's encode to 66 kB of JSON).
 const maxCachedMetrics = 1024
 
 // earlierVersions are the latest versions of an operator's quarters
