@@ -307,7 +307,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if fs.NArg() > 0 {
 		return usageError{"serve takes no arguments, got " + fs.Arg(0)}
 	}
-	logger := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	logOut := newLogOutput(stderr)
+	defer logOut.close()
+	logger := slog.New(flushingHandler{Handler: slog.NewJSONHandler(logOut, &slog.HandlerOptions{Level: slog.LevelInfo}), out: logOut})
 	m := NewMain(Config{Addr: *addr, DataDir: *data, Demo: *demo, AdminToken: os.Getenv("ICTLEDGER_ADMIN_TOKEN"),
 		Origin: *origin, MaxReturnBytes: *maxReturn, Logger: logger, Out: stdout})
 	if err := m.Open(ctx); err != nil {
