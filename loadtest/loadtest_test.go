@@ -286,3 +286,37 @@ func TestConnReusesConnection(t *testing.T) {
 		t.Fatalf("5 requests used %d connections", len(conns))
 	}
 }
+
+// The floor answers a whole run, read-only and mixed, without errors,
+// with metrics answers of the size asked for.
+func TestFloor(t *testing.T) {
+	for _, readOnly := range []bool{true, false} {
+		rep, err := runAgainst(t, Floor(66622), Config{Clients: 4, Duration: 200 * time.Millisecond, Warmup: 50 * time.Millisecond,
+			ReadsPerFiling: 1, ReadOnly: readOnly})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rep.TransportErrors != 0 || rep.FirstError != "" {
+			t.Fatalf("read-only %v: %d transport errors, first error %q", readOnly, rep.TransportErrors, rep.FirstError)
+		}
+		var reads int64
+		for _, st := range rep.Stats {
+			if st.Errors != 0 {
+				t.Fatalf("read-only %v: %s: %d errors", readOnly, st.Kind, st.Errors)
+			}
+			if st.Kind == KindMetrics {
+				reads = st.Count
+			}
+		}
+		if reads == 0 {
+			t.Fatalf("read-only %v: no metrics reads: %+v", readOnly, rep.Stats)
+		}
+	}
+	if n := len(floorBody(66622)); n != 66622 {
+		t.Fatalf("floor body %d bytes, want 66622", n)
+	}
+	var v map[string]string
+	if err := json.Unmarshal(floorBody(100), &v); err != nil {
+		t.Fatalf("floor body is not JSON: %v", err)
+	}
+}
