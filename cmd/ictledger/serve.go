@@ -40,8 +40,11 @@ type Config struct {
 	MaxReturnBytes int64
 	ShutdownGrace  time.Duration
 	Logger         *slog.Logger
-	Out            io.Writer // where --demo prints its tokens
-	Now            func() time.Time
+	// AccessLog, when set, takes the API's access lines directly (see
+	// httpapi.Config); otherwise they go through Logger.
+	AccessLog io.Writer
+	Out       io.Writer // where --demo prints its tokens
+	Now       func() time.Time
 	// ReadHeaderTimeout bounds how long a client may take to send its
 	// request headers (slow-loris); zero means 10 seconds.
 	ReadHeaderTimeout time.Duration
@@ -179,7 +182,8 @@ func (m *Main) Open(ctx context.Context) (err error) {
 			return fmt.Errorf("load the demo: %w", err)
 		}
 	}
-	m.api = httpapi.New(httpapi.Config{Service: m.svc, Logger: m.log, MaxReturnBytes: m.cfg.MaxReturnBytes, Registry: m.registry})
+	m.api = httpapi.New(httpapi.Config{Service: m.svc, Logger: m.log, AccessLog: m.cfg.AccessLog,
+		MaxReturnBytes: m.cfg.MaxReturnBytes, Registry: m.registry})
 	csrfKey, err := web.LoadOrCreateSecret(dir) // under the journal's lock
 	if err != nil {
 		return err
@@ -311,7 +315,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	defer logOut.close()
 	logger := slog.New(flushingHandler{Handler: slog.NewJSONHandler(logOut, &slog.HandlerOptions{Level: slog.LevelInfo}), out: logOut})
 	m := NewMain(Config{Addr: *addr, DataDir: *data, Demo: *demo, AdminToken: os.Getenv("ICTLEDGER_ADMIN_TOKEN"),
-		Origin: *origin, MaxReturnBytes: *maxReturn, Logger: logger, Out: stdout})
+		Origin: *origin, MaxReturnBytes: *maxReturn, Logger: logger, AccessLog: logOut, Out: stdout})
 	if err := m.Open(ctx); err != nil {
 		return err
 	}
