@@ -3,7 +3,6 @@ package service
 import (
 	"encoding/json"
 	"fmt"
-	"strconv"
 
 	"github.com/shopspring/decimal"
 
@@ -32,7 +31,7 @@ func (s *Service) metricsOf(rv *state.ReturnVersion, factorSet, gwp string) (*ca
 	if factorSet == "" {
 		factorSet = rv.FactorSet
 	}
-	fs := s.st.FactorSet(factorSet)
+	fs := s.publishedFactorSet(factorSet)
 	if fs == nil {
 		return nil, &ledger.Error{Code: ledger.EInvalid, Message: "no factor set " + factorSet + " is published",
 			Fields: []ledger.FieldError{{Path: "factor_set", Message: "unknown factor set version"}}}
@@ -44,14 +43,19 @@ func (s *Service) metricsOf(rv *state.ReturnVersion, factorSet, gwp string) (*ca
 		return nil, &ledger.Error{Code: ledger.EInvalid, Message: "unknown GWP set " + gwp,
 			Fields: []ledger.FieldError{{Path: "gwp", Message: "must be ar6 or ar5"}}}
 	}
-	before := s.earlierVersions(rv.Operator, rv.Period)
-	key := metricsKey(rv.ID, fs.Version, gwp, historyFingerprint(before))
+	// A read of cached metrics needs only the history's mark, not the
+	// versions themselves.
+	key := metricsKey{id: rv.ID, factorSet: fs.Version, gwp: gwp, history: s.st.HistoryMark(rv.Operator, rv.Period)}
 	s.metricsMu.Lock()
 	cached, ok := s.metricsCache[key]
 	s.metricsMu.Unlock()
 	if ok {
 		return cached, nil
 	}
+	before := s.earlierVersions(rv.Operator, rv.Period)
+	// The history may have changed since the mark was read; the metrics
+	// are cached under the mark of the history they are computed from.
+	key.history = state.MarkOf(before)
 	earlier, err := s.decodeAll(before)
 	if err != nil {
 		return nil, err
@@ -73,15 +77,31 @@ func (s *Service) metricsOf(rv *state.ReturnVersion, factorSet, gwp string) (*ca
 	return m, nil
 }
 
+// publishedFactorSet is a published factor set by version, kept after
+// the first look-up: a version is published once and never changes, and
+// every metrics read needs one. An unknown version is looked up again
+// each time, so it is found once it is published.
+func (s *Service) publishedFactorSet(version string) *state.FactorSet {
+	if fs, ok := s.factorSets.Load(version); ok {
+		return fs.(*state.FactorSet)
+	}
+	fs := s.st.FactorSet(version)
+	if fs != nil {
+		s.factorSets.Store(version, fs)
+	}
+	return fs
+}
+
 // metricsKey is what metrics are a pure function of: the return version,
-// the factor set, the GWP set and the history fingerprint.
-func metricsKey(id, factorSet, gwp, fingerprint string) string {
-	return id + "|" + factorSet + "|" + gwp + "|" + fingerprint
+// the factor set, the GWP set and the operator's earlier quarters.
+type metricsKey struct {
+	id, factorSet, gwp string
+	history            state.HistoryMark
 }
 
 // cacheMetrics keeps m under key, forgetting the oldest entries beyond
 // maxCachedMetrics.
-func (s *Service) cacheMetrics(key string, m *calculators.Metrics) {
+func (s *Service) cacheMetrics(key metricsKey, m *calculators.Metrics) {
 	s.metricsMu.Lock()
 	defer s.metricsMu.Unlock()
 	if _, ok := s.metricsCache[key]; ok {
@@ -159,18 +179,6 @@ func (s *Service) earlierVersions(operator string, p ledger.Period) []*state.Ret
 	return out
 }
 
-// historyFingerprint changes whenever any version of a history does: it
-// lists their ledger positions. A cache hit needs only this, not the
-// decoded returns.
-func historyFingerprint(rvs []*state.ReturnVersion) string {
-	b := make([]byte, 0, 8*len(rvs))
-	for _, rv := range rvs {
-		b = strconv.AppendUint(b, rv.Seq, 36)
-		b = append(b, '.')
-	}
-	return string(b)
-}
-
 // decodeAll decodes a history's returns (without site rows).
 func (s *Service) decodeAll(rvs []*state.ReturnVersion) ([]*ledger.Return, error) {
 	out := make([]*ledger.Return, 0, len(rvs))
@@ -203,7 +211,7 @@ func (s *Service) OperatorMetrics(a ledger.Actor, operator string, span ledger.S
 // sector view of more operators than the metrics cache holds computed
 // every operator's metrics again on every request.
 func (s *Service) rollup(operator string, span ledger.Span, gwp string) (*calculators.Rollup, error) {
-	key := operator + "|" + span.String() + "|" + gwp + "|" + historyFingerprint(s.earlierVersions(operator, span.Last().Next()))
+	key := rollupKey{operator: operator, span: span.String(), gwp: gwp, history: s.st.HistoryMark(operator, span.Last().Next())}
 	s.metricsMu.Lock()
 	r, ok := s.rollups[key]
 	s.metricsMu.Unlock()
@@ -221,6 +229,12 @@ func (s *Service) rollup(operator string, span ledger.Span, gwp string) (*calcul
 	s.rollups[key] = r
 	s.metricsMu.Unlock()
 	return r, nil
+}
+
+// rollupKey is what a roll-up is a pure function of.
+type rollupKey struct {
+	operator, span, gwp string
+	history             state.HistoryMark
 }
 
 // maxCachedRollups bounds the roll-up cache: enough for the sector view

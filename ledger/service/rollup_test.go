@@ -10,8 +10,8 @@ import (
 	"github.com/ictledger/ictledger/ledger/service/servicetest"
 )
 
-// TestRollupsFollowTheLedger: cached roll-ups (operator metrics, sector
-// view) change when a version they draw on is restated, including an
+// TestRollupsFollowTheLedger: cached metrics and roll-ups (operator
+// metrics, sector view) change when a version they draw on is restated, including an
 // earlier quarter that only feeds the history-based metrics, and when a
 // quarter of the span is filed.
 func TestRollupsFollowTheLedger(t *testing.T) {
@@ -19,7 +19,7 @@ func TestRollupsFollowTheLedger(t *testing.T) {
 	op := env.Operator("op-a", "Operator A", "JP")
 	reg := env.Actor(env.Token(ledger.RoleRegulator))
 	q1 := env.File(op, servicetest.ExampleReturn(t, "op-a", "2025-Q1"))
-	env.File(op, servicetest.ExampleReturn(t, "op-a", "2025-Q2"))
+	q2 := env.File(op, servicetest.ExampleReturn(t, "op-a", "2025-Q2"))
 
 	year := ledger.Span{Year: 2025}
 	q2span := ledger.Span{Year: 2025, Quarter: 2}
@@ -45,6 +45,19 @@ func TestRollupsFollowTheLedger(t *testing.T) {
 		}
 		return len(sec.Rows[0].Returns)
 	}
+	// metricsOf reads Q2's own metrics twice, the second from the cache.
+	metricsOf := func() *calculators.Metrics {
+		t.Helper()
+		m, err := env.Service.ReturnMetrics(reg, q2.ID, "", "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if again, _ := env.Service.ReturnMetrics(reg, q2.ID, "", ""); again != m {
+			t.Fatal("a second metrics read with nothing changed was not served from the cache")
+		}
+		return m
+	}
+	q2MetricsBefore := metricsOf()
 	yearBefore := rollupOf(year)
 	if got := yearBefore.Returns; len(got) != 2 {
 		t.Fatalf("year returns %v", got)
@@ -71,6 +84,15 @@ func TestRollupsFollowTheLedger(t *testing.T) {
 		t.Fatalf("after restating Q1 the year still lists %v", got)
 	}
 	q2After := rollupOf(q2span)
+	q2MetricsAfter := metricsOf()
+	if q2MetricsAfter == q2MetricsBefore {
+		t.Error("Q2's metrics came from the cache after the Q1 they draw on was restated")
+	}
+	before, _ := json.Marshal(q2MetricsBefore.E2)
+	after, _ := json.Marshal(q2MetricsAfter.E2)
+	if string(before) == string(after) {
+		t.Error("Q2's e-waste metrics did not change after Q1 was restated")
+	}
 	for name, pair := range map[string][2]any{"the year": {yearBefore.E2, yearAfter.E2}, "Q2": {q2Before.E2, q2After.E2}} {
 		before, _ := json.Marshal(pair[0])
 		after, _ := json.Marshal(pair[1])

@@ -89,10 +89,11 @@ type Service struct {
 	// written on the journal's writer goroutine, read by health checks.
 	applyErr atomic.Pointer[error]
 
+	factorSets   sync.Map // version -> *state.FactorSet, see publishedFactorSet
 	metricsMu    sync.Mutex
-	metricsCache map[string]*calculators.Metrics
-	rollups      map[string]*calculators.Rollup // see rollup
-	metricsOrder []string                       // keys, oldest first, for eviction
+	metricsCache map[metricsKey]*calculators.Metrics
+	rollups      map[rollupKey]*calculators.Rollup // see rollup
+	metricsOrder []metricsKey                      // keys, oldest first, for eviction
 	densities    *calculators.Densities
 	figureCache  map[string]*warnFigures         // warning figures by version id and factor set
 	returnCache  map[string]*ledger.Return       // decoded returns (no site rows) by version id
@@ -118,7 +119,7 @@ func New(cfg Config) *Service {
 		cfg.DeadlineDays = 45
 	}
 	return &Service{st: cfg.State, log: cfg.Logger, now: cfg.Now, cfg: cfg,
-		pending: map[string]int{}, keysBySeq: map[uint64][]string{}, appliedBy: map[uint64]func(seq uint64){}, metricsCache: map[string]*calculators.Metrics{}, rollups: map[string]*calculators.Rollup{}, densities: calculators.NewDensities(), figureCache: map[string]*warnFigures{}, returnCache: map[string]*ledger.Return{}, intensities: map[ledger.Period]*sectorValues{}, intensityNotes: map[ledger.Period]map[string]intensity{}, pdfs: newPDFCache()}
+		pending: map[string]int{}, keysBySeq: map[uint64][]string{}, appliedBy: map[uint64]func(seq uint64){}, metricsCache: map[metricsKey]*calculators.Metrics{}, rollups: map[rollupKey]*calculators.Rollup{}, densities: calculators.NewDensities(), figureCache: map[string]*warnFigures{}, returnCache: map[string]*ledger.Return{}, intensities: map[ledger.Period]*sectorValues{}, intensityNotes: map[ledger.Period]map[string]intensity{}, pdfs: newPDFCache()}
 }
 
 // Start attaches the opened journal and the checkpoint signer. The state

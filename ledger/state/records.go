@@ -115,6 +115,7 @@ type Deadline struct {
 type latestVersion struct {
 	Key      string // latestKey: operator + "\x00" + period
 	ReturnID string
+	Seq      uint64 // the version's ledger position, for HistoryMark
 }
 
 // latestKey is operator, NUL, period. Periods print as YYYY-Qn with a

@@ -215,3 +215,64 @@ func TestLatestInPeriodOrder(t *testing.T) {
 		t.Fatalf("FirstPeriod: %v %v", p, ok)
 	}
 }
+
+// TestHistoryMark: the mark of an operator's quarters before a period
+// changes with every restatement or new quarter among them and with
+// nothing else, and agrees with MarkOf over LatestOf.
+func TestHistoryMark(t *testing.T) {
+	a := &applier{t: t, st: New(), at: time.Date(2025, 10, 1, 0, 0, 0, 0, time.UTC)}
+	for _, op := range []string{"op", "op-b"} {
+		a.must(ledger.KindOperatorRegistered, ledger.Operator{ID: op, Name: op, Country: "JP", Kinds: []string{"mobile"}})
+	}
+	q1, q2, q3 := ledger.Period{Year: 2025, Quarter: 1}, ledger.Period{Year: 2025, Quarter: 2}, ledger.Period{Year: 2025, Quarter: 3}
+	file := func(op string, p ledger.Period, version int) {
+		rf := ledger.ReturnFiled{ID: ledger.ReturnID(op, p, version), Version: version, FactorSet: "f", Return: ledger.Return{Operator: op, Period: p}}
+		kind := ledger.KindReturnFiled
+		if version > 1 {
+			rf.Supersedes = ledger.ReturnID(op, p, version-1)
+			kind = ledger.KindReturnRestated
+		}
+		a.must(kind, rf)
+	}
+	agree := func(p ledger.Period) HistoryMark {
+		t.Helper()
+		var before []*ReturnVersion
+		for _, rv := range a.st.LatestOf("op") {
+			if rv.Period.Before(p) {
+				before = append(before, rv)
+			}
+		}
+		m := a.st.HistoryMark("op", p)
+		if MarkOf(before) != m {
+			t.Fatalf("HistoryMark %+v, MarkOf(LatestOf) %+v", m, MarkOf(before))
+		}
+		return m
+	}
+	if m := agree(q3); m != (HistoryMark{}) {
+		t.Fatalf("mark with nothing filed: %+v", m)
+	}
+	file("op", q1, 1)
+	m1 := agree(q3)
+	if m1.Quarters != 1 || m1 == (HistoryMark{}) {
+		t.Fatalf("after one quarter: %+v", m1)
+	}
+	file("op", q3, 1)   // the period itself: not history
+	file("op-b", q2, 1) // another operator, whose id starts with op's
+	file("op-b", q1, 1)
+	if m := agree(q3); m != m1 {
+		t.Fatalf("the mark changed with a filing outside the history: %+v, was %+v", m, m1)
+	}
+	file("op", q2, 1)
+	m2 := agree(q3)
+	if m2.Quarters != 2 || m2.MaxSeq <= m1.MaxSeq {
+		t.Fatalf("after a second quarter: %+v, was %+v", m2, m1)
+	}
+	if m := agree(q2); m != m1 {
+		t.Fatalf("q2's history is q1 only: %+v, want %+v", m, m1)
+	}
+	file("op", q1, 2) // restating the oldest quarter
+	m3 := agree(q3)
+	if m3.Quarters != 2 || m3.MaxSeq <= m2.MaxSeq {
+		t.Fatalf("after a restatement: %+v, was %+v", m3, m2)
+	}
+}

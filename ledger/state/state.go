@@ -278,7 +278,7 @@ func fileReturnTxn(txn *memdb.Txn, rf returnEntry, head returnHead, e ledger.Ent
 	if err := insertNew(txn, tableReturns, rv.ID, rv); err != nil {
 		return err
 	}
-	if err := txn.Insert(tableLatest, &latestVersion{Key: latestKey(rv.Operator, rv.Period), ReturnID: rv.ID}); err != nil {
+	if err := txn.Insert(tableLatest, &latestVersion{Key: latestKey(rv.Operator, rv.Period), ReturnID: rv.ID, Seq: rv.Seq}); err != nil {
 		return err
 	}
 	if rf.IdempotencyKey != "" {
@@ -410,6 +410,43 @@ func (s *State) latestRows(txn *memdb.Txn, operator string) memdb.ResultIterator
 		panic(err)
 	}
 	return it
+}
+
+// HistoryMark names the latest versions of an operator's quarters before
+// a period without listing them: how many quarters there are and the
+// highest ledger position among their latest versions. Two marks are
+// equal exactly when the versions are: versions are never removed, and
+// any change (a restatement, a first filing for one more quarter) makes
+// a version newer than every one before it, so MaxSeq grows.
+type HistoryMark struct {
+	Quarters int
+	MaxSeq   uint64
+}
+
+// HistoryMark is the mark of the operator's latest versions of quarters
+// before p (see LatestOf) without reading the versions themselves.
+func (s *State) HistoryMark(operator string, p ledger.Period) HistoryMark {
+	end := latestKey(operator, p)
+	var m HistoryMark
+	it := s.latestRows(s.db.Txn(false), operator)
+	for raw := it.Next(); raw != nil; raw = it.Next() {
+		l := raw.(*latestVersion)
+		if l.Key >= end { // keys sort by period
+			break
+		}
+		m.Quarters++
+		m.MaxSeq = max(m.MaxSeq, l.Seq)
+	}
+	return m
+}
+
+// MarkOf is the HistoryMark of versions already read.
+func MarkOf(rvs []*ReturnVersion) HistoryMark {
+	m := HistoryMark{Quarters: len(rvs)}
+	for _, rv := range rvs {
+		m.MaxSeq = max(m.MaxSeq, rv.Seq)
+	}
+	return m
 }
 
 // FirstPeriod is the earliest quarter the operator has filed for.
