@@ -42,9 +42,15 @@ func TestRequestIDAndAccessLog(t *testing.T) {
 		t.Fatalf("an unusable incoming id was not replaced: %q", got)
 	}
 
+	// An unknown path gets an id too (and is logged as "unmatched").
+	nf := get("/v1/no-such-thing", "", "")
+	if nf.Code != http.StatusNotFound || !regexp.MustCompile(`^[0-9a-f]{16}$`).MatchString(nf.Header().Get("X-Request-Id")) {
+		t.Fatalf("unknown path: %d, id %q", nf.Code, nf.Header().Get("X-Request-Id"))
+	}
+
 	lines := strings.Split(strings.TrimSpace(logs.String()), "\n")
-	if len(lines) != 2 {
-		t.Fatalf("want two access log lines, got:\n%s", logs.String())
+	if len(lines) != 3 {
+		t.Fatalf("want three access log lines, got:\n%s", logs.String())
 	}
 	var first, second map[string]any
 	if json.Unmarshal([]byte(lines[0]), &first) != nil || json.Unmarshal([]byte(lines[1]), &second) != nil {
@@ -56,6 +62,10 @@ func TestRequestIDAndAccessLog(t *testing.T) {
 	}
 	if second["request_id"] != got || second["route"] != "/v1/returns/{rid}" {
 		t.Fatalf("second line: %v (id %s)", second, got)
+	}
+	var third map[string]any
+	if json.Unmarshal([]byte(lines[2]), &third) != nil || third["route"] != "unmatched" || third["request_id"] != nf.Header().Get("X-Request-Id") {
+		t.Fatalf("third line: %s", lines[2])
 	}
 	if _, ok := first["duration_us"].(float64); !ok {
 		t.Fatalf("no duration_us: %v", first)

@@ -48,6 +48,7 @@ type Server struct {
 	log      *slog.Logger
 	cfg      Config
 	router   *mux.Router
+	handler  http.Handler // router inside the middleware, see routes
 	registry *prometheus.Registry
 	requests *prometheus.CounterVec
 	latency  *prometheus.HistogramVec
@@ -111,11 +112,14 @@ func New(cfg Config) *Server {
 func (s *Server) Registry() *prometheus.Registry { return s.registry }
 
 // ServeHTTP implements http.Handler.
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.router.ServeHTTP(w, r) }
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
 
 func (s *Server) routes() {
 	r := s.router
-	r.Use(s.withRequestID, s.withRecover, s.withAuth)
+	// The middleware wraps the router once. (mux's Use would build the
+	// chain again for every request, and leave unknown paths without a
+	// request id or recovery.)
+	s.handler = s.withRequestID(s.withRecover(s.withAuth(r)))
 	r.NotFoundHandler = s.wrapPlain(func(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, ledger.Errorf(ledger.ENotFound, "no such endpoint: %s %s", r.Method, r.URL.Path))
 	})
