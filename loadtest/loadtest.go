@@ -17,7 +17,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net"
 	"net/http"
 	"strconv"
@@ -188,7 +187,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	if cfg.Prefix == "" {
 		cfg.Prefix = "load-" + strconv.FormatInt(cfg.Now().Unix(), 36)
 	}
-	r := &runner{cfg: cfg, base: "http://" + cfg.Addr}
+	r := &runner{cfg: cfg}
 	var ret map[string]json.RawMessage
 	if err := json.Unmarshal(cfg.Return, &ret); err != nil {
 		return nil, fmt.Errorf("loadtest: the return to file is not a JSON object: %w", err)
@@ -277,7 +276,6 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 // runner is what the clients share.
 type runner struct {
 	cfg    Config
-	base   string
 	period string
 
 	mu       sync.Mutex
@@ -324,21 +322,7 @@ func (r *runner) do(ctx context.Context, c *conn, method, path, token string, bo
 	if buf == nil {
 		buf = new(bytes.Buffer)
 	}
-	var rd io.Reader
-	if body != nil {
-		rd = bytes.NewReader(body)
-	}
-	req, err := http.NewRequestWithContext(ctx, method, r.base+path, rd)
-	if err != nil {
-		return 0, nil, err
-	}
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	return c.roundTrip(ctx, req, buf)
+	return c.roundTrip(ctx, method, path, token, body, buf)
 }
 
 // setup registers client i's operator and issues its token.

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -270,7 +271,7 @@ func TestConnReusesConnection(t *testing.T) {
 		fmt.Fprint(w, strings.Repeat("x", 70000))
 	}))
 	defer srv.Close()
-	r := &runner{cfg: Config{Addr: strings.TrimPrefix(srv.URL, "http://")}, base: srv.URL}
+	r := &runner{cfg: Config{Addr: strings.TrimPrefix(srv.URL, "http://")}}
 	c := &conn{addr: r.cfg.Addr}
 	defer c.close()
 	var buf bytes.Buffer
@@ -318,5 +319,96 @@ func TestFloor(t *testing.T) {
 	var v map[string]string
 	if err := json.Unmarshal(floorBody(100), &v); err != nil {
 		t.Fatalf("floor body is not JSON: %v", err)
+	}
+}
+
+// TestConnReadsEveryKindOfAnswer: the generator's HTTP/1.1 reader gets
+// the status and the exact body of answers with a length, chunked ones
+// (with a trailer), bodiless ones and ones that close the connection,
+// and fails on a body cut short instead of counting it.
+func TestConnReadsEveryKindOfAnswer(t *testing.T) {
+	big := strings.Repeat("0123456789", 7000)
+	var mu sync.Mutex
+	conns := map[string]bool{}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		conns[r.RemoteAddr] = true
+		mu.Unlock()
+		if r.Header.Get("Authorization") != "Bearer tok" || r.Host == "" {
+			w.WriteHeader(http.StatusUnauthorized)
+			return
+		}
+		switch r.URL.Path {
+		case "/length":
+			w.Header().Set("Content-Length", strconv.Itoa(len(big)))
+			io.WriteString(w, big)
+		case "/chunked":
+			w.Header().Set("Trailer", "X-Check")
+			w.(http.Flusher).Flush() // no length: chunked
+			io.WriteString(w, big)
+			w.Header().Set("X-Check", "done")
+		case "/echo":
+			b, _ := io.ReadAll(r.Body)
+			w.Header().Set("Content-Type", r.Header.Get("Content-Type"))
+			w.WriteHeader(http.StatusCreated)
+			w.Write(b)
+		case "/empty":
+			w.WriteHeader(http.StatusNoContent)
+		case "/close":
+			w.Header().Set("Connection", "close")
+			io.WriteString(w, "bye")
+		case "/short":
+			hj, _ := w.(http.Hijacker)
+			nc, bw, _ := hj.Hijack()
+			bw.WriteString("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nonly ten b")
+			bw.Flush()
+			nc.Close()
+		default:
+			w.WriteHeader(http.StatusNotFound)
+			io.WriteString(w, "no such endpoint")
+		}
+	}))
+	defer srv.Close()
+	c := &conn{addr: strings.TrimPrefix(srv.URL, "http://")}
+	defer c.close()
+	ctx := context.Background()
+	var buf bytes.Buffer
+	for _, tc := range []struct {
+		method, path string
+		body         string
+		code         int
+		want         string
+	}{
+		{"GET", "/length", "", 200, big},
+		{"GET", "/chunked", "", 200, big},
+		{"POST", "/echo", `{"a":1}`, 201, `{"a":1}`},
+		{"DELETE", "/empty", "", 204, ""},
+		{"HEAD", "/length", "", 200, ""},
+		{"GET", "/nowhere", "", 404, "no such endpoint"},
+		{"GET", "/length", "", 200, big},
+	} {
+		var body []byte
+		if tc.body != "" {
+			body = []byte(tc.body)
+		}
+		code, b, err := c.roundTrip(ctx, tc.method, tc.path, "tok", body, &buf)
+		if err != nil || code != tc.code || string(b) != tc.want {
+			t.Fatalf("%s %s: %d, %d bytes, %v; want %d and %d bytes", tc.method, tc.path, code, len(b), err, tc.code, len(tc.want))
+		}
+	}
+	mu.Lock()
+	n := len(conns)
+	mu.Unlock()
+	if n != 1 {
+		t.Fatalf("seven keep-alive requests used %d connections", n)
+	}
+	if code, b, err := c.roundTrip(ctx, "GET", "/close", "tok", nil, &buf); err != nil || code != 200 || string(b) != "bye" || c.nc != nil {
+		t.Fatalf("closing answer: %d %q %v, connection kept: %v", code, b, err, c.nc != nil)
+	}
+	if code, _, err := c.roundTrip(ctx, "GET", "/length", "tok", nil, &buf); err != nil || code != 200 {
+		t.Fatalf("after a close the next request did not reconnect: %d %v", code, err)
+	}
+	if _, _, err := c.roundTrip(ctx, "GET", "/short", "tok", nil, &buf); err == nil || c.nc != nil {
+		t.Fatalf("a body cut short was not an error (err %v), or the connection was kept", err)
 	}
 }
