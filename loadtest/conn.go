@@ -16,6 +16,9 @@ import (
 // requestTimeout bounds one request, as a client's timeout would.
 const requestTimeout = time.Minute
 
+// maxBody bounds an answer's declared length (a PDF is a few hundred kB).
+const maxBody = 1 << 30
+
 // conn is one keep-alive HTTP/1.1 connection owned by one client
 // goroutine. The generator shares the machine with the server it
 // measures, and every microsecond of CPU it spends per request is taken
@@ -88,6 +91,15 @@ func (c *conn) try(ctx context.Context, method, path, token string, body []byte,
 
 // writeRequest writes one request; a body is sent as JSON.
 func (c *conn) writeRequest(method, path, token string, body []byte) error {
+	// These are written as they are, so nothing in them may end a
+	// header line or split the request line.
+	for _, f := range []string{method, path, token} {
+		for i := range len(f) {
+			if f[i] <= ' ' || f[i] == 0x7f {
+				return fmt.Errorf("loadtest: a control character or space in %q", f)
+			}
+		}
+	}
 	w := c.bw
 	w.WriteString(method)
 	w.WriteByte(' ')
@@ -117,7 +129,7 @@ func (c *conn) readResponse(method string, buf *bytes.Buffer) (int, []byte, erro
 		return 0, nil, err
 	}
 	// "HTTP/1.1 200 OK"
-	if len(line) < 12 || !bytes.HasPrefix(line, []byte("HTTP/1.")) || line[8] != ' ' {
+	if len(line) < 12 || !bytes.HasPrefix(line, []byte("HTTP/1.")) || line[8] != ' ' || len(line) > 12 && line[12] != ' ' {
 		return 0, nil, fmt.Errorf("malformed status line %q", line)
 	}
 	code, err := strconv.Atoi(string(line[9:12]))
@@ -140,7 +152,7 @@ func (c *conn) readResponse(method string, buf *bytes.Buffer) (int, []byte, erro
 		value = bytes.TrimSpace(value)
 		switch {
 		case asciiEqualFold(name, "Content-Length"):
-			if length, err = strconv.ParseInt(string(value), 10, 64); err != nil || length < 0 {
+			if length, err = strconv.ParseInt(string(value), 10, 64); err != nil || length < 0 || length > maxBody {
 				return 0, nil, fmt.Errorf("bad Content-Length %q", value)
 			}
 		case asciiEqualFold(name, "Transfer-Encoding"):

@@ -357,6 +357,12 @@ func TestConnReadsEveryKindOfAnswer(t *testing.T) {
 		case "/close":
 			w.Header().Set("Connection", "close")
 			io.WriteString(w, "bye")
+		case "/weird":
+			hj, _ := w.(http.Hijacker)
+			nc, bw, _ := hj.Hijack()
+			bw.WriteString("HTTP/1.1 2000 OK\r\nContent-Length: 0\r\n\r\n")
+			bw.Flush()
+			nc.Close()
 		case "/short":
 			hj, _ := w.(http.Hijacker)
 			nc, bw, _ := hj.Hijack()
@@ -410,5 +416,11 @@ func TestConnReadsEveryKindOfAnswer(t *testing.T) {
 	}
 	if _, _, err := c.roundTrip(ctx, "GET", "/short", "tok", nil, &buf); err == nil || c.nc != nil {
 		t.Fatalf("a body cut short was not an error (err %v), or the connection was kept", err)
+	}
+	if _, _, err := c.roundTrip(ctx, "GET", "/weird", "tok", nil, &buf); err == nil {
+		t.Fatal("a four-digit status was read as a status")
+	}
+	if _, _, err := c.roundTrip(ctx, "GET", "/length HTTP/1.1\r\nX-Injected: 1", "tok", nil, &buf); err == nil {
+		t.Fatal("a path that would split the request line was sent")
 	}
 }

@@ -15,9 +15,10 @@ import (
 // about a tenth of the server's CPU under a read load of 64 clients.
 //
 // What this gives up: lines of the last flushEvery are lost if the
-// process is killed. They are access and info lines only (a warning or
-// error is written before the call that logged it returns), and the
-// ledger's own durability does not depend on the log.
+// process is killed or dies of a panic outside a request (the runtime
+// prints the panic itself). They are access and info lines only (a
+// warning or error is written before the call that logged it returns),
+// and the ledger's own durability does not depend on the log.
 type logOutput struct {
 	out io.Writer
 
@@ -90,7 +91,8 @@ func (o *logOutput) loop() {
 }
 
 // close stops the flusher and writes what is left; lines logged later
-// are written one by one.
+// are written one by one. It is called once, and returns the last error
+// writing the log met.
 func (o *logOutput) close() error {
 	close(o.stop)
 	<-o.done

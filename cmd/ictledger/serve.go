@@ -294,7 +294,7 @@ func writeSecretFile(path, content string) error {
 	return atomicfile.Write(filepath.Dir(path), filepath.Base(path), []byte(content), 0o600)
 }
 
-func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) (err error) {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	addr := fs.String("addr", "127.0.0.1:8080", "listen address HOST:PORT")
@@ -312,7 +312,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return usageError{"serve takes no arguments, got " + fs.Arg(0)}
 	}
 	logOut := newLogOutput(stderr)
-	defer logOut.close()
+	defer func() {
+		if cerr := logOut.close(); err == nil && cerr != nil {
+			err = fmt.Errorf("write the log: %w", cerr)
+		}
+	}()
 	logger := slog.New(flushingHandler{Handler: slog.NewJSONHandler(logOut, &slog.HandlerOptions{Level: slog.LevelInfo}), out: logOut})
 	m := NewMain(Config{Addr: *addr, DataDir: *data, Demo: *demo, AdminToken: os.Getenv("ICTLEDGER_ADMIN_TOKEN"),
 		Origin: *origin, MaxReturnBytes: *maxReturn, Logger: logger, AccessLog: logOut, Out: stdout})

@@ -19,7 +19,8 @@ type accessEntry struct {
 }
 
 // logAccess writes e's access line: to Config.AccessLog when set, else
-// through the Logger. Both give the same JSON object.
+// through the Logger. With a plain JSON handler behind the Logger both
+// give the same JSON object.
 func (s *Server) logAccess(r *http.Request, e accessEntry) {
 	if s.cfg.AccessLog != nil {
 		bp := linePool.Get().(*[]byte)

@@ -48,9 +48,14 @@ func TestRequestIDAndAccessLog(t *testing.T) {
 		t.Fatalf("unknown path: %d, id %q", nf.Code, nf.Header().Get("X-Request-Id"))
 	}
 
+	// A refused token is logged too, under its own route name.
+	if bad := get("/v1/no-such-thing", "", "ictl_not_a_token"); bad.Code != http.StatusUnauthorized {
+		t.Fatalf("bad token: %d", bad.Code)
+	}
+
 	lines := strings.Split(strings.TrimSpace(logs.String()), "\n")
-	if len(lines) != 3 {
-		t.Fatalf("want three access log lines, got:\n%s", logs.String())
+	if len(lines) != 4 {
+		t.Fatalf("want four access log lines, got:\n%s", logs.String())
 	}
 	var first, second map[string]any
 	if json.Unmarshal([]byte(lines[0]), &first) != nil || json.Unmarshal([]byte(lines[1]), &second) != nil {
@@ -66,6 +71,10 @@ func TestRequestIDAndAccessLog(t *testing.T) {
 	var third map[string]any
 	if json.Unmarshal([]byte(lines[2]), &third) != nil || third["route"] != "unmatched" || third["request_id"] != nf.Header().Get("X-Request-Id") {
 		t.Fatalf("third line: %s", lines[2])
+	}
+	var fourth map[string]any
+	if json.Unmarshal([]byte(lines[3]), &fourth) != nil || fourth["route"] != "unauthenticated" || fourth["status"] != float64(401) {
+		t.Fatalf("fourth line: %s", lines[3])
 	}
 	if _, ok := first["duration_us"].(float64); !ok {
 		t.Fatalf("no duration_us: %v", first)

@@ -36,9 +36,11 @@ type Config struct {
 	// Registry receives the API's metrics; nil makes a private one.
 	Registry *prometheus.Registry
 	// AccessLog, when set, receives the access log's lines (one per
-	// request, one Write call each) instead of Logger, in the same JSON
-	// shape as Logger's JSON handler but without slog's per-attribute
-	// work; see accesslog.go. It must be safe for concurrent writes.
+	// request, one Write call each) instead of Logger, in the shape a
+	// plain slog JSON handler gives them (no attributes added with With,
+	// no ReplaceAttr) but without slog's per-attribute work, and whatever
+	// Logger's level; see accesslog.go. It must be safe for concurrent
+	// writes.
 	AccessLog io.Writer
 }
 
@@ -118,7 +120,8 @@ func (s *Server) routes() {
 	r := s.router
 	// The middleware wraps the router once. (mux's Use would build the
 	// chain again for every request, and leave unknown paths without a
-	// request id or recovery.)
+	// request id or recovery.) So a bad token is refused before routing,
+	// with 401 even on an unknown path.
 	s.handler = s.withRequestID(s.withRecover(s.withAuth(r)))
 	r.NotFoundHandler = s.wrapPlain(func(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, ledger.Errorf(ledger.ENotFound, "no such endpoint: %s %s", r.Method, r.URL.Path))
@@ -248,16 +251,22 @@ func (s *Server) withRecover(next http.Handler) http.Handler {
 // A token that is sent but unknown or revoked is always 401.
 func (s *Server) withAuth(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// A refused token is answered before routing, so it is logged
+		// and counted under its own route name: failed attempts belong
+		// in the access log.
+		reject := func(err error) {
+			s.observe("unauthenticated", func(w http.ResponseWriter, r *http.Request) { s.writeError(w, r, err) }).ServeHTTP(w, r)
+		}
 		a := service.Public
 		if h := r.Header.Get("Authorization"); h != "" {
 			secret, ok := strings.CutPrefix(h, "Bearer ")
 			if !ok {
-				s.writeError(w, r, ledger.Errorf(ledger.EUnauthorized, "Authorization must be \"Bearer TOKEN\""))
+				reject(ledger.Errorf(ledger.EUnauthorized, "Authorization must be \"Bearer TOKEN\""))
 				return
 			}
 			var err error
 			if a, err = s.svc.Authenticate(strings.TrimSpace(secret)); err != nil {
-				s.writeError(w, r, err)
+				reject(err)
 				return
 			}
 		} else if c, err := r.Cookie(SessionCookie); err == nil && c.Value != "" && (r.Method == http.MethodGet || r.Method == http.MethodHead) {

@@ -414,10 +414,13 @@ func (s *State) latestRows(txn *memdb.Txn, operator string) memdb.ResultIterator
 
 // HistoryMark names the latest versions of an operator's quarters before
 // a period without listing them: how many quarters there are and the
-// highest ledger position among their latest versions. Two marks are
-// equal exactly when the versions are: versions are never removed, and
-// any change (a restatement, a first filing for one more quarter) makes
-// a version newer than every one before it, so MaxSeq grows.
+// highest ledger position among their latest versions. For the same
+// operator and period, two marks are equal exactly when the versions
+// are: the latest table is written only when a return is filed, entries
+// are applied one at a time in ledger order, and versions are never
+// removed, so any change (a restatement, a first filing for one more
+// quarter) brings a version newer than every one before it and MaxSeq
+// grows. Keys that use a mark also name the operator and period.
 type HistoryMark struct {
 	Quarters int
 	MaxSeq   uint64
