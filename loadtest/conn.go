@@ -151,14 +151,14 @@ func (c *conn) readResponse(method string, buf *bytes.Buffer) (int, []byte, erro
 		}
 		value = bytes.TrimSpace(value)
 		switch {
-		case asciiEqualFold(name, "Content-Length"):
+		case bytes.EqualFold(name, []byte("Content-Length")):
 			if length, err = strconv.ParseInt(string(value), 10, 64); err != nil || length < 0 || length > maxBody {
 				return 0, nil, fmt.Errorf("bad Content-Length %q", value)
 			}
-		case asciiEqualFold(name, "Transfer-Encoding"):
-			chunked = asciiEqualFold(value, "chunked")
-		case asciiEqualFold(name, "Connection"):
-			closing = asciiEqualFold(value, "close")
+		case bytes.EqualFold(name, []byte("Transfer-Encoding")):
+			chunked = bytes.EqualFold(value, []byte("chunked"))
+		case bytes.EqualFold(name, []byte("Connection")):
+			closing = bytes.EqualFold(value, []byte("close"))
 		}
 	}
 	buf.Reset()
@@ -205,27 +205,6 @@ func (c *conn) line() ([]byte, error) {
 		return nil, err
 	}
 	return bytes.TrimRight(line, "\r\n"), nil
-}
-
-// asciiEqualFold compares a header name or value with s, ignoring ASCII
-// case.
-func asciiEqualFold(b []byte, s string) bool {
-	if len(b) != len(s) {
-		return false
-	}
-	for i := range len(b) {
-		x, y := b[i], s[i]
-		if 'A' <= x && x <= 'Z' {
-			x += 'a' - 'A'
-		}
-		if 'A' <= y && y <= 'Z' {
-			y += 'a' - 'A'
-		}
-		if x != y {
-			return false
-		}
-	}
-	return true
 }
 
 func (c *conn) close() {

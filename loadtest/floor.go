@@ -1,7 +1,6 @@
 package loadtest
 
 import (
-	"bytes"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -51,11 +50,5 @@ func Floor(metricsBytes int) http.Handler {
 // floorBody is a JSON object of exactly n bytes (at least its frame).
 func floorBody(n int) []byte {
 	const open, close = `{"pad":"`, `"}` + "\n"
-	pad := max(0, n-len(open)-len(close))
-	var b bytes.Buffer
-	b.Grow(len(open) + pad + len(close))
-	b.WriteString(open)
-	b.Write(bytes.Repeat([]byte{'x'}, pad))
-	b.WriteString(close)
-	return b.Bytes()
+	return []byte(open + strings.Repeat("x", max(0, n-len(open)-len(close))) + close)
 }

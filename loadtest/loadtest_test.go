@@ -358,17 +358,9 @@ func TestConnReadsEveryKindOfAnswer(t *testing.T) {
 			w.Header().Set("Connection", "close")
 			io.WriteString(w, "bye")
 		case "/weird":
-			hj, _ := w.(http.Hijacker)
-			nc, bw, _ := hj.Hijack()
-			bw.WriteString("HTTP/1.1 2000 OK\r\nContent-Length: 0\r\n\r\n")
-			bw.Flush()
-			nc.Close()
+			writeRaw(w, "HTTP/1.1 2000 OK\r\nContent-Length: 0\r\n\r\n")
 		case "/short":
-			hj, _ := w.(http.Hijacker)
-			nc, bw, _ := hj.Hijack()
-			bw.WriteString("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nonly ten b")
-			bw.Flush()
-			nc.Close()
+			writeRaw(w, "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nonly ten b")
 		default:
 			w.WriteHeader(http.StatusNotFound)
 			io.WriteString(w, "no such endpoint")
@@ -423,4 +415,16 @@ func TestConnReadsEveryKindOfAnswer(t *testing.T) {
 	if _, _, err := c.roundTrip(ctx, "GET", "/length HTTP/1.1\r\nX-Injected: 1", "tok", nil, &buf); err == nil {
 		t.Fatal("a path that would split the request line was sent")
 	}
+}
+
+// writeRaw answers with exactly the bytes of answer, bypassing net/http's
+// framing, and closes the connection.
+func writeRaw(w http.ResponseWriter, answer string) {
+	nc, bw, err := w.(http.Hijacker).Hijack()
+	if err != nil {
+		panic(err)
+	}
+	bw.WriteString(answer)
+	bw.Flush()
+	nc.Close()
 }

@@ -9,7 +9,6 @@ package main
 import (
 	"flag"
 	"fmt"
-	"net"
 	"net/http"
 	"os"
 	"time"
@@ -28,12 +27,8 @@ func main() {
 }
 
 func run(addr string, size int) error {
-	host, _, err := net.SplitHostPort(addr)
-	if err != nil {
+	if err := loadtest.CheckLoopback(addr); err != nil {
 		return err
-	}
-	if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
-		return fmt.Errorf("--addr %s: loopback addresses only", addr)
 	}
 	// The same connection timeouts as ictledger serve, which net/http
 	// sets on every request.
