@@ -277,13 +277,9 @@ func (s *Server) withAuth(next http.Handler) http.Handler {
 				a = service.Public
 			}
 		}
-		if info, ok := r.Context().Value(keyRequest).(*requestInfo); ok {
-			info.actor = a
-			next.ServeHTTP(w, r)
-			return
-		}
-		// Outside withRequestID (tests that call a handler directly).
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), keyRequest, &requestInfo{actor: a})))
+		// withRequestID, outside, put the request's info in the context.
+		r.Context().Value(keyRequest).(*requestInfo).actor = a
+		next.ServeHTTP(w, r)
 	})
 }
 
