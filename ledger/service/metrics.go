@@ -79,7 +79,7 @@ func (s *Service) metricsOf(rv *state.ReturnVersion, factorSet, gwp string) (*ca
 
 // publishedFactorSet is a published factor set by version, kept after
 // the first look-up: a version is published once and never changes, and
-// every metrics read needs one. An unknown version is looked up again
+// every filing and metrics read needs one. An unknown version is looked up again
 // each time, so it is found once it is published.
 func (s *Service) publishedFactorSet(version string) *state.FactorSet {
 	if fs, ok := s.factorSets.Load(version); ok {
@@ -475,7 +475,7 @@ func (s *Service) noteIntensity(p ledger.Period, operator string, seq uint64, v 
 // energyPerTB is a return version's network energy per TB under the
 // factor set it was filed with.
 func (s *Service) energyPerTB(rv *state.ReturnVersion) calculators.Value {
-	fs := s.st.FactorSet(rv.FactorSet)
+	fs := s.publishedFactorSet(rv.FactorSet)
 	if fs == nil {
 		return calculators.None
 	}

@@ -192,7 +192,7 @@ func (s *Service) resolveFactorSet(version string) (*ledger.FactorSet, error) {
 		}
 		return fs.Set, nil
 	}
-	fs := s.st.FactorSet(version)
+	fs := s.publishedFactorSet(version)
 	if fs == nil {
 		return nil, ledger.Errorf(ledger.EInvalid, "no factor set %s is published", version)
 	}
