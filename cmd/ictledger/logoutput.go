@@ -36,9 +36,11 @@ const (
 	flushBytes = 64 << 10
 )
 
-func newLogOutput(out io.Writer) *logOutput {
+// newLogOutput batches lines for out, flushing them at least every
+// interval (flushEvery in the server).
+func newLogOutput(out io.Writer, interval time.Duration) *logOutput {
 	o := &logOutput{out: out, stop: make(chan struct{}), done: make(chan struct{})}
-	go o.loop()
+	go o.loop(interval)
 	return o
 }
 
@@ -76,9 +78,9 @@ func (o *logOutput) flushLocked() {
 	}
 }
 
-func (o *logOutput) loop() {
+func (o *logOutput) loop(interval time.Duration) {
 	defer close(o.done)
-	t := time.NewTicker(flushEvery)
+	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
 		select {

@@ -311,7 +311,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) (err
 	if fs.NArg() > 0 {
 		return usageError{"serve takes no arguments, got " + fs.Arg(0)}
 	}
-	logOut := newLogOutput(stderr)
+	logOut := newLogOutput(stderr, flushEvery)
 	defer func() {
 		if cerr := logOut.close(); err == nil && cerr != nil {
 			err = fmt.Errorf("write the log: %w", cerr)
