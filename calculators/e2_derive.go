@@ -93,8 +93,8 @@ func deriveE2(tr *Trace, e *E2, h *e2History, fs *ledger.FactorSet, w *Densities
 				end := cur.Add(-4 * t.K)
 				d.Inputs = append(d.Inputs, t.Refs...)
 				d.Notes = append(d.Notes, s+" k="+strconv.Itoa(t.K)+": INFLOW = "+t.Inflow.String()+" kg ("+end.Add(-3).String()+" to "+end.String()+
-					"), f("+decimal.NewFromInt(int64(t.K)).Add(decHalf).String()+") = "+t.Density.RoundBank(12).String()+
-					", arising "+t.Inflow.Mul(t.Density).RoundBank(6).String()+" kg")
+					"), f("+decimal.NewFromInt(int64(t.K)).Add(decHalf).String()+") = "+halfEven(t.Density, 12)+
+					", arising "+halfEven(t.Inflow.Mul(t.Density), 6)+" kg")
 			}
 		}
 		if len(d.Notes) == 0 {
@@ -203,7 +203,7 @@ func deriveMCI(h *e2History, fs *ledger.FactorSet, e *E2, cat string, v E2Values
 		d.Notes = append(d.Notes, "unavailable: "+err.Error())
 		return d
 	}
-	show := func(x decimal.Decimal) string { return x.RoundBank(DisplayPlaces).String() }
+	show := func(x decimal.Decimal) string { return halfEven(x, DisplayPlaces) }
 	d.Notes = append(d.Notes, "M = "+in.M.String()+" kg, Fr = "+show(in.Fr)+", Fu = "+show(in.Fu)+", Cr = "+show(r.Cr)+", Cu = "+show(r.Cu)+
 		", X = "+show(in.X)+"; V = "+show(r.V)+", W = "+show(r.W)+", LFI = "+show(r.LFI)+", F(X) = "+show(r.FX))
 	if r.Capped {
