@@ -63,6 +63,13 @@ func (r *Result) Bundle() *Bundle { return r.bundle }
 // Problems lists what does not. Whether an entry was superseded since is
 // for a caller with access to the ledger to add.
 func Verify(pdf []byte, verifierKey string) *Result {
+	return VerifyWith(pdf, verifierKey, Render)
+}
+
+// VerifyWith is Verify rendering the attached bundle again with render,
+// which must give the bytes Render gives (a server renders in worker
+// processes, see package renderproc).
+func VerifyWith(pdf []byte, verifierKey string, render func(*Bundle) ([]byte, error)) *Result {
 	res := &Result{Entries: []VerifiedEntry{}, Problems: []string{}}
 	problem := func(format string, args ...any) { res.Problems = append(res.Problems, fmt.Sprintf(format, args...)) }
 	raw, err := templates.ExtractAttachment(pdf, templates.AttachmentName)
@@ -117,7 +124,7 @@ func Verify(pdf []byte, verifierKey string) *Result {
 		}
 		res.Entries = append(res.Entries, ve)
 	}
-	again, err := Render(b)
+	again, err := render(b)
 	if err != nil {
 		problem("the attached entries cannot be rendered again: %v", err)
 	} else if !bytes.Equal(again, pdf) {

@@ -79,7 +79,12 @@ func (s *Server) handleVerify(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	s.writeJSON(w, r, http.StatusOK, s.svc.VerifyDisclosure(pdf))
+	res, err := s.svc.VerifyDisclosure(r.Context(), pdf)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	s.writeJSON(w, r, http.StatusOK, res)
 }
 
 func readPDF(r *http.Request) ([]byte, error) {

@@ -163,7 +163,7 @@ func (s *Service) renderBundle(ctx context.Context, a ledger.Actor, b *disclosur
 			}
 			b.Entries = append(b.Entries, disclosure.NewBundleEntry(q, raw, proof))
 		}
-		pdf, err := disclosure.Render(b)
+		pdf, err := s.cfg.Render(b)
 		if err != nil {
 			return rendered{}, &ledger.Error{Code: ledger.EInternal, Message: "could not render the disclosure", Err: err}
 		}
@@ -223,8 +223,17 @@ func (s *Service) recordIssued(ctx context.Context, a ledger.Actor, d ledger.Dis
 // checks with this ledger's key, plus what only the ledger knows: that the
 // checkpoint's tree is this log's tree at that size, and whether a return
 // it derives from was superseded since.
-func (s *Service) VerifyDisclosure(pdf []byte) *disclosure.Result {
-	res := disclosure.Verify(pdf, s.VerifierKey())
+//
+// Checking renders the document again, so it waits for a render slot like
+// a download does (this is a public endpoint); it gives up, with ctx's
+// error, when ctx ends first.
+func (s *Service) VerifyDisclosure(ctx context.Context, pdf []byte) (*disclosure.Result, error) {
+	release, err := s.pdfs.slot(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
+	res := disclosure.VerifyWith(pdf, s.VerifierKey(), s.cfg.Render)
 	sum := sha256.Sum256(pdf)
 	if d := s.st.Disclosure(hex.EncodeToString(sum[:])); d != nil {
 		res.Issued = &disclosure.ResultIssued{Seq: d.Seq, Time: d.Time.UTC().Format(time.RFC3339Nano)}
@@ -260,5 +269,5 @@ func (s *Service) VerifyDisclosure(pdf []byte) *disclosure.Result {
 		}
 	}
 	res.Valid = len(res.Problems) == 0
-	return res
+	return res, nil
 }

@@ -85,8 +85,8 @@ func TestDisclosureIssuedOnce(t *testing.T) {
 			t.Fatal("the downloads differ")
 		}
 	}
-	if res := env.Service.VerifyDisclosure(pdfs[0]); !res.Valid || res.Issued == nil || res.Issued.Seq != size {
-		t.Fatalf("verify: %+v", res)
+	if res, err := env.Service.VerifyDisclosure(context.Background(), pdfs[0]); err != nil || !res.Valid || res.Issued == nil || res.Issued.Seq != size {
+		t.Fatalf("verify: %+v, %v", res, err)
 	}
 
 	future, _ := ledger.ParseSpan("2026-Q2")

@@ -97,6 +97,18 @@ func (c *pdfCache) get(ctx context.Context, key string, render func() (rendered,
 	}
 }
 
+// slot waits for a render slot for work that renders outside the cache
+// (verifying a document renders it again), or until ctx ends. release
+// frees it.
+func (c *pdfCache) slot(ctx context.Context) (release func(), err error) {
+	select {
+	case c.slots <- struct{}{}:
+		return func() { <-c.slots }, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
 // run renders r in the slot the caller holds, and always frees the slot
 // and wakes the waiters, also when render panics (the panic goes on up to
 // the handler's recovery).

@@ -21,6 +21,7 @@ import (
 	"golang.org/x/mod/sumdb/tlog"
 
 	"github.com/ictledger/ictledger/calculators"
+	"github.com/ictledger/ictledger/disclosure"
 	"github.com/ictledger/ictledger/ledger"
 	"github.com/ictledger/ictledger/ledger/state"
 )
@@ -66,6 +67,10 @@ type Config struct {
 	// given from outside (ICTLEDGER_ADMIN_TOKEN). It is never written to
 	// the ledger.
 	AdminSecretHash string
+	// Render renders a disclosure bundle, giving the bytes
+	// disclosure.Render gives; nil renders in this process. A server
+	// renders in worker processes (package renderproc).
+	Render func(*disclosure.Bundle) ([]byte, error)
 }
 
 // Service implements the use cases on a journal and a state.
@@ -117,6 +122,9 @@ func New(cfg Config) *Service {
 	}
 	if cfg.DeadlineDays == 0 {
 		cfg.DeadlineDays = 45
+	}
+	if cfg.Render == nil {
+		cfg.Render = disclosure.Render
 	}
 	return &Service{st: cfg.State, log: cfg.Logger, now: cfg.Now, cfg: cfg,
 		pending: map[string]int{}, keysBySeq: map[uint64][]string{}, appliedBy: map[uint64]func(seq uint64){}, metricsCache: map[metricsKey]*calculators.Metrics{}, rollups: map[rollupKey]*calculators.Rollup{}, densities: calculators.NewDensities(), figureCache: map[string]*warnFigures{}, returnCache: map[string]*ledger.Return{}, intensities: map[ledger.Period]*sectorValues{}, intensityNotes: map[ledger.Period]map[string]intensity{}, pdfs: newPDFCache()}
