@@ -11,11 +11,14 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/ictledger/ictledger/disclosure"
+	"github.com/ictledger/ictledger/disclosure/renderproc"
 	"github.com/ictledger/ictledger/fixtures"
 	"github.com/ictledger/ictledger/ledger"
 	"github.com/ictledger/ictledger/ledger/atomicfile"
@@ -48,6 +51,9 @@ type Config struct {
 	// ReadHeaderTimeout bounds how long a client may take to send its
 	// request headers (slow-loris); zero means 10 seconds.
 	ReadHeaderTimeout time.Duration
+	// Render renders disclosures (see service.Config); nil renders in
+	// this process. serve passes its render workers.
+	Render func(*disclosure.Bundle) ([]byte, error)
 
 	// journalFS, when set, is the journal's file system: tests inject
 	// write and fsync errors through it.
@@ -127,7 +133,7 @@ func (m *Main) Open(ctx context.Context) (err error) {
 	if m.cfg.AdminToken != "" {
 		adminHash = service.HashSecret(m.cfg.AdminToken)
 	}
-	m.svc = service.New(service.Config{State: st, Logger: m.log, Now: m.now, AdminSecretHash: adminHash})
+	m.svc = service.New(service.Config{State: st, Logger: m.log, Now: m.now, AdminSecretHash: adminHash, Render: m.cfg.Render})
 	start := time.Now()
 	m.registry = prometheus.NewRegistry()
 	fsyncs := prometheus.NewHistogram(prometheus.HistogramOpts{Name: "ictledger_journal_fsync_seconds",
@@ -302,6 +308,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) (err
 	demo := fs.Bool("demo", false, "load demo operators and returns into an empty ledger and print a token per role")
 	origin := fs.String("origin", "ictledger", "the log's name, first line of its checkpoints")
 	maxReturn := fs.Int64("max-return-bytes", 64<<20, "largest accepted filing body in bytes")
+	workers := fs.Int("render-workers", max(1, runtime.GOMAXPROCS(0)/2), "worker processes that render disclosures, at lower priority (0: render in the server process)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return err
@@ -318,8 +325,18 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) (err
 		}
 	}()
 	logger := slog.New(flushingHandler{Handler: slog.NewJSONHandler(logOut, &slog.HandlerOptions{Level: slog.LevelInfo}), out: logOut})
+	var render func(*disclosure.Bundle) ([]byte, error)
+	if *workers > 0 {
+		pool := renderproc.New(renderproc.Config{Command: workerCommand, Workers: *workers, Nice: workerNice})
+		defer func() {
+			if cerr := pool.Close(); cerr != nil {
+				logger.Warn("stop the render workers", "err", cerr)
+			}
+		}()
+		render = renderInWorkers(pool, logger)
+	}
 	m := NewMain(Config{Addr: *addr, DataDir: *data, Demo: *demo, AdminToken: os.Getenv("ICTLEDGER_ADMIN_TOKEN"),
-		Origin: *origin, MaxReturnBytes: *maxReturn, Logger: logger, AccessLog: logOut, Out: stdout})
+		Origin: *origin, MaxReturnBytes: *maxReturn, Logger: logger, AccessLog: logOut, Out: stdout, Render: render})
 	if err := m.Open(ctx); err != nil {
 		return err
 	}

@@ -1,0 +1,55 @@
+package main
+
+import (
+	"errors"
+	"log/slog"
+	"os"
+	"os/exec"
+	"sync/atomic"
+
+	"github.com/ictledger/ictledger/disclosure"
+	"github.com/ictledger/ictledger/disclosure/renderproc"
+)
+
+// workerNice is how much lower than the server's the render workers'
+// scheduling priority is: under load the kernel gives the server's
+// requests the processor first, and renders what is left (at niceness 10
+// a worker gets about a tenth of a processor another busy thread wants).
+const workerNice = 10
+
+// workerCommand starts this same binary as a render worker. On Linux it
+// runs /proc/self/exe, the file this process was started from even if an
+// upgrade has since replaced it on disk, so a worker is always the build
+// of the server it renders for. The worker gets no environment beyond
+// GOMAXPROCS (one render at a time needs one processor): no secrets.
+func workerCommand() *exec.Cmd {
+	name, err := os.Executable()
+	if err != nil {
+		name = os.Args[0]
+	}
+	exe := name
+	if _, err := os.Stat("/proc/self/exe"); err == nil {
+		exe = "/proc/self/exe"
+	}
+	cmd := exec.Command(exe, "render-worker")
+	cmd.Args[0] = name // what ps shows
+	cmd.Env = []string{"GOMAXPROCS=1"}
+	return cmd
+}
+
+// renderInWorkers renders in pool's workers, and in this process when no
+// worker can be started at all (a warning says so once): disclosures
+// stay available, only without the isolation.
+func renderInWorkers(pool *renderproc.Pool, log *slog.Logger) func(*disclosure.Bundle) ([]byte, error) {
+	var warned atomic.Bool
+	return func(b *disclosure.Bundle) ([]byte, error) {
+		pdf, err := pool.Render(b)
+		if errors.Is(err, renderproc.ErrStart) {
+			if !warned.Swap(true) {
+				log.Warn("render workers cannot be started; rendering disclosures in the server process", "err", err)
+			}
+			return disclosure.Render(b)
+		}
+		return pdf, err
+	}
+}

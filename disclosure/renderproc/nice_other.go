@@ -1,0 +1,9 @@
+//go:build !linux
+
+package renderproc
+
+import "os/exec"
+
+// startNiced starts cmd; changing a process's priority is only done on
+// Linux.
+func startNiced(cmd *exec.Cmd, nice int) error { return cmd.Start() }

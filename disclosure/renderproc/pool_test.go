@@ -1,0 +1,217 @@
+package renderproc
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ictledger/ictledger/disclosure"
+)
+
+// The test binary is its own worker: run with workerEnv set, it serves
+// the protocol instead of running tests (or, with workerEnv=hang, reads a
+// request and never answers; with workerEnv=crash, exits on the first).
+const workerEnv = "ICTLEDGER_RENDERPROC_TEST_WORKER"
+
+func TestMain(m *testing.M) {
+	switch os.Getenv(workerEnv) {
+	case "":
+		os.Exit(m.Run())
+	case "serve":
+		if err := Serve(os.Stdin, os.Stdout); err != nil {
+			os.Stderr.WriteString(err.Error())
+			os.Exit(1)
+		}
+		os.Exit(0)
+	case "hang":
+		_, _ = readFrame(os.Stdin)
+		time.Sleep(time.Hour)
+	case "crash":
+		_, _ = readFrame(os.Stdin)
+		os.Stderr.WriteString("worker: simulated crash\n")
+		os.Exit(3)
+	}
+}
+
+func testPool(t *testing.T, mode string, cfg Config) *Pool {
+	t.Helper()
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Command = func() *exec.Cmd {
+		cmd := exec.Command(exe)
+		cmd.Env = append(os.Environ(), workerEnv+"="+mode)
+		return cmd
+	}
+	p := New(cfg)
+	t.Cleanup(func() { _ = p.Close() })
+	return p
+}
+
+func loadBundle(t *testing.T, name string) *disclosure.Bundle {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join("..", "testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := disclosure.DecodeBundle(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// A worker gives the bytes an in-process render gives, for every kind of
+// document, and stays up between renders.
+func TestRenderMatchesInProcess(t *testing.T) {
+	p := testPool(t, "serve", Config{Workers: 1})
+	var pid int
+	for _, name := range []string{"operator-bundle.json", "sector-bundle.json", "operator-bundle-v2.json", "sector-bundle-v2.json"} {
+		want, err := disclosure.Render(loadBundle(t, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := p.Render(loadBundle(t, name))
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if !bytes.Equal(got, want) {
+			t.Fatalf("%s: the worker's %d bytes differ from the in-process render's %d", name, len(got), len(want))
+		}
+		w := <-p.slots
+		if pid != 0 && w.cmd.Process.Pid != pid {
+			t.Errorf("%s: rendered by worker %d, the one before by %d: workers should be kept", name, w.cmd.Process.Pid, pid)
+		}
+		pid = w.cmd.Process.Pid
+		p.slots <- w
+	}
+}
+
+// A bundle that does not render is that render's error; the worker
+// carries on.
+func TestRenderErrorKeepsWorker(t *testing.T) {
+	p := testPool(t, "serve", Config{Workers: 1})
+	b := loadBundle(t, "operator-bundle.json")
+	b.Template = "no_such_template"
+	if _, err := p.Render(b); err == nil || !strings.Contains(err.Error(), "no_such_template") {
+		t.Fatalf("err %v, want the template named", err)
+	}
+	if _, err := p.Render(loadBundle(t, "operator-bundle.json")); err != nil {
+		t.Fatalf("after a failed render: %v", err)
+	}
+}
+
+// A worker that dies is reported with what it said, and the next render
+// starts another.
+func TestCrashedWorkerIsReplaced(t *testing.T) {
+	p := testPool(t, "crash", Config{Workers: 1})
+	_, err := p.Render(loadBundle(t, "operator-bundle.json"))
+	if err == nil || !strings.Contains(err.Error(), "simulated crash") || !strings.Contains(err.Error(), "exit status 3") {
+		t.Fatalf("err %v, want the worker's exit and last output", err)
+	}
+	if w := <-p.slots; w != nil {
+		t.Fatal("the crashed worker was kept")
+	} else {
+		p.slots <- w
+	}
+	p.cfg.Command = testPool(t, "serve", Config{}).cfg.Command
+	if _, err := p.Render(loadBundle(t, "operator-bundle.json")); err != nil {
+		t.Fatalf("after a crash: %v", err)
+	}
+}
+
+// A render that outlasts the timeout ends with its worker killed.
+func TestTimeoutKillsWorker(t *testing.T) {
+	p := testPool(t, "hang", Config{Workers: 1, Timeout: 300 * time.Millisecond})
+	start := time.Now()
+	_, err := p.Render(loadBundle(t, "operator-bundle.json"))
+	if err == nil || !strings.Contains(err.Error(), "killed") {
+		t.Fatalf("err %v, want the worker killed", err)
+	}
+	if d := time.Since(start); d > 30*time.Second {
+		t.Fatalf("the render returned after %v", d)
+	}
+}
+
+// A program that cannot be started is ErrStart, so a caller can tell it
+// from one failed render.
+func TestStartFailure(t *testing.T) {
+	p := New(Config{Command: func() *exec.Cmd { return exec.Command(filepath.Join(t.TempDir(), "missing")) }})
+	if _, err := p.Render(loadBundle(t, "operator-bundle.json")); !errors.Is(err, ErrStart) {
+		t.Fatalf("err %v, want ErrStart", err)
+	}
+}
+
+// Workers run at the niceness asked for; the server's own is unchanged.
+func TestWorkersAreNiced(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("niceness is set on Linux only")
+	}
+	before := niceOf(t, os.Getpid())
+	p := testPool(t, "serve", Config{Workers: 1, Nice: 7})
+	if _, err := p.Render(loadBundle(t, "operator-bundle.json")); err != nil {
+		t.Fatal(err)
+	}
+	w := <-p.slots
+	p.slots <- w
+	if got, want := niceOf(t, w.cmd.Process.Pid), min(19, before+7); got != want {
+		t.Errorf("worker niceness %d, want %d", got, want)
+	}
+	if got := niceOf(t, os.Getpid()); got != before {
+		t.Errorf("the server's niceness went from %d to %d", before, got)
+	}
+}
+
+// niceOf reads field 19 of /proc/PID/stat (after the command's
+// parenthesised name, which may hold spaces).
+func niceOf(t *testing.T, pid int) int {
+	t.Helper()
+	raw, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fields := strings.Fields(string(raw[bytes.LastIndexByte(raw, ')')+1:]))
+	n, err := strconv.Atoi(fields[16]) // field 19 counted from the state, field 3
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// Close ends the workers, which exit on the end of their input.
+func TestCloseEndsWorkers(t *testing.T) {
+	p := testPool(t, "serve", Config{Workers: 2})
+	if _, err := p.Render(loadBundle(t, "operator-bundle.json")); err != nil {
+		t.Fatal(err)
+	}
+	var started []*proc
+	for range 2 {
+		if w := <-p.slots; w != nil {
+			started = append(started, w)
+			p.slots <- w
+		} else {
+			p.slots <- nil
+		}
+	}
+	if err := p.Close(); err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range started {
+		select {
+		case <-w.done:
+			if w.err != nil {
+				t.Errorf("worker exit: %v", w.err)
+			}
+		default:
+			t.Error("a worker is still running after Close")
+		}
+	}
+}
