@@ -52,8 +52,16 @@ func TestServerRendersInWorker(t *testing.T) {
 		t.Fatalf("the server has %d child processes, want its one render worker", len(workers))
 	}
 	worker := workers[0]
-	if got, want := niceOf(t, worker), niceOf(t, srv.cmd.Process.Pid)+workerNice; got != min(19, want) {
-		t.Errorf("worker niceness %d, want %d", got, want)
+	want := min(19, niceOf(t, srv.cmd.Process.Pid)+workerNice)
+	threads, _ := filepath.Glob("/proc/" + strconv.Itoa(worker) + "/task/*")
+	for _, th := range threads {
+		tid, _ := strconv.Atoi(filepath.Base(th))
+		if got := niceOf(t, tid); got != want {
+			t.Errorf("worker thread %d niceness %d, want %d", tid, got, want)
+		}
+	}
+	if len(threads) == 0 {
+		t.Error("the worker's threads are not listed in /proc")
 	}
 
 	// The same bytes as rendering the attached bundle in this process,

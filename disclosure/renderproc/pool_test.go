@@ -150,40 +150,55 @@ func TestStartFailure(t *testing.T) {
 	}
 }
 
-// Workers run at the niceness asked for; the server's own is unchanged.
+// Every thread of a worker runs at the niceness asked for; no thread of
+// the server changes.
 func TestWorkersAreNiced(t *testing.T) {
 	if runtime.GOOS != "linux" {
 		t.Skip("niceness is set on Linux only")
 	}
-	before := niceOf(t, os.Getpid())
+	before := threadNiceness(t, os.Getpid())
 	p := testPool(t, "serve", Config{Workers: 1, Nice: 7})
 	if _, err := p.Render(loadBundle(t, "operator-bundle.json")); err != nil {
 		t.Fatal(err)
 	}
 	w := <-p.slots
 	p.slots <- w
-	if got, want := niceOf(t, w.cmd.Process.Pid), min(19, before+7); got != want {
-		t.Errorf("worker niceness %d, want %d", got, want)
+	for tid, n := range threadNiceness(t, w.cmd.Process.Pid) {
+		if want := min(19, before[os.Getpid()]+7); n != want {
+			t.Errorf("worker thread %d niceness %d, want %d", tid, n, want)
+		}
 	}
-	if got := niceOf(t, os.Getpid()); got != before {
-		t.Errorf("the server's niceness went from %d to %d", before, got)
+	for tid, n := range threadNiceness(t, os.Getpid()) {
+		if was, ok := before[tid]; ok && n != was {
+			t.Errorf("server thread %d niceness went from %d to %d", tid, was, n)
+		}
 	}
 }
 
-// niceOf reads field 19 of /proc/PID/stat (after the command's
-// parenthesised name, which may hold spaces).
-func niceOf(t *testing.T, pid int) int {
+// threadNiceness reads field 19 of /proc/PID/task/TID/stat for every
+// thread of pid (fields counted after the parenthesised command name,
+// which may hold spaces).
+func threadNiceness(t *testing.T, pid int) map[int]int {
 	t.Helper()
-	raw, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
-	if err != nil {
-		t.Fatal(err)
+	paths, err := filepath.Glob("/proc/" + strconv.Itoa(pid) + "/task/*/stat")
+	if err != nil || len(paths) == 0 {
+		t.Fatalf("threads of %d: %v", pid, err)
 	}
-	fields := strings.Fields(string(raw[bytes.LastIndexByte(raw, ')')+1:]))
-	n, err := strconv.Atoi(fields[16]) // field 19 counted from the state, field 3
-	if err != nil {
-		t.Fatal(err)
+	out := map[int]int{}
+	for _, path := range paths {
+		raw, err := os.ReadFile(path)
+		if err != nil {
+			continue // the thread ended
+		}
+		fields := strings.Fields(string(raw[bytes.LastIndexByte(raw, ')')+1:]))
+		n, err := strconv.Atoi(fields[16]) // field 19 counted from the state, field 3
+		if err != nil {
+			t.Fatal(err)
+		}
+		tid, _ := strconv.Atoi(filepath.Base(filepath.Dir(path)))
+		out[tid] = n
 	}
-	return n
+	return out
 }
 
 // Close ends the workers, which exit on the end of their input.
