@@ -25,6 +25,9 @@ type Config struct {
 	Nice int
 	// Timeout ends a render that takes longer, by killing its worker.
 	Timeout time.Duration
+	// CloseGrace is how long Close waits for renders still running
+	// (default 10 s).
+	CloseGrace time.Duration
 }
 
 // ErrStart wraps a failure to start a worker: the pool cannot render at
@@ -40,8 +43,15 @@ type Pool struct {
 	// started (or killed after a failure). Taking an entry is the right
 	// to render.
 	slots chan *proc
-	once  sync.Once
+
+	mu      sync.Mutex
+	live    map[*proc]struct{} // every started worker not yet ended
+	closing chan struct{}      // closed by Close
+	once    sync.Once
 }
+
+// ErrClosed is what Render gives once Close has been called.
+var ErrClosed = errors.New("render workers are shut down")
 
 // New makes a pool; no worker starts until the first render.
 func New(cfg Config) *Pool {
@@ -49,7 +59,10 @@ func New(cfg Config) *Pool {
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = 5 * time.Minute
 	}
-	p := &Pool{cfg: cfg, slots: make(chan *proc, cfg.Workers)}
+	if cfg.CloseGrace <= 0 {
+		cfg.CloseGrace = 10 * time.Second
+	}
+	p := &Pool{cfg: cfg, slots: make(chan *proc, cfg.Workers), live: map[*proc]struct{}{}, closing: make(chan struct{})}
 	for range cfg.Workers {
 		p.slots <- nil
 	}
@@ -63,7 +76,17 @@ func (p *Pool) Render(b *disclosure.Bundle) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	w := <-p.slots
+	var w *proc
+	select {
+	case <-p.closing:
+		return nil, ErrClosed
+	default:
+	}
+	select {
+	case w = <-p.slots:
+	case <-p.closing:
+		return nil, ErrClosed
+	}
 	if w == nil {
 		if w, err = p.start(); err != nil {
 			p.slots <- nil
@@ -74,7 +97,7 @@ func (p *Pool) Render(b *disclosure.Bundle) ([]byte, error) {
 	if err != nil {
 		// The worker is in an unknown state: end it; the next render
 		// starts a new one.
-		w.kill()
+		p.end(w)
 		p.slots <- nil
 		return nil, err
 	}
@@ -82,15 +105,42 @@ func (p *Pool) Render(b *disclosure.Bundle) ([]byte, error) {
 	return pdf, renderErr
 }
 
-// Close ends the workers: each sees its stdin end and exits, or is killed
-// if it has not within a few seconds. Renders still running finish first.
-// The pool must not be used after.
+// end kills w and forgets it.
+func (p *Pool) end(w *proc) {
+	w.kill()
+	p.mu.Lock()
+	delete(p.live, w)
+	p.mu.Unlock()
+}
+
+// Close ends the workers: an idle one sees its stdin end and exits (or
+// is killed if it has not within grace); renders still running get grace
+// to finish, then their workers are killed too, and their callers get an
+// error. Render gives ErrClosed after Close.
 func (p *Pool) Close() error {
+	grace := p.cfg.CloseGrace
 	var errs []error
 	p.once.Do(func() {
+		close(p.closing)
+		deadline := time.NewTimer(grace)
+		defer deadline.Stop()
 		for range p.cfg.Workers {
-			if w := <-p.slots; w != nil {
-				errs = append(errs, w.stop(5*time.Second))
+			select {
+			case w := <-p.slots:
+				if w != nil {
+					errs = append(errs, w.stop(grace))
+					p.mu.Lock()
+					delete(p.live, w)
+					p.mu.Unlock()
+				}
+			case <-deadline.C:
+				p.mu.Lock()
+				for w := range p.live {
+					w.kill()
+				}
+				p.mu.Unlock()
+				errs = append(errs, fmt.Errorf("renders still running %v after shutdown began were ended", grace))
+				return
 			}
 		}
 	})
@@ -123,6 +173,9 @@ func (p *Pool) start() (*proc, error) {
 		return nil, fmt.Errorf("%w: %s: %v", ErrStart, cmd.Path, err)
 	}
 	w := &proc{cmd: cmd, in: in, out: bufio.NewReaderSize(out, 64<<10), stderr: stderr, done: make(chan struct{})}
+	p.mu.Lock()
+	p.live[w] = struct{}{}
+	p.mu.Unlock()
 	go func() {
 		w.err = cmd.Wait()
 		close(w.done)

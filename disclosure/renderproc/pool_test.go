@@ -230,3 +230,40 @@ func TestCloseEndsWorkers(t *testing.T) {
 		}
 	}
 }
+
+// Close does not wait past its grace for a render that hangs: the worker
+// is killed, its caller gets an error, and later renders get ErrClosed.
+func TestCloseEndsHungRender(t *testing.T) {
+	p := testPool(t, "hang", Config{Workers: 1, CloseGrace: 200 * time.Millisecond})
+	rendered := make(chan error, 1)
+	go func() {
+		_, err := p.Render(loadBundle(t, "operator-bundle.json"))
+		rendered <- err
+	}()
+	// Wait until the render holds the worker.
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		p.mu.Lock()
+		n := len(p.live)
+		p.mu.Unlock()
+		if n == 1 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the render did not start a worker")
+		}
+	}
+	if err := p.Close(); err == nil || !strings.Contains(err.Error(), "were ended") {
+		t.Fatalf("Close: %v, want the running render reported ended", err)
+	}
+	select {
+	case err := <-rendered:
+		if err == nil {
+			t.Fatal("the hung render succeeded")
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("the hung render did not return after Close")
+	}
+	if _, err := p.Render(loadBundle(t, "operator-bundle.json")); !errors.Is(err, ErrClosed) {
+		t.Fatalf("render after Close: %v, want ErrClosed", err)
+	}
+}
