@@ -2,6 +2,7 @@ package disclosure
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 
 	"golang.org/x/mod/sumdb/note"
@@ -63,31 +64,39 @@ func (r *Result) Bundle() *Bundle { return r.bundle }
 // Problems lists what does not. Whether an entry was superseded since is
 // for a caller with access to the ledger to add.
 func Verify(pdf []byte, verifierKey string) *Result {
-	return VerifyWith(pdf, verifierKey, Render)
+	res, _ := VerifyWith(pdf, verifierKey, Render) // Render is never unavailable
+	return res
 }
+
+// ErrRenderUnavailable is matched by the errors of a renderer that could
+// not render at all (a worker process crashed, say), as opposed to a
+// bundle that does not render.
+var ErrRenderUnavailable = errors.New("disclosure rendering is unavailable")
 
 // VerifyWith is Verify rendering the attached bundle again with render,
 // which must give the bytes Render gives (a server renders in worker
-// processes, see package renderproc).
-func VerifyWith(pdf []byte, verifierKey string, render func(*Bundle) ([]byte, error)) *Result {
+// processes, see package renderproc). When render fails with an error
+// matching ErrRenderUnavailable the document could not be checked, which
+// says nothing about it: that error is returned instead of a result.
+func VerifyWith(pdf []byte, verifierKey string, render func(*Bundle) ([]byte, error)) (*Result, error) {
 	res := &Result{Entries: []VerifiedEntry{}, Problems: []string{}}
 	problem := func(format string, args ...any) { res.Problems = append(res.Problems, fmt.Sprintf(format, args...)) }
 	raw, err := templates.ExtractAttachment(pdf, templates.AttachmentName)
 	if err != nil {
 		problem("no ictledger proof attachment could be read from the document: %v", err)
-		return res
+		return res, nil
 	}
 	b, err := DecodeBundle(raw)
 	if err != nil {
 		problem("%v", err)
-		return res
+		return res, nil
 	}
 	res.bundle = b
 	res.Document, res.Operator, res.Period = b.Document, b.Operator, b.Period
 	cp, err := b.checkpointOf()
 	if err != nil {
 		problem("the checkpoint in the document is malformed: %v", err)
-		return res
+		return res, nil
 	}
 	res.Checkpoint = &ResultCheckpoint{Origin: cp.Origin, Size: cp.Size, Root: cp.Root.String(), NoteText: b.Checkpoint}
 	verifier, err := note.NewVerifier(verifierKey)
@@ -103,7 +112,7 @@ func VerifyWith(pdf []byte, verifierKey string, render func(*Bundle) ([]byte, er
 	es, raws, err := b.rawEntries()
 	if err != nil {
 		problem("%v", err)
-		return res
+		return res, nil
 	}
 	for i, e := range es {
 		ve := VerifiedEntry{Seq: e.Seq, Kind: string(e.Kind), LeafHash: b.Entries[i].LeafHash}
@@ -125,13 +134,16 @@ func VerifyWith(pdf []byte, verifierKey string, render func(*Bundle) ([]byte, er
 		res.Entries = append(res.Entries, ve)
 	}
 	again, err := render(b)
+	if errors.Is(err, ErrRenderUnavailable) {
+		return nil, err
+	}
 	if err != nil {
 		problem("the attached entries cannot be rendered again: %v", err)
 	} else if !bytes.Equal(again, pdf) {
 		problem("the document's bytes differ from the disclosure its attached entries produce: it was altered after it was issued")
 	}
 	res.Valid = len(res.Problems) == 0
-	return res
+	return res, nil
 }
 
 func parseHashes(ss []string) ([]tlog.Hash, error) {

@@ -38,7 +38,7 @@ const usage = `usage:
   ictledger verify consistency --server URL --from OLD_CHECKPOINT [--key KEY] [--save FILE]
   ictledger backup DATA_DIR DEST
   ictledger loadtest --addr 127.0.0.1:PORT --clients N --duration D [--warmup D] [more: loadtest -h]
-  ictledger render-worker   (started by serve: renders disclosures sent on stdin)
+  ictledger render-worker   (started by serve: renders the disclosures it is sent)
 `
 
 // run dispatches a subcommand and returns the process exit code.
@@ -58,7 +58,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	case "loadtest":
 		err = runLoadtest(ctx, args[1:], stdout, stderr)
 	case "render-worker":
-		err = renderproc.Serve(os.Stdin, stdout)
+		err = renderproc.Worker()
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0

@@ -20,8 +20,9 @@ const workerNice = 10
 // workerCommand starts this same binary as a render worker. On Linux it
 // runs /proc/self/exe, the file this process was started from even if an
 // upgrade has since replaced it on disk, so a worker is always the build
-// of the server it renders for. The worker gets no environment beyond
-// GOMAXPROCS (one render at a time needs one processor): no secrets.
+// of the server it renders for. Its environment is GOMAXPROCS alone (one
+// render at a time needs one processor), so no secret from the server's
+// environment reaches it; it still runs as the server's user.
 func workerCommand() *exec.Cmd {
 	name, err := os.Executable()
 	if err != nil {

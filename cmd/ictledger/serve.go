@@ -52,8 +52,10 @@ type Config struct {
 	// request headers (slow-loris); zero means 10 seconds.
 	ReadHeaderTimeout time.Duration
 	// Render renders disclosures (see service.Config); nil renders in
-	// this process. serve passes its render workers.
-	Render func(*disclosure.Bundle) ([]byte, error)
+	// this process. serve passes its render workers, and their number
+	// as RenderSlots.
+	Render      func(*disclosure.Bundle) ([]byte, error)
+	RenderSlots int
 
 	// journalFS, when set, is the journal's file system: tests inject
 	// write and fsync errors through it.
@@ -133,7 +135,7 @@ func (m *Main) Open(ctx context.Context) (err error) {
 	if m.cfg.AdminToken != "" {
 		adminHash = service.HashSecret(m.cfg.AdminToken)
 	}
-	m.svc = service.New(service.Config{State: st, Logger: m.log, Now: m.now, AdminSecretHash: adminHash, Render: m.cfg.Render})
+	m.svc = service.New(service.Config{State: st, Logger: m.log, Now: m.now, AdminSecretHash: adminHash, Render: m.cfg.Render, RenderSlots: m.cfg.RenderSlots})
 	start := time.Now()
 	m.registry = prometheus.NewRegistry()
 	fsyncs := prometheus.NewHistogram(prometheus.HistogramOpts{Name: "ictledger_journal_fsync_seconds",
@@ -327,7 +329,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) (err
 	logger := slog.New(flushingHandler{Handler: slog.NewJSONHandler(logOut, &slog.HandlerOptions{Level: slog.LevelInfo}), out: logOut})
 	var render func(*disclosure.Bundle) ([]byte, error)
 	if *workers > 0 {
-		pool := renderproc.New(renderproc.Config{Command: workerCommand, Workers: *workers, Nice: workerNice})
+		pool := renderproc.New(renderproc.Config{Command: workerCommand, Workers: *workers, Nice: workerNice, Logger: logger})
 		defer func() {
 			if cerr := pool.Close(); cerr != nil {
 				logger.Warn("stop the render workers", "err", cerr)
@@ -336,7 +338,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) (err
 		render = renderInWorkers(pool, logger)
 	}
 	m := NewMain(Config{Addr: *addr, DataDir: *data, Demo: *demo, AdminToken: os.Getenv("ICTLEDGER_ADMIN_TOKEN"),
-		Origin: *origin, MaxReturnBytes: *maxReturn, Logger: logger, AccessLog: logOut, Out: stdout, Render: render})
+		Origin: *origin, MaxReturnBytes: *maxReturn, Logger: logger, AccessLog: logOut, Out: stdout, Render: render, RenderSlots: *workers})
 	if err := m.Open(ctx); err != nil {
 		return err
 	}

@@ -8,7 +8,7 @@ import (
 
 // maxFrame bounds a frame: a bundle of a sector report over thousands of
 // operators, or its PDF, is tens of MB at most.
-const maxFrame = 1 << 30
+const maxFrame = 256 << 20
 
 // Reply kinds, the first byte of a reply frame.
 const (

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
+	"os"
 	"os/exec"
 	"strings"
 	"sync"
@@ -16,7 +18,9 @@ import (
 // Config says how to run workers.
 type Config struct {
 	// Command makes the command that starts one worker: a process that
-	// runs Serve on its stdin and stdout. It is called for every start.
+	// runs Worker (requests on its stdin, replies on file descriptor 3).
+	// It is called for every start; the pool sets the command's stdin,
+	// stdout, stderr and extra files.
 	Command func() *exec.Cmd
 	// Workers is how many workers may render at once (at least 1).
 	Workers int
@@ -28,11 +32,22 @@ type Config struct {
 	// CloseGrace is how long Close waits for renders still running
 	// (default 10 s).
 	CloseGrace time.Duration
+	// Logger, when set, hears what the pool cannot report to a caller:
+	// a niceness it could not set.
+	Logger *slog.Logger
 }
 
-// ErrStart wraps a failure to start a worker: the pool cannot render at
-// all, as opposed to one render failing.
-var ErrStart = errors.New("render worker could not be started")
+// Errors of the pool rather than of a bundle; each also matches
+// disclosure.ErrRenderUnavailable.
+var (
+	// ErrStart: a worker could not be started, so the pool cannot render
+	// at all.
+	ErrStart = fmt.Errorf("render worker could not be started: %w", disclosure.ErrRenderUnavailable)
+	// ErrWorker: a worker crashed, timed out or broke the protocol.
+	ErrWorker = fmt.Errorf("render worker failed: %w", disclosure.ErrRenderUnavailable)
+	// ErrClosed: Render after Close.
+	ErrClosed = fmt.Errorf("render workers are shut down: %w", disclosure.ErrRenderUnavailable)
+)
 
 // Pool renders bundles in worker processes, each doing one render at a
 // time. Workers are started when first needed and again after one
@@ -40,7 +55,7 @@ var ErrStart = errors.New("render worker could not be started")
 type Pool struct {
 	cfg Config
 	// slots holds one entry per worker that may run; nil for one not
-	// started (or killed after a failure). Taking an entry is the right
+	// started (or ended after a failure). Taking an entry is the right
 	// to render.
 	slots chan *proc
 
@@ -48,10 +63,8 @@ type Pool struct {
 	live    map[*proc]struct{} // every started worker not yet ended
 	closing chan struct{}      // closed by Close
 	once    sync.Once
+	warned  bool // a niceness failure was logged
 }
-
-// ErrClosed is what Render gives once Close has been called.
-var ErrClosed = errors.New("render workers are shut down")
 
 // New makes a pool; no worker starts until the first render.
 func New(cfg Config) *Pool {
@@ -62,6 +75,9 @@ func New(cfg Config) *Pool {
 	if cfg.CloseGrace <= 0 {
 		cfg.CloseGrace = 10 * time.Second
 	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
 	p := &Pool{cfg: cfg, slots: make(chan *proc, cfg.Workers), live: map[*proc]struct{}{}, closing: make(chan struct{})}
 	for range cfg.Workers {
 		p.slots <- nil
@@ -70,7 +86,9 @@ func New(cfg Config) *Pool {
 }
 
 // Render renders b in a worker, waiting for one to be free. The bytes are
-// those disclosure.Render(b) gives.
+// those disclosure.Render(b) gives. An error that matches
+// disclosure.ErrRenderUnavailable is the pool's failure, not the
+// bundle's.
 func (p *Pool) Render(b *disclosure.Bundle) ([]byte, error) {
 	raw, err := b.Encode()
 	if err != nil {
@@ -87,6 +105,12 @@ func (p *Pool) Render(b *disclosure.Bundle) ([]byte, error) {
 	case <-p.closing:
 		return nil, ErrClosed
 	}
+	if w != nil && w.exited() {
+		// It died while idle (killed from outside, say): not this
+		// render's fault; start another.
+		p.end(w)
+		w = nil
+	}
 	if w == nil {
 		if w, err = p.start(); err != nil {
 			p.slots <- nil
@@ -101,6 +125,13 @@ func (p *Pool) Render(b *disclosure.Bundle) ([]byte, error) {
 		p.slots <- nil
 		return nil, err
 	}
+	if w.renice != nil {
+		// Once more now that the worker's runtime has started its
+		// threads: one being created while the group's niceness was
+		// first set may have missed it.
+		w.renice()
+		w.renice = nil
+	}
 	p.slots <- w
 	return pdf, renderErr
 }
@@ -113,33 +144,35 @@ func (p *Pool) end(w *proc) {
 	p.mu.Unlock()
 }
 
-// Close ends the workers: an idle one sees its stdin end and exits (or
-// is killed if it has not within grace); renders still running get grace
-// to finish, then their workers are killed too, and their callers get an
-// error. Render gives ErrClosed after Close.
+// Close ends the workers: idle ones see their input end and exit;
+// renders still running get CloseGrace to finish, then every worker left
+// is killed and the callers of those renders get an error. Render gives
+// ErrClosed after Close.
 func (p *Pool) Close() error {
-	grace := p.cfg.CloseGrace
 	var errs []error
 	p.once.Do(func() {
-		close(p.closing)
-		deadline := time.NewTimer(grace)
-		defer deadline.Stop()
+		p.mu.Lock()
+		close(p.closing) // under mu: start sees it, or its worker is in live
+		p.mu.Unlock()
+		deadline := time.Now().Add(p.cfg.CloseGrace)
+		timer := time.NewTimer(p.cfg.CloseGrace)
+		defer timer.Stop()
 		for range p.cfg.Workers {
 			select {
 			case w := <-p.slots:
 				if w != nil {
-					errs = append(errs, w.stop(grace))
+					errs = append(errs, w.stop(time.Until(deadline)))
 					p.mu.Lock()
 					delete(p.live, w)
 					p.mu.Unlock()
 				}
-			case <-deadline.C:
+			case <-timer.C:
 				p.mu.Lock()
 				for w := range p.live {
 					w.kill()
 				}
 				p.mu.Unlock()
-				errs = append(errs, fmt.Errorf("renders still running %v after shutdown began were ended", grace))
+				errs = append(errs, fmt.Errorf("renders still running %v after shutdown began were ended", p.cfg.CloseGrace))
 				return
 			}
 		}
@@ -149,12 +182,13 @@ func (p *Pool) Close() error {
 
 // proc is one running worker.
 type proc struct {
-	cmd    *exec.Cmd
-	in     io.WriteCloser
-	out    *bufio.Reader
-	stderr *tail
-	done   chan struct{} // closed when the process has been waited for
-	err    error         // its exit, after done
+	cmd     *exec.Cmd
+	in      io.WriteCloser // requests
+	replies *bufio.Reader
+	output  *tail // its stdout and stderr
+	renice  func()
+	done    chan struct{} // closed when the process has been waited for
+	err     error         // its exit, after done
 }
 
 func (p *Pool) start() (*proc, error) {
@@ -163,23 +197,42 @@ func (p *Pool) start() (*proc, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrStart, err)
 	}
-	out, err := cmd.StdoutPipe()
+	// Replies come on a pipe of their own (the worker's descriptor 3), so
+	// nothing a library prints on stdout can break the protocol.
+	replies, replyW, err := os.Pipe()
 	if err != nil {
+		in.Close()
 		return nil, fmt.Errorf("%w: %v", ErrStart, err)
 	}
-	stderr := &tail{max: 4 << 10}
-	cmd.Stderr = stderr
-	if err := startNiced(cmd, p.cfg.Nice); err != nil {
+	cmd.ExtraFiles = []*os.File{replyW}
+	output := newTail(1<<10, 3<<10)
+	cmd.Stdout, cmd.Stderr = output, output
+	renice, niceErr, err := startNiced(cmd, p.cfg.Nice)
+	replyW.Close() // the worker has its own copy now
+	if err != nil {
+		in.Close()
+		replies.Close()
 		return nil, fmt.Errorf("%w: %s: %v", ErrStart, cmd.Path, err)
 	}
-	w := &proc{cmd: cmd, in: in, out: bufio.NewReaderSize(out, 64<<10), stderr: stderr, done: make(chan struct{})}
-	p.mu.Lock()
-	p.live[w] = struct{}{}
-	p.mu.Unlock()
+	w := &proc{cmd: cmd, in: in, replies: bufio.NewReaderSize(replies, 64<<10), output: output, renice: renice, done: make(chan struct{})}
 	go func() {
 		w.err = cmd.Wait()
+		replies.Close()
 		close(w.done)
 	}()
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if niceErr != nil && !p.warned {
+		p.warned = true
+		p.cfg.Logger.Warn("render workers run at the server's priority: their niceness could not be raised", "err", niceErr)
+	}
+	select {
+	case <-p.closing:
+		w.kill()
+		return nil, ErrClosed
+	default:
+	}
+	p.live[w] = struct{}{}
 	return w, nil
 }
 
@@ -188,16 +241,14 @@ func (p *Pool) start() (*proc, error) {
 // itself (it crashed, timed out, or broke the protocol).
 func (w *proc) render(raw []byte, timeout time.Duration) (pdf []byte, renderErr, err error) {
 	timer := time.AfterFunc(timeout, w.kill)
-	defer timer.Stop()
-	if err := writeFrame(w.in, raw); err != nil {
-		return nil, nil, w.failed("sending the bundle", err)
+	reply, err := w.exchange(raw)
+	if !timer.Stop() {
+		// The timeout fired, and killed the worker, however the
+		// exchange ended.
+		return nil, nil, w.failed(fmt.Errorf("no reply within %v", timeout))
 	}
-	reply, err := readFrame(w.out)
 	if err != nil {
-		return nil, nil, w.failed("reading the reply", err)
-	}
-	if len(reply) == 0 {
-		return nil, nil, w.failed("reading the reply", errors.New("empty reply"))
+		return nil, nil, w.failed(err)
 	}
 	switch reply[0] {
 	case replyPDF:
@@ -205,34 +256,65 @@ func (w *proc) render(raw []byte, timeout time.Duration) (pdf []byte, renderErr,
 	case replyError:
 		return nil, errors.New(string(reply[1:])), nil
 	}
-	return nil, nil, w.failed("reading the reply", fmt.Errorf("unknown reply kind %d", reply[0]))
+	return nil, nil, w.failed(fmt.Errorf("unknown reply kind %d", reply[0]))
 }
 
-// failed describes a worker failure with what the worker said last.
-func (w *proc) failed(doing string, err error) error {
+func (w *proc) exchange(raw []byte) ([]byte, error) {
+	if err := writeFrame(w.in, raw); err != nil {
+		return nil, fmt.Errorf("sending the bundle: %w", err)
+	}
+	reply, err := readFrame(w.replies)
+	if err != nil {
+		return nil, fmt.Errorf("reading the reply: %w", err)
+	}
+	if len(reply) == 0 {
+		return nil, errors.New("reading the reply: empty reply")
+	}
+	return reply, nil
+}
+
+// failed ends the worker and describes its failure with how it exited
+// and what it printed.
+func (w *proc) failed(err error) error {
+	w.kill()
 	select {
-	case <-w.done: // it exited: its status says more than a broken pipe
+	case <-w.done:
 		err = fmt.Errorf("%v (worker %v)", err, w.err)
-	case <-time.After(100 * time.Millisecond):
+	case <-time.After(5 * time.Second):
 	}
-	msg := fmt.Sprintf("render worker failed %s: %v", doing, err)
-	if s := strings.TrimSpace(w.stderr.String()); s != "" {
-		msg += "; its last output: " + s
+	msg := fmt.Sprintf("%v: %v", ErrWorker, err)
+	if s := strings.TrimSpace(w.output.String()); s != "" {
+		msg += "; its output: " + s
 	}
-	return errors.New(msg)
+	return &workerError{msg: msg}
 }
 
-func (w *proc) kill() {
-	_ = w.cmd.Process.Kill()
+// workerError is a worker failure, matching ErrWorker.
+type workerError struct{ msg string }
+
+func (e *workerError) Error() string { return e.msg }
+func (e *workerError) Is(target error) bool {
+	return target == ErrWorker || target == disclosure.ErrRenderUnavailable
 }
 
-// stop closes the worker's stdin and waits for it to exit, killing it
+func (w *proc) exited() bool {
+	select {
+	case <-w.done:
+		return true
+	default:
+		return false
+	}
+}
+
+func (w *proc) kill() { _ = w.cmd.Process.Kill() }
+
+// stop closes the worker's input and waits for it to exit, killing it
 // after grace.
 func (w *proc) stop(grace time.Duration) error {
 	_ = w.in.Close()
 	select {
 	case <-w.done:
-	case <-time.After(grace):
+	case <-time.After(max(grace, 0)):
 		w.kill()
 		<-w.done
 		return fmt.Errorf("render worker %d did not exit on end of input; killed", w.cmd.Process.Pid)
@@ -240,25 +322,40 @@ func (w *proc) stop(grace time.Duration) error {
 	return nil
 }
 
-// tail keeps the last max bytes written to it.
+// tail keeps the first head bytes written to it and the last max: a
+// crash's first line and its end.
 type tail struct {
-	mu  sync.Mutex
-	max int
-	b   []byte
+	mu        sync.Mutex
+	head, max int
+	first     []byte
+	last      []byte
+	dropped   bool
 }
+
+func newTail(head, max int) *tail { return &tail{head: head, max: max} }
 
 func (t *tail) Write(p []byte) (int, error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	t.b = append(t.b, p...)
-	if over := len(t.b) - t.max; over > 0 {
-		t.b = append(t.b[:0], t.b[over:]...)
+	n := len(p)
+	if room := t.head - len(t.first); room > 0 {
+		k := min(room, len(p))
+		t.first = append(t.first, p[:k]...)
+		p = p[k:]
 	}
-	return len(p), nil
+	t.last = append(t.last, p...)
+	if over := len(t.last) - t.max; over > 0 {
+		t.last = append(t.last[:0], t.last[over:]...)
+		t.dropped = true
+	}
+	return n, nil
 }
 
 func (t *tail) String() string {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	return string(t.b)
+	if t.dropped {
+		return string(t.first) + " [...] " + string(t.last)
+	}
+	return string(t.first) + string(t.last)
 }

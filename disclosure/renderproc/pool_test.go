@@ -25,7 +25,7 @@ func TestMain(m *testing.M) {
 	case "":
 		os.Exit(m.Run())
 	case "serve":
-		if err := Serve(os.Stdin, os.Stdout); err != nil {
+		if err := Worker(); err != nil {
 			os.Stderr.WriteString(err.Error())
 			os.Exit(1)
 		}
@@ -37,6 +37,14 @@ func TestMain(m *testing.M) {
 		_, _ = readFrame(os.Stdin)
 		os.Stderr.WriteString("worker: simulated crash\n")
 		os.Exit(3)
+	case "noisy": // a library that prints on stdout
+		os.Stdout.WriteString("get metrics Error: something a library printed\n")
+		if err := Worker(); err != nil {
+			os.Exit(1)
+		}
+		os.Exit(0)
+	case "orphan": // a parent that is not its parent any more
+		exitWhenOrphaned(os.Getppid()+1, 10*time.Millisecond)
 	}
 }
 
@@ -265,5 +273,86 @@ func TestCloseEndsHungRender(t *testing.T) {
 	}
 	if _, err := p.Render(loadBundle(t, "operator-bundle.json")); !errors.Is(err, ErrClosed) {
 		t.Fatalf("render after Close: %v, want ErrClosed", err)
+	}
+}
+
+// What a worker prints on stdout does not reach the protocol.
+func TestStdoutDoesNotBreakReplies(t *testing.T) {
+	p := testPool(t, "noisy", Config{Workers: 1})
+	want, err := disclosure.Render(loadBundle(t, "operator-bundle.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := p.Render(loadBundle(t, "operator-bundle.json"))
+	if err != nil || !bytes.Equal(got, want) {
+		t.Fatalf("err %v, %d bytes, want the in-process %d", err, len(got), len(want))
+	}
+}
+
+// A worker that died while idle is replaced for the next render, which
+// does not fail because of it.
+func TestIdleWorkerDeathIsNotARenderFailure(t *testing.T) {
+	p := testPool(t, "serve", Config{Workers: 1})
+	if _, err := p.Render(loadBundle(t, "operator-bundle.json")); err != nil {
+		t.Fatal(err)
+	}
+	w := <-p.slots
+	w.kill()
+	<-w.done
+	p.slots <- w
+	if _, err := p.Render(loadBundle(t, "operator-bundle.json")); err != nil {
+		t.Fatalf("render after the idle worker died: %v", err)
+	}
+	if w2 := <-p.slots; w2 == w {
+		t.Fatal("the dead worker was used again")
+	} else {
+		p.slots <- w2
+	}
+}
+
+// A panic while rendering is that bundle's error reply; the worker goes
+// on.
+func TestServeRecoversPanic(t *testing.T) {
+	defer func(f func(*disclosure.Bundle) ([]byte, error)) { renderBundle = f }(renderBundle)
+	calls := 0
+	renderBundle = func(*disclosure.Bundle) ([]byte, error) {
+		if calls++; calls == 1 {
+			panic("boom")
+		}
+		return []byte("%PDF"), nil
+	}
+	raw, err := loadBundle(t, "operator-bundle.json").Encode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var in, out bytes.Buffer
+	_ = writeFrame(&in, raw)
+	_ = writeFrame(&in, raw)
+	if err := Serve(&in, &out); err != nil {
+		t.Fatal(err)
+	}
+	first, err := readFrame(&out)
+	if err != nil || first[0] != replyError || !strings.Contains(string(first[1:]), "boom") {
+		t.Fatalf("first reply %q, %v: want the panic as an error", first, err)
+	}
+	second, err := readFrame(&out)
+	if err != nil || second[0] != replyPDF || string(second[1:]) != "%PDF" {
+		t.Fatalf("second reply %q, %v", second, err)
+	}
+}
+
+// A worker exits once its parent is no longer its parent (the server
+// died while it rendered).
+func TestWorkerExitsWhenOrphaned(t *testing.T) {
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(exe)
+	cmd.Env = append(os.Environ(), workerEnv+"=orphan")
+	err = cmd.Run()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != 2 {
+		t.Fatalf("exit %v, want status 2", err)
 	}
 }

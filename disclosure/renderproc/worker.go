@@ -3,15 +3,46 @@ package renderproc
 import (
 	"bufio"
 	"errors"
+	"fmt"
 	"io"
+	"os"
+	"time"
 
 	"github.com/ictledger/ictledger/disclosure"
 )
 
-// Serve is the worker: it reads bundles from in and writes each one's
-// reply to out, until in ends (nil) or a frame cannot be read or written
-// (that error). A bundle that does not decode or render gets an error
-// reply, and the worker goes on with the next.
+// replyFD is the worker's file descriptor for replies (the first of
+// exec.Cmd's ExtraFiles).
+const replyFD = 3
+
+// Worker runs a render worker in this process: requests on stdin,
+// replies on descriptor 3. It returns when stdin ends, and exits the
+// process if the server that started it goes away mid-render.
+func Worker() error {
+	replies := os.NewFile(replyFD, "replies")
+	if replies == nil {
+		return errors.New("render-worker: no reply descriptor; it is started by ictledger serve")
+	}
+	go exitWhenOrphaned(os.Getppid(), time.Second)
+	return Serve(os.Stdin, replies)
+}
+
+// exitWhenOrphaned ends the process once its parent is no longer parent.
+// A worker notices a server that ended (even by SIGKILL) when its input
+// ends, but only between renders; this ends one stuck in a render, which
+// nobody would wait for any more.
+func exitWhenOrphaned(parent int, every time.Duration) {
+	for range time.Tick(every) {
+		if os.Getppid() != parent {
+			os.Exit(2)
+		}
+	}
+}
+
+// Serve reads bundles from in and writes each one's reply to out, until
+// in ends (nil) or a frame cannot be read or written (that error). A
+// bundle that does not decode or render, or whose rendering panics, gets
+// an error reply, and the worker goes on with the next.
 func Serve(in io.Reader, out io.Writer) error {
 	r := bufio.NewReader(in)
 	w := bufio.NewWriterSize(out, 64<<10)
@@ -38,10 +69,21 @@ func Serve(in io.Reader, out io.Writer) error {
 	}
 }
 
-func render(raw []byte) ([]byte, error) {
+// render renders one request. A panic is the bundle's error: /v1/verify
+// renders bundles anyone can send, and a crash would cost a new process
+// each time.
+func render(raw []byte) (pdf []byte, err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			pdf, err = nil, fmt.Errorf("rendering panicked: %v", v)
+		}
+	}()
 	b, err := disclosure.DecodeBundle(raw)
 	if err != nil {
 		return nil, err
 	}
-	return disclosure.Render(b)
+	return renderBundle(b)
 }
+
+// renderBundle is disclosure.Render; tests replace it.
+var renderBundle = disclosure.Render

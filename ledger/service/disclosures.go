@@ -233,7 +233,10 @@ func (s *Service) VerifyDisclosure(ctx context.Context, pdf []byte) (*disclosure
 		return nil, err
 	}
 	defer release()
-	res := disclosure.VerifyWith(pdf, s.VerifierKey(), s.cfg.Render)
+	res, err := disclosure.VerifyWith(pdf, s.VerifierKey(), s.cfg.Render)
+	if err != nil {
+		return nil, &ledger.Error{Code: ledger.EInternal, Message: "the document could not be rendered again to check it; try again", Err: err}
+	}
 	sum := sha256.Sum256(pdf)
 	if d := s.st.Disclosure(hex.EncodeToString(sum[:])); d != nil {
 		res.Issued = &disclosure.ResultIssued{Seq: d.Seq, Time: d.Time.UTC().Format(time.RFC3339Nano)}

@@ -45,11 +45,15 @@ type pdfRender struct {
 // maxCachedPDFs bounds the cache (documents are about 100-300 KB).
 const maxCachedPDFs = 256
 
-// newPDFCache admits half the processors' worth of renders (at least one),
-// so the other half stays free for everything else.
-func newPDFCache() *pdfCache {
+// newPDFCache admits slots renders at once, or when slots is zero half
+// the processors' worth (at least one), so the other half stays free for
+// everything else.
+func newPDFCache(slots int) *pdfCache {
+	if slots <= 0 {
+		slots = max(1, runtime.GOMAXPROCS(0)/2)
+	}
 	return &pdfCache{done: map[string]rendered{}, inflight: map[string]*pdfRender{},
-		slots: make(chan struct{}, max(1, runtime.GOMAXPROCS(0)/2))}
+		slots: make(chan struct{}, slots)}
 }
 
 // get returns the document cached under key, or renders it with render.

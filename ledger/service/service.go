@@ -71,6 +71,9 @@ type Config struct {
 	// disclosure.Render gives; nil renders in this process. A server
 	// renders in worker processes (package renderproc).
 	Render func(*disclosure.Bundle) ([]byte, error)
+	// RenderSlots is how many renders may run at once; zero means half
+	// the processors (at least one). With worker processes, their number.
+	RenderSlots int
 }
 
 // Service implements the use cases on a journal and a state.
@@ -127,7 +130,7 @@ func New(cfg Config) *Service {
 		cfg.Render = disclosure.Render
 	}
 	return &Service{st: cfg.State, log: cfg.Logger, now: cfg.Now, cfg: cfg,
-		pending: map[string]int{}, keysBySeq: map[uint64][]string{}, appliedBy: map[uint64]func(seq uint64){}, metricsCache: map[metricsKey]*calculators.Metrics{}, rollups: map[rollupKey]*calculators.Rollup{}, densities: calculators.NewDensities(), figureCache: map[string]*warnFigures{}, returnCache: map[string]*ledger.Return{}, intensities: map[ledger.Period]*sectorValues{}, intensityNotes: map[ledger.Period]map[string]intensity{}, pdfs: newPDFCache()}
+		pending: map[string]int{}, keysBySeq: map[uint64][]string{}, appliedBy: map[uint64]func(seq uint64){}, metricsCache: map[metricsKey]*calculators.Metrics{}, rollups: map[rollupKey]*calculators.Rollup{}, densities: calculators.NewDensities(), figureCache: map[string]*warnFigures{}, returnCache: map[string]*ledger.Return{}, intensities: map[ledger.Period]*sectorValues{}, intensityNotes: map[ledger.Period]map[string]intensity{}, pdfs: newPDFCache(cfg.RenderSlots)}
 }
 
 // Start attaches the opened journal and the checkpoint signer. The state
