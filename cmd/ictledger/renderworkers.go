@@ -7,6 +7,8 @@ import (
 	"os/exec"
 	"sync/atomic"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/ictledger/ictledger/disclosure"
 	"github.com/ictledger/ictledger/disclosure/renderproc"
 )
@@ -52,5 +54,17 @@ func renderInWorkers(pool *renderproc.Pool, log *slog.Logger) func(*disclosure.B
 			return disclosure.Render(b)
 		}
 		return pdf, err
+	}
+}
+
+// workerCollectors are the render workers' series for /metrics.
+func workerCollectors(pool *renderproc.Pool) []prometheus.Collector {
+	return []prometheus.Collector{
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "ictledger_render_worker_starts_total",
+			Help: "Render worker processes started (one per worker, then one per replacement)."},
+			func() float64 { return float64(pool.Stats().Starts) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "ictledger_render_worker_failures_total",
+			Help: "Renders that failed because their worker crashed, timed out or broke the protocol."},
+			func() float64 { return float64(pool.Stats().Failures) }),
 	}
 }

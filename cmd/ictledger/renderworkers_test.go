@@ -92,6 +92,17 @@ func TestServerRendersInWorker(t *testing.T) {
 		t.Errorf("workers %v after verifying, want the same one, %d", got, worker)
 	}
 
+	// /metrics counts the one start and no failure.
+	code, b, err = call(hc, "GET", srv.base+"/metrics", testAdminToken, nil)
+	if err != nil || code != 200 {
+		t.Fatalf("/metrics: %d %v", code, err)
+	}
+	for _, line := range []string{"ictledger_render_worker_starts_total 1\n", "ictledger_render_worker_failures_total 0\n"} {
+		if !strings.Contains(string(b), line) {
+			t.Errorf("/metrics lacks %q", strings.TrimSpace(line))
+		}
+	}
+
 	// Killed, the server cannot close the worker's input; the kernel
 	// does, and the worker exits on it.
 	srv.kill(t)

@@ -56,6 +56,8 @@ type Config struct {
 	// as RenderSlots.
 	Render      func(*disclosure.Bundle) ([]byte, error)
 	RenderSlots int
+	// Collectors are more series for /metrics (serve's render workers).
+	Collectors []prometheus.Collector
 
 	// journalFS, when set, is the journal's file system: tests inject
 	// write and fsync errors through it.
@@ -144,6 +146,7 @@ func (m *Main) Open(ctx context.Context) (err error) {
 	batches := prometheus.NewHistogram(prometheus.HistogramOpts{Name: "ictledger_journal_batch_records",
 		Help: "Records covered by each journal fsync.", Buckets: prometheus.ExponentialBuckets(1, 2, 10)})
 	m.registry.MustRegister(fsyncs, batches)
+	m.registry.MustRegister(m.cfg.Collectors...)
 	replay := st.NewReplay()
 	m.journal, err = journal.Open(dir, journal.Options{Logger: m.log, FS: m.cfg.journalFS, Replay: replay.Apply, OnCommit: m.svc.OnCommit,
 		OnSync: func(d time.Duration, n int) { fsyncs.Observe(d.Seconds()); batches.Observe(float64(n)) }})
@@ -328,6 +331,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) (err
 	}()
 	logger := slog.New(flushingHandler{Handler: slog.NewJSONHandler(logOut, &slog.HandlerOptions{Level: slog.LevelInfo}), out: logOut})
 	var render func(*disclosure.Bundle) ([]byte, error)
+	var collectors []prometheus.Collector
 	if *workers > 0 {
 		pool := renderproc.New(renderproc.Config{Command: workerCommand, Workers: *workers, Nice: workerNice, Logger: logger})
 		defer func() {
@@ -336,9 +340,10 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) (err
 			}
 		}()
 		render = renderInWorkers(pool, logger)
+		collectors = workerCollectors(pool)
 	}
 	m := NewMain(Config{Addr: *addr, DataDir: *data, Demo: *demo, AdminToken: os.Getenv("ICTLEDGER_ADMIN_TOKEN"),
-		Origin: *origin, MaxReturnBytes: *maxReturn, Logger: logger, AccessLog: logOut, Out: stdout, Render: render, RenderSlots: *workers})
+		Origin: *origin, MaxReturnBytes: *maxReturn, Logger: logger, AccessLog: logOut, Out: stdout, Render: render, RenderSlots: *workers, Collectors: collectors})
 	if err := m.Open(ctx); err != nil {
 		return err
 	}

@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/ictledger/ictledger/disclosure"
@@ -64,7 +65,17 @@ type Pool struct {
 	closing chan struct{}      // closed by Close
 	once    sync.Once
 	warned  bool // a niceness failure was logged
+
+	starts, failures atomic.Uint64
 }
+
+// Stats counts, for monitoring, the workers started since New and the
+// renders that failed because of their worker (a crash, a timeout, a
+// broken reply), not because of their bundle.
+type Stats struct{ Starts, Failures uint64 }
+
+// Stats reads the counts.
+func (p *Pool) Stats() Stats { return Stats{Starts: p.starts.Load(), Failures: p.failures.Load()} }
 
 // New makes a pool; no worker starts until the first render.
 func New(cfg Config) *Pool {
@@ -121,6 +132,7 @@ func (p *Pool) Render(b *disclosure.Bundle) ([]byte, error) {
 	if err != nil {
 		// The worker is in an unknown state: end it; the next render
 		// starts a new one.
+		p.failures.Add(1)
 		p.end(w)
 		p.slots <- nil
 		return nil, err
@@ -233,6 +245,7 @@ func (p *Pool) start() (*proc, error) {
 	default:
 	}
 	p.live[w] = struct{}{}
+	p.starts.Add(1)
 	return w, nil
 }
 

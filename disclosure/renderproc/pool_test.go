@@ -134,6 +134,9 @@ func TestCrashedWorkerIsReplaced(t *testing.T) {
 	if _, err := p.Render(loadBundle(t, "operator-bundle.json")); err != nil {
 		t.Fatalf("after a crash: %v", err)
 	}
+	if st := p.Stats(); st != (Stats{Starts: 2, Failures: 1}) {
+		t.Fatalf("stats %+v, want 2 starts and 1 failure", st)
+	}
 }
 
 // A render that outlasts the timeout ends with its worker killed.
