@@ -359,3 +359,19 @@ func TestWorkerExitsWhenOrphaned(t *testing.T) {
 		t.Fatalf("exit %v, want status 2", err)
 	}
 }
+
+// A worker started without the server's reply pipe says so and exits,
+// although its descriptor 3 may be one the Go runtime opened for itself.
+func TestWorkerWithoutReplyPipe(t *testing.T) {
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(exe)
+	cmd.Env = append(os.Environ(), workerEnv+"=serve")
+	out, err := cmd.CombinedOutput()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != 1 || !strings.Contains(string(out), "no reply pipe on descriptor 3") {
+		t.Fatalf("exit %v, output %q: want status 1 and the missing pipe named", err, out)
+	}
+}

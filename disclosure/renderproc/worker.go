@@ -19,9 +19,12 @@ const replyFD = 3
 // replies on descriptor 3. It returns when stdin ends, and exits the
 // process if the server that started it goes away mid-render.
 func Worker() error {
+	// NewFile never fails for a small descriptor, open or not, and a
+	// descriptor 3 the parent did not pass may be one the Go runtime
+	// opened for itself; only the pipe the server passes is a pipe.
 	replies := os.NewFile(replyFD, "replies")
-	if replies == nil {
-		return errors.New("render-worker: no reply descriptor; it is started by ictledger serve")
+	if fi, err := replies.Stat(); err != nil || fi.Mode()&os.ModeNamedPipe == 0 {
+		return errors.New("render-worker has no reply pipe on descriptor 3; ictledger serve starts it with one")
 	}
 	go exitWhenOrphaned(os.Getppid(), time.Second)
 	return Serve(os.Stdin, replies)
