@@ -15,6 +15,30 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden hashes in testdata")
 
+// fixtureBundle reads and decodes a bundle of testdata.
+func fixtureBundle(t *testing.T, name string) *Bundle {
+	t.Helper()
+	raw, err := os.ReadFile("testdata/" + name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := DecodeBundle(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// fixtureKey is the verifier key of the log the testdata bundles come from.
+func fixtureKey(t *testing.T) string {
+	t.Helper()
+	key, err := os.ReadFile("testdata/ledger.pub")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.TrimSpace(string(key))
+}
+
 // The view-model mapping in this package is part of the layout version:
 // a document issued under disclosure_v1 (or any later version) must
 // render to the same bytes for as long as this build claims to render
@@ -26,14 +50,7 @@ var update = flag.Bool("update", false, "rewrite the golden hashes in testdata")
 func TestRenderIsPinned(t *testing.T) {
 	for _, name := range []string{"operator-bundle.json", "sector-bundle.json", "operator-bundle-v2.json", "sector-bundle-v2.json"} {
 		t.Run(name, func(t *testing.T) {
-			raw, err := os.ReadFile("testdata/" + name)
-			if err != nil {
-				t.Fatal(err)
-			}
-			b, err := DecodeBundle(raw)
-			if err != nil {
-				t.Fatal(err)
-			}
+			b := fixtureBundle(t, name)
 			pdf, err := Render(b)
 			if err != nil {
 				t.Fatal(err)
@@ -71,27 +88,16 @@ func TestVerifyWithoutLedger(t *testing.T) {
 }
 
 func verifyWithoutLedger(t *testing.T, name string) {
-	raw, err := os.ReadFile("testdata/" + name)
+	key := fixtureKey(t)
+	pdf, err := Render(fixtureBundle(t, name))
 	if err != nil {
 		t.Fatal(err)
 	}
-	key, err := os.ReadFile("testdata/ledger.pub")
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := DecodeBundle(raw)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pdf, err := Render(b)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if r := Verify(pdf, strings.TrimSpace(string(key))); !r.Valid {
+	if r := Verify(pdf, key); !r.Valid {
 		t.Fatalf("valid document reported invalid: %v", r.Problems)
 	}
 	// A key of the same name but another key pair must not verify it.
-	origin := strings.SplitN(strings.TrimSpace(string(key)), "+", 2)[0]
+	origin := strings.SplitN(key, "+", 2)[0]
 	_, other, err := note.GenerateKey(rand.Reader, origin)
 	if err != nil {
 		t.Fatal(err)
@@ -102,11 +108,11 @@ func verifyWithoutLedger(t *testing.T, name string) {
 	for _, at := range []int{100, len(pdf) / 3, len(pdf) - 100} {
 		bad := append([]byte(nil), pdf...)
 		bad[at] ^= 0x20
-		if r := Verify(bad, strings.TrimSpace(string(key))); r.Valid {
+		if r := Verify(bad, key); r.Valid {
 			t.Fatalf("byte %d changed: still valid", at)
 		}
 	}
-	if r := Verify([]byte("not a pdf"), strings.TrimSpace(string(key))); r.Valid || len(r.Problems) == 0 {
+	if r := Verify([]byte("not a pdf"), key); r.Valid || len(r.Problems) == 0 {
 		t.Fatal("garbage reported valid")
 	}
 }

@@ -3,7 +3,6 @@ package disclosure
 import (
 	"errors"
 	"fmt"
-	"os"
 	"strings"
 	"testing"
 )
@@ -12,23 +11,11 @@ import (
 // a verdict on the document; a bundle the renderer refuses is a problem
 // of the document.
 func TestVerifyWithRenderer(t *testing.T) {
-	raw, err := os.ReadFile("testdata/operator-bundle.json")
+	vkey := fixtureKey(t)
+	pdf, err := Render(fixtureBundle(t, "operator-bundle.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	key, err := os.ReadFile("testdata/ledger.pub")
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := DecodeBundle(raw)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pdf, err := Render(b)
-	if err != nil {
-		t.Fatal(err)
-	}
-	vkey := strings.TrimSpace(string(key))
 
 	down := func(*Bundle) ([]byte, error) { return nil, fmt.Errorf("worker crashed: %w", ErrRenderUnavailable) }
 	if res, err := VerifyWith(pdf, vkey, down); res != nil || !errors.Is(err, ErrRenderUnavailable) {

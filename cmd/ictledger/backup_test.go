@@ -33,17 +33,7 @@ func TestBackupLive(t *testing.T) {
 	toks := make([]string, clients)
 	for i := range clients {
 		op := fmt.Sprintf("backup-op-%d", i)
-		body, _ := json.Marshal(map[string]any{"id": op, "name": op, "country": "JP", "kinds": []string{"mobile"}})
-		if code, b, err := call(hc, "POST", srv.base+"/v1/operators", testAdminToken, body); err != nil || code != 201 {
-			t.Fatalf("register: %d %s %v", code, b, err)
-		}
-		body, _ = json.Marshal(map[string]any{"role": "operator", "operator": op})
-		code, b, err := call(hc, "POST", srv.base+"/v1/tokens", testAdminToken, body)
-		var tk token
-		if err != nil || code != 201 || json.Unmarshal(b, &tk) != nil {
-			t.Fatalf("token: %d %s %v", code, b, err)
-		}
-		toks[i] = tk.Token
+		toks[i] = addChildOperator(t, hc, srv.base, op, op)
 	}
 
 	var stop atomic.Bool

@@ -112,6 +112,23 @@ func (c *child) stop(t *testing.T) {
 	}
 }
 
+// addChildOperator registers an operator on a server process (as the
+// admin) and returns a new operator token for it.
+func addChildOperator(t *testing.T, hc *http.Client, base, id, name string) string {
+	t.Helper()
+	body, _ := json.Marshal(map[string]any{"id": id, "name": name, "country": "JP", "kinds": []string{"mobile"}})
+	if code, b, err := call(hc, "POST", base+"/v1/operators", testAdminToken, body); err != nil || code != 201 {
+		t.Fatalf("register %s: %d %s %v", id, code, b, err)
+	}
+	body, _ = json.Marshal(map[string]any{"role": "operator", "operator": id})
+	code, b, err := call(hc, "POST", base+"/v1/tokens", testAdminToken, body)
+	var tk token
+	if err != nil || code != 201 || json.Unmarshal(b, &tk) != nil {
+		t.Fatalf("token for %s: %d %s %v", id, code, b, err)
+	}
+	return tk.Token
+}
+
 // call sends one request; a nil error means an HTTP answer was read whole.
 func call(hc *http.Client, method, url, tok string, body []byte) (int, []byte, error) {
 	req, err := http.NewRequest(method, url, bytes.NewReader(body))
@@ -160,17 +177,7 @@ func TestCrashUnderLoad(t *testing.T) {
 	toks := make([]string, clients)
 	for i := range clients {
 		op := fmt.Sprintf("crash-op-%d", i)
-		body, _ := json.Marshal(map[string]any{"id": op, "name": "Crash " + op, "country": "JP", "kinds": []string{"mobile"}})
-		if code, b, err := call(hc, "POST", srv.base+"/v1/operators", testAdminToken, body); err != nil || code != 201 {
-			t.Fatalf("register %s: %d %s %v", op, code, b, err)
-		}
-		body, _ = json.Marshal(map[string]any{"role": "operator", "operator": op})
-		code, b, err := call(hc, "POST", srv.base+"/v1/tokens", testAdminToken, body)
-		var tk token
-		if err != nil || code != 201 || json.Unmarshal(b, &tk) != nil {
-			t.Fatalf("token for %s: %d %s %v", op, code, b, err)
-		}
-		toks[i] = tk.Token
+		toks[i] = addChildOperator(t, hc, srv.base, op, "Crash "+op)
 	}
 	templates := make([]map[string]any, clients)
 	for i := range templates {

@@ -28,18 +28,9 @@ func TestServerRendersInWorker(t *testing.T) {
 	}
 	srv := startChild(t, t.TempDir())
 	hc := &http.Client{Timeout: 60 * time.Second}
-	body, _ := json.Marshal(map[string]any{"id": "sakura-mobile", "name": "Sakura Mobile", "country": "JP", "kinds": []string{"mobile"}})
-	if code, b, err := call(hc, "POST", srv.base+"/v1/operators", testAdminToken, body); err != nil || code != 201 {
-		t.Fatalf("register: %d %s %v", code, b, err)
-	}
-	body, _ = json.Marshal(map[string]any{"role": "operator", "operator": "sakura-mobile"})
-	code, b, err := call(hc, "POST", srv.base+"/v1/tokens", testAdminToken, body)
-	var tk token
-	if err != nil || code != 201 || json.Unmarshal(b, &tk) != nil {
-		t.Fatalf("token: %d %s %v", code, b, err)
-	}
+	tok := addChildOperator(t, hc, srv.base, "sakura-mobile", "Sakura Mobile")
 	ret, _ := json.Marshal(exampleReturn(t))
-	if code, b, err := call(hc, "POST", srv.base+"/v1/operators/sakura-mobile/returns", tk.Token, ret); err != nil || code != 201 {
+	if code, b, err := call(hc, "POST", srv.base+"/v1/operators/sakura-mobile/returns", tok, ret); err != nil || code != 201 {
 		t.Fatalf("file: %d %s %v", code, b, err)
 	}
 	code, pdf, err := call(hc, "GET", srv.base+"/v1/operators/sakura-mobile/disclosures/2025-Q3.pdf", testAdminToken, nil)
@@ -93,7 +84,7 @@ func TestServerRendersInWorker(t *testing.T) {
 	}
 
 	// /metrics counts the one start and no failure.
-	code, b, err = call(hc, "GET", srv.base+"/metrics", testAdminToken, nil)
+	code, b, err := call(hc, "GET", srv.base+"/metrics", testAdminToken, nil)
 	if err != nil || code != 200 {
 		t.Fatalf("/metrics: %d %v", code, err)
 	}
