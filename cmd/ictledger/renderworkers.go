@@ -15,8 +15,8 @@ import (
 
 // workerNice is how much lower than the server's the render workers'
 // scheduling priority is: under load the kernel gives the server's
-// requests the processor first, and renders what is left (at niceness 10
-// a worker gets about a tenth of a processor another busy thread wants).
+// requests the processor first, and renders what is left (the kernel's
+// scheduler weighs a thread at niceness 10 at about a tenth of one at 0).
 const workerNice = 10
 
 // workerCommand starts this same binary as a render worker. On Linux it
