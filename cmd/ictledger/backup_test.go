@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ictledger/ictledger/ledger/web"
+	"github.com/ictledger/ictledger/web"
 )
 
 // TestBackupLive copies a ledger while a server process holds its lock and

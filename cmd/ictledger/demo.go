@@ -12,7 +12,7 @@ import (
 	"github.com/ictledger/ictledger/filing"
 	"github.com/ictledger/ictledger/fixtures"
 	"github.com/ictledger/ictledger/ledger"
-	"github.com/ictledger/ictledger/ledger/service"
+	"github.com/ictledger/ictledger/service"
 )
 
 // demoTokensFile keeps the demo's bearer secrets (mode 0600) so that a

@@ -16,7 +16,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ictledger/ictledger/ledger/service"
+	"github.com/ictledger/ictledger/service"
 )
 
 // startConfigured runs the real wiring with cfg (Addr and DataDir filled in).

@@ -20,14 +20,14 @@ import (
 	"github.com/ictledger/ictledger/disclosure"
 	"github.com/ictledger/ictledger/disclosure/renderproc"
 	"github.com/ictledger/ictledger/fixtures"
+	"github.com/ictledger/ictledger/httpapi"
 	"github.com/ictledger/ictledger/ledger"
 	"github.com/ictledger/ictledger/ledger/atomicfile"
-	"github.com/ictledger/ictledger/ledger/httpapi"
 	"github.com/ictledger/ictledger/ledger/journal"
-	"github.com/ictledger/ictledger/ledger/service"
 	"github.com/ictledger/ictledger/ledger/state"
 	"github.com/ictledger/ictledger/ledger/verify"
-	"github.com/ictledger/ictledger/ledger/web"
+	"github.com/ictledger/ictledger/service"
+	"github.com/ictledger/ictledger/web"
 )
 
 // Config is everything Main needs; runServe fills it from flags and the

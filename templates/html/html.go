@@ -1,7 +1,7 @@
 // Package html holds the web pages' html/template sources and their static
 // assets (one style sheet), embedded in the binary so that the pages need
 // no build step and nothing from outside the server. The handlers that
-// fill them live in ledger/web.
+// fill them live in web.
 //
 // Every page file defines the templates "title" and "main"; layout.tmpl
 // wraps them in the document, the header with the role's navigation and

@@ -9,7 +9,7 @@ import (
 
 	"github.com/ictledger/ictledger/calculators"
 	"github.com/ictledger/ictledger/ledger"
-	"github.com/ictledger/ictledger/ledger/service"
+	"github.com/ictledger/ictledger/service"
 )
 
 // dashboardMetrics are the headline metrics the dashboard shows as

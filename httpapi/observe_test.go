@@ -10,8 +10,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ictledger/ictledger/ledger/service"
 	"github.com/ictledger/ictledger/ledger/state"
+	"github.com/ictledger/ictledger/service"
 )
 
 // Every request gets an id, echoed in X-Request-Id and in its access log

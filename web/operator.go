@@ -10,7 +10,7 @@ import (
 
 	"github.com/ictledger/ictledger/filing"
 	"github.com/ictledger/ictledger/ledger"
-	"github.com/ictledger/ictledger/ledger/service"
+	"github.com/ictledger/ictledger/service"
 )
 
 // periodReturns is one period of an operator's returns: its latest

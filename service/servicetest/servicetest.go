@@ -20,8 +20,8 @@ import (
 	"github.com/ictledger/ictledger/ledger"
 	"github.com/ictledger/ictledger/ledger/checkpoint"
 	"github.com/ictledger/ictledger/ledger/journal"
-	"github.com/ictledger/ictledger/ledger/service"
 	"github.com/ictledger/ictledger/ledger/state"
+	"github.com/ictledger/ictledger/service"
 )
 
 // Clock is a settable test clock.

@@ -10,7 +10,7 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/ictledger/ictledger/ledger"
-	"github.com/ictledger/ictledger/ledger/service"
+	"github.com/ictledger/ictledger/service"
 )
 
 // handleReturnMetrics serves GET /v1/returns/{rid}/metrics[?gwp=ar5][&factor_set=V].

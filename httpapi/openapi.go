@@ -15,7 +15,7 @@ import (
 	"github.com/ictledger/ictledger/disclosure"
 	"github.com/ictledger/ictledger/filing"
 	"github.com/ictledger/ictledger/ledger"
-	"github.com/ictledger/ictledger/ledger/service"
+	"github.com/ictledger/ictledger/service"
 )
 
 // The OpenAPI description is built from the route table below and from

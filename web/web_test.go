@@ -16,11 +16,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ictledger/ictledger/httpapi"
 	"github.com/ictledger/ictledger/ledger"
-	"github.com/ictledger/ictledger/ledger/httpapi"
-	"github.com/ictledger/ictledger/ledger/service"
-	"github.com/ictledger/ictledger/ledger/service/servicetest"
-	"github.com/ictledger/ictledger/ledger/web"
+	"github.com/ictledger/ictledger/service"
+	"github.com/ictledger/ictledger/service/servicetest"
+	"github.com/ictledger/ictledger/web"
 )
 
 // site is the pages over a real service with two operators (each with a

@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"github.com/ictledger/ictledger/ledger"
-	"github.com/ictledger/ictledger/ledger/service"
-	"github.com/ictledger/ictledger/ledger/service/servicetest"
+	"github.com/ictledger/ictledger/service"
+	"github.com/ictledger/ictledger/service/servicetest"
 )
 
 // A document rendered for a client that has already hung up is still

@@ -11,8 +11,8 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/ictledger/ictledger/filing"
-	"github.com/ictledger/ictledger/ledger/service"
 	"github.com/ictledger/ictledger/ledger/state"
+	"github.com/ictledger/ictledger/service"
 )
 
 // TestOpenAPICoversRoutes checks that every API route the router serves

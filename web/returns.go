@@ -8,8 +8,8 @@ import (
 
 	"github.com/ictledger/ictledger/calculators"
 	"github.com/ictledger/ictledger/ledger"
-	"github.com/ictledger/ictledger/ledger/service"
 	"github.com/ictledger/ictledger/ledger/state"
+	"github.com/ictledger/ictledger/service"
 )
 
 // metricRow is a headline metric of a return with its derivation.

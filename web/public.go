@@ -3,7 +3,7 @@ package web
 import (
 	"net/http"
 
-	"github.com/ictledger/ictledger/ledger/service"
+	"github.com/ictledger/ictledger/service"
 )
 
 // disclosureGroup is one operator's public disclosures.

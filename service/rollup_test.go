@@ -7,7 +7,7 @@ import (
 
 	"github.com/ictledger/ictledger/calculators"
 	"github.com/ictledger/ictledger/ledger"
-	"github.com/ictledger/ictledger/ledger/service/servicetest"
+	"github.com/ictledger/ictledger/service/servicetest"
 )
 
 // TestRollupsFollowTheLedger: cached metrics and roll-ups (operator

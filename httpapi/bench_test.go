@@ -7,8 +7,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ictledger/ictledger/ledger/httpapi"
-	"github.com/ictledger/ictledger/ledger/service/servicetest"
+	"github.com/ictledger/ictledger/httpapi"
+	"github.com/ictledger/ictledger/service/servicetest"
 )
 
 // discardWriter is a ResponseWriter that keeps the status and drops the

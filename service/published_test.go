@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/ictledger/ictledger/ledger"
-	"github.com/ictledger/ictledger/ledger/service/servicetest"
+	"github.com/ictledger/ictledger/service/servicetest"
 )
 
 // TestDisclosures lists accepted latest versions only: a submitted, a

@@ -9,7 +9,7 @@ import (
 	"strings"
 
 	"github.com/ictledger/ictledger/ledger"
-	"github.com/ictledger/ictledger/ledger/service"
+	"github.com/ictledger/ictledger/service"
 )
 
 // SessionCookie keeps a signed-in user's bearer token. The API reads the

@@ -8,7 +8,7 @@ import (
 
 	"github.com/ictledger/ictledger/filing"
 	"github.com/ictledger/ictledger/ledger"
-	"github.com/ictledger/ictledger/ledger/service"
+	"github.com/ictledger/ictledger/service"
 )
 
 // handleFileReturn serves POST /v1/operators/{id}/returns (that operator):

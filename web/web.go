@@ -20,7 +20,7 @@ import (
 	"time"
 
 	"github.com/ictledger/ictledger/ledger"
-	"github.com/ictledger/ictledger/ledger/service"
+	"github.com/ictledger/ictledger/service"
 )
 
 // Config configures the pages.
