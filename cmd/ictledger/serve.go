@@ -25,7 +25,7 @@ import (
 	"github.com/ictledger/ictledger/ledger/atomicfile"
 	"github.com/ictledger/ictledger/ledger/journal"
 	"github.com/ictledger/ictledger/ledger/state"
-	"github.com/ictledger/ictledger/ledger/verify"
+	"github.com/ictledger/ictledger/ledger/store"
 	"github.com/ictledger/ictledger/service"
 	"github.com/ictledger/ictledger/web"
 )
@@ -67,19 +67,15 @@ type Config struct {
 // Main is the running service: the journal, state, service and HTTP
 // server wired together.
 type Main struct {
-	cfg     Config
-	log     *slog.Logger
-	journal *journal.Journal
-	svc     *service.Service
-	api     *httpapi.Server
-	server  *http.Server
-	ln      net.Listener
-	signer  *checkpointSigner
+	cfg    Config
+	log    *slog.Logger
+	store  *store.Store
+	svc    *service.Service
+	api    *httpapi.Server
+	server *http.Server
+	ln     net.Listener
 	// registry holds every Prometheus series the process serves at /metrics.
-	registry   *prometheus.Registry
-	stopCP     chan struct{}
-	cpDone     chan struct{}
-	storedSize uint64 // size of the last stored checkpoint; touched by storeCheckpoints, then Close
+	registry *prometheus.Registry
 
 	clockMu sync.Mutex
 	clock   func() time.Time // swapped while demo data is loaded with its own filing times
@@ -129,9 +125,6 @@ func (m *Main) now() time.Time {
 // the server accepts connections; Serve then serves until Close.
 func (m *Main) Open(ctx context.Context) (err error) {
 	dir := m.cfg.DataDir
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return fmt.Errorf("create data directory: %w", err)
-	}
 	st := state.New()
 	adminHash := ""
 	if m.cfg.AdminToken != "" {
@@ -147,38 +140,25 @@ func (m *Main) Open(ctx context.Context) (err error) {
 		Help: "Records covered by each journal fsync.", Buckets: prometheus.ExponentialBuckets(1, 2, 10)})
 	m.registry.MustRegister(fsyncs, batches)
 	m.registry.MustRegister(m.cfg.Collectors...)
-	replay := st.NewReplay()
-	m.journal, err = journal.Open(dir, journal.Options{Logger: m.log, FS: m.cfg.journalFS, Replay: replay.Apply, OnCommit: m.svc.OnCommit,
+	m.store, err = store.Open(dir, st, store.Options{Origin: m.cfg.Origin, Logger: m.log, FS: m.cfg.journalFS, OnCommit: m.svc.OnCommit,
 		OnSync: func(d time.Duration, n int) { fsyncs.Observe(d.Seconds()); batches.Observe(float64(n)) }})
 	if err != nil {
 		return err
 	}
-	replay.Finish()
 	defer func() {
 		if err != nil { // a failed Open leaves nothing open
-			m.journal.Close()
+			m.store.Close()
 		}
 	}()
-	m.log.Info("ledger opened", "dir", dir, "entries", m.journal.Size(), "replay_ms", time.Since(start).Milliseconds())
-	// The key is loaded only under the journal's lock, so two processes
-	// can never create two keys for one directory.
-	m.signer, err = newCheckpointSigner(dir, m.cfg.Origin)
-	if err != nil {
-		return err
-	}
-	// The journal alone cannot tell that whole records were cut off at a
-	// frame boundary; the checkpoint this key signed earlier can.
-	if err := verify.Prefix(dir, m.journal, m.signer.verifier); err != nil {
-		return fmt.Errorf("the journal does not extend the last stored checkpoint: %w", err)
-	}
-	if err := m.svc.Start(m.journal, m.signer); err != nil {
+	m.log.Info("ledger opened", "dir", dir, "entries", m.store.Journal.Size(), "replay_ms", time.Since(start).Milliseconds())
+	if err := m.svc.Start(m.store.Journal, m.store.Signer()); err != nil {
 		return err
 	}
 	// A demo is loaded only into a new ledger, as if filed over the past
 	// quarters: its entries, the bootstrap ones included, carry the demo's
 	// filing times, so deadlines and lateness look real.
 	var demo *fixtures.Demo
-	if m.cfg.Demo && m.journal.Size() == 0 {
+	if m.cfg.Demo && m.store.Journal.Size() == 0 {
 		d := fixtures.Build(ledger.LastEndedQuarter(m.cfg.Now()))
 		demo = &d
 		m.setClock(demoClockStart(d))
@@ -230,8 +210,6 @@ func (m *Main) Open(ctx context.Context) (err error) {
 			return err
 		}
 	}
-	m.stopCP, m.cpDone = make(chan struct{}), make(chan struct{})
-	go m.storeCheckpoints(m.stopCP, m.cpDone)
 	return nil
 }
 
@@ -261,15 +239,8 @@ func (m *Main) Close() error {
 			}
 			cancel()
 		}
-		if m.stopCP != nil {
-			close(m.stopCP)
-			<-m.cpDone
-		}
-		if m.journal != nil {
-			if err := m.storeCheckpoint(); err != nil {
-				m.log.Error("store the final checkpoint", "err", err)
-			}
-			m.closeErr = m.journal.Close()
+		if m.store != nil {
+			m.closeErr = m.store.Close()
 		}
 	})
 	return m.closeErr

@@ -1,0 +1,195 @@
+// Package store opens a ledger's data directory as one thing: the journal
+// under its lock, the state rebuilt from it, the signing key, and the
+// signed checkpoints kept beside them. It owns the rules that make the
+// directory tamper-evident across restarts: the journal must extend the
+// last checkpoint this key signed, and a newer checkpoint is stored
+// whenever the log grows, so that a later start can tell that records
+// were cut off.
+package store
+
+import (
+	"fmt"
+	"log/slog"
+	"os"
+	"sync"
+	"time"
+
+	"golang.org/x/mod/sumdb/note"
+	"golang.org/x/mod/sumdb/tlog"
+
+	"github.com/ictledger/ictledger/ledger/checkpoint"
+	"github.com/ictledger/ictledger/ledger/journal"
+	"github.com/ictledger/ictledger/ledger/state"
+	"github.com/ictledger/ictledger/ledger/verify"
+)
+
+// Options configures Open.
+type Options struct {
+	// Origin is the log's name, the first line of its checkpoints and the
+	// name of its key. Empty means "ictledger".
+	Origin string
+	Logger *slog.Logger
+	// OnCommit is the journal's commit hook (see journal.Options): the
+	// service applies each committed entry to the state there.
+	OnCommit func(seq uint64, data []byte, leaf tlog.Hash)
+	// OnSync is told each fsync's duration and record count.
+	OnSync func(d time.Duration, records int)
+	// CheckpointInterval is how often a grown log gets a newly stored
+	// checkpoint; zero means one second. Storing after every batch would
+	// add an fsync and a rename to every commit.
+	CheckpointInterval time.Duration
+	// FS is the journal's file system; nil is the operating system's.
+	// Tests inject write and fsync failures through it.
+	FS journal.FS
+}
+
+// Store is an open data directory.
+type Store struct {
+	Dir     string
+	Journal *journal.Journal
+	State   *state.State
+	signer  *Signer
+	log     *slog.Logger
+
+	mu         sync.Mutex // serializes storing checkpoints
+	storedSize uint64
+
+	stop chan struct{}
+	done chan struct{}
+}
+
+// Open opens the ledger in dir (created, mode 0700, when missing),
+// replays its journal into st, loads or creates its signing key, and
+// checks that the journal extends the last stored checkpoint. Open holds
+// the journal's lock until Close. On error nothing stays open.
+func Open(dir string, st *state.State, opts Options) (*Store, error) {
+	if opts.Origin == "" {
+		opts.Origin = "ictledger"
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.CheckpointInterval == 0 {
+		opts.CheckpointInterval = time.Second
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("create data directory: %w", err)
+	}
+	replay := st.NewReplay()
+	j, err := journal.Open(dir, journal.Options{Logger: opts.Logger, FS: opts.FS, Replay: replay.Apply,
+		OnCommit: opts.OnCommit, OnSync: opts.OnSync})
+	if err != nil {
+		return nil, err
+	}
+	replay.Finish()
+	// The key is loaded only under the journal's lock, so two processes
+	// can never create two keys for one directory.
+	signer, err := LoadSigner(dir, opts.Origin)
+	if err != nil {
+		j.Close()
+		return nil, err
+	}
+	// The journal alone cannot tell that whole records were cut off at a
+	// frame boundary; the checkpoint this key signed earlier can.
+	if err := verify.Prefix(dir, j, signer.verifier); err != nil {
+		j.Close()
+		return nil, fmt.Errorf("the journal does not extend the last stored checkpoint: %w", err)
+	}
+	s := &Store{Dir: dir, Journal: j, State: st, signer: signer, log: opts.Logger,
+		stop: make(chan struct{}), done: make(chan struct{})}
+	go s.keepCheckpoints(opts.CheckpointInterval)
+	return s, nil
+}
+
+// Signer is the log's checkpoint signer.
+func (s *Store) Signer() *Signer { return s.signer }
+
+// keepCheckpoints stores a signed checkpoint whenever the ledger grew,
+// until Close.
+func (s *Store) keepCheckpoints(every time.Duration) {
+	defer close(s.done)
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-s.stop:
+			return
+		case <-t.C:
+			if err := s.StoreCheckpoint(); err != nil {
+				s.log.Error("store checkpoint", "err", err)
+			}
+		}
+	}
+}
+
+// StoreCheckpoint signs and stores the current tree head if the log grew
+// since the last one stored.
+func (s *Store) StoreCheckpoint() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	size := s.Journal.Size()
+	if size == 0 || size == s.storedSize {
+		return nil
+	}
+	root, err := s.Journal.TreeHash(size)
+	if err != nil {
+		return err
+	}
+	msg, err := s.signer.SignCheckpoint(size, root)
+	if err != nil {
+		return err
+	}
+	if err := checkpoint.Store(s.Dir, msg); err != nil {
+		return err
+	}
+	s.storedSize = size
+	return nil
+}
+
+// Close stops storing checkpoints, stores the final one, and closes the
+// journal, which flushes it and releases the lock. Call it once, after
+// the last Append has returned.
+func (s *Store) Close() error {
+	close(s.stop)
+	<-s.done
+	// A checkpoint that cannot be stored (a ledger gone read-only after a
+	// storage fault) is logged: the journal still closes, and the last
+	// stored checkpoint stays a valid, older one.
+	if err := s.StoreCheckpoint(); err != nil {
+		s.log.Error("store the final checkpoint", "err", err)
+	}
+	return s.Journal.Close()
+}
+
+// Signer signs tree heads with a data directory's key.
+type Signer struct {
+	signer      note.Signer
+	verifier    note.Verifier
+	verifierKey string
+	origin      string
+}
+
+// LoadSigner loads the key in dir, creating it on first use (see
+// checkpoint.LoadOrCreateKey). The caller must hold the directory.
+func LoadSigner(dir, origin string) (*Signer, error) {
+	signer, verifier, err := checkpoint.LoadOrCreateKey(dir, origin)
+	if err != nil {
+		return nil, err
+	}
+	vkey, err := checkpoint.VerifierKey(dir)
+	if err != nil {
+		return nil, err
+	}
+	return &Signer{signer: signer, verifier: verifier, verifierKey: vkey, origin: origin}, nil
+}
+
+// SignCheckpoint signs the tree head (size, root) as a signed note.
+func (c *Signer) SignCheckpoint(size uint64, root tlog.Hash) ([]byte, error) {
+	return checkpoint.Sign(c.signer, c.origin, size, root)
+}
+
+// VerifierKey is the public key text.
+func (c *Signer) VerifierKey() string { return c.verifierKey }
+
+// Origin is the log's name.
+func (c *Signer) Origin() string { return c.origin }
