@@ -274,45 +274,40 @@ func (s *Service) computeRollup(operator string, span ledger.Span, gwp string) (
 // They need only a few figures (E1 and the collected mass), not the
 // history-based e-waste metrics or derivations, so a filing computes just
 // those; the full metrics wait for the first read. It returns the new
-// return's figures, for the checks of later filings.
-func (s *Service) historyWarnings(r *ledger.Return, fs *ledger.FactorSet) ([]ledger.Warning, *warnFigures) {
-	now, err := s.figures(r, fs)
+// return's figures, which the state keeps once the return is filed.
+func (s *Service) historyWarnings(r *ledger.Return, fs *ledger.FactorSet) ([]ledger.Warning, map[string]decimal.Decimal) {
+	now, err := computeFigures(r, fs)
 	if err != nil {
 		return nil, nil // the filing's own validation has reported what matters
 	}
 	var out []ledger.Warning
 	if prev := s.st.Latest(r.Operator, r.Period.Prev()); prev != nil {
-		if then, ok := s.figuresOf(prev, fs); ok {
-			for _, c := range []struct {
-				key       string
-				now, then calculators.Value
-			}{
-				{"e1.energy_total_mwh", now.energy, then.energy},
-				{"e1.scope1_tco2e", now.scope1, then.scope1},
-				{"e1.scope2_location_tco2e", now.scope2, then.scope2},
-				{"e2.total.collected_kg", now.collected, then.collected},
-			} {
-				if w, ok := jumpWarning(c.key, c.now, c.then, prev.PeriodKey); ok {
-					out = append(out, w)
-				}
+		then := s.figuresOf(prev, fs)
+		for _, key := range []string{keyEnergy, keyScope1, keyScope2, keyCollected} {
+			if w, ok := jumpWarning(key, figure(now, key), figure(then, key), prev.PeriodKey); ok {
+				out = append(out, w)
 			}
 		}
 	}
-	if w, ok := s.medianWarning(r, now.perTB); ok {
+	if w, ok := s.medianWarning(r, figure(now, keyPerTB)); ok {
 		out = append(out, w)
 	}
 	return out, now
 }
 
-// warnFigures are the figures the filing warnings compare, under one
-// factor set and its default GWP set.
-type warnFigures struct {
-	energy, scope1, scope2, collected, perTB calculators.Value
-}
+// The figures a filing's checks compare, named by their metric keys.
+const (
+	keyEnergy    = "e1.energy_total_mwh"
+	keyScope1    = "e1.scope1_tco2e"
+	keyScope2    = "e1.scope2_location_tco2e"
+	keyCollected = "e2.total.collected_kg"
+	keyPerTB     = "e1.network_energy_per_tb_kwh"
+)
 
-// figures computes a return's warning figures: E1 only, and the collected
-// mass summed from its device rows.
-func (s *Service) figures(r *ledger.Return, fs *ledger.FactorSet) (*warnFigures, error) {
+// computeFigures computes a return's figures for the filing checks: E1
+// only, and the collected mass summed from its device rows. Unavailable
+// figures are left out.
+func computeFigures(r *ledger.Return, fs *ledger.FactorSet) (map[string]decimal.Decimal, error) {
 	e1, _, err := calculators.ComputeE1(calculators.Request{Return: r, Factors: fs, GWP: fs.GWPDefault})
 	if err != nil {
 		return nil, err
@@ -321,43 +316,40 @@ func (s *Service) figures(r *ledger.Return, fs *ledger.FactorSet) (*warnFigures,
 	for _, d := range r.Devices {
 		collected = collected.Add(ledger.FlowKg(d.Collected))
 	}
-	return &warnFigures{energy: e1.EnergyTotalMWh, scope1: e1.Scope1TCO2e, scope2: e1.Scope2LocationTCO2e,
-		collected: calculators.Some(collected), perTB: e1.NetworkEnergyPerTBKWh}, nil
+	out := map[string]decimal.Decimal{keyCollected: collected}
+	for key, v := range map[string]calculators.Value{keyEnergy: e1.EnergyTotalMWh, keyScope1: e1.Scope1TCO2e,
+		keyScope2: e1.Scope2LocationTCO2e, keyPerTB: e1.NetworkEnergyPerTBKWh} {
+		if v.OK {
+			out[key] = v.D
+		}
+	}
+	return out, nil
 }
 
-// figuresOf is a filed version's warning figures under a factor set,
-// remembered per version: a version never changes.
-func (s *Service) figuresOf(rv *state.ReturnVersion, fs *ledger.FactorSet) (*warnFigures, bool) {
-	key := rv.ID + "|" + fs.Version
-	s.metricsMu.Lock()
-	f, ok := s.figureCache[key]
-	s.metricsMu.Unlock()
-	if ok {
-		return f, true
+// figure is one figure as a calculators.Value.
+func figure(values map[string]decimal.Decimal, key string) calculators.Value {
+	if d, ok := values[key]; ok {
+		return calculators.Some(d)
 	}
-	ret, err := s.fullReturn(rv)
-	if err != nil {
-		return nil, false
-	}
-	if f, err = s.figures(ret, fs); err != nil {
-		return nil, false
-	}
-	s.rememberFigures(key, f)
-	return f, true
+	return calculators.None
 }
 
-// rememberFigures keeps a version's warning figures.
-func (s *Service) rememberFigures(key string, f *warnFigures) {
-	s.metricsMu.Lock()
-	defer s.metricsMu.Unlock()
-	if len(s.figureCache) >= maxCachedFigures {
-		clear(s.figureCache) // recomputing is cheap
+// figuresOf is a filed version's figures under a factor set: from the
+// state, or computed and kept there (a version never changes). A version
+// whose figures cannot be computed has none available.
+func (s *Service) figuresOf(rv *state.ReturnVersion, fs *ledger.FactorSet) map[string]decimal.Decimal {
+	if f := s.st.FiguresOf(rv.ID, fs.Version); f != nil {
+		return f.Values
 	}
-	s.figureCache[key] = f
+	values := map[string]decimal.Decimal{}
+	if ret, err := s.fullReturn(rv); err == nil {
+		if v, err := computeFigures(ret, fs); err == nil {
+			values = v
+		}
+	}
+	s.st.PutFigures(&state.Figures{ReturnID: rv.ID, FactorSet: fs.Version, Values: values})
+	return values
 }
-
-// maxCachedFigures bounds the warning figures kept: five values a version.
-const maxCachedFigures = 16384
 
 var fifty = decimal.NewFromInt(50)
 
@@ -391,99 +383,31 @@ func headlineName(key string) (label, unit string) {
 }
 
 // medianWarning flags energy per TB more than 3x or less than 1/3 of the
-// median of the other operators' latest returns for the period. Operators
-// whose value is unavailable (no or zero traffic) are left out of the
-// median, and at least two others must have a value.
+// median of the other operators' latest returns for the period, each
+// under the factor set it was filed with. Operators whose value is
+// unavailable (no or zero traffic) are left out of the median, and at
+// least two others must have a value.
 func (s *Service) medianWarning(r *ledger.Return, v calculators.Value) (ledger.Warning, bool) {
 	if !v.OK {
 		return ledger.Warning{}, false
 	}
-	sv := s.periodValues(r.Period)
-	s.metricsMu.Lock()
-	med, n := sv.medianOfOthers(r.Operator)
-	s.metricsMu.Unlock()
-	return outlierAgainst(v.D, med, n, r.Period.String())
-}
-
-// periodValues is every operator's network energy per TB for a period,
-// from its latest version. It is built from the state the first time a
-// period is asked for and then kept current by each filing (see
-// noteIntensity), so a filing does not look up every other operator.
-// Values carry the sequence number of the version they come from, so a
-// filing applied while the period was being built is never overwritten
-// by an older value. Use it under s.metricsMu.
-func (s *Service) periodValues(p ledger.Period) *sectorValues {
-	s.metricsMu.Lock()
-	sv, ok := s.intensities[p]
-	s.metricsMu.Unlock()
-	if ok {
-		return sv
-	}
-	built := map[string]intensity{} // outside the lock: this reads every operator
-	for _, op := range s.st.Operators() {
-		if rv := s.st.Latest(op.ID, p); rv != nil {
-			built[op.ID] = intensity{seq: rv.Seq, v: s.energyPerTB(rv)}
+	have, missing := s.st.PeriodFigures(r.Period)
+	var others []decimal.Decimal
+	for op, f := range have {
+		if d, ok := f.Values[keyPerTB]; ok && op != r.Operator {
+			others = append(others, d)
 		}
 	}
-	s.metricsMu.Lock()
-	defer s.metricsMu.Unlock()
-	if sv, ok := s.intensities[p]; ok { // built meanwhile by another call
-		for op, x := range built {
-			sv.set(op, x)
+	// Versions filed before this process started get their figures
+	// the first time a filing of their period needs them.
+	for _, rv := range missing {
+		if fs := s.st.FactorSet(rv.FactorSet); fs != nil && rv.Operator != r.Operator {
+			if d, ok := s.figuresOf(rv, fs.Set)[keyPerTB]; ok {
+				others = append(others, d)
+			}
 		}
-		return sv
 	}
-	sv = newSectorValues()
-	for op, x := range built {
-		sv.set(op, x)
-	}
-	for op, x := range s.intensityNotes[p] { // filings applied while it was built
-		sv.set(op, x)
-	}
-	delete(s.intensityNotes, p)
-	s.intensities[p] = sv
-	return sv
-}
-
-// intensity is one operator's energy per TB and the entry it comes from.
-type intensity struct {
-	seq uint64
-	v   calculators.Value
-}
-
-// noteIntensity records a newly applied version's energy per TB: in its
-// period's values when they are built, otherwise among the notes the
-// build will take in.
-func (s *Service) noteIntensity(p ledger.Period, operator string, seq uint64, v calculators.Value) {
-	s.metricsMu.Lock()
-	defer s.metricsMu.Unlock()
-	x := intensity{seq: seq, v: v}
-	if sv, ok := s.intensities[p]; ok {
-		sv.set(operator, x)
-		return
-	}
-	notes := s.intensityNotes[p]
-	if notes == nil {
-		notes = map[string]intensity{}
-		s.intensityNotes[p] = notes
-	}
-	if cur, ok := notes[operator]; !ok || x.seq > cur.seq {
-		notes[operator] = x
-	}
-}
-
-// energyPerTB is a return version's network energy per TB under the
-// factor set it was filed with.
-func (s *Service) energyPerTB(rv *state.ReturnVersion) calculators.Value {
-	fs := s.publishedFactorSet(rv.FactorSet)
-	if fs == nil {
-		return calculators.None
-	}
-	f, ok := s.figuresOf(rv, fs.Set)
-	if !ok {
-		return calculators.None
-	}
-	return f.perTB
+	return outlierAgainst(v.D, calculators.Median(others), len(others), r.Period.String())
 }
 
 // outlierAgainst flags energy per TB v more than 3x or less than 1/3 of

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"time"
 
+	"github.com/shopspring/decimal"
 	"golang.org/x/mod/sumdb/tlog"
 
 	"github.com/ictledger/ictledger/filing"
@@ -137,14 +138,11 @@ func (s *Service) FileReturn(ctx context.Context, a ledger.Actor, operator strin
 		keys = append(keys, "idem:"+state.IdempotencyKey(operator, idemKey))
 	}
 	err = s.commit(ctx, change{actor: a, kind: kind, payload: payload, keys: keys,
-		applied: func(seq uint64) {
-			f := figures
-			if f == nil {
-				f = &warnFigures{} // not computable: unavailable, as energyPerTB would find
-			} else {
-				s.rememberFigures(rf.ID+"|"+fs.Version, f)
+		applied: func(uint64) {
+			if figures == nil {
+				figures = map[string]decimal.Decimal{} // not computable: none available
 			}
-			s.noteIntensity(r.Period, operator, seq, f.perTB)
+			s.st.PutFigures(&state.Figures{ReturnID: rf.ID, FactorSet: fs.Version, Values: figures})
 		},
 		check: func() error {
 			now := s.st.Latest(operator, r.Period)

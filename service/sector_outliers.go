@@ -5,6 +5,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/ictledger/ictledger/calculators"
 	"github.com/ictledger/ictledger/ledger"
 )
 
@@ -42,5 +43,29 @@ func markOutliers(out *SectorMetrics) {
 		if w, ok := outlierAgainst(v.D, med, n, out.Period); ok {
 			out.Rows[i].Outliers = append(out.Rows[i].Outliers, w)
 		}
+	}
+}
+
+// medianSkipping is the median of sorted without the element at index
+// skip (none when skip < 0), as calculators.Median computes it, and how
+// many values that is.
+func medianSkipping(sorted []decimal.Decimal, skip int) (decimal.Decimal, int) {
+	n := len(sorted)
+	if skip >= 0 {
+		n--
+	}
+	at := func(i int) decimal.Decimal {
+		if skip >= 0 && i >= skip {
+			i++
+		}
+		return sorted[i]
+	}
+	switch {
+	case n <= 0:
+		return decimal.Zero, 0
+	case n%2 == 1:
+		return at(n / 2), n
+	default:
+		return calculators.Median([]decimal.Decimal{at(n/2 - 1), at(n / 2)}), n
 	}
 }

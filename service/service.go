@@ -103,11 +103,7 @@ type Service struct {
 	rollups      map[rollupKey]*calculators.Rollup // see rollup
 	metricsOrder []metricsKey                      // keys, oldest first, for eviction
 	densities    *calculators.Densities
-	figureCache  map[string]*warnFigures         // warning figures by version id and factor set
-	returnCache  map[string]*ledger.Return       // decoded returns (no site rows) by version id
-	intensities  map[ledger.Period]*sectorValues // energy per TB by period, operator (latest versions) and in order
-	// intensityNotes holds filings' values for periods whose map is not built yet.
-	intensityNotes map[ledger.Period]map[string]intensity
+	returnCache  map[string]*ledger.Return // decoded returns (no site rows) by version id
 
 	pdfs             *pdfCache
 	warnedUnrecorded atomic.Bool // the log said disclosures go unrecorded (read-only ledger)
@@ -130,7 +126,7 @@ func New(cfg Config) *Service {
 		cfg.Render = disclosure.Render
 	}
 	return &Service{st: cfg.State, log: cfg.Logger, now: cfg.Now, cfg: cfg,
-		pending: map[string]int{}, keysBySeq: map[uint64][]string{}, appliedBy: map[uint64]func(seq uint64){}, metricsCache: map[metricsKey]*calculators.Metrics{}, rollups: map[rollupKey]*calculators.Rollup{}, densities: calculators.NewDensities(), figureCache: map[string]*warnFigures{}, returnCache: map[string]*ledger.Return{}, intensities: map[ledger.Period]*sectorValues{}, intensityNotes: map[ledger.Period]map[string]intensity{}, pdfs: newPDFCache(cfg.RenderSlots)}
+		pending: map[string]int{}, keysBySeq: map[uint64][]string{}, appliedBy: map[uint64]func(seq uint64){}, metricsCache: map[metricsKey]*calculators.Metrics{}, rollups: map[rollupKey]*calculators.Rollup{}, densities: calculators.NewDensities(), returnCache: map[string]*ledger.Return{}, pdfs: newPDFCache(cfg.RenderSlots)}
 }
 
 // Start attaches the opened journal and the checkpoint signer. The state

@@ -3,6 +3,8 @@ package state
 import (
 	"time"
 
+	"github.com/shopspring/decimal"
+
 	"github.com/ictledger/ictledger/ledger"
 )
 
@@ -113,11 +115,28 @@ type Deadline struct {
 
 // latestVersion points at the latest version of an operator's quarter.
 type latestVersion struct {
-	Key      string // latestKey: operator + "\x00" + period
-	ReturnID string
-	Seq      uint64 // the version's ledger position, for HistoryMark
+	Key       string // latestKey: operator + "\x00" + period
+	PeriodKey string
+	ReturnID  string
+	FactorSet string // the one the version was filed under
+	Seq       uint64 // the version's ledger position, for HistoryMark
 }
 
 // latestKey is operator, NUL, period. Periods print as YYYY-Qn with a
 // four-digit year (ParsePeriod), so an operator's keys sort by period.
 func latestKey(operator string, p ledger.Period) string { return operator + "\x00" + p.String() }
+
+// Figures are figures derived from one return version under one factor
+// set: what a filing's checks compare (its change against the previous
+// quarter, its energy per TB against the sector median). They depend on
+// nothing but the version and the set, so they are state rather than a
+// cache: the service computes them once, when a version is filed or when
+// they are first needed after a start, and the state keeps them while the
+// version is the latest of its quarter. The transaction that supersedes a
+// version drops its figures. Values holds the available figures by name;
+// an unavailable figure is absent.
+type Figures struct {
+	ReturnID  string
+	FactorSet string
+	Values    map[string]decimal.Decimal
+}

@@ -87,6 +87,9 @@ func TestReplayMatchesApply(t *testing.T) {
 		t.Fatalf("sizes %d and %d for %d entries", one.Size(), many.Size(), len(entries))
 	}
 	for table := range schema().Tables { // every table, however many there are
+		if table == tableFigures {
+			continue // filled by the service, not by entries (figures_test.go)
+		}
 		a, b := dump(t, one, table), dump(t, many, table)
 		if len(a) == 0 || !reflect.DeepEqual(a, b) {
 			t.Fatalf("table %s: %d rows applied one by one, %d replayed, or they differ", table, len(a), len(b))

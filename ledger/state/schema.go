@@ -14,10 +14,12 @@ const (
 	tableDeadlines   = "deadlines"
 	tableLatest      = "latest"
 	tableDisclosures = "disclosures"
+	tableFigures     = "figures"
 
 	indexID             = "id"
 	indexSecretHash     = "secret_hash"
 	indexOperatorPeriod = "operator_period"
+	indexPeriod         = "period"
 )
 
 func schema() *memdb.DBSchema {
@@ -30,6 +32,7 @@ func schema() *memdb.DBSchema {
 		tableDeadlines:   deadlinesTable(),
 		tableLatest:      latestTable(),
 		tableDisclosures: disclosuresTable(),
+		tableFigures:     figuresTable(),
 	}}
 }
 
@@ -92,8 +95,21 @@ func disclosuresTable() *memdb.TableSchema {
 // that finding it does not scan a long chain of restatements.
 func latestTable() *memdb.TableSchema {
 	// An operator's rows are a prefix scan of the key (operator, NUL,
-	// period), not an index to keep up on every filing.
+	// period); a period's rows have an index, for the comparisons of
+	// every filing with the period's other operators.
 	return &memdb.TableSchema{Name: tableLatest, Indexes: map[string]*memdb.IndexSchema{
-		indexID: {Name: indexID, Unique: true, Indexer: &memdb.StringFieldIndex{Field: "Key"}},
+		indexID:     {Name: indexID, Unique: true, Indexer: &memdb.StringFieldIndex{Field: "Key"}},
+		indexPeriod: {Name: indexPeriod, Indexer: &memdb.StringFieldIndex{Field: "PeriodKey"}},
+	}}
+}
+
+// figuresTable holds figures derived from a latest return version under a
+// factor set (Figures), by version and factor set.
+func figuresTable() *memdb.TableSchema {
+	return &memdb.TableSchema{Name: tableFigures, Indexes: map[string]*memdb.IndexSchema{
+		indexID: {Name: indexID, Unique: true, Indexer: &memdb.CompoundIndex{Indexes: []memdb.Indexer{
+			&memdb.StringFieldIndex{Field: "ReturnID"},
+			&memdb.StringFieldIndex{Field: "FactorSet"},
+		}}},
 	}}
 }

@@ -278,11 +278,17 @@ func fileReturnTxn(txn *memdb.Txn, rf returnEntry, head returnHead, e ledger.Ent
 		if err := txn.Insert(tableReturns, &old); err != nil {
 			return err
 		}
+		// The version and "" end the prefix at the version id, so that
+		// x-v1 does not also drop the figures of x-v10.
+		if _, err := txn.DeleteAll(tableFigures, indexID+"_prefix", old.ID, ""); err != nil {
+			return err
+		}
 	}
 	if err := insertNew(txn, tableReturns, rv.ID, rv); err != nil {
 		return err
 	}
-	if err := txn.Insert(tableLatest, &latestVersion{Key: latestKey(rv.Operator, rv.Period), ReturnID: rv.ID, Seq: rv.Seq}); err != nil {
+	if err := txn.Insert(tableLatest, &latestVersion{Key: latestKey(rv.Operator, rv.Period), PeriodKey: rv.PeriodKey,
+		ReturnID: rv.ID, FactorSet: rv.FactorSet, Seq: rv.Seq}); err != nil {
 		return err
 	}
 	if rf.IdempotencyKey != "" {
