@@ -20,7 +20,6 @@ import (
 type State struct {
 	db   *memdb.MemDB
 	size atomic.Uint64 // number of entries applied
-	memo atomic.Pointer[memo]
 }
 
 // New returns an empty state.
@@ -30,9 +29,7 @@ func New() *State {
 		// The schema is a constant of this package; TestSchemaBuilds proves it valid.
 		panic(fmt.Sprintf("state: invalid schema: %v", err))
 	}
-	s := &State{db: db}
-	s.forget()
-	return s
+	return &State{db: db}
 }
 
 // Size is the number of entries applied so far, which is also the sequence
@@ -136,7 +133,6 @@ func (r *Replay) Apply(seq uint64, canonical []byte, leaf tlog.Hash) error {
 func (r *Replay) Finish() {
 	if r.txn != nil {
 		r.txn.Commit()
-		r.s.forget()
 		r.txn, r.pending = nil, 0
 		r.s.size.Store(r.next)
 	}
@@ -325,15 +321,7 @@ func (s *State) Token(id string) *Token { return first[*Token](s, tableTokens, i
 
 // TokenBySecretHash returns the token whose secret hashes to h, or nil.
 func (s *State) TokenBySecretHash(h string) *Token {
-	m := s.memo.Load()
-	if t, ok := m.tokens.Load(h); ok {
-		return t.(*Token)
-	}
-	t := first[*Token](s, tableTokens, indexSecretHash, h)
-	if t != nil {
-		m.remember(&m.tokens, h, t)
-	}
-	return t
+	return first[*Token](s, tableTokens, indexSecretHash, h)
 }
 
 // Tokens lists all tokens by id.
@@ -368,15 +356,7 @@ func (s *State) LatestFactorSet() *FactorSet {
 
 // Return returns a return version by id, or nil.
 func (s *State) Return(id string) *ReturnVersion {
-	m := s.memo.Load()
-	if rv, ok := m.returns.Load(id); ok {
-		return rv.(*ReturnVersion)
-	}
-	rv := first[*ReturnVersion](s, tableReturns, indexID, id)
-	if rv != nil {
-		m.remember(&m.returns, id, rv)
-	}
-	return rv
+	return first[*ReturnVersion](s, tableReturns, indexID, id)
 }
 
 // Versions lists every version of an operator's return for a period,
@@ -455,17 +435,6 @@ type HistoryMark struct {
 // HistoryMark is the mark of the operator's latest versions of quarters
 // before p (see LatestOf) without reading the versions themselves.
 func (s *State) HistoryMark(operator string, p ledger.Period) HistoryMark {
-	m := s.memo.Load()
-	k := markKey{operator, p}
-	if v, ok := m.marks.Load(k); ok {
-		return v.(HistoryMark)
-	}
-	h := s.historyMark(operator, p)
-	m.remember(&m.marks, k, h)
-	return h
-}
-
-func (s *State) historyMark(operator string, p ledger.Period) HistoryMark {
 	end := latestKey(operator, p)
 	var m HistoryMark
 	it := s.latestRows(s.db.Txn(false), operator)
