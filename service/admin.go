@@ -202,7 +202,7 @@ func (s *Service) FactorSets() []*state.FactorSet { return s.st.FactorSets() }
 
 // FactorSet returns one published factor set (any caller).
 func (s *Service) FactorSet(version string) (*state.FactorSet, error) {
-	fs := s.publishedFactorSet(version)
+	fs := s.st.FactorSet(version)
 	if fs == nil {
 		return nil, ledger.Errorf(ledger.ENotFound, "no factor set %s", version)
 	}

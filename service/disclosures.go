@@ -123,7 +123,7 @@ func (s *Service) addReturnHistory(seqs map[uint64]bool, operator string, last l
 			continue
 		}
 		seqs[rv.Seq] = true
-		if fs := s.publishedFactorSet(rv.FactorSet); fs != nil {
+		if fs := s.st.FactorSet(rv.FactorSet); fs != nil {
 			seqs[fs.Seq] = true
 		}
 	}

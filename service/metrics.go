@@ -31,7 +31,7 @@ func (s *Service) metricsOf(rv *state.ReturnVersion, factorSet, gwp string) (*ca
 	if factorSet == "" {
 		factorSet = rv.FactorSet
 	}
-	fs := s.publishedFactorSet(factorSet)
+	fs := s.st.FactorSet(factorSet)
 	if fs == nil {
 		return nil, &ledger.Error{Code: ledger.EInvalid, Message: "no factor set " + factorSet + " is published",
 			Fields: []ledger.FieldError{{Path: "factor_set", Message: "unknown factor set version"}}}
@@ -77,21 +77,6 @@ func (s *Service) metricsOf(rv *state.ReturnVersion, factorSet, gwp string) (*ca
 	return m, nil
 }
 
-// publishedFactorSet is a published factor set by version, kept after
-// the first look-up: a version is published once and never changes, and
-// every filing and metrics read needs one. An unknown version is looked up again
-// each time, so it is found once it is published.
-func (s *Service) publishedFactorSet(version string) *state.FactorSet {
-	if fs, ok := s.factorSets.Load(version); ok {
-		return fs.(*state.FactorSet)
-	}
-	fs := s.st.FactorSet(version)
-	if fs != nil {
-		s.factorSets.Store(version, fs)
-	}
-	return fs
-}
-
 // metricsKey is what metrics are a pure function of: the return version,
 // the factor set, the GWP set and the operator's earlier quarters.
 type metricsKey struct {
@@ -129,39 +114,24 @@ func (s *Service) fullReturn(rv *state.ReturnVersion) (*ledger.Return, error) {
 	return &full.Return, nil
 }
 
-// lightReturn is a version's return without its site rows, decoded once
-// and kept (bounded): from the state's copy, or from the journal.
+// lightReturn is a version's return without its site rows: decoded from
+// the state's copy, or read back from the journal.
 func (s *Service) lightReturn(rv *state.ReturnVersion) (*ledger.Return, error) {
-	s.metricsMu.Lock()
-	r, ok := s.returnCache[rv.ID]
-	s.metricsMu.Unlock()
-	if ok {
-		return r, nil
-	}
 	if rv.Raw != nil {
-		r = new(ledger.Return)
+		r := new(ledger.Return)
 		if err := json.Unmarshal(rv.Raw, r); err != nil {
 			return nil, &ledger.Error{Code: ledger.EInternal, Message: "could not decode a filed return", Err: err}
 		}
-	} else {
-		full, err := s.readReturnFiled(rv)
-		if err != nil {
-			return nil, err
-		}
-		r = &full.Return
-		r.Sites = nil
+		return r, nil
 	}
-	s.metricsMu.Lock()
-	if len(s.returnCache) >= maxCachedReturns {
-		clear(s.returnCache) // decoding again is cheap next to an unbounded cache
+	full, err := s.readReturnFiled(rv)
+	if err != nil {
+		return nil, err
 	}
-	s.returnCache[rv.ID] = r
-	s.metricsMu.Unlock()
+	r := &full.Return
+	r.Sites = nil
 	return r, nil
 }
-
-// maxCachedReturns bounds the decoded returns kept for history metrics.
-const maxCachedReturns = 8192
 
 // maxCachedMetrics bounds the metrics cache. One entry carries its
 // derivations (the example return's encode to 66 kB of JSON).

@@ -190,7 +190,7 @@ func (s *Service) resolveFactorSet(version string) (*ledger.FactorSet, error) {
 		}
 		return fs.Set, nil
 	}
-	fs := s.publishedFactorSet(version)
+	fs := s.st.FactorSet(version)
 	if fs == nil {
 		return nil, ledger.Errorf(ledger.EInvalid, "no factor set %s is published", version)
 	}

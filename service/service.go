@@ -97,7 +97,6 @@ type Service struct {
 	// written on the journal's writer goroutine, read by health checks.
 	applyErr atomic.Pointer[error]
 
-	factorSets   sync.Map // version -> *state.FactorSet, see publishedFactorSet
 	metricsMu    sync.Mutex
 	metricsCache map[metricsKey]*calculators.Metrics
 	rollups      map[rollupKey]*calculators.Rollup // see rollup
@@ -126,7 +125,7 @@ func New(cfg Config) *Service {
 		cfg.Render = disclosure.Render
 	}
 	return &Service{st: cfg.State, log: cfg.Logger, now: cfg.Now, cfg: cfg,
-		pending: map[string]int{}, keysBySeq: map[uint64][]string{}, appliedBy: map[uint64]func(seq uint64){}, metricsCache: map[metricsKey]*calculators.Metrics{}, rollups: map[rollupKey]*calculators.Rollup{}, densities: calculators.NewDensities(), returnCache: map[string]*ledger.Return{}, pdfs: newPDFCache(cfg.RenderSlots)}
+		pending: map[string]int{}, keysBySeq: map[uint64][]string{}, appliedBy: map[uint64]func(seq uint64){}, metricsCache: map[metricsKey]*calculators.Metrics{}, rollups: map[rollupKey]*calculators.Rollup{}, densities: calculators.NewDensities(), pdfs: newPDFCache(cfg.RenderSlots)}
 }
 
 // Start attaches the opened journal and the checkpoint signer. The state
