@@ -19,9 +19,12 @@ import (
 	"github.com/ictledger/ictledger/templates"
 )
 
-// leakMarker is filed in a return that is never accepted; no public
-// document may carry it.
-const leakMarker = "ZQ2-UNACCEPTED-SUPPLIER-7F3A"
+// leakMarker and restateMarker are filed in returns that are never
+// accepted; no public document may carry them.
+const (
+	leakMarker    = "ZQ2-UNACCEPTED-SUPPLIER-7F3A"
+	restateMarker = "ZQ4-UNREVIEWED-RESTATEMENT-91C"
+)
 
 // returnWithSupplier is the example return for a period with every
 // electricity row naming supplier.
@@ -107,15 +110,27 @@ func publicBundle(t *testing.T, pdf []byte) (*disclosure.Bundle, []string) {
 }
 
 // Every public document of a ledger whose 2026-Q2 return is submitted but
-// not accepted, and whose 2026-Q3 return is accepted, is made from
+// not accepted, whose 2025-Q4 return was restated after its acceptance,
+// and whose 2026-Q1 and 2026-Q3 returns are accepted, is made from
 // accepted returns only: neither the pages nor the attached proof carry
-// the 2026-Q2 return, and the summary's previous-quarter comparison is
-// not available, with the reason.
+// the 2026-Q2 return or either version of 2025-Q4, and the summary's
+// previous-quarter comparison is not available, with the reason.
 func TestPublicDisclosuresCarryAcceptedReturnsOnly(t *testing.T) {
 	env := servicetest.New(t, time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC))
 	op := env.Operator("op-a", "Operator A", "JP")
 	reg := env.Token(ledger.RoleRegulator)
 	accept := ledger.Review{Decision: ledger.DecisionAccept}
+	// 2025-Q4 was accepted, then restated with a reason not yet reviewed:
+	// neither version may reach a public document any more.
+	q4 := env.File(op, servicetest.ExampleReturn(t, "op-a", "2025-Q4"))
+	env.Review(reg, q4.ID, accept)
+	var m map[string]any
+	if err := json.Unmarshal(servicetest.ExampleReturn(t, "op-a", "2025-Q4"), &m); err != nil {
+		t.Fatal(err)
+	}
+	m["restates"], m["reason"] = q4.ID, restateMarker
+	restated, _ := json.Marshal(m)
+	q4v2 := env.File(op, restated)
 	q1 := env.File(op, servicetest.ExampleReturn(t, "op-a", "2026-Q1"))
 	env.Review(reg, q1.ID, accept)
 	q2 := env.File(op, returnWithSupplier(t, "op-a", "2026-Q2", leakMarker))
@@ -126,12 +141,12 @@ func TestPublicDisclosuresCarryAcceptedReturnsOnly(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if strings.Contains(string(listed), leakMarker) || strings.Contains(string(listed), q2.ID) {
+	if strings.Contains(string(listed), leakMarker) || strings.Contains(string(listed), q2.ID) || strings.Contains(string(listed), q4.ID) {
 		t.Fatalf("the public listing names the unaccepted return: %s", listed)
 	}
 
 	served := 0
-	for _, period := range []string{"2025", "2026", "2026-Q1", "2026-Q2", "2026-Q3", "2026-Q4"} {
+	for _, period := range []string{"2025", "2025-Q4", "2026", "2026-Q1", "2026-Q2", "2026-Q3", "2026-Q4"} {
 		span, err := ledger.ParseSpan(period)
 		if err != nil {
 			t.Fatal(err)
@@ -148,16 +163,18 @@ func TestPublicDisclosuresCarryAcceptedReturnsOnly(t *testing.T) {
 			t.Fatalf("%s: %v", period, err)
 		}
 		served++
-		if strings.Contains(pdfPlainText(pdf), leakMarker) {
-			t.Errorf("%s: the pages carry the unaccepted return's text", period)
+		if text := pdfPlainText(pdf); strings.Contains(text, leakMarker) || strings.Contains(text, restateMarker) {
+			t.Errorf("%s: the pages carry an unaccepted return's text", period)
 		}
 		b, texts := publicBundle(t, pdf)
 		if b.Basis != disclosure.BasisAccepted {
 			t.Errorf("%s: bundle basis %q, want %q", period, b.Basis, disclosure.BasisAccepted)
 		}
 		for _, s := range texts {
-			if strings.Contains(s, leakMarker) || strings.Contains(s, q2.ID) {
-				t.Fatalf("%s: the attached proof carries the unaccepted return %s", period, q2.ID)
+			for _, leak := range []string{leakMarker, q2.ID, restateMarker, q4.ID, q4v2.ID} {
+				if strings.Contains(s, leak) {
+					t.Fatalf("%s: the attached proof carries %s, which is not accepted", period, leak)
+				}
 			}
 		}
 		if res, err := env.Service.VerifyDisclosure(context.Background(), pdf); err != nil || !res.Valid || res.Issued == nil {
