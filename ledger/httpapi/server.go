@@ -122,7 +122,7 @@ func (s *Server) routes() {
 	// chain again for every request, and leave unknown paths without a
 	// request id or recovery.) So a bad token is refused before routing,
 	// with 401 even on an unknown path.
-	s.handler = s.withRequestID(s.withRecover(s.withAuth(r)))
+	s.handler = s.withHeaders(s.withRequestID(s.withRecover(s.withAuth(r))))
 	r.NotFoundHandler = s.wrapPlain(func(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, ledger.Errorf(ledger.ENotFound, "no such endpoint: %s %s", r.Method, r.URL.Path))
 	})
@@ -200,6 +200,18 @@ func requestID(ctx context.Context) string { return infoOf(ctx).id }
 
 // actor is the authenticated caller, or service.Public.
 func actor(r *http.Request) ledger.Actor { return infoOf(r.Context()).actor }
+
+// withHeaders sets the headers every answer carries, the 404 of an
+// unknown path and a refused token's 401 included. nosniff: a browser
+// must take a JSON, CSV or problem body for what its Content-Type says,
+// never sniff it into HTML or script (a return's text fields are the
+// filer's).
+func (s *Server) withHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-Content-Type-Options", "nosniff")
+		next.ServeHTTP(w, r)
+	})
+}
 
 // withRequestID gives every request an id, echoed in X-Request-Id and in
 // every log line about it. A sane incoming id (from a proxy) is kept.
