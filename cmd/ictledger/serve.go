@@ -128,9 +128,12 @@ func (m *Main) now() time.Time {
 // ledger, loads the demo when asked, and starts listening. It returns once
 // the server accepts connections; Serve then serves until Close.
 func (m *Main) Open(ctx context.Context) (err error) {
+	if err := checkAdminToken(m.cfg.AdminToken); err != nil {
+		return err
+	}
 	dir := m.cfg.DataDir
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return fmt.Errorf("create data directory: %w", err)
+	if err := prepareDataDir(dir); err != nil {
+		return err
 	}
 	st := state.New()
 	adminHash := ""
