@@ -25,6 +25,7 @@ import (
 	"github.com/ictledger/ictledger/ledger/httpapi"
 	"github.com/ictledger/ictledger/ledger/journal"
 	"github.com/ictledger/ictledger/ledger/service"
+	"github.com/ictledger/ictledger/ledger/sessions"
 	"github.com/ictledger/ictledger/ledger/state"
 	"github.com/ictledger/ictledger/ledger/verify"
 	"github.com/ictledger/ictledger/ledger/web"
@@ -193,14 +194,16 @@ func (m *Main) Open(ctx context.Context) (err error) {
 			return fmt.Errorf("load the demo: %w", err)
 		}
 	}
+	// The pages open sign-in sessions; the API reads their cookie for downloads.
+	signins := sessions.New(sessions.Config{Service: m.svc, Now: m.cfg.Now})
 	m.api = httpapi.New(httpapi.Config{Service: m.svc, Logger: m.log, AccessLog: m.cfg.AccessLog,
-		MaxReturnBytes: m.cfg.MaxReturnBytes, Registry: m.registry})
+		MaxReturnBytes: m.cfg.MaxReturnBytes, Registry: m.registry, Sessions: signins})
 	csrfKey, err := web.LoadOrCreateSecret(dir) // under the journal's lock
 	if err != nil {
 		return err
 	}
 	pages, err := web.New(web.Config{Service: m.svc, Logger: m.log, Verifier: web.APIVerifier(m.api),
-		Now: m.cfg.Now, MaxReturnBytes: m.cfg.MaxReturnBytes, Secret: csrfKey})
+		Now: m.cfg.Now, MaxReturnBytes: m.cfg.MaxReturnBytes, Secret: csrfKey, Sessions: signins})
 	if err != nil {
 		return fmt.Errorf("web pages: %w", err)
 	}
