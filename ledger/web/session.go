@@ -91,11 +91,13 @@ func (h *Handler) checkCSRF(r *http.Request, s session) bool {
 var errCSRF = ledger.Errorf(ledger.EForbidden, "this form has expired or did not come from this site; reload the page and send it again")
 
 // cookie builds a cookie with the flags every cookie of the site has:
-// HttpOnly, SameSite=Strict, and Secure when the request came over TLS.
-// maxAge < 0 deletes it; 0 makes it last for the browser session.
+// HttpOnly, SameSite=Strict, and Secure when the request came over TLS or
+// the server was told it is behind a proxy that terminates TLS
+// (Config.SecureCookies). maxAge < 0 deletes it; 0 makes it last for the
+// browser session.
 func (h *Handler) cookie(r *http.Request, name, value string, maxAge int) *http.Cookie {
 	return &http.Cookie{Name: name, Value: value, Path: "/", MaxAge: maxAge, HttpOnly: true,
-		Secure: r.TLS != nil, SameSite: http.SameSiteStrictMode}
+		Secure: r.TLS != nil || h.cfg.SecureCookies, SameSite: http.SameSiteStrictMode}
 }
 
 // handleSignInForm serves GET /signin.

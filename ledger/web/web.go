@@ -44,6 +44,9 @@ type Config struct {
 	// store so that the cookie works for its downloads. Nil makes a store
 	// of the pages' own, on Now.
 	Sessions *sessions.Store
+	// SecureCookies marks every cookie Secure even on plain HTTP: the
+	// server is behind a proxy that terminates TLS.
+	SecureCookies bool
 }
 
 // Handler serves the pages.

@@ -672,3 +672,17 @@ func TestSessionsEndOnTheServer(t *testing.T) {
 		t.Error("a session 12 hours old still works")
 	}
 }
+
+// TestSecureCookies: behind a proxy that terminates TLS, the server is
+// told so and marks its cookies Secure on plain HTTP.
+func TestSecureCookies(t *testing.T) {
+	s := newSite(t)
+	h, err := web.New(web.Config{Service: s.svc, SecureCookies: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := signIn(t, h, "http://example.test", s.opA)
+	if !c.Secure || !c.HttpOnly || c.SameSite != http.SameSiteStrictMode {
+		t.Fatalf("session cookie %+v", c)
+	}
+}
