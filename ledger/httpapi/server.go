@@ -25,6 +25,7 @@ import (
 
 	"github.com/ictledger/ictledger/ledger"
 	"github.com/ictledger/ictledger/ledger/service"
+	"github.com/ictledger/ictledger/ledger/sessions"
 )
 
 // Config configures the API.
@@ -42,6 +43,10 @@ type Config struct {
 	// Logger's level; see accesslog.go. It must be safe for concurrent
 	// writes.
 	AccessLog io.Writer
+	// Sessions, when set, are the web pages' sign-in sessions: their
+	// cookie (sessions.CookieName) authenticates GET and HEAD requests,
+	// so the pages' links to downloads work. Nil ignores the cookie.
+	Sessions *sessions.Store
 }
 
 // Server is the HTTP API.
@@ -258,7 +263,8 @@ func (s *Server) withRecover(next http.Handler) http.Handler {
 }
 
 // withAuth authenticates a bearer token when one is sent, or the web
-// pages' session cookie on a GET or HEAD. A request without either is
+// pages' session cookie on a GET or HEAD, through the pages' session
+// store: a session that has ended is public. A request without either is
 // public; whether that is enough is the service's call.
 // A token that is sent but unknown or revoked is always 401.
 func (s *Server) withAuth(next http.Handler) http.Handler {
@@ -281,22 +287,17 @@ func (s *Server) withAuth(next http.Handler) http.Handler {
 				reject(err)
 				return
 			}
-		} else if c, err := r.Cookie(SessionCookie); err == nil && c.Value != "" && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
+		} else if c, err := r.Cookie(sessions.CookieName); err == nil && s.cfg.Sessions != nil && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
 			// The pages' session cookie works for downloads (GET) only:
 			// a cross-site form could send it with a POST, and the API
 			// checks no CSRF token.
-			if a, err = s.svc.Authenticate(c.Value); err != nil {
-				a = service.Public
-			}
+			a, _ = s.cfg.Sessions.Actor(c.Value)
 		}
 		// withRequestID, outside, put the request's info in the context.
 		r.Context().Value(keyRequest).(*requestInfo).actor = a
 		next.ServeHTTP(w, r)
 	})
 }
-
-// SessionCookie is the cookie the web pages keep the token in.
-const SessionCookie = "ictledger_session"
 
 // statusWriter records the status code for logs and metrics.
 type statusWriter struct {
