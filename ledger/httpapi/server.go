@@ -1,4 +1,4 @@
-// Package httpapi is the HTTP API of api.md on gorilla/mux. Handlers are
+// Package httpapi is the HTTP API of docs/spec/api.md on gorilla/mux. Handlers are
 // small: decode, call the service, render. The service checks every
 // permission itself; this package authenticates the bearer token, maps
 // domain errors to RFC 9457 problems in one place (problem.go), and adds
