@@ -9,7 +9,7 @@ import (
 )
 
 // E1 is the energy, renewables and emissions block of the metrics
-// (metrics.md, section E1). Its JSON keys are the E1 keys of the spec; a
+// (docs/spec/metrics.md, section E1). Its JSON keys are the E1 keys of the spec; a
 // metric that cannot be computed is null and has an entry in the trace's
 // unavailable list.
 //

@@ -3,7 +3,7 @@ package calculators
 import "testing"
 
 // BenchmarkComputeE1Sites computes E1 for the example return with 100,000
-// site rows (quarterly-return.md calls that a normal case). Target: well
+// site rows (docs/spec/quarterly-return.md calls that a normal case). Target: well
 // under 1 s and 500 MB per operation.
 //
 //	go test -run '^$' -bench ComputeE1Sites -benchmem ./calculators/

@@ -169,7 +169,7 @@ func TestComputeE1Example(t *testing.T) {
 	}{e, tr.Derivations, tr.Unavailable})
 }
 
-// TestE1JSONKeys pins the JSON shape: the E1 keys of metrics.md plus parts.
+// TestE1JSONKeys pins the JSON shape: the E1 keys of docs/spec/metrics.md plus parts.
 func TestE1JSONKeys(t *testing.T) {
 	e, _ := runE1(t, loadExample(t), loadFactors(t), "")
 	b, err := json.Marshal(e)

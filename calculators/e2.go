@@ -10,7 +10,7 @@ import (
 	"github.com/ictledger/ictledger/ledger"
 )
 
-// E2 holds the e-waste and circularity metrics (metrics.md, E2) of one
+// E2 holds the e-waste and circularity metrics (docs/spec/metrics.md, E2) of one
 // quarter or of a roll-up. Every object is recomputed from additive parts:
 // Cells holds the parts per device category and stream, and Total,
 // ByStream and ByCategory are built from them, so that sums over quarters

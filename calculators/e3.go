@@ -8,7 +8,7 @@ import (
 	"github.com/ictledger/ictledger/ledger"
 )
 
-// E3 holds the climate-resilience metrics (metrics.md, E3) of one quarter
+// E3 holds the climate-resilience metrics (docs/spec/metrics.md, E3) of one quarter
 // or of a roll-up, computed from Parts.
 type E3 struct {
 	BackupPowerCoveragePct  Value   `json:"backup_power_coverage_pct"`

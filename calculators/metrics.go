@@ -1,5 +1,5 @@
 // Package calculators turns quarterly returns and a factor set into the
-// metrics of metrics.md. Everything here is pure: no I/O, no clock, exact
+// metrics of docs/spec/metrics.md. Everything here is pure: no I/O, no clock, exact
 // decimals, and every division at an explicit precision. Values are kept
 // exact; they are rounded (half-even, 6 places) only when encoded as JSON.
 package calculators

@@ -29,6 +29,11 @@ const (
 	DocSector   = "sector"
 )
 
+// BasisAccepted is the Basis of a public operator disclosure: it uses a
+// quarter only when the latest version of it in the bundle has an
+// acceptance as its latest review in the bundle.
+const BasisAccepted = "accepted"
+
 // Bundle is everything a disclosure is made from, and what its JSON
 // attachment holds.
 type Bundle struct {
@@ -42,6 +47,13 @@ type Bundle struct {
 	Deadline   string        `json:"deadline,omitempty"` // sector: the filing deadline of the span's last quarter (RFC 3339)
 	Checkpoint string        `json:"checkpoint"`         // signed note text
 	Entries    []BundleEntry `json:"entries"`            // in sequence order
+	// Basis says which returns the document may use. Empty (every
+	// document issued before the field existed, and every preview) uses
+	// each quarter the bundle gives. BasisAccepted uses accepted quarters
+	// only and says, in the document, which comparison lacks one. The
+	// field is left out when empty, so older bundles encode, and render,
+	// exactly as they did.
+	Basis string `json:"basis,omitempty"`
 }
 
 // BundleEntry is one ledger entry with its inclusion proof in the

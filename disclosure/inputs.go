@@ -25,6 +25,10 @@ type inputs struct {
 	// densities are the Weibull densities shared by every quarter the
 	// document computes (a pure cache: results do not depend on it).
 	densities *calculators.Densities
+	// acceptedOnly is set for a bundle of BasisAccepted: returns holds
+	// accepted quarters only, and a comparison that needs another quarter
+	// is reported unavailable.
+	acceptedOnly bool
 }
 
 // filed is a return version with the entry that recorded it.
@@ -92,6 +96,32 @@ func decodeInputs(es []ledger.Entry) (*inputs, error) {
 		}
 	}
 	return in, nil
+}
+
+// applyBasis restricts the inputs to what the bundle's basis allows. For
+// BasisAccepted it drops every quarter whose latest version given is not
+// accepted by the reviews given, so that nothing else reaches a figure,
+// whatever the bundle holds; the server leaves such returns out of a
+// public bundle in the first place. Only operator disclosures have a
+// basis: a sector report is a regulator's document about every filing.
+func (in *inputs) applyBasis(b *Bundle) error {
+	switch {
+	case b.Basis == "":
+		return nil
+	case b.Basis != BasisAccepted:
+		return fmt.Errorf("basis %q: this build knows %q", b.Basis, BasisAccepted)
+	case b.Document != DocOperator:
+		return fmt.Errorf("basis %q is for operator disclosures, not a %s document", b.Basis, b.Document)
+	}
+	in.acceptedOnly = true
+	for _, byPeriod := range in.returns {
+		for p, f := range byPeriod {
+			if in.status(f.ID) != "accepted" {
+				delete(byPeriod, p)
+			}
+		}
+	}
+	return nil
 }
 
 // quarters lists an operator's quarters up to and including last, oldest first.

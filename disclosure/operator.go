@@ -111,8 +111,12 @@ func operatorDisclosure(b *Bundle, in *inputs) (*templates.OperatorDisclosure, e
 		d.Proofs = append(d.Proofs, templates.InclusionProof{Seq: e.Seq, Size: cp.Size, LeafHash: b.Entries[i].LeafHash,
 			Root: cp.Root.String(), Hashes: b.Entries[i].Proof})
 	}
-	if d.Summary, err = summary(c, span, roll); err != nil {
+	var na []calculators.Unavailable
+	if d.Summary, na, err = summary(c, span, roll); err != nil {
 		return nil, err
+	}
+	if len(na) > 0 {
+		d.Unavailable = append(append([]calculators.Unavailable{}, roll.Unavailable...), na...)
 	}
 	if d.E1, err = e1View(c, span, roll, quarters); err != nil {
 		return nil, err
@@ -139,8 +143,9 @@ func countryName(in *inputs, code string) string {
 }
 
 // summary is the headline table with the previous period and the same
-// period a year before.
-func summary(c *calc, span ledger.Span, roll *calculators.Rollup) (templates.Summary, error) {
+// period a year before, and the comparisons it cannot make, with why
+// (only ever for a document of BasisAccepted, see comparison).
+func summary(c *calc, span ledger.Span, roll *calculators.Rollup) (templates.Summary, []calculators.Unavailable, error) {
 	prevSpan, agoSpan := ledger.Span{Year: span.Year - 1}, ledger.Span{}
 	if !span.IsYear() {
 		p := span.Last()
@@ -148,15 +153,16 @@ func summary(c *calc, span ledger.Span, roll *calculators.Rollup) (templates.Sum
 		prevSpan = pp.Span()
 		agoSpan = ago.Span()
 	}
-	prev, _, err := c.span(prevSpan)
+	var na []calculators.Unavailable
+	prev, err := c.comparison(prevSpan, "summary.previous", &na)
 	if err != nil {
-		return templates.Summary{}, err
+		return templates.Summary{}, nil, err
 	}
 	var ago *calculators.Rollup
 	s := templates.Summary{PreviousLabel: prevSpan.String()}
 	if agoSpan.Year != 0 {
-		if ago, _, err = c.span(agoSpan); err != nil {
-			return templates.Summary{}, err
+		if ago, err = c.comparison(agoSpan, "summary.year_ago", &na); err != nil {
+			return templates.Summary{}, nil, err
 		}
 		s.YearAgoLabel = agoSpan.String()
 	}
@@ -179,7 +185,40 @@ func summary(c *calc, span ledger.Span, roll *calculators.Rollup) (templates.Sum
 			s.E3 = append(s.E3, t)
 		}
 	}
-	return s, nil
+	return s, na, nil
+}
+
+// comparison rolls up a span the summary compares with. In a document of
+// BasisAccepted a span lacking an accepted return for any of its quarters
+// is not compared with at all, and metric (a summary column) is added to
+// na with the reason: a figure of some quarters would pass for the whole
+// span, and the missing quarter may be one the public may not see. The
+// reason rests on the bundle alone (a quarter absent from it), so
+// rendering the bundle again gives the same words. Other documents keep
+// comparing with whatever quarters they have, as they always did.
+func (c *calc) comparison(s ledger.Span, metric string, na *[]calculators.Unavailable) (*calculators.Rollup, error) {
+	if c.in.acceptedOnly {
+		var missing []string
+		for _, p := range s.Quarters() {
+			if c.in.returns[c.operator][p] == nil {
+				missing = append(missing, p.String())
+			}
+		}
+		if len(missing) > 0 {
+			what := s.String() + " has"
+			switch {
+			case len(missing) == 1:
+				what = missing[0] + " has"
+			case len(missing) < 4:
+				what = strings.Join(missing, ", ") + " have"
+			}
+			*na = append(*na, calculators.Unavailable{Metric: metric,
+				Reason: what + " no accepted return; a public disclosure compares with accepted returns only"})
+			return nil, nil
+		}
+	}
+	r, _, err := c.span(s)
+	return r, err
 }
 
 func changePct(now, then calculators.Value) calculators.Value {

@@ -21,6 +21,9 @@ func Render(b *Bundle) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := in.applyBasis(b); err != nil {
+		return nil, err
+	}
 	attachment, err := b.Encode()
 	if err != nil {
 		return nil, err

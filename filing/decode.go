@@ -8,7 +8,7 @@ import (
 
 // The per-type readers of the quarterly return. Each reads one JSON value
 // into a ledger type; the field lists mirror the json tags of ledger/ and
-// the required lists follow quarterly-return.md. Signs, cross-field rules
+// the required lists follow docs/spec/quarterly-return.md. Signs, cross-field rules
 // and references (grids, periods) are Validate's business.
 
 func (d *jsonReader) readReturn(r *ledger.Return) {

@@ -1,4 +1,4 @@
-// Package filing reads a quarterly return (quarterly-return.md) from a
+// Package filing reads a quarterly return (docs/spec/quarterly-return.md) from a
 // JSON body or a multipart body with CSV parts, and checks every rule that
 // one return and its context can decide. Every problem is reported at
 // once, each with its path.

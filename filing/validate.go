@@ -32,7 +32,7 @@ type Context struct {
 	FirstPeriod ledger.Period
 }
 
-// Validate checks every rule of quarterly-return.md that one return and
+// Validate checks every rule of docs/spec/quarterly-return.md that one return and
 // its context can decide, and returns all problems (each with its JSON
 // path) and all warnings. A return with problems must not be filed; one
 // with only warnings is filed with them. Validate does not modify r.

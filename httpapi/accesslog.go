@@ -38,6 +38,20 @@ func (s *Server) logAccess(r *http.Request, e accessEntry) {
 		slog.String("token_id", e.tokenID), slog.String("role", e.role))
 }
 
+// maxLoggedMethod is the longest method the access log writes whole;
+// the longest registered method is 17 bytes.
+const maxLoggedMethod = 32
+
+// logMethod is a request's method as its access line shows it: whole if
+// short, else its first maxLoggedMethod bytes and "...", so that a
+// client sending 56 kB methods cannot make every line 56 kB.
+func logMethod(method string) string {
+	if len(method) <= maxLoggedMethod {
+		return method
+	}
+	return method[:maxLoggedMethod] + "..."
+}
+
 var linePool = sync.Pool{New: func() any { b := make([]byte, 0, 512); return &b }}
 
 // appendAccessLine appends e as one JSON line in the shape slog's JSON

@@ -80,6 +80,7 @@ func (s *Server) handleSectorStatus(w http.ResponseWriter, r *http.Request) {
 // (regulator): one row per operator, one column per headline metric with
 // its unit in the header, RFC 4180 (CRLF line ends, quoted when needed).
 // Values are the API's: exact decimals rounded half-even to 6 places.
+// Text cells are neutralized against formula injection (csvText).
 func (s *Server) handleSectorExport(w http.ResponseWriter, r *http.Request) {
 	m, span, err := s.sectorMetrics(r)
 	if err != nil {
@@ -96,20 +97,49 @@ func (s *Server) handleSectorExport(w http.ResponseWriter, r *http.Request) {
 	}
 	_ = cw.Write(header)
 	for _, row := range m.Rows {
-		covered := ""
-		if row.Coverage != nil {
-			covered = strings.Join(row.Coverage.Quarters, " ")
-		}
-		rec := []string{row.Operator, row.Name, row.Country, string(row.State), strconv.FormatBool(row.Late), covered, strings.Join(row.Returns, " ")}
-		for _, h := range m.Headlines {
-			rec = append(rec, row.Metrics[h.Key].Display())
-		}
-		_ = cw.Write(rec)
+		_ = cw.Write(exportRecord(row, m.Headlines))
 	}
 	cw.Flush()
 	if err := cw.Error(); err != nil {
 		s.log.WarnContext(r.Context(), "write csv export", "err", err)
 	}
+}
+
+// exportRecord is row's CSV record: its text cells through csvText, then
+// one cell per headline metric. The metric cells are left as they are:
+// they are the service's own decimals (digits, one '.', perhaps a leading
+// '-'), which a spreadsheet must read as numbers; a quote before -12.5
+// would turn it into text.
+func exportRecord(row service.SectorRow, headlines []service.HeadlineStat) []string {
+	covered := ""
+	if row.Coverage != nil {
+		covered = strings.Join(row.Coverage.Quarters, " ")
+	}
+	rec := []string{row.Operator, row.Name, row.Country, string(row.State), strconv.FormatBool(row.Late), covered, strings.Join(row.Returns, " ")}
+	for i := range rec {
+		rec[i] = csvText(rec[i])
+	}
+	for _, h := range headlines {
+		rec = append(rec, row.Metrics[h.Key].Display())
+	}
+	return rec
+}
+
+// csvText neutralizes a text cell that a spreadsheet would take for a
+// formula, as OWASP's CSV injection guidance says: a cell that begins
+// with '=', '+', '-', '@', a tab or a carriage return gets a single quote
+// in front, which makes Excel, LibreOffice and Google Sheets show it as
+// text. An operator's name is whatever the admin typed, and an id may
+// begin with '-'. Quoting for CSV itself is encoding/csv's job.
+func csvText(v string) string {
+	if v == "" {
+		return v
+	}
+	switch v[0] {
+	case '=', '+', '-', '@', '\t', '\r':
+		return "'" + v
+	}
+	return v
 }
 
 // handleSetDeadline serves PUT /v1/deadlines/{period} (admin) with

@@ -101,7 +101,7 @@ func (s *Server) apiOps() []apiOp {
 			query: []string{"from", "to"}, status: 200, resp: service.ConsistencyProof{}},
 		{method: "GET", path: "/v1/ledger/key", summary: "The checkpoint verifier key (note.NewVerifier text)", roles: "public", status: 200, respType: "text/plain"},
 		{method: "GET", path: "/v1/operators/{id}/disclosures/{period}.pdf", summary: "Operator disclosure of a quarter (2025-Q3) or year (2025) as PDF; ETag is the SHA-256 of the bytes; the first download appends a disclosure.issued entry",
-			roles: "public when every covered return is accepted; otherwise admin, regulator, that operator", status: 200, respType: "application/pdf"},
+			roles: "public, made from accepted returns only, when every quarter it covers has an accepted latest version; otherwise admin, regulator, that operator (a preview, not recorded as issued)", status: 200, respType: "application/pdf"},
 		{method: "GET", path: "/v1/sector/disclosures/{period}.pdf", summary: "Sector report of a quarter or year as PDF; the first download appends a disclosure.issued entry", roles: "admin, regulator",
 			query: []string{"country"}, status: 200, respType: "application/pdf"},
 		{method: "POST", path: "/v1/verify", summary: "Verify a PDF disclosure: signature, inclusion proofs, bytes re-rendered, supersession, and the entry that recorded it as issued",

@@ -22,10 +22,18 @@ type problem struct {
 }
 
 // writeError writes err as application/problem+json. Internal errors are
-// logged with their cause and shown to the client without it.
+// logged with their cause and shown to the client without it. A request
+// whose client went away (ledger.ECanceled) gets only the status 499 for
+// the access log and the metrics: nobody reads an answer, and a hang-up
+// is not a server error.
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	code := ledger.ErrorCode(err)
 	status := ledger.HTTPStatus(code)
+	if code == ledger.ECanceled {
+		s.log.DebugContext(r.Context(), "client closed request", "request_id", requestID(r.Context()), "path", r.URL.Path, "err", err)
+		w.WriteHeader(status)
+		return
+	}
 	p := problem{
 		Type:      "urn:ictledger:problem:" + code,
 		Title:     http.StatusText(status),

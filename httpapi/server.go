@@ -1,4 +1,4 @@
-// Package httpapi is the HTTP API of api.md on gorilla/mux. Handlers are
+// Package httpapi is the HTTP API of docs/spec/api.md on gorilla/mux. Handlers are
 // small: decode, call the service, render. The service checks every
 // permission itself; this package authenticates the bearer token, maps
 // domain errors to RFC 9457 problems in one place (problem.go), and adds
@@ -25,6 +25,7 @@ import (
 
 	"github.com/ictledger/ictledger/ledger"
 	"github.com/ictledger/ictledger/service"
+	"github.com/ictledger/ictledger/sessions"
 )
 
 // Config configures the API.
@@ -42,6 +43,10 @@ type Config struct {
 	// Logger's level; see accesslog.go. It must be safe for concurrent
 	// writes.
 	AccessLog io.Writer
+	// Sessions, when set, are the web pages' sign-in sessions: their
+	// cookie (sessions.CookieName) authenticates GET and HEAD requests,
+	// so the pages' links to downloads work. Nil ignores the cookie.
+	Sessions *sessions.Store
 }
 
 // Server is the HTTP API.
@@ -122,7 +127,7 @@ func (s *Server) routes() {
 	// chain again for every request, and leave unknown paths without a
 	// request id or recovery.) So a bad token is refused before routing,
 	// with 401 even on an unknown path.
-	s.handler = s.withRequestID(s.withRecover(s.withAuth(r)))
+	s.handler = s.withHeaders(s.withRequestID(s.withRecover(s.withAuth(r))))
 	r.NotFoundHandler = s.wrapPlain(func(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, ledger.Errorf(ledger.ENotFound, "no such endpoint: %s %s", r.Method, r.URL.Path))
 	})
@@ -201,6 +206,18 @@ func requestID(ctx context.Context) string { return infoOf(ctx).id }
 // actor is the authenticated caller, or service.Public.
 func actor(r *http.Request) ledger.Actor { return infoOf(r.Context()).actor }
 
+// withHeaders sets the headers every answer carries, the 404 of an
+// unknown path and a refused token's 401 included. nosniff: a browser
+// must take a JSON, CSV or problem body for what its Content-Type says,
+// never sniff it into HTML or script (a return's text fields are the
+// filer's).
+func (s *Server) withHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-Content-Type-Options", "nosniff")
+		next.ServeHTTP(w, r)
+	})
+}
+
 // withRequestID gives every request an id, echoed in X-Request-Id and in
 // every log line about it. A sane incoming id (from a proxy) is kept.
 func (s *Server) withRequestID(next http.Handler) http.Handler {
@@ -246,7 +263,8 @@ func (s *Server) withRecover(next http.Handler) http.Handler {
 }
 
 // withAuth authenticates a bearer token when one is sent, or the web
-// pages' session cookie on a GET or HEAD. A request without either is
+// pages' session cookie on a GET or HEAD, through the pages' session
+// store: a session that has ended is public. A request without either is
 // public; whether that is enough is the service's call.
 // A token that is sent but unknown or revoked is always 401.
 func (s *Server) withAuth(next http.Handler) http.Handler {
@@ -269,22 +287,17 @@ func (s *Server) withAuth(next http.Handler) http.Handler {
 				reject(err)
 				return
 			}
-		} else if c, err := r.Cookie(SessionCookie); err == nil && c.Value != "" && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
+		} else if c, err := r.Cookie(sessions.CookieName); err == nil && s.cfg.Sessions != nil && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
 			// The pages' session cookie works for downloads (GET) only:
 			// a cross-site form could send it with a POST, and the API
 			// checks no CSRF token.
-			if a, err = s.svc.Authenticate(c.Value); err != nil {
-				a = service.Public
-			}
+			a, _ = s.cfg.Sessions.Actor(c.Value)
 		}
 		// withRequestID, outside, put the request's info in the context.
 		r.Context().Value(keyRequest).(*requestInfo).actor = a
 		next.ServeHTTP(w, r)
 	})
 }
-
-// SessionCookie is the cookie the web pages keep the token in.
-const SessionCookie = "ictledger_session"
 
 // statusWriter records the status code for logs and metrics.
 type statusWriter struct {
@@ -310,7 +323,10 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 }
 
 // observe logs and measures a route. The route template, not the path,
-// labels metrics, so ids never blow up their cardinality.
+// labels metrics, so ids never blow up their cardinality; route must be
+// one of the server's own constants (a template, "unmatched",
+// "unauthenticated"), never anything taken from the request. The method
+// label is bounded by methodLabel.
 func (s *Server) observe(route string, h http.HandlerFunc) http.Handler {
 	latency := s.latency.WithLabelValues(route) // one look-up per route, not per request
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -321,12 +337,29 @@ func (s *Server) observe(route string, h http.HandlerFunc) http.Handler {
 		if sw.status == 0 {
 			sw.status = http.StatusOK
 		}
-		s.requests.WithLabelValues(route, r.Method, strconv.Itoa(sw.status)).Inc()
+		s.requests.WithLabelValues(route, methodLabel(r.Method), strconv.Itoa(sw.status)).Inc()
 		latency.Observe(d.Seconds())
 		a := actor(r)
-		s.logAccess(r, accessEntry{requestID: requestID(r.Context()), method: r.Method, route: route, status: sw.status,
+		s.logAccess(r, accessEntry{requestID: requestID(r.Context()), method: logMethod(r.Method), route: route, status: sw.status,
 			bytes: sw.bytes, duration: d, tokenID: a.TokenID, role: string(a.Role)})
 	})
 }
 
 func (s *Server) wrapPlain(h http.HandlerFunc) http.Handler { return s.observe("unmatched", h) }
+
+// otherMethod labels every method methodLabel does not know.
+const otherMethod = "other"
+
+// methodLabel is r.Method as a metric label: one of the methods of RFC
+// 9110 and PATCH, else "other". The client picks the method freely
+// (net/http takes any token that fits in the header limit), and each new
+// label value would be a new series kept for the life of the process:
+// random 56 kB methods once grew /metrics to 56 MB.
+func methodLabel(method string) string {
+	switch method {
+	case http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch,
+		http.MethodDelete, http.MethodOptions, http.MethodConnect, http.MethodTrace:
+		return method
+	}
+	return otherMethod
+}

@@ -1,6 +1,7 @@
 package ledger
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -17,7 +18,14 @@ const (
 	ETooLarge     = "too_large"    // body over the size limit (413)
 	EUnavailable  = "unavailable"  // the ledger is read-only after a storage fault (503)
 	EInternal     = "internal"     // a bug or an unexpected failure (500)
+	ECanceled     = "canceled"     // the caller went away before the answer (499)
 )
+
+// StatusClientClosedRequest is the status a request gets in the access
+// log and the metrics when its client went away before the answer
+// (nginx's 499, "client closed request"). No client ever reads it: it
+// keeps a hang-up apart from the server's own failures.
+const StatusClientClosedRequest = 499
 
 // HTTPStatus is the HTTP status of an error code, for the API and the web
 // pages alike; an unknown code is a 500.
@@ -39,6 +47,8 @@ func HTTPStatus(code string) int {
 		return http.StatusRequestEntityTooLarge
 	case EUnavailable:
 		return http.StatusServiceUnavailable
+	case ECanceled:
+		return StatusClientClosedRequest
 	default:
 		return http.StatusInternalServerError
 	}
@@ -81,10 +91,16 @@ func Errorf(code, format string, args ...any) *Error {
 }
 
 // ErrorCode returns the code of err, EInternal for errors that are not an
-// *Error, and "" for nil.
+// *Error, and "" for nil. An error caused by a cancelled context is
+// ECanceled whatever code a layer above gave it: the caller gave up
+// waiting (for a render slot, for a commit), which is neither a bug nor
+// a storage fault, and must not be logged or counted as one.
 func ErrorCode(err error) string {
 	if err == nil {
 		return ""
+	}
+	if errors.Is(err, context.Canceled) {
+		return ECanceled
 	}
 	var e *Error
 	if errors.As(err, &e) {
@@ -99,6 +115,9 @@ func ErrorMessage(err error) string {
 	var e *Error
 	if errors.As(err, &e) {
 		return e.Message
+	}
+	if errors.Is(err, context.Canceled) {
+		return "the request was cancelled before it finished"
 	}
 	return "internal error"
 }

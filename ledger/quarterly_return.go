@@ -6,7 +6,7 @@ import (
 	"github.com/shopspring/decimal"
 )
 
-// Return is one operator's quarterly return, as quarterly-return.md defines
+// Return is one operator's quarterly return, as docs/spec/quarterly-return.md defines
 // it. Field names and JSON tags are part of the public contract.
 //
 // Optional quantities are pointers so that "not given" and "zero" stay

@@ -18,7 +18,6 @@ type client struct {
 	tmpl      []byte       // the return JSON without its closing brace
 	latest    string       // id of the latest version filed
 	n         int          // filings so far
-	conn      conn         // its own keep-alive connection
 	buf       bytes.Buffer // the last answer's body, reused
 	measured  time.Time    // requests started before this are the warm-up
 
@@ -67,7 +66,7 @@ func (c *client) file(ctx context.Context, r *runner) bool {
 		return false
 	}
 	start := time.Now()
-	code, b, err := r.do(ctx, &c.conn, "POST", "/v1/operators/"+c.op+"/returns", c.token, c.body(), &c.buf)
+	code, b, err := r.do(ctx, "POST", "/v1/operators/"+c.op+"/returns", c.token, c.body(), &c.buf)
 	if !c.record(ctx, r, KindFile, start, code, err, http.StatusCreated, b) {
 		return false
 	}
@@ -87,7 +86,7 @@ func (c *client) get(ctx context.Context, r *runner, k Kind, path string) bool {
 		return false
 	}
 	start := time.Now()
-	code, b, err := r.do(ctx, &c.conn, "GET", path, c.token, nil, &c.buf)
+	code, b, err := r.do(ctx, "GET", path, c.token, nil, &c.buf)
 	return c.record(ctx, r, k, start, code, err, http.StatusOK, b)
 }
 

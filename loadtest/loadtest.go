@@ -17,6 +17,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"strconv"
@@ -153,6 +154,37 @@ func CheckLoopback(addr string) error {
 	return nil
 }
 
+// Bounds on one request and its answer.
+const (
+	dialTimeout    = 10 * time.Second
+	requestTimeout = time.Minute
+	maxBody        = 1 << 30 // a PDF is a few hundred kB
+)
+
+// newHTTPClient is the generator's client: net/http's, with an idle
+// keep-alive connection kept for every client, every request bounded in
+// time, and no proxy and no redirects, so that a request goes to the
+// loopback address Run checked and nowhere else.
+func newHTTPClient(clients int) *http.Client {
+	d := &net.Dialer{Timeout: dialTimeout}
+	return &http.Client{
+		Transport: &http.Transport{
+			Proxy:               nil,
+			DialContext:         d.DialContext,
+			MaxIdleConns:        clients,
+			MaxIdleConnsPerHost: clients,
+			IdleConnTimeout:     90 * time.Second,
+			// The answers as the server sends them, as a script
+			// would read them; the generator does not inflate.
+			DisableCompression: true,
+		},
+		Timeout: requestTimeout,
+		CheckRedirect: func(*http.Request, []*http.Request) error {
+			return http.ErrUseLastResponse
+		},
+	}
+}
+
 // Run sets up the operators, runs the load until cfg.Duration passes, the
 // request budget is spent or ctx ends, and reports.
 func Run(ctx context.Context, cfg Config) (*Report, error) {
@@ -187,7 +219,8 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	if cfg.Prefix == "" {
 		cfg.Prefix = "load-" + strconv.FormatInt(cfg.Now().Unix(), 36)
 	}
-	r := &runner{cfg: cfg}
+	r := &runner{cfg: cfg, http: newHTTPClient(cfg.Clients)}
+	defer r.http.CloseIdleConnections()
 	var ret map[string]json.RawMessage
 	if err := json.Unmarshal(cfg.Return, &ret); err != nil {
 		return nil, fmt.Errorf("loadtest: the return to file is not a JSON object: %w", err)
@@ -255,9 +288,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	rep.Elapsed = time.Since(measured)
 	cancel() // the warm-up may not have ended: the budget ran out in it
 	atWarm := <-warm
-	for _, c := range clients {
-		c.conn.close()
-	}
+	r.http.CloseIdleConnections()
 	if rep.Elapsed <= 0 {
 		return nil, fmt.Errorf("loadtest: the request budget (%d) ran out in the warm-up; nothing was measured (raise --max-requests or shorten --warmup)", cfg.MaxRequests)
 	}
@@ -277,6 +308,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 type runner struct {
 	cfg    Config
 	period string
+	http   *http.Client
 
 	mu       sync.Mutex
 	requests int64
@@ -309,31 +341,73 @@ func (r *runner) noteError(s string) {
 	}
 }
 
-// do sends one request on c and reads the whole answer into buf, which a
+// do sends one request and reads the whole answer into buf, which a
 // client reuses from one request to the next (a fresh, growing buffer for
 // each 65 kB metrics answer cost the generator more CPU than the server
 // spent on the request). The answer's bytes are valid until buf is used
-// again. A nil c uses a connection of its own, a nil buf a buffer.
-func (r *runner) do(ctx context.Context, c *conn, method, path, token string, body []byte, buf *bytes.Buffer) (int, []byte, error) {
-	if c == nil {
-		c = &conn{addr: r.cfg.Addr}
-		defer c.close()
-	}
+// again; a nil buf means a buffer of its own.
+func (r *runner) do(ctx context.Context, method, path, token string, body []byte, buf *bytes.Buffer) (int, []byte, error) {
 	if buf == nil {
 		buf = new(bytes.Buffer)
 	}
-	return c.roundTrip(ctx, method, path, token, body, buf)
+	code, b, err := r.roundTrip(ctx, method, path, token, body, buf)
+	if err != nil {
+		if d, ok := ctx.Deadline(); ok && !time.Now().Before(d) {
+			// The dial or the read failed at ctx's deadline: the run
+			// ended, which ctx reports a moment later.
+			<-ctx.Done()
+		}
+		if ctx.Err() != nil {
+			return 0, nil, ctx.Err()
+		}
+		return 0, nil, err
+	}
+	return code, b, nil
+}
+
+// roundTrip is do without the end-of-run bookkeeping.
+func (r *runner) roundTrip(ctx context.Context, method, path, token string, body []byte, buf *bytes.Buffer) (int, []byte, error) {
+	var rd io.Reader
+	if body != nil {
+		rd = bytes.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, "http://"+r.cfg.Addr+path, rd)
+	if err != nil {
+		return 0, nil, fmt.Errorf("loadtest: %s %s: %w", method, path, err)
+	}
+	req.Header.Set("User-Agent", "ictledger-loadtest")
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := r.http.Do(req)
+	if err != nil {
+		return 0, nil, err
+	}
+	defer resp.Body.Close()
+	buf.Reset()
+	// Reading the body to its end returns the connection to the pool.
+	n, err := buf.ReadFrom(io.LimitReader(resp.Body, maxBody+1))
+	if err != nil {
+		return 0, nil, fmt.Errorf("loadtest: %s %s: reading the answer: %w", method, path, err)
+	}
+	if n > maxBody {
+		return 0, nil, fmt.Errorf("loadtest: %s %s: an answer over %d bytes", method, path, int64(maxBody))
+	}
+	return resp.StatusCode, buf.Bytes(), nil
 }
 
 // setup registers client i's operator and issues its token.
 func (r *runner) setup(ctx context.Context, i int, ret map[string]json.RawMessage) (*client, error) {
 	op := fmt.Sprintf("%s-%d", r.cfg.Prefix, i)
 	body, _ := json.Marshal(map[string]any{"id": op, "name": "Load test operator " + op, "country": "JP", "kinds": []string{"mobile"}})
-	if code, b, err := r.do(ctx, nil, "POST", "/v1/operators", r.cfg.AdminToken, body, nil); err != nil || code != http.StatusCreated {
+	if code, b, err := r.do(ctx, "POST", "/v1/operators", r.cfg.AdminToken, body, nil); err != nil || code != http.StatusCreated {
 		return nil, fmt.Errorf("loadtest: register operator %s: %d %s %v", op, code, trim(b), err)
 	}
 	body, _ = json.Marshal(map[string]any{"role": "operator", "operator": op, "label": "load test"})
-	code, b, err := r.do(ctx, nil, "POST", "/v1/tokens", r.cfg.AdminToken, body, nil)
+	code, b, err := r.do(ctx, "POST", "/v1/tokens", r.cfg.AdminToken, body, nil)
 	var tok struct{ Token string }
 	if err != nil || code != http.StatusCreated || json.Unmarshal(b, &tok) != nil || tok.Token == "" {
 		return nil, fmt.Errorf("loadtest: issue a token for %s: %d %s %v", op, code, trim(b), err)
@@ -347,7 +421,7 @@ func (r *runner) setup(ctx context.Context, i int, ret map[string]json.RawMessag
 	if err != nil {
 		return nil, err
 	}
-	return &client{op: op, token: tok.Token, conn: conn{addr: r.cfg.Addr}, tmpl: tmpl[:len(tmpl)-1], lat: map[Kind][]time.Duration{}, statuses: map[Kind]map[int]int64{}}, nil
+	return &client{op: op, token: tok.Token, tmpl: tmpl[:len(tmpl)-1], lat: map[Kind][]time.Duration{}, statuses: map[Kind]map[int]int64{}}, nil
 }
 
 // probeDisclosures files c's first return and asks for its disclosure:
@@ -359,7 +433,7 @@ func (r *runner) probeDisclosures(ctx context.Context, c *client) bool {
 	if !ok {
 		return false
 	}
-	code, b, err := r.do(ctx, &c.conn, "GET", "/v1/operators/"+c.op+"/disclosures/"+r.period+".pdf", c.token, nil, nil)
+	code, b, err := r.do(ctx, "GET", "/v1/operators/"+c.op+"/disclosures/"+r.period+".pdf", c.token, nil, nil)
 	return err == nil && !(code == http.StatusNotFound && bytes.Contains(b, []byte("no such endpoint")))
 }
 

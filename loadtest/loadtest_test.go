@@ -1,14 +1,12 @@
 package loadtest
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -259,32 +257,83 @@ func TestRunServerClosesConnections(t *testing.T) {
 	}
 }
 
-// TestConnReusesConnection: answers that do not close the connection
-// leave it open for the next request.
-func TestConnReusesConnection(t *testing.T) {
+// TestClientKeepsAConnectionPerClient: when all the clients' requests
+// end at once, every client's connection stays open for its next request
+// (net/http's default keeps two idle connections a host and would close
+// the others, and the next round would dial them again).
+func TestClientKeepsAConnectionPerClient(t *testing.T) {
+	const clients = 8
 	var mu sync.Mutex
-	conns := map[string]int{}
+	conns := map[string]bool{}
+	var release chan struct{}
+	arrived := make(chan struct{})
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		mu.Lock()
-		conns[r.RemoteAddr]++
+		conns[r.RemoteAddr] = true
+		rel := release
 		mu.Unlock()
+		arrived <- struct{}{}
+		<-rel
 		fmt.Fprint(w, strings.Repeat("x", 70000))
 	}))
 	defer srv.Close()
-	r := &runner{cfg: Config{Addr: strings.TrimPrefix(srv.URL, "http://")}}
-	c := &conn{addr: r.cfg.Addr}
-	defer c.close()
-	var buf bytes.Buffer
-	for range 5 {
-		code, b, err := r.do(context.Background(), c, "GET", "/x", "", nil, &buf)
-		if err != nil || code != 200 || len(b) != 70000 {
-			t.Fatalf("%d %d bytes %v", code, len(b), err)
+	r := &runner{cfg: Config{Addr: strings.TrimPrefix(srv.URL, "http://")}, http: newHTTPClient(clients)}
+	defer r.http.CloseIdleConnections()
+	for round := range 3 {
+		mu.Lock()
+		release = make(chan struct{})
+		mu.Unlock()
+		var wg sync.WaitGroup
+		errs := make(chan error, clients)
+		for range clients {
+			wg.Go(func() {
+				code, b, err := r.do(context.Background(), "GET", "/x", "", nil, nil)
+				if err == nil && (code != 200 || len(b) != 70000) {
+					err = fmt.Errorf("%d, %d bytes", code, len(b))
+				}
+				errs <- err
+			})
+		}
+		for range clients {
+			<-arrived
+		}
+		close(release) // every request answered at once
+		wg.Wait()
+		for range clients {
+			if err := <-errs; err != nil {
+				t.Fatalf("round %d: %v", round, err)
+			}
 		}
 	}
 	mu.Lock()
 	defer mu.Unlock()
-	if len(conns) != 1 {
-		t.Fatalf("5 requests used %d connections", len(conns))
+	if len(conns) != clients {
+		t.Fatalf("3 rounds of %d requests used %d connections", clients, len(conns))
+	}
+}
+
+// TestRunFollowsNoRedirect: an answer that points elsewhere is taken as
+// the answer; the generator goes nowhere but the address it checked.
+func TestRunFollowsNoRedirect(t *testing.T) {
+	var elsewhere sync.Mutex
+	visited := false
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		elsewhere.Lock()
+		visited = true
+		elsewhere.Unlock()
+		w.WriteHeader(http.StatusCreated)
+	}))
+	defer other.Close()
+	_, err := runAgainst(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, other.URL+r.URL.Path, http.StatusTemporaryRedirect)
+	}), Config{Clients: 1, Duration: 100 * time.Millisecond})
+	if err == nil || !strings.Contains(err.Error(), "307") {
+		t.Fatalf("err = %v, want the 307 reported", err)
+	}
+	elsewhere.Lock()
+	defer elsewhere.Unlock()
+	if visited {
+		t.Fatal("the generator followed a redirect to another server")
 	}
 }
 
@@ -320,111 +369,4 @@ func TestFloor(t *testing.T) {
 	if err := json.Unmarshal(floorBody(100), &v); err != nil {
 		t.Fatalf("floor body is not JSON: %v", err)
 	}
-}
-
-// TestConnReadsEveryKindOfAnswer: the generator's HTTP/1.1 reader gets
-// the status and the exact body of answers with a length, chunked ones
-// (with a trailer), bodiless ones and ones that close the connection,
-// and fails on a body cut short instead of counting it.
-func TestConnReadsEveryKindOfAnswer(t *testing.T) {
-	big := strings.Repeat("0123456789", 7000)
-	var mu sync.Mutex
-	conns := map[string]bool{}
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		mu.Lock()
-		conns[r.RemoteAddr] = true
-		mu.Unlock()
-		if r.Header.Get("Authorization") != "Bearer tok" || r.Host == "" {
-			w.WriteHeader(http.StatusUnauthorized)
-			return
-		}
-		switch r.URL.Path {
-		case "/length":
-			w.Header().Set("Content-Length", strconv.Itoa(len(big)))
-			io.WriteString(w, big)
-		case "/chunked":
-			w.Header().Set("Trailer", "X-Check")
-			w.(http.Flusher).Flush() // no length: chunked
-			io.WriteString(w, big)
-			w.Header().Set("X-Check", "done")
-		case "/echo":
-			b, _ := io.ReadAll(r.Body)
-			w.Header().Set("Content-Type", r.Header.Get("Content-Type"))
-			w.WriteHeader(http.StatusCreated)
-			w.Write(b)
-		case "/empty":
-			w.WriteHeader(http.StatusNoContent)
-		case "/close":
-			w.Header().Set("Connection", "close")
-			io.WriteString(w, "bye")
-		case "/weird":
-			writeRaw(w, "HTTP/1.1 2000 OK\r\nContent-Length: 0\r\n\r\n")
-		case "/short":
-			writeRaw(w, "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nonly ten b")
-		default:
-			w.WriteHeader(http.StatusNotFound)
-			io.WriteString(w, "no such endpoint")
-		}
-	}))
-	defer srv.Close()
-	c := &conn{addr: strings.TrimPrefix(srv.URL, "http://")}
-	defer c.close()
-	ctx := context.Background()
-	var buf bytes.Buffer
-	for _, tc := range []struct {
-		method, path string
-		body         string
-		code         int
-		want         string
-	}{
-		{"GET", "/length", "", 200, big},
-		{"GET", "/chunked", "", 200, big},
-		{"POST", "/echo", `{"a":1}`, 201, `{"a":1}`},
-		{"DELETE", "/empty", "", 204, ""},
-		{"HEAD", "/length", "", 200, ""},
-		{"GET", "/nowhere", "", 404, "no such endpoint"},
-		{"GET", "/length", "", 200, big},
-	} {
-		var body []byte
-		if tc.body != "" {
-			body = []byte(tc.body)
-		}
-		code, b, err := c.roundTrip(ctx, tc.method, tc.path, "tok", body, &buf)
-		if err != nil || code != tc.code || string(b) != tc.want {
-			t.Fatalf("%s %s: %d, %d bytes, %v; want %d and %d bytes", tc.method, tc.path, code, len(b), err, tc.code, len(tc.want))
-		}
-	}
-	mu.Lock()
-	n := len(conns)
-	mu.Unlock()
-	if n != 1 {
-		t.Fatalf("seven keep-alive requests used %d connections", n)
-	}
-	if code, b, err := c.roundTrip(ctx, "GET", "/close", "tok", nil, &buf); err != nil || code != 200 || string(b) != "bye" || c.nc != nil {
-		t.Fatalf("closing answer: %d %q %v, connection kept: %v", code, b, err, c.nc != nil)
-	}
-	if code, _, err := c.roundTrip(ctx, "GET", "/length", "tok", nil, &buf); err != nil || code != 200 {
-		t.Fatalf("after a close the next request did not reconnect: %d %v", code, err)
-	}
-	if _, _, err := c.roundTrip(ctx, "GET", "/short", "tok", nil, &buf); err == nil || c.nc != nil {
-		t.Fatalf("a body cut short was not an error (err %v), or the connection was kept", err)
-	}
-	if _, _, err := c.roundTrip(ctx, "GET", "/weird", "tok", nil, &buf); err == nil {
-		t.Fatal("a four-digit status was read as a status")
-	}
-	if _, _, err := c.roundTrip(ctx, "GET", "/length HTTP/1.1\r\nX-Injected: 1", "tok", nil, &buf); err == nil {
-		t.Fatal("a path that would split the request line was sent")
-	}
-}
-
-// writeRaw answers with exactly the bytes of answer, bypassing net/http's
-// framing, and closes the connection.
-func writeRaw(w http.ResponseWriter, answer string) {
-	nc, bw, err := w.(http.Hijacker).Hijack()
-	if err != nil {
-		panic(err)
-	}
-	bw.WriteString(answer)
-	bw.Flush()
-	nc.Close()
 }

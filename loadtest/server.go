@@ -35,7 +35,7 @@ type histogram map[float64]float64
 // scrape reads the server's figures; zeros and no histograms when
 // /metrics does not answer.
 func (r *runner) scrape(ctx context.Context) serverFigures {
-	code, b, err := r.do(ctx, nil, "GET", "/metrics", "", nil, nil)
+	code, b, err := r.do(ctx, "GET", "/metrics", "", nil, nil)
 	if err != nil || code != http.StatusOK {
 		return serverFigures{}
 	}

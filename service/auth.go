@@ -49,10 +49,34 @@ func (s *Service) Authenticate(secret string) (ledger.Actor, error) {
 	}
 	h := HashSecret(secret)
 	if s.cfg.AdminSecretHash != "" && subtle.ConstantTimeCompare([]byte(h), []byte(s.cfg.AdminSecretHash)) == 1 {
-		return ledger.Actor{TokenID: "env-admin", Role: ledger.RoleAdmin}, nil
+		return ledger.Actor{TokenID: envAdminID, Role: ledger.RoleAdmin}, nil
 	}
 	t := s.st.TokenBySecretHash(h)
 	if t == nil || subtle.ConstantTimeCompare([]byte(t.SecretHash), []byte(h)) != 1 || t.Revoked {
+		return Public, ledger.Errorf(ledger.EUnauthorized, "unknown or revoked token")
+	}
+	return ledger.Actor{TokenID: t.ID, Role: t.Role, Operator: t.Operator}, nil
+}
+
+// envAdminID is the token id of the admin secret given from outside
+// (Config.AdminSecretHash). Issued tokens' ids start with "tok-".
+const envAdminID = "env-admin"
+
+// TokenActor returns the actor of a valid token by its id: what a web
+// session, opened by authenticating the token's secret, checks on every
+// request, so that revoking the token ends its sessions at once. It
+// authenticates nothing by itself; only the holder of a session opened
+// with the secret may be given its answer. An unknown or revoked token is
+// EUnauthorized.
+func (s *Service) TokenActor(id string) (ledger.Actor, error) {
+	if id == envAdminID {
+		if s.cfg.AdminSecretHash == "" {
+			return Public, ledger.Errorf(ledger.EUnauthorized, "unknown or revoked token")
+		}
+		return ledger.Actor{TokenID: envAdminID, Role: ledger.RoleAdmin}, nil
+	}
+	t := s.st.Token(id)
+	if t == nil || t.Revoked {
 		return Public, ledger.Errorf(ledger.EUnauthorized, "unknown or revoked token")
 	}
 	return ledger.Actor{TokenID: t.ID, Role: t.Role, Operator: t.Operator}, nil

@@ -17,14 +17,21 @@ import (
 )
 
 // OperatorDisclosure renders an operator's disclosure for a quarter or a
-// year from the latest versions of its returns. Anyone may download it
-// when every return it covers is accepted; otherwise only admins,
-// regulators and the operator itself.
+// year from the latest versions of its returns.
+//
+// When the span is public (publicSpan: every quarter of it has an
+// accepted latest version, the rule the public listing follows), the
+// document is the public one, the same for everyone, recorded as issued
+// on its first download: it is made from accepted returns only, for the
+// quarters it compares with as much as for those it covers (bundle basis
+// disclosure.BasisAccepted). Otherwise only admins, regulators and the
+// operator itself may have it, as a preview that uses every latest version
+// and is never issued.
 //
 // The document derives from a fixed set of entries (the operator's
 // registration, the factor sets used, the latest version of each quarter
-// up to the span's end, and the reviews of the covered returns) and is
-// proved in the tree that ends with the newest of them, so the same
+// up to the span's end that the document may use, and their reviews) and
+// is proved in the tree that ends with the newest of them, so the same
 // entries always give the same bytes.
 func (s *Service) OperatorDisclosure(ctx context.Context, a ledger.Actor, operator string, span ledger.Span) ([]byte, error) {
 	op := s.st.Operator(operator)
@@ -37,16 +44,8 @@ func (s *Service) OperatorDisclosure(ctx context.Context, a ledger.Actor, operat
 		}
 		return nil, ledger.Errorf(ledger.ENotFound, "no operator %s", operator)
 	}
-	var covered []*state.ReturnVersion
-	for _, p := range span.Quarters() {
-		if rv := s.st.Latest(operator, p); rv != nil {
-			covered = append(covered, rv)
-		}
-	}
-	public := len(covered) > 0
-	for _, rv := range covered {
-		public = public && rv.Status() == ledger.StatusAccepted
-	}
+	latest := s.st.LatestOf(operator)
+	public := publicSpan(latest, span)
 	if !public {
 		if a.Role == "" {
 			return nil, ledger.Errorf(ledger.ENotFound, "no accepted disclosure of %s for %s", operator, span)
@@ -55,18 +54,29 @@ func (s *Service) OperatorDisclosure(ctx context.Context, a ledger.Actor, operat
 			return nil, err
 		}
 	}
+	var covered []*state.ReturnVersion
+	for _, rv := range latest {
+		if rv.Period.Span() == span || span.IsYear() && rv.Period.Year == span.Year {
+			covered = append(covered, rv)
+		}
+	}
 	if len(covered) == 0 {
 		return nil, ledger.Errorf(ledger.ENotFound, "%s has no return for %s", operator, span)
 	}
-	seqs := map[uint64]bool{op.Seq: true}
-	s.addReturnHistory(seqs, operator, span.Last())
-	for _, rv := range covered {
-		for _, r := range rv.Reviews {
-			seqs[r.Seq] = true
-		}
-	}
 	b := &disclosure.Bundle{Format: disclosure.Format, Document: disclosure.DocOperator, Template: templates.OperatorTemplateV2,
 		Operator: operator, Period: span.String(), GWP: "ar6"}
+	seqs := map[uint64]bool{op.Seq: true}
+	if public {
+		b.Basis = disclosure.BasisAccepted
+		s.addAcceptedHistory(seqs, latest, span.Last())
+	} else {
+		s.addReturnHistory(seqs, operator, span.Last())
+		for _, rv := range covered {
+			for _, r := range rv.Reviews {
+				seqs[r.Seq] = true
+			}
+		}
+	}
 	// Only the public document is issued: a draft (a return under
 	// review or returned) is a preview for the operator and regulators.
 	return s.renderBundle(ctx, a, b, seqs, public)
@@ -74,6 +84,14 @@ func (s *Service) OperatorDisclosure(ctx context.Context, a ledger.Actor, operat
 
 // SectorDisclosure renders the sector report of a quarter or year,
 // optionally for one country (regulator, admin).
+//
+// The sector report is a regulator's document, not a public one: its
+// filing-status table, lateness and open findings are about returns that
+// are submitted or returned, so it is made from every version filed.
+// Only regulators and admins may download it; it is recorded as issued so
+// that a copy they pass on can be checked against the ledger, which does
+// not make it public. A report for the public would be made from accepted
+// returns only, as a public operator disclosure is.
 func (s *Service) SectorDisclosure(ctx context.Context, a ledger.Actor, span ledger.Span, country string) ([]byte, error) {
 	if err := requireRole(a, ledger.RoleRegulator, ledger.RoleAdmin); err != nil {
 		return nil, err
@@ -115,8 +133,30 @@ func (s *Service) SectorDisclosure(ctx context.Context, a ledger.Actor, span led
 	return s.renderBundle(ctx, a, b, seqs, true)
 }
 
+// addAcceptedHistory adds what a public disclosure may use of an
+// operator's latest versions (state.LatestOf) up to quarter last: each one
+// whose latest review is an acceptance, with its reviews (the renderer
+// checks the acceptance in the bundle) and the factor set it was filed
+// with. Every other quarter is left out, so neither its figures nor its
+// text reach a public document, not even in the attached proof.
+func (s *Service) addAcceptedHistory(seqs map[uint64]bool, latest []*state.ReturnVersion, last ledger.Period) {
+	for _, rv := range latest {
+		if last.Before(rv.Period) || !isPublic(rv) {
+			continue
+		}
+		seqs[rv.Seq] = true
+		for _, r := range rv.Reviews {
+			seqs[r.Seq] = true
+		}
+		if fs := s.st.FactorSet(rv.FactorSet); fs != nil {
+			seqs[fs.Seq] = true
+		}
+	}
+}
+
 // addReturnHistory adds the latest version of each of an operator's
-// quarters up to last, and the factor sets they were filed with.
+// quarters up to last, and the factor sets they were filed with: the full
+// picture, for previews and the regulator's sector report.
 func (s *Service) addReturnHistory(seqs map[uint64]bool, operator string, last ledger.Period) {
 	for _, rv := range s.st.LatestOf(operator) {
 		if last.Before(rv.Period) {
@@ -141,7 +181,7 @@ func (s *Service) renderBundle(ctx context.Context, a ledger.Actor, b *disclosur
 	}
 	sort.Slice(list, func(i, j int) bool { return list[i] < list[j] })
 	var key strings.Builder
-	key.WriteString(b.Document + "|" + b.Operator + "|" + b.Country + "|" + b.Period + "|" + b.Deadline + "|")
+	key.WriteString(b.Document + "|" + b.Operator + "|" + b.Country + "|" + b.Period + "|" + b.Deadline + "|" + b.Basis + "|")
 	for _, q := range list {
 		key.WriteString(strconv.FormatUint(q, 36) + ".")
 	}

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/ictledger/ictledger/ledger"
+	"github.com/ictledger/ictledger/ledger/state"
 )
 
 // Disclosure is a public disclosure: an operator's quarter whose latest
@@ -30,8 +31,9 @@ func (s *Service) Disclosures() []Disclosure {
 	for _, op := range s.st.Operators() {
 		var quarters []Disclosure
 		byYear := map[int][]Disclosure{}
-		for _, rv := range s.st.LatestOf(op.ID) {
-			if rv.Status() != ledger.StatusAccepted {
+		latest := s.st.LatestOf(op.ID)
+		for _, rv := range latest {
+			if !isPublic(rv) {
 				continue
 			}
 			d := Disclosure{Operator: op.ID, Name: op.Name, Country: op.Country, Period: rv.PeriodKey,
@@ -40,7 +42,7 @@ func (s *Service) Disclosures() []Disclosure {
 			byYear[rv.Period.Year] = append(byYear[rv.Period.Year], d)
 		}
 		for y, qs := range byYear {
-			if len(qs) != 4 {
+			if !publicSpan(latest, ledger.Span{Year: y}) {
 				continue
 			}
 			year := Disclosure{Operator: op.ID, Name: op.Name, Country: op.Country, Period: ledger.Span{Year: y}.String()}
@@ -67,4 +69,30 @@ func periodSortKey(period string) string {
 		return period + "-Z"
 	}
 	return period
+}
+
+// isPublic reports whether a return version may be shown to anyone: it is
+// the latest version of its quarter and its latest review is an
+// acceptance (a superseded version has another status).
+func isPublic(rv *state.ReturnVersion) bool {
+	return rv != nil && rv.Status() == ledger.StatusAccepted
+}
+
+// publicSpan reports whether an operator's quarter or year is public:
+// every quarter of it has a latest version that isPublic. latest is the
+// operator's latest versions (state.LatestOf), read once so that the
+// answer and the document made after it rest on one state. It is the one
+// rule for what the listing offers and what OperatorDisclosure serves to
+// anyone and records as issued.
+func publicSpan(latest []*state.ReturnVersion, span ledger.Span) bool {
+	public := map[ledger.Period]bool{}
+	for _, rv := range latest {
+		public[rv.Period] = isPublic(rv)
+	}
+	for _, p := range span.Quarters() {
+		if !public[p] {
+			return false
+		}
+	}
+	return true
 }

@@ -230,9 +230,11 @@ func (s *Service) commit(ctx context.Context, c change) error {
 		var le *ledger.Error
 		switch {
 		case errors.As(err, &le):
-		case errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded):
-			// The journal gave up before writing anything: the request
-			// ended (the client went away) while it queued.
+		case errors.Is(err, context.Canceled):
+			// The journal gave up before writing anything: the client
+			// went away while the change queued. Its doing, not a fault.
+			err = &ledger.Error{Code: ledger.ECanceled, Message: "the request was cancelled before its change was written; nothing was written", Err: err}
+		case errors.Is(err, context.DeadlineExceeded):
 			err = &ledger.Error{Code: ledger.EUnavailable, Message: "the request ended before its change was written; nothing was written", Err: err}
 		default:
 			err = &ledger.Error{Code: ledger.EUnavailable, Message: "the ledger could not write durably and is now read-only", Err: err}

@@ -13,7 +13,7 @@ import (
 // changed document is a new version (disclosure_v2.go).
 const OperatorTemplateVersion = "disclosure_v1"
 
-// RenderOperatorDisclosure draws the operator disclosure of disclosure.md
+// RenderOperatorDisclosure draws the operator disclosure of docs/spec/disclosure.md
 // in layout disclosure_v1 and embeds attachment (the verification JSON)
 // as AttachmentName. The same view model and attachment always give the
 // same bytes.

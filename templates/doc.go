@@ -1,4 +1,4 @@
-// Package templates renders the PDF documents of disclosure.md: the
+// Package templates renders the PDF documents of docs/spec/disclosure.md: the
 // operator disclosure (a quarter or a year) and the regulator's sector
 // report. It is the only package that knows gofpdf.
 //

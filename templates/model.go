@@ -79,7 +79,7 @@ type InclusionProof struct {
 
 // Metric is one labelled value with its unit.
 type Metric struct {
-	Key   string // metric key of metrics.md, e.g. "e1.scope1_tco2e"; "" for a filed or derived figure
+	Key   string // metric key of docs/spec/metrics.md, e.g. "e1.scope1_tco2e"; "" for a filed or derived figure
 	Label string
 	Unit  Unit
 	Value calculators.Value

@@ -15,7 +15,7 @@ import (
 // new version (sector_v2.go).
 const SectorTemplateVersion = "sector_v1"
 
-// RenderSectorReport draws the regulator's sector report of disclosure.md
+// RenderSectorReport draws the regulator's sector report of docs/spec/disclosure.md
 // in layout sector_v1 and embeds attachment as AttachmentName. The same
 // view model and attachment always give the same bytes.
 func RenderSectorReport(r *SectorReport, attachment []byte) ([]byte, error) {

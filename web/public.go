@@ -16,8 +16,11 @@ type homePage struct {
 	Groups []disclosureGroup
 }
 
-// handleHome serves GET /: the accepted disclosures, by operator and
-// period, with their PDF links. Anyone may see it.
+// handleHome serves GET /: the public disclosures, by operator and
+// period, with their PDF links. Anyone may see it. The list follows the
+// rule by which the service serves a disclosure to anyone (every quarter
+// covered has an accepted latest version), so every link works and no
+// other period is offered.
 func (h *Handler) handleHome(w http.ResponseWriter, r *http.Request) {
 	s := h.ensureBasis(w, r, h.session(r))
 	var page homePage

@@ -10,11 +10,8 @@ import (
 
 	"github.com/ictledger/ictledger/ledger"
 	"github.com/ictledger/ictledger/service"
+	"github.com/ictledger/ictledger/sessions"
 )
-
-// SessionCookie keeps a signed-in user's bearer token. The API reads the
-// same cookie (httpapi.SessionCookie), so links to its downloads work.
-const SessionCookie = "ictledger_session"
 
 // anonCookie keeps a random value that CSRF tokens of visitors who are not
 // signed in (the sign-in and verify forms) are derived from.
@@ -27,23 +24,33 @@ const csrfField = "csrf"
 type session struct {
 	actor ledger.Actor // service.Public when not signed in
 	basis string       // the session cookie, or the anonymous cookie, or ""
+	id    string       // the session id of the cookie, live or not
 }
 
 func (s session) signedIn() bool { return s.actor.Role != "" }
 
-// session reads the caller's cookies. A session cookie whose token is
-// unknown or revoked counts as not signed in.
+// session reads the caller's cookies. A session cookie whose session has
+// ended (signed out, expired, its token revoked, or the server restarted)
+// counts as not signed in, but its forms' CSRF tokens still derive from
+// it: a sign-out form opened before a restart still signs out after it.
 func (h *Handler) session(r *http.Request) session {
-	if c, err := r.Cookie(SessionCookie); err == nil && c.Value != "" {
-		if a, err := h.svc.Authenticate(c.Value); err == nil {
-			return session{actor: a, basis: "s:" + c.Value}
+	if c, err := r.Cookie(sessions.CookieName); err == nil && saneCookie(c.Value) {
+		s := session{actor: service.Public, basis: "s:" + c.Value, id: c.Value}
+		if a, ok := h.sessions.Actor(c.Value); ok {
+			s.actor = a
 		}
+		return s
 	}
-	if c, err := r.Cookie(anonCookie); err == nil && len(c.Value) >= 32 {
+	if c, err := r.Cookie(anonCookie); err == nil && saneCookie(c.Value) {
 		return session{actor: service.Public, basis: "a:" + c.Value}
 	}
 	return session{actor: service.Public}
 }
+
+// saneCookie reports whether a cookie value may be a session id or an
+// anonymous value: long enough not to be guessed, short enough to be one
+// of ours.
+func saneCookie(v string) bool { return len(v) >= 32 && len(v) <= 128 }
 
 // ensureBasis gives a visitor without a session an anonymous cookie, so
 // that the forms of the page being rendered carry a CSRF token.
@@ -84,11 +91,13 @@ func (h *Handler) checkCSRF(r *http.Request, s session) bool {
 var errCSRF = ledger.Errorf(ledger.EForbidden, "this form has expired or did not come from this site; reload the page and send it again")
 
 // cookie builds a cookie with the flags every cookie of the site has:
-// HttpOnly, SameSite=Strict, and Secure when the request came over TLS.
-// maxAge < 0 deletes it; 0 makes it last for the browser session.
+// HttpOnly, SameSite=Strict, and Secure when the request came over TLS or
+// the server was told it is behind a proxy that terminates TLS
+// (Config.SecureCookies). maxAge < 0 deletes it; 0 makes it last for the
+// browser session.
 func (h *Handler) cookie(r *http.Request, name, value string, maxAge int) *http.Cookie {
 	return &http.Cookie{Name: name, Value: value, Path: "/", MaxAge: maxAge, HttpOnly: true,
-		Secure: r.TLS != nil, SameSite: http.SameSiteStrictMode}
+		Secure: r.TLS != nil || h.cfg.SecureCookies, SameSite: http.SameSiteStrictMode}
 }
 
 // handleSignInForm serves GET /signin.
@@ -101,30 +110,34 @@ type signInPage struct {
 	Error string
 }
 
-// handleSignIn serves POST /signin: a token in, a session cookie out. The
-// token is never written into a page, not even after a failed attempt.
+// handleSignIn serves POST /signin: a token in, a new session's id in the
+// cookie out. The token is never written into a page or a cookie, not
+// even after a failed attempt. A session the browser had is ended.
 func (h *Handler) handleSignIn(w http.ResponseWriter, r *http.Request) {
 	s := h.session(r)
 	if !h.parseForm(w, r, s) {
 		return
 	}
-	a, err := h.svc.Authenticate(strings.TrimSpace(r.PostFormValue("token")))
+	id, a, err := h.sessions.SignIn(strings.TrimSpace(r.PostFormValue("token")))
 	if err != nil {
 		s = h.ensureBasis(w, r, s)
 		h.render(w, r, s, http.StatusUnauthorized, "signin", signInPage{Error: "That token is unknown or has been revoked."})
 		return
 	}
-	http.SetCookie(w, h.cookie(r, SessionCookie, strings.TrimSpace(r.PostFormValue("token")), 12*3600))
+	h.sessions.SignOut(s.id)
+	http.SetCookie(w, h.cookie(r, sessions.CookieName, id, int(h.sessions.MaxAge().Seconds())))
 	http.Redirect(w, r, homeOf(a), http.StatusSeeOther)
 }
 
-// handleSignOut serves POST /signout: the session cookie is cleared.
+// handleSignOut serves POST /signout: the session ends on the server, so
+// a copy of the cookie is worth nothing, and the cookie is cleared.
 func (h *Handler) handleSignOut(w http.ResponseWriter, r *http.Request) {
 	s := h.session(r)
 	if !h.parseForm(w, r, s) {
 		return
 	}
-	http.SetCookie(w, h.cookie(r, SessionCookie, "", -1))
+	h.sessions.SignOut(s.id)
+	http.SetCookie(w, h.cookie(r, sessions.CookieName, "", -1))
 	http.Redirect(w, r, "/", http.StatusSeeOther)
 }
 

@@ -23,7 +23,7 @@ type Verifier interface {
 	Verify(ctx context.Context, pdf []byte) (*Verification, error)
 }
 
-// Verification is the answer of POST /v1/verify as api.md documents it.
+// Verification is the answer of POST /v1/verify as docs/spec/api.md documents it.
 // Entries, checkpoint and problems are kept as JSON and shown field by
 // field, so the page does not depend on more than the documented names.
 type Verification struct {

@@ -4,8 +4,9 @@
 // form, and the operator's returns and filing form.
 //
 // Pages are html/template (templates/html), work without JavaScript and
-// carry a Content-Security-Policy of default-src 'self'. A signed-in user's
-// bearer token lives only in an HttpOnly, SameSite=Strict cookie; every
+// carry a Content-Security-Policy of default-src 'self'. Signing in with a
+// bearer token opens a server-side session (package sessions) whose random
+// id, never the token, lives in an HttpOnly, SameSite=Strict cookie; every
 // form carries a CSRF token derived from that cookie with an HMAC under a
 // server secret, checked on every POST. Every page calls the service with
 // the caller's actor, so the service's own role and operator checks decide
@@ -21,6 +22,7 @@ import (
 
 	"github.com/ictledger/ictledger/ledger"
 	"github.com/ictledger/ictledger/service"
+	"github.com/ictledger/ictledger/sessions"
 )
 
 // Config configures the pages.
@@ -33,10 +35,18 @@ type Config struct {
 	// Verifier checks uploaded disclosure PDFs for the verify page; nil
 	// shows that verification is not available.
 	Verifier Verifier
-	// Now is the clock that picks the default period; nil means time.Now.
+	// Now is the clock that picks the default period, and that of the
+	// sessions when Sessions is nil; nil means time.Now.
 	Now func() time.Time
 	// MaxReturnBytes limits a filing upload (default 64 MiB).
 	MaxReturnBytes int64
+	// Sessions keeps the sign-in sessions; the API must be given the same
+	// store so that the cookie works for its downloads. Nil makes a store
+	// of the pages' own, on Now.
+	Sessions *sessions.Store
+	// SecureCookies marks every cookie Secure even on plain HTTP: the
+	// server is behind a proxy that terminates TLS.
+	SecureCookies bool
 }
 
 // Handler serves the pages.
@@ -46,6 +56,7 @@ type Handler struct {
 	cfg      Config
 	mux      *http.ServeMux
 	renderer *renderer
+	sessions *sessions.Store
 }
 
 // maxFormBytes limits the bodies of the small forms.
@@ -75,7 +86,10 @@ func New(cfg Config) (*Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	h := &Handler{svc: cfg.Service, log: cfg.Logger, cfg: cfg, mux: http.NewServeMux(), renderer: rd}
+	if cfg.Sessions == nil {
+		cfg.Sessions = sessions.New(sessions.Config{Service: cfg.Service, Now: cfg.Now})
+	}
+	h := &Handler{svc: cfg.Service, log: cfg.Logger, cfg: cfg, mux: http.NewServeMux(), renderer: rd, sessions: cfg.Sessions}
 	h.routes()
 	return h, nil
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/ictledger/ictledger/ledger"
 	"github.com/ictledger/ictledger/service"
 	"github.com/ictledger/ictledger/service/servicetest"
+	"github.com/ictledger/ictledger/sessions"
 	"github.com/ictledger/ictledger/web"
 )
 
@@ -34,12 +35,14 @@ type site struct {
 	verifier   *fakeVerifier
 	returnA    []byte
 	svc        *service.Service
+	clock      *servicetest.Clock
+	sessionIDs map[string]string // session ids by token, see sessionOf
 }
 
 func newSite(t *testing.T) *site {
 	t.Helper()
 	env := servicetest.New(t, time.Date(2025, 11, 1, 0, 0, 0, 0, time.UTC))
-	s := &site{t: t, verifier: &fakeVerifier{}, svc: env.Service}
+	s := &site{t: t, verifier: &fakeVerifier{}, svc: env.Service, clock: env.Clock, sessionIDs: map[string]string{}}
 	s.opA = env.Operator("op-a", "Alpha Telecom", "JP")
 	s.opB = env.Operator("op-b", "Bravo Networks Secret Name", "FJ")
 	s.reg = env.Token(ledger.RoleRegulator)
@@ -66,8 +69,46 @@ func (f *fakeVerifier) Verify(_ context.Context, pdf []byte) (*web.Verification,
 		Problems:   []json.RawMessage{json.RawMessage(`"a note"`)}}, nil
 }
 
-// request sends a request as the holder of token (none when empty) with
-// the given extra cookies.
+// sessionOf signs in with token through the sign-in form, once per
+// token, and returns the id of its session.
+func (s *site) sessionOf(token string) string {
+	s.t.Helper()
+	if id, ok := s.sessionIDs[token]; ok {
+		return id
+	}
+	c := signIn(s.t, s.h, "http://example.test", token)
+	s.sessionIDs[token] = c.Value
+	return c.Value
+}
+
+// signIn signs in with token through the sign-in form as a browser does
+// and returns the session cookie set.
+func signIn(t *testing.T, h http.Handler, base, token string) *http.Cookie {
+	t.Helper()
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, httptest.NewRequest("GET", base+"/signin", nil))
+	m := csrfRE.FindStringSubmatch(w.Body.String())
+	if m == nil {
+		t.Fatalf("GET /signin: %d, no csrf field", w.Code)
+	}
+	r := httptest.NewRequest("POST", base+"/signin", strings.NewReader(url.Values{"token": {token}, "csrf": {m[1]}}.Encode()))
+	r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	for _, c := range w.Result().Cookies() {
+		r.AddCookie(c)
+	}
+	w = httptest.NewRecorder()
+	h.ServeHTTP(w, r)
+	for _, c := range w.Result().Cookies() {
+		if c.Name == sessions.CookieName && c.Value != "" {
+			return c
+		}
+	}
+	t.Fatalf("sign in: %d, no session cookie", w.Code)
+	return nil
+}
+
+// request sends a request as the holder of token (none when empty), in
+// its session, with the given extra cookies.
 func (s *site) request(method, target, token string, body io.Reader, contentType string, cookies ...*http.Cookie) *http.Response {
 	s.t.Helper()
 	r := httptest.NewRequest(method, target, body)
@@ -75,7 +116,7 @@ func (s *site) request(method, target, token string, body io.Reader, contentType
 		r.Header.Set("Content-Type", contentType)
 	}
 	if token != "" {
-		r.AddCookie(&http.Cookie{Name: web.SessionCookie, Value: token})
+		r.AddCookie(&http.Cookie{Name: sessions.CookieName, Value: s.sessionOf(token)})
 	}
 	for _, c := range cookies {
 		r.AddCookie(c)
@@ -133,12 +174,6 @@ func multipartForm(t *testing.T, fields map[string]string, files map[string][]by
 	return &buf, mw.FormDataContentType()
 }
 
-func TestSessionCookieIsTheAPIs(t *testing.T) {
-	if web.SessionCookie != httpapi.SessionCookie {
-		t.Fatalf("web reads %q, the API %q", web.SessionCookie, httpapi.SessionCookie)
-	}
-}
-
 // TestCSRF sends every form without a CSRF token, with a wrong one, and
 // with another session's: each is refused with 403 and changes nothing.
 func TestCSRF(t *testing.T) {
@@ -166,7 +201,7 @@ func TestCSRF(t *testing.T) {
 				t.Errorf("%s with csrf %q: status %d", tc.name, csrf, resp.StatusCode)
 			}
 			for _, c := range resp.Cookies() {
-				if c.Name == web.SessionCookie {
+				if c.Name == sessions.CookieName {
 					t.Errorf("%s without its csrf token set the session cookie", tc.name)
 				}
 			}
@@ -229,11 +264,11 @@ func TestSignInCookie(t *testing.T) {
 		}
 		var sess *http.Cookie
 		for _, c := range resp.Cookies() {
-			if c.Name == web.SessionCookie {
+			if c.Name == sessions.CookieName {
 				sess = c
 			}
 		}
-		if sess == nil || sess.Value != s.opA || !sess.HttpOnly || sess.SameSite != http.SameSiteStrictMode ||
+		if sess == nil || sess.Value == s.opA || len(sess.Value) < 43 || !sess.HttpOnly || sess.SameSite != http.SameSiteStrictMode ||
 			sess.Secure != tls || sess.Path != "/" || sess.MaxAge <= 0 {
 			t.Fatalf("tls %v: session cookie %+v", tls, sess)
 		}
@@ -249,7 +284,7 @@ func TestSignInCookie(t *testing.T) {
 	}
 	cleared := false
 	for _, c := range resp.Cookies() {
-		if c.Name == web.SessionCookie && c.Value == "" && c.MaxAge < 0 {
+		if c.Name == sessions.CookieName && c.Value == "" && c.MaxAge < 0 {
 			cleared = true
 		}
 	}
@@ -565,5 +600,89 @@ func TestReturnPageShowsTheAPIsEntries(t *testing.T) {
 	}
 	if want := fmt.Sprintf("entry %d<", service.ReviewsOf(rv)[0].Entry.Seq); !strings.Contains(page, want) {
 		t.Errorf("the page does not show the review's %q", want)
+	}
+}
+
+// TestSessionsEndOnTheServer: signing out, revoking the token and age end
+// a session on the server, for the pages and, through the same store, the
+// API: a replayed cookie then gets the sign-in page and 401.
+func TestSessionsEndOnTheServer(t *testing.T) {
+	s := newSite(t)
+	store := sessions.New(sessions.Config{Service: s.svc, Now: s.clock.Now})
+	pages, err := web.New(web.Config{Service: s.svc, Now: s.clock.Now, Sessions: store})
+	if err != nil {
+		t.Fatal(err)
+	}
+	api := httpapi.New(httpapi.Config{Service: s.svc, Sessions: store})
+	get := func(h http.Handler, path string, c *http.Cookie) *http.Response {
+		r := httptest.NewRequest("GET", path, nil)
+		r.AddCookie(c)
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, r)
+		return w.Result()
+	}
+	// live reports whether the cookie reads the operator's page and its
+	// returns through the API; the two must agree.
+	live := func(c *http.Cookie) bool {
+		t.Helper()
+		page, returns := get(pages, "/operator", c), get(api, "/v1/operators/op-a/returns", c)
+		switch {
+		case page.StatusCode == 200 && returns.StatusCode == 200:
+			return true
+		case page.StatusCode == 303 && page.Header.Get("Location") == "/signin" && returns.StatusCode == 401:
+			return false
+		}
+		t.Fatalf("the page (%d) and the API (%d) disagree", page.StatusCode, returns.StatusCode)
+		return false
+	}
+
+	c := signIn(t, pages, "http://example.test", s.opA)
+	if c.Value == s.opA || !live(c) {
+		t.Fatalf("sign in: cookie %q", c.Value)
+	}
+	page, _ := io.ReadAll(get(pages, "/operator", c).Body)
+	csrf := csrfRE.FindSubmatch(page)[1]
+	r := httptest.NewRequest("POST", "/signout", strings.NewReader(url.Values{"csrf": {string(csrf)}}.Encode()))
+	r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	r.AddCookie(c)
+	w := httptest.NewRecorder()
+	pages.ServeHTTP(w, r)
+	if w.Code != http.StatusSeeOther {
+		t.Fatalf("sign out: %d", w.Code)
+	}
+	if live(c) {
+		t.Error("a cookie replayed after signing out still works")
+	}
+
+	tok, err := s.svc.IssueToken(context.Background(), ledger.SystemActor, ledger.RoleOperator, "op-a", "second")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c = signIn(t, pages, "http://example.test", tok.Token)
+	if err := s.svc.RevokeToken(context.Background(), ledger.SystemActor, tok.ID); err != nil {
+		t.Fatal(err)
+	}
+	if live(c) {
+		t.Error("the session of a revoked token still works")
+	}
+
+	c = signIn(t, pages, "http://example.test", s.opA)
+	s.clock.Set(s.clock.Now().Add(12 * time.Hour))
+	if live(c) {
+		t.Error("a session 12 hours old still works")
+	}
+}
+
+// TestSecureCookies: behind a proxy that terminates TLS, the server is
+// told so and marks its cookies Secure on plain HTTP.
+func TestSecureCookies(t *testing.T) {
+	s := newSite(t)
+	h, err := web.New(web.Config{Service: s.svc, SecureCookies: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := signIn(t, h, "http://example.test", s.opA)
+	if !c.Secure || !c.HttpOnly || c.SameSite != http.SameSiteStrictMode {
+		t.Fatalf("session cookie %+v", c)
 	}
 }

@@ -8,7 +8,7 @@ import (
 )
 
 // TestAuthorizationMatrix calls every endpoint as every kind of caller
-// and checks the exact status api.md gives: 401 without or with a bad
+// and checks the exact status docs/spec/api.md gives: 401 without or with a bad
 // token, 403 for a known token without the right, and an operator's token
 // never reaching another operator's data.
 func TestAuthorizationMatrix(t *testing.T) {

@@ -27,6 +27,7 @@ import (
 	"github.com/ictledger/ictledger/ledger/state"
 	"github.com/ictledger/ictledger/ledger/store"
 	"github.com/ictledger/ictledger/service"
+	"github.com/ictledger/ictledger/sessions"
 	"github.com/ictledger/ictledger/web"
 )
 
@@ -58,6 +59,9 @@ type Config struct {
 	RenderSlots int
 	// Collectors are more series for /metrics (serve's render workers).
 	Collectors []prometheus.Collector
+	// SecureCookies marks the pages' cookies Secure: the server is
+	// behind a proxy that terminates TLS (--secure-cookies).
+	SecureCookies bool
 
 	// journalFS, when set, is the journal's file system: tests inject
 	// write and fsync errors through it.
@@ -124,7 +128,13 @@ func (m *Main) now() time.Time {
 // ledger, loads the demo when asked, and starts listening. It returns once
 // the server accepts connections; Serve then serves until Close.
 func (m *Main) Open(ctx context.Context) (err error) {
+	if err := checkAdminToken(m.cfg.AdminToken); err != nil {
+		return err
+	}
 	dir := m.cfg.DataDir
+	if err := prepareDataDir(dir); err != nil {
+		return err
+	}
 	st := state.New()
 	adminHash := ""
 	if m.cfg.AdminToken != "" {
@@ -173,14 +183,16 @@ func (m *Main) Open(ctx context.Context) (err error) {
 			return fmt.Errorf("load the demo: %w", err)
 		}
 	}
+	// The pages open sign-in sessions; the API reads their cookie for downloads.
+	signins := sessions.New(sessions.Config{Service: m.svc, Now: m.cfg.Now})
 	m.api = httpapi.New(httpapi.Config{Service: m.svc, Logger: m.log, AccessLog: m.cfg.AccessLog,
-		MaxReturnBytes: m.cfg.MaxReturnBytes, Registry: m.registry})
+		MaxReturnBytes: m.cfg.MaxReturnBytes, Registry: m.registry, Sessions: signins})
 	csrfKey, err := web.LoadOrCreateSecret(dir) // under the journal's lock
 	if err != nil {
 		return err
 	}
 	pages, err := web.New(web.Config{Service: m.svc, Logger: m.log, Verifier: web.APIVerifier(m.api),
-		Now: m.cfg.Now, MaxReturnBytes: m.cfg.MaxReturnBytes, Secret: csrfKey})
+		Now: m.cfg.Now, MaxReturnBytes: m.cfg.MaxReturnBytes, Secret: csrfKey, Sessions: signins, SecureCookies: m.cfg.SecureCookies})
 	if err != nil {
 		return fmt.Errorf("web pages: %w", err)
 	}
@@ -284,6 +296,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) (err
 	demo := fs.Bool("demo", false, "load demo operators and returns into an empty ledger and print a token per role")
 	origin := fs.String("origin", "ictledger", "the log's name, first line of its checkpoints")
 	maxReturn := fs.Int64("max-return-bytes", 64<<20, "largest accepted filing body in bytes")
+	secureCookies := fs.Bool("secure-cookies", false, "mark the pages' cookies Secure: set this behind a proxy that terminates TLS")
 	workers := fs.Int("render-workers", max(1, runtime.GOMAXPROCS(0)/2), "worker processes that render disclosures, at lower priority (0: render in the server process)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -314,7 +327,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) (err
 		collectors = workerCollectors(pool)
 	}
 	m := NewMain(Config{Addr: *addr, DataDir: *data, Demo: *demo, AdminToken: os.Getenv("ICTLEDGER_ADMIN_TOKEN"),
-		Origin: *origin, MaxReturnBytes: *maxReturn, Logger: logger, AccessLog: logOut, Out: stdout, Render: render, RenderSlots: *workers, Collectors: collectors})
+		Origin: *origin, MaxReturnBytes: *maxReturn, Logger: logger, AccessLog: logOut, Out: stdout, Render: render, RenderSlots: *workers, Collectors: collectors,
+		SecureCookies: *secureCookies})
 	if err := m.Open(ctx); err != nil {
 		return err
 	}

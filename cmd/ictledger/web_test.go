@@ -351,7 +351,7 @@ func TestWebPages(t *testing.T) {
 	}
 	p.shot("forbidden")
 	req, _ := http.NewRequest("GET", ts.base+"/returns/"+otherFiled.ID, nil)
-	req.AddCookie(&http.Cookie{Name: "ictledger_session", Value: opTok.Token})
+	req.AddCookie(ts.signInCookie(opTok.Token))
 	resp, err = http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
@@ -450,13 +450,14 @@ func TestAPISessionCookieReadsOnly(t *testing.T) {
 	var tok token
 	ts.mustJSON("POST", "/v1/tokens", testAdminToken, map[string]any{"role": "operator", "operator": "sakura-mobile"}, 201, &tok)
 	body, _ := json.Marshal(exampleReturn(t))
+	session := ts.signInCookie(tok.Token)
 	for _, tc := range []struct {
 		method string
 		want   int
 	}{{"GET", 200}, {"POST", 401}} {
 		req, _ := http.NewRequest(tc.method, ts.base+"/v1/operators/sakura-mobile/returns", strings.NewReader(string(body)))
 		req.Header.Set("Content-Type", "application/json")
-		req.AddCookie(&http.Cookie{Name: "ictledger_session", Value: tok.Token})
+		req.AddCookie(session)
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
 			t.Fatal(err)
