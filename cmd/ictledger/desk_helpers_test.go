@@ -2,12 +2,9 @@ package main
 
 import (
 	"context"
-	"strings"
 	"sync"
 	"testing"
 	"time"
-
-	"github.com/shopspring/decimal"
 )
 
 // testClock is a settable clock for the service (Config.Now).
@@ -69,15 +66,6 @@ type filedReturn struct {
 	} `json:"warnings"`
 }
 
-// rules lists the rule:path of each warning.
-func (f filedReturn) rules() map[string]string {
-	out := map[string]string{}
-	for _, w := range f.Warnings {
-		out[w.Rule+":"+w.Path] = w.Message
-	}
-	return out
-}
-
 // file files ret for operator and returns the answer.
 func (ts *testServer) file(opToken string, ret map[string]any) filedReturn {
 	ts.t.Helper()
@@ -101,46 +89,4 @@ func returnFor(t *testing.T, operator, period string, edit func(map[string]any))
 		edit(r)
 	}
 	return r
-}
-
-// scale multiplies the decimal field key of every row of the array
-// field rows (keys may name a nested object: "collected.kg").
-func scale(t *testing.T, r map[string]any, rows string, by string, keys ...string) {
-	t.Helper()
-	f := decimal.RequireFromString(by)
-	for _, row := range r[rows].([]any) {
-		for _, k := range keys {
-			obj := row.(map[string]any)
-			if outer, inner, ok := strings.Cut(k, "."); ok {
-				sub, present := obj[outer].(map[string]any)
-				if !present {
-					continue
-				}
-				obj, k = sub, inner
-			}
-			v, present := obj[k]
-			if !present {
-				continue
-			}
-			d, err := decimal.NewFromString(toString(v))
-			if err != nil {
-				t.Fatalf("%s.%s = %v: %v", rows, k, v, err)
-			}
-			if _, isString := v.(string); isString {
-				obj[k] = d.Mul(f).String()
-			} else {
-				obj[k] = d.Mul(f).IntPart()
-			}
-		}
-	}
-}
-
-func toString(v any) string {
-	switch t := v.(type) {
-	case string:
-		return t
-	case interface{ String() string }:
-		return t.String()
-	}
-	return ""
 }
