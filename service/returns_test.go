@@ -285,7 +285,10 @@ func TestRestatementRefused(t *testing.T) {
 		code  string
 		field string
 	}{
-		// A stale version: someone restated it already.
+		// A stale version (someone restated it already) breaks the
+		// filing rule that restates names the latest version: 422 with
+		// the path. Only a restatement that loses a race to the commit
+		// is EConflict (TestConcurrentRestatements).
 		{"a superseded version", tok, restatement(t, "op-a", v1.ID, "second correction"), ledger.EInvalid, "restates"},
 		{"no reason", tok, restatement(t, "op-a", v2.ID, ""), ledger.EInvalid, "reason"},
 		{"a version of another quarter", tok, servicetest.ReturnWith(t, "op-a", "2025-Q1", func(m map[string]any) {
