@@ -113,6 +113,14 @@ func (e *Env) Actor(secret string) ledger.Actor {
 // return may carry) and, for another quarter, without its outages.
 func ExampleReturn(t testing.TB, operator, period string) []byte {
 	t.Helper()
+	return ReturnWith(t, operator, period, nil)
+}
+
+// ReturnWith is ExampleReturn changed by edit, which gets the decoded
+// JSON (numbers as json.Number) and may change it in place; a nil edit
+// changes nothing.
+func ReturnWith(t testing.TB, operator, period string, edit func(map[string]any)) []byte {
+	t.Helper()
 	var m map[string]any
 	d := json.NewDecoder(bytes.NewReader(fixtures.ExampleReturn()))
 	d.UseNumber()
@@ -124,6 +132,9 @@ func ExampleReturn(t testing.TB, operator, period string) []byte {
 	if period != "2025-Q3" {
 		m["period"] = period
 		delete(m["resilience"].(map[string]any), "outages")
+	}
+	if edit != nil {
+		edit(m)
 	}
 	b, err := json.Marshal(m)
 	if err != nil {

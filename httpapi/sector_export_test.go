@@ -1,13 +1,10 @@
-package main
+package httpapi
 
 import (
 	"encoding/csv"
-	"io"
-	"net/http"
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 )
 
 // TestSectorExportMatchesMetrics parses GET /v1/sector/export.csv with
@@ -16,9 +13,7 @@ import (
 // that needs quoting, a missing operator, an operator whose per-TB
 // metrics are unavailable, a quarter and a partial year.
 func TestSectorExportMatchesMetrics(t *testing.T) {
-	clock := &testClock{t: time.Date(2025, 10, 10, 9, 0, 0, 0, time.UTC)}
-	ts := startServerAt(t, t.TempDir(), clock)
-	defer ts.stop()
+	ts := newAPI(t, filingTime)
 	reg := ts.regulator()
 	ops := map[string]string{
 		"sakura-mobile": "Sakura Mobile K.K.",
@@ -53,16 +48,10 @@ func TestSectorExportMatchesMetrics(t *testing.T) {
 			}
 			ts.mustJSON("GET", "/v1/sector/metrics?period="+period, reg, nil, 200, &m)
 
-			req, _ := http.NewRequest("GET", ts.base+"/v1/sector/export.csv?period="+period, nil)
-			req.Header.Set("Authorization", "Bearer "+reg)
-			resp, err := http.DefaultClient.Do(req)
-			if err != nil {
-				t.Fatal(err)
-			}
-			raw, _ := io.ReadAll(resp.Body)
-			resp.Body.Close()
-			if resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/csv") {
-				t.Fatalf("status %d, type %q", resp.StatusCode, resp.Header.Get("Content-Type"))
+			resp := ts.do("GET", "/v1/sector/export.csv?period="+period, reg, "", nil)
+			raw := resp.Body.Bytes()
+			if resp.Code != 200 || !strings.HasPrefix(resp.Header().Get("Content-Type"), "text/csv") {
+				t.Fatalf("status %d, type %q", resp.Code, resp.Header().Get("Content-Type"))
 			}
 			if !strings.HasSuffix(string(raw), "\r\n") || strings.Count(string(raw), "\r\n") < len(m.Operators)+1 {
 				t.Fatalf("records must end in CRLF: %q", raw)

@@ -1,10 +1,11 @@
-package main
+package httpapi
 
 import (
 	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestAuthorizationMatrix calls every endpoint as every kind of caller
@@ -12,32 +13,30 @@ import (
 // token, 403 for a known token without the right, and an operator's token
 // never reaching another operator's data.
 func TestAuthorizationMatrix(t *testing.T) {
-	ts := startServer(t, t.TempDir())
-	defer ts.stop()
-
+	ts := newAPI(t, time.Date(2025, 10, 10, 9, 0, 0, 0, time.UTC))
 	for _, op := range []string{"op-a", "op-b"} {
-		ts.mustJSON("POST", "/v1/operators", testAdminToken,
+		ts.mustJSON("POST", "/v1/operators", ts.admin,
 			map[string]any{"id": op, "name": "Operator " + op, "country": "JP", "kinds": []string{"mobile"}}, 201, nil)
 	}
+	type token struct{ ID, Token string }
 	issue := func(body map[string]any) token {
 		var tok token
-		ts.mustJSON("POST", "/v1/tokens", testAdminToken, body, 201, &tok)
+		ts.mustJSON("POST", "/v1/tokens", ts.admin, body, 201, &tok)
 		return tok
 	}
 	tokens := map[string]string{
 		"none":      "",
-		"admin":     testAdminToken,
+		"admin":     ts.admin,
 		"regulator": issue(map[string]any{"role": "regulator"}).Token,
 		"op-a":      issue(map[string]any{"role": "operator", "operator": "op-a"}).Token,
 		"op-b":      issue(map[string]any{"role": "operator", "operator": "op-b"}).Token,
 		"unknown":   "ictl_not-a-real-token",
 	}
 	revoked := issue(map[string]any{"role": "regulator", "label": "to revoke"})
-	ts.mustJSON("DELETE", "/v1/tokens/"+revoked.ID, testAdminToken, nil, 204, nil)
+	ts.mustJSON("DELETE", "/v1/tokens/"+revoked.ID, ts.admin, nil, 204, nil)
 	tokens["revoked"] = revoked.Token
 
-	ret := exampleReturn(t)
-	ret["operator"] = "op-a"
+	ret := returnFor(t, "op-a", "2025-Q3", nil)
 	var filed struct {
 		ID string `json:"id"`
 	}
@@ -52,15 +51,10 @@ func TestAuthorizationMatrix(t *testing.T) {
 		want         [7]int
 	}
 	fileBody := func(caller string) any {
-		r := exampleReturn(t)
-		r["operator"] = "op-a"
-		delete(r, "historic_inflow")                        // only the first return may carry it
-		delete(r["resilience"].(map[string]any), "outages") // they happened in 2025-Q3
-		r["period"] = "2025-Q2"
 		if caller == "op-a" {
-			r["period"] = "2025-Q1"
+			return returnFor(t, "op-a", "2025-Q1", nil)
 		}
-		return r
+		return returnFor(t, "op-a", "2025-Q2", nil)
 	}
 	rows := []row{
 		{"GET", "/healthz", nil, [7]int{200, 401, 401, 200, 200, 200, 200}},
@@ -106,14 +100,9 @@ func TestAuthorizationMatrix(t *testing.T) {
 			if r.body != nil {
 				body, _ = json.Marshal(r.body(caller))
 			}
-			got, _ := ts.do(r.method, r.path, tokens[caller], "application/json", body, nil)
-			if got != r.want[i] {
-				failures = append(failures, fmt.Sprintf("%s %s as %s: %d, want %d", r.method, r.path, caller, got, r.want[i]))
-				if got == 422 {
-					var p json.RawMessage
-					ts.do(r.method, r.path, tokens[caller], "application/json", body, &p)
-					t.Logf("%s", p)
-				}
+			rec := ts.do(r.method, r.path, tokens[caller], "application/json", body)
+			if rec.Code != r.want[i] {
+				failures = append(failures, fmt.Sprintf("%s %s as %s: %d, want %d: %s", r.method, r.path, caller, rec.Code, r.want[i], rec.Body))
 			}
 		}
 	}

@@ -1,4 +1,4 @@
-package main
+package httpapi
 
 import (
 	"fmt"
@@ -34,7 +34,7 @@ type opState struct {
 	findings int
 }
 
-func (ts *testServer) status(regToken, period string) (sectorStatus, map[string]opState) {
+func (ts *testAPI) status(regToken, period string) (sectorStatus, map[string]opState) {
 	ts.t.Helper()
 	var st sectorStatus
 	ts.mustJSON("GET", "/v1/sector/status?period="+period, regToken, nil, 200, &st)
@@ -58,11 +58,11 @@ func checkStates(t *testing.T, when string, got, want map[string]opState) {
 // GET /v1/sector/status under the service clock: missing before and past
 // the deadline, filed on time and late, returned with findings and then
 // restated, accepted; then two deadline overrides, the later replacing
-// the earlier, both surviving a restart because they are ledger entries.
+// the earlier. (That overrides survive a restart is the state's replay
+// test: they are ledger entries.)
 func TestSectorStatusLifecycle(t *testing.T) {
-	dir := t.TempDir()
-	clock := &testClock{t: time.Date(2025, 10, 10, 9, 0, 0, 0, time.UTC)}
-	ts := startServerAt(t, dir, clock)
+	ts := newAPI(t, filingTime)
+	clock := ts.env.Clock
 	reg := ts.regulator()
 	toks := map[string]string{}
 	for _, op := range []string{"on-time", "late", "missing", "restated", "accepted"} {
@@ -121,7 +121,7 @@ func TestSectorStatusLifecycle(t *testing.T) {
 	}
 	before := size()
 	setDeadline := func(d time.Time) {
-		ts.mustJSON("PUT", "/v1/deadlines/"+q, testAdminToken, map[string]any{"deadline": d, "reason": "portal outage " + d.Format(time.DateOnly)}, 200, nil)
+		ts.mustJSON("PUT", "/v1/deadlines/"+q, ts.admin, map[string]any{"deadline": d, "reason": "portal outage " + d.Format(time.DateOnly)}, 200, nil)
 	}
 	setDeadline(time.Date(2025, 12, 1, 0, 0, 0, 0, time.UTC))
 	st, got = ts.status(reg, q)
@@ -139,14 +139,10 @@ func TestSectorStatusLifecycle(t *testing.T) {
 		t.Fatalf("the override's entry: %+v", entries.Entries)
 	}
 
-	// A later override replaces the earlier one, and both are kept
-	// across a restart because the state is rebuilt from the ledger.
+	// A later override replaces the earlier one.
 	setDeadline(time.Date(2025, 11, 18, 0, 0, 0, 0, time.UTC))
-	ts.stop()
-	ts = startServerAt(t, dir, clock)
-	defer ts.stop()
 	st, got = ts.status(reg, q)
-	checkStates(t, "deadline moved to 18 November, after a restart", got, map[string]opState{
+	checkStates(t, "deadline moved to 18 November", got, map[string]opState{
 		"on-time": {"submitted", 1, false, 0}, "late": {"submitted", 1, true, 0}, "missing": {"missing", 0, true, 0},
 	})
 	if want := time.Date(2025, 11, 18, 0, 0, 0, 0, time.UTC); !st.Deadline.Equal(want) || st.Late != 2 {

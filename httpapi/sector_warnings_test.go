@@ -1,9 +1,8 @@
-package main
+package httpapi
 
 import (
 	"strings"
 	"testing"
-	"time"
 )
 
 // TestAnomalyWarnings files returns that trip, and that just miss, each
@@ -15,9 +14,7 @@ import (
 // warning names its rule, the metric and the values compared, and shows
 // in the return, its metrics, sector status and sector metrics.
 func TestAnomalyWarnings(t *testing.T) {
-	clock := &testClock{t: time.Date(2025, 10, 10, 9, 0, 0, 0, time.UTC)}
-	ts := startServerAt(t, t.TempDir(), clock)
-	defer ts.stop()
+	ts := newAPI(t, filingTime)
 	reg := ts.regulator()
 	jump := "quarter_change_over_50pct"
 	ids := map[string]string{} // the 2025-Q2 return of each quarter-over-quarter case
@@ -179,7 +176,12 @@ func TestAnomalyWarnings(t *testing.T) {
 		if len(ret.Warnings) != 2 || len(m.Warnings) != 2 || ret.Warnings[0].Rule != jump || m.Warnings[0] != ret.Warnings[0] {
 			t.Fatalf("return warnings %+v, metrics warnings %+v", ret.Warnings, m.Warnings)
 		}
-		var st sectorStatus
+		var st struct {
+			Operators []struct {
+				Operator string
+				Warnings int
+			}
+		}
 		ts.mustJSON("GET", "/v1/sector/status?period=2025-Q2", reg, nil, 200, &st)
 		var sm struct {
 			Operators []struct {
@@ -215,7 +217,7 @@ func claim(r map[string]any, i int, instrument, kwh string) {
 
 // sectorOutliers lists, comma-separated, the operators the sector view
 // flags as energy-per-TB outliers for period.
-func sectorOutliers(ts *testServer, reg, period string) string {
+func sectorOutliers(ts *testAPI, reg, period string) string {
 	ts.t.Helper()
 	var sm struct {
 		Operators []struct {

@@ -1,10 +1,9 @@
-package main
+package httpapi
 
 import (
 	"encoding/json"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/shopspring/decimal"
 )
@@ -14,9 +13,7 @@ import (
 // moved: before and after equal to each version's metrics endpoint,
 // change = after - before, headline metrics first, untouched blocks absent.
 func TestDiffListsChangedMetrics(t *testing.T) {
-	clock := &testClock{t: time.Date(2025, 10, 10, 9, 0, 0, 0, time.UTC)}
-	ts := startServerAt(t, t.TempDir(), clock)
-	defer ts.stop()
+	ts := newAPI(t, filingTime)
 	reg := ts.regulator()
 	tok := ts.addOperator("sakura-mobile", "Sakura Mobile K.K.")
 	v1 := ts.file(tok, returnFor(t, "sakura-mobile", "2025-Q3", nil))
