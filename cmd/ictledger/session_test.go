@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -179,4 +180,27 @@ func TestSessionsEndOnTheServer(t *testing.T) {
 	if ts.sessionLive(c, "sakura-mobile") {
 		t.Error("a session from before a restart still works")
 	}
+}
+
+// testClock is a settable clock for the service (Config.Now).
+type testClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *testClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *testClock) Set(t time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = t
+}
+
+// startServerAt is startServer with the service's clock set to clock.
+func startServerAt(t *testing.T, dir string, clock *testClock) *testServer {
+	return startConfigured(t, dir, Config{AdminToken: testAdminToken, Now: clock.Now})
 }
