@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"github.com/ictledger/ictledger/httpstatus"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -36,8 +37,8 @@ func TestClientGoneIsNotAServerError(t *testing.T) {
 	r.Header.Set("Authorization", "Bearer "+admin)
 	rec := httptest.NewRecorder()
 	s.ServeHTTP(rec, r)
-	if rec.Code != ledger.StatusClientClosedRequest {
-		t.Fatalf("status %d, want %d; body %s", rec.Code, ledger.StatusClientClosedRequest, rec.Body)
+	if rec.Code != httpstatus.ClientClosedRequest {
+		t.Fatalf("status %d, want %d; body %s", rec.Code, httpstatus.ClientClosedRequest, rec.Body)
 	}
 	if env.Service.State().Operator("gone-op") != nil {
 		t.Fatal("the operator was registered although the request ended first")
@@ -56,7 +57,7 @@ func TestClientGoneIsNotAServerError(t *testing.T) {
 			access = m
 		}
 	}
-	if access == nil || access["status"] != float64(ledger.StatusClientClosedRequest) || access["route"] != "/v1/operators" {
+	if access == nil || access["status"] != float64(httpstatus.ClientClosedRequest) || access["route"] != "/v1/operators" {
 		t.Fatalf("access line: %v\n%s", access, logs.String())
 	}
 	for _, l := range httpSeries(t, reg)["ictledger_http_requests_total"] {

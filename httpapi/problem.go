@@ -3,6 +3,7 @@ package httpapi
 import (
 	"encoding/json"
 	"errors"
+	"github.com/ictledger/ictledger/httpstatus"
 	"net/http"
 
 	"github.com/ictledger/ictledger/ledger"
@@ -28,7 +29,7 @@ type problem struct {
 // is not a server error.
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	code := ledger.ErrorCode(err)
-	status := ledger.HTTPStatus(code)
+	status := httpstatus.Of(code)
 	if code == ledger.ECanceled {
 		s.log.DebugContext(r.Context(), "client closed request", "request_id", requestID(r.Context()), "path", r.URL.Path, "err", err)
 		w.WriteHeader(status)

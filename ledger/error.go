@@ -4,10 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 )
 
-// Error codes. Each maps to exactly one HTTP status (HTTPStatus).
+// Error codes. The HTTP adapters map each to one status (package
+// httpstatus); the statuses in the comments are theirs.
 const (
 	EInvalid      = "invalid"      // a well-formed request that breaks a rule (422)
 	EBadRequest   = "bad_request"  // a body that cannot be parsed (400)
@@ -20,39 +20,6 @@ const (
 	EInternal     = "internal"     // a bug or an unexpected failure (500)
 	ECanceled     = "canceled"     // the caller went away before the answer (499)
 )
-
-// StatusClientClosedRequest is the status a request gets in the access
-// log and the metrics when its client went away before the answer
-// (nginx's 499, "client closed request"). No client ever reads it: it
-// keeps a hang-up apart from the server's own failures.
-const StatusClientClosedRequest = 499
-
-// HTTPStatus is the HTTP status of an error code, for the API and the web
-// pages alike; an unknown code is a 500.
-func HTTPStatus(code string) int {
-	switch code {
-	case EInvalid:
-		return http.StatusUnprocessableEntity
-	case EBadRequest:
-		return http.StatusBadRequest
-	case ENotFound:
-		return http.StatusNotFound
-	case EConflict:
-		return http.StatusConflict
-	case EUnauthorized:
-		return http.StatusUnauthorized
-	case EForbidden:
-		return http.StatusForbidden
-	case ETooLarge:
-		return http.StatusRequestEntityTooLarge
-	case EUnavailable:
-		return http.StatusServiceUnavailable
-	case ECanceled:
-		return StatusClientClosedRequest
-	default:
-		return http.StatusInternalServerError
-	}
-}
 
 // Error is the one error type the domain returns to its callers. Message is
 // safe to show to the client; Fields lists every problem found in a request

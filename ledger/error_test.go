@@ -6,15 +6,6 @@ import (
 	"testing"
 )
 
-func TestHTTPStatus(t *testing.T) {
-	for code, want := range map[string]int{EInvalid: 422, EBadRequest: 400, ENotFound: 404, EConflict: 409,
-		EUnauthorized: 401, EForbidden: 403, ETooLarge: 413, EUnavailable: 503, EInternal: 500, "made-up": 500} {
-		if got := HTTPStatus(code); got != want {
-			t.Errorf("HTTPStatus(%q) = %d, want %d", code, got, want)
-		}
-	}
-}
-
 // A cancelled context is the caller's doing: ECanceled, even under a
 // code a layer above gave it, never EInternal.
 func TestErrorCodeCanceled(t *testing.T) {
@@ -28,9 +19,6 @@ func TestErrorCodeCanceled(t *testing.T) {
 		if got := ErrorCode(err); got != ECanceled {
 			t.Errorf("%s: ErrorCode = %q, want %q", name, got, ECanceled)
 		}
-	}
-	if got := HTTPStatus(ECanceled); got != StatusClientClosedRequest {
-		t.Errorf("HTTPStatus(ECanceled) = %d", got)
 	}
 	if got := ErrorMessage(context.Canceled); got == "internal error" {
 		t.Errorf("a bare cancellation reads %q", got)

@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"github.com/ictledger/ictledger/httpstatus"
 	"html/template"
 	"io/fs"
 	"mime"
@@ -82,14 +83,14 @@ type errorPage struct {
 }
 
 // pageStatus maps a domain error code to the status and heading of its
-// error page. The statuses are the API's (ledger.HTTPStatus); the pages
+// error page. The statuses are the API's (httpstatus.Of); the pages
 // add the headings people read.
 func pageStatus(code string) (int, string) {
 	title, ok := pageTitles[code]
 	if !ok {
 		title = "Something went wrong"
 	}
-	return ledger.HTTPStatus(code), title
+	return httpstatus.Of(code), title
 }
 
 // pageTitles head the error page by error code.
