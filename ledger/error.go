@@ -16,6 +16,7 @@ const (
 	EForbidden    = "forbidden"    // known credentials without the right (403)
 	ETooLarge     = "too_large"    // body over the size limit (413)
 	EUnavailable  = "unavailable"  // the ledger is read-only after a storage fault (503)
+	EBusy         = "busy"         // too much work of this kind is queued; try again shortly (503, with Retry-After)
 	EInternal     = "internal"     // a bug or an unexpected failure (500)
 )
 
@@ -37,7 +38,7 @@ func HTTPStatus(code string) int {
 		return http.StatusForbidden
 	case ETooLarge:
 		return http.StatusRequestEntityTooLarge
-	case EUnavailable:
+	case EUnavailable, EBusy:
 		return http.StatusServiceUnavailable
 	default:
 		return http.StatusInternalServerError
