@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/ictledger/ictledger/ledger"
 )
@@ -195,6 +196,9 @@ func (h *Handler) handleVerify(w http.ResponseWriter, r *http.Request) {
 	}
 	defer release()
 	r = r.WithContext(ctx)
+	// The ticket is held while the upload arrives: a client trickling it
+	// may not keep it for the server's five-minute read timeout.
+	_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(verifyUploadTimeout))
 	s := h.session(r)
 	r.Body = http.MaxBytesReader(w, r.Body, maxPDFBytes+maxFormBytes)
 	if err := r.ParseMultipartForm(8 << 20); err != nil {
@@ -259,6 +263,10 @@ func (h *Handler) failBusy(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	h.fail(w, r, err)
 }
+
+// verifyUploadTimeout is how long the upload of a PDF to verify may take
+// once admitted, as for the API's POST /v1/verify.
+const verifyUploadTimeout = 30 * time.Second
 
 // busyRetryAfter is the Retry-After, in seconds, of a busy answer; the
 // API gives the same.
