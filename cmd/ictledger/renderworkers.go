@@ -68,8 +68,9 @@ func (l *workerLimits) check() error {
 // runs /proc/self/exe, the file this process was started from even if an
 // upgrade has since replaced it on disk, so a worker is always the build
 // of the server it renders for. Its environment is GOMAXPROCS alone (one
-// render at a time needs one processor), so no secret from the server's
-// environment reaches it; it still runs as the server's user.
+// render at a time needs one processor), and the GOMEMLIMIT the pool adds
+// for its memory limit, so no secret from the server's environment
+// reaches it; it still runs as the server's user.
 func workerCommand() *exec.Cmd {
 	name, err := os.Executable()
 	if err != nil {
