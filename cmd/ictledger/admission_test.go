@@ -165,6 +165,16 @@ func TestHostileVerifications(t *testing.T) {
 	}
 
 	hwm := vmField(t, srv.cmd.Process.Pid, "VmHWM")
+	// The worker that rendered the download runs under serve's default
+	// memory limit.
+	for _, w := range childrenOf(t, srv.cmd.Process.Pid) {
+		limits, err := os.ReadFile("/proc/" + strconv.Itoa(w) + "/limits")
+		want := fmt.Sprintf("Max data size %d", defaultWorkerMemoryMiB<<20)
+		if err == nil && !strings.Contains(strings.Join(strings.Fields(string(limits)), " "), want) {
+			t.Errorf("render worker %d runs without the default memory limit:\n%s", w, limits)
+		}
+		t.Logf("render worker %d: peak resident %d MiB", w, vmField(t, w, "VmHWM")>>10)
+	}
 	codes := map[string]int{}
 	var slowest time.Duration
 	for _, a := range answers {
