@@ -1,12 +1,16 @@
 package httpapi
 
 import (
+	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"io"
 	"mime"
+	"net"
 	"net/http"
+	"time"
 
 	"github.com/gorilla/mux"
 
@@ -15,6 +19,13 @@ import (
 
 // maxVerifyBytes limits an uploaded PDF to verify.
 const maxVerifyBytes = 32 << 20
+
+// defaultVerifyBodyTimeout is how long an upload to verify may take once
+// admitted: it holds one of the few verification tickets meanwhile, so a
+// client trickling its body cannot keep it for the server's five-minute
+// read timeout. A disclosure is a few hundred kB; 32 MiB in 30 s is about
+// 9 Mbit/s.
+const defaultVerifyBodyTimeout = 30 * time.Second
 
 // handleOperatorDisclosure serves GET /v1/operators/{id}/disclosures/{P}.pdf:
 // public when every covered return is accepted, otherwise the operator
@@ -71,10 +82,32 @@ func (s *Server) writePDF(w http.ResponseWriter, r *http.Request, pdf []byte, na
 }
 
 // handleVerify serves POST /v1/verify (public): the bytes of a PDF as
-// application/pdf, or a multipart form with a "file" part.
+// application/pdf, or a multipart form with a "file" part. It takes a
+// verification ticket before it reads a byte of the body, so that a busy
+// server answers 503 at once and holds no more uploads than it has
+// tickets; a body declared larger than the limit is refused before that.
 func (s *Server) handleVerify(w http.ResponseWriter, r *http.Request) {
+	if r.ContentLength > maxVerifyBytes {
+		// Said at once: reading it would only end in the same answer.
+		s.writeError(w, r, ledger.Errorf(ledger.ETooLarge, "the body is larger than %d bytes", maxVerifyBytes))
+		return
+	}
+	ctx, release, err := s.svc.AdmitVerify(r.Context())
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	defer release()
+	r = r.WithContext(ctx)
+	timeout := cmp.Or(s.verifyBodyTimeout, defaultVerifyBodyTimeout)
+	// Without a connection to set it on (a call in process) there is
+	// nothing to bound.
+	_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(timeout))
 	r.Body = http.MaxBytesReader(w, r.Body, maxVerifyBytes)
 	pdf, err := readPDF(r)
+	if ne := net.Error(nil); errors.As(err, &ne) && ne.Timeout() {
+		err = &ledger.Error{Code: ledger.EBadRequest, Message: fmt.Sprintf("the upload took longer than %v; send it again", timeout), Err: err}
+	}
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -117,7 +150,7 @@ func readPDF(r *http.Request) ([]byte, error) {
 	default:
 		return nil, ledger.Errorf(ledger.EBadRequest, "Content-Type must be application/pdf or multipart/form-data, not %s", mt)
 	}
-	pdf, err := io.ReadAll(src)
+	pdf, err := readAllSized(src, r.ContentLength)
 	if err != nil {
 		return nil, bodyError(err)
 	}
@@ -125,4 +158,29 @@ func readPDF(r *http.Request) ([]byte, error) {
 		return nil, ledger.Errorf(ledger.EBadRequest, "the PDF is empty")
 	}
 	return pdf, nil
+}
+
+// readAllSized reads src whole into a buffer made once at size, the
+// request's Content-Length when it is known, rather than grown step by
+// step: a 32 MiB upload then takes 32 MiB, not the larger buffers growing
+// leaves behind. Without a length it grows as io.ReadAll does.
+func readAllSized(src io.Reader, size int64) ([]byte, error) {
+	n := 512
+	if size > 0 {
+		n = int(min(size, maxVerifyBytes)) + 1 // one more to see the end
+	}
+	b := make([]byte, 0, n)
+	for {
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
+		k, err := src.Read(b[len(b):cap(b)])
+		b = b[:len(b)+k]
+		if err == io.EOF {
+			return b, nil
+		}
+		if err != nil {
+			return b, err
+		}
+	}
 }

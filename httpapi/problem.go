@@ -22,6 +22,10 @@ type problem struct {
 	Errors    []ledger.FieldError `json:"errors,omitempty"`
 }
 
+// busyRetryAfter is the Retry-After, in seconds, of a busy answer: about
+// the time a queue of renders takes to move on.
+const busyRetryAfter = "5"
+
 // writeError writes err as application/problem+json. Internal errors are
 // logged with their cause and shown to the client without it. A request
 // whose client went away (ledger.ECanceled) gets only the status 499 for
@@ -53,6 +57,9 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	if status == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="ictledger"`)
+	}
+	if code == ledger.EBusy {
+		w.Header().Set("Retry-After", busyRetryAfter)
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.Header().Set("Cache-Control", "no-store")

@@ -64,6 +64,8 @@ type Server struct {
 
 	openAPIOnce sync.Once
 	openAPIDoc  []byte
+
+	verifyBodyTimeout time.Duration // zero: defaultVerifyBodyTimeout; tests shorten it
 }
 
 // smallBody limits the bodies of every request other than a filing.
@@ -321,6 +323,10 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 	w.bytes += int64(n)
 	return n, err
 }
+
+// Unwrap gives http.ResponseController the connection's writer, for
+// deadlines of one request (see handleVerify).
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 // observe logs and measures a route. The route template, not the path,
 // labels metrics, so ids never blow up their cardinality; route must be

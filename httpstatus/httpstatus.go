@@ -33,7 +33,7 @@ func Of(code string) int {
 		return http.StatusForbidden
 	case ledger.ETooLarge:
 		return http.StatusRequestEntityTooLarge
-	case ledger.EUnavailable:
+	case ledger.EUnavailable, ledger.EBusy:
 		return http.StatusServiceUnavailable
 	case ledger.ECanceled:
 		return ClientClosedRequest

@@ -17,6 +17,7 @@ const (
 	EForbidden    = "forbidden"    // known credentials without the right (403)
 	ETooLarge     = "too_large"    // body over the size limit (413)
 	EUnavailable  = "unavailable"  // the ledger is read-only after a storage fault (503)
+	EBusy         = "busy"         // too much work of this kind is queued; try again shortly (503, with Retry-After)
 	EInternal     = "internal"     // a bug or an unexpected failure (500)
 	ECanceled     = "canceled"     // the caller went away before the answer (499)
 )

@@ -205,7 +205,7 @@ func (s *Service) renderBundle(ctx context.Context, a ledger.Actor, b *disclosur
 		}
 		pdf, err := s.cfg.Render(b)
 		if err != nil {
-			return rendered{}, &ledger.Error{Code: ledger.EInternal, Message: "could not render the disclosure", Err: err}
+			return rendered{}, renderFailure(err, "could not render the disclosure")
 		}
 		sum := sha256.Sum256(pdf)
 		return rendered{pdf: pdf, issued: ledger.DisclosureIssued{Document: b.Document, Operator: b.Operator,
@@ -275,7 +275,7 @@ func (s *Service) VerifyDisclosure(ctx context.Context, pdf []byte) (*disclosure
 	defer release()
 	res, err := disclosure.VerifyWith(pdf, s.VerifierKey(), s.cfg.Render)
 	if err != nil {
-		return nil, &ledger.Error{Code: ledger.EInternal, Message: "the document could not be rendered again to check it; try again", Err: err}
+		return nil, renderFailure(err, "the document could not be rendered again to check it")
 	}
 	sum := sha256.Sum256(pdf)
 	if d := s.st.Disclosure(hex.EncodeToString(sum[:])); d != nil {

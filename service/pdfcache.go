@@ -3,7 +3,6 @@ package service
 import (
 	"context"
 	"fmt"
-	"runtime"
 	"sync"
 
 	"github.com/ictledger/ictledger/ledger"
@@ -11,19 +10,19 @@ import (
 
 // pdfCache holds rendered disclosures by the entries they derive from,
 // renders each document once however many ask for it at the same time,
-// and admits a bounded number of renders at once.
+// and admits a bounded number of renders at once (see renderGate).
 //
 // Rendering is CPU and allocation heavy (about 50 ms and 34 MB for an
 // operator disclosure, twice that with the CJK font). Unbounded, a burst
 // of downloads of new versions takes every core and keeps the collector
 // busy, and the cheap requests (metrics reads, filings) wait behind it.
 // With the bound, a waiting download costs a goroutine, and gives up when
-// its client does.
+// its client does, or when the gate's queue or wait runs out.
 type pdfCache struct {
 	mu       sync.Mutex
 	done     map[string]rendered
 	inflight map[string]*pdfRender
-	slots    chan struct{}
+	gate     *renderGate
 }
 
 // rendered is a document and what its disclosure.issued entry says.
@@ -45,22 +44,19 @@ type pdfRender struct {
 // maxCachedPDFs bounds the cache (documents are about 100-300 KB).
 const maxCachedPDFs = 256
 
-// newPDFCache admits slots renders at once, or when slots is zero half
-// the processors' worth (at least one), so the other half stays free for
-// everything else.
-func newPDFCache(slots int) *pdfCache {
-	if slots <= 0 {
-		slots = max(1, runtime.GOMAXPROCS(0)/2)
-	}
-	return &pdfCache{done: map[string]rendered{}, inflight: map[string]*pdfRender{},
-		slots: make(chan struct{}, slots)}
+// newPDFCache renders through gate; with the gate's default of half the
+// processors' worth of slots, the other half stays free for everything
+// else.
+func newPDFCache(gate *renderGate) *pdfCache {
+	return &pdfCache{done: map[string]rendered{}, inflight: map[string]*pdfRender{}, gate: gate}
 }
 
 // get returns the document cached under key, or renders it with render.
 // A failed render is not cached: the next request tries again. A caller
 // whose ctx ends while it waits (for a slot, or for someone else's render
 // of the same document) stops waiting; a render once started runs to the
-// end and is cached.
+// end and is cached. A render refused a slot (the gate's queue is full, or
+// its wait ran out) is EBusy.
 func (c *pdfCache) get(ctx context.Context, key string, render func() (rendered, error)) (rendered, error) {
 	for {
 		c.mu.Lock()
@@ -84,41 +80,29 @@ func (c *pdfCache) get(ctx context.Context, key string, render func() (rendered,
 		c.inflight[key] = r
 		c.mu.Unlock()
 
-		// A free slot is taken even when ctx has ended: only waiting
-		// is given up, not a render that can start at once.
-		select {
-		case c.slots <- struct{}{}:
-		default:
-			select {
-			case c.slots <- struct{}{}:
-			case <-ctx.Done():
-				c.finish(key, r, true)
-				return rendered{}, ctx.Err()
-			}
+		release, err := c.gate.acquire(ctx, classDownload)
+		if err != nil {
+			c.finish(key, r, true)
+			return rendered{}, err
 		}
-		c.run(key, r, render)
+		c.run(key, r, release, render)
 		return r.doc, r.err
 	}
 }
 
-// slot waits for a render slot for work that renders outside the cache
-// (verifying a document renders it again), or until ctx ends. release
-// frees it.
+// slot waits for a render slot for a verification, which renders outside
+// the cache (it renders the document it checks again), until the gate's
+// wait runs out or ctx ends. release frees it.
 func (c *pdfCache) slot(ctx context.Context) (release func(), err error) {
-	select {
-	case c.slots <- struct{}{}:
-		return func() { <-c.slots }, nil
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	}
+	return c.gate.acquire(ctx, classVerify)
 }
 
 // run renders r in the slot the caller holds, and always frees the slot
 // and wakes the waiters, also when render panics (the panic goes on up to
 // the handler's recovery).
-func (c *pdfCache) run(key string, r *pdfRender, render func() (rendered, error)) {
+func (c *pdfCache) run(key string, r *pdfRender, release func(), render func() (rendered, error)) {
 	defer func() {
-		<-c.slots
+		release()
 		if v := recover(); v != nil {
 			r.err = fmt.Errorf("rendering panicked: %v", v)
 			c.finish(key, r, false)

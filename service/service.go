@@ -74,6 +74,15 @@ type Config struct {
 	// RenderSlots is how many renders may run at once; zero means half
 	// the processors (at least one). With worker processes, their number.
 	RenderSlots int
+	// RenderQueue is how many downloads of documents not yet rendered may
+	// wait for a render slot (default 32); RenderWait how long one may
+	// wait (default 10 s). Past either the caller gets EBusy.
+	RenderQueue int
+	RenderWait  time.Duration
+	// VerifyQueue is how many verifications may be under way at once,
+	// their uploads being read, waiting or rendering (default 4); one
+	// more gets EBusy before its upload is read (see AdmitVerify).
+	VerifyQueue int
 }
 
 // Service implements the use cases on a journal and a state.
@@ -125,7 +134,7 @@ func New(cfg Config) *Service {
 		cfg.Render = disclosure.Render
 	}
 	return &Service{st: cfg.State, log: cfg.Logger, now: cfg.Now, cfg: cfg,
-		pending: map[string]int{}, keysBySeq: map[uint64][]string{}, appliedBy: map[uint64]func(seq uint64){}, metricsCache: map[metricsKey]*calculators.Metrics{}, rollups: map[rollupKey]*calculators.Rollup{}, densities: calculators.NewDensities(), pdfs: newPDFCache(cfg.RenderSlots)}
+		pending: map[string]int{}, keysBySeq: map[uint64][]string{}, appliedBy: map[uint64]func(seq uint64){}, metricsCache: map[metricsKey]*calculators.Metrics{}, rollups: map[rollupKey]*calculators.Rollup{}, densities: calculators.NewDensities(), pdfs: newPDFCache(renderGateOf(cfg))}
 }
 
 // Start attaches the opened journal and the checkpoint signer. The state

@@ -103,6 +103,7 @@ var pageTitles = map[string]string{
 	ledger.EForbidden:    "Not allowed",
 	ledger.ETooLarge:     "Too large",
 	ledger.EUnavailable:  "Not available",
+	ledger.EBusy:         "Busy: try again shortly",
 }
 
 // fail renders the error page for err. A GET that needs a session goes to

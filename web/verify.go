@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/ictledger/ictledger/ledger"
 )
@@ -57,6 +58,8 @@ func (v apiVerifier) Verify(ctx context.Context, pdf []byte) (*Verification, err
 	switch {
 	case rec.Code == http.StatusNotFound || rec.Code == http.StatusMethodNotAllowed:
 		return nil, ErrVerifyUnavailable
+	case rec.Code == http.StatusServiceUnavailable && rec.header.Get("Retry-After") != "":
+		return nil, busyProblem(rec.body.Bytes())
 	case rec.Code >= 500:
 		return nil, fmt.Errorf("POST /v1/verify: status %d", rec.Code)
 	}
@@ -75,6 +78,18 @@ func (v apiVerifier) Verify(ctx context.Context, pdf []byte) (*Verification, err
 		out.Problems = []json.RawMessage{msg}
 	}
 	return &out, nil
+}
+
+// busyProblem is the API's busy problem as a ledger error, so the page
+// answers it as the API does (503, Retry-After) with its detail.
+func busyProblem(body []byte) error {
+	var p struct {
+		Detail string `json:"detail"`
+	}
+	if json.Unmarshal(body, &p) != nil || p.Detail == "" {
+		p.Detail = "the server is busy; try again in a few seconds"
+	}
+	return &ledger.Error{Code: ledger.EBusy, Message: p.Detail}
 }
 
 // recorder keeps an in-process response of the API.
@@ -170,8 +185,20 @@ func (h *Handler) handleVerifyForm(w http.ResponseWriter, r *http.Request) {
 }
 
 // handleVerify serves POST /verify: a multipart form with the PDF in its
-// "file" part, checked by the Verifier and shown as a page.
+// "file" part, checked by the Verifier and shown as a page. Like the API
+// it takes a verification ticket before it reads the form (the API called
+// in process takes no second one), and a busy server says so at once.
 func (h *Handler) handleVerify(w http.ResponseWriter, r *http.Request) {
+	ctx, release, err := h.svc.AdmitVerify(r.Context())
+	if err != nil {
+		h.failBusy(w, r, err)
+		return
+	}
+	defer release()
+	r = r.WithContext(ctx)
+	// The ticket is held while the upload arrives: a client trickling it
+	// may not keep it for the server's five-minute read timeout.
+	_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(verifyUploadTimeout))
 	s := h.session(r)
 	r.Body = http.MaxBytesReader(w, r.Body, maxPDFBytes+maxFormBytes)
 	if err := r.ParseMultipartForm(8 << 20); err != nil {
@@ -206,6 +233,9 @@ func (h *Handler) handleVerify(w http.ResponseWriter, r *http.Request) {
 		switch {
 		case errors.Is(err, ErrVerifyUnavailable):
 			page.Unavailable, status = true, http.StatusServiceUnavailable
+		case ledger.ErrorCode(err) == ledger.EBusy:
+			h.failBusy(w, r, err)
+			return
 		case err != nil:
 			h.log.ErrorContext(r.Context(), "verify", "err", err)
 			page.Error, status = "The file could not be verified: the verifier failed. Try again later.", http.StatusInternalServerError
@@ -224,3 +254,20 @@ func (h *Handler) handleVerify(w http.ResponseWriter, r *http.Request) {
 	s = h.ensureBasis(w, r, s)
 	h.render(w, r, s, status, "verify", page)
 }
+
+// failBusy answers a busy verification with the error page, 503 and a
+// Retry-After, as the API answers it.
+func (h *Handler) failBusy(w http.ResponseWriter, r *http.Request, err error) {
+	if ledger.ErrorCode(err) == ledger.EBusy {
+		w.Header().Set("Retry-After", busyRetryAfter)
+	}
+	h.fail(w, r, err)
+}
+
+// verifyUploadTimeout is how long the upload of a PDF to verify may take
+// once admitted, as for the API's POST /v1/verify.
+const verifyUploadTimeout = 30 * time.Second
+
+// busyRetryAfter is the Retry-After, in seconds, of a busy answer; the
+// API gives the same.
+const busyRetryAfter = "5"

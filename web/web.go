@@ -168,6 +168,10 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 	return w.ResponseWriter.Write(b)
 }
 
+// Unwrap gives http.ResponseController the connection's writer, for the
+// verify page's upload deadline.
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
 func (w *statusWriter) code() int {
 	if w.status == 0 {
 		return http.StatusOK

@@ -33,6 +33,7 @@ func main() {
 
 const usage = `usage:
   ictledger serve [--addr HOST:PORT] [--data DIR] [--demo] [--origin NAME] [--max-return-bytes N]
+                  [--render-workers N] [--render-timeout D] [--render-memory MIB] [--verify-queue N]
   ictledger verify DATA_DIR [--key KEY]
   ictledger verify disclosure FILE.pdf --key KEY
   ictledger verify consistency --server URL --from OLD_CHECKPOINT [--key KEY] [--save FILE]

@@ -14,5 +14,8 @@ func TestMain(m *testing.M) {
 	if len(os.Args) == 2 && os.Args[1] == "render-worker" {
 		os.Exit(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr))
 	}
+	if len(os.Args) == 3 && os.Args[1] == fakeWorkerArg {
+		fakeWorker(os.Args[2]) // a worker that misbehaves, see renderlimits_test.go
+	}
 	os.Exit(m.Run())
 }

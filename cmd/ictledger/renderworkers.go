@@ -2,10 +2,13 @@ package main
 
 import (
 	"errors"
+	"flag"
+	"fmt"
 	"log/slog"
 	"os"
 	"os/exec"
 	"sync/atomic"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -19,12 +22,55 @@ import (
 // scheduler weighs a thread at niceness 10 at about a tenth of one at 0).
 const workerNice = 10
 
+// defaultWorkerMemoryMiB is a render worker's memory limit unless
+// --render-memory says otherwise. A worker's Go runtime holds about
+// 126 MiB of data segment before its first render (mostly its threads'
+// stacks) and a render adds tens of MB; a quarter of a gigabyte more than
+// that leaves room for a large sector report and stops an allocation bomb
+// long before it hurts the machine.
+const defaultWorkerMemoryMiB = 512
+
+// workerLimits are the limits of admission and of each render, from
+// serve's flags.
+type workerLimits struct {
+	timeout     time.Duration
+	memoryMiB   int64
+	verifyQueue int
+}
+
+// workerLimitFlags defines serve's flags for the render limits on fs.
+func workerLimitFlags(fs *flag.FlagSet) *workerLimits {
+	l := &workerLimits{}
+	fs.DurationVar(&l.timeout, "render-timeout", renderproc.DefaultTimeout, "longest a render may take before its worker is killed (the request gets 503)")
+	fs.Int64Var(&l.memoryMiB, "render-memory", defaultWorkerMemoryMiB, "memory limit of each render worker in MiB (0: none)")
+	fs.IntVar(&l.verifyQueue, "verify-queue", 4, "verifications under way at once, uploads included; more get 503 at once")
+	return l
+}
+
+// minWorkerMemoryMiB is the least --render-memory accepted: below it a
+// worker could not even start.
+const minWorkerMemoryMiB = 256
+
+// check says which flag, if any, is out of range.
+func (l *workerLimits) check() error {
+	switch {
+	case l.timeout <= 0:
+		return usageError{fmt.Sprintf("--render-timeout must be positive, got %v", l.timeout)}
+	case l.memoryMiB != 0 && l.memoryMiB < minWorkerMemoryMiB:
+		return usageError{fmt.Sprintf("--render-memory must be 0 (no limit) or at least %d MiB, got %d: a worker's runtime alone takes about 130 MiB", minWorkerMemoryMiB, l.memoryMiB)}
+	case l.verifyQueue < 1:
+		return usageError{fmt.Sprintf("--verify-queue must be at least 1, got %d", l.verifyQueue)}
+	}
+	return nil
+}
+
 // workerCommand starts this same binary as a render worker. On Linux it
 // runs /proc/self/exe, the file this process was started from even if an
 // upgrade has since replaced it on disk, so a worker is always the build
 // of the server it renders for. Its environment is GOMAXPROCS alone (one
-// render at a time needs one processor), so no secret from the server's
-// environment reaches it; it still runs as the server's user.
+// render at a time needs one processor), and the GOMEMLIMIT the pool adds
+// for its memory limit, so no secret from the server's environment
+// reaches it; it still runs as the server's user.
 func workerCommand() *exec.Cmd {
 	name, err := os.Executable()
 	if err != nil {

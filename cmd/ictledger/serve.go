@@ -57,6 +57,9 @@ type Config struct {
 	// as RenderSlots.
 	Render      func(*disclosure.Bundle) ([]byte, error)
 	RenderSlots int
+	// VerifyQueue is how many verifications may be under way at once
+	// (see service.Config); zero means the service's default.
+	VerifyQueue int
 	// Collectors are more series for /metrics (serve's render workers).
 	Collectors []prometheus.Collector
 	// SecureCookies marks the pages' cookies Secure: the server is
@@ -140,7 +143,8 @@ func (m *Main) Open(ctx context.Context) (err error) {
 	if m.cfg.AdminToken != "" {
 		adminHash = service.HashSecret(m.cfg.AdminToken)
 	}
-	m.svc = service.New(service.Config{State: st, Logger: m.log, Now: m.now, AdminSecretHash: adminHash, Render: m.cfg.Render, RenderSlots: m.cfg.RenderSlots})
+	m.svc = service.New(service.Config{State: st, Logger: m.log, Now: m.now, AdminSecretHash: adminHash, Render: m.cfg.Render, RenderSlots: m.cfg.RenderSlots,
+		VerifyQueue: m.cfg.VerifyQueue})
 	start := time.Now()
 	m.registry = prometheus.NewRegistry()
 	fsyncs := prometheus.NewHistogram(prometheus.HistogramOpts{Name: "ictledger_journal_fsync_seconds",
@@ -298,6 +302,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) (err
 	maxReturn := fs.Int64("max-return-bytes", 64<<20, "largest accepted filing body in bytes")
 	secureCookies := fs.Bool("secure-cookies", false, "mark the pages' cookies Secure: set this behind a proxy that terminates TLS")
 	workers := fs.Int("render-workers", max(1, runtime.GOMAXPROCS(0)/2), "worker processes that render disclosures, at lower priority (0: render in the server process)")
+	limits := workerLimitFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return err
@@ -306,6 +311,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) (err
 	}
 	if fs.NArg() > 0 {
 		return usageError{"serve takes no arguments, got " + fs.Arg(0)}
+	}
+	if err := limits.check(); err != nil {
+		return err
 	}
 	logOut := newLogOutput(stderr, flushEvery)
 	defer func() {
@@ -317,7 +325,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) (err
 	var render func(*disclosure.Bundle) ([]byte, error)
 	var collectors []prometheus.Collector
 	if *workers > 0 {
-		pool := renderproc.New(renderproc.Config{Command: workerCommand, Workers: *workers, Nice: workerNice, Logger: logger})
+		pool := renderproc.New(renderproc.Config{Command: workerCommand, Workers: *workers, Nice: workerNice, Logger: logger,
+			Timeout: limits.timeout, MemoryLimit: limits.memoryMiB << 20})
 		defer func() {
 			if cerr := pool.Close(); cerr != nil {
 				logger.Warn("stop the render workers", "err", cerr)
@@ -327,7 +336,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) (err
 		collectors = workerCollectors(pool)
 	}
 	m := NewMain(Config{Addr: *addr, DataDir: *data, Demo: *demo, AdminToken: os.Getenv("ICTLEDGER_ADMIN_TOKEN"),
-		Origin: *origin, MaxReturnBytes: *maxReturn, Logger: logger, AccessLog: logOut, Out: stdout, Render: render, RenderSlots: *workers, Collectors: collectors,
+		Origin: *origin, MaxReturnBytes: *maxReturn, Logger: logger, AccessLog: logOut, Out: stdout, Render: render, RenderSlots: *workers, VerifyQueue: limits.verifyQueue, Collectors: collectors,
 		SecureCookies: *secureCookies})
 	if err := m.Open(ctx); err != nil {
 		return err

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"os/exec"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -28,13 +29,22 @@ type Config struct {
 	// Nice is added to the workers' scheduling niceness (Linux; 0 keeps
 	// the server's). Raising it needs no privilege.
 	Nice int
-	// Timeout ends a render that takes longer, by killing its worker.
+	// Timeout ends a render that takes longer, by killing its worker
+	// (default 20 s). It is kept far under the HTTP server's write
+	// timeout, so that the request whose render was ended still gets its
+	// answer.
 	Timeout time.Duration
+	// MemoryLimit caps each worker's memory in bytes (0: no cap): a hard
+	// limit on its data segment (Linux), and a GOMEMLIMIT of three
+	// quarters of it, so that its collector works harder before the hard
+	// limit ends it. A worker that goes over it dies; its render fails
+	// with ErrMemory and the next render starts another worker.
+	MemoryLimit int64
 	// CloseGrace is how long Close waits for renders still running
 	// (default 10 s).
 	CloseGrace time.Duration
 	// Logger, when set, hears what the pool cannot report to a caller:
-	// a niceness it could not set.
+	// a niceness or a memory limit it could not set.
 	Logger *slog.Logger
 }
 
@@ -46,6 +56,12 @@ var (
 	ErrStart = fmt.Errorf("render worker could not be started: %w", disclosure.ErrRenderUnavailable)
 	// ErrWorker: a worker crashed, timed out or broke the protocol.
 	ErrWorker = fmt.Errorf("render worker failed: %w", disclosure.ErrRenderUnavailable)
+	// ErrTimeout: a worker was killed for going over Timeout. It also
+	// matches ErrWorker and disclosure.ErrRenderTimeout.
+	ErrTimeout = fmt.Errorf("render worker killed at its time limit: %w", disclosure.ErrRenderTimeout)
+	// ErrMemory: a worker died for going over MemoryLimit. It also
+	// matches ErrWorker and disclosure.ErrRenderMemory.
+	ErrMemory = fmt.Errorf("render worker ran out of its memory limit: %w", disclosure.ErrRenderMemory)
 	// ErrClosed: Render after Close.
 	ErrClosed = fmt.Errorf("render workers are shut down: %w", disclosure.ErrRenderUnavailable)
 )
@@ -64,7 +80,7 @@ type Pool struct {
 	live    map[*proc]struct{} // every started worker not yet ended
 	closing chan struct{}      // closed by Close
 	once    sync.Once
-	warned  bool // a niceness failure was logged
+	warned  map[string]bool // the setting whose failure was logged
 
 	starts, failures atomic.Uint64
 }
@@ -77,11 +93,17 @@ type Stats struct{ Starts, Failures uint64 }
 // Stats reads the counts.
 func (p *Pool) Stats() Stats { return Stats{Starts: p.starts.Load(), Failures: p.failures.Load()} }
 
+// DefaultTimeout is Config.Timeout when none is given: an operator
+// disclosure renders in about 50 ms, so this leaves room for a large
+// sector report on a loaded machine, and it is seconds, not minutes,
+// under the HTTP server's timeouts.
+const DefaultTimeout = 20 * time.Second
+
 // New makes a pool; no worker starts until the first render.
 func New(cfg Config) *Pool {
 	cfg.Workers = max(1, cfg.Workers)
 	if cfg.Timeout <= 0 {
-		cfg.Timeout = 5 * time.Minute
+		cfg.Timeout = DefaultTimeout
 	}
 	if cfg.CloseGrace <= 0 {
 		cfg.CloseGrace = 10 * time.Second
@@ -89,7 +111,8 @@ func New(cfg Config) *Pool {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	p := &Pool{cfg: cfg, slots: make(chan *proc, cfg.Workers), live: map[*proc]struct{}{}, closing: make(chan struct{})}
+	p := &Pool{cfg: cfg, slots: make(chan *proc, cfg.Workers), live: map[*proc]struct{}{}, closing: make(chan struct{}),
+		warned: map[string]bool{}}
 	for range cfg.Workers {
 		p.slots <- nil
 	}
@@ -128,7 +151,7 @@ func (p *Pool) Render(b *disclosure.Bundle) ([]byte, error) {
 			return nil, err
 		}
 	}
-	pdf, renderErr, err := w.render(raw, p.cfg.Timeout)
+	pdf, renderErr, err := w.render(raw, p.cfg.Timeout, p.cfg.MemoryLimit > 0)
 	if err != nil {
 		// The worker is in an unknown state: end it; the next render
 		// starts a new one.
@@ -217,6 +240,12 @@ func (p *Pool) start() (*proc, error) {
 		return nil, fmt.Errorf("%w: %v", ErrStart, err)
 	}
 	cmd.ExtraFiles = []*os.File{replyW}
+	if p.cfg.MemoryLimit > 0 {
+		if cmd.Env == nil {
+			cmd.Env = os.Environ()
+		}
+		cmd.Env = append(cmd.Env, "GOMEMLIMIT="+strconv.FormatInt(p.cfg.MemoryLimit/4*3, 10))
+	}
 	output := newTail(1<<10, 3<<10)
 	cmd.Stdout, cmd.Stderr = output, output
 	renice, niceErr, err := startNiced(cmd, p.cfg.Nice)
@@ -226,6 +255,12 @@ func (p *Pool) start() (*proc, error) {
 		replies.Close()
 		return nil, fmt.Errorf("%w: %s: %v", ErrStart, cmd.Path, err)
 	}
+	// The limit is set before the first request is written, so no
+	// render runs without it.
+	var limitErr error
+	if p.cfg.MemoryLimit > 0 {
+		limitErr = limitMemory(cmd.Process.Pid, p.cfg.MemoryLimit)
+	}
 	w := &proc{cmd: cmd, in: in, replies: bufio.NewReaderSize(replies, 64<<10), output: output, renice: renice, done: make(chan struct{})}
 	go func() {
 		w.err = cmd.Wait()
@@ -234,10 +269,8 @@ func (p *Pool) start() (*proc, error) {
 	}()
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if niceErr != nil && !p.warned {
-		p.warned = true
-		p.cfg.Logger.Warn("render workers run at the server's priority: their niceness could not be raised", "err", niceErr)
-	}
+	p.warnOnce(niceErr, "render workers run at the server's priority: their niceness could not be raised")
+	p.warnOnce(limitErr, "render workers run without a hard memory limit: it could not be set")
 	select {
 	case <-p.closing:
 		w.kill()
@@ -249,19 +282,29 @@ func (p *Pool) start() (*proc, error) {
 	return w, nil
 }
 
+// warnOnce logs msg the first time err is not nil; p.mu is held.
+func (p *Pool) warnOnce(err error, msg string) {
+	if err != nil && !p.warned[msg] {
+		p.warned[msg] = true
+		p.cfg.Logger.Warn(msg, "err", err)
+	}
+}
+
 // render sends one bundle and reads the reply. renderErr is the worker's
 // report that the bundle did not render; err a failure of the worker
-// itself (it crashed, timed out, or broke the protocol).
-func (w *proc) render(raw []byte, timeout time.Duration) (pdf []byte, renderErr, err error) {
+// itself (it crashed, timed out, or broke the protocol). limited says
+// the worker runs under a memory limit, so that a death for want of
+// memory is told apart from another crash.
+func (w *proc) render(raw []byte, timeout time.Duration, limited bool) (pdf []byte, renderErr, err error) {
 	timer := time.AfterFunc(timeout, w.kill)
 	reply, err := w.exchange(raw)
 	if !timer.Stop() {
 		// The timeout fired, and killed the worker, however the
 		// exchange ended.
-		return nil, nil, w.failed(fmt.Errorf("no reply within %v", timeout))
+		return nil, nil, w.failed(ErrTimeout, fmt.Errorf("no reply within %v", timeout))
 	}
 	if err != nil {
-		return nil, nil, w.failed(err)
+		return nil, nil, w.failed(w.crashKind(limited), err)
 	}
 	switch reply[0] {
 	case replyPDF:
@@ -269,7 +312,7 @@ func (w *proc) render(raw []byte, timeout time.Duration) (pdf []byte, renderErr,
 	case replyError:
 		return nil, errors.New(string(reply[1:])), nil
 	}
-	return nil, nil, w.failed(fmt.Errorf("unknown reply kind %d", reply[0]))
+	return nil, nil, w.failed(nil, fmt.Errorf("unknown reply kind %d", reply[0]))
 }
 
 func (w *proc) exchange(raw []byte) ([]byte, error) {
@@ -286,28 +329,59 @@ func (w *proc) exchange(raw []byte) ([]byte, error) {
 	return reply, nil
 }
 
+// crashKind is ErrMemory when a worker under a memory limit died the
+// way the Go runtime ends a process whose allocation the kernel refused
+// ("fatal error: runtime: out of memory", or "out of memory: cannot
+// allocate" before it), else nil: a plain crash. It ends the worker and
+// waits for its exit, so that all it printed is there.
+func (w *proc) crashKind(limited bool) error {
+	if !limited {
+		return nil
+	}
+	w.kill()
+	select {
+	case <-w.done:
+	case <-time.After(5 * time.Second):
+		return nil
+	}
+	if strings.Contains(w.output.String(), "out of memory") {
+		return ErrMemory
+	}
+	return nil
+}
+
 // failed ends the worker and describes its failure with how it exited
-// and what it printed.
-func (w *proc) failed(err error) error {
+// and what it printed. kind, when not nil, is the pool error the failure
+// also matches (ErrTimeout, ErrMemory).
+func (w *proc) failed(kind, err error) error {
 	w.kill()
 	select {
 	case <-w.done:
 		err = fmt.Errorf("%v (worker %v)", err, w.err)
 	case <-time.After(5 * time.Second):
 	}
-	msg := fmt.Sprintf("%v: %v", ErrWorker, err)
+	head := ErrWorker
+	if kind != nil {
+		head = kind
+	}
+	msg := fmt.Sprintf("%v: %v", head, err)
 	if s := strings.TrimSpace(w.output.String()); s != "" {
 		msg += "; its output: " + s
 	}
-	return &workerError{msg: msg}
+	return &workerError{msg: msg, kind: kind}
 }
 
-// workerError is a worker failure, matching ErrWorker.
-type workerError struct{ msg string }
+// workerError is a worker failure, matching ErrWorker, and kind and what
+// kind matches when kind is set.
+type workerError struct {
+	msg  string
+	kind error
+}
 
 func (e *workerError) Error() string { return e.msg }
 func (e *workerError) Is(target error) bool {
-	return target == ErrWorker || target == disclosure.ErrRenderUnavailable
+	return target == ErrWorker || target == disclosure.ErrRenderUnavailable ||
+		e.kind != nil && errors.Is(e.kind, target)
 }
 
 func (w *proc) exited() bool {

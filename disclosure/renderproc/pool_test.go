@@ -3,6 +3,7 @@ package renderproc
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -45,6 +46,25 @@ func TestMain(m *testing.M) {
 		os.Exit(0)
 	case "orphan": // a parent that is not its parent any more
 		exitWhenOrphaned(os.Getppid()+1, 10*time.Millisecond)
+	case "bomb": // a bundle whose rendering allocates without end
+		renderBundle = func(*disclosure.Bundle) ([]byte, error) { return nil, fmt.Errorf("%d", len(allocateForever())) }
+		if err := Worker(); err != nil {
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
+}
+
+// allocateForever allocates and touches memory until the process is
+// stopped; it never returns.
+func allocateForever() [][]byte {
+	var hoard [][]byte
+	for {
+		b := make([]byte, 8<<20)
+		for i := 0; i < len(b); i += 4096 {
+			b[i] = 1
+		}
+		hoard = append(hoard, b)
 	}
 }
 
@@ -146,6 +166,9 @@ func TestTimeoutKillsWorker(t *testing.T) {
 	_, err := p.Render(loadBundle(t, "operator-bundle.json"))
 	if err == nil || !strings.Contains(err.Error(), "killed") {
 		t.Fatalf("err %v, want the worker killed", err)
+	}
+	if !errors.Is(err, ErrTimeout) || !errors.Is(err, disclosure.ErrRenderTimeout) || !errors.Is(err, disclosure.ErrRenderUnavailable) {
+		t.Fatalf("err %v, want ErrTimeout, disclosure.ErrRenderTimeout and disclosure.ErrRenderUnavailable", err)
 	}
 	if d := time.Since(start); d > 30*time.Second {
 		t.Fatalf("the render returned after %v", d)
@@ -374,4 +397,81 @@ func TestWorkerWithoutReplyPipe(t *testing.T) {
 	if !errors.As(err, &ee) || ee.ExitCode() != 1 || !strings.Contains(string(out), "no reply pipe on descriptor 3") {
 		t.Fatalf("exit %v, output %q: want status 1 and the missing pipe named", err, out)
 	}
+}
+
+// testMemoryLimit is the workers' memory limit in these tests: half the
+// server's default, so that a worker that renders under it renders under
+// the default too. (A Go worker's data segment is about 126 MiB before
+// it renders anything, most of it the 8 MiB stacks of its threads.)
+const testMemoryLimit = 256 << 20
+
+// A worker's runtime starts and renders every kind of document under
+// the memory limit, also the CJK sector report, twice in a row.
+func TestWorkerRendersUnderMemoryLimit(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("the hard memory limit is set on Linux only")
+	}
+	p := testPool(t, "serve", Config{Workers: 1, MemoryLimit: testMemoryLimit})
+	for range 2 {
+		for _, name := range []string{"operator-bundle.json", "sector-bundle.json", "operator-bundle-v2.json", "sector-bundle-v2.json"} {
+			if _, err := p.Render(loadBundle(t, name)); err != nil {
+				t.Fatalf("%s under a limit of %d MiB: %v", name, testMemoryLimit>>20, err)
+			}
+		}
+	}
+	w := <-p.slots
+	p.slots <- w
+	if got := rlimitData(t, w.cmd.Process.Pid); got != testMemoryLimit {
+		t.Fatalf("the worker's RLIMIT_DATA is %d, want %d", got, testMemoryLimit)
+	}
+	if st := p.Stats(); st.Starts != 1 || st.Failures != 0 {
+		t.Fatalf("stats %+v, want one worker and no failure", st)
+	}
+}
+
+// A render that allocates without end dies at the memory limit, long
+// before its time limit; the error says so, and the next render gets a
+// new worker.
+func TestMemoryLimitEndsAllocationBomb(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("the hard memory limit is set on Linux only")
+	}
+	p := testPool(t, "bomb", Config{Workers: 1, MemoryLimit: testMemoryLimit, Timeout: 20 * time.Second})
+	start := time.Now()
+	_, err := p.Render(loadBundle(t, "operator-bundle.json"))
+	took := time.Since(start)
+	if !errors.Is(err, ErrMemory) || !errors.Is(err, disclosure.ErrRenderMemory) || !errors.Is(err, disclosure.ErrRenderUnavailable) {
+		t.Fatalf("err %v, want ErrMemory, disclosure.ErrRenderMemory and disclosure.ErrRenderUnavailable", err)
+	}
+	if errors.Is(err, ErrTimeout) {
+		t.Fatalf("err %v: the time limit, not the memory limit, ended it", err)
+	}
+	t.Logf("the bomb died after %v: %.200s", took, err)
+	p.cfg.Command = testPool(t, "serve", Config{}).cfg.Command
+	if _, err := p.Render(loadBundle(t, "operator-bundle.json")); err != nil {
+		t.Fatalf("after the bomb: %v", err)
+	}
+	if st := p.Stats(); st != (Stats{Starts: 2, Failures: 1}) {
+		t.Fatalf("stats %+v, want 2 starts and 1 failure", st)
+	}
+}
+
+// rlimitData reads the soft "Max data size" of /proc/PID/limits.
+func rlimitData(t *testing.T, pid int) int64 {
+	t.Helper()
+	raw, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/limits")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(string(raw), "\n") {
+		if rest, ok := strings.CutPrefix(line, "Max data size"); ok {
+			n, err := strconv.ParseInt(strings.Fields(rest)[0], 10, 64)
+			if err != nil {
+				t.Fatalf("%q: %v", line, err)
+			}
+			return n
+		}
+	}
+	t.Fatalf("no data size limit in %s", raw)
+	return 0
 }
