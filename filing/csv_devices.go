@@ -34,8 +34,11 @@ type deviceLines struct {
 // problem. The error is as for readSitesCSV.
 func readDevicesCSV(r io.Reader, file string) ([]ledger.DeviceFlow, []deviceLines, problems, error) {
 	var probs problems
-	cr := newCSVReader(r)
+	cr := newCSVReader(r, len(deviceColumns))
 	cols, ok, err := readHeader(cr, file, deviceColumns, deviceColumns, &probs)
+	if csvLimitProblem(err, file, len(deviceColumns), &probs) {
+		return nil, nil, probs, nil
+	}
 	if err != nil {
 		return nil, nil, problems{}, csvReadError(file, err)
 	}
@@ -49,6 +52,9 @@ func readDevicesCSV(r io.Reader, file string) ([]ledger.DeviceFlow, []deviceLine
 		rec, err := cr.Read()
 		if err == io.EOF {
 			break
+		}
+		if csvLimitProblem(err, file, len(deviceColumns), &probs) {
+			return nil, nil, probs, nil
 		}
 		if err != nil {
 			return nil, nil, problems{}, csvReadError(file, err)
