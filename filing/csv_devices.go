@@ -36,10 +36,10 @@ func readDevicesCSV(r io.Reader, file string) ([]ledger.DeviceFlow, []deviceLine
 	var probs problems
 	cr := newCSVReader(r, len(deviceColumns))
 	cols, ok, err := readHeader(cr, file, deviceColumns, deviceColumns, &probs)
-	if csvLimitProblem(err, file, len(deviceColumns), &probs) {
-		return nil, nil, probs, nil
-	}
 	if err != nil {
+		if csvLimitProblem(err, file, len(deviceColumns), &probs) {
+			return nil, nil, probs, nil
+		}
 		return nil, nil, problems{}, csvReadError(file, err)
 	}
 	if !ok {
@@ -53,10 +53,10 @@ func readDevicesCSV(r io.Reader, file string) ([]ledger.DeviceFlow, []deviceLine
 		if err == io.EOF {
 			break
 		}
-		if csvLimitProblem(err, file, len(deviceColumns), &probs) {
-			return nil, nil, probs, nil
-		}
 		if err != nil {
+			if csvLimitProblem(err, file, len(deviceColumns), &probs) {
+				return nil, nil, probs, nil
+			}
 			return nil, nil, problems{}, csvReadError(file, err)
 		}
 		line, _ := cr.FieldPos(0)

@@ -46,10 +46,10 @@ func readSitesCSV(r io.Reader, file string) ([]ledger.Site, []int, problems, err
 	var probs problems
 	cr := newCSVReader(r, len(siteColumns))
 	cols, ok, err := readHeader(cr, file, siteColumns, []string{"site_id", "domain", "grid"}, &probs)
-	if csvLimitProblem(err, file, len(siteColumns), &probs) {
-		return nil, nil, probs, nil
-	}
 	if err != nil {
+		if csvLimitProblem(err, file, len(siteColumns), &probs) {
+			return nil, nil, probs, nil
+		}
 		return nil, nil, problems{}, csvReadError(file, err)
 	}
 	if !ok {
@@ -63,10 +63,10 @@ func readSitesCSV(r io.Reader, file string) ([]ledger.Site, []int, problems, err
 		if err == io.EOF {
 			break
 		}
-		if csvLimitProblem(err, file, len(siteColumns), &probs) {
-			return nil, nil, probs, nil
-		}
 		if err != nil {
+			if csvLimitProblem(err, file, len(siteColumns), &probs) {
+				return nil, nil, probs, nil
+			}
 			return nil, nil, problems{}, csvReadError(file, err)
 		}
 		line, _ := cr.FieldPos(0)
