@@ -96,13 +96,14 @@ func (l *csvLimiter) Read(p []byte) (int, error) {
 		return 0, l.err
 	}
 	n, err := l.r.Read(p)
-	for i, c := range p[:n] {
-		if l.size++; l.size > maxCSVRecordBytes {
-			l.err = &csvLimitError{line: l.line, msg: "is longer than " + strconv.Itoa(maxCSVRecordBytes) + " bytes"}
-			return i, l.err
-		}
-		if c > ',' { // neither a quote, a comma nor a line break
+	start := 0 // the first byte of p in the current record
+	for i := 0; i < n; i++ {
+		c := p[i]
+		if c > ',' { // neither a quote, a comma nor a line break: most bytes
 			continue
+		}
+		if l.size+i-start >= maxCSVRecordBytes { // the record through p[i] is too long
+			return l.tooLong(start)
 		}
 		switch {
 		case c == '"':
@@ -115,11 +116,22 @@ func (l *csvLimiter) Read(p []byte) (int, error) {
 		case c == '\n':
 			l.cur++
 			if !l.quoted {
-				l.line, l.fields, l.size = l.cur, 1, 0
+				l.line, l.fields, l.size, start = l.cur, 1, 0, i+1
 			}
 		}
 	}
+	if l.size+n-start > maxCSVRecordBytes {
+		return l.tooLong(start)
+	}
+	l.size += n - start
 	return n, err
+}
+
+// tooLong fails the current record, which starts at p[start] (or before p
+// when start is 0), and passes on the bytes up to the bound.
+func (l *csvLimiter) tooLong(start int) (int, error) {
+	l.err = &csvLimitError{line: l.line, msg: "is longer than " + strconv.Itoa(maxCSVRecordBytes) + " bytes"}
+	return start + maxCSVRecordBytes - l.size, l.err
 }
 
 // csvLimitProblem turns a *csvLimitError into a problem of file and

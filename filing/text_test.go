@@ -144,6 +144,18 @@ func TestCSVBounds(t *testing.T) {
 			}
 		})
 	}
+	// A record may have exactly maxCSVRecordBytes bytes, its line break
+	// included: "s1,ran,JP," is 10 bytes.
+	for _, k := range []int{maxCSVRecordBytes - 11, maxCSVRecordBytes - 10} {
+		body := "site_id,domain,grid,grid_kwh\ns1,ran,JP," + strings.Repeat("1", k) + "\ns2,ran,JP,1\n"
+		_, _, probs, err := readSitesCSV(strings.NewReader(body), "sites.csv")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, want := hasProblem(probs.list, "sites.csv:line 2", "is longer than"), k > maxCSVRecordBytes-11; got != want {
+			t.Errorf("a record of %d bytes: refused %v, want %v", k+11, got, want)
+		}
+	}
 	_, _, probs, err := readDevicesCSV(strings.NewReader("category,stream,flow,units,kg"+strings.Repeat(",kg", 100)+"\n"), "devices.csv")
 	if err != nil || !hasProblem(probs.list, "devices.csv:line 1", "has more than 21 fields") {
 		t.Errorf("devices: %v %.300q", err, probs.list)
