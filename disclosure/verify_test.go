@@ -287,3 +287,24 @@ func once(s string) func(string) string {
 		return s
 	}
 }
+
+// TestVerifyReadsEntriesUnderTheRulesOfTheirDay: the filing rules grow
+// stricter over time (the text rule on free strings came after the first
+// filings), and an entry the ledger admitted before must not make its
+// authentic document fail. A recycler's name with a bidi override, which
+// filing refuses today, verifies in a document of a re-signed log.
+func TestVerifyReadsEntriesUnderTheRulesOfTheirDay(t *testing.T) {
+	b := fixtureBundle(t, "operator-bundle.json")
+	edited := editEntry(t, b, 19, func(raw []byte) []byte {
+		return bytes.Replace(raw, []byte(`"recycler":"Kanto Urban Mining K.K.`), []byte(`"recycler":"Kanto \u202eUrban Mining K.K.`), 1)
+	})
+	rb, vkey := resign(t, edited)
+	pdf, err := Render(rb)
+	if err != nil {
+		t.Fatal(err)
+	}
+	calls := 0
+	if res, err := VerifyWith(pdf, vkey, counting(&calls)); err != nil || !res.Valid || calls != 1 {
+		t.Fatalf("an entry admitted under an earlier text rule: %+v, %v, rendered %d times", res, err, calls)
+	}
+}

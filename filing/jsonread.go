@@ -24,9 +24,10 @@ import (
 // reading at once: it is raised with panic(abort{}) and recovered in
 // decodeJSON, which keeps the per-type readers free of error plumbing.
 type jsonReader struct {
-	lex   *lexer
-	path  []pathElem
-	probs problems
+	lex          *lexer
+	admittedText bool // see Options.AdmittedText
+	path         []pathElem
+	probs        problems
 }
 
 // abort carries a syntax or read error out of the recursive readers.
@@ -226,6 +227,9 @@ func (d *jsonReader) str(k ledger.TextKind) string {
 	if t.invalid {
 		d.fail("is not valid UTF-8 (or has an unpaired \\u surrogate escape)")
 		return ""
+	}
+	if d.admittedText {
+		return t.text
 	}
 	if err := ledger.CheckText(t.text, k); err != nil {
 		d.fail(err.Error())
