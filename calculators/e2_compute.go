@@ -22,7 +22,10 @@ func ComputeE2(req Request) (*E2, *Trace, error) {
 	if req.Factors == nil {
 		return nil, nil, errors.New("e2: no factor set")
 	}
-	h := newE2History(req)
+	h, err := newE2History(req)
+	if err != nil {
+		return nil, nil, err
+	}
 	w := req.Densities
 	if w == nil {
 		w = NewDensities()

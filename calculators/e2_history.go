@@ -1,8 +1,10 @@
 package calculators
 
 import (
-	"github.com/shopspring/decimal"
+	"fmt"
 	"strconv"
+
+	"github.com/shopspring/decimal"
 
 	"github.com/ictledger/ictledger/ledger"
 )
@@ -35,23 +37,39 @@ var quarterShare = decimal.New(25, -2)
 // another operator, or not before the computed quarter, are ignored, as is
 // a second return for a quarter already seen (the caller passes the latest
 // version of each).
-func newE2History(req Request) *e2History {
+//
+// The estimates walk every quarter from the earliest year given to the
+// computed quarter, so every year must be one a return can give: a
+// period's year (1990 to 9999, as ledger.ParsePeriod reads them), and a
+// historic year before the year of its return, as filing requires. A
+// year outside that is an error, not a walk of millions of quarters.
+func newE2History(req Request) (*e2History, error) {
 	r := req.Return
+	if !periodYear(r.Period.Year) {
+		return nil, fmt.Errorf("e2: period %s is outside the years a return may be for", r.Period)
+	}
 	h := &e2History{
 		period:   r.Period,
 		returns:  map[ledger.Period]quarterReturn{r.Period: {ret: r}},
 		historic: map[int][]historicRow{},
 		earliest: r.Period,
 	}
-	add := func(q quarterReturn) {
+	add := func(q quarterReturn) error {
 		for i, hi := range q.ret.HistoricInflow {
-			h.historic[hi.Year] = append(h.historic[hi.Year], historicRow{row: hi, path: q.prefix + "historic_inflow[" + strconv.Itoa(i) + "].kg"})
+			path := q.prefix + "historic_inflow[" + strconv.Itoa(i) + "]"
+			if !periodYear(hi.Year) || hi.Year >= q.ret.Period.Year {
+				return fmt.Errorf("e2: %s.year: %d is not a year from 1990 before the return's year %d", path, hi.Year, q.ret.Period.Year)
+			}
+			h.historic[hi.Year] = append(h.historic[hi.Year], historicRow{row: hi, path: path + ".kg"})
 			if y := (ledger.Period{Year: hi.Year, Quarter: 1}); y.Before(h.earliest) {
 				h.earliest = y
 			}
 		}
+		return nil
 	}
-	add(h.returns[r.Period])
+	if err := add(h.returns[r.Period]); err != nil {
+		return nil, err
+	}
 	for _, e := range req.Earlier {
 		if e == nil || (r.Operator != "" && e.Operator != r.Operator) || !e.Period.Before(r.Period) {
 			continue
@@ -59,14 +77,26 @@ func newE2History(req Request) *e2History {
 		if _, dup := h.returns[e.Period]; dup {
 			continue
 		}
+		if !periodYear(e.Period.Year) {
+			return nil, fmt.Errorf("e2: earlier return for %s is outside the years a return may be for", e.Period)
+		}
 		q := quarterReturn{ret: e, prefix: e.Period.String() + ":"}
 		h.returns[e.Period] = q
 		if e.Period.Before(h.earliest) {
 			h.earliest = e.Period
 		}
-		add(q)
+		if err := add(q); err != nil {
+			return nil, err
+		}
 	}
-	return h
+	return h, nil
+}
+
+// periodYear reports whether a year can be a period's: the range
+// ledger.ParsePeriod accepts, asked of it so that it is written once.
+func periodYear(year int) bool {
+	_, err := ledger.ParsePeriod(ledger.Period{Year: year, Quarter: 1}.String())
+	return err == nil
 }
 
 func (h *e2History) hasReturn(q ledger.Period) bool { _, ok := h.returns[q]; return ok }

@@ -25,6 +25,10 @@ const WeibullPlaces = 40
 // working scale.
 var expUnderflow = decimal.NewFromInt(150)
 
+// densityVanishes bounds a ln(x/b) in WeibullDensity: beyond it
+// (x/b)^a is far past expUnderflow and the density is 0.
+var densityVanishes = decimal.NewFromInt(10)
+
 var (
 	decOne  = decimal.NewFromInt(1)
 	decTwo  = decimal.NewFromInt(2)
@@ -139,13 +143,35 @@ func WeibullDensity(a, b, x decimal.Decimal) (decimal.Decimal, error) {
 	if x.Sign() <= 0 {
 		return decimal.Zero, fmt.Errorf("weibull density at age %s: age must be > 0", x)
 	}
+	for _, v := range []decimal.Decimal{a, b, x} {
+		if !withinMathRange(v) {
+			return decimal.Zero, fmt.Errorf("weibull shape %s, scale %s, age %s: each must be between 10^-%d and 10^%d", a, b, x, mathPlaces, mathPlaces)
+		}
+	}
 	t := x.DivRound(b, mathPlaces+5)
 	lnT, err := LnDec(t)
 	if err != nil {
 		return decimal.Zero, err
 	}
+	if a.Mul(lnT).Cmp(densityVanishes) > 0 {
+		// (x/b)^a > e^10, so exp(-(x/b)^a) is below e^-22026 and the
+		// density rounds to 0, exactly what the formula below gives. It
+		// is answered here because (x/b)^(a-1) may be a number of
+		// millions of digits (a shape of 10^9, say), whose repeated
+		// squaring in ExpDec would take minutes and gigabytes.
+		return decimal.Zero.RoundBank(WeibullPlaces), nil
+	}
 	p := ExpDec(a.Sub(decOne).Mul(lnT)) // (x/b)^(a-1)
 	ta := t.Mul(p)                      // (x/b)^a
 	d := a.DivRound(b, mathPlaces+5).Mul(p).Mul(ExpDec(ta.Neg()))
 	return d.RoundBank(WeibullPlaces), nil
+}
+
+// withinMathRange reports whether d is written with at most mathPlaces
+// digits before and after the point, the scale the series here work at.
+// Rescaling a decimal far outside it (1e-2000000000 minus 1, say)
+// allocates a power of ten with as many digits as its exponent.
+func withinMathRange(d decimal.Decimal) bool {
+	exp := int64(d.Exponent())
+	return exp >= -mathPlaces && int64(d.NumDigits())+exp <= mathPlaces
 }

@@ -3,9 +3,10 @@
 // from (canonical bytes), their inclusion proofs and the signed checkpoint
 // of the tree they were proved in. The bundle is attached to the PDF, so
 // anyone with the log's public key can verify a disclosure offline: the
-// checkpoint's signature, every entry's inclusion proof, and — by
-// rendering the bundle again and comparing bytes — that nothing in the
-// document was altered.
+// checkpoint's signature, every entry's inclusion proof, the filing rules
+// on every return, and — by rendering the bundle again and comparing
+// bytes — that nothing in the document was altered. A bundle is rendered
+// only after all the other checks pass: until then it is untrusted input.
 package disclosure
 
 import (

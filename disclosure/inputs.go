@@ -1,12 +1,16 @@
 package disclosure
 
 import (
+	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/ictledger/ictledger/calculators"
+	"github.com/ictledger/ictledger/filing"
 	"github.com/ictledger/ictledger/ledger"
 )
 
@@ -169,4 +173,115 @@ func returnIDOf(kind ledger.Kind, e ledger.Entry) string {
 		return ""
 	}
 	return rf.ID
+}
+
+// maxEntryProblems is how many entries checkEntries names before it only
+// counts the rest, and maxFieldProblems how many problems of one entry it
+// quotes.
+const (
+	maxEntryProblems = 20
+	maxFieldProblems = 3
+)
+
+// checkEntries holds a bundle's entries to the limits the calculators
+// and charts rely on, before anything computes with them: every return is
+// read again by the filing decoder (number syntax and digits, no
+// exponents, enumerations, required fields) and its years must lie in the
+// range a filing has always allowed; the entries must decode into a
+// disclosure's inputs. A year of -20000000 would make the e-waste history
+// span twenty million years, and a quantity written 1e300000 a number of
+// 300,000 digits.
+//
+// The filing rules as a whole (filing.Validate) are not applied, nor the
+// text rule on free strings: they change over time, and a document the
+// ledger issued under the rules of its day must still verify. It returns
+// the problems in words, none when all hold.
+func checkEntries(es []ledger.Entry) []string {
+	var out []string
+	bad := 0
+	for _, e := range es {
+		if e.Kind != ledger.KindReturnFiled && e.Kind != ledger.KindReturnRestated {
+			continue
+		}
+		if msg := checkReturnEntry(e); msg != "" {
+			if bad++; bad <= maxEntryProblems {
+				out = append(out, msg)
+			}
+		}
+	}
+	if bad > maxEntryProblems {
+		out = append(out, fmt.Sprintf("and %d more return entries break the filing rules", bad-maxEntryProblems))
+	}
+	if bad == 0 {
+		if _, err := decodeInputs(es); err != nil {
+			out = append(out, fmt.Sprintf("the attached entries do not make a disclosure: %v", err))
+		}
+	}
+	return out
+}
+
+// checkReturnEntry checks the return of one return.filed or
+// return.restated entry as a filing would; "" when it passes.
+func checkReturnEntry(e ledger.Entry) string {
+	var p struct {
+		Return json.RawMessage `json:"return"`
+	}
+	if err := json.Unmarshal(e.Payload, &p); err != nil || len(p.Return) == 0 {
+		return fmt.Sprintf("entry %d (%s) holds no return that can be read", e.Seq, e.Kind)
+	}
+	r, err := filing.DecodeJSON(bytes.NewReader(p.Return), filing.Options{AdmittedText: true})
+	if err != nil {
+		return entryProblem(e, err)
+	}
+	if probs := yearsOutOfRange(r); len(probs) > 0 {
+		return entryProblem(e, &ledger.Error{Code: ledger.EInvalid, Fields: probs})
+	}
+	return ""
+}
+
+// Years a filing has always allowed: periods and vintages from 1990, and
+// nothing after the period's own year.
+const firstYear = 1990
+
+// yearsOutOfRange lists the years of r that no filing could have given:
+// before 1990 or after the return's own year (the period's year itself is
+// bounded by the decoder).
+func yearsOutOfRange(r *ledger.Return) []ledger.FieldError {
+	var out []ledger.FieldError
+	check := func(path string, y int) {
+		if y < firstYear || y > r.Period.Year {
+			out = append(out, ledger.FieldError{Path: path,
+				Message: fmt.Sprintf("must be a year from %d to %d; got %d", firstYear, r.Period.Year, y)})
+		}
+	}
+	for i, h := range r.HistoricInflow {
+		check(fmt.Sprintf("historic_inflow[%d].year", i), h.Year)
+	}
+	for i, c := range r.RenewableClaims {
+		if c.Vintage != 0 {
+			check(fmt.Sprintf("renewable_claims[%d].vintage", i), c.Vintage)
+		}
+	}
+	return out
+}
+
+// entryProblem words what the filing rules found wrong with an entry's
+// return: the first few problems with their paths, and how many more.
+func entryProblem(e ledger.Entry, err error) string {
+	var le *ledger.Error
+	if !errors.As(err, &le) {
+		return fmt.Sprintf("entry %d (%s): its return does not read as a filing: %v", e.Seq, e.Kind, err)
+	}
+	if len(le.Fields) == 0 {
+		return fmt.Sprintf("entry %d (%s): its return does not read as a filing: %s", e.Seq, e.Kind, le.Message)
+	}
+	var parts []string
+	for i, f := range le.Fields {
+		if i == maxFieldProblems {
+			parts = append(parts, fmt.Sprintf("and %d more", len(le.Fields)-i))
+			break
+		}
+		parts = append(parts, strings.TrimSpace(f.Path+" "+f.Message))
+	}
+	return fmt.Sprintf("entry %d (%s): its return breaks the filing rules: %s", e.Seq, e.Kind, strings.Join(parts, "; "))
 }

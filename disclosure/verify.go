@@ -26,6 +26,10 @@ type Result struct {
 	// and so it is for documents produced while the ledger was read-only.
 	Issued *ResultIssued `json:"issued,omitempty"`
 	bundle *Bundle
+	// pdf is the document and ready says that Inspect found nothing
+	// wrong with it, so Confirm is to render it; Confirm clears both.
+	pdf   []byte
+	ready bool
 }
 
 // ResultIssued is where the ledger recorded a document as issued.
@@ -58,9 +62,10 @@ func (r *Result) Bundle() *Bundle { return r.bundle }
 // Verify checks a PDF disclosure with nothing but the log's public key
 // (verifierKey in the note.NewVerifier text form): that it carries a
 // bundle, that the bundle's checkpoint is signed by the key, that every
-// entry's inclusion proof checks against that checkpoint, and that
-// rendering the bundle gives exactly the document's bytes, so no number,
-// word or byte of it was changed. Valid is true only when all of it holds;
+// entry's inclusion proof checks against that checkpoint, that every
+// entry keeps the rules the ledger admitted it under, and that rendering
+// the bundle gives exactly the document's bytes, so no number, word or
+// byte of it was changed. Valid is true only when all of it holds;
 // Problems lists what does not. Whether an entry was superseded since is
 // for a caller with access to the ledger to add.
 func Verify(pdf []byte, verifierKey string) *Result {
@@ -75,28 +80,45 @@ var ErrRenderUnavailable = errors.New("disclosure rendering is unavailable")
 
 // VerifyWith is Verify rendering the attached bundle again with render,
 // which must give the bytes Render gives (a server renders in worker
-// processes, see package renderproc). When render fails with an error
-// matching ErrRenderUnavailable the document could not be checked, which
-// says nothing about it: that error is returned instead of a result.
+// processes, see package renderproc). It is Inspect followed by Confirm:
+// render is called only for a bundle that passed every other check. When
+// render fails with an error matching ErrRenderUnavailable the document
+// could not be checked, which says nothing about it: that error is
+// returned instead of a result.
 func VerifyWith(pdf []byte, verifierKey string, render func(*Bundle) ([]byte, error)) (*Result, error) {
+	res := Inspect(pdf, verifierKey)
+	if err := res.Confirm(render); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// Inspect runs every check of Verify except rendering again, all of them
+// cheap and bounded by the size of the document: the attachment, the
+// checkpoint's signature, every entry's inclusion proof and then, when
+// those hold, the entries' own rules (see checkEntries). A document that
+// fails any of them has Problems and is never rendered; one that passes
+// them all is ReadyToRender, and Confirm finishes its verification. The
+// result of Inspect alone is never Valid.
+func Inspect(pdf []byte, verifierKey string) *Result {
 	res := &Result{Entries: []VerifiedEntry{}, Problems: []string{}}
 	problem := func(format string, args ...any) { res.Problems = append(res.Problems, fmt.Sprintf(format, args...)) }
 	raw, err := templates.ExtractAttachment(pdf, templates.AttachmentName)
 	if err != nil {
 		problem("no ictledger proof attachment could be read from the document: %v", err)
-		return res, nil
+		return res
 	}
 	b, err := DecodeBundle(raw)
 	if err != nil {
 		problem("%v", err)
-		return res, nil
+		return res
 	}
 	res.bundle = b
 	res.Document, res.Operator, res.Period = b.Document, b.Operator, b.Period
 	cp, err := b.checkpointOf()
 	if err != nil {
 		problem("the checkpoint in the document is malformed: %v", err)
-		return res, nil
+		return res
 	}
 	res.Checkpoint = &ResultCheckpoint{Origin: cp.Origin, Size: cp.Size, Root: cp.Root.String(), NoteText: b.Checkpoint}
 	verifier, err := note.NewVerifier(verifierKey)
@@ -112,7 +134,7 @@ func VerifyWith(pdf []byte, verifierKey string, render func(*Bundle) ([]byte, er
 	es, raws, err := b.rawEntries()
 	if err != nil {
 		problem("%v", err)
-		return res, nil
+		return res
 	}
 	for i, e := range es {
 		ve := VerifiedEntry{Seq: e.Seq, Kind: string(e.Kind), LeafHash: b.Entries[i].LeafHash}
@@ -133,17 +155,44 @@ func VerifyWith(pdf []byte, verifierKey string, render func(*Bundle) ([]byte, er
 		}
 		res.Entries = append(res.Entries, ve)
 	}
-	again, err := render(b)
+	if len(res.Problems) == 0 {
+		// Reading every return again costs about 0.1 s a megabyte, so
+		// only entries of this log pay for it: the log admitted them, so
+		// their size is its, not whatever a document was made to hold.
+		res.Problems = append(res.Problems, checkEntries(es)...)
+	}
+	res.pdf, res.ready = pdf, len(res.Problems) == 0
+	return res
+}
+
+// ReadyToRender reports whether Inspect found nothing wrong, so that only
+// rendering the bundle again remains: Confirm renders exactly when this
+// is true. A server takes its render slot only then.
+func (r *Result) ReadyToRender() bool { return r.ready }
+
+// Confirm finishes a verification Inspect began: it renders the bundle
+// again with render and compares the bytes with the document's, and sets
+// Valid. For a result that is not ReadyToRender it does nothing and the
+// result stays not valid; it never calls render then. When render fails
+// with an error matching ErrRenderUnavailable that error is returned and
+// the result says nothing.
+func (r *Result) Confirm(render func(*Bundle) ([]byte, error)) error {
+	if !r.ReadyToRender() {
+		return nil
+	}
+	pdf := r.pdf
+	r.pdf, r.ready = nil, false // one render per inspection
+	again, err := render(r.bundle)
 	if errors.Is(err, ErrRenderUnavailable) {
-		return nil, err
+		return err
 	}
 	if err != nil {
-		problem("the attached entries cannot be rendered again: %v", err)
+		r.Problems = append(r.Problems, fmt.Sprintf("the attached entries cannot be rendered again: %v", err))
 	} else if !bytes.Equal(again, pdf) {
-		problem("the document's bytes differ from the disclosure its attached entries produce: it was altered after it was issued")
+		r.Problems = append(r.Problems, "the document's bytes differ from the disclosure its attached entries produce: it was altered after it was issued")
 	}
-	res.Valid = len(res.Problems) == 0
-	return res, nil
+	r.Valid = len(r.Problems) == 0
+	return nil
 }
 
 func parseHashes(ss []string) ([]tlog.Hash, error) {

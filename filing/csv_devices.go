@@ -34,9 +34,12 @@ type deviceLines struct {
 // problem. The error is as for readSitesCSV.
 func readDevicesCSV(r io.Reader, file string) ([]ledger.DeviceFlow, []deviceLines, problems, error) {
 	var probs problems
-	cr := newCSVReader(r)
+	cr := newCSVReader(r, len(deviceColumns))
 	cols, ok, err := readHeader(cr, file, deviceColumns, deviceColumns, &probs)
 	if err != nil {
+		if csvLimitProblem(err, file, len(deviceColumns), &probs) {
+			return nil, nil, probs, nil
+		}
 		return nil, nil, problems{}, csvReadError(file, err)
 	}
 	if !ok {
@@ -51,6 +54,9 @@ func readDevicesCSV(r io.Reader, file string) ([]ledger.DeviceFlow, []deviceLine
 			break
 		}
 		if err != nil {
+			if csvLimitProblem(err, file, len(deviceColumns), &probs) {
+				return nil, nil, probs, nil
+			}
 			return nil, nil, problems{}, csvReadError(file, err)
 		}
 		line, _ := cr.FieldPos(0)

@@ -3,6 +3,7 @@ package filing
 import (
 	"io"
 	"strconv"
+	"strings"
 
 	"github.com/shopspring/decimal"
 
@@ -43,9 +44,12 @@ const (
 // Rows are streamed: memory is the rows themselves.
 func readSitesCSV(r io.Reader, file string) ([]ledger.Site, []int, problems, error) {
 	var probs problems
-	cr := newCSVReader(r)
+	cr := newCSVReader(r, len(siteColumns))
 	cols, ok, err := readHeader(cr, file, siteColumns, []string{"site_id", "domain", "grid"}, &probs)
 	if err != nil {
+		if csvLimitProblem(err, file, len(siteColumns), &probs) {
+			return nil, nil, probs, nil
+		}
 		return nil, nil, problems{}, csvReadError(file, err)
 	}
 	if !ok {
@@ -60,6 +64,9 @@ func readSitesCSV(r io.Reader, file string) ([]ledger.Site, []int, problems, err
 			break
 		}
 		if err != nil {
+			if csvLimitProblem(err, file, len(siteColumns), &probs) {
+				return nil, nil, probs, nil
+			}
 			return nil, nil, problems{}, csvReadError(file, err)
 		}
 		line, _ := cr.FieldPos(0)
@@ -76,17 +83,17 @@ func readSitesCSV(r io.Reader, file string) ([]ledger.Site, []int, problems, err
 			path := func() string { return csvPath(file, line, siteColumns[col]) }
 			switch col {
 			case colSiteID:
-				s.SiteID = text(cell, path, &probs)
-				if s.SiteID == "" {
+				if cell == "" {
 					probs.add(path(), "is required")
 				}
+				s.SiteID = strings.Clone(checkCell(cell, ledger.TextID, path, &probs))
 			case colDomain:
 				s.Domain = csvEnum(cell, ledger.Domains, path, &probs)
 			case colGrid:
 				if cell == "" {
 					probs.add(path(), "is required")
 				}
-				s.Grid = grids.get(cell)
+				s.Grid = grids.get(checkCell(cell, ledger.TextID, path, &probs)) // copies
 			case colHazardLevel:
 				if cell != "" {
 					s.HazardLevel = csvEnum(cell, ledger.HazardLevels, path, &probs)

@@ -15,15 +15,15 @@ func (d *jsonReader) readReturn(r *ledger.Return) {
 	d.object(false, func(key string) bool {
 		switch key {
 		case "operator":
-			r.Operator = d.str()
+			r.Operator = d.str(ledger.TextID)
 		case "period":
 			r.Period = d.period()
 		case "restates":
-			r.Restates = d.str()
+			r.Restates = d.str(ledger.TextID)
 		case "reason":
-			r.Reason = d.str()
+			r.Reason = d.str(ledger.TextNote)
 		case "factor_set":
-			r.FactorSet = d.str()
+			r.FactorSet = d.str(ledger.TextID)
 		case "activity":
 			d.readActivity(&r.Activity)
 		case "electricity":
@@ -80,13 +80,13 @@ func (d *jsonReader) readElectricity() ledger.Electricity {
 		case "domain":
 			e.Domain = d.enum(ledger.Domains)
 		case "grid":
-			e.Grid = d.str()
+			e.Grid = d.str(ledger.TextID)
 		case "kwh":
 			e.KWh = d.quantity()
 		case "supplier_kgco2e_per_kwh":
 			e.SupplierKgCO2ePerKWh = d.optQuantity()
 		case "supplier":
-			e.Supplier = d.str()
+			e.Supplier = d.str(ledger.TextName)
 		default:
 			return false
 		}
@@ -146,13 +146,13 @@ func (d *jsonReader) readClaim() ledger.RenewableClaim {
 		case "instrument":
 			c.Instrument = d.enum(ledger.Instruments)
 		case "grid":
-			c.Grid = d.str()
+			c.Grid = d.str(ledger.TextID)
 		case "kwh":
 			c.KWh = d.quantity()
 		case "technology":
 			c.Technology = d.enum(ledger.Technologies)
 		case "certificates":
-			c.Certificates = d.strings()
+			c.Certificates = d.strings(ledger.TextID)
 		case "vintage":
 			c.Vintage = d.integer()
 		default:
@@ -184,9 +184,9 @@ func (d *jsonReader) readDataCentre() ledger.DataCentre {
 	d.object(false, func(key string) bool {
 		switch key {
 		case "id":
-			c.ID = d.str()
+			c.ID = d.str(ledger.TextID)
 		case "grid":
-			c.Grid = d.str()
+			c.Grid = d.str(ledger.TextID)
 		case "total_kwh":
 			c.TotalKWh = d.quantity()
 		case "it_kwh":
@@ -255,11 +255,11 @@ func (d *jsonReader) readDevice() ledger.DeviceFlow {
 		case "lifetime_years":
 			v.LifetimeYears = d.optQuantity()
 		case "recycler":
-			v.Recycler = d.str()
+			v.Recycler = d.str(ledger.TextName)
 		case "exported_kg":
 			v.ExportedKg = d.optQuantity()
 		case "basel_notification":
-			v.BaselNotification = d.strings()
+			v.BaselNotification = d.strings(ledger.TextID)
 		default:
 			return false
 		}
@@ -392,11 +392,11 @@ func (d *jsonReader) readSite() ledger.Site {
 	d.object(false, func(key string) bool {
 		switch key {
 		case "site_id":
-			s.SiteID = d.str()
+			s.SiteID = d.str(ledger.TextID)
 		case "domain":
 			s.Domain = d.enum(ledger.Domains)
 		case "grid":
-			s.Grid = d.str()
+			s.Grid = d.str(ledger.TextID)
 		case "grid_kwh":
 			s.GridKWh = d.quantity()
 		case "diesel_l":

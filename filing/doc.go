@@ -47,6 +47,10 @@
 //     quote one).
 //   - null is accepted for optional fields and means absent.
 //   - Times are RFC 3339 and are normalized to UTC.
+//   - Free strings (ids, grids, names, the reason) follow ledger.CheckText
+//     for the kind of their field, in JSON and CSV alike: invalid UTF-8
+//     (which encoding/json would turn into U+FFFD), control characters,
+//     bidi overrides and over-long values are problems at their path.
 //   - Enumerations are exact and lower-case; an unknown value lists the
 //     allowed ones.
 //   - In a flow object {"units": n, "kg": "..."} kg is required and units
@@ -65,6 +69,9 @@
 // recycler, exported_kg, basel_notification) need the JSON form. When a
 // CSV part is uploaded the JSON part must not carry the same array. CSV is
 // UTF-8 (a byte order mark is skipped), comma-separated, RFC 4180 quoting.
+// A record (the header too) of more than the part's columns plus 16
+// fields, or of more than 16 KiB, stops the reading of the part with one
+// problem at its line.
 //
 // # Unit rules
 //

@@ -19,6 +19,12 @@ type Options struct {
 	// MaxProblems is the most problems an error lists (default 1000); the
 	// rest are counted in one last entry with an empty path.
 	MaxProblems int
+	// AdmittedText reads free strings without ledger.CheckText (they must
+	// still be valid UTF-8). It is for returns the ledger admitted
+	// earlier, under the text rule of their day, which a verifier must
+	// still read: a rule made stricter later must not make an authentic
+	// document fail.
+	AdmittedText bool
 }
 
 // The defaults of Options.
@@ -51,7 +57,7 @@ func (o Options) withDefaults() Options {
 // *http.MaxBytesError, EInvalid with every problem in Fields otherwise.
 func DecodeJSON(r io.Reader, opts Options) (*ledger.Return, error) {
 	opts = opts.withDefaults()
-	ret, probs, err := decodeJSON(r)
+	ret, probs, err := decodeJSON(r, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -84,7 +90,7 @@ type Draft struct {
 // the byte offset), ETooLarge when the reader reports an
 // *http.MaxBytesError. Problems with values wait for Check.
 func ReadJSON(r io.Reader, opts Options) (*Draft, error) {
-	ret, probs, err := decodeJSON(r)
+	ret, probs, err := decodeJSON(r, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -131,13 +137,13 @@ func invalid(probs problems, opts Options) *ledger.Error {
 // are returned in probs; a syntax or read error stops the decode. The body
 // is read whole: the HTTP layer bounds it, and a JSON return is parsed in
 // one pass over the bytes.
-func decodeJSON(rd io.Reader) (ret *ledger.Return, probs problems, err error) {
+func decodeJSON(rd io.Reader, opts Options) (ret *ledger.Return, probs problems, err error) {
 	buf, err := io.ReadAll(rd)
 	if err != nil {
 		return nil, problems{}, readError(err, int64(len(buf)), "JSON")
 	}
 	lex := newLexer(buf)
-	d := &jsonReader{lex: lex}
+	d := &jsonReader{lex: lex, admittedText: opts.AdmittedText}
 	defer func() {
 		if v := recover(); v != nil {
 			a, ok := v.(abort)

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/shopspring/decimal"
 
@@ -23,9 +24,10 @@ import (
 // reading at once: it is raised with panic(abort{}) and recovered in
 // decodeJSON, which keeps the per-type readers free of error plumbing.
 type jsonReader struct {
-	lex   *lexer
-	path  []pathElem
-	probs problems
+	lex          *lexer
+	admittedText bool // see Options.AdmittedText
+	path         []pathElem
+	probs        problems
 }
 
 // abort carries a syntax or read error out of the recursive readers.
@@ -212,19 +214,34 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-// str reads a string.
-func (d *jsonReader) str() string {
+// str reads a string of kind k and checks it with ledger.CheckText. A
+// string the lexer had to repair (invalid UTF-8, a lone surrogate) is
+// refused rather than stored changed. A refused string reads as "", so
+// that nothing after the reader holds the bad value.
+func (d *jsonReader) str(k ledger.TextKind) string {
 	t := d.token()
 	if t.kind != tokString {
 		d.wrong(t, "a string")
+		return ""
+	}
+	if t.invalid {
+		d.fail("is not valid UTF-8 (or has an unpaired \\u surrogate escape)")
+		return ""
+	}
+	if d.admittedText {
+		return t.text
+	}
+	if err := ledger.CheckText(t.text, k); err != nil {
+		d.fail(err.Error())
+		return ""
 	}
 	return t.text
 }
 
-// strings reads an array of strings; null is absent.
-func (d *jsonReader) strings() []string {
+// strings reads an array of strings of kind k; null is absent.
+func (d *jsonReader) strings(k ledger.TextKind) []string {
 	var out []string
-	d.array(true, func(int) { out = append(out, d.str()) })
+	d.array(true, func(int) { out = append(out, d.str(k)) })
 	return out
 }
 
@@ -251,7 +268,23 @@ func checkEnum(s string, allowed []string) (string, string) {
 			return a, ""
 		}
 	}
-	return "", "must be one of " + strings.Join(allowed, ", ") + "; got " + strconv.Quote(s)
+	return "", "must be one of " + strings.Join(allowed, ", ") + "; got " + quoteShort(s)
+}
+
+// maxQuoted is the most bytes of a refused value that a message repeats.
+const maxQuoted = 64
+
+// quoteShort quotes s for a message, cut to its first maxQuoted bytes (at
+// a character boundary), so that a problem about a huge value is small.
+func quoteShort(s string) string {
+	if len(s) <= maxQuoted {
+		return strconv.Quote(s)
+	}
+	cut := maxQuoted
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return strconv.Quote(s[:cut]) + "... (" + strconv.Itoa(len(s)) + " bytes)"
 }
 
 // quantity reads a decimal given as a JSON string or number.
@@ -348,7 +381,7 @@ func (d *jsonReader) period() ledger.Period {
 	s := t.text
 	p, err := ledger.ParsePeriod(s)
 	if err != nil {
-		d.fail("must be a quarter written YYYY-Qn, e.g. 2025-Q3; got " + strconv.Quote(s))
+		d.fail("must be a quarter written YYYY-Qn, e.g. 2025-Q3; got " + quoteShort(s))
 	}
 	return p
 }
@@ -363,7 +396,7 @@ func (d *jsonReader) time() time.Time {
 	s := t.text
 	v, err := time.Parse(time.RFC3339, s)
 	if err != nil {
-		d.fail("must be an RFC 3339 time, e.g. 2025-08-21T04:00:00Z; got " + strconv.Quote(s))
+		d.fail("must be an RFC 3339 time, e.g. 2025-08-21T04:00:00Z; got " + quoteShort(s))
 		return time.Time{}
 	}
 	return v.UTC()

@@ -14,7 +14,9 @@ import (
 // seconds; this one does what the readers need and nothing else. It
 // accepts exactly RFC 8259 JSON, as encoding/json does (a fuzz test holds
 // it to json.Valid), including its treatment of invalid UTF-8 and lone
-// surrogates in strings (each becomes U+FFFD).
+// surrogates in strings (each becomes U+FFFD). Unlike encoding/json it
+// also says when it replaced something (token.invalid), so that the
+// reader can refuse the value instead of storing a silently changed one.
 
 // tokKind is the kind of a token.
 type tokKind uint8
@@ -32,10 +34,12 @@ const (
 )
 
 // token is one JSON token; text is the decoded string or the number as
-// written.
+// written. invalid is set on a string that had invalid UTF-8 or a lone
+// surrogate escape, each replaced by U+FFFD in text.
 type token struct {
-	kind tokKind
-	text string
+	kind    tokKind
+	invalid bool
+	text    string
 }
 
 // lexState is where the lexer is in the grammar, as in encoding/json's
@@ -192,20 +196,20 @@ func (l *lexer) next() (token, error) {
 			l.pos++
 			continue
 		case '"':
-			s, err := l.readString()
+			s, invalid, err := l.readString()
 			if err != nil {
 				return token{}, err
 			}
 			switch l.state {
 			case lexObjectStart, lexObjectKey:
 				l.state = lexObjectColon
-				return token{kind: tokString, text: s}, nil
+				return token{kind: tokString, invalid: invalid, text: s}, nil
 			}
 			if !l.valueAllowed() {
 				return token{}, l.errorf("unexpected string")
 			}
 			l.valueEnd()
-			return token{kind: tokString, text: s}, nil
+			return token{kind: tokString, invalid: invalid, text: s}, nil
 		}
 		if !l.valueAllowed() {
 			return token{}, l.unexpected(c)
@@ -330,8 +334,9 @@ func (l *lexer) readLiteral() (token, error) {
 	return token{kind: tokNumber, text: string(b[start:i])}, nil
 }
 
-// readString reads a string token starting at the opening quote.
-func (l *lexer) readString() (string, error) {
+// readString reads a string token starting at the opening quote. invalid
+// reports that invalid UTF-8 or a lone surrogate was replaced.
+func (l *lexer) readString() (s string, invalid bool, err error) {
 	b := l.buf
 	start := l.pos + 1
 	i := start
@@ -343,16 +348,17 @@ func (l *lexer) readString() (string, error) {
 			raw := b[start:i]
 			l.pos = i + 1
 			if ascii || utf8.Valid(raw) {
-				return l.str(raw), nil
+				return l.str(raw), false, nil
 			}
-			return string(appendValidUTF8(nil, raw)), nil
+			out, _ := appendValidUTF8(nil, raw)
+			return string(out), true, nil
 		}
 		if c == '\\' {
 			break
 		}
 		if c < 0x20 {
 			l.pos = i
-			return "", l.errorf("invalid control character in a string")
+			return "", false, l.errorf("invalid control character in a string")
 		}
 		if c >= utf8.RuneSelf {
 			ascii = false
@@ -361,33 +367,35 @@ func (l *lexer) readString() (string, error) {
 	}
 	if i >= len(b) {
 		l.pos = len(b)
-		return "", io.ErrUnexpectedEOF
+		return "", false, io.ErrUnexpectedEOF
 	}
 	// Slow path: unescape.
 	out := make([]byte, 0, i-start+16)
-	out = appendValidUTF8(out, b[start:i])
+	out, invalid = appendValidUTF8(out, b[start:i])
 	for i < len(b) {
 		c := b[i]
 		switch {
 		case c == '"':
 			l.pos = i + 1
-			return string(out), nil
+			return string(out), invalid, nil
 		case c < 0x20:
 			l.pos = i
-			return "", l.errorf("invalid control character in a string")
+			return "", false, l.errorf("invalid control character in a string")
 		case c != '\\':
 			j := i
 			for j < len(b) && b[j] != '"' && b[j] != '\\' && b[j] >= 0x20 {
 				j++
 			}
-			out = appendValidUTF8(out, b[i:j])
+			var bad bool
+			out, bad = appendValidUTF8(out, b[i:j])
+			invalid = invalid || bad
 			i = j
 			continue
 		}
 		i++ // the backslash
 		if i >= len(b) {
 			l.pos = i
-			return "", io.ErrUnexpectedEOF
+			return "", false, io.ErrUnexpectedEOF
 		}
 		switch e := b[i]; e {
 		case '"', '\\', '/':
@@ -405,7 +413,7 @@ func (l *lexer) readString() (string, error) {
 		case 'u':
 			r, n, err := l.readHex4(i + 1)
 			if err != nil {
-				return "", err
+				return "", false, err
 			}
 			i = n - 1
 			if utf16.IsSurrogate(r) {
@@ -422,16 +430,17 @@ func (l *lexer) readString() (string, error) {
 						}
 					}
 				}
+				invalid = invalid || r == utf8.RuneError
 			}
 			out = utf8.AppendRune(out, r)
 		default:
 			l.pos = i
-			return "", l.errorf("invalid escape character %s in a string", quoteByte(e))
+			return "", false, l.errorf("invalid escape character %s in a string", quoteByte(e))
 		}
 		i++
 	}
 	l.pos = len(b)
-	return "", io.ErrUnexpectedEOF
+	return "", false, io.ErrUnexpectedEOF
 }
 
 // readHex4 reads four hex digits at i and returns the rune and the index
@@ -460,18 +469,20 @@ func (l *lexer) readHex4(i int) (rune, int, error) {
 }
 
 // appendValidUTF8 appends raw with each invalid byte replaced by U+FFFD,
-// as encoding/json does.
-func appendValidUTF8(out, raw []byte) []byte {
+// as encoding/json does, and reports whether it replaced any.
+func appendValidUTF8(out, raw []byte) ([]byte, bool) {
+	replaced := false
 	for len(raw) > 0 {
 		r, n := utf8.DecodeRune(raw)
 		if r == utf8.RuneError && n == 1 {
 			out = utf8.AppendRune(out, utf8.RuneError)
+			replaced = true
 		} else {
 			out = append(out, raw[:n]...)
 		}
 		raw = raw[n:]
 	}
-	return out
+	return out, replaced
 }
 
 // str returns raw as a string, shared with earlier equal short strings.

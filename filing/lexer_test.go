@@ -99,3 +99,33 @@ func checkLexer(t *testing.T, b []byte) {
 		t.Fatalf("%q:\nlexer %#v\nstd   %#v", b, mine, std)
 	}
 }
+
+// TestLexerMarksRepairs: a string that encoding/json would silently
+// repair (invalid UTF-8, a lone surrogate) is marked invalid, so that
+// the reader can refuse it; U+FFFD sent as such is not a repair.
+func TestLexerMarksRepairs(t *testing.T) {
+	for _, tc := range []struct {
+		body    string
+		invalid bool
+	}{
+		{`"plain"`, false},
+		{"\"\xe6\x9d\xb1\xe4\xba\xac\"", false},
+		{`"\ufffd"`, false},
+		{"\"\xef\xbf\xbd\"", false},
+		{`"\ud83d\ude00"`, false},
+		{"\"\xff\"", true},
+		{"\"a\\n\xc3\"", true},
+		{"\"\xc3\\n\"", true},
+		{`"\ud800"`, true},
+		{`"\udc00"`, true},
+		{`"\ud83d\u0041"`, true},
+	} {
+		tok, err := newLexer([]byte(tc.body)).next()
+		if err != nil {
+			t.Fatalf("%q: %v", tc.body, err)
+		}
+		if tok.invalid != tc.invalid {
+			t.Errorf("%q: invalid %v, want %v", tc.body, tok.invalid, tc.invalid)
+		}
+	}
+}

@@ -83,7 +83,7 @@ func decodeMultipart(mr *multipart.Reader, opts Options) (*ledger.Return, proble
 		switch name {
 		case PartReturn:
 			var jp problems
-			ret, jp, err = decodeJSON(body)
+			ret, jp, err = decodeJSON(body, opts)
 			if err != nil {
 				var e *ledger.Error
 				if errors.As(err, &e) {

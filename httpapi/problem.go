@@ -1,10 +1,13 @@
 package httpapi
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"github.com/ictledger/ictledger/httpstatus"
+	"io"
 	"net/http"
+	"unicode/utf8"
 
 	"github.com/ictledger/ictledger/ledger"
 )
@@ -86,8 +89,16 @@ func (s *Server) writeJSON(w http.ResponseWriter, r *http.Request, status int, v
 // decodeBody reads a small JSON request body strictly (unknown fields are
 // an error) into v.
 func decodeBody(w http.ResponseWriter, r *http.Request, limit int64, v any) error {
-	r.Body = http.MaxBytesReader(w, r.Body, limit)
-	d := json.NewDecoder(r.Body)
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
+	if err != nil {
+		return bodyError(err)
+	}
+	// encoding/json would turn invalid UTF-8 into U+FFFD without a word;
+	// what reaches the ledger must be what the client sent.
+	if !utf8.Valid(body) {
+		return ledger.Errorf(ledger.EBadRequest, "the body is not valid UTF-8")
+	}
+	d := json.NewDecoder(bytes.NewReader(body))
 	d.DisallowUnknownFields()
 	if err := d.Decode(v); err != nil {
 		if tooLarge := tooLargeError(err); tooLarge != nil {

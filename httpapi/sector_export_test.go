@@ -18,7 +18,7 @@ func TestSectorExportMatchesMetrics(t *testing.T) {
 	ops := map[string]string{
 		"sakura-mobile": "Sakura Mobile K.K.",
 		"kanto-fibre":   `Kanto "Fibre", Ltd`,
-		"zero-traffic":  "Zero Traffic\nLtd",
+		"zero-traffic":  "ゼロ通信, Ltd", // names are one line (ledger.CheckText)
 		"never-filed":   "Never Filed",
 	}
 	toks := map[string]string{}

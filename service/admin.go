@@ -24,8 +24,10 @@ func (s *Service) RegisterOperator(ctx context.Context, a ledger.Actor, op ledge
 		add("id", "must be 2-40 characters of lower-case letters, digits and '-'")
 	}
 	op.Name = strings.TrimSpace(op.Name)
-	if op.Name == "" || len(op.Name) > 200 {
-		add("name", "must be 1-200 characters")
+	if op.Name == "" {
+		add("name", "is required")
+	} else if err := ledger.CheckText(op.Name, ledger.TextName); err != nil {
+		add("name", err.Error())
 	}
 	if !ledger.IsCountryCode(op.Country) {
 		add("country", "must be an ISO 3166-1 alpha-2 code in capitals, e.g. JP")
@@ -109,8 +111,8 @@ func (s *Service) IssueToken(ctx context.Context, a ledger.Actor, role ledger.Ro
 	if role != ledger.RoleOperator && operator != "" {
 		errs = append(errs, ledger.FieldError{Path: "operator", Message: "is only for operator tokens"})
 	}
-	if len(label) > 200 {
-		errs = append(errs, ledger.FieldError{Path: "label", Message: "must be at most 200 characters"})
+	if err := ledger.CheckText(label, ledger.TextName); err != nil {
+		errs = append(errs, ledger.FieldError{Path: "label", Message: err.Error()})
 	}
 	if len(errs) > 0 {
 		return nil, &ledger.Error{Code: ledger.EInvalid, Message: "the token request is not valid", Fields: errs}

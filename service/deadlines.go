@@ -33,6 +33,8 @@ func (s *Service) SetDeadline(ctx context.Context, a ledger.Actor, p ledger.Peri
 	}
 	if reason == "" || len(reason) > 2000 {
 		errs = append(errs, ledger.FieldError{Path: "reason", Message: "must be 1-2000 characters: say why the deadline moves"})
+	} else if err := ledger.CheckText(reason, ledger.TextNote); err != nil {
+		errs = append(errs, ledger.FieldError{Path: "reason", Message: err.Error()})
 	}
 	if len(errs) > 0 {
 		return &ledger.Error{Code: ledger.EInvalid, Message: "the deadline is not valid", Fields: errs}

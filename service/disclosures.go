@@ -264,18 +264,17 @@ func (s *Service) recordIssued(ctx context.Context, a ledger.Actor, d ledger.Dis
 // checkpoint's tree is this log's tree at that size, and whether a return
 // it derives from was superseded since.
 //
-// Checking renders the document again, so it waits for a render slot like
-// a download does (this is a public endpoint); it gives up, with ctx's
-// error, when ctx ends first.
+// The cheap checks come first (signature, inclusion proofs, the filing
+// rules on every entry); a document that fails them is answered without
+// rendering. Only one that passes them is rendered again, which waits for
+// a render slot like a download does (this is a public endpoint); it
+// gives up, with ctx's error, when ctx ends first.
 func (s *Service) VerifyDisclosure(ctx context.Context, pdf []byte) (*disclosure.Result, error) {
-	release, err := s.pdfs.slot(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer release()
-	res, err := disclosure.VerifyWith(pdf, s.VerifierKey(), s.cfg.Render)
-	if err != nil {
-		return nil, renderFailure(err, "the document could not be rendered again to check it")
+	res := disclosure.Inspect(pdf, s.VerifierKey())
+	if res.ReadyToRender() {
+		if err := s.confirmDisclosure(ctx, res); err != nil {
+			return nil, err
+		}
 	}
 	sum := sha256.Sum256(pdf)
 	if d := s.st.Disclosure(hex.EncodeToString(sum[:])); d != nil {
@@ -313,4 +312,18 @@ func (s *Service) VerifyDisclosure(ctx context.Context, pdf []byte) (*disclosure
 	}
 	res.Valid = len(res.Problems) == 0
 	return res, nil
+}
+
+// confirmDisclosure renders an inspected document again in a render slot
+// and compares the bytes (disclosure.Result.Confirm).
+func (s *Service) confirmDisclosure(ctx context.Context, res *disclosure.Result) error {
+	release, err := s.pdfs.slot(ctx)
+	if err != nil {
+		return err
+	}
+	defer release()
+	if err := res.Confirm(s.cfg.Render); err != nil {
+		return renderFailure(err, "the document could not be rendered again to check it")
+	}
+	return nil
 }

@@ -76,8 +76,8 @@ func (s *Service) FileReturn(ctx context.Context, a ledger.Actor, operator strin
 	if s.st.Operator(operator) == nil {
 		return nil, ledger.Errorf(ledger.ENotFound, "no operator %s", operator)
 	}
-	if len(idemKey) > 200 {
-		return nil, &ledger.Error{Code: ledger.EBadRequest, Message: "Idempotency-Key must be at most 200 characters"}
+	if err := ledger.CheckText(idemKey, ledger.TextName); err != nil {
+		return nil, &ledger.Error{Code: ledger.EBadRequest, Message: "Idempotency-Key " + err.Error()}
 	}
 	var prev *state.ReturnVersion // the filing this Idempotency-Key made, if any
 	if idemKey != "" {

@@ -31,15 +31,24 @@ func (s *Service) Review(ctx context.Context, a ledger.Actor, id string, r ledge
 	if r.Decision == ledger.DecisionReturn && len(r.Findings) == 0 {
 		errs = append(errs, ledger.FieldError{Path: "findings", Message: "a return decision needs at least one finding"})
 	}
-	if len(r.Comment) > 10000 {
-		errs = append(errs, ledger.FieldError{Path: "comment", Message: "must be at most 10000 characters"})
+	if err := ledger.CheckText(r.Comment, ledger.TextNote); err != nil {
+		errs = append(errs, ledger.FieldError{Path: "comment", Message: err.Error()})
 	}
 	for i, f := range r.Findings {
+		at := pathIndex("findings", i)
 		if strings.TrimSpace(f.Message) == "" {
-			errs = append(errs, ledger.FieldError{Path: pathIndex("findings", i) + ".message", Message: "is required"})
+			errs = append(errs, ledger.FieldError{Path: at + ".message", Message: "is required"})
 		}
 		if len(f.Path) > 500 || len(f.Message) > 5000 {
-			errs = append(errs, ledger.FieldError{Path: pathIndex("findings", i), Message: "path at most 500 and message at most 5000 characters"})
+			errs = append(errs, ledger.FieldError{Path: at, Message: "path at most 500 and message at most 5000 characters"})
+		}
+		// A finding's path names a field of the return, e.g.
+		// "sites.csv:line 18:column grid": one short line, like a name.
+		if err := ledger.CheckText(f.Path, ledger.TextName); err != nil {
+			errs = append(errs, ledger.FieldError{Path: at + ".path", Message: err.Error()})
+		}
+		if err := ledger.CheckText(f.Message, ledger.TextNote); err != nil {
+			errs = append(errs, ledger.FieldError{Path: at + ".message", Message: err.Error()})
 		}
 	}
 	if len(errs) > 0 {

@@ -36,11 +36,18 @@ func (d *doc) fill(i int) {
 
 func (d *doc) noData(what string) { d.note("No data for " + what + ".") }
 
+// float is a value as a chart coordinate. A value beyond float64 (one of
+// more than 308 digits) is drawn as unavailable: it has no place on an
+// axis, and sums or shares of it would be NaN.
 func float(v calculators.Value) (float64, bool) {
 	if !v.OK {
 		return 0, false
 	}
-	return v.D.InexactFloat64(), true
+	f := v.D.InexactFloat64()
+	if math.IsInf(f, 0) || math.IsNaN(f) {
+		return 0, false
+	}
+	return f, true
 }
 
 // axis is a value axis from 0 to max with ticks every step.
@@ -49,11 +56,25 @@ type axis struct {
 	places    int32
 }
 
+// maxTicks bounds the ticks of an axis whatever its values: niceAxis
+// makes 3 to 6, and ticks stops here even when float64 arithmetic would
+// not (a step below the spacing of floats near max never moves v).
+const maxTicks = 8
+
+// minAxis and maxAxis bound the largest value of an axis: below minAxis
+// a quarter of it can be 0, whose logarithm is -Inf, and above maxAxis
+// the rounding up to a whole step can overflow to +Inf.
+const (
+	minAxis = 1e-300
+	maxAxis = 1e300
+)
+
 // niceAxis covers [0, hi] with 3 to 6 ticks at 1, 2, 2.5 or 5 x 10^k.
 func niceAxis(hi float64) axis {
-	if hi <= 0 || math.IsNaN(hi) || math.IsInf(hi, 0) {
+	if hi <= 0 || math.IsNaN(hi) {
 		hi = 1
 	}
+	hi = math.Min(math.Max(hi, minAxis), maxAxis) // +Inf too: a sum of huge values
 	raw := hi / 4
 	exp := math.Floor(math.Log10(raw))
 	base := math.Pow(10, exp)
@@ -72,6 +93,16 @@ func niceAxis(hi float64) axis {
 		places++
 	}
 	return axis{max: math.Ceil(hi/step-1e-9) * step, step: step, places: places}
+}
+
+// ticks lists the values of the axis's ticks, 0 first. They are summed
+// step by step, as the charts have always placed them.
+func (a axis) ticks() []float64 {
+	var out []float64
+	for v := 0.0; len(out) < maxTicks && v <= a.max+a.step/2; v += a.step {
+		out = append(out, v)
+	}
+	return out
 }
 
 func (a axis) label(v float64) string {
@@ -167,7 +198,7 @@ func (d *doc) valueFrame(hi float64, u Unit, h float64) plot {
 	pl := plot{x: marginL + 16, y: p.GetY() + 5, w: contentW - 16, h: h, ax: ax}
 	d.font(false, 6)
 	p.SetLineWidth(0.1)
-	for v := 0.0; v <= ax.max+ax.step/2; v += ax.step {
+	for _, v := range ax.ticks() {
 		y := pl.yOf(v)
 		p.SetDrawColor(220, 220, 220)
 		p.Line(pl.x, y, pl.x+pl.w, y)
@@ -323,7 +354,7 @@ func (d *doc) hStacked(title string, cats []string, ss []series, u Unit) {
 	xOf := func(v float64) float64 { return x0 + w*v/ax.max }
 	d.font(false, 6)
 	p.SetLineWidth(0.1)
-	for v := 0.0; v <= ax.max+ax.step/2; v += ax.step {
+	for _, v := range ax.ticks() {
 		p.SetDrawColor(220, 220, 220)
 		p.Line(xOf(v), y0, xOf(v), y0+h)
 		p.SetXY(xOf(v)-10, y0+h+0.5)
