@@ -2,6 +2,7 @@ package httpapi_test
 
 import (
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -41,7 +42,7 @@ func BenchmarkMetricsRead(b *testing.B) {
 	env := servicetest.New(b, time.Date(2025, 11, 20, 0, 0, 0, 0, time.UTC))
 	secret := env.Operator("telco-a", "Telco A", "JP")
 	f := env.File(secret, servicetest.ExampleReturn(b, "telco-a", "2025-Q3"))
-	s := httpapi.New(httpapi.Config{Service: env.Service, AccessLog: io.Discard})
+	s := httpapi.New(httpapi.Config{Service: env.Service, Logger: slog.New(slog.NewJSONHandler(io.Discard, nil))})
 	r := httptest.NewRequest(http.MethodGet, "/v1/returns/"+f.ID+"/metrics", nil)
 	r.Header.Set("Authorization", "Bearer "+secret)
 	read := func() *discardWriter {

@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"io"
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
@@ -61,7 +60,7 @@ func labelsOf(m *dto.Metric) map[string]string {
 func TestMetricLabelsBounded(t *testing.T) {
 	env := servicetest.New(t, time.Date(2025, 11, 20, 0, 0, 0, 0, time.UTC))
 	reg := prometheus.NewRegistry()
-	s := New(Config{Service: env.Service, Registry: reg, AccessLog: io.Discard})
+	s := New(Config{Service: env.Service, Registry: reg})
 
 	routes := map[string]bool{"unmatched": true, "unauthenticated": true}
 	_ = s.router.Walk(func(rt *mux.Route, _ *mux.Router, _ []*mux.Route) error {

@@ -10,7 +10,6 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
-	"io"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -36,13 +35,6 @@ type Config struct {
 	MaxReturnBytes int64
 	// Registry receives the API's metrics; nil makes a private one.
 	Registry *prometheus.Registry
-	// AccessLog, when set, receives the access log's lines (one per
-	// request, one Write call each) instead of Logger, in the shape a
-	// plain slog JSON handler gives them (no attributes added with With,
-	// no ReplaceAttr) but without slog's per-attribute work, and whatever
-	// Logger's level; see accesslog.go. It must be safe for concurrent
-	// writes.
-	AccessLog io.Writer
 	// Sessions, when set, are the web pages' sign-in sessions: their
 	// cookie (sessions.CookieName) authenticates GET and HEAD requests,
 	// so the pages' links to downloads work. Nil ignores the cookie.

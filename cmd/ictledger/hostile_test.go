@@ -207,9 +207,8 @@ func TestNoSecretsInLogs(t *testing.T) {
 	ts.do("GET", "/v1/returns/"+opTok.Token+"?token="+regTok.Token, admin, "", nil, nil)
 	ts.stop()
 
-	// Second start with the admin secret from the environment, and the
-	// access lines written directly, as serve writes them.
-	ts = startConfigured(t, dir, Config{Logger: logger, AccessLog: logs, AdminToken: testAdminToken})
+	// Second start with the admin secret from the environment.
+	ts = startConfigured(t, dir, Config{Logger: logger, AdminToken: testAdminToken})
 	secrets = append(secrets, testAdminToken)
 	ts.mustJSON("GET", "/v1/operators", testAdminToken, nil, 200, nil)
 	ts.mustJSON("POST", "/v1/tokens", testAdminToken, map[string]any{"role": "regulator"}, 201, &regTok)

@@ -44,11 +44,8 @@ type Config struct {
 	MaxReturnBytes int64
 	ShutdownGrace  time.Duration
 	Logger         *slog.Logger
-	// AccessLog, when set, takes the API's access lines directly (see
-	// httpapi.Config); otherwise they go through Logger.
-	AccessLog io.Writer
-	Out       io.Writer // where --demo prints its tokens
-	Now       func() time.Time
+	Out            io.Writer // where --demo prints its tokens
+	Now            func() time.Time
 	// ReadHeaderTimeout bounds how long a client may take to send its
 	// request headers (slow-loris); zero means 10 seconds.
 	ReadHeaderTimeout time.Duration
@@ -189,7 +186,7 @@ func (m *Main) Open(ctx context.Context) (err error) {
 	}
 	// The pages open sign-in sessions; the API reads their cookie for downloads.
 	signins := sessions.New(sessions.Config{Service: m.svc, Now: m.cfg.Now})
-	m.api = httpapi.New(httpapi.Config{Service: m.svc, Logger: m.log, AccessLog: m.cfg.AccessLog,
+	m.api = httpapi.New(httpapi.Config{Service: m.svc, Logger: m.log,
 		MaxReturnBytes: m.cfg.MaxReturnBytes, Registry: m.registry, Sessions: signins})
 	csrfKey, err := web.LoadOrCreateSecret(dir) // under the journal's lock
 	if err != nil {
@@ -292,7 +289,7 @@ func writeSecretFile(path, content string) error {
 	return atomicfile.Write(filepath.Dir(path), filepath.Base(path), []byte(content), 0o600)
 }
 
-func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) (err error) {
+func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	addr := fs.String("addr", "127.0.0.1:8080", "listen address HOST:PORT")
@@ -315,13 +312,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) (err
 	if err := limits.check(); err != nil {
 		return err
 	}
-	logOut := newLogOutput(stderr, flushEvery)
-	defer func() {
-		if cerr := logOut.close(); err == nil && cerr != nil {
-			err = fmt.Errorf("write the log: %w", cerr)
-		}
-	}()
-	logger := slog.New(flushingHandler{Handler: slog.NewJSONHandler(logOut, &slog.HandlerOptions{Level: slog.LevelInfo}), out: logOut})
+	logger := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	var render func(*disclosure.Bundle) ([]byte, error)
 	var collectors []prometheus.Collector
 	if *workers > 0 {
@@ -336,7 +327,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) (err
 		collectors = workerCollectors(pool)
 	}
 	m := NewMain(Config{Addr: *addr, DataDir: *data, Demo: *demo, AdminToken: os.Getenv("ICTLEDGER_ADMIN_TOKEN"),
-		Origin: *origin, MaxReturnBytes: *maxReturn, Logger: logger, AccessLog: logOut, Out: stdout, Render: render, RenderSlots: *workers, VerifyQueue: limits.verifyQueue, Collectors: collectors,
+		Origin: *origin, MaxReturnBytes: *maxReturn, Logger: logger, Out: stdout, Render: render, RenderSlots: *workers, VerifyQueue: limits.verifyQueue, Collectors: collectors,
 		SecureCookies: *secureCookies})
 	if err := m.Open(ctx); err != nil {
 		return err
