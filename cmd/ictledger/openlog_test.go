@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/binary"
 	"fmt"
 	"io"
@@ -11,12 +12,15 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"golang.org/x/mod/sumdb/note"
 	"golang.org/x/mod/sumdb/tlog"
 
 	"github.com/ictledger/ictledger/ledger/checkpoint"
+	"github.com/ictledger/ictledger/ledger/monitor"
 )
 
 // sumdbTiles is a tlog.TileReader over a server's /log/tile/ API written
@@ -398,4 +402,42 @@ func alteringProxy(target *url.URL, alter func(path string, b []byte) []byte) ht
 		w.WriteHeader(resp.StatusCode)
 		w.Write(b)
 	})
+}
+
+// TestMonitorTenThousandEntries measures a first monitor run over a log
+// of 10,000 entries, an idle run after it and a run over a return of
+// 100,000 sites (ICTLEDGER_LONG=1 only; it asserts no time, it reports
+// it).
+func TestMonitorTenThousandEntries(t *testing.T) {
+	if os.Getenv("ICTLEDGER_LONG") == "" {
+		t.Skip("set ICTLEDGER_LONG=1 to measure")
+	}
+	dir := t.TempDir()
+	ts := startServer(t, dir)
+	defer ts.stop()
+	var wg sync.WaitGroup
+	for c := 0; c < 16; c++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for ts.m.svc.Size() < 10_000 {
+				body := fmt.Appendf(nil, `{"role":"regulator","label":"desk %d"}`, c)
+				ts.do("POST", "/v1/tokens", testAdminToken, "application/json", body, nil)
+			}
+		}()
+	}
+	wg.Wait()
+	vkey, _ := checkpoint.VerifierKey(dir)
+	v, _ := note.NewVerifier(vkey)
+	for _, name := range []string{"first run", "idle run", "a return of 100,000 sites"} {
+		if name == "a return of 100,000 sites" {
+			fileLarge(ts, "big-telco", "2025-Q2", 100_000)
+		}
+		start := time.Now()
+		res, err := monitor.Run(context.Background(), monitor.Config{Log: ts.base + "/log", Verifier: v, StateDir: filepath.Join(dir, "..", "monitor-state")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("%s: %d entries checked, %d bytes read, in %v", name, res.Checked, res.Bytes, time.Since(start))
+	}
 }
