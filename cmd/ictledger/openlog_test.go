@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
 	"encoding/binary"
 	"fmt"
 	"io"
@@ -439,5 +440,34 @@ func TestMonitorTenThousandEntries(t *testing.T) {
 			t.Fatal(err)
 		}
 		t.Logf("%s: %d entries checked, %d bytes read, in %v", name, res.Checked, res.Bytes, time.Since(start))
+	}
+}
+
+// TestMonitorUsage checks the command's exit codes for a bad command line
+// and an unreachable log.
+func TestMonitorUsage(t *testing.T) {
+	state := t.TempDir()
+	_, key, err := note.GenerateKey(rand.Reader, "example.org/log")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		args []string
+		code int
+	}{
+		{[]string{"monitor"}, 2},
+		{[]string{"monitor", "--log", "http://127.0.0.1:1/log", "--state", state}, 2},
+		{[]string{"monitor", "--log", "http://127.0.0.1:1/log", "--key", key, "--state", state, "extra"}, 2},
+		{[]string{"monitor", "--log", "http://127.0.0.1:1/log", "--key", key, "--state", state, "--max-run-bytes", "0"}, 2},
+		{[]string{"monitor", "--log", "http://127.0.0.1:1/log", "--key", "not a key", "--state", state}, 1},
+		{[]string{"monitor", "--log", "http://127.0.0.1:1/log", "--key", key, "--state", state}, 1},
+	} {
+		code, out, errOut := runCmd(tc.args...)
+		if code != tc.code {
+			t.Errorf("%v: exit %d, want %d\n%s%s", tc.args, code, tc.code, out, errOut)
+		}
+		if tc.code == 1 && tc.args[4] == key && !strings.Contains(errOut, "fetch the checkpoint") {
+			t.Errorf("%v: %s", tc.args, errOut)
+		}
 	}
 }
