@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/binary"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -80,8 +81,8 @@ func fileLarge(ts *testServer, operator, period string, sites int) {
 	tok := ts.addOperator(operator, "Operator "+operator)
 	body, ct := sitesBody(ts.t, period, sites)
 	body = bytes.Replace(body, []byte(`"operator":"sakura-mobile"`), []byte(`"operator":"`+operator+`"`), 1)
-	var raw []byte
-	if status, _ := ts.do("POST", "/v1/operators/"+operator+"/returns", tok, ct, body, nil); status != 201 {
+	var raw json.RawMessage
+	if status, _ := ts.do("POST", "/v1/operators/"+operator+"/returns", tok, ct, body, &raw); status != 201 {
 		ts.t.Fatalf("large filing: status %d %s", status, raw)
 	}
 }
