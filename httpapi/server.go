@@ -171,6 +171,11 @@ func (s *Server) routes() {
 	handle("GET", "/v1/ledger/proof/inclusion", s.handleInclusion)
 	handle("GET", "/v1/ledger/proof/consistency", s.handleConsistency)
 	handle("GET", "/v1/ledger/key", s.handleKey)
+
+	// The c2sp.org/tlog-tiles API (handlers_tiles.go).
+	handle("GET", "/log/checkpoint", s.handleLogCheckpoint)
+	handle("GET", "/log/tile/{path:.+}", s.handleLogTile)
+	handle("GET", "/log/entry/{path:.+}", s.handleLogEntry)
 }
 
 type ctxKey int

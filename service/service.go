@@ -43,6 +43,9 @@ type Journal interface {
 	InclusionProof(seq, size uint64) (tlog.RecordProof, error)
 	// ConsistencyProof proves the tree of size from is a prefix of the tree of size to.
 	ConsistencyProof(from, to uint64) (tlog.TreeProof, error)
+	// TileData returns the hashes of a tile of the committed tree, or an
+	// error matching journal.ErrNotFound when it reaches past the tree.
+	TileData(t tlog.Tile) ([]byte, error)
 }
 
 // Signer signs a checkpoint (a tree head) as a signed note.

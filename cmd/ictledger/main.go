@@ -5,6 +5,7 @@
 //	ictledger verify disclosure FILE.pdf --key KEY
 //	ictledger verify consistency --server URL --from OLD_CHECKPOINT [--key KEY] [--save FILE]
 //	ictledger backup DATA_DIR DEST
+//	ictledger monitor --log URL --key KEY --state DIR
 //	ictledger loadtest --addr 127.0.0.1:PORT --clients N --duration D
 //
 // This is the only package that reads flags, the environment and signals;
@@ -22,6 +23,7 @@ import (
 	"syscall"
 
 	"github.com/ictledger/ictledger/disclosure/renderproc"
+	"github.com/ictledger/ictledger/ledger/monitor"
 )
 
 func main() {
@@ -38,6 +40,7 @@ const usage = `usage:
   ictledger verify disclosure FILE.pdf --key KEY
   ictledger verify consistency --server URL --from OLD_CHECKPOINT [--key KEY] [--save FILE]
   ictledger backup DATA_DIR DEST
+  ictledger monitor --log URL/log --key KEY --state DIR [--max-fetch-bytes N] [--max-run-bytes N]
   ictledger loadtest --addr 127.0.0.1:PORT --clients N --duration D [--warmup D] [more: loadtest -h]
   ictledger render-worker   (started by serve: renders the disclosures it is sent)
 `
@@ -56,6 +59,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = runVerify(ctx, args[1:], stdout, stderr)
 	case "backup":
 		err = runBackup(ctx, args[1:], stdout, stderr)
+	case "monitor":
+		err = runMonitor(ctx, args[1:], stdout, stderr)
 	case "loadtest":
 		err = runLoadtest(ctx, args[1:], stdout, stderr)
 	case "render-worker":
@@ -74,6 +79,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if errors.As(err, &ue) {
 		fmt.Fprintf(stderr, "ictledger: %v\n%s", err, usage)
 		return 2
+	}
+	if alarm := (*monitor.Alarm)(nil); errors.As(err, &alarm) {
+		fmt.Fprintf(stderr, "ictledger: %v\n", err)
+		return exitAlarm
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "ictledger: %v\n", err)

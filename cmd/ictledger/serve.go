@@ -197,11 +197,12 @@ func (m *Main) Open(ctx context.Context) (err error) {
 	if err != nil {
 		return fmt.Errorf("web pages: %w", err)
 	}
-	// The API answers /v1, /healthz and /metrics; every other path is a page.
+	// The API answers /v1, /healthz, /metrics and /log; every other path is a page.
 	root := http.NewServeMux()
 	root.Handle("/v1/", m.api)
 	root.Handle("/healthz", m.api)
 	root.Handle("/metrics", m.api)
+	root.Handle("/log/", m.api) // the c2sp tlog-tiles API
 	root.Handle("/", pages)
 	m.ln, err = net.Listen("tcp", m.cfg.Addr)
 	if err != nil {

@@ -66,3 +66,36 @@ func (h hashes) inclusionProof(seq, size uint64) (tlog.RecordProof, error) {
 func (h hashes) consistencyProof(from, to uint64) (tlog.TreeProof, error) {
 	return tlog.ProveTree(int64(to), int64(from), h)
 }
+
+// TileData returns the hashes of tile t of the committed tree, as
+// tlog.ReadTileData lays them out: t.W hashes at tree level t.H*t.L,
+// starting at index t.N<<t.H. It fails with ErrNotFound unless every hash
+// in the tile belongs to a complete subtree of the committed records, so
+// that a tile, once served, never changes. t.L must be at least 0 (hash
+// tiles only; entries are read with Read).
+func (j *Journal) TileData(t tlog.Tile) ([]byte, error) {
+	size, h := j.snapshot()
+	if !tileWithin(t, size) {
+		return nil, fmt.Errorf("%w: tile %d/%d width %d of height %d, journal size %d", ErrNotFound, t.L, t.N, t.W, t.H, size)
+	}
+	return tlog.ReadTileData(t, h)
+}
+
+// tileWithin reports whether the hashes of tile t all cover complete
+// subtrees of a tree of size leaves, without overflowing on any t.
+func tileWithin(t tlog.Tile, size uint64) bool {
+	if t.H < 1 || t.H > 30 || t.L < 0 || t.N < 0 || t.W < 1 || t.W > 1<<t.H {
+		return false
+	}
+	shift := uint64(t.H) * uint64(t.L)
+	if shift >= 64 {
+		return false
+	}
+	// complete is the number of complete subtrees at the tile's level.
+	complete := size >> shift
+	n := uint64(t.N)
+	if n > complete>>t.H {
+		return false
+	}
+	return n<<t.H+uint64(t.W) <= complete
+}

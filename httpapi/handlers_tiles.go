@@ -1,0 +1,83 @@
+package httpapi
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/gorilla/mux"
+
+	"github.com/ictledger/ictledger/ledger"
+	"github.com/ictledger/ictledger/ledger/tiles"
+)
+
+// Cache lifetimes of the tile API. A full tile, a full bundle and an entry
+// never change once served; a partial tile is replaced by a wider one as
+// the log grows, and the checkpoint changes with every entry.
+const (
+	cacheForever = "public, max-age=31536000, immutable"
+	cachePartial = "public, max-age=10"
+	cacheNever   = "no-cache"
+)
+
+// handleLogCheckpoint serves GET /log/checkpoint (public): the signed
+// checkpoint of the c2sp.org/tlog-tiles API.
+func (s *Server) handleLogCheckpoint(w http.ResponseWriter, r *http.Request) {
+	note, err := s.svc.LogCheckpoint()
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeLogBody(w, "text/plain; charset=utf-8", cacheNever, note)
+}
+
+// handleLogTile serves GET /log/tile/{path} (public): a hash tile
+// /log/tile/<L>/<N>[.p/<W>] or an entry bundle
+// /log/tile/entries/<N>[.p/<W>]. A path not in the canonical form, or a
+// tile beyond the tree, is 404.
+func (s *Server) handleLogTile(w http.ResponseWriter, r *http.Request) {
+	t, err := tiles.ParsePath("tile/" + mux.Vars(r)["path"])
+	if err != nil {
+		s.writeError(w, r, &ledger.Error{Code: ledger.ENotFound, Message: "no such tile path: " + r.URL.Path, Err: err})
+		return
+	}
+	var b []byte
+	if t.L == tiles.EntriesLevel {
+		b, err = s.svc.EntryBundle(t)
+	} else {
+		b, err = s.svc.HashTile(t)
+	}
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	cache := cacheForever
+	if t.W != tiles.FullWidth {
+		cache = cachePartial
+	}
+	writeLogBody(w, "application/octet-stream", cache, b)
+}
+
+// handleLogEntry serves GET /log/entry/{path} (public): the canonical
+// bytes of one entry, /log/entry/<N> with N grouped as in tile paths,
+// where a bundle's reference to a large entry points.
+func (s *Server) handleLogEntry(w http.ResponseWriter, r *http.Request) {
+	seq, err := tiles.ParseEntryPath("entry/" + mux.Vars(r)["path"])
+	if err != nil {
+		s.writeError(w, r, &ledger.Error{Code: ledger.ENotFound, Message: "no such entry path: " + r.URL.Path, Err: err})
+		return
+	}
+	b, err := s.svc.LogEntry(seq)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeLogBody(w, "application/octet-stream", cacheForever, b)
+}
+
+func writeLogBody(w http.ResponseWriter, contentType, cache string, b []byte) {
+	h := w.Header()
+	h.Set("Content-Type", contentType)
+	h.Set("Cache-Control", cache)
+	h.Set("Content-Length", strconv.Itoa(len(b)))
+	_, _ = w.Write(b)
+}
