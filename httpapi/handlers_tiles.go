@@ -17,6 +17,9 @@ const (
 	cacheForever = "public, max-age=31536000, immutable"
 	cachePartial = "public, max-age=10"
 	cacheNever   = "no-cache"
+	// Entries are for regulators (see EntryBundle): a shared cache must
+	// not hand them to the next client.
+	cacheEntries = "private, max-age=31536000, immutable"
 )
 
 // handleLogCheckpoint serves GET /log/checkpoint (public): the signed
@@ -30,9 +33,9 @@ func (s *Server) handleLogCheckpoint(w http.ResponseWriter, r *http.Request) {
 	writeLogBody(w, "text/plain; charset=utf-8", cacheNever, note)
 }
 
-// handleLogTile serves GET /log/tile/{path} (public): a hash tile
-// /log/tile/<L>/<N>[.p/<W>] or an entry bundle
-// /log/tile/entries/<N>[.p/<W>]. A path not in the canonical form, or a
+// handleLogTile serves GET /log/tile/{path}: a hash tile
+// /log/tile/<L>/<N>[.p/<W>] (public) or an entry bundle
+// /log/tile/entries/<N>[.p/<W>] (regulator, admin). A path not in the canonical form, or a
 // tile beyond the tree, is 404.
 func (s *Server) handleLogTile(w http.ResponseWriter, r *http.Request) {
 	t, err := tiles.ParsePath("tile/" + mux.Vars(r)["path"])
@@ -41,8 +44,10 @@ func (s *Server) handleLogTile(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var b []byte
+	cache := cacheForever
 	if t.L == tiles.EntriesLevel {
-		b, err = s.svc.EntryBundle(t)
+		b, err = s.svc.EntryBundle(actor(r), t)
+		cache = cacheEntries
 	} else {
 		b, err = s.svc.HashTile(t)
 	}
@@ -50,14 +55,16 @@ func (s *Server) handleLogTile(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	cache := cacheForever
 	if t.W != tiles.FullWidth {
 		cache = cachePartial
+		if t.L == tiles.EntriesLevel {
+			cache = "private, max-age=10"
+		}
 	}
 	writeLogBody(w, "application/octet-stream", cache, b)
 }
 
-// handleLogEntry serves GET /log/entry/{path} (public): the canonical
+// handleLogEntry serves GET /log/entry/{path} (regulator, admin): the canonical
 // bytes of one entry, /log/entry/<N> with N grouped as in tile paths,
 // where a bundle's reference to a large entry points.
 func (s *Server) handleLogEntry(w http.ResponseWriter, r *http.Request) {
@@ -66,12 +73,12 @@ func (s *Server) handleLogEntry(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, &ledger.Error{Code: ledger.ENotFound, Message: "no such entry path: " + r.URL.Path, Err: err})
 		return
 	}
-	b, err := s.svc.LogEntry(seq)
+	b, err := s.svc.LogEntry(actor(r), seq)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	writeLogBody(w, "application/octet-stream", cacheForever, b)
+	writeLogBody(w, "application/octet-stream", cacheEntries, b)
 }
 
 func writeLogBody(w http.ResponseWriter, contentType, cache string, b []byte) {

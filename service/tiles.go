@@ -41,11 +41,19 @@ func (s *Service) HashTile(t tlog.Tile) ([]byte, error) {
 	return b, nil
 }
 
-// EntryBundle returns entry bundle t (public): entries t.N*256 onwards,
+// EntryBundle returns entry bundle t (regulator, admin): entries t.N*256
+// onwards,
 // t.W of them, each inline or as a reference (tiles.AppendEntry). Every
 // entry is read back from the journal, which checks it against its leaf
 // hash, so at most about 16 MiB are held.
-func (s *Service) EntryBundle(t tlog.Tile) ([]byte, error) {
+//
+// The hash tiles and checkpoints are public, so anyone can check that the
+// log never forked; the entries are not, because they hold returns before
+// they are accepted and the registry of tokens, which are not public data.
+func (s *Service) EntryBundle(a ledger.Actor, t tlog.Tile) ([]byte, error) {
+	if err := requireRole(a, ledger.RoleRegulator, ledger.RoleAdmin); err != nil {
+		return nil, err
+	}
 	start := uint64(t.N) * tiles.FullWidth
 	if t.L != tiles.EntriesLevel || t.N < 0 || t.W < 1 || t.W > tiles.FullWidth || start/tiles.FullWidth != uint64(t.N) ||
 		start+uint64(t.W) > s.j.Size() {
@@ -66,7 +74,10 @@ func (s *Service) EntryBundle(t tlog.Tile) ([]byte, error) {
 
 // LogEntry returns the canonical bytes of entry seq alone (public), as a
 // bundle's reference to a large entry points to them.
-func (s *Service) LogEntry(seq uint64) ([]byte, error) {
+func (s *Service) LogEntry(a ledger.Actor, seq uint64) ([]byte, error) {
+	if err := requireRole(a, ledger.RoleRegulator, ledger.RoleAdmin); err != nil {
+		return nil, err
+	}
 	if seq >= s.j.Size() {
 		return nil, ledger.Errorf(ledger.ENotFound, "no entry %d: the log has %d entries", seq, s.j.Size())
 	}

@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"os"
 	"strings"
 	"time"
 
@@ -59,6 +60,8 @@ func runMonitor(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		Log: strings.TrimSuffix(*logURL, "/"), Verifier: verifier, StateDir: *stateDir,
 		HTTP: &http.Client{Timeout: *timeout}, MaxFetchBytes: *maxFetch, MaxRunBytes: *maxRun,
 		Logger: slog.New(slog.NewTextHandler(stderr, nil)),
+		// A token on the command line would show in the process list.
+		Token: os.Getenv("ICTLEDGER_MONITOR_TOKEN"),
 	})
 	if err != nil {
 		return err
@@ -69,7 +72,9 @@ func runMonitor(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	}
 	fmt.Fprintf(stdout, "ok: log %q at size %d (root %s), %s; checked %d entries, %d bytes read\n",
 		res.New.Origin, res.New.Size, res.New.Root, from, res.Checked, res.Bytes)
-	if !res.Complete {
+	if res.EntriesSkipped {
+		fmt.Fprintf(stdout, "entries not checked: set ICTLEDGER_MONITOR_TOKEN to a regulator's token to check them (next: entry %d)\n", res.Next)
+	} else if !res.Complete {
 		fmt.Fprintf(stdout, "incomplete: stopped at --max-run-bytes with entries %d to %d unchecked; the next run carries on\n",
 			res.Next, res.New.Size-1)
 	}

@@ -55,7 +55,20 @@ func (r *sumdbTiles) SaveTiles([]tlog.Tile, [][]byte) {}
 // fetchURL fetches url and returns the body, status and headers.
 func fetchURL(t *testing.T, url string) ([]byte, int, http.Header) {
 	t.Helper()
-	resp, err := http.Get(url)
+	return fetchAs(t, url, "")
+}
+
+// fetchAs is fetchURL with a bearer token (none when "").
+func fetchAs(t *testing.T, url, token string) ([]byte, int, http.Header) {
+	t.Helper()
+	req, err := http.NewRequest("GET", url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -116,7 +129,7 @@ func readBundleEntries(t *testing.T, prefix string, b []byte) [][]byte {
 			for s := seq / 1000; s > 0; s /= 1000 {
 				grouped = fmt.Sprintf("x%03d/%s", s%1000, grouped)
 			}
-			full, status, _ := fetchURL(t, prefix+"/entry/"+grouped)
+			full, status, _ := fetchAs(t, prefix+"/entry/"+grouped, testAdminToken)
 			if status != 200 || uint64(len(full)) != binary.BigEndian.Uint64(e[24:32]) {
 				t.Fatalf("referenced entry %d: status %d, %d bytes", seq, status, len(full))
 			}
@@ -163,7 +176,7 @@ func TestTilesProveWithTlog(t *testing.T) {
 		if w := cpB.Size - n*256; w < 256 {
 			p += fmt.Sprintf(".p/%d", w)
 		}
-		b, status, _ := fetchURL(t, prefix+p)
+		b, status, _ := fetchAs(t, prefix+p, testAdminToken)
 		if status != 200 {
 			t.Fatalf("GET %s: %d", p, status)
 		}
@@ -189,25 +202,32 @@ func TestTilesProveWithTlog(t *testing.T) {
 	}
 	t.Logf("proved %d entries and consistency %d..%d with %d tile fetches", len(entries), cpA.Size, cpB.Size, tr.fetches)
 
-	// Caching, content types and strict bounds.
+	// Caching, content types, who may read and strict bounds. Hash tiles
+	// are public; entries are for regulators and admins, and no shared
+	// cache may keep them.
 	for _, c := range []struct {
 		path, cache string
 		status      int
+		token       string
 	}{
-		{"/tile/0/000", "public, max-age=31536000, immutable", 200},
-		{fmt.Sprintf("/tile/0/001.p/%d", cpB.Size-256), "public, max-age=10", 200},
-		{"/tile/1/000.p/1", "public, max-age=10", 200},
-		{"/tile/entries/000", "public, max-age=31536000, immutable", 200},
-		{"/tile/0/002", "no-store", 404},
-		{fmt.Sprintf("/tile/0/001.p/%d", cpB.Size-256+100), "no-store", 404},
-		{"/tile/1/000", "no-store", 404},
-		{"/tile/0/0", "no-store", 404},
-		{"/tile/0/x000/000", "no-store", 404},
-		{"/tile/0/000.p/0", "no-store", 404},
-		{"/tile/entries/001.p/255", "no-store", 404},
-		{fmt.Sprintf("/entry/%03d", cpB.Size), "no-store", 404},
+		{"/tile/0/000", "public, max-age=31536000, immutable", 200, ""},
+		{fmt.Sprintf("/tile/0/001.p/%d", cpB.Size-256), "public, max-age=10", 200, ""},
+		{"/tile/1/000.p/1", "public, max-age=10", 200, ""},
+		{"/tile/entries/000", "private, max-age=31536000, immutable", 200, testAdminToken},
+		{fmt.Sprintf("/tile/entries/001.p/%d", cpB.Size-256), "private, max-age=10", 200, testAdminToken},
+		{"/entry/000", "private, max-age=31536000, immutable", 200, testAdminToken},
+		{"/tile/entries/000", "no-store", 401, ""},
+		{"/entry/000", "no-store", 401, ""},
+		{"/tile/0/002", "no-store", 404, ""},
+		{fmt.Sprintf("/tile/0/001.p/%d", cpB.Size-256+100), "no-store", 404, ""},
+		{"/tile/1/000", "no-store", 404, ""},
+		{"/tile/0/0", "no-store", 404, ""},
+		{"/tile/0/x000/000", "no-store", 404, ""},
+		{"/tile/0/000.p/0", "no-store", 404, ""},
+		{"/tile/entries/001.p/255", "no-store", 404, testAdminToken},
+		{fmt.Sprintf("/entry/%03d", cpB.Size), "no-store", 404, testAdminToken},
 	} {
-		_, status, h := fetchURL(t, prefix+c.path)
+		_, status, h := fetchAs(t, prefix+c.path, c.token)
 		if status != c.status || h.Get("Cache-Control") != c.cache {
 			t.Errorf("GET %s: %d %q, want %d %q", c.path, status, h.Get("Cache-Control"), c.status, c.cache)
 		}
@@ -238,6 +258,7 @@ func runMonitorCmd(t *testing.T, prefix, dataDir, stateDir string, extra ...stri
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Setenv("ICTLEDGER_MONITOR_TOKEN", testAdminToken)
 	return runCmd(append([]string{"monitor", "--log", prefix, "--key", vkey, "--state", stateDir}, extra...)...)
 }
 
@@ -274,6 +295,21 @@ func TestMonitorFollowsAndResumes(t *testing.T) {
 	}
 	if runs < 2 || !strings.Contains(out, fmt.Sprintf("at size %d", size)) {
 		t.Fatalf("%d runs, last:\n%s%s", runs, out, errOut)
+	}
+	// Without a token a run checks the checkpoints, not the entries.
+	ts.register("sakura-fixed")
+	t.Setenv("ICTLEDGER_MONITOR_TOKEN", "")
+	vkey, err := checkpoint.VerifierKey(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut = runCmd("monitor", "--log", prefix, "--key", vkey, "--state", stateDir)
+	if code != 0 || !strings.Contains(out, "entries not checked") || !strings.Contains(out, fmt.Sprintf("extends size %d", size)) {
+		t.Fatalf("run without a token: exit %d\n%s%s", code, out, errOut)
+	}
+	// With one, the next run checks what the last one left.
+	if code, out, errOut = runMonitorCmd(t, prefix, dir, stateDir); code != 0 || strings.Contains(out, "checked 0 entries") {
+		t.Fatalf("run with a token after one without: exit %d\n%s%s", code, out, errOut)
 	}
 	// Nothing new: a run reads just the checkpoint.
 	if code, out, errOut = runMonitorCmd(t, prefix, dir, stateDir); code != 0 || !strings.Contains(out, "checked 0 entries") {
@@ -391,7 +427,13 @@ func TestMonitorCatchesAlteredEntry(t *testing.T) {
 // alteringProxy forwards GETs to target and passes each body through alter.
 func alteringProxy(target *url.URL, alter func(path string, b []byte) []byte) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		resp, err := http.Get(target.String() + r.URL.Path)
+		req, err := http.NewRequest("GET", target.String()+r.URL.Path, nil)
+		if err != nil {
+			http.Error(w, err.Error(), 500)
+			return
+		}
+		req.Header.Set("Authorization", r.Header.Get("Authorization"))
+		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
 			http.Error(w, err.Error(), 502)
 			return
@@ -436,7 +478,7 @@ func TestMonitorTenThousandEntries(t *testing.T) {
 			fileLarge(ts, "big-telco", "2025-Q2", 100_000)
 		}
 		start := time.Now()
-		res, err := monitor.Run(context.Background(), monitor.Config{Log: ts.base + "/log", Verifier: v, StateDir: filepath.Join(dir, "..", "monitor-state")})
+		res, err := monitor.Run(context.Background(), monitor.Config{Log: ts.base + "/log", Verifier: v, StateDir: filepath.Join(dir, "..", "monitor-state"), Token: testAdminToken})
 		if err != nil {
 			t.Fatal(err)
 		}

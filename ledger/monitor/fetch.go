@@ -32,6 +32,9 @@ func (f *fetcher) get(url string, limit int64) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", errFetch, err)
 	}
+	if f.cfg.Token != "" {
+		req.Header.Set("Authorization", "Bearer "+f.cfg.Token)
+	}
 	resp, err := f.cfg.HTTP.Do(req)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", errFetch, err)

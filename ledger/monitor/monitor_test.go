@@ -135,7 +135,7 @@ func (l *fakeLog) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 func runAgainst(t *testing.T, srv *httptest.Server, v note.Verifier, dir string) (*Result, error) {
 	t.Helper()
-	return Run(context.Background(), Config{Log: srv.URL + "/log", Verifier: v, StateDir: dir})
+	return Run(context.Background(), Config{Log: srv.URL + "/log", Verifier: v, StateDir: dir, Token: "a-regulator-token"})
 }
 
 // TestAlarms shows the monitor each kind of misbehaviour a log can commit
