@@ -21,7 +21,7 @@ func (s *Server) handleReturnMetrics(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	s.writeCachedJSON(w, r, http.StatusOK, m)
+	s.writeJSON(w, r, http.StatusOK, m)
 }
 
 // handleOperatorMetrics serves GET /v1/operators/{id}/metrics?period=P

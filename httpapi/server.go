@@ -52,8 +52,6 @@ type Server struct {
 	requests *prometheus.CounterVec
 	latency  *prometheus.HistogramVec
 
-	encoded encodedCache // JSON of cached metrics, see encoded.go
-
 	openAPIOnce sync.Once
 	openAPIDoc  []byte
 

@@ -46,11 +46,8 @@ func (s *Service) metricsOf(rv *state.ReturnVersion, factorSet, gwp string) (*ca
 	// A read of cached metrics needs only the history's mark, not the
 	// versions themselves.
 	key := metricsKey{id: rv.ID, factorSet: fs.Version, gwp: gwp, history: s.st.HistoryMark(rv.Operator, rv.Period)}
-	s.metricsMu.Lock()
-	cached, ok := s.metricsCache[key]
-	s.metricsMu.Unlock()
-	if ok {
-		return cached, nil
+	if m, ok := s.results.get(key.String()); ok {
+		return m.(*calculators.Metrics), nil
 	}
 	before := s.earlierVersions(rv.Operator, rv.Period)
 	// The history may have changed since the mark was read; the metrics
@@ -73,7 +70,7 @@ func (s *Service) metricsOf(rv *state.ReturnVersion, factorSet, gwp string) (*ca
 	if m.Warnings == nil {
 		m.Warnings = []ledger.Warning{}
 	}
-	s.cacheMetrics(key, m)
+	s.results.put(key.String(), m, metricsBytes)
 	return m, nil
 }
 
@@ -84,20 +81,9 @@ type metricsKey struct {
 	history            state.HistoryMark
 }
 
-// cacheMetrics keeps m under key, forgetting the oldest entries beyond
-// maxCachedMetrics.
-func (s *Service) cacheMetrics(key metricsKey, m *calculators.Metrics) {
-	s.metricsMu.Lock()
-	defer s.metricsMu.Unlock()
-	if _, ok := s.metricsCache[key]; ok {
-		return
-	}
-	s.metricsCache[key] = m
-	s.metricsOrder = append(s.metricsOrder, key)
-	for len(s.metricsOrder) > maxCachedMetrics {
-		delete(s.metricsCache, s.metricsOrder[0])
-		s.metricsOrder = s.metricsOrder[1:]
-	}
+// String is the key's text in the result cache.
+func (k metricsKey) String() string {
+	return fmt.Sprintf("metrics|%s|%s|%s|%d.%d", k.id, k.factorSet, k.gwp, k.history.Quarters, k.history.MaxSeq)
 }
 
 // fullReturn is a version's return with its site rows: the state's copy
@@ -132,10 +118,6 @@ func (s *Service) lightReturn(rv *state.ReturnVersion) (*ledger.Return, error) {
 	r.Sites = nil
 	return r, nil
 }
-
-// maxCachedMetrics bounds the metrics cache. One entry carries its
-// derivations (the example return's encode to 66 kB of JSON).
-const maxCachedMetrics = 1024
 
 // earlierVersions are the latest versions of an operator's quarters
 // before p: the history that metrics such as e-waste generated draw on.
@@ -181,37 +163,18 @@ func (s *Service) OperatorMetrics(a ledger.Actor, operator string, span ledger.S
 // sector view of more operators than the metrics cache holds computed
 // every operator's metrics again on every request.
 func (s *Service) rollup(operator string, span ledger.Span, gwp string) (*calculators.Rollup, error) {
-	key := rollupKey{operator: operator, span: span.String(), gwp: gwp, history: s.st.HistoryMark(operator, span.Last().Next())}
-	s.metricsMu.Lock()
-	r, ok := s.rollups[key]
-	s.metricsMu.Unlock()
-	if ok {
-		return r, nil
+	h := s.st.HistoryMark(operator, span.Last().Next())
+	key := fmt.Sprintf("rollup|%s|%s|%s|%d.%d", operator, span, gwp, h.Quarters, h.MaxSeq)
+	if r, ok := s.results.get(key); ok {
+		return r.(*calculators.Rollup), nil
 	}
 	r, err := s.computeRollup(operator, span, gwp)
 	if err != nil {
 		return nil, err
 	}
-	s.metricsMu.Lock()
-	if len(s.rollups) >= maxCachedRollups {
-		clear(s.rollups) // start over: the views being read refill it
-	}
-	s.rollups[key] = r
-	s.metricsMu.Unlock()
+	s.results.put(key, r, rollupBytes)
 	return r, nil
 }
-
-// rollupKey is what a roll-up is a pure function of.
-type rollupKey struct {
-	operator, span, gwp string
-	history             state.HistoryMark
-}
-
-// maxCachedRollups bounds the roll-up cache: enough for the sector view
-// of a quarter or a year with a few thousand operators. A roll-up holds
-// E1, E2 and E3 figures without derivations, some tens of kB, and shares
-// them with the metrics cache when a quarter's metrics are there too.
-const maxCachedRollups = 4096
 
 func (s *Service) computeRollup(operator string, span ledger.Span, gwp string) (*calculators.Rollup, error) {
 	var quarters []*calculators.Metrics

@@ -8,9 +8,10 @@ import (
 	"github.com/ictledger/ictledger/ledger"
 )
 
-// pdfCache holds rendered disclosures by the entries they derive from,
-// renders each document once however many ask for it at the same time,
-// and admits a bounded number of renders at once (see renderGate).
+// pdfCache renders each disclosure once however many ask for it at the
+// same time, keeps it in the service's result cache under the entries it
+// derives from, and admits a bounded number of renders at once (see
+// renderGate).
 //
 // Rendering is CPU and allocation heavy (about 50 ms and 34 MB for an
 // operator disclosure, twice that with the CJK font). Unbounded, a burst
@@ -20,7 +21,7 @@ import (
 // its client does, or when the gate's queue or wait runs out.
 type pdfCache struct {
 	mu       sync.Mutex
-	done     map[string]rendered
+	done     *resultCache
 	inflight map[string]*pdfRender
 	gate     *renderGate
 }
@@ -41,14 +42,11 @@ type pdfRender struct {
 	abandoned bool
 }
 
-// maxCachedPDFs bounds the cache (documents are about 100-300 KB).
-const maxCachedPDFs = 256
-
 // newPDFCache renders through gate; with the gate's default of half the
 // processors' worth of slots, the other half stays free for everything
 // else.
-func newPDFCache(gate *renderGate) *pdfCache {
-	return &pdfCache{done: map[string]rendered{}, inflight: map[string]*pdfRender{}, gate: gate}
+func newPDFCache(gate *renderGate, done *resultCache) *pdfCache {
+	return &pdfCache{done: done, inflight: map[string]*pdfRender{}, gate: gate}
 }
 
 // get returns the document cached under key, or renders it with render.
@@ -60,9 +58,9 @@ func newPDFCache(gate *renderGate) *pdfCache {
 func (c *pdfCache) get(ctx context.Context, key string, render func() (rendered, error)) (rendered, error) {
 	for {
 		c.mu.Lock()
-		if doc, ok := c.done[key]; ok {
+		if doc, ok := c.done.get("pdf|" + key); ok {
 			c.mu.Unlock()
-			return doc, nil
+			return doc.(rendered), nil
 		}
 		if r, ok := c.inflight[key]; ok {
 			c.mu.Unlock()
@@ -120,10 +118,7 @@ func (c *pdfCache) finish(key string, r *pdfRender, abandoned bool) {
 	delete(c.inflight, key)
 	r.abandoned = abandoned
 	if !abandoned && r.err == nil {
-		if len(c.done) >= maxCachedPDFs {
-			clear(c.done)
-		}
-		c.done[key] = r.doc
+		c.done.put("pdf|"+key, r.doc, int64(len(r.doc.pdf)))
 	}
 	c.mu.Unlock()
 	close(r.done)

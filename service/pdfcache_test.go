@@ -12,7 +12,7 @@ import (
 
 // Many requests for one document at once render it once and all get it.
 func TestPDFCacheRendersOnce(t *testing.T) {
-	c := newPDFCache(renderGateOf(Config{}))
+	c := newPDFCache(renderGateOf(Config{}), newResultCache(0))
 	var renders atomic.Int32
 	release := make(chan struct{})
 	render := func() (rendered, error) {
@@ -55,7 +55,7 @@ func TestPDFCacheRendersOnce(t *testing.T) {
 
 // A failed render is not cached: the next request renders again.
 func TestPDFCacheRetriesAfterFailure(t *testing.T) {
-	c := newPDFCache(renderGateOf(Config{}))
+	c := newPDFCache(renderGateOf(Config{}), newResultCache(0))
 	if _, err := c.get(context.Background(), "k", func() (rendered, error) { return rendered{}, errors.New("disk") }); err == nil {
 		t.Fatal("no error")
 	}
@@ -68,7 +68,7 @@ func TestPDFCacheRetriesAfterFailure(t *testing.T) {
 // No more renders run at once than the cache has slots, however many
 // different documents are asked for.
 func TestPDFCacheBoundsRenders(t *testing.T) {
-	c := newPDFCache(renderGateOf(Config{}))
+	c := newPDFCache(renderGateOf(Config{}), newResultCache(0))
 	var running, most atomic.Int32
 	var wg sync.WaitGroup
 	for i := range 4 * c.gate.slots {
@@ -94,7 +94,7 @@ func TestPDFCacheBoundsRenders(t *testing.T) {
 // A render that panics frees its slot and wakes the requests waiting for
 // that document; later renders still run.
 func TestPDFCacheSurvivesAPanic(t *testing.T) {
-	c := newPDFCache(renderGateOf(Config{}))
+	c := newPDFCache(renderGateOf(Config{}), newResultCache(0))
 	started := make(chan struct{})
 	release := make(chan struct{})
 	panicked := make(chan any, 1)
@@ -149,7 +149,7 @@ func TestPDFCacheSurvivesAPanic(t *testing.T) {
 // A request whose client leaves while it waits for a slot gives up
 // without rendering, and a request for the same document still gets it.
 func TestPDFCacheGivesUpWithTheClient(t *testing.T) {
-	c := newPDFCache(renderGateOf(Config{}))
+	c := newPDFCache(renderGateOf(Config{}), newResultCache(0))
 	// Fill every slot with a render that waits.
 	release := make(chan struct{})
 	var busy sync.WaitGroup

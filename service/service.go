@@ -14,7 +14,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -82,6 +81,9 @@ type Config struct {
 	// wait (default 10 s). Past either the caller gets EBusy.
 	RenderQueue int
 	RenderWait  time.Duration
+	// CacheBytes bounds the result cache (rendered documents, computed
+	// metrics and roll-ups); zero means DefaultCacheBytes.
+	CacheBytes int64
 	// VerifyQueue is how many verifications may be under way at once,
 	// their uploads being read, waiting or rendering (default 4); one
 	// more gets EBusy before its upload is read (see AdmitVerify).
@@ -109,12 +111,9 @@ type Service struct {
 	// written on the journal's writer goroutine, read by health checks.
 	applyErr atomic.Pointer[error]
 
-	metricsMu    sync.Mutex
-	metricsCache map[metricsKey]*calculators.Metrics
-	rollups      map[rollupKey]*calculators.Rollup // see rollup
-	metricsOrder []metricsKey                      // keys, oldest first, for eviction
-	densities    *calculators.Densities
-	returnCache  map[string]*ledger.Return // decoded returns (no site rows) by version id
+	results     *resultCache              // the one cache: documents, metrics, roll-ups
+	densities   *calculators.Densities    // Weibull densities by lifetime parameters and age (bounded by the factor sets)
+	returnCache map[string]*ledger.Return // decoded returns (no site rows) by version id
 
 	pdfs             *pdfCache
 	warnedUnrecorded atomic.Bool // the log said disclosures go unrecorded (read-only ledger)
@@ -136,8 +135,11 @@ func New(cfg Config) *Service {
 	if cfg.Render == nil {
 		cfg.Render = disclosure.Render
 	}
-	return &Service{st: cfg.State, log: cfg.Logger, now: cfg.Now, cfg: cfg,
-		pending: map[string]int{}, keysBySeq: map[uint64][]string{}, appliedBy: map[uint64]func(seq uint64){}, metricsCache: map[metricsKey]*calculators.Metrics{}, rollups: map[rollupKey]*calculators.Rollup{}, densities: calculators.NewDensities(), pdfs: newPDFCache(renderGateOf(cfg))}
+	s := &Service{st: cfg.State, log: cfg.Logger, now: cfg.Now, cfg: cfg,
+		pending: map[string]int{}, keysBySeq: map[uint64][]string{}, appliedBy: map[uint64]func(seq uint64){}, densities: calculators.NewDensities()}
+	s.results = newResultCache(cfg.CacheBytes)
+	s.pdfs = newPDFCache(renderGateOf(cfg), s.results)
+	return s
 }
 
 // Start attaches the opened journal and the checkpoint signer. The state
