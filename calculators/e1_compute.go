@@ -429,13 +429,13 @@ func (c *e1Compute) dataCentres() {
 		}
 		c.refs.DataCentres[row.ID] = append(c.refs.DataCentres[row.ID], ins...)
 		flog := newE1FactorLog(c.fs)
-		flog.use("grid."+row.Grid+".kgco2e_per_kwh", gf.KgCO2ePerKWh, "kgCO2e/kWh", "grid")
+		flog.use("grid."+row.Grid+".kgco2e_per_kwh", gf.Factor(), "kgCO2e/kWh", "grid")
 		c.refs.DataCentreFactors[row.ID] = append(c.refs.DataCentreFactors[row.ID], flog.refs()...)
 		dc := DataCentreParts{
 			ID: row.ID, Grid: row.Grid,
 			TotalKWh: Some(row.TotalKWh), ITKWh: Some(row.ITKWh),
 			RenewableKWh: opt(row.RenewableKWh), ReusedKWh: opt(row.ReusedKWh), WaterM3: opt(row.WaterM3),
-			EmissionsKgCO2e: Some(row.TotalKWh.Mul(gf.KgCO2ePerKWh)),
+			EmissionsKgCO2e: Some(row.TotalKWh.Mul(gf.Factor())),
 		}
 		if prev := c.dcs[row.ID]; prev != nil {
 			*prev = prev.plus(dc)

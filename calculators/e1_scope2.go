@@ -61,7 +61,7 @@ func scope2(fs *ledger.FactorSet, grids map[string]*gridUse, loc, mkt *e1FactorL
 			}
 			continue
 		}
-		f := gf.KgCO2ePerKWh
+		f := gf.Factor()
 		key := "grid." + g + ".kgco2e_per_kwh"
 		loc.use(key, f, "kgCO2e/kWh", "grid")
 		kwh := u.PlainKWh.Add(u.SupplierKWh)
@@ -76,7 +76,7 @@ func scope2(fs *ledger.FactorSet, grids map[string]*gridUse, loc, mkt *e1FactorL
 			rest := n.Sub(c)
 			r := f
 			if rm, ok := fs.ResidualMix[g]; ok {
-				r = rm.KgCO2ePerKWh
+				r = rm.Factor()
 				mkt.use("residual_mix."+g+".kgco2e_per_kwh", r, "kgCO2e/kWh", "residual_mix")
 			} else if rest.Sign() > 0 {
 				mkt.use(key, f, "kgCO2e/kWh", "grid")
