@@ -1,7 +1,10 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
+	"os/exec"
+	"strings"
 	"testing"
 )
 
@@ -52,3 +55,39 @@ func TestBootstrapPublishesBothFactorSets(t *testing.T) {
 }
 
 func sprint(v []string) string { return fmt.Sprint(v) }
+
+// TestDocumentNamesMethodology20261: a return filed under apt-2026.1 (the
+// newest set a ledger starts with) is computed by methodology 2026.1; its
+// metrics say so, the sector report's bundle names it and the PDF shows
+// it beside the factor set, and the document verifies.
+func TestDocumentNamesMethodology20261(t *testing.T) {
+	ts := startServer(t, t.TempDir())
+	defer ts.stop()
+	ts.register("op-a")
+	var m struct {
+		FactorSet   string `json:"factor_set"`
+		Methodology string `json:"methodology"`
+	}
+	ts.mustJSON("GET", "/v1/returns/op-a-2025-Q3-v1/metrics", testAdminToken, nil, 200, &m)
+	if m.FactorSet != "apt-2026.1" || m.Methodology != "2026.1" {
+		t.Fatalf("metrics under %s, methodology %q", m.FactorSet, m.Methodology)
+	}
+	pdf, _, code := ts.getPDF("/v1/sector/disclosures/2025-Q3.pdf", ts.regulator())
+	if code != 200 {
+		t.Fatalf("sector report: %d", code)
+	}
+	if _, err := exec.LookPath("pdftotext"); err == nil {
+		cmd := exec.Command("pdftotext", "-f", "1", "-l", "1", "-", "-")
+		cmd.Stdin = bytes.NewReader(pdf)
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("pdftotext: %v", err)
+		}
+		if !strings.Contains(string(out), "Methodology 2026.1") {
+			t.Errorf("the report does not show its methodology:\n%.800s", out)
+		}
+	}
+	if res := ts.verify(pdf); !res.Valid {
+		t.Fatalf("verification: %+v", res)
+	}
+}
