@@ -1,7 +1,11 @@
 package httpapi
 
 import (
+	"encoding/json"
+	"strings"
 	"testing"
+
+	"github.com/ictledger/ictledger/fixtures"
 )
 
 // TestMetricsMethodologyQuery: a metrics answer names its methodology and
@@ -51,4 +55,38 @@ func TestMetricsMethodologyQuery(t *testing.T) {
 	if len(problem.Errors) != 1 || problem.Errors[0].Path != "methodology" {
 		t.Errorf("unknown methodology: %+v", problem)
 	}
+}
+
+// TestUnknownRegionIs422ListingTheCountry: with apt-2026.1 published, a
+// return naming it and an Australian region the set lacks is a 422 whose
+// error for the row lists the keys the set has for AU (G2); AU-ACT, an
+// alias, files.
+func TestUnknownRegionIs422ListingTheCountry(t *testing.T) {
+	ts := newAPI(t, filingTime)
+	var fs map[string]any
+	if err := json.Unmarshal(fixtures.FactorSet20261(), &fs); err != nil {
+		t.Fatal(err)
+	}
+	ts.mustJSON("POST", "/v1/factor-sets", ts.admin, fs, 201, nil)
+	tok := ts.addOperator("sakura-mobile", "Sakura Mobile K.K.")
+	withGrid := func(g string) map[string]any {
+		return returnFor(t, "sakura-mobile", "2025-Q3", func(r map[string]any) {
+			r["factor_set"] = "apt-2026.1"
+			r["electricity"].([]any)[0].(map[string]any)["grid"] = g
+		})
+	}
+	var problem struct {
+		Errors []struct{ Path, Message string } `json:"errors"`
+	}
+	ts.mustJSON("POST", "/v1/operators/sakura-mobile/returns", tok, withGrid("AU-XYZ"), 422, &problem)
+	found := false
+	for _, e := range problem.Errors {
+		if e.Path == "electricity[0].grid" {
+			found = strings.HasSuffix(e.Message, "its keys for AU are AU, AU-ACT, AU-NSW, AU-NT, AU-QLD, AU-SA, AU-TAS, AU-VIC, AU-WA")
+		}
+	}
+	if !found {
+		t.Errorf("422 errors %+v do not list the AU keys at electricity[0].grid", problem.Errors)
+	}
+	ts.mustJSON("POST", "/v1/operators/sakura-mobile/returns", tok, withGrid("AU-ACT"), 201, nil)
 }
