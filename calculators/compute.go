@@ -16,11 +16,13 @@ type Metrics struct {
 	Version     int              `json:"version"`
 	FactorSet   string           `json:"factor_set"`
 	GWP         string           `json:"gwp"`
+	Methodology string           `json:"methodology"`
 	E1          *E1              `json:"e1"`
 	E2          *E2              `json:"e2"`
 	E3          *E3              `json:"e3"`
 	Derivations []Derivation     `json:"derivations"`
 	Unavailable []Unavailable    `json:"unavailable"`
+	DataQuality []DataQuality    `json:"data_quality"`
 	Warnings    []ledger.Warning `json:"warnings"`
 }
 
@@ -37,6 +39,11 @@ func Compute(req Request) (*Metrics, error) {
 		return nil, &ledger.Error{Code: ledger.EInvalid, Message: "unknown GWP set",
 			Fields: []ledger.FieldError{{Path: "gwp", Message: "must be ar6 or ar5"}}}
 	}
+	m, err := resolveMethodology(req)
+	if err != nil {
+		return nil, err
+	}
+	req.Methodology = m
 	e1, t1, err := ComputeE1(req)
 	if err != nil {
 		return nil, err
@@ -53,18 +60,24 @@ func Compute(req Request) (*Metrics, error) {
 	t.Merge(t1)
 	t.Merge(t2)
 	t.Merge(t3)
-	m := &Metrics{
+	out := &Metrics{
 		Operator: req.Return.Operator, Period: req.Return.Period.String(), Return: req.ID, Version: req.Version,
-		FactorSet: req.Factors.Version, GWP: req.GWP, E1: e1, E2: e2, E3: e3,
-		Derivations: t.Derivations, Unavailable: t.Unavailable, Warnings: []ledger.Warning{},
+		FactorSet: req.Factors.Version, GWP: req.GWP, Methodology: req.Methodology, E1: e1, E2: e2, E3: e3,
+		Derivations: t.Derivations, Unavailable: t.Unavailable, DataQuality: t.DataQuality, Warnings: []ledger.Warning{},
 	}
-	if m.Derivations == nil {
-		m.Derivations = []Derivation{}
+	if out.Derivations == nil {
+		out.Derivations = []Derivation{}
 	}
-	if m.Unavailable == nil {
-		m.Unavailable = []Unavailable{}
+	for i := range out.Derivations {
+		out.Derivations[i].Methodology = req.Methodology
 	}
-	return m, nil
+	if out.Unavailable == nil {
+		out.Unavailable = []Unavailable{}
+	}
+	if out.DataQuality == nil {
+		out.DataQuality = []DataQuality{}
+	}
+	return out, nil
 }
 
 // Rollup is one operator's metrics over a span: a quarter (one return) or

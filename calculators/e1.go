@@ -31,12 +31,17 @@ type E1 struct {
 	Scope2LocationTCO2e          Value            `json:"scope2_location_tco2e"`
 	Scope2MarketTCO2e            Value            `json:"scope2_market_tco2e"`
 	Scope2InstrumentsSharePct    Value            `json:"scope2_instruments_share_pct"`
-	NetworkEnergyMWh             Value            `json:"network_energy_mwh"`
-	NetworkEnergyPerTBKWh        Value            `json:"network_energy_per_tb_kwh"`
-	DataVolumeEfficiencyBitPerJ  Value            `json:"data_volume_efficiency_bit_per_j"`
-	EmissionsPerTBKgCO2e         Value            `json:"emissions_per_tb_kgco2e"`
-	EnergyPerSubscriptionKWh     Value            `json:"energy_per_subscription_kwh"`
-	DataCentres                  []DataCentreKPI  `json:"data_centres"`
+	// Scope3Cat3ElectricityTCO2e is upstream emissions of the purchased
+	// electricity (methodology 2026.1 G1): absent under 2025.1, null
+	// (with the reason in the unavailable list) where a grid's publisher
+	// gives no upstream factor.
+	Scope3Cat3ElectricityTCO2e  *Value          `json:"scope3_cat3_electricity_tco2e,omitempty"`
+	NetworkEnergyMWh            Value           `json:"network_energy_mwh"`
+	NetworkEnergyPerTBKWh       Value           `json:"network_energy_per_tb_kwh"`
+	DataVolumeEfficiencyBitPerJ Value           `json:"data_volume_efficiency_bit_per_j"`
+	EmissionsPerTBKgCO2e        Value           `json:"emissions_per_tb_kgco2e"`
+	EnergyPerSubscriptionKWh    Value           `json:"energy_per_subscription_kwh"`
+	DataCentres                 []DataCentreKPI `json:"data_centres"`
 
 	// Parts are the additive quantities every ratio above is computed from.
 	Parts E1Parts `json:"parts"`

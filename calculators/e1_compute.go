@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strings"
 
 	"github.com/shopspring/decimal"
 
@@ -27,6 +28,11 @@ func ComputeE1(req Request) (*E1, *Trace, error) {
 	if req.Factors == nil {
 		return nil, nil, ledger.Errorf(ledger.EInternal, "compute E1: no factor set")
 	}
+	m, err := resolveMethodology(req)
+	if err != nil {
+		return nil, nil, err
+	}
+	req.Methodology = m
 	fs := req.Factors
 	set := req.GWP
 	if set == "" {
@@ -37,7 +43,7 @@ func ComputeE1(req Request) (*E1, *Trace, error) {
 		return nil, nil, err
 	}
 	c := &e1Compute{
-		fs: fs, gwp: g, r: req.Return, e: newE1(), t: &Trace{},
+		req: req, fs: fs, gwp: g, r: req.Return, e: newE1(), t: &Trace{},
 		grids: map[string]*gridUse{}, s1Kg: map[string]decimal.Decimal{},
 		s1log: newE1FactorLog(fs), biolog: newE1FactorLog(fs), nklog: newE1FactorLog(fs),
 		loclog: newE1FactorLog(fs), mktlog: newE1FactorLog(fs),
@@ -53,7 +59,7 @@ func ComputeE1(req Request) (*E1, *Trace, error) {
 	c.refrigerants()
 	c.dataCentres()
 	c.activity()
-	s2, err := scope2(fs, c.grids, c.loclog, c.mktlog)
+	s2, err := scope2(req, c.grids, c.loclog, c.mktlog, c.t)
 	if err != nil {
 		c.keep(err)
 	}
@@ -69,6 +75,7 @@ func ComputeE1(req Request) (*E1, *Trace, error) {
 
 // e1Compute is the state of one ComputeE1 call.
 type e1Compute struct {
+	req   Request // methodology resolved
 	fs    *ledger.FactorSet
 	gwp   gwpSet
 	r     *ledger.Return
@@ -400,10 +407,14 @@ func (c *e1Compute) dataCentres() {
 	c.dcs = map[string]*DataCentreParts{}
 	for i, row := range c.r.DataCentres {
 		path := fmt.Sprintf("data_centres[%d]", i)
-		gf, ok := c.fs.GridFactorOf(row.Grid)
+		gc, ok := chooseGridFactor(c.req, row.Grid, c.r.Period, "e1.data_centres.cue")
 		if !ok {
 			c.errf(path+".grid", "grid %q is not in factor set %s", row.Grid, c.fs.Version)
 			continue
+		}
+		for _, d := range gc.Flags {
+			d.Row = path
+			c.t.Flag(d)
 		}
 		opt := func(d *decimal.Decimal) Value {
 			if d == nil {
@@ -429,13 +440,13 @@ func (c *e1Compute) dataCentres() {
 		}
 		c.refs.DataCentres[row.ID] = append(c.refs.DataCentres[row.ID], ins...)
 		flog := newE1FactorLog(c.fs)
-		flog.use("grid."+row.Grid+".kgco2e_per_kwh", gf.KgCO2ePerKWh, "kgCO2e/kWh", "grid")
+		gc.logTo(flog)
 		c.refs.DataCentreFactors[row.ID] = append(c.refs.DataCentreFactors[row.ID], flog.refs()...)
 		dc := DataCentreParts{
 			ID: row.ID, Grid: row.Grid,
 			TotalKWh: Some(row.TotalKWh), ITKWh: Some(row.ITKWh),
 			RenewableKWh: opt(row.RenewableKWh), ReusedKWh: opt(row.ReusedKWh), WaterM3: opt(row.WaterM3),
-			EmissionsKgCO2e: Some(row.TotalKWh.Mul(gf.KgCO2ePerKWh)),
+			EmissionsKgCO2e: Some(row.TotalKWh.Mul(gc.Value)),
 		}
 		if prev := c.dcs[row.ID]; prev != nil {
 			*prev = prev.plus(dc)
@@ -534,14 +545,20 @@ func (c *e1Compute) emissions(s2 scope2Result) {
 		Notes:   append(c.nkNotes, e1ExactNote),
 		Value:   e.NonKyotoRefrigerantsTCO2e,
 	})
+	locFormula := "sum over purchased electricity (electricity rows and site rows' grid_kwh): kWh x average factor of the row's grid, kg / 1000"
+	if c.req.since(ledger.Methodology20261) {
+		locFormula = "sum over purchased electricity (electricity rows and site rows' grid_kwh): kWh x the location-based factor of the row's grid, kg / 1000. " +
+			"Methodology 2026.1 G1: the grid's direct factor; where the set has none, its lifecycle average, then a margin factor, each flagged in data_quality"
+	}
 	t.Derive(Derivation{
 		Metric:  "e1.scope2_location_tco2e",
-		Formula: "sum over purchased electricity (electricity rows and site rows' grid_kwh): kWh x average factor of the row's grid, kg / 1000",
+		Formula: locFormula,
 		Inputs:  e1InputRefs(c.refs.Purchased),
 		Factors: c.loclog.refs(),
 		Notes:   append(append(s2.LocationNotes, c.refs.Notes...), e1ExactNote),
 		Value:   e.Scope2LocationTCO2e,
 	})
+	c.scope3Cat3(s2)
 	t.Derive(Derivation{
 		Metric: "e1.scope2_market_tco2e",
 		Formula: "per grid: claimed kWh x 0 + supplier-rate kWh x their rate + the rest x the residual-mix factor of the grid (grid average where the set has none); " +
@@ -551,5 +568,31 @@ func (c *e1Compute) emissions(s2 scope2Result) {
 		Notes: append(append(s2.MarketNotes, c.refs.Notes...),
 			"exact except the pro-rata fraction, when claims exceed a grid's kWh without supplier rate"),
 		Value: e.Scope2MarketTCO2e,
+	})
+}
+
+// scope3Cat3 sets scope 3 category 3 of the purchased electricity and
+// its derivation (methodology 2026.1 G1); under 2025.1 the metric does
+// not exist.
+func (c *e1Compute) scope3Cat3(s2 scope2Result) {
+	if !c.req.since(ledger.Methodology20261) {
+		return
+	}
+	const metric = "e1.scope3_cat3_electricity_tco2e"
+	v := None
+	if s2.Cat3Kg.OK {
+		v = Some(s2.Cat3Kg.D.Shift(-3))
+	} else {
+		c.t.Missing(metric, "no upstream factor from the grid factor's own publisher (methodology 2026.1 G1 never mixes publishers): "+
+			strings.Join(s2.Cat3Missing, "; "))
+	}
+	c.e.Scope3Cat3ElectricityTCO2e = &v
+	c.t.Derive(Derivation{
+		Metric:  metric,
+		Formula: "sum over purchased electricity: kWh x the upstream (and T&D, where outside scope 2) factor the grid factor's publisher gives, kg / 1000; null where a grid's publisher gives none",
+		Inputs:  e1InputRefs(c.refs.Purchased),
+		Factors: s2.Cat3Factors.refs(),
+		Notes:   append(append(s2.Cat3Notes, s2.Cat3Missing...), e1ExactNote),
+		Value:   v,
 	})
 }

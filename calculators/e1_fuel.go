@@ -73,6 +73,20 @@ func (l *e1FactorLog) use(key string, v decimal.Decimal, unit, group string) {
 	l.list = append(l.list, FactorRef{Key: key, Value: v.String(), Unit: unit, Source: src})
 }
 
+// useSourced records factor key with the source text given, for
+// factors that carry their own source (grid factors of a sourced set).
+func (l *e1FactorLog) useSourced(key string, v decimal.Decimal, unit, source string) {
+	if l == nil {
+		return
+	}
+	l.also.useSourced(key, v, unit, source)
+	if l.seen[key] {
+		return
+	}
+	l.seen[key] = true
+	l.list = append(l.list, FactorRef{Key: key, Value: v.String(), Unit: unit, Source: source})
+}
+
 // refs returns the factors used so far.
 func (l *e1FactorLog) refs() []FactorRef {
 	if l == nil || len(l.list) == 0 {

@@ -2,6 +2,7 @@ package calculators
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/shopspring/decimal"
 
@@ -19,12 +20,20 @@ type gridUse struct {
 	HasPurchasing bool     // some electricity or site row names the grid
 }
 
-// scope2Result is scope 2 in kg, both methods, with notes per grid.
+// scope2Result is scope 2 in kg, both methods, with notes per grid, and
+// (from methodology 2026.1) scope 3 category 3 of the electricity.
 type scope2Result struct {
 	LocationKg    decimal.Decimal
 	MarketKg      decimal.Decimal
 	LocationNotes []string
 	MarketNotes   []string
+	// Cat3Kg is kWh x the upstream factor of each grid's publisher, set
+	// (OK) only when every purchasing grid has one; Cat3Missing says why
+	// not, per grid.
+	Cat3Kg      Value
+	Cat3Notes   []string
+	Cat3Missing []string
+	Cat3Factors *e1FactorLog
 }
 
 // scope2 computes location- and market-based scope 2 (GHG Protocol Scope 2
@@ -41,9 +50,22 @@ type scope2Result struct {
 // r is the factor set's residual mix of g, or the grid average with a note
 // when the set has none. The pro-rata fraction is the only division, at
 // DivPrecision places, rounded half away from zero.
-func scope2(fs *ledger.FactorSet, grids map[string]*gridUse, loc, mkt *e1FactorLog) (scope2Result, error) {
+//
+// From methodology 2026.1 the grid factor is the one chooseGridFactor
+// picks (G1, with its data-quality flags in t), the residual mix of a
+// region falls back to its country's, claims beyond their own grid's
+// purchases cover other grids of the same country (G2: the market is the
+// country), and scope 3 category 3 is computed beside.
+func scope2(req Request, grids map[string]*gridUse, loc, mkt *e1FactorLog, t *Trace) (scope2Result, error) {
+	fs := req.Factors
 	var res scope2Result
 	var missing []ledger.FieldError
+	v2026 := req.since(ledger.Methodology20261)
+	if v2026 {
+		res.MarketNotes = append(res.MarketNotes, poolClaimsByCountry(fs, grids)...)
+		res.Cat3Factors = newE1FactorLog(fs)
+	}
+	var cat3 decimal.Decimal
 	for _, g := range e1Keys(grids) {
 		u := grids[g]
 		if !u.HasPurchasing {
@@ -53,7 +75,7 @@ func scope2(fs *ledger.FactorSet, grids map[string]*gridUse, loc, mkt *e1FactorL
 			}
 			continue
 		}
-		gf, ok := fs.GridFactorOf(g)
+		gc, ok := chooseGridFactor(req, g, req.Return.Period, "e1.scope2_location_tco2e")
 		if !ok {
 			for _, p := range u.Paths {
 				missing = append(missing, ledger.FieldError{Path: p,
@@ -61,25 +83,32 @@ func scope2(fs *ledger.FactorSet, grids map[string]*gridUse, loc, mkt *e1FactorL
 			}
 			continue
 		}
-		f := gf.KgCO2ePerKWh
-		key := "grid." + g + ".kgco2e_per_kwh"
-		loc.use(key, f, "kgCO2e/kWh", "grid")
+		for _, d := range gc.Flags {
+			t.Flag(d)
+		}
+		f := gc.Value
+		gc.logTo(loc)
 		kwh := u.PlainKWh.Add(u.SupplierKWh)
 		kg := kwh.Mul(f)
 		res.LocationKg = res.LocationKg.Add(kg)
-		res.LocationNotes = append(res.LocationNotes, fmt.Sprintf("grid %s: %s kWh x %s kgCO2e/kWh = %s kg", g, kwh, f, kg))
-
+		if v2026 {
+			res.LocationNotes = append(res.LocationNotes, fmt.Sprintf("grid %s: %s kWh x %s %s (%s, %s) = %s kg",
+				g, kwh, f, gc.Unit, gc.Key, basisOrUnstated(gc.Factor.Basis), kg))
+			cat3 = cat3.Add(res.cat3Of(gc, kwh))
+		} else {
+			res.LocationNotes = append(res.LocationNotes, fmt.Sprintf("grid %s: %s kWh x %s kgCO2e/kWh = %s kg", g, kwh, f, kg))
+		}
 		n, s, c := u.PlainKWh, u.SupplierKWh, u.ClaimedKWh
 		var mk decimal.Decimal
 		switch {
 		case c.LessThanOrEqual(n):
 			rest := n.Sub(c)
 			r := f
-			if rm, ok := fs.ResidualMix[g]; ok {
-				r = rm.KgCO2ePerKWh
-				mkt.use("residual_mix."+g+".kgco2e_per_kwh", r, "kgCO2e/kWh", "residual_mix")
+			if rk, rm, ok := residualMixOf(req, g); ok {
+				r = rm.Factor()
+				mkt.use("residual_mix."+rk+"."+rm.FactorField(), r, "kgCO2e/kWh", "residual_mix")
 			} else if rest.Sign() > 0 {
-				mkt.use(key, f, "kgCO2e/kWh", "grid")
+				gc.logTo(mkt)
 				res.MarketNotes = append(res.MarketNotes, fmt.Sprintf(
 					"grid %s: factor set %s has no residual mix for %s; the grid-average factor %s kgCO2e/kWh is used for the %s kWh not covered by claims or a supplier rate",
 					g, fs.Version, g, f, rest))
@@ -105,6 +134,9 @@ func scope2(fs *ledger.FactorSet, grids map[string]*gridUse, loc, mkt *e1FactorL
 		}
 		res.MarketKg = res.MarketKg.Add(mk)
 	}
+	if v2026 && len(res.Cat3Missing) == 0 {
+		res.Cat3Kg = Some(cat3)
+	}
 	if len(missing) > 0 {
 		return scope2Result{}, &ledger.Error{
 			Code:    ledger.EInvalid,
@@ -113,4 +145,99 @@ func scope2(fs *ledger.FactorSet, grids map[string]*gridUse, loc, mkt *e1FactorL
 		}
 	}
 	return res, nil
+}
+
+// basisOrUnstated is a factor's basis for notes.
+func basisOrUnstated(b string) string {
+	if b == "" {
+		return "basis not stated"
+	}
+	return "basis " + b
+}
+
+// residualMixOf is the residual-mix entry for grid g and its key: the
+// grid's own; from methodology 2026.1 also, failing that, its country's
+// (G2: a region's market is the country's, and residual mixes are
+// published per country).
+func residualMixOf(req Request, g string) (string, ledger.GridFactor, bool) {
+	fs := req.Factors
+	if !req.since(ledger.Methodology20261) {
+		rm, ok := fs.ResidualMix[g]
+		return g, rm, ok
+	}
+	for _, k := range []string{fs.CanonicalGrid(g), countryOf(fs, g)} {
+		if rm, ok := fs.ResidualMix[k]; ok {
+			return k, rm, true
+		}
+	}
+	return "", ledger.GridFactor{}, false
+}
+
+// cat3Of is scope 3 category 3 of kwh bought on the chosen grid factor's
+// grid, in kg: kWh x the upstream factor the same publisher gives
+// (methodology 2026.1 G1), or zero with the reason kept when it gives
+// none. A factor from an alternative has no upstream factor of its
+// publisher in the set, so it counts as none.
+func (res *scope2Result) cat3Of(gc gridChoice, kwh decimal.Decimal) decimal.Decimal {
+	up := gc.Factor.Scope3Cat3
+	if !gc.Top || up == nil {
+		reason := gc.Factor.Scope3Cat3Reason
+		if !gc.Top {
+			reason = "the grid factor used is an alternative, and the set has no upstream factor of its publisher"
+		}
+		if reason == "" {
+			reason = "the factor set has no upstream factor of the grid factor's publisher"
+		}
+		res.Cat3Missing = append(res.Cat3Missing, fmt.Sprintf("grid %s: %s", gc.Grid, reason))
+		return decimal.Zero
+	}
+	key := strings.TrimSuffix(gc.Key, "."+gc.Factor.FactorField()) + ".scope3_cat3.value"
+	res.Cat3Factors.useSourced(key, up.Value, "kgCO2e/kWh", up.Publisher+" ("+up.Covers+", evidence "+up.Evidence+")")
+	kg := kwh.Mul(up.Value)
+	res.Cat3Notes = append(res.Cat3Notes, fmt.Sprintf("grid %s: %s kWh x %s kgCO2e/kWh = %s kg", gc.Grid, kwh, up.Value, kg))
+	return kg
+}
+
+// poolClaimsByCountry moves the claims of each grid beyond its own
+// purchases (plain and supplier-rate kWh) to the other grids of the same
+// country, in grid order, up to what each has left uncovered: from
+// methodology 2026.1 the market boundary of a claim is the country (G2),
+// so a Victorian certificate may cover NSW rows. Claims still left over
+// count for nothing. It returns notes saying what moved.
+func poolClaimsByCountry(fs *ledger.FactorSet, grids map[string]*gridUse) []string {
+	var notes []string
+	pool := map[string]decimal.Decimal{}
+	capOf := func(u *gridUse) decimal.Decimal {
+		if !u.HasPurchasing {
+			return decimal.Zero
+		}
+		return u.PlainKWh.Add(u.SupplierKWh)
+	}
+	for _, g := range e1Keys(grids) {
+		u := grids[g]
+		if over := u.ClaimedKWh.Sub(capOf(u)); over.Sign() > 0 {
+			u.ClaimedKWh = u.ClaimedKWh.Sub(over)
+			c := countryOf(fs, g)
+			pool[c] = pool[c].Add(over)
+			notes = append(notes, fmt.Sprintf("grid %s: %s kWh of claims beyond its purchases go to the other grids of market %s (methodology 2026.1 G2)", g, over, c))
+		}
+	}
+	for _, g := range e1Keys(grids) {
+		u := grids[g]
+		c := countryOf(fs, g)
+		room := capOf(u).Sub(u.ClaimedKWh)
+		if pool[c].Sign() <= 0 || room.Sign() <= 0 {
+			continue
+		}
+		take := decimal.Min(room, pool[c])
+		u.ClaimedKWh = u.ClaimedKWh.Add(take)
+		pool[c] = pool[c].Sub(take)
+		notes = append(notes, fmt.Sprintf("grid %s: covered by %s kWh of claims made on other grids of market %s", g, take, c))
+	}
+	for _, c := range e1Keys(pool) {
+		if pool[c].Sign() > 0 {
+			notes = append(notes, fmt.Sprintf("market %s: %s kWh of claims beyond the market's purchases count for nothing", c, pool[c]))
+		}
+	}
+	return notes
 }

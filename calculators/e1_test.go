@@ -16,10 +16,10 @@ import (
 func e1SmallFactors(t testing.TB, residual string) *ledger.FactorSet {
 	fs := *loadFactors(t)
 	fs.Version = "test-small"
-	fs.Grid = map[string]ledger.GridFactor{"XX": {Name: "Test grid", KgCO2ePerKWh: e1Dec("0.45")}}
+	fs.Grid = map[string]ledger.GridFactor{"XX": {Name: "Test grid", KgCO2ePerKWh: e1DecP("0.45")}}
 	fs.ResidualMix = map[string]ledger.GridFactor{}
 	if residual != "" {
-		fs.ResidualMix["XX"] = ledger.GridFactor{KgCO2ePerKWh: e1Dec(residual)}
+		fs.ResidualMix["XX"] = ledger.GridFactor{KgCO2ePerKWh: e1DecP(residual)}
 	}
 	fs.Sources = map[string]string{"grid": "test grid source", "residual_mix": "test residual source",
 		"fuels": fs.Sources["fuels"], "gwp": fs.Sources["gwp"]}

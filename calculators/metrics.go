@@ -177,6 +177,9 @@ type Request struct {
 	Earlier []*ledger.Return // latest version of each earlier quarter of the same operator, any order; site rows may be stripped
 	Factors *ledger.FactorSet
 	GWP     string // "ar6" or "ar5"
+	// Methodology is the methodology version to compute by ("2025.1",
+	// "2026.1"); empty means the factor set's (see resolveMethodology).
+	Methodology string
 	// Densities, when set, shares Weibull densities across computations.
 	Densities *Densities
 }
@@ -190,6 +193,10 @@ type Derivation struct {
 	Factors []FactorRef `json:"factors"`
 	Notes   []string    `json:"notes,omitempty"`
 	Value   Value       `json:"value"`
+	// Methodology is the methodology the figure was computed by. Compute
+	// sets it on every derivation it returns; the calculators leave it
+	// empty.
+	Methodology string `json:"methodology,omitempty"`
 }
 
 // InputRef is one filed value a derivation used.
@@ -213,10 +220,12 @@ type Unavailable struct {
 	Reason string `json:"reason"`
 }
 
-// Trace collects the derivations and unavailable notes of a computation.
+// Trace collects the derivations, unavailable notes and data-quality
+// flags of a computation.
 type Trace struct {
 	Derivations []Derivation
 	Unavailable []Unavailable
+	DataQuality []DataQuality
 }
 
 // Derive records a derivation.
@@ -234,6 +243,7 @@ func (t *Trace) Merge(o *Trace) {
 	}
 	t.Derivations = append(t.Derivations, o.Derivations...)
 	t.Unavailable = append(t.Unavailable, o.Unavailable...)
+	t.DataQuality = append(t.DataQuality, o.DataQuality...)
 }
 
 // Combine says how parts add up in a roll-up.

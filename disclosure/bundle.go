@@ -55,6 +55,22 @@ type Bundle struct {
 	// field is left out when empty, so older bundles encode, and render,
 	// exactly as they did.
 	Basis string `json:"basis,omitempty"`
+	// Methodology is the methodology the document's figures follow (e.g.
+	// "2026.1"). Empty means 2025.1: every bundle made before the field
+	// existed, and every bundle of 2025.1 since, which therefore encodes
+	// and renders exactly as before.
+	Methodology string `json:"methodology,omitempty"`
+}
+
+// methodology is the methodology the bundle's figures are computed by.
+func (b *Bundle) methodology() (string, error) {
+	if b.Methodology == "" {
+		return ledger.Methodology20251, nil
+	}
+	if err := ledger.CheckMethodology("methodology", b.Methodology); err != nil {
+		return "", fmt.Errorf("bundle: %w", err)
+	}
+	return b.Methodology, nil
 }
 
 // BundleEntry is one ledger entry with its inclusion proof in the

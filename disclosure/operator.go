@@ -14,10 +14,11 @@ import (
 
 // calc computes and remembers the metrics of one operator's quarters.
 type calc struct {
-	in       *inputs
-	operator string
-	gwp      string
-	done     map[ledger.Period]*calculators.Metrics
+	in          *inputs
+	operator    string
+	gwp         string
+	methodology string // resolved: Bundle.methodology
+	done        map[ledger.Period]*calculators.Metrics
 }
 
 func (c *calc) quarter(p ledger.Period) (*calculators.Metrics, error) {
@@ -34,7 +35,7 @@ func (c *calc) quarter(p ledger.Period) (*calculators.Metrics, error) {
 		return nil, fmt.Errorf("the bundle lacks factor set %s used by %s", f.FactorSet, f.ID)
 	}
 	m, err := calculators.Compute(calculators.Request{Return: &f.Return, ID: f.ID, Version: f.Version,
-		Earlier: c.in.earlier(c.operator, p), Factors: fs, GWP: c.gwp, Densities: c.in.densities})
+		Earlier: c.in.earlier(c.operator, p), Factors: fs, GWP: c.gwp, Methodology: c.methodology, Densities: c.in.densities})
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", f.ID, err)
 	}
@@ -75,7 +76,11 @@ func operatorDisclosure(b *Bundle, in *inputs) (*templates.OperatorDisclosure, e
 	if !ok {
 		return nil, fmt.Errorf("the bundle lacks the registration of operator %s", b.Operator)
 	}
-	c := &calc{in: in, operator: op.ID, gwp: b.GWP, done: map[ledger.Period]*calculators.Metrics{}}
+	methodology, err := b.methodology()
+	if err != nil {
+		return nil, err
+	}
+	c := &calc{in: in, operator: op.ID, gwp: b.GWP, methodology: methodology, done: map[ledger.Period]*calculators.Metrics{}}
 	roll, quarters, err := c.span(span)
 	if err != nil {
 		return nil, err
@@ -89,7 +94,7 @@ func operatorDisclosure(b *Bundle, in *inputs) (*templates.OperatorDisclosure, e
 	}
 	d := &templates.OperatorDisclosure{
 		Operator: op.Name, OperatorID: op.ID, Country: op.Country, CountryName: countryName(in, op.Country),
-		Period: span.String(), FactorSet: strings.Join(roll.FactorSets, ", "), GWP: strings.ToUpper(roll.GWP),
+		Period: span.String(), FactorSet: strings.Join(roll.FactorSets, ", "), GWP: strings.ToUpper(roll.GWP), Methodology: b.Methodology,
 		Checkpoint: templates.Checkpoint{Origin: cp.Origin, Size: cp.Size, Root: cp.Root.String(), Note: b.Checkpoint},
 		LedgerTime: in.last, Unavailable: roll.Unavailable,
 	}

@@ -26,6 +26,10 @@ func sectorReport(b *Bundle, in *inputs) (*templates.SectorReport, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sector bundle deadline: %w", err)
 	}
+	methodology, err := b.methodology()
+	if err != nil {
+		return nil, err
+	}
 	cp, err := b.checkpointOf()
 	if err != nil {
 		return nil, err
@@ -67,7 +71,7 @@ func sectorReport(b *Bundle, in *inputs) (*templates.SectorReport, error) {
 			st.Late = in.last.After(deadline)
 		}
 		r.Status = append(r.Status, st)
-		c := &calc{in: in, operator: id, gwp: b.GWP, done: map[ledger.Period]*calculators.Metrics{}}
+		c := &calc{in: in, operator: id, gwp: b.GWP, methodology: methodology, done: map[ledger.Period]*calculators.Metrics{}}
 		roll, _, err := c.span(span)
 		if err != nil {
 			return nil, err
@@ -83,6 +87,7 @@ func sectorReport(b *Bundle, in *inputs) (*templates.SectorReport, error) {
 	// Sorted: a map's order changes from run to run, and the document
 	// must render to the same bytes every time to verify.
 	r.FactorSet = strings.Join(slices.Sorted(maps.Keys(factorSets)), ", ")
+	r.Methodology = b.Methodology
 	if len(rolls) == 0 {
 		return r, nil
 	}

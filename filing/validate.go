@@ -77,6 +77,11 @@ type validator struct {
 	// dcEnergy is the energy in kWh of the data_centre domain, for the
 	// facility-total warning.
 	dcEnergy decimal.Decimal
+	// gridKeys are the grid keys looked up in the factor set so far, and
+	// countryKeyWarned the country keys warned about already, so that a
+	// key on many rows warns once (validate_grids.go).
+	gridKeys         map[string]ledger.GridKey
+	countryKeyWarned map[string]bool
 }
 
 func (v *validator) add(path, format string, args ...any) {
@@ -149,9 +154,7 @@ func (v *validator) knownGrid(grid string, path func() string) {
 	if v.c.Factors == nil {
 		return
 	}
-	if _, ok := v.c.Factors.Grid[grid]; !ok {
-		v.add(path(), "unknown grid %q: factor set %s has no grid factor for it", grid, v.c.Factors.Version)
-	}
+	v.gridKey(grid, path)
 }
 
 func (v *validator) top() {

@@ -204,19 +204,24 @@ func (v *validator) claims() {
 			v.add(at("renewable_claims", i, "grid"), "is required")
 			continue
 		}
-		bought, ok := v.purchased[c.Grid]
-		if !ok {
+		m := v.market(c.Grid)
+		bought, ok := v.purchasedIn(m)
+		switch {
+		case !ok && m != c.Grid:
+			v.add(at("renewable_claims", i, "grid"), "no electricity is purchased in market %s (grid %q): a claim needs electricity rows of its market", m, c.Grid)
+			continue
+		case !ok:
 			v.add(at("renewable_claims", i, "grid"), "no electricity is purchased in grid %q: a claim needs electricity rows of its grid", c.Grid)
 			continue
 		}
-		before := claimed[c.Grid]
+		before := claimed[m]
 		now := before.Add(c.KWh)
-		claimed[c.Grid] = now
+		claimed[m] = now
 		if len(c.Certificates) == 0 {
 			uncertified = uncertified.Add(c.KWh)
 		}
 		if now.Cmp(bought) > 0 && before.Cmp(bought) <= 0 {
-			v.add(at("renewable_claims", i, "kwh"), "claims for grid %s total %s kWh, above the %s kWh of electricity purchased in %s", c.Grid, v.claimTotal(c.Grid), bought, c.Grid)
+			v.add(at("renewable_claims", i, "kwh"), "claims for grid %s total %s kWh, above the %s kWh of electricity purchased in %s", m, v.claimTotal(m), bought, m)
 		}
 	}
 	var purchased decimal.Decimal
@@ -233,11 +238,12 @@ func (v *validator) claims() {
 	}
 }
 
-// claimTotal sums all claims of a grid, for the message.
-func (v *validator) claimTotal(grid string) decimal.Decimal {
+// claimTotal sums all claims of a market (a grid before methodology
+// 2026.1), for the message.
+func (v *validator) claimTotal(market string) decimal.Decimal {
 	var t decimal.Decimal
 	for _, c := range v.r.RenewableClaims {
-		if c.Grid == grid {
+		if v.market(c.Grid) == market {
 			t = t.Add(c.KWh)
 		}
 	}

@@ -13,10 +13,12 @@ import (
 	"github.com/ictledger/ictledger/service"
 )
 
-// handleReturnMetrics serves GET /v1/returns/{rid}/metrics[?gwp=ar5][&factor_set=V].
+// handleReturnMetrics serves
+// GET /v1/returns/{rid}/metrics[?gwp=ar5][&factor_set=V][&methodology=2026.1].
 func (s *Server) handleReturnMetrics(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	m, err := s.svc.ReturnMetrics(actor(r), mux.Vars(r)["rid"], q.Get("factor_set"), q.Get("gwp"))
+	m, err := s.svc.ReturnMetricsFor(actor(r), mux.Vars(r)["rid"],
+		service.MetricsQuery{FactorSet: q.Get("factor_set"), GWP: q.Get("gwp"), Methodology: q.Get("methodology")})
 	if err != nil {
 		s.writeError(w, r, err)
 		return

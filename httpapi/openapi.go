@@ -68,8 +68,8 @@ func (s *Server) apiOps() []apiOp {
 				Comment  string              `json:"comment,omitempty"`
 				Findings []ledger.FieldError `json:"findings,omitempty"`
 			}{}, status: 201, resp: service.ReviewView{}},
-		{method: "GET", path: "/v1/returns/{rid}/metrics", summary: "Metrics of a return version with derivations and its filing warnings; factor_set recomputes under a newer set",
-			roles: "admin, regulator, its operator", query: []string{"factor_set", "gwp"}, status: 200, resp: calculators.Metrics{}},
+		{method: "GET", path: "/v1/returns/{rid}/metrics", summary: "Metrics of a return version with derivations, data_quality flags and its filing warnings; factor_set recomputes under another set, methodology (2025.1 or 2026.1; default the factor set's) under another methodology",
+			roles: "admin, regulator, its operator", query: []string{"factor_set", "gwp", "methodology"}, status: 200, resp: calculators.Metrics{}},
 		{method: "GET", path: "/v1/operators/{id}/metrics", summary: "An operator's metrics over a quarter or a year (latest versions; coverage says which quarters)",
 			roles: "admin, regulator, that operator", query: []string{"period", "gwp"}, status: 200, resp: calculators.Rollup{}},
 		{method: "GET", path: "/v1/sector/metrics", summary: "Per-operator headline metrics with ranks, medians, filing warnings counts and intensity outliers; sector totals",

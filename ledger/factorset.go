@@ -13,29 +13,140 @@ import (
 // device parameters, each with its source. Metrics always name the version
 // they were computed with; publishing a new version never changes metrics
 // already computed under an older one.
+//
+// Every field added after apt-2025.1 is omitted when empty, so that a set
+// of the older shape encodes (and its ledger entry, and every document
+// made from it, stays) byte for byte as before.
 type FactorSet struct {
-	Version     string                    `json:"version"`
-	Published   string                    `json:"published"`
-	GWPDefault  string                    `json:"gwp_default"`
-	Sources     map[string]string         `json:"sources"`
-	Grid        map[string]GridFactor     `json:"grid"`
+	Version string `json:"version"`
+	// Methodology is the methodology the set is meant for; empty means
+	// "2025.1" (apt-2025.1 predates the field). See MethodologyOf.
+	Methodology string `json:"methodology,omitempty"`
+	Published   string `json:"published"`
+	// BasedOn names the version this set was derived from.
+	BasedOn    string                `json:"based_on,omitempty"`
+	GWPDefault string                `json:"gwp_default"`
+	Sources    map[string]string     `json:"sources"`
+	Grid       map[string]GridFactor `json:"grid"`
+	// GridAliases maps a grid key that may be filed to the key of the
+	// grid it means (AU-ACT is in AU-NSW).
+	GridAliases map[string]string         `json:"grid_aliases,omitempty"`
 	ResidualMix map[string]GridFactor     `json:"residual_mix"`
+	Markets     map[string]Market         `json:"markets,omitempty"`
 	Fuels       map[string]FuelFactor     `json:"fuels"`
 	GWP         map[string]map[string]Dec `json:"gwp"`
 	NonKyoto    []string                  `json:"non_kyoto"`
-	Devices     map[string]DeviceFactor   `json:"devices"`
-	WEEETargets map[string]WEEETarget     `json:"weee_targets"`
+	// ODP is the ozone-depleting potential of each gas that has one, in
+	// kg CFC-11e per kg.
+	ODP         map[string]Dec          `json:"odp,omitempty"`
+	Devices     map[string]DeviceFactor `json:"devices"`
+	WEEETargets map[string]WEEETarget   `json:"weee_targets"`
 }
 
 // Dec is a decimal that must be written as a JSON string in a factor set.
 type Dec = decimal.Decimal
 
-// GridFactor is the average (or residual-mix) emission factor of a grid.
+// GridFactor is the emission factor of a grid (or its residual mix), or
+// one alternative to it. A set of the apt-2025.1 shape gives
+// KgCO2ePerKWh and Year; a later set gives Value with its unit, gas,
+// basis, year and source (methodology 2026.1 G1). Factor and DataYearOf
+// read either shape.
 type GridFactor struct {
-	Name         string          `json:"name,omitempty"`
-	KgCO2ePerKWh decimal.Decimal `json:"kgco2e_per_kwh"`
-	Year         int             `json:"year,omitempty"`
-	Note         string          `json:"note,omitempty"`
+	Name         string           `json:"name,omitempty"`
+	KgCO2ePerKWh *decimal.Decimal `json:"kgco2e_per_kwh,omitempty"`
+	Year         int              `json:"year,omitempty"`
+	Note         string           `json:"note,omitempty"`
+
+	Value *decimal.Decimal `json:"value,omitempty"`
+	Unit  string           `json:"unit,omitempty"` // "kg/kWh"
+	Gas   string           `json:"gas,omitempty"`  // "co2" or "co2e"
+	GWP   string           `json:"gwp,omitempty"`  // GWP set of a co2e value, when stated
+	// Basis is one of GridBases (ResidualMixBases for a residual mix).
+	Basis          string `json:"basis,omitempty"`
+	BasisConfirmed *bool  `json:"basis_confirmed,omitempty"`
+	PublisherLabel string `json:"publisher_label,omitempty"`
+	// LossesIncluded is true where the factor is at the point of
+	// consumption (transmission and distribution losses inside).
+	LossesIncluded bool           `json:"losses_included,omitempty"`
+	DataYear       *int           `json:"data_year,omitempty"`
+	Period         string         `json:"period,omitempty"`
+	Published      string         `json:"published,omitempty"`
+	EffectiveFrom  string         `json:"effective_from,omitempty"`
+	Publisher      string         `json:"publisher,omitempty"`
+	PublisherURL   string         `json:"publisher_url,omitempty"`
+	Document       string         `json:"document,omitempty"`
+	URL            string         `json:"url,omitempty"`
+	Evidence       string         `json:"evidence,omitempty"` // one of Evidences
+	Flags          []string       `json:"flags,omitempty"`
+	ByGasKgCO2e    map[string]Dec `json:"by_gas_kgco2e,omitempty"`
+	// Scope3Cat3 is the same publisher's upstream (and T&D) factor, or
+	// nil with the reason in Scope3Cat3Reason.
+	Scope3Cat3       *UpstreamFactor `json:"scope3_cat3,omitempty"`
+	Scope3Cat3Reason string          `json:"scope3_cat3_reason,omitempty"`
+	// Alternatives are other published factors of the grid, each with
+	// its basis; the methodology chooses among them and Value.
+	Alternatives []GridFactor `json:"alternatives,omitempty"`
+}
+
+// UpstreamFactor is a grid's scope 3 category 3 factor (upstream fuel,
+// and transmission and distribution losses where they are outside the
+// scope 2 factor), from the publisher of the grid factor.
+type UpstreamFactor struct {
+	Value     decimal.Decimal `json:"value"`
+	Unit      string          `json:"unit,omitempty"`
+	Gas       string          `json:"gas,omitempty"`
+	Covers    string          `json:"covers,omitempty"`
+	Publisher string          `json:"publisher,omitempty"`
+	URL       string          `json:"url,omitempty"`
+	Evidence  string          `json:"evidence,omitempty"`
+}
+
+// Market is what a factor set records of a renewable-electricity market
+// (a country): its certificate systems, with sources.
+type Market struct {
+	CertificateSystems  []CertificateSystem `json:"certificate_systems,omitempty"`
+	NoCertificateSystem bool                `json:"no_certificate_system,omitempty"`
+	Note                string              `json:"note,omitempty"`
+}
+
+// CertificateSystem is one energy attribute certificate system of a market.
+type CertificateSystem struct {
+	Name     string `json:"name"`
+	Note     string `json:"note,omitempty"`
+	URL      string `json:"url,omitempty"`
+	Evidence string `json:"evidence,omitempty"`
+	AlsoRead string `json:"also_read,omitempty"`
+}
+
+// Factor is the grid factor in kg per kWh, whichever shape gave it.
+func (g GridFactor) Factor() decimal.Decimal {
+	switch {
+	case g.Value != nil:
+		return *g.Value
+	case g.KgCO2ePerKWh != nil:
+		return *g.KgCO2ePerKWh
+	}
+	return decimal.Zero
+}
+
+// FactorField is the name of the field that holds the factor, for the
+// key a derivation cites ("value" or "kgco2e_per_kwh").
+func (g GridFactor) FactorField() string {
+	if g.Value != nil {
+		return "value"
+	}
+	return "kgco2e_per_kwh"
+}
+
+// DataYearOf is the year of the data behind the factor, when stated.
+func (g GridFactor) DataYearOf() (int, bool) {
+	switch {
+	case g.DataYear != nil:
+		return *g.DataYear, true
+	case g.Year != 0:
+		return g.Year, true
+	}
+	return 0, false
 }
 
 // FuelFactor holds a fuel's physical properties and combustion factors
@@ -48,6 +159,9 @@ type FuelFactor struct {
 	Biogenic       bool             `json:"biogenic,omitempty"`
 	Stationary     GasFactors       `json:"stationary"`
 	Mobile         GasFactors       `json:"mobile"`
+	// GCVPerNCV is the ratio of gross to net calorific value, where the
+	// set gives one (methodology 2026.1 G5).
+	GCVPerNCV *decimal.Decimal `json:"gcv_per_ncv,omitempty"`
 }
 
 // GasFactors are the CH4 and N2O factors of one use of a fuel.
@@ -139,14 +253,29 @@ func (fs *FactorSet) Check() []FieldError {
 			add("devices."+c, "weibull parameters must be > 0")
 		}
 	}
+	for k, g := range fs.Grid {
+		if g.Value == nil && g.KgCO2ePerKWh == nil {
+			add("grid."+k, "needs a factor: value (or kgco2e_per_kwh in the apt-2025.1 shape)")
+		}
+	}
+	fs.checkMethodology(add)
 	sort.Slice(errs, func(i, j int) bool { return errs[i].Path < errs[j].Path })
 	return errs
 }
 
-// GridFactorOf returns the average factor of a grid region.
+// GridFactorOf returns the factor of a grid key, following the set's
+// aliases (AU-ACT gives AU-NSW's factor).
 func (fs *FactorSet) GridFactorOf(grid string) (GridFactor, bool) {
-	g, ok := fs.Grid[grid]
+	g, ok := fs.Grid[fs.CanonicalGrid(grid)]
 	return g, ok
+}
+
+// CanonicalGrid is the grid key an alias stands for, or grid itself.
+func (fs *FactorSet) CanonicalGrid(grid string) string {
+	if to, ok := fs.GridAliases[grid]; ok {
+		return to
+	}
+	return grid
 }
 
 // GWPOf returns the global warming potential of a gas in a GWP set

@@ -180,6 +180,7 @@ func (s *Service) renderBundle(ctx context.Context, a ledger.Actor, b *disclosur
 		list = append(list, q)
 	}
 	sort.Slice(list, func(i, j int) bool { return list[i] < list[j] })
+	b.Methodology = s.bundleMethodology(seqs) // a function of seqs: the key covers it
 	var key strings.Builder
 	key.WriteString(b.Document + "|" + b.Operator + "|" + b.Country + "|" + b.Period + "|" + b.Deadline + "|" + b.Basis + "|")
 	for _, q := range list {

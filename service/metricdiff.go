@@ -33,11 +33,11 @@ type MetricChange struct {
 // additive parts behind the metrics are inputs, not metrics, and are left
 // out: the field changes already show them.
 func (s *Service) diffMetrics(d *Diff, from, to *state.ReturnVersion) error {
-	mf, err := s.metricsOf(from, "", "")
+	mf, err := s.metricsOf(from, MetricsQuery{})
 	if err != nil {
 		return err
 	}
-	mt, err := s.metricsOf(to, "", "")
+	mt, err := s.metricsOf(to, MetricsQuery{})
 	if err != nil {
 		return err
 	}

@@ -14,20 +14,39 @@ import (
 // ReturnMetrics computes the metrics of a return version (admin,
 // regulator, or its operator). factorSet and gwp may be empty: the factor
 // set recorded at filing and its default GWP set are used then; a newer
-// factor set can be asked for to recompute under it.
+// factor set can be asked for to recompute under it. The methodology is
+// the factor set's; ReturnMetricsFor chooses another.
+func (s *Service) ReturnMetrics(a ledger.Actor, id, factorSet, gwp string) (*calculators.Metrics, error) {
+	return s.ReturnMetricsFor(a, id, MetricsQuery{FactorSet: factorSet, GWP: gwp})
+}
+
+// MetricsQuery says how to compute a return's metrics. Every field may be
+// empty: the factor set recorded at filing, its default GWP set and the
+// methodology it is meant for are used then.
+type MetricsQuery struct {
+	FactorSet   string // a published version, e.g. "apt-2026.1"
+	GWP         string // "ar6" or "ar5"
+	Methodology string // one of ledger.Methodologies
+}
+
+// ReturnMetricsFor computes the metrics of a return version as q asks
+// (admin, regulator, or its operator). An unknown factor set, GWP set or
+// methodology is EInvalid naming the query field.
 //
 // Metrics are a pure function of the return, the latest versions of the
 // operator's earlier quarters (for the history-based e-waste metrics), the
-// factor set and the GWP set, so they are cached under exactly that key.
-func (s *Service) ReturnMetrics(a ledger.Actor, id, factorSet, gwp string) (*calculators.Metrics, error) {
+// factor set, the GWP set and the methodology, so they are cached under
+// exactly that key.
+func (s *Service) ReturnMetricsFor(a ledger.Actor, id string, q MetricsQuery) (*calculators.Metrics, error) {
 	rv, err := s.ReturnVersion(a, id)
 	if err != nil {
 		return nil, err
 	}
-	return s.metricsOf(rv, factorSet, gwp)
+	return s.metricsOf(rv, q)
 }
 
-func (s *Service) metricsOf(rv *state.ReturnVersion, factorSet, gwp string) (*calculators.Metrics, error) {
+func (s *Service) metricsOf(rv *state.ReturnVersion, q MetricsQuery) (*calculators.Metrics, error) {
+	factorSet, gwp := q.FactorSet, q.GWP
 	if factorSet == "" {
 		factorSet = rv.FactorSet
 	}
@@ -43,9 +62,17 @@ func (s *Service) metricsOf(rv *state.ReturnVersion, factorSet, gwp string) (*ca
 		return nil, &ledger.Error{Code: ledger.EInvalid, Message: "unknown GWP set " + gwp,
 			Fields: []ledger.FieldError{{Path: "gwp", Message: "must be ar6 or ar5"}}}
 	}
+	methodology := q.Methodology
+	if methodology == "" {
+		methodology = fs.Set.MethodologyOf()
+	}
+	if err := ledger.CheckMethodology("methodology", methodology); err != nil {
+		return nil, err
+	}
 	// A read of cached metrics needs only the history's mark, not the
 	// versions themselves.
-	key := metricsKey{id: rv.ID, factorSet: fs.Version, gwp: gwp, history: s.st.HistoryMark(rv.Operator, rv.Period)}
+	key := metricsKey{id: rv.ID, factorSet: fs.Version, gwp: gwp, methodology: methodology,
+		history: s.st.HistoryMark(rv.Operator, rv.Period)}
 	if m, ok := s.results.get(key.String()); ok {
 		return m.(*calculators.Metrics), nil
 	}
@@ -62,7 +89,7 @@ func (s *Service) metricsOf(rv *state.ReturnVersion, factorSet, gwp string) (*ca
 		return nil, err
 	}
 	m, err := calculators.Compute(calculators.Request{Return: ret, ID: rv.ID, Version: rv.Version, Earlier: earlier,
-		Factors: fs.Set, GWP: gwp, Densities: s.densities})
+		Factors: fs.Set, GWP: gwp, Methodology: methodology, Densities: s.densities})
 	if err != nil {
 		return nil, err
 	}
@@ -75,15 +102,16 @@ func (s *Service) metricsOf(rv *state.ReturnVersion, factorSet, gwp string) (*ca
 }
 
 // metricsKey is what metrics are a pure function of: the return version,
-// the factor set, the GWP set and the operator's earlier quarters.
+// the factor set, the GWP set, the methodology and the operator's
+// earlier quarters.
 type metricsKey struct {
-	id, factorSet, gwp string
-	history            state.HistoryMark
+	id, factorSet, gwp, methodology string
+	history                         state.HistoryMark
 }
 
 // String is the key's text in the result cache.
 func (k metricsKey) String() string {
-	return fmt.Sprintf("metrics|%s|%s|%s|%d.%d", k.id, k.factorSet, k.gwp, k.history.Quarters, k.history.MaxSeq)
+	return fmt.Sprintf("metrics|%s|%s|%s|%s|%d.%d", k.id, k.factorSet, k.gwp, k.methodology, k.history.Quarters, k.history.MaxSeq)
 }
 
 // fullReturn is a version's return with its site rows: the state's copy
@@ -183,7 +211,7 @@ func (s *Service) computeRollup(operator string, span ledger.Span, gwp string) (
 		if rv == nil {
 			continue
 		}
-		m, err := s.metricsOf(rv, "", gwp)
+		m, err := s.metricsOf(rv, MetricsQuery{GWP: gwp})
 		if err != nil {
 			return nil, err
 		}

@@ -87,7 +87,7 @@ func discCover(d *doc, v *OperatorDisclosure) {
 		{"Period", periodName(v.Period)},
 		{"Returns", strings.Join(returns, "\n")},
 		{"Review status", v.Review},
-		{"Factor set", v.FactorSet + ", GWP-100 from " + v.GWP},
+		{"Factor set", v.FactorSet + ", GWP-100 from " + v.GWP + methodologyNote(v.Methodology)},
 		{"Document date", formatTime(v.LedgerTime) + " (ledger time)"},
 		{"Template", d.meta.template},
 		{"Checkpoint", fmt.Sprintf("%s\ntree size %d\nroot hash %s", v.Checkpoint.Origin, v.Checkpoint.Size, v.Checkpoint.Root)},

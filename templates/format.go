@@ -134,3 +134,13 @@ func unitLabel(u Unit) string {
 	}
 	return string(u)
 }
+
+// methodologyNote is what the factor-set line adds for a methodology other
+// than 2025.1 ("; Methodology 2026.1"); nothing for 2025.1 (empty), so
+// that every document made before methodology versions draws as before.
+func methodologyNote(m string) string {
+	if m == "" {
+		return ""
+	}
+	return "; Methodology " + m
+}

@@ -28,6 +28,10 @@ type OperatorDisclosure struct {
 	Review      string // overall review status: "accepted", "under review" or "returned"
 	FactorSet   string // e.g. "apt-2025.1"
 	GWP         string // e.g. "AR6"
+	// Methodology is the methodology the figures follow when it is not
+	// 2025.1 (e.g. "2026.1"); empty for 2025.1, so that documents of
+	// bundles made before methodology versions draw as they did.
+	Methodology string
 	Entries     []EntryRef
 	Checkpoint  Checkpoint
 	// LedgerTime is the ledger time the document was produced at (the

@@ -14,6 +14,7 @@ type SectorReport struct {
 	CountryName string // e.g. "Japan"; ignored when Country is ""
 	FactorSet   string
 	GWP         string
+	Methodology string // as in OperatorDisclosure
 	Checkpoint  Checkpoint
 	LedgerTime  time.Time // document date, required, as in OperatorDisclosure
 	Status      []FilingStatus

@@ -88,7 +88,7 @@ func sectorCover(d *doc, r *SectorReport) {
 		{"Period", periodName(r.Period)},
 		{"Operators", fmt.Sprintf("%d registered: %d accepted, %d submitted, %d returned, %d missing; %d late",
 			len(r.Status), counts["accepted"], counts["submitted"], counts["returned"], counts["missing"], late)},
-		{"Factor set", r.FactorSet + ", GWP-100 from " + r.GWP},
+		{"Factor set", r.FactorSet + ", GWP-100 from " + r.GWP + methodologyNote(r.Methodology)},
 		{"Document date", formatTime(r.LedgerTime) + " (ledger time)"},
 		{"Template", d.meta.template},
 		{"Checkpoint", fmt.Sprintf("%s\ntree size %d\nroot hash %s", r.Checkpoint.Origin, r.Checkpoint.Size, r.Checkpoint.Root)},

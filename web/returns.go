@@ -35,6 +35,8 @@ type returnPage struct {
 	Metrics                    []metricRow
 	Derivations                []calculators.Derivation // of metrics that are not headlines
 	Unavailable                []calculators.Unavailable
+	Methodology                string                    // the metrics' methodology, e.g. "2026.1"
+	DataQuality                []calculators.DataQuality // the metrics' data-quality flags
 	Versions                   []service.VersionSummary
 	Reviews                    []service.ReviewView
 	Diff                       *service.Diff
@@ -105,6 +107,7 @@ func (h *Handler) returnPage(s session, id, against string) (*returnPage, error)
 		}
 	}
 	page.Unavailable = m.Unavailable
+	page.Methodology, page.DataQuality = m.Methodology, m.DataQuality
 
 	p := rv.Period
 	if page.Versions, err = h.svc.Versions(s.actor, rv.Operator, &p); err != nil {

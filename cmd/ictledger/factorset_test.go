@@ -17,7 +17,7 @@ import (
 func TestSectorReportWithTwoFactorSetsVerifies(t *testing.T) {
 	ts := startServer(t, t.TempDir())
 	defer ts.stop()
-	ts.register("op-a") // files under apt-2025.1
+	ts.register("op-a") // files under apt-2026.1, the newest set a ledger starts with
 	var fs map[string]any
 	if err := json.Unmarshal(fixtures.DefaultFactorSet(), &fs); err != nil {
 		t.Fatal(err)
@@ -37,7 +37,7 @@ func TestSectorReportWithTwoFactorSetsVerifies(t *testing.T) {
 		if err != nil {
 			t.Fatalf("pdftotext: %v", err)
 		}
-		if !strings.Contains(string(out), "apt-2025.1, apt-2025.2") {
+		if !strings.Contains(string(out), "apt-2025.2, apt-2026.1") {
 			t.Fatalf("the report does not name both factor sets in order:\n%.800s", out)
 		}
 	}

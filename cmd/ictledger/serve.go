@@ -260,13 +260,22 @@ func (m *Main) Close() error {
 	return m.closeErr
 }
 
-// bootstrap makes a new ledger usable: the default factor set, and an
-// admin token in DIR/admin.token when none comes from the environment.
+// bootstrap makes a ledger usable: the built-in factor sets it lacks
+// (apt-2025.1, then apt-2026.1: an older ledger gains the newer set as
+// an entry of its own), and an admin token in DIR/admin.token when none
+// comes from the environment.
 func (m *Main) bootstrap(ctx context.Context) error {
 	st := m.svc.State()
-	if st.LatestFactorSet() == nil {
-		if _, err := m.svc.PublishFactorSet(ctx, ledger.SystemActor, fixtures.DefaultFactorSet()); err != nil {
-			return fmt.Errorf("publish the default factor set: %w", err)
+	for _, raw := range fixtures.BootstrapFactorSets() {
+		fs, err := ledger.ParseFactorSet(raw)
+		if err != nil {
+			return fmt.Errorf("built-in factor set: %w", err)
+		}
+		if st.FactorSet(fs.Version) != nil {
+			continue
+		}
+		if _, err := m.svc.PublishFactorSet(ctx, ledger.SystemActor, raw); err != nil {
+			return fmt.Errorf("publish factor set %s: %w", fs.Version, err)
 		}
 	}
 	if m.cfg.AdminToken != "" || len(st.Tokens()) > 0 {
