@@ -17,13 +17,18 @@ import (
 // GET /v1/returns/{rid}/metrics[?gwp=ar5][&factor_set=V][&methodology=2026.1].
 func (s *Server) handleReturnMetrics(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	m, err := s.svc.ReturnMetricsFor(actor(r), mux.Vars(r)["rid"],
+	b, err := s.svc.ReturnMetricsJSON(actor(r), mux.Vars(r)["rid"],
 		service.MetricsQuery{FactorSet: q.Get("factor_set"), GWP: q.Get("gwp"), Methodology: q.Get("methodology")})
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	s.writeJSON(w, r, http.StatusOK, m)
+	h := w.Header()
+	h.Set("Content-Type", "application/json")
+	h.Set("Content-Length", strconv.Itoa(len(b)))
+	if _, err := w.Write(b); err != nil {
+		s.log.DebugContext(r.Context(), "write response", "err", err)
+	}
 }
 
 // handleOperatorMetrics serves GET /v1/operators/{id}/metrics?period=P

@@ -3,6 +3,7 @@ package service
 import (
 	"encoding/json"
 	"fmt"
+	"sync"
 
 	"github.com/shopspring/decimal"
 
@@ -42,10 +43,59 @@ func (s *Service) ReturnMetricsFor(a ledger.Actor, id string, q MetricsQuery) (*
 	if err != nil {
 		return nil, err
 	}
-	return s.metricsOf(rv, q)
+	e, err := s.metricsEntryOf(rv, q)
+	if err != nil {
+		return nil, err
+	}
+	return e.m, nil
 }
 
+// ReturnMetricsJSON is ReturnMetricsFor encoded as the API answers it
+// (JSON and a newline). The encoding, thousands of values rounded for
+// display, is made once and kept with the metrics in the result cache.
+func (s *Service) ReturnMetricsJSON(a ledger.Actor, id string, q MetricsQuery) ([]byte, error) {
+	rv, err := s.ReturnVersion(a, id)
+	if err != nil {
+		return nil, err
+	}
+	e, err := s.metricsEntryOf(rv, q)
+	if err != nil {
+		return nil, err
+	}
+	return e.encoded()
+}
+
+// metricsEntry is a return version's metrics in the result cache, with
+// their JSON encoding once it is asked for.
+type metricsEntry struct {
+	m    *calculators.Metrics
+	once sync.Once
+	json []byte
+	err  error
+}
+
+func (e *metricsEntry) encoded() ([]byte, error) {
+	e.once.Do(func() {
+		b, err := json.Marshal(e.m)
+		if err != nil {
+			e.err = &ledger.Error{Code: ledger.EInternal, Message: "could not encode the metrics", Err: err}
+			return
+		}
+		e.json = append(b, '\n')
+	})
+	return e.json, e.err
+}
+
+// metricsOf is a version's metrics as q asks.
 func (s *Service) metricsOf(rv *state.ReturnVersion, q MetricsQuery) (*calculators.Metrics, error) {
+	e, err := s.metricsEntryOf(rv, q)
+	if err != nil {
+		return nil, err
+	}
+	return e.m, nil
+}
+
+func (s *Service) metricsEntryOf(rv *state.ReturnVersion, q MetricsQuery) (*metricsEntry, error) {
 	factorSet, gwp := q.FactorSet, q.GWP
 	if factorSet == "" {
 		factorSet = rv.FactorSet
@@ -73,8 +123,8 @@ func (s *Service) metricsOf(rv *state.ReturnVersion, q MetricsQuery) (*calculato
 	// versions themselves.
 	key := metricsKey{id: rv.ID, factorSet: fs.Version, gwp: gwp, methodology: methodology,
 		history: s.st.HistoryMark(rv.Operator, rv.Period)}
-	if m, ok := s.results.get(key.String()); ok {
-		return m.(*calculators.Metrics), nil
+	if e, ok := s.results.get(key.String()); ok {
+		return e.(*metricsEntry), nil
 	}
 	before := s.earlierVersions(rv.Operator, rv.Period)
 	// The history may have changed since the mark was read; the metrics
@@ -97,8 +147,9 @@ func (s *Service) metricsOf(rv *state.ReturnVersion, q MetricsQuery) (*calculato
 	if m.Warnings == nil {
 		m.Warnings = []ledger.Warning{}
 	}
-	s.results.put(key.String(), m, metricsBytes)
-	return m, nil
+	e := &metricsEntry{m: m}
+	s.results.put(key.String(), e, metricsBytes)
+	return e, nil
 }
 
 // metricsKey is what metrics are a pure function of: the return version,
