@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/shopspring/decimal"
+
 	"github.com/ictledger/ictledger/fixtures"
 	"github.com/ictledger/ictledger/ledger"
 	"github.com/ictledger/ictledger/ledger/journal"
@@ -133,4 +135,59 @@ func writeFilings(b *testing.B, dir string, n int) {
 		})
 	}
 	wg.Wait()
+}
+
+// BenchmarkFiguresMemory reports what the figures table (state.Figures,
+// the derived figures of a filing's checks) costs in memory when every
+// one of 100,000 latest versions has its figures: 1,000 operators over
+// 100 quarters, five figures each as a filing stores them.
+func BenchmarkFiguresMemory(b *testing.B) {
+	const operators, quarters = 1000, 100
+	for b.Loop() {
+		st := state.New()
+		r := st.NewReplay()
+		seq := uint64(0)
+		apply := func(kind ledger.Kind, payload any) {
+			raw, err := ledger.EncodeEntry(seq, time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC), ledger.SystemActor, kind, payload)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if err := r.Apply(seq, raw, ledger.LeafHash(raw)); err != nil {
+				b.Fatal(err)
+			}
+			seq++
+		}
+		apply(ledger.KindFactorSetPublished, ledger.FactorSet{Version: "f1"})
+		var ids []string
+		for o := range operators {
+			op := fmt.Sprintf("op-%04d", o)
+			apply(ledger.KindOperatorRegistered, ledger.Operator{ID: op, Name: "Op", Country: "JP", Kinds: []string{"mobile"}})
+			for q := range quarters {
+				p := ledger.Period{Year: 2000 + q/4, Quarter: 1 + q%4}
+				id := ledger.ReturnID(op, p, 1)
+				apply(ledger.KindReturnFiled, ledger.ReturnFiled{ID: id, Version: 1, FactorSet: "f1",
+					Return: ledger.Return{Operator: op, Period: p}})
+				ids = append(ids, id)
+			}
+		}
+		r.Finish()
+		b.StopTimer()
+		runtime.GC()
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		b.StartTimer()
+		for i, id := range ids {
+			v := decimal.New(int64(1000+i), -3)
+			st.PutFigures(&state.Figures{ReturnID: id, FactorSet: "f1", Values: map[string]decimal.Decimal{
+				"e1.energy_total_mwh": v, "e1.scope1_tco2e": v, "e1.scope2_location_tco2e": v,
+				"e2.total.collected_kg": v, "e1.network_energy_per_tb_kwh": v}})
+		}
+		b.StopTimer()
+		runtime.GC()
+		runtime.ReadMemStats(&after)
+		b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/(1<<20), "figures-MB")
+		b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/float64(len(ids)), "B/row")
+		runtime.KeepAlive(st)
+		b.StartTimer()
+	}
 }
