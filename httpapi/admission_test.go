@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ictledger/ictledger/httpstatus"
 	"github.com/ictledger/ictledger/ledger/state"
 	"github.com/ictledger/ictledger/service"
 )
@@ -53,7 +54,7 @@ func TestVerifyBusyBeforeReadingTheBody(t *testing.T) {
 	if err := json.Unmarshal(rec.Body.Bytes(), &p); err != nil {
 		t.Fatalf("%d %s: %v", rec.Code, rec.Body, err)
 	}
-	if rec.Code != http.StatusServiceUnavailable || p.Code != "busy" || rec.Header().Get("Retry-After") != busyRetryAfter ||
+	if rec.Code != http.StatusServiceUnavailable || p.Code != "busy" || rec.Header().Get("Retry-After") != httpstatus.BusyRetryAfter ||
 		rec.Header().Get("Content-Type") != "application/problem+json" {
 		t.Fatalf("busy verify: %d %v Retry-After %q", rec.Code, p, rec.Header().Get("Retry-After"))
 	}

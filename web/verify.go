@@ -191,7 +191,7 @@ func (h *Handler) handleVerifyForm(w http.ResponseWriter, r *http.Request) {
 func (h *Handler) handleVerify(w http.ResponseWriter, r *http.Request) {
 	ctx, release, err := h.svc.AdmitVerify(r.Context())
 	if err != nil {
-		h.failBusy(w, r, err)
+		h.fail(w, r, err)
 		return
 	}
 	defer release()
@@ -234,7 +234,7 @@ func (h *Handler) handleVerify(w http.ResponseWriter, r *http.Request) {
 		case errors.Is(err, ErrVerifyUnavailable):
 			page.Unavailable, status = true, http.StatusServiceUnavailable
 		case ledger.ErrorCode(err) == ledger.EBusy:
-			h.failBusy(w, r, err)
+			h.fail(w, r, err)
 			return
 		case err != nil:
 			h.log.ErrorContext(r.Context(), "verify", "err", err)
@@ -255,19 +255,6 @@ func (h *Handler) handleVerify(w http.ResponseWriter, r *http.Request) {
 	h.render(w, r, s, status, "verify", page)
 }
 
-// failBusy answers a busy verification with the error page, 503 and a
-// Retry-After, as the API answers it.
-func (h *Handler) failBusy(w http.ResponseWriter, r *http.Request, err error) {
-	if ledger.ErrorCode(err) == ledger.EBusy {
-		w.Header().Set("Retry-After", busyRetryAfter)
-	}
-	h.fail(w, r, err)
-}
-
 // verifyUploadTimeout is how long the upload of a PDF to verify may take
 // once admitted, as for the API's POST /v1/verify.
 const verifyUploadTimeout = 30 * time.Second
-
-// busyRetryAfter is the Retry-After, in seconds, of a busy answer; the
-// API gives the same.
-const busyRetryAfter = "5"

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"html"
 	"io"
+	"log/slog"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
@@ -684,5 +685,23 @@ func TestSecureCookies(t *testing.T) {
 	c := signIn(t, h, "http://example.test", s.opA)
 	if !c.Secure || !c.HttpOnly || c.SameSite != http.SameSiteStrictMode {
 		t.Fatalf("session cookie %+v", c)
+	}
+}
+
+// A page keeps the request id a proxy in front sent, as the API does, in
+// its X-Request-Id and its log line, so that one id follows a request
+// through both.
+func TestPageKeepsTheProxysRequestID(t *testing.T) {
+	var logs bytes.Buffer
+	h, err := web.New(web.Config{Service: newSite(t).svc, Logger: slog.New(slog.NewJSONHandler(&logs, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := httptest.NewRequest("GET", "/verify", nil)
+	r.Header.Set("X-Request-Id", "proxy-id_42")
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, r)
+	if got := w.Header().Get("X-Request-Id"); got != "proxy-id_42" || !strings.Contains(logs.String(), `"request_id":"proxy-id_42"`) {
+		t.Fatalf("X-Request-Id %q, log:\n%s", got, logs.String())
 	}
 }
