@@ -15,17 +15,15 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/ictledger/ictledger/ledger"
+	"github.com/ictledger/ictledger/service"
 )
 
-// maxVerifyBytes limits an uploaded PDF to verify.
-const maxVerifyBytes = 32 << 20
+// maxVerifyBytes limits an uploaded PDF to verify, as for the verify page.
+const maxVerifyBytes = service.MaxVerifyBytes
 
 // defaultVerifyBodyTimeout is how long an upload to verify may take once
-// admitted: it holds one of the few verification tickets meanwhile, so a
-// client trickling its body cannot keep it for the server's five-minute
-// read timeout. A disclosure is a few hundred kB; 32 MiB in 30 s is about
-// 9 Mbit/s.
-const defaultVerifyBodyTimeout = 30 * time.Second
+// admitted, as for the verify page (see service.VerifyUploadTimeout).
+const defaultVerifyBodyTimeout = service.VerifyUploadTimeout
 
 // handleOperatorDisclosure serves GET /v1/operators/{id}/disclosures/{P}.pdf:
 // public when every covered return is accepted, otherwise the operator

@@ -33,9 +33,6 @@ type Config struct {
 	// Secret keys the CSRF tokens (at least 32 random bytes). Nil makes a
 	// random one, which invalidates open forms on restart.
 	Secret []byte
-	// Verifier checks uploaded disclosure PDFs for the verify page; nil
-	// shows that verification is not available.
-	Verifier Verifier
 	// Now is the clock that picks the default period, and that of the
 	// sessions when Sessions is nil; nil means time.Now.
 	Now func() time.Time
@@ -63,8 +60,8 @@ type Handler struct {
 // maxFormBytes limits the bodies of the small forms.
 const maxFormBytes = 1 << 20
 
-// maxPDFBytes limits a PDF uploaded for verification.
-const maxPDFBytes = 32 << 20
+// maxPDFBytes limits a PDF uploaded for verification, as the API does.
+const maxPDFBytes = service.MaxVerifyBytes
 
 // New builds the pages' handler.
 func New(cfg Config) (*Handler, error) {
