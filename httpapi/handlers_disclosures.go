@@ -90,15 +90,14 @@ func (s *Server) handleVerify(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, ledger.Errorf(ledger.ETooLarge, "the body is larger than %d bytes", maxVerifyBytes))
 		return
 	}
-	ctx, release, err := s.svc.AdmitVerify(r.Context())
+	release, err := s.svc.AdmitVerify()
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
 	defer release()
-	r = r.WithContext(ctx)
 	timeout := cmp.Or(s.verifyBodyTimeout, defaultVerifyBodyTimeout)
-	// Without a connection to set it on (a call in process) there is
+	// Without a connection to set it on (a test's recorder) there is
 	// nothing to bound.
 	_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(timeout))
 	r.Body = http.MaxBytesReader(w, r.Body, maxVerifyBytes)

@@ -87,13 +87,12 @@ func (h *Handler) handleVerifyForm(w http.ResponseWriter, r *http.Request) {
 // server says so at once, with 503 and Retry-After, and holds no more
 // uploads than it has tickets.
 func (h *Handler) handleVerify(w http.ResponseWriter, r *http.Request) {
-	ctx, release, err := h.svc.AdmitVerify(r.Context())
+	release, err := h.svc.AdmitVerify()
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
 	defer release()
-	r = r.WithContext(ctx)
 	// The ticket is held while the upload arrives: a client trickling it
 	// may not keep it for the server's five-minute read timeout.
 	_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(service.VerifyUploadTimeout))

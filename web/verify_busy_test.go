@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"context"
 	"io"
 	"net/http"
 	"strings"
@@ -28,7 +27,7 @@ func TestVerifyPageBusy(t *testing.T) {
 	s := newSite(t)
 	csrf := s.csrf(s.opA)
 	for {
-		_, release, err := s.svc.AdmitVerify(context.Background())
+		release, err := s.svc.AdmitVerify()
 		if ledger.ErrorCode(err) == ledger.EBusy {
 			break
 		}
