@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"bufio"
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -13,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ictledger/ictledger/httpstatus"
 	"github.com/ictledger/ictledger/ledger/state"
 	"github.com/ictledger/ictledger/service"
 )
@@ -36,7 +36,7 @@ func (c *countingReader) Read(p []byte) (int, error) {
 func TestVerifyBusyBeforeReadingTheBody(t *testing.T) {
 	svc := service.New(service.Config{State: state.New(), VerifyQueue: 1})
 	s := New(Config{Service: svc})
-	_, release, err := svc.AdmitVerify(context.Background())
+	release, err := svc.AdmitVerify()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,7 +53,7 @@ func TestVerifyBusyBeforeReadingTheBody(t *testing.T) {
 	if err := json.Unmarshal(rec.Body.Bytes(), &p); err != nil {
 		t.Fatalf("%d %s: %v", rec.Code, rec.Body, err)
 	}
-	if rec.Code != http.StatusServiceUnavailable || p.Code != "busy" || rec.Header().Get("Retry-After") != busyRetryAfter ||
+	if rec.Code != http.StatusServiceUnavailable || p.Code != "busy" || rec.Header().Get("Retry-After") != httpstatus.BusyRetryAfter ||
 		rec.Header().Get("Content-Type") != "application/problem+json" {
 		t.Fatalf("busy verify: %d %v Retry-After %q", rec.Code, p, rec.Header().Get("Retry-After"))
 	}
@@ -67,7 +67,7 @@ func TestVerifyBusyBeforeReadingTheBody(t *testing.T) {
 		t.Fatalf("with a ticket free: %d after reading %d bytes: %s", rec.Code, body.n, rec.Body)
 	}
 	// The ticket of that request came back with its answer.
-	if _, again, err := svc.AdmitVerify(context.Background()); err != nil {
+	if again, err := svc.AdmitVerify(); err != nil {
 		t.Fatalf("the answered request kept its ticket: %v", err)
 	} else {
 		again()
@@ -88,7 +88,7 @@ func TestVerifyDeclaredTooLarge(t *testing.T) {
 	if rec.Code != http.StatusRequestEntityTooLarge || body.n != 0 {
 		t.Fatalf("declared too large: %d after reading %d bytes", rec.Code, body.n)
 	}
-	if _, release, err := svc.AdmitVerify(context.Background()); err != nil {
+	if release, err := svc.AdmitVerify(); err != nil {
 		t.Fatalf("the refused request kept a ticket: %v", err)
 	} else {
 		release()
@@ -123,7 +123,7 @@ func TestVerifySlowUploadEnds(t *testing.T) {
 	if d := time.Since(start); d > 20*time.Second {
 		t.Fatalf("answered after %v", d)
 	}
-	if _, release, err := svc.AdmitVerify(context.Background()); err != nil {
+	if release, err := svc.AdmitVerify(); err != nil {
 		t.Fatalf("the stalled upload kept its ticket: %v", err)
 	} else {
 		release()

@@ -15,17 +15,15 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/ictledger/ictledger/ledger"
+	"github.com/ictledger/ictledger/service"
 )
 
-// maxVerifyBytes limits an uploaded PDF to verify.
-const maxVerifyBytes = 32 << 20
+// maxVerifyBytes limits an uploaded PDF to verify, as for the verify page.
+const maxVerifyBytes = service.MaxVerifyBytes
 
 // defaultVerifyBodyTimeout is how long an upload to verify may take once
-// admitted: it holds one of the few verification tickets meanwhile, so a
-// client trickling its body cannot keep it for the server's five-minute
-// read timeout. A disclosure is a few hundred kB; 32 MiB in 30 s is about
-// 9 Mbit/s.
-const defaultVerifyBodyTimeout = 30 * time.Second
+// admitted, as for the verify page (see service.VerifyUploadTimeout).
+const defaultVerifyBodyTimeout = service.VerifyUploadTimeout
 
 // handleOperatorDisclosure serves GET /v1/operators/{id}/disclosures/{P}.pdf:
 // public when every covered return is accepted, otherwise the operator
@@ -92,15 +90,14 @@ func (s *Server) handleVerify(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, ledger.Errorf(ledger.ETooLarge, "the body is larger than %d bytes", maxVerifyBytes))
 		return
 	}
-	ctx, release, err := s.svc.AdmitVerify(r.Context())
+	release, err := s.svc.AdmitVerify()
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
 	defer release()
-	r = r.WithContext(ctx)
 	timeout := cmp.Or(s.verifyBodyTimeout, defaultVerifyBodyTimeout)
-	// Without a connection to set it on (a call in process) there is
+	// Without a connection to set it on (a test's recorder) there is
 	// nothing to bound.
 	_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(timeout))
 	r.Body = http.MaxBytesReader(w, r.Body, maxVerifyBytes)

@@ -4,11 +4,11 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"github.com/ictledger/ictledger/httpstatus"
 	"io"
 	"net/http"
 	"unicode/utf8"
 
+	"github.com/ictledger/ictledger/httpstatus"
 	"github.com/ictledger/ictledger/ledger"
 )
 
@@ -24,10 +24,6 @@ type problem struct {
 	RequestID string              `json:"request_id,omitempty"`
 	Errors    []ledger.FieldError `json:"errors,omitempty"`
 }
-
-// busyRetryAfter is the Retry-After, in seconds, of a busy answer: about
-// the time a queue of renders takes to move on.
-const busyRetryAfter = "5"
 
 // writeError writes err as application/problem+json. Internal errors are
 // logged with their cause and shown to the client without it. A request
@@ -62,7 +58,7 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="ictledger"`)
 	}
 	if code == ledger.EBusy {
-		w.Header().Set("Retry-After", busyRetryAfter)
+		w.Header().Set("Retry-After", httpstatus.BusyRetryAfter)
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.Header().Set("Cache-Control", "no-store")

@@ -7,8 +7,6 @@ package httpapi
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -22,7 +20,9 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/ictledger/ictledger/httpstatus"
 	"github.com/ictledger/ictledger/ledger"
+	"github.com/ictledger/ictledger/requestid"
 	"github.com/ictledger/ictledger/service"
 	"github.com/ictledger/ictledger/sessions"
 )
@@ -219,28 +219,11 @@ func (s *Server) withHeaders(next http.Handler) http.Handler {
 // every log line about it. A sane incoming id (from a proxy) is kept.
 func (s *Server) withRequestID(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id := r.Header.Get("X-Request-Id")
-		if !saneRequestID(id) {
-			var b [8]byte
-			_, _ = rand.Read(b[:])
-			id = hex.EncodeToString(b[:])
-		}
-		w.Header().Set("X-Request-Id", id)
+		id := requestid.Of(r)
+		w.Header().Set(requestid.Header, id)
 		info := &requestInfo{id: id, actor: service.Public}
 		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), keyRequest, info)))
 	})
-}
-
-func saneRequestID(id string) bool {
-	if id == "" || len(id) > 64 {
-		return false
-	}
-	for _, c := range id {
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
-			return false
-		}
-	}
-	return true
 }
 
 // withRecover turns a panic into a 500 problem instead of a dropped connection.
@@ -296,33 +279,6 @@ func (s *Server) withAuth(next http.Handler) http.Handler {
 	})
 }
 
-// statusWriter records the status code for logs and metrics.
-type statusWriter struct {
-	http.ResponseWriter
-	status int
-	bytes  int64
-}
-
-func (w *statusWriter) WriteHeader(code int) {
-	if w.status == 0 {
-		w.status = code
-	}
-	w.ResponseWriter.WriteHeader(code)
-}
-
-func (w *statusWriter) Write(b []byte) (int, error) {
-	if w.status == 0 {
-		w.status = http.StatusOK
-	}
-	n, err := w.ResponseWriter.Write(b)
-	w.bytes += int64(n)
-	return n, err
-}
-
-// Unwrap gives http.ResponseController the connection's writer, for
-// deadlines of one request (see handleVerify).
-func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
-
 // observe logs and measures a route. The route template, not the path,
 // labels metrics, so ids never blow up their cardinality; route must be
 // one of the server's own constants (a template, "unmatched",
@@ -332,17 +288,14 @@ func (s *Server) observe(route string, h http.HandlerFunc) http.Handler {
 	latency := s.latency.WithLabelValues(route) // one look-up per route, not per request
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		sw := &statusWriter{ResponseWriter: w}
+		sw := httpstatus.NewRecorder(w)
 		h(sw, r)
 		d := time.Since(start)
-		if sw.status == 0 {
-			sw.status = http.StatusOK
-		}
-		s.requests.WithLabelValues(route, methodLabel(r.Method), strconv.Itoa(sw.status)).Inc()
+		s.requests.WithLabelValues(route, methodLabel(r.Method), strconv.Itoa(sw.Status())).Inc()
 		latency.Observe(d.Seconds())
 		a := actor(r)
-		s.logAccess(r, accessEntry{requestID: requestID(r.Context()), method: logMethod(r.Method), route: route, status: sw.status,
-			bytes: sw.bytes, duration: d, tokenID: a.TokenID, role: string(a.Role)})
+		s.logAccess(r, accessEntry{requestID: requestID(r.Context()), method: logMethod(r.Method), route: route, status: sw.Status(),
+			bytes: sw.Bytes(), duration: d, tokenID: a.TokenID, role: string(a.Role)})
 	})
 }
 

@@ -1,6 +1,7 @@
 // Package httpstatus maps the ledger's error codes to HTTP statuses, for
 // the two HTTP adapters, the API and the web pages, so that the domain
-// knows nothing of HTTP and both adapters answer a failure alike.
+// knows nothing of HTTP and both adapters answer a failure alike; and it
+// records the status each answer was given, for their logs and metrics.
 package httpstatus
 
 import (

@@ -181,29 +181,20 @@ func (g *renderGate) releaser(class renderClass) func() {
 	}
 }
 
-// verifyAdmitted marks a context whose request holds a verification
-// ticket, so that the API called in process by the verify page does not
-// take a second one.
-type verifyAdmitted struct{}
-
 // AdmitVerify takes one of the tickets a verification needs before its
 // upload is read, or fails at once with EBusy when they are all taken, so
 // that a client told to come back later has not sent its body for
 // nothing and only as many uploads as there are tickets are held in
-// memory. release gives the ticket back; ctx, returned with a mark of the
-// ticket, makes a nested AdmitVerify take none.
-func (s *Service) AdmitVerify(ctx context.Context) (context.Context, func(), error) {
-	if ctx.Value(verifyAdmitted{}) != nil {
-		return ctx, func() {}, nil
-	}
+// memory. release gives the ticket back; calling it again does nothing.
+func (s *Service) AdmitVerify() (release func(), err error) {
 	tickets := s.pdfs.gate.tickets
 	select {
 	case tickets <- struct{}{}:
 	default:
-		return ctx, nil, ledger.Errorf(ledger.EBusy, "too many documents are being verified at once; try again in a few seconds")
+		return nil, ledger.Errorf(ledger.EBusy, "too many documents are being verified at once; try again in a few seconds")
 	}
 	var once sync.Once
-	return context.WithValue(ctx, verifyAdmitted{}, true), func() { once.Do(func() { <-tickets }) }, nil
+	return func() { once.Do(func() { <-tickets }) }, nil
 }
 
 // renderFailure is the error of a render that failed for what, telling

@@ -2,7 +2,6 @@ package web
 
 import (
 	"bytes"
-	"github.com/ictledger/ictledger/httpstatus"
 	"html/template"
 	"io/fs"
 	"mime"
@@ -10,6 +9,7 @@ import (
 	"path"
 	"strings"
 
+	"github.com/ictledger/ictledger/httpstatus"
 	"github.com/ictledger/ictledger/ledger"
 	pages "github.com/ictledger/ictledger/templates/html"
 )
@@ -119,6 +119,9 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	if status >= 500 {
 		h.log.ErrorContext(r.Context(), "page failed", "path", r.URL.Path, "code", code, "err", err)
+	}
+	if code == ledger.EBusy {
+		w.Header().Set("Retry-After", httpstatus.BusyRetryAfter) // as the API answers it
 	}
 	s = h.ensureBasis(w, r, s)
 	h.render(w, r, s, status, "error", errorPage{Status: status, Title: title, Message: ledger.ErrorMessage(err),

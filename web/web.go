@@ -15,12 +15,13 @@ package web
 
 import (
 	"crypto/rand"
-	"encoding/hex"
 	"log/slog"
 	"net/http"
 	"time"
 
+	"github.com/ictledger/ictledger/httpstatus"
 	"github.com/ictledger/ictledger/ledger"
+	"github.com/ictledger/ictledger/requestid"
 	"github.com/ictledger/ictledger/service"
 	"github.com/ictledger/ictledger/sessions"
 )
@@ -32,9 +33,6 @@ type Config struct {
 	// Secret keys the CSRF tokens (at least 32 random bytes). Nil makes a
 	// random one, which invalidates open forms on restart.
 	Secret []byte
-	// Verifier checks uploaded disclosure PDFs for the verify page; nil
-	// shows that verification is not available.
-	Verifier Verifier
 	// Now is the clock that picks the default period, and that of the
 	// sessions when Sessions is nil; nil means time.Now.
 	Now func() time.Time
@@ -62,8 +60,8 @@ type Handler struct {
 // maxFormBytes limits the bodies of the small forms.
 const maxFormBytes = 1 << 20
 
-// maxPDFBytes limits a PDF uploaded for verification.
-const maxPDFBytes = 32 << 20
+// maxPDFBytes limits a PDF uploaded for verification, as the API does.
+const maxPDFBytes = service.MaxVerifyBytes
 
 // New builds the pages' handler.
 func New(cfg Config) (*Handler, error) {
@@ -127,54 +125,21 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	hdr.Set("X-Content-Type-Options", "nosniff")
 	hdr.Set("X-Frame-Options", "DENY")
 	hdr.Set("Referrer-Policy", "same-origin")
-	var b [8]byte
-	_, _ = rand.Read(b[:])
-	id := hex.EncodeToString(b[:])
-	hdr.Set("X-Request-Id", id)
-	sw := &statusWriter{ResponseWriter: w}
+	id := requestid.Of(r)
+	hdr.Set(requestid.Header, id)
+	sw := httpstatus.NewRecorder(w)
 	defer func() {
 		if v := recover(); v != nil {
 			if v == http.ErrAbortHandler {
 				panic(v)
 			}
 			h.log.ErrorContext(r.Context(), "panic in page handler", "request_id", id, "path", r.URL.Path, "panic", v)
-			if sw.status == 0 {
+			if !sw.Written() {
 				h.fail(sw, r, ledger.Errorf(ledger.EInternal, "internal error"))
 			}
 		}
 		h.log.InfoContext(r.Context(), "page", "request_id", id, "method", r.Method, "route", r.Pattern,
-			"status", sw.code(), "duration_us", time.Since(start).Microseconds())
+			"status", sw.Status(), "duration_us", time.Since(start).Microseconds())
 	}()
 	h.mux.ServeHTTP(sw, r)
-}
-
-// statusWriter records the status code for the log.
-type statusWriter struct {
-	http.ResponseWriter
-	status int
-}
-
-func (w *statusWriter) WriteHeader(code int) {
-	if w.status == 0 {
-		w.status = code
-	}
-	w.ResponseWriter.WriteHeader(code)
-}
-
-func (w *statusWriter) Write(b []byte) (int, error) {
-	if w.status == 0 {
-		w.status = http.StatusOK
-	}
-	return w.ResponseWriter.Write(b)
-}
-
-// Unwrap gives http.ResponseController the connection's writer, for the
-// verify page's upload deadline.
-func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
-
-func (w *statusWriter) code() int {
-	if w.status == 0 {
-		return http.StatusOK
-	}
-	return w.status
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"html"
 	"io"
+	"log/slog"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
@@ -32,7 +33,7 @@ type site struct {
 	opA, opB   string // bearer secrets
 	reg        string
 	ridA, ridB string
-	verifier   *fakeVerifier
+	env        *servicetest.Env
 	returnA    []byte
 	svc        *service.Service
 	clock      *servicetest.Clock
@@ -42,31 +43,20 @@ type site struct {
 func newSite(t *testing.T) *site {
 	t.Helper()
 	env := servicetest.New(t, time.Date(2025, 11, 1, 0, 0, 0, 0, time.UTC))
-	s := &site{t: t, verifier: &fakeVerifier{}, svc: env.Service, clock: env.Clock, sessionIDs: map[string]string{}}
+	s := &site{t: t, env: env, svc: env.Service, clock: env.Clock, sessionIDs: map[string]string{}}
 	s.opA = env.Operator("op-a", "Alpha Telecom", "JP")
 	s.opB = env.Operator("op-b", "Bravo Networks Secret Name", "FJ")
 	s.reg = env.Token(ledger.RoleRegulator)
 	s.returnA = servicetest.ExampleReturn(t, "op-a", "2025-Q3")
 	s.ridA = env.File(s.opA, s.returnA).ID
 	s.ridB = env.File(s.opB, servicetest.ExampleReturn(t, "op-b", "2025-Q3")).ID
-	h, err := web.New(web.Config{Service: env.Service, Now: env.Clock.Now, Verifier: s.verifier,
+	h, err := web.New(web.Config{Service: env.Service, Now: env.Clock.Now,
 		Secret: []byte("0123456789abcdef0123456789abcdef")})
 	if err != nil {
 		t.Fatal(err)
 	}
 	s.h = h
 	return s
-}
-
-type fakeVerifier struct{ got []byte }
-
-func (f *fakeVerifier) Verify(_ context.Context, pdf []byte) (*web.Verification, error) {
-	f.got = pdf
-	return &web.Verification{Valid: true, Operator: "op-a", Period: "2025-Q3",
-		Entries:    []json.RawMessage{json.RawMessage(`{"seq":4,"leaf_hash":"abc="}`)},
-		Checkpoint: json.RawMessage(`{"size":9,"root":"xyz="}`),
-		Issued:     json.RawMessage(`{"seq":11,"time":"2026-02-20T00:00:00Z"}`),
-		Problems:   []json.RawMessage{json.RawMessage(`"a note"`)}}, nil
 }
 
 // sessionOf signs in with token through the sign-in form, once per
@@ -484,46 +474,6 @@ func TestReviewForm(t *testing.T) {
 	}
 }
 
-func TestVerifyPage(t *testing.T) {
-	s := newSite(t)
-	body, ct := multipartForm(t, map[string]string{"csrf": s.csrf(s.opA)}, map[string][]byte{"file": []byte("%PDF-1.7 test")})
-	resp := s.request("POST", "/verify", s.opA, body, ct)
-	page, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode != 200 || string(s.verifier.got) != "%PDF-1.7 test" {
-		t.Fatalf("verify: %d, verifier got %q", resp.StatusCode, s.verifier.got)
-	}
-	for _, want := range []string{"Valid: this disclosure matches the ledger", `id="v-operator">op-a<`, "2025-Q3", "leaf_hash", "abc=", "root", "xyz=", "a note",
-		`id="v-issued"`, "<code>11</code>", "2026-02-20T00:00:00Z"} {
-		if !bytes.Contains(page, []byte(want)) {
-			t.Errorf("verify page lacks %q", want)
-		}
-	}
-}
-
-// TestAPIVerifier calls the API in process; without a verify endpoint the
-// verifier says verification is unavailable.
-func TestAPIVerifier(t *testing.T) {
-	api := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path != "/v1/verify" || r.Method != "POST" || r.Header.Get("Content-Type") != "application/pdf" {
-			http.NotFound(w, r)
-			return
-		}
-		b, _ := io.ReadAll(r.Body)
-		w.Header().Set("Content-Type", "application/json")
-		json.NewEncoder(w).Encode(map[string]any{"valid": string(b) == "good", "operator": "op-a", "period": "2025",
-			"entries": []any{}, "checkpoint": map[string]any{"size": 3}, "problems": []any{}})
-	})
-	v := web.APIVerifier(api)
-	res, err := v.Verify(context.Background(), []byte("good"))
-	if err != nil || !res.Valid || res.Operator != "op-a" || res.Period != "2025" {
-		t.Fatalf("verify: %+v %v", res, err)
-	}
-	_, err = web.APIVerifier(http.NotFoundHandler()).Verify(context.Background(), []byte("x"))
-	if err != web.ErrVerifyUnavailable {
-		t.Fatalf("no endpoint: %v", err)
-	}
-}
-
 // TestDashboardSort sorts on the server by a query parameter.
 func TestDashboardSort(t *testing.T) {
 	s := newSite(t)
@@ -684,5 +634,23 @@ func TestSecureCookies(t *testing.T) {
 	c := signIn(t, h, "http://example.test", s.opA)
 	if !c.Secure || !c.HttpOnly || c.SameSite != http.SameSiteStrictMode {
 		t.Fatalf("session cookie %+v", c)
+	}
+}
+
+// A page keeps the request id a proxy in front sent, as the API does, in
+// its X-Request-Id and its log line, so that one id follows a request
+// through both.
+func TestPageKeepsTheProxysRequestID(t *testing.T) {
+	var logs bytes.Buffer
+	h, err := web.New(web.Config{Service: newSite(t).svc, Logger: slog.New(slog.NewJSONHandler(&logs, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := httptest.NewRequest("GET", "/verify", nil)
+	r.Header.Set("X-Request-Id", "proxy-id_42")
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, r)
+	if got := w.Header().Get("X-Request-Id"); got != "proxy-id_42" || !strings.Contains(logs.String(), `"request_id":"proxy-id_42"`) {
+		t.Fatalf("X-Request-Id %q, log:\n%s", got, logs.String())
 	}
 }

@@ -192,7 +192,7 @@ func (m *Main) Open(ctx context.Context) (err error) {
 	if err != nil {
 		return err
 	}
-	pages, err := web.New(web.Config{Service: m.svc, Logger: m.log, Verifier: web.APIVerifier(m.api),
+	pages, err := web.New(web.Config{Service: m.svc, Logger: m.log,
 		Now: m.cfg.Now, MaxReturnBytes: m.cfg.MaxReturnBytes, Secret: csrfKey, Sessions: signins, SecureCookies: m.cfg.SecureCookies})
 	if err != nil {
 		return fmt.Errorf("web pages: %w", err)

@@ -301,33 +301,19 @@ func TestWebPages(t *testing.T) {
 	pdf, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
 	p.open("/verify")
-	if resp.StatusCode == http.StatusNotFound {
-		// This build has no disclosure endpoint yet: the link is right,
-		// and the verify page says that verification is not available.
-		t.Logf("GET %s: 404, no disclosure endpoint in this build; PDF download and verification not exercised", href)
-		stub := filepath.Join(t.TempDir(), "stub.pdf")
-		if err := os.WriteFile(stub, []byte("%PDF-1.4 stub"), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		p.submit("verify a stub", `form[action="/verify"] button`, chromedp.SetUploadFiles(chromedp.CSS("#file"), []string{stub}))
-		if s := p.text("main"); !strings.Contains(s, "not available") {
-			t.Fatalf("verify page without an endpoint: %s", s)
-		}
-	} else {
-		if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "application/pdf" {
-			t.Fatalf("GET %s: %d %s", href, resp.StatusCode, resp.Header.Get("Content-Type"))
-		}
-		file := filepath.Join(t.TempDir(), "disclosure.pdf")
-		if err := os.WriteFile(file, pdf, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		p.submit("verify the disclosure", `form[action="/verify"] button`, chromedp.SetUploadFiles(chromedp.CSS("#file"), []string{file}))
-		if v := p.text("#verdict"); !strings.HasPrefix(v, "Valid") {
-			t.Fatalf("verdict %q: %s", v, p.text("main"))
-		}
-		if op := p.text("#v-operator"); op != "sakura-mobile" {
-			t.Fatalf("verified operator %q", op)
-		}
+	if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "application/pdf" {
+		t.Fatalf("GET %s: %d %s", href, resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+	file := filepath.Join(t.TempDir(), "disclosure.pdf")
+	if err := os.WriteFile(file, pdf, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	p.submit("verify the disclosure", `form[action="/verify"] button`, chromedp.SetUploadFiles(chromedp.CSS("#file"), []string{file}))
+	if v := p.text("#verdict"); !strings.HasPrefix(v, "Valid") {
+		t.Fatalf("verdict %q: %s", v, p.text("main"))
+	}
+	if op := p.text("#v-operator"); op != "sakura-mobile" {
+		t.Fatalf("verified operator %q", op)
 	}
 	p.shot("verify")
 
