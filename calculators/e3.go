@@ -11,21 +11,24 @@ import (
 // E3 holds the climate-resilience metrics (docs/spec/metrics.md, E3) of one quarter
 // or of a roll-up, computed from Parts.
 type E3 struct {
-	BackupPowerCoveragePct  Value   `json:"backup_power_coverage_pct"`
-	BackupGE4hPct           Value   `json:"backup_ge_4h_pct"`
-	BackupGE8hPct           Value   `json:"backup_ge_8h_pct"`
-	BackupGE24hPct          Value   `json:"backup_ge_24h_pct"`
-	BackupGE72hPct          Value   `json:"backup_ge_72h_pct"`
-	HazardAssessedPct       Value   `json:"hazard_assessed_pct"`
-	HighHazardHardenedPct   Value   `json:"high_hazard_hardened_pct"`
-	OffgridRenewableSites   Value   `json:"offgrid_renewable_sites"`
-	ClimateOutageEvents     Value   `json:"climate_outage_events"`
-	ClimateOutageSiteHours  Value   `json:"climate_outage_site_hours"`
-	MeanHoursToRestore      Value   `json:"mean_hours_to_restore"`
-	ClimateAvailabilityPct  Value   `json:"climate_availability_pct"`
-	EarlyWarningCoveragePct Value   `json:"early_warning_coverage_pct"`
-	AlertsDisseminated      Value   `json:"alerts_disseminated"`
-	Parts                   E3Parts `json:"parts"`
+	BackupPowerCoveragePct  Value `json:"backup_power_coverage_pct"`
+	BackupGE4hPct           Value `json:"backup_ge_4h_pct"`
+	BackupGE8hPct           Value `json:"backup_ge_8h_pct"`
+	BackupGE24hPct          Value `json:"backup_ge_24h_pct"`
+	BackupGE72hPct          Value `json:"backup_ge_72h_pct"`
+	HazardAssessedPct       Value `json:"hazard_assessed_pct"`
+	HighHazardHardenedPct   Value `json:"high_hazard_hardened_pct"`
+	OffgridRenewableSites   Value `json:"offgrid_renewable_sites"`
+	ClimateOutageEvents     Value `json:"climate_outage_events"`
+	ClimateOutageSiteHours  Value `json:"climate_outage_site_hours"`
+	MeanHoursToRestore      Value `json:"mean_hours_to_restore"`
+	ClimateAvailabilityPct  Value `json:"climate_availability_pct"`
+	EarlyWarningCoveragePct Value `json:"early_warning_coverage_pct"`
+	AlertsDisseminated      Value `json:"alerts_disseminated"`
+	// E3V2026 holds the keys methodology 2026.1 adds (R0, R4); absent
+	// under 2025.1, whose answer is unchanged.
+	E3V2026
+	Parts E3Parts `json:"parts"`
 }
 
 // E3Parts are what the E3 values are computed from. Stocks are counts at
@@ -51,6 +54,12 @@ type E3Parts struct {
 	SiteHours *decimal.Decimal `json:"site_hours"`
 	// Hours is the length of the period in hours (one operator's).
 	Hours int64 `json:"hours"`
+	// AllHazard is the outages of every hazard, and Recovery the recovery
+	// capacity (methodology 2026.1 R0, R4). Both are nil under 2025.1,
+	// whose outage parts above count every outage; under 2026.1 those
+	// count climate-related outages only.
+	AllHazard *OutageParts   `json:"all_hazard,omitempty"`
+	Recovery  *RecoveryParts `json:"recovery,omitempty"`
 }
 
 // ComputeE3 computes the climate-resilience metrics of req.Return. With
@@ -60,8 +69,11 @@ func ComputeE3(req Request) (*E3, *Trace, error) {
 	if r == nil {
 		return nil, nil, errors.New("e3: no return")
 	}
-	p, in := e3Parts(r)
+	p, in := e3Parts(r, req.since(ledger.Methodology20261))
 	tr := &Trace{}
+	if in.climateOnly {
+		flagLandslideTriggers(tr, r)
+	}
 	e := finishE3(p, tr)
 	deriveE3(tr, e, r, in)
 	return e, tr, nil
@@ -70,6 +82,9 @@ func ComputeE3(req Request) (*E3, *Trace, error) {
 // e3Inputs names where each stock came from, for derivations.
 type e3Inputs struct {
 	rows int // number of site rows; 0 for a return without them
+	// climateOnly is set under methodology 2026.1: the climate figures
+	// leave out geophysical and other outages (R0).
+	climateOnly bool
 }
 
 // bandEdges are the autonomy band edges 4, 8, 24 and 72 hours.
@@ -159,11 +174,11 @@ func countSites(sites []ledger.Site) siteCounts {
 	return c
 }
 
-// e3Parts reads one return.
-func e3Parts(r *ledger.Return) (E3Parts, e3Inputs) {
+// e3Parts reads one return; v2026 computes under methodology 2026.1.
+func e3Parts(r *ledger.Return, v2026 bool) (E3Parts, e3Inputs) {
 	var p E3Parts
 	res := r.Resilience
-	in := e3Inputs{rows: len(r.Sites)}
+	in := e3Inputs{rows: len(r.Sites), climateOnly: v2026}
 	if len(r.Sites) > 0 {
 		c := countSites(r.Sites)
 		p.SitesTotal = &c.total
@@ -188,7 +203,14 @@ func e3Parts(r *ledger.Return) (E3Parts, e3Inputs) {
 		p.SitesHighHazard = res.SitesHighHazard
 		p.SitesHighHazardHardened = res.SitesHighHazardHardened
 	}
+	if v2026 {
+		p.AllHazard = allHazardParts(res.Outages)
+		p.Recovery = recoveryParts(res)
+	}
 	for _, o := range res.Outages {
+		if v2026 && o.HazardClass() != ledger.HazardClimate {
+			continue
+		}
 		p.OutageEvents++
 		p.SiteHoursLost = p.SiteHoursLost.Add(o.SiteHoursLost)
 		p.HoursToRestoreSum = p.HoursToRestoreSum.Add(o.HoursToRestore)
@@ -273,5 +295,6 @@ func finishE3(p E3Parts, tr *Trace) *E3 {
 	} else {
 		missing(tr, "e3.alerts_disseminated", "early_warning is not given")
 	}
+	finishE3V2026(e, p, tr)
 	return e
 }

@@ -59,13 +59,20 @@ func deriveE3(tr *Trace, e *E3, r *ledger.Return, in e3Inputs) {
 
 	var lost, restore []InputRef
 	for i, o := range r.Resilience.Outages {
+		if in.climateOnly && o.HazardClass() != ledger.HazardClimate {
+			continue
+		}
 		lost = append(lost, InputRef{Path: "resilience.outages[" + strconv.Itoa(i) + "].site_hours_lost", Value: o.SiteHoursLost.String(), Unit: "site-hours"})
 		restore = append(restore, InputRef{Path: "resilience.outages[" + strconv.Itoa(i) + "].hours_to_restore", Value: o.HoursToRestore.String(), Unit: "h"})
 	}
-	add("mean_hours_to_restore", "sum of hours_to_restore / number of outages", e.MeanHoursToRestore, nonNil(restore)...)
 	hours := InputRef{Path: "hours in " + r.Period.String(), Value: strconv.FormatInt(p.Hours, 10), Unit: "h"}
-	add("climate_availability_pct", "(1 - sum of site_hours_lost / (sites_total x 24 x days in the quarter)) x 100",
-		e.ClimateAvailabilityPct, append(nonNil(lost), total, hours)...)
+	if in.climateOnly {
+		deriveE3V2026(tr, e, r, notes, nonNil(restore), append(nonNil(lost), total, hours))
+	} else {
+		add("mean_hours_to_restore", "sum of hours_to_restore / number of outages", e.MeanHoursToRestore, nonNil(restore)...)
+		add("climate_availability_pct", "(1 - sum of site_hours_lost / (sites_total x 24 x days in the quarter)) x 100",
+			e.ClimateAvailabilityPct, append(nonNil(lost), total, hours)...)
+	}
 
 	var cov, srv *int64
 	if r.Resilience.EarlyWarning != nil {

@@ -139,6 +139,7 @@ func sumE3(how Combine, parts []*E3, tr *Trace) *E3 {
 		s.SiteHoursLost = s.SiteHoursLost.Add(p.SiteHoursLost)
 		s.HoursToRestoreSum = s.HoursToRestoreSum.Add(p.HoursToRestoreSum)
 		s.AlertsDisseminated = addInt(s.AlertsDisseminated, p.AlertsDisseminated)
+		sumE3V2026(how, &s, p)
 	}
 	return finishE3(s, tr)
 }

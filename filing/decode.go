@@ -307,6 +307,12 @@ func (d *jsonReader) readResilience(r *ledger.Resilience) {
 			d.array(true, func(int) { r.Outages = append(r.Outages, d.readOutage()) })
 		case "early_warning":
 			r.EarlyWarning = d.readEarlyWarning()
+		case "deployable_units":
+			r.DeployableUnits = d.readDeployable()
+		case "emergency_free_service_events":
+			r.EmergencyFreeServiceEvents = d.optCount()
+		case "capex_musd":
+			r.CapexMUSD = d.optQuantity()
 		default:
 			return false
 		}
@@ -345,6 +351,8 @@ func (d *jsonReader) readOutage() ledger.Outage {
 		switch key {
 		case "hazard":
 			o.Hazard = d.enum(ledger.Hazards)
+		case "trigger":
+			o.Trigger = d.enum(ledger.LandslideTriggers)
 		case "started":
 			o.Started = d.time()
 		case "sites_affected":
@@ -359,6 +367,29 @@ func (d *jsonReader) readOutage() ledger.Outage {
 		return true
 	}, "hazard", "started", "sites_affected", "site_hours_lost", "hours_to_restore")
 	return o
+}
+
+// readDeployable reads resilience.deployable_units (return v1.1): every
+// kind is required, so that a zero is a filed zero.
+func (d *jsonReader) readDeployable() *ledger.DeployableUnits {
+	var u ledger.DeployableUnits
+	ok := d.object(true, func(key string) bool {
+		switch key {
+		case "cells_on_wheels":
+			u.CellsOnWheels = d.count()
+		case "satellite_terminals":
+			u.SatelliteTerminals = d.count()
+		case "portable_power":
+			u.PortablePower = d.count()
+		default:
+			return false
+		}
+		return true
+	}, "cells_on_wheels", "satellite_terminals", "portable_power")
+	if !ok {
+		return nil
+	}
+	return &u
 }
 
 func (d *jsonReader) readEarlyWarning() *ledger.EarlyWarning {

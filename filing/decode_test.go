@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ictledger/ictledger/ledger"
 )
@@ -114,11 +115,15 @@ func TestDecodeAccepts(t *testing.T) {
 			func(r *ledger.Return) bool { return r.Electricity[0].KWh.Sign() < 0 }},
 		{"null optional is absent", `{"operator":"op","period":"2025-Q3","activity":{"revenue_musd":null},"resilience":{"early_warning":null},"fuels":null}`,
 			func(r *ledger.Return) bool { return r.Activity.RevenueMUSD == nil && r.Resilience.EarlyWarning == nil }},
-		{"time normalized to UTC", minimal[:len(minimal)-len(`"resilience":{}`)] + `"resilience":{"outages":[{"hazard":"flood","started":"2025-08-21T13:00:00+09:00","sites_affected":1,"site_hours_lost":"1","hours_to_restore":"1"}]}}`,
+		// The offset is kept: methodology 2026.1 R3 takes the quarter's end in it.
+		{"time keeps its offset", minimal[:len(minimal)-len(`"resilience":{}`)] + `"resilience":{"outages":[{"hazard":"flood","started":"2025-08-21T13:00:00+09:00","sites_affected":1,"site_hours_lost":"1","hours_to_restore":"1"}]}}`,
 			func(r *ledger.Return) bool {
 				s := r.Resilience.Outages[0].Started
-				return s.Location().String() == "UTC" && s.Hour() == 4
+				_, off := s.Zone()
+				return off == 9*3600 && s.Hour() == 13 && s.UTC().Hour() == 4
 			}},
+		{"UTC stays UTC", minimal[:len(minimal)-len(`"resilience":{}`)] + `"resilience":{"outages":[{"hazard":"flood","started":"2025-08-21T04:00:00+00:00","sites_affected":1,"site_hours_lost":"1","hours_to_restore":"1"}]}}`,
+			func(r *ledger.Return) bool { return r.Resilience.Outages[0].Started.Location() == time.UTC }},
 		{"site defaults", minimal + `,"sites":[{"site_id":"a","domain":"ran","grid":"JP"}]}`,
 			func(r *ledger.Return) bool { return r.Sites[0].HazardLevel == "none" && r.Sites[0].GridKWh.IsZero() }},
 	}

@@ -46,7 +46,9 @@
 //     not accepted (a count is never a decimal, so there is no need to
 //     quote one).
 //   - null is accepted for optional fields and means absent.
-//   - Times are RFC 3339 and are normalized to UTC.
+//   - Times are RFC 3339 and keep the UTC offset they are written in (an
+//     offset of zero is stored as UTC): methodology 2026.1 R3 takes an
+//     outage's quarter end in the offset of its started.
 //   - Free strings (ids, grids, names, the reason) follow ledger.CheckText
 //     for the kind of their field, in JSON and CSV alike: invalid UTF-8
 //     (which encoding/json would turn into U+FFFD), control characters,

@@ -386,7 +386,7 @@ func (d *jsonReader) period() ledger.Period {
 	return p
 }
 
-// time reads an RFC 3339 time and normalizes it to UTC.
+// time reads an RFC 3339 time, keeping the UTC offset it is written in.
 func (d *jsonReader) time() time.Time {
 	t := d.token()
 	if t.kind != tokString {
@@ -398,6 +398,12 @@ func (d *jsonReader) time() time.Time {
 	if err != nil {
 		d.fail("must be an RFC 3339 time, e.g. 2025-08-21T04:00:00Z; got " + quoteShort(s))
 		return time.Time{}
+	}
+	// Keep the offset as written (methodology 2026.1 R3 bounds an outage
+	// by the quarter's end in it), in a fixed zone so that the value does
+	// not depend on the machine's local zone; UTC stays UTC, as before.
+	if _, off := v.Zone(); off != 0 {
+		return v.In(time.FixedZone("", off))
 	}
 	return v.UTC()
 }

@@ -48,6 +48,7 @@ func siteLevelJSON(t testing.TB) string {
 	}
 	for _, o := range res["outages"].([]any) {
 		o.(map[string]any)["sites_affected"] = 1
+		o.(map[string]any)["site_hours_lost"] = "24" // within one site's hours left (R3)
 	}
 	b, _ := json.Marshal(doc)
 	return string(b)

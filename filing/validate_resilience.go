@@ -3,6 +3,8 @@ package filing
 import (
 	"time"
 
+	"github.com/shopspring/decimal"
+
 	"github.com/ictledger/ictledger/ledger"
 )
 
@@ -48,6 +50,7 @@ func (v *validator) resilience() {
 	for i, o := range res.Outages {
 		v.outage(i, o, total, haveTotal)
 	}
+	v.recovery(res)
 	if w := res.EarlyWarning; w != nil {
 		for _, c := range []struct {
 			name string
@@ -108,4 +111,52 @@ func (v *validator) outage(i int, o ledger.Outage, total int64, haveTotal bool) 
 	}
 	v.nonNegAt(o.SiteHoursLost, s, i, "site_hours_lost")
 	v.nonNegAt(o.HoursToRestore, s, i, "hours_to_restore")
+	if o.Trigger != "" {
+		v.enum(o.Trigger, ledger.LandslideTriggers, func() string { return at(s, i, "trigger") })
+		if o.Hazard != "landslide" {
+			v.add(at(s, i, "trigger"), "is only for hazard landslide; got it with hazard %q", o.Hazard)
+		}
+	}
+	v.outageBound(i, o)
+}
+
+// outageBound holds an outage's site_hours_lost to what its sites could
+// lose before the quarter ends (methodology 2026.1 R3, applied to every
+// new filing: it is a filing rule, and entries already in the ledger are
+// not re-checked). The quarter's end is midnight in the UTC offset written
+// in started, so an outage filed at 2026-03-31T20:00+08:00 on 10 sites
+// may lose at most 10 x 4 = 40 site-hours. The comparison is exact:
+// lost x 3600 s <= sites x seconds left.
+func (v *validator) outageBound(i int, o ledger.Outage) {
+	p := v.r.Period
+	if p.IsZero() || o.Started.Before(p.Start()) || !o.Started.Before(p.End()) || o.SitesAffected < 0 || o.SiteHoursLost.Sign() <= 0 {
+		return // started outside the quarter is reported on started
+	}
+	end := p.End()
+	end = time.Date(end.Year(), end.Month(), end.Day(), 0, 0, 0, 0, o.Started.Location())
+	left := max(end.Sub(o.Started), 0)
+	secs := decimal.New(int64(left), -9) // exact: a Duration counts nanoseconds
+	sites := decimal.NewFromInt(o.SitesAffected)
+	if o.SiteHoursLost.Mul(decimal.NewFromInt(3600)).Cmp(sites.Mul(secs)) <= 0 {
+		return
+	}
+	hours := secs.DivRound(decimal.NewFromInt(3600), 6)
+	v.add(at("resilience.outages", i, "site_hours_lost"),
+		"must be <= sites_affected x hours from started to the end of %s in started's UTC offset (%s): %d x %s = %s site-hours; got %s",
+		p, end.Format(time.RFC3339), o.SitesAffected, hours, sites.Mul(hours), o.SiteHoursLost)
+}
+
+// recovery checks the recovery-capacity figures of return v1.1
+// (methodology 2026.1 R4): counts and money are never negative.
+func (v *validator) recovery(res ledger.Resilience) {
+	if u := res.DeployableUnits; u != nil {
+		for _, c := range []struct {
+			name string
+			n    int64
+		}{{"cells_on_wheels", u.CellsOnWheels}, {"satellite_terminals", u.SatelliteTerminals}, {"portable_power", u.PortablePower}} {
+			v.nonNegCount(&c.n, "resilience.deployable_units."+c.name)
+		}
+	}
+	v.nonNegCount(res.EmergencyFreeServiceEvents, "resilience.emergency_free_service_events")
+	v.nonNegPtr(res.CapexMUSD, "resilience.capex_musd")
 }

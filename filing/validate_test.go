@@ -18,7 +18,10 @@ func withSites(r *ledger.Return, n int) {
 	r.Activity.SitesTotal = nil
 	r.Resilience = ledger.Resilience{Outages: r.Resilience.Outages, EarlyWarning: r.Resilience.EarlyWarning}
 	for i := range r.Resilience.Outages {
+		// One site cannot lose more hours than the quarter has left after
+		// the outage started (methodology 2026.1 R3).
 		r.Resilience.Outages[i].SitesAffected = 1
+		r.Resilience.Outages[i].SiteHoursLost = mustDec("24")
 	}
 	r.Electricity = r.Electricity[1:]
 	for i := range n {

@@ -29,8 +29,14 @@ var (
 		"battery_lead_acid", "battery_lithium", "cable", "other_ict"}
 	// Streams separate customer devices from the operator's own equipment.
 	Streams = []string{"customer", "network"}
-	// Hazards are the climate hazards an outage may be attributed to.
-	Hazards = []string{"flood", "cyclone", "extreme_heat", "wildfire", "landslide", "storm", "drought", "earthquake", "tsunami", "other"}
+	// Hazards are the hazards an outage may be attributed to: climate-related
+	// and geophysical (volcanic since return v1.1); Outage.HazardClass
+	// tells them apart.
+	Hazards = []string{"flood", "cyclone", "extreme_heat", "wildfire", "landslide", "storm", "drought", "earthquake", "tsunami",
+		"volcanic", "other"}
+	// LandslideTriggers are what set off a landslide (return v1.1): seismic
+	// and volcanic landslides are geophysical, the others climate-related.
+	LandslideTriggers = []string{"rainfall", "snowmelt", "seismic", "volcanic"}
 	// HazardLevels grade a site's exposure.
 	HazardLevels = []string{"none", "low", "medium", "high"}
 	// OperatorKinds are the lines of business an operator may register.

@@ -164,6 +164,28 @@ type Resilience struct {
 	SitesHighHazardHardened *int64          `json:"sites_high_hazard_hardened,omitempty"`
 	Outages                 []Outage        `json:"outages,omitempty"`
 	EarlyWarning            *EarlyWarning   `json:"early_warning,omitempty"`
+	// Recovery capacity (return v1.1, methodology 2026.1 R4), all optional:
+	// the units ready to deploy at the end of the quarter, the events for
+	// which service was given free of charge during the quarter, and the
+	// resilience capital expenditure of the quarter.
+	DeployableUnits            *DeployableUnits `json:"deployable_units,omitempty"`
+	EmergencyFreeServiceEvents *int64           `json:"emergency_free_service_events,omitempty"`
+	CapexMUSD                  *decimal.Decimal `json:"capex_musd,omitempty"`
+}
+
+// DeployableUnits counts, by kind, the recovery units an operator can
+// deploy after a disaster (return v1.1). The kinds are counted apart
+// because one satellite terminal and one cell on wheels restore very
+// different service.
+type DeployableUnits struct {
+	CellsOnWheels      int64 `json:"cells_on_wheels"`
+	SatelliteTerminals int64 `json:"satellite_terminals"`
+	PortablePower      int64 `json:"portable_power"`
+}
+
+// Total is the number of units of every kind.
+func (u DeployableUnits) Total() int64 {
+	return u.CellsOnWheels + u.SatelliteTerminals + u.PortablePower
 }
 
 // BackupAutonomy counts sites by backup-power autonomy band.
@@ -178,13 +200,49 @@ type BackupAutonomy struct {
 // Total is the number of sites over all bands.
 func (b BackupAutonomy) Total() int64 { return b.LT4h + b.H4to8 + b.H8to24 + b.H24to72 + b.GE72h }
 
-// Outage is one climate-related outage event.
+// Outage is one outage event attributed to a hazard. Started keeps the
+// UTC offset it was filed with: the quarter's end in that offset bounds
+// the site-hours lost (methodology 2026.1 R3).
 type Outage struct {
 	Hazard         string          `json:"hazard"`
 	Started        time.Time       `json:"started"`
 	SitesAffected  int64           `json:"sites_affected"`
 	SiteHoursLost  decimal.Decimal `json:"site_hours_lost"`
 	HoursToRestore decimal.Decimal `json:"hours_to_restore"`
+	// Trigger is what set off a landslide (return v1.1); empty when not
+	// given and for other hazards.
+	Trigger string `json:"trigger,omitempty"`
+}
+
+// The classes of hazard (methodology 2026.1 R0).
+const (
+	// HazardClimate is a climate-related hazard.
+	HazardClimate = "climate"
+	// HazardGeophysical is an earthquake, a tsunami, a volcanic eruption,
+	// or a landslide they set off.
+	HazardGeophysical = "geophysical"
+	// HazardOther is a hazard of neither class; it counts only in the
+	// all-hazard figures.
+	HazardOther = "other"
+)
+
+// HazardClass says whether the outage's hazard is climate-related,
+// geophysical or other (methodology 2026.1 R0). A landslide is
+// climate-related unless its trigger is seismic or volcanic: rainfall,
+// snowmelt and a trigger not given count as climate.
+func (o Outage) HazardClass() string {
+	switch o.Hazard {
+	case "earthquake", "tsunami", "volcanic":
+		return HazardGeophysical
+	case "landslide":
+		if o.Trigger == "seismic" || o.Trigger == "volcanic" {
+			return HazardGeophysical
+		}
+		return HazardClimate
+	case "flood", "cyclone", "storm", "extreme_heat", "wildfire", "drought":
+		return HazardClimate
+	}
+	return HazardOther
 }
 
 // EarlyWarning is the reach of disaster early-warning alerts.
