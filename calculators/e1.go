@@ -43,8 +43,31 @@ type E1 struct {
 	EnergyPerSubscriptionKWh    Value           `json:"energy_per_subscription_kwh"`
 	DataCentres                 []DataCentreKPI `json:"data_centres"`
 
+	// The metrics methodology 2026.1 adds (E1 items G4 to G14). Each is
+	// absent under 2025.1, so that its figures encode as before, and
+	// null, with the reason in the unavailable list, when it cannot be
+	// computed.
+	RenewableElectricityShareEstimatedPct   *Value           `json:"renewable_electricity_share_estimated_pct,omitempty"`
+	Scope1ByGasT                            map[string]Value `json:"scope1_by_gas_t,omitempty"`
+	Scope1ByGasTCO2e                        map[string]Value `json:"scope1_by_gas_tco2e,omitempty"`
+	ODSLeakedKgCFC11e                       *Value           `json:"ods_leaked_kg_cfc11e,omitempty"`
+	ODSImportedKgCFC11e                     *Value           `json:"ods_imported_kg_cfc11e,omitempty"`
+	EmissionsPerRevenueTCO2ePerMUSD         *Value           `json:"emissions_per_revenue_tco2e_per_musd,omitempty"`
+	EmissionsPerRevenueTCO2ePerMUSDLocation *Value           `json:"emissions_per_revenue_tco2e_per_musd_location,omitempty"`
+	MobileAccessEfficiencyBitPerJ           *Value           `json:"mobile_access_efficiency_bit_per_j,omitempty"`
+	EmissionsPerTBKgCO2eLocation            *Value           `json:"emissions_per_tb_kgco2e_location,omitempty"`
+	EnergyEstimatedSharePct                 *Value           `json:"energy_estimated_share_pct,omitempty"`
+	EnergyUnspecifiedSharePct               *Value           `json:"energy_unspecified_share_pct,omitempty"`
+	// Boundary is the return's boundary (G14); nil when not stated, or
+	// when summed parts state different ones (flagged boundary_mixed).
+	Boundary *ledger.Boundary `json:"boundary,omitempty"`
+
 	// Parts are the additive quantities every ratio above is computed from.
 	Parts E1Parts `json:"parts"`
+
+	// methodology is the methodology the figures were computed under; a
+	// sum is under 2026.1 only when every part is.
+	methodology string
 }
 
 // DataCentreKPI holds the ISO/IEC 30134 KPIs of one facility: pue, ref and
@@ -56,6 +79,11 @@ type DataCentreKPI struct {
 	ERF Value  `json:"erf"`
 	CUE Value  `json:"cue"`
 	WUE Value  `json:"wue"`
+	// CUELocation and CUEMarket are CUE from the facility's own sources
+	// (methodology 2026.1 G11), absent under 2025.1; cue equals
+	// cue_location under 2026.1.
+	CUELocation *Value `json:"cue_location,omitempty"`
+	CUEMarket   *Value `json:"cue_market,omitempty"`
 }
 
 // E1Parts are the additive quantities behind the E1 ratios, in the units
@@ -84,6 +112,9 @@ type E1Parts struct {
 	Subscriptions Value `json:"subscriptions"`
 	// DataCentres are the per-facility totals, sorted by id.
 	DataCentres []DataCentreParts `json:"data_centres"`
+	// Since20261 are the parts of the metrics methodology 2026.1 adds;
+	// nil under 2025.1.
+	Since20261 *E1Parts20261 `json:"since_2026_1,omitempty"`
 }
 
 // DataCentreParts are one facility's additive totals. EmissionsKgCO2e is
@@ -97,6 +128,13 @@ type DataCentreParts struct {
 	ReusedKWh       Value  `json:"reused_kwh"`
 	WaterM3         Value  `json:"water_m3"`
 	EmissionsKgCO2e Value  `json:"emissions_kgco2e"`
+	// Methodology 2026.1 G11 (absent under 2025.1): electricity bought
+	// from the grid, generator CO2e, and the market-based numerator of
+	// CUE; EmissionsKgCO2e is then grid_kwh x grid factor + generator
+	// CO2e, the numerator of cue_location.
+	GridKWh         Value `json:"grid_kwh,omitzero"`
+	GeneratorKgCO2e Value `json:"generator_kgco2e,omitzero"`
+	MarketKgCO2e    Value `json:"market_kgco2e,omitzero"`
 }
 
 // Energy carriers other than the fuels, and the scope 1 sources.

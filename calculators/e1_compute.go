@@ -51,6 +51,7 @@ func ComputeE1(req Request) (*E1, *Trace, error) {
 	}
 	c.energylog.also = c.s1log
 	c.netlog.also = c.energylog
+	c.start20261()
 	c.electricity()
 	c.onsite()
 	c.claims()
@@ -63,12 +64,18 @@ func ComputeE1(req Request) (*E1, *Trace, error) {
 	if err != nil {
 		c.keep(err)
 	}
+	if c.v26 != nil && err == nil {
+		c.after20261(&s2)
+	}
 	if len(c.errs) > 0 {
 		return nil, nil, c.fail()
 	}
 	c.emissions(s2)
 	c.refs.EnergyFactors = c.energylog.refs()
 	c.refs.NetworkFactors = c.netlog.refs()
+	if c.v26 != nil {
+		c.refs.Notes20261 = c.v26.notes
+	}
 	c.e.finish(c.t, c.refs)
 	return c.e, c.t, nil
 }
@@ -94,6 +101,7 @@ type e1Compute struct {
 	energylog, netlog                    *e1FactorLog // density and NCV, all domains / network domains
 	siteRows                             int
 	dcs                                  map[string]*DataCentreParts
+	v26                                  *e1Since20261 // nil under 2025.1
 }
 
 // errf records a problem with one field.
@@ -178,6 +186,10 @@ func (c *e1Compute) electricity() {
 		c.energyRef(in, row.Domain)
 		c.refs.Electricity = append(c.refs.Electricity, in)
 		c.refs.Purchased = append(c.refs.Purchased, in)
+		if c.v26 != nil {
+			c.v26.bought(row.Grid, row.Domain, row.KWh)
+			c.v26.energyQuality(row.Quality, row.KWh.Mul(e1GJPerKWh))
+		}
 	}
 }
 
@@ -191,6 +203,9 @@ func (c *e1Compute) onsite() {
 		c.energyRef(in, row.Domain)
 		c.refs.Electricity = append(c.refs.Electricity, in)
 		c.refs.Renewable = append(c.refs.Renewable, in)
+		if c.v26 != nil {
+			c.v26.onsite(row, fmt.Sprintf("onsite_renewables[%d]", i))
+		}
 	}
 }
 
@@ -220,6 +235,9 @@ func (c *e1Compute) burnt(fuel, use, domain, what string, in InputRef, b combust
 		source = SourceMobile
 	}
 	kg := b.co2eKg(c.gwp)
+	if c.v26 != nil {
+		c.v26.burnt(domain, b, c.gwp)
+	}
 	c.s1Kg[source] = c.s1Kg[source].Add(kg)
 	c.s1In = append(c.s1In, in)
 	c.s1Notes = append(c.s1Notes, fmt.Sprintf(
@@ -240,12 +258,19 @@ func (c *e1Compute) fuels() {
 	for i, row := range c.r.Fuels {
 		path := fmt.Sprintf("fuels[%d]", i)
 		in := InputRef{Path: path + ".quantity", Value: row.Quantity.String(), Unit: row.Unit}
-		b, err := burnFuel(c.fs, path, row.Fuel, row.Use, row.Quantity, row.Unit, row.BioShare, c.elog(row.Domain), c.s1log)
+		qty, ok := c.fuelQuantity(row, path)
+		if !ok {
+			continue
+		}
+		b, err := burnFuel(c.fs, path, row.Fuel, row.Use, qty, row.Unit, row.BioShare, c.elog(row.Domain), c.s1log)
 		if err != nil {
 			c.keep(err)
 			continue
 		}
 		c.burnt(row.Fuel, row.Use, row.Domain, path, in, b)
+		if c.v26 != nil {
+			c.v26.fuelRow(row, b)
+		}
 		if row.Fuel == "biodiesel_blend" {
 			// Burn the bio part again only to log its factors for the
 			// biogenic derivation; it succeeded above.
@@ -263,6 +288,7 @@ func (c *e1Compute) fuels() {
 // e1SiteSums are site rows summed per domain.
 type e1SiteSums struct {
 	diesel, petrol, lpg, solar, wind decimal.Decimal
+	grid                             decimal.Decimal // per quality only (methodology 2026.1 G12)
 }
 
 // sites sums the site rows per (domain, grid) and per domain, then applies
@@ -307,6 +333,12 @@ func (c *e1Compute) sites() {
 		if !s.WindKWh.IsZero() {
 			d.wind = d.wind.Add(s.WindKWh)
 		}
+		if c.v26 != nil {
+			c.siteRow20261(s)
+		}
+	}
+	if c.v26 != nil {
+		c.sitesDone20261()
 	}
 	p := &c.e.Parts
 	keys := make([]dg, 0, len(gridKWh))
@@ -326,6 +358,9 @@ func (c *e1Compute) sites() {
 			Value: kwh.String(), Unit: "kWh"}
 		u := c.purchasing(k.grid, fmt.Sprintf("sites[%d].grid", first[k]))
 		u.PlainKWh = u.PlainKWh.Add(kwh)
+		if c.v26 != nil {
+			c.v26.bought(k.grid, k.domain, kwh)
+		}
 		p.PurchasedKWh = e1Add(p.PurchasedKWh, kwh)
 		p.addEnergyGJ(CarrierGrid, k.domain, kwh.Mul(e1GJPerKWh))
 		c.energyRef(in, k.domain)
@@ -386,6 +421,9 @@ func (c *e1Compute) refrigerants() {
 			continue
 		}
 		kg := row.KgLost.Mul(gwp)
+		if c.v26 != nil {
+			c.refrigerant20261(row, path, !c.fs.IsNonKyoto(row.Gas), kg)
+		}
 		key := "gwp." + c.gwp.Name + "." + row.Gas
 		note := fmt.Sprintf("%s: %s kg %s x GWP %s = %s kgCO2e", path, row.KgLost, row.Gas, gwp, kg)
 		if c.fs.IsNonKyoto(row.Gas) {
@@ -448,6 +486,11 @@ func (c *e1Compute) dataCentres() {
 			RenewableKWh: opt(row.RenewableKWh), ReusedKWh: opt(row.ReusedKWh), WaterM3: opt(row.WaterM3),
 			EmissionsKgCO2e: Some(row.TotalKWh.Mul(gc.Value)),
 		}
+		if c.v26 != nil {
+			n := len(flog.list)
+			c.dataCentre20261(row, path, gc, &dc, flog)
+			c.refs.DataCentreFactors[row.ID] = append(c.refs.DataCentreFactors[row.ID], flog.refs()[n:]...)
+		}
 		if prev := c.dcs[row.ID]; prev != nil {
 			*prev = prev.plus(dc)
 			continue
@@ -473,6 +516,8 @@ func (dc DataCentreParts) plus(o DataCentreParts) DataCentreParts {
 		TotalKWh: both(dc.TotalKWh, o.TotalKWh), ITKWh: both(dc.ITKWh, o.ITKWh),
 		RenewableKWh: both(dc.RenewableKWh, o.RenewableKWh), ReusedKWh: both(dc.ReusedKWh, o.ReusedKWh),
 		WaterM3: both(dc.WaterM3, o.WaterM3), EmissionsKgCO2e: both(dc.EmissionsKgCO2e, o.EmissionsKgCO2e),
+		GridKWh: both(dc.GridKWh, o.GridKWh), GeneratorKgCO2e: both(dc.GeneratorKgCO2e, o.GeneratorKgCO2e),
+		MarketKgCO2e: both(dc.MarketKgCO2e, o.MarketKgCO2e),
 	}
 	if o.Grid != dc.Grid {
 		r.Grid = ""
@@ -491,6 +536,9 @@ func (c *e1Compute) activity() {
 	if a.Subscriptions != nil {
 		p.Subscriptions = Some(decimal.NewFromInt(*a.Subscriptions))
 		c.refs.Subscriptions = []InputRef{{Path: "activity.subscriptions", Value: fmt.Sprint(*a.Subscriptions)}}
+	}
+	if c.v26 != nil {
+		c.activity20261()
 	}
 }
 

@@ -27,6 +27,8 @@ type e1Refs struct {
 
 	DataCentres       map[string][]InputRef  // per facility id
 	DataCentreFactors map[string][]FactorRef // per facility id: its grid factor
+	// Notes20261 are notes per metric of the methodology 2026.1 figures.
+	Notes20261 map[string][]string
 }
 
 // e1PrecisionNote says how the MWh figures and ratios are computed.
@@ -79,6 +81,12 @@ func (e *E1) finish(t *Trace, refs e1Refs) {
 
 	elecKWh := p.PurchasedKWh.D.Add(p.OnsiteRenewableKWh.D).Add(p.GeneratedKWh.D)
 	reKWh := p.OnsiteRenewableKWh.D.Add(p.ClaimedKWh.D)
+	v26 := p.Since20261
+	if v26 != nil {
+		// G13: on-site electricity whose certificates were sold is
+		// consumed but not renewable for the operator.
+		reKWh = reKWh.Sub(v26.OnsiteSoldKWh.D)
+	}
 	e.ElectricityTotalMWh = Some(elecKWh.Shift(-3))
 	e.RenewableElectricityMWh = Some(reKWh.Shift(-3))
 
@@ -108,9 +116,13 @@ func (e *E1) finish(t *Trace, refs e1Refs) {
 		Notes:   []string{"network energy parts: " + networkGJ.String() + " GJ"},
 		Value:   e.NetworkEnergyMWh,
 	}))
+	elecFormula := "(purchased kWh + on-site renewable kWh + generator output kWh (generated_kwh)) / 1000"
+	if v26 != nil {
+		elecFormula = "(purchased kWh + on-site renewable kWh + fossil generator output kWh (fuel rows' generated_kwh and site rows' generator_kwh, methodology 2026.1 G4; the fuel itself is in energy_total_mwh, never the output)) / 1000"
+	}
 	t.Derive(Derivation{
 		Metric:  "e1.electricity_total_mwh",
-		Formula: "(purchased kWh + on-site renewable kWh + generator output kWh (generated_kwh)) / 1000",
+		Formula: elecFormula,
 		Inputs:  e1InputRefs(refs.Electricity),
 		Factors: []FactorRef{},
 		Notes:   []string{fmt.Sprintf("(%s + %s + %s) / 1000, exact", p.PurchasedKWh.D, p.OnsiteRenewableKWh.D, p.GeneratedKWh.D)},
@@ -147,15 +159,20 @@ func (e *E1) finish(t *Trace, refs e1Refs) {
 		"network_energy_mwh x 1000 / data_traffic_tb, computed as network GJ x 1000 / (3.6 x TB)",
 		networkGJ.Mul(e1Thousand), traffic.D.Mul(e1GJPerMWh), trafficWhy,
 		append([]InputRef{netRef}, refs.Traffic...))
-	e.DataVolumeEfficiencyBitPerJ = r.ratio("e1.data_volume_efficiency_bit_per_j",
-		"data_traffic_tb x 8e12 / (network_energy_mwh x 3.6e9) (ETSI ES 203 228 / ITU-T L.1331), computed as TB x 8000 / network GJ",
+	bitFormula := "data_traffic_tb x 8e12 / (network_energy_mwh x 3.6e9) (ETSI ES 203 228 / ITU-T L.1331), computed as TB x 8000 / network GJ"
+	if v26 != nil {
+		bitFormula = bitFormula20261
+	}
+	e.DataVolumeEfficiencyBitPerJ = r.ratio("e1.data_volume_efficiency_bit_per_j", bitFormula,
 		traffic.D.Mul(e1BitsPerTBPerJ), networkGJ,
 		e1FirstWhy(e1WhyIf(!traffic.OK, "data_traffic_tb is not given"), e1WhyIf(networkGJ.IsZero(), "network_energy_mwh is 0")),
 		append([]InputRef{netRef}, refs.Traffic...))
-	e.EmissionsPerTBKgCO2e = r.ratio("e1.emissions_per_tb_kgco2e",
-		"(scope1_tco2e + scope2_market_tco2e) x 1000 / data_traffic_tb",
-		s1.Add(e.Scope2MarketTCO2e.D).Shift(3), traffic.D, trafficWhy,
-		append([]InputRef{e1ValueRef("e1.scope1_tco2e", e.Scope1TCO2e, "t"), e1ValueRef("e1.scope2_market_tco2e", e.Scope2MarketTCO2e, "t")}, refs.Traffic...))
+	if v26 == nil {
+		e.EmissionsPerTBKgCO2e = r.ratio("e1.emissions_per_tb_kgco2e",
+			"(scope1_tco2e + scope2_market_tco2e) x 1000 / data_traffic_tb",
+			s1.Add(e.Scope2MarketTCO2e.D).Shift(3), traffic.D, trafficWhy,
+			append([]InputRef{e1ValueRef("e1.scope1_tco2e", e.Scope1TCO2e, "t"), e1ValueRef("e1.scope2_market_tco2e", e.Scope2MarketTCO2e, "t")}, refs.Traffic...))
+	}
 	subs := p.Subscriptions
 	e.EnergyPerSubscriptionKWh = r.ratio("e1.energy_per_subscription_kwh",
 		"energy_total_mwh x 1000 / subscriptions, computed as energy GJ x 1000 / (3.6 x subscriptions)",
@@ -166,6 +183,9 @@ func (e *E1) finish(t *Trace, refs e1Refs) {
 	e.DataCentres = make([]DataCentreKPI, 0, len(p.DataCentres))
 	for _, dc := range p.DataCentres {
 		e.DataCentres = append(e.DataCentres, dc.kpis(t, refs))
+	}
+	if v26 != nil {
+		e.finish20261(t, refs, r, e1Totals{s1: s1, elecKWh: elecKWh, reKWh: reKWh, totalGJ: totalGJ, traffic: traffic})
 	}
 }
 
@@ -185,15 +205,16 @@ func (dc DataCentreParts) kpis(t *Trace, refs e1Refs) DataCentreKPI {
 		default:
 			v := Some(Div(num.D, den.D))
 			var factors []FactorRef
-			if key == "cue" {
+			if key == "cue" || key == "cue_market" {
 				factors = refs.DataCentreFactors[dc.ID]
 			}
+			notes := append(append([]string{fmt.Sprintf("%s / %s", num.D, den.D)}, refs.Notes20261[m+key]...), refs.Notes...)
 			t.Derive(Derivation{
 				Metric:  m + key,
 				Formula: formula,
 				Inputs:  e1InputRefs(refs.DataCentres[dc.ID]),
 				Factors: e1FactorRefs(factors),
-				Notes:   append([]string{fmt.Sprintf("%s / %s", num.D, den.D)}, append(refs.Notes, e1PrecisionNote)...),
+				Notes:   append(notes, e1PrecisionNote),
 				Value:   v,
 			})
 			return v
@@ -203,8 +224,12 @@ func (dc DataCentreParts) kpis(t *Trace, refs e1Refs) DataCentreKPI {
 	k.PUE = q("pue", "total_kwh / it_kwh (ISO/IEC 30134-2)", dc.TotalKWh, dc.ITKWh, "total_kwh", "it_kwh")
 	k.REF = q("ref", "renewable_kwh / total_kwh (ISO/IEC 30134-3)", dc.RenewableKWh, dc.TotalKWh, "renewable_kwh", "total_kwh")
 	k.ERF = q("erf", "reused_kwh / total_kwh (ISO/IEC 30134-6)", dc.ReusedKWh, dc.TotalKWh, "reused_kwh", "total_kwh")
-	k.CUE = q("cue", "total_kwh x grid factor of the facility's grid / it_kwh, kgCO2e/kWh (ISO/IEC 30134-8)",
-		dc.EmissionsKgCO2e, dc.ITKWh, "total_kwh x grid factor", "it_kwh")
+	if dc.MarketKgCO2e.OK || dc.GridKWh.OK {
+		k.cue20261(dc, q)
+	} else {
+		k.CUE = q("cue", "total_kwh x grid factor of the facility's grid / it_kwh, kgCO2e/kWh (ISO/IEC 30134-8)",
+			dc.EmissionsKgCO2e, dc.ITKWh, "total_kwh x grid factor", "it_kwh")
+	}
 	water := dc.WaterM3
 	if water.OK {
 		water = Some(water.D.Mul(e1Thousand))

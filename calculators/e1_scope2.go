@@ -34,6 +34,10 @@ type scope2Result struct {
 	Cat3Notes   []string
 	Cat3Missing []string
 	Cat3Factors *e1FactorLog
+	// ByGrid is each purchasing grid's kWh, location factor and
+	// market-based kg, for the per-domain figures of methodology 2026.1
+	// (G10, G11: see e1Since20261.marketKg).
+	ByGrid map[string]gridScope2
 }
 
 // scope2 computes location- and market-based scope 2 (GHG Protocol Scope 2
@@ -133,6 +137,7 @@ func scope2(req Request, grids map[string]*gridUse, loc, mkt *e1FactorLog, t *Tr
 			res.MarketNotes = append(res.MarketNotes, note)
 		}
 		res.MarketKg = res.MarketKg.Add(mk)
+		res.byGrid(g, gridScope2{KWh: kwh, LocationFactor: f, MarketKg: mk})
 	}
 	if v2026 && len(res.Cat3Missing) == 0 {
 		res.Cat3Kg = Some(cat3)

@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"github.com/shopspring/decimal"
+
+	"github.com/ictledger/ictledger/ledger"
 )
 
 // SumE1 adds E1 results: quarters of a year (AcrossTime, in order) or
@@ -30,11 +32,13 @@ func SumE1(how Combine, parts []*E1) (*E1, *Trace) {
 	var lastSubs Value
 	dcs := map[string]*DataCentreParts{}
 	var s1In, bioIn, nkIn, locIn, mktIn []InputRef
+	var v26 sum20261
 	for i, x := range parts {
 		if x == nil {
 			continue
 		}
 		n++
+		v26.add(n == 1, x)
 		p := &x.Parts
 		for c, byDomain := range p.EnergyGJ {
 			for d, v := range byDomain {
@@ -106,6 +110,7 @@ func SumE1(how Combine, parts []*E1) (*E1, *Trace) {
 		e.Parts.DataCentres = append(e.Parts.DataCentres, *dcs[id])
 	}
 	e1SumNote(how, &refs, n)
+	v26.done(e, t)
 	e.finish(t, refs)
 
 	sum := func(metric string, v Value, ins []InputRef) {
@@ -133,3 +138,60 @@ func e1SumNote(how Combine, refs *e1Refs, n int) {
 			"parts[i] are the E1 results of %d operators; flows and stocks add up", n))
 	}
 }
+
+// sum20261 adds the methodology 2026.1 parts of E1 results: a sum is
+// under 2026.1 only when every part is, and keeps a boundary only when
+// every part states the same one (G14).
+type sum20261 struct {
+	methodology string
+	parts       *E1Parts20261
+	boundary    *ledger.Boundary
+	boundaries  []string
+	mixed       bool
+}
+
+// add adds one part; first is true for the first.
+func (s *sum20261) add(first bool, x *E1) {
+	b := "not stated"
+	if x.Boundary != nil {
+		b = fmt.Sprintf("consolidation %q, tower_energy %q", x.Boundary.Consolidation, x.Boundary.TowerEnergy)
+	}
+	if first {
+		s.methodology, s.parts, s.boundary = x.methodology, x.Parts.Since20261, x.Boundary
+		s.boundaries = []string{b}
+		return
+	}
+	if x.methodology != s.methodology {
+		s.methodology = ""
+	}
+	if s.parts != nil && x.Parts.Since20261 != nil {
+		s.parts = s.parts.plus(x.Parts.Since20261)
+	} else {
+		s.parts = nil
+	}
+	if !contains(s.boundaries, b) {
+		s.boundaries = append(s.boundaries, b)
+		s.mixed, s.boundary = true, nil
+	}
+}
+
+// done puts the sum's 2026.1 parts and boundary in e, flagging a
+// boundary that differs between the parts (G14).
+func (s *sum20261) done(e *E1, t *Trace) {
+	e.methodology = s.methodology
+	if s.parts == nil || !ledger.MethodologyAtLeast(s.methodology, ledger.Methodology20261) {
+		return
+	}
+	e.Parts.Since20261 = s.parts
+	if s.boundary != nil {
+		b := *s.boundary
+		e.Boundary = &b
+	}
+	if s.mixed {
+		t.Flag(DataQuality{Code: DQBoundaryMixed, Metric: "e1", Message: boundaryNote(s.boundaries)})
+	}
+}
+
+// DQBoundaryMixed: a sum adds parts of different boundaries
+// (methodology 2026.1 G14).
+const DQBoundaryMixed = "boundary_mixed"

@@ -52,6 +52,11 @@ func Example_methodologies() {
 	row("scope2_market_tco2e", func(e *calculators.E1) *calculators.Value { return &e.Scope2MarketTCO2e })
 	row("scope3_cat3_electricity_tco2e", func(e *calculators.E1) *calculators.Value { return e.Scope3Cat3ElectricityTCO2e })
 	row("emissions_per_tb_kgco2e", func(e *calculators.E1) *calculators.Value { return &e.EmissionsPerTBKgCO2e })
+	row("emissions_per_tb_kgco2e_location", func(e *calculators.E1) *calculators.Value { return e.EmissionsPerTBKgCO2eLocation })
+	row("emissions_per_revenue_tco2e_per_musd", func(e *calculators.E1) *calculators.Value { return e.EmissionsPerRevenueTCO2ePerMUSD })
+	row("ods_leaked_kg_cfc11e", func(e *calculators.E1) *calculators.Value { return e.ODSLeakedKgCFC11e })
+	row("tokyo-dc-1 cue", func(e *calculators.E1) *calculators.Value { return &e.DataCentres[0].CUE })
+	row("tokyo-dc-1 cue_market", func(e *calculators.E1) *calculators.Value { return e.DataCentres[0].CUEMarket })
 	for i, m := range ms {
 		for _, d := range m.DataQuality {
 			fmt.Printf("data_quality (%s): %s %s %s\n", ms[i].Methodology, d.Code, d.Grid, d.Metric)
@@ -67,7 +72,12 @@ func Example_methodologies() {
 	// | scope2_location_tco2e | 63673.11 | 63673.11 |
 	// | scope2_market_tco2e | 47905.443 | 47905.443 |
 	// | scope3_cat3_electricity_tco2e | (not a metric) | null |
-	// | emissions_per_tb_kgco2e | 26.376194 | 26.376194 |
+	// | emissions_per_tb_kgco2e | 26.376194 | 25.482833 |
+	// | emissions_per_tb_kgco2e_location | (not a metric) | 33.781257 |
+	// | emissions_per_revenue_tco2e_per_musd | (not a metric) | 22.796524 |
+	// | ods_leaked_kg_cfc11e | (not a metric) | 0.22 |
+	// | tokyo-dc-1 cue | 0.740385 | 0.740385 |
+	// | tokyo-dc-1 cue_market | (not a metric) | 0.55704 |
 	// data_quality (2026.1): grid_basis_fallback JP e1.data_centres.cue
 	// data_quality (2026.1): grid_basis_fallback JP e1.scope2_location_tco2e
 }

@@ -17,6 +17,7 @@ import (
 var siteColumns = []string{
 	"site_id", "domain", "grid", "grid_kwh", "diesel_l", "petrol_l", "lpg_kg", "solar_kwh", "wind_kwh",
 	"backup_hours", "hazard_level", "hazard_assessed", "hardened", "offgrid",
+	"generator_kwh", "quality", // v1.1
 }
 
 // The indexes of siteColumns.
@@ -35,6 +36,8 @@ const (
 	colHazardAssessed
 	colHardened
 	colOffgrid
+	colGeneratorKWh
+	colQuality
 )
 
 // readSitesCSV reads a sites CSV part from r. file names the part in
@@ -104,6 +107,15 @@ func readSitesCSV(r io.Reader, file string) ([]ledger.Site, []int, problems, err
 				s.Hardened = csvBool(cell, path, &probs)
 			case colOffgrid:
 				s.Offgrid = csvBool(cell, path, &probs)
+			case colGeneratorKWh:
+				if cell != "" { // empty: not filed, which differs from 0
+					q := csvQuantity(cell, path, &probs)
+					s.GeneratorKWh = &q
+				}
+			case colQuality:
+				if cell != "" {
+					s.Quality = csvEnum(cell, ledger.DataQualities, path, &probs)
+				}
 			default:
 				q := csvQuantity(cell, path, &probs)
 				switch col {

@@ -48,6 +48,8 @@ func (d *jsonReader) readReturn(r *ledger.Return) {
 			var sites chunked[ledger.Site] // up to 100,000 rows: not copied as they grow
 			d.array(true, func(int) { sites.add(d.readSite()) })
 			r.Sites = sites.all()
+		case "boundary": // v1.1
+			r.Boundary = d.readBoundary()
 		default:
 			return false
 		}
@@ -66,6 +68,8 @@ func (d *jsonReader) readActivity(a *ledger.Activity) {
 			a.SitesTotal = d.optCount()
 		case "revenue_musd":
 			a.RevenueMUSD = d.optQuantity()
+		case "mobile_traffic_tb": // v1.1
+			a.MobileTrafficTB = d.optQuantity()
 		default:
 			return false
 		}
@@ -87,6 +91,8 @@ func (d *jsonReader) readElectricity() ledger.Electricity {
 			e.SupplierKgCO2ePerKWh = d.optQuantity()
 		case "supplier":
 			e.Supplier = d.str(ledger.TextName)
+		case "quality": // v1.1
+			e.Quality = d.enum(ledger.DataQualities)
 		default:
 			return false
 		}
@@ -113,6 +119,10 @@ func (d *jsonReader) readFuel() ledger.Fuel {
 			f.BioShare = d.optQuantity()
 		case "generated_kwh":
 			f.GeneratedKWh = d.optQuantity()
+		case "basis": // v1.1
+			f.Basis = d.enum(ledger.FuelBases)
+		case "quality": // v1.1
+			f.Quality = d.enum(ledger.DataQualities)
 		default:
 			return false
 		}
@@ -131,6 +141,10 @@ func (d *jsonReader) readOnsite() ledger.OnsiteRenewable {
 			o.Source = d.enum(ledger.RenewableSources)
 		case "kwh":
 			o.KWh = d.quantity()
+		case "certificates_sold": // v1.1
+			o.CertificatesSold = d.boolean()
+		case "grid": // v1.1
+			o.Grid = d.str(ledger.TextID)
 		default:
 			return false
 		}
@@ -171,6 +185,8 @@ func (d *jsonReader) readRefrigerant() ledger.Refrigerant {
 			g.Gas = d.enum(ledger.Gases)
 		case "kg_lost":
 			g.KgLost = d.quantity()
+		case "ods_imported_kg": // v1.1
+			g.ODSImportedKg = d.optQuantity()
 		default:
 			return false
 		}
@@ -197,6 +213,10 @@ func (d *jsonReader) readDataCentre() ledger.DataCentre {
 			c.ReusedKWh = d.optQuantity()
 		case "water_m3":
 			c.WaterM3 = d.optQuantity()
+		case "grid_kwh": // v1.1
+			c.GridKWh = d.optQuantity()
+		case "diesel_l": // v1.1
+			c.DieselL = d.optQuantity()
 		default:
 			return false
 		}
@@ -450,10 +470,34 @@ func (d *jsonReader) readSite() ledger.Site {
 			s.Hardened = d.boolean()
 		case "offgrid":
 			s.Offgrid = d.boolean()
+		case "generator_kwh": // v1.1
+			s.GeneratorKWh = d.optQuantity()
+		case "quality": // v1.1
+			s.Quality = d.enum(ledger.DataQualities)
 		default:
 			return false
 		}
 		return true
 	}, "site_id", "domain", "grid")
 	return s
+}
+
+// readBoundary reads the v1.1 boundary object; null is nil.
+func (d *jsonReader) readBoundary() *ledger.Boundary {
+	var b ledger.Boundary
+	ok := d.object(true, func(key string) bool {
+		switch key {
+		case "consolidation":
+			b.Consolidation = d.enum(ledger.Consolidations)
+		case "tower_energy":
+			b.TowerEnergy = d.enum(ledger.TowerEnergyScopes)
+		default:
+			return false
+		}
+		return true
+	})
+	if !ok {
+		return nil
+	}
+	return &b
 }

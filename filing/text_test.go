@@ -128,8 +128,8 @@ func TestCSVBounds(t *testing.T) {
 	for _, tc := range []struct {
 		name, body, path, msg string
 	}{
-		{"wide header", "site_id,domain,grid" + strings.Repeat(",x", 40) + "\n", "sites.csv:line 1", "has more than 30 fields; the header names at most 14 columns"},
-		{"wide row", "site_id,domain,grid\ns1,ran,JP\ns2,ran,JP" + strings.Repeat(",", 40) + "\n", "sites.csv:line 3", "has more than 30 fields"},
+		{"wide header", "site_id,domain,grid" + strings.Repeat(",x", 40) + "\n", "sites.csv:line 1", "has more than 32 fields; the header names at most 16 columns"},
+		{"wide row", "site_id,domain,grid\ns1,ran,JP\ns2,ran,JP" + strings.Repeat(",", 40) + "\n", "sites.csv:line 3", "has more than 32 fields"},
 		{"long row", "site_id,domain,grid\ns1,ran,JP\n" + strings.Repeat("s", 20_000) + ",ran,JP\n", "sites.csv:line 3", "is longer than 16384 bytes"},
 		{"long quoted record over lines", "site_id,domain,grid\n\"" + strings.Repeat("s\n", 10_000) + "\",ran,JP\n", "sites.csv:line 2", "is longer than 16384 bytes"},
 		{"quoted commas are not fields", "site_id,domain,grid\n\"" + strings.Repeat(",", 100) + "\",ran,JP\ns2,ran,J\x00P\n", "sites.csv:line 3:column grid", "U+0000"},
@@ -175,7 +175,7 @@ func TestWideCSVHeaderMemory(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if probs.count() != 1 || !hasProblem(probs.list, "sites.csv:line 1", "more than 30 fields") {
+	if probs.count() != 1 || !hasProblem(probs.list, "sites.csv:line 1", "more than 32 fields") {
 		t.Errorf("problems %d: %.300q", probs.count(), probs.list)
 	}
 	alloc := after.TotalAlloc - before.TotalAlloc

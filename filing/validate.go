@@ -51,6 +51,7 @@ func validate(r *ledger.Return, c Context) (problems, []ledger.Warning) {
 	v := &validator{r: r, c: c, purchased: map[string]decimal.Decimal{}}
 	v.top()
 	v.activity()
+	v.v11Return()
 	v.sites()
 	v.electricity()
 	v.fuels()

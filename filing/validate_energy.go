@@ -58,6 +58,8 @@ func (v *validator) sites() {
 		if !ledger.OneOf(s.HazardLevel, ledger.HazardLevels) {
 			v.enum(s.HazardLevel, ledger.HazardLevels, func() string { return at("sites", i, "hazard_level") })
 		}
+		v.nonNegPtr(s.GeneratorKWh, at("sites", i, "generator_kwh"))
+		v.quality(s.Quality, "sites", i)
 		if s.Offgrid && s.GridKWh.Sign() > 0 {
 			v.add(at("sites", i, "grid_kwh"), "must be 0 for an offgrid site; got %s", s.GridKWh)
 		}
@@ -84,6 +86,7 @@ func (v *validator) electricity() {
 		if e.SupplierKgCO2ePerKWh != nil {
 			v.nonNegAt(*e.SupplierKgCO2ePerKWh, "electricity", i, "supplier_kgco2e_per_kwh")
 		}
+		v.quality(e.Quality, "electricity", i)
 		v.purchased[e.Grid] = v.purchased[e.Grid].Add(e.KWh)
 		if e.Domain == "data_centre" {
 			v.dcEnergy = v.dcEnergy.Add(e.KWh)
@@ -116,9 +119,42 @@ func (v *validator) fuels() {
 			}
 			v.nonNegAt(*f.GeneratedKWh, "fuels", i, "generated_kwh")
 		}
+		v.fuelBasis(f, i)
+		v.quality(f.Quality, "fuels", i)
 		if f.Domain == "data_centre" {
 			v.dcEnergy = v.dcEnergy.Add(v.fuelKWh(f.Fuel, f.Unit, f.Quantity, f.BioShare))
 		}
+	}
+}
+
+// fuelBasis checks a fuel row's calorific basis (return v1.1,
+// methodology 2026.1 G5): gcv only on energy quantities (kwh, gj), and
+// only for a fuel whose GCV/NCV ratio the factor set gives, since the
+// metrics divide by it.
+func (v *validator) fuelBasis(f ledger.Fuel, i int) {
+	if f.Basis == "" {
+		return
+	}
+	v.enum(f.Basis, ledger.FuelBases, func() string { return at("fuels", i, "basis") })
+	if f.Basis != "gcv" {
+		return
+	}
+	if f.Unit != "kwh" && f.Unit != "gj" {
+		v.add(at("fuels", i, "basis"), "gcv is only for quantities in kwh or gj; got unit %s (masses and volumes use the factor set's NCV)", f.Unit)
+		return
+	}
+	if v.c.Factors == nil {
+		return
+	}
+	if ff, ok := v.c.Factors.Fuels[f.Fuel]; ok && ff.GCVPerNCV == nil {
+		v.add(at("fuels", i, "basis"), "factor set %s has no gcv_per_ncv for %s: file the quantity on a net calorific basis", v.c.Factors.Version, f.Fuel)
+	}
+}
+
+// quality checks a row's optional data quality (return v1.1, G12).
+func (v *validator) quality(q, section string, i int) {
+	if q != "" {
+		v.enum(q, ledger.DataQualities, func() string { return at(section, i, "quality") })
 	}
 }
 
@@ -168,6 +204,11 @@ func (v *validator) onsite() {
 		v.enum(o.Domain, ledger.Domains, func() string { return at("onsite_renewables", i, "domain") })
 		v.enum(o.Source, ledger.RenewableSources, func() string { return at("onsite_renewables", i, "source") })
 		v.nonNegAt(o.KWh, "onsite_renewables", i, "kwh")
+		if o.CertificatesSold && o.Grid == "" {
+			v.add(at("onsite_renewables", i, "grid"), "is required with certificates_sold: the electricity is valued at that grid's residual mix")
+		} else if o.Grid != "" {
+			v.knownGrid(o.Grid, func() string { return at("onsite_renewables", i, "grid") })
+		}
 		if o.Domain == "data_centre" {
 			v.dcEnergy = v.dcEnergy.Add(o.KWh)
 		}
@@ -254,6 +295,12 @@ func (v *validator) refrigerants() {
 	for i, g := range v.r.Refrigerants {
 		v.enum(g.Gas, ledger.Gases, func() string { return at("refrigerants", i, "gas") })
 		v.nonNegAt(g.KgLost, "refrigerants", i, "kg_lost")
+		if g.ODSImportedKg != nil {
+			v.nonNegAt(*g.ODSImportedKg, "refrigerants", i, "ods_imported_kg")
+			if _, ods := v.odp(g.Gas); !ods {
+				v.add(at("refrigerants", i, "ods_imported_kg"), "is only for ozone-depleting gases (those with an ODP in the factor set); %s has none", g.Gas)
+			}
+		}
 	}
 }
 
@@ -289,11 +336,52 @@ func (v *validator) dataCentres() {
 		if c.WaterM3 != nil {
 			v.nonNegAt(*c.WaterM3, "data_centres", i, "water_m3")
 		}
+		if c.GridKWh != nil {
+			v.nonNegAt(*c.GridKWh, "data_centres", i, "grid_kwh")
+			if c.GridKWh.Cmp(c.TotalKWh) > 0 {
+				v.add(at("data_centres", i, "grid_kwh"), "must be <= total_kwh (%s); got %s", c.TotalKWh, *c.GridKWh)
+			}
+		}
+		if c.DieselL != nil {
+			v.nonNegAt(*c.DieselL, "data_centres", i, "diesel_l")
+		}
 		total = total.Add(c.TotalKWh)
 	}
 	if len(v.r.DataCentres) > 0 && total.Cmp(v.dcEnergy) > 0 {
 		v.warn("data_centre_energy_exceeds_domain", "data_centres",
 			"the facilities' total_kwh add up to %s kWh, above the %s kWh of energy reported for domain data_centre",
 			total, v.dcEnergy.Round(3))
+	}
+}
+
+// odp is the ozone-depleting potential of gas in the factor set; without
+// a factor set every gas is given the benefit of the doubt.
+func (v *validator) odp(gas string) (decimal.Decimal, bool) {
+	if v.c.Factors == nil {
+		return decimal.Zero, true
+	}
+	d, ok := v.c.Factors.ODP[gas]
+	return d, ok
+}
+
+// v11Return checks the return-level fields of return v1.1 (methodology
+// 2026.1): mobile traffic is part of all traffic (G10), and the
+// boundary's values (G14; the decoder checks them too, this covers
+// returns built in code).
+func (v *validator) v11Return() {
+	a := v.r.Activity
+	if a.MobileTrafficTB != nil {
+		v.nonNeg(*a.MobileTrafficTB, "activity.mobile_traffic_tb")
+		if a.DataTrafficTB != nil && a.MobileTrafficTB.Cmp(*a.DataTrafficTB) > 0 {
+			v.add("activity.mobile_traffic_tb", "must be <= data_traffic_tb (%s), of which it is a part; got %s", *a.DataTrafficTB, *a.MobileTrafficTB)
+		}
+	}
+	if b := v.r.Boundary; b != nil {
+		if b.Consolidation != "" {
+			v.enum(b.Consolidation, ledger.Consolidations, func() string { return "boundary.consolidation" })
+		}
+		if b.TowerEnergy != "" {
+			v.enum(b.TowerEnergy, ledger.TowerEnergyScopes, func() string { return "boundary.tower_energy" })
+		}
 	}
 }

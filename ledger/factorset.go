@@ -38,9 +38,13 @@ type FactorSet struct {
 	NonKyoto    []string                  `json:"non_kyoto"`
 	// ODP is the ozone-depleting potential of each gas that has one, in
 	// kg CFC-11e per kg.
-	ODP         map[string]Dec          `json:"odp,omitempty"`
-	Devices     map[string]DeviceFactor `json:"devices"`
-	WEEETargets map[string]WEEETarget   `json:"weee_targets"`
+	ODP map[string]Dec `json:"odp,omitempty"`
+	// GensetKWhPerL is the electricity a small site diesel generator
+	// makes per litre (methodology 2026.1 G4), only with a source under
+	// Sources["genset"]; nil when no sourced value is known.
+	GensetKWhPerL *Dec                    `json:"genset_kwh_per_l,omitempty"`
+	Devices       map[string]DeviceFactor `json:"devices"`
+	WEEETargets   map[string]WEEETarget   `json:"weee_targets"`
 }
 
 // Dec is a decimal that must be written as a JSON string in a factor set.

@@ -30,7 +30,31 @@ type Return struct {
 	HistoricInflow   []HistoricInflow  `json:"historic_inflow,omitempty"`
 	Resilience       Resilience        `json:"resilience"`
 	Sites            []Site            `json:"sites,omitempty"`
+	// Boundary is the organisational boundary of the figures (return
+	// v1.1, methodology 2026.1 G14); nil when not stated.
+	Boundary *Boundary `json:"boundary,omitempty"`
 }
+
+// Boundary says what a return's figures cover (methodology 2026.1 G14):
+// the consolidation approach (GHG Protocol Corporate Standard ch. 3) and
+// whether the energy of sites leased from tower companies is in.
+type Boundary struct {
+	Consolidation string `json:"consolidation,omitempty"` // one of Consolidations
+	TowerEnergy   string `json:"tower_energy,omitempty"`  // one of TowerEnergyScopes
+}
+
+// Enumerations of the return v1.1 fields of methodology 2026.1.
+var (
+	// Consolidations are the GHG Protocol consolidation approaches.
+	Consolidations = []string{"operational_control", "financial_control", "equity_share"}
+	// TowerEnergyScopes say whether leased tower sites' energy is counted.
+	TowerEnergyScopes = []string{"included", "excluded", "partial"}
+	// DataQualities are the kinds of measurement a row may state (G12);
+	// a row without one is "unspecified".
+	DataQualities = []string{"metered", "invoiced", "estimated", "proxy"}
+	// FuelBases are the calorific bases of a fuel row in kwh or gj (G5).
+	FuelBases = []string{"ncv", "gcv"}
+)
 
 // Activity holds the denominators of the intensity metrics.
 type Activity struct {
@@ -38,6 +62,9 @@ type Activity struct {
 	Subscriptions *int64           `json:"subscriptions,omitempty"`   // active at quarter end
 	SitesTotal    *int64           `json:"sites_total,omitempty"`     // derived from sites[] when given
 	RevenueMUSD   *decimal.Decimal `json:"revenue_musd,omitempty"`
+	// MobileTrafficTB is uplink plus downlink traffic over the RAN, part
+	// of DataTrafficTB (return v1.1, methodology 2026.1 G10).
+	MobileTrafficTB *decimal.Decimal `json:"mobile_traffic_tb,omitempty"`
 }
 
 // Electricity is purchased electricity for one grid region and network domain.
@@ -47,6 +74,7 @@ type Electricity struct {
 	KWh                  decimal.Decimal  `json:"kwh"`
 	SupplierKgCO2ePerKWh *decimal.Decimal `json:"supplier_kgco2e_per_kwh,omitempty"`
 	Supplier             string           `json:"supplier,omitempty"`
+	Quality              string           `json:"quality,omitempty"` // v1.1: one of DataQualities
 }
 
 // Fuel is fuel burnt in owned or controlled equipment.
@@ -58,6 +86,10 @@ type Fuel struct {
 	Unit         string           `json:"unit"`
 	BioShare     *decimal.Decimal `json:"bio_share,omitempty"`     // biodiesel_blend only, 0..1 by volume
 	GeneratedKWh *decimal.Decimal `json:"generated_kwh,omitempty"` // stationary only
+	// Basis is the calorific basis of a kwh or gj quantity (v1.1, G5):
+	// "gcv" or "ncv"; empty is ncv.
+	Basis   string `json:"basis,omitempty"`
+	Quality string `json:"quality,omitempty"` // v1.1: one of DataQualities
 }
 
 // OnsiteRenewable is renewable electricity generated and consumed on own sites.
@@ -65,6 +97,11 @@ type OnsiteRenewable struct {
 	Domain string          `json:"domain"`
 	Source string          `json:"source"`
 	KWh    decimal.Decimal `json:"kwh"`
+	// CertificatesSold says the certificates of this generation were sold
+	// (v1.1, G13): the electricity is consumed but not renewable for the
+	// operator, and is valued at Grid's residual mix.
+	CertificatesSold bool   `json:"certificates_sold,omitempty"`
+	Grid             string `json:"grid,omitempty"` // v1.1: required with CertificatesSold
 }
 
 // RenewableClaim is a contractual instrument for purchased electricity.
@@ -81,6 +118,9 @@ type RenewableClaim struct {
 type Refrigerant struct {
 	Gas    string          `json:"gas"`
 	KgLost decimal.Decimal `json:"kg_lost"`
+	// ODSImportedKg is the mass of an ozone-depleting gas imported in the
+	// quarter (v1.1, G7: GRI 305-6).
+	ODSImportedKg *decimal.Decimal `json:"ods_imported_kg,omitempty"`
 }
 
 // DataCentre is one facility's metering, used only for data-centre KPIs.
@@ -92,6 +132,11 @@ type DataCentre struct {
 	RenewableKWh *decimal.Decimal `json:"renewable_kwh,omitempty"`
 	ReusedKWh    *decimal.Decimal `json:"reused_kwh,omitempty"`
 	WaterM3      *decimal.Decimal `json:"water_m3,omitempty"`
+	// GridKWh is electricity the facility bought from the grid and
+	// DieselL the diesel its generators burnt (v1.1, G11: CUE from the
+	// facility's own sources).
+	GridKWh *decimal.Decimal `json:"grid_kwh,omitempty"`
+	DieselL *decimal.Decimal `json:"diesel_l,omitempty"`
 }
 
 // Flow is a number of units and their mass in kg.
@@ -270,4 +315,8 @@ type Site struct {
 	HazardAssessed bool            `json:"hazard_assessed"`
 	Hardened       bool            `json:"hardened"`
 	Offgrid        bool            `json:"offgrid"`
+	// GeneratorKWh is the metered output of the site's fossil generator
+	// (v1.1, G4); nil when not filed.
+	GeneratorKWh *decimal.Decimal `json:"generator_kwh,omitempty"`
+	Quality      string           `json:"quality,omitempty"` // v1.1: one of DataQualities
 }
