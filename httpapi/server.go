@@ -103,7 +103,7 @@ func New(cfg Config) *Server {
 				}
 				return 0
 			}),
-		newReturnsCollector(s.svc))
+		newReturnsCollector(s.svc), newWitnessCollector(s.svc))
 	s.routes()
 	return s
 }

@@ -116,6 +116,8 @@ type Service struct {
 	densities    *calculators.Densities
 	returnCache  map[string]*ledger.Return // decoded returns (no site rows) by version id
 
+	wit *witnessing // nil without witnesses; see StartWitnessing
+
 	pdfs             *pdfCache
 	warnedUnrecorded atomic.Bool // the log said disclosures go unrecorded (read-only ledger)
 }
