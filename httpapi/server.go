@@ -167,6 +167,7 @@ func (s *Server) routes() {
 
 	handle("GET", "/v1/ledger/checkpoint", s.handleCheckpointNote)
 	handle("GET", "/v1/ledger/checkpoint.json", s.handleCheckpointJSON)
+	handle("GET", "/v1/ledger/witnesses", s.handleWitnesses)
 	handle("GET", "/v1/ledger/entries", s.handleEntries)
 	handle("GET", "/v1/ledger/proof/inclusion", s.handleInclusion)
 	handle("GET", "/v1/ledger/proof/consistency", s.handleConsistency)

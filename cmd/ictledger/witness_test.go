@@ -327,6 +327,11 @@ func TestWitnessDownFilingsContinue(t *testing.T) {
 	if strings.Count(string(b), "\n— ") != 1 {
 		t.Fatalf("checkpoint with cosignatures from a witness that is down:\n%s", b)
 	}
+	// The regulator's dashboard shows the witness and its lag.
+	status, _, page := ts.send("GET", "/dashboard", nil, ts.signInCookie(ts.regulator()))
+	if status != 200 || !strings.Contains(page, "Witnesses of the ledger") || !strings.Contains(page, down) {
+		t.Fatalf("dashboard: %d, no witness table", status)
+	}
 }
 
 // TestWitnessSIGKILL kills a server process while it files and witnesses;

@@ -1,6 +1,8 @@
 package httpapi
 
 import (
+	"net/http"
+
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/ictledger/ictledger/service"
@@ -39,4 +41,19 @@ func (c *witnessCollector) Collect(ch chan<- prometheus.Metric) {
 		ch <- prometheus.MustNewConstMetric(c.size, prometheus.GaugeValue, float64(w.Size), w.Name)
 		ch <- prometheus.MustNewConstMetric(c.failures, prometheus.CounterValue, float64(w.Failures), w.Name)
 	}
+}
+
+// handleWitnesses serves GET /v1/ledger/witnesses (regulator, admin): each
+// configured witness, how far it has cosigned and its last error; an
+// empty list when the log is not witnessed.
+func (s *Server) handleWitnesses(w http.ResponseWriter, r *http.Request) {
+	ws, err := s.svc.Witnesses(actor(r))
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if ws == nil {
+		ws = []service.WitnessStatus{}
+	}
+	s.writeJSON(w, r, http.StatusOK, ws)
 }
