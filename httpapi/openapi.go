@@ -89,6 +89,7 @@ func (s *Server) apiOps() []apiOp {
 			}{}},
 		{method: "GET", path: "/v1/ledger/checkpoint", summary: "Latest signed checkpoint as a signed note", roles: "public", status: 200, respType: "text/plain"},
 		{method: "GET", path: "/v1/ledger/checkpoint.json", summary: "Latest signed checkpoint as JSON", roles: "public", status: 200, resp: service.Checkpoint{}},
+		{method: "GET", path: "/v1/ledger/witnesses", summary: "Each configured witness: cosigned size, lag, failures", roles: "regulator, admin", status: 200, resp: []service.WitnessStatus{}},
 		{method: "GET", path: "/v1/ledger/entries", summary: "Entries with hashes and canonical bytes", roles: "admin, regulator",
 			query: []string{"start", "limit"}, status: 200, resp: struct {
 				Start   uint64              `json:"start"`

@@ -101,7 +101,7 @@ func New(cfg Config) *Server {
 				}
 				return 0
 			}),
-		newReturnsCollector(s.svc))
+		newReturnsCollector(s.svc), newWitnessCollector(s.svc))
 	s.routes()
 	return s
 }
@@ -165,6 +165,7 @@ func (s *Server) routes() {
 
 	handle("GET", "/v1/ledger/checkpoint", s.handleCheckpointNote)
 	handle("GET", "/v1/ledger/checkpoint.json", s.handleCheckpointJSON)
+	handle("GET", "/v1/ledger/witnesses", s.handleWitnesses)
 	handle("GET", "/v1/ledger/entries", s.handleEntries)
 	handle("GET", "/v1/ledger/proof/inclusion", s.handleInclusion)
 	handle("GET", "/v1/ledger/proof/consistency", s.handleConsistency)

@@ -170,8 +170,9 @@ func (s *Service) addReturnHistory(seqs map[uint64]bool, operator string, last l
 }
 
 // renderBundle fills a bundle with the entries, their proofs in the tree
-// ending with the newest of them and that tree's signed checkpoint, and
-// renders it. Results are cached by the exact set of entries. When issue
+// ending with the newest of them and that tree's signed checkpoint (or,
+// with witnesses, the first cosigned checkpoint at or past it: see
+// disclosureCheckpoint), and renders it. Results are cached by the exact set of entries. When issue
 // is set, the first time a document is produced a disclosure.issued entry
 // records it, with a as its actor.
 func (s *Service) renderBundle(ctx context.Context, a ledger.Actor, b *disclosure.Bundle, seqs map[uint64]bool, issue bool) ([]byte, error) {
@@ -186,12 +187,16 @@ func (s *Service) renderBundle(ctx context.Context, a ledger.Actor, b *disclosur
 	for _, q := range list {
 		key.WriteString(strconv.FormatUint(q, 36) + ".")
 	}
+	cp, cosigned, err := s.disclosureCheckpoint(list[len(list)-1] + 1)
+	if err != nil {
+		return nil, err
+	}
+	size := cp.Size
+	if cosigned {
+		// A cosigned checkpoint makes another document of the same entries.
+		key.WriteString("@" + strconv.FormatUint(cp.Size, 36))
+	}
 	doc, err := s.pdfs.get(ctx, key.String(), func() (rendered, error) {
-		size := list[len(list)-1] + 1
-		cp, err := s.CheckpointAt(size)
-		if err != nil {
-			return rendered{}, err
-		}
 		b.Checkpoint = cp.Note
 		for _, q := range list {
 			raw, err := s.j.Read(q)

@@ -18,8 +18,13 @@ type Checkpoint struct {
 }
 
 // Checkpoint signs the current tree head (public). Ed25519 signatures are
-// deterministic, so the same tree always gives the same note.
+// deterministic, so the same tree always gives the same note. With
+// witnesses it is instead the checkpoint of the latest witnessing round,
+// with their cosignatures, once there is one (see StartWitnessing).
 func (s *Service) Checkpoint() (*Checkpoint, error) {
+	if cp, err := s.publishedCheckpoint(); cp != nil || err != nil {
+		return cp, err
+	}
 	return s.CheckpointAt(s.j.Size())
 }
 

@@ -115,6 +115,8 @@ type Service struct {
 	densities   *calculators.Densities    // Weibull densities by lifetime parameters and age (bounded by the factor sets)
 	returnCache map[string]*ledger.Return // decoded returns (no site rows) by version id
 
+	wit *witnessing // nil without witnesses; see StartWitnessing
+
 	pdfs             *pdfCache
 	warnedUnrecorded atomic.Bool // the log said disclosures go unrecorded (read-only ledger)
 }

@@ -17,8 +17,9 @@ import (
 
 // LogCheckpoint is the signed checkpoint served beside the tiles: the
 // current tree head in the c2sp.org/tlog-checkpoint form (public). Every
-// tile and bundle it needs is served. Witness cosignatures, once the log
-// collects them, are extra signature lines on this note.
+// tile and bundle it needs is served. With witnesses it is the checkpoint
+// of the latest witnessing round, their cosignatures as extra signature
+// lines (see Checkpoint).
 func (s *Service) LogCheckpoint() ([]byte, error) {
 	cp, err := s.Checkpoint()
 	if err != nil {

@@ -39,6 +39,9 @@ type dashboardPage struct {
 	MetricColumns        []column
 	Rows                 []dashRow
 	Desc                 bool // sorted descending
+	// Witnesses is how far each witness of the log has cosigned; empty
+	// when the log is not witnessed.
+	Witnesses []service.WitnessStatus
 }
 
 // periodNav is the period picker every regulator page has.
@@ -151,6 +154,10 @@ func (h *Handler) handleDashboard(w http.ResponseWriter, r *http.Request) {
 	}
 	for _, hl := range headlines(dashboardMetrics) {
 		page.MetricColumns = append(page.MetricColumns, header(hl.Key, hl.Label, hl.Unit))
+	}
+	if page.Witnesses, err = h.svc.Witnesses(s.actor); err != nil {
+		h.fail(w, r, err)
+		return
 	}
 	h.render(w, r, s, http.StatusOK, "dashboard", page)
 }

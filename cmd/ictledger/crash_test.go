@@ -23,6 +23,9 @@ import (
 // of TestCrashUnderLoad and of the backup test.
 const serveChildEnv = "ICTLEDGER_SERVE_CHILD_DIR"
 
+// serveChildWitnessEnv, when set, is the child's --witness NAME,URL,KEY.
+const serveChildWitnessEnv = "ICTLEDGER_SERVE_CHILD_WITNESS"
+
 // TestServerProcess is not a test on its own: with $ICTLEDGER_SERVE_CHILD_DIR
 // set it runs "ictledger serve" on that data directory and a free loopback
 // port, exactly as the binary does, until it is signalled or killed.
@@ -32,7 +35,11 @@ func TestServerProcess(t *testing.T) {
 		t.Skip("helper process for the crash and backup tests")
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
-	code := run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--data", dir}, os.Stdout, os.Stderr)
+	args := []string{"serve", "--addr", "127.0.0.1:0", "--data", dir}
+	if w := os.Getenv(serveChildWitnessEnv); w != "" {
+		args = append(args, "--witness", w)
+	}
+	code := run(ctx, args, os.Stdout, os.Stderr)
 	stop()
 	os.Exit(code)
 }
@@ -48,10 +55,10 @@ type child struct {
 // startChild starts the test binary as a server on dir and waits until it
 // listens. The admin secret comes from ICTLEDGER_ADMIN_TOKEN, as in
 // production.
-func startChild(t *testing.T, dir string) *child {
+func startChild(t *testing.T, dir string, env ...string) *child {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^TestServerProcess$")
-	cmd.Env = append(os.Environ(), serveChildEnv+"="+dir, "ICTLEDGER_ADMIN_TOKEN="+testAdminToken)
+	cmd.Env = append(append(os.Environ(), serveChildEnv+"="+dir, "ICTLEDGER_ADMIN_TOKEN="+testAdminToken), env...)
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)

@@ -36,6 +36,7 @@ func runMonitor(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	maxFetch := fs.Int64("max-fetch-bytes", monitor.DefaultMaxFetchBytes, "most bytes read in one answer (a tile, a bundle, a large entry)")
 	maxRun := fs.Int64("max-run-bytes", monitor.DefaultMaxRunBytes, "most bytes read in one run; the next run carries on")
 	timeout := fs.Duration("timeout", time.Minute, "give up on one answer after this long")
+	witnesses, minWitnesses := witnessFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return err
@@ -47,6 +48,13 @@ func runMonitor(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	}
 	if *maxFetch <= 0 || *maxRun <= 0 {
 		return usageError{"--max-fetch-bytes and --max-run-bytes must be positive"}
+	}
+	need, err := quorum(*witnesses, *minWitnesses)
+	if err != nil {
+		return err
+	}
+	if need == 0 {
+		*witnesses = nil // --min-witnesses 0: nothing required
 	}
 	vkey, err := keyArg(*key)
 	if err != nil {
@@ -61,7 +69,8 @@ func runMonitor(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		HTTP: &http.Client{Timeout: *timeout}, MaxFetchBytes: *maxFetch, MaxRunBytes: *maxRun,
 		Logger: slog.New(slog.NewTextHandler(stderr, nil)),
 		// A token on the command line would show in the process list.
-		Token: os.Getenv("ICTLEDGER_MONITOR_TOKEN"),
+		Token:     os.Getenv("ICTLEDGER_MONITOR_TOKEN"),
+		Witnesses: *witnesses, MinWitnesses: need,
 	})
 	if err != nil {
 		return err

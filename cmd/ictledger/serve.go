@@ -26,6 +26,7 @@ import (
 	"github.com/ictledger/ictledger/ledger/journal"
 	"github.com/ictledger/ictledger/ledger/state"
 	"github.com/ictledger/ictledger/ledger/store"
+	"github.com/ictledger/ictledger/ledger/witness"
 	"github.com/ictledger/ictledger/service"
 	"github.com/ictledger/ictledger/sessions"
 	"github.com/ictledger/ictledger/web"
@@ -62,6 +63,10 @@ type Config struct {
 	// SecureCookies marks the pages' cookies Secure: the server is
 	// behind a proxy that terminates TLS (--secure-cookies).
 	SecureCookies bool
+
+	// Witnesses are sent the log's checkpoints to cosign (--witness,
+	// --witness-file); none means the log is not witnessed.
+	Witnesses []witness.Witness
 
 	// journalFS, when set, is the journal's file system: tests inject
 	// write and fsync errors through it.
@@ -165,6 +170,14 @@ func (m *Main) Open(ctx context.Context) (err error) {
 	if err := m.svc.Start(m.store.Journal, m.store.Signer()); err != nil {
 		return err
 	}
+	if err := m.svc.StartWitnessing(service.WitnessConfig{Witnesses: m.cfg.Witnesses, Dir: dir}); err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			m.svc.StopWitnessing()
+		}
+	}()
 	// A demo is loaded only into a new ledger, as if filed over the past
 	// quarters: its entries, the bootstrap ones included, carry the demo's
 	// filing times, so deadlines and lateness look real.
@@ -253,6 +266,9 @@ func (m *Main) Close() error {
 			}
 			cancel()
 		}
+		if m.svc != nil {
+			m.svc.StopWitnessing()
+		}
 		if m.store != nil {
 			m.closeErr = m.store.Close()
 		}
@@ -310,6 +326,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	secureCookies := fs.Bool("secure-cookies", false, "mark the pages' cookies Secure: set this behind a proxy that terminates TLS")
 	workers := fs.Int("render-workers", max(1, runtime.GOMAXPROCS(0)/2), "worker processes that render disclosures, at lower priority (0: render in the server process)")
 	limits := workerLimitFlags(fs)
+	var witnessSpecs stringList
+	fs.Var(&witnessSpecs, "witness", "a witness to send checkpoints to, as NAME,URL,KEY (repeatable)")
+	witnessFile := fs.String("witness-file", "", "a file of witnesses, one NAME,URL,KEY a line")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return err
@@ -321,6 +340,10 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	if err := limits.check(); err != nil {
 		return err
+	}
+	witnesses, err := loadWitnesses(witnessSpecs, *witnessFile)
+	if err != nil {
+		return usageError{err.Error()}
 	}
 	logger := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	var render func(*disclosure.Bundle) ([]byte, error)
@@ -338,7 +361,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	m := NewMain(Config{Addr: *addr, DataDir: *data, Demo: *demo, AdminToken: os.Getenv("ICTLEDGER_ADMIN_TOKEN"),
 		Origin: *origin, MaxReturnBytes: *maxReturn, Logger: logger, Out: stdout, Render: render, RenderSlots: *workers, VerifyQueue: limits.verifyQueue, Collectors: collectors,
-		SecureCookies: *secureCookies})
+		SecureCookies: *secureCookies, Witnesses: witnesses})
 	if err := m.Open(ctx); err != nil {
 		return err
 	}

@@ -85,11 +85,16 @@ func runVerifyDisclosure(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("verify disclosure", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	key := fs.String("key", "", "the log's verifier key (name+hash+base64), or a file holding it: from GET /v1/ledger/key or the operator of the log")
+	witnesses, minWitnesses := witnessFlags(fs)
 	if err := fs.Parse(reorderFlags(args)); err != nil {
 		return usageError{err.Error()}
 	}
 	if fs.NArg() != 1 || *key == "" {
 		return usageError{"verify disclosure needs FILE.pdf and --key KEY"}
+	}
+	need, err := quorum(*witnesses, *minWitnesses)
+	if err != nil {
+		return err
 	}
 	vkey, err := keyArg(*key)
 	if err != nil {
@@ -112,6 +117,13 @@ func runVerifyDisclosure(args []string, stdout, stderr io.Writer) error {
 			fmt.Fprintf(stdout, "problem: %s\n", p)
 		}
 		return fmt.Errorf("%s is not a valid disclosure of this log (%d problems)", fs.Arg(0), len(res.Problems))
+	}
+	if len(*witnesses) > 0 {
+		n, err := checkCosignatures(res.Checkpoint.NoteText, vkey, *witnesses, need)
+		if err != nil {
+			return fmt.Errorf("%s: %w", fs.Arg(0), err)
+		}
+		fmt.Fprintf(stdout, "witnessed: the checkpoint carries cosignatures of %d of the %d witnesses given\n", n, len(*witnesses))
 	}
 	fmt.Fprintln(stdout, "valid: the document is exactly what its ledger entries produce, and they are in the signed log")
 	fmt.Fprintln(stdout, "note: whether a return was restated since is known only to the ledger: POST the file to /v1/verify to check")

@@ -97,7 +97,7 @@ func (m *run) wellFormed(seq uint64, data []byte) error {
 		return m.badEntry(seq, "entry %d carries sequence number %d", seq, e.Seq)
 	case !kindForm.MatchString(string(e.Kind)):
 		return m.badEntry(seq, "entry %d has kind %q", seq, e.Kind)
-	case !e.Actor.Role.Valid() || e.Actor.TokenID == "":
+	case !knownActor(e):
 		return m.badEntry(seq, "entry %d has actor %+v", seq, e.Actor)
 	case len(e.Payload) == 0 || e.Payload[0] != '{':
 		return m.badEntry(seq, "entry %d has a payload that is not a JSON object", seq)
@@ -119,4 +119,15 @@ func (m *run) wellFormed(seq uint64, data []byte) error {
 // badEntry is the alarm for entry seq.
 func (m *run) badEntry(seq uint64, format string, args ...any) error {
 	return &Alarm{Kind: BadEntry, Seq: seq, Message: fmt.Sprintf(format, args...), New: m.st.Note}
+}
+
+// knownActor says whether the entry's actor is a known role with a token,
+// or the public (the empty actor) recording a disclosure it downloaded:
+// the first download of a public disclosure appends its
+// disclosure.issued entry on behalf of whoever asked.
+func knownActor(e ledger.Entry) bool {
+	if e.Actor == (ledger.Actor{}) {
+		return e.Kind == ledger.KindDisclosureIssued
+	}
+	return e.Actor.Role.Valid() && e.Actor.TokenID != ""
 }

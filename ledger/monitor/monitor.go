@@ -23,6 +23,7 @@ import (
 
 	"github.com/ictledger/ictledger/ledger/checkpoint"
 	"github.com/ictledger/ictledger/ledger/tiles"
+	"github.com/ictledger/ictledger/ledger/witness"
 )
 
 // Config configures a run.
@@ -45,6 +46,12 @@ type Config struct {
 	MaxRunBytes int64
 	// Logger receives progress; nil discards it.
 	Logger *slog.Logger
+	// Witnesses are the public keys of witnesses whose cosignatures the
+	// checkpoint must carry, MinWitnesses of them at least (zero means
+	// all). A checkpoint with fewer is not trusted and the state stays
+	// as it was: the run fails with an error wrapping ErrUnwitnessed.
+	Witnesses    []note.Verifier
+	MinWitnesses int
 	// Token is a regulator's or admin's bearer token. The hash tiles and
 	// checkpoints are public, the entries are not: without a token a run
 	// checks the checkpoints and their consistency only, and leaves the
@@ -142,6 +149,9 @@ func (m *run) run() error {
 	if err := m.checkConsistent(cp, noteText); err != nil {
 		return err
 	}
+	if err := m.checkWitnessed(noteText); err != nil {
+		return err
+	}
 	next := uint64(0)
 	if m.st.Note != nil {
 		next = m.st.Next
@@ -189,6 +199,37 @@ func (m *run) checkConsistent(cp checkpoint.Checkpoint, noteText []byte) error {
 			cp.Size, cp.Root, old.Size, old.Root, err)
 	}
 	m.cfg.Logger.Info("consistent", "from", old.Size, "to", cp.Size, "root", cp.Root.String())
+	return nil
+}
+
+// ErrUnwitnessed means the checkpoint lacks the cosignatures the run
+// requires. It is not by itself evidence against the log (a witness may
+// be down), so it is an error, not an Alarm; a split view the witnesses
+// refused to cosign shows as this error to a monitor that never saw the
+// other view.
+var ErrUnwitnessed = errors.New("monitor: the checkpoint is not witnessed")
+
+// checkWitnessed counts the checkpoint's cosignatures by the configured
+// witnesses. A cosignature line by one of their keys that does not
+// verify is an alarm: the log served a forged cosignature.
+func (m *run) checkWitnessed(noteText []byte) error {
+	if len(m.cfg.Witnesses) == 0 {
+		return nil
+	}
+	need := m.cfg.MinWitnesses
+	if need <= 0 || need > len(m.cfg.Witnesses) {
+		need = len(m.cfg.Witnesses)
+	}
+	_, n, err := witness.Count(noteText, m.cfg.Verifier, m.cfg.Witnesses)
+	if err != nil {
+		return &Alarm{Kind: BadCheckpoint, New: noteText, Old: m.st.Note,
+			Message: fmt.Sprintf("the checkpoint's cosignatures do not verify: %v", err)}
+	}
+	if n < need {
+		return fmt.Errorf("%w: size %d carries cosignatures of %d of the %d witnesses given, %d required",
+			ErrUnwitnessed, m.res.New.Size, n, len(m.cfg.Witnesses), need)
+	}
+	m.cfg.Logger.Info("witnessed", "size", m.res.New.Size, "cosignatures", n)
 	return nil
 }
 
