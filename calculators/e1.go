@@ -56,6 +56,10 @@ type DataCentreKPI struct {
 	ERF Value  `json:"erf"`
 	CUE Value  `json:"cue"`
 	WUE Value  `json:"wue"`
+
+	// Operator is set in a sum of operators, where a facility is keyed by
+	// its operator and id (R1); empty in one operator's figures.
+	Operator string `json:"operator,omitempty"`
 }
 
 // E1Parts are the additive quantities behind the E1 ratios, in the units
@@ -97,6 +101,8 @@ type DataCentreParts struct {
 	ReusedKWh       Value  `json:"reused_kwh"`
 	WaterM3         Value  `json:"water_m3"`
 	EmissionsKgCO2e Value  `json:"emissions_kgco2e"`
+
+	Operator string `json:"operator,omitempty"` // as in DataCentreKPI
 }
 
 // Energy carriers other than the fuels, and the scope 1 sources.
