@@ -4,6 +4,9 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/ictledger/ictledger/calculators"
+	"github.com/ictledger/ictledger/ledger"
 )
 
 // Sector documents issued before the roll-up fixes have no rollup in
@@ -132,5 +135,27 @@ func TestRollupIsChecked(t *testing.T) {
 	b.Rollup = 1
 	if _, err := Render(b); err == nil || !strings.Contains(err.Error(), "rollup 1") {
 		t.Fatalf("rollup 1 rendered: %v", err)
+	}
+}
+
+// R5 on the document: under 2026.1 a corrected sector total says who
+// filed fewer quarters than the span; under 2025.1 it does not, and a
+// total made before the fixes says nothing at all.
+func TestCoverageLines(t *testing.T) {
+	in := &inputs{operators: map[string]ledger.Operator{"op-b": {ID: "op-b", Name: "Operator B"}}}
+	c := &calculators.SectorCoverage{
+		Partial: []calculators.PartialOperator{{Operator: "op-b", Quarters: []string{"2025-Q1", "2025-Q2"}, Missing: []string{"2025-Q3", "2025-Q4"}}},
+		LeftOut: map[string][]string{},
+	}
+	got := coverageLines(in, c, nil, ledger.Methodology20261)
+	want := "Operator B filed 2025-Q1, 2025-Q2 only (no return for 2025-Q3, 2025-Q4): its flows count those quarters, its stocks are those of the last."
+	if len(got) != 1 || got[0] != want {
+		t.Errorf("2026.1: %q, want %q", got, want)
+	}
+	if got := coverageLines(in, c, nil, ledger.Methodology20251); len(got) != 0 {
+		t.Errorf("2025.1: %q", got)
+	}
+	if got := coverageLines(in, nil, nil, ledger.Methodology20261); got != nil {
+		t.Errorf("before the fixes: %q", got)
 	}
 }
