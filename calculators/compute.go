@@ -148,6 +148,28 @@ type SectorTotal struct {
 	E2          *E2           `json:"e2"`
 	E3          *E3           `json:"e3"`
 	Unavailable []Unavailable `json:"unavailable"`
+	// Coverage says whom the total leaves out of what. Nil in a total
+	// made as sector documents issued before the R1 and R2 fixes were.
+	Coverage *SectorCoverage `json:"coverage,omitempty"`
+}
+
+// SectorCoverage says what a sector total covers.
+type SectorCoverage struct {
+	// Partial lists the operators with fewer quarters than the span
+	// (R5): their flows count only the quarters they filed, and their
+	// stocks are those of the last quarter they filed.
+	Partial []PartialOperator `json:"partial"`
+	// LeftOut names, for each ratio over a stock, the operators left out
+	// of both its numerator and its denominator for not filing both
+	// (R2); a ratio every operator counts in has no key.
+	LeftOut map[string][]string `json:"left_out"`
+}
+
+// PartialOperator is an operator that filed only some quarters of the span.
+type PartialOperator struct {
+	Operator string   `json:"operator"`
+	Quarters []string `json:"quarters"`
+	Missing  []string `json:"missing"`
 }
 
 // OperatorRollup is one operator's roll-up with its country, for sector sums.
@@ -157,32 +179,58 @@ type OperatorRollup struct {
 }
 
 // Sector adds operators' roll-ups of one span (AcrossOperators), in total
-// and per country.
+// and per country. A data centre is keyed by its operator and id (R1);
+// each ratio over a stock is over the operators that filed both its
+// terms (R2); Coverage names the operators left out of a ratio and those
+// with fewer quarters than the span (R5).
 func Sector(ops []OperatorRollup) (total *SectorTotal, byCountry map[string]*SectorTotal) {
+	return sector(ops, false)
+}
+
+// SectorBeforeFixes adds operators' roll-ups as Sector did before the
+// fixes R1 and R2: data centres merged by bare id across operators, and
+// each term of a ratio over a stock summed over the operators that filed
+// that term. It has no Coverage. It exists so that sector documents
+// issued with those figures render again exactly, and so that a
+// verification can say which figures were corrected since.
+func SectorBeforeFixes(ops []OperatorRollup) (total *SectorTotal, byCountry map[string]*SectorTotal) {
+	return sector(ops, true)
+}
+
+func sector(ops []OperatorRollup, legacy bool) (total *SectorTotal, byCountry map[string]*SectorTotal) {
 	sorted := append([]OperatorRollup(nil), ops...)
 	sort.Slice(sorted, func(i, j int) bool { return sorted[i].Operator < sorted[j].Operator })
 	var e23 []OperatorE2E3
 	for _, o := range sorted {
 		e23 = append(e23, OperatorE2E3{Operator: o.Operator, Country: o.Country, E2: o.E2, E3: o.E3})
 	}
-	s := SumSectorE2E3(e23)
+	s := sumSectorE2E3(e23, legacy)
 	sumE1 := func(os []OperatorRollup) (*E1, []Unavailable) {
 		var e1s []*E1
+		var names []string
 		for _, o := range os {
 			if o.E1 != nil {
-				e1s = append(e1s, o.E1)
+				e1s, names = append(e1s, o.E1), append(names, o.Operator)
 			}
 		}
 		if len(e1s) == 0 {
 			return nil, nil
 		}
-		e, t := SumE1(AcrossOperators, e1s)
+		if legacy {
+			e, t := SumE1(AcrossOperators, e1s)
+			return e, t.Unavailable
+		}
+		e, t, _ := SumOperatorsE1(names, e1s) // names and e1s have the same length
 		return e, t.Unavailable
 	}
 	mk := func(part *SectorE2E3, os []OperatorRollup) *SectorTotal {
 		e1, u := sumE1(os)
-		return &SectorTotal{Operators: part.Operators, E1: e1, E2: part.E2, E3: part.E3,
+		t := &SectorTotal{Operators: part.Operators, E1: e1, E2: part.E2, E3: part.E3,
 			Unavailable: append(append([]Unavailable{}, part.Unavailable...), u...)}
+		if !legacy {
+			t.Coverage = sectorCoverage(os, part.LeftOut)
+		}
+		return t
 	}
 	total = mk(s, sorted)
 	byCountry = map[string]*SectorTotal{}
@@ -196,6 +244,22 @@ func Sector(ops []OperatorRollup) (total *SectorTotal, byCountry map[string]*Sec
 		byCountry[c] = mk(part, os)
 	}
 	return total, byCountry
+}
+
+// sectorCoverage lists the operators of os (sorted) with fewer quarters
+// than the span, and the operators left out of each ratio over a stock.
+func sectorCoverage(os []OperatorRollup, leftOut map[string][]string) *SectorCoverage {
+	c := &SectorCoverage{Partial: []PartialOperator{}, LeftOut: leftOut}
+	if c.LeftOut == nil {
+		c.LeftOut = map[string][]string{}
+	}
+	for _, o := range os {
+		if !o.Coverage.Complete {
+			c.Partial = append(c.Partial, PartialOperator{Operator: o.Operator,
+				Quarters: append([]string{}, o.Coverage.Quarters...), Missing: append([]string{}, o.Coverage.Missing...)})
+		}
+	}
+	return c
 }
 
 func contains(list []string, s string) bool {

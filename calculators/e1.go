@@ -84,6 +84,10 @@ type DataCentreKPI struct {
 	// cue_location under 2026.1.
 	CUELocation *Value `json:"cue_location,omitempty"`
 	CUEMarket   *Value `json:"cue_market,omitempty"`
+
+	// Operator is set in a sum of operators, where a facility is keyed by
+	// its operator and id (R1); empty in one operator's figures.
+	Operator string `json:"operator,omitempty"`
 }
 
 // E1Parts are the additive quantities behind the E1 ratios, in the units
@@ -135,6 +139,8 @@ type DataCentreParts struct {
 	GridKWh         Value `json:"grid_kwh,omitzero"`
 	GeneratorKgCO2e Value `json:"generator_kgco2e,omitzero"`
 	MarketKgCO2e    Value `json:"market_kgco2e,omitzero"`
+
+	Operator string `json:"operator,omitempty"` // as in DataCentreKPI
 }
 
 // Energy carriers other than the fuels, and the scope 1 sources.

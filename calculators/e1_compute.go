@@ -512,7 +512,7 @@ func (dc DataCentreParts) plus(o DataCentreParts) DataCentreParts {
 		return Some(a.D.Add(b.D))
 	}
 	r := DataCentreParts{
-		ID: dc.ID, Grid: dc.Grid,
+		ID: dc.ID, Operator: dc.Operator, Grid: dc.Grid,
 		TotalKWh: both(dc.TotalKWh, o.TotalKWh), ITKWh: both(dc.ITKWh, o.ITKWh),
 		RenewableKWh: both(dc.RenewableKWh, o.RenewableKWh), ReusedKWh: both(dc.ReusedKWh, o.ReusedKWh),
 		WaterM3: both(dc.WaterM3, o.WaterM3), EmissionsKgCO2e: both(dc.EmissionsKgCO2e, o.EmissionsKgCO2e),

@@ -192,8 +192,8 @@ func (e *E1) finish(t *Trace, refs e1Refs) {
 // kpis computes the ISO/IEC 30134 KPIs of one facility from its totals,
 // with a derivation for each available one.
 func (dc DataCentreParts) kpis(t *Trace, refs e1Refs) DataCentreKPI {
-	k := DataCentreKPI{ID: dc.ID}
-	m := "e1.data_centres." + dc.ID + "."
+	k := DataCentreKPI{ID: dc.ID, Operator: dc.Operator}
+	m := "e1.data_centres." + dc.key() + "."
 	q := func(key, formula string, num, den Value, numName, denName string) Value {
 		switch {
 		case !num.OK:
@@ -206,13 +206,13 @@ func (dc DataCentreParts) kpis(t *Trace, refs e1Refs) DataCentreKPI {
 			v := Some(Div(num.D, den.D))
 			var factors []FactorRef
 			if key == "cue" || key == "cue_market" {
-				factors = refs.DataCentreFactors[dc.ID]
+				factors = refs.DataCentreFactors[dc.key()]
 			}
 			notes := append(append([]string{fmt.Sprintf("%s / %s", num.D, den.D)}, refs.Notes20261[m+key]...), refs.Notes...)
 			t.Derive(Derivation{
 				Metric:  m + key,
 				Formula: formula,
-				Inputs:  e1InputRefs(refs.DataCentres[dc.ID]),
+				Inputs:  e1InputRefs(refs.DataCentres[dc.key()]),
 				Factors: e1FactorRefs(factors),
 				Notes:   append(notes, e1PrecisionNote),
 				Value:   v,

@@ -2,6 +2,7 @@ package calculators
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 
 	"github.com/shopspring/decimal"
@@ -15,11 +16,34 @@ import (
 // Subscriptions are a stock: AcrossTime takes the last part's,
 // AcrossOperators adds them. Data traffic and subscriptions are available
 // only when every part that counts has them. Data centres are merged by
-// facility id as given. Nil parts are skipped.
+// facility id as given: right for the quarters of one operator, wrong
+// across operators, whose ids are their own (R1). Operators are added by
+// SumOperatorsE1; SumE1 with AcrossOperators is kept to render sector
+// documents issued before that fix exactly as they were. Nil parts are
+// skipped.
 //
 // The scope 2 market figure is the sum of the parts' figures: claims are
 // matched to purchases within each part, never across parts.
 func SumE1(how Combine, parts []*E1) (*E1, *Trace) {
+	return sumE1(how, parts, nil)
+}
+
+// SumOperatorsE1 adds the E1 results of operators of one period as SumE1
+// with AcrossOperators does, except that a data centre is keyed by its
+// operator and id (methodology 2026.1, R1): two operators' dc-1 are two
+// facilities, each with its own KPIs, listed by operator then id.
+// operators[i] is the operator of parts[i].
+func SumOperatorsE1(operators []string, parts []*E1) (*E1, *Trace, error) {
+	if len(operators) != len(parts) {
+		return nil, nil, fmt.Errorf("sum of operators: %d operators for %d parts", len(operators), len(parts))
+	}
+	e, t := sumE1(AcrossOperators, parts, operators)
+	return e, t, nil
+}
+
+// sumE1 is SumE1; owners, when not nil, names the operator of each part,
+// and facilities are then keyed by operator and id.
+func sumE1(how Combine, parts []*E1, owners []string) (*E1, *Trace) {
 	e := newE1()
 	t := &Trace{}
 	var refs e1Refs
@@ -67,16 +91,20 @@ func SumE1(how Combine, parts []*E1) (*E1, *Trace) {
 			if refs.DataCentres == nil {
 				refs.DataCentres = map[string][]InputRef{}
 			}
+			if owners != nil {
+				dc.Operator = owners[i]
+			}
+			key := dc.key()
 			at := fmt.Sprintf("parts[%d].parts.data_centres[?(@.id=='%s')].", i, dc.ID)
-			refs.DataCentres[dc.ID] = append(refs.DataCentres[dc.ID],
+			refs.DataCentres[key] = append(refs.DataCentres[key],
 				e1ValueRef(at+"total_kwh", dc.TotalKWh, "kWh"), e1ValueRef(at+"it_kwh", dc.ITKWh, "kWh"),
 				e1ValueRef(at+"renewable_kwh", dc.RenewableKWh, "kWh"), e1ValueRef(at+"reused_kwh", dc.ReusedKWh, "kWh"),
 				e1ValueRef(at+"water_m3", dc.WaterM3, "m3"), e1ValueRef(at+"emissions_kgco2e", dc.EmissionsKgCO2e, "kgCO2e"))
-			if prev := dcs[dc.ID]; prev != nil {
+			if prev := dcs[key]; prev != nil {
 				*prev = prev.plus(dc)
 			} else {
 				d := dc
-				dcs[dc.ID] = &d
+				dcs[key] = &d
 			}
 		}
 
@@ -106,9 +134,7 @@ func SumE1(how Combine, parts []*E1) (*E1, *Trace) {
 	case subsOK:
 		e.Parts.Subscriptions = Some(subs)
 	}
-	for _, id := range e1Keys(dcs) {
-		e.Parts.DataCentres = append(e.Parts.DataCentres, *dcs[id])
-	}
+	e.Parts.DataCentres = append(e.Parts.DataCentres, sortedFacilities(dcs)...)
 	e1SumNote(how, &refs, n)
 	v26.done(e, t)
 	e.finish(t, refs)
@@ -195,3 +221,27 @@ func (s *sum20261) done(e *E1, t *Trace) {
 // DQBoundaryMixed: a sum adds parts of different boundaries
 // (methodology 2026.1 G14).
 const DQBoundaryMixed = "boundary_mixed"
+
+// key is what a facility is merged and named by: its id within one
+// operator's figures, its operator and id in a sum of operators.
+func (dc DataCentreParts) key() string {
+	if dc.Operator == "" {
+		return dc.ID
+	}
+	return dc.Operator + "/" + dc.ID
+}
+
+// sortedFacilities lists facilities by operator, then id.
+func sortedFacilities(dcs map[string]*DataCentreParts) []DataCentreParts {
+	out := make([]DataCentreParts, 0, len(dcs))
+	for _, dc := range dcs {
+		out = append(out, *dc)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Operator != out[j].Operator {
+			return out[i].Operator < out[j].Operator
+		}
+		return out[i].ID < out[j].ID
+	})
+	return out
+}

@@ -4,6 +4,8 @@ import (
 	"sort"
 
 	"github.com/shopspring/decimal"
+
+	"github.com/ictledger/ictledger/ledger"
 )
 
 // Headline is one of the metrics that summaries, sector views, exports
@@ -12,7 +14,9 @@ type Headline struct {
 	Key   string // metric path, e.g. "e1.scope1_tco2e"
 	Label string // for people
 	Unit  string // for column headers
-	// LowerIsBetter orders ranks: rank 1 is the best value.
+	// LowerIsBetter orders ranks under methodology 2025.1, which ranks
+	// every headline: rank 1 is the best value. Direction gives the order
+	// of a methodology.
 	LowerIsBetter bool
 	Get           func(e1 *E1, e2 *E2, e3 *E3) Value
 }
@@ -103,9 +107,70 @@ func Median(values []decimal.Decimal) decimal.Decimal {
 	}
 }
 
-// Ranks gives each available value its rank (1 = best) under h's order;
-// equal values share a rank. Unavailable values get rank 0.
+// The directions a metric is ranked in.
+const (
+	RankLower  = "lower"  // lower is better: rank 1 is the lowest value
+	RankHigher = "higher" // higher is better: rank 1 is the highest value
+	RankNone   = "none"   // not ranked
+)
+
+// Direction is how methodology m ranks the headline. Methodology 2025.1
+// ranks every headline, in the order of LowerIsBetter. From 2026.1 (R6)
+// only intensities and shares are ranked, each in a fixed direction;
+// absolute totals, counts, instrument and export shares and bit/J are
+// not, since a large operator is not worse for being large.
+func (h Headline) Direction(m string) string {
+	if ledger.MethodologyAtLeast(m, ledger.Methodology20261) {
+		return RankDirection(h.Key)
+	}
+	if h.LowerIsBetter {
+		return RankLower
+	}
+	return RankHigher
+}
+
+// RankDirection is the direction methodology 2026.1 ranks a metric in
+// (R6), by its key: RankNone for every metric it does not list. The
+// spec's lists name more than the headlines hold today (energy per
+// revenue, and the data-centre KPIs, lower is better; REF and ERF higher
+// is better): a metric joins this switch under its key when it becomes
+// one that is computed per operator.
+func RankDirection(key string) string {
+	switch key {
+	case "e1.network_energy_per_tb_kwh", "e1.energy_per_subscription_kwh",
+		"e1.emissions_per_tb_kgco2e", "e1.emissions_per_tb_kgco2e_location",
+		"e1.emissions_per_revenue_tco2e_per_musd", "e1.emissions_per_revenue_tco2e_per_musd_location",
+		"e2.total.disposal_rate_pct", "e3.mean_hours_to_restore":
+		return RankLower
+	case "e1.renewable_electricity_share_pct", "e1.renewable_electricity_share_estimated_pct",
+		"e2.total.reuse_rate_pct", "e2.total.recycling_rate_pct", "e2.total.reuse_and_recycling_rate_pct",
+		"e2.total.recovery_rate_pct", "e2.total.collection_rate_pom_pct", "e2.total.collection_rate_generated_pct",
+		"e2.total.mci", "e3.backup_power_coverage_pct", "e3.backup_ge_4h_pct", "e3.backup_ge_8h_pct",
+		"e3.backup_ge_24h_pct", "e3.backup_ge_72h_pct", "e3.hazard_assessed_pct", "e3.high_hazard_hardened_pct",
+		"e3.climate_availability_pct", "e3.early_warning_coverage_pct":
+		return RankHigher
+	}
+	return RankNone
+}
+
+// Ranks gives each available value its rank (1 = best) in the order of
+// LowerIsBetter; equal values share a rank. Unavailable values get rank 0.
 func (h Headline) Ranks(values []Value) []int {
+	dir := RankHigher
+	if h.LowerIsBetter {
+		dir = RankLower
+	}
+	return rank(values, dir)
+}
+
+// rank gives each available value its rank (1 = best) in direction dir;
+// equal values share a rank (1, 1, 3). Unavailable values, and every
+// value when dir is RankNone, get rank 0.
+func rank(values []Value, dir string) []int {
+	ranks := make([]int, len(values))
+	if dir != RankLower && dir != RankHigher {
+		return ranks
+	}
 	idx := make([]int, 0, len(values))
 	for i, v := range values {
 		if v.OK {
@@ -114,12 +179,11 @@ func (h Headline) Ranks(values []Value) []int {
 	}
 	sort.SliceStable(idx, func(a, b int) bool {
 		c := values[idx[a]].D.Cmp(values[idx[b]].D)
-		if h.LowerIsBetter {
+		if dir == RankLower {
 			return c < 0
 		}
 		return c > 0
 	})
-	ranks := make([]int, len(values))
 	for pos, i := range idx {
 		if pos > 0 && values[idx[pos-1]].D.Equal(values[i].D) {
 			ranks[i] = ranks[idx[pos-1]]
@@ -134,6 +198,7 @@ func (h Headline) Ranks(values []Value) []int {
 // value and rank (0 when unavailable), and the median of those available.
 type Ranking struct {
 	Headline
+	Direction string // RankLower, RankHigher or RankNone
 	Values    []Value
 	Ranks     []int
 	Median    Value
@@ -141,11 +206,13 @@ type Ranking struct {
 }
 
 // RankHeadlines ranks every headline metric across rolls, in the order
-// given; a nil roll-up (an operator that did not file) has no values.
-func RankHeadlines(rolls []*Rollup) []Ranking {
+// given, as methodology m ranks it (Headline.Direction); a nil roll-up
+// (an operator that did not file) has no values. A metric that is not
+// ranked still has its values and median.
+func RankHeadlines(rolls []*Rollup, m string) []Ranking {
 	var out []Ranking
 	for _, h := range Headlines() {
-		r := Ranking{Headline: h, Values: make([]Value, len(rolls))}
+		r := Ranking{Headline: h, Direction: h.Direction(m), Values: make([]Value, len(rolls))}
 		var present []decimal.Decimal
 		for i, roll := range rolls {
 			if roll == nil {
@@ -156,7 +223,7 @@ func RankHeadlines(rolls []*Rollup) []Ranking {
 				present = append(present, r.Values[i].D)
 			}
 		}
-		r.Ranks = h.Ranks(r.Values)
+		r.Ranks = rank(r.Values, r.Direction)
 		r.Reporting = len(present)
 		if len(present) > 0 {
 			r.Median = Some(Median(present))

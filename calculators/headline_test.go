@@ -4,6 +4,8 @@ import (
 	"testing"
 
 	"github.com/shopspring/decimal"
+
+	"github.com/ictledger/ictledger/ledger"
 )
 
 func TestMedian(t *testing.T) {
@@ -54,7 +56,7 @@ func TestRankHeadlinesSkipsOperatorsWithoutReturns(t *testing.T) {
 	roll := func(scope1 string) *Rollup {
 		return &Rollup{E1: &E1{Scope1TCO2e: v(scope1)}}
 	}
-	rs := RankHeadlines([]*Rollup{roll("30"), nil, roll("10"), roll("20")})
+	rs := RankHeadlines([]*Rollup{roll("30"), nil, roll("10"), roll("20")}, ledger.Methodology20251)
 	var scope1 *Ranking
 	for i := range rs {
 		if rs[i].Key == "e1.scope1_tco2e" {

@@ -276,11 +276,22 @@ type SectorE2E3 struct {
 	ByCountry map[string]*SectorE2E3 `json:"by_country,omitempty"`
 	// Unavailable says why each null value is null.
 	Unavailable []Unavailable `json:"unavailable"`
+	// LeftOut names, for each E3 ratio over a stock (e.g.
+	// "e3.backup_power_coverage_pct"), the operators left out of both its
+	// numerator and its denominator because they did not file both (R2).
+	// Nil in a sum made as before that fix.
+	LeftOut map[string][]string `json:"left_out,omitempty"`
 }
 
 // SumSectorE2E3 adds operators of one span (AcrossOperators), per country
-// and in total, listing the operators included.
-func SumSectorE2E3(ops []OperatorE2E3) *SectorE2E3 {
+// and in total, listing the operators included. Each E3 ratio over a
+// stock is over the operators that filed both of its terms (R2).
+func SumSectorE2E3(ops []OperatorE2E3) *SectorE2E3 { return sumSectorE2E3(ops, false) }
+
+// sumSectorE2E3 is SumSectorE2E3; legacy adds every E3 term over the
+// operators that filed it, as sector documents issued before the R2 fix
+// did, so that they render again exactly.
+func sumSectorE2E3(ops []OperatorE2E3, legacy bool) *SectorE2E3 {
 	sorted := append([]OperatorE2E3(nil), ops...)
 	sort.Slice(sorted, func(i, j int) bool { return sorted[i].Operator < sorted[j].Operator })
 	sum := func(os []OperatorE2E3) *SectorE2E3 {
@@ -294,7 +305,11 @@ func SumSectorE2E3(ops []OperatorE2E3) *SectorE2E3 {
 		}
 		tr := &Trace{}
 		s.E2 = sumE2(AcrossOperators, e2s, tr)
-		s.E3 = sumE3(AcrossOperators, e3s, tr)
+		if legacy {
+			s.E3 = sumE3(AcrossOperators, e3s, tr)
+		} else {
+			s.E3, s.LeftOut = sumOperatorsE3(s.Operators, e3s, tr)
+		}
 		s.Unavailable = nonNilUnavailable(tr.Unavailable)
 		return s
 	}

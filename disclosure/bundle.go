@@ -60,6 +60,32 @@ type Bundle struct {
 	// existed, and every bundle of 2025.1 since, which therefore encodes
 	// and renders exactly as before.
 	Methodology string `json:"methodology,omitempty"`
+	// Rollup is the revision of the sector roll-up a sector document's
+	// totals follow. Zero, left out, is the first: every sector document
+	// issued before the field existed, which summed two operators' dc-1
+	// as one facility (R1) and the two terms of a ratio over a stock over
+	// different operators (R2), and renders again exactly so. New sector
+	// documents are RollupCorrected. Operator documents have no sector
+	// total and leave it out.
+	Rollup int `json:"rollup,omitempty"`
+}
+
+// RollupCorrected is the Rollup of sector documents made with the R1 and
+// R2 fixes (methodology-2026, Roll-ups): data centres keyed by operator
+// and id, and each ratio over a stock summed over the operators that
+// filed both its terms, with the others named.
+const RollupCorrected = 2
+
+// rollupCorrected reports whether the bundle's sector totals follow the
+// corrected roll-up.
+func (b *Bundle) rollupCorrected() (bool, error) {
+	switch b.Rollup {
+	case 0:
+		return false, nil
+	case RollupCorrected:
+		return true, nil
+	}
+	return false, fmt.Errorf("bundle: rollup %d is not one this build renders (0 or %d)", b.Rollup, RollupCorrected)
 }
 
 // methodology is the methodology the bundle's figures are computed by.

@@ -30,6 +30,10 @@ func sectorReport(b *Bundle, in *inputs) (*templates.SectorReport, error) {
 	if err != nil {
 		return nil, err
 	}
+	corrected, err := b.rollupCorrected()
+	if err != nil {
+		return nil, err
+	}
 	cp, err := b.checkpointOf()
 	if err != nil {
 		return nil, err
@@ -91,12 +95,18 @@ func sectorReport(b *Bundle, in *inputs) (*templates.SectorReport, error) {
 	if len(rolls) == 0 {
 		return r, nil
 	}
-	total, _ := calculators.Sector(rolls)
+	sum := calculators.SectorBeforeFixes
+	if corrected {
+		sum = calculators.Sector
+	}
+	total, _ := sum(rolls)
 	plain := make([]*calculators.Rollup, len(rolls))
 	for i, o := range rolls {
 		plain[i] = o.Rollup
 	}
-	for _, rk := range calculators.RankHeadlines(plain) {
+	rankings := calculators.RankHeadlines(plain, methodology)
+	r.Coverage = coverageLines(in, total.Coverage, rankings, methodology)
+	for _, rk := range rankings {
 		unit := unitOf(rk.Unit)
 		r.Totals = append(r.Totals, templates.Metric{Key: rk.Key, Label: rk.Label, Unit: unit, Value: rk.Get(total.E1, total.E2, total.E3)})
 		sm := templates.SectorMetric{Key: rk.Key, Label: rk.Label, Unit: unit, Median: rk.Median}
@@ -117,6 +127,43 @@ func sectorReport(b *Bundle, in *inputs) (*templates.SectorReport, error) {
 		r.Metrics = append(r.Metrics, sm)
 	}
 	return r, nil
+}
+
+// coverageLines says in the document whom the totals leave out: under
+// methodology 2026.1 the operators with fewer quarters than the span
+// (R5), and, for each total shown that is a ratio over a stock, the
+// operators left out of both its terms (R2). None for a total made before
+// those fixes (c is nil).
+func coverageLines(in *inputs, c *calculators.SectorCoverage, rankings []calculators.Ranking, methodology string) []string {
+	if c == nil {
+		return nil
+	}
+	name := func(id string) string {
+		if op, ok := in.operators[id]; ok {
+			return op.Name
+		}
+		return id
+	}
+	var out []string
+	for _, p := range c.Partial {
+		if !ledger.MethodologyAtLeast(methodology, ledger.Methodology20261) {
+			break
+		}
+		out = append(out, fmt.Sprintf("%s filed %s only (no return for %s): its flows count those quarters, its stocks are those of the last.",
+			name(p.Operator), strings.Join(p.Quarters, ", "), strings.Join(p.Missing, ", ")))
+	}
+	for _, rk := range rankings {
+		ids := c.LeftOut[rk.Key]
+		if len(ids) == 0 {
+			continue
+		}
+		names := make([]string, len(ids))
+		for i, id := range ids {
+			names[i] = name(id)
+		}
+		out = append(out, fmt.Sprintf("%s: over the operators that filed both its terms; left out: %s.", rk.Label, strings.Join(names, ", ")))
+	}
+	return out
 }
 
 // reasonFor finds why a roll-up's metric is unavailable.

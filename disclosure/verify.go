@@ -25,7 +25,12 @@ type Result struct {
 	// bytes. Only a server holding the ledger can say; offline it is nil,
 	// and so it is for documents produced while the ledger was read-only.
 	Issued *ResultIssued `json:"issued,omitempty"`
-	bundle *Bundle
+	// Notices say what was corrected since the document was issued: a
+	// valid document made with a roll-up fixed since (R1, R2) gets one
+	// per figure the fix changes. They leave Valid as it is: the
+	// document is what the ledger produced at the time.
+	Notices []string `json:"notices,omitempty"`
+	bundle  *Bundle
 	// pdf is the document and ready says that Inspect found nothing
 	// wrong with it, so Confirm is to render it; Confirm clears both.
 	pdf   []byte
@@ -192,6 +197,11 @@ func (r *Result) Confirm(render func(*Bundle) ([]byte, error)) error {
 		r.Problems = append(r.Problems, "the document's bytes differ from the disclosure its attached entries produce: it was altered after it was issued")
 	}
 	r.Valid = len(r.Problems) == 0
+	if r.Valid {
+		// The bundle has just rendered, so its figures compute; an error
+		// here would only cost the notice.
+		r.Notices, _ = corrections(r.bundle)
+	}
 	return nil
 }
 

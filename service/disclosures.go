@@ -129,7 +129,8 @@ func (s *Service) SectorDisclosure(ctx context.Context, a ledger.Actor, span led
 	}
 	deadline, _ := s.Deadline(last)
 	b := &disclosure.Bundle{Format: disclosure.Format, Document: disclosure.DocSector, Template: templates.SectorTemplateV2,
-		Country: country, Period: span.String(), GWP: "ar6", Deadline: deadline.UTC().Format(time.RFC3339)}
+		Country: country, Period: span.String(), GWP: "ar6", Deadline: deadline.UTC().Format(time.RFC3339),
+		Rollup: disclosure.RollupCorrected}
 	return s.renderBundle(ctx, a, b, seqs, true)
 }
 

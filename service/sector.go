@@ -33,6 +33,10 @@ type HeadlineStat struct {
 	LowerIsBetter bool              `json:"lower_is_better"`
 	Median        calculators.Value `json:"median"`
 	Reporting     int               `json:"reporting"` // operators with a value
+
+	// Direction is how the view ranks the metric: "lower" or "higher" is
+	// better, or "none" (not ranked; methodology 2026.1, R6).
+	Direction string `json:"direction"`
 }
 
 // SectorMetrics is the sector view of one span: a row per registered
@@ -102,7 +106,7 @@ func (s *Service) SectorMetrics(a ledger.Actor, span ledger.Span, country string
 	for i, row := range out.Rows {
 		rolls[i] = row.rollup
 	}
-	for _, rk := range calculators.RankHeadlines(rolls) {
+	for _, rk := range calculators.RankHeadlines(rolls, s.viewMethodology(rolls)) {
 		for i, row := range out.Rows {
 			if row.rollup != nil {
 				row.Metrics[rk.Key] = rk.Values[i]
@@ -112,7 +116,7 @@ func (s *Service) SectorMetrics(a ledger.Actor, span ledger.Span, country string
 			}
 		}
 		out.Headlines = append(out.Headlines, HeadlineStat{Key: rk.Key, Label: rk.Label, Unit: rk.Unit,
-			LowerIsBetter: rk.LowerIsBetter, Median: rk.Median, Reporting: rk.Reporting})
+			LowerIsBetter: rk.Direction == calculators.RankLower, Direction: rk.Direction, Median: rk.Median, Reporting: rk.Reporting})
 	}
 	sort.SliceStable(out.Rows, func(i, j int) bool { return out.Rows[i].Operator < out.Rows[j].Operator })
 	markOutliers(out)
@@ -120,6 +124,24 @@ func (s *Service) SectorMetrics(a ledger.Actor, span ledger.Span, country string
 		out.Totals, out.ByCountry = calculators.Sector(filed)
 	}
 	return out, nil
+}
+
+// viewMethodology is the methodology a sector view ranks by: the latest
+// among the factor sets of the roll-ups, as a sector document of the
+// same returns would choose (bundleMethodology).
+func (s *Service) viewMethodology(rolls []*calculators.Rollup) string {
+	m := ledger.Methodology20251
+	for _, r := range rolls {
+		if r == nil {
+			continue
+		}
+		for _, v := range r.FactorSets {
+			if fs := s.st.FactorSet(v); fs != nil && !ledger.MethodologyAtLeast(m, fs.Set.MethodologyOf()) {
+				m = fs.Set.MethodologyOf()
+			}
+		}
+	}
+	return m
 }
 
 // hasAny reports whether the operator filed for any quarter of the span.

@@ -22,6 +22,11 @@ type SectorReport struct {
 	Metrics     []SectorMetric
 	Warnings    []Note // open warnings; Ref names the operator
 	Findings    []Note // open review findings; Ref names the operator
+
+	// Coverage says, one sentence each, which operators the totals leave
+	// out of what (R2, R5); drawn under the totals. Empty draws nothing,
+	// as in every report made before it existed.
+	Coverage []string
 }
 
 // FilingStatus is the state of one registered operator's return.

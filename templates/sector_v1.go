@@ -134,6 +134,9 @@ func sectorMetrics(d *doc, r *SectorReport) {
 		metricTable(d, r.Totals)
 	}
 	d.note("Flows and emissions add up over the operators included; ratios are recomputed from the summed numerators and denominators.")
+	for _, c := range r.Coverage {
+		d.note(c)
+	}
 
 	for _, m := range r.Metrics {
 		d.heading(fmt.Sprintf("%s (%s)", m.Label, string(m.Unit)), 60)

@@ -126,6 +126,9 @@ func runVerifyDisclosure(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stdout, "witnessed: the checkpoint carries cosignatures of %d of the %d witnesses given\n", n, len(*witnesses))
 	}
 	fmt.Fprintln(stdout, "valid: the document is exactly what its ledger entries produce, and they are in the signed log")
+	for _, n := range res.Notices {
+		fmt.Fprintf(stdout, "notice: %s\n", n)
+	}
 	fmt.Fprintln(stdout, "note: whether a return was restated since is known only to the ledger: POST the file to /v1/verify to check")
 	return nil
 }
