@@ -339,9 +339,11 @@ func (w *proc) crashKind(limited bool) error {
 		return nil
 	}
 	w.kill()
+	// A dying Go runtime prints every goroutine's stack before it exits;
+	// on a loaded machine that has taken over 5 s.
 	select {
 	case <-w.done:
-	case <-time.After(5 * time.Second):
+	case <-time.After(20 * time.Second):
 		return nil
 	}
 	if strings.Contains(w.output.String(), "out of memory") {
