@@ -361,7 +361,12 @@ func BenchmarkComputeE2(b *testing.B) {
 	}
 	cur2 := *cur
 	cur2.HistoricInflow = nil
-	earlier[0].HistoricInflow = cur.HistoricInflow
+	// The history comes with the first return (2024-Q4) and must precede
+	// its year: the example's years, one earlier.
+	for _, h := range cur.HistoricInflow {
+		h.Year--
+		earlier[0].HistoricInflow = append(earlier[0].HistoricInflow, h)
+	}
 	fs := loadFactors(b)
 	b.ReportAllocs()
 	for b.Loop() {
