@@ -256,25 +256,46 @@ func (s *Service) rollup(operator string, span ledger.Span, gwp string) (*calcul
 }
 
 func (s *Service) computeRollup(operator string, span ledger.Span, gwp string) (*calculators.Rollup, error) {
-	var quarters []*calculators.Metrics
+	var rvs []*state.ReturnVersion
 	for _, p := range span.Quarters() {
-		rv := s.st.Latest(operator, p)
-		if rv == nil {
-			continue
+		if rv := s.st.Latest(operator, p); rv != nil {
+			rvs = append(rvs, rv)
 		}
-		m, err := s.metricsOf(rv, MetricsQuery{GWP: gwp})
+	}
+	if len(rvs) == 0 && !span.IsYear() {
+		return nil, ledger.Errorf(ledger.ENotFound, "%s has no return for %s", operator, span)
+	}
+	// A year adds like with like (methodology 2026.1, versioning): when
+	// its quarters were filed under different factor sets, each is
+	// computed under the set of the latest quarter, and so under that
+	// set's methodology.
+	q := MetricsQuery{GWP: gwp}
+	mixed := false
+	for _, rv := range rvs {
+		mixed = mixed || rv.FactorSet != rvs[0].FactorSet
+	}
+	if mixed {
+		q.FactorSet = rvs[len(rvs)-1].FactorSet
+	}
+	var quarters []*calculators.Metrics
+	for _, rv := range rvs {
+		m, err := s.metricsOf(rv, q)
 		if err != nil {
 			return nil, err
 		}
 		quarters = append(quarters, m)
 	}
 	if !span.IsYear() {
-		if len(quarters) == 0 {
-			return nil, ledger.Errorf(ledger.ENotFound, "%s has no return for %s", operator, span)
-		}
 		return calculators.Quarter(quarters[0]), nil
 	}
-	return calculators.Year(operator, span.Year, quarters)
+	r, err := calculators.Year(operator, span.Year, quarters)
+	if err != nil {
+		return nil, err
+	}
+	if mixed {
+		r.Notes = append(r.Notes, fmt.Sprintf("the quarters were filed under different factor sets; each is computed here under %s, the set of the latest quarter, so that the year adds like with like", q.FactorSet))
+	}
+	return r, nil
 }
 
 // historyWarnings are the filing warnings that compare with the same
