@@ -155,6 +155,13 @@ func (d *jsonReader) readClaim() ledger.RenewableClaim {
 			c.Certificates = d.strings(ledger.TextID)
 		case "vintage":
 			c.Vintage = d.integer()
+		case "vintage_month":
+			m := d.integer()
+			c.VintageMonth = &m
+		case "supplier":
+			c.Supplier = d.str(ledger.TextID)
+		case "registry":
+			c.Registry = d.str(ledger.TextID)
 		default:
 			return false
 		}
