@@ -45,6 +45,10 @@ type E1 struct {
 
 	// Parts are the additive quantities every ratio above is computed from.
 	Parts E1Parts `json:"parts"`
+
+	// InstrumentsNotApplied are the renewable claims the market-based
+	// method does not count (methodology 2026.1 G3); absent when none.
+	InstrumentsNotApplied []InstrumentNotApplied `json:"instruments_not_applied,omitempty"`
 }
 
 // DataCentreKPI holds the ISO/IEC 30134 KPIs of one facility: pue, ref and
