@@ -15,11 +15,14 @@ const (
 	tableLatest      = "latest"
 	tableDisclosures = "disclosures"
 	tableFigures     = "figures"
+	tableCerts       = "certificates"
 
 	indexID             = "id"
 	indexSecretHash     = "secret_hash"
 	indexOperatorPeriod = "operator_period"
 	indexPeriod         = "period"
+	indexReturn         = "return"
+	indexNear           = "near"
 )
 
 func schema() *memdb.DBSchema {
@@ -33,6 +36,7 @@ func schema() *memdb.DBSchema {
 		tableLatest:      latestTable(),
 		tableDisclosures: disclosuresTable(),
 		tableFigures:     figuresTable(),
+		tableCerts:       certificatesTable(),
 	}}
 }
 
@@ -111,5 +115,23 @@ func figuresTable() *memdb.TableSchema {
 			&memdb.StringFieldIndex{Field: "ReturnID"},
 			&memdb.StringFieldIndex{Field: "FactorSet"},
 		}}},
+	}}
+}
+
+// certificatesTable holds the certificates the latest return versions
+// claim (methodology 2026.1 G3), one row per certificate and version: by
+// (registry, id) and version, by version (a restatement drops its
+// predecessor's rows), and by near-miss key (the id's pattern, the
+// claim's kWh and vintage). The id index is unique per claim, not per
+// certificate: the journal may hold one certificate claimed twice (filed
+// before the rule, or under 2025.1), and replay never refuses it.
+func certificatesTable() *memdb.TableSchema {
+	return &memdb.TableSchema{Name: tableCerts, Indexes: map[string]*memdb.IndexSchema{
+		indexID: {Name: indexID, Unique: true, Indexer: &memdb.CompoundIndex{Indexes: []memdb.Indexer{
+			&memdb.StringFieldIndex{Field: "Key"},
+			&memdb.StringFieldIndex{Field: "ReturnID"},
+		}}},
+		indexReturn: {Name: indexReturn, Indexer: &memdb.StringFieldIndex{Field: "ReturnID"}},
+		indexNear:   {Name: indexNear, Indexer: &memdb.StringFieldIndex{Field: "Near"}},
 	}}
 }
