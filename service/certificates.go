@@ -52,3 +52,41 @@ func (s *Service) certificatesFree(operator string, r *ledger.Return, fs *ledger
 	}
 	return &ledger.Error{Code: ledger.EInvalid, Message: fmt.Sprintf("%s: %s", fields[0].Path, fields[0].Message), Fields: fields}
 }
+
+// ruleCertificateNearMiss names the regulator's anomaly of two operators
+// claiming look-alike certificates (G3).
+const ruleCertificateNearMiss = "certificate_near_miss"
+
+// markCertificateNearMisses adds to each row's anomalies the near-misses
+// of the certificates its returns in the view claim: a certificate of
+// another operator's latest version (any quarter) with an id of the same
+// pattern, on a claim of the same kWh and vintage. The ledger-wide rule
+// refuses the same certificate twice; a certificate renamed by a digit
+// would pass it and shows here. The same certificate claimed twice
+// (entries filed before the rule or under 2025.1) shows here too.
+func (s *Service) markCertificateNearMisses(out *SectorMetrics) {
+	for i := range out.Rows {
+		row := &out.Rows[i]
+		for _, id := range row.Returns {
+			for _, l := range s.st.CertificateLookalikes(id) {
+				m, o := l.Mine, l.Theirs
+				same := "looks like"
+				if m.Key == o.Key {
+					same = "is the same certificate as"
+				}
+				row.Outliers = append(row.Outliers, ledger.Warning{Rule: ruleCertificateNearMiss,
+					Path: fmt.Sprintf("renewable_claims[%d].certificates", m.Claim),
+					Message: fmt.Sprintf("certificate %q of return %s %s %q claimed by %s in return %s: the same id pattern, %s kWh and vintage %s",
+						m.ID, m.ReturnID, same, o.ID, o.Operator, o.ReturnID, m.KWh, vintageText(m.Vintage, m.VintageMonth))})
+			}
+		}
+	}
+}
+
+// vintageText is a vintage as a year, or year-month when the month is known.
+func vintageText(year, month int) string {
+	if month == 0 {
+		return fmt.Sprint(year)
+	}
+	return fmt.Sprintf("%d-%02d", year, month)
+}

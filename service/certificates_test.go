@@ -127,3 +127,44 @@ func TestCertificateRace(t *testing.T) {
 		}
 	}
 }
+
+// TestCertificateNearMissesInSectorView: two operators claiming
+// certificates of one id pattern (JP-NFC-####-######), the same kWh
+// (20,000,000) and vintage (2025) are listed in both rows of the
+// regulator's sector view; a third with another kWh is not.
+func TestCertificateNearMissesInSectorView(t *testing.T) {
+	env := certEnv(t)
+	reg := env.Actor(env.Token(ledger.RoleRegulator))
+	for _, f := range []struct{ op, cert, kwh string }{
+		{"op-a", "JP-NFC-2025-000118", "20000000"},
+		{"op-b", "JP-NFC-2025-000218", "20000000.0"},
+		{"op-c", "JP-NFC-2025-000318", "19000000"},
+	} {
+		a := env.Actor(env.Operator(f.op, f.op, "JP"))
+		body := certReturn(t, f.op, "2025-Q3", "apt-2026.1", []string{f.cert}, func(m map[string]any) {
+			m["renewable_claims"].([]any)[0].(map[string]any)["kwh"] = f.kwh
+		})
+		if _, err := file(env, a, f.op, body, ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sm, err := env.Service.SectorMetrics(reg, ledger.Span{Year: 2025, Quarter: 3}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string][]string{}
+	for _, row := range sm.Rows {
+		for _, w := range row.Outliers {
+			if w.Rule == "certificate_near_miss" {
+				got[row.Operator] = append(got[row.Operator], w.Path+": "+w.Message)
+			}
+		}
+	}
+	want := map[string][]string{
+		"op-a": {`renewable_claims[0].certificates: certificate "JP-NFC-2025-000118" of return op-a-2025-Q3-v1 looks like "JP-NFC-2025-000218" claimed by op-b in return op-b-2025-Q3-v1: the same id pattern, 20000000 kWh and vintage 2025`},
+		"op-b": {`renewable_claims[0].certificates: certificate "JP-NFC-2025-000218" of return op-b-2025-Q3-v1 looks like "JP-NFC-2025-000118" claimed by op-a in return op-a-2025-Q3-v1: the same id pattern, 20000000 kWh and vintage 2025`},
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("near-misses\n%v\nwant\n%v", got, want)
+	}
+}
