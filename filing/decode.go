@@ -159,7 +159,7 @@ func (d *jsonReader) readClaim() ledger.RenewableClaim {
 			m := d.integer()
 			c.VintageMonth = &m
 		case "supplier":
-			c.Supplier = d.str(ledger.TextID)
+			c.Supplier = d.str(ledger.TextName)
 		case "registry":
 			c.Registry = d.str(ledger.TextID)
 		default:
