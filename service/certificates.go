@@ -62,22 +62,17 @@ const ruleCertificateNearMiss = "certificate_near_miss"
 // another operator's latest version (any quarter) with an id of the same
 // pattern, on a claim of the same kWh and vintage. The ledger-wide rule
 // refuses the same certificate twice; a certificate renamed by a digit
-// would pass it and shows here. The same certificate claimed twice
-// (entries filed before the rule or under 2025.1) shows here too.
+// would pass it and shows here.
 func (s *Service) markCertificateNearMisses(out *SectorMetrics) {
 	for i := range out.Rows {
 		row := &out.Rows[i]
 		for _, id := range row.Returns {
 			for _, l := range s.st.CertificateLookalikes(id) {
 				m, o := l.Mine, l.Theirs
-				same := "looks like"
-				if m.Key == o.Key {
-					same = "is the same certificate as"
-				}
 				row.Outliers = append(row.Outliers, ledger.Warning{Rule: ruleCertificateNearMiss,
 					Path: fmt.Sprintf("renewable_claims[%d].certificates", m.Claim),
-					Message: fmt.Sprintf("certificate %q of return %s %s %q claimed by %s in return %s: the same id pattern, %s kWh and vintage %s",
-						m.ID, m.ReturnID, same, o.ID, o.Operator, o.ReturnID, m.KWh, vintageText(m.Vintage, m.VintageMonth))})
+					Message: fmt.Sprintf("certificate %q of return %s looks like %q claimed by %s in return %s: the same id pattern, %s kWh and vintage %s",
+						m.ID, m.ReturnID, o.ID, o.Operator, o.ReturnID, m.KWh, vintageText(m.Vintage, m.VintageMonth))})
 			}
 		}
 	}

@@ -48,9 +48,11 @@ func nearKey(registry, id, kwh string, vintage, month int) string {
 }
 
 // claimCertificatesTxn replaces the certificate rows of the version a
-// filing supersedes (superseded, "" for none) by the filing's own. It
-// never fails on a certificate another return claims too: the filing
-// path refuses that (from 2026.1), and what the journal holds replays.
+// filing supersedes (superseded, "" for none) by the filing's own: a
+// certificate the new version claims again moves to it, one it drops is
+// released. A certificate another return holds stays with that return:
+// the filing path refuses such a claim (from 2026.1), and what the
+// journal holds replays without failing.
 func claimCertificatesTxn(txn *memdb.Txn, superseded string, rv *ReturnVersion, claims []claimHead) error {
 	if superseded != "" {
 		if _, err := txn.DeleteAll(tableCerts, indexReturn, superseded); err != nil {
@@ -60,6 +62,13 @@ func claimCertificatesTxn(txn *memdb.Txn, superseded string, rv *ReturnVersion, 
 	for i, c := range claims {
 		kwh := canonicalKWh(c.KWh)
 		for _, id := range c.Certificates {
+			held, err := txn.First(tableCerts, indexID, ledger.CertificateKey(c.Registry, id))
+			if err != nil {
+				return err
+			}
+			if held != nil {
+				continue // the first claimer keeps it (or this return, listing it twice)
+			}
 			if err := txn.Insert(tableCerts, &Certificate{Key: ledger.CertificateKey(c.Registry, id), ReturnID: rv.ID,
 				Registry: c.Registry, ID: id, Operator: rv.Operator, Period: rv.Period, Claim: i, KWh: kwh,
 				Vintage: c.Vintage, VintageMonth: c.VintageMonth, Near: nearKey(c.Registry, id, kwh, c.Vintage, c.VintageMonth),
@@ -82,30 +91,20 @@ func canonicalKWh(raw json.RawMessage) string {
 	return s
 }
 
-// CertificateClaims lists the latest versions' claims of the certificate
-// (registry, id), first claimed first.
-func (s *State) CertificateClaims(registry, id string) []*Certificate {
-	// The key whole, then any version: a prefix of the key alone would
-	// also match longer ids.
-	it, err := s.db.Txn(false).Get(tableCerts, indexID+"_prefix", ledger.CertificateKey(registry, id), "")
-	if err != nil {
-		panic(err) // the index exists; see TestSchemaBuilds
-	}
-	out := collect[*Certificate](it)
-	sort.Slice(out, func(i, j int) bool { return out[i].Seq < out[j].Seq })
-	return out
+// CertificateClaim is the latest version that holds the certificate
+// (registry, id), or nil when none claims it.
+func (s *State) CertificateClaim(registry, id string) *Certificate {
+	return first[*Certificate](s, tableCerts, indexID, ledger.CertificateKey(registry, id))
 }
 
-// CertificateClaimedBy is the return that first claimed the certificate
-// (registry, id) among the latest versions of other operators' returns
-// and of the operator's other quarters, "" when none: the return a filing
-// of operator for quarter p may not claim it beside. A restatement of
-// the same quarter may claim its own certificates again.
+// CertificateClaimedBy is the return of another operator, or of the
+// operator's other quarter, that holds the certificate (registry, id),
+// "" when none: the return a filing of operator for quarter p may not
+// claim it beside. A restatement of the same quarter may claim its own
+// certificates again.
 func (s *State) CertificateClaimedBy(operator string, p ledger.Period, registry, id string) string {
-	for _, c := range s.CertificateClaims(registry, id) {
-		if c.Operator != operator || c.Period != p {
-			return c.ReturnID
-		}
+	if c := s.CertificateClaim(registry, id); c != nil && (c.Operator != operator || c.Period != p) {
+		return c.ReturnID
 	}
 	return ""
 }
@@ -117,11 +116,10 @@ type Lookalike struct {
 	Mine, Theirs *Certificate
 }
 
-// CertificateLookalikes lists the near-misses of a return version's
-// certificates against other operators' latest versions, in the order
-// of the version's certificates and then of the others' filing. One
-// certificate claimed by both (possible only in entries filed before the
-// ledger-wide rule) is a lookalike too.
+// CertificateLookalikes lists the near-misses of the certificates a
+// return version holds against those other operators' latest versions
+// hold, in the order of the version's certificates and then of the
+// others' filing.
 func (s *State) CertificateLookalikes(returnID string) []Lookalike {
 	txn := s.db.Txn(false)
 	it, err := txn.Get(tableCerts, indexReturn, returnID)

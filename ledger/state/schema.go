@@ -119,18 +119,15 @@ func figuresTable() *memdb.TableSchema {
 }
 
 // certificatesTable holds the certificates the latest return versions
-// claim (methodology 2026.1 G3), one row per certificate and version: by
-// (registry, id) and version, by version (a restatement drops its
+// claim (methodology 2026.1 G3), one row per certificate naming its first
+// claimer: by (registry, id), by version (a restatement replaces its
 // predecessor's rows), and by near-miss key (the id's pattern, the
-// claim's kWh and vintage). The id index is unique per claim, not per
-// certificate: the journal may hold one certificate claimed twice (filed
-// before the rule, or under 2025.1), and replay never refuses it.
+// claim's kWh and vintage). One row per certificate, not per claim, keeps
+// a certificate that many old entries share (filed before the rule, or
+// under 2025.1) from making wide index nodes that every filing copies.
 func certificatesTable() *memdb.TableSchema {
 	return &memdb.TableSchema{Name: tableCerts, Indexes: map[string]*memdb.IndexSchema{
-		indexID: {Name: indexID, Unique: true, Indexer: &memdb.CompoundIndex{Indexes: []memdb.Indexer{
-			&memdb.StringFieldIndex{Field: "Key"},
-			&memdb.StringFieldIndex{Field: "ReturnID"},
-		}}},
+		indexID:     {Name: indexID, Unique: true, Indexer: &memdb.StringFieldIndex{Field: "Key"}},
 		indexReturn: {Name: indexReturn, Indexer: &memdb.StringFieldIndex{Field: "ReturnID"}},
 		indexNear:   {Name: indexNear, Indexer: &memdb.StringFieldIndex{Field: "Near"}},
 	}}
