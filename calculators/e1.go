@@ -68,6 +68,9 @@ type E1 struct {
 	// methodology is the methodology the figures were computed under; a
 	// sum is under 2026.1 only when every part is.
 	methodology string
+	// InstrumentsNotApplied are the renewable claims the market-based
+	// method does not count (methodology 2026.1 G3); absent when none.
+	InstrumentsNotApplied []InstrumentNotApplied `json:"instruments_not_applied,omitempty"`
 }
 
 // DataCentreKPI holds the ISO/IEC 30134 KPIs of one facility: pue, ref and

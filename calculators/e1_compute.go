@@ -171,6 +171,8 @@ func (c *e1Compute) electricity() {
 	for i, row := range c.r.Electricity {
 		path := fmt.Sprintf("electricity[%d]", i)
 		u := c.purchasing(row.Grid, path+".grid")
+		u.Rows = append(u.Rows, &s2Row{Path: path, Domain: row.Domain, Grid: row.Grid, Supplier: row.Supplier,
+			KWh: row.KWh, Rate: row.SupplierKgCO2ePerKWh})
 		in := InputRef{Path: path + ".kwh", Value: row.KWh.String(), Unit: "kWh"}
 		if row.SupplierKgCO2ePerKWh != nil {
 			u.SupplierKWh = u.SupplierKWh.Add(row.KWh)
@@ -215,8 +217,15 @@ func (c *e1Compute) claims() {
 	for i, row := range c.r.RenewableClaims {
 		path := fmt.Sprintf("renewable_claims[%d]", i)
 		in := InputRef{Path: path + ".kwh", Value: row.KWh.String(), Unit: "kWh"}
+		if !c.claimApplies(path, row) {
+			continue
+		}
 		u := c.grid(row.Grid)
-		u.ClaimedKWh = u.ClaimedKWh.Add(row.KWh)
+		if row.Supplier != "" && c.req.since(ledger.Methodology20261) {
+			u.supplierClaim(row.Supplier, row.KWh)
+		} else {
+			u.ClaimedKWh = u.ClaimedKWh.Add(row.KWh)
+		}
 		p.ClaimedKWh = e1Add(p.ClaimedKWh, row.KWh)
 		c.refs.Renewable = append(c.refs.Renewable, in)
 		c.refs.Claimed = append(c.refs.Claimed, in)
@@ -361,6 +370,7 @@ func (c *e1Compute) sites() {
 		if c.v26 != nil {
 			c.v26.bought(k.grid, k.domain, kwh)
 		}
+		u.Rows = append(u.Rows, &s2Row{Path: in.Path, Domain: k.domain, Grid: k.grid, KWh: kwh})
 		p.PurchasedKWh = e1Add(p.PurchasedKWh, kwh)
 		p.addEnergyGJ(CarrierGrid, k.domain, kwh.Mul(e1GJPerKWh))
 		c.energyRef(in, k.domain)

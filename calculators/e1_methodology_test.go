@@ -62,24 +62,26 @@ func TestG1LocationBased(t *testing.T) {
 		// G1: TH direct 0.4750 incl. T&D losses: 10,000 x 0.475 = 4,750
 		// kg = 4.75 t; TGO's upstream 0.0812: 10,000 x 0.0812 = 812 kg =
 		// 0.812 t. TGO states no data year: flagged.
+		// G3: the set has no residual mix for TH, JP or SG: the market-based
+		// figure's fallback to the grid average is flagged.
 		{"TH with TGO upstream", map[string]string{"TH": "10000"}, "4.75", "0.812",
-			[]string{DQGridFactorYearNotStated + " TH"}},
+			[]string{DQGridFactorYearNotStated + " TH", DQResidualMixFallback + " TH"}},
 		// G1 fallback: JP has only Ember's lifecycle value 0.49359 (data
 		// year 2023, 3 years before 2026: not more than 3):
 		// 10,000 x 0.49359 = 4,935.9 kg = 4.9359 t, flagged lifecycle.
 		{"JP lifecycle only", map[string]string{"JP": "10000"}, "4.9359", "",
-			[]string{DQGridBasisFallback + " JP"}},
+			[]string{DQGridBasisFallback + " JP", DQResidualMixFallback + " JP"}},
 		// Versioning rule on factor years: SG 0.4192 is of 2017, 9 years
 		// before 2026-Q1: 10,000 x 0.4192 = 4,192 kg = 4.192 t, flagged old.
 		{"SG 2017 factor", map[string]string{"SG": "10000"}, "4.192", "",
-			[]string{DQGridFactorOld + " SG"}},
+			[]string{DQGridFactorOld + " SG", DQResidualMixFallback + " SG"}},
 		// G2: AU-ACT is an alias of AU-NSW, direct 0.64:
 		// 10,000 x 0.64 = 6,400 kg = 6.4 t.
 		{"AU-ACT alias", map[string]string{"AU-ACT": "10000"}, "6.4", "", []string{}},
 		// Both grids: 7,800 + 4,750 = 12,550 kg; cat3 null because
 		// AU-VIC has no upstream factor (never half a sum).
 		{"AU-VIC and TH", map[string]string{"AU-VIC": "10000", "TH": "10000"}, "12.55", "",
-			[]string{DQGridFactorYearNotStated + " TH"}},
+			[]string{DQGridFactorYearNotStated + " TH", DQResidualMixFallback + " TH"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -127,6 +129,7 @@ func TestG1PrefersDirectAlternative(t *testing.T) {
 			{Value: e1DecP("0.7"), Basis: ledger.BasisCombinedMargin},
 			{Value: e1DecP("0.3"), Basis: ledger.BasisDirect, Publisher: "B", DataYear: ptrInt(2025)},
 		}}}
+	fs.ResidualMix = map[string]ledger.GridFactor{"XX": {Value: e1DecP("0.6")}} // no G3 fallback flag
 	e, tr, err := ComputeE1(Request{Return: g1Return(map[string]string{"XX": "1000"}, nil), Factors: &fs})
 	if err != nil {
 		t.Fatal(err)

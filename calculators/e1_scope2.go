@@ -18,6 +18,11 @@ type gridUse struct {
 	ClaimedKWh    decimal.Decimal
 	Paths         []string // rows buying from the grid, for errors
 	HasPurchasing bool     // some electricity or site row names the grid
+	// Rows are the purchases one by one, and SupplierClaims the claims
+	// tied to a supplier by supplier, for the allocation of methodology
+	// 2026.1 (G3, e1_market.go); ClaimedKWh then holds the other claims.
+	Rows           []*s2Row
+	SupplierClaims map[string]decimal.Decimal
 }
 
 // scope2Result is scope 2 in kg, both methods, with notes per grid, and
@@ -38,6 +43,10 @@ type scope2Result struct {
 	// market-based kg, for the per-domain figures of methodology 2026.1
 	// (G10, G11: see e1Since20261.marketKg).
 	ByGrid map[string]gridScope2
+	// MarketRows are the purchases after the G3 allocation (methodology
+	// 2026.1; none before): what claims left of each and its kg. See
+	// marketRate.
+	MarketRows []*s2Row
 }
 
 // scope2 computes location- and market-based scope 2 (GHG Protocol Scope 2
@@ -56,24 +65,26 @@ type scope2Result struct {
 // DivPrecision places, rounded half away from zero.
 //
 // From methodology 2026.1 the grid factor is the one chooseGridFactor
-// picks (G1, with its data-quality flags in t), the residual mix of a
-// region falls back to its country's, claims beyond their own grid's
-// purchases cover other grids of the same country (G2: the market is the
-// country), and scope 3 category 3 is computed beside.
+// picks (G1, with its data-quality flags in t), scope 3 category 3 is
+// computed beside, and the market-based figure is allocateMarket's, row
+// by row: claims tied to a supplier first (G3), claims beyond their own
+// grid's purchases covering other grids of the same country (G2: the
+// market is the country), the residual mix of a region falling back to
+// its country's, then to the grid average with a data-quality flag.
 func scope2(req Request, grids map[string]*gridUse, loc, mkt *e1FactorLog, t *Trace) (scope2Result, error) {
 	fs := req.Factors
 	var res scope2Result
 	var missing []ledger.FieldError
 	v2026 := req.since(ledger.Methodology20261)
+	choices := map[string]gridChoice{} // 2026.1: each purchasing grid's factor, for the allocation
 	if v2026 {
-		res.MarketNotes = append(res.MarketNotes, poolClaimsByCountry(fs, grids)...)
 		res.Cat3Factors = newE1FactorLog(fs)
 	}
 	var cat3 decimal.Decimal
 	for _, g := range e1Keys(grids) {
 		u := grids[g]
 		if !u.HasPurchasing {
-			if u.ClaimedKWh.Sign() > 0 {
+			if u.ClaimedKWh.Sign() > 0 && !v2026 {
 				res.MarketNotes = append(res.MarketNotes, fmt.Sprintf(
 					"grid %s: claims of %s kWh but no purchased electricity: they cover nothing", g, u.ClaimedKWh))
 			}
@@ -101,6 +112,12 @@ func scope2(req Request, grids map[string]*gridUse, loc, mkt *e1FactorLog, t *Tr
 			cat3 = cat3.Add(res.cat3Of(gc, kwh))
 		} else {
 			res.LocationNotes = append(res.LocationNotes, fmt.Sprintf("grid %s: %s kWh x %s kgCO2e/kWh = %s kg", g, kwh, f, kg))
+		}
+		if v2026 {
+			choices[g] = gc
+			// Its market-based kg comes from the allocation, below.
+			res.byGrid(g, gridScope2{KWh: kwh, LocationFactor: f})
+			continue
 		}
 		n, s, c := u.PlainKWh, u.SupplierKWh, u.ClaimedKWh
 		var mk decimal.Decimal
@@ -141,6 +158,17 @@ func scope2(req Request, grids map[string]*gridUse, loc, mkt *e1FactorLog, t *Tr
 	}
 	if v2026 && len(res.Cat3Missing) == 0 {
 		res.Cat3Kg = Some(cat3)
+	}
+	if v2026 && len(missing) == 0 {
+		res.allocate(req, grids, choices, mkt, t)
+		for g, u := range res.ByGrid {
+			for _, r := range res.MarketRows {
+				if fs.CanonicalGrid(r.Grid) == fs.CanonicalGrid(g) {
+					u.MarketKg = u.MarketKg.Add(r.Kg)
+				}
+			}
+			res.ByGrid[g] = u
+		}
 	}
 	if len(missing) > 0 {
 		return scope2Result{}, &ledger.Error{
@@ -201,48 +229,4 @@ func (res *scope2Result) cat3Of(gc gridChoice, kwh decimal.Decimal) decimal.Deci
 	kg := kwh.Mul(up.Value)
 	res.Cat3Notes = append(res.Cat3Notes, fmt.Sprintf("grid %s: %s kWh x %s kgCO2e/kWh = %s kg", gc.Grid, kwh, up.Value, kg))
 	return kg
-}
-
-// poolClaimsByCountry moves the claims of each grid beyond its own
-// purchases (plain and supplier-rate kWh) to the other grids of the same
-// country, in grid order, up to what each has left uncovered: from
-// methodology 2026.1 the market boundary of a claim is the country (G2),
-// so a Victorian certificate may cover NSW rows. Claims still left over
-// count for nothing. It returns notes saying what moved.
-func poolClaimsByCountry(fs *ledger.FactorSet, grids map[string]*gridUse) []string {
-	var notes []string
-	pool := map[string]decimal.Decimal{}
-	capOf := func(u *gridUse) decimal.Decimal {
-		if !u.HasPurchasing {
-			return decimal.Zero
-		}
-		return u.PlainKWh.Add(u.SupplierKWh)
-	}
-	for _, g := range e1Keys(grids) {
-		u := grids[g]
-		if over := u.ClaimedKWh.Sub(capOf(u)); over.Sign() > 0 {
-			u.ClaimedKWh = u.ClaimedKWh.Sub(over)
-			c := countryOf(fs, g)
-			pool[c] = pool[c].Add(over)
-			notes = append(notes, fmt.Sprintf("grid %s: %s kWh of claims beyond its purchases go to the other grids of market %s (methodology 2026.1 G2)", g, over, c))
-		}
-	}
-	for _, g := range e1Keys(grids) {
-		u := grids[g]
-		c := countryOf(fs, g)
-		room := capOf(u).Sub(u.ClaimedKWh)
-		if pool[c].Sign() <= 0 || room.Sign() <= 0 {
-			continue
-		}
-		take := decimal.Min(room, pool[c])
-		u.ClaimedKWh = u.ClaimedKWh.Add(take)
-		pool[c] = pool[c].Sub(take)
-		notes = append(notes, fmt.Sprintf("grid %s: covered by %s kWh of claims made on other grids of market %s", g, take, c))
-	}
-	for _, c := range e1Keys(pool) {
-		if pool[c].Sign() > 0 {
-			notes = append(notes, fmt.Sprintf("market %s: %s kWh of claims beyond the market's purchases count for nothing", c, pool[c]))
-		}
-	}
-	return notes
 }

@@ -458,17 +458,16 @@ func (c *e1Compute) activity20261() {
 	}
 }
 
-// marketKg is the market-based kg of kwh bought by domain on grid g.
-//
-// SEAM (G3): today every row of a grid carries the grid's average
-// market-based rate, its market kg after the claims over its kWh (the
-// claims are matched per grid, not per row). When claims are allocated
-// to rows (methodology 2026.1 G3), this becomes the domain's own share
-// of that allocation; G10 and G11 need nothing else changed. A grid
-// without purchases has no claims on it: its residual mix, or the grid
+// marketKg is the market-based kg of kwh bought by domain on grid g:
+// at the rate the G3 allocation left the domain's rows on that grid
+// (scope2Result.marketRate); for a domain with no purchases there, at
+// the grid's market-based rate over all its rows; on a grid without
+// purchases (no claims cover it), at its residual mix, or the grid
 // average where the set has none.
 func (c *e1Compute) marketKg(s2 scope2Result, g, domain string, kwh decimal.Decimal) (decimal.Decimal, string) {
-	_ = domain // the seam: see the doc comment
+	if rate, ok := s2.marketRate(c.fs, domain, g); ok {
+		return kwh.Mul(rate), fmt.Sprintf("the %s rows' market-based rate on grid %s after the claims, %s kgCO2e/kWh", domain, g, rate)
+	}
 	if u, ok := s2.ByGrid[g]; ok && u.KWh.Sign() > 0 {
 		rate := Div(u.MarketKg, u.KWh)
 		return kwh.Mul(rate), fmt.Sprintf("grid %s market-based rate %s kg / %s kWh = %s kgCO2e/kWh", g, u.MarketKg, u.KWh, rate)

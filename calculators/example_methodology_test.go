@@ -66,18 +66,20 @@ func Example_methodologies() {
 	// | E1 | 2025.1, apt-2025.1 | 2026.1, apt-2026.1 |
 	// | --- | ---: | ---: |
 	// | energy_total_mwh | 133525.859889 | 133525.859889 |
-	// | renewable_electricity_share_pct | 21.314103 | 21.314103 |
+	// | renewable_electricity_share_pct | 21.314103 | 16.353785 |
 	// | scope1_tco2e | 890.515915 | 890.515915 |
 	// | biogenic_co2_t | 0 | 0 |
 	// | scope2_location_tco2e | 63673.11 | 63673.11 |
-	// | scope2_market_tco2e | 47905.443 | 47905.443 |
+	// | scope2_market_tco2e | 47905.443 | 51113.778 |
 	// | scope3_cat3_electricity_tco2e | (not a metric) | null |
-	// | emissions_per_tb_kgco2e | 26.376194 | 25.482833 |
+	// | emissions_per_tb_kgco2e | 26.376194 | 27.151297 |
 	// | emissions_per_tb_kgco2e_location | (not a metric) | 33.781257 |
-	// | emissions_per_revenue_tco2e_per_musd | (not a metric) | 22.796524 |
+	// | emissions_per_revenue_tco2e_per_musd | (not a metric) | 24.295395 |
 	// | ods_leaked_kg_cfc11e | (not a metric) | 0.22 |
 	// | tokyo-dc-1 cue | 0.740385 | 0.740385 |
-	// | tokyo-dc-1 cue_market | (not a metric) | 0.55704 |
+	// | tokyo-dc-1 cue_market | (not a metric) | 0.468 |
+	// data_quality (2026.1): instrument_not_applied JP e1.scope2_market_tco2e
 	// data_quality (2026.1): grid_basis_fallback JP e1.data_centres.cue
 	// data_quality (2026.1): grid_basis_fallback JP e1.scope2_location_tco2e
+	// data_quality (2026.1): residual_mix_fallback JP e1.scope2_market_tco2e
 }

@@ -169,6 +169,13 @@ func (d *jsonReader) readClaim() ledger.RenewableClaim {
 			c.Certificates = d.strings(ledger.TextID)
 		case "vintage":
 			c.Vintage = d.integer()
+		case "vintage_month":
+			m := d.integer()
+			c.VintageMonth = &m
+		case "supplier":
+			c.Supplier = d.str(ledger.TextName)
+		case "registry":
+			c.Registry = d.str(ledger.TextID)
 		default:
 			return false
 		}

@@ -30,6 +30,12 @@ type Context struct {
 	// the zero Period when it has none. historic_inflow may only come with
 	// the earliest return and must precede its year.
 	FirstPeriod ledger.Period
+	// ClaimedBy, when set, names the return of another operator or
+	// another quarter that claims the certificate (registry, id), ""
+	// when none does: from methodology 2026.1 a certificate counts once
+	// in the whole ledger (G3). A restatement of the same quarter may
+	// claim its own certificates again.
+	ClaimedBy func(registry, id string) string
 }
 
 // Validate checks every rule of docs/spec/quarterly-return.md that one return and

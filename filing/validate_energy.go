@@ -1,7 +1,6 @@
 package filing
 
 import (
-	"strconv"
 	"strings"
 
 	"github.com/shopspring/decimal"
@@ -228,19 +227,9 @@ func (v *validator) claims() {
 		if c.Instrument == "eac" && len(c.Certificates) == 0 {
 			v.add(at("renewable_claims", i, "certificates"), "is required for eac: the ids of the certificates retired for this consumption")
 		}
-		for k, id := range c.Certificates {
-			p := at("renewable_claims", i, "certificates") + "[" + strconv.Itoa(k) + "]"
-			if id == "" {
-				v.add(p, "must not be empty")
-			} else if j, dup := certs[id]; dup {
-				v.add(p, "certificate %q is claimed twice (also renewable_claims[%d])", id, j)
-			} else {
-				certs[id] = i
-			}
-		}
-		if c.Vintage < 1990 || (!v.r.Period.IsZero() && c.Vintage > v.r.Period.Year) {
-			v.add(at("renewable_claims", i, "vintage"), "must be a year from 1990 to %d; got %d", v.r.Period.Year, c.Vintage)
-		}
+		v.certificates(i, c, certs)
+		v.vintage(i, c)
+		v.instrument(i, c)
 		if c.Grid == "" {
 			v.add(at("renewable_claims", i, "grid"), "is required")
 			continue

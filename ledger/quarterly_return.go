@@ -112,6 +112,13 @@ type RenewableClaim struct {
 	Technology   string          `json:"technology"`
 	Certificates []string        `json:"certificates,omitempty"`
 	Vintage      int             `json:"vintage"`
+	// VintageMonth (1-12), Supplier and Registry are return v1.1
+	// (methodology 2026.1 G3): the month of generation, the supplier
+	// whose rows a contract covers first, and the registry that issued
+	// the certificates (their ids are unique per registry).
+	VintageMonth *int   `json:"vintage_month,omitempty"`
+	Supplier     string `json:"supplier,omitempty"`
+	Registry     string `json:"registry,omitempty"`
 }
 
 // Refrigerant is refrigerant lost from owned equipment.

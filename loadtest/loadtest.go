@@ -417,6 +417,9 @@ func (r *runner) setup(ctx context.Context, i int, ret map[string]json.RawMessag
 		own[k] = v
 	}
 	own["operator"], _ = json.Marshal(op)
+	if claims, ok := ownCertificates(ret["renewable_claims"], op); ok {
+		own["renewable_claims"] = claims
+	}
 	tmpl, err := json.Marshal(own)
 	if err != nil {
 		return nil, err
@@ -442,4 +445,24 @@ func trim(b []byte) string {
 		return string(b[:300]) + "..."
 	}
 	return string(b)
+}
+
+// ownCertificates prefixes the certificate ids of a return's claims with
+// the operator's id: a certificate counts once in the ledger (methodology
+// 2026.1 G3), so operators filing one return would otherwise refuse each
+// other. Each client restates its own quarter, which may claim its own
+// certificates again. ok is false when there are no claims to change.
+func ownCertificates(raw json.RawMessage, op string) (json.RawMessage, bool) {
+	var claims []map[string]any
+	if len(raw) == 0 || json.Unmarshal(raw, &claims) != nil {
+		return nil, false
+	}
+	for _, c := range claims {
+		certs, _ := c["certificates"].([]any)
+		for i, id := range certs {
+			certs[i] = fmt.Sprintf("%s-%v", op, id)
+		}
+	}
+	b, err := json.Marshal(claims)
+	return b, err == nil
 }

@@ -101,6 +101,7 @@ func (s *Service) FileReturn(ctx context.Context, a ledger.Actor, operator strin
 		if first, ok := s.st.FirstPeriod(operator); ok {
 			c.FirstPeriod = first
 		}
+		c.ClaimedBy = func(registry, id string) string { return s.st.CertificateClaimedBy(operator, r.Period, registry, id) }
 		return c
 	}
 	r, warnings, err := decode(resolve)
@@ -137,6 +138,7 @@ func (s *Service) FileReturn(ctx context.Context, a ledger.Actor, operator strin
 	if idemKey != "" {
 		keys = append(keys, "idem:"+state.IdempotencyKey(operator, idemKey))
 	}
+	keys = append(keys, certificateKeys(r, fs)...)
 	err = s.commit(ctx, change{actor: a, kind: kind, payload: payload, keys: keys,
 		applied: func(uint64) {
 			if figures == nil {
@@ -152,7 +154,7 @@ func (s *Service) FileReturn(ctx context.Context, a ledger.Actor, operator strin
 			if idemKey != "" && s.st.IdempotentReturn(operator, idemKey) != nil {
 				return ledger.Errorf(ledger.EConflict, "a filing with this Idempotency-Key was committed meanwhile; retry to get its result")
 			}
-			return nil
+			return s.certificatesFree(operator, r, fs)
 		}})
 	if err != nil {
 		return nil, err

@@ -23,7 +23,11 @@ func TestYearAddsLikeWithLike(t *testing.T) {
 		t.Fatal(err)
 	}
 	op := env.Operator("sakura-mobile", "Sakura Mobile K.K.", "JP")
-	set := func(fs string) func(map[string]any) { return func(m map[string]any) { m["factor_set"] = fs } }
+	// Without claims: a certificate counts once in the ledger, and both
+	// quarters are the example's.
+	set := func(fs string) func(map[string]any) {
+		return func(m map[string]any) { m["factor_set"] = fs; delete(m, "renewable_claims") }
+	}
 	env.File(op, servicetest.ReturnWith(t, "sakura-mobile", "2026-Q1", set("apt-2025.1")))
 	env.File(op, servicetest.ReturnWith(t, "sakura-mobile", "2026-Q2", set("apt-2026.1")))
 	reg := env.Actor(env.Token(ledger.RoleRegulator))

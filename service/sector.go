@@ -120,6 +120,7 @@ func (s *Service) SectorMetrics(a ledger.Actor, span ledger.Span, country string
 	}
 	sort.SliceStable(out.Rows, func(i, j int) bool { return out.Rows[i].Operator < out.Rows[j].Operator })
 	markOutliers(out)
+	s.markCertificateNearMisses(out)
 	if len(filed) > 0 {
 		out.Totals, out.ByCountry = calculators.Sector(filed)
 	}

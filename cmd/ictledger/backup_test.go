@@ -44,6 +44,7 @@ func TestBackupLive(t *testing.T) {
 		ret := exampleReturn(t)
 		op := fmt.Sprintf("backup-op-%d", i)
 		ret["operator"] = op
+		ownCertificates(ret)
 		wg.Add(1)
 		go func() {
 			defer wg.Done()

@@ -41,6 +41,7 @@ func (ts *testServer) register(id string) string {
 	tok := ts.addOperator(id, "Operator "+id)
 	ret := exampleReturn(ts.t)
 	ret["operator"] = id
+	ownCertificates(ret)
 	ts.mustJSON("POST", "/v1/operators/"+id+"/returns", tok, ret, 201, nil)
 	return tok
 }

@@ -190,6 +190,7 @@ func TestCrashUnderLoad(t *testing.T) {
 	for i := range templates {
 		templates[i] = exampleReturn(t)
 		templates[i]["operator"] = fmt.Sprintf("crash-op-%d", i)
+		ownCertificates(templates[i])
 	}
 
 	var (

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -106,6 +107,22 @@ func exampleReturn(t *testing.T) map[string]any {
 	d.UseNumber()
 	if err := d.Decode(&m); err != nil {
 		t.Fatal(err)
+	}
+	return m
+}
+
+// ownCertificates makes the certificate ids of a return built from the
+// example its operator's and quarter's own: a server starts with
+// apt-2026.1 as its newest set, under which a certificate counts once in
+// the ledger (methodology 2026.1 G3). A restatement keeps them.
+func ownCertificates(m map[string]any) map[string]any {
+	prefix := fmt.Sprintf("%v-%v-", m["operator"], m["period"])
+	claims, _ := m["renewable_claims"].([]any)
+	for _, c := range claims {
+		certs, _ := c.(map[string]any)["certificates"].([]any)
+		for i, id := range certs {
+			certs[i] = prefix + fmt.Sprint(id)
+		}
 	}
 	return m
 }

@@ -94,6 +94,7 @@ func fileLarge(ts *testServer, operator, period string, sites int) {
 	tok := ts.addOperator(operator, "Operator "+operator)
 	body, ct := sitesBody(ts.t, period, sites)
 	body = bytes.Replace(body, []byte(`"operator":"sakura-mobile"`), []byte(`"operator":"`+operator+`"`), 1)
+	body = bytes.ReplaceAll(body, []byte(`"JP-NFC-`), []byte(`"`+operator+`-JP-NFC-`)) // its own certificates (G3)
 	var raw json.RawMessage
 	if status, _ := ts.do("POST", "/v1/operators/"+operator+"/returns", tok, ct, body, &raw); status != 201 {
 		ts.t.Fatalf("large filing: status %d %s", status, raw)

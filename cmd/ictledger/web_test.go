@@ -160,6 +160,7 @@ func writeReturn(t *testing.T, operator string, edit func(map[string]any)) strin
 	t.Helper()
 	r := exampleReturn(t)
 	r["operator"] = operator
+	ownCertificates(r)
 	if edit != nil {
 		edit(r)
 	}
@@ -195,6 +196,7 @@ func TestWebPages(t *testing.T) {
 	// The other operator's return, with a number found nowhere else.
 	other := exampleReturn(t)
 	other["operator"] = "coral-net"
+	ownCertificates(other)
 	other["electricity"].([]any)[0].(map[string]any)["kwh"] = "31415926"
 	var otherFiled struct {
 		ID string `json:"id"`

@@ -82,6 +82,8 @@ func decodeHead(ret []byte) (head returnHead, err error) {
 			head.Reason, err = jsonString(v)
 		case "sites":
 			head.Sites = v
+		case "renewable_claims":
+			err = json.Unmarshal(v, &head.Claims) // small: a few claims
 		}
 		return err
 	})

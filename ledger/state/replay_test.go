@@ -45,6 +45,13 @@ func journalOf(t *testing.T) [][]byte {
 		if i%50 == 0 {
 			ret.Sites = []ledger.Site{{SiteID: "s1", Domain: "ran", Grid: "JP", GridKWh: decimal.NewFromInt(int64(i))}}
 		}
+		if i%3 != 1 {
+			// Certificates, some claimed again by other operators and
+			// quarters (entries filed before the ledger-wide rule), some
+			// restated away: replay keeps them all and never refuses.
+			ret.RenewableClaims = []ledger.RenewableClaim{{Instrument: "eac", Grid: "JP", KWh: decimal.NewFromInt(int64(i % 7)),
+				Technology: "solar", Vintage: 2024, Registry: []string{"", "JEPX"}[i%2], Certificates: []string{fmt.Sprintf("C-%d", i%40), fmt.Sprintf("D-%d", i)}}}
+		}
 		rf := ledger.ReturnFiled{ID: id, Version: version[key], Supersedes: latest[key], FactorSet: "f1",
 			Warnings: []ledger.Warning{{Rule: "jump", Message: fmt.Sprint(i)}}, Return: ret}
 		kind := ledger.KindReturnRestated

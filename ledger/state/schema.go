@@ -15,11 +15,14 @@ const (
 	tableLatest      = "latest"
 	tableDisclosures = "disclosures"
 	tableFigures     = "figures"
+	tableCerts       = "certificates"
 
 	indexID             = "id"
 	indexSecretHash     = "secret_hash"
 	indexOperatorPeriod = "operator_period"
 	indexPeriod         = "period"
+	indexReturn         = "return"
+	indexNear           = "near"
 )
 
 func schema() *memdb.DBSchema {
@@ -33,6 +36,7 @@ func schema() *memdb.DBSchema {
 		tableLatest:      latestTable(),
 		tableDisclosures: disclosuresTable(),
 		tableFigures:     figuresTable(),
+		tableCerts:       certificatesTable(),
 	}}
 }
 
@@ -111,5 +115,20 @@ func figuresTable() *memdb.TableSchema {
 			&memdb.StringFieldIndex{Field: "ReturnID"},
 			&memdb.StringFieldIndex{Field: "FactorSet"},
 		}}},
+	}}
+}
+
+// certificatesTable holds the certificates the latest return versions
+// claim (methodology 2026.1 G3), one row per certificate naming its first
+// claimer: by (registry, id), by version (a restatement replaces its
+// predecessor's rows), and by near-miss key (the id's pattern, the
+// claim's kWh and vintage). One row per certificate, not per claim, keeps
+// a certificate that many old entries share (filed before the rule, or
+// under 2025.1) from making wide index nodes that every filing copies.
+func certificatesTable() *memdb.TableSchema {
+	return &memdb.TableSchema{Name: tableCerts, Indexes: map[string]*memdb.IndexSchema{
+		indexID:     {Name: indexID, Unique: true, Indexer: &memdb.StringFieldIndex{Field: "Key"}},
+		indexReturn: {Name: indexReturn, Indexer: &memdb.StringFieldIndex{Field: "ReturnID"}},
+		indexNear:   {Name: indexNear, Indexer: &memdb.StringFieldIndex{Field: "Near"}},
 	}}
 }

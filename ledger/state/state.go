@@ -244,6 +244,7 @@ type returnHead struct {
 	Period   ledger.Period   `json:"period"`
 	Reason   string          `json:"reason"`
 	Sites    json.RawMessage `json:"sites"`
+	Claims   []claimHead     `json:"renewable_claims"` // for the certificates table
 }
 
 func fileReturnTxn(txn *memdb.Txn, rf returnEntry, head returnHead, e ledger.Entry, leaf [32]byte) error {
@@ -281,6 +282,9 @@ func fileReturnTxn(txn *memdb.Txn, rf returnEntry, head returnHead, e ledger.Ent
 		}
 	}
 	if err := insertNew(txn, tableReturns, rv.ID, rv); err != nil {
+		return err
+	}
+	if err := claimCertificatesTxn(txn, rf.Supersedes, rv, head.Claims); err != nil {
 		return err
 	}
 	if err := txn.Insert(tableLatest, &latestVersion{Key: latestKey(rv.Operator, rv.Period), PeriodKey: rv.PeriodKey,
