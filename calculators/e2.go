@@ -60,6 +60,9 @@ type E2Values struct {
 	// collection_rate_pom_pct counted (methodology 2026.1 W1); absent
 	// under 2025.1.
 	CollectionRatePOMYears []string `json:"collection_rate_pom_years,omitempty"`
+	// RedeployedKg is network equipment reinstalled in the operator's own
+	// network in the span (2026.1 W3): reported apart, in no rate.
+	RedeployedKg *Value `json:"redeployed_kg,omitempty"`
 }
 
 // WEEETargets are a category's WEEE Directive Annex V targets and whether
@@ -127,6 +130,8 @@ type E2Parts struct {
 	// their inflow: L = the first / the second (W2).
 	WindowLifetimeKgYears  *decimal.Decimal `json:"window_lifetime_kg_years,omitempty"`
 	WindowLifetimeInflowKg *decimal.Decimal `json:"window_lifetime_inflow_kg,omitempty"`
+	// RedeployedKg is the period's redeployed mass (W3), a flow.
+	RedeployedKg *decimal.Decimal `json:"redeployed_kg,omitempty"`
 }
 
 // E2POMParts is the denominator of collection_rate_pom_pct under
@@ -197,6 +202,7 @@ func addParts(a, b E2Parts) E2Parts {
 	a.RecycledContentKg = a.RecycledContentKg.Add(b.RecycledContentKg)
 	a.ReusedContentKg = a.ReusedContentKg.Add(b.ReusedContentKg)
 	a.LifetimeKgYears = a.LifetimeKgYears.Add(b.LifetimeKgYears)
+	a.RedeployedKg = addDec(a.RedeployedKg, b.RedeployedKg)
 	a.WindowReturns = min(a.WindowReturns, b.WindowReturns)
 	a = addWindow(a, b)
 	a.PriorQuartersMissing = max(a.PriorQuartersMissing, b.PriorQuartersMissing)
@@ -363,6 +369,10 @@ func finishE2(p E2Parts, customer, m26 bool, path string, tr *Trace) E2Values {
 	v.CollectionRatePOMPartial = customer && p.PriorQuartersMissing > 0
 	if m26 {
 		pomPartial2026(&v, p, customer)
+		if p.RedeployedKg != nil {
+			r := Some(*p.RedeployedKg)
+			v.RedeployedKg = &r
+		}
 	}
 	switch {
 	case !customer:

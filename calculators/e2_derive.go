@@ -130,6 +130,7 @@ func deriveE2(tr *Trace, e *E2, h *e2History, fs *ledger.FactorSet, w *Densities
 	tr.Derive(d)
 	if m26 {
 		deriveWEEECategories(tr, e)
+		tr.Derive(deriveRedeployed(e, h))
 	}
 	return nil
 }

@@ -145,6 +145,22 @@ func mciRefs2026(h *e2History, cat, s string) []InputRef {
 	return refs
 }
 
+// deriveRedeployed explains redeployed_kg (W3).
+func deriveRedeployed(e *E2, h *e2History) Derivation {
+	return Derivation{Metric: "e2.total.redeployed_kg",
+		Formula: "sum of devices[].redeployed.kg: network equipment reinstalled in the operator's own network; not waste, so outside collected, " +
+			"every rate and the WEEE targets (methodology 2026.1 W3)",
+		Inputs: nonNil(currentFlowRefs(h, "redeployed")), Factors: []FactorRef{}, Value: valueOr(e.Total.RedeployedKg)}
+}
+
+// valueOr is *v, or null when v is nil.
+func valueOr(v *Value) Value {
+	if v == nil {
+		return None
+	}
+	return *v
+}
+
 // deriveWEEECategories explains each WEEE category's judgement (W4).
 func deriveWEEECategories(tr *Trace, e *E2) {
 	for _, key := range sortedKeys(e.WEEECategories) {

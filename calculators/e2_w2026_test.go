@@ -389,3 +389,31 @@ func TestE2Methodology20251Unchanged(t *testing.T) {
 		}
 	}
 }
+
+// TestRedeployed2026 is W3: redeployment is reported apart and is in no
+// rate.
+func TestRedeployed2026(t *testing.T) {
+	radio := ledger.DeviceFlow{Category: "network_radio", Stream: "network", Inflow: flow("500"),
+		Collected: flow("1000"), Recycled: flow("800"), Reused: flow("200"), Redeployed: flow("600")}
+	e, tr := computeUnder(t, ledger.Methodology20261, nil, ret("2025-Q4", radio), nil)
+	// W3: collected 1,000 kg is decommissioned and not redeployed;
+	// recycling rate 800 / 1,000 = 80 % (not 800 / 1,600 = 50 %),
+	// redeployed_kg = 600 apart.
+	wantValue(t, "recycling rate", e.Total.RecyclingRatePct, "80", 6)
+	if e.Total.RedeployedKg == nil {
+		t.Fatal("no redeployed_kg")
+	}
+	wantValue(t, "redeployed", *e.Total.RedeployedKg, "600", 6)
+	wantValue(t, "network redeployed", *e.ByStream["network"].RedeployedKg, "600", 6)
+	found := false
+	for _, d := range tr.Derivations {
+		found = found || (d.Metric == "e2.total.redeployed_kg" && len(d.Inputs) == 1 && d.Inputs[0].Path == "devices[0].redeployed.kg")
+	}
+	if !found {
+		t.Error("no derivation of redeployed_kg naming devices[0].redeployed.kg")
+	}
+	old, _ := computeUnder(t, ledger.Methodology20251, nil, ret("2025-Q4", radio), nil)
+	if old.Total.RedeployedKg != nil {
+		t.Error("2025.1 reports redeployed_kg")
+	}
+}

@@ -260,6 +260,8 @@ func (d *jsonReader) readDevice() ledger.DeviceFlow {
 			v.ExportedKg = d.optQuantity()
 		case "basel_notification":
 			v.BaselNotification = d.strings(ledger.TextID)
+		case "redeployed":
+			v.Redeployed = d.readFlow()
 		default:
 			return false
 		}

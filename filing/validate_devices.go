@@ -21,6 +21,7 @@ func flowsOf(d *ledger.DeviceFlow) []namedFlow {
 	return []namedFlow{
 		{"inflow", d.Inflow}, {"collected", d.Collected}, {"reused", d.Reused}, {"recycled", d.Recycled},
 		{"recovered", d.Recovered}, {"disposed", d.Disposed}, {"stock_change", d.StockChange},
+		{"redeployed", d.Redeployed},
 	}
 }
 
@@ -73,6 +74,10 @@ func (v *validator) devices() {
 			if id == "" {
 				v.add(at("devices", i, "basel_notification")+"["+strconv.Itoa(k)+"]", "must not be empty")
 			}
+		}
+		if d.Redeployed != nil && d.Stream != "network" {
+			v.add(at("devices", i, "redeployed"), "is for the network stream only (equipment reinstalled in the operator's own network); "+
+				"customer devices reused by others go in reused")
 		}
 		v.massBalance(i, d, treated)
 	}

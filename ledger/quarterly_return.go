@@ -118,6 +118,10 @@ type DeviceFlow struct {
 	Recycler          string           `json:"recycler,omitempty"`
 	ExportedKg        *decimal.Decimal `json:"exported_kg,omitempty"`
 	BaselNotification []string         `json:"basel_notification,omitempty"`
+	// Redeployed is network equipment reinstalled in the operator's own
+	// network (return v1.1, methodology 2026.1 W3): not waste, so never
+	// part of collected, and outside the WEEE rates. Network stream only.
+	Redeployed *Flow `json:"redeployed,omitempty"`
 }
 
 // FlowKg returns the mass of a flow, zero when the flow is absent.
