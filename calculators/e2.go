@@ -25,6 +25,10 @@ type E2 struct {
 	// number; absent under 2025.1, which judges each device category.
 	WEEECategories map[string]WEEECategoryTargets `json:"weee_categories,omitempty"`
 
+	// Batteries are the battery rows' figures (methodology 2026.1 W5),
+	// outside the WEEE targets; absent under 2025.1.
+	Batteries *E2Batteries `json:"batteries,omitempty"`
+
 	// methodology is the methodology the parts were computed under; sums
 	// keep that of their last part.
 	methodology string
@@ -132,6 +136,12 @@ type E2Parts struct {
 	WindowLifetimeInflowKg *decimal.Decimal `json:"window_lifetime_inflow_kg,omitempty"`
 	// RedeployedKg is the period's redeployed mass (W3), a flow.
 	RedeployedKg *decimal.Decimal `json:"redeployed_kg,omitempty"`
+	// RecyclerEfficiencyKgPct is the sum over battery rows that file
+	// recycler_efficiency_pct of recycled kg x that percentage, and
+	// RecyclerEfficiencyKg their recycled kg: the recycled-mass-weighted
+	// efficiency is the first over the second (W5). Flows.
+	RecyclerEfficiencyKgPct *decimal.Decimal `json:"recycler_efficiency_kg_pct,omitempty"`
+	RecyclerEfficiencyKg    *decimal.Decimal `json:"recycler_efficiency_kg,omitempty"`
 }
 
 // E2POMParts is the denominator of collection_rate_pom_pct under
@@ -203,6 +213,8 @@ func addParts(a, b E2Parts) E2Parts {
 	a.ReusedContentKg = a.ReusedContentKg.Add(b.ReusedContentKg)
 	a.LifetimeKgYears = a.LifetimeKgYears.Add(b.LifetimeKgYears)
 	a.RedeployedKg = addDec(a.RedeployedKg, b.RedeployedKg)
+	a.RecyclerEfficiencyKgPct = addDec(a.RecyclerEfficiencyKgPct, b.RecyclerEfficiencyKgPct)
+	a.RecyclerEfficiencyKg = addDec(a.RecyclerEfficiencyKg, b.RecyclerEfficiencyKg)
 	a.WindowReturns = min(a.WindowReturns, b.WindowReturns)
 	a = addWindow(a, b)
 	a.PriorQuartersMissing = max(a.PriorQuartersMissing, b.PriorQuartersMissing)
@@ -317,6 +329,7 @@ func buildE2(cells map[string]E2Cell, m string, tr *Trace) *E2 {
 	weightedMCI(&e.Total, catWeights, "e2.total", tr)
 	if m26 {
 		e.WEEECategories = weeeCategories(byCat, cats, tr)
+		e.Batteries = batteries(byCat, cats, tr)
 	}
 	return e
 }

@@ -131,6 +131,7 @@ func deriveE2(tr *Trace, e *E2, h *e2History, fs *ledger.FactorSet, w *Densities
 	if m26 {
 		deriveWEEECategories(tr, e)
 		tr.Derive(deriveRedeployed(e, h))
+		deriveBatteries(tr, e, h)
 	}
 	return nil
 }

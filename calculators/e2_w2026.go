@@ -27,6 +27,9 @@ func cellParts2026(h *e2History, p *E2Parts, cat, stream string) {
 	p.WindowEnd = h.period.String()
 	redeployed, _ := h.flowRefs(cat, stream, h.period, "redeployed")
 	p.RedeployedKg = &redeployed
+	if isBattery(cat) {
+		batteryParts(h, p, cat, stream)
+	}
 	var recovered, kgYears, lifeInflow decimal.Decimal
 	for i := 0; i < 4; i++ {
 		q := h.period.Add(-i)

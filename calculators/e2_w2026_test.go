@@ -417,3 +417,79 @@ func TestRedeployed2026(t *testing.T) {
 		t.Error("2025.1 reports redeployed_kg")
 	}
 }
+
+// TestBatteries2026 is W5: battery rows leave the WEEE targets, show the
+// share sent to recycling, and judge a filed recycler efficiency against
+// Regulation (EU) 2023/1542 Annex XII Part B.
+func TestBatteries2026(t *testing.T) {
+	lead := func(stream, col, rec, eff string) ledger.DeviceFlow {
+		r := ledger.DeviceFlow{Category: "battery_lead_acid", Stream: stream, Collected: flow(col), Recycled: flow(rec)}
+		if eff != "" {
+			r.RecyclerEfficiencyPct = ptr(d(eff))
+		}
+		return r
+	}
+	lithium := ledger.DeviceFlow{Category: "battery_lithium", Stream: "network", Collected: flow("1000"), Recycled: flow("500"),
+		RecyclerEfficiencyPct: ptr(d("60"))}
+	rows := []ledger.DeviceFlow{lead("network", "1000", "1000", "70"), lead("customer", "4000", "3000", "78"), lithium}
+	tests := []struct {
+		period         string
+		leadTarget     string // "" = no target in force
+		leadMet, liMet any
+		liTarget       string
+		reasonWithout  string
+	}{
+		// Lead-acid: (1,000 x 70 + 3,000 x 78) / 4,000 = 304,000 / 4,000 = 76 %.
+		// Lithium: 60 %.
+		// 2025-Q3 ends before 31 December 2025: no target yet.
+		{period: "2025-Q3", reasonWithout: "applies from 31 December 2025"},
+		// 2025-Q4: 76 >= 75 met; 60 < 65 not met.
+		{period: "2025-Q4", leadTarget: "75", liTarget: "65", leadMet: true, liMet: false},
+		// 2030-Q3: still the 2025 targets.
+		{period: "2030-Q3", leadTarget: "75", liTarget: "65", leadMet: true, liMet: false},
+		// 2030-Q4: 76 < 80 and 60 < 70: neither met.
+		{period: "2030-Q4", leadTarget: "80", liTarget: "70", leadMet: false, liMet: false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.period, func(t *testing.T) {
+			e, tr := computeUnder(t, ledger.Methodology20261, nil, ret(tc.period, rows...), nil)
+			b := e.Batteries
+			if b == nil {
+				t.Fatal("no batteries")
+			}
+			// Sent to recycling: (1,000 + 3,000 + 500) / (1,000 + 4,000 + 1,000)
+			// = 4,500 / 6,000 = 75 %; lead-acid 4,000 / 5,000 = 80 %.
+			wantValue(t, "sent to recycling", b.SentToRecyclingPct, "75", 6)
+			la, li := b.ByCategory["battery_lead_acid"], b.ByCategory["battery_lithium"]
+			wantValue(t, "lead-acid sent", la.SentToRecyclingPct, "80", 6)
+			wantValue(t, "lead-acid efficiency", la.RecyclerEfficiencyPct, "76", 6)
+			wantValue(t, "lithium efficiency", li.RecyclerEfficiencyPct, "60", 6)
+			if tc.leadTarget == "" {
+				wantMissing(t, tr, "e2.batteries.by_category.battery_lead_acid.recycler_efficiency_target_pct", la.TargetPct, "")
+				if la.Met != nil {
+					t.Errorf("met %v before any target", *la.Met)
+				}
+				found := false
+				for _, u := range tr.Unavailable {
+					found = found || (u.Metric == "e2.batteries.by_category.battery_lead_acid.met" && strings.Contains(u.Reason, tc.reasonWithout))
+				}
+				if !found {
+					t.Errorf("no reason mentioning %q", tc.reasonWithout)
+				}
+				return
+			}
+			wantValue(t, "lead-acid target", la.TargetPct, tc.leadTarget, 0)
+			wantValue(t, "lithium target", li.TargetPct, tc.liTarget, 0)
+			if deref(la.Met) != tc.leadMet || deref(li.Met) != tc.liMet {
+				t.Errorf("met lead-acid %v lithium %v, want %v %v", deref(la.Met), deref(li.Met), tc.leadMet, tc.liMet)
+			}
+			if e.WEEECategories != nil {
+				t.Errorf("batteries judged against WEEE targets: %v", e.WEEECategories)
+			}
+		})
+	}
+	old, _ := computeUnder(t, ledger.Methodology20251, nil, ret("2025-Q4", rows...), nil)
+	if old.Batteries != nil {
+		t.Error("2025.1 has batteries")
+	}
+}

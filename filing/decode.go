@@ -262,6 +262,8 @@ func (d *jsonReader) readDevice() ledger.DeviceFlow {
 			v.BaselNotification = d.strings(ledger.TextID)
 		case "redeployed":
 			v.Redeployed = d.readFlow()
+		case "recycler_efficiency_pct":
+			v.RecyclerEfficiencyPct = d.optQuantity()
 		default:
 			return false
 		}

@@ -79,3 +79,34 @@ func TestDevicesCSVRedeployed(t *testing.T) {
 		t.Errorf("rows %+v", rows)
 	}
 }
+
+// TestDeviceRecyclerEfficiency is return v1.1 recycler_efficiency_pct
+// (methodology 2026.1 W5): battery rows only, a percentage.
+func TestDeviceRecyclerEfficiency(t *testing.T) {
+	tests := []struct {
+		name, value, path, msg string
+		row                    int // 3 battery_lead_acid, 0 smartphone
+	}{
+		{name: "battery row", row: 3, value: "76.5"},
+		{name: "smartphone row", row: 0, value: "76.5", path: "devices[0].recycler_efficiency_pct", msg: "battery rows only"},
+		{name: "above 100", row: 3, value: "100.1", path: "devices[3].recycler_efficiency_pct", msg: "from 0 to 100"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r := exampleWith(t, func(doc map[string]any) { device(doc, tc.row)["recycler_efficiency_pct"] = tc.value })
+			if got := r.Devices[tc.row].RecyclerEfficiencyPct; got == nil || got.String() != tc.value {
+				t.Fatalf("recycler_efficiency_pct read as %v", got)
+			}
+			probs, _ := Validate(r, exampleContext(t))
+			if tc.path == "" {
+				if len(probs) != 0 {
+					t.Errorf("problems %+v", probs)
+				}
+				return
+			}
+			if !hasProblem(probs, tc.path, tc.msg) {
+				t.Errorf("problems %+v, want %s: %s", probs, tc.path, tc.msg)
+			}
+		})
+	}
+}

@@ -3,6 +3,7 @@ package filing
 import (
 	"github.com/shopspring/decimal"
 	"strconv"
+	"strings"
 
 	"github.com/ictledger/ictledger/ledger"
 )
@@ -78,6 +79,14 @@ func (v *validator) devices() {
 		if d.Redeployed != nil && d.Stream != "network" {
 			v.add(at("devices", i, "redeployed"), "is for the network stream only (equipment reinstalled in the operator's own network); "+
 				"customer devices reused by others go in reused")
+		}
+		if e := d.RecyclerEfficiencyPct; e != nil {
+			switch {
+			case !strings.HasPrefix(d.Category, "battery_"):
+				v.add(at("devices", i, "recycler_efficiency_pct"), "is for battery rows only (Regulation (EU) 2023/1542 Annex XII); got category %s", d.Category)
+			case e.Sign() < 0 || e.Cmp(decimal.NewFromInt(100)) > 0:
+				v.add(at("devices", i, "recycler_efficiency_pct"), "must be from 0 to 100; got %s", e)
+			}
 		}
 		v.massBalance(i, d, treated)
 	}

@@ -122,6 +122,10 @@ type DeviceFlow struct {
 	// network (return v1.1, methodology 2026.1 W3): not waste, so never
 	// part of collected, and outside the WEEE rates. Network stream only.
 	Redeployed *Flow `json:"redeployed,omitempty"`
+	// RecyclerEfficiencyPct is, on a battery row, the recycler's output
+	// over its process input in percent (Regulation (EU) 2023/1542 Annex
+	// XII Part A; return v1.1, methodology 2026.1 W5).
+	RecyclerEfficiencyPct *decimal.Decimal `json:"recycler_efficiency_pct,omitempty"`
 }
 
 // FlowKg returns the mass of a flow, zero when the flow is absent.
