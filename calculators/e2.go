@@ -67,6 +67,11 @@ type E2Values struct {
 	// RedeployedKg is network equipment reinstalled in the operator's own
 	// network in the span (2026.1 W3): reported apart, in no rate.
 	RedeployedKg *Value `json:"redeployed_kg,omitempty"`
+	// ExportedSharePct is the exported share of the treated mass, and
+	// TakebackUnitsPct the rolling year's customer units collected over
+	// units placed on the market (2026.1 W6).
+	ExportedSharePct *Value `json:"exported_share_pct,omitempty"`
+	TakebackUnitsPct *Value `json:"takeback_units_pct,omitempty"`
 }
 
 // WEEETargets are a category's WEEE Directive Annex V targets and whether
@@ -142,6 +147,14 @@ type E2Parts struct {
 	// efficiency is the first over the second (W5). Flows.
 	RecyclerEfficiencyKgPct *decimal.Decimal `json:"recycler_efficiency_kg_pct,omitempty"`
 	RecyclerEfficiencyKg    *decimal.Decimal `json:"recycler_efficiency_kg,omitempty"`
+	// ExportedKg is the period's mass shipped abroad: the sum of a row's
+	// exports[].kg, or its exported_kg without them (W6). A flow.
+	ExportedKg *decimal.Decimal `json:"exported_kg,omitempty"`
+	// WindowCustomerCollectedUnits and WindowCustomerInflowUnits are the
+	// rolling year's customer units collected and placed on the market
+	// (W6 takeback_units_pct).
+	WindowCustomerCollectedUnits *int64 `json:"window_customer_collected_units,omitempty"`
+	WindowCustomerInflowUnits    *int64 `json:"window_customer_inflow_units,omitempty"`
 }
 
 // E2POMParts is the denominator of collection_rate_pom_pct under
@@ -215,6 +228,7 @@ func addParts(a, b E2Parts) E2Parts {
 	a.RedeployedKg = addDec(a.RedeployedKg, b.RedeployedKg)
 	a.RecyclerEfficiencyKgPct = addDec(a.RecyclerEfficiencyKgPct, b.RecyclerEfficiencyKgPct)
 	a.RecyclerEfficiencyKg = addDec(a.RecyclerEfficiencyKg, b.RecyclerEfficiencyKg)
+	a.ExportedKg = addDec(a.ExportedKg, b.ExportedKg)
 	a.WindowReturns = min(a.WindowReturns, b.WindowReturns)
 	a = addWindow(a, b)
 	a.PriorQuartersMissing = max(a.PriorQuartersMissing, b.PriorQuartersMissing)
@@ -386,6 +400,7 @@ func finishE2(p E2Parts, customer, m26 bool, path string, tr *Trace) E2Values {
 			r := Some(*p.RedeployedKg)
 			v.RedeployedKg = &r
 		}
+		exportShares2026(&v, p, customer, treated, path, tr)
 	}
 	switch {
 	case !customer:

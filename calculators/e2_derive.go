@@ -132,6 +132,7 @@ func deriveE2(tr *Trace, e *E2, h *e2History, fs *ledger.FactorSet, w *Densities
 		deriveWEEECategories(tr, e)
 		tr.Derive(deriveRedeployed(e, h))
 		deriveBatteries(tr, e, h)
+		deriveExports(tr, e, h)
 	}
 	return nil
 }

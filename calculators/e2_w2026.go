@@ -10,7 +10,7 @@ import (
 	"github.com/ictledger/ictledger/ledger"
 )
 
-// This file holds the E2 rules of methodology 2026.1 (methodology-2026.md,
+// This file holds the E2 rules of methodology 2026.1 (docs/methodology-2026.md,
 // E2): W1 collection against placed on the market over the years that
 // have data, W2 the MCI on the generated basis with X = L / L_use, and W4
 // the WEEE targets per WEEE category and calendar year. Under 2025.1 none
@@ -30,6 +30,7 @@ func cellParts2026(h *e2History, p *E2Parts, cat, stream string) {
 	if isBattery(cat) {
 		batteryParts(h, p, cat, stream)
 	}
+	exportParts(h, p, cat, stream)
 	var recovered, kgYears, lifeInflow decimal.Decimal
 	for i := 0; i < 4; i++ {
 		q := h.period.Add(-i)
@@ -124,6 +125,8 @@ func addWindow2026(a, b E2Parts) E2Parts {
 	a.WindowLifetimeKgYears = addDec(a.WindowLifetimeKgYears, b.WindowLifetimeKgYears)
 	a.WindowLifetimeInflowKg = addDec(a.WindowLifetimeInflowKg, b.WindowLifetimeInflowKg)
 	a.POM = addPOM(a.POM, b.POM)
+	a.WindowCustomerCollectedUnits = addInt(a.WindowCustomerCollectedUnits, b.WindowCustomerCollectedUnits)
+	a.WindowCustomerInflowUnits = addInt(a.WindowCustomerInflowUnits, b.WindowCustomerInflowUnits)
 	return a
 }
 
@@ -134,6 +137,8 @@ func withWindow2026(p, w E2Parts) E2Parts {
 	p.WindowLifetimeKgYears = w.WindowLifetimeKgYears
 	p.WindowLifetimeInflowKg = w.WindowLifetimeInflowKg
 	p.POM = w.POM
+	p.WindowCustomerCollectedUnits = w.WindowCustomerCollectedUnits
+	p.WindowCustomerInflowUnits = w.WindowCustomerInflowUnits
 	return p
 }
 

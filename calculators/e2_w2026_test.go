@@ -493,3 +493,40 @@ func TestBatteries2026(t *testing.T) {
 		t.Error("2025.1 has batteries")
 	}
 }
+
+// TestExports2026 is W6: exported_share_pct and takeback_units_pct.
+func TestExports2026(t *testing.T) {
+	phone := func(inUnits, colUnits int64) ledger.DeviceFlow {
+		return ledger.DeviceFlow{Category: "smartphone", Stream: "customer",
+			Inflow: &ledger.Flow{Units: inUnits, Kg: d("1000")}, Collected: &ledger.Flow{Units: colUnits, Kg: d("400")}}
+	}
+	q4 := phone(1000, 300)
+	q4.Recycled, q4.Reused = flow("300"), flow("100")
+	// Exports for treatment (Y49) 120 kg and for reuse after testing 80 kg.
+	q4.Exports = []ledger.Export{
+		{Country: "MY", Kg: d("120"), BaselCode: "Y49", ConsentID: "c1", Purpose: ledger.ExportTreatment},
+		{Country: "VN", Kg: d("80"), Purpose: ledger.ExportReuseTested},
+	}
+	radio := ledger.DeviceFlow{Category: "network_radio", Stream: "network", Collected: flow("1000"), Recycled: flow("1000"), ExportedKg: ptr(d("300"))}
+	cur, earlier := quarters([4][]ledger.DeviceFlow{{phone(1000, 100)}, {phone(2000, 200)}, {phone(1000, 400)}, {q4, radio}}, nil)
+	e, tr := computeUnder(t, ledger.Methodology20261, nil, cur, earlier)
+	// W6 exported share, total: exported (120 + 80) + 300 = 500 kg over
+	// treated (300 + 100) + 1,000 = 1,400 kg: 35.714286 %; smartphones
+	// 200 / 400 = 50 %, the radio's v1 exported_kg 300 / 1,000 = 30 %.
+	wantValue(t, "exported share", *e.Total.ExportedSharePct, "35.714286", 6)
+	wantValue(t, "smartphone exported share", *e.ByCategory["smartphone"].ExportedSharePct, "50", 6)
+	wantValue(t, "radio exported share", *e.ByCategory["network_radio"].ExportedSharePct, "30", 6)
+	// Take-back: units collected 100 + 200 + 400 + 300 = 1,000 over units
+	// placed 1,000 + 2,000 + 1,000 + 1,000 = 5,000: 20 %.
+	wantValue(t, "takeback", *e.Total.TakebackUnitsPct, "20", 6)
+	if e.ByStream["network"].TakebackUnitsPct != nil {
+		t.Error("take-back on the network stream")
+	}
+	// Three quarters only: null with the reason.
+	e, tr = computeUnder(t, ledger.Methodology20261, nil, cur, earlier[1:])
+	wantMissing(t, tr, "e2.total.takeback_units_pct", *e.Total.TakebackUnitsPct, "3 of 4 found")
+	old, _ := computeUnder(t, ledger.Methodology20251, nil, cur, earlier)
+	if old.Total.ExportedSharePct != nil || old.Total.TakebackUnitsPct != nil {
+		t.Error("2025.1 has the W6 metrics")
+	}
+}

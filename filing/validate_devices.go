@@ -80,6 +80,7 @@ func (v *validator) devices() {
 			v.add(at("devices", i, "redeployed"), "is for the network stream only (equipment reinstalled in the operator's own network); "+
 				"customer devices reused by others go in reused")
 		}
+		v.exports(i, d, treated)
 		if e := d.RecyclerEfficiencyPct; e != nil {
 			switch {
 			case !strings.HasPrefix(d.Category, "battery_"):
