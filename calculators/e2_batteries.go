@@ -32,10 +32,11 @@ type BatteryFigures struct {
 	// filed recycler_efficiency_pct.
 	RecyclerEfficiencyPct Value `json:"recycler_efficiency_pct"`
 	// TargetPct is the Part B target in force at the span's end, and
-	// TargetFrom the day it applies from; Met is null without either.
-	TargetPct  Value  `json:"recycler_efficiency_target_pct"`
-	TargetFrom string `json:"target_from,omitempty"`
-	Met        *bool  `json:"met"`
+	// TargetYear the year by whose end it applies (31 December); Met is
+	// null without either.
+	TargetPct  Value `json:"recycler_efficiency_target_pct"`
+	TargetYear int   `json:"target_year,omitempty"`
+	Met        *bool `json:"met"`
 }
 
 // batteryTarget is a Regulation (EU) 2023/1542 Annex XII Part B
@@ -148,7 +149,7 @@ func batteryFigures(cat string, p E2Parts, path string, tr *Trace) BatteryFigure
 	}
 	end, _ := ledger.ParsePeriod(p.WindowEnd)
 	t, _ := targetAt(ts, end)
-	b.TargetPct, b.TargetFrom = Some(decimal.NewFromInt(t.pct)), strconv.Itoa(t.year)+"-12-31"
+	b.TargetPct, b.TargetYear = Some(decimal.NewFromInt(t.pct)), t.year
 	if b.RecyclerEfficiencyPct.OK {
 		met := b.RecyclerEfficiencyPct.D.Cmp(b.TargetPct.D) >= 0
 		b.Met = &met
@@ -189,7 +190,7 @@ func deriveBatteries(tr *Trace, e *E2, h *e2History) {
 				"Annex XII Part A), judged against Part B: lead-acid 75 %, lithium-based 65 % from 31 December 2025; 80 % and 70 % from 31 December 2030",
 			Inputs: nonNil(refs), Factors: []FactorRef{}, Value: b.RecyclerEfficiencyPct}
 		if b.TargetPct.OK {
-			d.Notes = append(d.Notes, "target in force: "+b.TargetPct.D.String()+" % (from "+b.TargetFrom+")")
+			d.Notes = append(d.Notes, "target in force: "+b.TargetPct.D.String()+" % (from 31 December "+strconv.Itoa(b.TargetYear)+")")
 		}
 		tr.Derive(d)
 	}

@@ -251,8 +251,9 @@ func mciInputs2026(p E2Parts, f E2Factors) mciPlan {
 // category over the calendar year (e2.weee_categories).
 func deviceCategoryTargets2026(w *WEEETargets, path string, tr *Trace) *WEEETargets {
 	w.RecoveryMet, w.ReuseAndRecyclingMet = nil, nil
-	missing(tr, path+".weee_targets.met", "Annex V targets are judged per WEEE category and calendar year: see e2.weee_categories."+
-		strconv.Itoa(w.WEEECategory))
+	why := "Annex V targets are judged per WEEE category and calendar year: see e2.weee_categories." + strconv.Itoa(w.WEEECategory)
+	missing(tr, path+".weee_targets.recovery_met", why)
+	missing(tr, path+".weee_targets.reuse_and_recycling_met", why)
 	return w
 }
 
@@ -339,7 +340,7 @@ func weeeCategory(n int, cats []string, t ledger.WEEETarget, p E2Parts, path str
 	w.ReuseAndRecyclingRatePct = pct(p.ReusedKg.Add(p.RecycledKg), p.CollectedKg, tr, path+".reuse_and_recycling_rate_pct", noCollected)
 
 	if reason := weeeNotJudged(p); reason != "" {
-		for _, m := range []string{".met", ".year_collected_kg", ".year_recovery_rate_pct", ".year_reuse_and_recycling_rate_pct"} {
+		for _, m := range []string{".recovery_met", ".reuse_and_recycling_met", ".year_collected_kg", ".year_recovery_rate_pct", ".year_reuse_and_recycling_rate_pct"} {
 			missing(tr, path+m, reason)
 		}
 		return w

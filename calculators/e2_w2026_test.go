@@ -317,7 +317,7 @@ func TestWEEETargets2026(t *testing.T) {
 		}
 		found := false
 		for _, u := range tr.Unavailable {
-			found = found || u.Metric == "e2.by_category.smartphone.weee_targets.met"
+			found = found || u.Metric == "e2.by_category.smartphone.weee_targets.reuse_and_recycling_met"
 		}
 		if !found {
 			t.Error("no reason for the smartphone's null met")
@@ -349,7 +349,7 @@ func TestWEEETargets2026(t *testing.T) {
 		}
 		found := false
 		for _, u := range tr.Unavailable {
-			found = found || (u.Metric == "e2.weee_categories.6.met" && strings.Contains(u.Reason, "3 of 4"))
+			found = found || (u.Metric == "e2.weee_categories.6.reuse_and_recycling_met" && strings.Contains(u.Reason, "3 of 4"))
 		}
 		if !found {
 			t.Errorf("no reason naming 3 of 4 quarters: %v", tr.Unavailable)
