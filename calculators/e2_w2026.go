@@ -302,8 +302,14 @@ func weeeCategories(byCat map[string][]E2Cell, cats []string, tr *Trace) map[str
 	if len(groups) == 0 {
 		return nil
 	}
+	nums := make([]int, 0, len(groups))
+	for n := range groups {
+		nums = append(nums, n)
+	}
+	sort.Ints(nums) // the trace lists reasons in a stable order
 	out := map[string]WEEECategoryTargets{}
-	for n, cs := range groups {
+	for _, n := range nums {
+		cs := groups[n]
 		ps := make([]E2Parts, len(cs))
 		for i, c := range cs {
 			ps[i] = c.Parts
