@@ -530,3 +530,25 @@ func TestExports2026(t *testing.T) {
 		t.Error("2025.1 has the W6 metrics")
 	}
 }
+
+// TestE22026Deterministic: the reasons and flags come out in the same
+// order every time (a disclosure lists them, and must render the same
+// bytes when verified).
+func TestE22026Deterministic(t *testing.T) {
+	var first []byte
+	for i := 0; i < 20; i++ {
+		_, tr := computeUnder(t, ledger.Methodology20261, nil, loadExample(t), nil)
+		b, err := json.Marshal(struct {
+			U []Unavailable
+			Q []DataQuality
+		}{tr.Unavailable, tr.DataQuality})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if first == nil {
+			first = b
+		} else if string(b) != string(first) {
+			t.Fatal("the trace's order changed between two computations")
+		}
+	}
+}
