@@ -20,6 +20,18 @@ type E2 struct {
 	ByStream   map[string]E2Values `json:"by_stream"`   // "customer", "network"
 	ByCategory map[string]E2Values `json:"by_category"` // device category, both streams together
 	Cells      map[string]E2Cell   `json:"parts_by_cell"`
+	// WEEECategories judges the WEEE Annex V targets per WEEE category
+	// and calendar year (methodology 2026.1 W4), keyed by the category
+	// number; absent under 2025.1, which judges each device category.
+	WEEECategories map[string]WEEECategoryTargets `json:"weee_categories,omitempty"`
+
+	// Batteries are the battery rows' figures (methodology 2026.1 W5),
+	// outside the WEEE targets; absent under 2025.1.
+	Batteries *E2Batteries `json:"batteries,omitempty"`
+
+	// methodology is the methodology the parts were computed under; sums
+	// keep that of their last part.
+	methodology string
 }
 
 // E2Values is one object of E2 keys. A Value that cannot be computed is
@@ -47,6 +59,19 @@ type E2Values struct {
 	MCI                        Value        `json:"mci"`
 	MCIBasis                   string       `json:"mci_basis,omitempty"` // "generated", "collected" or "mixed"
 	Parts                      E2Parts      `json:"parts"`
+
+	// CollectionRatePOMYears lists the years the denominator of
+	// collection_rate_pom_pct counted (methodology 2026.1 W1); absent
+	// under 2025.1.
+	CollectionRatePOMYears []string `json:"collection_rate_pom_years,omitempty"`
+	// RedeployedKg is network equipment reinstalled in the operator's own
+	// network in the span (2026.1 W3): reported apart, in no rate.
+	RedeployedKg *Value `json:"redeployed_kg,omitempty"`
+	// ExportedSharePct is the exported share of the treated mass, and
+	// TakebackUnitsPct the rolling year's customer units collected over
+	// units placed on the market (2026.1 W6).
+	ExportedSharePct *Value `json:"exported_share_pct,omitempty"`
+	TakebackUnitsPct *Value `json:"takeback_units_pct,omitempty"`
 }
 
 // WEEETargets are a category's WEEE Directive Annex V targets and whether
@@ -98,6 +123,48 @@ type E2Parts struct {
 	// window's collected mass of the cells that have one.
 	EwasteGeneratedKg          *decimal.Decimal `json:"ewaste_generated_kg"`
 	WindowCollectedGeneratedKg decimal.Decimal  `json:"window_collected_generated_kg"`
+
+	// The parts below are methodology 2026.1's. They are empty under
+	// 2025.1, whose encoding they leave unchanged.
+
+	// WindowEnd is the last quarter of the rolling window, e.g. "2025-Q4".
+	WindowEnd string `json:"window_end,omitempty"`
+	// WindowRecoveredKg is the window's recovered mass (W4 targets).
+	WindowRecoveredKg *decimal.Decimal `json:"window_recovered_kg,omitempty"`
+	// POM is what collection_rate_pom_pct divides by (W1); customer
+	// cells only.
+	POM *E2POMParts `json:"pom,omitempty"`
+	// WindowLifetimeKgYears is the sum over the window's rows that file
+	// lifetime_years of inflow x lifetime, and WindowLifetimeInflowKg
+	// their inflow: L = the first / the second (W2).
+	WindowLifetimeKgYears  *decimal.Decimal `json:"window_lifetime_kg_years,omitempty"`
+	WindowLifetimeInflowKg *decimal.Decimal `json:"window_lifetime_inflow_kg,omitempty"`
+	// RedeployedKg is the period's redeployed mass (W3), a flow.
+	RedeployedKg *decimal.Decimal `json:"redeployed_kg,omitempty"`
+	// RecyclerEfficiencyKgPct is the sum over battery rows that file
+	// recycler_efficiency_pct of recycled kg x that percentage, and
+	// RecyclerEfficiencyKg their recycled kg: the recycled-mass-weighted
+	// efficiency is the first over the second (W5). Flows.
+	RecyclerEfficiencyKgPct *decimal.Decimal `json:"recycler_efficiency_kg_pct,omitempty"`
+	RecyclerEfficiencyKg    *decimal.Decimal `json:"recycler_efficiency_kg,omitempty"`
+	// ExportedKg is the period's mass shipped abroad: the sum of a row's
+	// exports[].kg, or its exported_kg without them (W6). A flow.
+	ExportedKg *decimal.Decimal `json:"exported_kg,omitempty"`
+	// WindowCustomerCollectedUnits and WindowCustomerInflowUnits are the
+	// rolling year's customer units collected and placed on the market
+	// (W6 takeback_units_pct).
+	WindowCustomerCollectedUnits *int64 `json:"window_customer_collected_units,omitempty"`
+	WindowCustomerInflowUnits    *int64 `json:"window_customer_inflow_units,omitempty"`
+}
+
+// E2POMParts is the denominator of collection_rate_pom_pct under
+// methodology 2026.1 W1: the mean customer inflow of the years counted
+// (each of the 3 years before the rolling year whose 4 quarters all have
+// data). A sum over operators adds their means and lists the years
+// counted for every one of them.
+type E2POMParts struct {
+	MeanInflowKg decimal.Decimal `json:"mean_inflow_kg"`
+	YearsCounted []string        `json:"years_counted"`
 }
 
 // MarshalJSON writes the parts; the Weibull estimate, the one part that is
@@ -130,6 +197,8 @@ type E2Factors struct {
 	WeibullScale         *decimal.Decimal   `json:"weibull_scale,omitempty"`
 	AverageLifetimeYears *decimal.Decimal   `json:"average_lifetime_years,omitempty"`
 	RecyclingEfficiency  *decimal.Decimal   `json:"recycling_efficiency,omitempty"`
+	UseLifeYears         *decimal.Decimal   `json:"use_life_years,omitempty"`
+	UseLifeSource        string             `json:"use_life_source,omitempty"`
 }
 
 func (f E2Factors) hasWeibull() bool { return f.WeibullShape != nil && f.WeibullScale != nil }
@@ -156,6 +225,10 @@ func addParts(a, b E2Parts) E2Parts {
 	a.RecycledContentKg = a.RecycledContentKg.Add(b.RecycledContentKg)
 	a.ReusedContentKg = a.ReusedContentKg.Add(b.ReusedContentKg)
 	a.LifetimeKgYears = a.LifetimeKgYears.Add(b.LifetimeKgYears)
+	a.RedeployedKg = addDec(a.RedeployedKg, b.RedeployedKg)
+	a.RecyclerEfficiencyKgPct = addDec(a.RecyclerEfficiencyKgPct, b.RecyclerEfficiencyKgPct)
+	a.RecyclerEfficiencyKg = addDec(a.RecyclerEfficiencyKg, b.RecyclerEfficiencyKg)
+	a.ExportedKg = addDec(a.ExportedKg, b.ExportedKg)
 	a.WindowReturns = min(a.WindowReturns, b.WindowReturns)
 	a = addWindow(a, b)
 	a.PriorQuartersMissing = max(a.PriorQuartersMissing, b.PriorQuartersMissing)
@@ -170,6 +243,7 @@ func addWindow(a, b E2Parts) E2Parts {
 	a.WindowCustomerCollectedKg = a.WindowCustomerCollectedKg.Add(b.WindowCustomerCollectedKg)
 	a.PriorCustomerInflowKg = a.PriorCustomerInflowKg.Add(b.PriorCustomerInflowKg)
 	a.WindowCollectedGeneratedKg = a.WindowCollectedGeneratedKg.Add(b.WindowCollectedGeneratedKg)
+	a = addWindow2026(a, b)
 	switch {
 	case a.EwasteGeneratedKg == nil:
 		a.EwasteGeneratedKg = b.EwasteGeneratedKg
@@ -193,13 +267,15 @@ func sumParts(ps []E2Parts) E2Parts {
 	return s
 }
 
-// buildE2 computes every E2 object from the cells. tr receives the
-// reasons for null values; it may be a scratch trace.
-func buildE2(cells map[string]E2Cell, tr *Trace) *E2 {
+// buildE2 computes every E2 object from the cells under methodology m.
+// tr receives the reasons for null values; it may be a scratch trace.
+func buildE2(cells map[string]E2Cell, m string, tr *Trace) *E2 {
+	m26 := ledger.MethodologyAtLeast(m, ledger.Methodology20261)
 	e := &E2{
-		ByStream:   map[string]E2Values{},
-		ByCategory: map[string]E2Values{},
-		Cells:      cells,
+		ByStream:    map[string]E2Values{},
+		ByCategory:  map[string]E2Values{},
+		Cells:       cells,
+		methodology: m,
 	}
 	keys := make([]string, 0, len(cells))
 	for k := range cells {
@@ -233,11 +309,13 @@ func buildE2(cells map[string]E2Cell, tr *Trace) *E2 {
 		p := sumParts(ps)
 		all = append(all, ps...)
 		path := "e2.by_category." + cat
-		v := finishE2(p, customer, path, tr)
+		v := finishE2(p, customer, m26, path, tr)
 		f := cs[0].Factors
-		m := categoryMCI(&v, p, f, path, tr)
-		catWeights = append(catWeights, m)
+		catWeights = append(catWeights, categoryMCI(&v, p, f, m26, path, tr))
 		v.WEEETargets = weeeTargets(v, f, path, tr)
+		if m26 && v.WEEETargets != nil {
+			v.WEEETargets = deviceCategoryTargets2026(v.WEEETargets, path, tr)
+		}
 		e.ByCategory[cat] = v
 	}
 
@@ -252,17 +330,21 @@ func buildE2(cells map[string]E2Cell, tr *Trace) *E2 {
 		for i, c := range cs {
 			ps[i] = c.Parts
 			scratch := E2Values{}
-			ws = append(ws, categoryMCI(&scratch, c.Parts, c.Factors, "", nil))
+			ws = append(ws, categoryMCI(&scratch, c.Parts, c.Factors, m26, "", nil))
 		}
 		path := "e2.by_stream." + s
-		v := finishE2(sumParts(ps), s == "customer", path, tr)
+		v := finishE2(sumParts(ps), s == "customer", m26, path, tr)
 		weightedMCI(&v, ws, path, tr)
 		e.ByStream[s] = v
 	}
 
 	customer := len(byStream["customer"]) > 0
-	e.Total = finishE2(sumParts(all), customer, "e2.total", tr)
+	e.Total = finishE2(sumParts(all), customer, m26, "e2.total", tr)
 	weightedMCI(&e.Total, catWeights, "e2.total", tr)
+	if m26 {
+		e.WEEECategories = weeeCategories(byCat, cats, tr)
+		e.Batteries = batteries(byCat, cats, tr)
+	}
 	return e
 }
 
@@ -283,8 +365,9 @@ func pct(num, den decimal.Decimal, tr *Trace, metric, reason string) Value {
 }
 
 // finishE2 computes the flows and ratios of one object from its parts.
-// customer says whether the object includes customer-stream cells.
-func finishE2(p E2Parts, customer bool, path string, tr *Trace) E2Values {
+// customer says whether the object includes customer-stream cells; m26
+// whether the methodology is 2026.1 or later.
+func finishE2(p E2Parts, customer, m26 bool, path string, tr *Trace) E2Values {
 	v := E2Values{Parts: p}
 	v.InflowKg = Some(p.InflowKg)
 	v.CollectedKg = Some(p.CollectedKg)
@@ -311,11 +394,21 @@ func finishE2(p E2Parts, customer bool, path string, tr *Trace) E2Values {
 	// average yearly inflow of the three years before it.
 	metric := path + ".collection_rate_pom_pct"
 	v.CollectionRatePOMPartial = customer && p.PriorQuartersMissing > 0
+	if m26 {
+		pomPartial2026(&v, p, customer)
+		if p.RedeployedKg != nil {
+			r := Some(*p.RedeployedKg)
+			v.RedeployedKg = &r
+		}
+		exportShares2026(&v, p, customer, treated, path, tr)
+	}
 	switch {
 	case !customer:
 		missing(tr, metric, "defined for the customer stream only (WEEE Art. 7 collection against placed on the market)")
 	case p.WindowReturns < 4:
 		missing(tr, metric, windowReason(p.WindowReturns))
+	case m26:
+		pomRate2026(&v, p, metric, tr)
 	case p.PriorCustomerInflowKg.Sign() <= 0:
 		missing(tr, metric, "no customer inflow in the 12 quarters before the rolling year (no returns or historic_inflow)")
 	default:

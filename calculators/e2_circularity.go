@@ -55,9 +55,17 @@ func mciInputs(p E2Parts, f E2Factors) (in MCIInput, basis, reason string) {
 }
 
 // categoryMCI sets v.MCI and v.MCIBasis from one category's (or cell's)
-// parts and returns its weight for a total.
-func categoryMCI(v *E2Values, p E2Parts, f E2Factors, path string, tr *Trace) mciWeight {
-	in, basis, reason := mciInputs(p, f)
+// parts and returns its weight for a total. m26 selects the inputs of
+// methodology 2026.1 (the generated basis only).
+func categoryMCI(v *E2Values, p E2Parts, f E2Factors, m26 bool, path string, tr *Trace) mciWeight {
+	var in MCIInput
+	var basis, reason string
+	if m26 {
+		pl := mciInputs2026(p, f)
+		in, basis, reason = pl.in, "generated", pl.reason
+	} else {
+		in, basis, reason = mciInputs(p, f)
+	}
 	if reason != "" {
 		missing(tr, path+".mci", reason)
 		return mciWeight{}

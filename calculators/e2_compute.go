@@ -31,15 +31,20 @@ func ComputeE2(req Request) (*E2, *Trace, error) {
 		w = NewDensities()
 	}
 	cells := map[string]E2Cell{}
+	m26 := req.since(ledger.Methodology20261)
 	for key, cs := range h.cells() {
-		c, err := computeCell(h, req.Factors, w, cs[0], cs[1])
+		c, err := computeCell(h, req.Factors, w, cs[0], cs[1], m26)
 		if err != nil {
 			return nil, nil, err
 		}
 		cells[key] = c
 	}
 	tr := &Trace{}
-	e := buildE2(cells, tr)
+	m, err := resolveMethodology(req)
+	if err != nil {
+		return nil, nil, err
+	}
+	e := buildE2(cells, m, tr)
 	if err := deriveE2(tr, e, h, req.Factors, w); err != nil {
 		return nil, nil, err
 	}
@@ -58,6 +63,8 @@ func cellFactors(fs *ledger.FactorSet, cat string) E2Factors {
 		WeibullScale:         df.WeibullScale,
 		AverageLifetimeYears: df.AverageLifetimeYears,
 		RecyclingEfficiency:  df.RecyclingEfficiency,
+		UseLifeYears:         df.UseLifeYears,
+		UseLifeSource:        df.UseLifeSource,
 	}
 	if df.WEEECategory != nil {
 		if t, ok := fs.WEEETargets[strconv.Itoa(*df.WEEECategory)]; ok {
@@ -67,8 +74,9 @@ func cellFactors(fs *ledger.FactorSet, cat string) E2Factors {
 	return f
 }
 
-// computeCell gathers the parts of one category and stream.
-func computeCell(h *e2History, fs *ledger.FactorSet, w *Densities, cat, stream string) (E2Cell, error) {
+// computeCell gathers the parts of one category and stream; m26 adds the
+// parts of methodology 2026.1.
+func computeCell(h *e2History, fs *ledger.FactorSet, w *Densities, cat, stream string, m26 bool) (E2Cell, error) {
 	f := cellFactors(fs, cat)
 	c := E2Cell{Category: cat, Stream: stream, Factors: f}
 	p := &c.Parts
@@ -120,6 +128,9 @@ func computeCell(h *e2History, fs *ledger.FactorSet, w *Densities, cat, stream s
 	}
 	if stream == "customer" {
 		p.WindowCustomerCollectedKg = p.WindowCollectedKg
+	}
+	if m26 {
+		cellParts2026(h, p, cat, stream)
 	}
 	if f.hasWeibull() {
 		g, _, err := generated(h, w, f, cat, stream)

@@ -16,6 +16,7 @@ import (
 func deriveE2(tr *Trace, e *E2, h *e2History, fs *ledger.FactorSet, w *Densities) error {
 	cur := h.period
 	cats := sortedKeys(e.ByCategory)
+	m26 := ledger.MethodologyAtLeast(e.methodology, ledger.Methodology20261)
 
 	// Treatment rates over this quarter's rows.
 	rates := []struct {
@@ -39,30 +40,11 @@ func deriveE2(tr *Trace, e *E2, h *e2History, fs *ledger.FactorSet, w *Densities
 	}
 
 	// Collection against placed on the market.
-	var in []InputRef
-	for _, key := range sortedKeys(e.Cells) {
-		c := e.Cells[key]
-		if c.Stream != "customer" {
-			continue
-		}
-		for i := 3; i >= 0; i-- {
-			_, refs := h.flowRefs(c.Category, c.Stream, cur.Add(-i), "collected")
-			in = append(in, refs...)
-		}
-		for i := 15; i >= 4; i-- {
-			_, refs := h.inflow(c.Category, c.Stream, cur.Add(-i))
-			in = append(in, refs...)
-		}
+	if m26 {
+		tr.Derive(derivePOM2026(e, h))
+	} else {
+		derivePOM(tr, e, h)
 	}
-	d := Derivation{Metric: "e2.total.collection_rate_pom_pct",
-		Formula: "customer stream: collected kg in the 4 quarters " + cur.Add(-3).String() + " to " + cur.String() +
-			" / (inflow kg in the 12 quarters " + cur.Add(-15).String() + " to " + cur.Add(-4).String() + " / 3) x 100 (WEEE Art. 7 on a rolling year)",
-		Inputs: nonNil(in), Factors: []FactorRef{}, Value: e.Total.CollectionRatePOMPct}
-	if e.Total.CollectionRatePOMPartial {
-		d.Notes = append(d.Notes, "partial: "+strconv.Itoa(e.Total.Parts.PriorQuartersMissing)+
-			" of the 12 earlier quarters have neither a return nor historic_inflow and count as zero inflow, which overstates the rate")
-	}
-	tr.Derive(d)
 
 	// E-waste generated per category, and collection against it.
 	genIn := []InputRef{}
@@ -112,7 +94,7 @@ func deriveE2(tr *Trace, e *E2, h *e2History, fs *ledger.FactorSet, w *Densities
 			}
 		}
 	}
-	d = Derivation{Metric: "e2.total.collection_rate_generated_pct",
+	d := Derivation{Metric: "e2.total.collection_rate_generated_pct",
 		Formula: "collected kg in the 4 quarters " + cur.Add(-3).String() + " to " + cur.String() +
 			" of the categories with a lifetime distribution / their ewaste_generated_kg x 100",
 		Inputs: genIn, Factors: []FactorRef{}, Value: e.Total.CollectionRateGeneratedPct}
@@ -126,10 +108,14 @@ func deriveE2(tr *Trace, e *E2, h *e2History, fs *ledger.FactorSet, w *Densities
 	for _, cat := range cats {
 		v := e.ByCategory[cat]
 		f := cellFactors(fs, cat)
-		if !f.hasMCI() {
+		if (!m26 && !f.hasMCI()) || (m26 && !f.hasMCI2026()) {
 			continue
 		}
-		tr.Derive(deriveMCI(h, fs, e, cat, v, f))
+		if m26 {
+			tr.Derive(deriveMCI2026(tr, fs, h, e, cat, v, f))
+		} else {
+			tr.Derive(deriveMCI(h, fs, e, cat, v, f))
+		}
 		if v.MCI.OK {
 			totIn = append(totIn,
 				InputRef{Path: "e2.by_category." + cat + ".mci", Value: v.MCI.D.String()},
@@ -142,7 +128,42 @@ func deriveE2(tr *Trace, e *E2, h *e2History, fs *ledger.FactorSet, w *Densities
 		d.Notes = append(d.Notes, "left out (no MCI factors): "+strings.Join(without, ", "))
 	}
 	tr.Derive(d)
+	if m26 {
+		deriveWEEECategories(tr, e)
+		tr.Derive(deriveRedeployed(e, h))
+		deriveBatteries(tr, e, h)
+		deriveExports(tr, e, h)
+	}
 	return nil
+}
+
+// derivePOM explains collection_rate_pom_pct under methodology 2025.1.
+func derivePOM(tr *Trace, e *E2, h *e2History) {
+	cur := h.period
+	var in []InputRef
+	for _, key := range sortedKeys(e.Cells) {
+		c := e.Cells[key]
+		if c.Stream != "customer" {
+			continue
+		}
+		for i := 3; i >= 0; i-- {
+			_, refs := h.flowRefs(c.Category, c.Stream, cur.Add(-i), "collected")
+			in = append(in, refs...)
+		}
+		for i := 15; i >= 4; i-- {
+			_, refs := h.inflow(c.Category, c.Stream, cur.Add(-i))
+			in = append(in, refs...)
+		}
+	}
+	d := Derivation{Metric: "e2.total.collection_rate_pom_pct",
+		Formula: "customer stream: collected kg in the 4 quarters " + cur.Add(-3).String() + " to " + cur.String() +
+			" / (inflow kg in the 12 quarters " + cur.Add(-15).String() + " to " + cur.Add(-4).String() + " / 3) x 100 (WEEE Art. 7 on a rolling year)",
+		Inputs: nonNil(in), Factors: []FactorRef{}, Value: e.Total.CollectionRatePOMPct}
+	if e.Total.CollectionRatePOMPartial {
+		d.Notes = append(d.Notes, "partial: "+strconv.Itoa(e.Total.Parts.PriorQuartersMissing)+
+			" of the 12 earlier quarters have neither a return nor historic_inflow and count as zero inflow, which overstates the rate")
+	}
+	tr.Derive(d)
 }
 
 // deriveMCI explains one category's MCI.

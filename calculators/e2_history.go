@@ -185,6 +185,8 @@ func deviceFlow(row *ledger.DeviceFlow, flow string) *ledger.Flow {
 		return row.Disposed
 	case "stock_change":
 		return row.StockChange
+	case "redeployed":
+		return row.Redeployed
 	}
 	return nil
 }

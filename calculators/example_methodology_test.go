@@ -82,4 +82,10 @@ func Example_methodologies() {
 	// data_quality (2026.1): grid_basis_fallback JP e1.data_centres.cue
 	// data_quality (2026.1): grid_basis_fallback JP e1.scope2_location_tco2e
 	// data_quality (2026.1): residual_mix_fallback JP e1.scope2_market_tco2e
+	// data_quality (2026.1): mci_utility_default  e2.by_category.cpe.mci
+	// data_quality (2026.1): mci_efficiency_proxy  e2.by_category.cpe.mci
+	// data_quality (2026.1): mci_utility_default  e2.by_category.network_radio.mci
+	// data_quality (2026.1): mci_efficiency_proxy  e2.by_category.network_radio.mci
+	// data_quality (2026.1): mci_utility_default  e2.by_category.smartphone.mci
+	// data_quality (2026.1): mci_efficiency_proxy  e2.by_category.smartphone.mci
 }

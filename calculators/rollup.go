@@ -46,15 +46,15 @@ func sumE2(how Combine, parts []*E2, tr *Trace) *E2 {
 	}
 	if how == AcrossTime {
 		last := ps[len(ps)-1]
-		lastReturns := 0
+		lastReturns, lastEnd := 0, ""
 		for _, c := range last.Cells {
-			lastReturns = c.Parts.WindowReturns
+			lastReturns, lastEnd = c.Parts.WindowReturns, c.Parts.WindowEnd
 			break
 		}
 		for k, c := range cells {
 			lc, ok := last.Cells[k]
 			if !ok {
-				lc = E2Cell{Parts: E2Parts{WindowReturns: lastReturns}}
+				lc = E2Cell{Parts: E2Parts{WindowReturns: lastReturns, WindowEnd: lastEnd}}
 				if c.Factors.hasWeibull() {
 					zero := decimal.Zero
 					lc.Parts.EwasteGeneratedKg = &zero
@@ -64,7 +64,7 @@ func sumE2(how Combine, parts []*E2, tr *Trace) *E2 {
 			cells[k] = c
 		}
 	}
-	return buildE2(cells, tr)
+	return buildE2(cells, ps[len(ps)-1].methodology, tr)
 }
 
 // addFlows adds the period flows of b to a, leaving a's window parts.
@@ -85,7 +85,7 @@ func withWindow(p, w E2Parts) E2Parts {
 	p.PriorQuartersMissing = w.PriorQuartersMissing
 	p.EwasteGeneratedKg = w.EwasteGeneratedKg
 	p.WindowCollectedGeneratedKg = w.WindowCollectedGeneratedKg
-	return p
+	return withWindow2026(p, w)
 }
 
 // sumE3 adds E3 results and recomputes the ratios. AcrossTime takes the

@@ -17,7 +17,7 @@ var deviceColumns = []string{"category", "stream", "flow", "units", "kg"}
 // devices[] row, plus the two content masses, which take kg only.
 var deviceFlowNames = []string{
 	"inflow", "collected", "reused", "recycled", "recovered", "disposed", "stock_change",
-	"recycled_content", "reused_content",
+	"recycled_content", "reused_content", "redeployed",
 }
 
 // deviceLines records where a devices[] row came from in the CSV part: the
@@ -134,5 +134,7 @@ func setDeviceFlow(d *ledger.DeviceFlow, flow string, units int64, kg decimal.De
 		d.RecycledContentKg = &kg
 	case "reused_content":
 		d.ReusedContentKg = &kg
+	case "redeployed":
+		d.Redeployed = f
 	}
 }

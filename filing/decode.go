@@ -287,12 +287,40 @@ func (d *jsonReader) readDevice() ledger.DeviceFlow {
 			v.ExportedKg = d.optQuantity()
 		case "basel_notification":
 			v.BaselNotification = d.strings(ledger.TextID)
+		case "redeployed":
+			v.Redeployed = d.readFlow()
+		case "recycler_efficiency_pct":
+			v.RecyclerEfficiencyPct = d.optQuantity()
+		case "exports":
+			d.array(true, func(int) { v.Exports = append(v.Exports, d.readExport()) })
 		default:
 			return false
 		}
 		return true
 	}, "category", "stream")
 	return v
+}
+
+func (d *jsonReader) readExport() ledger.Export {
+	var x ledger.Export
+	d.object(false, func(key string) bool {
+		switch key {
+		case "country":
+			x.Country = d.str(ledger.TextID)
+		case "kg":
+			x.Kg = d.quantity()
+		case "basel_code":
+			x.BaselCode = d.str(ledger.TextID)
+		case "consent_id":
+			x.ConsentID = d.str(ledger.TextID)
+		case "purpose":
+			x.Purpose = d.enum(ledger.ExportPurposes)
+		default:
+			return false
+		}
+		return true
+	}, "country", "kg", "purpose")
+	return x
 }
 
 func (d *jsonReader) readHistoric() ledger.HistoricInflow {

@@ -65,10 +65,12 @@
 // A "sites" part has a header of sites[] field names in any order
 // (site_id, domain and grid required); empty cells are zero, false or
 // "none". Flags are "true" or "false". A "devices" part has the header
-// category,stream,flow,units,kg in any order; flow is one of the flows or
-// recycled_content / reused_content (units empty); units may be empty
-// (zero), kg is required. Device fields other than flows (lifetime_years,
-// recycler, exported_kg, basel_notification) need the JSON form. When a
+// category,stream,flow,units,kg in any order; flow is one of the flows
+// (redeployed among them, return v1.1) or recycled_content /
+// reused_content (units empty); units may be empty (zero), kg is
+// required. Device fields other than flows (lifetime_years, recycler,
+// exported_kg, basel_notification, recycler_efficiency_pct, exports) need
+// the JSON form. When a
 // CSV part is uploaded the JSON part must not carry the same array. CSV is
 // UTF-8 (a byte order mark is skipped), comma-separated, RFC 4180 quoting.
 // A record (the header too) of more than the part's columns plus 16

@@ -3,6 +3,7 @@ package filing
 import (
 	"github.com/shopspring/decimal"
 	"strconv"
+	"strings"
 
 	"github.com/ictledger/ictledger/ledger"
 )
@@ -21,6 +22,7 @@ func flowsOf(d *ledger.DeviceFlow) []namedFlow {
 	return []namedFlow{
 		{"inflow", d.Inflow}, {"collected", d.Collected}, {"reused", d.Reused}, {"recycled", d.Recycled},
 		{"recovered", d.Recovered}, {"disposed", d.Disposed}, {"stock_change", d.StockChange},
+		{"redeployed", d.Redeployed},
 	}
 }
 
@@ -72,6 +74,19 @@ func (v *validator) devices() {
 		for k, id := range d.BaselNotification {
 			if id == "" {
 				v.add(at("devices", i, "basel_notification")+"["+strconv.Itoa(k)+"]", "must not be empty")
+			}
+		}
+		if d.Redeployed != nil && d.Stream != "network" {
+			v.add(at("devices", i, "redeployed"), "is for the network stream only (equipment reinstalled in the operator's own network); "+
+				"customer devices reused by others go in reused")
+		}
+		v.exports(i, d, treated)
+		if e := d.RecyclerEfficiencyPct; e != nil {
+			switch {
+			case !strings.HasPrefix(d.Category, "battery_"):
+				v.add(at("devices", i, "recycler_efficiency_pct"), "is for battery rows only (Regulation (EU) 2023/1542 Annex XII); got category %s", d.Category)
+			case e.Sign() < 0 || e.Cmp(decimal.NewFromInt(100)) > 0:
+				v.add(at("devices", i, "recycler_efficiency_pct"), "must be from 0 to 100; got %s", e)
 			}
 		}
 		v.massBalance(i, d, treated)

@@ -184,7 +184,12 @@ type DeviceFactor struct {
 	WeibullScale         *decimal.Decimal `json:"weibull_scale,omitempty"`
 	AverageLifetimeYears *decimal.Decimal `json:"average_lifetime_years,omitempty"`
 	RecyclingEfficiency  *decimal.Decimal `json:"recycling_efficiency,omitempty"`
-	Note                 string           `json:"note,omitempty"`
+	// UseLifeYears is the category's industry-average use life, L_use of
+	// the MCI utility X = L / L_use (methodology 2026.1 W2); it comes
+	// with UseLifeSource. Nil where none is published: X is then 1.
+	UseLifeYears  *decimal.Decimal `json:"use_life_years,omitempty"`
+	UseLifeSource string           `json:"use_life_source,omitempty"`
+	Note          string           `json:"note,omitempty"`
 }
 
 // WEEETarget is a WEEE Directive Annex V target pair, in percent.
@@ -255,6 +260,9 @@ func (fs *FactorSet) Check() []FieldError {
 		}
 		if d.WeibullShape != nil && (d.WeibullShape.Sign() <= 0 || d.WeibullScale.Sign() <= 0) {
 			add("devices."+c, "weibull parameters must be > 0")
+		}
+		if d.UseLifeYears != nil && (d.UseLifeYears.Sign() <= 0 || d.UseLifeSource == "") {
+			add("devices."+c+".use_life_years", "must be > 0 and come with use_life_source")
 		}
 	}
 	for k, g := range fs.Grid {

@@ -105,6 +105,8 @@ func TestFactorSetSourcedEntriesChecked(t *testing.T) {
 		{"no url", `"url": "https://www.k-esg.org/esghub/esg_news_view?idx=4184",`, ``, "grid.KR.url"},
 		{"bad methodology", `"methodology": "2026.1"`, `"methodology": "2027.9"`, "methodology"},
 		{"alias to nothing", `"AU-ACT": "AU-NSW"`, `"AU-ACT": "AU-XX"`, "grid_aliases.AU-ACT"},
+		{"use life without source", `"average_lifetime_years": "5.63",`, `"average_lifetime_years": "5.63", "use_life_years": "3",`, "devices.smartphone.use_life_years"},
+		{"use life not > 0", `"average_lifetime_years": "5.63",`, `"average_lifetime_years": "5.63", "use_life_years": "0", "use_life_source": "s",`, "devices.smartphone.use_life_years"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

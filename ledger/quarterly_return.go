@@ -170,7 +170,44 @@ type DeviceFlow struct {
 	Recycler          string           `json:"recycler,omitempty"`
 	ExportedKg        *decimal.Decimal `json:"exported_kg,omitempty"`
 	BaselNotification []string         `json:"basel_notification,omitempty"`
+	// Redeployed is network equipment reinstalled in the operator's own
+	// network (return v1.1, methodology 2026.1 W3): not waste, so never
+	// part of collected, and outside the WEEE rates. Network stream only.
+	Redeployed *Flow `json:"redeployed,omitempty"`
+	// RecyclerEfficiencyPct is, on a battery row, the recycler's output
+	// over its process input in percent (Regulation (EU) 2023/1542 Annex
+	// XII Part A; return v1.1, methodology 2026.1 W5).
+	RecyclerEfficiencyPct *decimal.Decimal `json:"recycler_efficiency_pct,omitempty"`
+	// Exports are the shipments abroad of the row's treated mass, with
+	// their Basel Convention codes and consents (return v1.1, methodology
+	// 2026.1 W6).
+	Exports []Export `json:"exports,omitempty"`
 }
+
+// Export is one shipment abroad of a device row's treated mass (return
+// v1.1, methodology 2026.1 W6).
+type Export struct {
+	// Country is the ISO 3166-1 alpha-2 code of the country of import.
+	Country string          `json:"country"`
+	Kg      decimal.Decimal `json:"kg"`
+	// BaselCode is the Basel Convention entry the waste was shipped under
+	// (A1181 or Y49 for WEEE, A1160, A1170 or B1090 for batteries).
+	BaselCode string `json:"basel_code,omitempty"`
+	// ConsentID is the prior informed consent of the shipment.
+	ConsentID string `json:"consent_id,omitempty"`
+	// Purpose is ExportTreatment or ExportReuseTested.
+	Purpose string `json:"purpose"`
+}
+
+// Export purposes: shipped for treatment, or for reuse after functional
+// testing (not waste).
+const (
+	ExportTreatment   = "treatment"
+	ExportReuseTested = "reuse_tested"
+)
+
+// ExportPurposes are the values of Export.Purpose.
+var ExportPurposes = []string{ExportTreatment, ExportReuseTested}
 
 // FlowKg returns the mass of a flow, zero when the flow is absent.
 func FlowKg(f *Flow) decimal.Decimal {

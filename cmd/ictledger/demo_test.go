@@ -103,7 +103,8 @@ func walkMetrics(path string, v any, f func(string, any)) {
 	switch n := v.(type) {
 	case map[string]any:
 		for k, c := range n {
-			if strings.HasPrefix(k, "parts") || k == "weee_targets" || k == "mci_basis" || strings.HasSuffix(k, "_partial") {
+			if strings.HasPrefix(k, "parts") || k == "weee_targets" || k == "mci_basis" || strings.HasSuffix(k, "_partial") ||
+				k == "collection_rate_pom_years" || k == "device_categories" { // labels, not metrics
 				continue
 			}
 			walkMetrics(path+"."+k, c, f)
