@@ -9,17 +9,23 @@ import (
 // Return is one operator's quarterly return, as docs/spec/quarterly-return.md defines
 // it. Field names and JSON tags are part of the public contract.
 //
+// These types are the one description of the return (describe.go): a
+// field added here, with its json and ret tags, is read from JSON and
+// CSV, checked for its enumeration, text kind and presence, and published
+// in the OpenAPI document, without another edit; rules between fields and
+// signs are added to filing's Validate.
+//
 // Optional quantities are pointers so that "not given" and "zero" stay
 // distinguishable: a metric whose denominator was not given is reported as
 // unavailable, not as zero. Quantities are exact decimals and encode as JSON
 // strings. A Return is immutable once filed; nothing mutates one in place.
 type Return struct {
-	Operator         string            `json:"operator"`
-	Period           Period            `json:"period"`
-	Restates         string            `json:"restates,omitempty"`
-	Reason           string            `json:"reason,omitempty"`
-	FactorSet        string            `json:"factor_set,omitempty"`
-	Activity         Activity          `json:"activity"`
+	Operator         string            `json:"operator" ret:"required,text=id"`
+	Period           Period            `json:"period" ret:"required"`
+	Restates         string            `json:"restates,omitempty" ret:"text=id"`
+	Reason           string            `json:"reason,omitempty" ret:"text=note"`
+	FactorSet        string            `json:"factor_set,omitempty" ret:"text=id"`
+	Activity         Activity          `json:"activity" ret:"required"`
 	Electricity      []Electricity     `json:"electricity,omitempty"`
 	Fuels            []Fuel            `json:"fuels,omitempty"`
 	OnsiteRenewables []OnsiteRenewable `json:"onsite_renewables,omitempty"`
@@ -28,7 +34,7 @@ type Return struct {
 	DataCentres      []DataCentre      `json:"data_centres,omitempty"`
 	Devices          []DeviceFlow      `json:"devices,omitempty"`
 	HistoricInflow   []HistoricInflow  `json:"historic_inflow,omitempty"`
-	Resilience       Resilience        `json:"resilience"`
+	Resilience       Resilience        `json:"resilience" ret:"required"`
 	Sites            []Site            `json:"sites,omitempty"`
 }
 
@@ -42,53 +48,53 @@ type Activity struct {
 
 // Electricity is purchased electricity for one grid region and network domain.
 type Electricity struct {
-	Domain               string           `json:"domain"`
-	Grid                 string           `json:"grid"`
-	KWh                  decimal.Decimal  `json:"kwh"`
+	Domain               string           `json:"domain" ret:"required,enum=Domains"`
+	Grid                 string           `json:"grid" ret:"required,text=id"`
+	KWh                  decimal.Decimal  `json:"kwh" ret:"required"`
 	SupplierKgCO2ePerKWh *decimal.Decimal `json:"supplier_kgco2e_per_kwh,omitempty"`
-	Supplier             string           `json:"supplier,omitempty"`
+	Supplier             string           `json:"supplier,omitempty" ret:"text=name"`
 }
 
 // Fuel is fuel burnt in owned or controlled equipment.
 type Fuel struct {
-	Domain       string           `json:"domain"`
-	Fuel         string           `json:"fuel"`
-	Use          string           `json:"use"`
-	Quantity     decimal.Decimal  `json:"quantity"`
-	Unit         string           `json:"unit"`
+	Domain       string           `json:"domain" ret:"required,enum=FuelDomains"`
+	Fuel         string           `json:"fuel" ret:"required,enum=FuelKinds"`
+	Use          string           `json:"use" ret:"required,enum=FuelUses"`
+	Quantity     decimal.Decimal  `json:"quantity" ret:"required"`
+	Unit         string           `json:"unit" ret:"required,enum=FuelUnits"`
 	BioShare     *decimal.Decimal `json:"bio_share,omitempty"`     // biodiesel_blend only, 0..1 by volume
 	GeneratedKWh *decimal.Decimal `json:"generated_kwh,omitempty"` // stationary only
 }
 
 // OnsiteRenewable is renewable electricity generated and consumed on own sites.
 type OnsiteRenewable struct {
-	Domain string          `json:"domain"`
-	Source string          `json:"source"`
-	KWh    decimal.Decimal `json:"kwh"`
+	Domain string          `json:"domain" ret:"required,enum=Domains"`
+	Source string          `json:"source" ret:"required,enum=RenewableSources"`
+	KWh    decimal.Decimal `json:"kwh" ret:"required"`
 }
 
 // RenewableClaim is a contractual instrument for purchased electricity.
 type RenewableClaim struct {
-	Instrument   string          `json:"instrument"`
-	Grid         string          `json:"grid"`
-	KWh          decimal.Decimal `json:"kwh"`
-	Technology   string          `json:"technology"`
-	Certificates []string        `json:"certificates,omitempty"`
-	Vintage      int             `json:"vintage"`
+	Instrument   string          `json:"instrument" ret:"required,enum=Instruments"`
+	Grid         string          `json:"grid" ret:"required,text=id"`
+	KWh          decimal.Decimal `json:"kwh" ret:"required"`
+	Technology   string          `json:"technology" ret:"required,enum=Technologies"`
+	Certificates []string        `json:"certificates,omitempty" ret:"text=id"`
+	Vintage      int             `json:"vintage" ret:"required"`
 }
 
 // Refrigerant is refrigerant lost from owned equipment.
 type Refrigerant struct {
-	Gas    string          `json:"gas"`
-	KgLost decimal.Decimal `json:"kg_lost"`
+	Gas    string          `json:"gas" ret:"required,enum=Gases"`
+	KgLost decimal.Decimal `json:"kg_lost" ret:"required"`
 }
 
 // DataCentre is one facility's metering, used only for data-centre KPIs.
 type DataCentre struct {
-	ID           string           `json:"id"`
-	Grid         string           `json:"grid"`
-	TotalKWh     decimal.Decimal  `json:"total_kwh"`
-	ITKWh        decimal.Decimal  `json:"it_kwh"`
+	ID           string           `json:"id" ret:"required,text=id"`
+	Grid         string           `json:"grid" ret:"required,text=id"`
+	TotalKWh     decimal.Decimal  `json:"total_kwh" ret:"required"`
+	ITKWh        decimal.Decimal  `json:"it_kwh" ret:"required"`
 	RenewableKWh *decimal.Decimal `json:"renewable_kwh,omitempty"`
 	ReusedKWh    *decimal.Decimal `json:"reused_kwh,omitempty"`
 	WaterM3      *decimal.Decimal `json:"water_m3,omitempty"`
@@ -97,14 +103,14 @@ type DataCentre struct {
 // Flow is a number of units and their mass in kg.
 type Flow struct {
 	Units int64           `json:"units"`
-	Kg    decimal.Decimal `json:"kg"`
+	Kg    decimal.Decimal `json:"kg" ret:"required"`
 }
 
 // DeviceFlow is one category and stream of devices and their flows in the
 // quarter. An absent flow is zero; use the accessor methods to read flows.
 type DeviceFlow struct {
-	Category          string           `json:"category"`
-	Stream            string           `json:"stream"`
+	Category          string           `json:"category" ret:"required,enum=DeviceCategories"`
+	Stream            string           `json:"stream" ret:"required,enum=Streams"`
 	Inflow            *Flow            `json:"inflow,omitempty"`
 	Collected         *Flow            `json:"collected,omitempty"`
 	Reused            *Flow            `json:"reused,omitempty"`
@@ -112,12 +118,12 @@ type DeviceFlow struct {
 	Recovered         *Flow            `json:"recovered,omitempty"`
 	Disposed          *Flow            `json:"disposed,omitempty"`
 	StockChange       *Flow            `json:"stock_change,omitempty"` // may be negative
-	RecycledContentKg *decimal.Decimal `json:"recycled_content_kg,omitempty"`
-	ReusedContentKg   *decimal.Decimal `json:"reused_content_kg,omitempty"`
+	RecycledContentKg *decimal.Decimal `json:"recycled_content_kg,omitempty" ret:"column=recycled_content"`
+	ReusedContentKg   *decimal.Decimal `json:"reused_content_kg,omitempty" ret:"column=reused_content"`
 	LifetimeYears     *decimal.Decimal `json:"lifetime_years,omitempty"`
-	Recycler          string           `json:"recycler,omitempty"`
+	Recycler          string           `json:"recycler,omitempty" ret:"text=name"`
 	ExportedKg        *decimal.Decimal `json:"exported_kg,omitempty"`
-	BaselNotification []string         `json:"basel_notification,omitempty"`
+	BaselNotification []string         `json:"basel_notification,omitempty" ret:"text=id"`
 }
 
 // FlowKg returns the mass of a flow, zero when the flow is absent.
@@ -147,11 +153,11 @@ func OrZero(d *decimal.Decimal) decimal.Decimal {
 // HistoricInflow is inflow in a calendar year before the operator's first
 // return; it is spread evenly over that year's four quarters.
 type HistoricInflow struct {
-	Category string          `json:"category"`
-	Stream   string          `json:"stream"`
-	Year     int             `json:"year"`
-	Units    int64           `json:"units"`
-	Kg       decimal.Decimal `json:"kg"`
+	Category string          `json:"category" ret:"required,enum=DeviceCategories"`
+	Stream   string          `json:"stream" ret:"required,enum=Streams"`
+	Year     int             `json:"year" ret:"required"`
+	Units    int64           `json:"units" ret:"required"`
+	Kg       decimal.Decimal `json:"kg" ret:"required"`
 }
 
 // Resilience holds the climate-resilience figures (E3). When the return has
@@ -168,11 +174,11 @@ type Resilience struct {
 
 // BackupAutonomy counts sites by backup-power autonomy band.
 type BackupAutonomy struct {
-	LT4h    int64 `json:"lt_4h"`
-	H4to8   int64 `json:"h4_to_8"`
-	H8to24  int64 `json:"h8_to_24"`
-	H24to72 int64 `json:"h24_to_72"`
-	GE72h   int64 `json:"ge_72h"`
+	LT4h    int64 `json:"lt_4h" ret:"required"`
+	H4to8   int64 `json:"h4_to_8" ret:"required"`
+	H8to24  int64 `json:"h8_to_24" ret:"required"`
+	H24to72 int64 `json:"h24_to_72" ret:"required"`
+	GE72h   int64 `json:"ge_72h" ret:"required"`
 }
 
 // Total is the number of sites over all bands.
@@ -180,27 +186,27 @@ func (b BackupAutonomy) Total() int64 { return b.LT4h + b.H4to8 + b.H8to24 + b.H
 
 // Outage is one climate-related outage event.
 type Outage struct {
-	Hazard         string          `json:"hazard"`
-	Started        time.Time       `json:"started"`
-	SitesAffected  int64           `json:"sites_affected"`
-	SiteHoursLost  decimal.Decimal `json:"site_hours_lost"`
-	HoursToRestore decimal.Decimal `json:"hours_to_restore"`
+	Hazard         string          `json:"hazard" ret:"required,enum=Hazards"`
+	Started        time.Time       `json:"started" ret:"required"`
+	SitesAffected  int64           `json:"sites_affected" ret:"required"`
+	SiteHoursLost  decimal.Decimal `json:"site_hours_lost" ret:"required"`
+	HoursToRestore decimal.Decimal `json:"hours_to_restore" ret:"required"`
 }
 
 // EarlyWarning is the reach of disaster early-warning alerts.
 type EarlyWarning struct {
-	AlertsDisseminated int64 `json:"alerts_disseminated"`
-	PopulationCovered  int64 `json:"population_covered"`
-	PopulationServed   int64 `json:"population_served"`
+	AlertsDisseminated int64 `json:"alerts_disseminated" ret:"required"`
+	PopulationCovered  int64 `json:"population_covered" ret:"required"`
+	PopulationServed   int64 `json:"population_served" ret:"required"`
 }
 
 // Site is one site-level row. Its energy adds to the return's electricity
 // (grid, no supplier rate), stationary fuels and on-site renewables; absent
 // quantities are zero.
 type Site struct {
-	SiteID         string          `json:"site_id"`
-	Domain         string          `json:"domain"`
-	Grid           string          `json:"grid"`
+	SiteID         string          `json:"site_id" ret:"required,text=id"`
+	Domain         string          `json:"domain" ret:"required,enum=Domains"`
+	Grid           string          `json:"grid" ret:"required,text=id"`
 	GridKWh        decimal.Decimal `json:"grid_kwh"`
 	DieselL        decimal.Decimal `json:"diesel_l"`
 	PetrolL        decimal.Decimal `json:"petrol_l"`
@@ -208,7 +214,7 @@ type Site struct {
 	SolarKWh       decimal.Decimal `json:"solar_kwh"`
 	WindKWh        decimal.Decimal `json:"wind_kwh"`
 	BackupHours    decimal.Decimal `json:"backup_hours"` // 0 = no backup
-	HazardLevel    string          `json:"hazard_level"`
+	HazardLevel    string          `json:"hazard_level" ret:"enum=HazardLevels,default=none"`
 	HazardAssessed bool            `json:"hazard_assessed"`
 	Hardened       bool            `json:"hardened"`
 	Offgrid        bool            `json:"offgrid"`
