@@ -29,8 +29,10 @@ type readFunc func(d *jsonReader, v reflect.Value)
 // fieldPlan is one field of a plan.
 type fieldPlan struct {
 	ledger.Field
-	read readFunc
-	cell cellFunc // nil when the field has no CSV form
+	read  readFunc
+	cell  cellFunc    // nil when the field has no CSV form
+	check checkFunc   // the field's own rule (validate_fields.go), or nil
+	sub   *structPlan // the plan of a struct the field holds, or nil
 }
 
 // structPlan is the plan of one struct type.
@@ -94,7 +96,7 @@ func (b planBuilder) plan(t reflect.Type) (*structPlan, error) {
 		if err != nil {
 			return nil, fmt.Errorf("plan %s.%s: %w", t.Name(), f.Name, err)
 		}
-		p.fields = append(p.fields, fieldPlan{Field: f, read: read, cell: cellReader(f)})
+		p.fields = append(p.fields, fieldPlan{Field: f, read: read, cell: cellReader(f), check: checker(f), sub: b[structOf(f.Type)]})
 		if f.Required {
 			p.required = append(p.required, f.Name)
 		}
@@ -112,6 +114,14 @@ func (b planBuilder) plan(t reflect.Type) (*structPlan, error) {
 	}
 	b[t] = p
 	return p, nil
+}
+
+// structOf returns the struct type t is, points to or is a slice of.
+func structOf(t reflect.Type) reflect.Type {
+	for t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice {
+		t = t.Elem()
+	}
+	return t
 }
 
 // field returns the plan of the field named key, or nil.

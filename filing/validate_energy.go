@@ -44,20 +44,7 @@ func (v *validator) sites() {
 		} else {
 			ids[s.SiteID] = i
 		}
-		if !ledger.OneOf(s.Domain, ledger.Domains) {
-			v.enum(s.Domain, ledger.Domains, func() string { return at("sites", i, "domain") })
-		}
 		v.knownGrid(s.Grid, func() string { return at("sites", i, "grid") })
-		v.nonNegAt(s.GridKWh, "sites", i, "grid_kwh")
-		v.nonNegAt(s.DieselL, "sites", i, "diesel_l")
-		v.nonNegAt(s.PetrolL, "sites", i, "petrol_l")
-		v.nonNegAt(s.LPGKg, "sites", i, "lpg_kg")
-		v.nonNegAt(s.SolarKWh, "sites", i, "solar_kwh")
-		v.nonNegAt(s.WindKWh, "sites", i, "wind_kwh")
-		v.nonNegAt(s.BackupHours, "sites", i, "backup_hours")
-		if !ledger.OneOf(s.HazardLevel, ledger.HazardLevels) {
-			v.enum(s.HazardLevel, ledger.HazardLevels, func() string { return at("sites", i, "hazard_level") })
-		}
 		if s.Offgrid && s.GridKWh.Sign() > 0 {
 			v.add(at("sites", i, "grid_kwh"), "must be 0 for an offgrid site; got %s", s.GridKWh)
 		}
@@ -78,12 +65,7 @@ func (v *validator) sites() {
 
 func (v *validator) electricity() {
 	for i, e := range v.r.Electricity {
-		v.enum(e.Domain, ledger.Domains, func() string { return at("electricity", i, "domain") })
 		v.knownGrid(e.Grid, func() string { return at("electricity", i, "grid") })
-		v.nonNegAt(e.KWh, "electricity", i, "kwh")
-		if e.SupplierKgCO2ePerKWh != nil {
-			v.nonNegAt(*e.SupplierKgCO2ePerKWh, "electricity", i, "supplier_kgco2e_per_kwh")
-		}
 		v.purchased[e.Grid] = v.purchased[e.Grid].Add(e.KWh)
 		if e.Domain == "data_centre" {
 			v.dcEnergy = v.dcEnergy.Add(e.KWh)
@@ -93,13 +75,7 @@ func (v *validator) electricity() {
 
 func (v *validator) fuels() {
 	for i, f := range v.r.Fuels {
-		v.enum(f.Domain, ledger.FuelDomains, func() string { return at("fuels", i, "domain") })
-		v.enum(f.Fuel, ledger.FuelKinds, func() string { return at("fuels", i, "fuel") })
-		v.enum(f.Use, ledger.FuelUses, func() string { return at("fuels", i, "use") })
-		v.nonNegAt(f.Quantity, "fuels", i, "quantity")
-		if !ledger.OneOf(f.Unit, ledger.FuelUnits) {
-			v.enum(f.Unit, ledger.FuelUnits, func() string { return at("fuels", i, "unit") })
-		} else if units, ok := fuelUnits[f.Fuel]; ok && !ledger.OneOf(f.Unit, units) {
+		if units, ok := fuelUnits[f.Fuel]; ok && ledger.OneOf(f.Unit, ledger.FuelUnits) && !ledger.OneOf(f.Unit, units) {
 			v.add(at("fuels", i, "unit"), "%s must be given in %s; got %s", f.Fuel, strings.Join(units, ", "), f.Unit)
 		}
 		switch {
@@ -110,11 +86,8 @@ func (v *validator) fuels() {
 		case f.Fuel != "biodiesel_blend" && f.BioShare != nil:
 			v.add(at("fuels", i, "bio_share"), "is only for biodiesel_blend, not %s", f.Fuel)
 		}
-		if f.GeneratedKWh != nil {
-			if f.Use != "stationary" {
-				v.add(at("fuels", i, "generated_kwh"), "is only for stationary use, not %s", f.Use)
-			}
-			v.nonNegAt(*f.GeneratedKWh, "fuels", i, "generated_kwh")
+		if f.GeneratedKWh != nil && f.Use != "stationary" {
+			v.add(at("fuels", i, "generated_kwh"), "is only for stationary use, not %s", f.Use)
 		}
 		if f.Domain == "data_centre" {
 			v.dcEnergy = v.dcEnergy.Add(v.fuelKWh(f.Fuel, f.Unit, f.Quantity, f.BioShare))
@@ -163,11 +136,9 @@ func (v *validator) fuelKWh(fuel, unit string, q decimal.Decimal, bioShare *deci
 	return kg.Mul(ff.NCVGJPerT).DivRound(gjPerMWh, 9)
 }
 
+// onsite adds the on-site renewables to the data-centre domain energy.
 func (v *validator) onsite() {
-	for i, o := range v.r.OnsiteRenewables {
-		v.enum(o.Domain, ledger.Domains, func() string { return at("onsite_renewables", i, "domain") })
-		v.enum(o.Source, ledger.RenewableSources, func() string { return at("onsite_renewables", i, "source") })
-		v.nonNegAt(o.KWh, "onsite_renewables", i, "kwh")
+	for _, o := range v.r.OnsiteRenewables {
 		if o.Domain == "data_centre" {
 			v.dcEnergy = v.dcEnergy.Add(o.KWh)
 		}
@@ -181,9 +152,6 @@ func (v *validator) claims() {
 	certs := map[string]int{}
 	var uncertified decimal.Decimal
 	for i, c := range v.r.RenewableClaims {
-		v.enum(c.Instrument, ledger.Instruments, func() string { return at("renewable_claims", i, "instrument") })
-		v.enum(c.Technology, ledger.Technologies, func() string { return at("renewable_claims", i, "technology") })
-		v.nonNegAt(c.KWh, "renewable_claims", i, "kwh")
 		if c.Instrument == "eac" && len(c.Certificates) == 0 {
 			v.add(at("renewable_claims", i, "certificates"), "is required for eac: the ids of the certificates retired for this consumption")
 		}
@@ -244,13 +212,6 @@ func (v *validator) claimTotal(grid string) decimal.Decimal {
 	return t
 }
 
-func (v *validator) refrigerants() {
-	for i, g := range v.r.Refrigerants {
-		v.enum(g.Gas, ledger.Gases, func() string { return at("refrigerants", i, "gas") })
-		v.nonNegAt(g.KgLost, "refrigerants", i, "kg_lost")
-	}
-}
-
 func (v *validator) dataCentres() {
 	ids := map[string]int{}
 	var total decimal.Decimal
@@ -263,8 +224,6 @@ func (v *validator) dataCentres() {
 			ids[c.ID] = i
 		}
 		v.knownGrid(c.Grid, func() string { return at("data_centres", i, "grid") })
-		v.nonNegAt(c.TotalKWh, "data_centres", i, "total_kwh")
-		v.nonNegAt(c.ITKWh, "data_centres", i, "it_kwh")
 		if c.ITKWh.Cmp(c.TotalKWh) > 0 {
 			v.add(at("data_centres", i, "it_kwh"), "must be <= total_kwh (%s); got %s: a PUE below 1 is impossible", c.TotalKWh, c.ITKWh)
 		}
@@ -272,16 +231,9 @@ func (v *validator) dataCentres() {
 			name string
 			q    *decimal.Decimal
 		}{{"renewable_kwh", c.RenewableKWh}, {"reused_kwh", c.ReusedKWh}} {
-			if f.q == nil {
-				continue
-			}
-			v.nonNegAt(*f.q, "data_centres", i, f.name)
-			if f.q.Cmp(c.TotalKWh) > 0 {
+			if f.q != nil && f.q.Cmp(c.TotalKWh) > 0 {
 				v.add(at("data_centres", i, f.name), "must be <= total_kwh (%s); got %s", c.TotalKWh, *f.q)
 			}
-		}
-		if c.WaterM3 != nil {
-			v.nonNegAt(*c.WaterM3, "data_centres", i, "water_m3")
 		}
 		total = total.Add(c.TotalKWh)
 	}

@@ -30,7 +30,6 @@ func (v *validator) resilience() {
 		}
 	} else {
 		for _, c := range counts {
-			v.nonNegCount(c.n, "resilience."+c.name)
 			if c.n != nil && c.name != "sites_high_hazard_hardened" && haveTotal && *c.n > total {
 				v.add("resilience."+c.name, "must be <= sites_total (%d); got %d", total, *c.n)
 			}
@@ -49,14 +48,6 @@ func (v *validator) resilience() {
 		v.outage(i, o, total, haveTotal)
 	}
 	if w := res.EarlyWarning; w != nil {
-		for _, c := range []struct {
-			name string
-			n    int64
-		}{{"alerts_disseminated", w.AlertsDisseminated}, {"population_covered", w.PopulationCovered}, {"population_served", w.PopulationServed}} {
-			if c.n < 0 {
-				v.add("resilience.early_warning."+c.name, "must be >= 0, got %d", c.n)
-			}
-		}
 		if w.PopulationCovered > w.PopulationServed {
 			v.add("resilience.early_warning.population_covered", "must be <= population_served (%d); got %d", w.PopulationServed, w.PopulationCovered)
 		}
@@ -81,12 +72,9 @@ func (v *validator) autonomy(res ledger.Resilience) {
 		name string
 		n    int64
 	}{{"lt_4h", b.LT4h}, {"h4_to_8", b.H4to8}, {"h8_to_24", b.H8to24}, {"h24_to_72", b.H24to72}, {"ge_72h", b.GE72h}}
-	neg := false
+	neg := false // reported as a field of its own; no total then
 	for _, band := range bands {
-		if band.n < 0 {
-			v.add("resilience.backup_autonomy."+band.name, "must be >= 0, got %d", band.n)
-			neg = true
-		}
+		neg = neg || band.n < 0
 	}
 	if !neg && b.Total() != *res.SitesWithBackup {
 		v.add("resilience.backup_autonomy", "the bands add up to %d, not sites_with_backup (%d)", b.Total(), *res.SitesWithBackup)
@@ -95,17 +83,11 @@ func (v *validator) autonomy(res ledger.Resilience) {
 
 func (v *validator) outage(i int, o ledger.Outage, total int64, haveTotal bool) {
 	const s = "resilience.outages"
-	v.enum(o.Hazard, ledger.Hazards, func() string { return at(s, i, "hazard") })
 	if p := v.r.Period; !p.IsZero() && (o.Started.Before(p.Start()) || !o.Started.Before(p.End())) {
 		v.add(at(s, i, "started"), "must be inside %s, from %s to before %s; got %s",
 			p, p.Start().Format(time.RFC3339), p.End().Format(time.RFC3339), o.Started.Format(time.RFC3339))
 	}
-	switch {
-	case o.SitesAffected < 0:
-		v.add(at(s, i, "sites_affected"), "must be >= 0, got %d", o.SitesAffected)
-	case haveTotal && o.SitesAffected > total:
+	if haveTotal && o.SitesAffected > total {
 		v.add(at(s, i, "sites_affected"), "must be <= sites_total (%d); got %d", total, o.SitesAffected)
 	}
-	v.nonNegAt(o.SiteHoursLost, s, i, "site_hours_lost")
-	v.nonNegAt(o.HoursToRestore, s, i, "hours_to_restore")
 }

@@ -16,15 +16,19 @@ import (
 //	default=VALUE  the value of an enumeration left out
 //	text=KIND      a free string (or list of strings) of TextKind id, name
 //	               or note, checked with CheckText
+//	signed         a quantity or count (or flow) not held to >= 0: it may
+//	               be negative, or Validate checks its range itself; every
+//	               other quantity and count must be >= 0
 //	column=NAME    the name of the field as a value of the devices CSV
 //	               flow column, when it is not the JSON name
 //
 // A string field must be an enumeration or free text: a new field with
 // neither does not build (TestDescribeReturn). The filing package reads
-// JSON and CSV by this description and the OpenAPI document publishes
-// it; docs/spec/quarterly-return.md must name every field
-// (TestSpecNamesEveryField). Signs and the rules between fields are
-// Validate's, in code.
+// JSON and CSV by this description, Validate checks enumerations and
+// signs by it, and the OpenAPI document publishes it;
+// docs/spec/quarterly-return.md must name every field
+// (TestSpecNamesEveryField). The rules between fields are Validate's, in
+// code.
 
 // Field is one field of a return type as its tags describe it.
 type Field struct {
@@ -44,6 +48,8 @@ type Field struct {
 	Default string
 	// Text is the kind of a free string or list of strings, 0 otherwise.
 	Text TextKind
+	// Signed is set on a quantity or count that is not held to >= 0.
+	Signed bool
 	// Column is the field's name in the devices CSV flow column.
 	Column string
 }
@@ -80,6 +86,8 @@ func (f *Field) parse(tag string) error {
 		case "":
 		case "required":
 			f.Required = true
+		case "signed":
+			f.Signed = true
 		case "enum":
 			if f.Enum = Enum(val); f.Enum == nil {
 				return fmt.Errorf("no enumeration %q", val)
@@ -111,6 +119,8 @@ func (f *Field) check() error {
 		return fmt.Errorf("a string must be an enumeration or free text (one of enum= and text=)")
 	case !isString && (f.Enum != nil || f.Text != 0):
 		return fmt.Errorf("enum= and text= are for strings only")
+	case isString && f.Signed:
+		return fmt.Errorf("signed is for quantities and counts")
 	case f.Default != "" && !OneOf(f.Default, f.Enum):
 		return fmt.Errorf("default %q is not a value of its enumeration", f.Default)
 	}

@@ -11,9 +11,9 @@ import (
 //
 // These types are the one description of the return (describe.go): a
 // field added here, with its json and ret tags, is read from JSON and
-// CSV, checked for its enumeration, text kind and presence, and published
-// in the OpenAPI document, without another edit; rules between fields and
-// signs are added to filing's Validate.
+// CSV, checked for its enumeration, text kind, presence and sign, and
+// published in the OpenAPI document, without another edit; rules between
+// fields are added to filing's Validate.
 //
 // Optional quantities are pointers so that "not given" and "zero" stay
 // distinguishable: a metric whose denominator was not given is reported as
@@ -62,8 +62,8 @@ type Fuel struct {
 	Use          string           `json:"use" ret:"required,enum=FuelUses"`
 	Quantity     decimal.Decimal  `json:"quantity" ret:"required"`
 	Unit         string           `json:"unit" ret:"required,enum=FuelUnits"`
-	BioShare     *decimal.Decimal `json:"bio_share,omitempty"`     // biodiesel_blend only, 0..1 by volume
-	GeneratedKWh *decimal.Decimal `json:"generated_kwh,omitempty"` // stationary only
+	BioShare     *decimal.Decimal `json:"bio_share,omitempty" ret:"signed"` // biodiesel_blend only, 0..1 by volume
+	GeneratedKWh *decimal.Decimal `json:"generated_kwh,omitempty"`          // stationary only
 }
 
 // OnsiteRenewable is renewable electricity generated and consumed on own sites.
@@ -117,10 +117,10 @@ type DeviceFlow struct {
 	Recycled          *Flow            `json:"recycled,omitempty"`
 	Recovered         *Flow            `json:"recovered,omitempty"`
 	Disposed          *Flow            `json:"disposed,omitempty"`
-	StockChange       *Flow            `json:"stock_change,omitempty"` // may be negative
+	StockChange       *Flow            `json:"stock_change,omitempty" ret:"signed"` // may be negative
 	RecycledContentKg *decimal.Decimal `json:"recycled_content_kg,omitempty" ret:"column=recycled_content"`
 	ReusedContentKg   *decimal.Decimal `json:"reused_content_kg,omitempty" ret:"column=reused_content"`
-	LifetimeYears     *decimal.Decimal `json:"lifetime_years,omitempty"`
+	LifetimeYears     *decimal.Decimal `json:"lifetime_years,omitempty" ret:"signed"`
 	Recycler          string           `json:"recycler,omitempty" ret:"text=name"`
 	ExportedKg        *decimal.Decimal `json:"exported_kg,omitempty"`
 	BaselNotification []string         `json:"basel_notification,omitempty" ret:"text=id"`
