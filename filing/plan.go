@@ -14,8 +14,9 @@ import (
 // The readers of the quarterly return follow its one description, the
 // json and ret tags of the ledger types (ledger.Describe). A plan is that
 // description compiled once per type: for every field, the reader that
-// fills it from JSON and the one that fills it from a CSV cell. Signs,
-// cross-field rules and references (grids, periods) are Validate's.
+// fills it from JSON, the one that fills it from a CSV cell and the
+// field's own rule (validate_fields.go). The rules between fields and
+// references (grids, periods) are Validate's, in code.
 
 var (
 	decimalType = reflect.TypeFor[decimal.Decimal]()
