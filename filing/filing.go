@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"reflect"
 
 	"github.com/ictledger/ictledger/ledger"
 )
@@ -154,7 +155,7 @@ func decodeJSON(rd io.Reader, opts Options) (ret *ledger.Return, probs problems,
 		}
 	}()
 	ret = new(ledger.Return)
-	d.readReturn(ret)
+	plans().ret.read(d, reflect.ValueOf(ret).Elem(), false)
 	if _, err := lex.next(); err != io.EOF {
 		return nil, problems{}, readError(err, lex.offset(), "JSON")
 	}

@@ -14,15 +14,15 @@ import (
 )
 
 // jsonReader is a strict, schema-driven reader over the token stream of
-// the lexer. It never builds a generic tree: the per-type readers in
-// decode.go pull tokens and fill the ledger types directly, so a return
-// with 100,000 site rows costs the rows and little else.
+// the lexer. It never builds a generic tree: the plans of plan.go pull
+// tokens and fill the ledger types directly, so a return with 100,000
+// site rows costs the rows and little else.
 //
 // Problems with values (wrong type, unknown field, duplicate key, bad
 // number, unknown enumeration value, missing field) are collected with
 // their JSON path and reading goes on. A syntax or read error stops
 // reading at once: it is raised with panic(abort{}) and recovered in
-// decodeJSON, which keeps the per-type readers free of error plumbing.
+// decodeJSON, which keeps the field readers free of error plumbing.
 type jsonReader struct {
 	lex          *lexer
 	admittedText bool // see Options.AdmittedText

@@ -193,18 +193,21 @@ func (l *csvLines) translate(path string) string {
 
 func (d deviceLines) translate(rest string) string {
 	file := PartDevices + ".csv"
-	flow, field, _ := strings.Cut(rest, ".")
-	switch flow {
-	case "":
+	name, field, _ := strings.Cut(rest, ".")
+	plan := plans().devicesCSV
+	if name == "" {
 		return csvPath(file, d.first, "")
-	case "category", "stream":
-		return csvPath(file, d.first, flow)
-	case "recycled_content_kg", "reused_content_kg":
-		if line, ok := d.flows[strings.TrimSuffix(flow, "_kg")]; ok {
-			return csvPath(file, line, "kg")
+	}
+	for _, k := range plan.keys {
+		if k.Name == name {
+			return csvPath(file, d.first, name)
 		}
-	default:
-		if line, ok := d.flows[flow]; ok {
+	}
+	if f, ok := plan.byJSON(name); ok {
+		if line, ok := d.flows[f.name]; ok {
+			if f.kgOnly {
+				field = plan.mass
+			}
 			return csvPath(file, line, field)
 		}
 	}

@@ -56,14 +56,15 @@ func Validate(r *ledger.Return, c Context) (problems []ledger.FieldError, warnin
 func validate(r *ledger.Return, c Context) (problems, []ledger.Warning) {
 	v := &validator{r: r, c: c, purchased: map[string]decimal.Decimal{}}
 	v.top()
+	v.fields()
 	v.activity()
 	v.v11Return()
 	v.sites()
 	v.electricity()
 	v.fuels()
 	v.onsite()
-	v.claims()
 	v.refrigerants()
+	v.claims()
 	v.dataCentres()
 	v.devices()
 	v.historic()
@@ -113,42 +114,6 @@ func at(section string, i int, field string) string {
 		return fmt.Sprintf("%s[%d]", section, i)
 	}
 	return fmt.Sprintf("%s[%d].%s", section, i, field)
-}
-
-// nonNeg reports a negative quantity at path.
-func (v *validator) nonNeg(q decimal.Decimal, path string) {
-	if q.Sign() < 0 {
-		v.add(path, "must be >= 0, got %s", q)
-	}
-}
-
-// nonNegAt is nonNeg for a field of an array element; it formats the path
-// only when there is a problem, which matters for 100,000 site rows.
-func (v *validator) nonNegAt(q decimal.Decimal, section string, i int, field string) {
-	if q.Sign() < 0 {
-		v.add(at(section, i, field), "must be >= 0, got %s", q)
-	}
-}
-
-func (v *validator) nonNegPtr(q *decimal.Decimal, path string) {
-	if q != nil {
-		v.nonNeg(*q, path)
-	}
-}
-
-func (v *validator) nonNegCount(n *int64, path string) {
-	if n != nil && *n < 0 {
-		v.add(path, "must be >= 0, got %d", *n)
-	}
-}
-
-// enum reports a value outside its enumeration; the decoder reports the
-// same, this covers returns built in code.
-func (v *validator) enum(val string, allowed []string, path func() string) {
-	if !ledger.OneOf(val, allowed) {
-		_, msg := checkEnum(val, allowed)
-		v.probs.add(path(), msg)
-	}
 }
 
 // knownGrid reports a grid that the factor set does not have. An empty
@@ -201,19 +166,15 @@ func (v *validator) activity() {
 	if a.DataTrafficTB == nil {
 		v.add("activity.data_traffic_tb", "is required")
 	}
-	v.nonNegPtr(a.DataTrafficTB, "activity.data_traffic_tb")
 	if a.Subscriptions == nil {
 		v.add("activity.subscriptions", "is required")
 	}
-	v.nonNegCount(a.Subscriptions, "activity.subscriptions")
-	v.nonNegCount(a.SitesTotal, "activity.sites_total")
 	switch {
 	case len(v.r.Sites) == 0 && a.SitesTotal == nil:
 		v.add("activity.sites_total", "is required (or send site rows)")
 	case len(v.r.Sites) > 0 && a.SitesTotal != nil && *a.SitesTotal != int64(len(v.r.Sites)):
 		v.add("activity.sites_total", "must equal the number of site rows, %d; got %d (or leave it out)", len(v.r.Sites), *a.SitesTotal)
 	}
-	v.nonNegPtr(a.RevenueMUSD, "activity.revenue_musd")
 }
 
 // sitesTotal is the number of sites: the rows when given, else

@@ -30,8 +30,6 @@ func (v *validator) devices() {
 	seen := map[[2]string]int{}
 	for i := range v.r.Devices {
 		d := &v.r.Devices[i]
-		v.enum(d.Category, ledger.DeviceCategories, func() string { return at("devices", i, "category") })
-		v.enum(d.Stream, ledger.Streams, func() string { return at("devices", i, "stream") })
 		key := [2]string{d.Category, d.Stream}
 		if j, dup := seen[key]; dup {
 			v.add(at("devices", i, ""), "duplicate row for category %s, stream %s (also devices[%d])", d.Category, d.Stream, j)
@@ -41,14 +39,6 @@ func (v *validator) devices() {
 		for _, nf := range flowsOf(d) {
 			if nf.f != nil {
 				v.flow(at("devices", i, nf.name), nf.f, nf.name == "stock_change")
-			}
-		}
-		for _, q := range []struct {
-			name string
-			q    *decimal.Decimal
-		}{{"recycled_content_kg", d.RecycledContentKg}, {"reused_content_kg", d.ReusedContentKg}, {"exported_kg", d.ExportedKg}} {
-			if q.q != nil {
-				v.nonNegAt(*q.q, "devices", i, q.name)
 			}
 		}
 		content := ledger.OrZero(d.RecycledContentKg).Add(ledger.OrZero(d.ReusedContentKg))
@@ -93,15 +83,10 @@ func (v *validator) devices() {
 	}
 }
 
-// flow checks one flow: non-negative (a stock change may be negative,
-// with units and kg of the same sign) and kg given where units are.
+// flow checks one flow: kg given where units are, and a stock change
+// (signed) with units and kg of the same sign. That other flows are >= 0
+// is the description's rule (validate_fields.go).
 func (v *validator) flow(path string, f *ledger.Flow, signed bool) {
-	if !signed {
-		if f.Units < 0 {
-			v.add(path+".units", "must be >= 0, got %d", f.Units)
-		}
-		v.nonNeg(f.Kg, path+".kg")
-	}
 	switch {
 	case f.Units > 0 && f.Kg.Sign() <= 0:
 		v.add(path+".kg", "must be > 0 when units > 0 (units %d); got %s", f.Units, f.Kg)
@@ -136,8 +121,6 @@ func (v *validator) historic() {
 		year        int
 	}]int{}
 	for i, h := range v.r.HistoricInflow {
-		v.enum(h.Category, ledger.DeviceCategories, func() string { return at("historic_inflow", i, "category") })
-		v.enum(h.Stream, ledger.Streams, func() string { return at("historic_inflow", i, "stream") })
 		if h.Year < 1990 || h.Year >= v.r.Period.Year {
 			v.add(at("historic_inflow", i, "year"), "must be a year from 1990 that precedes the first return's year %d; got %d", v.r.Period.Year, h.Year)
 		}

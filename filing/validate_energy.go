@@ -43,22 +43,7 @@ func (v *validator) sites() {
 		} else {
 			ids[s.SiteID] = i
 		}
-		if !ledger.OneOf(s.Domain, ledger.Domains) {
-			v.enum(s.Domain, ledger.Domains, func() string { return at("sites", i, "domain") })
-		}
 		v.knownGrid(s.Grid, func() string { return at("sites", i, "grid") })
-		v.nonNegAt(s.GridKWh, "sites", i, "grid_kwh")
-		v.nonNegAt(s.DieselL, "sites", i, "diesel_l")
-		v.nonNegAt(s.PetrolL, "sites", i, "petrol_l")
-		v.nonNegAt(s.LPGKg, "sites", i, "lpg_kg")
-		v.nonNegAt(s.SolarKWh, "sites", i, "solar_kwh")
-		v.nonNegAt(s.WindKWh, "sites", i, "wind_kwh")
-		v.nonNegAt(s.BackupHours, "sites", i, "backup_hours")
-		if !ledger.OneOf(s.HazardLevel, ledger.HazardLevels) {
-			v.enum(s.HazardLevel, ledger.HazardLevels, func() string { return at("sites", i, "hazard_level") })
-		}
-		v.nonNegPtr(s.GeneratorKWh, at("sites", i, "generator_kwh"))
-		v.quality(s.Quality, "sites", i)
 		if s.Offgrid && s.GridKWh.Sign() > 0 {
 			v.add(at("sites", i, "grid_kwh"), "must be 0 for an offgrid site; got %s", s.GridKWh)
 		}
@@ -79,13 +64,7 @@ func (v *validator) sites() {
 
 func (v *validator) electricity() {
 	for i, e := range v.r.Electricity {
-		v.enum(e.Domain, ledger.Domains, func() string { return at("electricity", i, "domain") })
 		v.knownGrid(e.Grid, func() string { return at("electricity", i, "grid") })
-		v.nonNegAt(e.KWh, "electricity", i, "kwh")
-		if e.SupplierKgCO2ePerKWh != nil {
-			v.nonNegAt(*e.SupplierKgCO2ePerKWh, "electricity", i, "supplier_kgco2e_per_kwh")
-		}
-		v.quality(e.Quality, "electricity", i)
 		v.purchased[e.Grid] = v.purchased[e.Grid].Add(e.KWh)
 		if e.Domain == "data_centre" {
 			v.dcEnergy = v.dcEnergy.Add(e.KWh)
@@ -95,13 +74,7 @@ func (v *validator) electricity() {
 
 func (v *validator) fuels() {
 	for i, f := range v.r.Fuels {
-		v.enum(f.Domain, ledger.FuelDomains, func() string { return at("fuels", i, "domain") })
-		v.enum(f.Fuel, ledger.FuelKinds, func() string { return at("fuels", i, "fuel") })
-		v.enum(f.Use, ledger.FuelUses, func() string { return at("fuels", i, "use") })
-		v.nonNegAt(f.Quantity, "fuels", i, "quantity")
-		if !ledger.OneOf(f.Unit, ledger.FuelUnits) {
-			v.enum(f.Unit, ledger.FuelUnits, func() string { return at("fuels", i, "unit") })
-		} else if units, ok := fuelUnits[f.Fuel]; ok && !ledger.OneOf(f.Unit, units) {
+		if units, ok := fuelUnits[f.Fuel]; ok && ledger.OneOf(f.Unit, ledger.FuelUnits) && !ledger.OneOf(f.Unit, units) {
 			v.add(at("fuels", i, "unit"), "%s must be given in %s; got %s", f.Fuel, strings.Join(units, ", "), f.Unit)
 		}
 		switch {
@@ -112,14 +85,10 @@ func (v *validator) fuels() {
 		case f.Fuel != "biodiesel_blend" && f.BioShare != nil:
 			v.add(at("fuels", i, "bio_share"), "is only for biodiesel_blend, not %s", f.Fuel)
 		}
-		if f.GeneratedKWh != nil {
-			if f.Use != "stationary" {
-				v.add(at("fuels", i, "generated_kwh"), "is only for stationary use, not %s", f.Use)
-			}
-			v.nonNegAt(*f.GeneratedKWh, "fuels", i, "generated_kwh")
+		if f.GeneratedKWh != nil && f.Use != "stationary" {
+			v.add(at("fuels", i, "generated_kwh"), "is only for stationary use, not %s", f.Use)
 		}
 		v.fuelBasis(f, i)
-		v.quality(f.Quality, "fuels", i)
 		if f.Domain == "data_centre" {
 			v.dcEnergy = v.dcEnergy.Add(v.fuelKWh(f.Fuel, f.Unit, f.Quantity, f.BioShare))
 		}
@@ -134,8 +103,7 @@ func (v *validator) fuelBasis(f ledger.Fuel, i int) {
 	if f.Basis == "" {
 		return
 	}
-	v.enum(f.Basis, ledger.FuelBases, func() string { return at("fuels", i, "basis") })
-	if f.Basis != "gcv" {
+	if f.Basis != "gcv" { // the description checks the value
 		return
 	}
 	if f.Unit != "kwh" && f.Unit != "gj" {
@@ -147,13 +115,6 @@ func (v *validator) fuelBasis(f ledger.Fuel, i int) {
 	}
 	if ff, ok := v.c.Factors.Fuels[f.Fuel]; ok && ff.GCVPerNCV == nil {
 		v.add(at("fuels", i, "basis"), "factor set %s has no gcv_per_ncv for %s: file the quantity on a net calorific basis", v.c.Factors.Version, f.Fuel)
-	}
-}
-
-// quality checks a row's optional data quality (return v1.1, G12).
-func (v *validator) quality(q, section string, i int) {
-	if q != "" {
-		v.enum(q, ledger.DataQualities, func() string { return at(section, i, "quality") })
 	}
 }
 
@@ -198,11 +159,9 @@ func (v *validator) fuelKWh(fuel, unit string, q decimal.Decimal, bioShare *deci
 	return kg.Mul(ff.NCVGJPerT).DivRound(gjPerMWh, 9)
 }
 
+// onsite adds the on-site renewables to the data-centre domain energy.
 func (v *validator) onsite() {
 	for i, o := range v.r.OnsiteRenewables {
-		v.enum(o.Domain, ledger.Domains, func() string { return at("onsite_renewables", i, "domain") })
-		v.enum(o.Source, ledger.RenewableSources, func() string { return at("onsite_renewables", i, "source") })
-		v.nonNegAt(o.KWh, "onsite_renewables", i, "kwh")
 		if o.CertificatesSold && o.Grid == "" {
 			v.add(at("onsite_renewables", i, "grid"), "is required with certificates_sold: the electricity is valued at that grid's residual mix")
 		} else if o.Grid != "" {
@@ -221,9 +180,6 @@ func (v *validator) claims() {
 	certs := map[string]int{}
 	var uncertified decimal.Decimal
 	for i, c := range v.r.RenewableClaims {
-		v.enum(c.Instrument, ledger.Instruments, func() string { return at("renewable_claims", i, "instrument") })
-		v.enum(c.Technology, ledger.Technologies, func() string { return at("renewable_claims", i, "technology") })
-		v.nonNegAt(c.KWh, "renewable_claims", i, "kwh")
 		if c.Instrument == "eac" && len(c.Certificates) == 0 {
 			v.add(at("renewable_claims", i, "certificates"), "is required for eac: the ids of the certificates retired for this consumption")
 		}
@@ -280,12 +236,12 @@ func (v *validator) claimTotal(market string) decimal.Decimal {
 	return t
 }
 
+// refrigerants holds ods_imported_kg to the ozone-depleting gases
+// (methodology 2026.1 G7); the gas and the masses are checked by the
+// return's description.
 func (v *validator) refrigerants() {
 	for i, g := range v.r.Refrigerants {
-		v.enum(g.Gas, ledger.Gases, func() string { return at("refrigerants", i, "gas") })
-		v.nonNegAt(g.KgLost, "refrigerants", i, "kg_lost")
 		if g.ODSImportedKg != nil {
-			v.nonNegAt(*g.ODSImportedKg, "refrigerants", i, "ods_imported_kg")
 			if _, ods := v.odp(g.Gas); !ods {
 				v.add(at("refrigerants", i, "ods_imported_kg"), "is only for ozone-depleting gases (those with an ODP in the factor set); %s has none", g.Gas)
 			}
@@ -305,8 +261,6 @@ func (v *validator) dataCentres() {
 			ids[c.ID] = i
 		}
 		v.knownGrid(c.Grid, func() string { return at("data_centres", i, "grid") })
-		v.nonNegAt(c.TotalKWh, "data_centres", i, "total_kwh")
-		v.nonNegAt(c.ITKWh, "data_centres", i, "it_kwh")
 		if c.ITKWh.Cmp(c.TotalKWh) > 0 {
 			v.add(at("data_centres", i, "it_kwh"), "must be <= total_kwh (%s); got %s: a PUE below 1 is impossible", c.TotalKWh, c.ITKWh)
 		}
@@ -314,25 +268,12 @@ func (v *validator) dataCentres() {
 			name string
 			q    *decimal.Decimal
 		}{{"renewable_kwh", c.RenewableKWh}, {"reused_kwh", c.ReusedKWh}} {
-			if f.q == nil {
-				continue
-			}
-			v.nonNegAt(*f.q, "data_centres", i, f.name)
-			if f.q.Cmp(c.TotalKWh) > 0 {
+			if f.q != nil && f.q.Cmp(c.TotalKWh) > 0 {
 				v.add(at("data_centres", i, f.name), "must be <= total_kwh (%s); got %s", c.TotalKWh, *f.q)
 			}
 		}
-		if c.WaterM3 != nil {
-			v.nonNegAt(*c.WaterM3, "data_centres", i, "water_m3")
-		}
-		if c.GridKWh != nil {
-			v.nonNegAt(*c.GridKWh, "data_centres", i, "grid_kwh")
-			if c.GridKWh.Cmp(c.TotalKWh) > 0 {
-				v.add(at("data_centres", i, "grid_kwh"), "must be <= total_kwh (%s); got %s", c.TotalKWh, *c.GridKWh)
-			}
-		}
-		if c.DieselL != nil {
-			v.nonNegAt(*c.DieselL, "data_centres", i, "diesel_l")
+		if c.GridKWh != nil && c.GridKWh.Cmp(c.TotalKWh) > 0 {
+			v.add(at("data_centres", i, "grid_kwh"), "must be <= total_kwh (%s); got %s", c.TotalKWh, *c.GridKWh)
 		}
 		total = total.Add(c.TotalKWh)
 	}
@@ -353,24 +294,12 @@ func (v *validator) odp(gas string) (decimal.Decimal, bool) {
 	return d, ok
 }
 
-// v11Return checks the return-level fields of return v1.1 (methodology
-// 2026.1): mobile traffic is part of all traffic (G10), and the
-// boundary's values (G14; the decoder checks them too, this covers
-// returns built in code).
+// v11Return checks the return-level rules of return v1.1 (methodology
+// 2026.1): mobile traffic is part of all traffic (G10). The values of
+// the boundary (G14) and the signs are the description's to check.
 func (v *validator) v11Return() {
 	a := v.r.Activity
-	if a.MobileTrafficTB != nil {
-		v.nonNeg(*a.MobileTrafficTB, "activity.mobile_traffic_tb")
-		if a.DataTrafficTB != nil && a.MobileTrafficTB.Cmp(*a.DataTrafficTB) > 0 {
-			v.add("activity.mobile_traffic_tb", "must be <= data_traffic_tb (%s), of which it is a part; got %s", *a.DataTrafficTB, *a.MobileTrafficTB)
-		}
-	}
-	if b := v.r.Boundary; b != nil {
-		if b.Consolidation != "" {
-			v.enum(b.Consolidation, ledger.Consolidations, func() string { return "boundary.consolidation" })
-		}
-		if b.TowerEnergy != "" {
-			v.enum(b.TowerEnergy, ledger.TowerEnergyScopes, func() string { return "boundary.tower_energy" })
-		}
+	if a.MobileTrafficTB != nil && a.DataTrafficTB != nil && a.MobileTrafficTB.Cmp(*a.DataTrafficTB) > 0 {
+		v.add("activity.mobile_traffic_tb", "must be <= data_traffic_tb (%s), of which it is a part; got %s", *a.DataTrafficTB, *a.MobileTrafficTB)
 	}
 }

@@ -41,7 +41,6 @@ func (v *validator) exports(i int, d *ledger.DeviceFlow, treated decimal.Decimal
 			v.add(path("kg"), "must be > 0; got %s", x.Kg)
 		}
 		sum = sum.Add(x.Kg)
-		v.enum(x.Purpose, ledger.ExportPurposes, func() string { return path("purpose") })
 		v.baselCode(x, battery, path)
 	}
 	switch {

@@ -256,6 +256,7 @@ func (g *schemaGen) schema(t reflect.Type) map[string]any {
 func (g *schemaGen) object(t reflect.Type) map[string]any {
 	props := map[string]any{}
 	var required []string
+	desc := describedFields(t)
 	var walk func(t reflect.Type)
 	walk = func(t reflect.Type) {
 		for i := 0; i < t.NumField(); i++ {
@@ -275,10 +276,16 @@ func (g *schemaGen) object(t reflect.Type) map[string]any {
 			if name == "" {
 				name = f.Name
 			}
-			props[name] = g.schema(f.Type)
-			if !strings.Contains(opts, "omitempty") && f.Type.Kind() != reflect.Pointer {
+			s := g.schema(f.Type)
+			if d, ok := desc[name]; ok {
+				s = describe(s, d)
+				if d.Required {
+					required = append(required, name)
+				}
+			} else if desc == nil && !strings.Contains(opts, "omitempty") && f.Type.Kind() != reflect.Pointer {
 				required = append(required, name)
 			}
+			props[name] = s
 		}
 	}
 	walk(t)
@@ -288,4 +295,47 @@ func (g *schemaGen) object(t reflect.Type) map[string]any {
 		out["required"] = required
 	}
 	return out
+}
+
+// describedFields returns the fields of t by name when t is a type of
+// the quarterly return, whose ret tags describe it (ledger.Describe),
+// and nil otherwise.
+func describedFields(t reflect.Type) map[string]ledger.Field {
+	tagged := false
+	for i := 0; i < t.NumField(); i++ {
+		_, ok := t.Field(i).Tag.Lookup("ret")
+		tagged = tagged || ok
+	}
+	if !tagged {
+		return nil
+	}
+	fields, err := ledger.Describe(t)
+	if err != nil {
+		return nil // TestDescribeReturn reports it
+	}
+	out := make(map[string]ledger.Field, len(fields))
+	for _, f := range fields {
+		out[f.Name] = f
+	}
+	return out
+}
+
+// describe adds to the schema s of a field of the return what its
+// description says: the values of an enumeration, its default, the
+// length of a free string.
+func describe(s map[string]any, d ledger.Field) map[string]any {
+	target := s
+	if items, ok := s["items"].(map[string]any); ok && s["type"] == "array" {
+		target = items // a list of strings: the rule is its items'
+	}
+	switch {
+	case d.Enum != nil:
+		target["enum"] = d.Enum
+	case d.Text != 0:
+		target["maxLength"] = d.Text.MaxRunes()
+	}
+	if d.Default != "" {
+		target["default"] = d.Default
+	}
+	return s
 }

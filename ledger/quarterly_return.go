@@ -14,12 +14,12 @@ import (
 // unavailable, not as zero. Quantities are exact decimals and encode as JSON
 // strings. A Return is immutable once filed; nothing mutates one in place.
 type Return struct {
-	Operator         string            `json:"operator"`
-	Period           Period            `json:"period"`
-	Restates         string            `json:"restates,omitempty"`
-	Reason           string            `json:"reason,omitempty"`
-	FactorSet        string            `json:"factor_set,omitempty"`
-	Activity         Activity          `json:"activity"`
+	Operator         string            `json:"operator" ret:"required,text=id"`
+	Period           Period            `json:"period" ret:"required"`
+	Restates         string            `json:"restates,omitempty" ret:"text=id"`
+	Reason           string            `json:"reason,omitempty" ret:"text=note"`
+	FactorSet        string            `json:"factor_set,omitempty" ret:"text=id"`
+	Activity         Activity          `json:"activity" ret:"required"`
 	Electricity      []Electricity     `json:"electricity,omitempty"`
 	Fuels            []Fuel            `json:"fuels,omitempty"`
 	OnsiteRenewables []OnsiteRenewable `json:"onsite_renewables,omitempty"`
@@ -28,7 +28,7 @@ type Return struct {
 	DataCentres      []DataCentre      `json:"data_centres,omitempty"`
 	Devices          []DeviceFlow      `json:"devices,omitempty"`
 	HistoricInflow   []HistoricInflow  `json:"historic_inflow,omitempty"`
-	Resilience       Resilience        `json:"resilience"`
+	Resilience       Resilience        `json:"resilience" ret:"required"`
 	Sites            []Site            `json:"sites,omitempty"`
 	// Boundary is the organisational boundary of the figures (return
 	// v1.1, methodology 2026.1 G14); nil when not stated.
@@ -39,8 +39,8 @@ type Return struct {
 // the consolidation approach (GHG Protocol Corporate Standard ch. 3) and
 // whether the energy of sites leased from tower companies is in.
 type Boundary struct {
-	Consolidation string `json:"consolidation,omitempty"` // one of Consolidations
-	TowerEnergy   string `json:"tower_energy,omitempty"`  // one of TowerEnergyScopes
+	Consolidation string `json:"consolidation,omitempty" ret:"enum=Consolidations"`   // one of Consolidations
+	TowerEnergy   string `json:"tower_energy,omitempty" ret:"enum=TowerEnergyScopes"` // one of TowerEnergyScopes
 }
 
 // Enumerations of the return v1.1 fields of methodology 2026.1.
@@ -69,62 +69,62 @@ type Activity struct {
 
 // Electricity is purchased electricity for one grid region and network domain.
 type Electricity struct {
-	Domain               string           `json:"domain"`
-	Grid                 string           `json:"grid"`
-	KWh                  decimal.Decimal  `json:"kwh"`
+	Domain               string           `json:"domain" ret:"required,enum=Domains"`
+	Grid                 string           `json:"grid" ret:"required,text=id"`
+	KWh                  decimal.Decimal  `json:"kwh" ret:"required"`
 	SupplierKgCO2ePerKWh *decimal.Decimal `json:"supplier_kgco2e_per_kwh,omitempty"`
-	Supplier             string           `json:"supplier,omitempty"`
-	Quality              string           `json:"quality,omitempty"` // v1.1: one of DataQualities
+	Supplier             string           `json:"supplier,omitempty" ret:"text=name"`
+	Quality              string           `json:"quality,omitempty" ret:"enum=DataQualities"` // v1.1: one of DataQualities
 }
 
 // Fuel is fuel burnt in owned or controlled equipment.
 type Fuel struct {
-	Domain       string           `json:"domain"`
-	Fuel         string           `json:"fuel"`
-	Use          string           `json:"use"`
-	Quantity     decimal.Decimal  `json:"quantity"`
-	Unit         string           `json:"unit"`
-	BioShare     *decimal.Decimal `json:"bio_share,omitempty"`     // biodiesel_blend only, 0..1 by volume
-	GeneratedKWh *decimal.Decimal `json:"generated_kwh,omitempty"` // stationary only
+	Domain       string           `json:"domain" ret:"required,enum=FuelDomains"`
+	Fuel         string           `json:"fuel" ret:"required,enum=FuelKinds"`
+	Use          string           `json:"use" ret:"required,enum=FuelUses"`
+	Quantity     decimal.Decimal  `json:"quantity" ret:"required"`
+	Unit         string           `json:"unit" ret:"required,enum=FuelUnits"`
+	BioShare     *decimal.Decimal `json:"bio_share,omitempty" ret:"signed"` // biodiesel_blend only, 0..1 by volume
+	GeneratedKWh *decimal.Decimal `json:"generated_kwh,omitempty"`          // stationary only
 	// Basis is the calorific basis of a kwh or gj quantity (v1.1, G5):
 	// "gcv" or "ncv"; empty is ncv.
-	Basis   string `json:"basis,omitempty"`
-	Quality string `json:"quality,omitempty"` // v1.1: one of DataQualities
+	Basis   string `json:"basis,omitempty" ret:"enum=FuelBases"`
+	Quality string `json:"quality,omitempty" ret:"enum=DataQualities"` // v1.1: one of DataQualities
 }
 
 // OnsiteRenewable is renewable electricity generated and consumed on own sites.
 type OnsiteRenewable struct {
-	Domain string          `json:"domain"`
-	Source string          `json:"source"`
-	KWh    decimal.Decimal `json:"kwh"`
+	Domain string          `json:"domain" ret:"required,enum=Domains"`
+	Source string          `json:"source" ret:"required,enum=RenewableSources"`
+	KWh    decimal.Decimal `json:"kwh" ret:"required"`
 	// CertificatesSold says the certificates of this generation were sold
 	// (v1.1, G13): the electricity is consumed but not renewable for the
 	// operator, and is valued at Grid's residual mix.
 	CertificatesSold bool   `json:"certificates_sold,omitempty"`
-	Grid             string `json:"grid,omitempty"` // v1.1: required with CertificatesSold
+	Grid             string `json:"grid,omitempty" ret:"text=id"` // v1.1: required with CertificatesSold
 }
 
 // RenewableClaim is a contractual instrument for purchased electricity.
 type RenewableClaim struct {
-	Instrument   string          `json:"instrument"`
-	Grid         string          `json:"grid"`
-	KWh          decimal.Decimal `json:"kwh"`
-	Technology   string          `json:"technology"`
-	Certificates []string        `json:"certificates,omitempty"`
-	Vintage      int             `json:"vintage"`
+	Instrument   string          `json:"instrument" ret:"required,enum=Instruments"`
+	Grid         string          `json:"grid" ret:"required,text=id"`
+	KWh          decimal.Decimal `json:"kwh" ret:"required"`
+	Technology   string          `json:"technology" ret:"required,enum=Technologies"`
+	Certificates []string        `json:"certificates,omitempty" ret:"text=id"`
+	Vintage      int             `json:"vintage" ret:"required"`
 	// VintageMonth (1-12), Supplier and Registry are return v1.1
 	// (methodology 2026.1 G3): the month of generation, the supplier
 	// whose rows a contract covers first, and the registry that issued
 	// the certificates (their ids are unique per registry).
 	VintageMonth *int   `json:"vintage_month,omitempty"`
-	Supplier     string `json:"supplier,omitempty"`
-	Registry     string `json:"registry,omitempty"`
+	Supplier     string `json:"supplier,omitempty" ret:"text=name"`
+	Registry     string `json:"registry,omitempty" ret:"text=id"`
 }
 
 // Refrigerant is refrigerant lost from owned equipment.
 type Refrigerant struct {
-	Gas    string          `json:"gas"`
-	KgLost decimal.Decimal `json:"kg_lost"`
+	Gas    string          `json:"gas" ret:"required,enum=Gases"`
+	KgLost decimal.Decimal `json:"kg_lost" ret:"required"`
 	// ODSImportedKg is the mass of an ozone-depleting gas imported in the
 	// quarter (v1.1, G7: GRI 305-6).
 	ODSImportedKg *decimal.Decimal `json:"ods_imported_kg,omitempty"`
@@ -132,10 +132,10 @@ type Refrigerant struct {
 
 // DataCentre is one facility's metering, used only for data-centre KPIs.
 type DataCentre struct {
-	ID           string           `json:"id"`
-	Grid         string           `json:"grid"`
-	TotalKWh     decimal.Decimal  `json:"total_kwh"`
-	ITKWh        decimal.Decimal  `json:"it_kwh"`
+	ID           string           `json:"id" ret:"required,text=id"`
+	Grid         string           `json:"grid" ret:"required,text=id"`
+	TotalKWh     decimal.Decimal  `json:"total_kwh" ret:"required"`
+	ITKWh        decimal.Decimal  `json:"it_kwh" ret:"required"`
 	RenewableKWh *decimal.Decimal `json:"renewable_kwh,omitempty"`
 	ReusedKWh    *decimal.Decimal `json:"reused_kwh,omitempty"`
 	WaterM3      *decimal.Decimal `json:"water_m3,omitempty"`
@@ -149,27 +149,27 @@ type DataCentre struct {
 // Flow is a number of units and their mass in kg.
 type Flow struct {
 	Units int64           `json:"units"`
-	Kg    decimal.Decimal `json:"kg"`
+	Kg    decimal.Decimal `json:"kg" ret:"required"`
 }
 
 // DeviceFlow is one category and stream of devices and their flows in the
 // quarter. An absent flow is zero; use the accessor methods to read flows.
 type DeviceFlow struct {
-	Category          string           `json:"category"`
-	Stream            string           `json:"stream"`
+	Category          string           `json:"category" ret:"required,enum=DeviceCategories"`
+	Stream            string           `json:"stream" ret:"required,enum=Streams"`
 	Inflow            *Flow            `json:"inflow,omitempty"`
 	Collected         *Flow            `json:"collected,omitempty"`
 	Reused            *Flow            `json:"reused,omitempty"`
 	Recycled          *Flow            `json:"recycled,omitempty"`
 	Recovered         *Flow            `json:"recovered,omitempty"`
 	Disposed          *Flow            `json:"disposed,omitempty"`
-	StockChange       *Flow            `json:"stock_change,omitempty"` // may be negative
-	RecycledContentKg *decimal.Decimal `json:"recycled_content_kg,omitempty"`
-	ReusedContentKg   *decimal.Decimal `json:"reused_content_kg,omitempty"`
-	LifetimeYears     *decimal.Decimal `json:"lifetime_years,omitempty"`
-	Recycler          string           `json:"recycler,omitempty"`
+	StockChange       *Flow            `json:"stock_change,omitempty" ret:"signed"` // may be negative
+	RecycledContentKg *decimal.Decimal `json:"recycled_content_kg,omitempty" ret:"column=recycled_content"`
+	ReusedContentKg   *decimal.Decimal `json:"reused_content_kg,omitempty" ret:"column=reused_content"`
+	LifetimeYears     *decimal.Decimal `json:"lifetime_years,omitempty" ret:"signed"`
+	Recycler          string           `json:"recycler,omitempty" ret:"text=name"`
 	ExportedKg        *decimal.Decimal `json:"exported_kg,omitempty"`
-	BaselNotification []string         `json:"basel_notification,omitempty"`
+	BaselNotification []string         `json:"basel_notification,omitempty" ret:"text=id"`
 	// Redeployed is network equipment reinstalled in the operator's own
 	// network (return v1.1, methodology 2026.1 W3): not waste, so never
 	// part of collected, and outside the WEEE rates. Network stream only.
@@ -188,15 +188,15 @@ type DeviceFlow struct {
 // v1.1, methodology 2026.1 W6).
 type Export struct {
 	// Country is the ISO 3166-1 alpha-2 code of the country of import.
-	Country string          `json:"country"`
-	Kg      decimal.Decimal `json:"kg"`
+	Country string          `json:"country" ret:"required,text=id"`
+	Kg      decimal.Decimal `json:"kg" ret:"required"`
 	// BaselCode is the Basel Convention entry the waste was shipped under
 	// (A1181 or Y49 for WEEE, A1160, A1170 or B1090 for batteries).
-	BaselCode string `json:"basel_code,omitempty"`
+	BaselCode string `json:"basel_code,omitempty" ret:"text=id"`
 	// ConsentID is the prior informed consent of the shipment.
-	ConsentID string `json:"consent_id,omitempty"`
+	ConsentID string `json:"consent_id,omitempty" ret:"text=id"`
 	// Purpose is ExportTreatment or ExportReuseTested.
-	Purpose string `json:"purpose"`
+	Purpose string `json:"purpose" ret:"required,enum=ExportPurposes"`
 }
 
 // Export purposes: shipped for treatment, or for reuse after functional
@@ -236,11 +236,11 @@ func OrZero(d *decimal.Decimal) decimal.Decimal {
 // HistoricInflow is inflow in a calendar year before the operator's first
 // return; it is spread evenly over that year's four quarters.
 type HistoricInflow struct {
-	Category string          `json:"category"`
-	Stream   string          `json:"stream"`
-	Year     int             `json:"year"`
-	Units    int64           `json:"units"`
-	Kg       decimal.Decimal `json:"kg"`
+	Category string          `json:"category" ret:"required,enum=DeviceCategories"`
+	Stream   string          `json:"stream" ret:"required,enum=Streams"`
+	Year     int             `json:"year" ret:"required"`
+	Units    int64           `json:"units" ret:"required"`
+	Kg       decimal.Decimal `json:"kg" ret:"required"`
 }
 
 // Resilience holds the climate-resilience figures (E3). When the return has
@@ -267,9 +267,9 @@ type Resilience struct {
 // because one satellite terminal and one cell on wheels restore very
 // different service.
 type DeployableUnits struct {
-	CellsOnWheels      int64 `json:"cells_on_wheels"`
-	SatelliteTerminals int64 `json:"satellite_terminals"`
-	PortablePower      int64 `json:"portable_power"`
+	CellsOnWheels      int64 `json:"cells_on_wheels" ret:"required"`
+	SatelliteTerminals int64 `json:"satellite_terminals" ret:"required"`
+	PortablePower      int64 `json:"portable_power" ret:"required"`
 }
 
 // Total is the number of units of every kind.
@@ -279,11 +279,11 @@ func (u DeployableUnits) Total() int64 {
 
 // BackupAutonomy counts sites by backup-power autonomy band.
 type BackupAutonomy struct {
-	LT4h    int64 `json:"lt_4h"`
-	H4to8   int64 `json:"h4_to_8"`
-	H8to24  int64 `json:"h8_to_24"`
-	H24to72 int64 `json:"h24_to_72"`
-	GE72h   int64 `json:"ge_72h"`
+	LT4h    int64 `json:"lt_4h" ret:"required"`
+	H4to8   int64 `json:"h4_to_8" ret:"required"`
+	H8to24  int64 `json:"h8_to_24" ret:"required"`
+	H24to72 int64 `json:"h24_to_72" ret:"required"`
+	GE72h   int64 `json:"ge_72h" ret:"required"`
 }
 
 // Total is the number of sites over all bands.
@@ -293,14 +293,14 @@ func (b BackupAutonomy) Total() int64 { return b.LT4h + b.H4to8 + b.H8to24 + b.H
 // UTC offset it was filed with: the quarter's end in that offset bounds
 // the site-hours lost (methodology 2026.1 R3).
 type Outage struct {
-	Hazard         string          `json:"hazard"`
-	Started        time.Time       `json:"started"`
-	SitesAffected  int64           `json:"sites_affected"`
-	SiteHoursLost  decimal.Decimal `json:"site_hours_lost"`
-	HoursToRestore decimal.Decimal `json:"hours_to_restore"`
+	Hazard         string          `json:"hazard" ret:"required,enum=Hazards"`
+	Started        time.Time       `json:"started" ret:"required"`
+	SitesAffected  int64           `json:"sites_affected" ret:"required"`
+	SiteHoursLost  decimal.Decimal `json:"site_hours_lost" ret:"required"`
+	HoursToRestore decimal.Decimal `json:"hours_to_restore" ret:"required"`
 	// Trigger is what set off a landslide (return v1.1); empty when not
 	// given and for other hazards.
-	Trigger string `json:"trigger,omitempty"`
+	Trigger string `json:"trigger,omitempty" ret:"enum=LandslideTriggers"`
 }
 
 // The classes of hazard (methodology 2026.1 R0).
@@ -336,18 +336,18 @@ func (o Outage) HazardClass() string {
 
 // EarlyWarning is the reach of disaster early-warning alerts.
 type EarlyWarning struct {
-	AlertsDisseminated int64 `json:"alerts_disseminated"`
-	PopulationCovered  int64 `json:"population_covered"`
-	PopulationServed   int64 `json:"population_served"`
+	AlertsDisseminated int64 `json:"alerts_disseminated" ret:"required"`
+	PopulationCovered  int64 `json:"population_covered" ret:"required"`
+	PopulationServed   int64 `json:"population_served" ret:"required"`
 }
 
 // Site is one site-level row. Its energy adds to the return's electricity
 // (grid, no supplier rate), stationary fuels and on-site renewables; absent
 // quantities are zero.
 type Site struct {
-	SiteID         string          `json:"site_id"`
-	Domain         string          `json:"domain"`
-	Grid           string          `json:"grid"`
+	SiteID         string          `json:"site_id" ret:"required,text=id"`
+	Domain         string          `json:"domain" ret:"required,enum=Domains"`
+	Grid           string          `json:"grid" ret:"required,text=id"`
 	GridKWh        decimal.Decimal `json:"grid_kwh"`
 	DieselL        decimal.Decimal `json:"diesel_l"`
 	PetrolL        decimal.Decimal `json:"petrol_l"`
@@ -355,12 +355,12 @@ type Site struct {
 	SolarKWh       decimal.Decimal `json:"solar_kwh"`
 	WindKWh        decimal.Decimal `json:"wind_kwh"`
 	BackupHours    decimal.Decimal `json:"backup_hours"` // 0 = no backup
-	HazardLevel    string          `json:"hazard_level"`
+	HazardLevel    string          `json:"hazard_level" ret:"enum=HazardLevels,default=none"`
 	HazardAssessed bool            `json:"hazard_assessed"`
 	Hardened       bool            `json:"hardened"`
 	Offgrid        bool            `json:"offgrid"`
 	// GeneratorKWh is the metered output of the site's fossil generator
 	// (v1.1, G4); nil when not filed.
 	GeneratorKWh *decimal.Decimal `json:"generator_kwh,omitempty"`
-	Quality      string           `json:"quality,omitempty"` // v1.1: one of DataQualities
+	Quality      string           `json:"quality,omitempty" ret:"enum=DataQualities"` // v1.1: one of DataQualities
 }

@@ -15,7 +15,9 @@ import (
 // journal is mostly this, so it first walks the canonical JSON with
 // ledger.Members, decoding only the small values, and falls back to
 // encoding/json (which also names what is wrong) when the payload is not
-// what this service writes. TestDecodeReturnPaths and FuzzDecodeReturn
+// what this service writes. With encoding/json alone, replaying 30,000
+// example filings (BenchmarkRebuild) spent over 50 % more CPU and allocated
+// 51 % more, so both paths stay. TestDecodeReturnPaths and FuzzDecodeReturn
 // hold the two paths to the same answers.
 func decodeReturn(e ledger.Entry) (returnEntry, returnHead, error) {
 	if rf, head, err := decodeReturnFast(e.Payload); err == nil {
