@@ -3,6 +3,8 @@ package ledger
 import (
 	"encoding"
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"reflect"
 	"sort"
 	"strings"
@@ -145,4 +147,46 @@ func underV11(path string, v11 map[string]V11Field) bool {
 		}
 	}
 	return false
+}
+
+// TestReturnV11FieldsAreDocumented: the "Return v1.1" table of
+// docs/spec/quarterly-return.md has a row for each field of
+// ReturnV11Fields, with its item and CSV part, and no other row.
+func TestReturnV11FieldsAreDocumented(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("..", "docs", "spec", "quarterly-return.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, sec, ok := strings.Cut(string(b), "\n## Return v1.1\n")
+	if !ok {
+		t.Fatal(`docs/spec/quarterly-return.md has no "## Return v1.1" section`)
+	}
+	sec, _, _ = strings.Cut(sec, "\n## ")
+	rows := map[string][]string{} // path: cells
+	for _, line := range strings.Split(sec, "\n") {
+		cells := strings.Split(strings.Trim(line, "|"), "|")
+		if len(cells) != 4 || !strings.HasPrefix(line, "| `") {
+			continue
+		}
+		for i := range cells {
+			cells[i] = strings.TrimSpace(cells[i])
+		}
+		rows[strings.Trim(cells[0], "`")] = cells
+	}
+	for _, f := range ReturnV11Fields() {
+		cells, ok := rows[f.Path]
+		delete(rows, f.Path)
+		switch {
+		case !ok:
+			t.Errorf("%s: no row in the Return v1.1 table", f.Path)
+		case cells[3] != f.Item:
+			t.Errorf("%s: the table says item %q, the code %s", f.Path, cells[3], f.Item)
+		case (f.CSVPart == "") != (cells[2] == ""),
+			f.CSVPart != "" && !strings.HasPrefix(cells[2], "`"+f.CSVPart+"`"):
+			t.Errorf("%s: the table's CSV column %q, the code's part %q", f.Path, cells[2], f.CSVPart)
+		}
+	}
+	for p := range rows {
+		t.Errorf("the Return v1.1 table has a row for %s, which ReturnV11Fields lacks", p)
+	}
 }
