@@ -122,7 +122,7 @@ func (s *Server) handleOpenAPI(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) buildOpenAPI() []byte {
-	g := &schemaGen{defs: map[string]any{}}
+	g := &schemaGen{defs: map[string]any{}, v11: v11Index()}
 	paths := map[string]map[string]any{}
 	for _, op := range s.apiOps() {
 		o := map[string]any{
@@ -156,7 +156,7 @@ func (s *Server) buildOpenAPI() []byte {
 				props := map[string]any{filing.PartReturn: g.schema(reflect.TypeOf(op.body))}
 				encoding := map[string]any{filing.PartReturn: map[string]any{"contentType": "application/json"}}
 				for _, p := range op.csvParts {
-					props[p] = map[string]any{"type": "string", "format": "binary", "description": "CSV (UTF-8, RFC 4180), replacing the return's " + p + " array"}
+					props[p] = map[string]any{"type": "string", "format": "binary", "description": "CSV (UTF-8, RFC 4180), replacing the return's " + p + " array" + v11Columns(p)}
 					encoding[p] = map[string]any{"contentType": "text/csv"}
 				}
 				content["multipart/form-data"] = map[string]any{"schema": map[string]any{"type": "object", "required": []string{filing.PartReturn},
@@ -194,8 +194,12 @@ func (s *Server) buildOpenAPI() []byte {
 	return b
 }
 
-// schemaGen turns Go types into JSON Schema by their json tags.
-type schemaGen struct{ defs map[string]any }
+// schemaGen turns Go types into JSON Schema by their json tags. v11
+// marks the fields of return v1.1 (see v11Index).
+type schemaGen struct {
+	defs map[string]any
+	v11  map[reflect.Type]map[string]ledger.V11Field
+}
 
 var (
 	decimalType = reflect.TypeOf(decimal.Decimal{})
@@ -277,6 +281,9 @@ func (g *schemaGen) object(t reflect.Type) map[string]any {
 				name = f.Name
 			}
 			s := g.schema(f.Type)
+			if v, ok := g.v11[t][name]; ok {
+				s = describeV11(s, v)
+			}
 			if d, ok := desc[name]; ok {
 				s = describe(s, d)
 				if d.Required {

@@ -3,10 +3,6 @@ package httpapi
 import (
 	"bytes"
 	"encoding/json"
-	"mime/multipart"
-	"net/textproto"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -55,32 +51,7 @@ func TestExampleParts(t *testing.T) {
 	ts := newAPI(t, filingTime)
 	tok := ts.addOperator("sakura-mobile", "Sakura Mobile K.K.")
 
-	var body bytes.Buffer
-	mw := multipart.NewWriter(&body)
-	for _, p := range []struct{ name, file, ctype string }{
-		{"return", "return.json", "application/json"},
-		{"sites", "sites.csv", "text/csv"},
-		{"devices", "devices.csv", "text/csv"},
-	} {
-		b, err := os.ReadFile(filepath.Join("..", "fixtures", "example-parts", p.file))
-		if err != nil {
-			t.Fatal(err)
-		}
-		h := textproto.MIMEHeader{}
-		h.Set("Content-Disposition", `form-data; name="`+p.name+`"; filename="`+p.file+`"`)
-		h.Set("Content-Type", p.ctype)
-		w, err := mw.CreatePart(h)
-		if err != nil {
-			t.Fatal(err)
-		}
-		w.Write(b)
-	}
-	mw.Close()
-	rec := ts.do("POST", "/v1/operators/sakura-mobile/returns", tok, mw.FormDataContentType(), body.Bytes())
-	var filed filedReturn
-	if rec.Code != 201 || json.Unmarshal(rec.Body.Bytes(), &filed) != nil {
-		t.Fatalf("multipart filing: %d %s", rec.Code, rec.Body)
-	}
+	id := ts.fileParts(tok, "example-parts")
 	var m struct {
 		E2 struct {
 			Total map[string]any `json:"total"`
@@ -92,7 +63,7 @@ func TestExampleParts(t *testing.T) {
 			} `json:"parts"`
 		} `json:"e3"`
 	}
-	ts.mustJSON("GET", "/v1/returns/"+filed.ID+"/metrics", tok, nil, 200, &m)
+	ts.mustJSON("GET", "/v1/returns/"+id+"/metrics", tok, nil, 200, &m)
 	// Six site rows, five with backup power; the devices CSV's flows
 	// (the same as the JSON example's devices).
 	if m.E3.Parts.SitesTotal != 6 || m.E3.BackupCoverage != "83.333333" ||

@@ -79,6 +79,9 @@ type filePage struct {
 	Reason   string
 	Error    string
 	Errors   []ledger.FieldError
+	// What a return may contain: the published factor sets, newest
+	// last, and the optional fields of return v1.1.
+	Guide fileGuide
 }
 
 // handleFileForm serves GET /file[?restates={rid}] (operator): the upload
@@ -100,7 +103,7 @@ func (h *Handler) filePage(s session, restates string) (*filePage, error) {
 	if s.actor.Role != ledger.RoleOperator {
 		return nil, ledger.Errorf(ledger.EForbidden, "only an operator's token may file returns")
 	}
-	page := &filePage{Operator: s.actor.Operator, Restates: restates}
+	page := &filePage{Operator: s.actor.Operator, Restates: restates, Guide: h.fileGuide()}
 	if restates != "" {
 		rv, err := h.svc.ReturnVersion(s.actor, restates)
 		if err != nil {

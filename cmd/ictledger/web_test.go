@@ -214,6 +214,12 @@ func TestWebPages(t *testing.T) {
 	}
 	p.open("/file")
 	p.shot("file")
+	// The page names the factor sets and, opened, the fields of return v1.1.
+	get(p, "open the details", chromedp.Evaluate[any](`document.querySelectorAll("details").forEach(d => d.open = true)`))
+	if g := p.text("#methodology"); !strings.Contains(g, "apt-2026.1, methodology 2026.1") || !strings.Contains(g, "sites[].generator_kwh") {
+		t.Fatalf("the upload page's guide: %q", g)
+	}
+	p.shot("file-guide")
 	bad := writeReturn(t, "sakura-mobile", func(r map[string]any) {
 		r["electricity"].([]any)[0].(map[string]any)["kwh"] = "-5"
 		r["fuels"].([]any)[0].(map[string]any)["fuel"] = "kerosene"
