@@ -68,9 +68,9 @@ func Figures20261() []Figure {
 		e3("all_hazard_mean_hours_to_restore", "Mean hours to restore, all hazards", "h", func(e *E3V2026) *Value { return e.AllHazardMeanHoursToRestore }),
 		e3("all_hazard_availability_pct", "Availability through all hazards", "%", func(e *E3V2026) *Value { return e.AllHazardAvailabilityPct }),
 		e3("deployable_units", "Units ready to deploy", "number", func(e *E3V2026) *Value { return e.DeployableUnits }),
-		e3("deployable_cells_on_wheels", "of which cells on wheels", "number", func(e *E3V2026) *Value { return e.DeployableCellsOnWheels }),
-		e3("deployable_satellite_terminals", "of which satellite terminals", "number", func(e *E3V2026) *Value { return e.DeployableSatelliteTerminals }),
-		e3("deployable_portable_power", "of which portable power units", "number", func(e *E3V2026) *Value { return e.DeployablePortablePower }),
+		e3("deployable_cells_on_wheels", "Cells on wheels ready to deploy", "number", func(e *E3V2026) *Value { return e.DeployableCellsOnWheels }),
+		e3("deployable_satellite_terminals", "Satellite terminals ready to deploy", "number", func(e *E3V2026) *Value { return e.DeployableSatelliteTerminals }),
+		e3("deployable_portable_power", "Portable power units ready to deploy", "number", func(e *E3V2026) *Value { return e.DeployablePortablePower }),
 		e3("emergency_free_service_events", "Events with free emergency service", "number", func(e *E3V2026) *Value { return e.EmergencyFreeServiceEvents }),
 		e3("resilience_capex_musd", "Resilience capital expenditure", "MUSD", func(e *E3V2026) *Value { return e.ResilienceCapexMUSD }),
 	}

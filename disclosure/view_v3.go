@@ -175,17 +175,27 @@ func gridFactorOf(fs *ledger.FactorSet, key string) (templates.GridFactorUse, bo
 		f = top.Alternatives[i]
 	}
 	g := templates.GridFactorUse{Grid: grid, Name: top.Name, FactorSet: fs.Version, Value: f.Factor(),
-		Unit: "kg CO₂e/kWh", Basis: basisWords(f.Basis), Evidence: f.Evidence, Publisher: f.PublisherLabel}
+		Unit: "kg CO₂e/kWh", Basis: basisWords(f.Basis), Evidence: f.Evidence, Source: factorSource(f)}
 	if f.Gas == "co2" {
 		g.Unit = "kg CO₂/kWh"
-	}
-	if g.Publisher == "" {
-		g.Publisher = f.Publisher
 	}
 	if y, ok := f.DataYearOf(); ok {
 		g.DataYear = strconv.Itoa(y)
 	}
 	return g, true
+}
+
+// factorSource names a grid factor's publisher, the publisher's own name
+// of the factor and the edition, as far as the set gives them.
+func factorSource(f ledger.GridFactor) string {
+	s := f.Publisher
+	if f.PublisherLabel != "" {
+		s += ", \u201c" + f.PublisherLabel + "\u201d"
+	}
+	if f.Period != "" {
+		s += ", " + f.Period
+	}
+	return strings.TrimPrefix(s, ", ")
 }
 
 // basisWords says which basis a location-based factor is on, and that a

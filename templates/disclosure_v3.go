@@ -157,10 +157,10 @@ func methodologySection(d *doc, v *OperatorDisclosure, s *Since20261) {
 		if g.Name != "" {
 			name += "\n" + g.Name
 		}
-		rs = append(rs, cells(name, formatExact(g.Value)+" "+g.Unit, g.Basis, g.DataYear, g.Evidence, g.Publisher+"\n"+g.FactorSet))
+		rs = append(rs, cells(name, formatExact(g.Value)+" "+g.Unit, g.Basis, g.DataYear, g.Evidence, g.Source+"\n"+g.FactorSet))
 	}
 	d.table([]col{{title: "Grid", w: 30}, {title: "Factor", w: 28, right: true}, {title: "Basis", w: 30}, {title: "Data year", w: 14},
-		{title: "Evidence", w: 18}, {title: "Publisher, factor set", w: 60}}, rs)
+		{title: "Evidence", w: 18}, {title: "Source, factor set", w: 60}}, rs)
 }
 
 // dataQualitySection lists the data-quality flags of the figures in plain
@@ -176,7 +176,7 @@ func dataQualitySection(d *doc, s *Since20261) {
 		d.need(18)
 		d.pdf.Ln(1.5)
 		d.font(true, 8.5)
-		d.pdf.MultiCell(contentW, 4, clean(fmt.Sprintf("%s (%d)", g.Meaning, len(g.Flags))), "", "L", false)
+		d.pdf.MultiCell(contentW, 4, clean(fmt.Sprintf("%s %s", g.Meaning, flagCount(len(g.Flags)))), "", "L", false)
 		d.font(false, 8)
 		var rs []row
 		for _, f := range g.Flags {
@@ -184,4 +184,12 @@ func dataQualitySection(d *doc, s *Since20261) {
 		}
 		d.table([]col{{title: "Period", w: 18}, {title: "Concerns", w: 52}, {title: "What was found", w: 110}}, rs)
 	}
+}
+
+// flagCount is "(1 flag)" or "(n flags)".
+func flagCount(n int) string {
+	if n == 1 {
+		return "(1 flag)"
+	}
+	return fmt.Sprintf("(%d flags)", n)
 }

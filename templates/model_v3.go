@@ -58,7 +58,7 @@ type GridFactorUse struct {
 	Basis     string // in words: "direct", "lifecycle (fallback: no direct factor)"
 	DataYear  string // "" when not stated
 	Evidence  string // the set's evidence level, e.g. "primary", "secondary"
-	Publisher string
+	Source    string // publisher, the publisher's name of the factor, edition
 }
 
 // DataQualityGroup is the flags of one kind: what the kind means, and
