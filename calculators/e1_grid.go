@@ -144,6 +144,32 @@ func (c gridChoice) source() string {
 	return strings.Join(parts, ", ") + " (" + meta + ")"
 }
 
+// basisNote says, for a derivation's notes, which basis the location-based
+// factor is on and whose it is (methodology 2026.1: each headline figure's
+// derivation names its basis): "location-based, direct basis, DCCEEW,
+// NGA 2025 edition, data year 2025", or "location-based, lifecycle basis
+// (fallback: no direct factor for the grid), Ember, data year 2023".
+func (c gridChoice) basisNote() string {
+	f := c.Factor
+	s := "location-based, basis not stated"
+	switch {
+	case f.Basis == ledger.BasisDirect:
+		s = "location-based, direct basis"
+	case f.Basis != "":
+		s = "location-based, " + f.Basis + " basis (fallback: no direct factor for the grid)"
+	}
+	if f.Publisher != "" {
+		s += ", " + f.Publisher
+	}
+	if f.Period != "" {
+		s += ", " + f.Period
+	}
+	if y, ok := f.DataYearOf(); ok {
+		s += fmt.Sprintf(", data year %d", y)
+	}
+	return s
+}
+
 // logTo records the chosen factor in a derivation's factor log, with its
 // own source where the set gives one.
 func (c gridChoice) logTo(l *e1FactorLog) {

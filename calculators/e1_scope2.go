@@ -108,7 +108,7 @@ func scope2(req Request, grids map[string]*gridUse, loc, mkt *e1FactorLog, t *Tr
 		res.LocationKg = res.LocationKg.Add(kg)
 		if v2026 {
 			res.LocationNotes = append(res.LocationNotes, fmt.Sprintf("grid %s: %s kWh x %s %s (%s, %s) = %s kg",
-				g, kwh, f, gc.Unit, gc.Key, basisOrUnstated(gc.Factor.Basis), kg))
+				g, kwh, f, gc.Unit, gc.Key, gc.basisNote(), kg))
 			cat3 = cat3.Add(res.cat3Of(gc, kwh))
 		} else {
 			res.LocationNotes = append(res.LocationNotes, fmt.Sprintf("grid %s: %s kWh x %s kgCO2e/kWh = %s kg", g, kwh, f, kg))
@@ -178,14 +178,6 @@ func scope2(req Request, grids map[string]*gridUse, loc, mkt *e1FactorLog, t *Tr
 		}
 	}
 	return res, nil
-}
-
-// basisOrUnstated is a factor's basis for notes.
-func basisOrUnstated(b string) string {
-	if b == "" {
-		return "basis not stated"
-	}
-	return "basis " + b
 }
 
 // residualMixOf is the residual-mix entry for grid g and its key: the

@@ -430,8 +430,8 @@ func (c *e1Compute) dataCentre20261(row ledger.DataCentre, path string, gc gridC
 		c.v26.dcNote(row.ID, "%s: generators burnt %s l of diesel: %s kgCO2e", path, *row.DieselL, genKg)
 	}
 	loc := gridKWh.Mul(gc.Value).Add(genKg)
-	c.v26.dcNote(row.ID, "%s: %s kWh from grid %s x %s kgCO2e/kWh + %s kg generators = %s kg",
-		path, gridKWh, row.Grid, gc.Value, genKg, loc)
+	c.v26.dcNote(row.ID, "%s: %s kWh from grid %s x %s kgCO2e/kWh (%s) + %s kg generators = %s kg",
+		path, gridKWh, row.Grid, gc.Value, gc.basisNote(), genKg, loc)
 	dc.EmissionsKgCO2e = Some(loc)
 	dc.GridKWh = Some(gridKWh)
 	dc.GeneratorKgCO2e = Some(genKg)
@@ -488,6 +488,16 @@ func (c *e1Compute) residualKg(g string, kwh decimal.Decimal) (decimal.Decimal, 
 	return decimal.Zero, ""
 }
 
+// locationBasis is the basis note of grid g's location-based factor
+// (gridChoice.basisNote), "" when the set lacks the grid.
+func (c *e1Compute) locationBasis(g string) string {
+	gc, ok := chooseGridFactor(c.req, g, c.r.Period, "")
+	if !ok {
+		return ""
+	}
+	return gc.basisNote()
+}
+
 // after20261 completes the 2026.1 parts that need scope 2: on-site
 // electricity whose certificates were sold is valued at the residual
 // mix in the market-based figure (G13); the network domains' scope 2
@@ -514,7 +524,7 @@ func (c *e1Compute) after20261(s2 *scope2Result) {
 			mkt, how := c.marketKg(*s2, g, d, kwh)
 			s.p.NetworkScope2LocationKg = e1Add(s.p.NetworkScope2LocationKg, loc)
 			s.p.NetworkScope2MarketKg = e1Add(s.p.NetworkScope2MarketKg, mkt)
-			s.note(tb, "grid %s, domain %s: %s kWh; location %s kg; market %s kg (%s)", g, d, kwh, loc, mkt, how)
+			s.note(tb, "grid %s, domain %s: %s kWh; location %s kg (%s); market %s kg (%s)", g, d, kwh, loc, c.locationBasis(g), mkt, how)
 		}
 	}
 	for _, r := range s.dcRows {

@@ -19,6 +19,14 @@ type calc struct {
 	gwp         string
 	methodology string // resolved: Bundle.methodology
 	done        map[ledger.Period]*calculators.Metrics
+	// like, for a disclosure_v3 document, is the factor set the quarters
+	// outside span0 are recomputed with (likeWithLike); recomputed and
+	// kept list those quarters, and keptWhy why each kept one could not
+	// be.
+	like             *ledger.FactorSet
+	span0            ledger.Span
+	recomputed, kept []string
+	keptWhy          []calculators.Unavailable
 }
 
 func (c *calc) quarter(p ledger.Period) (*calculators.Metrics, error) {
@@ -34,8 +42,18 @@ func (c *calc) quarter(p ledger.Period) (*calculators.Metrics, error) {
 	if fs == nil {
 		return nil, fmt.Errorf("the bundle lacks factor set %s used by %s", f.FactorSet, f.ID)
 	}
-	m, err := calculators.Compute(calculators.Request{Return: &f.Return, ID: f.ID, Version: f.Version,
-		Earlier: c.in.earlier(c.operator, p), Factors: fs, GWP: c.gwp, Methodology: c.methodology, Densities: c.in.densities})
+	req := calculators.Request{Return: &f.Return, ID: f.ID, Version: f.Version,
+		Earlier: c.in.earlier(c.operator, p), Factors: fs, GWP: c.gwp, Methodology: c.methodology, Densities: c.in.densities}
+	if like := c.likeFor(p); like != nil {
+		req.Factors = like
+		m := c.recompute(p, req)
+		if m != nil {
+			m.Warnings = f.Warnings
+		}
+		c.done[p] = m
+		return m, nil
+	}
+	m, err := calculators.Compute(req)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", f.ID, err)
 	}
@@ -81,6 +99,10 @@ func operatorDisclosure(b *Bundle, in *inputs) (*templates.OperatorDisclosure, e
 		return nil, err
 	}
 	c := &calc{in: in, operator: op.ID, gwp: b.GWP, methodology: methodology, done: map[ledger.Period]*calculators.Metrics{}}
+	v3 := b.Template == templates.OperatorTemplateV3
+	if v3 {
+		c.likeWithLike(span)
+	}
 	roll, quarters, err := c.span(span)
 	if err != nil {
 		return nil, err
@@ -129,6 +151,10 @@ func operatorDisclosure(b *Bundle, in *inputs) (*templates.OperatorDisclosure, e
 	d.E2 = e2View(roll.E2)
 	d.E3 = e3View(in, op.ID, roll, quarters)
 	d.Method = method(in, quarters)
+	if v3 {
+		d.Since20261 = since20261View(c, roll, quarters)
+		d.Unavailable = append(append([]calculators.Unavailable{}, d.Unavailable...), c.keptWhy...)
+	}
 	return d, nil
 }
 
@@ -338,6 +364,12 @@ func unitOf(u string) templates.Unit {
 		return templates.UnitKgCO2ePerTB
 	case "0-1":
 		return templates.UnitIndex
+	case "tCO2e/MUSD":
+		return templates.UnitTCO2ePerMUSD
+	case "kgCFC-11e":
+		return templates.UnitKgCFC11e
+	case "MUSD":
+		return templates.UnitMUSD
 	}
 	return templates.Unit(u)
 }

@@ -33,9 +33,11 @@ func Render(b *Bundle) ([]byte, error) {
 		render, ok := map[string]func(*templates.OperatorDisclosure, []byte) ([]byte, error){
 			templates.OperatorTemplateVersion: templates.RenderOperatorDisclosure,
 			templates.OperatorTemplateV2:      templates.RenderOperatorDisclosureV2,
+			templates.OperatorTemplateV3:      templates.RenderOperatorDisclosureV3,
 		}[b.Template]
 		if !ok {
-			return nil, fmt.Errorf("template %q: this build renders %s and %s", b.Template, templates.OperatorTemplateVersion, templates.OperatorTemplateV2)
+			return nil, fmt.Errorf("template %q: this build renders %s, %s and %s", b.Template,
+				templates.OperatorTemplateVersion, templates.OperatorTemplateV2, templates.OperatorTemplateV3)
 		}
 		v, err := operatorDisclosure(b, in)
 		if err != nil {

@@ -183,6 +183,7 @@ func (s *Service) renderBundle(ctx context.Context, a ledger.Actor, b *disclosur
 	}
 	sort.Slice(list, func(i, j int) bool { return list[i] < list[j] })
 	b.Methodology = s.bundleMethodology(seqs) // a function of seqs: the key covers it
+	b.Template = templateFor(b.Document, b.Methodology, b.Template)
 	var key strings.Builder
 	key.WriteString(b.Document + "|" + b.Operator + "|" + b.Country + "|" + b.Period + "|" + b.Deadline + "|" + b.Basis + "|")
 	for _, q := range list {

@@ -1,7 +1,9 @@
 package service
 
 import (
+	"github.com/ictledger/ictledger/disclosure"
 	"github.com/ictledger/ictledger/ledger"
+	"github.com/ictledger/ictledger/templates"
 )
 
 // bundleMethodology is the methodology a document made of the entries
@@ -21,4 +23,17 @@ func (s *Service) bundleMethodology(seqs map[uint64]bool) string {
 		return ""
 	}
 	return m
+}
+
+// templateFor is the layout a new document of methodology m is drawn in:
+// disclosure_v3 for an operator disclosure of methodology 2026.1 or
+// later, which shows what that methodology adds; otherwise the layout
+// the caller chose (disclosure_v2, sector_v2), so that documents of
+// methodology 2025.1 are drawn as before. Like the methodology, it is a
+// function of the entries, which the document cache key covers.
+func templateFor(document, m, chosen string) string {
+	if document == disclosure.DocOperator && m != "" && ledger.MethodologyAtLeast(m, ledger.Methodology20261) {
+		return templates.OperatorTemplateV3
+	}
+	return chosen
 }

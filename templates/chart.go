@@ -363,7 +363,13 @@ func (d *doc) hStacked(title string, cats []string, ss []series, u Unit) {
 	for ci, c := range cats {
 		y := y0 + float64(ci)*(bar+gap) + gap/2
 		p.SetXY(marginL, y+0.5)
-		p.CellFormat(labelW-1, 3, clean(c), "", 0, "R", false, 0, "")
+		lab := clean(c)
+		if d.meta.template == OperatorTemplateV3 {
+			// From disclosure_v3 on a long label is cut to its column;
+			// earlier layouts let it run past the margin, as issued.
+			lab = d.fit(c, labelW-1)
+		}
+		p.CellFormat(labelW-1, 3, lab, "", 0, "R", false, 0, "")
 		x := x0
 		for _, s := range ss {
 			if ci >= len(s.values) {

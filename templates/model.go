@@ -46,6 +46,9 @@ type OperatorDisclosure struct {
 	Method      Method
 	Proofs      []InclusionProof
 	Unavailable []calculators.Unavailable // every metric shown n/a, with why
+	// Since20261 is what disclosure_v3 adds for methodology 2026.1; nil
+	// for earlier methodologies, and ignored by earlier layouts.
+	Since20261 *Since20261
 }
 
 // ReturnRef names one return version a disclosure covers.

@@ -37,6 +37,8 @@ type returnPage struct {
 	Unavailable                []calculators.Unavailable
 	Methodology                string                    // the metrics' methodology, e.g. "2026.1"
 	DataQuality                []calculators.DataQuality // the metrics' data-quality flags
+	Figures                    []figureGroup             // the figures methodology 2026.1 adds, by section
+	Quality                    []qualityGroup            // DataQuality grouped by kind, in words
 	Versions                   []service.VersionSummary
 	Reviews                    []service.ReviewView
 	Diff                       *service.Diff
@@ -101,6 +103,7 @@ func (h *Handler) returnPage(s session, id, against string) (*returnPage, error)
 		shown[hl.Key] = true
 		page.Metrics = append(page.Metrics, row)
 	}
+	page.Figures = addedFigures(m, byMetric, why, shown)
 	for _, d := range m.Derivations {
 		if !shown[d.Metric] {
 			page.Derivations = append(page.Derivations, d)
@@ -108,6 +111,7 @@ func (h *Handler) returnPage(s session, id, against string) (*returnPage, error)
 	}
 	page.Unavailable = m.Unavailable
 	page.Methodology, page.DataQuality = m.Methodology, m.DataQuality
+	page.Quality = qualityGroups(m.DataQuality)
 
 	p := rv.Period
 	if page.Versions, err = h.svc.Versions(s.actor, rv.Operator, &p); err != nil {
