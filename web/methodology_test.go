@@ -29,7 +29,18 @@ func TestReturnPageShows20261Figures(t *testing.T) {
 	if _, err := s.svc.PublishFactorSet(context.Background(), ledger.SystemActor, fixtures.FactorSet20261()); err != nil {
 		t.Fatal(err)
 	}
-	body := servicetest.ReturnWith(t, "op-a", "2025-Q2", func(m map[string]any) { m["factor_set"] = "apt-2026.1" })
+	body := servicetest.ReturnWith(t, "op-a", "2025-Q2", func(m map[string]any) {
+		m["factor_set"] = "apt-2026.1"
+		// A certificate counts once in the ledger: this quarter's own.
+		for _, c := range m["renewable_claims"].([]any) {
+			claim := c.(map[string]any)
+			if ids, ok := claim["certificates"].([]any); ok {
+				for i, id := range ids {
+					ids[i] = id.(string) + "-Q2"
+				}
+			}
+		}
+	})
 	rid := s.env.File(s.opA, body).ID
 	_, page := s.get("/returns/"+rid, s.reg)
 	for _, want := range []string{
