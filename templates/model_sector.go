@@ -12,6 +12,11 @@ type SectorReport struct {
 	Period      string // "2025-Q3" or "2025"
 	Country     string // ISO 3166-1 alpha-2; "" for all countries
 	CountryName string // e.g. "Japan"; ignored when Country is ""
+	// Administration names the national administration the report is
+	// for (e.g. "Office of the NBTC (สำนักงาน กสทช.)"), from its
+	// jurisdiction record; empty draws nothing, as in every report made
+	// before jurisdictions existed.
+	Administration string
 	FactorSet   string
 	GWP         string
 	Methodology string // as in OperatorDisclosure

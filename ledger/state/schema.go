@@ -6,15 +6,16 @@ import (
 
 // Table and index names.
 const (
-	tableOperators   = "operators"
-	tableTokens      = "tokens"
-	tableFactorSets  = "factor_sets"
-	tableReturns     = "returns"
-	tableIdempotency = "idempotency"
-	tableDeadlines   = "deadlines"
-	tableLatest      = "latest"
-	tableDisclosures = "disclosures"
-	tableFigures     = "figures"
+	tableOperators     = "operators"
+	tableTokens        = "tokens"
+	tableFactorSets    = "factor_sets"
+	tableReturns       = "returns"
+	tableIdempotency   = "idempotency"
+	tableDeadlines     = "deadlines"
+	tableLatest        = "latest"
+	tableDisclosures   = "disclosures"
+	tableFigures       = "figures"
+	tableJurisdictions = "jurisdictions"
 
 	indexID             = "id"
 	indexSecretHash     = "secret_hash"
@@ -24,15 +25,16 @@ const (
 
 func schema() *memdb.DBSchema {
 	return &memdb.DBSchema{Tables: map[string]*memdb.TableSchema{
-		tableOperators:   operatorsTable(),
-		tableTokens:      tokensTable(),
-		tableFactorSets:  factorSetsTable(),
-		tableReturns:     returnsTable(),
-		tableIdempotency: idempotencyTable(),
-		tableDeadlines:   deadlinesTable(),
-		tableLatest:      latestTable(),
-		tableDisclosures: disclosuresTable(),
-		tableFigures:     figuresTable(),
+		tableOperators:     operatorsTable(),
+		tableTokens:        tokensTable(),
+		tableFactorSets:    factorSetsTable(),
+		tableReturns:       returnsTable(),
+		tableIdempotency:   idempotencyTable(),
+		tableDeadlines:     deadlinesTable(),
+		tableLatest:        latestTable(),
+		tableDisclosures:   disclosuresTable(),
+		tableFigures:       figuresTable(),
+		tableJurisdictions: jurisdictionsTable(),
 	}}
 }
 
@@ -111,5 +113,13 @@ func figuresTable() *memdb.TableSchema {
 			&memdb.StringFieldIndex{Field: "ReturnID"},
 			&memdb.StringFieldIndex{Field: "FactorSet"},
 		}}},
+	}}
+}
+
+// jurisdictionsTable holds each administration's latest record, by
+// country.
+func jurisdictionsTable() *memdb.TableSchema {
+	return &memdb.TableSchema{Name: tableJurisdictions, Indexes: map[string]*memdb.IndexSchema{
+		indexID: {Name: indexID, Unique: true, Indexer: &memdb.StringFieldIndex{Field: "Country"}},
 	}}
 }
