@@ -27,8 +27,8 @@ type inputs struct {
 	// jurisdictions are the administrations' records given (a sector
 	// report of one country names its administration), by country.
 	jurisdictions map[string]ledger.Jurisdiction
-	entries    []ledger.Entry
-	last       time.Time // time of the last entry: the document's date
+	entries       []ledger.Entry
+	last          time.Time // time of the last entry: the document's date
 	// densities are the Weibull densities shared by every quarter the
 	// document computes (a pure cache: results do not depend on it).
 	densities *calculators.Densities

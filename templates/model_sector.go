@@ -17,16 +17,16 @@ type SectorReport struct {
 	// jurisdiction record; empty draws nothing, as in every report made
 	// before jurisdictions existed.
 	Administration string
-	FactorSet   string
-	GWP         string
-	Methodology string // as in OperatorDisclosure
-	Checkpoint  Checkpoint
-	LedgerTime  time.Time // document date, required, as in OperatorDisclosure
-	Status      []FilingStatus
-	Totals      []Metric // sector totals of the headline metrics
-	Metrics     []SectorMetric
-	Warnings    []Note // open warnings; Ref names the operator
-	Findings    []Note // open review findings; Ref names the operator
+	FactorSet      string
+	GWP            string
+	Methodology    string // as in OperatorDisclosure
+	Checkpoint     Checkpoint
+	LedgerTime     time.Time // document date, required, as in OperatorDisclosure
+	Status         []FilingStatus
+	Totals         []Metric // sector totals of the headline metrics
+	Metrics        []SectorMetric
+	Warnings       []Note // open warnings; Ref names the operator
+	Findings       []Note // open review findings; Ref names the operator
 
 	// Coverage says, one sentence each, which operators the totals leave
 	// out of what (R2, R5); drawn under the totals. Empty draws nothing,
