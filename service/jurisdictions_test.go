@@ -161,3 +161,41 @@ func TestRegulatorJurisdictions(t *testing.T) {
 		}
 	}
 }
+
+// A TH regulator's sector report is of Thailand by default, holds the
+// administration's record (whose name it prints) and verifies.
+func TestSectorReportOfOneAdministration(t *testing.T) {
+	ctx := context.Background()
+	env := servicetest.New(t, time.Date(2025, 10, 10, 9, 0, 0, 0, time.UTC))
+	if _, err := env.Service.SetJurisdiction(ctx, ledger.SystemActor, ledger.Jurisdiction{Country: "TH", Name: "NBTC",
+		NameLocal: "สำนักงาน กสทช.", TimeZone: "Asia/Bangkok"}); err != nil {
+		t.Fatal(err)
+	}
+	th := env.Operator("th-op", "TH op", "TH")
+	jp := env.Operator("jp-op", "JP op", "JP")
+	env.File(th, servicetest.ExampleReturn(t, "th-op", "2025-Q3"))
+	env.File(jp, servicetest.ExampleReturn(t, "jp-op", "2025-Q3"))
+	tok, err := env.Service.IssueTokenFor(ctx, ledger.SystemActor, service.TokenRequest{Role: ledger.RoleRegulator, Jurisdictions: []string{"TH"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	reg := env.Actor(tok.Token)
+	pdf, err := env.Service.SectorDisclosure(ctx, reg, ledger.Span{Year: 2025, Quarter: 3}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := env.Service.VerifyDisclosure(ctx, pdf)
+	if err != nil || !res.Valid {
+		t.Fatalf("the report does not verify: %v %+v", err, res)
+	}
+	kinds := map[string]int{}
+	for _, e := range res.Entries {
+		kinds[e.Kind]++
+	}
+	if kinds[string(ledger.KindJurisdictionSet)] != 1 || kinds[string(ledger.KindOperatorRegistered)] != 1 {
+		t.Errorf("the report's entries by kind: %v; want the TH record and one operator", kinds)
+	}
+	if _, err := env.Service.SectorDisclosure(ctx, reg, ledger.Span{Year: 2025, Quarter: 3}, "JP"); ledger.ErrorCode(err) != ledger.ENotFound {
+		t.Errorf("the TH regulator's report of JP: %v, want not found", err)
+	}
+}
