@@ -24,8 +24,11 @@ type inputs struct {
 	// quarter) was filed: lateness counts from the first filing.
 	firstFiled map[string]map[ledger.Period]time.Time
 	reviews    map[string][]review // by return id, in sequence order
-	entries    []ledger.Entry
-	last       time.Time // time of the last entry: the document's date
+	// jurisdictions are the administrations' records given (a sector
+	// report of one country names its administration), by country.
+	jurisdictions map[string]ledger.Jurisdiction
+	entries       []ledger.Entry
+	last          time.Time // time of the last entry: the document's date
 	// densities are the Weibull densities shared by every quarter the
 	// document computes (a pure cache: results do not depend on it).
 	densities *calculators.Densities
@@ -50,7 +53,8 @@ type review struct {
 
 func decodeInputs(es []ledger.Entry) (*inputs, error) {
 	in := &inputs{densities: calculators.NewDensities(), operators: map[string]ledger.Operator{}, factorSets: map[string]*ledger.FactorSet{},
-		returns: map[string]map[ledger.Period]*filed{}, firstFiled: map[string]map[ledger.Period]time.Time{}, reviews: map[string][]review{}, entries: es}
+		returns: map[string]map[ledger.Period]*filed{}, firstFiled: map[string]map[ledger.Period]time.Time{}, reviews: map[string][]review{}, entries: es,
+		jurisdictions: map[string]ledger.Jurisdiction{}}
 	for i, e := range es {
 		if i > 0 && e.Seq <= es[i-1].Seq {
 			return nil, fmt.Errorf("entries are not in sequence order at %d", e.Seq)
@@ -95,6 +99,12 @@ func decodeInputs(es []ledger.Entry) (*inputs, error) {
 				return nil, err
 			}
 			in.reviews[r.Return] = append(in.reviews[r.Return], review{Review: r, Seq: e.Seq, Time: e.Time})
+		case ledger.KindJurisdictionSet:
+			var j ledger.Jurisdiction
+			if err := e.DecodePayload(&j); err != nil {
+				return nil, err
+			}
+			in.jurisdictions[j.Country] = j // in sequence order: the latest given wins
 		default:
 			return nil, fmt.Errorf("entry %d: a %s entry does not belong in a disclosure", e.Seq, e.Kind)
 		}

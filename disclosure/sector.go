@@ -43,6 +43,9 @@ func sectorReport(b *Bundle, in *inputs) (*templates.SectorReport, error) {
 		LedgerTime: in.last}
 	if b.Country != "" {
 		r.CountryName = countryName(in, b.Country)
+		if j, ok := in.jurisdictions[b.Country]; ok {
+			r.Administration = administrationName(j)
+		}
 	}
 	ids := make([]string, 0, len(in.operators))
 	for id, op := range in.operators {
@@ -174,4 +177,13 @@ func reasonFor(r *calculators.Rollup, key string) string {
 		}
 	}
 	return "not computed for this period"
+}
+
+// administrationName is how a report names an administration: in
+// English, and in its own language after it when one was given.
+func administrationName(j ledger.Jurisdiction) string {
+	if j.NameLocal == "" || j.NameLocal == j.Name {
+		return j.Name
+	}
+	return j.Name + " (" + j.NameLocal + ")"
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/ictledger/ictledger/ledger"
+	"github.com/ictledger/ictledger/service"
 )
 
 // handleHealth serves GET /healthz: 200 {"status":"ok"} while writes are
@@ -24,18 +25,24 @@ func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
 	s.writeJSON(w, r, http.StatusOK, map[string]any{"status": "ok", "entries": s.svc.Size()})
 }
 
+// tokenRequest is the body of POST /v1/tokens. A regulator token must
+// carry jurisdictions: ISO 3166-1 codes, or ["*"] for every country.
+type tokenRequest struct {
+	Role          ledger.Role `json:"role"`
+	Operator      string      `json:"operator,omitempty"`
+	Label         string      `json:"label,omitempty"`
+	Jurisdictions []string    `json:"jurisdictions,omitempty"`
+}
+
 // handleIssueToken serves POST /v1/tokens (admin).
 func (s *Server) handleIssueToken(w http.ResponseWriter, r *http.Request) {
-	var req struct {
-		Role     ledger.Role `json:"role"`
-		Operator string      `json:"operator"`
-		Label    string      `json:"label"`
-	}
+	var req tokenRequest
 	if err := s.authorizedBody(w, r, &req, ledger.RoleAdmin); err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	t, err := s.svc.IssueToken(r.Context(), actor(r), req.Role, req.Operator, req.Label)
+	t, err := s.svc.IssueTokenFor(r.Context(), actor(r), service.TokenRequest{Role: req.Role, Operator: req.Operator,
+		Label: req.Label, Jurisdictions: req.Jurisdictions})
 	if err != nil {
 		s.writeError(w, r, err)
 		return

@@ -68,14 +68,15 @@ func (s *Server) sectorMetrics(r *http.Request) (*service.SectorMetrics, ledger.
 	return m, span, err
 }
 
-// handleSectorStatus serves GET /v1/sector/status?period=P (regulator).
+// handleSectorStatus serves GET /v1/sector/status?period=P[&country=TH]
+// (regulator, admin).
 func (s *Server) handleSectorStatus(w http.ResponseWriter, r *http.Request) {
 	p, err := periodParam(r)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	st, err := s.svc.SectorStatus(actor(r), p)
+	st, err := s.svc.SectorStatusIn(actor(r), p, r.URL.Query().Get("country"))
 	if err != nil {
 		s.writeError(w, r, err)
 		return

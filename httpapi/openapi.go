@@ -41,13 +41,15 @@ func (s *Server) apiOps() []apiOp {
 		{method: "GET", path: "/healthz", summary: "Liveness and ledger size", roles: "public", status: 200, resp: any_{}},
 		{method: "GET", path: "/metrics", summary: "Prometheus metrics", roles: "public", status: 200, respType: "text/plain"},
 		{method: "GET", path: "/v1/openapi.json", summary: "This document", roles: "public", status: 200, resp: any_{}},
-		{method: "POST", path: "/v1/tokens", summary: "Issue a token; the secret is shown once", roles: "admin",
-			body: struct {
-				Role     ledger.Role `json:"role"`
-				Operator string      `json:"operator,omitempty"`
-				Label    string      `json:"label,omitempty"`
-			}{}, status: 201, resp: service.IssuedToken{}},
+		{method: "POST", path: "/v1/tokens", summary: "Issue a token; the secret is shown once. A regulator token must name its jurisdictions: ISO 3166-1 codes, or [\"*\"] for every country",
+			roles: "admin", body: tokenRequest{}, status: 201, resp: service.IssuedToken{}},
+		{method: "GET", path: "/v1/tokens", summary: "Every token without its secret; regulator tokens issued before jurisdictions are unrestricted: true",
+			roles: "admin", status: 200, resp: []service.TokenView{}},
 		{method: "DELETE", path: "/v1/tokens/{id}", summary: "Revoke a token at once", roles: "admin", status: 204},
+		{method: "PUT", path: "/v1/jurisdictions/{cc}", summary: "Record an administration: its name (English, and its own language), filing deadline in days after quarter end (default 45) counted in its time zone (default UTC), and the factor set its operators file under by default",
+			roles: "admin", body: jurisdictionRequest{}, status: 200, resp: service.JurisdictionView{}},
+		{method: "GET", path: "/v1/jurisdictions", summary: "Administrations' records", roles: "admin; regulator: its own jurisdictions",
+			status: 200, resp: []service.JurisdictionView{}},
 		{method: "POST", path: "/v1/operators", summary: "Register an operator", roles: "admin", body: ledger.Operator{}, status: 201, resp: ledger.Operator{}},
 		{method: "GET", path: "/v1/operators", summary: "List operators", roles: "admin, regulator", status: 200, resp: []ledger.Operator{}},
 		{method: "GET", path: "/v1/operators/{id}", summary: "One operator", roles: "admin, regulator, that operator", status: 200, resp: ledger.Operator{}},
@@ -75,7 +77,7 @@ func (s *Server) apiOps() []apiOp {
 		{method: "GET", path: "/v1/sector/metrics", summary: "Per-operator headline metrics with ranks, medians, filing warnings counts and intensity outliers; sector totals",
 			roles: "admin, regulator", query: []string{"period", "country"}, status: 200, resp: service.SectorMetrics{}},
 		{method: "GET", path: "/v1/sector/status", summary: "Each operator's filing state for a quarter: missing, submitted, returned or accepted, late, versions, open findings, warnings",
-			roles: "admin, regulator", query: []string{"period"}, status: 200, resp: service.SectorStatus{}},
+			roles: "admin, regulator (its jurisdictions)", query: []string{"period", "country"}, status: 200, resp: service.SectorStatus{}},
 		{method: "GET", path: "/v1/sector/export.csv", summary: "One RFC 4180 row per operator, one column per headline metric",
 			roles: "admin, regulator", query: []string{"period", "country"}, status: 200, respType: "text/csv"},
 		{method: "PUT", path: "/v1/deadlines/{period}", summary: "Override a quarter's filing deadline (recorded as a ledger entry; a later override replaces an earlier one)",

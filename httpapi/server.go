@@ -143,6 +143,9 @@ func (s *Server) routes() {
 
 	handle("POST", "/v1/tokens", s.handleIssueToken)
 	handle("DELETE", "/v1/tokens/{id}", s.handleRevokeToken)
+	handle("GET", "/v1/tokens", s.handleListTokens)
+	handle("PUT", "/v1/jurisdictions/{cc}", s.handleSetJurisdiction)
+	handle("GET", "/v1/jurisdictions", s.handleListJurisdictions)
 	handle("POST", "/v1/operators", s.handleRegisterOperator)
 	handle("GET", "/v1/operators", s.handleListOperators)
 	handle("GET", "/v1/operators/{id}", s.handleGetOperator)

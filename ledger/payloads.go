@@ -11,6 +11,11 @@ type Operator struct {
 	Name    string   `json:"name"`
 	Country string   `json:"country"` // ISO 3166-1 alpha-2
 	Kinds   []string `json:"kinds"`
+	// ReportingFrom is the first quarter the operator must file for.
+	// Zero (every registration before the field existed, and one that
+	// names none) means the quarter it was registered in; it is left out
+	// then, so older entries keep their bytes.
+	ReportingFrom Period `json:"reporting_from,omitzero"`
 }
 
 // TokenIssued is the payload of a token.issued entry. Only the SHA-256 of
@@ -21,6 +26,10 @@ type TokenIssued struct {
 	Role       Role   `json:"role"`
 	Operator   string `json:"operator,omitempty"`
 	Label      string `json:"label,omitempty"`
+	// Jurisdictions are the countries a regulator token covers (ISO
+	// 3166-1 codes, or AllJurisdictions alone). Tokens issued before the
+	// field existed have none and cover every country (Covers).
+	Jurisdictions []string `json:"jurisdictions,omitempty"`
 }
 
 // TokenRevoked is the payload of a token.revoked entry.

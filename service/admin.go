@@ -44,6 +44,9 @@ func (s *Service) RegisterOperator(ctx context.Context, a ledger.Actor, op ledge
 		}
 		seen[k] = true
 	}
+	if !op.ReportingFrom.IsZero() && (op.ReportingFrom.Year < 2000 || op.ReportingFrom.Year > 2100) {
+		add("reporting_from", "must be a quarter between 2000-Q1 and 2100-Q4")
+	}
 	if len(errs) > 0 {
 		return nil, &ledger.Error{Code: ledger.EInvalid, Message: "the operator is not valid", Fields: errs}
 	}
@@ -70,12 +73,12 @@ func (s *Service) Operators(a ledger.Actor) ([]*state.Operator, error) {
 	if err := requireRole(a, ledger.RoleAdmin, ledger.RoleRegulator); err != nil {
 		return nil, err
 	}
-	return s.st.Operators(), nil
+	return s.visibleOperators(a), nil
 }
 
 // Operator returns one operator (admin, regulator, or the operator itself).
 func (s *Service) Operator(a ledger.Actor, id string) (*state.Operator, error) {
-	if err := requireOperatorRead(a, id); err != nil {
+	if err := s.requireOperatorRead(a, id); err != nil {
 		return nil, err
 	}
 	op := s.st.Operator(id)
@@ -88,19 +91,44 @@ func (s *Service) Operator(a ledger.Actor, id string) (*state.Operator, error) {
 // IssuedToken is a newly issued token with its secret, which is shown once
 // and never stored.
 type IssuedToken struct {
-	ID       string      `json:"id"`
-	Token    string      `json:"token"`
-	Role     ledger.Role `json:"role"`
-	Operator string      `json:"operator,omitempty"`
-	Label    string      `json:"label,omitempty"`
+	ID            string      `json:"id"`
+	Token         string      `json:"token"`
+	Role          ledger.Role `json:"role"`
+	Operator      string      `json:"operator,omitempty"`
+	Label         string      `json:"label,omitempty"`
+	Jurisdictions []string    `json:"jurisdictions,omitempty"`
+}
+
+// TokenRequest is what a token is issued for.
+type TokenRequest struct {
+	Role     ledger.Role
+	Operator string // an operator token's operator
+	Label    string
+	// Jurisdictions are a regulator token's countries, or
+	// ledger.AllJurisdictions alone; a regulator token must name them.
+	Jurisdictions []string
 }
 
 // IssueToken issues a bearer token (admin). An operator token is bound to
-// one registered operator; other roles have none.
+// one registered operator; other roles have none. A regulator token
+// issued here covers every country, and its entry says so ("*"); use
+// IssueTokenFor to bind one to jurisdictions.
 func (s *Service) IssueToken(ctx context.Context, a ledger.Actor, role ledger.Role, operator, label string) (*IssuedToken, error) {
+	req := TokenRequest{Role: role, Operator: operator, Label: label}
+	if role == ledger.RoleRegulator {
+		req.Jurisdictions = []string{ledger.AllJurisdictions}
+	}
+	return s.IssueTokenFor(ctx, a, req)
+}
+
+// IssueTokenFor issues a bearer token as req asks (admin). A regulator
+// token must name its jurisdictions: ISO 3166-1 codes, or "*" for every
+// country, said explicitly.
+func (s *Service) IssueTokenFor(ctx context.Context, a ledger.Actor, req TokenRequest) (*IssuedToken, error) {
 	if err := requireRole(a, ledger.RoleAdmin); err != nil {
 		return nil, err
 	}
+	role, operator, label := req.Role, req.Operator, req.Label
 	var errs []ledger.FieldError
 	if !role.Valid() {
 		errs = append(errs, ledger.FieldError{Path: "role", Message: "must be one of: admin, operator, regulator"})
@@ -114,15 +142,19 @@ func (s *Service) IssueToken(ctx context.Context, a ledger.Actor, role ledger.Ro
 	if err := ledger.CheckText(label, ledger.TextName); err != nil {
 		errs = append(errs, ledger.FieldError{Path: "label", Message: err.Error()})
 	}
+	if role.Valid() {
+		errs = append(errs, checkJurisdictions(role, req.Jurisdictions)...)
+	}
 	if len(errs) > 0 {
 		return nil, &ledger.Error{Code: ledger.EInvalid, Message: "the token request is not valid", Fields: errs}
 	}
 	id, secret := newSecret()
-	return s.issueToken(ctx, a, id, secret, role, operator, label)
+	return s.issueToken(ctx, a, id, secret, req)
 }
 
-func (s *Service) issueToken(ctx context.Context, a ledger.Actor, id, secret string, role ledger.Role, operator, label string) (*IssuedToken, error) {
-	t := ledger.TokenIssued{ID: id, SecretHash: HashSecret(secret), Role: role, Operator: operator, Label: label}
+func (s *Service) issueToken(ctx context.Context, a ledger.Actor, id, secret string, req TokenRequest) (*IssuedToken, error) {
+	role, operator, label := req.Role, req.Operator, req.Label
+	t := ledger.TokenIssued{ID: id, SecretHash: HashSecret(secret), Role: role, Operator: operator, Label: label, Jurisdictions: req.Jurisdictions}
 	payload, err := ledger.Canonical(t)
 	if err != nil {
 		return nil, err
@@ -142,7 +174,7 @@ func (s *Service) issueToken(ctx context.Context, a ledger.Actor, id, secret str
 	if err != nil {
 		return nil, err
 	}
-	return &IssuedToken{ID: id, Token: secret, Role: role, Operator: operator, Label: label}, nil
+	return &IssuedToken{ID: id, Token: secret, Role: role, Operator: operator, Label: label, Jurisdictions: req.Jurisdictions}, nil
 }
 
 // RevokeToken revokes a token (admin); it stops working as soon as this

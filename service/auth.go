@@ -99,17 +99,6 @@ func requireRole(a ledger.Actor, roles ...ledger.Role) error {
 	return ledger.Errorf(ledger.EForbidden, "this needs the %s role", strings.Join(names, " or "))
 }
 
-// requireOperatorRead allows admins, regulators and the operator itself.
-func requireOperatorRead(a ledger.Actor, operator string) error {
-	if err := requireRole(a, ledger.RoleAdmin, ledger.RoleRegulator, ledger.RoleOperator); err != nil {
-		return err
-	}
-	if a.Role == ledger.RoleOperator && a.Operator != operator {
-		return ledger.Errorf(ledger.EForbidden, "this token may only see operator %s", a.Operator)
-	}
-	return nil
-}
-
 // requireOperatorWrite allows only the operator itself.
 func requireOperatorWrite(a ledger.Actor, operator string) error {
 	if err := requireRole(a, ledger.RoleOperator); err != nil {

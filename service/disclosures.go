@@ -39,7 +39,7 @@ func (s *Service) OperatorDisclosure(ctx context.Context, a ledger.Actor, operat
 		if a.Role == "" {
 			return nil, ledger.Errorf(ledger.ENotFound, "no accepted disclosure of %s for %s", operator, span)
 		}
-		if err := requireOperatorRead(a, operator); err != nil {
+		if err := s.requireOperatorRead(a, operator); err != nil {
 			return nil, err
 		}
 		return nil, ledger.Errorf(ledger.ENotFound, "no operator %s", operator)
@@ -50,7 +50,7 @@ func (s *Service) OperatorDisclosure(ctx context.Context, a ledger.Actor, operat
 		if a.Role == "" {
 			return nil, ledger.Errorf(ledger.ENotFound, "no accepted disclosure of %s for %s", operator, span)
 		}
-		if err := requireOperatorRead(a, operator); err != nil {
+		if err := s.requireOperatorRead(a, operator); err != nil {
 			return nil, err
 		}
 	}
@@ -83,7 +83,10 @@ func (s *Service) OperatorDisclosure(ctx context.Context, a ledger.Actor, operat
 }
 
 // SectorDisclosure renders the sector report of a quarter or year,
-// optionally for one country (regulator, admin).
+// optionally for one country (regulator, admin). A regulator's report
+// holds only its jurisdictions' operators, and is of its one
+// jurisdiction by default; a report of one country is counted against
+// that administration's deadline and names it.
 //
 // The sector report is a regulator's document, not a public one: its
 // filing-status table, lateness and open findings are about returns that
@@ -96,9 +99,9 @@ func (s *Service) SectorDisclosure(ctx context.Context, a ledger.Actor, span led
 	if err := requireRole(a, ledger.RoleRegulator, ledger.RoleAdmin); err != nil {
 		return nil, err
 	}
-	if country != "" && !ledger.IsCountryCode(country) {
-		return nil, &ledger.Error{Code: ledger.EInvalid, Message: "bad country",
-			Fields: []ledger.FieldError{{Path: "country", Message: "must be an ISO 3166-1 alpha-2 code in capitals"}}}
+	country, err := s.viewCountry(a, country)
+	if err != nil {
+		return nil, err
 	}
 	if first := span.Quarters()[0]; s.now().Before(first.Start()) {
 		// Nothing can be filed for it yet; refusing keeps every report
@@ -107,7 +110,7 @@ func (s *Service) SectorDisclosure(ctx context.Context, a ledger.Actor, span led
 	}
 	last := span.Last()
 	seqs := map[uint64]bool{}
-	for _, op := range s.st.Operators() {
+	for _, op := range s.visibleOperators(a) {
 		if country != "" && op.Country != country {
 			continue
 		}
@@ -128,6 +131,14 @@ func (s *Service) SectorDisclosure(ctx context.Context, a ledger.Actor, span led
 		return nil, ledger.Errorf(ledger.ENotFound, "no operator is registered for %s", country)
 	}
 	deadline, _ := s.Deadline(last)
+	if country != "" {
+		// One administration's report: its deadline, and its record,
+		// whose name the report prints.
+		deadline, _ = s.DeadlineIn(country, last)
+		if j := s.st.Jurisdiction(country); j != nil {
+			seqs[j.Seq] = true
+		}
+	}
 	b := &disclosure.Bundle{Format: disclosure.Format, Document: disclosure.DocSector, Template: templates.SectorTemplateV2,
 		Country: country, Period: span.String(), GWP: "ar6", Deadline: deadline.UTC().Format(time.RFC3339),
 		Rollup: disclosure.RollupCorrected}

@@ -64,7 +64,7 @@ type EntryView struct {
 // Entries lists entries [start, start+limit) (regulator, admin). Large
 // payloads are included as the canonical bytes only.
 func (s *Service) Entries(a ledger.Actor, start, limit uint64) ([]EntryView, error) {
-	if err := requireRole(a, ledger.RoleRegulator, ledger.RoleAdmin); err != nil {
+	if err := s.requireAllJurisdictions(a); err != nil {
 		return nil, err
 	}
 	if limit == 0 || limit > 1000 {

@@ -226,7 +226,7 @@ func (s *Service) decodeAll(rvs []*state.ReturnVersion) ([]*ledger.Return, error
 // OperatorMetrics rolls up an operator's latest versions over a quarter or
 // a year (admin, regulator, or the operator itself).
 func (s *Service) OperatorMetrics(a ledger.Actor, operator string, span ledger.Span, gwp string) (*calculators.Rollup, error) {
-	if err := requireOperatorRead(a, operator); err != nil {
+	if err := s.requireOperatorRead(a, operator); err != nil {
 		return nil, err
 	}
 	if s.st.Operator(operator) == nil {

@@ -85,7 +85,7 @@ func (s *Service) FileReturn(ctx context.Context, a ledger.Actor, operator strin
 	}
 	resolve := func(r *ledger.Return) filing.Context {
 		c := filing.Context{Operator: operator, Now: s.now()}
-		if fs, err := s.resolveFactorSet(r.FactorSet); err == nil {
+		if fs, err := s.resolveFactorSet(operator, r.FactorSet); err == nil {
 			c.Factors = fs
 		} else if latest := s.st.LatestFactorSet(); latest != nil {
 			c.Factors = latest.Set // Validate then reports the unknown factor_set
@@ -111,7 +111,7 @@ func (s *Service) FileReturn(ctx context.Context, a ledger.Actor, operator strin
 	if prev != nil {
 		return s.replay(prev, r)
 	}
-	fs, err := s.resolveFactorSet(r.FactorSet)
+	fs, err := s.resolveFactorSet(operator, r.FactorSet)
 	if err != nil {
 		return nil, err
 	}
@@ -184,7 +184,18 @@ func (s *Service) replay(prev *state.ReturnVersion, r *ledger.Return) (*Filed, e
 	return filedOf(prev, true), nil
 }
 
-func (s *Service) resolveFactorSet(version string) (*ledger.FactorSet, error) {
+// resolveFactorSet is the factor set a return of operator that names
+// version files under: that version; for a return that names none, the
+// set of the operator's jurisdiction where its administration chose one,
+// else the latest published.
+func (s *Service) resolveFactorSet(operator, version string) (*ledger.FactorSet, error) {
+	if version == "" {
+		if op := s.st.Operator(operator); op != nil {
+			if j := s.st.Jurisdiction(op.Country); j != nil && j.FactorSet != "" {
+				version = j.FactorSet // checked published when the jurisdiction was set
+			}
+		}
+	}
 	if version == "" {
 		fs := s.st.LatestFactorSet()
 		if fs == nil {
@@ -330,7 +341,7 @@ func (s *Service) ReturnVersion(a ledger.Actor, id string) (*state.ReturnVersion
 		return nil, err
 	}
 	rv := s.st.Return(id)
-	if rv == nil || requireOperatorRead(a, rv.Operator) != nil {
+	if rv == nil || s.requireOperatorRead(a, rv.Operator) != nil {
 		if a.Role == ledger.RoleOperator {
 			return nil, ledger.Errorf(ledger.EForbidden, "this token may only see operator %s", a.Operator)
 		}
@@ -357,7 +368,7 @@ type VersionSummary struct {
 // Versions lists an operator's return versions, of one period or of all
 // (admin, regulator, or the operator itself).
 func (s *Service) Versions(a ledger.Actor, operator string, p *ledger.Period) ([]VersionSummary, error) {
-	if err := requireOperatorRead(a, operator); err != nil {
+	if err := s.requireOperatorRead(a, operator); err != nil {
 		return nil, err
 	}
 	if s.st.Operator(operator) == nil {

@@ -17,7 +17,8 @@ func (s *Service) Review(ctx context.Context, a ledger.Actor, id string, r ledge
 		return nil, err
 	}
 	rv := s.st.Return(id)
-	if rv == nil {
+	if rv == nil || s.requireOperatorRead(a, rv.Operator) != nil {
+		// Outside the regulator's jurisdictions it is as if it did not exist.
 		return nil, ledger.Errorf(ledger.ENotFound, "no return %s", id)
 	}
 	r.Return = id

@@ -58,18 +58,20 @@ type SectorMetrics struct {
 }
 
 // SectorMetrics builds the sector view of a quarter or year, optionally
-// for one country (regulator, admin). An operator counts as filed when it
+// for one country (regulator, admin). Only the operators the caller sees
+// are in it; a regulator bound to one jurisdiction gets that country's
+// view by default (viewCountry). An operator counts as filed when it
 // has a return for at least one quarter of the span; a partial year says
 // so in its row's coverage.
 func (s *Service) SectorMetrics(a ledger.Actor, span ledger.Span, country string) (*SectorMetrics, error) {
 	if err := requireRole(a, ledger.RoleRegulator, ledger.RoleAdmin); err != nil {
 		return nil, err
 	}
-	if country != "" && !ledger.IsCountryCode(country) {
-		return nil, &ledger.Error{Code: ledger.EInvalid, Message: "bad country",
-			Fields: []ledger.FieldError{{Path: "country", Message: "must be an ISO 3166-1 alpha-2 code in capitals"}}}
+	country, err := s.viewCountry(a, country)
+	if err != nil {
+		return nil, err
 	}
-	status, err := s.SectorStatus(a, span.Last())
+	status, err := s.SectorStatusIn(a, span.Last(), country)
 	if err != nil {
 		return nil, err
 	}
@@ -79,9 +81,12 @@ func (s *Service) SectorMetrics(a ledger.Actor, span ledger.Span, country string
 	}
 	out := &SectorMetrics{Period: span.String(), Country: country, Rows: []SectorRow{}, ByCountry: map[string]*calculators.SectorTotal{}, Status: status}
 	var filed []calculators.OperatorRollup
-	for _, op := range s.st.Operators() {
+	for _, op := range s.visibleOperators(a) {
 		if country != "" && op.Country != country {
 			continue
+		}
+		if span.Last().Before(op.DueFrom()) && !s.hasAny(op.ID, span) {
+			continue // due from a later quarter, and filed nothing here
 		}
 		st := stateOf[op.ID]
 		row := SectorRow{Operator: op.ID, Name: op.Name, Country: op.Country, State: st.State, Late: st.Late,

@@ -28,13 +28,18 @@ type OperatorStatus struct {
 	FiledAt      *time.Time  `json:"filed_at"`      // first version
 	LastFiledAt  *time.Time  `json:"last_filed_at"` // latest version
 	Late         bool        `json:"late"`          // first filed after the deadline, or missing past it
+	Deadline     time.Time   `json:"deadline"`      // its jurisdiction's (DeadlineIn)
 	OpenFindings int         `json:"open_findings"`
 	Warnings     int         `json:"warnings"`
 }
 
-// SectorStatus is every registered operator's filing state for a period.
+// SectorStatus is the filing state for a period of every registered
+// operator that the caller sees and that was due for it. Deadline is the
+// deadline of the one jurisdiction the view covers, or the default rule's
+// for a view of several (each row has its own).
 type SectorStatus struct {
 	Period             string           `json:"period"`
+	Country            string           `json:"country,omitempty"` // the one jurisdiction shown, if one
 	Deadline           time.Time        `json:"deadline"`
 	DeadlineOverridden bool             `json:"deadline_overridden"`
 	Filed              int              `json:"filed"`
@@ -43,18 +48,44 @@ type SectorStatus struct {
 	Operators          []OperatorStatus `json:"operators"`
 }
 
-// SectorStatus lists the filing state of every registered operator for a
-// period (regulator, admin).
+// SectorStatus lists the filing state for a period of the operators the
+// caller sees (regulator, admin): a regulator's default view is its own
+// jurisdictions. An operator counts from the quarter it was registered
+// for (DueFrom): before it, it is listed only if it filed anyway, and is
+// never missing or late.
 func (s *Service) SectorStatus(a ledger.Actor, p ledger.Period) (*SectorStatus, error) {
+	return s.SectorStatusIn(a, p, "")
+}
+
+// SectorStatusIn is SectorStatus for the operators of one country, or
+// of every country the caller sees when country is "" (a regulator of
+// one jurisdiction sees that one). A country outside a regulator's
+// jurisdictions is ENotFound.
+func (s *Service) SectorStatusIn(a ledger.Actor, p ledger.Period, country string) (*SectorStatus, error) {
 	if err := requireRole(a, ledger.RoleRegulator, ledger.RoleAdmin); err != nil {
 		return nil, err
 	}
-	deadline, overridden := s.Deadline(p)
+	country, err := s.viewCountry(a, country)
+	if err != nil {
+		return nil, err
+	}
+	deadline, overridden := s.DeadlineIn(country, p)
+	if country == "" {
+		deadline, overridden = s.Deadline(p)
+	}
 	now := s.now()
-	out := &SectorStatus{Period: p.String(), Deadline: deadline, DeadlineOverridden: overridden, Operators: []OperatorStatus{}}
-	for _, op := range s.st.Operators() {
+	out := &SectorStatus{Period: p.String(), Country: country, Deadline: deadline, DeadlineOverridden: overridden, Operators: []OperatorStatus{}}
+	for _, op := range s.visibleOperators(a) {
+		if country != "" && op.Country != country {
+			continue
+		}
 		row := OperatorStatus{Operator: op.ID, Name: op.Name, Country: op.Country, State: StateMissing}
+		deadline, _ := s.DeadlineIn(op.Country, p)
+		row.Deadline = deadline
 		versions := s.st.Versions(op.ID, p)
+		if len(versions) == 0 && p.Before(op.DueFrom()) {
+			continue // not due, and not filed: nothing to say
+		}
 		if len(versions) == 0 {
 			row.Late = now.After(deadline)
 			out.Missing++

@@ -52,7 +52,7 @@ func (s *Service) HashTile(t tlog.Tile) ([]byte, error) {
 // log never forked; the entries are not, because they hold returns before
 // they are accepted and the registry of tokens, which are not public data.
 func (s *Service) EntryBundle(a ledger.Actor, t tlog.Tile) ([]byte, error) {
-	if err := requireRole(a, ledger.RoleRegulator, ledger.RoleAdmin); err != nil {
+	if err := s.requireAllJurisdictions(a); err != nil {
 		return nil, err
 	}
 	start := uint64(t.N) * tiles.FullWidth
@@ -76,7 +76,7 @@ func (s *Service) EntryBundle(a ledger.Actor, t tlog.Tile) ([]byte, error) {
 // LogEntry returns the canonical bytes of entry seq alone (public), as a
 // bundle's reference to a large entry points to them.
 func (s *Service) LogEntry(a ledger.Actor, seq uint64) ([]byte, error) {
-	if err := requireRole(a, ledger.RoleRegulator, ledger.RoleAdmin); err != nil {
+	if err := s.requireAllJurisdictions(a); err != nil {
 		return nil, err
 	}
 	if seq >= s.j.Size() {

@@ -12,16 +12,21 @@ type SectorReport struct {
 	Period      string // "2025-Q3" or "2025"
 	Country     string // ISO 3166-1 alpha-2; "" for all countries
 	CountryName string // e.g. "Japan"; ignored when Country is ""
-	FactorSet   string
-	GWP         string
-	Methodology string // as in OperatorDisclosure
-	Checkpoint  Checkpoint
-	LedgerTime  time.Time // document date, required, as in OperatorDisclosure
-	Status      []FilingStatus
-	Totals      []Metric // sector totals of the headline metrics
-	Metrics     []SectorMetric
-	Warnings    []Note // open warnings; Ref names the operator
-	Findings    []Note // open review findings; Ref names the operator
+	// Administration names the national administration the report is
+	// for (e.g. "Office of the NBTC (สำนักงาน กสทช.)"), from its
+	// jurisdiction record; empty draws nothing, as in every report made
+	// before jurisdictions existed.
+	Administration string
+	FactorSet      string
+	GWP            string
+	Methodology    string // as in OperatorDisclosure
+	Checkpoint     Checkpoint
+	LedgerTime     time.Time // document date, required, as in OperatorDisclosure
+	Status         []FilingStatus
+	Totals         []Metric // sector totals of the headline metrics
+	Metrics        []SectorMetric
+	Warnings       []Note // open warnings; Ref names the operator
+	Findings       []Note // open review findings; Ref names the operator
 
 	// Coverage says, one sentence each, which operators the totals leave
 	// out of what (R2, R5); drawn under the totals. Empty draws nothing,

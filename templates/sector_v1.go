@@ -83,8 +83,11 @@ func sectorCover(d *doc, r *SectorReport) {
 			late++
 		}
 	}
-	d.kvTable([][2]string{
-		{"Scope", sectorScope(r)},
+	kv := [][2]string{{"Scope", sectorScope(r)}}
+	if r.Administration != "" {
+		kv = append(kv, [2]string{"Administration", r.Administration})
+	}
+	d.kvTable(append(kv, [][2]string{
 		{"Period", periodName(r.Period)},
 		{"Operators", fmt.Sprintf("%d registered: %d accepted, %d submitted, %d returned, %d missing; %d late",
 			len(r.Status), counts["accepted"], counts["submitted"], counts["returned"], counts["missing"], late)},
@@ -92,7 +95,7 @@ func sectorCover(d *doc, r *SectorReport) {
 		{"Document date", formatTime(r.LedgerTime) + " (ledger time)"},
 		{"Template", d.meta.template},
 		{"Checkpoint", fmt.Sprintf("%s\ntree size %d\nroot hash %s", r.Checkpoint.Origin, r.Checkpoint.Size, r.Checkpoint.Root)},
-	}, 38)
+	}...), 38)
 	d.subheading("How to verify this document", 10)
 	d.para("Run \u201cictledger verify disclosure FILE.pdf\u201d with the ledger's public key, or send the file to POST /v1/verify. "+
 		"The signed checkpoint is printed below and attached, with the entries the report derives from, as "+AttachmentName+".", 8)

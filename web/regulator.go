@@ -42,6 +42,8 @@ type dashboardPage struct {
 	// Witnesses is how far each witness of the log has cosigned; empty
 	// when the log is not witnessed.
 	Witnesses []service.WitnessStatus
+	// Coverage is which jurisdictions the signed-in token covers.
+	Coverage *service.Coverage
 }
 
 // periodNav is the period picker every regulator page has.
@@ -103,8 +105,13 @@ func (h *Handler) handleDashboard(w http.ResponseWriter, r *http.Request) {
 	for _, row := range sm.Rows {
 		metricsOf[row.Operator] = row.Metrics
 	}
+	coverage, err := h.svc.CoverageOf(s.actor)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
 	page := dashboardPage{periodNav: h.periodNav(p), Deadline: status.Deadline, Filed: status.Filed,
-		Missing: status.Missing, Late: status.Late}
+		Missing: status.Missing, Late: status.Late, Coverage: coverage}
 	for _, os := range status.Operators {
 		row := dashRow{OperatorStatus: os}
 		for _, k := range dashboardMetrics {

@@ -310,7 +310,7 @@ func acceptChildReturn(t *testing.T, hc *http.Client, base string) {
 	if err != nil || code != 201 || json.Unmarshal(b, &filed) != nil {
 		t.Fatalf("file: %d %s %v", code, b, err)
 	}
-	body, _ := json.Marshal(map[string]any{"role": "regulator"})
+	body, _ := json.Marshal(map[string]any{"role": "regulator", "jurisdictions": []string{"*"}})
 	code, b, err = call(hc, "POST", base+"/v1/tokens", testAdminToken, body)
 	var reg token
 	if err != nil || code != 201 || json.Unmarshal(b, &reg) != nil {

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/ictledger/ictledger/filing"
@@ -21,10 +22,11 @@ import (
 const demoTokensFile = "demo-tokens.json"
 
 type demoToken struct {
-	Role     ledger.Role `json:"role"`
-	Operator string      `json:"operator,omitempty"`
-	Token    string      `json:"token"`
-	Hint     string      `json:"hint"` // a path worth calling with it
+	Role          ledger.Role `json:"role"`
+	Operator      string      `json:"operator,omitempty"`
+	Jurisdictions []string    `json:"jurisdictions,omitempty"` // a regulator's, when not every country
+	Token         string      `json:"token"`
+	Hint          string      `json:"hint"` // a path worth calling with it
 }
 
 // demoClockStart is when the demo ledger pretends to have been created:
@@ -48,11 +50,26 @@ func demoClockStart(demo fixtures.Demo) func() time.Time {
 func (m *Main) loadDemo(ctx context.Context, demo fixtures.Demo) error {
 	sys := ledger.SystemActor
 	var toks []demoToken
+	for _, j := range fixtures.DemoJurisdictions() {
+		if _, err := m.svc.SetJurisdiction(ctx, sys, j); err != nil {
+			return fmt.Errorf("jurisdiction %s: %w", j.Country, err)
+		}
+	}
+	period := ledger.LastEndedQuarter(m.cfg.Now()).String()
+	// The regulator of one administration first; the regulator of every
+	// country last, as the one a reader takes for "the regulator".
+	cc := fixtures.DemoRegulatedCountry
+	national, err := m.svc.IssueTokenFor(ctx, sys, service.TokenRequest{Role: ledger.RoleRegulator,
+		Label: "demo regulator " + cc, Jurisdictions: []string{cc}})
+	if err != nil {
+		return err
+	}
+	toks = append(toks, demoToken{Role: ledger.RoleRegulator, Jurisdictions: national.Jurisdictions, Token: national.Token,
+		Hint: "/v1/sector/status?period=" + period})
 	reg, err := m.svc.IssueToken(ctx, sys, ledger.RoleRegulator, "", "demo regulator")
 	if err != nil {
 		return err
 	}
-	period := ledger.LastEndedQuarter(m.cfg.Now()).String()
 	toks = append(toks, demoToken{Role: ledger.RoleRegulator, Token: reg.Token, Hint: "/v1/sector/status?period=" + period})
 	regActor := ledger.Actor{TokenID: reg.ID, Role: ledger.RoleRegulator}
 
@@ -74,6 +91,11 @@ func (m *Main) loadDemo(ctx context.Context, demo fixtures.Demo) error {
 	}
 	var steps []step
 	for _, d := range demo.Operators {
+		if len(d.Filings) > 0 && d.Operator.ReportingFrom.IsZero() {
+			// Due from its first demo quarter, which ended before the
+			// demo ledger pretends to begin.
+			d.Operator.ReportingFrom = d.Filings[0].Return.Period
+		}
 		if _, err := m.svc.RegisterOperator(ctx, sys, d.Operator); err != nil {
 			return fmt.Errorf("register %s: %w", d.Operator.ID, err)
 		}
@@ -174,8 +196,13 @@ func (m *Main) printDemoTokens() error {
 	fmt.Fprintf(out, "\nictledger demo is running at %s (data in %s)\n\n", base, m.cfg.DataDir)
 	for _, t := range toks {
 		who := string(t.Role)
-		if t.Operator != "" {
+		switch {
+		case t.Operator != "":
 			who += " " + t.Operator
+		case t.Role == ledger.RoleRegulator && len(t.Jurisdictions) > 0:
+			who += " of " + strings.Join(t.Jurisdictions, ", ") + " only"
+		case t.Role == ledger.RoleRegulator:
+			who += " of every country"
 		}
 		// The URL is quoted: a query's "?" is a glob to zsh.
 		fmt.Fprintf(out, "%s\n  token: %s\n  curl -H 'Authorization: Bearer %s' '%s%s'\n\n", who, t.Token, t.Token, base, t.Hint)

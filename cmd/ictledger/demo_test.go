@@ -34,9 +34,13 @@ func TestDemoMetricsAreNumbersOrExplained(t *testing.T) {
 	if err := json.Unmarshal(raw, &toks); err != nil {
 		t.Fatal(err)
 	}
-	var reg string
+	var reg, national string
 	var operators []string
 	for _, tk := range toks {
+		if tk.Role == "regulator" && len(tk.Jurisdictions) > 0 {
+			national = tk.Token
+			continue
+		}
 		if tk.Role == "regulator" {
 			reg = tk.Token
 		}
@@ -44,8 +48,28 @@ func TestDemoMetricsAreNumbersOrExplained(t *testing.T) {
 			operators = append(operators, tk.Operator)
 		}
 	}
-	if len(operators) < 4 || reg == "" {
+	if len(operators) < 4 || reg == "" || national == "" {
 		t.Fatalf("demo tokens: %+v", toks)
+	}
+	// At least three administrations, and a regulator of Thailand that
+	// sees Thai operators only.
+	var js []struct{ Country string }
+	ts.mustJSON("GET", "/v1/jurisdictions", testAdminTokenOf(t, dir), nil, 200, &js)
+	if len(js) < 3 {
+		t.Errorf("demo jurisdictions: %+v", js)
+	}
+	var st struct {
+		Country   string
+		Operators []struct{ Country string }
+	}
+	ts.mustJSON("GET", "/v1/sector/status?period=2026-Q3", national, nil, 200, &st)
+	if st.Country != "TH" || len(st.Operators) == 0 {
+		t.Errorf("the TH regulator's status: %+v", st)
+	}
+	for _, row := range st.Operators {
+		if row.Country != "TH" {
+			t.Errorf("the TH regulator sees an operator of %s", row.Country)
+		}
 	}
 	checked := 0
 	for _, op := range operators {
@@ -116,4 +140,15 @@ func walkMetrics(path string, v any, f func(string, any)) {
 	default:
 		f(path, v)
 	}
+}
+
+// testAdminTokenOf is the admin secret a server wrote into dir at its
+// first start.
+func testAdminTokenOf(t *testing.T, dir string) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(dir, "admin.token"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.TrimSpace(string(b))
 }

@@ -14,7 +14,7 @@ func (ts *testServer) addOperator(id, name string) string {
 func (ts *testServer) regulator() string {
 	ts.t.Helper()
 	var tok token
-	ts.mustJSON("POST", "/v1/tokens", testAdminToken, map[string]any{"role": "regulator", "label": "desk"}, 201, &tok)
+	ts.mustJSON("POST", "/v1/tokens", testAdminToken, map[string]any{"role": "regulator", "jurisdictions": []string{"*"}, "label": "desk"}, 201, &tok)
 	return tok.Token
 }
 

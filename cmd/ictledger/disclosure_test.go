@@ -60,7 +60,7 @@ func TestDisclosureProvesItself(t *testing.T) {
 		map[string]any{"id": "other-net", "name": "Other Net", "country": "FJ", "kinds": []string{"mobile"}}, 201, nil)
 	ts.mustJSON("POST", "/v1/tokens", testAdminToken, map[string]any{"role": "operator", "operator": "sakura-mobile"}, 201, &opTok)
 	ts.mustJSON("POST", "/v1/tokens", testAdminToken, map[string]any{"role": "operator", "operator": "other-net"}, 201, &otherTok)
-	ts.mustJSON("POST", "/v1/tokens", testAdminToken, map[string]any{"role": "regulator"}, 201, &regTok)
+	ts.mustJSON("POST", "/v1/tokens", testAdminToken, map[string]any{"role": "regulator", "jurisdictions": []string{"*"}}, 201, &regTok)
 	ret := exampleReturn(t)
 	var filed struct {
 		ID string `json:"id"`

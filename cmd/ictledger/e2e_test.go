@@ -143,7 +143,7 @@ func TestEndToEnd(t *testing.T) {
 		map[string]any{"id": "sakura-mobile", "name": "Sakura Mobile K.K.", "country": "JP", "kinds": []string{"mobile"}}, 201, nil)
 	var opTok, regTok token
 	ts.mustJSON("POST", "/v1/tokens", testAdminToken, map[string]any{"role": "operator", "operator": "sakura-mobile", "label": "sustainability team"}, 201, &opTok)
-	ts.mustJSON("POST", "/v1/tokens", testAdminToken, map[string]any{"role": "regulator", "label": "analyst"}, 201, &regTok)
+	ts.mustJSON("POST", "/v1/tokens", testAdminToken, map[string]any{"role": "regulator", "jurisdictions": []string{"*"}, "label": "analyst"}, 201, &regTok)
 	if !strings.HasPrefix(opTok.Token, "ictl_") {
 		t.Fatalf("token %q", opTok.Token)
 	}

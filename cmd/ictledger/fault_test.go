@@ -133,7 +133,7 @@ func TestStorageFaultReadOnly(t *testing.T) {
 			fsys.syncErr.Store(false)
 			ts.mustJSON("POST", "/v1/operators", testAdminToken,
 				map[string]any{"id": "wattle-net", "name": "Wattle", "country": "AU", "kinds": []string{"fixed"}}, 503, nil)
-			ts.mustJSON("POST", "/v1/tokens", testAdminToken, map[string]any{"role": "regulator"}, 503, nil)
+			ts.mustJSON("POST", "/v1/tokens", testAdminToken, map[string]any{"role": "regulator", "jurisdictions": []string{"*"}}, 503, nil)
 
 			// Reads keep working.
 			var got struct {

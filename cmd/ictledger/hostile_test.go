@@ -165,7 +165,7 @@ func TestNoSecretsInLogs(t *testing.T) {
 		map[string]any{"id": "sakura-mobile", "name": "Sakura Mobile K.K.", "country": "JP", "kinds": []string{"mobile"}}, 201, nil)
 	var opTok, regTok, spare token
 	ts.mustJSON("POST", "/v1/tokens", admin, map[string]any{"role": "operator", "operator": "sakura-mobile", "label": "team"}, 201, &opTok)
-	ts.mustJSON("POST", "/v1/tokens", admin, map[string]any{"role": "regulator"}, 201, &regTok)
+	ts.mustJSON("POST", "/v1/tokens", admin, map[string]any{"role": "regulator", "jurisdictions": []string{"*"}}, 201, &regTok)
 	ts.mustJSON("POST", "/v1/tokens", admin, map[string]any{"role": "operator", "operator": "sakura-mobile"}, 201, &spare)
 	secrets = append(secrets, opTok.Token, regTok.Token, spare.Token)
 
@@ -211,7 +211,7 @@ func TestNoSecretsInLogs(t *testing.T) {
 	ts = startConfigured(t, dir, Config{Logger: logger, AdminToken: testAdminToken})
 	secrets = append(secrets, testAdminToken)
 	ts.mustJSON("GET", "/v1/operators", testAdminToken, nil, 200, nil)
-	ts.mustJSON("POST", "/v1/tokens", testAdminToken, map[string]any{"role": "regulator"}, 201, &regTok)
+	ts.mustJSON("POST", "/v1/tokens", testAdminToken, map[string]any{"role": "regulator", "jurisdictions": []string{"*"}}, 201, &regTok)
 	secrets = append(secrets, regTok.Token)
 	ts.mustJSON("DELETE", "/v1/tokens/"+regTok.ID, testAdminToken, nil, 204, nil)
 	ts.stop()

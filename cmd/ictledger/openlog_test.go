@@ -83,7 +83,7 @@ func fetchAs(t *testing.T, url, token string) ([]byte, int, http.Header) {
 // fillLog adds n cheap entries (regulator tokens) to a server's log.
 func fillLog(ts *testServer, n int) {
 	for i := 0; i < n; i++ {
-		ts.mustJSON("POST", "/v1/tokens", testAdminToken, map[string]any{"role": "regulator", "label": fmt.Sprintf("desk %d", i)}, 201, nil)
+		ts.mustJSON("POST", "/v1/tokens", testAdminToken, map[string]any{"role": "regulator", "jurisdictions": []string{"*"}, "label": fmt.Sprintf("desk %d", i)}, 201, nil)
 	}
 }
 
@@ -466,7 +466,7 @@ func TestMonitorTenThousandEntries(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for ts.m.svc.Size() < 10_000 {
-				body := fmt.Appendf(nil, `{"role":"regulator","label":"desk %d"}`, c)
+				body := fmt.Appendf(nil, `{"role":"regulator","jurisdictions":["*"],"label":"desk %d"}`, c)
 				ts.do("POST", "/v1/tokens", testAdminToken, "application/json", body, nil)
 			}
 		}()

@@ -192,7 +192,7 @@ func TestWebPages(t *testing.T) {
 	var opTok, otherTok, regTok token
 	ts.mustJSON("POST", "/v1/tokens", testAdminToken, map[string]any{"role": "operator", "operator": "sakura-mobile"}, 201, &opTok)
 	ts.mustJSON("POST", "/v1/tokens", testAdminToken, map[string]any{"role": "operator", "operator": "coral-net"}, 201, &otherTok)
-	ts.mustJSON("POST", "/v1/tokens", testAdminToken, map[string]any{"role": "regulator"}, 201, &regTok)
+	ts.mustJSON("POST", "/v1/tokens", testAdminToken, map[string]any{"role": "regulator", "jurisdictions": []string{"*"}}, 201, &regTok)
 	// The other operator's return, with a number found nowhere else.
 	other := exampleReturn(t)
 	other["operator"] = "coral-net"

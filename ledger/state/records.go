@@ -18,6 +18,23 @@ type Operator struct {
 	RegisteredAt time.Time
 }
 
+// DueFrom is the first quarter the operator must file for: the one it
+// was registered for, or else the quarter it was registered in.
+func (o *Operator) DueFrom() ledger.Period {
+	if !o.ReportingFrom.IsZero() {
+		return o.ReportingFrom
+	}
+	return ledger.LastEndedQuarter(o.RegisteredAt).Next()
+}
+
+// Jurisdiction is an administration's latest record and the entry that
+// set it.
+type Jurisdiction struct {
+	ledger.Jurisdiction
+	Seq   uint64
+	SetAt time.Time
+}
+
 // Token is an issued bearer token, known only by the hash of its secret.
 type Token struct {
 	ID         string
@@ -25,10 +42,13 @@ type Token struct {
 	Role       ledger.Role
 	Operator   string
 	Label      string
-	IssuedSeq  uint64
-	IssuedAt   time.Time
-	Revoked    bool
-	RevokedAt  time.Time
+	// Jurisdictions are a regulator token's countries; nil for every
+	// token issued before tokens named them (ledger.Covers).
+	Jurisdictions []string
+	IssuedSeq     uint64
+	IssuedAt      time.Time
+	Revoked       bool
+	RevokedAt     time.Time
 }
 
 // FactorSet is a published factor set.

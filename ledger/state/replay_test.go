@@ -32,6 +32,10 @@ func journalOf(t *testing.T) [][]byte {
 		add(ledger.KindTokenIssued, ledger.TokenIssued{ID: "tok-" + op, SecretHash: "h-" + op, Role: ledger.RoleOperator, Operator: op})
 	}
 	add(ledger.KindTokenRevoked, ledger.TokenRevoked{ID: "tok-op-b"})
+	add(ledger.KindTokenIssued, ledger.TokenIssued{ID: "tok-th", SecretHash: "h-th", Role: ledger.RoleRegulator, Jurisdictions: []string{"TH"}})
+	add(ledger.KindJurisdictionSet, ledger.Jurisdiction{Country: "TH", Name: "Thailand", DeadlineDays: 45, TimeZone: "Asia/Bangkok"})
+	add(ledger.KindJurisdictionSet, ledger.Jurisdiction{Country: "JP", Name: "Japan", DeadlineDays: 30, TimeZone: "Asia/Tokyo", FactorSet: "f1"})
+	add(ledger.KindJurisdictionSet, ledger.Jurisdiction{Country: "TH", Name: "Thailand", NameLocal: "ประเทศไทย", DeadlineDays: 60, TimeZone: "Asia/Bangkok"})
 	add(ledger.KindDeadlineSet, ledger.DeadlineSet{Period: ledger.Period{Year: 2025, Quarter: 1}, Deadline: at.Add(240 * time.Hour), Reason: "typhoon"})
 	latest := map[string]string{}
 	version := map[string]int{}

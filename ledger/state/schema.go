@@ -6,16 +6,17 @@ import (
 
 // Table and index names.
 const (
-	tableOperators   = "operators"
-	tableTokens      = "tokens"
-	tableFactorSets  = "factor_sets"
-	tableReturns     = "returns"
-	tableIdempotency = "idempotency"
-	tableDeadlines   = "deadlines"
-	tableLatest      = "latest"
-	tableDisclosures = "disclosures"
-	tableFigures     = "figures"
-	tableCerts       = "certificates"
+	tableOperators     = "operators"
+	tableTokens        = "tokens"
+	tableFactorSets    = "factor_sets"
+	tableReturns       = "returns"
+	tableIdempotency   = "idempotency"
+	tableDeadlines     = "deadlines"
+	tableLatest        = "latest"
+	tableDisclosures   = "disclosures"
+	tableFigures       = "figures"
+	tableCerts         = "certificates"
+	tableJurisdictions = "jurisdictions"
 
 	indexID             = "id"
 	indexSecretHash     = "secret_hash"
@@ -27,16 +28,17 @@ const (
 
 func schema() *memdb.DBSchema {
 	return &memdb.DBSchema{Tables: map[string]*memdb.TableSchema{
-		tableOperators:   operatorsTable(),
-		tableTokens:      tokensTable(),
-		tableFactorSets:  factorSetsTable(),
-		tableReturns:     returnsTable(),
-		tableIdempotency: idempotencyTable(),
-		tableDeadlines:   deadlinesTable(),
-		tableLatest:      latestTable(),
-		tableDisclosures: disclosuresTable(),
-		tableFigures:     figuresTable(),
-		tableCerts:       certificatesTable(),
+		tableOperators:     operatorsTable(),
+		tableTokens:        tokensTable(),
+		tableFactorSets:    factorSetsTable(),
+		tableReturns:       returnsTable(),
+		tableIdempotency:   idempotencyTable(),
+		tableDeadlines:     deadlinesTable(),
+		tableLatest:        latestTable(),
+		tableDisclosures:   disclosuresTable(),
+		tableFigures:       figuresTable(),
+		tableCerts:         certificatesTable(),
+		tableJurisdictions: jurisdictionsTable(),
 	}}
 }
 
@@ -130,5 +132,13 @@ func certificatesTable() *memdb.TableSchema {
 		indexID:     {Name: indexID, Unique: true, Indexer: &memdb.StringFieldIndex{Field: "Key"}},
 		indexReturn: {Name: indexReturn, Indexer: &memdb.StringFieldIndex{Field: "ReturnID"}},
 		indexNear:   {Name: indexNear, Indexer: &memdb.StringFieldIndex{Field: "Near"}},
+	}}
+}
+
+// jurisdictionsTable holds each administration's latest record, by
+// country.
+func jurisdictionsTable() *memdb.TableSchema {
+	return &memdb.TableSchema{Name: tableJurisdictions, Indexes: map[string]*memdb.IndexSchema{
+		indexID: {Name: indexID, Unique: true, Indexer: &memdb.StringFieldIndex{Field: "Country"}},
 	}}
 }

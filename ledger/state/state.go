@@ -152,7 +152,7 @@ func applyTxn(txn *memdb.Txn, e ledger.Entry, leaf [32]byte) error {
 			return err
 		}
 		return insertNew(txn, tableTokens, t.ID, &Token{ID: t.ID, SecretHash: t.SecretHash, Role: t.Role,
-			Operator: t.Operator, Label: t.Label, IssuedSeq: e.Seq, IssuedAt: e.Time})
+			Operator: t.Operator, Label: t.Label, Jurisdictions: t.Jurisdictions, IssuedSeq: e.Seq, IssuedAt: e.Time})
 	case ledger.KindTokenRevoked:
 		var r ledger.TokenRevoked
 		if err := e.DecodePayload(&r); err != nil {
@@ -183,6 +183,13 @@ func applyTxn(txn *memdb.Txn, e ledger.Entry, leaf [32]byte) error {
 			return err
 		}
 		return txn.Insert(tableDeadlines, &Deadline{PeriodKey: d.Period.String(), Deadline: d.Deadline, Reason: d.Reason, Seq: e.Seq})
+	case ledger.KindJurisdictionSet:
+		var j ledger.Jurisdiction
+		if err := e.DecodePayload(&j); err != nil {
+			return err
+		}
+		// A later record replaces the earlier one, as a deadline does.
+		return txn.Insert(tableJurisdictions, &Jurisdiction{Jurisdiction: j, Seq: e.Seq, SetAt: e.Time})
 	case ledger.KindDisclosureIssued:
 		var d ledger.DisclosureIssued
 		if err := e.DecodePayload(&d); err != nil {
@@ -484,6 +491,16 @@ func (s *State) IdempotentReturn(operator, key string) *ReturnVersion {
 // Deadline returns the admin's deadline override of a period, or nil.
 func (s *State) Deadline(p ledger.Period) *Deadline {
 	return first[*Deadline](s, tableDeadlines, indexID, p.String())
+}
+
+// Jurisdiction returns the administration's record of a country, or nil.
+func (s *State) Jurisdiction(country string) *Jurisdiction {
+	return first[*Jurisdiction](s, tableJurisdictions, indexID, country)
+}
+
+// Jurisdictions lists the administrations' records by country.
+func (s *State) Jurisdictions() []*Jurisdiction {
+	return all[*Jurisdiction](s, tableJurisdictions, indexID)
 }
 
 func sortReturns(rs []*ReturnVersion) {
