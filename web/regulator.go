@@ -260,8 +260,21 @@ type sectorPage struct {
 // into: which operator, which check raised it, and what it found.
 type anomaly struct {
 	Operator, Name string
+	What           string // the check, in words
 	Rule, Path     string
 	Message        string
+}
+
+// anomalyWhat names the sector view's checks in words; a rule a later
+// build adds shows under its code alone.
+func anomalyWhat(rule string) string {
+	switch rule {
+	case "energy_per_tb_vs_sector_median":
+		return "Energy per TB far from the sector median"
+	case "certificate_near_miss":
+		return "Certificate like another operator's"
+	}
+	return ""
 }
 
 // sectorAnomalies lists the outliers of the view's rows in row order.
@@ -269,7 +282,7 @@ func sectorAnomalies(rows []service.SectorRow) []anomaly {
 	var out []anomaly
 	for _, row := range rows {
 		for _, w := range row.Outliers {
-			out = append(out, anomaly{Operator: row.Operator, Name: row.Name, Rule: w.Rule, Path: w.Path, Message: w.Message})
+			out = append(out, anomaly{Operator: row.Operator, Name: row.Name, What: anomalyWhat(w.Rule), Rule: w.Rule, Path: w.Path, Message: w.Message})
 		}
 	}
 	return out

@@ -30,7 +30,7 @@ func TestSectorPageShowsAnomalies(t *testing.T) {
 	}
 	sec := body[i:]
 	sec = sec[:strings.Index(sec, "</section>")]
-	for _, want := range []string{"Delta Outlier Telecom", "op-d", "energy_per_tb_vs_sector_median",
+	for _, want := range []string{"Delta Outlier Telecom", "op-d", "Energy per TB far from the sector median", "energy_per_tb_vs_sector_median",
 		"e1.network_energy_per_tb_kwh", "times the sector median"} {
 		if !strings.Contains(sec, want) {
 			t.Errorf("Anomalies section lacks %q:\n%s", want, sec)
