@@ -94,6 +94,10 @@ type Rollup struct {
 	E3          *E3           `json:"e3"`
 	Notes       []string      `json:"notes"`
 	Unavailable []Unavailable `json:"unavailable"`
+	// DataQuality are the data-quality flags of the quarters rolled up,
+	// each once, then those raised by adding them (e.g. boundary_mixed
+	// when the quarters state different boundaries).
+	DataQuality []DataQuality `json:"data_quality"`
 }
 
 // Year rolls up the quarter metrics found for one operator's calendar
@@ -123,11 +127,18 @@ func Year(operator string, year int, quarters []*Metrics) (*Rollup, error) {
 		return nil, err
 	}
 	r.Coverage, r.E2, r.E3, r.Notes, r.Unavailable = y.Coverage, y.E2, y.E3, y.Notes, y.Unavailable
+	var flags [][]DataQuality
+	for _, q := range qs {
+		flags = append(flags, q.DataQuality)
+	}
+	flags = append(flags, y.dataQuality)
 	if len(e1s) > 0 {
 		e1, t := SumE1(AcrossTime, e1s)
 		r.E1 = e1
 		r.Unavailable = append(r.Unavailable, t.Unavailable...)
+		flags = append(flags, t.DataQuality)
 	}
+	r.DataQuality = mergeFlags(flags...)
 	if len(r.FactorSets) > 1 {
 		r.Notes = append(r.Notes, fmt.Sprintf("the quarters were computed with different factor sets %v", r.FactorSets))
 	}
@@ -138,7 +149,24 @@ func Year(operator string, year int, quarters []*Metrics) (*Rollup, error) {
 func Quarter(m *Metrics) *Rollup {
 	return &Rollup{Operator: m.Operator, Period: m.Period, Returns: []string{m.Return}, FactorSets: []string{m.FactorSet},
 		GWP: m.GWP, Coverage: Coverage{Quarters: []string{m.Period}, Missing: []string{}, Complete: true},
-		E1: m.E1, E2: m.E2, E3: m.E3, Notes: []string{}, Unavailable: m.Unavailable}
+		E1: m.E1, E2: m.E2, E3: m.E3, Notes: []string{}, Unavailable: m.Unavailable, DataQuality: mergeFlags(m.DataQuality)}
+}
+
+// mergeFlags joins lists of data-quality flags in order, keeping each
+// flag once (a yearly roll-up would otherwise list a grid's fallback once
+// per quarter). The result is never nil, so that it encodes as a list.
+func mergeFlags(lists ...[]DataQuality) []DataQuality {
+	out := []DataQuality{}
+	seen := map[DataQuality]bool{}
+	for _, l := range lists {
+		for _, d := range l {
+			if !seen[d] {
+				seen[d] = true
+				out = append(out, d)
+			}
+		}
+	}
+	return out
 }
 
 // SectorTotal is a sum of operators' roll-ups of one span.
@@ -148,6 +176,10 @@ type SectorTotal struct {
 	E2          *E2           `json:"e2"`
 	E3          *E3           `json:"e3"`
 	Unavailable []Unavailable `json:"unavailable"`
+	// DataQuality are the data-quality flags raised by adding the
+	// operators' figures, e.g. boundary_mixed when they state different
+	// boundaries; each operator's own flags are on its roll-up.
+	DataQuality []DataQuality `json:"data_quality"`
 	// Coverage says whom the total leaves out of what. Nil in a total
 	// made as sector documents issued before the R1 and R2 fixes were.
 	Coverage *SectorCoverage `json:"coverage,omitempty"`
@@ -205,7 +237,7 @@ func sector(ops []OperatorRollup, legacy bool) (total *SectorTotal, byCountry ma
 		e23 = append(e23, OperatorE2E3{Operator: o.Operator, Country: o.Country, E2: o.E2, E3: o.E3})
 	}
 	s := sumSectorE2E3(e23, legacy)
-	sumE1 := func(os []OperatorRollup) (*E1, []Unavailable) {
+	sumE1 := func(os []OperatorRollup) (*E1, *Trace) {
 		var e1s []*E1
 		var names []string
 		for _, o := range os {
@@ -214,19 +246,19 @@ func sector(ops []OperatorRollup, legacy bool) (total *SectorTotal, byCountry ma
 			}
 		}
 		if len(e1s) == 0 {
-			return nil, nil
+			return nil, &Trace{}
 		}
 		if legacy {
-			e, t := SumE1(AcrossOperators, e1s)
-			return e, t.Unavailable
+			return SumE1(AcrossOperators, e1s)
 		}
 		e, t, _ := SumOperatorsE1(names, e1s) // names and e1s have the same length
-		return e, t.Unavailable
+		return e, t
 	}
 	mk := func(part *SectorE2E3, os []OperatorRollup) *SectorTotal {
-		e1, u := sumE1(os)
+		e1, tr := sumE1(os)
 		t := &SectorTotal{Operators: part.Operators, E1: e1, E2: part.E2, E3: part.E3,
-			Unavailable: append(append([]Unavailable{}, part.Unavailable...), u...)}
+			Unavailable: append(append([]Unavailable{}, part.Unavailable...), tr.Unavailable...),
+			DataQuality: mergeFlags(part.dataQuality, tr.DataQuality)}
 		if !legacy {
 			t.Coverage = sectorCoverage(os, part.LeftOut)
 		}

@@ -72,6 +72,10 @@ type E2Values struct {
 	// units placed on the market (2026.1 W6).
 	ExportedSharePct *Value `json:"exported_share_pct,omitempty"`
 	TakebackUnitsPct *Value `json:"takeback_units_pct,omitempty"`
+	// AuthorisedTreatmentSharePct is the treated mass of rows whose
+	// recycler files an authorisation id over all treated mass (2026.1
+	// W6).
+	AuthorisedTreatmentSharePct *Value `json:"authorised_treatment_share_pct,omitempty"`
 }
 
 // WEEETargets are a category's WEEE Directive Annex V targets and whether
@@ -150,6 +154,10 @@ type E2Parts struct {
 	// ExportedKg is the period's mass shipped abroad: the sum of a row's
 	// exports[].kg, or its exported_kg without them (W6). A flow.
 	ExportedKg *decimal.Decimal `json:"exported_kg,omitempty"`
+	// AuthorisedTreatedKg is the period's treated mass (reused + recycled
+	// + recovered + disposed) of the rows whose recycler files an
+	// authorisation id (W6). A flow.
+	AuthorisedTreatedKg *decimal.Decimal `json:"authorised_treated_kg,omitempty"`
 	// WindowCustomerCollectedUnits and WindowCustomerInflowUnits are the
 	// rolling year's customer units collected and placed on the market
 	// (W6 takeback_units_pct).
@@ -229,6 +237,7 @@ func addParts(a, b E2Parts) E2Parts {
 	a.RecyclerEfficiencyKgPct = addDec(a.RecyclerEfficiencyKgPct, b.RecyclerEfficiencyKgPct)
 	a.RecyclerEfficiencyKg = addDec(a.RecyclerEfficiencyKg, b.RecyclerEfficiencyKg)
 	a.ExportedKg = addDec(a.ExportedKg, b.ExportedKg)
+	a.AuthorisedTreatedKg = addDec(a.AuthorisedTreatedKg, b.AuthorisedTreatedKg)
 	a.WindowReturns = min(a.WindowReturns, b.WindowReturns)
 	a = addWindow(a, b)
 	a.PriorQuartersMissing = max(a.PriorQuartersMissing, b.PriorQuartersMissing)

@@ -552,3 +552,50 @@ func TestE22026Deterministic(t *testing.T) {
 		}
 	}
 }
+
+// TestAuthorisedTreatment2026 is W6 authorised_treatment_share_pct: the
+// treated mass of rows whose recycler files an authorisation id over all
+// treated mass, in the total and by category; null when nothing was
+// treated.
+func TestAuthorisedTreatment2026(t *testing.T) {
+	phone := ledger.DeviceFlow{Category: "smartphone", Stream: "customer", Collected: flow("500"),
+		Reused: flow("100"), Recycled: flow("250"), Disposed: flow("50"), Recycler: "Acme Recycling",
+		RecyclerAuthorisationID: "EPA-VIC-1234"}
+	tablet := ledger.DeviceFlow{Category: "tablet", Stream: "customer", Collected: flow("200"),
+		Recycled: flow("150"), Recovered: flow("50"), Recycler: "Unlicensed Co"}
+	radio := ledger.DeviceFlow{Category: "network_radio", Stream: "network", Collected: flow("100")}
+	cur, earlier := quarters([4][]ledger.DeviceFlow{nil, nil, nil, {phone, tablet, radio}}, nil)
+	e, tr := computeUnder(t, ledger.Methodology20261, nil, cur, earlier)
+	// W6 total: the phones' treated 100 + 250 + 50 = 400 kg carry an id;
+	// all treated is 400 + the tablets' 150 + 50 = 600 kg:
+	// 400 / 600 x 100 = 66.666667 %. Smartphones 400 / 400 = 100 %,
+	// tablets 0 / 200 = 0 %, the radio row treated nothing: null.
+	wantValue(t, "authorised share", *e.Total.AuthorisedTreatmentSharePct, "66.666667", 6)
+	wantValue(t, "smartphone authorised share", *e.ByCategory["smartphone"].AuthorisedTreatmentSharePct, "100", 6)
+	wantValue(t, "tablet authorised share", *e.ByCategory["tablet"].AuthorisedTreatmentSharePct, "0", 6)
+	wantMissing(t, tr, "e2.by_category.network_radio.authorised_treatment_share_pct",
+		*e.ByCategory["network_radio"].AuthorisedTreatmentSharePct, "nothing was treated")
+	var d *Derivation
+	for i := range tr.Derivations {
+		if tr.Derivations[i].Metric == "e2.total.authorised_treatment_share_pct" {
+			d = &tr.Derivations[i]
+		}
+	}
+	if d == nil || len(d.Inputs) == 0 || d.Inputs[0].Value != "EPA-VIC-1234" {
+		t.Errorf("derivation %+v: want the authorisation id among its inputs", d)
+	}
+	// The figure is one of the documents' 2026.1 figures.
+	found := false
+	for _, f := range Figures20261() {
+		if v := f.Get(nil, e, nil); f.Key == "e2.total.authorised_treatment_share_pct" && v != nil && v.OK {
+			found = true
+		}
+	}
+	if !found {
+		t.Error("authorised_treatment_share_pct is not in Figures20261")
+	}
+	old, _ := computeUnder(t, ledger.Methodology20251, nil, cur, earlier)
+	if old.Total.AuthorisedTreatmentSharePct != nil {
+		t.Error("2025.1 has authorised_treatment_share_pct")
+	}
+}

@@ -29,6 +29,14 @@ func Figures20261() []Figure {
 	gas := func(group, label string) Figure {
 		return e1("scope1_by_gas_tco2e."+group, "Scope 1 "+label, "tCO2e", func(e *E1) *Value { return mapValue(e.Scope1ByGasTCO2e, group) })
 	}
+	e2 := func(key, label, unit string, get func(*E2) *Value) Figure {
+		return Figure{Section: "E2", Key: "e2." + key, Label: label, Unit: unit, Get: func(_ *E1, e *E2, _ *E3) *Value {
+			if e == nil {
+				return nil
+			}
+			return get(e)
+		}}
+	}
 	e3 := func(key, label, unit string, get func(*E3V2026) *Value) Figure {
 		return Figure{Section: "E3", Key: "e3." + key, Label: label, Unit: unit, Get: func(_ *E1, _ *E2, e *E3) *Value {
 			if e == nil {
@@ -61,6 +69,9 @@ func Figures20261() []Figure {
 			func(e *E1) *Value { return e.RenewableElectricityShareEstimatedPct }),
 		e1("energy_estimated_share_pct", "Energy estimated or by proxy", "%", func(e *E1) *Value { return e.EnergyEstimatedSharePct }),
 		e1("energy_unspecified_share_pct", "Energy of unspecified data quality", "%", func(e *E1) *Value { return e.EnergyUnspecifiedSharePct }),
+
+		e2("total.authorised_treatment_share_pct", "Treated at an authorised recycler", "%",
+			func(e *E2) *Value { return e.Total.AuthorisedTreatmentSharePct }),
 
 		e3("all_hazard_outage_events", "Outages, all hazards (climate, geophysical, other)", "number",
 			func(e *E3V2026) *Value { return e.AllHazardOutageEvents }),

@@ -202,6 +202,8 @@ type YearE2E3Result struct {
 	Notes    []string `json:"notes"`
 	// Unavailable says why each null value is null.
 	Unavailable []Unavailable `json:"unavailable"`
+	// dataQuality are the flags raised by adding the quarters.
+	dataQuality []DataQuality
 }
 
 // YearE2E3 rolls up the quarters found of one calendar year (any order,
@@ -242,6 +244,7 @@ func YearE2E3(year int, quarters []QuarterE2E3) (*YearE2E3Result, error) {
 	res.E2 = sumE2(AcrossTime, e2s, tr)
 	res.E3 = sumE3(AcrossTime, e3s, tr)
 	res.Unavailable = nonNilUnavailable(tr.Unavailable)
+	res.dataQuality = tr.DataQuality
 	last := qs[len(qs)-1].Period
 	if !res.Coverage.Complete {
 		res.Notes = append(res.Notes, fmt.Sprintf("partial year: flows, outages and alerts cover %v only; %v have no return",
@@ -281,6 +284,8 @@ type SectorE2E3 struct {
 	// numerator and its denominator because they did not file both (R2).
 	// Nil in a sum made as before that fix.
 	LeftOut map[string][]string `json:"left_out,omitempty"`
+	// dataQuality are the flags raised by adding the operators.
+	dataQuality []DataQuality
 }
 
 // SumSectorE2E3 adds operators of one span (AcrossOperators), per country
@@ -311,6 +316,7 @@ func sumSectorE2E3(ops []OperatorE2E3, legacy bool) *SectorE2E3 {
 			s.E3, s.LeftOut = sumOperatorsE3(s.Operators, e3s, tr)
 		}
 		s.Unavailable = nonNilUnavailable(tr.Unavailable)
+		s.dataQuality = tr.DataQuality
 		return s
 	}
 	total := sum(sorted)

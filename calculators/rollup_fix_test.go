@@ -172,3 +172,62 @@ func TestSectorCoverageNamesPartialOperators(t *testing.T) {
 		t.Errorf("complete operators: %+v", only.Coverage)
 	}
 }
+
+// Under 2026.1 the flags raised by adding parts reach the sums: operator
+// A states operational control, B equity share (G14), so the sector
+// total, and the total of their country, keep no boundary and say why
+// (boundary_mixed); a sum of one boundary has no flag. A year whose
+// quarters differ likewise, and it keeps its quarters' own flags once.
+func TestSectorAndYearCarryDataQuality(t *testing.T) {
+	fs := withTestGrid(loadFactors20261(t))
+	mk := func(op, cons string, q int) *Metrics {
+		r := &ledger.Return{Operator: op, Period: ledger.Period{Year: 2026, Quarter: q},
+			Electricity: []ledger.Electricity{{Domain: "core", Grid: "ZZ", KWh: e1Dec("1000")}},
+			Boundary:    &ledger.Boundary{Consolidation: cons, TowerEnergy: "included"}}
+		m, err := Compute(Request{Return: r, Factors: fs})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m
+	}
+	op := func(m *Metrics) OperatorRollup { return OperatorRollup{Country: "JP", Rollup: Quarter(m)} }
+	hasMixed := func(dq []DataQuality) bool {
+		for _, d := range dq {
+			if d.Code == DQBoundaryMixed {
+				return true
+			}
+		}
+		return false
+	}
+
+	total, byCountry := Sector([]OperatorRollup{op(mk("a", "operational_control", 1)), op(mk("b", "equity_share", 1))})
+	if total.E1.Boundary != nil || !hasMixed(total.DataQuality) || !hasMixed(byCountry["JP"].DataQuality) {
+		t.Errorf("mixed sector: boundary %v, flags %v, JP flags %v; want none and %s in both",
+			total.E1.Boundary, total.DataQuality, byCountry["JP"].DataQuality, DQBoundaryMixed)
+	}
+	total, _ = Sector([]OperatorRollup{op(mk("a", "operational_control", 1)), op(mk("b", "operational_control", 1))})
+	if total.DataQuality == nil || hasMixed(total.DataQuality) {
+		t.Errorf("one boundary: flags %v; want an empty list", total.DataQuality)
+	}
+
+	q1, q2 := mk("a", "operational_control", 1), mk("a", "financial_control", 2)
+	flag := DataQuality{Code: DQGridBasisFallback, Metric: "e1.scope2_location_tco2e", Grid: "ZZ", Message: "test"}
+	q1.DataQuality = append(q1.DataQuality, flag)
+	q2.DataQuality = append(q2.DataQuality, flag)
+	y, err := Year("a", 2026, []*Metrics{q1, q2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, d := range y.DataQuality {
+		if d == flag {
+			n++
+		}
+	}
+	if !hasMixed(y.DataQuality) || n != 1 {
+		t.Errorf("year flags %v; want %s and the quarters' flag once", y.DataQuality, DQBoundaryMixed)
+	}
+	if got := Quarter(q1).DataQuality; len(got) != len(q1.DataQuality) {
+		t.Errorf("quarter roll-up flags %v; want the quarter's %v", got, q1.DataQuality)
+	}
+}

@@ -215,3 +215,23 @@ func period(t *testing.T, s string) ledger.Period {
 	}
 	return p
 }
+
+// TestDeviceRecyclerAuthorisationID is return v1.1
+// recycler_authorisation_id (methodology 2026.1 W6): an id, read from
+// the JSON; a value that is not one is a 422 naming the field.
+func TestDeviceRecyclerAuthorisationID(t *testing.T) {
+	r := exampleWith(t, func(doc map[string]any) { device(doc, 0)["recycler_authorisation_id"] = "EPA-VIC-1234" })
+	if got := r.Devices[0].RecyclerAuthorisationID; got != "EPA-VIC-1234" {
+		t.Fatalf("recycler_authorisation_id = %q", got)
+	}
+	var doc map[string]any
+	if err := json.Unmarshal(exampleJSON(t), &doc); err != nil {
+		t.Fatal(err)
+	}
+	device(doc, 0)["recycler_authorisation_id"] = 1234
+	b, _ := json.Marshal(doc)
+	_, err := DecodeJSON(bytes.NewReader(b), Options{})
+	if err == nil || !strings.Contains(err.Error(), "devices[0].recycler_authorisation_id") {
+		t.Fatalf("a number as the id: %v, want an error naming devices[0].recycler_authorisation_id", err)
+	}
+}

@@ -69,8 +69,8 @@
 // (redeployed among them, return v1.1) or recycled_content /
 // reused_content (units empty); units may be empty (zero), kg is
 // required. Device fields other than flows (lifetime_years, recycler,
-// exported_kg, basel_notification, recycler_efficiency_pct, exports) need
-// the JSON form. When a
+// exported_kg, basel_notification, recycler_efficiency_pct, exports,
+// recycler_authorisation_id) need the JSON form. When a
 // CSV part is uploaded the JSON part must not carry the same array. CSV is
 // UTF-8 (a byte order mark is skipped), comma-separated, RFC 4180 quoting.
 // A record (the header too) of more than the part's columns plus 16

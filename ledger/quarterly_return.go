@@ -182,6 +182,10 @@ type DeviceFlow struct {
 	// their Basel Convention codes and consents (return v1.1, methodology
 	// 2026.1 W6).
 	Exports []Export `json:"exports,omitempty"`
+	// RecyclerAuthorisationID is the id of the permit or licence under
+	// which the row's recycler treats waste (return v1.1, methodology
+	// 2026.1 W6): treated mass with one counts as authorised treatment.
+	RecyclerAuthorisationID string `json:"recycler_authorisation_id,omitempty" ret:"text=id"`
 }
 
 // Export is one shipment abroad of a device row's treated mass (return

@@ -38,6 +38,7 @@ func ReturnV11Fields() []V11Field {
 		{Path: "devices[].redeployed", Item: "W3", Meaning: "network equipment reinstalled in the operator's own network: not waste, outside the WEEE rates; in the devices CSV a value of the flow column"},
 		{Path: "devices[].recycler_efficiency_pct", Item: "W5", Meaning: "on a battery row, the recycler's output over its process input in percent"},
 		{Path: "devices[].exports", Item: "W6", Meaning: "shipments abroad of the treated mass, with their Basel codes, consents and purpose"},
+		{Path: "devices[].recycler_authorisation_id", Item: "W6", Meaning: "id of the permit or licence under which the row's recycler treats waste"},
 		{Path: "resilience.outages[].trigger", Item: "R0", Meaning: "what set off a landslide: rainfall, snowmelt, seismic or volcanic"},
 		{Path: "resilience.deployable_units", Item: "R4", Meaning: "recovery units ready to deploy at the end of the quarter, by kind"},
 		{Path: "resilience.emergency_free_service_events", Item: "R4", Meaning: "events in the quarter for which service was given free of charge"},

@@ -23,6 +23,7 @@ func templateFuncs() template.FuncMap {
 		"sectorPDFURL":  func(period string) string { return "/v1/sector/disclosures/" + url.PathEscape(period) + ".pdf" },
 		"exportURL":     func(period string) string { return "/v1/sector/export.csv?period=" + url.QueryEscape(period) },
 		"sentence":      sentence,
+		"deriv":         withGridNotes,
 	}
 }
 

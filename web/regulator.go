@@ -258,6 +258,41 @@ type sectorPage struct {
 	Filed   int
 	Missing int
 	Late    int
+	// Anomalies are the sector view's outliers of every operator: energy
+	// per TB far from the median of the others, certificate near-misses.
+	Anomalies []anomaly
+}
+
+// anomaly is one outlier of the sector view, for the regulator to look
+// into: which operator, which check raised it, and what it found.
+type anomaly struct {
+	Operator, Name string
+	What           string // the check, in words
+	Rule, Path     string
+	Message        string
+}
+
+// anomalyWhat names the sector view's checks in words; a rule a later
+// build adds shows under its code alone.
+func anomalyWhat(rule string) string {
+	switch rule {
+	case "energy_per_tb_vs_sector_median":
+		return "Energy per TB far from the sector median"
+	case "certificate_near_miss":
+		return "Certificate like another operator's"
+	}
+	return ""
+}
+
+// sectorAnomalies lists the outliers of the view's rows in row order.
+func sectorAnomalies(rows []service.SectorRow) []anomaly {
+	var out []anomaly
+	for _, row := range rows {
+		for _, w := range row.Outliers {
+			out = append(out, anomaly{Operator: row.Operator, Name: row.Name, What: anomalyWhat(w.Rule), Rule: w.Rule, Path: w.Path, Message: w.Message})
+		}
+	}
+	return out
 }
 
 // sectorCharts are drawn under the chosen metric's chart.
@@ -283,7 +318,7 @@ func (h *Handler) handleSector(w http.ResponseWriter, r *http.Request) {
 		metric = "e1.network_energy_per_tb_kwh"
 	}
 	page := sectorPage{periodNav: h.periodNav(p), Metric: metric, Metrics: sm.Headlines, Filed: sm.Filed,
-		Missing: sm.Missing, Late: sm.Late}
+		Missing: sm.Missing, Late: sm.Late, Anomalies: sectorAnomalies(sm.Rows)}
 	chart := func(key string) barChart {
 		hl := headlines([]string{key})[0]
 		var labels []string

@@ -39,6 +39,7 @@ type returnPage struct {
 	DataQuality                []calculators.DataQuality // the metrics' data-quality flags
 	Figures                    []figureGroup             // the figures methodology 2026.1 adds, by section
 	Quality                    []qualityGroup            // DataQuality grouped by kind, in words
+	GridNotes                  map[string]*gridNote      // basis and evidence of the grid factors, by factor key
 	Versions                   []service.VersionSummary
 	Reviews                    []service.ReviewView
 	Diff                       *service.Diff
@@ -112,6 +113,9 @@ func (h *Handler) returnPage(s session, id, against string) (*returnPage, error)
 	page.Unavailable = m.Unavailable
 	page.Methodology, page.DataQuality = m.Methodology, m.DataQuality
 	page.Quality = qualityGroups(m.DataQuality)
+	if fs, err := h.svc.FactorSet(m.FactorSet); err == nil {
+		page.GridNotes = gridNotes(fs.Set, m.Derivations)
+	}
 
 	p := rv.Period
 	if page.Versions, err = h.svc.Versions(s.actor, rv.Operator, &p); err != nil {

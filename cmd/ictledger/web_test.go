@@ -415,6 +415,8 @@ func TestWebScreenshots(t *testing.T) {
 	p.shot("demo-sector")
 	p.open("/returns/" + rid)
 	p.do("open a derivation", chromedp.Click(chromedp.CSS("details.metric summary")))
+	// Scope 2 location-based, whose grid factors show their evidence.
+	p.do("open scope 2", chromedp.Click(chromedp.CSS("details.metric:nth-of-type(4) summary")))
 	p.shot("demo-return")
 	media := func(m string) chromedp.Action[chromedp.Void] {
 		return chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
