@@ -117,6 +117,14 @@ func DataQualityMeaning(code string) string {
 		return "The returns added together state different reporting boundaries."
 	case DQLandslideTriggerNotStated:
 		return "A landslide was filed without its trigger; it is counted as climate-related."
+	case DQInstrumentNotApplied:
+		return "A contract without certificates was filed in a market that has a certificate system, so it does not count in the market-based figure or the renewable shares."
+	case DQResidualMixFallback:
+		return "The factor set has no residual mix for the grid, so the grid average values the electricity no claim covers."
+	case DQMCIUtilityDefault:
+		return "The factor set gives no industry-average use life for the category, so the circularity indicator assumes an average utility (X = 1)."
+	case DQMCIEfficiencyProxy:
+		return "The recycling efficiency is a policy target standing in for a measured one."
 	}
 	return "A figure rests on data a reader should weigh (see the details)."
 }
