@@ -10,8 +10,8 @@ import (
 
 // gridNote is what the return page adds to a grid factor of a
 // derivation, from the factor set: the basis the factor is on and the
-// evidence level of its source (grid-factors-2026.md: "The regulator's
-// pages show each factor's evidence level").
+// evidence level of its source (the regulator's pages show each factor's
+// evidence level; the set's sources are listed under docs/).
 type gridNote struct {
 	Basis     string // e.g. "direct", "lifecycle (not direct)", "not stated"
 	Evidence  string // "primary", "secondary", "carried" or "not stated"
