@@ -80,6 +80,8 @@ func (s *Server) apiOps() []apiOp {
 			roles: "admin, regulator (its jurisdictions)", query: []string{"period", "country"}, status: 200, resp: service.SectorStatus{}},
 		{method: "GET", path: "/v1/sector/export.csv", summary: "One RFC 4180 row per operator, one column per headline metric",
 			roles: "admin, regulator", query: []string{"period", "country"}, status: 200, respType: "text/csv"},
+		{method: "GET", path: "/v1/region", summary: "The public regional view of a quarter or year: per country with accepted returns, the operators due, filed and accepted, the sums of their accepted returns and the intensities recomputed from them; the region's totals and the median of the countries' intensities. Nothing submitted, returned or superseded counts",
+			roles: "public", query: []string{"period"}, status: 200, resp: service.Region{}},
 		{method: "PUT", path: "/v1/deadlines/{period}", summary: "Override a quarter's filing deadline (recorded as a ledger entry; a later override replaces an earlier one)",
 			roles: "admin", body: struct {
 				Deadline time.Time `json:"deadline"`

@@ -100,6 +100,7 @@ func (h *Handler) routes() {
 	m.HandleFunc("POST /signin", h.handleSignIn)
 	m.HandleFunc("POST /signout", h.handleSignOut)
 	m.HandleFunc("GET /verify", h.handleVerifyForm)
+	m.HandleFunc("GET /region", h.handleRegion)
 	m.HandleFunc("POST /verify", h.handleVerify)
 
 	m.HandleFunc("GET /dashboard", h.handleDashboard)

@@ -407,6 +407,8 @@ func TestWebScreenshots(t *testing.T) {
 	p := &page{t: t, ctx: ctx, base: ts.base}
 	p.open("/")
 	p.shot("demo-home")
+	p.open("/region")
+	p.shot("demo-region")
 	p.open("/signin")
 	p.shot("demo-signin")
 	p.signIn(reg.Token)

@@ -1,0 +1,312 @@
+package service
+
+import (
+	"fmt"
+	"sort"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/ictledger/ictledger/calculators"
+	"github.com/ictledger/ictledger/ledger"
+	"github.com/ictledger/ictledger/ledger/state"
+)
+
+// regionKeys are the headline metrics the regional view shows, in
+// display order, each marked true when it is an intensity or a share
+// (recomputed from the sums, and compared between countries against the
+// region's median) rather than a summed total.
+func regionKeys() []regionKey {
+	return []regionKey{
+		{"e1.energy_total_mwh", false},
+		{"e1.scope1_tco2e", false},
+		{"e1.scope2_location_tco2e", false},
+		{"e1.scope2_market_tco2e", false},
+		{"e2.total.collected_kg", false},
+		{"e1.network_energy_per_tb_kwh", true},
+		{"e1.emissions_per_tb_kgco2e", true},
+		{"e1.energy_per_subscription_kwh", true},
+		{"e1.renewable_electricity_share_pct", true},
+		{"e2.total.collection_rate_pom_pct", true},
+		{"e2.total.recycling_rate_pct", true},
+		{"e3.backup_power_coverage_pct", true},
+		{"e3.backup_ge_8h_pct", true},
+	}
+}
+
+type regionKey struct {
+	key       string
+	intensity bool
+}
+
+// RegionMetric describes one figure of the regional view, with the
+// region's value (recomputed from the region's sums) and, for an
+// intensity, the median of the countries' values.
+type RegionMetric struct {
+	Key       string             `json:"key"`
+	Label     string             `json:"label"`
+	Unit      string             `json:"unit"`
+	Intensity bool               `json:"intensity"`
+	Region    calculators.Value  `json:"region"`
+	Median    *calculators.Value `json:"median,omitempty"` // intensities only
+	Reporting int                `json:"reporting"`        // countries with a value
+}
+
+// RegionCoverage says whom a country's (or the region's) figures count:
+// the operators due for the span, those that filed any version of it,
+// and those with an accepted return for it, which alone are counted.
+type RegionCoverage struct {
+	Due      int      `json:"due"`
+	Filed    int      `json:"filed"`
+	Accepted int      `json:"accepted"`
+	Counted  []string `json:"counted"` // the operators whose accepted returns are summed
+	// Partial lists the counted operators of a year with fewer accepted
+	// quarters than four, and the quarters left out.
+	Partial []calculators.PartialOperator `json:"partial"`
+}
+
+// RegionCountry is one country of the regional view.
+type RegionCountry struct {
+	Country  string                       `json:"country"`
+	Name     string                       `json:"name"`
+	Coverage RegionCoverage               `json:"coverage"`
+	Figures  map[string]calculators.Value `json:"figures"`
+}
+
+// Region is the public regional view of a quarter or a year.
+type Region struct {
+	Period    string          `json:"period"`
+	Basis     string          `json:"basis"` // always "accepted"
+	Metrics   []RegionMetric  `json:"metrics"`
+	Countries []RegionCountry `json:"countries"`
+	Coverage  RegionCoverage  `json:"coverage"` // the region's
+}
+
+// Region builds the public regional view of a quarter or a year: for
+// each country with at least one accepted return in the span, its
+// operators' accepted returns summed (calculators.Sector) and the
+// headline intensities recomputed from the sums, with the coverage that
+// says how many operators these figures stand for; then the region's
+// totals and, for each intensity, the median of the countries' values.
+//
+// Only a quarter whose latest version is accepted counts (isPublic, the
+// rule of every public document), and each quarter's history-based
+// metrics draw on accepted quarters only (publicRollup): nothing
+// submitted, returned or superseded reaches the view. Anyone may read it.
+func (s *Service) Region(span ledger.Span) (*Region, error) {
+	out := &Region{Period: span.String(), Basis: "accepted", Countries: []RegionCountry{}}
+	coverage := map[string]*RegionCoverage{}
+	var counted []calculators.OperatorRollup
+	for _, op := range s.st.Operators() {
+		filed := s.hasAny(op.ID, span)
+		if span.Last().Before(op.DueFrom()) && !filed {
+			continue // due from a later quarter, and filed nothing here
+		}
+		c := coverage[op.Country]
+		if c == nil {
+			c = &RegionCoverage{Counted: []string{}, Partial: []calculators.PartialOperator{}}
+			coverage[op.Country] = c
+		}
+		c.Due++
+		if !filed {
+			continue
+		}
+		c.Filed++
+		r, err := s.publicRollup(op.ID, span)
+		if err != nil {
+			return nil, err
+		}
+		if r == nil {
+			continue
+		}
+		c.Accepted++
+		c.Counted = append(c.Counted, op.ID)
+		counted = append(counted, calculators.OperatorRollup{Country: op.Country, Rollup: r})
+	}
+	if len(counted) == 0 {
+		out.Metrics = regionMetrics(nil, nil)
+		out.Coverage = regionTotalCoverage(coverage, nil)
+		return out, nil
+	}
+	total, byCountry := calculators.Sector(counted)
+	for _, cc := range sortedKeys(byCountry) {
+		t, c := byCountry[cc], coverage[cc]
+		if t.Coverage != nil {
+			c.Partial = t.Coverage.Partial
+		}
+		out.Countries = append(out.Countries, RegionCountry{Country: cc, Name: s.countryName(cc), Coverage: *c, Figures: figuresOf(t)})
+	}
+	out.Metrics = regionMetrics(total, out.Countries)
+	out.Coverage = regionTotalCoverage(coverage, total)
+	return out, nil
+}
+
+// regionTotalCoverage adds the countries' coverage; only the countries
+// with accepted returns are in the view, but every operator due counts.
+func regionTotalCoverage(byCountry map[string]*RegionCoverage, total *calculators.SectorTotal) RegionCoverage {
+	out := RegionCoverage{Counted: []string{}, Partial: []calculators.PartialOperator{}}
+	for _, c := range byCountry {
+		out.Due += c.Due
+		out.Filed += c.Filed
+		out.Accepted += c.Accepted
+	}
+	if total != nil {
+		out.Counted = append(out.Counted, total.Operators...)
+		if total.Coverage != nil {
+			out.Partial = total.Coverage.Partial
+		}
+	}
+	return out
+}
+
+// regionMetrics describes the region's figures: each headline of
+// regionKeys with its region value and, for an intensity, the median of
+// the countries that have one.
+func regionMetrics(total *calculators.SectorTotal, countries []RegionCountry) []RegionMetric {
+	heads := map[string]calculators.Headline{}
+	for _, h := range calculators.Headlines() {
+		heads[h.Key] = h
+	}
+	var out []RegionMetric
+	for _, rk := range regionKeys() {
+		key, h := rk.key, heads[rk.key]
+		m := RegionMetric{Key: key, Label: h.Label, Unit: h.Unit, Intensity: rk.intensity, Region: calculators.None}
+		if total != nil {
+			m.Region = h.Get(total.E1, total.E2, total.E3)
+		}
+		var values []calculators.Value
+		for _, c := range countries {
+			if v := c.Figures[key]; v.OK {
+				values = append(values, v)
+			}
+		}
+		m.Reporting = len(values)
+		if m.Intensity {
+			med := calculators.None
+			if len(values) > 0 {
+				med = calculators.Some(calculators.Median(decimals(values)))
+			}
+			m.Median = &med
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+// figuresOf reads the regional view's headlines from a sum.
+func figuresOf(t *calculators.SectorTotal) map[string]calculators.Value {
+	heads := map[string]calculators.Headline{}
+	for _, h := range calculators.Headlines() {
+		heads[h.Key] = h
+	}
+	out := map[string]calculators.Value{}
+	for _, rk := range regionKeys() {
+		out[rk.key] = heads[rk.key].Get(t.E1, t.E2, t.E3)
+	}
+	return out
+}
+
+func decimals(vs []calculators.Value) []decimal.Decimal {
+	out := make([]decimal.Decimal, len(vs))
+	for i, v := range vs {
+		out[i] = v.D
+	}
+	return out
+}
+
+// countryName is the name an administration recorded for itself, or the
+// ISO code of a country without a record.
+func (s *Service) countryName(cc string) string {
+	if j := s.st.Jurisdiction(cc); j != nil && j.Name != "" {
+		return j.Name
+	}
+	return cc
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// publicRollup is an operator's roll-up of the span over its accepted
+// quarters only, or nil when it has none. Each quarter is computed with,
+// as its history, the operator's accepted quarters before it, so that an
+// unaccepted return cannot move a public figure through the e-waste
+// metrics that draw on earlier quarters. A year's coverage names the
+// quarters left out. Like rollup, a year of mixed factor sets is computed
+// under the set of its latest counted quarter.
+func (s *Service) publicRollup(operator string, span ledger.Span) (*calculators.Rollup, error) {
+	var accepted []*state.ReturnVersion
+	for _, rv := range s.st.LatestOf(operator) {
+		if isPublic(rv) && !span.Last().Before(rv.Period) {
+			accepted = append(accepted, rv)
+		}
+	}
+	var in []*state.ReturnVersion
+	for _, rv := range accepted {
+		if rv.Period.Year == span.Year && (span.IsYear() || rv.Period.Quarter == span.Quarter) {
+			in = append(in, rv)
+		}
+	}
+	if len(in) == 0 {
+		return nil, nil
+	}
+	factorSet := in[len(in)-1].FactorSet
+	var quarters []*calculators.Metrics
+	for _, rv := range in {
+		m, err := s.publicMetrics(rv, accepted, factorSet)
+		if err != nil {
+			return nil, err
+		}
+		quarters = append(quarters, m)
+	}
+	if !span.IsYear() {
+		return calculators.Quarter(quarters[0]), nil
+	}
+	return calculators.Year(operator, span.Year, quarters)
+}
+
+// publicMetrics computes an accepted version's metrics under factorSet
+// with the accepted quarters before it as its history, cached under the
+// version, the set and that history (its quarters, versions and
+// reviews: an acceptance changes it).
+func (s *Service) publicMetrics(rv *state.ReturnVersion, accepted []*state.ReturnVersion, factorSet string) (*calculators.Metrics, error) {
+	var before []*state.ReturnVersion
+	var mark uint64
+	for _, e := range accepted {
+		if e.Period.Before(rv.Period) {
+			before = append(before, e)
+			mark = max(mark, e.Seq)
+			for _, r := range e.Reviews {
+				mark = max(mark, r.Seq)
+			}
+		}
+	}
+	key := fmt.Sprintf("public-metrics|%s|%s|%d.%d", rv.ID, factorSet, len(before), mark)
+	if m, ok := s.results.get(key); ok {
+		return m.(*calculators.Metrics), nil
+	}
+	fs := s.st.FactorSet(factorSet)
+	if fs == nil {
+		return nil, ledger.Errorf(ledger.EInternal, "the factor set %s of return %s is not published", factorSet, rv.ID)
+	}
+	earlier, err := s.decodeAll(before)
+	if err != nil {
+		return nil, err
+	}
+	ret, err := s.fullReturn(rv)
+	if err != nil {
+		return nil, err
+	}
+	m, err := calculators.Compute(calculators.Request{Return: ret, ID: rv.ID, Version: rv.Version, Earlier: earlier,
+		Factors: fs.Set, GWP: fs.Set.GWPDefault, Methodology: fs.Set.MethodologyOf(), Densities: s.densities})
+	if err != nil {
+		return nil, fmt.Errorf("service: public metrics of %s: %w", rv.ID, err)
+	}
+	m.Warnings = []ledger.Warning{} // raised at filing; not part of a public figure
+	s.results.put(key, m, metricsBytes)
+	return m, nil
+}

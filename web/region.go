@@ -1,0 +1,121 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/ictledger/ictledger/calculators"
+	"github.com/ictledger/ictledger/ledger"
+	"github.com/ictledger/ictledger/service"
+)
+
+// regionPage is the public regional view of one span.
+type regionPage struct {
+	periodNav
+	Region *service.Region
+	Rows   []regionRow      // one per country, in the order of Region.Countries
+	Heads  []regionHead     // the figures of the table's columns
+	Charts []barChart       // one per intensity: the countries against their median
+	Totals []regionTotalRow // the region's figures
+}
+
+type regionRow struct {
+	service.RegionCountry
+	Values []calculators.Value // in the order of Heads
+}
+
+type regionHead struct{ Key, Label, Unit string }
+
+// regionTotalRow is one figure of the region, with the median of the
+// countries' values when it is an intensity.
+type regionTotalRow struct {
+	service.RegionMetric
+	HasMedian bool
+	MedianV   calculators.Value
+}
+
+// handleRegion serves GET /region?period=P (public): per country, the
+// operators due, filed and accepted, the summed figures of the accepted
+// returns and a bar chart per intensity against the median of the
+// countries; then the region's totals. It shows what GET /v1/region
+// answers, and so only accepted returns.
+func (h *Handler) handleRegion(w http.ResponseWriter, r *http.Request) {
+	s := h.session(r)
+	span, err := h.pickSpan(r)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	reg, err := h.svc.Region(span)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	page := regionPage{periodNav: h.spanNav(span), Region: reg}
+	labels := make([]string, len(reg.Countries))
+	for i, c := range reg.Countries {
+		labels[i] = c.Name
+		page.Rows = append(page.Rows, regionRow{RegionCountry: c})
+	}
+	for _, m := range reg.Metrics {
+		page.Heads = append(page.Heads, regionHead{Key: m.Key, Label: m.Label, Unit: m.Unit})
+		t := regionTotalRow{RegionMetric: m, HasMedian: m.Median != nil}
+		if t.HasMedian {
+			t.MedianV = *m.Median
+		}
+		page.Totals = append(page.Totals, t)
+		values := make([]calculators.Value, len(reg.Countries))
+		for i, c := range reg.Countries {
+			values[i] = c.Figures[m.Key]
+			page.Rows[i].Values = append(page.Rows[i].Values, values[i])
+		}
+		if m.Intensity && len(reg.Countries) > 0 {
+			page.Charts = append(page.Charts, newBarChart(m.Label, m.Unit, labels, values, *m.Median))
+		}
+	}
+	h.render(w, r, s, http.StatusOK, "region", page)
+}
+
+// pickSpan reads ?period= (a quarter or a year), defaulting to the last
+// quarter that has ended.
+func (h *Handler) pickSpan(r *http.Request) (ledger.Span, error) {
+	v := r.URL.Query().Get("period")
+	if v == "" {
+		return ledger.LastEndedQuarter(h.cfg.Now()).Span(), nil
+	}
+	sp, err := ledger.ParseSpan(v)
+	if err != nil {
+		return sp, ledger.Errorf(ledger.EInvalid, "the period must be a quarter such as 2025-Q3 or a year such as 2025")
+	}
+	return sp, nil
+}
+
+// spanNav is the period navigation of a quarter or a year: the spans of
+// the same kind before and after it (none after the last that has
+// ended), and a choice of the last twelve quarters and three years.
+func (h *Handler) spanNav(sp ledger.Span) periodNav {
+	last := ledger.LastEndedQuarter(h.cfg.Now())
+	if !sp.IsYear() {
+		n := h.periodNav(sp.Last())
+		for y := 0; y < 3; y++ {
+			n.Periods = append(n.Periods, ledger.Span{Year: last.Year - y}.String())
+		}
+		return n
+	}
+	n := h.periodNav(last)
+	n.Period = sp.String()
+	n.Prev = ledger.Span{Year: sp.Year - 1}.String()
+	n.Next = ""
+	if sp.Year < last.Year {
+		n.Next = ledger.Span{Year: sp.Year + 1}.String()
+	}
+	found := false
+	for y := 0; y < 3; y++ {
+		p := ledger.Span{Year: last.Year - y}.String()
+		n.Periods = append(n.Periods, p)
+		found = found || p == n.Period
+	}
+	if !found {
+		n.Periods = append([]string{n.Period}, n.Periods...)
+	}
+	return n
+}

@@ -1,0 +1,75 @@
+package web_test
+
+import (
+	"io"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ictledger/ictledger/ledger"
+	"github.com/ictledger/ictledger/service/servicetest"
+	"github.com/ictledger/ictledger/web"
+)
+
+// TestRegionPage shows the public regional page to a visitor: a table
+// and a chart per intensity for the two countries with accepted returns,
+// FJ flagged as one operator, and nothing of the returns that are not
+// accepted (a submitted one and a pending restatement, both carrying a
+// marker in a supplier's name, the reason and an operator id).
+func TestRegionPage(t *testing.T) {
+	const marker = "ZZREGIONPAGEMARKER"
+	env := servicetest.New(t, time.Date(2026, 2, 20, 0, 0, 0, 0, time.UTC))
+	reg := env.Token(ledger.RoleRegulator)
+	accept := ledger.Review{Decision: ledger.DecisionAccept}
+	markSupplier := func(m map[string]any) {
+		m["electricity"].([]any)[3].(map[string]any)["supplier"] = marker + " Power"
+	}
+	a := env.Operator("op-a", "Alpha Telecom", "JP")
+	first := env.File(a, servicetest.ExampleReturn(t, "op-a", "2025-Q3"))
+	env.Review(reg, first.ID, accept)
+	c := env.Operator("op-c", "Coral Telecom", "FJ")
+	env.Review(reg, env.File(c, servicetest.ExampleReturn(t, "op-c", "2025-Q3")).ID, accept)
+	b := env.Operator("op-zzregionpagemarker-b", marker+" B", "JP")
+	env.Review(reg, env.File(b, servicetest.ExampleReturn(t, "op-zzregionpagemarker-b", "2025-Q2")).ID, accept)
+	env.File(b, servicetest.ReturnWith(t, "op-zzregionpagemarker-b", "2025-Q3", markSupplier))
+	d := env.Operator("op-d", "Delta Telecom", "JP")
+	dq := env.File(d, servicetest.ExampleReturn(t, "op-d", "2025-Q3"))
+	env.Review(reg, dq.ID, accept)
+	env.File(d, servicetest.ReturnWith(t, "op-d", "2025-Q3", func(m map[string]any) {
+		markSupplier(m)
+		m["restates"], m["reason"] = dq.ID, marker+" restated"
+	}))
+
+	h, err := web.New(web.Config{Service: env.Service, Now: env.Clock.Now, Secret: []byte("0123456789abcdef0123456789abcdef")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	get := func(path string) (int, string) {
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, httptest.NewRequest("GET", path, nil))
+		body, _ := io.ReadAll(w.Result().Body)
+		return w.Code, string(body)
+	}
+	code, page := get("/region?period=2025-Q3")
+	if code != 200 {
+		t.Fatalf("status %d:\n%s", code, page)
+	}
+	for _, want := range []string{"Asia-Pacific region, 2025-Q3", ">FJ<", ">JP<", "one operator", "<svg", "Network energy per TB", "median of the countries", "4 operators due", "2 accepted and counted"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the page lacks %q", want)
+		}
+	}
+	if strings.Contains(strings.ToUpper(page), marker) {
+		t.Fatalf("an unaccepted return reached the regional page:\n%s", page)
+	}
+	if code, page = get("/region?period=2025"); code != 200 || !strings.Contains(page, "2025-Q1, 2025-Q2, 2025-Q4") {
+		t.Errorf("the year: %d, the quarters not counted are not named:\n%s", code, page)
+	}
+	if code, _ = get("/region?period=2025-Q9"); code != 422 {
+		t.Errorf("a bad period: status %d", code)
+	}
+	if _, home := get("/"); !strings.Contains(home, `href="/region"`) {
+		t.Errorf("the home page does not link the regional view")
+	}
+}
