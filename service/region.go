@@ -93,6 +93,32 @@ type Region struct {
 // metrics draw on accepted quarters only (publicRollup): nothing
 // submitted, returned or superseded reaches the view. Anyone may read it.
 func (s *Service) Region(span ledger.Span) (*Region, error) {
+	// Anyone may ask, and the view reads every operator: it is computed
+	// once per state of the ledger (any new entry may change it) and one
+	// at a time; a request that finds a computation under way gets busy.
+	key := fmt.Sprintf("region|%s|%d", span, s.st.Size())
+	if r, ok := s.results.get(key); ok {
+		return r.(*Region), nil
+	}
+	select {
+	case s.regionGate <- struct{}{}:
+		defer func() { <-s.regionGate }()
+	default:
+		return nil, ledger.Errorf(ledger.EBusy, "the regional view is being computed for another request; try again shortly")
+	}
+	r, err := s.computeRegion(span)
+	if err != nil {
+		return nil, err
+	}
+	s.results.put(key, r, regionBytes)
+	return r, nil
+}
+
+// regionBytes is what a regional view is reckoned to take in the result
+// cache: some tens of countries' totals and intensities.
+const regionBytes = 256 << 10
+
+func (s *Service) computeRegion(span ledger.Span) (*Region, error) {
 	out := &Region{Period: span.String(), Basis: "accepted", Countries: []RegionCountry{}}
 	coverage := map[string]*RegionCoverage{}
 	var counted []calculators.OperatorRollup

@@ -111,7 +111,10 @@ type Service struct {
 	// written on the journal's writer goroutine, read by health checks.
 	applyErr atomic.Pointer[error]
 
-	results     *resultCache              // the one cache: documents, metrics, roll-ups
+	results *resultCache // the one cache: documents, metrics, roll-ups
+	// regionGate admits one computation of the public regional view at a
+	// time (see Region).
+	regionGate  chan struct{}
 	densities   *calculators.Densities    // Weibull densities by lifetime parameters and age (bounded by the factor sets)
 	returnCache map[string]*ledger.Return // decoded returns (no site rows) by version id
 
@@ -140,6 +143,7 @@ func New(cfg Config) *Service {
 	s := &Service{st: cfg.State, log: cfg.Logger, now: cfg.Now, cfg: cfg,
 		pending: map[string]int{}, keysBySeq: map[uint64][]string{}, appliedBy: map[uint64]func(seq uint64){}, densities: calculators.NewDensities()}
 	s.results = newResultCache(cfg.CacheBytes)
+	s.regionGate = make(chan struct{}, 1)
 	s.pdfs = newPDFCache(renderGateOf(cfg), s.results)
 	return s
 }
