@@ -1,9 +1,12 @@
 package web_test
 
 import (
+	"context"
 	"strings"
 	"testing"
 
+	"github.com/ictledger/ictledger/fixtures"
+	"github.com/ictledger/ictledger/ledger"
 	"github.com/ictledger/ictledger/service/servicetest"
 )
 
@@ -38,5 +41,34 @@ func TestSectorPageShowsAnomalies(t *testing.T) {
 	}
 	if strings.Contains(sec, "Charlie Mobile") {
 		t.Errorf("Anomalies section lists an operator at the median:\n%s", sec)
+	}
+}
+
+// The headline table says which way each metric is better, and that the
+// absolute totals are not ranked under methodology 2026.1 (R6); under
+// 2025.1 (this site's returns) every headline is ranked one way.
+func TestSectorPageSaysHowEachHeadlineRanks(t *testing.T) {
+	s := newSite(t)
+	_, body := s.get("/sector?period=2025-Q3", s.reg)
+	for _, want := range []string{`<td data-label="Better">lower</td>`, `<td data-label="Better">higher</td>`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("sector page lacks %s", want)
+		}
+	}
+	if strings.Contains(body, `<td data-label="Better"></td>`) || strings.Contains(body, "not ranked") {
+		t.Error("a 2025.1 headline with no direction")
+	}
+	if _, err := s.svc.PublishFactorSet(context.Background(), ledger.SystemActor, fixtures.FactorSet20261()); err != nil {
+		t.Fatal(err)
+	}
+	for _, op := range []struct{ secret, id string }{{s.opA, "op-a"}, {s.opB, "op-b"}} {
+		s.env.File(op.secret, servicetest.ReturnWith(t, op.id, "2025-Q2", func(m map[string]any) {
+			m["factor_set"] = "apt-2026.1"
+			delete(m, "renewable_claims") // a certificate counts once in the ledger
+		}))
+	}
+	_, body = s.get("/sector?period=2025-Q2", s.reg)
+	if !strings.Contains(body, `<td data-label="Better">not ranked</td>`) {
+		t.Error("under 2026.1 the sector page does not say that the totals are not ranked")
 	}
 }
