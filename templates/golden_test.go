@@ -142,6 +142,9 @@ func TestGoldenText(t *testing.T) {
 // pdftotext, with the fonts' ToUnicode maps) against testdata.
 func TestGoldenPdftotext(t *testing.T) {
 	if _, err := exec.LookPath("pdftotext"); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("CI is set but pdftotext is missing")
+		}
 		t.Skip("pdftotext not installed (apt-get install poppler-utils)")
 	}
 	disclosure, sector := renderFixtures(t)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"math"
+	"os"
 	"os/exec"
 	"strings"
 	"testing"
@@ -420,10 +421,13 @@ func FuzzWrap(f *testing.F) {
 
 // firstPageByPdftotext is the text poppler's pdftotext reads from the
 // first page (an independent reader of the fonts' ToUnicode maps); false
-// when pdftotext is not installed.
+// when pdftotext is not installed, which CI (CI set) does not allow.
 func firstPageByPdftotext(t *testing.T, pdf []byte) (string, bool) {
 	t.Helper()
 	if _, err := exec.LookPath("pdftotext"); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("CI is set but pdftotext is missing")
+		}
 		return "", false
 	}
 	cmd := exec.Command("pdftotext", "-f", "1", "-l", "1", "-", "-")
