@@ -6,9 +6,10 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/ictledger/ictledger/service/servicetest"
 )
 
 var csrfFieldRE = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
@@ -114,7 +115,7 @@ func (ts *testServer) sessionLive(c *http.Cookie, operator string) bool {
 // the API.
 func TestSessionsEndOnTheServer(t *testing.T) {
 	dir := t.TempDir()
-	clock := &testClock{t: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}
+	clock := servicetest.NewClock(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
 	ts := startServerAt(t, dir, clock)
 	op := ts.addOperator("sakura-mobile", "Sakura Mobile K.K.")
 
@@ -182,25 +183,7 @@ func TestSessionsEndOnTheServer(t *testing.T) {
 	}
 }
 
-// testClock is a settable clock for the service (Config.Now).
-type testClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *testClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *testClock) Set(t time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = t
-}
-
 // startServerAt is startServer with the service's clock set to clock.
-func startServerAt(t *testing.T, dir string, clock *testClock) *testServer {
+func startServerAt(t *testing.T, dir string, clock *servicetest.Clock) *testServer {
 	return startConfigured(t, dir, Config{AdminToken: testAdminToken, Now: clock.Now})
 }
