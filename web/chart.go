@@ -13,6 +13,8 @@ import (
 // Coordinates are in the SVG's own units; the SVG scales to its box.
 type barChart struct {
 	Title, Unit     string
+	Of              string // what a bar stands for: "operator", "country"
+	MedianOf        string // whose median the dashed line is, in words
 	Width, Height   int
 	LabelW          int // where bars start
 	Bars            []bar

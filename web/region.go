@@ -69,7 +69,9 @@ func (h *Handler) handleRegion(w http.ResponseWriter, r *http.Request) {
 			page.Rows[i].Values = append(page.Rows[i].Values, values[i])
 		}
 		if m.Intensity && len(reg.Countries) > 0 {
-			page.Charts = append(page.Charts, newBarChart(m.Label, m.Unit, labels, values, *m.Median))
+			c := newBarChart(m.Label, m.Unit, labels, values, *m.Median)
+			c.Of, c.MedianOf = "country", "the median of the countries"
+			page.Charts = append(page.Charts, c)
 		}
 	}
 	h.render(w, r, s, http.StatusOK, "region", page)

@@ -55,7 +55,7 @@ func TestRegionPage(t *testing.T) {
 	if code != 200 {
 		t.Fatalf("status %d:\n%s", code, page)
 	}
-	for _, want := range []string{"Asia-Pacific region, 2025-Q3", ">FJ<", ">JP<", "one operator", "<svg", "Network energy per TB", "median of the countries", "4 operators due", "2 accepted and counted"} {
+	for _, want := range []string{"Asia-Pacific region, 2025-Q3", ">FJ<", ">JP<", "one operator", "<svg", "Network energy per TB", "median of the countries", ") by country, median", "4 operators due", "2 accepted and counted"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("the page lacks %q", want)
 		}

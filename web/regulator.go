@@ -333,7 +333,9 @@ func (h *Handler) handleSector(w http.ResponseWriter, r *http.Request) {
 				median = st.Median
 			}
 		}
-		return newBarChart(hl.Label, hl.Unit, labels, values, median)
+		c := newBarChart(hl.Label, hl.Unit, labels, values, median)
+		c.Of, c.MedianOf = "operator", "the sector median"
+		return c
 	}
 	page.Chart = chart(metric)
 	for _, k := range sectorCharts {

@@ -55,6 +55,11 @@ func TestSectorPageSaysHowEachHeadlineRanks(t *testing.T) {
 			t.Errorf("sector page lacks %s", want)
 		}
 	}
+	for _, want := range []string{") by operator, median", "the dashed line is the sector median"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("sector chart lacks %q", want)
+		}
+	}
 	if strings.Contains(body, `<td data-label="Better"></td>`) || strings.Contains(body, "not ranked") {
 		t.Error("a 2025.1 headline with no direction")
 	}
