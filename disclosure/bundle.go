@@ -68,6 +68,14 @@ type Bundle struct {
 	// documents are RollupCorrected. Operator documents have no sector
 	// total and leave it out.
 	Rollup int `json:"rollup,omitempty"`
+	// Deadlines are, in a sector document of every country, the filing
+	// deadline of the span's last quarter (RFC 3339) of each country
+	// whose operators it covers, each under its administration's rule;
+	// an operator's lateness counts from its own country's. Empty (every
+	// sector document made before the field existed, and every document
+	// of one country) counts from Deadline; left out when empty, so those
+	// bundles encode, and render, exactly as before.
+	Deadlines map[string]string `json:"deadlines,omitempty"`
 }
 
 // RollupCorrected is the Rollup of sector documents made with the R1 and

@@ -48,9 +48,11 @@ func Render(b *Bundle) ([]byte, error) {
 		render, ok := map[string]func(*templates.SectorReport, []byte) ([]byte, error){
 			templates.SectorTemplateVersion: templates.RenderSectorReport,
 			templates.SectorTemplateV2:      templates.RenderSectorReportV2,
+			templates.SectorTemplateV3:      templates.RenderSectorReportV3,
 		}[b.Template]
 		if !ok {
-			return nil, fmt.Errorf("template %q: this build renders %s and %s", b.Template, templates.SectorTemplateVersion, templates.SectorTemplateV2)
+			return nil, fmt.Errorf("template %q: this build renders %s, %s and %s", b.Template,
+				templates.SectorTemplateVersion, templates.SectorTemplateV2, templates.SectorTemplateV3)
 		}
 		v, err := sectorReport(b, in)
 		if err != nil {

@@ -48,7 +48,7 @@ func fixtureKey(t *testing.T) string {
 // disclosure_v2 and sector_v2 (which draw CJK text; these fixtures have
 // none, so they differ from v1 only in the version printed).
 func TestRenderIsPinned(t *testing.T) {
-	for _, name := range []string{"operator-bundle.json", "sector-bundle.json", "operator-bundle-v2.json", "sector-bundle-v2.json"} {
+	for _, name := range []string{"operator-bundle.json", "sector-bundle.json", "operator-bundle-v2.json", "sector-bundle-v2.json", "sector-bundle-v3.json"} {
 		t.Run(name, func(t *testing.T) {
 			b := fixtureBundle(t, name)
 			pdf, err := Render(b)
@@ -82,7 +82,7 @@ func TestRenderIsPinned(t *testing.T) {
 // disclosures and sector reports in both template versions: valid with the log's key, invalid with another key,
 // invalid after any edit.
 func TestVerifyWithoutLedger(t *testing.T) {
-	for _, name := range []string{"operator-bundle.json", "operator-bundle-v2.json", "sector-bundle.json", "sector-bundle-v2.json"} {
+	for _, name := range []string{"operator-bundle.json", "operator-bundle-v2.json", "sector-bundle.json", "sector-bundle-v2.json", "sector-bundle-v3.json"} {
 		t.Run(name, func(t *testing.T) { verifyWithoutLedger(t, name) })
 	}
 }

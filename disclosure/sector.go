@@ -26,6 +26,16 @@ func sectorReport(b *Bundle, in *inputs) (*templates.SectorReport, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sector bundle deadline: %w", err)
 	}
+	deadlines, err := b.countryDeadlines()
+	if err != nil {
+		return nil, err
+	}
+	deadlineOf := func(country string) time.Time {
+		if d, ok := deadlines[country]; ok {
+			return d
+		}
+		return deadline
+	}
 	methodology, err := b.methodology()
 	if err != nil {
 		return nil, err
@@ -64,7 +74,7 @@ func sectorReport(b *Bundle, in *inputs) (*templates.SectorReport, error) {
 		if f := in.returns[id][last]; f != nil {
 			st.Filed, st.Version = f.Time, f.Version
 			st.State = map[string]string{"accepted": "accepted", "returned": "returned", "under review": "submitted"}[in.status(f.ID)]
-			st.Late = in.firstFiled[id][last].After(deadline)
+			st.Late = in.firstFiled[id][last].After(deadlineOf(op.Country))
 			for _, w := range f.Warnings {
 				r.Warnings = append(r.Warnings, templates.Note{Ref: op.Name + " " + w.Path, Text: w.Message})
 			}
@@ -75,7 +85,7 @@ func sectorReport(b *Bundle, in *inputs) (*templates.SectorReport, error) {
 				}
 			}
 		} else {
-			st.Late = in.last.After(deadline)
+			st.Late = in.last.After(deadlineOf(op.Country))
 		}
 		r.Status = append(r.Status, st)
 		c := &calc{in: in, operator: id, gwp: b.GWP, methodology: methodology, done: map[ledger.Period]*calculators.Metrics{}}
@@ -95,6 +105,7 @@ func sectorReport(b *Bundle, in *inputs) (*templates.SectorReport, error) {
 	// must render to the same bytes every time to verify.
 	r.FactorSet = strings.Join(slices.Sorted(maps.Keys(factorSets)), ", ")
 	r.Methodology = b.Methodology
+	r.Administrations = administrations(in, r.Status, last, deadlineOf)
 	if len(rolls) == 0 {
 		return r, nil
 	}
@@ -112,7 +123,7 @@ func sectorReport(b *Bundle, in *inputs) (*templates.SectorReport, error) {
 	for _, rk := range rankings {
 		unit := unitOf(rk.Unit)
 		r.Totals = append(r.Totals, templates.Metric{Key: rk.Key, Label: rk.Label, Unit: unit, Value: rk.Get(total.E1, total.E2, total.E3)})
-		sm := templates.SectorMetric{Key: rk.Key, Label: rk.Label, Unit: unit, Median: rk.Median}
+		sm := templates.SectorMetric{Key: rk.Key, Label: rk.Label, Unit: unit, Median: rk.Median, Direction: rk.Direction}
 		for i := range rolls {
 			ov := templates.OperatorValue{Operator: in.operators[rowsOps[i]].Name, Value: rk.Values[i], Rank: rk.Ranks[i]}
 			if !rk.Values[i].OK {
@@ -186,4 +197,52 @@ func administrationName(j ledger.Jurisdiction) string {
 		return j.Name
 	}
 	return j.Name + " (" + j.NameLocal + ")"
+}
+
+// countryDeadlines parses the bundle's per-country deadlines.
+func (b *Bundle) countryDeadlines() (map[string]time.Time, error) {
+	out := make(map[string]time.Time, len(b.Deadlines))
+	for c, v := range b.Deadlines {
+		d, err := time.Parse(time.RFC3339, v)
+		if err != nil {
+			return nil, fmt.Errorf("sector bundle deadlines[%s]: %w", c, err)
+		}
+		out[c] = d
+	}
+	return out, nil
+}
+
+// administrations lists, by country code, the administration of each
+// country among the operators of status, with the deadline lateness was
+// counted from and the rule that set it, as the bundle's record of the
+// administration says; a country without a record in the bundle is under
+// the service's default rule.
+func administrations(in *inputs, status []templates.FilingStatus, last ledger.Period, deadlineOf func(string) time.Time) []templates.AdministrationDeadline {
+	seen := map[string]bool{}
+	var countries []string
+	for _, s := range status {
+		if !seen[s.Country] {
+			seen[s.Country] = true
+			countries = append(countries, s.Country)
+		}
+	}
+	sort.Strings(countries)
+	out := make([]templates.AdministrationDeadline, 0, len(countries))
+	for _, c := range countries {
+		a := templates.AdministrationDeadline{Country: c, CountryName: countryName(in, c), Deadline: deadlineOf(c),
+			Rule: "the service's default"}
+		if j, ok := in.jurisdictions[c]; ok {
+			a.Name = administrationName(j)
+			days := j.DeadlineDays
+			if days <= 0 {
+				days = ledger.DefaultDeadlineDays
+			}
+			a.Rule = fmt.Sprintf("%d days after the quarter, %s", days, j.Location())
+			if !j.Deadline(last).Equal(a.Deadline) {
+				a.Rule += "; moved for " + last.String() + " by the administrator"
+			}
+		}
+		out = append(out, a)
+	}
+	return out
 }

@@ -85,8 +85,9 @@ func (s *Service) OperatorDisclosure(ctx context.Context, a ledger.Actor, operat
 // SectorDisclosure renders the sector report of a quarter or year,
 // optionally for one country (regulator, admin). A regulator's report
 // holds only its jurisdictions' operators, and is of its one
-// jurisdiction by default; a report of one country is counted against
-// that administration's deadline and names it.
+// jurisdiction by default. Each operator is counted late against its own
+// administration's deadline, and the report names every administration
+// it covers with its rule and deadline.
 //
 // The sector report is a regulator's document, not a public one: its
 // filing-status table, lateness and open findings are about returns that
@@ -110,11 +111,13 @@ func (s *Service) SectorDisclosure(ctx context.Context, a ledger.Actor, span led
 	}
 	last := span.Last()
 	seqs := map[uint64]bool{}
+	countries := map[string]bool{}
 	for _, op := range s.visibleOperators(a) {
 		if country != "" && op.Country != country {
 			continue
 		}
 		seqs[op.Seq] = true
+		countries[op.Country] = true
 		s.addReturnHistory(seqs, op.ID, last)
 		for _, rv := range s.st.Versions(op.ID, last) {
 			seqs[rv.Seq] = true // every version: lateness counts from the first
@@ -131,17 +134,29 @@ func (s *Service) SectorDisclosure(ctx context.Context, a ledger.Actor, span led
 		return nil, ledger.Errorf(ledger.ENotFound, "no operator is registered for %s", country)
 	}
 	deadline, _ := s.Deadline(last)
+	var deadlines map[string]string
 	if country != "" {
-		// One administration's report: its deadline, and its record,
-		// whose name the report prints.
+		// One administration's report: its deadline.
 		deadline, _ = s.DeadlineIn(country, last)
-		if j := s.st.Jurisdiction(country); j != nil {
+	} else {
+		// Every administration's operators: each counted against its
+		// own administration's deadline.
+		deadlines = map[string]string{}
+		for c := range countries {
+			d, _ := s.DeadlineIn(c, last)
+			deadlines[c] = d.UTC().Format(time.RFC3339)
+		}
+	}
+	for c := range countries {
+		// The records of the administrations, whose names and rules the
+		// report prints.
+		if j := s.st.Jurisdiction(c); j != nil {
 			seqs[j.Seq] = true
 		}
 	}
-	b := &disclosure.Bundle{Format: disclosure.Format, Document: disclosure.DocSector, Template: templates.SectorTemplateV2,
+	b := &disclosure.Bundle{Format: disclosure.Format, Document: disclosure.DocSector, Template: templates.SectorTemplateV3,
 		Country: country, Period: span.String(), GWP: "ar6", Deadline: deadline.UTC().Format(time.RFC3339),
-		Rollup: disclosure.RollupCorrected}
+		Deadlines: deadlines, Rollup: disclosure.RollupCorrected}
 	return s.renderBundle(ctx, a, b, seqs, true)
 }
 

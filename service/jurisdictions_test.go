@@ -5,10 +5,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ictledger/ictledger/disclosure"
 	"github.com/ictledger/ictledger/fixtures"
 	"github.com/ictledger/ictledger/ledger"
 	"github.com/ictledger/ictledger/service"
 	"github.com/ictledger/ictledger/service/servicetest"
+	"github.com/ictledger/ictledger/templates"
 )
 
 // statusOf is the filing state of each operator in a's status of p.
@@ -198,5 +200,57 @@ func TestSectorReportOfOneAdministration(t *testing.T) {
 	}
 	if _, err := env.Service.SectorDisclosure(ctx, reg, ledger.Span{Year: 2025, Quarter: 3}, "JP"); ledger.ErrorCode(err) != ledger.ENotFound {
 		t.Errorf("the TH regulator's report of JP: %v, want not found", err)
+	}
+}
+
+// A regulator of every country gets one sector report in layout
+// sector_v3 that carries each country's deadline under its own
+// administration's rule, and the records of the administrations it
+// names, and verifies.
+func TestSectorReportOfEveryAdministration(t *testing.T) {
+	ctx := context.Background()
+	env := servicetest.New(t, time.Date(2025, 11, 5, 9, 0, 0, 0, time.UTC))
+	if _, err := env.Service.SetJurisdiction(ctx, ledger.SystemActor, ledger.Jurisdiction{Country: "TH", Name: "NBTC",
+		DeadlineDays: 30, TimeZone: "Asia/Bangkok"}); err != nil {
+		t.Fatal(err)
+	}
+	th := env.Operator("th-op", "TH op", "TH")
+	jp := env.Operator("jp-op", "JP op", "JP")
+	env.File(th, servicetest.ExampleReturn(t, "th-op", "2025-Q3"))
+	env.File(jp, servicetest.ExampleReturn(t, "jp-op", "2025-Q3"))
+	tok, err := env.Service.IssueTokenFor(ctx, ledger.SystemActor, service.TokenRequest{Role: ledger.RoleRegulator, Jurisdictions: []string{"*"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pdf, err := env.Service.SectorDisclosure(ctx, env.Actor(tok.Token), ledger.Span{Year: 2025, Quarter: 3}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := env.Service.VerifyDisclosure(ctx, pdf)
+	if err != nil || !res.Valid {
+		t.Fatalf("the report does not verify: %v %+v", err, res)
+	}
+	raw, err := templates.ExtractAttachment(pdf, templates.AttachmentName)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := disclosure.DecodeBundle(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b.Template != templates.SectorTemplateV3 {
+		t.Errorf("template %s", b.Template)
+	}
+	// TH: 30 days, counted in Bangkok; JP has no record: 45 days in UTC.
+	want := map[string]string{"TH": "2025-10-30T17:00:00Z", "JP": "2025-11-15T00:00:00Z"}
+	if len(b.Deadlines) != len(want) || b.Deadlines["TH"] != want["TH"] || b.Deadlines["JP"] != want["JP"] {
+		t.Errorf("deadlines %v, want %v", b.Deadlines, want)
+	}
+	kinds := map[string]int{}
+	for _, e := range res.Entries {
+		kinds[e.Kind]++
+	}
+	if kinds[string(ledger.KindJurisdictionSet)] != 1 {
+		t.Errorf("the report's entries by kind: %v; want the TH record", kinds)
 	}
 }

@@ -28,7 +28,7 @@ func (s *Service) bundleMethodology(seqs map[uint64]bool) string {
 // templateFor is the layout a new document of methodology m is drawn in:
 // disclosure_v3 for an operator disclosure of methodology 2026.1 or
 // later, which shows what that methodology adds; otherwise the layout
-// the caller chose (disclosure_v2, sector_v2), so that documents of
+// the caller chose (disclosure_v2, sector_v3), so that documents of
 // methodology 2025.1 are drawn as before. Like the methodology, it is a
 // function of the entries, which the document cache key covers.
 func templateFor(document, m, chosen string) string {

@@ -29,6 +29,7 @@
 // (disclosure/testdata pins the bytes of each), because a document is
 // verified by rendering it again; a changed document is a new version
 // with a new template version constant. disclosure_v2 and sector_v2 are
-// the v1 layouts with CJK fonts; new documents use them, and documents
-// issued under v1 still render as they were.
+// the v1 layouts with CJK fonts, and documents issued under v1 still
+// render as they were. sector_v3 redraws the sector report's metrics as
+// ranked bar tables (sector_v3.go); new sector reports use it.
 package templates

@@ -316,6 +316,7 @@ func fixtureSector(n int) *SectorReport {
 // puts the unavailable ones last and sets the median (as the lead's code
 // will; the template draws the order it is given).
 func rankRows(m *SectorMetric) {
+	m.Direction = calculators.RankHigher // rank 1 is the highest, as less sorts
 	rows := m.Rows
 	for i := 1; i < len(rows); i++ { // insertion sort: stable and tiny
 		for j := i; j > 0 && less(rows[j], rows[j-1]); j-- {

@@ -32,6 +32,24 @@ type SectorReport struct {
 	// out of what (R2, R5); drawn under the totals. Empty draws nothing,
 	// as in every report made before it existed.
 	Coverage []string
+
+	// Administrations are the administrations whose operators the report
+	// covers, each with its filing deadline, in the order given (normally
+	// by country code). Drawn from sector_v3 on; earlier layouts draw
+	// Administration only.
+	Administrations []AdministrationDeadline
+}
+
+// AdministrationDeadline is one administration of a sector report and the
+// filing deadline of the report's last quarter under its rule.
+type AdministrationDeadline struct {
+	Country     string // ISO 3166-1 alpha-2
+	CountryName string // e.g. "Thailand"
+	// Name is the administration's name as the report prints it; empty
+	// when the country has no record, and so the service's defaults.
+	Name     string
+	Rule     string    // how the deadline is set, e.g. "45 days after the quarter, Asia/Bangkok"
+	Deadline time.Time // the filing deadline of the report's last quarter
 }
 
 // FilingStatus is the state of one registered operator's return.
@@ -51,6 +69,9 @@ type SectorMetric struct {
 	Label  string
 	Unit   Unit
 	Median calculators.Value
+	// Direction is how the metric is ranked: calculators.RankLower,
+	// RankHigher or RankNone. Drawn from sector_v3 on; "" says nothing.
+	Direction string
 	// Rows are drawn in the order given (normally by rank); operators
 	// whose value is unavailable come with Rank 0 and a Reason.
 	Rows []OperatorValue

@@ -2,7 +2,8 @@ package templates
 
 // SectorTemplateV2 is the sector report of sector_v1 with Chinese,
 // Japanese and Korean text drawn in Droid Sans Fallback instead of
-// U+FFFD (see OperatorTemplateV2). New sector reports use this version.
+// U+FFFD (see OperatorTemplateV2). Released: new sector reports use
+// sector_v3.
 const SectorTemplateV2 = "sector_v2"
 
 // RenderSectorReportV2 draws the sector report in layout sector_v2 and
