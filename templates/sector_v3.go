@@ -95,7 +95,7 @@ func sectorCoverV3(d *doc, r *SectorReport) {
 		{"Period", periodName(r.Period)},
 		{"Operators", fmt.Sprintf("%d registered: %d accepted, %d submitted, %d returned, %d missing; %d late",
 			len(r.Status), counts["accepted"], counts["submitted"], counts["returned"], counts["missing"], late)},
-		{"Factor set", r.FactorSet + ", GWP-100 from " + r.GWP + methodologyNote(r.Methodology)},
+		{"Factor set", factorSetLine(r)},
 		{"Document date", formatTime(r.LedgerTime) + " (ledger time)"},
 		{"Template", d.meta.template},
 		{"Checkpoint", fmt.Sprintf("%s\ntree size %d\nroot hash %s", r.Checkpoint.Origin, r.Checkpoint.Size, r.Checkpoint.Root)},
@@ -123,13 +123,23 @@ func administrationsTable(d *doc, r *SectorReport) {
 		}
 		rs = append(rs, cells(a.CountryName+" ("+a.Country+")", name, a.Rule, formatMinute(a.Deadline)))
 	}
-	cols := []col{{title: "Country", w: 30}, {title: "Administration", w: 66}, {title: "Deadline rule", w: 50}, {title: "Filing deadline", w: 34}}
+	cols := []col{{title: "Country", w: 27}, {title: "Administration", w: 62}, {title: "Deadline rule", w: 59}, {title: "Filing deadline", w: 32}}
 	title := "Administration and filing deadline"
 	if len(r.Administrations) > 1 {
 		title = "Administrations and filing deadlines"
 	}
 	d.subheading(title, min(d.tableHeight(cols, rs), pageBody-12))
 	d.table(cols, rs)
+}
+
+// factorSetLine names the factor sets and the GWP the figures use, and
+// says so when no return was filed, which leaves no factor set to name.
+func factorSetLine(r *SectorReport) string {
+	fs := r.FactorSet
+	if fs == "" {
+		fs = "none (no return in the period)"
+	}
+	return fs + ", GWP-100 from " + r.GWP + methodologyNote(r.Methodology)
 }
 
 // formatMinute shows a deadline to the minute, in UTC.
