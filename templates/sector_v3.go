@@ -337,13 +337,9 @@ func (t *barTable) header(d *doc) {
 	}
 	d.font(true, headerSize)
 	d.gray(30)
-	for i, v := range t.ax.ticks() {
-		if i == 0 {
-			// Zero starts at the axis, clear of the value column's title.
-			p.SetXY(t.x0-p.GetCellMargin(), y0+h-tablePad-tableLine)
-			p.CellFormat(16, tableLine, t.ax.label(v), "", 0, "L", false, 0, "")
-			continue
-		}
+	for _, v := range t.ax.ticks()[1:] {
+		// Zero goes unlabelled: the axis line marks it, and its label
+		// would read as part of the value column's title.
 		p.SetXY(t.xOf(v)-8, y0+h-tablePad-tableLine)
 		p.CellFormat(16, tableLine, t.ax.label(v), "", 0, "C", false, 0, "")
 	}
