@@ -4,6 +4,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/ictledger/ictledger/calculators"
+	"github.com/ictledger/ictledger/numfmt"
 )
 
 // barChart is the geometry of a horizontal bar chart drawn as inline SVG
@@ -68,7 +69,7 @@ func newBarChart(title, unit string, labels []string, values []calculators.Value
 		if r := []rune(l); len(r) > chartLabelN {
 			l = string(r[:chartLabelN-1]) + "…"
 		}
-		b := bar{Label: l, Value: formatValue(values[i]), LabelY: y + 15, Y: y + 20, TextY: y + 34, Missing: !values[i].OK}
+		b := bar{Label: l, Value: numfmt.Figure(values[i], unit), LabelY: y + 15, Y: y + 20, TextY: y + 34, Missing: !values[i].OK}
 		w := scale(values[i].D)
 		b.W = w.StringFixed(2)
 		b.ValueX = w.Add(decimal.NewFromInt(chartLabelW + 6)).StringFixed(2)
@@ -80,7 +81,7 @@ func newBarChart(title, unit string, labels []string, values []calculators.Value
 		c.HasMedian = true
 		x := scale(median.D).Add(decimal.NewFromInt(chartLabelW))
 		c.MedianX = x.StringFixed(2)
-		c.MedianLabel = "median " + formatValue(median)
+		c.MedianLabel = "median " + numfmt.Figure(median, unit)
 		c.MedianAnchor = "middle"
 		if x.Cmp(decimal.NewFromInt(chartWidth-70)) > 0 {
 			c.MedianAnchor = "end"
