@@ -164,3 +164,20 @@ func Group(s string, neg bool) string {
 	}
 	return b.String()
 }
+
+// Exact shows d exactly, with the places it was written with ("43.0"
+// stays 43.0), grouped by thousands: for filed values and published
+// factors, which are shown as they are, never rounded.
+func Exact(d decimal.Decimal) string {
+	return Group(d.Abs().StringFixed(max(-d.Exponent(), 0)), d.Sign() < 0)
+}
+
+// ExactText is Exact for a value written as text, as derivations carry
+// filed values and factors; text that is not a decimal is shown as it is.
+func ExactText(s string) string {
+	d, err := decimal.NewFromString(s)
+	if err != nil || strings.ContainsAny(s, "eE") {
+		return s
+	}
+	return Exact(d)
+}

@@ -120,3 +120,15 @@ func FuzzDecimal(f *testing.F) {
 		}
 	})
 }
+
+// Exact keeps every digit and the places as written, grouped.
+func TestExact(t *testing.T) {
+	for in, want := range map[string]string{
+		"1704000": "1,704,000", "43.0": "43.0", "0.49359": "0.49359", "-74100.25": "−74,100.25",
+		"not a number": "not a number", "1e3": "1e3",
+	} {
+		if got := ExactText(in); got != want {
+			t.Errorf("%s: %q, want %q", in, got, want)
+		}
+	}
+}

@@ -68,9 +68,7 @@ func formatFixed(d decimal.Decimal, places int32) string { return numfmt.Fixed(d
 
 // formatExact shows d exactly as published (a factor), with the places it
 // was written with ("43.0" stays 43.0), grouped.
-func formatExact(d decimal.Decimal) string {
-	return group(d.Abs().StringFixed(max(-d.Exponent(), 0)), d.Sign() < 0)
-}
+func formatExact(d decimal.Decimal) string { return numfmt.Exact(d) }
 
 // formatChange shows a change in % with its sign and one place.
 func formatChange(v calculators.Value) string {

@@ -15,6 +15,7 @@ func templateFuncs() template.FuncMap {
 	return template.FuncMap{
 		"num":           numfmt.Figure,
 		"unitOf":        unitOf,
+		"exact":         numfmt.ExactText,
 		"date":          formatTime,
 		"day":           func(t time.Time) string { return t.UTC().Format("2 Jan 2006") },
 		"add":           func(a, b int) int { return a + b },

@@ -46,7 +46,7 @@ func TestVerifyPageWithTheServiceAlone(t *testing.T) {
 		{"altered", altered, http.StatusOK, []string{`id="verdict">Not authentic<`, `data-verdict="not_authentic"`,
 			"it was changed after the ledger issued it", `<h3>What failed</h3>`, `<ul class="problems"><li>`}},
 		{"not a disclosure", []byte("%PDF-1.7 test"), http.StatusOK, []string{`id="verdict">Not authentic<`,
-			"it carries no proof the ledger can read", "no ictledger proof attachment could be read"}},
+			"it carries no proof the ledger can read", "No ictledger proof attachment could be read"}},
 		{"empty", nil, http.StatusUnprocessableEntity, []string{"Choose the PDF file to verify."}},
 		{"over the limit", make([]byte, service.MaxVerifyBytes+1), http.StatusRequestEntityTooLarge, []string{"larger than 32 MiB"}},
 	} {

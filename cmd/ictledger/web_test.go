@@ -436,6 +436,7 @@ func TestWebScreenshots(t *testing.T) {
 	p.shot("demo-operator")
 	p.open("/returns/" + rid)
 	p.shot("demo-return-other")
+	verdictShots(t, p, ts)
 }
 
 // TestAPISessionCookieReadsOnly: the API honours the pages' session cookie
