@@ -14,13 +14,25 @@ import (
 
 // Result is what verifying a disclosure established.
 type Result struct {
-	Valid      bool              `json:"valid"`
-	Document   string            `json:"document,omitempty"`
-	Operator   string            `json:"operator,omitempty"`
-	Period     string            `json:"period,omitempty"`
-	Entries    []VerifiedEntry   `json:"entries"`
-	Checkpoint *ResultCheckpoint `json:"checkpoint"`
-	Problems   []string          `json:"problems"`
+	// Verdict and Summary are what Decide concludes: empty until it is
+	// called, as offline, where no ledger says what was restated since.
+	Verdict Verdict `json:"verdict,omitempty"`
+	Summary string  `json:"summary,omitempty"`
+	// Valid is true for an authentic document, current or superseded.
+	Valid bool `json:"valid"`
+	// SupersededBy lists, for a superseded document, each return it
+	// presents that was restated since (see Decide).
+	SupersededBy []Supersession `json:"superseded_by,omitempty"`
+	// CurrentDocument is the path, on the server that verified it, of
+	// the document as it reads today, when a superseded document has one
+	// the asker may download.
+	CurrentDocument string            `json:"current_document,omitempty"`
+	Document        string            `json:"document,omitempty"`
+	Operator        string            `json:"operator,omitempty"`
+	Period          string            `json:"period,omitempty"`
+	Entries         []VerifiedEntry   `json:"entries"`
+	Checkpoint      *ResultCheckpoint `json:"checkpoint"`
+	Problems        []string          `json:"problems"`
 	// Issued is the ledger's disclosure.issued entry of these exact
 	// bytes. Only a server holding the ledger can say; offline it is nil,
 	// and so it is for documents produced while the ledger was read-only.
@@ -35,6 +47,11 @@ type Result struct {
 	// wrong with it, so Confirm is to render it; Confirm clears both.
 	pdf   []byte
 	ready bool
+	// confirmed says the bundle was rendered again and gave exactly the
+	// document's bytes; failure is the kind of the first check that
+	// failed (failNoProof, ...), for Summary.
+	confirmed bool
+	failure   string
 }
 
 // ResultIssued is where the ledger recorded a document as issued.
@@ -107,7 +124,13 @@ func VerifyWith(pdf []byte, verifierKey string, render func(*Bundle) ([]byte, er
 // result of Inspect alone is never Valid.
 func Inspect(pdf []byte, verifierKey string) *Result {
 	res := &Result{Entries: []VerifiedEntry{}, Problems: []string{}}
-	problem := func(format string, args ...any) { res.Problems = append(res.Problems, fmt.Sprintf(format, args...)) }
+	kind := failNoProof
+	problem := func(format string, args ...any) {
+		res.Problems = append(res.Problems, fmt.Sprintf(format, args...))
+		if res.failure == "" {
+			res.failure = kind
+		}
+	}
 	raw, err := templates.ExtractAttachment(pdf, templates.AttachmentName)
 	if err != nil {
 		problem("no ictledger proof attachment could be read from the document: %v", err)
@@ -126,6 +149,7 @@ func Inspect(pdf []byte, verifierKey string) *Result {
 		return res
 	}
 	res.Checkpoint = &ResultCheckpoint{Origin: cp.Origin, Size: cp.Size, Root: cp.Root.String(), NoteText: b.Checkpoint}
+	kind = failSignature
 	verifier, err := note.NewVerifier(verifierKey)
 	if err != nil {
 		problem("the verifier key is not valid: %v", err)
@@ -136,11 +160,13 @@ func Inspect(pdf []byte, verifierKey string) *Result {
 	} else {
 		res.Checkpoint.Signed = true
 	}
+	kind = failNoProof
 	es, raws, err := b.rawEntries()
 	if err != nil {
 		problem("%v", err)
 		return res
 	}
+	kind = failInclusion
 	for i, e := range es {
 		ve := VerifiedEntry{Seq: e.Seq, Kind: string(e.Kind), LeafHash: b.Entries[i].LeafHash}
 		leaf := tlog.RecordHash(raws[i])
@@ -164,7 +190,9 @@ func Inspect(pdf []byte, verifierKey string) *Result {
 		// Reading every return again costs about 0.1 s a megabyte, so
 		// only entries of this log pay for it: the log admitted them, so
 		// their size is its, not whatever a document was made to hold.
-		res.Problems = append(res.Problems, checkEntries(es)...)
+		if ps := checkEntries(es); len(ps) > 0 {
+			res.Problems, res.failure = append(res.Problems, ps...), failRules
+		}
 	}
 	res.pdf, res.ready = pdf, len(res.Problems) == 0
 	return res
@@ -192,11 +220,12 @@ func (r *Result) Confirm(render func(*Bundle) ([]byte, error)) error {
 		return err
 	}
 	if err != nil {
-		r.Problems = append(r.Problems, fmt.Sprintf("the attached entries cannot be rendered again: %v", err))
+		r.Problems, r.failure = append(r.Problems, fmt.Sprintf("the attached entries cannot be rendered again: %v", err)), failUnrender
 	} else if !bytes.Equal(again, pdf) {
-		r.Problems = append(r.Problems, "the document's bytes differ from the disclosure its attached entries produce: it was altered after it was issued")
+		r.Problems, r.failure = append(r.Problems, "the document's bytes differ from the disclosure its attached entries produce: it was altered after it was issued"), failAltered
 	}
-	r.Valid = len(r.Problems) == 0
+	r.confirmed = len(r.Problems) == 0
+	r.Valid = r.confirmed
 	if r.Valid {
 		// The bundle has just rendered, so its figures compute; an error
 		// here would only cost the notice.

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"net/url"
 	"sort"
 	"strconv"
 	"strings"
@@ -316,13 +317,24 @@ func (s *Service) VerifyDisclosure(ctx context.Context, pdf []byte) (*disclosure
 	}
 	if cp := res.Checkpoint; cp != nil {
 		if cp.Size > s.j.Size() {
-			res.Problems = append(res.Problems, "the checkpoint claims more entries than this ledger holds: the document comes from another log")
+			res.AddProblem("the checkpoint claims more entries than this ledger holds: the document comes from another log")
 		} else if root, err := s.j.TreeHash(cp.Size); err == nil && root.String() != cp.Root {
-			res.Problems = append(res.Problems, "this ledger's tree of that size has another root: the document comes from another log, or the log was rewritten")
+			res.AddProblem("this ledger's tree of that size has another root: the document comes from another log, or the log was rewritten")
 		}
 	}
-	// Only the newest version of each quarter in the document is what it
-	// presents; a sector report also carries earlier ones for lateness.
+	sup := s.supersessions(res)
+	res.Decide(sup)
+	if res.Verdict == disclosure.VerdictSuperseded {
+		res.CurrentDocument = currentDocument(res, sup)
+	}
+	return res, nil
+}
+
+// supersessions lists the returns a document presents that were restated
+// after it was issued, in the order of their operator and quarter. Only
+// the newest version of each quarter in the document is what it
+// presents; a sector report also carries earlier ones for lateness.
+func (s *Service) supersessions(res *disclosure.Result) []disclosure.Supersession {
 	newest := map[string]*state.ReturnVersion{}
 	for _, e := range res.Entries {
 		rv := s.st.Return(e.ReturnID)
@@ -339,13 +351,72 @@ func (s *Service) VerifyDisclosure(ctx context.Context, pdf []byte) (*disclosure
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
+	var out []disclosure.Supersession
 	for _, k := range keys {
-		if rv := newest[k]; rv.SupersededBy != "" {
-			res.Problems = append(res.Problems, "return "+rv.ID+" was superseded by "+rv.SupersededBy+" after this document was issued")
+		if sp, ok := s.supersession(newest[k]); ok {
+			out = append(out, sp)
 		}
 	}
-	res.Valid = len(res.Problems) == 0
-	return res, nil
+	return out
+}
+
+// supersession says by which version, when and why rv was restated, and
+// which version is current today; false when rv is current.
+func (s *Service) supersession(rv *state.ReturnVersion) (disclosure.Supersession, bool) {
+	by := s.st.Return(rv.SupersededBy)
+	if by == nil {
+		return disclosure.Supersession{}, false
+	}
+	sp := disclosure.Supersession{Return: rv.ID, By: by.ID, Filed: by.FiledAt.UTC().Format(time.RFC3339)}
+	if wasAccepted(by) {
+		sp.Reason = by.Reason
+	}
+	cur := by
+	// Each version names the next; a quarter has few, and the chain ends
+	// at the current one.
+	for cur.SupersededBy != "" {
+		next := s.st.Return(cur.SupersededBy)
+		if next == nil {
+			break
+		}
+		cur = next
+	}
+	sp.Current, sp.Accepted = cur.ID, cur.Status() == ledger.StatusAccepted
+	return sp, true
+}
+
+// wasAccepted reports whether a regulator accepted rv at some time: its
+// reason is then part of a published return.
+func wasAccepted(rv *state.ReturnVersion) bool {
+	for _, r := range rv.Reviews {
+		if r.Decision == ledger.DecisionAccept {
+			return true
+		}
+	}
+	return false
+}
+
+// currentDocument is the path of the document a superseded one would be
+// today: an operator's disclosure once every current version it presents
+// is accepted (before that it is not public), a sector report always (a
+// regulator's document, for a regulator).
+func currentDocument(res *disclosure.Result, sup []disclosure.Supersession) string {
+	switch res.Document {
+	case disclosure.DocOperator:
+		for _, sp := range sup {
+			if !sp.Accepted {
+				return ""
+			}
+		}
+		return "/v1/operators/" + url.PathEscape(res.Operator) + "/disclosures/" + url.PathEscape(res.Period) + ".pdf"
+	case disclosure.DocSector:
+		p := "/v1/sector/disclosures/" + url.PathEscape(res.Period) + ".pdf"
+		if b := res.Bundle(); b != nil && b.Country != "" {
+			p += "?country=" + url.QueryEscape(b.Country)
+		}
+		return p
+	}
+	return ""
 }
 
 // confirmDisclosure renders an inspected document again in a render slot

@@ -1,13 +1,12 @@
 package templates
 
 import (
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/shopspring/decimal"
 
 	"github.com/ictledger/ictledger/calculators"
+	"github.com/ictledger/ictledger/numfmt"
 )
 
 // Unit is the unit a number is shown in. It fixes the places the number is
@@ -35,25 +34,20 @@ const (
 )
 
 // Places is the number of decimal places a value of the unit is shown
-// with: energy and emissions 1, masses and counts 0, percentages 2 (so
-// that an availability of 99.98 % does not show as 100), ratios 2,
-// indices and emission factors per kWh 3. An unknown unit gets 2.
-func (u Unit) Places() int32 {
-	switch u {
-	case UnitKg, UnitBitPerJ, UnitCount, UnitSiteHours:
-		return 0
-	case UnitMWh, UnitTCO2e, UnitTCO2, UnitKWhPerTB, UnitHours:
-		return 1
-	case UnitIndex, UnitKgCO2ePerKWh:
-		return 3
-	}
-	return 2
-}
+// with, by the one rule of package numfmt (numfmt.Places): energy and
+// emissions 1, masses and counts 0, percentages 2 (so that an availability
+// of 99.98 % does not show as 100), ratios 2, indices and emission
+// factors per kWh 3. An unknown unit gets 2.
+func (u Unit) Places() int32 { return numfmt.Places(string(u)) }
 
 // NA is what an unavailable value is shown as.
-const NA = "n/a"
+const NA = numfmt.NA
 
-// Format shows v rounded for the unit, with thousands separators, or NA.
+// Format shows v rounded for the unit, with thousands separators, or NA:
+// the plain rounding the released templates (disclosure_v1 to v3,
+// sector_v1 and v2) print with, which may show 99.9996 % as 100.00. It
+// stays so that their bytes do not change; a new template version shows
+// its figures with Figure.
 func (u Unit) Format(v calculators.Value) string {
 	if !v.OK {
 		return NA
@@ -61,19 +55,20 @@ func (u Unit) Format(v calculators.Value) string {
 	return formatFixed(v.D, u.Places())
 }
 
+// Figure shows v for the unit by the rule the web pages use too
+// (numfmt.Figure): the unit's places, half-even, grouped, and never a
+// bound such as 100 % or 0 that v is not. Template versions made after
+// that rule (disclosure_v4, sector_v3, region_v1) call it instead of
+// Format.
+func (u Unit) Figure(v calculators.Value) string { return numfmt.Figure(v, string(u)) }
+
 // formatFixed rounds d half-even to places and groups the integer digits
 // by thousands. A value that rounds to zero is shown without a sign.
-func formatFixed(d decimal.Decimal, places int32) string {
-	r := d.RoundBank(places)
-	neg := r.Sign() < 0
-	return group(r.Abs().StringFixed(places), neg)
-}
+func formatFixed(d decimal.Decimal, places int32) string { return numfmt.Fixed(d, places) }
 
 // formatExact shows d exactly as published (a factor), with the places it
 // was written with ("43.0" stays 43.0), grouped.
-func formatExact(d decimal.Decimal) string {
-	return group(d.Abs().StringFixed(max(-d.Exponent(), 0)), d.Sign() < 0)
-}
+func formatExact(d decimal.Decimal) string { return numfmt.Exact(d) }
 
 // formatChange shows a change in % with its sign and one place.
 func formatChange(v calculators.Value) string {
@@ -88,33 +83,11 @@ func formatChange(v calculators.Value) string {
 }
 
 // formatInt shows a count grouped by thousands.
-func formatInt(n int64) string {
-	if n < 0 {
-		return group(strconv.FormatUint(uint64(-n), 10), true)
-	}
-	return group(strconv.FormatInt(n, 10), false)
-}
+func formatInt(n int64) string { return numfmt.Count(n) }
 
 // group inserts thousands separators into an unsigned decimal string and
 // prefixes a minus sign (U+2212) when neg.
-func group(s string, neg bool) string {
-	intPart, frac, hasFrac := strings.Cut(s, ".")
-	var b strings.Builder
-	if neg {
-		b.WriteString("−")
-	}
-	for i, c := range intPart {
-		if i > 0 && (len(intPart)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	if hasFrac {
-		b.WriteByte('.')
-		b.WriteString(frac)
-	}
-	return b.String()
-}
+func group(s string, neg bool) string { return numfmt.Group(s, neg) }
 
 // formatTime shows a ledger time to the second, in UTC.
 func formatTime(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05 UTC") }

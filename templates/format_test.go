@@ -54,3 +54,28 @@ func TestNiceAxis(t *testing.T) {
 		}
 	}
 }
+
+// The released versions keep printing with Format, which may show a
+// figure as the bound it is not; Figure, for new versions, never does and
+// otherwise agrees with Format.
+func TestFigureVersusFormat(t *testing.T) {
+	for _, c := range []struct {
+		u              Unit
+		in             string
+		format, figure string
+	}{
+		{UnitPct, "99.9996", "100.00", "99.9996"},
+		{UnitKg, "0.3", "0", "0.3"},
+		{UnitIndex, "0.99996", "1.000", "0.99996"},
+		{UnitPct, "99.981934", "99.98", "99.98"},
+		{UnitMWh, "133525.94", "133,525.9", "133,525.9"},
+		{UnitTCO2e, "-0.01", "0.0", "−0.01"},
+	} {
+		if got := c.u.Format(dv(c.in)); got != c.format {
+			t.Errorf("%s %s Format: %q, want %q", c.in, c.u, got, c.format)
+		}
+		if got := c.u.Figure(dv(c.in)); got != c.figure {
+			t.Errorf("%s %s Figure: %q, want %q", c.in, c.u, got, c.figure)
+		}
+	}
+}

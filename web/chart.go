@@ -9,6 +9,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/ictledger/ictledger/calculators"
+	"github.com/ictledger/ictledger/numfmt"
 )
 
 // barChart is the geometry of a horizontal bar chart drawn as inline SVG
@@ -87,7 +88,7 @@ func newBarChart(title, unit string, labels []string, values []calculators.Value
 		if i < len(values) {
 			v = values[i]
 		}
-		b := bar{Value: formatValue(v), LabelY: y + 14, Y: y + 21, BandY: y + 18, W: pct(drawn(v)), Missing: !v.OK}
+		b := bar{Value: numfmt.Figure(v, unit), LabelY: y + 14, Y: y + 21, BandY: y + 18, W: pct(drawn(v)), Missing: !v.OK}
 		b.Label = shorten(l, chartLabelW-textWidth(b.Value)-1)
 		if full := shorten(l, chartFullW-textWidth(b.Value)-1); full != b.Label {
 			b.Full = full
@@ -113,7 +114,7 @@ func newBarChart(title, unit string, labels []string, values []calculators.Value
 		c.HasMedian = true
 		m := drawn(median)
 		c.MedianX = pct(m)
-		c.MedianLabel = "median " + formatValue(median)
+		c.MedianLabel = "median " + numfmt.Figure(median, unit)
 		c.MedianAnchor = "middle"
 		if m > 0.8*top {
 			c.MedianAnchor = "end"

@@ -7,15 +7,15 @@ import (
 	"time"
 	"unicode"
 
-	"github.com/shopspring/decimal"
-
-	"github.com/ictledger/ictledger/calculators"
+	"github.com/ictledger/ictledger/numfmt"
 )
 
 // templateFuncs are the functions every page template may use.
 func templateFuncs() template.FuncMap {
 	return template.FuncMap{
-		"num":           formatValue,
+		"num":           numfmt.Figure,
+		"unitOf":        unitOf,
+		"exact":         numfmt.ExactText,
 		"date":          formatTime,
 		"day":           func(t time.Time) string { return t.UTC().Format("2 Jan 2006") },
 		"add":           func(a, b int) int { return a + b },
@@ -41,46 +41,20 @@ func disclosureURL(operator, period string) string {
 	return "/v1/operators/" + url.PathEscape(operator) + "/disclosures/" + url.PathEscape(period) + ".pdf"
 }
 
-// formatValue shows a metric for people: "n/a" when unavailable, else
-// rounded half-even to a precision that suits its size, with thousands
-// separated by commas. The exact value is in the API and the derivation.
-func formatValue(v calculators.Value) string {
-	if !v.OK {
-		return "n/a"
-	}
-	return formatDecimal(v.D)
-}
-
-func formatDecimal(d decimal.Decimal) string {
-	a := d.Abs()
-	places := int32(3)
-	switch {
-	case a.Cmp(decimal.NewFromInt(1000)) >= 0:
-		places = 0
-	case a.Cmp(decimal.NewFromInt(10)) >= 0:
-		places = 1
-	case a.Cmp(decimal.NewFromInt(1)) >= 0:
-		places = 2
-	}
-	s := d.RoundBank(places).StringFixedBank(places)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	intPart, frac, hasFrac := strings.Cut(s, ".")
-	var b strings.Builder
-	for i, c := range intPart {
-		if i > 0 && (len(intPart)-i)%3 == 0 {
-			b.WriteByte(',')
+// unitOf is the unit of a metric named only by its key, as the
+// derivations are, read from the suffix metrics.md gives every key
+// ("_pct", "_mwh", "_tco2e", "_kg", "mci"); a key without a known suffix
+// gets no unit, which numfmt shows with two places.
+func unitOf(metric string) string {
+	for _, s := range []struct{ suffix, unit string }{
+		{"_pct", "%"}, {"_mwh", "MWh"}, {"_tco2e", "tCO2e"}, {"_kg", "kg"}, {".mci", "0-1"},
+		{"_per_tb_kwh", "kWh/TB"}, {"_bit_per_j", "bit/J"}, {"_site_hours", "site-h"}, {"_events", "number"},
+	} {
+		if strings.HasSuffix(metric, s.suffix) {
+			return s.unit
 		}
-		b.WriteRune(c)
 	}
-	out := b.String()
-	if hasFrac {
-		out += "." + frac
-	}
-	if neg && strings.Trim(out, "0.,") != "" {
-		out = "-" + out
-	}
-	return out
+	return ""
 }
 
 // formatTime shows an instant in UTC to the minute.

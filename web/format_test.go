@@ -9,22 +9,20 @@ import (
 	"github.com/ictledger/ictledger/calculators"
 )
 
-func TestFormatValue(t *testing.T) {
-	for _, tc := range []struct{ in, want string }{
-		{"0", "0.000"},
-		{"0.4845", "0.484"}, // half-even
-		{"9.4849", "9.48"},
-		{"65.25", "65.2"},
-		{"1234567.5", "1,234,568"},
-		{"-0.0001", "0.000"},
-		{"-15781.2", "-15,781"},
+// A derivation names only its metric; its unit comes from the key.
+func TestUnitOf(t *testing.T) {
+	for key, want := range map[string]string{
+		"e3.climate_availability_pct":  "%",
+		"e1.energy_total_mwh":          "MWh",
+		"e1.scope2_market_tco2e":       "tCO2e",
+		"e2.total.collected_kg":        "kg",
+		"e2.total.mci":                 "0-1",
+		"e1.network_energy_per_tb_kwh": "kWh/TB",
+		"e1.scope1_by_gas_tco2e.co2":   "",
 	} {
-		if got := formatValue(calculators.Some(decimal.RequireFromString(tc.in))); got != tc.want {
-			t.Errorf("%s: %q, want %q", tc.in, got, tc.want)
+		if got := unitOf(key); got != want {
+			t.Errorf("%s: %q, want %q", key, got, want)
 		}
-	}
-	if got := formatValue(calculators.None); got != "n/a" {
-		t.Errorf("unavailable: %q", got)
 	}
 }
 

@@ -46,7 +46,7 @@ func TestReturnPageShows20261Figures(t *testing.T) {
 	for _, want := range []string{
 		"<dt>Methodology</dt><dd>2026.1</dd>",
 		`id="added-E1">E1 Energy and emissions: figures added by methodology 2026.1`,
-		`<span class="mname">Ozone-depleting substances leaked</span> <span class="mval">0.220</span> <span class="unit">kgCFC-11e</span>`,
+		`<span class="mname">Ozone-depleting substances leaked</span> <span class="mval">0.22</span> <span class="unit">kgCFC-11e</span>`,
 		`<span class="mname">Scope 1 by gas: CO₂</span>`,
 		`id="added-E3">E3 Climate resilience`,
 		"The grid has no official direct (combustion) factor in the factor set",

@@ -55,20 +55,64 @@ func issuedFields(is *disclosure.ResultIssued) []field {
 	if is == nil {
 		return nil
 	}
-	return []field{{"seq", strconv.FormatUint(is.Seq, 10)}, {"time", is.Time}}
+	return []field{{"seq", strconv.FormatUint(is.Seq, 10)}, {"time", readableTime(is.Time)}}
+}
+
+// readableTime shows a time of the answer in RFC 3339, UTC, to the
+// second: a reader has no use for the nanoseconds the ledger keeps.
+// Anything that does not parse is shown as it is.
+func readableTime(s string) string {
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return s
+	}
+	return t.UTC().Format(time.RFC3339)
 }
 
 type verifyPage struct {
-	Error      string
-	Result     *disclosure.Result
+	Error  string
+	Result *disclosure.Result
+	// Headline and Class present the verdict the service decided; Kind
+	// names the document and IssuedAt says when the ledger issued it.
+	Headline, Class, Kind, IssuedAt string
+	// The technical details, folded away under the verdict.
 	Entries    [][]field
 	Checkpoint []field
 	Issued     []field
 }
 
-// newVerifyPage shows a verification's result.
+// verdictWords are the headline and the style of a verdict; anything
+// but an authentic verdict reads as not authentic.
+func verdictWords(v disclosure.Verdict) (headline, class string) {
+	switch v {
+	case disclosure.VerdictCurrent:
+		return "Authentic and current", "ok"
+	case disclosure.VerdictSuperseded:
+		return "Authentic, but superseded", "warn"
+	}
+	return "Not authentic", "bad"
+}
+
+// documentKind names a kind of document for a reader.
+func documentKind(doc string) string {
+	switch doc {
+	case disclosure.DocOperator:
+		return "Operator disclosure"
+	case disclosure.DocSector:
+		return "Sector report"
+	}
+	return ""
+}
+
+// newVerifyPage shows a verification's result: the verdict it was given
+// (by disclosure.Result.Decide) in words, then the technical details.
 func newVerifyPage(res *disclosure.Result) verifyPage {
 	page := verifyPage{Result: res, Checkpoint: checkpointFields(res.Checkpoint), Issued: issuedFields(res.Issued)}
+	page.Headline, page.Class = verdictWords(res.Verdict)
+	page.Kind = documentKind(res.Document)
+	if res.Issued != nil {
+		page.IssuedAt = readableTime(res.Issued.Time)
+	}
 	for _, e := range res.Entries {
 		page.Entries = append(page.Entries, entryFields(e))
 	}

@@ -9,7 +9,7 @@ import (
 )
 
 // A valid document whose figures were corrected since it was issued (the
-// roll-up fixes R1 and R2) stays valid on the verify page, and the page
+// roll-up fixes R1 and R2) stays authentic and current on the verify page, and the page
 // lists the notices of the answer under the verdict; without notices
 // there is no such section.
 func TestVerifyPageShowsNotices(t *testing.T) {
@@ -23,13 +23,13 @@ func TestVerifyPageShowsNotices(t *testing.T) {
 		want    bool
 	}{{[]string{notice}, true}, {nil, false}} {
 		var buf bytes.Buffer
-		res := &disclosure.Result{Valid: true, Operator: "sector", Period: "2026-Q3", Notices: tc.notices}
+		res := &disclosure.Result{Verdict: disclosure.VerdictCurrent, Valid: true, Operator: "sector", Period: "2026-Q3", Notices: tc.notices}
 		if err := rd.pages["verify"].Execute(&buf, view{Page: "verify", Data: newVerifyPage(res)}); err != nil {
 			t.Fatal(err)
 		}
 		page := buf.String()
-		if !strings.Contains(page, "Valid: this disclosure matches the ledger") {
-			t.Errorf("notices %v: the verdict is not valid:\n%s", tc.notices, page)
+		if !strings.Contains(page, "Authentic and current") {
+			t.Errorf("notices %v: the verdict is not authentic and current:\n%s", tc.notices, page)
 		}
 		escaped := strings.ReplaceAll(notice, `"`, "&#34;")
 		if got := strings.Contains(page, "Corrected since") && strings.Contains(page, escaped); got != tc.want {

@@ -4,16 +4,20 @@ import (
 	"bytes"
 	"io"
 	"net/http"
-	"strings"
 	"testing"
 )
 
 type verifyResult struct {
-	Valid    bool     `json:"valid"`
-	Operator string   `json:"operator"`
-	Period   string   `json:"period"`
-	Problems []string `json:"problems"`
-	Entries  []struct {
+	Verdict      string `json:"verdict"`
+	SupersededBy []struct {
+		Return, By, Filed, Reason, Current string
+	} `json:"superseded_by"`
+	CurrentDocument string   `json:"current_document"`
+	Valid           bool     `json:"valid"`
+	Operator        string   `json:"operator"`
+	Period          string   `json:"period"`
+	Problems        []string `json:"problems"`
+	Entries         []struct {
 		Seq      uint64 `json:"seq"`
 		Included bool   `json:"included"`
 	} `json:"entries"`
@@ -111,12 +115,16 @@ func TestDisclosureProvesItself(t *testing.T) {
 		}
 	}
 
-	// Restating makes the old document verify as superseded.
+	// Restating makes the old document verify as authentic but
+	// superseded: still valid, naming the version that replaced it.
 	ret["restates"] = filed.ID
 	ret["reason"] = "refrigerant top-ups were under-reported"
-	ts.mustJSON("POST", "/v1/operators/sakura-mobile/returns", opTok.Token, ret, 201, nil)
+	var restated struct {
+		ID string `json:"id"`
+	}
+	ts.mustJSON("POST", "/v1/operators/sakura-mobile/returns", opTok.Token, ret, 201, &restated)
 	res = ts.verify(pdf)
-	if res.Valid || !strings.Contains(strings.Join(res.Problems, " "), "superseded") {
+	if !res.Valid || res.Verdict != "superseded" || len(res.SupersededBy) != 1 || res.SupersededBy[0].By != restated.ID || len(res.Problems) != 0 {
 		t.Fatalf("after restatement: %+v", res)
 	}
 

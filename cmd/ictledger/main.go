@@ -2,7 +2,7 @@
 //
 //	ictledger serve [--addr HOST:PORT] [--data DIR] [--demo]
 //	ictledger verify DATA_DIR [--key KEY]
-//	ictledger verify disclosure FILE.pdf --key KEY
+//	ictledger verify disclosure FILE.pdf --key KEY [--server URL]
 //	ictledger verify consistency --server URL --from OLD_CHECKPOINT [--key KEY] [--save FILE]
 //	ictledger backup DATA_DIR DEST
 //	ictledger monitor --log URL --key KEY --state DIR
@@ -37,7 +37,7 @@ const usage = `usage:
   ictledger serve [--addr HOST:PORT] [--data DIR] [--demo] [--origin NAME] [--max-return-bytes N]
                   [--render-workers N] [--render-timeout D] [--render-memory MIB] [--verify-queue N]
   ictledger verify DATA_DIR [--key KEY]
-  ictledger verify disclosure FILE.pdf --key KEY
+  ictledger verify disclosure FILE.pdf --key KEY [--server URL]
   ictledger verify consistency --server URL --from OLD_CHECKPOINT [--key KEY] [--save FILE]
   ictledger backup DATA_DIR DEST
   ictledger monitor --log URL/log --key KEY --state DIR [--max-fetch-bytes N] [--max-run-bytes N]
@@ -79,6 +79,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if errors.As(err, &ue) {
 		fmt.Fprintf(stderr, "ictledger: %v\n%s", err, usage)
 		return 2
+	}
+	if errors.Is(err, errSuperseded) {
+		fmt.Fprintf(stderr, "ictledger: %v\n", err)
+		return exitSuperseded
 	}
 	if alarm := (*monitor.Alarm)(nil); errors.As(err, &alarm) {
 		fmt.Fprintf(stderr, "ictledger: %v\n", err)

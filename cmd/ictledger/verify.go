@@ -19,7 +19,7 @@ import (
 // "verify consistency ..." goes to runVerifyConsistency.
 func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) > 0 && args[0] == "disclosure" {
-		return runVerifyDisclosure(args[1:], stdout, stderr)
+		return runVerifyDisclosure(ctx, args[1:], stdout, stderr)
 	}
 	if len(args) > 0 && args[0] == "consistency" {
 		return runVerifyConsistency(ctx, args[1:], stdout, stderr)
@@ -79,12 +79,17 @@ func reorderFlags(args []string) []string {
 }
 
 // runVerifyDisclosure serves "ictledger verify disclosure FILE.pdf --key
-// KEY": an offline check of a PDF disclosure with nothing but the log's
-// public key. It exits 0 only when the document is valid.
-func runVerifyDisclosure(args []string, stdout, stderr io.Writer) error {
+// KEY [--server URL]": a check of a PDF disclosure with nothing but the
+// log's public key, and, with --server, the log's word on whether a
+// return it presents was restated since. The first line printed is the
+// verdict. It exits 0 for a current document (or, without --server, an
+// authentic one), exitSuperseded for an authentic one restated since and
+// 1 for one that is not authentic.
+func runVerifyDisclosure(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("verify disclosure", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	key := fs.String("key", "", "the log's verifier key (name+hash+base64), or a file holding it: from GET /v1/ledger/key or the operator of the log")
+	server := fs.String("server", "", "the log's server (e.g. https://ledger.example): asked whether a return the document presents was restated since; without it only authenticity is checked")
 	witnesses, minWitnesses := witnessFlags(fs)
 	if err := fs.Parse(reorderFlags(args)); err != nil {
 		return usageError{err.Error()}
@@ -105,6 +110,26 @@ func runVerifyDisclosure(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	res := disclosure.Verify(pdf, vkey)
+	var witnessed string
+	if res.Valid && len(*witnesses) > 0 {
+		n, err := checkCosignatures(res.Checkpoint.NoteText, vkey, *witnesses, need)
+		if err != nil {
+			return fmt.Errorf("%s: %w", fs.Arg(0), err)
+		}
+		witnessed = fmt.Sprintf("witnessed: the checkpoint carries cosignatures of %d of the %d witnesses given", n, len(*witnesses))
+	}
+	switch {
+	case !res.Valid:
+		res.Decide(nil) // not authentic whatever the log says
+	case *server != "":
+		ans, err := askLog(ctx, *server, pdf)
+		if err != nil {
+			return err
+		}
+		decideWithLog(res, ans, *server)
+	}
+	fmt.Fprintln(stdout, verdictLine(res))
+	printSupersessions(stdout, res)
 	if res.Checkpoint != nil {
 		fmt.Fprintf(stdout, "document: %s %s %s\ncheckpoint: %s size %d root %s (signature verifies: %v)\n",
 			res.Document, res.Operator, res.Period, res.Checkpoint.Origin, res.Checkpoint.Size, res.Checkpoint.Root, res.Checkpoint.Signed)
@@ -112,25 +137,30 @@ func runVerifyDisclosure(args []string, stdout, stderr io.Writer) error {
 	for _, e := range res.Entries {
 		fmt.Fprintf(stdout, "entry %d %s %s included: %v\n", e.Seq, e.Kind, e.LeafHash, e.Included)
 	}
-	if !res.Valid {
+	if res.Verdict == disclosure.VerdictNotAuthentic {
 		for _, p := range res.Problems {
 			fmt.Fprintf(stdout, "problem: %s\n", p)
 		}
-		return fmt.Errorf("%s is not a valid disclosure of this log (%d problems)", fs.Arg(0), len(res.Problems))
+		return fmt.Errorf("%s is not an authentic disclosure of this log (%s)", fs.Arg(0), plural(len(res.Problems), "problem"))
 	}
-	if len(*witnesses) > 0 {
-		n, err := checkCosignatures(res.Checkpoint.NoteText, vkey, *witnesses, need)
-		if err != nil {
-			return fmt.Errorf("%s: %w", fs.Arg(0), err)
-		}
-		fmt.Fprintf(stdout, "witnessed: the checkpoint carries cosignatures of %d of the %d witnesses given\n", n, len(*witnesses))
+	if witnessed != "" {
+		fmt.Fprintln(stdout, witnessed)
 	}
-	fmt.Fprintln(stdout, "valid: the document is exactly what its ledger entries produce, and they are in the signed log")
 	for _, n := range res.Notices {
 		fmt.Fprintf(stdout, "notice: %s\n", n)
 	}
-	fmt.Fprintln(stdout, "note: whether a return was restated since is known only to the ledger: POST the file to /v1/verify to check")
+	if res.Verdict == disclosure.VerdictSuperseded {
+		return errSuperseded
+	}
 	return nil
+}
+
+// plural is n and the noun, in the plural unless n is 1.
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 // keyArg is the value of a --key flag: the verifier key text itself

@@ -1,0 +1,114 @@
+package disclosure
+
+// Verdict is what a verification concludes, in one word the API answers
+// as "verdict" and the web page and the command line present in words:
+// see Result.Decide, the one place that decides it.
+type Verdict string
+
+// The three verdicts of a verification.
+const (
+	// VerdictCurrent: the document is authentic (this log issued it, and
+	// not a byte of it changed) and every return it presents is still
+	// the latest version of its quarter.
+	VerdictCurrent Verdict = "current"
+	// VerdictSuperseded: the document is authentic, but the operator has
+	// restated a return it presents since; SupersededBy says by which
+	// version, when and why.
+	VerdictSuperseded Verdict = "superseded"
+	// VerdictNotAuthentic: the document is not one this log issued, or it
+	// was changed after; Problems say what failed.
+	VerdictNotAuthentic Verdict = "not_authentic"
+)
+
+// Supersession is one return a document presents that its operator has
+// restated since the document was issued.
+type Supersession struct {
+	// Return is the version the document presents.
+	Return string `json:"return"`
+	// By is the version that restated it, Filed when that version was
+	// filed (RFC 3339, UTC, to the second) and Reason the reason it was
+	// filed with. Reason is given only once By is accepted: until then
+	// it is an operator's unreviewed word, which public answers do not
+	// carry.
+	By     string `json:"by"`
+	Filed  string `json:"filed"`
+	Reason string `json:"reason,omitempty"`
+	// Current is the latest version of the quarter today (By, unless it
+	// was restated in turn), and Accepted whether a regulator has
+	// accepted it, which is when the current document becomes public.
+	Current  string `json:"current"`
+	Accepted bool   `json:"accepted"`
+}
+
+// The kinds of failure a verification names, from the first check that
+// failed; Summary says each in plain words.
+const (
+	failNoProof   = "no_proof"   // no readable proof attachment
+	failSignature = "signature"  // the checkpoint is not signed by the key
+	failInclusion = "inclusion"  // an entry is not in the signed tree
+	failRules     = "rules"      // an entry breaks the rules it was filed under
+	failAltered   = "altered"    // the bytes differ from what the entries render
+	failOtherLog  = "other_log"  // the checkpoint is not this log's tree
+	failUnrender  = "unrendered" // the entries do not render at all
+)
+
+// Decide concludes a verification: not authentic when any check failed
+// (Problems is not empty, or the document was never rendered again and
+// compared), superseded when it is authentic and superseded lists a
+// return restated since, current otherwise. It sets Verdict, Valid
+// (true for both authentic verdicts, as the API has always answered for
+// an authentic document), SupersededBy and Summary. It is the only code
+// that decides a verdict: the API, the web page and the command line
+// each call it and only present its answer.
+func (r *Result) Decide(superseded []Supersession) {
+	authentic := r.confirmed && len(r.Problems) == 0
+	r.Valid = authentic
+	r.SupersededBy = nil
+	switch {
+	case !authentic:
+		r.Verdict = VerdictNotAuthentic
+	case len(superseded) > 0:
+		r.Verdict = VerdictSuperseded
+		r.SupersededBy = superseded
+	default:
+		r.Verdict = VerdictCurrent
+	}
+	r.Summary = r.summary()
+}
+
+// AddProblem records a check a caller made beyond the document itself
+// (that the checkpoint is this log's tree) as failed, with the problem
+// in words; Decide then finds the document not authentic.
+func (r *Result) AddProblem(msg string) {
+	r.Problems = append(r.Problems, msg)
+	if r.failure == "" {
+		r.failure = failOtherLog
+	}
+}
+
+// summary is the verdict in one sentence a member of the public reads.
+func (r *Result) summary() string {
+	switch r.Verdict {
+	case VerdictCurrent:
+		return "This document is authentic: the ledger issued it and not a byte of it has changed. Its figures are still the latest the operator filed."
+	case VerdictSuperseded:
+		return "This document is authentic: the ledger issued it and not a byte of it has changed. But the operator has corrected its figures since, so it is no longer the current version."
+	}
+	switch r.failure {
+	case failNoProof:
+		return "This file is not a disclosure of this ledger: it carries no proof the ledger can read."
+	case failSignature:
+		return "This file is not authentic: its proof is not signed by this ledger's key."
+	case failInclusion:
+		return "This file is not authentic: the records it names are not in this ledger's signed log."
+	case failRules:
+		return "This file is not authentic: the records it carries are not ones this ledger would accept."
+	case failAltered:
+		return "This file is not authentic: it was changed after the ledger issued it, so its contents differ from what its records produce."
+	case failOtherLog:
+		return "This file is not authentic for this ledger: its proof comes from another log, or from a history this log does not have."
+	case failUnrender:
+		return "This file is not authentic: the records it carries do not make a document."
+	}
+	return "This file is not authentic: it could not be checked against this ledger."
+}
