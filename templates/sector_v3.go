@@ -177,7 +177,7 @@ func sectorTotalsV3(d *doc, r *SectorReport) {
 	cols := []col{{title: "Indicator", w: 110}, {title: "Unit", w: 30}, {title: "Value", w: 40, right: true}}
 	var rs []row
 	for _, m := range r.Totals {
-		rs = append(rs, cells(m.Label, unitLabel(m.Unit), m.Unit.Format(m.Value)))
+		rs = append(rs, cells(m.Label, unitLabel(m.Unit), m.Unit.Figure(m.Value)))
 	}
 	body := 10.0
 	if len(rs) > 0 {
@@ -318,11 +318,11 @@ func (t *barTable) row(o OperatorValue) row {
 	if o.Rank > 0 {
 		rank = fmt.Sprint(o.Rank)
 	}
-	return cells(rank, o.Operator, t.m.Unit.Format(o.Value), "")
+	return cells(rank, o.Operator, t.m.Unit.Figure(o.Value), "")
 }
 
 func (t *barTable) medianRow() row {
-	return total("", "Sector median", t.m.Unit.Format(t.m.Median), "")
+	return total("", "Sector median", t.m.Unit.Figure(t.m.Median), "")
 }
 
 // header draws the column titles with the axis's tick values over the
