@@ -10,6 +10,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/ictledger/ictledger/calculators"
+	"github.com/ictledger/ictledger/ledger"
 )
 
 // templateFuncs are the functions every page template may use.
@@ -24,6 +25,7 @@ func templateFuncs() template.FuncMap {
 		"exportURL":     func(period string) string { return "/v1/sector/export.csv?period=" + url.QueryEscape(period) },
 		"sentence":      sentence,
 		"deriv":         withGridNotes,
+		"count":         ledger.CountNoun[int],
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/ictledger/ictledger/disclosure"
+	"github.com/ictledger/ictledger/ledger"
 	"github.com/ictledger/ictledger/ledger/checkpoint"
 	"github.com/ictledger/ictledger/ledger/verify"
 )
@@ -116,14 +117,14 @@ func runVerifyDisclosure(args []string, stdout, stderr io.Writer) error {
 		for _, p := range res.Problems {
 			fmt.Fprintf(stdout, "problem: %s\n", p)
 		}
-		return fmt.Errorf("%s is not a valid disclosure of this log (%d problems)", fs.Arg(0), len(res.Problems))
+		return fmt.Errorf("%s is not a valid disclosure of this log (%s)", fs.Arg(0), ledger.CountNoun(len(res.Problems), "problem", "problems"))
 	}
 	if len(*witnesses) > 0 {
 		n, err := checkCosignatures(res.Checkpoint.NoteText, vkey, *witnesses, need)
 		if err != nil {
 			return fmt.Errorf("%s: %w", fs.Arg(0), err)
 		}
-		fmt.Fprintf(stdout, "witnessed: the checkpoint carries cosignatures of %d of the %d witnesses given\n", n, len(*witnesses))
+		fmt.Fprintf(stdout, "witnessed: the checkpoint carries cosignatures of %d of the %s given\n", n, ledger.CountNoun(len(*witnesses), "witness", "witnesses"))
 	}
 	fmt.Fprintln(stdout, "valid: the document is exactly what its ledger entries produce, and they are in the signed log")
 	for _, n := range res.Notices {
