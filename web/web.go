@@ -107,6 +107,7 @@ func (h *Handler) routes() {
 	m.HandleFunc("GET /sector", h.handleSector)
 	m.HandleFunc("GET /returns/{rid}", h.handleReturn)
 	m.HandleFunc("POST /returns/{rid}/review", h.handleReview)
+	m.HandleFunc("GET /tokens", h.handleTokens) // admin
 
 	m.HandleFunc("GET /operator", h.handleOperator)
 	m.HandleFunc("GET /file", h.handleFileForm)
