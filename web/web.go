@@ -96,6 +96,7 @@ func (h *Handler) routes() {
 	m := h.mux
 	m.HandleFunc("GET /{$}", h.handleHome)
 	m.HandleFunc("GET /assets/{file}", h.handleAsset)
+	m.HandleFunc("GET /assets/fonts/{file}", h.handleFont)
 	m.HandleFunc("GET /signin", h.handleSignInForm)
 	m.HandleFunc("POST /signin", h.handleSignIn)
 	m.HandleFunc("POST /signout", h.handleSignOut)
