@@ -10,10 +10,14 @@ import (
 	"github.com/ictledger/ictledger/ledger"
 )
 
-// rowKeys are the fields that say which row of a return's list a value
-// belongs to, in the order a reader names a row: "diesel, stationary,
-// RAN" rather than "fuels[0]".
-var rowKeys = []string{"id", "category", "stream", "fuel", "use", "gas", "source", "instrument", "technology", "domain", "grid", "hazard", "started", "year"}
+// rowIDs are the fields that name a row of a return's list on their own
+// (a site's or a data centre's id).
+var rowIDs = []string{"site_id", "id"}
+
+// rowKeys are the fields that together say which row of a return's list a
+// value belongs to when it has no id, in the order a reader names a row:
+// "diesel, stationary, RAN" rather than "fuels[0]".
+var rowKeys = []string{"category", "stream", "fuel", "use", "gas", "source", "instrument", "technology", "domain", "grid", "hazard", "started", "year"}
 
 // returnTree decodes a filed return into the generic tree its diff paths
 // address.
@@ -92,6 +96,11 @@ func describeRow(n any) string {
 	obj, ok := n.(map[string]any)
 	if !ok {
 		return ""
+	}
+	for _, k := range rowIDs {
+		if id, ok := obj[k].(string); ok && id != "" {
+			return id
+		}
 	}
 	var ids []string
 	for _, k := range rowKeys {
