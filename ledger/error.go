@@ -42,7 +42,7 @@ type FieldError struct {
 func (e *Error) Error() string {
 	msg := e.Code + ": " + e.Message
 	if len(e.Fields) > 0 {
-		msg += fmt.Sprintf(" (%d problems, first: %s %s)", len(e.Fields), e.Fields[0].Path, e.Fields[0].Message)
+		msg += fmt.Sprintf(" (%s, first: %s %s)", CountNoun(len(e.Fields), "problem", "problems"), e.Fields[0].Path, e.Fields[0].Message)
 	}
 	if e.Err != nil {
 		msg += ": " + e.Err.Error()

@@ -12,7 +12,10 @@ import (
 // Change is one field that differs between two versions of a return.
 // Before or After is null when the field exists on one side only.
 type Change struct {
-	Path   string          `json:"path"`
+	Path string `json:"path"`
+	// Label names the field for people: each list element by what
+	// identifies it ("Fuels · diesel, stationary, ran · quantity").
+	Label  string          `json:"label"`
 	Before json.RawMessage `json:"before"`
 	After  json.RawMessage `json:"after"`
 }
@@ -60,10 +63,30 @@ func (s *Service) Diff(a ledger.Actor, id, against string) (*Diff, error) {
 		return nil, err
 	}
 	d := &Diff{From: against, To: id, Changes: diffFlat(before, after)}
+	if err := labelChanges(d.Changes, from.Filed.Return, to.Filed.Return); err != nil {
+		return nil, err
+	}
 	if err := s.diffMetrics(d, from.Version, to.Version); err != nil {
 		return nil, err
 	}
 	return d, nil
+}
+
+// labelChanges names each changed field after the version that has it,
+// the later one first.
+func labelChanges(changes []Change, from, to any) error {
+	before, err := returnTree(from)
+	if err != nil {
+		return err
+	}
+	after, err := returnTree(to)
+	if err != nil {
+		return err
+	}
+	for i := range changes {
+		changes[i].Label = fieldLabel(changes[i].Path, after, before)
+	}
+	return nil
 }
 
 // diffFlat lists the paths whose values differ, sorted by path.

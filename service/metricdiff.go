@@ -16,9 +16,12 @@ import (
 // shows them (decimal strings rounded to 6 places, or null when
 // unavailable); Change and ChangePct are computed from those shown values
 // and are null unless both sides are numbers (ChangePct also when Before
-// is zero).
+// is zero). For a percentage (Unit "%") Change is in percentage points and
+// ChangePct is null: from 2 % to 3 % is one point, not a rise of 50 %.
 type MetricChange struct {
-	Metric    string            `json:"metric"` // e.g. "e1.scope1_tco2e", "e1.data_centres.tokyo-dc-1.pue"
+	Metric    string            `json:"metric"`         // e.g. "e1.scope1_tco2e", "e1.data_centres.tokyo-dc-1.pue"
+	Label     string            `json:"label"`          // for people, e.g. "Scope 1 emissions"
+	Unit      string            `json:"unit,omitempty"` // "%" for a percentage
 	Headline  bool              `json:"headline"`
 	Before    json.RawMessage   `json:"before"`
 	After     json.RawMessage   `json:"after"`
@@ -55,18 +58,22 @@ func (s *Service) diffMetrics(d *Diff, from, to *state.ReturnVersion) error {
 		headline[h.Key] = true
 	}
 	null := []byte("null")
+	labels := metricLabels()
 	d.Metrics = []MetricChange{}
 	for _, c := range diffFlat(before, after) {
 		if bytes.Equal(c.Before, null) && bytes.Equal(c.After, null) {
 			continue // unavailable on one side, absent on the other
 		}
-		mc := MetricChange{Metric: c.Path, Headline: headline[c.Path], Before: c.Before, After: c.After}
+		mc := MetricChange{Metric: c.Path, Label: metricLabel(c.Path, labels), Headline: headline[c.Path], Before: c.Before, After: c.After}
+		if isPercentage(c.Path) {
+			mc.Unit = "%"
+		}
 		b, okB := jsonDecimal(c.Before)
 		a, okA := jsonDecimal(c.After)
 		if okB && okA {
 			change := a.Sub(b)
 			mc.Change = calculators.Some(change)
-			if !b.IsZero() {
+			if mc.Unit != "%" && !b.IsZero() {
 				mc.ChangePct = calculators.Some(calculators.Div(change.Mul(decimal.NewFromInt(100)), b.Abs()))
 			}
 		}

@@ -34,7 +34,7 @@ func (s *Service) LogCheckpoint() ([]byte, error) {
 func (s *Service) HashTile(t tlog.Tile) ([]byte, error) {
 	b, err := s.j.TileData(t)
 	if errors.Is(err, journal.ErrNotFound) {
-		return nil, ledger.Errorf(ledger.ENotFound, "no tile %s: the log has %d entries", tiles.Path(t), s.j.Size())
+		return nil, ledger.Errorf(ledger.ENotFound, "no tile %s: the log has %s", tiles.Path(t), ledger.CountNoun(s.j.Size(), "entry", "entries"))
 	}
 	if err != nil {
 		return nil, &ledger.Error{Code: ledger.EInternal, Message: "could not read tile " + tiles.Path(t), Err: err}

@@ -7,6 +7,7 @@ import (
 	"time"
 	"unicode"
 
+	"github.com/ictledger/ictledger/ledger"
 	"github.com/ictledger/ictledger/numfmt"
 )
 
@@ -24,6 +25,7 @@ func templateFuncs() template.FuncMap {
 		"exportURL":     func(period string) string { return "/v1/sector/export.csv?period=" + url.QueryEscape(period) },
 		"sentence":      sentence,
 		"deriv":         withGridNotes,
+		"count":         ledger.CountNoun[int],
 	}
 }
 

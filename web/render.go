@@ -30,7 +30,7 @@ func newRenderer() (*renderer, error) {
 		if n == "layout.tmpl" {
 			continue
 		}
-		t, err := template.New("layout.tmpl").Funcs(templateFuncs()).ParseFS(pages.Pages(), "layout.tmpl", n)
+		t, err := template.New("layout.tmpl").Funcs(templateFuncs()).Funcs(diffFuncs()).ParseFS(pages.Pages(), "layout.tmpl", n)
 		if err != nil {
 			return nil, err
 		}

@@ -132,7 +132,9 @@ func (h *Handler) returnPage(s session, id, against string) (*returnPage, error)
 	latest := rv.SupersededBy == ""
 	page.CanReview = s.actor.Role == ledger.RoleRegulator && page.Status == ledger.StatusSubmitted
 	page.CanRestate = s.actor.Role == ledger.RoleOperator && latest
-	page.Review = reviewForm{Decision: "accept", Findings: make([]findingRow, 3)}
+	// No decision is chosen for the regulator: an accept that is one
+	// click away from the top of the page is accepted unread.
+	page.Review = reviewForm{Findings: make([]findingRow, 3)}
 	seen := map[string]bool{}
 	for _, w := range rv.Warnings {
 		if w.Path != "" && !seen[w.Path] {
@@ -184,6 +186,13 @@ func (h *Handler) handleReview(w http.ResponseWriter, r *http.Request) {
 			form.Findings = append(form.Findings, findingRow{})
 		}
 		h.showReviewForm(w, r, s, id, form, http.StatusOK)
+		return
+	}
+	if form.Decision == "" {
+		form.Error = "no decision was chosen: accept the return, or return it to the operator with findings"
+		form.Errors = []ledger.FieldError{{Path: "decision", Message: "choose Accept or Return"}}
+		form.Findings = append(form.Findings, findingRow{})
+		h.showReviewForm(w, r, s, id, form, http.StatusUnprocessableEntity)
 		return
 	}
 	decision := ledger.Decision(form.Decision)

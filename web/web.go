@@ -96,6 +96,7 @@ func (h *Handler) routes() {
 	m := h.mux
 	m.HandleFunc("GET /{$}", h.handleHome)
 	m.HandleFunc("GET /assets/{file}", h.handleAsset)
+	m.HandleFunc("GET /assets/fonts/{file}", h.handleFont)
 	m.HandleFunc("GET /signin", h.handleSignInForm)
 	m.HandleFunc("POST /signin", h.handleSignIn)
 	m.HandleFunc("POST /signout", h.handleSignOut)
@@ -107,6 +108,7 @@ func (h *Handler) routes() {
 	m.HandleFunc("GET /sector", h.handleSector)
 	m.HandleFunc("GET /returns/{rid}", h.handleReturn)
 	m.HandleFunc("POST /returns/{rid}/review", h.handleReview)
+	m.HandleFunc("GET /tokens", h.handleTokens) // admin
 
 	m.HandleFunc("GET /operator", h.handleOperator)
 	m.HandleFunc("GET /file", h.handleFileForm)

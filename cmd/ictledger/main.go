@@ -1,12 +1,14 @@
 // Command ictledger runs the ictledger service and its offline tools.
 //
-//	ictledger serve [--addr HOST:PORT] [--data DIR] [--demo]
+//	ictledger serve [--addr HOST:PORT] [--data DIR] [--demo] [--render-workers N] [more flags]
 //	ictledger verify DATA_DIR [--key KEY]
 //	ictledger verify disclosure FILE.pdf --key KEY [--server URL]
 //	ictledger verify consistency --server URL --from OLD_CHECKPOINT [--key KEY] [--save FILE]
 //	ictledger backup DATA_DIR DEST
 //	ictledger monitor --log URL --key KEY --state DIR
 //	ictledger loadtest --addr 127.0.0.1:PORT --clients N --duration D
+//
+// "ictledger help" prints every flag of each command.
 //
 // This is the only package that reads flags, the environment and signals;
 // everything else gets its configuration through constructors.
@@ -36,11 +38,13 @@ func main() {
 const usage = `usage:
   ictledger serve [--addr HOST:PORT] [--data DIR] [--demo] [--origin NAME] [--max-return-bytes N]
                   [--render-workers N] [--render-timeout D] [--render-memory MIB] [--verify-queue N]
+                  [--secure-cookies] [--witness NAME,URL,KEY]... [--witness-file FILE]
   ictledger verify DATA_DIR [--key KEY]
-  ictledger verify disclosure FILE.pdf --key KEY [--server URL]
-  ictledger verify consistency --server URL --from OLD_CHECKPOINT [--key KEY] [--save FILE]
+  ictledger verify disclosure FILE.pdf --key KEY [--server URL] [--witness KEY]... [--min-witnesses N]
+  ictledger verify consistency --server URL --from OLD_CHECKPOINT [--key KEY] [--save FILE] [--timeout D]
   ictledger backup DATA_DIR DEST
   ictledger monitor --log URL/log --key KEY --state DIR [--max-fetch-bytes N] [--max-run-bytes N]
+                  [--timeout D] [--witness KEY]... [--min-witnesses N]
   ictledger loadtest --addr 127.0.0.1:PORT --clients N --duration D [--warmup D] [more: loadtest -h]
   ictledger render-worker   (started by serve: renders the disclosures it is sent)
 `

@@ -128,14 +128,27 @@ func (m *Main) now() time.Time {
 	return m.clock()
 }
 
-// Open opens the data directory, replays the journal into the state,
-// publishes the default factor set and the bootstrap admin token on a new
-// ledger, loads the demo when asked, and starts listening. It returns once
-// the server accepts connections; Serve then serves until Close.
+// Open binds the listen address, then opens the data directory, replays
+// the journal into the state, publishes the default factor set and the
+// bootstrap admin token on a new ledger and loads the demo when asked. It
+// returns once the server accepts connections; Serve then serves until
+// Close.
 func (m *Main) Open(ctx context.Context) (err error) {
 	if err := checkAdminToken(m.cfg.AdminToken); err != nil {
 		return err
 	}
+	// Bind before touching the data directory: a port already taken must
+	// fail the start with nothing written, not after a demo was loaded
+	// into a new ledger that the next start then refuses to load again.
+	m.ln, err = net.Listen("tcp", m.cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", m.cfg.Addr, err)
+	}
+	defer func() {
+		if err != nil {
+			m.ln.Close()
+		}
+	}()
 	dir := m.cfg.DataDir
 	if err := prepareDataDir(dir); err != nil {
 		return err
@@ -217,10 +230,6 @@ func (m *Main) Open(ctx context.Context) (err error) {
 	root.Handle("/metrics", m.api)
 	root.Handle("/log/", m.api) // the c2sp tlog-tiles API
 	root.Handle("/", pages)
-	m.ln, err = net.Listen("tcp", m.cfg.Addr)
-	if err != nil {
-		return fmt.Errorf("listen on %s: %w", m.cfg.Addr, err)
-	}
 	m.server = &http.Server{
 		Handler:           root,
 		ReadHeaderTimeout: m.cfg.ReadHeaderTimeout,
@@ -233,7 +242,6 @@ func (m *Main) Open(ctx context.Context) (err error) {
 	m.log.Info("listening", "addr", m.ln.Addr().String())
 	if m.cfg.Demo {
 		if err := m.printDemoTokens(); err != nil {
-			m.ln.Close()
 			return err
 		}
 	}

@@ -1,7 +1,9 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -106,5 +108,44 @@ func TestOpenRefusesWeakAdminToken(t *testing.T) {
 	}
 	if _, err := os.Stat(dir); !os.IsNotExist(err) {
 		t.Fatalf("the data directory was created: %v", err)
+	}
+}
+
+// A port that is taken stops serve --demo before it writes anything: the
+// data directory is neither created nor filled, so the next start on a
+// free port still loads the demo into a new ledger.
+func TestServeBindsBeforeWritingTheDataDir(t *testing.T) {
+	taken, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer taken.Close()
+	base := t.TempDir()
+	existing := filepath.Join(base, "existing")
+	if err := os.Mkdir(existing, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	for _, dir := range []string{filepath.Join(base, "new"), existing} {
+		var stdout, stderr bytes.Buffer
+		code := run(context.Background(), []string{"serve", "--demo", "--render-workers", "0",
+			"--addr", taken.Addr().String(), "--data", dir}, &stdout, &stderr)
+		if code == 0 {
+			t.Fatalf("serve on a taken port exited 0")
+		}
+		if !strings.Contains(stderr.String(), "listen on "+taken.Addr().String()) {
+			t.Errorf("stderr does not name the address: %s", stderr.String())
+		}
+		if dir != existing {
+			if _, err := os.Stat(dir); !os.IsNotExist(err) {
+				t.Errorf("%s was created before the bind failed: %v", dir, err)
+			}
+			continue
+		}
+		if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+			t.Errorf("files were written before the bind failed: %v", entries)
+		}
+		if stdout.Len() != 0 {
+			t.Errorf("tokens were printed: %s", stdout.String())
+		}
 	}
 }

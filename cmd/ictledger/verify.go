@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/ictledger/ictledger/disclosure"
+	"github.com/ictledger/ictledger/ledger"
 	"github.com/ictledger/ictledger/ledger/checkpoint"
 	"github.com/ictledger/ictledger/ledger/verify"
 )
@@ -116,7 +117,7 @@ func runVerifyDisclosure(ctx context.Context, args []string, stdout, stderr io.W
 		if err != nil {
 			return fmt.Errorf("%s: %w", fs.Arg(0), err)
 		}
-		witnessed = fmt.Sprintf("witnessed: the checkpoint carries cosignatures of %d of the %d witnesses given", n, len(*witnesses))
+		witnessed = fmt.Sprintf("witnessed: the checkpoint carries cosignatures of %d of the %s given", n, ledger.CountNoun(len(*witnesses), "witness", "witnesses"))
 	}
 	switch {
 	case !res.Valid:
@@ -141,7 +142,7 @@ func runVerifyDisclosure(ctx context.Context, args []string, stdout, stderr io.W
 		for _, p := range res.Problems {
 			fmt.Fprintf(stdout, "problem: %s\n", p)
 		}
-		return fmt.Errorf("%s is not an authentic disclosure of this log (%s)", fs.Arg(0), plural(len(res.Problems), "problem"))
+		return fmt.Errorf("%s is not an authentic disclosure of this log (%s)", fs.Arg(0), ledger.CountNoun(len(res.Problems), "problem", "problems"))
 	}
 	if witnessed != "" {
 		fmt.Fprintln(stdout, witnessed)
@@ -153,14 +154,6 @@ func runVerifyDisclosure(ctx context.Context, args []string, stdout, stderr io.W
 		return errSuperseded
 	}
 	return nil
-}
-
-// plural is n and the noun, in the plural unless n is 1.
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 // keyArg is the value of a --key flag: the verifier key text itself

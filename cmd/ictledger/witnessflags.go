@@ -8,6 +8,7 @@ import (
 
 	"golang.org/x/mod/sumdb/note"
 
+	"github.com/ictledger/ictledger/ledger"
 	"github.com/ictledger/ictledger/ledger/witness"
 )
 
@@ -62,7 +63,7 @@ func checkCosignatures(noteText, logKey string, keys witnessKeys, need int) (int
 		return 0, err
 	}
 	if n < need {
-		return n, fmt.Errorf("the checkpoint carries cosignatures of %d of the %d witnesses given, %d required", n, len(keys), need)
+		return n, fmt.Errorf("the checkpoint carries cosignatures of %d of the %s given, %d required", n, ledger.CountNoun(len(keys), "witness", "witnesses"), need)
 	}
 	return n, nil
 }

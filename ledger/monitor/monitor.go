@@ -21,6 +21,7 @@ import (
 	"golang.org/x/mod/sumdb/note"
 	"golang.org/x/mod/sumdb/tlog"
 
+	"github.com/ictledger/ictledger/ledger"
 	"github.com/ictledger/ictledger/ledger/checkpoint"
 	"github.com/ictledger/ictledger/ledger/tiles"
 	"github.com/ictledger/ictledger/ledger/witness"
@@ -226,8 +227,8 @@ func (m *run) checkWitnessed(noteText []byte) error {
 			Message: fmt.Sprintf("the checkpoint's cosignatures do not verify: %v", err)}
 	}
 	if n < need {
-		return fmt.Errorf("%w: size %d carries cosignatures of %d of the %d witnesses given, %d required",
-			ErrUnwitnessed, m.res.New.Size, n, len(m.cfg.Witnesses), need)
+		return fmt.Errorf("%w: size %d carries cosignatures of %d of the %s given, %d required",
+			ErrUnwitnessed, m.res.New.Size, n, ledger.CountNoun(len(m.cfg.Witnesses), "witness", "witnesses"), need)
 	}
 	m.cfg.Logger.Info("witnessed", "size", m.res.New.Size, "cosignatures", n)
 	return nil
