@@ -1,0 +1,91 @@
+package xlsxexport
+
+import (
+	"bytes"
+	"slices"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+)
+
+func TestExactNumber(t *testing.T) {
+	for _, tc := range []struct {
+		in    string
+		exact bool
+	}{
+		{"0", true},
+		{"-12.5", true},
+		{"133525.859889", true},
+		{"99.981934", true},
+		{"123456789012345", true},       // 15 digits
+		{"1234567890123456", false},     // 16 digits
+		{"1988802077.062438", false},    // 16 digits: a double prints 1988802077.06244
+		{"0.000000000000001", true},     // one significant digit
+		{"100000000000000000000", true}, // one significant digit, 21 places
+		{"1.50", false},                 // not as a double prints it: the cell would show 1.5
+		{"1e3", false},
+		{"", false},
+		{"-", false},
+		{"=1+2", false},
+		{"+1", false},
+		{"NaN", false},
+		{"Inf", false},
+		{"0x10", false},
+	} {
+		if _, got := ExactNumber(tc.in); got != tc.exact {
+			t.Errorf("ExactNumber(%q) exact = %v, want %v", tc.in, got, tc.exact)
+		}
+	}
+}
+
+// TestTextIsNeverAFormula writes text that begins like a formula into a
+// text column and a number column and reads the workbook back: each is
+// a string cell with exactly the text, and no cell has a formula.
+func TestTextIsNeverAFormula(t *testing.T) {
+	hostile := []string{`=HYPERLINK("https://evil.example","x")`, "+81 Mobile", "-minus-net", "@SUM(A1:A9)", "=1+2"}
+	var buf bytes.Buffer
+	rows := func(yield func([]string) bool) {
+		for _, h := range hostile {
+			if !yield([]string{h, h}) {
+				return
+			}
+		}
+	}
+	st, err := Write(&buf, Workbook{Tables: []Table{{Sheet: "T", Header: []string{"text", "number"}, Kinds: []Kind{Text, Number}, Rows: rows}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Rows != len(hostile) || st.TextNumbers != len(hostile) || st.NumberCells != 0 {
+		t.Fatalf("stats %+v", st)
+	}
+	f, err := excelize.OpenReader(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = f.Close() }()
+	if got := f.GetSheetList(); !slices.Equal(got, []string{"T", "Notes"}) {
+		t.Fatalf("sheets %q", got)
+	}
+	for r, h := range hostile {
+		for c := 1; c <= 2; c++ {
+			ref, _ := excelize.CoordinatesToCellName(c, r+2)
+			v, _ := f.GetCellValue("T", ref, excelize.Options{RawCellValue: true})
+			typ, _ := f.GetCellType("T", ref)
+			formula, _ := f.GetCellFormula("T", ref)
+			if v != h || formula != "" || (typ != excelize.CellTypeInlineString && typ != excelize.CellTypeSharedString) {
+				t.Errorf("%s: value %q, type %v, formula %q; want the string %q", ref, v, typ, formula, h)
+			}
+		}
+	}
+}
+
+// TestRowWidth: a row that does not fit the header is an error, and
+// nothing is written.
+func TestRowWidth(t *testing.T) {
+	var buf bytes.Buffer
+	rows := func(yield func([]string) bool) { yield([]string{"a"}) }
+	_, err := Write(&buf, Workbook{Tables: []Table{{Sheet: "T", Header: []string{"x", "y"}, Rows: rows}}})
+	if err == nil || buf.Len() != 0 {
+		t.Fatalf("err %v, %d bytes written", err, buf.Len())
+	}
+}
