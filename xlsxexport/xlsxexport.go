@@ -17,6 +17,7 @@
 package xlsxexport
 
 import (
+	"archive/zip"
 	"fmt"
 	"io"
 	"iter"
@@ -122,7 +123,15 @@ func Write(w io.Writer, wb Workbook) (Stats, error) {
 	if err := writeNotes(f, wb.Notes, st); err != nil {
 		return st, err
 	}
-	f.SetActiveSheet(0)
+	// The first sheet is the active one as it is. (SetActiveSheet would
+	// read every streamed sheet back into memory to mark it.)
+	//
+	// WriteTo builds the whole zip in a bytes.Buffer before copying it to
+	// w; the zip writer excelize is given instead writes to w directly,
+	// so the streamed sheets go from their temporary files to w. The
+	// buffer stays empty: it would only be patched for a zip entry over
+	// 4 GiB, which an export of this service never is.
+	f.SetZipWriter(func(io.Writer) excelize.ZipWriter { return zip.NewWriter(w) })
 	if _, err := f.WriteTo(w); err != nil {
 		return st, fmt.Errorf("xlsxexport: write workbook: %w", err)
 	}
