@@ -32,15 +32,18 @@ func (s *Server) handleSectorExportXLSX(w http.ResponseWriter, r *http.Request) 
 func sectorWorkbook(m *service.SectorMetrics) xlsxexport.Workbook {
 	header := exportHeader(m.Headlines)
 	kinds := make([]xlsxexport.Kind, len(header))
+	widths := make([]float64, len(header))
+	copy(widths, []float64{18, 32, 8, 11, 7, 18, 28})
 	for i := exportTextColumns; i < len(kinds); i++ {
 		kinds[i] = xlsxexport.Number
+		widths[i] = 20 // a value of 16 digits and a sign; the header wraps
 	}
 	scope := "every jurisdiction you see"
 	if m.Country != "" {
 		scope = "country " + m.Country
 	}
 	return xlsxexport.Workbook{
-		Tables: []xlsxexport.Table{{Sheet: "Sector", Header: header, Kinds: kinds, Rows: sectorRows(m)}},
+		Tables: []xlsxexport.Table{{Sheet: "Sector", Header: header, Kinds: kinds, Widths: widths, Rows: sectorRows(m)}},
 		Notes: []string{
 			"Sector export of period " + m.Period + ", " + scope + ": a row per operator, a column per headline metric with its unit.",
 			"The same rows and columns as GET /v1/sector/export.csv; values rounded half-even to 6 decimal places.",

@@ -17,9 +17,11 @@ import (
 func Metrics(m *calculators.Metrics) Workbook {
 	return Workbook{
 		Tables: []Table{
-			{Sheet: "Figures", Header: []string{"key", "name", "value", "unit", "methodology", "note"}, Kinds: []Kind{Text, Text, Number, Text, Text, Text}, Rows: figureRows(m)},
+			{Sheet: "Figures", Header: []string{"key", "name", "value", "unit", "methodology", "note"}, Kinds: []Kind{Text, Text, Number, Text, Text, Text},
+				Widths: []float64{58, 48, 20, 12, 13, 48}, Rows: figureRows(m)},
 			{Sheet: "Derivations", Header: []string{"key", "formula", "value", "part", "reference", "part value", "part unit", "source"},
-				Kinds: []Kind{Text, Text, Number, Text, Text, Number, Text, Text}, Rows: derivationRows(m)},
+				Kinds:  []Kind{Text, Text, Number, Text, Text, Number, Text, Text},
+				Widths: []float64{58, 56, 20, 8, 40, 20, 12, 56}, Rows: derivationRows(m)},
 		},
 		Notes: []string{
 			"Metrics of return " + m.Return + " (version " + strconv.Itoa(m.Version) + ") of operator " + m.Operator + ", period " + m.Period + ".",

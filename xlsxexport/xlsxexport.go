@@ -52,6 +52,9 @@ type Table struct {
 	Sheet  string // the sheet's name, at most 31 characters
 	Header []string
 	Kinds  []Kind
+	// Widths are column widths in characters; a column without one is
+	// as wide as its header.
+	Widths []float64
 	Rows   iter.Seq[[]string]
 }
 
@@ -144,7 +147,7 @@ type styles struct {
 }
 
 func newStyles(f *excelize.File) (styles, error) {
-	header, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}, NumFmt: 49,
+	header, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true, Family: "Calibri", Size: 11}, NumFmt: 49,
 		Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}})
 	if err != nil {
 		return styles{}, fmt.Errorf("xlsxexport: header style: %w", err)
@@ -197,7 +200,7 @@ func writeTable(f *excelize.File, t Table, sty styles, st *Stats) error {
 		return err
 	}
 	for c, h := range t.Header {
-		if err := sw.SetColWidth(c+1, c+1, columnWidth(h)); err != nil {
+		if err := sw.SetColWidth(c+1, c+1, columnWidth(t.Widths, c, h)); err != nil {
 			return err
 		}
 	}
@@ -272,8 +275,12 @@ func cell(v string, k Kind, sty styles, st *Stats) any {
 	return excelize.Cell{StyleID: sty.text, Value: v}
 }
 
-// columnWidth is a width that shows a header of h, within bounds.
-func columnWidth(h string) float64 {
+// columnWidth is column c's width: as given, else one that shows its
+// header h, within bounds.
+func columnWidth(widths []float64, c int, h string) float64 {
+	if c < len(widths) && widths[c] > 0 {
+		return widths[c]
+	}
 	n := float64(utf8.RuneCountInString(h)) + 2
 	return min(max(n, 10), 48)
 }
