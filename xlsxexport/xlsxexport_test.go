@@ -131,3 +131,34 @@ func BenchmarkWriteSector(b *testing.B) {
 		})
 	}
 }
+
+// largestWrite records the largest single Write it is given.
+type largestWrite struct{ total, largest int }
+
+func (l *largestWrite) Write(p []byte) (int, error) {
+	l.total += len(p)
+	l.largest = max(l.largest, len(p))
+	return len(p), nil
+}
+
+// TestWriteStreams: the workbook reaches the writer in small pieces as
+// the zip is made, not as one buffer holding the whole file (excelize's
+// own WriteTo builds the zip in memory first).
+func TestWriteStreams(t *testing.T) {
+	rows := func(yield func([]string) bool) {
+		for r := range 60000 {
+			s := strconv.Itoa(r)
+			if !yield([]string{"operator-" + s, s + ".123456", "Operator " + s + " of a long name, Ltd"}) {
+				return
+			}
+		}
+	}
+	var w largestWrite
+	if _, err := Write(&w, Workbook{Tables: []Table{{Sheet: "T", Header: []string{"id", "value", "name"},
+		Kinds: []Kind{Text, Number, Text}, Rows: rows}}}); err != nil {
+		t.Fatal(err)
+	}
+	if w.total < 1<<20 || w.largest > 64<<10 {
+		t.Fatalf("%d bytes in writes of up to %d bytes: want over 1 MiB in writes of 64 KiB at most", w.total, w.largest)
+	}
+}
