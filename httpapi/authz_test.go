@@ -80,11 +80,13 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{"GET", "/v1/returns/" + rid, nil, [7]int{401, 401, 401, 200, 200, 200, 403}},
 		{"GET", "/v1/returns/" + rid + "/diff?against=" + rid, nil, [7]int{401, 401, 401, 200, 200, 200, 403}},
 		{"GET", "/v1/returns/" + rid + "/metrics", nil, [7]int{401, 401, 401, 200, 200, 200, 403}},
+		{"GET", "/v1/returns/" + rid + "/metrics.xlsx", nil, [7]int{401, 401, 401, 200, 200, 200, 403}},
 		{"GET", "/v1/operators/op-a/metrics?period=2025-Q3", nil, [7]int{401, 401, 401, 200, 200, 200, 403}},
 		{"GET", "/v1/operators/op-a/disclosures/2025-Q3.pdf", nil, [7]int{404, 401, 401, 200, 200, 200, 403}},
 		{"GET", "/v1/sector/status?period=2025-Q3", nil, [7]int{401, 401, 401, 200, 200, 403, 403}},
 		{"GET", "/v1/sector/metrics?period=2025-Q3", nil, [7]int{401, 401, 401, 200, 200, 403, 403}},
 		{"GET", "/v1/sector/export.csv?period=2025-Q3", nil, [7]int{401, 401, 401, 200, 200, 403, 403}},
+		{"GET", "/v1/sector/export.xlsx?period=2025-Q3", nil, [7]int{401, 401, 401, 200, 200, 403, 403}},
 		{"GET", "/v1/sector/disclosures/2025-Q3.pdf", nil, [7]int{401, 401, 401, 200, 200, 403, 403}},
 		{"PUT", "/v1/deadlines/2025-Q3", func(string) any {
 			return map[string]any{"deadline": "2025-12-31T00:00:00Z", "reason": "typhoon season"}
@@ -143,11 +145,13 @@ func TestAuthorizationJurisdictions(t *testing.T) {
 		{"GET", "/v1/operators/jp-op/metrics?period=2025-Q3"},
 		{"GET", "/v1/returns/" + jp},
 		{"GET", "/v1/returns/" + jp + "/metrics"},
+		{"GET", "/v1/returns/" + jp + "/metrics.xlsx"},
 		{"GET", "/v1/returns/" + jp + "/diff?against=" + jp},
 		{"GET", "/v1/operators/jp-op/disclosures/2025-Q3.pdf"},
 		{"GET", "/v1/sector/status?period=2025-Q3&country=JP"},
 		{"GET", "/v1/sector/metrics?period=2025-Q3&country=JP"},
 		{"GET", "/v1/sector/export.csv?period=2025-Q3&country=JP"},
+		{"GET", "/v1/sector/export.xlsx?period=2025-Q3&country=JP"},
 		{"GET", "/v1/sector/disclosures/2025-Q3.pdf?country=JP"},
 		{"POST", "/v1/returns/" + jp + "/reviews"},
 	}

@@ -14,8 +14,14 @@ import (
 )
 
 // handleReturnMetrics serves
-// GET /v1/returns/{rid}/metrics[?gwp=ar5][&factor_set=V][&methodology=2026.1].
+// GET /v1/returns/{rid}/metrics[?gwp=ar5][&factor_set=V][&methodology=2026.1];
+// an Accept header that names the XLSX media type gets the workbook.
 func (s *Server) handleReturnMetrics(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Vary", "Accept")
+	if wantsXLSX(r) {
+		s.handleReturnMetricsXLSX(w, r)
+		return
+	}
 	q := r.URL.Query()
 	b, err := s.svc.ReturnMetricsJSON(actor(r), mux.Vars(r)["rid"],
 		service.MetricsQuery{FactorSet: q.Get("factor_set"), GWP: q.Get("gwp"), Methodology: q.Get("methodology")})
@@ -99,11 +105,7 @@ func (s *Server) handleSectorExport(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Disposition", `attachment; filename="ictledger-sector-`+span.String()+`.csv"`)
 	cw := csv.NewWriter(w)
 	cw.UseCRLF = true
-	header := []string{"operator", "name", "country", "state", "late", "quarters_covered", "returns"}
-	for _, h := range m.Headlines {
-		header = append(header, h.Key+" ("+h.Unit+")")
-	}
-	_ = cw.Write(header)
+	_ = cw.Write(exportHeader(m.Headlines))
 	for _, row := range m.Rows {
 		_ = cw.Write(exportRecord(row, m.Headlines))
 	}
@@ -113,22 +115,44 @@ func (s *Server) handleSectorExport(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
+// exportTextColumns is how many of the sector export's first columns are
+// text; a column per headline metric follows them.
+const exportTextColumns = 7
+
+// exportHeader is the sector export's header row, CSV and XLSX alike:
+// the text columns, then each headline metric with its unit.
+func exportHeader(headlines []service.HeadlineStat) []string {
+	header := []string{"operator", "name", "country", "state", "late", "quarters_covered", "returns"}
+	for _, h := range headlines {
+		header = append(header, h.Key+" ("+h.Unit+")")
+	}
+	return header
+}
+
+// exportCells is row's cells as they are, before any encoding: the
+// exportTextColumns text cells, then one cell per headline metric, the
+// service's own decimal ("" when unavailable).
+func exportCells(row service.SectorRow, headlines []service.HeadlineStat) []string {
+	covered := ""
+	if row.Coverage != nil {
+		covered = strings.Join(row.Coverage.Quarters, " ")
+	}
+	rec := []string{row.Operator, row.Name, row.Country, string(row.State), strconv.FormatBool(row.Late), covered, strings.Join(row.Returns, " ")}
+	for _, h := range headlines {
+		rec = append(rec, row.Metrics[h.Key].Display())
+	}
+	return rec
+}
+
 // exportRecord is row's CSV record: its text cells through csvText, then
 // one cell per headline metric. The metric cells are left as they are:
 // they are the service's own decimals (digits, one '.', perhaps a leading
 // '-'), which a spreadsheet must read as numbers; a quote before -12.5
 // would turn it into text.
 func exportRecord(row service.SectorRow, headlines []service.HeadlineStat) []string {
-	covered := ""
-	if row.Coverage != nil {
-		covered = strings.Join(row.Coverage.Quarters, " ")
-	}
-	rec := []string{row.Operator, row.Name, row.Country, string(row.State), strconv.FormatBool(row.Late), covered, strings.Join(row.Returns, " ")}
-	for i := range rec {
+	rec := exportCells(row, headlines)
+	for i := range exportTextColumns {
 		rec[i] = csvText(rec[i])
-	}
-	for _, h := range headlines {
-		rec = append(rec, row.Metrics[h.Key].Display())
 	}
 	return rec
 }

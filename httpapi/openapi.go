@@ -16,6 +16,7 @@ import (
 	"github.com/ictledger/ictledger/filing"
 	"github.com/ictledger/ictledger/ledger"
 	"github.com/ictledger/ictledger/service"
+	"github.com/ictledger/ictledger/xlsxexport"
 )
 
 // The OpenAPI description is built from the route table below and from
@@ -33,6 +34,7 @@ type apiOp struct {
 	status                int
 	resp                  any    // response body type (nil: none)
 	respType              string // response content type when not JSON
+	altType               string // with resp: another content type, chosen by the Accept header
 }
 
 func (s *Server) apiOps() []apiOp {
@@ -71,7 +73,10 @@ func (s *Server) apiOps() []apiOp {
 				Findings []ledger.FieldError `json:"findings,omitempty"`
 			}{}, status: 201, resp: service.ReviewView{}},
 		{method: "GET", path: "/v1/returns/{rid}/metrics", summary: "Metrics of a return version with derivations, data_quality flags and its filing warnings; factor_set recomputes under another set, methodology (2025.1 or 2026.1; default the factor set's) under another methodology",
-			roles: "admin, regulator, its operator", query: []string{"factor_set", "gwp", "methodology"}, status: 200, resp: calculators.Metrics{}},
+			roles: "admin, regulator, its operator", query: []string{"factor_set", "gwp", "methodology"}, status: 200, resp: calculators.Metrics{},
+			altType: xlsxexport.ContentType},
+		{method: "GET", path: "/v1/returns/{rid}/metrics.xlsx", summary: "The same metrics as a workbook (also GET /v1/returns/{rid}/metrics with Accept: the XLSX media type): sheet Figures (key, name, value, unit, methodology, note), sheet Derivations (formula, inputs, factors with their sources), sheet Notes; a value is a number cell when exact in 15 significant digits, else text",
+			roles: "admin, regulator, its operator", query: []string{"factor_set", "gwp", "methodology"}, status: 200, respType: xlsxexport.ContentType},
 		{method: "GET", path: "/v1/operators/{id}/metrics", summary: "An operator's metrics over a quarter or a year (latest versions; coverage says which quarters)",
 			roles: "admin, regulator, that operator", query: []string{"period", "gwp"}, status: 200, resp: calculators.Rollup{}},
 		{method: "GET", path: "/v1/sector/metrics", summary: "Per-operator headline metrics with ranks, medians, filing warnings counts and intensity outliers; sector totals",
@@ -80,6 +85,8 @@ func (s *Server) apiOps() []apiOp {
 			roles: "admin, regulator (its jurisdictions)", query: []string{"period", "country"}, status: 200, resp: service.SectorStatus{}},
 		{method: "GET", path: "/v1/sector/export.csv", summary: "One RFC 4180 row per operator, one column per headline metric",
 			roles: "admin, regulator", query: []string{"period", "country"}, status: 200, respType: "text/csv"},
+		{method: "GET", path: "/v1/sector/export.xlsx", summary: "The CSV export's rows and columns as a workbook: header frozen with an autofilter, text never a formula, a value a number cell when exact in 15 significant digits, else text",
+			roles: "admin, regulator", query: []string{"period", "country"}, status: 200, respType: xlsxexport.ContentType},
 		{method: "GET", path: "/v1/region", summary: "The public regional view of a quarter or year: per country with accepted returns, the operators due, filed and accepted, the sums of their accepted returns and the intensities recomputed from them; the region's totals and the median of the countries' intensities. Nothing submitted, returned or superseded counts",
 			roles: "public", query: []string{"period"}, status: 200, resp: service.Region{}},
 		{method: "PUT", path: "/v1/deadlines/{period}", summary: "Override a quarter's filing deadline (recorded as a ledger entry; a later override replaces an earlier one)",
@@ -173,7 +180,11 @@ func (s *Server) buildOpenAPI() []byte {
 		case op.respType != "":
 			resp["content"] = map[string]any{op.respType: map[string]any{"schema": map[string]any{"type": "string"}}}
 		case op.resp != nil:
-			resp["content"] = map[string]any{"application/json": map[string]any{"schema": g.schema(reflect.TypeOf(op.resp))}}
+			content := map[string]any{"application/json": map[string]any{"schema": g.schema(reflect.TypeOf(op.resp))}}
+			if op.altType != "" {
+				content[op.altType] = map[string]any{"schema": map[string]any{"type": "string", "format": "binary"}}
+			}
+			resp["content"] = content
 		}
 		responses := o["responses"].(map[string]any)
 		responses[strconv.Itoa(op.status)] = resp

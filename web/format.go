@@ -23,6 +23,8 @@ func templateFuncs() template.FuncMap {
 		"disclosureURL": disclosureURL,
 		"sectorPDFURL":  func(period string) string { return "/v1/sector/disclosures/" + url.PathEscape(period) + ".pdf" },
 		"exportURL":     func(period string) string { return "/v1/sector/export.csv?period=" + url.QueryEscape(period) },
+		"exportXLSXURL": func(period string) string { return "/v1/sector/export.xlsx?period=" + url.QueryEscape(period) },
+		"metricsXLSX":   func(rid string) string { return "/v1/returns/" + url.PathEscape(rid) + "/metrics.xlsx" },
 		"sentence":      sentence,
 		"deriv":         withGridNotes,
 		"count":         ledger.CountNoun[int],
