@@ -200,6 +200,11 @@ func (s *Service) renderBundle(ctx context.Context, a ledger.Actor, b *disclosur
 	for _, q := range list {
 		key.WriteString(strconv.FormatUint(q, 36) + ".")
 	}
+	for _, cc := range sortedKeys(b.Coverage) {
+		// A regional document's counts are not in its entries.
+		n := b.Coverage[cc]
+		key.WriteString("|" + cc + strconv.Itoa(n.Due) + "." + strconv.Itoa(n.Filed))
+	}
 	cp, cosigned, err := s.disclosureCheckpoint(list[len(list)-1] + 1)
 	if err != nil {
 		return nil, err

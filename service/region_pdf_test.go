@@ -1,0 +1,97 @@
+package service_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+
+	"github.com/ictledger/ictledger/disclosure"
+	"github.com/ictledger/ictledger/ledger"
+	"github.com/ictledger/ictledger/service"
+)
+
+// allPagesText is what poppler's pdftotext reads from every page of pdf;
+// the test is skipped without it, except in CI (CI set).
+func allPagesText(t *testing.T, pdf []byte) string {
+	t.Helper()
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		if os.Getenv("CI") == "" {
+			t.Skip("pdftotext not installed (apt-get install poppler-utils)")
+		}
+		t.Fatal("CI is set but pdftotext is missing")
+	}
+	cmd := exec.Command("pdftotext", "-", "-")
+	cmd.Stdin = bytes.NewReader(pdf)
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("pdftotext: %v", err)
+	}
+	return string(out)
+}
+
+// The regional PDF of regionFixture is made from accepted returns only:
+// the marker of the submitted, returned and restated returns, of their
+// findings and reasons, and the names of the operators without an
+// accepted return reach neither its pages (read by pdftotext and in its
+// streams) nor its attached proof. It verifies, is recorded as issued
+// once, renders to the same bytes again and shows the coverage the
+// regional view gives.
+func TestRegionDisclosureCarriesAcceptedReturnsOnly(t *testing.T) {
+	env := regionFixture(t)
+	q3 := ledger.Span{Year: 2025, Quarter: 3}
+	pdf, err := env.Service.RegionDisclosure(context.Background(), service.Public, q3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	upper := strings.ToUpper
+	if strings.Contains(upper(pdfPlainText(pdf)), regionMarker) {
+		t.Error("the regional PDF's pages carry an unaccepted return's text")
+	}
+	b, texts := publicBundle(t, pdf)
+	for _, s := range texts {
+		if strings.Contains(upper(s), regionMarker) {
+			t.Fatalf("the regional PDF's proof carries the marker: %.200s", s)
+		}
+	}
+	if b.Document != disclosure.DocRegion || b.Basis != disclosure.BasisAccepted {
+		t.Fatalf("bundle %s, basis %q", b.Document, b.Basis)
+	}
+	if got := b.Coverage["JP"]; got != (disclosure.RegionCounts{Due: 4, Filed: 4}) {
+		t.Errorf("JP coverage %+v, want 4 due, 4 filed", got)
+	}
+	res, err := env.Service.VerifyDisclosure(context.Background(), pdf)
+	if err != nil || !res.Valid || res.Issued == nil {
+		t.Fatalf("verify: %+v, %v", res, err)
+	}
+	size := env.Service.Size()
+	again, err := env.Service.RegionDisclosure(context.Background(), service.Public, q3)
+	if err != nil || !bytes.Equal(again, pdf) || env.Service.Size() != size {
+		t.Fatalf("a second download differs or was recorded again (%v)", err)
+	}
+	if again, err := disclosure.Render(b); err != nil || !bytes.Equal(again, pdf) {
+		t.Fatalf("the bundle renders to other bytes (%v)", err)
+	}
+	text := allPagesText(t, pdf)
+	if strings.Contains(upper(text), regionMarker) {
+		t.Error("pdftotext reads the marker in the regional PDF")
+	}
+	for _, want := range []string{"Regional report", "Operator op-a, Operator op-b", "Operator C", "Methodology", "6 due, 6 filed, 3 accepted"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the regional PDF does not say %q", want)
+		}
+	}
+}
+
+// A span with no accepted return has no regional document.
+func TestRegionDisclosureWithoutAcceptedReturns(t *testing.T) {
+	env := regionFixture(t)
+	_, err := env.Service.RegionDisclosure(context.Background(), service.Public, ledger.Span{Year: 2025, Quarter: 2})
+	var le *ledger.Error
+	if !errors.As(err, &le) || le.Code != ledger.ENotFound {
+		t.Fatalf("2025-Q2: %v, want not found", err)
+	}
+}
