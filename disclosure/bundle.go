@@ -77,6 +77,10 @@ type Bundle struct {
 	// renderer holds them to what the entries prove (each accepted
 	// operator filed and was due). Left out elsewhere.
 	Coverage map[string]RegionCounts `json:"coverage,omitempty"`
+	// CountedAt is the size of the tree whose entries Coverage counts:
+	// no larger than the checkpoint's, so that a server holding the
+	// ledger can count them again. Zero elsewhere.
+	CountedAt uint64 `json:"counted_at,omitempty"`
 }
 
 // RegionCounts is one country's count of operators in a regional

@@ -32,6 +32,9 @@ func regionReport(b *Bundle, in *inputs) (*templates.RegionReport, error) {
 	if err != nil {
 		return nil, err
 	}
+	if b.CountedAt == 0 || b.CountedAt > cp.Size {
+		return nil, fmt.Errorf("a regional document counts operators in a tree of %d entries, not in its checkpoint's of %d", b.CountedAt, cp.Size)
+	}
 	r := &templates.RegionReport{Period: span.String(), Methodology: b.Methodology,
 		Checkpoint: templates.Checkpoint{Origin: cp.Origin, Size: cp.Size, Root: cp.Root.String(), Note: b.Checkpoint},
 		LedgerTime: in.last}

@@ -95,3 +95,38 @@ func TestRegionDisclosureWithoutAcceptedReturns(t *testing.T) {
 		t.Fatalf("2025-Q2: %v, want not found", err)
 	}
 }
+
+// A regional PDF whose stated counts of operators due and filed were
+// changed, and the document rendered again from the changed bundle,
+// passes the offline checks (the counts are the ledger's statement, not
+// attached entries), but the ledger's verification counts again and
+// finds it not valid. An edited byte is not valid anywhere.
+func TestRegionDisclosureForgedCounts(t *testing.T) {
+	env := regionFixture(t)
+	q3 := ledger.Span{Year: 2025, Quarter: 3}
+	pdf, err := env.Service.RegionDisclosure(context.Background(), service.Public, q3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := publicBundle(t, pdf)
+	b.Coverage["JP"] = disclosure.RegionCounts{Due: 2, Filed: 2}
+	forged, err := disclosure.Render(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(allPagesText(t, forged), "4 due, 4 filed, 3 accepted") {
+		t.Fatal("the forged counts are not drawn")
+	}
+	res, err := env.Service.VerifyDisclosure(context.Background(), forged)
+	if err != nil || res.Valid || !strings.Contains(strings.Join(res.Problems, " "), "counts of operators due and filed") {
+		t.Fatalf("forged counts: %+v, %v", res, err)
+	}
+	bad := append([]byte(nil), pdf...)
+	bad[len(bad)/2] ^= 1
+	if res := disclosure.Verify(bad, env.Service.VerifierKey()); res.Valid {
+		t.Fatal("a flipped byte verifies offline")
+	}
+	if res, err := env.Service.VerifyDisclosure(context.Background(), pdf); err != nil || !res.Valid {
+		t.Fatalf("the authentic document: %+v, %v", res, err)
+	}
+}

@@ -130,6 +130,9 @@ func runVerifyDisclosure(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stdout, "notice: %s\n", n)
 	}
 	fmt.Fprintln(stdout, "note: whether a return was restated since is known only to the ledger: POST the file to /v1/verify to check")
+	if res.Document == disclosure.DocRegion {
+		fmt.Fprintln(stdout, "note: a regional document's counts of operators due and filed rest on returns it does not attach: POST the file to /v1/verify to check them")
+	}
 	return nil
 }
 
