@@ -123,12 +123,12 @@ func regionCoverageTable(d *doc, r *RegionReport) {
 	rc := r.Coverage
 	rs = append(rs, total("Region", "", fmt.Sprint(rc.Due), fmt.Sprint(rc.Filed), fmt.Sprint(rc.Accepted), ""))
 	d.table([]col{
-		{title: "Code", w: 12}, {title: "Administration", w: 62}, {title: "Due", w: 12, right: true},
-		{title: "Filed", w: 12, right: true}, {title: "Accepted", w: 16, right: true}, {title: "Operators counted", w: 66},
+		{title: "Code", w: 12}, {title: "Administration", w: 70}, {title: "Due", w: 12, right: true},
+		{title: "Filed", w: 12, right: true}, {title: "Accepted", w: 16, right: true}, {title: "Operators counted", w: 58},
 	}, rs)
 	d.note(oneOperatorNote)
 	if rc.Due > rc.Accepted {
-		d.note(fmt.Sprintf("%d of the region's %d operators due are not counted: their returns are missing, under review or returned, or jurisdictions without an accepted return.",
+		d.note(fmt.Sprintf("%d of the region's %d operators due are not counted: their returns for the period are missing, under review or returned.",
 			rc.Due-rc.Accepted, rc.Due))
 	}
 	for _, s := range r.Partial {
