@@ -14,10 +14,10 @@ type regionBar struct {
 
 // countryBars draws one horizontal bar per country, in the order given,
 // each labelled with its value, on a common axis from zero, with the
-// median as a dashed line named under the axis (the unit is the
-// caption's, which names it). It uses the axis,
-// palette and caption of the other charts (chart.go). Unavailable values
-// are written n/a; negative ones are drawn as zero.
+// median as a dashed line under the bars' labels (the caption names the
+// unit and the median's value). It uses the axis, palette and caption
+// of the other charts (chart.go). Unavailable values are written n/a;
+// negative ones are drawn as zero.
 func (d *doc) countryBars(title string, bars []regionBar, median calculators.Value, u Unit) {
 	hi, any := 0.0, false
 	for _, b := range bars {
@@ -32,9 +32,9 @@ func (d *doc) countryBars(title string, bars []regionBar, median calculators.Val
 	if m, ok := float(median); ok {
 		hi = math.Max(hi, m)
 	}
-	const bar, gap, labelW, valueW = 4.0, 1.6, 18.0, 24.0
+	const bar, gap, labelW, valueW = 3.4, 1.4, 18.0, 24.0
 	h := float64(len(bars)) * (bar + gap)
-	d.chartTitle(title, h+12)
+	d.chartTitle(title, h+6)
 	p := d.pdf
 	ax := niceAxis(hi)
 	x0, y0 := marginL+labelW, p.GetY()+1
@@ -48,46 +48,36 @@ func (d *doc) countryBars(title string, bars []regionBar, median calculators.Val
 		p.SetXY(xOf(v)-10, y0+h+0.5)
 		p.CellFormat(20, 3, ax.label(v), "", 0, "C", false, 0, "")
 	}
+	if m, ok := float(median); ok {
+		// Drawn first, so that the bars and their labels lie over it.
+		c := palette[4]
+		p.SetDrawColor(c[0], c[1], c[2])
+		p.SetLineWidth(0.35)
+		p.SetDashPattern([]float64{1.2, 0.8}, 0)
+		p.Line(xOf(m), y0-0.5, xOf(m), y0+h+0.5)
+		p.SetDashPattern(nil, 0)
+	}
 	d.font(false, 7)
 	for i, b := range bars {
 		y := y0 + float64(i)*(bar+gap) + gap/2
-		p.SetXY(marginL, y+0.5)
+		p.SetXY(marginL, y+0.2)
 		p.CellFormat(labelW-1.5, 3, d.fit(b.label, labelW-1.5), "", 0, "R", false, 0, "")
 		f, ok := float(b.value)
 		end := x0
+		text := NA
 		if ok {
-			end = xOf(f)
+			end, text = xOf(f), u.Format(b.value)
 			d.fill(0)
 			p.Rect(x0, y, end-x0, bar, "F")
 		}
-		text := NA
-		if ok {
-			text = u.Format(b.value)
-		}
-		p.SetXY(end+0.8, y+0.5)
-		p.CellFormat(valueW, 3, text, "", 0, "L", false, 0, "")
+		p.SetFillColor(255, 255, 255)
+		p.SetXY(end+0.6, y+0.2)
+		p.CellFormat(p.GetStringWidth(text)+0.8, 3, text, "", 0, "C", true, 0, "")
 	}
 	p.SetDrawColor(90, 90, 90)
 	p.SetLineWidth(0.2)
 	p.Line(x0, y0, x0, y0+h)
 	p.Line(x0, y0+h, x0+w, y0+h)
-	next := y0 + h + 4.5
-	if m, ok := float(median); ok {
-		c := palette[4]
-		x := xOf(m)
-		p.SetDrawColor(c[0], c[1], c[2])
-		p.SetLineWidth(0.35)
-		p.SetDashPattern([]float64{1.2, 0.8}, 0)
-		p.Line(x, y0-0.5, x, y0+h+0.5)
-		p.SetDashPattern(nil, 0)
-		p.SetLineWidth(0.2)
-		p.SetTextColor(c[0], c[1], c[2])
-		d.font(false, 6.5)
-		p.SetXY(x0, next)
-		p.CellFormat(w, 3, clean("- - median of the jurisdictions: "+u.Format(median)+" "+unitLabel(u)), "", 0, "L", false, 0, "")
-		d.gray(0)
-		next += 4
-	}
 	d.font(false, 8)
-	p.SetXY(marginL, next+1.5)
+	p.SetXY(marginL, y0+h+5)
 }

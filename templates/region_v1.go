@@ -91,12 +91,15 @@ func regionCover(d *doc, r *RegionReport) {
 	checkpointBlock(d, r.Checkpoint)
 }
 
-// regionMethodology names a document's methodology; empty is 2025.1.
+// regionMethodology names the methodology of a document's returns
+// (empty is 2025.1) and the roll-up its sums follow, which is always
+// the corrected one (calculators.Sector).
 func regionMethodology(m string) string {
 	if m == "" {
 		m = "2025.1"
 	}
-	return "Methodology " + m + " (figures recomputed from the summed terms of accepted returns)"
+	return "Returns computed under methodology " + m + " (that of their factor sets); jurisdictions summed by the roll-up of methodology 2026.1 " +
+		"(data centres kept per operator, each ratio over the operators that filed both its terms), ratios recomputed from the sums"
 }
 
 // regionLabel is a country as the charts and tables label it.
@@ -117,7 +120,11 @@ func regionCoverageTable(d *doc, r *RegionReport) {
 		"for the period; filed, those that filed any version of it; accepted, those whose latest version is accepted.", 8)
 	var rs []row
 	for _, c := range r.Countries {
-		rs = append(rs, cells(regionLabel(c), c.Name, fmt.Sprint(c.Coverage.Due), fmt.Sprint(c.Coverage.Filed),
+		name := c.Name
+		if name == c.Country {
+			name = "no record of its administration"
+		}
+		rs = append(rs, cells(regionLabel(c), name, fmt.Sprint(c.Coverage.Due), fmt.Sprint(c.Coverage.Filed),
 			fmt.Sprint(c.Coverage.Accepted), strings.Join(c.Coverage.Counted, ", ")))
 	}
 	rc := r.Coverage
@@ -216,7 +223,8 @@ func regionIntensities(d *doc, r *RegionReport) {
 		for k, c := range r.Countries {
 			vals[k] = regionBar{label: labels[k], value: c.Figures[i]}
 		}
-		title := fmt.Sprintf("%s (%s) · region %s %s", m.Label, string(m.Unit), m.Unit.Format(m.Region), unitLabel(m.Unit))
+		title := fmt.Sprintf("%s (%s) · region %s · median of the jurisdictions %s (dashed)", m.Label, string(m.Unit),
+			m.Unit.Format(m.Region), m.Unit.Format(m.Median))
 		d.countryBars(title, vals, m.Median, m.Unit)
 	}
 }
