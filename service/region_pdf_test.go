@@ -12,6 +12,7 @@ import (
 	"github.com/ictledger/ictledger/disclosure"
 	"github.com/ictledger/ictledger/ledger"
 	"github.com/ictledger/ictledger/service"
+	"github.com/ictledger/ictledger/service/servicetest"
 )
 
 // allPagesText is what poppler's pdftotext reads from every page of pdf;
@@ -33,16 +34,30 @@ func allPagesText(t *testing.T, pdf []byte) string {
 	return string(out)
 }
 
-// The regional PDF of regionFixture is made from accepted returns only:
-// the marker of the submitted, returned and restated returns, of their
-// findings and reasons, and the names of the operators without an
-// accepted return reach neither its pages (read by pdftotext and in its
-// streams) nor its attached proof. It verifies, is recorded as issued
+// The regional PDF of regionFixture, and of a version superseded by an
+// accepted restatement, is made from accepted returns only: the marker
+// of the submitted, returned, restated and superseded returns, of their
+// findings, reasons and review comments, and the names of the operators
+// without an accepted return reach neither its pages (read by pdftotext
+// and in its streams) nor its attached proof. It verifies, is recorded as issued
 // once, renders to the same bytes again and shows the coverage the
 // regional view gives.
 func TestRegionDisclosureCarriesAcceptedReturnsOnly(t *testing.T) {
 	env := regionFixture(t)
 	q3 := ledger.Span{Year: 2025, Quarter: 3}
+	// A version superseded by an accepted restatement: only the
+	// restatement counts. The first carries the marker in a supplier's
+	// name and its acceptance's comment.
+	reg := env.Token(ledger.RoleRegulator)
+	g := env.Operator("op-g", "Operator G", "NZ")
+	old := env.File(g, servicetest.ReturnWith(t, "op-g", "2025-Q3", func(m map[string]any) {
+		m["electricity"].([]any)[3].(map[string]any)["supplier"] = regionMarker + " Power"
+	}))
+	env.Review(reg, old.ID, ledger.Review{Decision: ledger.DecisionAccept, Comment: regionMarker + " fine"})
+	restated := servicetest.ReturnWith(t, "op-g", "2025-Q3", func(m map[string]any) {
+		m["restates"], m["reason"] = old.ID, "supplier renamed"
+	})
+	env.Review(reg, env.File(g, restated).ID, ledger.Review{Decision: ledger.DecisionAccept})
 	pdf, err := env.Service.RegionDisclosure(context.Background(), service.Public, q3)
 	if err != nil {
 		t.Fatal(err)
@@ -79,7 +94,7 @@ func TestRegionDisclosureCarriesAcceptedReturnsOnly(t *testing.T) {
 	if strings.Contains(upper(text), regionMarker) {
 		t.Error("pdftotext reads the marker in the regional PDF")
 	}
-	for _, want := range []string{"Regional report", "Operator op-a, Operator op-b", "Operator C", "Methodology", "6 due, 6 filed, 3 accepted"} {
+	for _, want := range []string{"Regional report", "Operator op-a, Operator op-b", "Operator C", "Operator G", "Methodology", "7 due, 7 filed, 4 accepted"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the regional PDF does not say %q", want)
 		}
