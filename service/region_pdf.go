@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"fmt"
 	"maps"
 	"math"
 
@@ -33,6 +34,32 @@ func (s *Service) RegionDisclosure(ctx context.Context, a ledger.Actor, span led
 	if first := span.Quarters()[0]; s.now().Before(first.Start()) {
 		return nil, ledger.Errorf(ledger.ENotFound, "%s has not begun", span)
 	}
+	in := s.regionInputs(span)
+	if len(in.seqs) == 0 {
+		return nil, ledger.Errorf(ledger.ENotFound, "no accepted return for %s", span)
+	}
+	b := &disclosure.Bundle{Format: disclosure.Format, Document: disclosure.DocRegion, Template: templates.RegionTemplateVersion,
+		Period: span.String(), Basis: disclosure.BasisAccepted, Coverage: in.coverage, CountedAt: in.at}
+	return s.renderBundle(ctx, a, b, maps.Clone(in.seqs), true)
+}
+
+// regionBundleInputs are what a regional document is made from: the
+// entries it attaches and the counts it states (see RegionDisclosure).
+type regionBundleInputs struct {
+	seqs     map[uint64]bool
+	coverage map[string]disclosure.RegionCounts
+	at       uint64
+}
+
+// regionInputs gathers a regional document's inputs, once per span and
+// state of the ledger, a span without an accepted return (no entries)
+// too: every download of it would otherwise read every operator again
+// before finding the document, or its absence, in the cache.
+func (s *Service) regionInputs(span ledger.Span) *regionBundleInputs {
+	key := fmt.Sprintf("region-pdf|%s|%d", span, s.st.Size())
+	if v, ok := s.results.get(key); ok {
+		return v.(*regionBundleInputs)
+	}
 	last := span.Last()
 	coverage, at := s.regionCounts(span, math.MaxUint64)
 	seqs := map[uint64]bool{}
@@ -44,15 +71,14 @@ func (s *Service) RegionDisclosure(ctx context.Context, a ledger.Actor, span led
 		seqs[op.Seq] = true
 		s.addAcceptedHistory(seqs, latest, last)
 	}
-	if len(seqs) == 0 {
-		return nil, ledger.Errorf(ledger.ENotFound, "no accepted return for %s", span)
+	if len(seqs) > 0 {
+		for _, j := range s.st.Jurisdictions() {
+			seqs[j.Seq] = true
+		}
 	}
-	for _, j := range s.st.Jurisdictions() {
-		seqs[j.Seq] = true
-	}
-	b := &disclosure.Bundle{Format: disclosure.Format, Document: disclosure.DocRegion, Template: templates.RegionTemplateVersion,
-		Period: span.String(), Basis: disclosure.BasisAccepted, Coverage: coverage, CountedAt: at}
-	return s.renderBundle(ctx, a, b, seqs, true)
+	in := &regionBundleInputs{seqs: seqs, coverage: coverage, at: at}
+	s.results.put(key, in, int64(64*len(seqs)+64*len(coverage)+256))
+	return in
 }
 
 // acceptedIn reports whether any of an operator's latest versions in the

@@ -13,6 +13,7 @@ import (
 	"github.com/ictledger/ictledger/ledger"
 	"github.com/ictledger/ictledger/service"
 	"github.com/ictledger/ictledger/service/servicetest"
+	"github.com/ictledger/ictledger/templates"
 )
 
 // allPagesText is what poppler's pdftotext reads from every page of pdf;
@@ -93,6 +94,24 @@ func TestRegionDisclosureCarriesAcceptedReturnsOnly(t *testing.T) {
 	text := allPagesText(t, pdf)
 	if strings.Contains(upper(text), regionMarker) {
 		t.Error("pdftotext reads the marker in the regional PDF")
+	}
+	// The figures are those of the regional view.
+	view, err := env.Service.Region(q3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	units := map[string]templates.Unit{"e1.energy_total_mwh": templates.UnitMWh, "e1.network_energy_per_tb_kwh": templates.UnitKWhPerTB}
+	for _, c := range view.Countries {
+		for key, u := range units {
+			if f := u.Format(c.Figures[key]); !strings.Contains(text, f) {
+				t.Errorf("%s %s: the PDF does not show the view's %s", c.Country, key, f)
+			}
+		}
+	}
+	for _, m := range view.Metrics {
+		if u, ok := units[m.Key]; ok && !strings.Contains(text, u.Format(m.Region)) {
+			t.Errorf("region %s: the PDF does not show the view's %s", m.Key, u.Format(m.Region))
+		}
 	}
 	for _, want := range []string{"Regional report", "Operator op-a, Operator op-b", "Operator C", "Operator G", "Methodology", "7 due, 7 filed, 4 accepted"} {
 		if !strings.Contains(text, want) {
