@@ -73,7 +73,7 @@ func regionCover(d *doc, r *RegionReport) {
 		factors += ", GWP-100 from " + r.GWP
 	}
 	d.kvTable([][2]string{
-		{"Scope", fmt.Sprintf("%d jurisdictions with accepted returns", len(r.Countries))},
+		{"Scope", regionScope(len(r.Countries))},
 		{"Period", periodName(r.Period)},
 		{"Basis", "Accepted returns only: nothing submitted, returned or superseded is counted or attached."},
 		{"Operators", fmt.Sprintf("%d due, %d filed, %d accepted and counted", c.Due, c.Filed, c.Accepted)},
@@ -227,4 +227,12 @@ func regionIntensities(d *doc, r *RegionReport) {
 			m.Unit.Format(m.Region), m.Unit.Format(m.Median))
 		d.countryBars(title, vals, m.Median, m.Unit)
 	}
+}
+
+// regionScope says how many jurisdictions the report holds.
+func regionScope(n int) string {
+	if n == 1 {
+		return "1 jurisdiction with accepted returns"
+	}
+	return fmt.Sprintf("%d jurisdictions with accepted returns", n)
 }
