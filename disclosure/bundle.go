@@ -28,6 +28,7 @@ const Format = "ictledger-disclosure/v1"
 const (
 	DocOperator = "operator"
 	DocSector   = "sector"
+	DocRegion   = "region"
 )
 
 // BasisAccepted is the Basis of a public operator disclosure: it uses a
@@ -39,7 +40,7 @@ const BasisAccepted = "accepted"
 // attachment holds.
 type Bundle struct {
 	Format     string        `json:"format"`
-	Document   string        `json:"document"` // DocOperator or DocSector
+	Document   string        `json:"document"` // DocOperator, DocSector or DocRegion
 	Template   string        `json:"template"` // layout version, e.g. "disclosure_v1"
 	Operator   string        `json:"operator,omitempty"`
 	Country    string        `json:"country,omitempty"` // sector report of one country
@@ -76,6 +77,25 @@ type Bundle struct {
 	// of one country) counts from Deadline; left out when empty, so those
 	// bundles encode, and render, exactly as before.
 	Deadlines map[string]string `json:"deadlines,omitempty"`
+	// Coverage, in a regional document, counts by country the operators
+	// due for the span and those that filed any version of it. A public
+	// document attaches accepted returns, and the registrations of the
+	// operators that have one, only: these counts are the ledger's
+	// statement at the time, not derived from attached entries. The
+	// renderer holds them to what the entries prove (each accepted
+	// operator filed and was due). Left out elsewhere.
+	Coverage map[string]RegionCounts `json:"coverage,omitempty"`
+	// CountedAt is the size of the tree whose entries Coverage counts:
+	// no larger than the checkpoint's, so that a server holding the
+	// ledger can count them again. Zero elsewhere.
+	CountedAt uint64 `json:"counted_at,omitempty"`
+}
+
+// RegionCounts is one country's count of operators in a regional
+// document's bundle.
+type RegionCounts struct {
+	Due   int `json:"due"`
+	Filed int `json:"filed"`
 }
 
 // RollupCorrected is the Rollup of sector documents made with the R1 and

@@ -116,16 +116,17 @@ func decodeInputs(es []ledger.Entry) (*inputs, error) {
 // BasisAccepted it drops every quarter whose latest version given is not
 // accepted by the reviews given, so that nothing else reaches a figure,
 // whatever the bundle holds; the server leaves such returns out of a
-// public bundle in the first place. Only operator disclosures have a
-// basis: a sector report is a regulator's document about every filing.
+// public bundle in the first place. Only operator and regional
+// disclosures have a basis: a sector report is a regulator's document
+// about every filing.
 func (in *inputs) applyBasis(b *Bundle) error {
 	switch {
 	case b.Basis == "":
 		return nil
 	case b.Basis != BasisAccepted:
 		return fmt.Errorf("basis %q: this build knows %q", b.Basis, BasisAccepted)
-	case b.Document != DocOperator:
-		return fmt.Errorf("basis %q is for operator disclosures, not a %s document", b.Basis, b.Document)
+	case b.Document != DocOperator && b.Document != DocRegion:
+		return fmt.Errorf("basis %q is for operator and regional disclosures, not a %s document", b.Basis, b.Document)
 	}
 	in.acceptedOnly = true
 	for _, byPeriod := range in.returns {

@@ -59,6 +59,15 @@ func Render(b *Bundle) ([]byte, error) {
 			return nil, err
 		}
 		return render(v, attachment)
+	case DocRegion:
+		if b.Template != templates.RegionTemplateVersion {
+			return nil, fmt.Errorf("template %q: this build renders %s", b.Template, templates.RegionTemplateVersion)
+		}
+		v, err := regionReport(b, in)
+		if err != nil {
+			return nil, err
+		}
+		return templates.RenderRegionReport(v, attachment)
 	default:
 		return nil, fmt.Errorf("unknown document kind %q", b.Document)
 	}

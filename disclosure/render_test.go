@@ -46,9 +46,11 @@ func fixtureKey(t *testing.T) string {
 // change to the bytes; a change that is meant needs a new template
 // version, not -update. The -v2 bundles are the v1 ones under the names
 // disclosure_v2 and sector_v2 (which draw CJK text; these fixtures have
-// none, so they differ from v1 only in the version printed).
+// none, so they differ from v1 only in the version printed). The region
+// bundle is a public regional report of the sector bundle's accepted
+// return, proved in the same checkpoint.
 func TestRenderIsPinned(t *testing.T) {
-	for _, name := range []string{"operator-bundle.json", "sector-bundle.json", "operator-bundle-v2.json", "sector-bundle-v2.json", "sector-bundle-v3.json"} {
+	for _, name := range []string{"operator-bundle.json", "sector-bundle.json", "operator-bundle-v2.json", "sector-bundle-v2.json", "sector-bundle-v3.json", "region-bundle.json"} {
 		t.Run(name, func(t *testing.T) {
 			b := fixtureBundle(t, name)
 			pdf, err := Render(b)
@@ -79,10 +81,11 @@ func TestRenderIsPinned(t *testing.T) {
 }
 
 // TestVerifyWithoutLedger checks rendered bundles offline, operator
-// disclosures and sector reports in both template versions: valid with the log's key, invalid with another key,
+// disclosures and sector reports in both template versions, and a
+// regional report: valid with the log's key, invalid with another key,
 // invalid after any edit.
 func TestVerifyWithoutLedger(t *testing.T) {
-	for _, name := range []string{"operator-bundle.json", "operator-bundle-v2.json", "sector-bundle.json", "sector-bundle-v2.json", "sector-bundle-v3.json"} {
+	for _, name := range []string{"operator-bundle.json", "operator-bundle-v2.json", "sector-bundle.json", "sector-bundle-v2.json", "sector-bundle-v3.json", "region-bundle.json"} {
 		t.Run(name, func(t *testing.T) { verifyWithoutLedger(t, name) })
 	}
 }

@@ -167,6 +167,7 @@ func (s *Server) routes() {
 	handle("GET", "/v1/operators/{id}/disclosures/{period}.pdf", s.handleOperatorDisclosure)
 	handle("GET", "/v1/sector/disclosures/{period}.pdf", s.handleSectorDisclosure)
 	handle("GET", "/v1/region", s.handleRegion)
+	handle("GET", "/v1/region/disclosures/{period}.pdf", s.handleRegionDisclosure)
 	handle("POST", "/v1/verify", s.handleVerify)
 
 	handle("GET", "/v1/ledger/checkpoint", s.handleCheckpointNote)

@@ -216,11 +216,22 @@ func (s *Service) renderBundle(ctx context.Context, a ledger.Actor, b *disclosur
 	for _, q := range list {
 		key.WriteString(strconv.FormatUint(q, 36) + ".")
 	}
-	cp, cosigned, err := s.disclosureCheckpoint(list[len(list)-1] + 1)
+	for _, cc := range sortedKeys(b.Coverage) {
+		// A regional document's counts are not in its entries.
+		n := b.Coverage[cc]
+		key.WriteString("|" + cc + strconv.Itoa(n.Due) + "." + strconv.Itoa(n.Filed))
+	}
+	size := list[len(list)-1] + 1
+	if b.CountedAt > size {
+		// A regional document's counts depend on entries it does not attach.
+		size = b.CountedAt
+		key.WriteString("#" + strconv.FormatUint(size, 36))
+	}
+	cp, cosigned, err := s.disclosureCheckpoint(size)
 	if err != nil {
 		return nil, err
 	}
-	size := cp.Size
+	size = cp.Size
 	if cosigned {
 		// A cosigned checkpoint makes another document of the same entries.
 		key.WriteString("@" + strconv.FormatUint(cp.Size, 36))
@@ -315,6 +326,7 @@ func (s *Service) VerifyDisclosure(ctx context.Context, pdf []byte) (*disclosure
 	if d := s.st.Disclosure(hex.EncodeToString(sum[:])); d != nil {
 		res.Issued = &disclosure.ResultIssued{Seq: d.Seq, Time: d.Time.UTC().Format(time.RFC3339Nano)}
 	}
+	s.checkRegionCounts(res)
 	if cp := res.Checkpoint; cp != nil {
 		if cp.Size > s.j.Size() {
 			res.AddProblem("the checkpoint claims more entries than this ledger holds: the document comes from another log")

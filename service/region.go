@@ -11,33 +11,6 @@ import (
 	"github.com/ictledger/ictledger/ledger/state"
 )
 
-// regionKeys are the headline metrics the regional view shows, in
-// display order, each marked true when it is an intensity or a share
-// (recomputed from the sums, and compared between countries against the
-// region's median) rather than a summed total.
-func regionKeys() []regionKey {
-	return []regionKey{
-		{"e1.energy_total_mwh", false},
-		{"e1.scope1_tco2e", false},
-		{"e1.scope2_location_tco2e", false},
-		{"e1.scope2_market_tco2e", false},
-		{"e2.total.collected_kg", false},
-		{"e1.network_energy_per_tb_kwh", true},
-		{"e1.emissions_per_tb_kgco2e", true},
-		{"e1.energy_per_subscription_kwh", true},
-		{"e1.renewable_electricity_share_pct", true},
-		{"e2.total.collection_rate_pom_pct", true},
-		{"e2.total.recycling_rate_pct", true},
-		{"e3.backup_power_coverage_pct", true},
-		{"e3.backup_ge_8h_pct", true},
-	}
-}
-
-type regionKey struct {
-	key       string
-	intensity bool
-}
-
 // RegionMetric describes one figure of the regional view, with the
 // region's value (recomputed from the region's sums) and, for an
 // intensity, the median of the countries' values.
@@ -159,7 +132,7 @@ func (s *Service) computeRegion(span ledger.Span) (*Region, error) {
 		if t.Coverage != nil {
 			c.Partial = t.Coverage.Partial
 		}
-		out.Countries = append(out.Countries, RegionCountry{Country: cc, Name: s.countryName(cc), Coverage: *c, Figures: figuresOf(t)})
+		out.Countries = append(out.Countries, RegionCountry{Country: cc, Name: s.countryName(cc), Coverage: *c, Figures: calculators.RegionFigures(t)})
 	}
 	out.Metrics = regionMetrics(total, out.Countries)
 	out.Coverage = regionTotalCoverage(coverage, total)
@@ -184,24 +157,19 @@ func regionTotalCoverage(byCountry map[string]*RegionCoverage, total *calculator
 	return out
 }
 
-// regionMetrics describes the region's figures: each headline of
-// regionKeys with its region value and, for an intensity, the median of
-// the countries that have one.
+// regionMetrics describes the region's figures: each of
+// calculators.RegionHeadlines with its region value and, for an
+// intensity, the median of the countries that have one.
 func regionMetrics(total *calculators.SectorTotal, countries []RegionCountry) []RegionMetric {
-	heads := map[string]calculators.Headline{}
-	for _, h := range calculators.Headlines() {
-		heads[h.Key] = h
-	}
 	var out []RegionMetric
-	for _, rk := range regionKeys() {
-		key, h := rk.key, heads[rk.key]
-		m := RegionMetric{Key: key, Label: h.Label, Unit: h.Unit, Intensity: rk.intensity, Region: calculators.None}
+	for _, h := range calculators.RegionHeadlines() {
+		m := RegionMetric{Key: h.Key, Label: h.Label, Unit: h.Unit, Intensity: h.Intensity, Region: calculators.None}
 		if total != nil {
 			m.Region = h.Get(total.E1, total.E2, total.E3)
 		}
 		var values []calculators.Value
 		for _, c := range countries {
-			if v := c.Figures[key]; v.OK {
+			if v := c.Figures[h.Key]; v.OK {
 				values = append(values, v)
 			}
 		}
@@ -214,19 +182,6 @@ func regionMetrics(total *calculators.SectorTotal, countries []RegionCountry) []
 			m.Median = &med
 		}
 		out = append(out, m)
-	}
-	return out
-}
-
-// figuresOf reads the regional view's headlines from a sum.
-func figuresOf(t *calculators.SectorTotal) map[string]calculators.Value {
-	heads := map[string]calculators.Headline{}
-	for _, h := range calculators.Headlines() {
-		heads[h.Key] = h
-	}
-	out := map[string]calculators.Value{}
-	for _, rk := range regionKeys() {
-		out[rk.key] = heads[rk.key].Get(t.E1, t.E2, t.E3)
 	}
 	return out
 }

@@ -1,6 +1,7 @@
 package templates
 
 import (
+	"bytes"
 	"encoding/hex"
 	"fmt"
 	"strings"
@@ -67,7 +68,7 @@ func newPDFWriter(pdf *gofpdf.Fpdf, withCJK bool) *pdfWriter {
 		}
 		f.sfnt = s
 		if f.added {
-			pdf.AddUTF8FontFromBytes(f.family, f.style, f.ttf)
+			pdf.AddUTF8FontFromBytes(f.family, f.style, bytes.Clone(f.ttf))
 		}
 	}
 	return w
@@ -202,7 +203,7 @@ func (w *pdfWriter) width(r run) float64 {
 // the first time.
 func (w *pdfWriter) use(f *face) {
 	if !f.added {
-		w.Fpdf.AddUTF8FontFromBytes(f.family, f.style, f.ttf)
+		w.Fpdf.AddUTF8FontFromBytes(f.family, f.style, bytes.Clone(f.ttf))
 		f.added = true
 	}
 	w.Fpdf.SetFont(f.family, f.style, w.size)

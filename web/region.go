@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 
 	"github.com/ictledger/ictledger/calculators"
 	"github.com/ictledger/ictledger/ledger"
@@ -16,6 +17,10 @@ type regionPage struct {
 	Heads  []regionHead     // the figures of the table's columns
 	Charts []barChart       // one per intensity: the countries against their median
 	Totals []regionTotalRow // the region's figures
+	// PDF is the regional report of the span (GET
+	// /v1/region/disclosures/{P}.pdf), which exists when a return of it
+	// is accepted.
+	PDF string
 }
 
 type regionRow struct {
@@ -51,6 +56,9 @@ func (h *Handler) handleRegion(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	page := regionPage{periodNav: h.spanNav(span), Region: reg}
+	if len(reg.Countries) > 0 {
+		page.PDF = "/v1/region/disclosures/" + url.PathEscape(reg.Period) + ".pdf"
+	}
 	labels := make([]string, len(reg.Countries))
 	for i, c := range reg.Countries {
 		labels[i] = c.Name

@@ -1,6 +1,8 @@
 package web_test
 
 import (
+	"bytes"
+	"context"
 	"io"
 	"net/http/httptest"
 	"strings"
@@ -8,6 +10,7 @@ import (
 	"time"
 
 	"github.com/ictledger/ictledger/ledger"
+	"github.com/ictledger/ictledger/service"
 	"github.com/ictledger/ictledger/service/servicetest"
 	"github.com/ictledger/ictledger/web"
 )
@@ -71,5 +74,36 @@ func TestRegionPage(t *testing.T) {
 	}
 	if _, home := get("/"); !strings.Contains(home, `href="/region"`) {
 		t.Errorf("the home page does not link the regional view")
+	}
+}
+
+// The regional page links the regional PDF of its period when a return
+// of it is accepted, and the verify page finds that PDF valid and an
+// altered copy not valid.
+func TestRegionPDFLinkedAndVerified(t *testing.T) {
+	s := newSite(t)
+	s.env.Review(s.reg, s.ridA, ledger.Review{Decision: ledger.DecisionAccept})
+	if _, page := s.get("/region?period=2025-Q3", ""); !strings.Contains(page, `href="/v1/region/disclosures/2025-Q3.pdf"`) {
+		t.Fatalf("the regional page does not link its PDF:\n%s", page)
+	}
+	if _, page := s.get("/region?period=2025-Q2", ""); strings.Contains(page, "/v1/region/disclosures/") {
+		t.Fatal("a period without accepted returns links a PDF")
+	}
+	pdf, err := s.svc.RegionDisclosure(context.Background(), service.Public, ledger.Span{Year: 2025, Quarter: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	altered := bytes.Clone(pdf)
+	altered[len(altered)/3] ^= 1
+	for name, tc := range map[string]struct {
+		file  []byte
+		valid bool
+	}{"genuine": {pdf, true}, "altered": {altered, false}} {
+		body, ct := multipartForm(t, map[string]string{"csrf": s.csrf(s.opA)}, map[string][]byte{"file": tc.file})
+		resp := s.request("POST", "/verify", s.opA, body, ct)
+		page, _ := io.ReadAll(resp.Body)
+		if notValid := strings.Contains(string(page), `id="verdict">Not valid<`); resp.StatusCode != 200 || notValid == tc.valid {
+			t.Errorf("%s: status %d, valid %v, want %v", name, resp.StatusCode, !notValid, tc.valid)
+		}
 	}
 }

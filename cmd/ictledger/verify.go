@@ -150,6 +150,9 @@ func runVerifyDisclosure(ctx context.Context, args []string, stdout, stderr io.W
 	for _, n := range res.Notices {
 		fmt.Fprintf(stdout, "notice: %s\n", n)
 	}
+	if res.Document == disclosure.DocRegion {
+		fmt.Fprintln(stdout, "note: a regional document's counts of operators due and filed rest on returns it does not attach: POST the file to /v1/verify to check them")
+	}
 	if res.Verdict == disclosure.VerdictSuperseded {
 		return errSuperseded
 	}

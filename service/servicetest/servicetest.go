@@ -59,9 +59,17 @@ type Env struct {
 // ends.
 func New(t testing.TB, now time.Time) *Env {
 	t.Helper()
+	return NewConfigured(t, now, service.Config{})
+}
+
+// NewConfigured is New with the service's limits and renderer taken
+// from cfg; its State and Now are the environment's own.
+func NewConfigured(t testing.TB, now time.Time, cfg service.Config) *Env {
+	t.Helper()
 	clock := &Clock{t: now}
 	st := state.New()
-	svc := service.New(service.Config{State: st, Now: clock.Now})
+	cfg.State, cfg.Now = st, clock.Now
+	svc := service.New(cfg)
 	j, err := journal.Open(t.TempDir(), journal.Options{Replay: st.ApplyRecord, OnCommit: svc.OnCommit})
 	if err != nil {
 		t.Fatalf("open journal: %v", err)

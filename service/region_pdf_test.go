@@ -1,0 +1,166 @@
+package service_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+
+	"github.com/ictledger/ictledger/disclosure"
+	"github.com/ictledger/ictledger/ledger"
+	"github.com/ictledger/ictledger/service"
+	"github.com/ictledger/ictledger/service/servicetest"
+	"github.com/ictledger/ictledger/templates"
+)
+
+// allPagesText is what poppler's pdftotext reads from every page of pdf;
+// the test is skipped without it, except in CI (CI set).
+func allPagesText(t *testing.T, pdf []byte) string {
+	t.Helper()
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		if os.Getenv("CI") == "" {
+			t.Skip("pdftotext not installed (apt-get install poppler-utils)")
+		}
+		t.Fatal("CI is set but pdftotext is missing")
+	}
+	cmd := exec.Command("pdftotext", "-", "-")
+	cmd.Stdin = bytes.NewReader(pdf)
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("pdftotext: %v", err)
+	}
+	return string(out)
+}
+
+// The regional PDF of regionFixture, and of a version superseded by an
+// accepted restatement, is made from accepted returns only: the marker
+// of the submitted, returned, restated and superseded returns, of their
+// findings, reasons and review comments, and the names of the operators
+// without an accepted return reach neither its pages (read by pdftotext
+// and in its streams) nor its attached proof. It verifies, is recorded as issued
+// once, renders to the same bytes again and shows the coverage the
+// regional view gives.
+func TestRegionDisclosureCarriesAcceptedReturnsOnly(t *testing.T) {
+	env := regionFixture(t)
+	q3 := ledger.Span{Year: 2025, Quarter: 3}
+	// A version superseded by an accepted restatement: only the
+	// restatement counts. The first carries the marker in a supplier's
+	// name and its acceptance's comment.
+	reg := env.Token(ledger.RoleRegulator)
+	g := env.Operator("op-g", "Operator G", "NZ")
+	old := env.File(g, servicetest.ReturnWith(t, "op-g", "2025-Q3", func(m map[string]any) {
+		m["electricity"].([]any)[3].(map[string]any)["supplier"] = regionMarker + " Power"
+	}))
+	env.Review(reg, old.ID, ledger.Review{Decision: ledger.DecisionAccept, Comment: regionMarker + " fine"})
+	restated := servicetest.ReturnWith(t, "op-g", "2025-Q3", func(m map[string]any) {
+		m["restates"], m["reason"] = old.ID, "supplier renamed"
+	})
+	env.Review(reg, env.File(g, restated).ID, ledger.Review{Decision: ledger.DecisionAccept})
+	pdf, err := env.Service.RegionDisclosure(context.Background(), service.Public, q3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	upper := strings.ToUpper
+	if strings.Contains(upper(pdfPlainText(pdf)), regionMarker) {
+		t.Error("the regional PDF's pages carry an unaccepted return's text")
+	}
+	b, texts := publicBundle(t, pdf)
+	for _, s := range texts {
+		if strings.Contains(upper(s), regionMarker) {
+			t.Fatalf("the regional PDF's proof carries the marker: %.200s", s)
+		}
+	}
+	if b.Document != disclosure.DocRegion || b.Basis != disclosure.BasisAccepted {
+		t.Fatalf("bundle %s, basis %q", b.Document, b.Basis)
+	}
+	if got := b.Coverage["JP"]; got != (disclosure.RegionCounts{Due: 4, Filed: 4}) {
+		t.Errorf("JP coverage %+v, want 4 due, 4 filed", got)
+	}
+	res, err := env.Service.VerifyDisclosure(context.Background(), pdf)
+	if err != nil || !res.Valid || res.Issued == nil {
+		t.Fatalf("verify: %+v, %v", res, err)
+	}
+	size := env.Service.Size()
+	again, err := env.Service.RegionDisclosure(context.Background(), service.Public, q3)
+	if err != nil || !bytes.Equal(again, pdf) || env.Service.Size() != size {
+		t.Fatalf("a second download differs or was recorded again (%v)", err)
+	}
+	if again, err := disclosure.Render(b); err != nil || !bytes.Equal(again, pdf) {
+		t.Fatalf("the bundle renders to other bytes (%v)", err)
+	}
+	text := allPagesText(t, pdf)
+	if strings.Contains(upper(text), regionMarker) {
+		t.Error("pdftotext reads the marker in the regional PDF")
+	}
+	// The figures are those of the regional view.
+	view, err := env.Service.Region(q3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	units := map[string]templates.Unit{"e1.energy_total_mwh": templates.UnitMWh, "e1.network_energy_per_tb_kwh": templates.UnitKWhPerTB}
+	for _, c := range view.Countries {
+		for key, u := range units {
+			if f := u.Format(c.Figures[key]); !strings.Contains(text, f) {
+				t.Errorf("%s %s: the PDF does not show the view's %s", c.Country, key, f)
+			}
+		}
+	}
+	for _, m := range view.Metrics {
+		if u, ok := units[m.Key]; ok && !strings.Contains(text, u.Format(m.Region)) {
+			t.Errorf("region %s: the PDF does not show the view's %s", m.Key, u.Format(m.Region))
+		}
+	}
+	for _, want := range []string{"Regional report", "Operator op-a, Operator op-b", "Operator C", "Operator G", "Methodology", "7 due, 7 filed, 4 accepted"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the regional PDF does not say %q", want)
+		}
+	}
+}
+
+// A span with no accepted return has no regional document.
+func TestRegionDisclosureWithoutAcceptedReturns(t *testing.T) {
+	env := regionFixture(t)
+	_, err := env.Service.RegionDisclosure(context.Background(), service.Public, ledger.Span{Year: 2025, Quarter: 2})
+	var le *ledger.Error
+	if !errors.As(err, &le) || le.Code != ledger.ENotFound {
+		t.Fatalf("2025-Q2: %v, want not found", err)
+	}
+}
+
+// A regional PDF whose stated counts of operators due and filed were
+// changed, and the document rendered again from the changed bundle,
+// passes the offline checks (the counts are the ledger's statement, not
+// attached entries), but the ledger's verification counts again and
+// finds it not valid. An edited byte is not valid anywhere.
+func TestRegionDisclosureForgedCounts(t *testing.T) {
+	env := regionFixture(t)
+	q3 := ledger.Span{Year: 2025, Quarter: 3}
+	pdf, err := env.Service.RegionDisclosure(context.Background(), service.Public, q3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := publicBundle(t, pdf)
+	b.Coverage["JP"] = disclosure.RegionCounts{Due: 2, Filed: 2}
+	forged, err := disclosure.Render(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(allPagesText(t, forged), "4 due, 4 filed, 3 accepted") {
+		t.Fatal("the forged counts are not drawn")
+	}
+	res, err := env.Service.VerifyDisclosure(context.Background(), forged)
+	if err != nil || res.Valid || !strings.Contains(strings.Join(res.Problems, " "), "counts of operators due and filed") {
+		t.Fatalf("forged counts: %+v, %v", res, err)
+	}
+	bad := append([]byte(nil), pdf...)
+	bad[len(bad)/2] ^= 1
+	if res := disclosure.Verify(bad, env.Service.VerifierKey()); res.Valid {
+		t.Fatal("a flipped byte verifies offline")
+	}
+	if res, err := env.Service.VerifyDisclosure(context.Background(), pdf); err != nil || !res.Valid {
+		t.Fatalf("the authentic document: %+v, %v", res, err)
+	}
+}

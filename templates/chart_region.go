@@ -1,0 +1,83 @@
+package templates
+
+import (
+	"math"
+
+	"github.com/ictledger/ictledger/calculators"
+)
+
+// regionBar is one country's bar of a regional chart.
+type regionBar struct {
+	label string
+	value calculators.Value
+}
+
+// countryBars draws one horizontal bar per country, in the order given,
+// each labelled with its value, on a common axis from zero, with the
+// median as a dashed line under the bars' labels (the caption names the
+// unit and the median's value). It uses the axis, palette and caption
+// of the other charts (chart.go). Unavailable values are written n/a;
+// negative ones are drawn as zero.
+func (d *doc) countryBars(title string, bars []regionBar, median calculators.Value, u Unit) {
+	hi, any := 0.0, false
+	for _, b := range bars {
+		if f, ok := float(b.value); ok {
+			hi, any = math.Max(hi, f), true
+		}
+	}
+	if !any {
+		d.noData(title)
+		return
+	}
+	if m, ok := float(median); ok {
+		hi = math.Max(hi, m)
+	}
+	const bar, gap, labelW, valueW = 3.4, 1.4, 18.0, 24.0
+	h := float64(len(bars)) * (bar + gap)
+	d.chartTitle(title, h+6)
+	p := d.pdf
+	ax := niceAxis(hi)
+	x0, y0 := marginL+labelW, p.GetY()+1
+	w := contentW - labelW - valueW
+	xOf := func(v float64) float64 { return x0 + w*math.Max(v, 0)/ax.max }
+	d.font(false, 6)
+	p.SetLineWidth(0.1)
+	for _, v := range ax.ticks() {
+		p.SetDrawColor(220, 220, 220)
+		p.Line(xOf(v), y0, xOf(v), y0+h)
+		p.SetXY(xOf(v)-10, y0+h+0.5)
+		p.CellFormat(20, 3, ax.label(v), "", 0, "C", false, 0, "")
+	}
+	if m, ok := float(median); ok {
+		// Drawn first, so that the bars and their labels lie over it.
+		c := palette[4]
+		p.SetDrawColor(c[0], c[1], c[2])
+		p.SetLineWidth(0.35)
+		p.SetDashPattern([]float64{1.2, 0.8}, 0)
+		p.Line(xOf(m), y0-0.5, xOf(m), y0+h+0.5)
+		p.SetDashPattern(nil, 0)
+	}
+	d.font(false, 7)
+	for i, b := range bars {
+		y := y0 + float64(i)*(bar+gap) + gap/2
+		p.SetXY(marginL, y+0.2)
+		p.CellFormat(labelW-1.5, 3, d.fit(b.label, labelW-1.5), "", 0, "R", false, 0, "")
+		f, ok := float(b.value)
+		end := x0
+		text := NA
+		if ok {
+			end, text = xOf(f), u.Format(b.value)
+			d.fill(0)
+			p.Rect(x0, y, end-x0, bar, "F")
+		}
+		p.SetFillColor(255, 255, 255)
+		p.SetXY(end+0.6, y+0.2)
+		p.CellFormat(p.GetStringWidth(text)+0.8, 3, text, "", 0, "C", true, 0, "")
+	}
+	p.SetDrawColor(90, 90, 90)
+	p.SetLineWidth(0.2)
+	p.Line(x0, y0, x0, y0+h)
+	p.Line(x0, y0+h, x0+w, y0+h)
+	d.font(false, 8)
+	p.SetXY(marginL, y0+h+5)
+}
