@@ -85,3 +85,41 @@ func embeddedFile(f *pdfFile, num int64) ([]byte, error) {
 	}
 	return content, nil
 }
+
+// fileSpecF is what gofpdf writes as the /F of an attachment's file
+// specification: an empty name, which readers that look at /F only (it
+// is the entry PDF 1.7 requires; /UF is optional) show as a nameless file.
+const fileSpecF = "/F () /UF "
+
+// descriptionPad is the number of spaces a disclosure_v4 document adds to
+// the end of its attachment's description: UTF-16, two bytes each, as
+// many bytes as the name nameAttachment writes into /F. AttachmentName
+// has an even length, so the count is exact.
+const descriptionPad = len(AttachmentName) / 2
+
+// nameAttachment writes AttachmentName into the empty /F entry of the one
+// attachment of a PDF written by newDoc with a padded description. Every
+// object must keep its offset, as the cross-reference table records
+// them, so the bytes added to /F are the padding taken from the end of
+// the description.
+func nameAttachment(pdf []byte) ([]byte, error) {
+	at := bytes.Index(pdf, []byte(fileSpecF))
+	if at < 0 || bytes.Count(pdf, []byte(fileSpecF)) != 1 {
+		return nil, errors.New("name attachment: the PDF has no single file specification with an empty /F")
+	}
+	pad := append(bytes.Repeat([]byte{0, ' '}, descriptionPad), ')')
+	rel := bytes.Index(pdf[at:], pad)
+	if rel < 0 {
+		return nil, errors.New("name attachment: the description has no padding to take the name's bytes from")
+	}
+	end := at + rel
+	out := make([]byte, 0, len(pdf))
+	out = append(out, pdf[:at]...)
+	out = append(out, "/F ("+AttachmentName+")"...)
+	out = append(out, pdf[at+len("/F ()"):end]...)
+	out = append(out, pdf[end+len(pad)-1:]...)
+	if len(out) != len(pdf) {
+		return nil, fmt.Errorf("name attachment: %d bytes written for %d", len(out), len(pdf))
+	}
+	return out, nil
+}

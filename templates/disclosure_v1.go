@@ -164,6 +164,10 @@ func discSummary(d *doc, v *OperatorDisclosure) {
 
 // unavailableList lists every unavailable metric with the reason.
 func unavailableList(d *doc, v *OperatorDisclosure) {
+	if d.v4() {
+		unavailableListV4(d, v)
+		return
+	}
 	if len(v.Unavailable) == 0 {
 		return
 	}
@@ -177,7 +181,12 @@ func unavailableList(d *doc, v *OperatorDisclosure) {
 
 // unavailableNote points from a section to the reasons, when metrics of
 // the section (keys starting with prefix) are unavailable.
+// disclosure_v4 draws the pointer under the section's heading instead
+// (sectionNANote).
 func unavailableNote(d *doc, v *OperatorDisclosure, prefix string) {
+	if d.v4() {
+		return
+	}
 	var keys []string
 	for _, u := range v.Unavailable {
 		if strings.HasPrefix(u.Metric, prefix) {

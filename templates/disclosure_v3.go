@@ -157,7 +157,11 @@ func methodologySection(d *doc, v *OperatorDisclosure, s *Since20261) {
 		if g.Name != "" {
 			name += "\n" + g.Name
 		}
-		rs = append(rs, cells(name, formatExact(g.Value)+" "+g.Unit, g.Basis, g.DataYear, g.Evidence, g.Source+"\n"+g.FactorSet))
+		source := g.Source
+		if d.sources != nil {
+			source = d.sources.ref(g.Source)
+		}
+		rs = append(rs, cells(name, formatExact(g.Value)+" "+g.Unit, g.Basis, g.DataYear, g.Evidence, source+"\n"+g.FactorSet))
 	}
 	d.table([]col{{title: "Grid", w: 30}, {title: "Factor", w: 28, right: true}, {title: "Basis", w: 30}, {title: "Data year", w: 14},
 		{title: "Evidence", w: 18}, {title: "Source, factor set", w: 60}}, rs)

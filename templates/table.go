@@ -35,7 +35,11 @@ const (
 // content width when they do not add up to it.
 func (d *doc) table(cols []col, rs []row) {
 	cols = fitCols(cols)
-	d.need(d.headerHeight(cols) + tableLine + 2*tablePad)
+	first := tableLine + 2*tablePad
+	if d.v4() && len(rs) > 0 {
+		first = d.rowHeight(cols, rs[0]) // a header never ends a page alone
+	}
+	d.need(d.headerHeight(cols) + first)
 	d.tableHeader(cols)
 	for _, r := range rs {
 		d.tableRow(cols, r, true)
@@ -157,6 +161,23 @@ func (d *doc) tableRow(cols []col, r row, withHeader bool) {
 	p.Line(marginL, y0+h, marginL+contentW, y0+h)
 	p.SetXY(marginL, y0+h)
 	d.font(false, tableSize)
+}
+
+// rowHeight is the height r takes when drawn in cols.
+func (d *doc) rowHeight(cols []col, r row) float64 {
+	n := 1
+	for i, c := range cols {
+		if i >= len(r.cells) {
+			break
+		}
+		d.font(r.strong, tableSize)
+		if c.mono {
+			d.mono(tableSize - 0.5)
+		}
+		n = max(n, len(d.wrap(clean(r.cells[i]), c.w)))
+	}
+	d.font(false, tableSize)
+	return float64(n)*tableLine + 2*tablePad
 }
 
 func align(c col) string {
