@@ -46,9 +46,11 @@ func fixtureKey(t *testing.T) string {
 // change to the bytes; a change that is meant needs a new template
 // version, not -update. The -v2 bundles are the v1 ones under the names
 // disclosure_v2 and sector_v2 (which draw CJK text; these fixtures have
-// none, so they differ from v1 only in the version printed).
+// none, so they differ from v1 only in the version printed). The -v4
+// operator bundle is the -v2 one (a Japanese operator) under the name
+// disclosure_v4.
 func TestRenderIsPinned(t *testing.T) {
-	for _, name := range []string{"operator-bundle.json", "sector-bundle.json", "operator-bundle-v2.json", "sector-bundle-v2.json"} {
+	for _, name := range []string{"operator-bundle.json", "sector-bundle.json", "operator-bundle-v2.json", "sector-bundle-v2.json", "operator-bundle-v4.json"} {
 		t.Run(name, func(t *testing.T) {
 			b := fixtureBundle(t, name)
 			pdf, err := Render(b)
@@ -82,7 +84,7 @@ func TestRenderIsPinned(t *testing.T) {
 // disclosures and sector reports in both template versions: valid with the log's key, invalid with another key,
 // invalid after any edit.
 func TestVerifyWithoutLedger(t *testing.T) {
-	for _, name := range []string{"operator-bundle.json", "operator-bundle-v2.json", "sector-bundle.json", "sector-bundle-v2.json"} {
+	for _, name := range []string{"operator-bundle.json", "operator-bundle-v2.json", "sector-bundle.json", "sector-bundle-v2.json", "operator-bundle-v4.json"} {
 		t.Run(name, func(t *testing.T) { verifyWithoutLedger(t, name) })
 	}
 }

@@ -152,13 +152,14 @@ func discSummary(d *doc, v *OperatorDisclosure) {
 	group("E1 Energy and emissions", s.E1)
 	group("E2 E-waste and circularity", s.E2)
 	group("E3 Climate resilience", s.E3)
+	const rounding = "Values are rounded for display only (half-even): t CO₂e and MWh to 1 place, kg to whole numbers, " +
+		"percentages to 2 places, ratios to 2 places, indices to 3 places, changes to 1 place. Changes are against the period named in the column before."
 	if len(rs) == 0 {
 		d.noData("the summary")
+		d.note(rounding)
 	} else {
-		d.table(cols, rs)
+		d.tableNote(cols, rs, rounding)
 	}
-	d.note("Values are rounded for display only (half-even): t CO₂e and MWh to 1 place, kg to whole numbers, " +
-		"percentages to 2 places, ratios to 2 places, indices to 3 places, changes to 1 place. Changes are against the period named in the column before.")
 	unavailableList(d, v)
 }
 

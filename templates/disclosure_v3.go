@@ -126,8 +126,8 @@ func cueTable(d *doc, dcs []DataCentreCUE) {
 		rs = append(rs, cells(c.ID, UnitKgCO2ePerKWh.Format(c.Location), UnitKgCO2ePerKWh.Format(c.Market)))
 	}
 	d.subheading("Data centres: CUE from the facility's own sources", 12)
-	d.table([]col{{title: "Facility", w: 80}, numCol("CUE, location-based", UnitKgCO2ePerKWh, 50), numCol("CUE, market-based", UnitKgCO2ePerKWh, 50)}, rs)
-	d.note("Grid electricity at the grid's location-based factor (or its market-based rate) plus the CO₂e of the facility's generators, per IT kWh (ISO/IEC 30134-8). The CUE column above is the location-based one.")
+	d.tableNote([]col{{title: "Facility", w: 80}, numCol("CUE, location-based", UnitKgCO2ePerKWh, 50), numCol("CUE, market-based", UnitKgCO2ePerKWh, 50)}, rs,
+		"Grid electricity at the grid's location-based factor (or its market-based rate) plus the CO₂e of the facility's generators, per IT kWh (ISO/IEC 30134-8). The CUE column above is the location-based one.")
 }
 
 // boundaryNote states the reporting boundary the figures cover.

@@ -52,12 +52,16 @@ func RenderOperatorDisclosureV4(v *OperatorDisclosure, attachment []byte) ([]byt
 			}
 		},
 		func() {
+			// The reporting boundary is about the whole section: it goes
+			// under the heading, with the pointer to what is unavailable.
 			d.headingNote = sectionNANote(v, "e1.")
+			if s != nil {
+				d.headingNote = strings.TrimSpace(boundaryText(s.Boundary) + " " + d.headingNote)
+			}
 			discE1(d, v)
 			if s != nil {
 				addedFigures(d, "E1", s.E1)
 				cueTable(d, s.DataCentres)
-				boundaryNote(d, s.Boundary)
 			}
 		},
 		func() {
@@ -112,6 +116,15 @@ func sectionNANote(v *OperatorDisclosure, prefix string) string {
 			". The reasons are listed under \u201cNot available\u201d after the summary."
 	}
 	return fmt.Sprintf("%s: %d figures of this section are not available; each is listed with the reason under \u201cNot available\u201d after the summary.", NA, len(names))
+}
+
+// boundaryText states the reporting boundary the figures cover, as
+// boundaryNote draws it.
+func boundaryText(b string) string {
+	if b == "" {
+		return "Reporting boundary: not stated in the return."
+	}
+	return "Reporting boundary: " + b + "."
 }
 
 // notAvailable is the document's unavailable figures named in words: the

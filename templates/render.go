@@ -89,6 +89,9 @@ type doc struct {
 	// sources numbers the factors' sources of a disclosure_v4 document;
 	// nil in earlier layouts, which print each source in full.
 	sources *sourceList
+	// keepAfter, when above 0, is the room in mm a table keeps under its
+	// last row for the note that follows it (tableNote, disclosure_v4).
+	keepAfter float64
 }
 
 func newDoc(meta docMeta, attachment []byte) *doc {

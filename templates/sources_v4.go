@@ -55,8 +55,8 @@ func methodV4(d *doc, m Method, l *sourceList) {
 		for _, f := range m.Factors {
 			rs = append(rs, cells(f.Key, formatExact(f.Value), f.Unit, l.ref(f.Source)))
 		}
-		d.table([]col{{title: "Factor", w: 92, mono: true}, {title: "Value", w: 34, right: true}, {title: "Unit", w: 38}, {title: "Source", w: 16}}, rs)
-		d.note("The numbers in the Source column (and in the grid factors' table) refer to the list of sources below.")
+		d.tableNote([]col{{title: "Factor", w: 92, mono: true}, {title: "Value", w: 34, right: true}, {title: "Unit", w: 38}, {title: "Source", w: 16}}, rs,
+			"The numbers in the Source column (and in the grid factors' table) refer to the list of sources below.")
 	}
 	sourcesBlock(d, l)
 

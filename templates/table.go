@@ -41,10 +41,35 @@ func (d *doc) table(cols []col, rs []row) {
 	}
 	d.need(d.headerHeight(cols) + first)
 	d.tableHeader(cols)
-	for _, r := range rs {
+	for i, r := range rs {
+		if i == len(rs)-1 && d.keepAfter > 0 && d.space() < d.rowHeight(cols, r)+d.keepAfter {
+			// The last row goes with what must follow it (tableNote).
+			d.pdf.AddPage()
+			d.tableHeader(cols)
+		}
 		d.tableRow(cols, r, true)
 	}
 	d.pdf.Ln(1.5)
+}
+
+// tableNote draws a table and the note under it. In disclosure_v4 the
+// note is kept with the table's last row, so that it never stands alone
+// at the top of a page; earlier layouts draw the two as they were issued.
+func (d *doc) tableNote(cols []col, rs []row, note string) {
+	if d.v4() {
+		d.keepAfter = d.noteHeight(note) + 1.5
+		defer func() { d.keepAfter = 0 }()
+	}
+	d.table(cols, rs)
+	d.note(note)
+}
+
+// noteHeight is the height a note takes when drawn by note.
+func (d *doc) noteHeight(text string) float64 {
+	d.font(false, 7)
+	n := len(d.wrap(clean(text), contentW-2*d.pdf.GetCellMargin()))
+	d.font(false, 8)
+	return float64(max(n, 1)) * 7 * 0.45
 }
 
 func fitCols(cols []col) []col {

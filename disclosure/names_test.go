@@ -1,0 +1,62 @@
+package disclosure
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/ictledger/ictledger/calculators"
+	"github.com/ictledger/ictledger/ledger"
+)
+
+// Metric keys are named in words a reader knows; no name is the key.
+func TestMetricName(t *testing.T) {
+	for key, want := range map[string]string{
+		"e1.scope1_tco2e": "Scope 1 emissions",
+		"e2.by_category.battery_lead_acid.collection_rate_pom_pct": "Collection rate against devices placed on the market, Battery lead acid",
+		"e2.by_category.cpe.mci":                                   "Material Circularity Indicator, CPE (customer premises equipment)",
+		"e2.by_category.tablet.weee_targets.recovery_met":          "WEEE recovery target met, Tablet",
+		"e2.by_stream.network.collection_rate_pom_pct":             "Collection rate against devices placed on the market, network stream",
+		"e2.weee_categories.4.year_collected_kg":                   "Collected in the year, WEEE category 4",
+		"e3.deployable_units":                                      "Units ready to deploy", // as Figures20261 names it
+		"e3.some_new_figure":                                       "Some new figure",
+	} {
+		if got := metricName(key); got != want {
+			t.Errorf("metricName(%s) = %q, want %q", key, got, want)
+		}
+	}
+}
+
+// The names of every unavailable figure of a 2026.1 document are words,
+// not keys.
+func TestNamedUnavailableHasNoKeys(t *testing.T) {
+	b := bundle20261(t)
+	v := view20261(t, b)
+	if len(v.Unavailable) == 0 {
+		t.Skip("the fixture has no unavailable figure")
+	}
+	for _, u := range namedUnavailable(v.Unavailable) {
+		if strings.Contains(u.Name, "_") || strings.HasPrefix(u.Name, "e1.") || strings.HasPrefix(u.Name, "e2.") || strings.HasPrefix(u.Name, "e3.") {
+			t.Errorf("%s is named %q", u.Key, u.Name)
+		}
+	}
+}
+
+// A comment recorded with an acceptance is the acceptance note in
+// disclosure_v4, and a finding in the layouts issued before it.
+func TestAcceptanceCommentApart(t *testing.T) {
+	in := &inputs{reviews: map[string][]review{
+		"op-2026-Q1-v1": {{Review: ledger.Review{Decision: ledger.DecisionAccept, Comment: "Gap noted: the batteries waited for the next container."}}},
+		"op-2026-Q2-v1": {{Review: ledger.Review{Decision: ledger.DecisionReturn, Comment: "Please restate the fuels."}}},
+	}}
+	qs := []*calculators.Metrics{{Return: "op-2026-Q1-v1", Period: "2026-Q1"}, {Return: "op-2026-Q2-v1", Period: "2026-Q2"}}
+	m := method(in, qs, true)
+	if len(m.Acceptance) != 1 || !strings.HasPrefix(m.Acceptance[0].Text, "Gap noted") {
+		t.Errorf("acceptance notes %+v", m.Acceptance)
+	}
+	if len(m.Findings) != 1 || m.Findings[0].Text != "Please restate the fuels." {
+		t.Errorf("findings %+v", m.Findings)
+	}
+	if old := method(in, qs, false); len(old.Acceptance) != 0 || len(old.Findings) != 2 {
+		t.Errorf("earlier layouts: acceptance %+v, findings %+v", old.Acceptance, old.Findings)
+	}
+}
