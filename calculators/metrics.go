@@ -201,7 +201,10 @@ type Derivation struct {
 
 // InputRef is one filed value a derivation used.
 type InputRef struct {
-	Path  string `json:"path"` // JSON path in the return, e.g. "fuels[0].quantity"
+	Path string `json:"path"` // JSON path in the return, e.g. "fuels[0].quantity"
+	// Label says what the row or figure is, for people, e.g. "diesel,
+	// stationary, RAN" for fuels[0].quantity; empty when not known.
+	Label string `json:"label,omitempty"`
 	Value string `json:"value"`
 	Unit  string `json:"unit,omitempty"`
 }

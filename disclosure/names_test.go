@@ -8,24 +8,6 @@ import (
 	"github.com/ictledger/ictledger/ledger"
 )
 
-// Metric keys are named in words a reader knows; no name is the key.
-func TestMetricName(t *testing.T) {
-	for key, want := range map[string]string{
-		"e1.scope1_tco2e": "Scope 1 emissions",
-		"e2.by_category.battery_lead_acid.collection_rate_pom_pct": "Collection rate against devices placed on the market, Battery lead acid",
-		"e2.by_category.cpe.mci":                                   "Material Circularity Indicator, CPE (customer premises equipment)",
-		"e2.by_category.tablet.weee_targets.recovery_met":          "WEEE recovery target met, Tablet",
-		"e2.by_stream.network.collection_rate_pom_pct":             "Collection rate against devices placed on the market, network stream",
-		"e2.weee_categories.4.year_collected_kg":                   "Collected in the year, WEEE category 4",
-		"e3.deployable_units":                                      "Units ready to deploy", // as Figures20261 names it
-		"e3.some_new_figure":                                       "Some new figure",
-	} {
-		if got := metricName(key); got != want {
-			t.Errorf("metricName(%s) = %q, want %q", key, got, want)
-		}
-	}
-}
-
 // The names of every unavailable figure of a 2026.1 document are words,
 // not keys.
 func TestNamedUnavailableHasNoKeys(t *testing.T) {

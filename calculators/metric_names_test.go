@@ -1,0 +1,65 @@
+package calculators
+
+import (
+	"testing"
+)
+
+// Metric keys are named in words a reader knows; no name is the key.
+func TestMetricName(t *testing.T) {
+	for key, want := range map[string]string{
+		"e1.scope1_tco2e": "Scope 1 emissions",
+		"e2.by_category.battery_lead_acid.collection_rate_pom_pct": "Collection rate against devices placed on the market, Battery lead acid",
+		"e2.by_category.cpe.mci":                                   "Material Circularity Indicator, CPE (customer premises equipment)",
+		"e2.by_category.tablet.weee_targets.recovery_met":          "WEEE recovery target met, Tablet",
+		"e2.by_stream.network.collection_rate_pom_pct":             "Collection rate against devices placed on the market, network stream",
+		"e2.weee_categories.4.year_collected_kg":                   "Collected in the year, WEEE category 4",
+		"e3.deployable_units":                                      "Units ready to deploy", // as Figures20261 names it
+		"e3.some_new_figure":                                       "Some new figure",
+	} {
+		if got := MetricName(key); got != want {
+			t.Errorf("MetricName(%s) = %q, want %q", key, got, want)
+		}
+	}
+}
+
+// Each input that names a row of the return says what the row is,
+// beside its path; figures used as inputs are named too.
+func TestInputLabels(t *testing.T) {
+	m, err := Compute(Request{Return: loadExample(t), ID: "r", Version: 1, Factors: loadFactors(t), GWP: "ar6", Densities: NewDensities()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	labels := map[string]string{}
+	for _, d := range m.Derivations {
+		for _, in := range d.Inputs {
+			labels[in.Path] = in.Label
+		}
+	}
+	for path, want := range map[string]string{
+		"fuels[0].quantity":       "diesel, stationary, RAN",
+		"fuels[0].generated_kwh":  "diesel, stationary, RAN: generated kWh",
+		"fuels[1].quantity":       "petrol, mobile, fleet",
+		"electricity[0].kwh":      "purchased electricity, RAN, grid JP",
+		"devices[0].collected.kg": "smartphone, customer: collected",
+		"e1.scope1_tco2e":         "Scope 1 emissions",
+	} {
+		got, ok := labels[path]
+		if !ok {
+			t.Errorf("no derivation has input %s", path)
+			continue
+		}
+		if got != want {
+			t.Errorf("%s: label %q, want %q", path, got, want)
+		}
+	}
+	unlabelled := 0
+	for path, l := range labels {
+		if l == "" {
+			unlabelled++
+			t.Logf("no label: %s", path)
+		}
+	}
+	if unlabelled > 0 {
+		t.Errorf("%d inputs without a label", unlabelled)
+	}
+}
