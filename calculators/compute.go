@@ -72,6 +72,7 @@ func Compute(req Request) (*Metrics, error) {
 		out.Derivations[i].Methodology = req.Methodology
 	}
 	labelInputs(req, out.Derivations)
+	numberSources(out.Derivations)
 	if out.Unavailable == nil {
 		out.Unavailable = []Unavailable{}
 	}

@@ -199,3 +199,25 @@ func words(s string) string {
 	}
 	return strings.Join(parts, " ")
 }
+
+// numberSources lists the distinct sources of each derivation's factors
+// once, in Sources, and gives each factor the number of its source, so
+// that a reader sees a source once however many factors it gives.
+func numberSources(ds []Derivation) {
+	for i := range ds {
+		d := &ds[i]
+		d.Sources = nil
+		seen := map[string]int{}
+		for j := range d.Factors {
+			f := &d.Factors[j]
+			if f.Source == "" {
+				continue
+			}
+			if seen[f.Source] == 0 {
+				d.Sources = append(d.Sources, f.Source)
+				seen[f.Source] = len(d.Sources)
+			}
+			f.SourceRef = seen[f.Source]
+		}
+	}
+}

@@ -68,6 +68,12 @@ func MetricName(key string) string {
 			return f.Label
 		}
 	}
+	switch key {
+	case "summary.previous":
+		return "Comparison with the previous period"
+	case "summary.year_ago":
+		return "Comparison with the same period a year before"
+	}
 	if p, ok := strings.CutPrefix(key, "comparison."); ok {
 		return "Comparison with " + p
 	}

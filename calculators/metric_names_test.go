@@ -14,6 +14,8 @@ func TestMetricName(t *testing.T) {
 		"e2.by_stream.network.collection_rate_pom_pct":             "Collection rate against devices placed on the market, network stream",
 		"e2.weee_categories.4.year_collected_kg":                   "Collected in the year, WEEE category 4",
 		"e3.deployable_units":                                      "Units ready to deploy", // as Figures20261 names it
+		"summary.previous":                                         "Comparison with the previous period",
+		"comparison.2025-Q4":                                       "Comparison with 2025-Q4",
 		"e3.some_new_figure":                                       "Some new figure",
 	} {
 		if got := MetricName(key); got != want {
@@ -61,5 +63,36 @@ func TestInputLabels(t *testing.T) {
 	}
 	if unlabelled > 0 {
 		t.Errorf("%d inputs without a label", unlabelled)
+	}
+}
+
+// A source shared by factors of a derivation is listed once, and each
+// factor refers to it.
+func TestSourcesNumbered(t *testing.T) {
+	m, err := Compute(Request{Return: loadExample(t), ID: "r", Version: 1, Factors: loadFactors(t), GWP: "ar6", Densities: NewDensities()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	shared := false
+	for _, d := range m.Derivations {
+		seen := map[string]bool{}
+		for _, s := range d.Sources {
+			if seen[s] {
+				t.Errorf("%s lists source %q twice", d.Metric, s)
+			}
+			seen[s] = true
+		}
+		for _, f := range d.Factors {
+			if f.Source == "" {
+				continue
+			}
+			if f.SourceRef < 1 || f.SourceRef > len(d.Sources) || d.Sources[f.SourceRef-1] != f.Source {
+				t.Errorf("%s: factor %s refers to source %d", d.Metric, f.Key, f.SourceRef)
+			}
+		}
+		shared = shared || len(d.Sources) < len(d.Factors)
+	}
+	if !shared {
+		t.Error("no derivation has two factors of one source: the test shows nothing")
 	}
 }

@@ -191,8 +191,11 @@ type Derivation struct {
 	Formula string      `json:"formula"`
 	Inputs  []InputRef  `json:"inputs"`
 	Factors []FactorRef `json:"factors"`
-	Notes   []string    `json:"notes,omitempty"`
-	Value   Value       `json:"value"`
+	// Sources are the distinct sources of Factors, each once, in the
+	// order first used; a factor's SourceRef is its number in this list.
+	Sources []string `json:"sources,omitempty"`
+	Notes   []string `json:"notes,omitempty"`
+	Value   Value    `json:"value"`
 	// Methodology is the methodology the figure was computed by. Compute
 	// sets it on every derivation it returns; the calculators leave it
 	// empty.
@@ -215,6 +218,9 @@ type FactorRef struct {
 	Value  string `json:"value"`
 	Unit   string `json:"unit,omitempty"`
 	Source string `json:"source"`
+	// SourceRef is the 1-based number of Source in the derivation's
+	// Sources; 0 when the factor names no source.
+	SourceRef int `json:"source_ref,omitempty"`
 }
 
 // Unavailable says why a metric is null.
