@@ -41,7 +41,7 @@ func inputLabel(returns map[string]*ledger.Return, path string) string {
 		return MetricName(path)
 	}
 	if strings.HasPrefix(path, "activity.") {
-		return words(strings.TrimPrefix(path, "activity."))
+		return fieldWords(strings.TrimPrefix(path, "activity."))
 	}
 	if strings.HasPrefix(path, "sites[?(") {
 		return sitesLabel(path)
@@ -51,6 +51,10 @@ func inputLabel(returns map[string]*ledger.Return, path string) string {
 	}
 	if rest, ok := strings.CutPrefix(path, "resilience."); ok {
 		return resilienceLabel(r, rest)
+	}
+	if rest, ok := strings.CutPrefix(path, "parts."); ok {
+		// An intermediate sum of the calculators, by its own name.
+		return fieldWords(strings.TrimPrefix(rest, "since_2026_1."))
 	}
 	list, n, field, ok := rowPath(path)
 	if !ok || r == nil {
@@ -146,7 +150,31 @@ func resilienceLabel(r *ledger.Return, rest string) string {
 			return "sites with backup power for " + name
 		}
 	}
-	return words(strings.ReplaceAll(rest, ".", ": "))
+	return fieldWords(rest)
+}
+
+// fieldWords spells a dotted field path, each part without its unit
+// (the input's unit says it): "gas_kg.ch4" is "gas: CH4".
+func fieldWords(path string) string {
+	parts := strings.Split(path, ".")
+	for i, p := range parts {
+		parts[i] = words(withoutUnit(p))
+	}
+	return strings.Join(parts, ": ")
+}
+
+// withoutUnit drops a unit at the end of a field name: "revenue_musd" is
+// "revenue"; a name that is only a unit stays.
+func withoutUnit(field string) string {
+	i := strings.LastIndexByte(field, '_')
+	if i <= 0 {
+		return field
+	}
+	switch field[i+1:] {
+	case "kg", "l", "kwh", "mwh", "gj", "tb", "kgco2e", "tco2e", "musd", "m3", "t", "h", "pct":
+		return field[:i]
+	}
+	return field
 }
 
 // sitesLabel names a sum over site rows:
@@ -191,10 +219,16 @@ func words(s string) string {
 	parts := strings.Split(s, "_")
 	for i, p := range parts {
 		switch p {
-		case "ran", "lpg", "eac", "ppa", "cpe", "it", "ods", "tb":
+		case "ran", "lpg", "eac", "ppa", "cpe", "it", "ods", "tb", "co2", "ch4", "n2o", "sf6", "nf3":
 			parts[i] = strings.ToUpper(p)
+		case "hfcs", "pfcs":
+			parts[i] = strings.ToUpper(p[:3]) + "s"
 		case "kwh":
 			parts[i] = "kWh"
+		default:
+			if len(p) > 1 && p[0] == 'r' && p[1] >= '0' && p[1] <= '9' {
+				parts[i] = strings.ToUpper(p) // a refrigerant, R410A
+			}
 		}
 	}
 	return strings.Join(parts, " ")

@@ -126,7 +126,7 @@ func leafName(leaf string) string {
 	if leaf == "" {
 		return "Figure"
 	}
-	return categoryName(leaf)
+	return categoryName(withoutUnit(leaf))
 }
 
 // categoryName is a device category (or any key part) in words, as the
