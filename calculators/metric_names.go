@@ -44,6 +44,13 @@ func leafNames() map[string]string {
 		"ods_leaked_kg_cfc11e":                      "Ozone-depleting substances leaked",
 		"recovery_target_pct":                       "WEEE recovery target",
 		"reuse_and_recycling_target_pct":            "WEEE reuse and recycling target",
+		"met":                                       "Battery recycling efficiency target met",
+		"weee_targets":                              "WEEE targets",
+		"pue":                                       "Power usage effectiveness (PUE)",
+		"ref":                                       "Renewable energy factor (REF)",
+		"erf":                                       "Energy reuse factor (ERF)",
+		"cue":                                       "Carbon usage effectiveness (CUE)",
+		"wue":                                       "Water usage effectiveness (WUE)",
 		"weee_targets.recovery_met":                 "WEEE recovery target met",
 		"weee_targets.reuse_and_recycling_met":      "WEEE reuse and recycling target met",
 		"weee_targets.recovery_rate_pct":            "Recovery rate against the WEEE target",
@@ -86,7 +93,7 @@ func MetricName(key string) string {
 	for i := 0; i < len(parts); i++ {
 		switch {
 		case parts[i] == "batteries":
-			quals = append(quals, "batteries")
+			// The battery category that follows says it.
 		case parts[i] == "by_category" && i+1 < len(parts):
 			quals = append(quals, categoryName(parts[i+1]))
 			i++

@@ -17,6 +17,8 @@ func TestMetricName(t *testing.T) {
 		"summary.previous":                                         "Comparison with the previous period",
 		"comparison.2025-Q4":                                       "Comparison with 2025-Q4",
 		"e1.network_energy_mwh":                                    "Network energy",
+		"e2.batteries.by_category.battery_lithium.met":             "Battery recycling efficiency target met, Battery lithium",
+		"e1.data_centres.bkk-dc1.erf":                              "Energy reuse factor (ERF), data centre bkk-dc1",
 		"e3.some_new_figure":                                       "Some new figure",
 	} {
 		if got := MetricName(key); got != want {

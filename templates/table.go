@@ -42,14 +42,28 @@ func (d *doc) table(cols []col, rs []row) {
 	d.need(d.headerHeight(cols) + first)
 	d.tableHeader(cols)
 	for i, r := range rs {
-		if i == len(rs)-1 && d.keepAfter > 0 && d.space() < d.rowHeight(cols, r)+d.keepAfter {
-			// The last row goes with what must follow it (tableNote).
+		if d.v4() && d.keepTail(cols, rs, i) {
 			d.pdf.AddPage()
 			d.tableHeader(cols)
 		}
 		d.tableRow(cols, r, true)
 	}
 	d.pdf.Ln(1.5)
+}
+
+// keepTail reports whether row i of rs must start a new page so that the
+// table does not end with one row alone on a page (disclosure_v4): the
+// last two rows of a table of three or more go together, and the last
+// row goes with the note that follows it (tableNote).
+func (d *doc) keepTail(cols []col, rs []row, i int) bool {
+	n := len(rs)
+	switch {
+	case i == n-2 && n >= 3:
+		return d.space() < d.rowHeight(cols, rs[i])+d.rowHeight(cols, rs[i+1])+d.keepAfter
+	case i == n-1 && d.keepAfter > 0:
+		return d.space() < d.rowHeight(cols, rs[i])+d.keepAfter
+	}
+	return false
 }
 
 // tableNote draws a table and the note under it. In disclosure_v4 the
