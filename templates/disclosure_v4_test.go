@@ -222,3 +222,40 @@ func TestV4Without20261(t *testing.T) {
 		}
 	}
 }
+
+// A table never leaves one row alone at the top of a page, nor a group's
+// title alone at the bottom of one.
+func TestV4NoRowAlone(t *testing.T) {
+	for _, c := range []struct {
+		name     string
+		rows     []row
+		together []string // drawn on the same page
+	}{
+		{"last two rows", []row{cells("alpha", "1"), cells("bravo", "2"), cells("charlie", "3"), cells("delta", "4")}, []string{"charlie", "delta"}},
+		{"group title", []row{cells("alpha", "1"), cells("bravo", "2"), total("Group title"), cells("echo", "5"), cells("foxtrot", "6"), cells("golf", "7")}, []string{"Group title", "echo"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			d := newDoc(docMeta{title: "t", period: "2025-Q3", template: OperatorTemplateV4, ledgerTime: fixtureDisclosure().LedgerTime}, nil)
+			d.pdf.AddPage()
+			cols := []col{{title: "Name", w: 100}, {title: "Value", w: 80, right: true}}
+			rowH := tableLine + 2*tablePad
+			// Room for the header and three rows.
+			d.pdf.SetY(bottomY - d.headerHeight(cols) - 3*rowH - 0.1)
+			d.table(cols, c.rows)
+			b, err := d.bytes()
+			if err != nil {
+				t.Fatal(err)
+			}
+			text, err := pdfText(b)
+			if err != nil {
+				t.Fatal(err)
+			}
+			pages := strings.Split(text, "--- page ")
+			for _, p := range pages[1:] {
+				if strings.Contains(p, "\n"+c.together[0]+"\n") != strings.Contains(p, "\n"+c.together[1]+"\n") {
+					t.Errorf("%q and %q are on different pages", c.together[0], c.together[1])
+				}
+			}
+		})
+	}
+}

@@ -51,19 +51,36 @@ func (d *doc) table(cols []col, rs []row) {
 	d.pdf.Ln(1.5)
 }
 
-// keepTail reports whether row i of rs must start a new page so that the
-// table does not end with one row alone on a page (disclosure_v4): the
-// last two rows of a table of three or more go together, and the last
-// row goes with the note that follows it (tableNote).
+// keepTail reports whether row i of rs must start a new page so that no
+// row is left alone (disclosure_v4): a group's title row goes with the
+// group's first row, the last two rows of a table of three or more go
+// together, and the last row goes with the note that follows it
+// (tableNote).
 func (d *doc) keepTail(cols []col, rs []row, i int) bool {
 	n := len(rs)
 	switch {
+	case i < n-1 && groupTitle(rs[i]):
+		return d.space() < d.rowHeight(cols, rs[i])+d.rowHeight(cols, rs[i+1])
 	case i == n-2 && n >= 3:
 		return d.space() < d.rowHeight(cols, rs[i])+d.rowHeight(cols, rs[i+1])+d.keepAfter
 	case i == n-1 && d.keepAfter > 0:
 		return d.space() < d.rowHeight(cols, rs[i])+d.keepAfter
 	}
 	return false
+}
+
+// groupTitle reports whether r titles the rows under it: a strong row
+// with nothing but its first cell, such as "E1 Energy and emissions".
+func groupTitle(r row) bool {
+	if !r.strong || len(r.cells) == 0 {
+		return false
+	}
+	for _, c := range r.cells[1:] {
+		if c != "" {
+			return false
+		}
+	}
+	return true
 }
 
 // tableNote draws a table and the note under it. In disclosure_v4 the
