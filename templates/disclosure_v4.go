@@ -160,5 +160,5 @@ func unavailableListV4(d *doc, v *OperatorDisclosure) {
 // returns, apart from the review findings.
 func acceptanceNotes(d *doc, ns []Note) {
 	d.subheading("Regulator's acceptance note", 10)
-	noteTable(d, ns, "Return", "Note", "The regulator recorded no comment on accepting the returns.")
+	noteTable(d, ns, "Return", "Note", "No acceptance note was recorded.")
 }

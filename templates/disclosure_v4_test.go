@@ -233,6 +233,7 @@ func TestV4NoRowAlone(t *testing.T) {
 	}{
 		{"last two rows", []row{cells("alpha", "1"), cells("bravo", "2"), cells("charlie", "3"), cells("delta", "4")}, []string{"charlie", "delta"}},
 		{"group title", []row{cells("alpha", "1"), cells("bravo", "2"), total("Group title"), cells("echo", "5"), cells("foxtrot", "6"), cells("golf", "7")}, []string{"Group title", "echo"}},
+		{"group title near the end", []row{cells("alpha", "1"), total("Group title"), cells("echo", "5"), cells("foxtrot", "6")}, []string{"Group title", "foxtrot"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			d := newDoc(docMeta{title: "t", period: "2025-Q3", template: OperatorTemplateV4, ledgerTime: fixtureDisclosure().LedgerTime}, nil)

@@ -60,7 +60,16 @@ func (d *doc) keepTail(cols []col, rs []row, i int) bool {
 	n := len(rs)
 	switch {
 	case i < n-1 && groupTitle(rs[i]):
-		return d.space() < d.rowHeight(cols, rs[i])+d.rowHeight(cols, rs[i+1])
+		// The title and its first row, and with them what that row
+		// keeps (the last row, the note) when it is near the end.
+		need := d.rowHeight(cols, rs[i]) + d.rowHeight(cols, rs[i+1])
+		switch {
+		case i+1 == n-2:
+			need += d.rowHeight(cols, rs[n-1]) + d.keepAfter
+		case i+1 == n-1:
+			need += d.keepAfter
+		}
+		return d.space() < need
 	case i == n-2 && n >= 3:
 		return d.space() < d.rowHeight(cols, rs[i])+d.rowHeight(cols, rs[i+1])+d.keepAfter
 	case i == n-1 && d.keepAfter > 0:
