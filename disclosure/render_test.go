@@ -46,11 +46,13 @@ func fixtureKey(t *testing.T) string {
 // change to the bytes; a change that is meant needs a new template
 // version, not -update. The -v2 bundles are the v1 ones under the names
 // disclosure_v2 and sector_v2 (which draw CJK text; these fixtures have
-// none, so they differ from v1 only in the version printed). The -v4
-// operator bundle is the -v2 one (a Japanese operator) under the name
-// disclosure_v4.
+// none, so they differ from v1 only in the version printed). The -v3 and
+// -v4 operator bundles are the -v2 one (a Japanese operator) under the
+// names disclosure_v3 and disclosure_v4; the -20261 ones are a document
+// of methodology 2026.1 (bundle20261) in each.
 func TestRenderIsPinned(t *testing.T) {
-	for _, name := range []string{"operator-bundle.json", "sector-bundle.json", "operator-bundle-v2.json", "sector-bundle-v2.json", "operator-bundle-v4.json"} {
+	for _, name := range []string{"operator-bundle.json", "sector-bundle.json", "operator-bundle-v2.json", "sector-bundle-v2.json",
+		"operator-bundle-v3.json", "operator-bundle-v3-20261.json", "operator-bundle-v4.json", "operator-bundle-v4-20261.json"} {
 		t.Run(name, func(t *testing.T) {
 			b := fixtureBundle(t, name)
 			pdf, err := Render(b)
