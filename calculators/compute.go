@@ -71,6 +71,8 @@ func Compute(req Request) (*Metrics, error) {
 	for i := range out.Derivations {
 		out.Derivations[i].Methodology = req.Methodology
 	}
+	labelInputs(req, out.Derivations)
+	numberSources(out.Derivations)
 	if out.Unavailable == nil {
 		out.Unavailable = []Unavailable{}
 	}

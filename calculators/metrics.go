@@ -191,8 +191,11 @@ type Derivation struct {
 	Formula string      `json:"formula"`
 	Inputs  []InputRef  `json:"inputs"`
 	Factors []FactorRef `json:"factors"`
-	Notes   []string    `json:"notes,omitempty"`
-	Value   Value       `json:"value"`
+	// Sources are the distinct sources of Factors, each once, in the
+	// order first used; a factor's SourceRef is its number in this list.
+	Sources []string `json:"sources,omitempty"`
+	Notes   []string `json:"notes,omitempty"`
+	Value   Value    `json:"value"`
 	// Methodology is the methodology the figure was computed by. Compute
 	// sets it on every derivation it returns; the calculators leave it
 	// empty.
@@ -201,7 +204,10 @@ type Derivation struct {
 
 // InputRef is one filed value a derivation used.
 type InputRef struct {
-	Path  string `json:"path"` // JSON path in the return, e.g. "fuels[0].quantity"
+	Path string `json:"path"` // JSON path in the return, e.g. "fuels[0].quantity"
+	// Label says what the row or figure is, for people, e.g. "diesel,
+	// stationary, RAN" for fuels[0].quantity; empty when not known.
+	Label string `json:"label,omitempty"`
 	Value string `json:"value"`
 	Unit  string `json:"unit,omitempty"`
 }
@@ -212,6 +218,9 @@ type FactorRef struct {
 	Value  string `json:"value"`
 	Unit   string `json:"unit,omitempty"`
 	Source string `json:"source"`
+	// SourceRef is the 1-based number of Source in the derivation's
+	// Sources; 0 when the factor names no source.
+	SourceRef int `json:"source_ref,omitempty"`
 }
 
 // Unavailable says why a metric is null.

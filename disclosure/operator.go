@@ -99,7 +99,10 @@ func operatorDisclosure(b *Bundle, in *inputs) (*templates.OperatorDisclosure, e
 		return nil, err
 	}
 	c := &calc{in: in, operator: op.ID, gwp: b.GWP, methodology: methodology, done: map[ledger.Period]*calculators.Metrics{}}
-	v3 := b.Template == templates.OperatorTemplateV3
+	// disclosure_v4 draws what disclosure_v3 added for a document of
+	// methodology 2026.1 or later, and nothing of it for 2025.1.
+	v4 := b.Template == templates.OperatorTemplateV4
+	v3 := b.Template == templates.OperatorTemplateV3 || v4 && methodology != ledger.Methodology20251
 	if v3 {
 		c.likeWithLike(span)
 	}
@@ -150,10 +153,13 @@ func operatorDisclosure(b *Bundle, in *inputs) (*templates.OperatorDisclosure, e
 	}
 	d.E2 = e2View(roll.E2)
 	d.E3 = e3View(in, op.ID, roll, quarters)
-	d.Method = method(in, quarters)
+	d.Method = method(in, quarters, v4)
 	if v3 {
 		d.Since20261 = since20261View(c, roll, quarters)
 		d.Unavailable = append(append([]calculators.Unavailable{}, d.Unavailable...), c.keptWhy...)
+	}
+	if v4 {
+		d.NotAvailable = namedUnavailable(d.Unavailable)
 	}
 	return d, nil
 }

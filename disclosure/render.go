@@ -34,10 +34,11 @@ func Render(b *Bundle) ([]byte, error) {
 			templates.OperatorTemplateVersion: templates.RenderOperatorDisclosure,
 			templates.OperatorTemplateV2:      templates.RenderOperatorDisclosureV2,
 			templates.OperatorTemplateV3:      templates.RenderOperatorDisclosureV3,
+			templates.OperatorTemplateV4:      templates.RenderOperatorDisclosureV4,
 		}[b.Template]
 		if !ok {
-			return nil, fmt.Errorf("template %q: this build renders %s, %s and %s", b.Template,
-				templates.OperatorTemplateVersion, templates.OperatorTemplateV2, templates.OperatorTemplateV3)
+			return nil, fmt.Errorf("template %q: this build renders %s, %s, %s and %s", b.Template,
+				templates.OperatorTemplateVersion, templates.OperatorTemplateV2, templates.OperatorTemplateV3, templates.OperatorTemplateV4)
 		}
 		v, err := operatorDisclosure(b, in)
 		if err != nil {

@@ -46,11 +46,15 @@ func fixtureKey(t *testing.T) string {
 // change to the bytes; a change that is meant needs a new template
 // version, not -update. The -v2 bundles are the v1 ones under the names
 // disclosure_v2 and sector_v2 (which draw CJK text; these fixtures have
-// none, so they differ from v1 only in the version printed). The region
-// bundle is a public regional report of the sector bundle's accepted
-// return, proved in the same checkpoint.
+// none, so they differ from v1 only in the version printed). The -v3 and
+// -v4 operator bundles are the -v2 one (a Japanese operator) under the
+// names disclosure_v3 and disclosure_v4; the -20261 ones are a document
+// of methodology 2026.1 (bundle20261) in each. The region bundle is a
+// public regional report of the sector bundle's accepted return, proved
+// in the same checkpoint.
 func TestRenderIsPinned(t *testing.T) {
-	for _, name := range []string{"operator-bundle.json", "sector-bundle.json", "operator-bundle-v2.json", "sector-bundle-v2.json", "sector-bundle-v3.json", "region-bundle.json"} {
+	for _, name := range []string{"operator-bundle.json", "sector-bundle.json", "operator-bundle-v2.json", "sector-bundle-v2.json", "sector-bundle-v3.json", "region-bundle.json",
+		"operator-bundle-v3.json", "operator-bundle-v3-20261.json", "operator-bundle-v4.json", "operator-bundle-v4-20261.json"} {
 		t.Run(name, func(t *testing.T) {
 			b := fixtureBundle(t, name)
 			pdf, err := Render(b)
@@ -85,7 +89,7 @@ func TestRenderIsPinned(t *testing.T) {
 // regional report: valid with the log's key, invalid with another key,
 // invalid after any edit.
 func TestVerifyWithoutLedger(t *testing.T) {
-	for _, name := range []string{"operator-bundle.json", "operator-bundle-v2.json", "sector-bundle.json", "sector-bundle-v2.json", "sector-bundle-v3.json", "region-bundle.json"} {
+	for _, name := range []string{"operator-bundle.json", "operator-bundle-v2.json", "sector-bundle.json", "sector-bundle-v2.json", "sector-bundle-v3.json", "region-bundle.json", "operator-bundle-v4.json"} {
 		t.Run(name, func(t *testing.T) { verifyWithoutLedger(t, name) })
 	}
 }

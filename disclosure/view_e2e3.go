@@ -129,8 +129,11 @@ func e3View(in *inputs, operator string, roll *calculators.Rollup, quarters []*c
 }
 
 // method lists the factors and formulas the metrics used, the warnings
-// raised at filing and the findings of the reviews.
-func method(in *inputs, quarters []*calculators.Metrics) templates.Method {
+// raised at filing and the findings of the reviews. With apart (for
+// disclosure_v4) a comment recorded with an acceptance is the
+// regulator's acceptance note, not a finding; earlier layouts list it
+// among the findings, as they were issued.
+func method(in *inputs, quarters []*calculators.Metrics, apart bool) templates.Method {
 	var m templates.Method
 	seenF, seenM := map[string]bool{}, map[string]bool{}
 	for _, q := range quarters {
@@ -155,7 +158,11 @@ func method(in *inputs, quarters []*calculators.Metrics) templates.Method {
 			m.Warnings = append(m.Warnings, templates.Note{Ref: q.Period + " " + w.Path, Text: w.Message})
 		}
 		for _, r := range in.reviews[q.Return] {
-			if r.Comment != "" {
+			switch {
+			case r.Comment == "":
+			case apart && r.Decision == ledger.DecisionAccept:
+				m.Acceptance = append(m.Acceptance, templates.Note{Ref: q.Period + " (" + q.Return + ")", Text: r.Comment})
+			default:
 				m.Findings = append(m.Findings, templates.Note{Ref: q.Period + " review (" + string(r.Decision) + ")", Text: r.Comment})
 			}
 			for _, f := range r.Findings {

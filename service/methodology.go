@@ -26,14 +26,15 @@ func (s *Service) bundleMethodology(seqs map[uint64]bool) string {
 }
 
 // templateFor is the layout a new document of methodology m is drawn in:
-// disclosure_v3 for an operator disclosure of methodology 2026.1 or
-// later, which shows what that methodology adds; otherwise the layout
-// the caller chose (disclosure_v2, sector_v3), so that documents of
-// methodology 2025.1 are drawn as before. Like the methodology, it is a
+// disclosure_v4 for every new operator disclosure (it draws what
+// methodology 2026.1 adds when m is 2026.1 or later, as disclosure_v3
+// did); otherwise the layout the caller chose (sector_v3). Documents
+// issued in disclosure_v2 and disclosure_v3 name their layout in their
+// bundle and keep rendering in it. Like the methodology, it is a
 // function of the entries, which the document cache key covers.
 func templateFor(document, m, chosen string) string {
-	if document == disclosure.DocOperator && m != "" && ledger.MethodologyAtLeast(m, ledger.Methodology20261) {
-		return templates.OperatorTemplateV3
+	if document == disclosure.DocOperator {
+		return templates.OperatorTemplateV4
 	}
 	return chosen
 }

@@ -182,7 +182,7 @@ func TestPublicDisclosuresCarryAcceptedReturnsOnly(t *testing.T) {
 		}
 		if period == "2026-Q3" {
 			text := pdfPlainText(pdf)
-			for _, want := range []string{"summary.previous", "2026-Q2 has no accepted return"} {
+			for _, want := range []string{"Comparison with the previous period", "2026-Q2 has no accepted return"} {
 				if !strings.Contains(text, want) {
 					t.Errorf("2026-Q3: the document does not say %q", want)
 				}

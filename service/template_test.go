@@ -7,13 +7,12 @@ import (
 	"github.com/ictledger/ictledger/templates"
 )
 
-// New operator disclosures of methodology 2026.1 are drawn in
-// disclosure_v3; those of 2025.1 and sector reports keep the layout the
-// caller chose.
+// New operator disclosures of every methodology are drawn in
+// disclosure_v4; sector reports keep the layout the caller chose.
 func TestTemplateFor(t *testing.T) {
 	for _, c := range []struct{ doc, m, chosen, want string }{
-		{disclosure.DocOperator, "", templates.OperatorTemplateV2, templates.OperatorTemplateV2},
-		{disclosure.DocOperator, "2026.1", templates.OperatorTemplateV2, templates.OperatorTemplateV3},
+		{disclosure.DocOperator, "", templates.OperatorTemplateV2, templates.OperatorTemplateV4},
+		{disclosure.DocOperator, "2026.1", templates.OperatorTemplateV2, templates.OperatorTemplateV4},
 		{disclosure.DocSector, "2026.1", templates.SectorTemplateV2, templates.SectorTemplateV2},
 	} {
 		if got := templateFor(c.doc, c.m, c.chosen); got != c.want {

@@ -29,8 +29,32 @@ var palette = [...][3]int{
 	{238, 102, 119}, {170, 51, 119}, {187, 187, 187},
 }
 
+// paletteV4 is the palette of disclosure_v4: Paul Tol's "bright" scheme
+// followed by five colours of his "muted" and "vibrant" schemes that
+// differ from it, so that a chart of up to twelve parts (the energy
+// domains and carriers) repeats no colour.
+var paletteV4 = [...][3]int{
+	{68, 119, 170}, {102, 204, 238}, {34, 136, 51}, {204, 187, 68},
+	{238, 102, 119}, {170, 51, 119}, {187, 187, 187},
+	{51, 34, 136}, {68, 170, 153}, {153, 153, 51}, {136, 34, 85}, {238, 119, 51},
+}
+
+// colors is the palette of the document's layout.
+func (d *doc) colors() [][3]int {
+	if d.v4() {
+		return paletteV4[:]
+	}
+	return palette[:]
+}
+
+// color is palette colour i of the document's layout.
+func (d *doc) color(i int) [3]int {
+	cs := d.colors()
+	return cs[i%len(cs)]
+}
+
 func (d *doc) fill(i int) {
-	c := palette[i%len(palette)]
+	c := d.color(i)
 	d.pdf.SetFillColor(c[0], c[1], c[2])
 }
 
@@ -155,6 +179,9 @@ func (d *doc) shareBar(title string, parts []Amount, u Unit) {
 	if sum <= 0 {
 		d.noData(title)
 		return
+	}
+	if d.v4() {
+		parts = mergeTail(parts, len(d.colors()))
 	}
 	for _, a := range parts {
 		f, ok := float(a.Value)
@@ -286,7 +313,7 @@ func (d *doc) line(title string, cats []string, s series, u Unit) {
 	p := d.pdf
 	pl := d.valueFrame(hi, u, h)
 	gw := pl.w / float64(len(cats))
-	c := palette[s.color%len(palette)]
+	c := d.color(s.color)
 	p.SetDrawColor(c[0], c[1], c[2])
 	p.SetFillColor(c[0], c[1], c[2])
 	p.SetLineWidth(0.5)
@@ -344,7 +371,11 @@ func (d *doc) hStacked(title string, cats []string, ss []series, u Unit) {
 	for _, s := range sums {
 		hi = math.Max(hi, s)
 	}
-	const bar, gap, labelW = 4.0, 1.5, 34.0
+	const bar, gap = 4.0, 1.5
+	labelW := 34.0
+	if d.v4() {
+		labelW = d.labelColumn(cats, 6)
+	}
 	h := float64(len(cats)) * (bar + gap)
 	d.chartTitle(title, h+12)
 	p := d.pdf
@@ -364,7 +395,7 @@ func (d *doc) hStacked(title string, cats []string, ss []series, u Unit) {
 		y := y0 + float64(ci)*(bar+gap) + gap/2
 		p.SetXY(marginL, y+0.5)
 		lab := clean(c)
-		if d.meta.template == OperatorTemplateV3 {
+		if d.meta.template == OperatorTemplateV3 || d.v4() {
 			// From disclosure_v3 on a long label is cut to its column;
 			// earlier layouts let it run past the margin, as issued.
 			lab = d.fit(c, labelW-1)
@@ -391,6 +422,45 @@ func (d *doc) hStacked(title string, cats []string, ss []series, u Unit) {
 	lh := d.legend(x0, y0+h+4, ss)
 	d.font(false, 8)
 	p.SetXY(marginL, y0+h+4+lh+2)
+}
+
+// Bounds of the label column of a horizontal bar chart in disclosure_v4:
+// at least as wide as disclosure_v1 drew it, at most 45 % of the content
+// width, so that the bars keep most of the page.
+const (
+	minLabelW = 34.0
+	maxLabelW = contentW * 0.45
+)
+
+// labelColumn is the width in mm of a column that holds each of labels
+// whole at size points, within minLabelW and maxLabelW; a label wider
+// than maxLabelW is cut with an ellipsis by the caller.
+func (d *doc) labelColumn(labels []string, size float64) float64 {
+	d.font(false, size)
+	w := minLabelW
+	for _, l := range labels {
+		w = math.Max(w, d.pdf.GetStringWidth(clean(l))+2*d.pdf.GetCellMargin()+1.5)
+	}
+	d.font(false, 8)
+	return math.Min(w, maxLabelW)
+}
+
+// mergeTail keeps the first n-1 parts of a breakdown and sums the rest
+// into one "Others" part, so that a chart of at most n colours gives each
+// part its own colour. Parts that are unavailable or not positive are not
+// summed.
+func mergeTail(parts []Amount, n int) []Amount {
+	if len(parts) <= n {
+		return parts
+	}
+	acc := decimal.Zero
+	for _, a := range parts[n-1:] {
+		if a.Value.OK && a.Value.D.Sign() > 0 {
+			acc = acc.Add(a.Value.D)
+		}
+	}
+	out := append([]Amount{}, parts[:n-1]...)
+	return append(out, Amount{Label: "Others (" + formatInt(int64(len(parts)-n+1)) + " parts)", Value: calculators.Some(acc)})
 }
 
 // spread draws the operators' values of one metric as columns sorted from

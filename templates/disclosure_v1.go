@@ -152,18 +152,23 @@ func discSummary(d *doc, v *OperatorDisclosure) {
 	group("E1 Energy and emissions", s.E1)
 	group("E2 E-waste and circularity", s.E2)
 	group("E3 Climate resilience", s.E3)
+	const rounding = "Values are rounded for display only (half-even): t CO₂e and MWh to 1 place, kg to whole numbers, " +
+		"percentages to 2 places, ratios to 2 places, indices to 3 places, changes to 1 place. Changes are against the period named in the column before."
 	if len(rs) == 0 {
 		d.noData("the summary")
+		d.note(rounding)
 	} else {
-		d.table(cols, rs)
+		d.tableNote(cols, rs, rounding)
 	}
-	d.note("Values are rounded for display only (half-even): t CO₂e and MWh to 1 place, kg to whole numbers, " +
-		"percentages to 2 places, ratios to 2 places, indices to 3 places, changes to 1 place. Changes are against the period named in the column before.")
 	unavailableList(d, v)
 }
 
 // unavailableList lists every unavailable metric with the reason.
 func unavailableList(d *doc, v *OperatorDisclosure) {
+	if d.v4() {
+		unavailableListV4(d, v)
+		return
+	}
 	if len(v.Unavailable) == 0 {
 		return
 	}
@@ -177,7 +182,12 @@ func unavailableList(d *doc, v *OperatorDisclosure) {
 
 // unavailableNote points from a section to the reasons, when metrics of
 // the section (keys starting with prefix) are unavailable.
+// disclosure_v4 draws the pointer under the section's heading instead
+// (sectionNANote).
 func unavailableNote(d *doc, v *OperatorDisclosure, prefix string) {
+	if d.v4() {
+		return
+	}
 	var keys []string
 	for _, u := range v.Unavailable {
 		if strings.HasPrefix(u.Metric, prefix) {

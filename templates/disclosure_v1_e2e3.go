@@ -21,13 +21,12 @@ func discE2(d *doc, v *OperatorDisclosure) {
 		}
 		t := e.Total
 		rs = append(rs, total("Total", "", kg(t.Inflow), kg(t.Collected), kg(t.Reused), kg(t.Recycled), kg(t.Recovered), kg(t.Disposed), kg(t.Gap)))
-		d.table([]col{
+		d.tableNote([]col{
 			{title: "Category", w: 27}, {title: "Stream", w: 16},
 			numCol("Inflow", UnitKg, 20), numCol("Collected", UnitKg, 20), numCol("Reused", UnitKg, 19),
 			numCol("Recycled", UnitKg, 20), numCol("Recovered", UnitKg, 20), numCol("Disposed", UnitKg, 19),
 			numCol("Gap", UnitKg, 19),
-		}, rs)
-		d.note("Gap = collected − (reused + recycled + recovered + disposed) − stock change: mass not accounted for.")
+		}, rs, "Gap = collected − (reused + recycled + recovered + disposed) − stock change: mass not accounted for.")
 	}
 
 	var cats []string
@@ -99,8 +98,8 @@ func discE2(d *doc, v *OperatorDisclosure) {
 			rs = append(rs, cells(c.Category, UnitPct.Format(c.CircularInPct), UnitIndex.Format(c.MCI), c.Basis))
 		}
 		rs = append(rs, total("All categories (mass-weighted by inflow)", "", UnitIndex.Format(e.MCITotal), ""))
-		d.table([]col{{title: "Category", w: 70}, numCol("Circular inflow", UnitPct, 35), {title: "MCI (0 to 1)", w: 35, right: true}, {title: "Basis", w: 40}}, rs)
-		d.note("Basis \"collected\" means fewer than four quarters of returns: this quarter's collected mass stands in for e-waste generated, which overstates circularity.")
+		d.tableNote([]col{{title: "Category", w: 70}, numCol("Circular inflow", UnitPct, 35), {title: "MCI (0 to 1)", w: 35, right: true}, {title: "Basis", w: 40}}, rs,
+			"Basis \"collected\" means fewer than four quarters of returns: this quarter's collected mass stands in for e-waste generated, which overstates circularity.")
 	}
 	unavailableNote(d, v, "e2.")
 }

@@ -8,6 +8,10 @@ func discMethod(d *doc, v *OperatorDisclosure) {
 	d.para(fmt.Sprintf("Metrics are computed with exact decimal arithmetic from the filed returns and factor set %s "+
 		"(GWP-100 values from %s); they are rounded for display only.", v.FactorSet, v.GWP), 8)
 
+	if d.sources != nil {
+		methodV4(d, m, d.sources)
+		return
+	}
 	d.subheading("Factors used", 15)
 	if len(m.Factors) == 0 {
 		d.noData("factors")

@@ -126,8 +126,8 @@ func cueTable(d *doc, dcs []DataCentreCUE) {
 		rs = append(rs, cells(c.ID, UnitKgCO2ePerKWh.Format(c.Location), UnitKgCO2ePerKWh.Format(c.Market)))
 	}
 	d.subheading("Data centres: CUE from the facility's own sources", 12)
-	d.table([]col{{title: "Facility", w: 80}, numCol("CUE, location-based", UnitKgCO2ePerKWh, 50), numCol("CUE, market-based", UnitKgCO2ePerKWh, 50)}, rs)
-	d.note("Grid electricity at the grid's location-based factor (or its market-based rate) plus the CO₂e of the facility's generators, per IT kWh (ISO/IEC 30134-8). The CUE column above is the location-based one.")
+	d.tableNote([]col{{title: "Facility", w: 80}, numCol("CUE, location-based", UnitKgCO2ePerKWh, 50), numCol("CUE, market-based", UnitKgCO2ePerKWh, 50)}, rs,
+		"Grid electricity at the grid's location-based factor (or its market-based rate) plus the CO₂e of the facility's generators, per IT kWh (ISO/IEC 30134-8). The CUE column above is the location-based one.")
 }
 
 // boundaryNote states the reporting boundary the figures cover.
@@ -157,7 +157,11 @@ func methodologySection(d *doc, v *OperatorDisclosure, s *Since20261) {
 		if g.Name != "" {
 			name += "\n" + g.Name
 		}
-		rs = append(rs, cells(name, formatExact(g.Value)+" "+g.Unit, g.Basis, g.DataYear, g.Evidence, g.Source+"\n"+g.FactorSet))
+		source := g.Source
+		if d.sources != nil {
+			source = d.sources.ref(g.Source)
+		}
+		rs = append(rs, cells(name, formatExact(g.Value)+" "+g.Unit, g.Basis, g.DataYear, g.Evidence, source+"\n"+g.FactorSet))
 	}
 	d.table([]col{{title: "Grid", w: 30}, {title: "Factor", w: 28, right: true}, {title: "Basis", w: 30}, {title: "Data year", w: 14},
 		{title: "Evidence", w: 18}, {title: "Source, factor set", w: 60}}, rs)

@@ -49,6 +49,17 @@ type OperatorDisclosure struct {
 	// Since20261 is what disclosure_v3 adds for methodology 2026.1; nil
 	// for earlier methodologies, and ignored by earlier layouts.
 	Since20261 *Since20261
+	// NotAvailable is Unavailable with each metric's name in words, for
+	// disclosure_v4, which shows names a reader knows instead of metric
+	// keys; earlier layouts ignore it and show Unavailable.
+	NotAvailable []NotAvailable
+}
+
+// NotAvailable is one figure shown n/a, named for people, with why.
+type NotAvailable struct {
+	Key    string // metric key, e.g. "e2.by_category.cpe.mci"
+	Name   string // e.g. "Material Circularity Indicator, CPE (customer premises equipment)"
+	Reason string
 }
 
 // ReturnRef names one return version a disclosure covers.
@@ -270,6 +281,11 @@ type Method struct {
 	Formulas []Formula
 	Warnings []Note // raised at filing
 	Findings []Note // of the review
+	// Acceptance is the regulator's comment on accepting each return,
+	// for disclosure_v4, which shows it apart from the findings; the
+	// view model of an earlier layout leaves it empty and lists the
+	// comment among the Findings, as those layouts were issued.
+	Acceptance []Note
 }
 
 // Factor is one factor a computation used.

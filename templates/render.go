@@ -82,6 +82,16 @@ type docMeta struct {
 type doc struct {
 	pdf  *pdfWriter
 	meta docMeta
+	// headingNote, when set, is drawn under the next section heading and
+	// then cleared (disclosure_v4: a section's pointer to its unavailable
+	// figures, kept with the heading).
+	headingNote string
+	// sources numbers the factors' sources of a disclosure_v4 document;
+	// nil in earlier layouts, which print each source in full.
+	sources *sourceList
+	// keepAfter, when above 0, is the room in mm a table keeps under its
+	// last row for the note that follows it (tableNote, disclosure_v4).
+	keepAfter float64
 }
 
 func newDoc(meta docMeta, attachment []byte) *doc {
@@ -101,10 +111,11 @@ func newDoc(meta docMeta, attachment []byte) *doc {
 	pdf.AliasNbPages(nbAlias)
 	pdf.SetHeaderFuncMode(d.header, true)
 	pdf.SetFooterFunc(d.footer)
+	desc := "ictledger verification data: entries, inclusion proofs and checkpoint"
 	pdf.SetAttachments([]gofpdf.Attachment{{
 		Content:     attachment,
 		Filename:    AttachmentName,
-		Description: "ictledger verification data: entries, inclusion proofs and checkpoint",
+		Description: desc,
 	}})
 	d.font(false, 8)
 	return d
@@ -194,10 +205,19 @@ func (d *doc) heading(title string, minBody float64) {
 	p.CellFormat(contentW, 6, clean(title), "", 1, "L", false, 0, "")
 	p.Ln(1.5)
 	d.font(false, 8)
+	if n := d.headingNote; n != "" {
+		d.headingNote = ""
+		d.note(n)
+	}
 }
 
 // subheading titles a block within a section.
 func (d *doc) subheading(title string, minBody float64) {
+	if d.v4() {
+		// Room for a table's header and first rows, so that the title
+		// does not end a page alone.
+		minBody = max(minBody, minBodyV4)
+	}
 	d.need(6 + minBody)
 	p := d.pdf
 	p.Ln(1.5)
@@ -206,6 +226,10 @@ func (d *doc) subheading(title string, minBody float64) {
 	p.Ln(0.5)
 	d.font(false, 8)
 }
+
+// minBodyV4 is the least room, in mm, disclosure_v4 keeps under a
+// subheading: a table header and two rows of three lines.
+const minBodyV4 = 26.0
 
 // para writes wrapped text at the given size.
 func (d *doc) para(text string, size float64) {

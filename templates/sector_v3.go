@@ -206,32 +206,6 @@ func (d *doc) tableHeight(cols []col, rs []row) float64 {
 	return h
 }
 
-// rowHeight is the height d.tableRow gives r: its tallest wrapped cell.
-func (d *doc) rowHeight(cols []col, r row) float64 {
-	n := 1
-	for i, c := range cols {
-		if i >= len(r.cells) {
-			break
-		}
-		if c.mono {
-			d.mono(tableSize - 0.5)
-		} else {
-			d.font(r.strong, tableSize)
-		}
-		n = max(n, len(d.wrap(clean(r.cells[i]), c.w)))
-	}
-	d.font(false, tableSize)
-	return float64(n)*tableLine + 2*tablePad
-}
-
-// noteHeight is the height d.note gives text.
-func (d *doc) noteHeight(text string) float64 {
-	d.font(false, 7)
-	n := len(d.wrap(clean(text), contentW))
-	d.font(false, 8)
-	return float64(max(n, 1)) * 7 * 0.45
-}
-
 // rankNotes says, one line per reason in order of appearance, why the
 // operators without a value have none.
 func rankNotes(m SectorMetric) []string {

@@ -35,12 +35,81 @@ const (
 // content width when they do not add up to it.
 func (d *doc) table(cols []col, rs []row) {
 	cols = fitCols(cols)
-	d.need(d.headerHeight(cols) + tableLine + 2*tablePad)
+	first := tableLine + 2*tablePad
+	if d.v4() && len(rs) > 0 {
+		first = d.rowHeight(cols, rs[0]) // a header never ends a page alone
+	}
+	d.need(d.headerHeight(cols) + first)
 	d.tableHeader(cols)
-	for _, r := range rs {
+	for i, r := range rs {
+		if d.v4() && d.keepTail(cols, rs, i) {
+			d.pdf.AddPage()
+			d.tableHeader(cols)
+		}
 		d.tableRow(cols, r, true)
 	}
 	d.pdf.Ln(1.5)
+}
+
+// keepTail reports whether row i of rs must start a new page so that no
+// row is left alone (disclosure_v4): a group's title row goes with the
+// group's first row, the last two rows of a table of three or more go
+// together, and the last row goes with the note that follows it
+// (tableNote).
+func (d *doc) keepTail(cols []col, rs []row, i int) bool {
+	n := len(rs)
+	switch {
+	case i < n-1 && groupTitle(rs[i]):
+		// The title and its first row, and with them what that row
+		// keeps (the last row, the note) when it is near the end.
+		need := d.rowHeight(cols, rs[i]) + d.rowHeight(cols, rs[i+1])
+		switch {
+		case i+1 == n-2:
+			need += d.rowHeight(cols, rs[n-1]) + d.keepAfter
+		case i+1 == n-1:
+			need += d.keepAfter
+		}
+		return d.space() < need
+	case i == n-2 && n >= 3:
+		return d.space() < d.rowHeight(cols, rs[i])+d.rowHeight(cols, rs[i+1])+d.keepAfter
+	case i == n-1 && d.keepAfter > 0:
+		return d.space() < d.rowHeight(cols, rs[i])+d.keepAfter
+	}
+	return false
+}
+
+// groupTitle reports whether r titles the rows under it: a strong row
+// with nothing but its first cell, such as "E1 Energy and emissions".
+func groupTitle(r row) bool {
+	if !r.strong || len(r.cells) == 0 {
+		return false
+	}
+	for _, c := range r.cells[1:] {
+		if c != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// tableNote draws a table and the note under it. In disclosure_v4 the
+// note is kept with the table's last row, so that it never stands alone
+// at the top of a page; earlier layouts draw the two as they were issued.
+func (d *doc) tableNote(cols []col, rs []row, note string) {
+	if d.v4() {
+		d.keepAfter = d.noteHeight(note) + 1.5
+		defer func() { d.keepAfter = 0 }()
+	}
+	d.table(cols, rs)
+	d.note(note)
+}
+
+// noteHeight is the height a note takes when drawn by note.
+func (d *doc) noteHeight(text string) float64 {
+	d.font(false, 7)
+	n := len(d.wrap(clean(text), contentW-2*d.pdf.GetCellMargin()))
+	d.font(false, 8)
+	return float64(max(n, 1)) * 7 * 0.45
 }
 
 func fitCols(cols []col) []col {
@@ -157,6 +226,23 @@ func (d *doc) tableRow(cols []col, r row, withHeader bool) {
 	p.Line(marginL, y0+h, marginL+contentW, y0+h)
 	p.SetXY(marginL, y0+h)
 	d.font(false, tableSize)
+}
+
+// rowHeight is the height r takes when drawn in cols.
+func (d *doc) rowHeight(cols []col, r row) float64 {
+	n := 1
+	for i, c := range cols {
+		if i >= len(r.cells) {
+			break
+		}
+		d.font(r.strong, tableSize)
+		if c.mono {
+			d.mono(tableSize - 0.5)
+		}
+		n = max(n, len(d.wrap(clean(r.cells[i]), c.w)))
+	}
+	d.font(false, tableSize)
+	return float64(n)*tableLine + 2*tablePad
 }
 
 func align(c col) string {

@@ -45,3 +45,25 @@ func TestReturnPageShowsGridFactorEvidence(t *testing.T) {
 		t.Error("a 2025.1 return page shows an evidence level its factor set does not state")
 	}
 }
+
+// A derivation's filed values say what each row is beside its path
+// ("diesel, stationary, RAN" for fuels[0].quantity), and a source shared
+// by its factors is listed once, the factors referring to it by number.
+func TestReturnPageNamesInputRows(t *testing.T) {
+	s := newSite(t)
+	_, page := s.get("/returns/"+s.ridA, s.reg)
+	if !strings.Contains(page, `<td>diesel, stationary, RAN</td>`) {
+		t.Error("the return page does not say what fuels[0] is")
+	}
+	if !strings.Contains(page, `<code class="path">fuels[0].quantity</code>`) {
+		t.Error("the return page lost the path of fuels[0].quantity")
+	}
+	i := strings.Index(page, `<ol class="sources small">`)
+	if i < 0 {
+		t.Fatal("no derivation lists its sources")
+	}
+	list := page[i : i+strings.Index(page[i:], "</ol>")]
+	if strings.Count(list, "<li>") < 1 || !strings.Contains(page, `<td class="num">`) || !strings.Contains(page, `[1]`) {
+		t.Errorf("sources listed as %s", list)
+	}
+}
