@@ -102,7 +102,7 @@ func TestRegionPDFLinkedAndVerified(t *testing.T) {
 		body, ct := multipartForm(t, map[string]string{"csrf": s.csrf(s.opA)}, map[string][]byte{"file": tc.file})
 		resp := s.request("POST", "/verify", s.opA, body, ct)
 		page, _ := io.ReadAll(resp.Body)
-		if notValid := strings.Contains(string(page), `id="verdict">Not valid<`); resp.StatusCode != 200 || notValid == tc.valid {
+		if notValid := strings.Contains(string(page), `data-verdict="not_authentic"`); resp.StatusCode != 200 || notValid == tc.valid {
 			t.Errorf("%s: status %d, valid %v, want %v", name, resp.StatusCode, !notValid, tc.valid)
 		}
 	}
