@@ -95,7 +95,7 @@ func MetricName(key string) string {
 		case parts[i] == "batteries":
 			// The battery category that follows says it.
 		case parts[i] == "by_category" && i+1 < len(parts):
-			quals = append(quals, categoryName(parts[i+1]))
+			quals = append(quals, KeyWords(parts[i+1]))
 			i++
 		case parts[i] == "by_stream" && i+1 < len(parts):
 			quals = append(quals, parts[i+1]+" stream")
@@ -133,20 +133,28 @@ func leafName(leaf string) string {
 	if leaf == "" {
 		return "Figure"
 	}
-	return categoryName(withoutUnit(leaf))
+	return KeyWords(withoutUnit(leaf))
 }
 
-// categoryName is a device category (or any key part) in words, as the
+// KeyWords is an enumeration value or key part in words, as the
 // documents print it: "cpe" is "CPE (customer premises equipment)",
 // "battery_lead_acid" is "Battery lead acid".
-func categoryName(k string) string {
+func KeyWords(k string) string {
 	switch k {
+	case "":
+		return ""
+	case "eac":
+		return "Energy attribute certificates"
+	case "ppa":
+		return "Power purchase agreements"
+	case "ran":
+		return "RAN"
+	case "lpg":
+		return "LPG"
 	case "cpe":
 		return "CPE (customer premises equipment)"
 	case "set_top_box":
 		return "Set-top box"
-	case "":
-		return ""
 	}
 	s := strings.ReplaceAll(k, "_", " ")
 	return strings.ToUpper(s[:1]) + s[1:]

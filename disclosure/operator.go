@@ -342,24 +342,7 @@ func renewableByInstrument(c *calc, quarters []*calculators.Metrics, e *calculat
 }
 
 // label turns an enumeration value into words.
-func label(k string) string {
-	switch k {
-	case "eac":
-		return "Energy attribute certificates"
-	case "ppa":
-		return "Power purchase agreements"
-	case "ran":
-		return "RAN"
-	case "lpg":
-		return "LPG"
-	case "cpe":
-		return "CPE (customer premises equipment)"
-	case "set_top_box":
-		return "Set-top box"
-	}
-	s := strings.ReplaceAll(k, "_", " ")
-	return strings.ToUpper(s[:1]) + s[1:]
-}
+func label(k string) string { return calculators.KeyWords(k) }
 
 // unitOf maps a headline metric's unit to the documents' units.
 func unitOf(u string) templates.Unit {

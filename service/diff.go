@@ -112,14 +112,8 @@ func diffFlat(before, after map[string]json.RawMessage) []Change {
 
 // flattenJSON maps every leaf of v's canonical JSON to its path.
 func flattenJSON(v any) (map[string]json.RawMessage, error) {
-	raw, err := ledger.Canonical(v)
+	tree, err := returnTree(v)
 	if err != nil {
-		return nil, err
-	}
-	d := json.NewDecoder(bytes.NewReader(raw))
-	d.UseNumber()
-	var tree any
-	if err := d.Decode(&tree); err != nil {
 		return nil, err
 	}
 	return flattenTree(tree)
