@@ -383,14 +383,7 @@ func (d *doc) hStacked(title string, cats []string, ss []series, u Unit) {
 	x0, y0 := marginL+labelW, p.GetY()+1
 	w := contentW - labelW - 6
 	xOf := func(v float64) float64 { return x0 + w*v/ax.max }
-	d.font(false, 6)
-	p.SetLineWidth(0.1)
-	for _, v := range ax.ticks() {
-		p.SetDrawColor(220, 220, 220)
-		p.Line(xOf(v), y0, xOf(v), y0+h)
-		p.SetXY(xOf(v)-10, y0+h+0.5)
-		p.CellFormat(20, 3, ax.label(v), "", 0, "C", false, 0, "")
-	}
+	d.verticalGrid(ax, xOf, y0, h)
 	for ci, c := range cats {
 		y := y0 + float64(ci)*(bar+gap) + gap/2
 		p.SetXY(marginL, y+0.5)
@@ -507,4 +500,18 @@ func (d *doc) spread(title string, vals []calculators.Value, median calculators.
 	p.CellFormat(pl.w, 3, clean(formatInt(int64(len(fs)))+" operators, highest first"), "", 0, "C", false, 0, "")
 	d.font(false, 8)
 	p.SetXY(marginL, pl.y+pl.h+5)
+}
+
+// verticalGrid draws, for a horizontal bar chart of height h from y0, a
+// light gridline at each of ax's ticks and the tick's value below it.
+func (d *doc) verticalGrid(ax axis, xOf func(float64) float64, y0, h float64) {
+	p := d.pdf
+	d.font(false, 6)
+	p.SetLineWidth(0.1)
+	for _, v := range ax.ticks() {
+		p.SetDrawColor(220, 220, 220)
+		p.Line(xOf(v), y0, xOf(v), y0+h)
+		p.SetXY(xOf(v)-10, y0+h+0.5)
+		p.CellFormat(20, 3, ax.label(v), "", 0, "C", false, 0, "")
+	}
 }

@@ -40,14 +40,7 @@ func (d *doc) countryBars(title string, bars []regionBar, median calculators.Val
 	x0, y0 := marginL+labelW, p.GetY()+1
 	w := contentW - labelW - valueW
 	xOf := func(v float64) float64 { return x0 + w*math.Max(v, 0)/ax.max }
-	d.font(false, 6)
-	p.SetLineWidth(0.1)
-	for _, v := range ax.ticks() {
-		p.SetDrawColor(220, 220, 220)
-		p.Line(xOf(v), y0, xOf(v), y0+h)
-		p.SetXY(xOf(v)-10, y0+h+0.5)
-		p.CellFormat(20, 3, ax.label(v), "", 0, "C", false, 0, "")
-	}
+	d.verticalGrid(ax, xOf, y0, h)
 	if m, ok := float(median); ok {
 		// Drawn first, so that the bars and their labels lie over it.
 		c := palette[4]
