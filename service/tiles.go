@@ -11,9 +11,11 @@ import (
 	"github.com/ictledger/ictledger/ledger/tiles"
 )
 
-// The tile reads below serve the c2sp.org/tlog-tiles API (public): the
-// same tree as the JSON proofs, as static-looking resources a monitor or
-// a witness can fetch and cache. See package tiles for the layout.
+// The tile reads below serve the c2sp.org/tlog-tiles API: the same tree
+// as the JSON proofs, as static-looking resources a monitor or a witness
+// can fetch and cache. The checkpoint and hash tiles are public; the
+// entries need a regulator of every country. See package tiles for the
+// layout.
 
 // LogCheckpoint is the signed checkpoint served beside the tiles: the
 // current tree head in the c2sp.org/tlog-checkpoint form (public). Every
@@ -73,7 +75,8 @@ func (s *Service) EntryBundle(a ledger.Actor, t tlog.Tile) ([]byte, error) {
 	return b, nil
 }
 
-// LogEntry returns the canonical bytes of entry seq alone (public), as a
+// LogEntry returns the canonical bytes of entry seq alone (to an admin or a
+// regulator of every country, like the entry bundles), as a
 // bundle's reference to a large entry points to them.
 func (s *Service) LogEntry(a ledger.Actor, seq uint64) ([]byte, error) {
 	if err := s.requireAllJurisdictions(a); err != nil {
