@@ -135,6 +135,7 @@ func (s *Server) routes() {
 	// first. No two routes here match the same path and method, so the
 	// order changes nothing else.
 	handle("GET", "/v1/returns/{rid}/metrics", s.handleReturnMetrics)
+	handle("GET", "/v1/returns/{rid}.xlsx", s.handleReturnWorkbook) // before {rid}, which would match it
 	handle("GET", "/v1/returns/{rid}", s.handleGetReturn)
 
 	handle("GET", "/healthz", s.handleHealth)
@@ -161,6 +162,7 @@ func (s *Server) routes() {
 	handle("GET", "/v1/sector/metrics", s.handleSectorMetrics)
 	handle("GET", "/v1/sector/status", s.handleSectorStatus)
 	handle("GET", "/v1/sector/export.csv", s.handleSectorExport)
+	handle("GET", "/v1/templates/quarterly-return.xlsx", s.handleTemplate)
 	handle("PUT", "/v1/deadlines/{period}", s.handleSetDeadline)
 	handle("GET", "/v1/operators/{id}/disclosures/{period}.pdf", s.handleOperatorDisclosure)
 	handle("GET", "/v1/sector/disclosures/{period}.pdf", s.handleSectorDisclosure)

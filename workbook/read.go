@@ -387,6 +387,9 @@ func exactNumber(s string) (string, string) {
 		return "", "is not a number the workbook may store: " + strconv.Quote(shorten(s))
 	}
 	if exp == "" {
+		if strings.Contains(mant, ".") { // 2.50 is the number 2.5
+			mant = strings.TrimSuffix(strings.TrimRight(mant, "0"), ".")
+		}
 		return mant, ""
 	}
 	out := d.String()

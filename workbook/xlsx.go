@@ -109,6 +109,9 @@ func openBook(b []byte, lim Limits) (*book, error) {
 		case strings.HasPrefix(lower, "xl/externallinks/"):
 			return nil, badRequest("it links to other workbooks (%s): paste the values instead and save again", f.Name)
 		}
+		if name == "xl/sharedStrings.xml" && f.UncompressedSize64 > lim.MaxSharedStrings {
+			return nil, tooLarge("the shared strings of the workbook unpack to %d bytes, more than the limit of %d", f.UncompressedSize64, lim.MaxSharedStrings)
+		}
 		if total += f.UncompressedSize64; total > lim.MaxUnpacked || f.UncompressedSize64 > lim.MaxUnpacked {
 			return nil, tooLarge("the workbook unpacks to more than %d bytes", lim.MaxUnpacked)
 		}
@@ -122,9 +125,6 @@ func openBook(b []byte, lim Limits) (*book, error) {
 		return nil, err
 	}
 	if f := files["xl/sharedStrings.xml"]; f != nil {
-		if f.UncompressedSize64 > lim.MaxSharedStrings {
-			return nil, tooLarge("the shared strings of the workbook unpack to %d bytes, more than the limit of %d", f.UncompressedSize64, lim.MaxSharedStrings)
-		}
 		if err := bk.readSharedStrings(f); err != nil {
 			return nil, err
 		}
