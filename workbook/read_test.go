@@ -4,8 +4,8 @@ import (
 	"archive/zip"
 	"bytes"
 	"compress/flate"
-	"hash/crc32"
 	"fmt"
+	"hash/crc32"
 	"strings"
 	"testing"
 
