@@ -42,9 +42,16 @@ func exampleReturn(t testing.TB) *ledger.Return {
 
 // exampleV11 is the v1.1 example parts (fixtures/example-parts-v1.1) read
 // as the multipart upload reads them.
-func exampleV11(t testing.TB) *ledger.Return {
+func exampleV11(t testing.TB) *ledger.Return { return decodeParts(t, "example-parts-v1.1") }
+
+// decodePartsV1 is the v1 example parts (fixtures/example-parts).
+func decodePartsV1(t testing.TB) *ledger.Return { return decodeParts(t, "example-parts") }
+
+// decodeParts reads the parts in fixtures/<name> as the multipart upload
+// reads them.
+func decodeParts(t testing.TB, name string) *ledger.Return {
 	t.Helper()
-	dir := filepath.Join("..", "fixtures", "example-parts-v1.1")
+	dir := filepath.Join("..", "fixtures", name)
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)
 	for _, p := range []string{"return.json", "sites.csv", "devices.csv"} {
