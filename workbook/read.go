@@ -87,6 +87,7 @@ type deriver struct {
 	// entries are the elements of each long-form array, in order, and
 	// their index by key.
 	entries map[*sheet]*entries
+	vals    []value // the values of the row being read, reused
 }
 
 // placement is where a sheet's values came from.
@@ -158,11 +159,7 @@ func (dv *deriver) readSheet(bk *book, sh *sheet) error {
 			if nrows > 0 {
 				rows.WriteByte(',')
 			}
-			n := &node{}
-			for _, v := range vals {
-				n.setPath(v.col.name, v.raw)
-			}
-			n.write(&rows)
+			writeRow(&rows, vals)
 			nrows++
 			pl.rows = append(pl.rows, int32(row))
 		}
@@ -176,6 +173,37 @@ func (dv *deriver) readSheet(bk *book, sh *sheet) error {
 		dv.root.at(parent).set(name, json.RawMessage("["+rows.String()+"]"))
 	}
 	return nil
+}
+
+// writeRow writes a row of a plain array as a JSON object; its nested
+// columns (dotted names) become nested objects.
+func writeRow(b *bytes.Buffer, vals []value) {
+	for _, v := range vals {
+		if strings.Contains(v.col.name, ".") {
+			n := &node{}
+			for _, v := range vals {
+				n.setPath(v.col.name, v.raw)
+			}
+			n.write(b)
+			return
+		}
+	}
+	b.WriteByte('{')
+	first := true
+	for _, v := range vals {
+		if v.raw == nil {
+			continue
+		}
+		if !first {
+			b.WriteByte(',')
+		}
+		first = false
+		b.WriteByte('"')
+		b.WriteString(v.col.name) // a JSON name: letters, digits and _
+		b.WriteString(`":`)
+		b.Write(v.raw)
+	}
+	b.WriteByte('}')
 }
 
 // splitSection splits "resilience.outages[]" into "resilience" and
@@ -241,24 +269,26 @@ func shorten(s string) string {
 // value is one read cell of a row.
 type value struct {
 	col  *column
-	ref  string // "Electricity!C7"
+	ref  cellRef
 	text string // the cell's text, for keys and flows
 	raw  json.RawMessage
 }
 
 // rowValues reads the cells of a data row that fall under a column; it
-// returns nil for a row with nothing in it. A cell outside the header's
+// returns nil for a row with nothing in it. The values are good until the
+// next call. A cell outside the header's
 // columns that holds something is a problem.
 func (dv *deriver) rowValues(sh *sheet, byCol []*column, row int, cells []cell) []value {
-	var vals []value
+	vals := dv.vals[:0]
+	defer func() { dv.vals = vals[:0] }()
 	for i := range cells {
 		c := &cells[i]
 		if !c.formula && strings.TrimSpace(c.text) == "" {
 			continue
 		}
-		ref := sheetRef(sh.title) + "!" + cellName(c.col, row)
+		ref := cellRef{sh.title, c.col, row}
 		if c.col >= len(byCol) || byCol[c.col] == nil {
-			dv.fail(ref, "is under no column of the header")
+			dv.fail(ref.String(), "is under no column of the header")
 			continue
 		}
 		col := byCol[c.col]
@@ -275,34 +305,44 @@ func (dv *deriver) rowValues(sh *sheet, byCol []*column, row int, cells []cell) 
 	return vals
 }
 
+// cellRef is where a cell is; its name is made only when a problem or a
+// warning needs it.
+type cellRef struct {
+	sheet    string
+	col, row int
+}
+
+// String names the cell as a spreadsheet does: Electricity!C7.
+func (r cellRef) String() string { return sheetRef(r.sheet) + "!" + cellName(r.col, r.row) }
+
 // convert reads a cell as JSON for its column's kind; ok is false after
 // a problem was recorded.
-func (dv *deriver) convert(c *cell, col *column, ref string) (json.RawMessage, bool) {
+func (dv *deriver) convert(c *cell, col *column, ref cellRef) (json.RawMessage, bool) {
 	if c.formula {
 		if !c.value {
-			dv.fail(ref, "is a formula with no calculated value: calculate the workbook (or type the value) and save it again")
+			dv.fail(ref.String(), "is a formula with no calculated value: calculate the workbook (or type the value) and save it again")
 			return nil, false
 		}
-		dv.notes = append(dv.notes, ledger.Warning{Rule: "workbook_formula", Path: ref,
-			Message: ref + " is a formula; its value as last calculated, " + strconv.Quote(shorten(c.text)) + ", was filed"})
+		dv.notes = append(dv.notes, ledger.Warning{Rule: "workbook_formula", Path: ref.String(),
+			Message: ref.String() + " is a formula; its value as last calculated, " + strconv.Quote(shorten(c.text)) + ", was filed"})
 	}
 	switch c.typ {
 	case 'e':
-		dv.fail(ref, "holds the error "+shorten(c.text)+": type the value")
+		dv.fail(ref.String(), "holds the error "+shorten(c.text)+": type the value")
 		return nil, false
 	case 'd':
-		dv.fail(ref, "is a date without a time zone: type it as text, e.g. 2025-08-21T04:00:00+07:00 for a time, 2025-Q3 for a quarter")
+		dv.fail(ref.String(), "is a date without a time zone: type it as text, e.g. 2025-08-21T04:00:00+07:00 for a time, 2025-Q3 for a quarter")
 		return nil, false
 	}
 	text := c.text
 	if c.typ == 'n' {
 		if col.kind == kindTime || col.kind == kindPeriod {
-			dv.fail(ref, "is a spreadsheet date without a time zone: type it as text, e.g. 2025-08-21T04:00:00+07:00")
+			dv.fail(ref.String(), "is a spreadsheet date without a time zone: type it as text, e.g. 2025-08-21T04:00:00+07:00")
 			return nil, false
 		}
 		exact, msg := exactNumber(text)
 		if msg != "" {
-			dv.fail(ref, msg)
+			dv.fail(ref.String(), msg)
 			return nil, false
 		}
 		text = exact
@@ -315,11 +355,11 @@ func (dv *deriver) convert(c *cell, col *column, ref string) (json.RawMessage, b
 		case c.typ == 'b' && text == "0", c.typ != 'n' && strings.EqualFold(text, "false"):
 			return json.RawMessage("false"), true
 		}
-		dv.fail(ref, "must be TRUE or FALSE; got "+strconv.Quote(shorten(text)))
+		dv.fail(ref.String(), "must be TRUE or FALSE; got "+strconv.Quote(shorten(text)))
 		return nil, false
 	case kindCount:
 		if c.typ == 'b' || !isInteger(text) {
-			dv.fail(ref, "must be a whole number, e.g. 12; got "+strconv.Quote(shorten(text)))
+			dv.fail(ref.String(), "must be a whole number, e.g. 12; got "+strconv.Quote(shorten(text)))
 			return nil, false
 		}
 		return json.RawMessage(text), true
@@ -334,12 +374,12 @@ func (dv *deriver) convert(c *cell, col *column, ref string) (json.RawMessage, b
 		return b, true
 	}
 	if c.typ == 'b' {
-		dv.fail(ref, "must not be TRUE or FALSE: "+col.hint())
+		dv.fail(ref.String(), "must not be TRUE or FALSE: "+col.hint())
 		return nil, false
 	}
 	b, err := json.Marshal(text)
 	if err != nil {
-		dv.fail(ref, "is not valid text")
+		dv.fail(ref.String(), "is not valid text")
 		return nil, false
 	}
 	return b, true
@@ -482,7 +522,7 @@ func (dv *deriver) flowRow(sh *sheet, e *entry, key string, row int, rowRef stri
 			for i, f := range sh.flows {
 				names[i] = f.name
 			}
-			dv.fail(v.ref, "must be one of "+strings.Join(names, ", ")+"; got "+strconv.Quote(shorten(v.text)))
+			dv.fail(v.ref.String(), "must be one of "+strings.Join(names, ", ")+"; got "+strconv.Quote(shorten(v.text)))
 			return
 		}
 	}
@@ -498,7 +538,7 @@ func (dv *deriver) flowRow(sh *sheet, e *entry, key string, row int, rowRef stri
 	if flow.kgOnly {
 		for _, v := range rest {
 			if v.col.name != "kg" {
-				dv.fail(v.ref, "must be empty for "+flow.name+", a mass only")
+				dv.fail(v.ref.String(), "must be empty for "+flow.name+", a mass only")
 				continue
 			}
 			e.node.set(flow.json, v.raw)

@@ -299,9 +299,14 @@ func xmlError(what string, err error) error {
 // and no tag or text longer than maxToken, so that one huge value cannot
 // be buffered whole.
 func newDecoder(r io.Reader, max int64) *xml.Decoder {
-	d := xml.NewDecoder(&tokenLimiter{r: io.LimitReader(r, max+1), left: max})
+	d := xml.NewDecoder(limited(r, max))
 	d.Strict = true
 	return d
+}
+
+// limited bounds a part's reader as newDecoder says.
+func limited(r io.Reader, max int64) io.Reader {
+	return &tokenLimiter{r: io.LimitReader(r, max+1), left: max}
 }
 
 // tokenLimiter fails a part past its size or with a run of more than
@@ -340,122 +345,170 @@ type cell struct {
 // with the row's number (from 1); empty rows are skipped. The cells of a
 // row are reused: fn must copy what it keeps (their texts are fresh).
 func (bk *book) rows(name string, fn func(row int, cells []cell) error) error {
-	f := bk.parts[name]
-	rc, err := f.Open()
+	rc, err := bk.parts[name].Open()
 	if err != nil {
 		return badRequest("sheet %q: %v", name, err)
 	}
 	defer rc.Close()
-	d := newDecoder(rc, int64(bk.limits.MaxSheet))
-	var (
-		cells  []cell
-		row    int
-		cur    cell
-		in     string // "v", "t" (inline string) or "f"
-		inCell bool
-		sb     strings.Builder
-	)
-	where := func() string { return sheetRef(name) + "!" + cellName(max(cur.col, 1), row) }
-	for {
-		tok, err := d.RawToken()
-		if err == io.EOF {
-			return nil
+	return scanSheet(limited(rc, int64(bk.limits.MaxSheet)), name, bk.strings, fn)
+}
+
+// sheetState is a worksheet being read: scanSheet feeds it the events of
+// the sheet's XML (and the tests' encoding/xml reading the same).
+type sheetState struct {
+	name    string
+	strings []string
+	cells   []cell
+	row     int
+	cur     cell
+	in      string // "v", "t" (inline string) or "f"
+	inCell  bool
+	text    []byte
+}
+
+func (st *sheetState) where() string {
+	return sheetRef(st.name) + "!" + cellName(max(st.cur.col, 1), st.row)
+}
+
+// startRow begins a row; r is its r attribute, "" when it has none.
+func (st *sheetState) startRow(r string) error {
+	next := st.row + 1
+	if r != "" {
+		var err error
+		if next, err = strconv.Atoi(r); err != nil || next <= st.row || next > maxRows {
+			return badRequest("sheet %q: row number %q out of order or past row %d", st.name, r, maxRows)
 		}
-		if err != nil {
-			return xmlError(fmt.Sprintf("sheet %q", name), err)
+	}
+	st.row, st.cells = next, st.cells[:0]
+	st.cur.col = 0
+	return nil
+}
+
+// startCell begins a cell with its r and t attributes.
+func (st *sheetState) startCell(r, t string) error {
+	col := st.cur.col + 1
+	if r != "" {
+		c, rr, ok := parseCellName(r)
+		if !ok || rr != st.row || c < col {
+			return badRequest("sheet %q row %d: cell reference %q out of order", st.name, st.row, r)
 		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			switch t.Name.Local {
-			case "row":
-				next := row + 1
-				if v := attr(t, "r"); v != "" {
-					if next, err = strconv.Atoi(v); err != nil || next <= row || next > maxRows {
-						return badRequest("sheet %q: row number %q out of order or past row %d", name, v, maxRows)
-					}
-				}
-				row, cells = next, cells[:0]
-				cur.col = 0
-			case "c":
-				col := cur.col + 1
-				if r := attr(t, "r"); r != "" {
-					c, rr, ok := parseCellName(r)
-					if !ok || rr != row || c < col {
-						return badRequest("sheet %q row %d: cell reference %q out of order", name, row, r)
-					}
-					col = c
-				}
-				if col > maxColumns {
-					return badRequest("%s: a cell past column XFD, the last a spreadsheet has", sheetRef(name)+"!"+strconv.Itoa(row)+":"+strconv.Itoa(row))
-				}
-				typ := byte('n')
-				switch attr(t, "t") {
-				case "s":
-					typ = 'S' // an index into the shared strings
-				case "str", "inlineStr":
-					typ = 's'
-				case "b":
-					typ = 'b'
-				case "e":
-					typ = 'e'
-				case "d":
-					typ = 'd'
-				}
-				cur = cell{col: col, typ: typ}
-				inCell = true
-			case "v", "t", "f":
-				if inCell {
-					in = t.Name.Local
-					sb.Reset()
-					if in == "f" {
-						cur.formula = true
-					}
-				}
-			}
-		case xml.CharData:
-			if in == "v" || in == "t" {
-				sb.Write(t)
-			}
-		case xml.EndElement:
-			switch t.Name.Local {
-			case "v", "t":
-				if inCell && in != "" {
-					cur.text += sb.String()
-					cur.value = true
-				}
-				in = ""
-			case "f":
-				in = ""
-			case "c":
-				if cur.typ == 'S' {
-					i, err := strconv.Atoi(cur.text)
-					if err != nil || i < 0 || i >= len(bk.strings) {
-						return badRequest("%s: shared string %q does not exist", where(), cur.text)
-					}
-					cur.text, cur.typ = bk.strings[i], 's'
-				}
-				if cur.value || cur.formula {
-					cells = append(cells, cur)
-				}
-				inCell = false
-			case "row":
-				if len(cells) > 0 {
-					if err := fn(row, cells); err != nil {
-						return err
-					}
-				}
-			}
+		col = c
+	}
+	if col > maxColumns {
+		return badRequest("%s: a cell past column XFD, the last a spreadsheet has", sheetRef(st.name)+"!"+strconv.Itoa(st.row)+":"+strconv.Itoa(st.row))
+	}
+	typ := byte('n')
+	switch t {
+	case "s":
+		typ = 'S' // an index into the shared strings
+	case "str", "inlineStr":
+		typ = 's'
+	case "b":
+		typ = 'b'
+	case "e":
+		typ = 'e'
+	case "d":
+		typ = 'd'
+	}
+	st.cur = cell{col: col, typ: typ}
+	st.inCell = true
+	return nil
+}
+
+// startValue begins a <v>, <t> or <f> element.
+func (st *sheetState) startValue(name string) {
+	if st.inCell {
+		st.in = name
+		st.text = st.text[:0]
+		if name == "f" {
+			st.cur.formula = true
 		}
 	}
 }
 
-func attr(t xml.StartElement, name string) string {
-	for _, a := range t.Attr {
-		if a.Name.Local == name && a.Name.Space == "" {
-			return a.Value
+func (st *sheetState) addText(b []byte) {
+	if st.in == "v" || st.in == "t" {
+		st.text = append(st.text, b...)
+	}
+}
+
+// end ends an element; a row's end calls fn with its cells.
+func (st *sheetState) end(name string, fn func(row int, cells []cell) error) error {
+	switch name {
+	case "v", "t":
+		if st.inCell && st.in != "" {
+			st.cur.text += string(st.text)
+			st.cur.value = true
+		}
+		st.in = ""
+	case "f":
+		st.in = ""
+	case "c":
+		if st.cur.typ == 'S' {
+			i, err := strconv.Atoi(st.cur.text)
+			if err != nil || i < 0 || i >= len(st.strings) {
+				return badRequest("%s: shared string %q does not exist", st.where(), st.cur.text)
+			}
+			st.cur.text, st.cur.typ = st.strings[i], 's'
+		}
+		if st.cur.value || st.cur.formula {
+			st.cells = append(st.cells, st.cur)
+		}
+		st.inCell = false
+	case "row":
+		if len(st.cells) > 0 {
+			return fn(st.row, st.cells)
 		}
 	}
-	return ""
+	return nil
+}
+
+// scanSheet reads the cells of a worksheet's XML.
+func scanSheet(r io.Reader, name string, strs []string, fn func(row int, cells []cell) error) error {
+	st := &sheetState{name: name, strings: strs}
+	s := newScanner(r)
+	fail := func(err error) error { return xmlError(fmt.Sprintf("sheet %q", name), err) }
+	for {
+		ev, err := s.next()
+		if err != nil {
+			return fail(err)
+		}
+		switch ev {
+		case evEOF:
+			return nil
+		case evText:
+			st.addText(s.text)
+		case evEnd:
+			if err := st.end(string(s.name()), fn); err != nil {
+				return err
+			}
+		case evStart:
+			switch n := string(s.name()); n {
+			case "row":
+				r, _, err := s.attr("r")
+				if err != nil {
+					return fail(err)
+				}
+				if err := st.startRow(r); err != nil {
+					return err
+				}
+			case "c":
+				r, _, err := s.attr("r")
+				if err != nil {
+					return fail(err)
+				}
+				t, _, err := s.attr("t")
+				if err != nil {
+					return fail(err)
+				}
+				if err := st.startCell(r, t); err != nil {
+					return err
+				}
+			case "v", "t", "f":
+				st.startValue(n)
+			}
+		}
+	}
 }
 
 // parseCellName reads "C7" into column 3, row 7.
