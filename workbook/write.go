@@ -398,6 +398,14 @@ func (w *writer) howTo(l *layout, fs *ledger.FactorSet) error {
 		if err := w.f.SetCellStr(sheetHowTo, cellName(1, i+1), s); err != nil {
 			return err
 		}
+		// Spreadsheets do not grow a row to its wrapped text on opening:
+		// give a paragraph the height of its lines, about 110 characters
+		// each at the column's width.
+		if n := len(s)/110 + 1; n > 1 {
+			if err := w.f.SetRowHeight(sheetHowTo, i+1, float64(15*n)); err != nil {
+				return err
+			}
+		}
 	}
 	if err := w.f.SetColWidth(sheetHowTo, "A", "A", 120); err != nil {
 		return err
