@@ -14,6 +14,21 @@ import (
 	"github.com/ictledger/ictledger/workbook"
 )
 
+// maxWorkbooksWritten is how many workbooks the API writes at once. The
+// template is public and takes about 10 ms and 2.5 MB to write; past
+// the bound a request is answered 503 at once rather than queued.
+const maxWorkbooksWritten = 2
+
+// admitWorkbook takes a slot to write a workbook, or fails with EBusy.
+func (s *Server) admitWorkbook() (release func(), err error) {
+	select {
+	case s.workbooks <- struct{}{}:
+		return func() { <-s.workbooks }, nil
+	default:
+		return nil, ledger.Errorf(ledger.EBusy, "too many workbooks are being written at once; try again in a few seconds")
+	}
+}
+
 // handleTemplate serves GET /v1/templates/quarterly-return.xlsx (public):
 // the template workbook, its grid lists from ?factor_set= or the latest
 // factor set. The same set gives the same bytes, so the answer carries
@@ -30,7 +45,13 @@ func (s *Server) handleTemplate(w http.ResponseWriter, r *http.Request) {
 	} else if all := s.svc.FactorSets(); len(all) > 0 {
 		fs = all[len(all)-1].Set
 	}
+	release, err := s.admitWorkbook()
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
 	b, err := workbook.Template(fs)
+	release()
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -55,7 +76,13 @@ func (s *Server) handleReturnWorkbook(w http.ResponseWriter, r *http.Request) {
 	if f, err := s.svc.FactorSet(v.Filed.FactorSet); err == nil {
 		fs = f.Set
 	}
+	release, err := s.admitWorkbook()
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
 	b, err := workbook.Write(&v.Filed.Return, fs)
+	release()
 	if err != nil {
 		s.writeError(w, r, err)
 		return

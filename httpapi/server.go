@@ -56,6 +56,8 @@ type Server struct {
 	openAPIDoc  []byte
 
 	verifyBodyTimeout time.Duration // zero: defaultVerifyBodyTimeout; tests shorten it
+
+	workbooks chan struct{} // a slot per workbook being written (handlers_workbook.go)
 }
 
 // smallBody limits the bodies of every request other than a filing.
@@ -80,7 +82,8 @@ func New(cfg Config) *Server {
 			panic(err)
 		}
 	}
-	s := &Server{svc: cfg.Service, log: cfg.Logger, cfg: cfg, router: mux.NewRouter(), registry: cfg.Registry}
+	s := &Server{svc: cfg.Service, log: cfg.Logger, cfg: cfg, router: mux.NewRouter(), registry: cfg.Registry,
+		workbooks: make(chan struct{}, maxWorkbooksWritten)}
 	s.requests = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "ictledger_http_requests_total", Help: "HTTP requests by route, method and status code.",
 	}, []string{"route", "method", "code"})

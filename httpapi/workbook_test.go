@@ -239,3 +239,19 @@ func TestTemplateEndpoint(t *testing.T) {
 		t.Errorf("unknown set: %d %s", bad.Code, bad.Body)
 	}
 }
+
+// TestTemplateBusy: with every workbook slot taken, the template is
+// answered 503 at once.
+func TestTemplateBusy(t *testing.T) {
+	ts := newAPI(t, filingTime)
+	for range maxWorkbooksWritten {
+		ts.api.workbooks <- struct{}{}
+	}
+	if rec := ts.do("GET", "/v1/templates/quarterly-return.xlsx", "", "", nil); rec.Code != 503 || rec.Header().Get("Retry-After") == "" {
+		t.Errorf("busy: %d %s", rec.Code, rec.Header())
+	}
+	<-ts.api.workbooks
+	if rec := ts.do("GET", "/v1/templates/quarterly-return.xlsx", "", "", nil); rec.Code != 200 {
+		t.Errorf("a slot free: %d", rec.Code)
+	}
+}

@@ -95,3 +95,15 @@ func heapPeak() func() uint64 {
 		return peak.Load()
 	}
 }
+
+// BenchmarkTemplate writes the template of apt-2026.1, as the public
+// GET /v1/templates/quarterly-return.xlsx does.
+func BenchmarkTemplate(b *testing.B) {
+	fs := factors20261(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Template(fs); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -6,6 +6,8 @@ import (
 	"compress/flate"
 	"fmt"
 	"hash/crc32"
+	"io"
+	"net/http"
 	"strings"
 	"testing"
 
@@ -252,4 +254,17 @@ func TestHostileWorkbooks(t *testing.T) {
 		})
 	}
 	_ = fmt.Sprint
+}
+
+// TestBodyOverLimit: a body over the HTTP layer's limit is ETooLarge.
+func TestBodyOverLimit(t *testing.T) {
+	b, err := Template(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = Read(http.MaxBytesReader(nil, io.NopCloser(bytes.NewReader(b)), 1000), filingOptions(), Limits{})
+	var e *ledger.Error
+	if !errorsAs(err, &e) || e.Code != ledger.ETooLarge {
+		t.Fatalf("got %v", err)
+	}
 }
