@@ -114,6 +114,9 @@ type sheet struct {
 	// flows are, on a long-form sheet, the values of its flow column and
 	// the fields they fill.
 	flows []flowField
+	// details is, on a long-form sheet, the sheet of its elements' other
+	// fields.
+	details *sheet
 }
 
 // flowField is a value of the flow column of a long-form sheet.
@@ -276,6 +279,7 @@ func (l *layout) longForm(name string, goPath []int, et reflect.Type, fields []l
 	}
 	details := &sheet{title: singular(title(name)) + " details", section: section, form: formRows, goPath: goPath, keys: len(keys), parent: long}
 	details.columns = append(details.columns, keys...)
+	long.details = details
 	l.sheets = append(l.sheets, long, details)
 	for _, f := range fields {
 		if isFlow[f.Index] || (f.Required && f.Enum != nil) {

@@ -86,7 +86,7 @@ func (dv *deriver) keyedCell(best *sheet, idx []int, rest string) string {
 		}
 		return dv.cell(long, row, sub)
 	}
-	details := dv.l.sheetNamed(singular(long.title) + " details")
+	details := long.details
 	if details == nil || e.details == 0 {
 		return dv.cell(e.keySh, e.keyRow, "") + " (" + rest + ")"
 	}

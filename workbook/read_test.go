@@ -244,6 +244,8 @@ func TestHostileWorkbooks(t *testing.T) {
 		{"xlsm content type", withPart(t, "[Content_Types].xml", `<Types><Override ContentType="application/vnd.ms-excel.sheet.macroEnabled.main+xml"/></Types>`), ledger.EBadRequest, "macro-enabled"},
 		{"external link", withPart(t, "xl/externalLinks/externalLink1.xml", "<externalLink/>"), ledger.EBadRequest, "links to other workbooks"},
 		{"a million columns", withPart(t, "xl/worksheets/sheet3.xml", wide), ledger.EBadRequest, "past column XFD"},
+		{"a cell of a megabyte", withPart(t, "xl/worksheets/sheet3.xml", `<worksheet><sheetData><row><c t="inlineStr"><is><t>`+
+			strings.Repeat("x", 1<<20-1)+`</t></is></c></row></sheetData></worksheet>`), ledger.EBadRequest, "more than 65536 bytes"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			_, err := Read(bytes.NewReader(c.body), filingOptions(), Limits{})

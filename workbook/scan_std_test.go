@@ -35,7 +35,9 @@ func scanSheetStd(r io.Reader, name string, strs []string, fn func(row int, cell
 				st.startValue(t.Name.Local)
 			}
 		case xml.CharData:
-			st.addText(t)
+			if err := st.addText(t); err != nil {
+				return err
+			}
 		case xml.EndElement:
 			if err := st.end(t.Name.Local, fn); err != nil {
 				return err

@@ -26,9 +26,10 @@ import (
 // each part's size and archive/zip fails a part that unpacks to more than
 // it stated, so the checks are made before anything is inflated.
 type Limits struct {
-	// MaxUnpacked is the most bytes all parts may unpack to (default 512 MiB).
+	// MaxUnpacked is the most bytes all parts may unpack to (default 256 MiB).
 	MaxUnpacked uint64
-	// MaxSheet is the most bytes one worksheet may unpack to (default 256 MiB).
+	// MaxSheet is the most bytes one worksheet may unpack to (default
+	// 128 MiB; a Sites sheet of 100,000 rows is about 50 MiB).
 	MaxSheet uint64
 	// MaxSharedStrings is the most bytes of the shared strings part, which
 	// is held in memory (default 64 MiB).
@@ -39,8 +40,8 @@ type Limits struct {
 
 // The defaults of Limits and the fixed bounds of a workbook.
 const (
-	DefaultMaxUnpacked      = 512 << 20
-	DefaultMaxSheet         = 256 << 20
+	DefaultMaxUnpacked      = 256 << 20
+	DefaultMaxSheet         = 128 << 20
 	DefaultMaxSharedStrings = 64 << 20
 	DefaultMaxPart          = 4 << 20
 
@@ -49,6 +50,10 @@ const (
 	maxRows    = 1 << 20 // 1,048,576, the last row of a spreadsheet
 	maxToken   = 1 << 20 // bytes of one XML tag or text between tags
 	maxStrings = 4 << 20 // shared strings
+	// maxCellBytes bounds the text of one cell: the longest a return
+	// takes is a note of 10,000 characters (40,000 bytes of UTF-8 at
+	// most), and a row holds its cells until it ends.
+	maxCellBytes = 64 << 10
 )
 
 func (l Limits) withDefaults() Limits {
@@ -426,10 +431,14 @@ func (st *sheetState) startValue(name string) {
 	}
 }
 
-func (st *sheetState) addText(b []byte) {
+func (st *sheetState) addText(b []byte) error {
 	if st.in == "v" || st.in == "t" {
+		if len(st.text)+len(st.cur.text)+len(b) > maxCellBytes {
+			return badRequest("%s holds more than %d bytes of text", st.where(), maxCellBytes)
+		}
 		st.text = append(st.text, b...)
 	}
+	return nil
 }
 
 // end ends an element; a row's end calls fn with its cells.
@@ -477,7 +486,9 @@ func scanSheet(r io.Reader, name string, strs []string, fn func(row int, cells [
 		case evEOF:
 			return nil
 		case evText:
-			st.addText(s.text)
+			if err := st.addText(s.text); err != nil {
+				return err
+			}
 		case evEnd:
 			if err := st.end(string(s.name()), fn); err != nil {
 				return err
