@@ -662,6 +662,9 @@ func TestPageKeepsTheProxysRequestID(t *testing.T) {
 // uploaded with a reason, files the restatement.
 func TestFileWorkbook(t *testing.T) {
 	s := newSite(t)
+	if _, page := s.get("/file?restates="+s.ridA, s.opA); !strings.Contains(page, `href="/v1/returns/`+s.ridA+`.xlsx"`) {
+		t.Errorf("the restatement page does not link the filed return's workbook")
+	}
 	ret, err := filing.DecodeJSON(bytes.NewReader(s.returnA), filing.Options{})
 	if err != nil {
 		t.Fatal(err)
