@@ -74,6 +74,15 @@ func (l *layout) titles() string {
 // counted.
 const maxFound = 1000
 
+// ruleFormula is the rule of the warning on a formula cell, and
+// maxFormulaNotes the most such warnings, one per cell, that a filing
+// keeps: the rest are counted in one more, as they are kept with the
+// return.
+const (
+	ruleFormula     = "workbook_formula"
+	maxFormulaNotes = 20
+)
+
 // deriver turns the sheets of a workbook into the JSON of a return and
 // remembers where each value came from.
 type deriver struct {
@@ -88,6 +97,8 @@ type deriver struct {
 	// their index by key.
 	entries map[*sheet]*entries
 	vals    []value // the values of the row being read, reused
+	// moreFormulas counts the formula cells past maxFormulaNotes.
+	moreFormulas int
 }
 
 // placement is where a sheet's values came from.
@@ -323,8 +334,12 @@ func (dv *deriver) convert(c *cell, col *column, ref cellRef) (json.RawMessage, 
 			dv.fail(ref.String(), "is a formula with no calculated value: calculate the workbook (or type the value) and save it again")
 			return nil, false
 		}
-		dv.notes = append(dv.notes, ledger.Warning{Rule: "workbook_formula", Path: ref.String(),
-			Message: ref.String() + " is a formula; its value as last calculated, " + strconv.Quote(shorten(c.text)) + ", was filed"})
+		if len(dv.notes) < maxFormulaNotes {
+			dv.notes = append(dv.notes, ledger.Warning{Rule: ruleFormula, Path: ref.String(),
+				Message: ref.String() + " is a formula; its value as last calculated, " + strconv.Quote(shorten(c.text)) + ", was filed"})
+		} else {
+			dv.moreFormulas++
+		}
 	}
 	switch c.typ {
 	case 'e':
@@ -552,8 +567,13 @@ func (dv *deriver) flowRow(sh *sheet, e *entry, key string, row int, rowRef stri
 	e.node.set(flow.json, n)
 }
 
-// finish returns the JSON of the return.
+// finish returns the JSON of the return, and counts in one warning the
+// formula cells past those warned of one by one.
 func (dv *deriver) finish() []byte {
+	if dv.moreFormulas > 0 {
+		dv.notes = append(dv.notes, ledger.Warning{Rule: ruleFormula,
+			Message: strconv.Itoa(dv.moreFormulas) + " more cells are formulas, filed by their values as last calculated"})
+	}
 	for long, es := range dv.entries {
 		list := es.list
 		all := true

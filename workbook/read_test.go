@@ -147,6 +147,46 @@ func TestFormulaCachedValue(t *testing.T) {
 	if !found {
 		t.Errorf("no formula warning in %+v", w)
 	}
+
+	// A formula in every cell of a column: 20 warnings and one that
+	// counts the rest.
+	b = edit(t, func(f *excelize.File) {
+		for row := 2; row <= 31; row++ {
+			cell := cellName(3, row)
+			f.SetCellValue("Sites", cell, 1)
+			f.SetCellFormula("Sites", cell, "0+1")
+			f.SetCellStr("Sites", cellName(1, row), fmt.Sprintf("s%d", row))
+			f.SetCellStr("Sites", cellName(2, row), "ran")
+		}
+	})
+	n := 0
+	var last ledger.Warning
+	for _, x := range dv(t, b).notes {
+		n++
+		last = x
+	}
+	if n != 21 || !strings.Contains(last.Message, "10 more cells are formulas") {
+		t.Errorf("%d formula warnings, the last %+v", n, last)
+	}
+}
+
+// dv derives a workbook and returns the deriver, with its notes.
+func dv(t *testing.T, b []byte) *deriver {
+	t.Helper()
+	bk, err := openBook(b, Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := newDeriver(theLayout())
+	for _, name := range bk.names {
+		if sh := d.l.sheetNamed(name); sh != nil {
+			if err := d.readSheet(bk, sh); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	d.finish()
+	return d
 }
 
 // zipOf builds a zip from name, content pairs.
