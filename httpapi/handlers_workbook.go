@@ -32,10 +32,13 @@ func (s *Server) admitWorkbook() (release func(), err error) {
 // handleTemplate serves GET /v1/templates/quarterly-return.xlsx (public):
 // the template workbook, its grid lists from ?factor_set= or the latest
 // factor set. The same set gives the same bytes, so the answer carries
-// an ETag and may be cached.
+// an ETag: a named set never changes and may be kept a day; the latest
+// set's is checked again each time, as a newer set may be published.
 func (s *Server) handleTemplate(w http.ResponseWriter, r *http.Request) {
 	var fs *ledger.FactorSet
+	cache := "public, no-cache"
 	if v := r.URL.Query().Get("factor_set"); v != "" {
+		cache = "public, max-age=86400"
 		f, err := s.svc.FactorSet(v)
 		if err != nil {
 			s.writeError(w, r, ledger.Errorf(ledger.EBadRequest, "factor_set: no published factor set %q", v))
@@ -60,7 +63,7 @@ func (s *Server) handleTemplate(w http.ResponseWriter, r *http.Request) {
 	if fs != nil {
 		name = "quarterly-return-" + fs.Version + ".xlsx"
 	}
-	s.writeWorkbook(w, r, b, name, "public, max-age=3600")
+	s.writeWorkbook(w, r, b, name, cache)
 }
 
 // handleReturnWorkbook serves GET /v1/returns/{rid}.xlsx (who may read the

@@ -230,6 +230,9 @@ func TestTemplateEndpoint(t *testing.T) {
 	if !bytes.Equal(a.Body.Bytes(), b.Body.Bytes()) {
 		t.Errorf("the template of the latest set differs from the same set named")
 	}
+	if a.Header().Get("Cache-Control") != "public, no-cache" || b.Header().Get("Cache-Control") != "public, max-age=86400" {
+		t.Errorf("Cache-Control %q (latest) and %q (named)", a.Header().Get("Cache-Control"), b.Header().Get("Cache-Control"))
+	}
 	etag := a.Header().Get("ETag")
 	if c := ts.do("GET", "/v1/templates/quarterly-return.xlsx", "", "", nil, "If-None-Match", etag); c.Code != 304 {
 		t.Errorf("If-None-Match: %d", c.Code)
