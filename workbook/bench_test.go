@@ -107,3 +107,15 @@ func BenchmarkTemplate(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkWriteSites writes a return of 100,000 site rows as a
+// workbook, as GET /v1/returns/{rid}.xlsx does.
+func BenchmarkWriteSites(b *testing.B) {
+	b.ReportAllocs()
+	runtime.GC()
+	peak := heapPeak()
+	defer func() { b.ReportMetric(float64(peak())/1e6, "peak-heap-MB") }()
+	for b.Loop() {
+		sitesBook(b, benchSites)
+	}
+}

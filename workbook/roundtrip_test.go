@@ -29,3 +29,26 @@ func TestWriteReadsBack(t *testing.T) {
 		})
 	}
 }
+
+// TestSameBytes: the same template, and the same return, are the same
+// bytes each time they are written (the template is cached by its ETag).
+func TestSameBytes(t *testing.T) {
+	for name, write := range map[string]func() ([]byte, error){
+		"template": func() ([]byte, error) { return Template(factors20261(t)) },
+		"return":   func() ([]byte, error) { return Write(exampleV11(t), factors20261(t)) },
+	} {
+		a, err := write()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for range 3 {
+			b, err := write()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(a, b) {
+				t.Fatalf("the %s differs from one writing to the next", name)
+			}
+		}
+	}
+}

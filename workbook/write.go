@@ -34,6 +34,7 @@ func write(ret *ledger.Return, fs *ledger.FactorSet) ([]byte, error) {
 	l := theLayout()
 	f := excelize.NewFile()
 	defer f.Close()
+	f.SetZipWriter(newSortedZip)
 	w := &writer{f: f, lists: map[string]string{}}
 	if err := w.setup(); err != nil {
 		return nil, err
@@ -160,52 +161,57 @@ func (w *writer) listOf(c *column) string {
 }
 
 // sheet writes a section sheet: the header, the formats and lists of
-// its columns and, for a filed return, its rows.
+// its columns and, for a filed return, its rows. The sheet is written
+// through excelize's stream writer, so that a return of 100,000 site
+// rows is not held as a tree of cells; the drop-down lists are added
+// before it starts, as the stream writer writes what the sheet has then.
 func (w *writer) sheet(sh *sheet, ret *ledger.Return) error {
 	f := w.f
 	if _, err := f.NewSheet(sh.title); err != nil {
 		return err
 	}
 	for i := range sh.columns {
-		c := &sh.columns[i]
-		name := columnName(i + 1)
-		if err := f.SetCellStr(sh.title, name+"1", c.header()); err != nil {
+		if err := w.validate(sh, &sh.columns[i], columnName(i+1)); err != nil {
 			return err
 		}
-		if err := f.SetColWidth(sh.title, name, name, float64(max(12, min(40, len(c.header())+2)))); err != nil {
+	}
+	sw, err := f.NewStreamWriter(sh.title)
+	if err != nil {
+		return err
+	}
+	header := make([]any, len(sh.columns))
+	for i := range sh.columns {
+		c := &sh.columns[i]
+		header[i] = excelize.Cell{StyleID: w.header, Value: c.header()}
+		if err := sw.SetColWidth(i+1, i+1, float64(max(12, min(40, len(c.header())+2)))); err != nil {
 			return err
 		}
 		if c.kind != kindCount && c.kind != kindBool {
-			if err := f.SetColStyle(sh.title, name, w.text); err != nil {
+			if err := sw.SetColStyle(i+1, i+1, w.text); err != nil {
 				return err
 			}
 		}
-		if err := w.validate(sh, c, name); err != nil {
+	}
+	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
+		return err
+	}
+	if err := sw.SetRow("A1", header); err != nil {
+		return err
+	}
+	if ret != nil {
+		row := 2
+		err := eachRow(sh, reflect.ValueOf(ret).Elem(), func(cells []any) error {
+			if err := sw.SetRow(cellName(1, row), cells); err != nil {
+				return err
+			}
+			row++
+			return nil
+		})
+		if err != nil {
 			return err
 		}
 	}
-	if err := f.SetCellStyle(sh.title, "A1", columnName(len(sh.columns))+"1", w.header); err != nil {
-		return err
-	}
-	if err := f.SetPanes(sh.title, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
-		return err
-	}
-	if ret == nil {
-		return nil
-	}
-	row := 2
-	return eachRow(sh, reflect.ValueOf(ret).Elem(), func(cells []any) error {
-		for i, v := range cells {
-			if v == nil {
-				continue
-			}
-			if err := f.SetCellValue(sh.title, cellName(i+1, row), v); err != nil {
-				return err
-			}
-		}
-		row++
-		return nil
-	})
+	return sw.Flush()
 }
 
 // validate adds the checks of a column: its drop-down list, or whole
