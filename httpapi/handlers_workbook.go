@@ -15,7 +15,7 @@ import (
 )
 
 // maxWorkbooksWritten is how many workbooks the API writes at once. The
-// template is public and takes about 10 ms and 2.5 MB to write; past
+// template is public and takes about 20 ms and 5 MB to write; past
 // the bound a request is answered 503 at once rather than queued.
 const maxWorkbooksWritten = 2
 
