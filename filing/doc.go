@@ -21,6 +21,15 @@
 // "sites.csv:line 17" (a row), "sites.csv:line 1:column foo" (the
 // header). Lines count from 1, the header being line 1.
 //
+// # Workbooks
+//
+// A return may also come as an XLSX workbook. The workbook package reads
+// it into JSON and hands it to ReadDerived with the problems it met and a
+// function that maps a JSON path back to a sheet and cell; Check then
+// reports every problem at the uploader's path ("Electricity!C7"). In a
+// multipart body a "return" part that starts with a zip signature is a
+// workbook when Options.Workbook is set, and must then come alone.
+//
 // # 400, 413 and 422
 //
 // A body that cannot be read as JSON (syntax error, trailing data, empty

@@ -26,6 +26,11 @@ type Options struct {
 	// still read: a rule made stricter later must not make an authentic
 	// document fail.
 	AdmittedText bool
+	// Workbook reads a multipart "return" part that is a workbook (its
+	// bytes start with a zip signature) into a draft; nil refuses such a
+	// part. The workbook package provides it, as filing cannot import it.
+	// A workbook holds every section, so no other part may come with it.
+	Workbook func(io.Reader) (*Draft, error)
 }
 
 // The defaults of Options.
@@ -83,7 +88,39 @@ type Draft struct {
 	Return *ledger.Return
 	probs  problems
 	lines  *csvLines // where CSV rows came from, for multipart drafts
-	opts   Options
+	// where maps the JSON path of a problem to the path the uploader
+	// knows, for drafts read from another form (ReadDerived); nil keeps
+	// JSON paths.
+	where func(string) string
+	notes []ledger.Warning // warnings of the derivation, kept on success
+	opts  Options
+}
+
+// ReadDerived reads a return from JSON derived from another form of
+// upload, a workbook, into a Draft. found are the problems met while
+// deriving the JSON, already at the uploader's paths; where maps a JSON
+// path to such a path (a sheet and cell) for the problems of reading and
+// of validation; notes are warnings of the derivation (a formula read by
+// its cached value), returned by Check with the warnings of the rules. A
+// problem at or under the path of a found problem is left out, as
+// Check leaves out validation problems under an unreadable value. The
+// error is that of ReadJSON: the JSON is derived by code, so a 400 here
+// is the deriver's fault, not the uploader's.
+func ReadDerived(r io.Reader, opts Options, found []ledger.FieldError, where func(string) string, notes []ledger.Warning) (*Draft, error) {
+	d, err := ReadJSON(r, opts)
+	if err != nil {
+		return nil, err
+	}
+	var first problems
+	for _, f := range found {
+		first.add(f.Path, f.Message)
+	}
+	for i := range d.probs.list {
+		d.probs.list[i].Path = where(d.probs.list[i].Path)
+	}
+	d.probs = merge(first, d.probs)
+	d.where, d.notes = where, notes
+	return d, nil
 }
 
 // ReadJSON reads a return from a JSON body into a Draft. The error is a
@@ -113,8 +150,16 @@ func (d *Draft) Check(c Context) ([]ledger.Warning, error) {
 			valid.list[i].Path = d.lines.translate(valid.list[i].Path)
 		}
 	}
+	if d.where != nil {
+		for i := range valid.list {
+			valid.list[i].Path = d.where(valid.list[i].Path)
+		}
+	}
 	probs := merge(d.probs, valid)
 	if probs.count() == 0 {
+		if len(d.notes) > 0 {
+			warnings = append(append([]ledger.Warning(nil), d.notes...), warnings...)
+		}
 		return warnings, nil
 	}
 	e := invalid(probs, d.opts)
@@ -171,6 +216,12 @@ type partTooLarge struct {
 func (e *partTooLarge) Error() string {
 	return fmt.Sprintf("part %q is larger than the limit of %d bytes", e.part, e.limit)
 }
+
+// ReadError maps an error met while reading a body as the readers of
+// this package do: a size limit (*http.MaxBytesError, a part over
+// Options.MaxPartBytes) is ETooLarge, anything else EBadRequest naming
+// what was read.
+func ReadError(err error, what string) *ledger.Error { return readError(err, 0, what) }
 
 // readError maps an error met while reading a body: a size limit is
 // ETooLarge, anything else EBadRequest naming the byte offset.

@@ -1,6 +1,7 @@
 package filing
 
 import (
+	"bufio"
 	"errors"
 	"fmt"
 	"io"
@@ -27,9 +28,12 @@ const (
 // and column (see csvPath).
 func DecodeMultipart(mr *multipart.Reader, opts Options) (*ledger.Return, error) {
 	opts = opts.withDefaults()
-	ret, probs, _, err := decodeMultipart(mr, opts)
+	ret, probs, _, wb, err := decodeMultipart(mr, opts)
 	if err != nil {
 		return nil, err
+	}
+	if wb != nil {
+		ret, probs = wb.Return, wb.probs
 	}
 	if probs.count() > 0 {
 		return nil, invalid(probs, opts)
@@ -43,15 +47,35 @@ func DecodeMultipart(mr *multipart.Reader, opts Options) (*ledger.Return, error)
 // "sites.csv:line 18:column grid" for sites[16].grid.
 func ReadMultipart(mr *multipart.Reader, opts Options) (*Draft, error) {
 	opts = opts.withDefaults()
-	ret, probs, lines, err := decodeMultipart(mr, opts)
+	ret, probs, lines, wb, err := decodeMultipart(mr, opts)
 	if err != nil {
 		return nil, err
+	}
+	if wb != nil {
+		return wb, nil
 	}
 	return &Draft{Return: ret, probs: probs, lines: lines, opts: opts}, nil
 }
 
-func decodeMultipart(mr *multipart.Reader, opts Options) (*ledger.Return, problems, *csvLines, error) {
+// workbookSignature starts every zip file, so every XLSX workbook: a JSON
+// part never starts with it.
+const workbookSignature = "PK\x03\x04"
+
+// readReturnPart reads the "return" part: JSON, or a workbook when it
+// starts with the zip signature and opts.Workbook reads workbooks.
+func readReturnPart(body io.Reader, opts Options) (*ledger.Return, problems, *Draft, error) {
+	br := bufio.NewReader(body)
+	if b, _ := br.Peek(len(workbookSignature)); string(b) == workbookSignature && opts.Workbook != nil {
+		d, err := opts.Workbook(br)
+		return nil, problems{}, d, err
+	}
+	ret, jp, err := decodeJSON(br, opts)
+	return ret, jp, nil, err
+}
+
+func decodeMultipart(mr *multipart.Reader, opts Options) (*ledger.Return, problems, *csvLines, *Draft, error) {
 	var (
+		wb        *Draft
 		ret       *ledger.Return
 		probs     problems
 		lines     csvLines
@@ -67,36 +91,36 @@ func decodeMultipart(mr *multipart.Reader, opts Options) (*ledger.Return, proble
 			break
 		}
 		if err != nil {
-			return nil, problems{}, nil, readError(err, 0, "multipart body")
+			return nil, problems{}, nil, nil, readError(err, 0, "multipart body")
 		}
 		if n >= opts.MaxParts {
 			part.Close()
-			return nil, problems{}, nil, ledger.Errorf(ledger.EBadRequest, "too many parts: at most %d", opts.MaxParts)
+			return nil, problems{}, nil, nil, ledger.Errorf(ledger.EBadRequest, "too many parts: at most %d", opts.MaxParts)
 		}
 		name := part.FormName()
 		if seen[name] {
 			part.Close()
-			return nil, problems{}, nil, ledger.Errorf(ledger.EBadRequest, "part %q appears twice", name)
+			return nil, problems{}, nil, nil, ledger.Errorf(ledger.EBadRequest, "part %q appears twice", name)
 		}
 		seen[name] = true
 		body := &limitedPart{r: part, left: opts.MaxPartBytes, part: name, limit: opts.MaxPartBytes}
 		switch name {
 		case PartReturn:
 			var jp problems
-			ret, jp, err = decodeJSON(body, opts)
+			ret, jp, wb, err = readReturnPart(body, opts)
 			if err != nil {
 				var e *ledger.Error
 				if errors.As(err, &e) {
 					e.Message = "part \"return\": " + e.Message
 				}
-				return nil, problems{}, nil, err
+				return nil, problems{}, nil, nil, err
 			}
 			probs.addAll(jp)
 		case PartSites:
 			var p problems
 			sites, lines.sites, p, err = readSitesCSV(body, name+".csv")
 			if err != nil {
-				return nil, problems{}, nil, err
+				return nil, problems{}, nil, nil, err
 			}
 			probs.addAll(p)
 			haveSites = true
@@ -104,18 +128,24 @@ func decodeMultipart(mr *multipart.Reader, opts Options) (*ledger.Return, proble
 			var p problems
 			devices, lines.devices, p, err = readDevicesCSV(body, name+".csv")
 			if err != nil {
-				return nil, problems{}, nil, err
+				return nil, problems{}, nil, nil, err
 			}
 			probs.addAll(p)
 			haveDevs = true
 		default:
 			part.Close()
-			return nil, problems{}, nil, ledger.Errorf(ledger.EBadRequest, "unexpected part %q: want %q, %q or %q", name, PartReturn, PartSites, PartDevices)
+			return nil, problems{}, nil, nil, ledger.Errorf(ledger.EBadRequest, "unexpected part %q: want %q, %q or %q", name, PartReturn, PartSites, PartDevices)
 		}
 		part.Close()
 	}
+	if wb != nil {
+		if haveSites || haveDevs {
+			return nil, problems{}, nil, nil, ledger.Errorf(ledger.EBadRequest, "a workbook holds every section: send it as the only part, without %q or %q parts", PartSites, PartDevices)
+		}
+		return nil, problems{}, nil, wb, nil
+	}
 	if ret == nil {
-		return nil, problems{}, nil, ledger.Errorf(ledger.EBadRequest, "missing the %q part (the return as JSON)", PartReturn)
+		return nil, problems{}, nil, nil, ledger.Errorf(ledger.EBadRequest, "missing the %q part (the return as JSON)", PartReturn)
 	}
 	if haveSites {
 		if len(ret.Sites) > 0 {
@@ -131,7 +161,7 @@ func decodeMultipart(mr *multipart.Reader, opts Options) (*ledger.Return, proble
 		ret.Devices = devices
 		lines.hasDevices = true
 	}
-	return ret, probs, &lines, nil
+	return ret, probs, &lines, nil, nil
 }
 
 // limitedPart reads at most limit bytes of a part and then fails with

@@ -9,11 +9,13 @@ import (
 	"github.com/ictledger/ictledger/filing"
 	"github.com/ictledger/ictledger/ledger"
 	"github.com/ictledger/ictledger/service"
+	"github.com/ictledger/ictledger/workbook"
 )
 
 // handleFileReturn serves POST /v1/operators/{id}/returns (that operator):
 // a JSON return, or multipart/form-data with a "return" JSON part and
-// optional "sites" and "devices" CSV parts.
+// optional "sites" and "devices" CSV parts, or an XLSX workbook (as the
+// body, or as the only part, "return", of a multipart body).
 func (s *Server) handleFileReturn(w http.ResponseWriter, r *http.Request) {
 	op := mux.Vars(r)["id"]
 	if err := requireRoleHTTP(r, ledger.RoleOperator); err != nil {
@@ -27,14 +29,17 @@ func (s *Server) handleFileReturn(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxReturnBytes)
 	mt, params, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if err != nil {
-		s.writeError(w, r, ledger.Errorf(ledger.EBadRequest, "Content-Type must be application/json or multipart/form-data"))
+		s.writeError(w, r, ledger.Errorf(ledger.EBadRequest, "Content-Type must be application/json, multipart/form-data or "+workbook.MediaType))
 		return
 	}
 	opts := filing.Options{MaxPartBytes: s.cfg.MaxReturnBytes}
+	opts.Workbook = readWorkbookPart(opts)
 	var decode service.Decoder
 	switch mt {
 	case "application/json":
 		decode = service.DraftDecoder(func() (*filing.Draft, error) { return filing.ReadJSON(r.Body, opts) })
+	case workbook.MediaType:
+		decode = workbookDecoder(r, opts)
 	case "multipart/form-data":
 		if params["boundary"] == "" {
 			s.writeError(w, r, ledger.Errorf(ledger.EBadRequest, "multipart/form-data needs a boundary"))
@@ -47,7 +52,7 @@ func (s *Server) handleFileReturn(w http.ResponseWriter, r *http.Request) {
 		}
 		decode = service.DraftDecoder(func() (*filing.Draft, error) { return filing.ReadMultipart(mr, opts) })
 	default:
-		s.writeError(w, r, ledger.Errorf(ledger.EBadRequest, "Content-Type must be application/json or multipart/form-data, not %s", mt))
+		s.writeError(w, r, ledger.Errorf(ledger.EBadRequest, "Content-Type must be application/json, multipart/form-data or %s, not %s", workbook.MediaType, mt))
 		return
 	}
 	filed, err := s.svc.FileReturn(r.Context(), actor(r), op, decode, r.Header.Get("Idempotency-Key"))

@@ -16,6 +16,7 @@ import (
 	"github.com/ictledger/ictledger/filing"
 	"github.com/ictledger/ictledger/ledger"
 	"github.com/ictledger/ictledger/service"
+	"github.com/ictledger/ictledger/workbook"
 	"github.com/ictledger/ictledger/xlsxexport"
 )
 
@@ -31,6 +32,7 @@ type apiOp struct {
 	body                  any      // request body type (nil: none)
 	bodyType              string   // request content type when not JSON
 	csvParts              []string // with body: also multipart, body as the "return" part plus these CSV parts
+	workbook              bool     // with body: also an XLSX workbook, as the body or the "return" part
 	status                int
 	resp                  any    // response body type (nil: none)
 	respType              string // response content type when not JSON
@@ -58,8 +60,12 @@ func (s *Server) apiOps() []apiOp {
 		{method: "GET", path: "/v1/factor-sets", summary: "List factor sets", roles: "any token", status: 200, resp: []factorSetSummary{}},
 		{method: "POST", path: "/v1/factor-sets", summary: "Publish a new factor-set version", roles: "admin", body: ledger.FactorSet{}, status: 201, resp: ledger.FactorSet{}},
 		{method: "GET", path: "/v1/factor-sets/{version}", summary: "One factor set with sources", roles: "any token", status: 200, resp: ledger.FactorSet{}},
-		{method: "POST", path: "/v1/operators/{id}/returns", summary: "File or restate a quarterly return (JSON, or multipart with return JSON and sites/devices CSV parts); Idempotency-Key header supported",
-			roles: "that operator", body: ledger.Return{}, csvParts: []string{filing.PartSites, filing.PartDevices}, status: 201, resp: service.Filed{}},
+		{method: "POST", path: "/v1/operators/{id}/returns", summary: "File or restate a quarterly return (JSON, or multipart with return JSON and sites/devices CSV parts, or an XLSX workbook in the layout of the template, as the body or the only \"return\" part; workbook problems are named by sheet and cell, e.g. Electricity!C7); Idempotency-Key header supported",
+			roles: "that operator", body: ledger.Return{}, csvParts: []string{filing.PartSites, filing.PartDevices}, workbook: true, status: 201, resp: service.Filed{}},
+		{method: "GET", path: "/v1/templates/quarterly-return.xlsx", summary: "The return as an XLSX workbook to fill: a How to fill sheet, a sheet per section, drop-down lists of every enumeration and of factor_set's grid keys (default the latest set; an unknown set is 400). Same bytes for the same set; ETag is their SHA-256",
+			roles: "public", query: []string{"factor_set"}, status: 200, respType: workbook.MediaType},
+		{method: "GET", path: "/v1/returns/{rid}.xlsx", summary: "A return as filed, as a workbook in the layout of the template: filed again unchanged with restates and reason on the About sheet, it files an identical return",
+			roles: "admin, regulator, its operator", status: 200, respType: workbook.MediaType},
 		{method: "GET", path: "/v1/operators/{id}/returns", summary: "List return versions with status", roles: "admin, regulator, that operator",
 			query: []string{"period"}, status: 200, resp: []service.VersionSummary{}},
 		{method: "GET", path: "/v1/returns/{rid}", summary: "A return as filed, with status, version, supersedes, superseded_by, reviews, entry",
@@ -174,6 +180,10 @@ func (s *Server) buildOpenAPI() []byte {
 				}
 				content["multipart/form-data"] = map[string]any{"schema": map[string]any{"type": "object", "required": []string{filing.PartReturn},
 					"properties": props}, "encoding": encoding}
+			}
+			if op.workbook {
+				content[workbook.MediaType] = map[string]any{"schema": map[string]any{"type": "string", "format": "binary",
+					"description": "An XLSX workbook in the layout of GET /v1/templates/quarterly-return.xlsx; as a multipart body, the \"return\" part alone"}}
 			}
 			o["requestBody"] = map[string]any{"required": true, "content": content}
 		}

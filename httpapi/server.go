@@ -56,6 +56,8 @@ type Server struct {
 	openAPIDoc  []byte
 
 	verifyBodyTimeout time.Duration // zero: defaultVerifyBodyTimeout; tests shorten it
+
+	workbooks chan struct{} // a slot per workbook being written (handlers_workbook.go)
 }
 
 // smallBody limits the bodies of every request other than a filing.
@@ -80,7 +82,8 @@ func New(cfg Config) *Server {
 			panic(err)
 		}
 	}
-	s := &Server{svc: cfg.Service, log: cfg.Logger, cfg: cfg, router: mux.NewRouter(), registry: cfg.Registry}
+	s := &Server{svc: cfg.Service, log: cfg.Logger, cfg: cfg, router: mux.NewRouter(), registry: cfg.Registry,
+		workbooks: make(chan struct{}, maxWorkbooksWritten)}
 	s.requests = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "ictledger_http_requests_total", Help: "HTTP requests by route, method and status code.",
 	}, []string{"route", "method", "code"})
@@ -136,6 +139,7 @@ func (s *Server) routes() {
 	// order changes nothing else.
 	handle("GET", "/v1/returns/{rid}/metrics", s.handleReturnMetrics)
 	handle("GET", "/v1/returns/{rid}/metrics.xlsx", s.handleReturnMetricsXLSX)
+	handle("GET", "/v1/returns/{rid}.xlsx", s.handleReturnWorkbook) // before {rid}, which would match it
 	handle("GET", "/v1/returns/{rid}", s.handleGetReturn)
 
 	handle("GET", "/healthz", s.handleHealth)
@@ -163,6 +167,7 @@ func (s *Server) routes() {
 	handle("GET", "/v1/sector/status", s.handleSectorStatus)
 	handle("GET", "/v1/sector/export.csv", s.handleSectorExport)
 	handle("GET", "/v1/sector/export.xlsx", s.handleSectorExportXLSX)
+	handle("GET", "/v1/templates/quarterly-return.xlsx", s.handleTemplate)
 	handle("PUT", "/v1/deadlines/{period}", s.handleSetDeadline)
 	handle("GET", "/v1/operators/{id}/disclosures/{period}.pdf", s.handleOperatorDisclosure)
 	handle("GET", "/v1/sector/disclosures/{period}.pdf", s.handleSectorDisclosure)

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bufio"
 	"errors"
 	"io"
 	"mime/multipart"
@@ -11,6 +12,7 @@ import (
 	"github.com/ictledger/ictledger/filing"
 	"github.com/ictledger/ictledger/ledger"
 	"github.com/ictledger/ictledger/service"
+	"github.com/ictledger/ictledger/workbook"
 )
 
 // periodReturns is one period of an operator's returns: its latest
@@ -118,8 +120,8 @@ func (h *Handler) filePage(s session, restates string) (*filePage, error) {
 }
 
 // handleFile serves POST /file (operator): a multipart form with the
-// return as a JSON file ("return"), optional "sites" and "devices" CSV
-// files, and for a restatement "restates" and "reason", which are set on
+// return as a JSON file or an XLSX workbook ("return"), optional "sites"
+// and "devices" CSV files with a JSON file, and for a restatement "restates" and "reason", which are set on
 // the return read from the file. Every problem is shown next to its path;
 // a filing that succeeds goes to its return page.
 func (h *Handler) handleFile(w http.ResponseWriter, r *http.Request) {
@@ -159,12 +161,13 @@ func (h *Handler) handleFile(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if files[filing.PartReturn] == nil {
-		page.Error = "Choose the return's JSON file."
-		page.Errors = []ledger.FieldError{{Path: "return", Message: "a JSON file is required"}}
+		page.Error = "Choose the return's JSON file or workbook."
+		page.Errors = []ledger.FieldError{{Path: "return", Message: "a JSON file or an XLSX workbook is required"}}
 		h.render(w, r, s, http.StatusUnprocessableEntity, "file", page)
 		return
 	}
 	opts := filing.Options{MaxPartBytes: h.cfg.MaxReturnBytes}
+	opts.Workbook = func(r io.Reader) (*filing.Draft, error) { return workbook.Read(r, opts, workbook.Limits{}) }
 	decode := service.DraftDecoder(func() (*filing.Draft, error) {
 		d, err := readDraft(files, opts)
 		if err == nil && restates != "" {
@@ -194,7 +197,7 @@ func (h *Handler) handleFile(w http.ResponseWriter, r *http.Request) {
 }
 
 // readDraft reads the uploaded files as the API reads a body: the JSON
-// file alone with filing.ReadJSON, or with CSV files as the parts of a
+// file (or workbook) alone with filing.ReadJSON (workbook.Read), or with CSV files as the parts of a
 // multipart body with filing.ReadMultipart, so that CSV problems name
 // their line and column.
 func readDraft(files map[string]*multipart.FileHeader, opts filing.Options) (*filing.Draft, error) {
@@ -211,7 +214,11 @@ func readDraft(files map[string]*multipart.FileHeader, opts filing.Options) (*fi
 			return nil, err
 		}
 		defer f.Close()
-		return filing.ReadJSON(f, opts)
+		br := bufio.NewReader(f)
+		if b, _ := br.Peek(4); string(b) == "PK\x03\x04" && opts.Workbook != nil { // a zip: a workbook
+			return opts.Workbook(br)
+		}
+		return filing.ReadJSON(br, opts)
 	}
 	// The parts stream through a pipe: the files are not copied in memory.
 	pr, pw := io.Pipe()

@@ -17,12 +17,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ictledger/ictledger/filing"
 	"github.com/ictledger/ictledger/httpapi"
 	"github.com/ictledger/ictledger/ledger"
 	"github.com/ictledger/ictledger/service"
 	"github.com/ictledger/ictledger/service/servicetest"
 	"github.com/ictledger/ictledger/sessions"
 	"github.com/ictledger/ictledger/web"
+	"github.com/ictledger/ictledger/workbook"
 )
 
 // site is the pages over a real service with two operators (each with a
@@ -652,5 +654,40 @@ func TestPageKeepsTheProxysRequestID(t *testing.T) {
 	h.ServeHTTP(w, r)
 	if got := w.Header().Get("X-Request-Id"); got != "proxy-id_42" || !strings.Contains(logs.String(), `"request_id":"proxy-id_42"`) {
 		t.Fatalf("X-Request-Id %q, log:\n%s", got, logs.String())
+	}
+}
+
+// TestFileWorkbook: the upload form takes a workbook: its problems are
+// shown at their sheet and cell, and the workbook of a filed return,
+// uploaded with a reason, files the restatement.
+func TestFileWorkbook(t *testing.T) {
+	s := newSite(t)
+	if _, page := s.get("/file?restates="+s.ridA, s.opA); !strings.Contains(page, `href="/v1/returns/`+s.ridA+`.xlsx"`) {
+		t.Errorf("the restatement page does not link the filed return's workbook")
+	}
+	ret, err := filing.DecodeJSON(bytes.NewReader(s.returnA), filing.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ret.Electricity[1].KWh = ret.Electricity[1].KWh.Neg()
+	bad, err := workbook.Write(ret, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, ct := multipartForm(t, map[string]string{"csrf": s.csrf(s.opA), "restates": s.ridA, "reason": "meter fix"}, map[string][]byte{"return": bad})
+	resp := s.request("POST", "/file", s.opA, body, ct)
+	page, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusUnprocessableEntity || !bytes.Contains(page, []byte(`<code class="path">Electricity!C3</code></td><td data-label="Problem" class="msg">must be &gt;= 0`)) {
+		t.Fatalf("status %d, page without the cell's problem", resp.StatusCode)
+	}
+	ret.Electricity[1].KWh = ret.Electricity[1].KWh.Neg()
+	good, err := workbook.Write(ret, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, ct = multipartForm(t, map[string]string{"csrf": s.csrf(s.opA), "restates": s.ridA, "reason": "meter fix"}, map[string][]byte{"return": good})
+	resp = s.request("POST", "/file", s.opA, body, ct)
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/returns/op-a-2025-Q3-v2?filed=1" {
+		t.Fatalf("restatement from a workbook: %d %s", resp.StatusCode, resp.Header.Get("Location"))
 	}
 }
