@@ -6,7 +6,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"sync"
 	"sync/atomic"
 	"syscall"
 	"testing"
@@ -21,56 +20,39 @@ import (
 	"github.com/ictledger/ictledger/service"
 )
 
-// regionLedger is the benchmarks' regional ledger (loadtest.CachedRegion,
-// sized by ICTLEDGER_BENCH_REGION), copied once per process into a
-// directory of its own, since serving records documents in it.
+// regionLedger is a copy of the benchmarks' regional ledger
+// (loadtest.CachedRegion, sized by ICTLEDGER_BENCH_REGION) in a
+// directory of the benchmark's own, since serving records documents in
+// it, with its tokens.
 type regionLedger struct {
 	dir    string
 	tokens map[string]string
 }
 
-var (
-	regionOnce sync.Once
-	regionData regionLedger
-	regionErr  error
-)
-
 func benchRegion(b *testing.B) regionLedger {
 	b.Helper()
-	regionOnce.Do(func() {
-		cfg, err := loadtest.RegionFromEnv()
-		if err != nil {
-			regionErr = err
-			return
-		}
-		start := time.Now()
-		src, err := loadtest.CachedRegion(context.Background(), cfg)
-		if err != nil {
-			regionErr = err
-			return
-		}
-		dir, err := os.MkdirTemp("", "ictledger-region-bench-")
-		if err != nil {
-			regionErr = err
-			return
-		}
-		if err := loadtest.CopyDir(src, dir); err != nil {
-			regionErr = err
-			return
-		}
-		raw, err := os.ReadFile(filepath.Join(dir, loadtest.TokensFile))
-		if err != nil {
-			regionErr = err
-			return
-		}
-		regionData.dir = dir
-		regionErr = json.Unmarshal(raw, &regionData.tokens)
-		b.Logf("region %s ready in %v", src, time.Since(start))
-	})
-	if regionErr != nil {
-		b.Fatal(regionErr)
+	cfg, err := loadtest.RegionFromEnv()
+	if err != nil {
+		b.Fatal(err)
 	}
-	return regionData
+	start := time.Now()
+	src, err := loadtest.CachedRegion(context.Background(), cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	rl := regionLedger{dir: b.TempDir()}
+	if err := loadtest.CopyDir(src, rl.dir); err != nil {
+		b.Fatal(err)
+	}
+	raw, err := os.ReadFile(filepath.Join(rl.dir, loadtest.TokensFile))
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := json.Unmarshal(raw, &rl.tokens); err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("region %s copied in %v", src, time.Since(start))
+	return rl
 }
 
 // openRegion opens the region as the server does: the store replays the
@@ -155,7 +137,7 @@ func (c *cpuClock) startOp() { c.start = processCPU() }
 func (c *cpuClock) stopOp()  { c.spent += processCPU() - c.start }
 func (c *cpuClock) report() {
 	if c.b.N > 0 {
-		c.b.ReportMetric(float64(c.spent.Milliseconds())/float64(c.b.N), "cpu-ms/op")
+		c.b.ReportMetric(float64(c.spent)/1e6/float64(c.b.N), "cpu-ms/op")
 	}
 }
 
