@@ -29,12 +29,14 @@ import (
 // directory an older generator wrote (CachedRegion).
 const RegionVersion = "region-v1"
 
-// regionCountries are the jurisdictions of a generated region, in the
+// regionCountries is the jurisdictions of a generated region, in the
 // order they are taken: the APT members whose grids the built-in factor
 // sets carry, then Hong Kong on China's grid.
-var regionCountries = []string{"TH", "JP", "AU", "ID", "MY", "PH", "VN", "SG", "KR", "IN", "BD", "PK", "LK", "NP",
-	"BT", "MV", "AF", "IR", "CN", "MN", "KH", "LA", "MM", "BN", "TL", "PG", "FJ", "SB", "VU", "WS", "TO", "KI",
-	"NR", "TV", "MH", "FM", "PW", "NZ", "KP", "HK"}
+func regionCountries() []string {
+	return []string{"TH", "JP", "AU", "ID", "MY", "PH", "VN", "SG", "KR", "IN", "BD", "PK", "LK", "NP",
+		"BT", "MV", "AF", "IR", "CN", "MN", "KH", "LA", "MM", "BN", "TL", "PG", "FJ", "SB", "VU", "WS", "TO", "KI",
+		"NR", "TV", "MH", "FM", "PW", "NZ", "KP", "HK"}
+}
 
 // regionGrid is the grid key a country's electricity is filed under.
 func regionGrid(cc string) string {
@@ -54,15 +56,15 @@ type RegionConfig struct {
 }
 
 // RegionMaxJurisdictions is the most jurisdictions GenerateRegion knows.
-func RegionMaxJurisdictions() int { return len(regionCountries) }
+func RegionMaxJurisdictions() int { return len(regionCountries()) }
 
 func (c *RegionConfig) check() error {
 	if c.LastYear == 0 {
 		c.LastYear = 2025
 	}
 	switch {
-	case c.Jurisdictions < 1 || c.Jurisdictions > len(regionCountries):
-		return fmt.Errorf("loadtest: jurisdictions must be 1..%d, got %d", len(regionCountries), c.Jurisdictions)
+	case c.Jurisdictions < 1 || c.Jurisdictions > len(regionCountries()):
+		return fmt.Errorf("loadtest: jurisdictions must be 1..%d, got %d", len(regionCountries()), c.Jurisdictions)
 	case c.Operators < 1 || c.Operators > 999:
 		return fmt.Errorf("loadtest: operators must be 1..999, got %d", c.Operators)
 	case c.Years < 1 || c.Years > 30:
@@ -251,7 +253,7 @@ func canonicalOf(v any) func() ([]byte, error) {
 
 // plan lays out every entry of the region and sorts them by time.
 func (g *regionGen) plan() ([]event, *RegionSummary, error) {
-	countries := regionCountries[:g.cfg.Jurisdictions]
+	countries := regionCountries()[:g.cfg.Jurisdictions]
 	sum := &RegionSummary{Config: g.cfg, Latest: map[string]int{}, Countries: countries, Tokens: map[string]string{}}
 	t0 := g.first.Start().AddDate(0, -1, 0)
 	for _, raw := range fixtures.BootstrapFactorSets() {
@@ -269,7 +271,7 @@ func (g *regionGen) plan() ([]event, *RegionSummary, error) {
 	}
 	for ci, cc := range countries {
 		j := ledger.Jurisdiction{Country: cc, Name: "Administration of " + cc, DeadlineDays: 30 + 15*(ci%3),
-			TimeZone: regionZones[ci%len(regionZones)], FactorSet: "apt-2025.1"}
+			TimeZone: regionZone(ci), FactorSet: "apt-2025.1"}
 		g.add(t0, ledger.SystemActor, ledger.KindJurisdictionSet, canonicalOf(j))
 		if err := g.token(t0, sum, "regulator:"+cc, ledger.RoleRegulator, []string{cc}); err != nil {
 			return nil, nil, err
@@ -293,8 +295,11 @@ func (g *regionGen) plan() ([]event, *RegionSummary, error) {
 	return events, sum, nil
 }
 
-// regionZones are the time zones jurisdictions count deadlines in, in turn.
-var regionZones = []string{"Asia/Bangkok", "Asia/Tokyo", "Australia/Sydney", "Pacific/Fiji", "UTC"}
+// regionZone is the time zone the i-th jurisdiction counts deadlines in.
+func regionZone(i int) string {
+	zones := []string{"Asia/Bangkok", "Asia/Tokyo", "Australia/Sydney", "Pacific/Fiji", "UTC"}
+	return zones[i%len(zones)]
+}
 
 // token plans a token entry and keeps its secret.
 func (g *regionGen) token(at time.Time, sum *RegionSummary, name string, role ledger.Role, jurisdictions []string) error {
