@@ -9,6 +9,10 @@
 // validates, computes and fsyncs; after each filing it reads the return's
 // metrics, and every tenth round it downloads the operator's disclosure
 // PDF when the server has that endpoint.
+//
+// GenerateRegion writes, instead, a whole regional ledger into a new data
+// directory (ictledger loadtest generate), for the benchmarks of a
+// regional deployment and for trying the pages at that scale.
 package loadtest
 
 import (

@@ -466,3 +466,27 @@ func ratioText(v, med decimal.Decimal) string {
 	}
 	return calculators.Div(v, med).RoundBank(2).String()
 }
+
+// decodedReturns holds the returns that one computation has decoded, by
+// version id: the quarters of a year share most of their history, and
+// decoding the history is most of the cost of a quarter's metrics when
+// the history is long (the calculators only read the returns).
+type decodedReturns map[string]*ledger.Return
+
+// decodeAllOnce is decodeAll, taking what done holds and keeping there
+// what it decodes.
+func (s *Service) decodeAllOnce(rvs []*state.ReturnVersion, done decodedReturns) ([]*ledger.Return, error) {
+	out := make([]*ledger.Return, 0, len(rvs))
+	for _, rv := range rvs {
+		r := done[rv.ID]
+		if r == nil {
+			var err error
+			if r, err = s.lightReturn(rv); err != nil {
+				return nil, err
+			}
+			done[rv.ID] = r
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}

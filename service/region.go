@@ -237,8 +237,9 @@ func (s *Service) publicRollup(operator string, span ledger.Span) (*calculators.
 	}
 	factorSet := in[len(in)-1].FactorSet
 	var quarters []*calculators.Metrics
+	decoded := decodedReturns{} // the quarters of a year share their history
 	for _, rv := range in {
-		m, err := s.publicMetrics(rv, accepted, factorSet)
+		m, err := s.publicMetrics(rv, accepted, factorSet, decoded)
 		if err != nil {
 			return nil, err
 		}
@@ -254,7 +255,7 @@ func (s *Service) publicRollup(operator string, span ledger.Span) (*calculators.
 // with the accepted quarters before it as its history, cached under the
 // version, the set and that history (its quarters, versions and
 // reviews: an acceptance changes it).
-func (s *Service) publicMetrics(rv *state.ReturnVersion, accepted []*state.ReturnVersion, factorSet string) (*calculators.Metrics, error) {
+func (s *Service) publicMetrics(rv *state.ReturnVersion, accepted []*state.ReturnVersion, factorSet string, decoded decodedReturns) (*calculators.Metrics, error) {
 	var before []*state.ReturnVersion
 	var mark uint64
 	for _, e := range accepted {
@@ -274,7 +275,7 @@ func (s *Service) publicMetrics(rv *state.ReturnVersion, accepted []*state.Retur
 	if fs == nil {
 		return nil, ledger.Errorf(ledger.EInternal, "the factor set %s of return %s is not published", factorSet, rv.ID)
 	}
-	earlier, err := s.decodeAll(before)
+	earlier, err := s.decodeAllOnce(before, decoded)
 	if err != nil {
 		return nil, err
 	}

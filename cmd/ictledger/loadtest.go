@@ -15,6 +15,9 @@ import (
 // --duration D": a bounded load against a server on this machine. It
 // exits 1 when any request failed.
 func runLoadtest(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) > 0 && args[0] == "generate" {
+		return runLoadtestGenerate(ctx, args[1:], stdout, stderr)
+	}
 	fs := flag.NewFlagSet("loadtest", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	addr := fs.String("addr", "127.0.0.1:8080", "the server's address; loopback only")

@@ -1,0 +1,271 @@
+package service_test
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"golang.org/x/mod/sumdb/tlog"
+
+	"github.com/ictledger/ictledger/ledger"
+	"github.com/ictledger/ictledger/ledger/state"
+	"github.com/ictledger/ictledger/ledger/store"
+	"github.com/ictledger/ictledger/loadtest"
+	"github.com/ictledger/ictledger/service"
+)
+
+// regionLedger is a copy of the benchmarks' regional ledger
+// (loadtest.CachedRegion, sized by ICTLEDGER_BENCH_REGION) in a
+// directory of the benchmark's own, since serving records documents in
+// it, with its tokens.
+type regionLedger struct {
+	dir    string
+	tokens map[string]string
+}
+
+func benchRegion(b *testing.B) regionLedger {
+	b.Helper()
+	cfg, err := loadtest.RegionFromEnv()
+	if err != nil {
+		b.Fatal(err)
+	}
+	start := time.Now()
+	src, err := loadtest.CachedRegion(context.Background(), cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	rl := regionLedger{dir: b.TempDir()}
+	if err := loadtest.CopyDir(src, rl.dir); err != nil {
+		b.Fatal(err)
+	}
+	raw, err := os.ReadFile(filepath.Join(rl.dir, loadtest.TokensFile))
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := json.Unmarshal(raw, &rl.tokens); err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("region %s copied in %v", src, time.Since(start))
+	return rl
+}
+
+// openRegion opens the region as the server does: the store replays the
+// journal into a new state, and the service starts on it.
+func openRegion(b *testing.B, dir string) (*service.Service, *store.Store) {
+	b.Helper()
+	var cur atomic.Pointer[service.Service]
+	st := state.New()
+	s, err := store.Open(dir, st, store.Options{OnCommit: func(seq uint64, data []byte, leaf tlog.Hash) {
+		cur.Load().OnCommit(seq, data, leaf)
+	}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	svc := newRegionService(b, s)
+	cur.Store(svc)
+	return svc, s
+}
+
+// regionServer is an open region whose service can be replaced by a new
+// one on the same state: a new service has an empty result cache, so its
+// first answer is a cold one, without replaying the journal again.
+type regionServer struct {
+	st  *store.Store
+	cur atomic.Pointer[service.Service]
+}
+
+func openRegionServer(b *testing.B) (*regionServer, regionLedger) {
+	b.Helper()
+	rl := benchRegion(b)
+	rs := &regionServer{}
+	s, err := store.Open(rl.dir, state.New(), store.Options{OnCommit: func(seq uint64, data []byte, leaf tlog.Hash) {
+		rs.cur.Load().OnCommit(seq, data, leaf)
+	}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { s.Close() })
+	rs.st = s
+	rs.fresh(b)
+	return rs, rl
+}
+
+// fresh starts a new service on the open state and returns it.
+func (rs *regionServer) fresh(b *testing.B) *service.Service {
+	svc := newRegionService(b, rs.st)
+	rs.cur.Store(svc)
+	return svc
+}
+
+func newRegionService(b *testing.B, s *store.Store) *service.Service {
+	b.Helper()
+	// The ledger's last quarter is 2025-Q4; a clock in mid-2026 makes
+	// every deadline of it past.
+	now := func() time.Time { return time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC) }
+	svc := service.New(service.Config{State: s.State, Now: now})
+	if err := svc.Start(s.Journal, s.Signer()); err != nil {
+		b.Fatal(err)
+	}
+	return svc
+}
+
+// cpuClock reports the process's CPU time per operation beside the wall
+// time: on this project's shared machine the wall time of one
+// operation swings with the load of other builds, its CPU time much
+// less. The figure counts every goroutine, the collector's included.
+type cpuClock struct {
+	b     *testing.B
+	spent time.Duration
+	start time.Duration
+}
+
+func processCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+func (c *cpuClock) startOp() { c.start = processCPU() }
+func (c *cpuClock) stopOp()  { c.spent += processCPU() - c.start }
+func (c *cpuClock) report() {
+	if c.b.N > 0 {
+		c.b.ReportMetric(float64(c.spent)/1e6/float64(c.b.N), "cpu-ms/op")
+	}
+}
+
+func actorOf(b *testing.B, svc *service.Service, tokens map[string]string, name string) ledger.Actor {
+	b.Helper()
+	a, err := svc.Authenticate(tokens[name])
+	if err != nil {
+		b.Fatalf("token %s: %v", name, err)
+	}
+	return a
+}
+
+// BenchmarkRegionRestart opens the regional ledger as a restarted server
+// does: the journal read, checked and replayed into a new state, the
+// tree rebuilt, the checkpoint checked, the service started. Target:
+// under 10 s for 40 jurisdictions x 50 operators x 10 years.
+func BenchmarkRegionRestart(b *testing.B) {
+	rl := benchRegion(b)
+	clock := &cpuClock{b: b}
+	defer clock.report()
+	for b.Loop() {
+		clock.startOp()
+		svc, s := openRegion(b, rl.dir)
+		clock.stopOp()
+		b.StopTimer()
+		runtime.GC()
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		b.ReportMetric(float64(ms.HeapAlloc)/(1<<20), "heap-MB")
+		b.ReportMetric(float64(svc.Size()), "entries")
+		if err := s.Close(); err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+	}
+}
+
+// BenchmarkRegionViewCold is the first GET /v1/region?period=2025 of a
+// new service: every jurisdiction's accepted returns of the year.
+// Target: under 300 ms.
+func BenchmarkRegionViewCold(b *testing.B) {
+	rs, _ := openRegionServer(b)
+	span := ledger.Span{Year: 2025}
+	clock := &cpuClock{b: b}
+	defer clock.report()
+	for b.Loop() {
+		b.StopTimer()
+		svc := rs.fresh(b)
+		b.StartTimer()
+		clock.startOp()
+		r, err := svc.Region(span)
+		clock.stopOp()
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(r.Countries) == 0 {
+			b.Fatal("no country in the regional view")
+		}
+	}
+}
+
+// BenchmarkJurisdictionSectorCold is the first sector view of a quarter
+// for a regulator of one jurisdiction (50 operators). Target: under 300 ms.
+func BenchmarkJurisdictionSectorCold(b *testing.B) {
+	rs, rl := openRegionServer(b)
+	span := ledger.Span{Year: 2025, Quarter: 3}
+	clock := &cpuClock{b: b}
+	defer clock.report()
+	for b.Loop() {
+		b.StopTimer()
+		svc := rs.fresh(b)
+		a := actorOf(b, svc, rl.tokens, "regulator:TH")
+		b.StartTimer()
+		clock.startOp()
+		m, err := svc.SectorMetrics(a, span, "")
+		clock.stopOp()
+		if err != nil {
+			b.Fatal(err)
+		}
+		if m.Country != "TH" || m.Filed == 0 {
+			b.Fatalf("view of %q with %d filed", m.Country, m.Filed)
+		}
+	}
+}
+
+// BenchmarkJurisdictionStatusCold is the first filing status of a
+// quarter for a regulator of one jurisdiction. Target: under 300 ms.
+func BenchmarkJurisdictionStatusCold(b *testing.B) {
+	rs, rl := openRegionServer(b)
+	p := ledger.Period{Year: 2025, Quarter: 3}
+	clock := &cpuClock{b: b}
+	defer clock.report()
+	for b.Loop() {
+		b.StopTimer()
+		svc := rs.fresh(b)
+		a := actorOf(b, svc, rl.tokens, "regulator:TH")
+		b.StartTimer()
+		clock.startOp()
+		st, err := svc.SectorStatus(a, p)
+		clock.stopOp()
+		if err != nil {
+			b.Fatal(err)
+		}
+		if st.Country != "TH" || len(st.Operators) == 0 {
+			b.Fatalf("status of %q with %d operators", st.Country, len(st.Operators))
+		}
+	}
+}
+
+// BenchmarkJurisdictionSectorPDFCold is the first sector PDF of a
+// quarter for a regulator of one jurisdiction, rendered in this process
+// and recorded in the ledger. Target: under 300 ms.
+func BenchmarkJurisdictionSectorPDFCold(b *testing.B) {
+	rs, rl := openRegionServer(b)
+	span := ledger.Span{Year: 2025, Quarter: 3}
+	clock := &cpuClock{b: b}
+	defer clock.report()
+	for b.Loop() {
+		b.StopTimer()
+		svc := rs.fresh(b)
+		a := actorOf(b, svc, rl.tokens, "regulator:TH")
+		b.StartTimer()
+		clock.startOp()
+		pdf, err := svc.SectorDisclosure(context.Background(), a, span, "")
+		clock.stopOp()
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(float64(len(pdf)), "pdf-bytes")
+	}
+}
