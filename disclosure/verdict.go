@@ -86,13 +86,30 @@ func (r *Result) AddProblem(msg string) {
 	}
 }
 
+// filers names who filed the returns the document presents: its
+// operator, or the operators of a sector or regional report.
+func (r *Result) filers() string {
+	if r.Document == DocOperator {
+		return "the operator"
+	}
+	return "the operators"
+}
+
+// corrector names who restated a return the document presents.
+func (r *Result) corrector() string {
+	if r.Document == DocOperator {
+		return "the operator"
+	}
+	return "an operator"
+}
+
 // summary is the verdict in one sentence a member of the public reads.
 func (r *Result) summary() string {
 	switch r.Verdict {
 	case VerdictCurrent:
-		return "This document is authentic: the ledger issued it and not a byte of it has changed. Its figures are still the latest the operator filed."
+		return "This document is authentic: the ledger issued it and not a byte of it has changed. Its figures are still the latest " + r.filers() + " filed."
 	case VerdictSuperseded:
-		return "This document is authentic: the ledger issued it and not a byte of it has changed. But the operator has corrected its figures since, so it is no longer the current version."
+		return "This document is authentic: the ledger issued it and not a byte of it has changed. But " + r.corrector() + " has corrected its figures since, so it is no longer the current version."
 	}
 	switch r.failure {
 	case failNoProof:

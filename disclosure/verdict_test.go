@@ -62,3 +62,20 @@ func TestDecide(t *testing.T) {
 		}
 	}
 }
+
+// A regional report presents many operators' returns: its verdict says
+// so rather than naming one operator.
+func TestDecideNamesWhoFiled(t *testing.T) {
+	key := fixtureKey(t)
+	for name, who := range map[string]string{"operator-bundle.json": "the operator filed", "region-bundle.json": "the operators filed"} {
+		pdf, err := Render(fixtureBundle(t, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		res := Verify(pdf, key)
+		res.Decide(nil)
+		if !strings.Contains(res.Summary, who) {
+			t.Errorf("%s: %q does not say %q", name, res.Summary, who)
+		}
+	}
+}

@@ -94,7 +94,7 @@ func verdictLine(res *disclosure.Result) string {
 		return "NOT AUTHENTIC: " + res.Summary
 	}
 	return "AUTHENTIC: the ledger issued this document and not a byte of it has changed. " +
-		"Whether its operator restated a return since was not checked: pass --server URL of the log to know whether it is current."
+		"Whether a return it presents was restated since was not checked: pass --server URL of the log to know whether it is current."
 }
 
 // printSupersessions says, for a superseded document, what replaced it.
