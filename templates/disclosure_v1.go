@@ -142,9 +142,9 @@ func discSummary(d *doc, v *OperatorDisclosure) {
 		}
 		rs = append(rs, total(title))
 		for _, t := range ts {
-			r := cells(t.Label, unitLabel(t.Unit), t.Unit.Format(t.Current), t.Unit.Format(t.Previous), formatChange(t.ChangePrevious))
+			r := cells(t.Label, unitLabel(t.Unit), d.fig(t.Unit, t.Current), d.fig(t.Unit, t.Previous), formatChange(t.ChangePrevious))
 			if s.YearAgoLabel != "" {
-				r.cells = append(r.cells, t.Unit.Format(t.YearAgo), formatChange(t.ChangeYearAgo))
+				r.cells = append(r.cells, d.fig(t.Unit, t.YearAgo), formatChange(t.ChangeYearAgo))
 			}
 			rs = append(rs, r)
 		}

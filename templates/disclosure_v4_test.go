@@ -260,3 +260,26 @@ func TestV4NoRowAlone(t *testing.T) {
 		})
 	}
 }
+
+// Every figure of disclosure_v4 follows the one number rule of the web
+// pages, the blocks it shares with the released layouts included: an
+// availability of 99.999239 % is not printed as a perfect 100.00, nor
+// 0.0004 MWh as nothing, and one
+// outage is "1 event".
+func TestV4FiguresByTheNumberRule(t *testing.T) {
+	v := fixtureV4()
+	v.E3.Availability = dv("99.999239")
+	v.E3.OutageEvents = dv("1")
+	v.E3.Outages = v.E3.Outages[:1]
+	v.E1.EnergyByCarrier[0].Value = dv("0.0004")
+	_, text := renderV4(t, v)
+	if !strings.Contains(text, "share of site-hours not lost to climate outages (%)\n99.999\n") {
+		t.Errorf("the availability of 99.999239 %% is not shown as 99.999")
+	}
+	if !strings.Contains(text, "\n1 event\n") || strings.Contains(text, "1 events") {
+		t.Errorf("one outage is not \"1 event\"")
+	}
+	if !strings.Contains(text, "\nGrid electricity\n0.0004\n") {
+		t.Errorf("an amount of 0.0004 MWh is not shown as 0.0004")
+	}
+}

@@ -117,3 +117,17 @@ func methodologyNote(m string) string {
 	}
 	return "; Methodology " + m
 }
+
+// fig shows v for the unit as the document's layout does: by the one
+// number rule (Unit.Figure) in the layouts made after it, by the plain
+// rounding (Unit.Format) in the released ones, whose bytes may not
+// change. The blocks the layouts share call it, so that a figure of
+// disclosure_v4 is never shown the old way because its row is drawn by
+// a block of disclosure_v1.
+func (d *doc) fig(u Unit, v calculators.Value) string {
+	switch d.meta.template {
+	case OperatorTemplateV4, SectorTemplateV3, RegionTemplateVersion:
+		return u.Figure(v)
+	}
+	return u.Format(v)
+}
