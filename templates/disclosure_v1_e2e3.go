@@ -63,16 +63,27 @@ func discE2(d *doc, v *OperatorDisclosure) {
 		d.noData("WEEE targets")
 	} else {
 		var rs []row
+		unjudged := false
 		for _, t := range e.Targets {
+			recMet, rrMet := met(t.Recovery, t.RecoveryMet), met(t.ReuseRecycling, t.ReuseRecyclingMet)
+			if t.NotJudged && d.v4() {
+				recMet, rrMet, unjudged = NA, NA, true
+			}
 			rs = append(rs, cells(t.Category, t.WEEECategory,
-				d.fig(UnitPct, t.Recovery), formatFixed(t.RecoveryTarget, 0), met(t.Recovery, t.RecoveryMet),
-				d.fig(UnitPct, t.ReuseRecycling), formatFixed(t.ReuseRecyclingTarget, 0), met(t.ReuseRecycling, t.ReuseRecyclingMet)))
+				d.fig(UnitPct, t.Recovery), formatFixed(t.RecoveryTarget, 0), recMet,
+				d.fig(UnitPct, t.ReuseRecycling), formatFixed(t.ReuseRecyclingTarget, 0), rrMet))
 		}
-		d.table([]col{
+		cols := []col{
 			{title: "Category", w: 26}, {title: "WEEE category", w: 40},
 			numCol("Recovery", UnitPct, 20), numCol("Target", UnitPct, 16), {title: "Met", w: 16},
 			numCol("Reuse and recycling", UnitPct, 30), numCol("Target", UnitPct, 16), {title: "Met", w: 16},
-		}, rs)
+		}
+		if unjudged {
+			d.tableNote(cols, rs, "Met: n/a where the targets are judged per WEEE category over the calendar year "+
+				"(methodology 2026.1), on the Q4 return and the yearly documents; the rates beside them are this period's own.")
+		} else {
+			d.table(cols, rs)
+		}
 	}
 
 	d.subheading("Collection and e-waste generated", 15)

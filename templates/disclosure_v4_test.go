@@ -283,3 +283,22 @@ func TestV4FiguresByTheNumberRule(t *testing.T) {
 		t.Errorf("an amount of 0.0004 MWh is not shown as 0.0004")
 	}
 }
+
+// A category the document does not judge against its WEEE targets (under
+// methodology 2026.1 the targets apply per WEEE category and calendar
+// year) is not shown as having missed them: its "Met" columns say n/a,
+// with a note that says why.
+func TestV4TargetsNotJudgedAreNotMissed(t *testing.T) {
+	v := fixtureV4()
+	for i := range v.E2.Targets {
+		v.E2.Targets[i].RecoveryMet, v.E2.Targets[i].ReuseRecyclingMet = false, false
+		v.E2.Targets[i].NotJudged = true
+	}
+	_, text := renderV4(t, v)
+	if strings.Contains(text, "not met") {
+		t.Errorf("a category not judged is shown as \"not met\"")
+	}
+	if !strings.Contains(text, "Met: n/a where the targets are judged per WEEE category") {
+		t.Errorf("no note says why the targets are not judged")
+	}
+}
