@@ -102,8 +102,35 @@ func TestRegionPDFLinkedAndVerified(t *testing.T) {
 		body, ct := multipartForm(t, map[string]string{"csrf": s.csrf(s.opA)}, map[string][]byte{"file": tc.file})
 		resp := s.request("POST", "/verify", s.opA, body, ct)
 		page, _ := io.ReadAll(resp.Body)
-		if notValid := strings.Contains(string(page), `id="verdict">Not valid<`); resp.StatusCode != 200 || notValid == tc.valid {
+		if notValid := strings.Contains(string(page), `id="verdict">Not authentic<`); resp.StatusCode != 200 || notValid == tc.valid {
 			t.Errorf("%s: status %d, valid %v, want %v", name, resp.StatusCode, !notValid, tc.valid)
 		}
+	}
+}
+
+// The regional charts name each country by its code, like the table's
+// columns and the regional PDF, and not by its administration's long
+// name cut short beside the bar.
+func TestRegionChartsNameCountriesByCode(t *testing.T) {
+	env := servicetest.New(t, time.Date(2026, 2, 20, 0, 0, 0, 0, time.UTC))
+	const long = "Ministry of Internal Affairs and Communications"
+	if _, err := env.Service.SetJurisdiction(t.Context(), ledger.SystemActor, ledger.Jurisdiction{Country: "JP", Name: long}); err != nil {
+		t.Fatal(err)
+	}
+	reg := env.Token(ledger.RoleRegulator)
+	a := env.Operator("op-a", "Alpha Telecom", "JP")
+	env.Review(reg, env.File(a, servicetest.ExampleReturn(t, "op-a", "2025-Q3")).ID, ledger.Review{Decision: ledger.DecisionAccept})
+	h, err := web.New(web.Config{Service: env.Service, Now: env.Clock.Now, Secret: []byte("0123456789abcdef0123456789abcdef")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, httptest.NewRequest("GET", "/region?period=2025-Q3", nil))
+	page := w.Body.String()
+	if w.Code != 200 || !strings.Contains(page, `<text class="lbl" x="0" y="38">JP <tspan`) {
+		t.Fatalf("status %d, the chart does not name JP by its code:\n%s", w.Code, page)
+	}
+	if strings.Contains(page, "Ministry of Internal Affairs and C") && strings.Contains(page, "…") {
+		t.Errorf("a chart cuts the administration's name")
 	}
 }
