@@ -134,3 +134,22 @@ func TestRegionChartsNameCountriesByCode(t *testing.T) {
 		t.Errorf("a chart cuts the administration's name")
 	}
 }
+
+// A country whose administration recorded no name is named once by its
+// code in the coverage table, not "FJ FJ".
+func TestRegionCoverageNamesACountryOnce(t *testing.T) {
+	env := servicetest.New(t, time.Date(2026, 2, 20, 0, 0, 0, 0, time.UTC))
+	reg := env.Token(ledger.RoleRegulator)
+	c := env.Operator("op-c", "Coral Telecom", "FJ")
+	env.Review(reg, env.File(c, servicetest.ExampleReturn(t, "op-c", "2025-Q3")).ID, ledger.Review{Decision: ledger.DecisionAccept})
+	h, err := web.New(web.Config{Service: env.Service, Now: env.Clock.Now, Secret: []byte("0123456789abcdef0123456789abcdef")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, httptest.NewRequest("GET", "/region?period=2025-Q3", nil))
+	page := w.Body.String()
+	if w.Code != 200 || !strings.Contains(page, `data-label="Country">FJ</th>`) {
+		t.Errorf("status %d, the coverage row of FJ is not named once by its code:\n%s", w.Code, page)
+	}
+}
