@@ -111,7 +111,11 @@ func addedFigures(d *doc, section string, ms []AddedFigure) {
 	d.subheading(section+": figures added by methodology 2026.1", 15)
 	var rs []row
 	for _, m := range ms {
-		rs = append(rs, cells(m.Label, unitLabel(m.Unit), d.fig(m.Unit, m.Value), m.Note))
+		note := m.Note
+		if d.v4() {
+			note = readableReason(note)
+		}
+		rs = append(rs, cells(m.Label, unitLabel(m.Unit), d.fig(m.Unit, m.Value), note))
 	}
 	d.table([]col{{title: "Indicator", w: 78}, {title: "Unit", w: 24}, {title: "Value", w: 26, right: true}, {title: "Why " + NA, w: 52}}, rs)
 }

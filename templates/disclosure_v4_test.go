@@ -302,3 +302,24 @@ func TestV4TargetsNotJudgedAreNotMissed(t *testing.T) {
 		t.Errorf("no note says why the targets are not judged")
 	}
 }
+
+// A reason that refers to another figure names it in words, as the
+// figures are named, not by its metric key.
+func TestV4ReasonsNameFigures(t *testing.T) {
+	v := fixtureV4()
+	v.NotAvailable = append(v.NotAvailable, NotAvailable{
+		Key: "e2.by_category.cpe.weee_targets.recovery_met", Name: "WEEE recovery target met, CPE",
+		Reason: "Annex V targets are judged per WEEE category and calendar year: see e2.weee_categories.6",
+	}, NotAvailable{
+		Key: "e2.by_category.cpe.collection_rate_generated_pct", Name: "Collection rate against e-waste generated, CPE",
+		Reason: "e2.by_category.cpe.ewaste_generated_kg is unavailable",
+	})
+	_, text := renderV4(t, v)
+	text = strings.Join(strings.Fields(text), " ")
+	if strings.Contains(text, "e2.weee_categories") || strings.Contains(text, "ewaste_generated_kg is") {
+		t.Errorf("a reason names a figure by its key")
+	}
+	if !strings.Contains(text, "see the yearly figures of WEEE category 6") {
+		t.Errorf("the reason does not point at WEEE category 6 in words")
+	}
+}
