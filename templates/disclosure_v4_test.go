@@ -323,3 +323,22 @@ func TestV4ReasonsNameFigures(t *testing.T) {
 		t.Errorf("the reason does not point at WEEE category 6 in words")
 	}
 }
+
+// The summary of disclosure_v4 gives the change of a percentage in
+// percentage points and any other change relative, each with its unit:
+// a renewable share from 15.3 to 21.31 % moved 6.0 points, not "+39.3".
+func TestV4SummaryChangeInPoints(t *testing.T) {
+	_, text := renderV4(t, fixtureV4())
+	i := strings.Index(text, "\nRenewable electricity share\n")
+	if i < 0 {
+		t.Fatal("no renewable share in the summary")
+	}
+	row := strings.Fields(text[i : i+120])
+	want := []string{"21.31", "19.80", "+1.5", "pt", "15.30", "+6.0", "pt"}
+	if got := strings.Join(row[4:11], " "); got != strings.Join(want, " ") {
+		t.Errorf("the renewable share's row reads %q, want %q", got, strings.Join(want, " "))
+	}
+	if !strings.Contains(text, "percentage points (pt)") {
+		t.Errorf("the summary does not say what pt means")
+	}
+}
