@@ -86,8 +86,12 @@ func RenderOperatorDisclosureV4(v *OperatorDisclosure, attachment []byte) ([]byt
 		pages = append(pages, func() { methodologySection(d, v, s); dataQualitySection(d, s) })
 	}
 	pages = append(pages, func() { discMethod(d, v) }, func() { discAppendix(d, v) })
-	for _, page := range pages {
-		d.pdf.AddPage()
+	for i, page := range pages {
+		if i == 0 || !d.roomForSection() {
+			d.pdf.AddPage()
+		} else {
+			d.pdf.Ln(6)
+		}
 		page()
 	}
 	b, err := d.bytes()
@@ -185,4 +189,17 @@ func readableReason(reason string) string {
 		}
 		return calculators.MetricName(key)
 	})
+}
+
+// sectionCarryOver is the share of a page's body that the end of one
+// section may fill before the next section starts on a page of its own.
+const sectionCarryOver = 0.3
+
+// roomForSection reports whether the next section starts on the current
+// page: a section that overflowed onto a new page by a table or two
+// would otherwise leave that page nearly empty (a lone 2026.1 table
+// under the E2 section, then a blank to the foot of the page).
+func (d *doc) roomForSection() bool {
+	used := d.pdf.GetY() - marginT
+	return used < sectionCarryOver*(bottomY-marginT)
 }

@@ -342,3 +342,39 @@ func TestV4SummaryChangeInPoints(t *testing.T) {
 		t.Errorf("the summary does not say what pt means")
 	}
 }
+
+// A section that overflows onto a new page by a table does not leave the
+// page to that table alone: the next section starts under it. With more
+// and more rows in the table before it, the E2 section's last table (the
+// figures added by methodology 2026.1) comes to stand at the top of a
+// page at some point; E3 must then follow on that page.
+func TestV4NoPageForALoneTable(t *testing.T) {
+	const added = "E2: figures added by methodology 2026.1"
+	lonely := 0
+	for n := 30; n < 70; n++ {
+		v := fixtureV4()
+		v.Methodology = "2026.1"
+		v.Since20261 = &Since20261{E2: []AddedFigure{{Metric: Metric{Label: "Treated at an authorised recycler", Unit: UnitPct, Value: dv("0")}}}}
+		for i := 0; i < n; i++ {
+			c := v.E2.Circularity[0]
+			c.Category = fmt.Sprintf("extra category %d", i)
+			v.E2.Circularity = append(v.E2.Circularity, c)
+		}
+		_, text := renderV4(t, v)
+		for _, p := range strings.Split(text, "--- page ")[1:] {
+			lines := strings.Split(p, "\n")
+			// The page's number, its running title and "page n of m"
+			// come first; a page whose body begins with the table is the
+			// case.
+			if len(lines) > 4 && strings.HasPrefix(lines[4], added) {
+				lonely++
+				if !strings.Contains(p, "\nE3 Climate resilience\n") {
+					t.Errorf("with %d more rows before it the table %q stands alone on its page", n, added)
+				}
+			}
+		}
+	}
+	if lonely == 0 {
+		t.Fatal("no number of rows puts the table at the top of a page: the test sees nothing")
+	}
+}
