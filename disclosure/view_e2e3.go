@@ -80,7 +80,8 @@ func e2View(e *calculators.E2) templates.E2 {
 			v.Targets = append(v.Targets, templates.Target{Category: label(cat), WEEECategory: name,
 				Recovery: w.RecoveryRatePct, RecoveryTarget: w.RecoveryTargetPct.D, RecoveryMet: w.RecoveryMet != nil && *w.RecoveryMet,
 				ReuseRecycling: w.ReuseAndRecyclingRatePct, ReuseRecyclingTarget: w.ReuseAndRecyclingTargetPct.D,
-				ReuseRecyclingMet: w.ReuseAndRecyclingMet != nil && *w.ReuseAndRecyclingMet})
+				ReuseRecyclingMet: w.ReuseAndRecyclingMet != nil && *w.ReuseAndRecyclingMet,
+				NotJudged:         w.RecoveryMet == nil && w.ReuseAndRecyclingMet == nil})
 		}
 		v.Generated = append(v.Generated, templates.Amount{Label: label(cat), Value: c.EwasteGeneratedKg})
 		v.Circularity = append(v.Circularity, templates.Circularity{Category: label(cat), CircularInPct: c.CircularInflowPct,

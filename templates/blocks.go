@@ -33,9 +33,9 @@ func amountTable(d *doc, what string, parts []Amount, tot calculators.Value, u U
 	}
 	var rs []row
 	for _, a := range parts {
-		rs = append(rs, cells(a.Label, u.Format(a.Value), UnitPct.Format(share(a.Value, tot))))
+		rs = append(rs, cells(a.Label, d.fig(u, a.Value), d.fig(UnitPct, share(a.Value, tot))))
 	}
-	rs = append(rs, total("Total", u.Format(tot), UnitPct.Format(share(tot, tot))))
+	rs = append(rs, total("Total", d.fig(u, tot), d.fig(UnitPct, share(tot, tot))))
 	d.table([]col{{title: what, w: 100}, numCol("Amount", u, 40), numCol("Share", UnitPct, 40)}, rs)
 }
 
@@ -43,7 +43,7 @@ func amountTable(d *doc, what string, parts []Amount, tot calculators.Value, u U
 func metricTable(d *doc, ms []Metric) {
 	var rs []row
 	for _, m := range ms {
-		rs = append(rs, cells(m.Label, unitLabel(m.Unit), m.Unit.Format(m.Value)))
+		rs = append(rs, cells(m.Label, unitLabel(m.Unit), d.fig(m.Unit, m.Value)))
 	}
 	d.table([]col{{title: "Indicator", w: 110}, {title: "Unit", w: 30}, {title: "Value", w: 40, right: true}}, rs)
 }

@@ -189,7 +189,7 @@ func (d *doc) shareBar(title string, parts []Amount, u Unit) {
 			f = 0
 		}
 		legend = append(legend, series{
-			name:  a.Label + " " + u.Format(a.Value) + " " + string(u) + " (" + formatFixed(decimal.NewFromFloat(f/sum*100), 1) + " %)",
+			name:  a.Label + " " + d.fig(u, a.Value) + " " + string(u) + " (" + formatFixed(decimal.NewFromFloat(f/sum*100), 1) + " %)",
 			color: len(vals),
 		})
 		vals = append(vals, f)
@@ -333,7 +333,7 @@ func (d *doc) line(title string, cats []string, s series, u Unit) {
 			}
 			p.Circle(x, y, 0.7, "F")
 			p.SetXY(x-gw/2, y-4)
-			p.CellFormat(gw, 3, u.Format(v), "", 0, "C", false, 0, "")
+			p.CellFormat(gw, 3, d.fig(u, v), "", 0, "C", false, 0, "")
 			prevX, prevY = x, y
 		} else {
 			p.SetXY(x-gw/2, pl.y+pl.h-3.5)
@@ -492,7 +492,7 @@ func (d *doc) spread(title string, vals []calculators.Value, median calculators.
 		p.SetDashPattern(nil, 0)
 		p.SetTextColor(c[0], c[1], c[2])
 		p.SetXY(pl.x+pl.w-40, y-3.2)
-		p.CellFormat(40, 3, "median "+u.Format(median), "", 0, "R", false, 0, "")
+		p.CellFormat(40, 3, "median "+d.fig(u, median), "", 0, "R", false, 0, "")
 		d.gray(0)
 		p.SetLineWidth(0.2)
 	}

@@ -59,7 +59,7 @@ func (d *doc) countryBars(title string, bars []regionBar, median calculators.Val
 		end := x0
 		text := NA
 		if ok {
-			end, text = xOf(f), u.Format(b.value)
+			end, text = xOf(f), d.fig(u, b.value)
 			d.fill(0)
 			p.Rect(x0, y, end-x0, bar, "F")
 		}

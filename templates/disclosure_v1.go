@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/ictledger/ictledger/calculators"
 )
 
 // OperatorTemplateVersion is the layout of the operator disclosure drawn by
@@ -128,12 +130,12 @@ func discSummary(d *doc, v *OperatorDisclosure) {
 		{title: "Unit", w: 20},
 		{title: v.Period, w: 22, right: true},
 		{title: s.PreviousLabel, w: 22, right: true},
-		{title: "Change (%)", w: 16, right: true},
+		{title: changeTitle(d), w: 16, right: true},
 	}
 	if s.YearAgoLabel != "" {
 		cols = append(cols,
 			col{title: s.YearAgoLabel, w: 22, right: true},
-			col{title: "Change (%)", w: 16, right: true})
+			col{title: changeTitle(d), w: 16, right: true})
 	}
 	var rs []row
 	group := func(title string, ts []Trend) {
@@ -142,9 +144,9 @@ func discSummary(d *doc, v *OperatorDisclosure) {
 		}
 		rs = append(rs, total(title))
 		for _, t := range ts {
-			r := cells(t.Label, unitLabel(t.Unit), t.Unit.Format(t.Current), t.Unit.Format(t.Previous), formatChange(t.ChangePrevious))
+			r := cells(t.Label, unitLabel(t.Unit), d.fig(t.Unit, t.Current), d.fig(t.Unit, t.Previous), trendChange(d, t, t.Previous, t.ChangePrevious))
 			if s.YearAgoLabel != "" {
-				r.cells = append(r.cells, t.Unit.Format(t.YearAgo), formatChange(t.ChangeYearAgo))
+				r.cells = append(r.cells, d.fig(t.Unit, t.YearAgo), trendChange(d, t, t.YearAgo, t.ChangeYearAgo))
 			}
 			rs = append(rs, r)
 		}
@@ -152,8 +154,11 @@ func discSummary(d *doc, v *OperatorDisclosure) {
 	group("E1 Energy and emissions", s.E1)
 	group("E2 E-waste and circularity", s.E2)
 	group("E3 Climate resilience", s.E3)
-	const rounding = "Values are rounded for display only (half-even): t CO₂e and MWh to 1 place, kg to whole numbers, " +
+	rounding := "Values are rounded for display only (half-even): t CO₂e and MWh to 1 place, kg to whole numbers, " +
 		"percentages to 2 places, ratios to 2 places, indices to 3 places, changes to 1 place. Changes are against the period named in the column before."
+	if d.v4() {
+		rounding += " A change of a percentage is in percentage points (pt); any other change is relative to the earlier value (%)."
+	}
 	if len(rs) == 0 {
 		d.noData("the summary")
 		d.note(rounding)
@@ -197,4 +202,35 @@ func unavailableNote(d *doc, v *OperatorDisclosure, prefix string) {
 	if len(keys) > 0 {
 		d.note(NA + ": not available (" + strings.Join(keys, ", ") + "); the reasons are listed under the summary.")
 	}
+}
+
+// changeTitle heads a change column of the summary: "Change (%)" in the
+// released layouts; "Change" from disclosure_v4 on, whose cells carry
+// their unit (% or pt).
+func changeTitle(d *doc) string {
+	if d.v4() {
+		return "Change"
+	}
+	return "Change (%)"
+}
+
+// trendChange shows how t moved since the earlier value was: in the
+// released layouts the relative change rel in % without a unit; from
+// disclosure_v4 on, a percentage's change in percentage points ("+7.9
+// pt", so that a renewable share going from 15.83 to 23.68 % does not
+// read as +49.6) and any other change relative, with "%".
+func trendChange(d *doc, t Trend, earlier, rel calculators.Value) string {
+	if !d.v4() {
+		return formatChange(rel)
+	}
+	if t.Unit != UnitPct {
+		if !rel.OK {
+			return NA
+		}
+		return formatChange(rel) + " %"
+	}
+	if !t.Current.OK || !earlier.OK {
+		return NA
+	}
+	return formatChange(calculators.Some(t.Current.D.Sub(earlier.D))) + " pt"
 }

@@ -22,16 +22,16 @@ func discE1(d *doc, v *OperatorDisclosure) {
 	d.subheading("Greenhouse gas emissions", 30)
 	var rs []row
 	for _, a := range e.Scope1BySource {
-		rs = append(rs, cells("Scope 1: "+a.Label, UnitTCO2e.Format(a.Value)))
+		rs = append(rs, cells("Scope 1: "+a.Label, d.fig(UnitTCO2e, a.Value)))
 	}
 	rs = append(rs,
-		total("Scope 1", UnitTCO2e.Format(e.Scope1)),
-		cells("Scope 2, location-based", UnitTCO2e.Format(e.Scope2Location)),
-		cells("Scope 2, market-based", UnitTCO2e.Format(e.Scope2Market)),
-		total("Scope 1 + 2 (market-based)", UnitTCO2e.Format(sum(e.Scope1, e.Scope2Market))),
+		total("Scope 1", d.fig(UnitTCO2e, e.Scope1)),
+		cells("Scope 2, location-based", d.fig(UnitTCO2e, e.Scope2Location)),
+		cells("Scope 2, market-based", d.fig(UnitTCO2e, e.Scope2Market)),
+		total("Scope 1 + 2 (market-based)", d.fig(UnitTCO2e, sum(e.Scope1, e.Scope2Market))),
 		total("Reported outside the scopes"),
-		cells("Biogenic CO₂ from the bio share of fuel blends (t CO₂)", UnitTCO2.Format(e.BiogenicCO2)),
-		cells("Non-Kyoto refrigerants, e.g. R-22", UnitTCO2e.Format(e.NonKyotoRefrigerants)),
+		cells("Biogenic CO₂ from the bio share of fuel blends (t CO₂)", d.fig(UnitTCO2, e.BiogenicCO2)),
+		cells("Non-Kyoto refrigerants, e.g. R-22", d.fig(UnitTCO2e, e.NonKyotoRefrigerants)),
 	)
 	d.table([]col{{title: "Source", w: 130}, numCol("Emissions", UnitTCO2e, 50)}, rs)
 
@@ -46,8 +46,8 @@ func discE1(d *doc, v *OperatorDisclosure) {
 	} else {
 		var dc []row
 		for _, c := range e.DataCentres {
-			dc = append(dc, cells(c.ID, UnitMWh.Format(c.TotalMWh), UnitMWh.Format(c.ITMWh), UnitRatio.Format(c.PUE),
-				UnitRatio.Format(c.REF), UnitRatio.Format(c.ERF), UnitKgCO2ePerKWh.Format(c.CUE), UnitLPerKWh.Format(c.WUE)))
+			dc = append(dc, cells(c.ID, d.fig(UnitMWh, c.TotalMWh), d.fig(UnitMWh, c.ITMWh), d.fig(UnitRatio, c.PUE),
+				d.fig(UnitRatio, c.REF), d.fig(UnitRatio, c.ERF), d.fig(UnitKgCO2ePerKWh, c.CUE), d.fig(UnitLPerKWh, c.WUE)))
 		}
 		d.table([]col{
 			{title: "Facility", w: 34},

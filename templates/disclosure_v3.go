@@ -111,7 +111,11 @@ func addedFigures(d *doc, section string, ms []AddedFigure) {
 	d.subheading(section+": figures added by methodology 2026.1", 15)
 	var rs []row
 	for _, m := range ms {
-		rs = append(rs, cells(m.Label, unitLabel(m.Unit), m.Unit.Format(m.Value), m.Note))
+		note := m.Note
+		if d.v4() {
+			note = readableReason(note)
+		}
+		rs = append(rs, cells(m.Label, unitLabel(m.Unit), d.fig(m.Unit, m.Value), note))
 	}
 	d.table([]col{{title: "Indicator", w: 78}, {title: "Unit", w: 24}, {title: "Value", w: 26, right: true}, {title: "Why " + NA, w: 52}}, rs)
 }
@@ -123,7 +127,7 @@ func cueTable(d *doc, dcs []DataCentreCUE) {
 	}
 	var rs []row
 	for _, c := range dcs {
-		rs = append(rs, cells(c.ID, UnitKgCO2ePerKWh.Format(c.Location), UnitKgCO2ePerKWh.Format(c.Market)))
+		rs = append(rs, cells(c.ID, d.fig(UnitKgCO2ePerKWh, c.Location), d.fig(UnitKgCO2ePerKWh, c.Market)))
 	}
 	d.subheading("Data centres: CUE from the facility's own sources", 12)
 	d.tableNote([]col{{title: "Facility", w: 80}, numCol("CUE, location-based", UnitKgCO2ePerKWh, 50), numCol("CUE, market-based", UnitKgCO2ePerKWh, 50)}, rs,

@@ -3,7 +3,10 @@ package templates
 import (
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
+
+	"github.com/ictledger/ictledger/calculators"
 )
 
 // OperatorTemplateV4 is the operator disclosure as a regulator would
@@ -83,8 +86,12 @@ func RenderOperatorDisclosureV4(v *OperatorDisclosure, attachment []byte) ([]byt
 		pages = append(pages, func() { methodologySection(d, v, s); dataQualitySection(d, s) })
 	}
 	pages = append(pages, func() { discMethod(d, v) }, func() { discAppendix(d, v) })
-	for _, page := range pages {
-		d.pdf.AddPage()
+	for i, page := range pages {
+		if i == 0 || !d.roomForSection() {
+			d.pdf.AddPage()
+		} else {
+			d.pdf.Ln(6)
+		}
 		page()
 	}
 	b, err := d.bytes()
@@ -150,7 +157,7 @@ func unavailableListV4(d *doc, v *OperatorDisclosure) {
 	}
 	rs := make([]row, 0, len(na))
 	for _, u := range na {
-		rs = append(rs, cells(u.Name, u.Reason))
+		rs = append(rs, cells(u.Name, readableReason(u.Reason)))
 	}
 	d.subheading("Not available ("+NA+")", 10)
 	d.table([]col{{title: "Figure", w: 72}, {title: "Reason", w: 108}}, rs)
@@ -161,4 +168,38 @@ func unavailableListV4(d *doc, v *OperatorDisclosure) {
 func acceptanceNotes(d *doc, ns []Note) {
 	d.subheading("Regulator's acceptance note", 10)
 	noteTable(d, ns, "Return", "Note", "No acceptance note was recorded.")
+}
+
+// metricKeyInText finds a metric key quoted in a reason
+// ("see e2.weee_categories.6"), and weeeCategoryKey the key of a WEEE
+// category's yearly targets.
+var (
+	metricKeyInText = regexp.MustCompile(`\be[123]\.[a-z0-9_.-]*[a-z0-9_]`)
+	weeeCategoryKey = regexp.MustCompile(`^e2\.weee_categories\.(\d+)$`)
+)
+
+// readableReason is a reason for a figure's absence with the metric keys
+// it refers to named in words, as the figures themselves are named: "see
+// e2.weee_categories.6" reads "see WEEE category 6". A key breaks across
+// lines mid-word in a narrow column and means nothing to a reader.
+func readableReason(reason string) string {
+	return metricKeyInText.ReplaceAllStringFunc(reason, func(key string) string {
+		if m := weeeCategoryKey.FindStringSubmatch(key); m != nil {
+			return "the yearly figures of WEEE category " + m[1]
+		}
+		return calculators.MetricName(key)
+	})
+}
+
+// sectionCarryOver is the share of a page's body that the end of one
+// section may fill before the next section starts on a page of its own.
+const sectionCarryOver = 0.3
+
+// roomForSection reports whether the next section starts on the current
+// page: a section that overflowed onto a new page by a table or two
+// would otherwise leave that page nearly empty (a lone 2026.1 table
+// under the E2 section, then a blank to the foot of the page).
+func (d *doc) roomForSection() bool {
+	used := d.pdf.GetY() - marginT
+	return used < sectionCarryOver*(bottomY-marginT)
 }

@@ -260,3 +260,121 @@ func TestV4NoRowAlone(t *testing.T) {
 		})
 	}
 }
+
+// Every figure of disclosure_v4 follows the one number rule of the web
+// pages, the blocks it shares with the released layouts included: an
+// availability of 99.999239 % is not printed as a perfect 100.00, nor
+// 0.0004 MWh as nothing, and one
+// outage is "1 event".
+func TestV4FiguresByTheNumberRule(t *testing.T) {
+	v := fixtureV4()
+	v.E3.Availability = dv("99.999239")
+	v.E3.OutageEvents = dv("1")
+	v.E3.Outages = v.E3.Outages[:1]
+	v.E1.EnergyByCarrier[0].Value = dv("0.0004")
+	_, text := renderV4(t, v)
+	if !strings.Contains(text, "share of site-hours not lost to climate outages (%)\n99.999\n") {
+		t.Errorf("the availability of 99.999239 %% is not shown as 99.999")
+	}
+	if !strings.Contains(text, "\n1 event\n") || strings.Contains(text, "1 events") {
+		t.Errorf("one outage is not \"1 event\"")
+	}
+	if !strings.Contains(text, "\nGrid electricity\n0.0004\n") {
+		t.Errorf("an amount of 0.0004 MWh is not shown as 0.0004")
+	}
+}
+
+// A category the document does not judge against its WEEE targets (under
+// methodology 2026.1 the targets apply per WEEE category and calendar
+// year) is not shown as having missed them: its "Met" columns say n/a,
+// with a note that says why.
+func TestV4TargetsNotJudgedAreNotMissed(t *testing.T) {
+	v := fixtureV4()
+	for i := range v.E2.Targets {
+		v.E2.Targets[i].RecoveryMet, v.E2.Targets[i].ReuseRecyclingMet = false, false
+		v.E2.Targets[i].NotJudged = true
+	}
+	_, text := renderV4(t, v)
+	if strings.Contains(text, "not met") {
+		t.Errorf("a category not judged is shown as \"not met\"")
+	}
+	if !strings.Contains(text, "Met: n/a where the targets are judged per WEEE category") {
+		t.Errorf("no note says why the targets are not judged")
+	}
+}
+
+// A reason that refers to another figure names it in words, as the
+// figures are named, not by its metric key.
+func TestV4ReasonsNameFigures(t *testing.T) {
+	v := fixtureV4()
+	v.NotAvailable = append(v.NotAvailable, NotAvailable{
+		Key: "e2.by_category.cpe.weee_targets.recovery_met", Name: "WEEE recovery target met, CPE",
+		Reason: "Annex V targets are judged per WEEE category and calendar year: see e2.weee_categories.6",
+	}, NotAvailable{
+		Key: "e2.by_category.cpe.collection_rate_generated_pct", Name: "Collection rate against e-waste generated, CPE",
+		Reason: "e2.by_category.cpe.ewaste_generated_kg is unavailable",
+	})
+	_, text := renderV4(t, v)
+	text = strings.Join(strings.Fields(text), " ")
+	if strings.Contains(text, "e2.weee_categories") || strings.Contains(text, "ewaste_generated_kg is") {
+		t.Errorf("a reason names a figure by its key")
+	}
+	if !strings.Contains(text, "see the yearly figures of WEEE category 6") {
+		t.Errorf("the reason does not point at WEEE category 6 in words")
+	}
+}
+
+// The summary of disclosure_v4 gives the change of a percentage in
+// percentage points and any other change relative, each with its unit:
+// a renewable share from 15.3 to 21.31 % moved 6.0 points, not "+39.3".
+func TestV4SummaryChangeInPoints(t *testing.T) {
+	_, text := renderV4(t, fixtureV4())
+	i := strings.Index(text, "\nRenewable electricity share\n")
+	if i < 0 {
+		t.Fatal("no renewable share in the summary")
+	}
+	row := strings.Fields(text[i : i+120])
+	want := []string{"21.31", "19.80", "+1.5", "pt", "15.30", "+6.0", "pt"}
+	if got := strings.Join(row[4:11], " "); got != strings.Join(want, " ") {
+		t.Errorf("the renewable share's row reads %q, want %q", got, strings.Join(want, " "))
+	}
+	if !strings.Contains(text, "percentage points (pt)") {
+		t.Errorf("the summary does not say what pt means")
+	}
+}
+
+// A section that overflows onto a new page by a table does not leave the
+// page to that table alone: the next section starts under it. With more
+// and more rows in the table before it, the E2 section's last table (the
+// figures added by methodology 2026.1) comes to stand at the top of a
+// page at some point; E3 must then follow on that page.
+func TestV4NoPageForALoneTable(t *testing.T) {
+	const added = "E2: figures added by methodology 2026.1"
+	lonely := 0
+	for n := 30; n < 70; n++ {
+		v := fixtureV4()
+		v.Methodology = "2026.1"
+		v.Since20261 = &Since20261{E2: []AddedFigure{{Metric: Metric{Label: "Treated at an authorised recycler", Unit: UnitPct, Value: dv("0")}}}}
+		for i := 0; i < n; i++ {
+			c := v.E2.Circularity[0]
+			c.Category = fmt.Sprintf("extra category %d", i)
+			v.E2.Circularity = append(v.E2.Circularity, c)
+		}
+		_, text := renderV4(t, v)
+		for _, p := range strings.Split(text, "--- page ")[1:] {
+			lines := strings.Split(p, "\n")
+			// The page's number, its running title and "page n of m"
+			// come first; a page whose body begins with the table is the
+			// case.
+			if len(lines) > 4 && strings.HasPrefix(lines[4], added) {
+				lonely++
+				if !strings.Contains(p, "\nE3 Climate resilience\n") {
+					t.Errorf("with %d more rows before it the table %q stands alone on its page", n, added)
+				}
+			}
+		}
+	}
+	if lonely == 0 {
+		t.Fatal("no number of rows puts the table at the top of a page: the test sees nothing")
+	}
+}

@@ -117,3 +117,27 @@ func methodologyNote(m string) string {
 	}
 	return "; Methodology " + m
 }
+
+// fig shows v for the unit as the document's layout does: by the one
+// number rule (Unit.Figure) in the layouts made after it, by the plain
+// rounding (Unit.Format) in the released ones, whose bytes may not
+// change. The blocks the layouts share call it, so that a figure of
+// disclosure_v4 is never shown the old way because its row is drawn by
+// a block of disclosure_v1.
+func (d *doc) fig(u Unit, v calculators.Value) string {
+	if d.numberRule() {
+		return u.Figure(v)
+	}
+	return u.Format(v)
+}
+
+// numberRule reports whether the document's layout was made after the
+// one number rule (disclosure_v4, sector_v3, region_v1), and so may draw
+// differently from the released layouts whose blocks it shares.
+func (d *doc) numberRule() bool {
+	switch d.meta.template {
+	case OperatorTemplateV4, SectorTemplateV3, RegionTemplateVersion:
+		return true
+	}
+	return false
+}

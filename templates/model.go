@@ -226,6 +226,11 @@ type Target struct {
 	ReuseRecycling       calculators.Value // %
 	ReuseRecyclingTarget decimal.Decimal   // %
 	ReuseRecyclingMet    bool
+	// NotJudged is set when this document does not judge the category
+	// against its targets (under methodology 2026.1 they apply to the
+	// WEEE category over the calendar year): from disclosure_v4 on its
+	// "Met" columns say n/a rather than "not met".
+	NotJudged bool
 }
 
 // Circularity is the MCI of one category.

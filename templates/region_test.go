@@ -85,3 +85,19 @@ func TestRegionReportNeedsLedgerTime(t *testing.T) {
 		t.Fatal("rendered without a ledger time")
 	}
 }
+
+// A column title's unit in brackets stays on one line in region_v1:
+// "Scope 1 emissions (t CO₂e)" in a narrow column breaks before the
+// bracket, never between "(t" and "CO₂e)".
+func TestRegionHeaderUnitWhole(t *testing.T) {
+	d := newDoc(docMeta{title: "t", period: "2025", template: RegionTemplateVersion, ledgerTime: fixtureDisclosure().LedgerTime}, nil)
+	d.pdf.AddPage()
+	for w := 20.0; w <= 50; w++ {
+		lines := d.headerLines(col{title: "Scope 1 emissions (t CO₂e)", w: w})
+		for _, l := range lines {
+			if strings.HasSuffix(l, "(t") {
+				t.Errorf("%.0f mm: the header's lines are %q: the unit is split", w, lines)
+			}
+		}
+	}
+}

@@ -164,13 +164,13 @@ func rankTable(d *doc, m SectorMetric) {
 		if o.Rank > 0 {
 			rank = fmt.Sprint(o.Rank)
 		}
-		return []string{rank, o.Operator, m.Unit.Format(o.Value)}
+		return []string{rank, o.Operator, d.fig(m.Unit, o.Value)}
 	}
 	var rs []row
 	for i := 0; i < half; i++ {
 		rs = append(rs, cells(append(cell(i), cell(i+half)...)...))
 	}
-	rs = append(rs, total("", "Sector median", m.Unit.Format(m.Median), "", "", ""))
+	rs = append(rs, total("", "Sector median", d.fig(m.Unit, m.Median), "", "", ""))
 	// Why values are missing, one line per reason in order of appearance,
 	// above the table so that a page break cannot orphan it.
 	var reasons []string

@@ -1,5 +1,7 @@
 package templates
 
+import "strings"
+
 // col is one table column.
 type col struct {
 	title string  // header text; "\n" starts a new header line
@@ -132,7 +134,7 @@ func (d *doc) headerHeight(cols []col) float64 {
 	d.font(true, headerSize)
 	n := 1
 	for _, c := range cols {
-		if l := len(d.wrap(clean(c.title), c.w)); l > n {
+		if l := len(d.headerLines(c)); l > n {
 			n = l
 		}
 	}
@@ -150,7 +152,7 @@ func (d *doc) tableHeader(cols []col) {
 	d.gray(30)
 	x := marginL
 	for _, c := range cols {
-		lines := d.wrap(clean(c.title), c.w)
+		lines := d.headerLines(c)
 		// Header text sits at the bottom of the header band.
 		y := y0 + h - tablePad - float64(len(lines))*tableLine
 		for _, l := range lines {
@@ -259,4 +261,25 @@ func (d *doc) kvTable(pairs [][2]string, labelW float64) {
 		d.tableRow(cols, cells(kv[0], kv[1]), false)
 	}
 	d.pdf.Ln(1.5)
+}
+
+// headerLines is a column's title wrapped to its width. From the layouts
+// of the one number rule on (disclosure_v4, sector_v3, region_v1) the
+// unit in brackets at its end stays on one line, so that "Scope 1
+// emissions (t CO₂e)" does not break into "(t" and "CO₂e)"; the released
+// layouts wrap as they were issued.
+func (d *doc) headerLines(c col) []string {
+	title := clean(c.title)
+	if !d.numberRule() {
+		return d.wrap(title, c.w)
+	}
+	const glue = "\u00a0"
+	if i := strings.LastIndex(title, " ("); i >= 0 && strings.HasSuffix(title, ")") {
+		title = title[:i+2] + strings.ReplaceAll(title[i+2:], " ", glue)
+	}
+	lines := d.wrap(title, c.w)
+	for i, l := range lines {
+		lines[i] = strings.ReplaceAll(l, glue, " ")
+	}
+	return lines
 }

@@ -153,10 +153,17 @@ type metricTable struct {
 	Rows    []service.MetricChange
 }
 
+// filterChanges keeps the headline changes, or the others, each with
+// the unit its figures are shown in: the service names only "%", and a
+// change of total energy without its unit was shown with two places
+// (4,521.00) beside the page's 4,521.0 MWh.
 func filterChanges(ms []service.MetricChange, headline bool) []service.MetricChange {
 	var out []service.MetricChange
 	for _, m := range ms {
 		if m.Headline == headline {
+			if m.Unit == "" {
+				m.Unit = unitOf(m.Metric)
+			}
 			out = append(out, m)
 		}
 	}

@@ -59,9 +59,12 @@ func (h *Handler) handleRegion(w http.ResponseWriter, r *http.Request) {
 	if len(reg.Countries) > 0 {
 		page.PDF = "/v1/region/disclosures/" + url.PathEscape(reg.Period) + ".pdf"
 	}
+	// The charts name a country by its code, as the table's columns and
+	// the regional PDF do: an administration's name ("Ministry of
+	// Internal Affairs and Communications") is cut short beside a bar.
 	labels := make([]string, len(reg.Countries))
 	for i, c := range reg.Countries {
-		labels[i] = c.Name
+		labels[i] = c.Country
 		page.Rows = append(page.Rows, regionRow{RegionCountry: c})
 	}
 	for _, m := range reg.Metrics {

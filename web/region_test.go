@@ -107,3 +107,49 @@ func TestRegionPDFLinkedAndVerified(t *testing.T) {
 		}
 	}
 }
+
+// The regional charts name each country by its code, like the table's
+// columns and the regional PDF, and not by its administration's long
+// name cut short beside the bar.
+func TestRegionChartsNameCountriesByCode(t *testing.T) {
+	env := servicetest.New(t, time.Date(2026, 2, 20, 0, 0, 0, 0, time.UTC))
+	const long = "Ministry of Internal Affairs and Communications"
+	if _, err := env.Service.SetJurisdiction(t.Context(), ledger.SystemActor, ledger.Jurisdiction{Country: "JP", Name: long}); err != nil {
+		t.Fatal(err)
+	}
+	reg := env.Token(ledger.RoleRegulator)
+	a := env.Operator("op-a", "Alpha Telecom", "JP")
+	env.Review(reg, env.File(a, servicetest.ExampleReturn(t, "op-a", "2025-Q3")).ID, ledger.Review{Decision: ledger.DecisionAccept})
+	h, err := web.New(web.Config{Service: env.Service, Now: env.Clock.Now, Secret: []byte("0123456789abcdef0123456789abcdef")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, httptest.NewRequest("GET", "/region?period=2025-Q3", nil))
+	page := w.Body.String()
+	if w.Code != 200 || !strings.Contains(page, `<text class="lbl" x="0" y="38">JP <tspan`) {
+		t.Fatalf("status %d, the chart does not name JP by its code:\n%s", w.Code, page)
+	}
+	if strings.Contains(page, "Ministry of Internal Affairs and C") && strings.Contains(page, "…") {
+		t.Errorf("a chart cuts the administration's name")
+	}
+}
+
+// A country whose administration recorded no name is named once by its
+// code in the coverage table, not "FJ FJ".
+func TestRegionCoverageNamesACountryOnce(t *testing.T) {
+	env := servicetest.New(t, time.Date(2026, 2, 20, 0, 0, 0, 0, time.UTC))
+	reg := env.Token(ledger.RoleRegulator)
+	c := env.Operator("op-c", "Coral Telecom", "FJ")
+	env.Review(reg, env.File(c, servicetest.ExampleReturn(t, "op-c", "2025-Q3")).ID, ledger.Review{Decision: ledger.DecisionAccept})
+	h, err := web.New(web.Config{Service: env.Service, Now: env.Clock.Now, Secret: []byte("0123456789abcdef0123456789abcdef")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, httptest.NewRequest("GET", "/region?period=2025-Q3", nil))
+	page := w.Body.String()
+	if w.Code != 200 || !strings.Contains(page, `data-label="Country">FJ</th>`) {
+		t.Errorf("status %d, the coverage row of FJ is not named once by its code:\n%s", w.Code, page)
+	}
+}

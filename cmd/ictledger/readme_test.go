@@ -66,3 +66,47 @@ func contains(list []string, s string) bool {
 	}
 	return false
 }
+
+// readmeImages finds the images the README shows: HTML <img src="...">
+// and Markdown ![alt](path).
+var readmeImages = regexp.MustCompile(`<img src="([^"]+)"|!\[[^\]]*\]\(([^)\s]+)\)`)
+
+// maxReadmeImage bounds an image the README shows, so that a clone stays
+// small: screenshots are committed reduced and quantised.
+const maxReadmeImage = 150 << 10
+
+// TestReadmeImagesExist checks that every image the README shows is a
+// file of the repository (not a link elsewhere, which may vanish), a PNG,
+// and small.
+func TestReadmeImagesExist(t *testing.T) {
+	root, err := filepath.Abs("../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	readme, err := os.ReadFile(filepath.Join(root, "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := readmeImages.FindAllStringSubmatch(string(readme), -1)
+	if len(found) < 3 {
+		t.Fatalf("the README shows %d images; it shows two screenshots and a PDF page", len(found))
+	}
+	for _, m := range found {
+		src := m[1] + m[2]
+		if strings.Contains(src, "://") || strings.HasPrefix(src, "/") || strings.Contains(src, "..") {
+			t.Errorf("%s: the README's images are files under docs/img", src)
+			continue
+		}
+		b, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(src)))
+		if err != nil {
+			t.Errorf("the README shows %s: %v", src, err)
+			continue
+		}
+		if !strings.HasPrefix(string(b), "\x89PNG\r\n\x1a\n") {
+			t.Errorf("%s is not a PNG", src)
+		}
+		if len(b) > maxReadmeImage {
+			t.Errorf("%s is %d bytes; reduce it below %d", src, len(b), maxReadmeImage)
+		}
+	}
+}

@@ -434,6 +434,8 @@ func TestWebScreenshots(t *testing.T) {
 	p.signOut()
 	p.signIn(op.Token)
 	p.shot("demo-operator")
+	p.open("/file")
+	p.shot("demo-file")
 	p.open("/returns/" + rid)
 	p.shot("demo-return-other")
 	verdictShots(t, p, ts)
