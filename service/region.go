@@ -3,6 +3,7 @@ package service
 import (
 	"crypto/sha256"
 	"fmt"
+	"slices"
 	"sort"
 
 	"github.com/shopspring/decimal"
@@ -97,7 +98,8 @@ func (s *Service) computeRegion(span ledger.Span) (*Region, error) {
 	coverage := map[string]*RegionCoverage{}
 	var counted []calculators.OperatorRollup
 	for _, op := range s.st.Operators() {
-		filed := s.hasAny(op.ID, span)
+		latest := s.st.LatestOf(op.ID) // read once: coverage and figures rest on the same versions
+		filed := slices.ContainsFunc(latest, func(rv *state.ReturnVersion) bool { return inSpan(rv.Period, span) })
 		if span.Last().Before(op.DueFrom()) && !filed {
 			continue // due from a later quarter, and filed nothing here
 		}
@@ -111,7 +113,7 @@ func (s *Service) computeRegion(span ledger.Span) (*Region, error) {
 			continue
 		}
 		c.Filed++
-		r, err := s.publicRollup(op.ID, span)
+		r, err := s.publicRollup(op.ID, span, latest)
 		if err != nil {
 			return nil, err
 		}
@@ -223,17 +225,18 @@ func sortedKeys[V any](m map[string]V) []string {
 //
 // The roll-up is kept in the result cache under the versions it rests
 // on (publicRollupKey), so that a regional view after a new entry
-// recomputes only the operators whose accepted returns changed.
-func (s *Service) publicRollup(operator string, span ledger.Span) (*calculators.Rollup, error) {
+// recomputes only the operators whose accepted returns changed. latest
+// is the operator's latest versions (state.LatestOf).
+func (s *Service) publicRollup(operator string, span ledger.Span, latest []*state.ReturnVersion) (*calculators.Rollup, error) {
 	var accepted []*state.ReturnVersion
-	for _, rv := range s.st.LatestOf(operator) {
+	for _, rv := range latest {
 		if isPublic(rv) && !span.Last().Before(rv.Period) {
 			accepted = append(accepted, rv)
 		}
 	}
 	var in []*state.ReturnVersion
 	for _, rv := range accepted {
-		if rv.Period.Year == span.Year && (span.IsYear() || rv.Period.Quarter == span.Quarter) {
+		if inSpan(rv.Period, span) {
 			in = append(in, rv)
 		}
 	}
@@ -265,6 +268,11 @@ func (s *Service) publicRollup(operator string, span ledger.Span) (*calculators.
 	}
 	s.results.put(key, r, rollupBytes)
 	return r, nil
+}
+
+// inSpan reports whether a quarter is the span or one of its quarters.
+func inSpan(p ledger.Period, span ledger.Span) bool {
+	return p.Year == span.Year && (span.IsYear() || p.Quarter == span.Quarter)
 }
 
 // publicRollupKey names everything an operator's public roll-up of a span
