@@ -122,8 +122,7 @@ func computeCell(h *e2History, fs *ledger.FactorSet, w *Densities, cat, stream s
 			p.PriorQuartersMissing++
 		}
 		if stream == "customer" {
-			v, _ := h.inflow(cat, stream, q)
-			p.PriorCustomerInflowKg = p.PriorCustomerInflowKg.Add(v)
+			p.PriorCustomerInflowKg = p.PriorCustomerInflowKg.Add(h.inflowKg(cat, stream, q))
 		}
 	}
 	if stream == "customer" {
@@ -133,7 +132,7 @@ func computeCell(h *e2History, fs *ledger.FactorSet, w *Densities, cat, stream s
 		cellParts2026(h, p, cat, stream)
 	}
 	if f.hasWeibull() {
-		g, _, err := generated(h, w, f, cat, stream)
+		g, err := generatedKg(h, w, f, cat, stream)
 		if err != nil {
 			return c, err
 		}
@@ -153,23 +152,44 @@ type cohort struct {
 }
 
 // generated is sum over k >= 0 of INFLOW_k x f(k + 0.5) for one cell, back
-// to the first window that holds data.
+// to the first window that holds data, with the terms for a derivation.
 func generated(h *e2History, w *Densities, f E2Factors, cat, stream string) (decimal.Decimal, []cohort, error) {
-	var sum decimal.Decimal
 	var terms []cohort
+	sum, err := addGenerated(h, w, f, cat, stream, &terms)
+	return sum, terms, err
+}
+
+// generatedKg is generated without the terms: the figure alone, which is
+// what every metric needs and the derivation does not.
+func generatedKg(h *e2History, w *Densities, f E2Factors, cat, stream string) (decimal.Decimal, error) {
+	return addGenerated(h, w, f, cat, stream, nil)
+}
+
+// addGenerated sums the e-waste generated of one cell and, when terms is
+// not nil, appends each window's term with the filed values behind it.
+func addGenerated(h *e2History, w *Densities, f E2Factors, cat, stream string, terms *[]cohort) (decimal.Decimal, error) {
+	var sum decimal.Decimal
 	for k := 0; k < h.windows(); k++ {
-		in, refs := h.windowInflow(cat, stream, k)
+		var in decimal.Decimal
+		var refs []InputRef
+		if terms != nil {
+			in, refs = h.windowInflow(cat, stream, k)
+		} else {
+			in = h.windowInflowKg(cat, stream, k)
+		}
 		if in.IsZero() {
 			continue
 		}
 		dens, err := w.density(*f.WeibullShape, *f.WeibullScale, k)
 		if err != nil {
-			return decimal.Zero, nil, fmt.Errorf("e2: %s: %w", cat, err)
+			return decimal.Zero, fmt.Errorf("e2: %s: %w", cat, err)
 		}
 		sum = sum.Add(in.Mul(dens))
-		terms = append(terms, cohort{K: k, Inflow: in, Density: dens, Refs: refs})
+		if terms != nil {
+			*terms = append(*terms, cohort{K: k, Inflow: in, Density: dens, Refs: refs})
+		}
 	}
-	return sum, terms, nil
+	return sum, nil
 }
 
 // Densities remembers Weibull densities f(k + 0.5) per shape, scale and

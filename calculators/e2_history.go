@@ -109,26 +109,43 @@ func (h *e2History) covered(q ledger.Period) bool {
 // inflow is a cell's inflow in one quarter, with the filed values it came
 // from: the return's rows, or a quarter of the historic rows of its year.
 func (h *e2History) inflow(cat, stream string, q ledger.Period) (decimal.Decimal, []InputRef) {
-	var sum decimal.Decimal
 	var refs []InputRef
+	sum := h.addInflow(cat, stream, q, &refs)
+	return sum, refs
+}
+
+// inflowKg is inflow without the filed values: the figures need only the
+// sum, and naming every input of a long history is most of its cost.
+func (h *e2History) inflowKg(cat, stream string, q ledger.Period) decimal.Decimal {
+	return h.addInflow(cat, stream, q, nil)
+}
+
+// addInflow sums a cell's inflow in one quarter and, when refs is not
+// nil, appends the filed values it came from.
+func (h *e2History) addInflow(cat, stream string, q ledger.Period, refs *[]InputRef) decimal.Decimal {
+	var sum decimal.Decimal
 	if qr, ok := h.returns[q]; ok {
 		for i, row := range qr.ret.Devices {
 			if row.Category != cat || row.Stream != stream || row.Inflow == nil {
 				continue
 			}
 			sum = sum.Add(row.Inflow.Kg)
-			refs = append(refs, InputRef{Path: qr.prefix + "devices[" + strconv.Itoa(i) + "].inflow.kg", Value: row.Inflow.Kg.String(), Unit: "kg"})
+			if refs != nil {
+				*refs = append(*refs, InputRef{Path: qr.prefix + "devices[" + strconv.Itoa(i) + "].inflow.kg", Value: row.Inflow.Kg.String(), Unit: "kg"})
+			}
 		}
-		return sum, refs
+		return sum
 	}
 	for _, hr := range h.historic[q.Year] {
 		if hr.row.Category != cat || hr.row.Stream != stream {
 			continue
 		}
 		sum = sum.Add(hr.row.Kg.Mul(quarterShare))
-		refs = append(refs, InputRef{Path: hr.path, Value: hr.row.Kg.String(), Unit: "kg in " + strconv.Itoa(hr.row.Year) + ", a quarter of it in " + q.String()})
+		if refs != nil {
+			*refs = append(*refs, InputRef{Path: hr.path, Value: hr.row.Kg.String(), Unit: "kg in " + strconv.Itoa(hr.row.Year) + ", a quarter of it in " + q.String()})
+		}
 	}
-	return sum, refs
+	return sum
 }
 
 // flowRefs lists one flow of a cell's rows in a quarter's return, with
@@ -194,15 +211,23 @@ func deviceFlow(row *ledger.DeviceFlow, flow string) *ledger.Flow {
 // windowInflow is INFLOW_k: a cell's inflow in the 4 quarters ending 4k
 // quarters before the computed one.
 func (h *e2History) windowInflow(cat, stream string, k int) (decimal.Decimal, []InputRef) {
+	var refs []InputRef
+	sum := h.addWindowInflow(cat, stream, k, &refs)
+	return sum, refs
+}
+
+// windowInflowKg is windowInflow without the filed values.
+func (h *e2History) windowInflowKg(cat, stream string, k int) decimal.Decimal {
+	return h.addWindowInflow(cat, stream, k, nil)
+}
+
+func (h *e2History) addWindowInflow(cat, stream string, k int, refs *[]InputRef) decimal.Decimal {
 	end := h.period.Add(-4 * k)
 	var sum decimal.Decimal
-	var refs []InputRef
 	for i := 3; i >= 0; i-- {
-		v, r := h.inflow(cat, stream, end.Add(-i))
-		sum = sum.Add(v)
-		refs = append(refs, r...)
+		sum = sum.Add(h.addInflow(cat, stream, end.Add(-i), refs))
 	}
-	return sum, refs
+	return sum
 }
 
 // windows is the number of 4-quarter windows, counted back from the

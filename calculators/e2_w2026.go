@@ -86,7 +86,7 @@ func pomParts(h *e2History, cat, stream string) *E2POMParts {
 		if !pomYearCounted(h, k) {
 			continue
 		}
-		in, _ := h.windowInflow(cat, stream, k)
+		in := h.windowInflowKg(cat, stream, k)
 		sum = sum.Add(in)
 		out.YearsCounted = append(out.YearsCounted, pomYearLabel(h.period, k))
 	}

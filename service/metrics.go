@@ -473,15 +473,16 @@ func ratioText(v, med decimal.Decimal) string {
 // the history is long (the calculators only read the returns).
 type decodedReturns map[string]*ledger.Return
 
-// decodeAllOnce is decodeAll, taking what done holds and keeping there
-// what it decodes.
+// decodeAllOnce decodes a history's returns as historyReturn does (what
+// the calculators read of an earlier quarter), taking what done holds
+// and keeping there what it decodes.
 func (s *Service) decodeAllOnce(rvs []*state.ReturnVersion, done decodedReturns) ([]*ledger.Return, error) {
 	out := make([]*ledger.Return, 0, len(rvs))
 	for _, rv := range rvs {
 		r := done[rv.ID]
 		if r == nil {
 			var err error
-			if r, err = s.lightReturn(rv); err != nil {
+			if r, err = s.historyReturn(rv); err != nil {
 				return nil, err
 			}
 			done[rv.ID] = r

@@ -1,7 +1,9 @@
 package service
 
 import (
+	"crypto/sha256"
 	"fmt"
+	"slices"
 	"sort"
 
 	"github.com/shopspring/decimal"
@@ -96,7 +98,8 @@ func (s *Service) computeRegion(span ledger.Span) (*Region, error) {
 	coverage := map[string]*RegionCoverage{}
 	var counted []calculators.OperatorRollup
 	for _, op := range s.st.Operators() {
-		filed := s.hasAny(op.ID, span)
+		latest := s.st.LatestOf(op.ID) // read once: coverage and figures rest on the same versions
+		filed := slices.ContainsFunc(latest, func(rv *state.ReturnVersion) bool { return inSpan(rv.Period, span) })
 		if span.Last().Before(op.DueFrom()) && !filed {
 			continue // due from a later quarter, and filed nothing here
 		}
@@ -110,7 +113,7 @@ func (s *Service) computeRegion(span ledger.Span) (*Region, error) {
 			continue
 		}
 		c.Filed++
-		r, err := s.publicRollup(op.ID, span)
+		r, err := s.publicRollup(op.ID, span, latest)
 		if err != nil {
 			return nil, err
 		}
@@ -219,21 +222,30 @@ func sortedKeys[V any](m map[string]V) []string {
 // metrics that draw on earlier quarters. A year's coverage names the
 // quarters left out. Like rollup, a year of mixed factor sets is computed
 // under the set of its latest counted quarter.
-func (s *Service) publicRollup(operator string, span ledger.Span) (*calculators.Rollup, error) {
+//
+// The roll-up is kept in the result cache under the versions it rests
+// on (publicRollupKey), so that a regional view after a new entry
+// recomputes only the operators whose accepted returns changed. latest
+// is the operator's latest versions (state.LatestOf).
+func (s *Service) publicRollup(operator string, span ledger.Span, latest []*state.ReturnVersion) (*calculators.Rollup, error) {
 	var accepted []*state.ReturnVersion
-	for _, rv := range s.st.LatestOf(operator) {
+	for _, rv := range latest {
 		if isPublic(rv) && !span.Last().Before(rv.Period) {
 			accepted = append(accepted, rv)
 		}
 	}
 	var in []*state.ReturnVersion
 	for _, rv := range accepted {
-		if rv.Period.Year == span.Year && (span.IsYear() || rv.Period.Quarter == span.Quarter) {
+		if inSpan(rv.Period, span) {
 			in = append(in, rv)
 		}
 	}
 	if len(in) == 0 {
 		return nil, nil
+	}
+	key := publicRollupKey(operator, span, accepted)
+	if r, ok := s.results.get(key); ok {
+		return r.(*calculators.Rollup), nil
 	}
 	factorSet := in[len(in)-1].FactorSet
 	var quarters []*calculators.Metrics
@@ -245,31 +257,48 @@ func (s *Service) publicRollup(operator string, span ledger.Span) (*calculators.
 		}
 		quarters = append(quarters, m)
 	}
+	var r *calculators.Rollup
 	if !span.IsYear() {
-		return calculators.Quarter(quarters[0]), nil
+		r = calculators.Quarter(quarters[0])
+	} else {
+		var err error
+		if r, err = calculators.Year(operator, span.Year, quarters); err != nil {
+			return nil, err
+		}
 	}
-	return calculators.Year(operator, span.Year, quarters)
+	s.results.put(key, r, rollupBytes)
+	return r, nil
+}
+
+// inSpan reports whether a quarter is the span or one of its quarters.
+func inSpan(p ledger.Period, span ledger.Span) bool {
+	return p.Year == span.Year && (span.IsYear() || p.Quarter == span.Quarter)
+}
+
+// publicRollupKey names everything an operator's public roll-up of a span
+// depends on: the accepted versions up to the span's end, each by its id
+// (a version's content, factor set and methodology never change; a
+// version that stops being the accepted latest leaves the list). A
+// digest keeps the key short for an operator with decades of quarters.
+func publicRollupKey(operator string, span ledger.Span, accepted []*state.ReturnVersion) string {
+	h := sha256.New()
+	for _, rv := range accepted {
+		h.Write([]byte(rv.ID))
+		h.Write([]byte{0})
+	}
+	return fmt.Sprintf("public-rollup|%s|%s|%x", operator, span, h.Sum(nil))
 }
 
 // publicMetrics computes an accepted version's metrics under factorSet
-// with the accepted quarters before it as its history, cached under the
-// version, the set and that history (its quarters, versions and
-// reviews: an acceptance changes it).
+// with the accepted quarters before it as its history. It is not cached
+// on its own: the roll-up that uses it is (publicRollup), and a regional
+// year would otherwise put four times as many entries in the cache.
 func (s *Service) publicMetrics(rv *state.ReturnVersion, accepted []*state.ReturnVersion, factorSet string, decoded decodedReturns) (*calculators.Metrics, error) {
 	var before []*state.ReturnVersion
-	var mark uint64
 	for _, e := range accepted {
 		if e.Period.Before(rv.Period) {
 			before = append(before, e)
-			mark = max(mark, e.Seq)
-			for _, r := range e.Reviews {
-				mark = max(mark, r.Seq)
-			}
 		}
-	}
-	key := fmt.Sprintf("public-metrics|%s|%s|%d.%d", rv.ID, factorSet, len(before), mark)
-	if m, ok := s.results.get(key); ok {
-		return m.(*calculators.Metrics), nil
 	}
 	fs := s.st.FactorSet(factorSet)
 	if fs == nil {
@@ -289,6 +318,5 @@ func (s *Service) publicMetrics(rv *state.ReturnVersion, accepted []*state.Retur
 		return nil, fmt.Errorf("service: public metrics of %s: %w", rv.ID, err)
 	}
 	m.Warnings = []ledger.Warning{} // raised at filing; not part of a public figure
-	s.results.put(key, m, metricsBytes)
 	return m, nil
 }

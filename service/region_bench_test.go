@@ -199,6 +199,49 @@ func BenchmarkRegionViewCold(b *testing.B) {
 	}
 }
 
+// BenchmarkRegionViewAfterReview is GET /v1/region?period=2025 asked
+// again after one more entry: a regulator accepts one operator's
+// submitted 2025-Q4 return, which changes that operator's figures of
+// the year and no other's. The view is computed again (the ledger
+// changed) from the other operators' roll-ups kept by the view before.
+func BenchmarkRegionViewAfterReview(b *testing.B) {
+	rs, rl := openRegionServer(b)
+	svc := rs.fresh(b)
+	span := ledger.Span{Year: 2025}
+	if _, err := svc.Region(span); err != nil {
+		b.Fatal(err)
+	}
+	reg := actorOf(b, svc, rl.tokens, "regulator:*")
+	var submitted []string
+	for _, op := range svc.State().Operators() {
+		if rv := svc.State().Latest(op.ID, ledger.Period{Year: 2025, Quarter: 4}); rv != nil && rv.Status() == ledger.StatusSubmitted {
+			submitted = append(submitted, rv.ID)
+		}
+	}
+	clock := &cpuClock{b: b}
+	defer clock.report()
+	for b.Loop() {
+		b.StopTimer()
+		if len(submitted) == 0 {
+			b.Fatal("no submitted 2025-Q4 return left to accept")
+		}
+		if _, err := svc.Review(context.Background(), reg, submitted[0], ledger.Review{Decision: ledger.DecisionAccept}); err != nil {
+			b.Fatal(err)
+		}
+		submitted = submitted[1:]
+		b.StartTimer()
+		clock.startOp()
+		r, err := svc.Region(span)
+		clock.stopOp()
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(r.Countries) == 0 {
+			b.Fatal("no country in the regional view")
+		}
+	}
+}
+
 // BenchmarkJurisdictionSectorCold is the first sector view of a quarter
 // for a regulator of one jurisdiction (50 operators). Target: under 300 ms.
 func BenchmarkJurisdictionSectorCold(b *testing.B) {

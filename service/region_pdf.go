@@ -85,7 +85,7 @@ func (s *Service) regionInputs(span ledger.Span) *regionBundleInputs {
 // span is public (isPublic): whether the regional view counts it.
 func acceptedIn(latest []*state.ReturnVersion, span ledger.Span) bool {
 	for _, rv := range latest {
-		if isPublic(rv) && rv.Period.Year == span.Year && (span.IsYear() || rv.Period.Quarter == span.Quarter) {
+		if isPublic(rv) && inSpan(rv.Period, span) {
 			return true
 		}
 	}

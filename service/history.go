@@ -1,0 +1,39 @@
+package service
+
+import (
+	"encoding/json"
+
+	"github.com/ictledger/ictledger/ledger"
+	"github.com/ictledger/ictledger/ledger/state"
+)
+
+// historyReturn is a version's return as a later quarter's history: only
+// what the calculators read of an earlier return (calculators.Request
+// Earlier), its operator, period, device rows and historic inflow. A
+// return's other sections are most of its bytes, and a regional view
+// reads some forty quarters of history for each operator. It picks the
+// members out of the state's canonical copy (ledger.Members) and falls
+// back to lightReturn for anything else.
+func (s *Service) historyReturn(rv *state.ReturnVersion) (*ledger.Return, error) {
+	if rv.Raw == nil {
+		return s.lightReturn(rv)
+	}
+	r := new(ledger.Return)
+	err := ledger.Members(rv.Raw, func(key, value []byte) error {
+		switch string(key) {
+		case "operator":
+			return json.Unmarshal(value, &r.Operator)
+		case "period":
+			return json.Unmarshal(value, &r.Period)
+		case "devices":
+			return json.Unmarshal(value, &r.Devices)
+		case "historic_inflow":
+			return json.Unmarshal(value, &r.HistoricInflow)
+		}
+		return nil
+	})
+	if err != nil {
+		return s.lightReturn(rv)
+	}
+	return r, nil
+}
