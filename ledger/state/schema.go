@@ -22,7 +22,6 @@ const (
 	indexSecretHash     = "secret_hash"
 	indexOperatorPeriod = "operator_period"
 	indexPeriod         = "period"
-	indexReturn         = "return"
 	indexNear           = "near"
 )
 
@@ -122,16 +121,16 @@ func figuresTable() *memdb.TableSchema {
 
 // certificatesTable holds the certificates the latest return versions
 // claim (methodology 2026.1 G3), one row per certificate naming its first
-// claimer: by (registry, id), by version (a restatement replaces its
-// predecessor's rows), and by near-miss key (the id's pattern, the
-// claim's kWh and vintage). One row per certificate, not per claim, keeps
-// a certificate that many old entries share (filed before the rule, or
+// claimer: by (registry, id) and by near-miss key (the id's pattern, the
+// claim's kWh and vintage). A version's own certificates are listed in
+// its row (ReturnVersion.Certificates), not indexed here: an index by
+// version cost a third of the table's inserts on every filing and replay.
+// One row per certificate, not per claim, keeps a certificate that many old entries share (filed before the rule, or
 // under 2025.1) from making wide index nodes that every filing copies.
 func certificatesTable() *memdb.TableSchema {
 	return &memdb.TableSchema{Name: tableCerts, Indexes: map[string]*memdb.IndexSchema{
-		indexID:     {Name: indexID, Unique: true, Indexer: &memdb.StringFieldIndex{Field: "Key"}},
-		indexReturn: {Name: indexReturn, Indexer: &memdb.StringFieldIndex{Field: "ReturnID"}},
-		indexNear:   {Name: indexNear, Indexer: &memdb.StringFieldIndex{Field: "Near"}},
+		indexID:   {Name: indexID, Unique: true, Indexer: &memdb.StringFieldIndex{Field: "Key"}},
+		indexNear: {Name: indexNear, Indexer: &memdb.StringFieldIndex{Field: "Near"}},
 	}}
 }
 

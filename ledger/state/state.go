@@ -265,6 +265,7 @@ func fileReturnTxn(txn *memdb.Txn, rf returnEntry, head returnHead, e ledger.Ent
 	if !hasSites {
 		rv.Raw = append([]byte(nil), rf.Return...)
 	}
+	var released []string // the certificates of the superseded version
 	if rf.Supersedes != "" {
 		raw, err := txn.First(tableReturns, indexID, rf.Supersedes)
 		if err != nil {
@@ -279,6 +280,7 @@ func fileReturnTxn(txn *memdb.Txn, rf returnEntry, head returnHead, e ledger.Ent
 		}
 		old.SupersededBy = rf.ID
 		old.Raw = nil // only latest versions are kept; the journal has the rest
+		released, old.Certificates = old.Certificates, nil
 		if err := txn.Insert(tableReturns, &old); err != nil {
 			return err
 		}
@@ -288,10 +290,12 @@ func fileReturnTxn(txn *memdb.Txn, rf returnEntry, head returnHead, e ledger.Ent
 			return err
 		}
 	}
-	if err := insertNew(txn, tableReturns, rv.ID, rv); err != nil {
+	held, err := claimCertificatesTxn(txn, released, rv, head.Claims)
+	if err != nil {
 		return err
 	}
-	if err := claimCertificatesTxn(txn, rf.Supersedes, rv, head.Claims); err != nil {
+	rv.Certificates = held
+	if err := insertNew(txn, tableReturns, rv.ID, rv); err != nil {
 		return err
 	}
 	if err := txn.Insert(tableLatest, &latestVersion{Key: latestKey(rv.Operator, rv.Period), PeriodKey: rv.PeriodKey,
