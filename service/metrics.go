@@ -62,20 +62,30 @@ func (s *Service) ReturnMetricsJSON(a ledger.Actor, id string, q MetricsQuery) (
 	if err != nil {
 		return nil, err
 	}
-	return e.encoded()
+	b, fresh, err := e.encoded()
+	if fresh {
+		// The encoding is kept with the metrics: reckon it too.
+		s.results.put(e.key, e, e.size+int64(len(b)))
+	}
+	return b, err
 }
 
 // metricsEntry is a return version's metrics in the result cache, with
 // their JSON encoding once it is asked for.
 type metricsEntry struct {
 	m    *calculators.Metrics
+	key  string // in the result cache
+	size int64  // heldBytes of m
 	once sync.Once
 	json []byte
 	err  error
 }
 
-func (e *metricsEntry) encoded() ([]byte, error) {
+// encoded is the metrics' encoding, made on the first call; fresh is true
+// for the call that made it.
+func (e *metricsEntry) encoded() (b []byte, fresh bool, err error) {
 	e.once.Do(func() {
+		fresh = true
 		b, err := json.Marshal(e.m)
 		if err != nil {
 			e.err = &ledger.Error{Code: ledger.EInternal, Message: "could not encode the metrics", Err: err}
@@ -83,7 +93,7 @@ func (e *metricsEntry) encoded() ([]byte, error) {
 		}
 		e.json = append(b, '\n')
 	})
-	return e.json, e.err
+	return e.json, fresh, e.err
 }
 
 // metricsOf is a version's metrics as q asks.
@@ -147,8 +157,8 @@ func (s *Service) metricsEntryOf(rv *state.ReturnVersion, q MetricsQuery) (*metr
 	if m.Warnings == nil {
 		m.Warnings = []ledger.Warning{}
 	}
-	e := &metricsEntry{m: m}
-	s.results.put(key.String(), e, metricsBytes)
+	e := &metricsEntry{m: m, key: key.String(), size: heldBytes(m)}
+	s.results.put(e.key, e, e.size)
 	return e, nil
 }
 
@@ -251,7 +261,7 @@ func (s *Service) rollup(operator string, span ledger.Span, gwp string) (*calcul
 	if err != nil {
 		return nil, err
 	}
-	s.results.put(key, r, rollupBytes)
+	s.results.put(key, r, heldBytes(r))
 	return r, nil
 }
 
