@@ -18,11 +18,10 @@ const (
 	tableCerts         = "certificates"
 	tableJurisdictions = "jurisdictions"
 
-	indexID             = "id"
-	indexSecretHash     = "secret_hash"
-	indexOperatorPeriod = "operator_period"
-	indexPeriod         = "period"
-	indexNear           = "near"
+	indexID         = "id"
+	indexSecretHash = "secret_hash"
+	indexPeriod     = "period"
+	indexNear       = "near"
 )
 
 func schema() *memdb.DBSchema {
@@ -63,17 +62,15 @@ func factorSetsTable() *memdb.TableSchema {
 	}}
 }
 
+// returnsTable holds every return version by id. Every index is paid for
+// on each filing, on each review and restatement (both insert the changed
+// version again), at run time and in replay; a quarter's versions are
+// found from its latest one (the latest table) along their Supersedes
+// chain instead of an index by operator and period, which cost a second
+// radix-tree insert on each of those.
 func returnsTable() *memdb.TableSchema {
-	// Every index is paid for on each filing (and again when the filing
-	// supersedes a version), at run time and in replay: an operator's
-	// versions are found by a prefix of operator_period, not an index of
-	// their own.
 	return &memdb.TableSchema{Name: tableReturns, Indexes: map[string]*memdb.IndexSchema{
 		indexID: {Name: indexID, Unique: true, Indexer: &memdb.StringFieldIndex{Field: "ID"}},
-		indexOperatorPeriod: {Name: indexOperatorPeriod, Indexer: &memdb.CompoundIndex{Indexes: []memdb.Indexer{
-			&memdb.StringFieldIndex{Field: "Operator"},
-			&memdb.StringFieldIndex{Field: "PeriodKey"},
-		}}},
 	}}
 }
 
