@@ -11,21 +11,22 @@ import (
 	"github.com/ictledger/ictledger/service/servicetest"
 )
 
-// sectorOperators is how many operators the cache tests file for: the
-// cache's bound below holds about half their metrics at the old fixed
-// reckoning of 256 KiB a version's metrics and 64 KiB a roll-up.
+// sectorOperators is how many operators the cache test files for.
 const sectorOperators = 8
 
 // TestSectorViewServedFromCacheOnSecondRequest: with a result cache of
-// 1.25 MiB and eight operators' example returns, the first sector view
-// computes every operator's metrics and roll-up, and the second is
-// answered from the cache without a miss. The cache reckoned each
-// operator at 320 KiB (256 + 64) before it measured its values, so it
-// held four and the second view evicted and recomputed all eight (an
-// LRU scan of more than it holds always misses).
+// 64 KiB an operator and eight operators' example returns, the first
+// sector view computes every operator's roll-up, and the second is
+// answered from the cache without a miss. Before, the cache reckoned an
+// operator's metrics at 256 KiB and its roll-up at 64 KiB; measured,
+// they are about 88 kB and 37 kB, but keeping both still outgrows 64 KiB
+// an operator, and a view of more operators than the cache holds evicted
+// its own entries and missed every one on the next request (as the
+// all-country view of 2,000 operators did in 256 MiB). The roll-up no
+// longer keeps the quarter's metrics it is computed from.
 func TestSectorViewServedFromCacheOnSecondRequest(t *testing.T) {
 	env := servicetest.NewConfigured(t, time.Date(2025, 11, 20, 0, 0, 0, 0, time.UTC),
-		service.Config{CacheBytes: sectorOperators / 2 * (320 << 10)})
+		service.Config{CacheBytes: sectorOperators * (64 << 10)})
 	for i := range sectorOperators {
 		id := "op-" + string(rune('a'+i))
 		env.File(env.Operator(id, "Operator "+id, "JP"), servicetest.ExampleReturn(t, id, "2025-Q3"))

@@ -17,7 +17,7 @@ func HeldBytes(v any) int64 { return heldBytes(v) }
 // the result cache emptied first.
 func FreshMetrics(s *Service, id string) (*calculators.Metrics, error) {
 	s.results = newResultCache(0)
-	e, err := s.metricsEntryOf(s.st.Return(id), MetricsQuery{})
+	e, err := s.metricsEntryOf(s.st.Return(id), MetricsQuery{}, true)
 	if err != nil {
 		return nil, err
 	}

@@ -43,7 +43,7 @@ func (s *Service) ReturnMetricsFor(a ledger.Actor, id string, q MetricsQuery) (*
 	if err != nil {
 		return nil, err
 	}
-	e, err := s.metricsEntryOf(rv, q)
+	e, err := s.metricsEntryOf(rv, q, true)
 	if err != nil {
 		return nil, err
 	}
@@ -58,7 +58,7 @@ func (s *Service) ReturnMetricsJSON(a ledger.Actor, id string, q MetricsQuery) (
 	if err != nil {
 		return nil, err
 	}
-	e, err := s.metricsEntryOf(rv, q)
+	e, err := s.metricsEntryOf(rv, q, true)
 	if err != nil {
 		return nil, err
 	}
@@ -98,14 +98,16 @@ func (e *metricsEntry) encoded() (b []byte, fresh bool, err error) {
 
 // metricsOf is a version's metrics as q asks.
 func (s *Service) metricsOf(rv *state.ReturnVersion, q MetricsQuery) (*calculators.Metrics, error) {
-	e, err := s.metricsEntryOf(rv, q)
+	e, err := s.metricsEntryOf(rv, q, true)
 	if err != nil {
 		return nil, err
 	}
 	return e.m, nil
 }
 
-func (s *Service) metricsEntryOf(rv *state.ReturnVersion, q MetricsQuery) (*metricsEntry, error) {
+// metricsEntryOf is a version's metrics as q asks, from the result cache
+// or computed; keep says whether computed metrics go into the cache.
+func (s *Service) metricsEntryOf(rv *state.ReturnVersion, q MetricsQuery, keep bool) (*metricsEntry, error) {
 	factorSet, gwp := q.FactorSet, q.GWP
 	if factorSet == "" {
 		factorSet = rv.FactorSet
@@ -158,7 +160,9 @@ func (s *Service) metricsEntryOf(rv *state.ReturnVersion, q MetricsQuery) (*metr
 		m.Warnings = []ledger.Warning{}
 	}
 	e := &metricsEntry{m: m, key: key.String(), size: heldBytes(m)}
-	s.results.put(e.key, e, e.size)
+	if keep {
+		s.results.put(e.key, e, e.size)
+	}
 	return e, nil
 }
 
@@ -287,13 +291,19 @@ func (s *Service) computeRollup(operator string, span ledger.Span, gwp string) (
 	if mixed {
 		q.FactorSet = rvs[len(rvs)-1].FactorSet
 	}
+	// The quarters' metrics are used from the cache when there, but not
+	// kept when computed here: the roll-up is kept instead, at about two
+	// fifths of their size (36.6 kB against 87.7 kB for the example
+	// return), so that a sector view of every operator holds one value
+	// per operator. Keeping both made the view of 2,000 operators
+	// outgrow the cache and evict its own roll-ups before it ended.
 	var quarters []*calculators.Metrics
 	for _, rv := range rvs {
-		m, err := s.metricsOf(rv, q)
+		e, err := s.metricsEntryOf(rv, q, false)
 		if err != nil {
 			return nil, err
 		}
-		quarters = append(quarters, m)
+		quarters = append(quarters, e.m)
 	}
 	if !span.IsYear() {
 		return calculators.Quarter(quarters[0]), nil
