@@ -174,8 +174,8 @@ func applyTxn(txn *memdb.Txn, e ledger.Entry, leaf [32]byte) error {
 		}
 		return fileReturnTxn(txn, rf, head, e, leaf)
 	case ledger.KindReviewRecorded:
-		var r ledger.Review
-		if err := e.DecodePayload(&r); err != nil {
+		r, err := decodeReview(e)
+		if err != nil {
 			return err
 		}
 		return recordReviewTxn(txn, r, e, leaf)
