@@ -85,3 +85,42 @@ func TestDecodeEntryFastPathAgreesWithJSON(t *testing.T) {
 		}
 	}
 }
+
+// TestDecodeEnvelopeAgreesWithJSON: where decodeEnvelope answers, it
+// answers as encoding/json does, and it leaves to encoding/json what it
+// does not expect.
+func TestDecodeEnvelopeAgreesWithJSON(t *testing.T) {
+	cases := map[string]bool{ // envelope: whether decodeEnvelope answers
+		`{"actor":{"role":"operator","token_id":"t","operator":"op"},"kind":"return_filed","payload":null,"seq":7,"time":"2025-01-02T03:04:05.123456789Z"}`: true,
+		`{"actor":{"role":"admin","token_id":"system"},"kind":"review_recorded","payload":null,"seq":0,"time":"2025-01-02T12:04:05+09:00"}`:                 true,
+		`{"actor":{},"kind":"x","payload":null,"seq":18446744073709551615,"time":"2025-01-02T03:04:05Z"}`:                                                   true,
+		`{"actor":{"token_id":"t\u0041"},"kind":"x","payload":null,"seq":1,"time":"2025-01-02T03:04:05Z"}`:                                                  false,
+		`{"actor":{"token_id":"tø"},"kind":"x","payload":null,"seq":1,"time":"2025-01-02T03:04:05Z"}`:                                                       false,
+		`{"Actor":{},"kind":"x","payload":null,"seq":1,"time":"2025-01-02T03:04:05Z"}`:                                                                      false,
+		`{"actor":{},"kind":"x","payload":null,"seq":01,"time":"2025-01-02T03:04:05Z"}`:                                                                     false,
+		`{"actor":{},"kind":"x","payload":null,"seq":1e3,"time":"2025-01-02T03:04:05Z"}`:                                                                    false,
+		`{"actor":{},"kind":"x","payload":null,"seq":-1,"time":"2025-01-02T03:04:05Z"}`:                                                                     false,
+		`{"actor":{},"kind":"x","payload":null,"seq":18446744073709551616,"time":"2025-01-02T03:04:05Z"}`:                                                   false,
+		`{"actor":{},"kind":null,"payload":null,"seq":1,"time":"2025-01-02T03:04:05Z"}`:                                                                     false,
+		`{"actor":{},"kind":"x","payload":null,"seq":1,"time":"2025-01-02 03:04:05Z"}`:                                                                      false,
+		`{"actor":{},"kind":"x","payload":null,"seq":1,"time":"2025-01-02T03:04:05Z","extra":1}`:                                                            false,
+		`{"actor":{"role":1},"kind":"x","payload":null,"seq":1,"time":"2025-01-02T03:04:05Z"}`:                                                              false,
+	}
+	for env, answers := range cases {
+		fast, ok := decodeEnvelope([]byte(env))
+		if ok != answers {
+			t.Errorf("decodeEnvelope(%s): ok %v, want %v", env, ok, answers)
+		}
+		if !ok {
+			continue
+		}
+		var slow Entry
+		if err := json.Unmarshal([]byte(env), &slow); err != nil {
+			t.Errorf("decodeEnvelope(%s) answered; encoding/json: %v", env, err)
+			continue
+		}
+		if fast.Seq != slow.Seq || !fast.Time.Equal(slow.Time) || fast.Time.String() != slow.Time.String() || fast.Actor != slow.Actor || fast.Kind != slow.Kind {
+			t.Errorf("decodeEnvelope(%s)\nfast %+v\nslow %+v", env, fast, slow)
+		}
+	}
+}

@@ -13,8 +13,8 @@ import (
 // longer asked for ages out.
 //
 // It is bounded by the bytes its values are reckoned to take (a PDF its
-// length, computed figures an estimate per kind), and drops the least
-// recently used value first. Figures that depend only on one version and
+// length, computed figures what heldBytes finds reachable from them), and
+// drops the least recently used value first. Figures that depend only on one version and
 // its factor set are not here: they are state (state.Figures).
 type resultCache struct {
 	mu    sync.Mutex
@@ -22,6 +22,8 @@ type resultCache struct {
 	used  int64
 	order *list.List // of *cached, most recently used first
 	byKey map[string]*list.Element
+	// misses counts the look-ups that found nothing, for tests.
+	misses int64
 }
 
 // cached is one value and the bytes it is reckoned to take.
@@ -34,13 +36,10 @@ type cached struct {
 // DefaultCacheBytes bounds the result cache when Config.CacheBytes is zero.
 const DefaultCacheBytes = 256 << 20
 
-// Estimated sizes of computed values, in memory: a return's metrics with
-// their derivations encode to about 65 kB of JSON and take several times
-// that as Go values; a roll-up has no derivations.
-const (
-	metricsBytes = 256 << 10
-	rollupBytes  = 64 << 10
-)
+// metricsBytes is a fixed reckoning of a return's metrics, kept for the
+// public metrics of the regional view; the service's own metrics and
+// roll-ups are reckoned by heldBytes.
+const metricsBytes = 256 << 10
 
 func newResultCache(max int64) *resultCache {
 	if max <= 0 {
@@ -55,6 +54,7 @@ func (c *resultCache) get(key string) (any, bool) {
 	defer c.mu.Unlock()
 	e, ok := c.byKey[key]
 	if !ok {
+		c.misses++
 		return nil, false
 	}
 	c.order.MoveToFront(e)

@@ -266,7 +266,7 @@ func (s *Service) publicRollup(operator string, span ledger.Span, latest []*stat
 			return nil, err
 		}
 	}
-	s.results.put(key, r, rollupBytes)
+	s.results.put(key, r, heldBytes(r))
 	return r, nil
 }
 

@@ -47,37 +47,50 @@ func nearKey(registry, id, kwh string, vintage, month int) string {
 	return fmt.Sprintf("%s\x00%s\x00%d-%d", ledger.CertificatePattern(registry, id), kwh, vintage, month)
 }
 
-// claimCertificatesTxn replaces the certificate rows of the version a
-// filing supersedes (superseded, "" for none) by the filing's own: a
-// certificate the new version claims again moves to it, one it drops is
-// released. A certificate another return holds stays with that return:
-// the filing path refuses such a claim (from 2026.1), and what the
-// journal holds replays without failing.
-func claimCertificatesTxn(txn *memdb.Txn, superseded string, rv *ReturnVersion, claims []claimHead) error {
-	if superseded != "" {
-		if _, err := txn.DeleteAll(tableCerts, indexReturn, superseded); err != nil {
-			return err
+// claimCertificatesTxn releases the certificates of the version a filing
+// supersedes (released: its Certificates) and claims the filing's own,
+// returning the keys of those rv now holds: a certificate the new version
+// claims again moves to it, one it drops is released. A certificate
+// another return holds stays with that return: the filing path refuses
+// such a claim (from 2026.1), and what the journal holds replays without
+// failing. The version keeps its keys itself (ReturnVersion.Certificates)
+// rather than the table indexing them by version: an index costs a
+// radix-tree insert per certificate on every filing and replay, and only
+// a restatement and the near-miss check need a version's certificates.
+func claimCertificatesTxn(txn *memdb.Txn, released []string, rv *ReturnVersion, claims []claimHead) ([]string, error) {
+	for _, key := range released {
+		raw, err := txn.First(tableCerts, indexID, key)
+		if err != nil {
+			return nil, err
+		}
+		if c, ok := raw.(*Certificate); ok && c.ReturnID == rv.Supersedes {
+			if err := txn.Delete(tableCerts, c); err != nil {
+				return nil, err
+			}
 		}
 	}
+	var held []string
 	for i, c := range claims {
 		kwh := canonicalKWh(c.KWh)
 		for _, id := range c.Certificates {
-			held, err := txn.First(tableCerts, indexID, ledger.CertificateKey(c.Registry, id))
+			key := ledger.CertificateKey(c.Registry, id)
+			holder, err := txn.First(tableCerts, indexID, key)
 			if err != nil {
-				return err
+				return nil, err
 			}
-			if held != nil {
+			if holder != nil {
 				continue // the first claimer keeps it (or this return, listing it twice)
 			}
-			if err := txn.Insert(tableCerts, &Certificate{Key: ledger.CertificateKey(c.Registry, id), ReturnID: rv.ID,
+			if err := txn.Insert(tableCerts, &Certificate{Key: key, ReturnID: rv.ID,
 				Registry: c.Registry, ID: id, Operator: rv.Operator, Period: rv.Period, Claim: i, KWh: kwh,
 				Vintage: c.Vintage, VintageMonth: c.VintageMonth, Near: nearKey(c.Registry, id, kwh, c.Vintage, c.VintageMonth),
 				Seq: rv.Seq}); err != nil {
-				return err
+				return nil, err
 			}
+			held = append(held, key)
 		}
 	}
-	return nil
+	return held, nil
 }
 
 // canonicalKWh is a claim's kWh as the near-miss key compares it:
@@ -122,11 +135,16 @@ type Lookalike struct {
 // others' filing.
 func (s *State) CertificateLookalikes(returnID string) []Lookalike {
 	txn := s.db.Txn(false)
-	it, err := txn.Get(tableCerts, indexReturn, returnID)
-	if err != nil {
-		panic(err)
+	rv := firstIn[*ReturnVersion](txn, tableReturns, indexID, returnID)
+	if rv == nil {
+		return nil
 	}
-	mine := collect[*Certificate](it)
+	var mine []*Certificate
+	for _, key := range rv.Certificates {
+		if c := firstIn[*Certificate](txn, tableCerts, indexID, key); c != nil && c.ReturnID == returnID {
+			mine = append(mine, c)
+		}
+	}
 	sort.Slice(mine, func(i, j int) bool { return mine[i].Key < mine[j].Key })
 	var out []Lookalike
 	for _, m := range mine {

@@ -85,3 +85,25 @@ func FuzzDecodeReturn(f *testing.F) {
 		checkSamePaths(t, returnPayload(t, id, operator, period, reason, supersedes, idem, sites, w))
 	})
 }
+
+// TestDecodeReviewPaths: decodeReview answers as Entry.DecodePayload
+// does, for the payloads it reads itself and for those it hands over.
+func TestDecodeReviewPaths(t *testing.T) {
+	for _, payload := range []string{
+		`{"decision":"accept","return":"op-2025-Q3-v1"}`,
+		`{"comment":"สวัสดี \"quoted\" \\ done\n","decision":"return","return":"ไทย-2025-Q3-v2"}`,
+		`{"comment":"see findings","decision":"return","findings":[{"message":"too high","path":"fuels[0].quantity"}],"return":"op-2025-Q3-v1"}`,
+		`{"comment":null,"decision":"accept","return":"op-2025-Q3-v1"}`,
+		`{"decision":"accept","return":"op-2025-Q3-v1","extra":1}`,
+		`{"decision":"accept","Return":"op-2025-Q3-v1"}`,
+		`{"decision":5,"return":"op-2025-Q3-v1"}`,
+	} {
+		e := ledger.Entry{Seq: 9, Kind: ledger.KindReviewRecorded, Payload: []byte(payload)}
+		got, gotErr := decodeReview(e)
+		var want ledger.Review
+		wantErr := e.DecodePayload(&want)
+		if (gotErr == nil) != (wantErr == nil) || !reflect.DeepEqual(got, want) {
+			t.Errorf("decodeReview(%s) = %+v, %v; DecodePayload: %+v, %v", payload, got, gotErr, want, wantErr)
+		}
+	}
+}

@@ -83,6 +83,10 @@ type ReturnVersion struct {
 	Actor          ledger.Actor
 	Reviews        []Review
 	Raw            []byte // the return as canonical JSON; nil with site rows or once superseded
+	// Certificates are the keys (ledger.CertificateKey) of the
+	// certificates this version holds in the certificates table, in the
+	// order of its claims; nil once superseded.
+	Certificates []string
 }
 
 // Status is derived from the record: superseded once a later version

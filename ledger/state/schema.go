@@ -18,12 +18,10 @@ const (
 	tableCerts         = "certificates"
 	tableJurisdictions = "jurisdictions"
 
-	indexID             = "id"
-	indexSecretHash     = "secret_hash"
-	indexOperatorPeriod = "operator_period"
-	indexPeriod         = "period"
-	indexReturn         = "return"
-	indexNear           = "near"
+	indexID         = "id"
+	indexSecretHash = "secret_hash"
+	indexPeriod     = "period"
+	indexNear       = "near"
 )
 
 func schema() *memdb.DBSchema {
@@ -64,17 +62,15 @@ func factorSetsTable() *memdb.TableSchema {
 	}}
 }
 
+// returnsTable holds every return version by id. Every index is paid for
+// on each filing, on each review and restatement (both insert the changed
+// version again), at run time and in replay; a quarter's versions are
+// found from its latest one (the latest table) along their Supersedes
+// chain instead of an index by operator and period, which cost a second
+// radix-tree insert on each of those.
 func returnsTable() *memdb.TableSchema {
-	// Every index is paid for on each filing (and again when the filing
-	// supersedes a version), at run time and in replay: an operator's
-	// versions are found by a prefix of operator_period, not an index of
-	// their own.
 	return &memdb.TableSchema{Name: tableReturns, Indexes: map[string]*memdb.IndexSchema{
 		indexID: {Name: indexID, Unique: true, Indexer: &memdb.StringFieldIndex{Field: "ID"}},
-		indexOperatorPeriod: {Name: indexOperatorPeriod, Indexer: &memdb.CompoundIndex{Indexes: []memdb.Indexer{
-			&memdb.StringFieldIndex{Field: "Operator"},
-			&memdb.StringFieldIndex{Field: "PeriodKey"},
-		}}},
 	}}
 }
 
@@ -122,16 +118,16 @@ func figuresTable() *memdb.TableSchema {
 
 // certificatesTable holds the certificates the latest return versions
 // claim (methodology 2026.1 G3), one row per certificate naming its first
-// claimer: by (registry, id), by version (a restatement replaces its
-// predecessor's rows), and by near-miss key (the id's pattern, the
-// claim's kWh and vintage). One row per certificate, not per claim, keeps
-// a certificate that many old entries share (filed before the rule, or
+// claimer: by (registry, id) and by near-miss key (the id's pattern, the
+// claim's kWh and vintage). A version's own certificates are listed in
+// its row (ReturnVersion.Certificates), not indexed here: an index by
+// version cost a third of the table's inserts on every filing and replay.
+// One row per certificate, not per claim, keeps a certificate that many old entries share (filed before the rule, or
 // under 2025.1) from making wide index nodes that every filing copies.
 func certificatesTable() *memdb.TableSchema {
 	return &memdb.TableSchema{Name: tableCerts, Indexes: map[string]*memdb.IndexSchema{
-		indexID:     {Name: indexID, Unique: true, Indexer: &memdb.StringFieldIndex{Field: "Key"}},
-		indexReturn: {Name: indexReturn, Indexer: &memdb.StringFieldIndex{Field: "ReturnID"}},
-		indexNear:   {Name: indexNear, Indexer: &memdb.StringFieldIndex{Field: "Near"}},
+		indexID:   {Name: indexID, Unique: true, Indexer: &memdb.StringFieldIndex{Field: "Key"}},
+		indexNear: {Name: indexNear, Indexer: &memdb.StringFieldIndex{Field: "Near"}},
 	}}
 }
 

@@ -7,9 +7,11 @@ package state
 import (
 	"encoding/json"
 	"fmt"
-	"golang.org/x/mod/sumdb/tlog"
+	"slices"
 	"sort"
 	"sync/atomic"
+
+	"golang.org/x/mod/sumdb/tlog"
 
 	memdb "github.com/hashicorp/go-memdb"
 
@@ -172,8 +174,8 @@ func applyTxn(txn *memdb.Txn, e ledger.Entry, leaf [32]byte) error {
 		}
 		return fileReturnTxn(txn, rf, head, e, leaf)
 	case ledger.KindReviewRecorded:
-		var r ledger.Review
-		if err := e.DecodePayload(&r); err != nil {
+		r, err := decodeReview(e)
+		if err != nil {
 			return err
 		}
 		return recordReviewTxn(txn, r, e, leaf)
@@ -265,33 +267,16 @@ func fileReturnTxn(txn *memdb.Txn, rf returnEntry, head returnHead, e ledger.Ent
 	if !hasSites {
 		rv.Raw = append([]byte(nil), rf.Return...)
 	}
-	if rf.Supersedes != "" {
-		raw, err := txn.First(tableReturns, indexID, rf.Supersedes)
-		if err != nil {
-			return err
-		}
-		if raw == nil {
-			return fmt.Errorf("return %s supersedes unknown return %s", rf.ID, rf.Supersedes)
-		}
-		old := *raw.(*ReturnVersion)
-		if old.SupersededBy != "" {
-			return fmt.Errorf("return %s supersedes %s, already superseded by %s", rf.ID, old.ID, old.SupersededBy)
-		}
-		old.SupersededBy = rf.ID
-		old.Raw = nil // only latest versions are kept; the journal has the rest
-		if err := txn.Insert(tableReturns, &old); err != nil {
-			return err
-		}
-		// The version and "" end the prefix at the version id, so that
-		// x-v1 does not also drop the figures of x-v10.
-		if _, err := txn.DeleteAll(tableFigures, indexID+"_prefix", old.ID, ""); err != nil {
-			return err
-		}
-	}
-	if err := insertNew(txn, tableReturns, rv.ID, rv); err != nil {
+	released, err := supersedeTxn(txn, rv)
+	if err != nil {
 		return err
 	}
-	if err := claimCertificatesTxn(txn, rf.Supersedes, rv, head.Claims); err != nil {
+	held, err := claimCertificatesTxn(txn, released, rv, head.Claims)
+	if err != nil {
+		return err
+	}
+	rv.Certificates = held
+	if err := insertNew(txn, tableReturns, rv.ID, rv); err != nil {
 		return err
 	}
 	if err := txn.Insert(tableLatest, &latestVersion{Key: latestKey(rv.Operator, rv.Period), PeriodKey: rv.PeriodKey,
@@ -302,6 +287,49 @@ func fileReturnTxn(txn *memdb.Txn, rf returnEntry, head returnHead, e ledger.Ent
 		return txn.Insert(tableIdempotency, &Idempotency{Key: IdempotencyKey(rv.Operator, rf.IdempotencyKey), ReturnID: rv.ID})
 	}
 	return nil
+}
+
+// supersedeTxn marks the version rv supersedes as superseded and drops
+// its figures, returning the certificates it held (to be released). A
+// first version (nothing superseded) must be the first of its quarter. A
+// quarter's versions are thus one chain of Supersedes (see chainTo).
+func supersedeTxn(txn *memdb.Txn, rv *ReturnVersion) (released []string, err error) {
+	if rv.Supersedes == "" {
+		l, err := txn.First(tableLatest, indexID, latestKey(rv.Operator, rv.Period))
+		if err != nil {
+			return nil, err
+		}
+		if l != nil {
+			return nil, fmt.Errorf("return %s is a first version of %s %s, which has %s", rv.ID, rv.Operator, rv.PeriodKey, l.(*latestVersion).ReturnID)
+		}
+		return nil, nil
+	}
+	raw, err := txn.First(tableReturns, indexID, rv.Supersedes)
+	if err != nil {
+		return nil, err
+	}
+	if raw == nil {
+		return nil, fmt.Errorf("return %s supersedes unknown return %s", rv.ID, rv.Supersedes)
+	}
+	old := *raw.(*ReturnVersion)
+	if old.SupersededBy != "" {
+		return nil, fmt.Errorf("return %s supersedes %s, already superseded by %s", rv.ID, old.ID, old.SupersededBy)
+	}
+	if old.Operator != rv.Operator || old.Period != rv.Period {
+		return nil, fmt.Errorf("return %s of %s %s supersedes %s, a return of %s %s", rv.ID, rv.Operator, rv.PeriodKey, old.ID, old.Operator, old.PeriodKey)
+	}
+	old.SupersededBy = rv.ID
+	old.Raw = nil // only latest versions are kept; the journal has the rest
+	released, old.Certificates = old.Certificates, nil
+	if err := txn.Insert(tableReturns, &old); err != nil {
+		return nil, err
+	}
+	// The version and "" end the prefix at the version id, so that
+	// x-v1 does not also drop the figures of x-v10.
+	if _, err := txn.DeleteAll(tableFigures, indexID+"_prefix", old.ID, ""); err != nil {
+		return nil, err
+	}
+	return released, nil
 }
 
 func recordReviewTxn(txn *memdb.Txn, r ledger.Review, e ledger.Entry, leaf [32]byte) error {
@@ -371,15 +399,32 @@ func (s *State) Return(id string) *ReturnVersion {
 }
 
 // Versions lists every version of an operator's return for a period,
-// oldest first.
+// oldest first: the chain of restatements back from the latest.
 func (s *State) Versions(operator string, p ledger.Period) []*ReturnVersion {
 	txn := s.db.Txn(false)
-	it, err := txn.Get(tableReturns, indexOperatorPeriod, operator, p.String())
-	if err != nil {
-		panic(err) // the index exists; see TestSchemaBuilds
+	l := firstIn[*latestVersion](txn, tableLatest, indexID, latestKey(operator, p))
+	if l == nil {
+		return nil
 	}
-	out := collect[*ReturnVersion](it)
-	sort.Slice(out, func(i, j int) bool { return out[i].Version < out[j].Version })
+	return chainTo(txn, l.ReturnID, nil)
+}
+
+// chainTo appends to out the versions of a quarter up to the version id,
+// oldest first, following Supersedes back from id. Every version of a
+// quarter is on that chain: fileReturnTxn refuses a first version of a
+// quarter that has one and a restatement of another quarter's version or
+// of a superseded one.
+func chainTo(txn *memdb.Txn, id string, out []*ReturnVersion) []*ReturnVersion {
+	start := len(out)
+	for id != "" {
+		rv := firstIn[*ReturnVersion](txn, tableReturns, indexID, id)
+		if rv == nil {
+			break // fileReturnTxn refuses a version that supersedes none
+		}
+		out = append(out, rv)
+		id = rv.Supersedes
+	}
+	slices.Reverse(out[start:])
 	return out
 }
 
@@ -397,14 +442,10 @@ func (s *State) Latest(operator string, p ledger.Period) *ReturnVersion {
 // then version.
 func (s *State) ReturnsOf(operator string) []*ReturnVersion {
 	txn := s.db.Txn(false)
-	// The operator whole, then any period: a prefix of the operator
-	// alone would also match operators whose id starts with it.
-	it, err := txn.Get(tableReturns, indexOperatorPeriod+"_prefix", operator, "")
-	if err != nil {
-		panic(err)
+	var out []*ReturnVersion
+	for _, l := range collect[*latestVersion](s.latestRows(txn, operator)) {
+		out = chainTo(txn, l.ReturnID, out)
 	}
-	out := collect[*ReturnVersion](it)
-	sortReturns(out)
 	return out
 }
 

@@ -125,3 +125,45 @@ func TestDisclosureIssued(t *testing.T) {
 		t.Fatal("found a document never issued")
 	}
 }
+
+// TestVersionsAreOneChain: a quarter's versions are the chain of
+// restatements back from its latest version, so the state refuses what
+// would start a second chain or join two quarters: a first version of a
+// quarter already filed, and a restatement of another quarter's return.
+// Versions and ReturnsOf list the chain oldest first.
+func TestVersionsAreOneChain(t *testing.T) {
+	a := &applier{t: t, st: New(), at: time.Date(2025, 10, 1, 0, 0, 0, 0, time.UTC)}
+	a.must(ledger.KindOperatorRegistered, ledger.Operator{ID: "op", Name: "Op", Country: "JP", Kinds: []string{"mobile"}})
+	q2, q3 := ledger.Period{Year: 2025, Quarter: 2}, ledger.Period{Year: 2025, Quarter: 3}
+	filed := func(p ledger.Period, v int, supersedes string) ledger.ReturnFiled {
+		return ledger.ReturnFiled{ID: ledger.ReturnID("op", p, v), Version: v, Supersedes: supersedes, FactorSet: "f",
+			Return: ledger.Return{Operator: "op", Period: p}}
+	}
+	a.must(ledger.KindReturnFiled, filed(q3, 1, ""))
+	a.must(ledger.KindReturnRestated, filed(q3, 2, ledger.ReturnID("op", q3, 1)))
+	a.must(ledger.KindReturnRestated, filed(q3, 3, ledger.ReturnID("op", q3, 2)))
+	a.must(ledger.KindReturnFiled, filed(q2, 1, ""))
+
+	if err := a.apply(ledger.KindReturnFiled, filed(q3, 4, "")); err == nil || !strings.Contains(err.Error(), "first version") {
+		t.Errorf("a second first version of op 2025-Q3: %v", err)
+	}
+	if err := a.apply(ledger.KindReturnRestated, filed(q2, 2, ledger.ReturnID("op", q3, 3))); err == nil || !strings.Contains(err.Error(), "supersedes") {
+		t.Errorf("a restatement of 2025-Q2 superseding a 2025-Q3 return: %v", err)
+	}
+
+	var ids []string
+	for _, rv := range a.st.ReturnsOf("op") {
+		ids = append(ids, rv.ID)
+	}
+	want := []string{ledger.ReturnID("op", q2, 1), ledger.ReturnID("op", q3, 1), ledger.ReturnID("op", q3, 2), ledger.ReturnID("op", q3, 3)}
+	if strings.Join(ids, " ") != strings.Join(want, " ") {
+		t.Errorf("ReturnsOf(op) = %v, want %v", ids, want)
+	}
+	vs := a.st.Versions("op", q3)
+	if len(vs) != 3 || vs[0].Version != 1 || vs[2].Version != 3 || vs[2].Status() != ledger.StatusSubmitted || vs[0].Status() != ledger.StatusSuperseded {
+		t.Errorf("Versions(op, 2025-Q3) = %+v", vs)
+	}
+	if vs := a.st.Versions("op", ledger.Period{Year: 2025, Quarter: 1}); len(vs) != 0 {
+		t.Errorf("Versions of a quarter never filed: %+v", vs)
+	}
+}
