@@ -136,8 +136,9 @@ type BundleEntry struct {
 	Proof     []string `json:"proof"`
 }
 
-// Encode gives the bundle's canonical JSON, the bytes attached to the PDF.
-func (b *Bundle) Encode() ([]byte, error) { return ledger.Canonical(b) }
+// Encode gives the bundle's canonical JSON (ledger.Canonical), the bytes
+// attached to the PDF.
+func (b *Bundle) Encode() ([]byte, error) { return encodeBundle(b) }
 
 // DecodeBundle reads an attached bundle strictly.
 func DecodeBundle(raw []byte) (*Bundle, error) {
