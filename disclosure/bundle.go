@@ -142,16 +142,24 @@ func (b *Bundle) Encode() ([]byte, error) { return encodeBundle(b) }
 
 // DecodeBundle reads an attached bundle strictly.
 func DecodeBundle(raw []byte) (*Bundle, error) {
+	if b, ok := decodeCanonicalBundle(raw); ok {
+		return checkFormat(b)
+	}
 	d := json.NewDecoder(bytes.NewReader(raw))
 	d.DisallowUnknownFields()
 	var b Bundle
 	if err := d.Decode(&b); err != nil {
 		return nil, fmt.Errorf("the attached proof is not a disclosure bundle: %w", err)
 	}
+	return checkFormat(&b)
+}
+
+// checkFormat refuses a bundle of another format than this build's.
+func checkFormat(b *Bundle) (*Bundle, error) {
 	if b.Format != Format {
 		return nil, fmt.Errorf("the attached proof has format %q; this build reads %q", b.Format, Format)
 	}
-	return &b, nil
+	return b, nil
 }
 
 // checkpointOf parses the bundle's checkpoint without checking the

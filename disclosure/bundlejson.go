@@ -1,6 +1,9 @@
 package disclosure
 
 import (
+	"bytes"
+	"encoding/json"
+	"errors"
 	"sort"
 	"strconv"
 
@@ -224,4 +227,231 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(ks)
 	return ks
+}
+
+// decodeCanonicalBundle reads raw when it is exactly the canonical
+// encoding of a bundle, as every bundle this service attaches or sends
+// to a render worker is; false sends it to encoding/json. It takes each
+// member apart with ledger.Members and then encodes what it read: only
+// when that gives raw again is the bundle returned, so it is the bundle
+// encoding/json would give, and anything else (an unknown member,
+// whitespace, a number written otherwise, data after the object) is left
+// to encoding/json, which also words the error. A 2 MB bundle took about
+// 100 ms through encoding/json, once in the render worker and once more
+// in every verification.
+func decodeCanonicalBundle(raw []byte) (*Bundle, bool) {
+	var b Bundle
+	err := ledger.Members(raw, func(k, v []byte) error {
+		var err error
+		switch string(k) {
+		case "basis":
+			b.Basis, err = jsonString(v)
+		case "checkpoint":
+			b.Checkpoint, err = jsonString(v)
+		case "counted_at":
+			b.CountedAt, err = strconv.ParseUint(string(v), 10, 64)
+		case "country":
+			b.Country, err = jsonString(v)
+		case "coverage":
+			b.Coverage, err = decodeCoverage(v)
+		case "deadline":
+			b.Deadline, err = jsonString(v)
+		case "deadlines":
+			b.Deadlines, err = decodeDeadlines(v)
+		case "document":
+			b.Document, err = jsonString(v)
+		case "entries":
+			b.Entries, err = decodeEntries(v)
+		case "format":
+			b.Format, err = jsonString(v)
+		case "gwp":
+			b.GWP, err = jsonString(v)
+		case "methodology":
+			b.Methodology, err = jsonString(v)
+		case "operator":
+			b.Operator, err = jsonString(v)
+		case "period":
+			b.Period, err = jsonString(v)
+		case "rollup":
+			b.Rollup, err = strconv.Atoi(string(v))
+		case "template":
+			b.Template, err = jsonString(v)
+		default:
+			err = errNotCanonical
+		}
+		return err
+	})
+	if err != nil {
+		return nil, false
+	}
+	again, err := encodeBundle(&b)
+	if err != nil || !bytes.Equal(again, raw) {
+		return nil, false
+	}
+	return &b, true
+}
+
+// errNotCanonical stops the fast reading of a bundle that is not in the
+// form this service writes.
+var errNotCanonical = errors.New("not a canonical bundle")
+
+// jsonString decodes a JSON string, without encoding/json when it has no
+// escapes.
+func jsonString(v []byte) (string, error) {
+	if len(v) < 2 || v[0] != '"' || v[len(v)-1] != '"' {
+		return "", errNotCanonical
+	}
+	if bytes.IndexByte(v, '\\') < 0 {
+		return string(v[1 : len(v)-1]), nil
+	}
+	var s string
+	err := json.Unmarshal(v, &s)
+	return s, err
+}
+
+func decodeEntries(v []byte) ([]BundleEntry, error) {
+	if string(v) == "null" {
+		return nil, nil
+	}
+	out := make([]BundleEntry, 0, bytes.Count(v, []byte(`"seq":`)))
+	err := eachElement(v, func(el []byte) error {
+		var e BundleEntry
+		err := ledger.Members(el, func(k, v []byte) error {
+			var err error
+			switch string(k) {
+			case "canonical":
+				e.Canonical, err = jsonString(v)
+			case "leaf_hash":
+				e.LeafHash, err = jsonString(v)
+			case "proof":
+				e.Proof, err = decodeStrings(v)
+			case "seq":
+				e.Seq, err = strconv.ParseUint(string(v), 10, 64)
+			default:
+				err = errNotCanonical
+			}
+			return err
+		})
+		out = append(out, e)
+		return err
+	})
+	return out, err
+}
+
+func decodeStrings(v []byte) ([]string, error) {
+	if string(v) == "null" {
+		return nil, nil
+	}
+	out := make([]string, 0, bytes.Count(v, []byte(`","`))+1)
+	err := eachElement(v, func(el []byte) error {
+		s, err := jsonString(el)
+		out = append(out, s)
+		return err
+	})
+	return out, err
+}
+
+func decodeDeadlines(v []byte) (map[string]string, error) {
+	out := map[string]string{}
+	err := ledger.Members(v, func(k, v []byte) error {
+		s, err := jsonString(v)
+		out[string(k)] = s
+		return err
+	})
+	return out, err
+}
+
+func decodeCoverage(v []byte) (map[string]RegionCounts, error) {
+	out := map[string]RegionCounts{}
+	err := ledger.Members(v, func(k, v []byte) error {
+		var c RegionCounts
+		err := ledger.Members(v, func(k, v []byte) error {
+			var err error
+			switch string(k) {
+			case "due":
+				c.Due, err = strconv.Atoi(string(v))
+			case "filed":
+				c.Filed, err = strconv.Atoi(string(v))
+			default:
+				err = errNotCanonical
+			}
+			return err
+		})
+		out[string(k)] = c
+		return err
+	})
+	return out, err
+}
+
+// eachElement calls fn with each element of the compact JSON array v
+// whose elements are objects or strings, the only ones a bundle has.
+func eachElement(v []byte, fn func(el []byte) error) error {
+	if len(v) < 2 || v[0] != '[' || v[len(v)-1] != ']' {
+		return errNotCanonical
+	}
+	i := 1
+	if v[i] == ']' {
+		return nil
+	}
+	for {
+		end := elementEnd(v, i)
+		if end < 0 {
+			return errNotCanonical
+		}
+		if err := fn(v[i:end]); err != nil {
+			return err
+		}
+		switch {
+		case end == len(v)-1:
+			return nil
+		case v[end] == ',':
+			i = end + 1
+		default:
+			return errNotCanonical
+		}
+	}
+}
+
+// elementEnd is the index just past the object or string starting at
+// v[i], or -1.
+func elementEnd(v []byte, i int) int {
+	depth := 0
+	for j := i; j < len(v); j++ {
+		switch v[j] {
+		case '"':
+			j = stringEnd(v, j)
+			if j < 0 {
+				return -1
+			}
+			if depth == 0 {
+				return j + 1
+			}
+		case '{':
+			depth++
+		case '}':
+			depth--
+			if depth == 0 {
+				return j + 1
+			}
+		default:
+			if depth == 0 {
+				return -1
+			}
+		}
+	}
+	return -1
+}
+
+// stringEnd is the index of the quote that closes the string starting
+// at v[i], or -1.
+func stringEnd(v []byte, i int) int {
+	for j := i + 1; j < len(v); j++ {
+		switch v[j] {
+		case '\\':
+			j++
+		case '"':
+			return j
+		}
+	}
+	return -1
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"path/filepath"
+	"reflect"
 	"testing"
 
 	"github.com/ictledger/ictledger/ledger"
@@ -83,15 +84,91 @@ func FuzzEncodeBundle(f *testing.F) {
 // jurisdiction's sector report on a regional ledger (about 2,100; the
 // fixture's returns are larger, 39 MB in all against 2.2 MB).
 func BenchmarkEncodeBundle(b *testing.B) {
-	bundle := fixtureBundle(b, "sector-bundle-v3.json")
-	one := bundle.Entries
-	for len(bundle.Entries) < 2100 {
-		bundle.Entries = append(bundle.Entries, one...)
-	}
+	bundle := bigBundle(b)
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, err := bundle.Encode(); err != nil {
 			b.Fatal(err)
 		}
 	}
+}
+
+// TestDecodeCanonicalBundle reads the canonical encoding of the bundles
+// of bundleEncodings without encoding/json, to the bundle encoding/json
+// reads, and leaves any other form to encoding/json. Two go to
+// encoding/json whole: invalid UTF-8 is read back as U+FFFD, which
+// encodes otherwise, and ledger.Members does not read escaped keys.
+func TestDecodeCanonicalBundle(t *testing.T) {
+	fallsBack := map[string]bool{"escapes": true, "escaped keys": true}
+	for name, b := range bundleEncodings(t) {
+		t.Run(name, func(t *testing.T) {
+			raw, err := b.Encode()
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, ok := decodeCanonicalBundle(raw)
+			if ok == fallsBack[name] {
+				t.Fatalf("read by the fast path: %v, want %v", ok, !fallsBack[name])
+			}
+			if ok {
+				sameAsEncodingJSON(t, raw, got)
+			}
+			for _, other := range [][]byte{append(raw, '\n'), append([]byte(" "), raw...),
+				bytes.Replace(raw, []byte(`"format"`), []byte(`"Format"`), 1)} {
+				if _, ok := decodeCanonicalBundle(other); ok {
+					t.Errorf("read %.60q... by the fast path", other)
+				}
+			}
+		})
+	}
+}
+
+func sameAsEncodingJSON(t *testing.T, raw []byte, got *Bundle) {
+	t.Helper()
+	d := json.NewDecoder(bytes.NewReader(raw))
+	d.DisallowUnknownFields()
+	var want Bundle
+	if err := d.Decode(&want); err != nil {
+		t.Fatalf("the fast path read what encoding/json refuses: %v", err)
+	}
+	if !reflect.DeepEqual(*got, want) {
+		t.Fatalf("read otherwise than encoding/json:\n got %+v\nwant %+v", *got, want)
+	}
+}
+
+// FuzzDecodeCanonicalBundle holds the fast reading of a bundle to
+// encoding/json on whatever it takes.
+func FuzzDecodeCanonicalBundle(f *testing.F) {
+	f.Add([]byte(`{"checkpoint":"","document":"","entries":[{"canonical":"","leaf_hash":"","proof":["a","b"],"seq":1}],"format":"","gwp":"","period":"","template":""}`))
+	f.Add([]byte(`{"checkpoint":"a\nb","coverage":{"TH":{"due":1,"filed":0}},"deadlines":{"\u00e9":"x"},"document":"","entries":null,"format":"","gwp":"","period":"","rollup":-2,"template":""}`))
+	f.Add([]byte(`{"checkpoint":"","document":"","entries":[],"format":"","gwp":"","period":"","template":""}`))
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		if b, ok := decodeCanonicalBundle(raw); ok {
+			sameAsEncodingJSON(t, raw, b)
+		}
+	})
+}
+
+// BenchmarkDecodeBundle reads the bundle of BenchmarkEncodeBundle, as a
+// render worker and a verification do.
+func BenchmarkDecodeBundle(b *testing.B) {
+	raw, err := bigBundle(b).Encode()
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := DecodeBundle(raw); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func bigBundle(b *testing.B) *Bundle {
+	bundle := fixtureBundle(b, "sector-bundle-v3.json")
+	one := bundle.Entries
+	for len(bundle.Entries) < 2100 {
+		bundle.Entries = append(bundle.Entries, one...)
+	}
+	return bundle
 }
