@@ -177,6 +177,11 @@ func returnIDOf(kind ledger.Kind, e ledger.Entry) string {
 	if kind != ledger.KindReturnFiled && kind != ledger.KindReturnRestated {
 		return ""
 	}
+	if v, ok := member(e.Payload, "id"); ok {
+		if id, err := jsonString(v); err == nil {
+			return id
+		}
+	}
 	var rf struct {
 		ID string `json:"id"`
 	}
@@ -184,6 +189,25 @@ func returnIDOf(kind ledger.Kind, e ledger.Entry) string {
 		return ""
 	}
 	return rf.ID
+}
+
+// member is the raw value of the member named key of a compact JSON
+// object, as ledger.Members reads it: the fast path for a field of a
+// return entry, whose payload runs to kilobytes and, through
+// encoding/json, is scanned whole for one field. False when Members does
+// not take the object or has no such member; the caller then asks
+// encoding/json, which also matches a key in another case. Members does
+// not check what it skips, but every entry that passes Inspect is read
+// in full by decodeInputs.
+func member(obj []byte, key string) ([]byte, bool) {
+	var found []byte
+	err := ledger.Members(obj, func(k, v []byte) error {
+		if string(k) == key {
+			found = v // the last of duplicates, as encoding/json takes
+		}
+		return nil
+	})
+	return found, err == nil && found != nil
 }
 
 // maxEntryProblems is how many entries checkEntries names before it only
@@ -234,13 +258,17 @@ func checkEntries(es []ledger.Entry) []string {
 // checkReturnEntry checks the return of one return.filed or
 // return.restated entry as a filing would; "" when it passes.
 func checkReturnEntry(e ledger.Entry) string {
-	var p struct {
-		Return json.RawMessage `json:"return"`
+	ret, ok := member(e.Payload, "return")
+	if !ok {
+		var p struct {
+			Return json.RawMessage `json:"return"`
+		}
+		if err := json.Unmarshal(e.Payload, &p); err != nil || len(p.Return) == 0 {
+			return fmt.Sprintf("entry %d (%s) holds no return that can be read", e.Seq, e.Kind)
+		}
+		ret = p.Return
 	}
-	if err := json.Unmarshal(e.Payload, &p); err != nil || len(p.Return) == 0 {
-		return fmt.Sprintf("entry %d (%s) holds no return that can be read", e.Seq, e.Kind)
-	}
-	r, err := filing.DecodeJSON(bytes.NewReader(p.Return), filing.Options{AdmittedText: true})
+	r, err := filing.DecodeJSON(bytes.NewReader(ret), filing.Options{AdmittedText: true})
 	if err != nil {
 		return entryProblem(e, err)
 	}
