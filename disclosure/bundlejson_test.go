@@ -2,6 +2,7 @@ package disclosure
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/json"
 	"path/filepath"
 	"reflect"
@@ -171,4 +172,17 @@ func bigBundle(b *testing.B) *Bundle {
 		bundle.Entries = append(bundle.Entries, one...)
 	}
 	return bundle
+}
+
+// TestBase64String is base64.StdEncoding.EncodeToString.
+func TestBase64String(t *testing.T) {
+	for n := range 70 {
+		b := make([]byte, n)
+		for i := range b {
+			b[i] = byte(i*37 + n)
+		}
+		if got, want := base64String(b), base64.StdEncoding.EncodeToString(b); got != want {
+			t.Fatalf("%d bytes: %q, want %q", n, got, want)
+		}
+	}
 }
