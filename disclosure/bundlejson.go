@@ -12,9 +12,9 @@ import (
 
 // encodeBundle writes the canonical JSON of b (what ledger.Canonical
 // gives) directly, members in sorted key order. A sector report of 50
-// operators over ten years attaches about 2,100 entries, 2 MB of base64;
+// operators over ten years attaches about 2,100 entries, 10 MB of base64;
 // through encoding/json and the key sort of ledger.Canonical it cost
-// about 200 ms of CPU a render, a third of the whole, and every render
+// about 200 ms of CPU a render, a quarter of the whole, and every render
 // encodes its bundle (the attachment), the render pool once more (the
 // request to a worker). Written here it is a copy of the strings, which
 // are base64 and need no escaping. Any string that does need escaping
