@@ -14,6 +14,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"strings"
 
 	"golang.org/x/mod/sumdb/tlog"
 
@@ -136,21 +137,30 @@ type BundleEntry struct {
 	Proof     []string `json:"proof"`
 }
 
-// Encode gives the bundle's canonical JSON, the bytes attached to the PDF.
-func (b *Bundle) Encode() ([]byte, error) { return ledger.Canonical(b) }
+// Encode gives the bundle's canonical JSON (ledger.Canonical), the bytes
+// attached to the PDF.
+func (b *Bundle) Encode() ([]byte, error) { return encodeBundle(b) }
 
 // DecodeBundle reads an attached bundle strictly.
 func DecodeBundle(raw []byte) (*Bundle, error) {
+	if b, ok := decodeCanonicalBundle(raw); ok {
+		return checkFormat(b)
+	}
 	d := json.NewDecoder(bytes.NewReader(raw))
 	d.DisallowUnknownFields()
 	var b Bundle
 	if err := d.Decode(&b); err != nil {
 		return nil, fmt.Errorf("the attached proof is not a disclosure bundle: %w", err)
 	}
+	return checkFormat(&b)
+}
+
+// checkFormat refuses a bundle of another format than this build's.
+func checkFormat(b *Bundle) (*Bundle, error) {
 	if b.Format != Format {
 		return nil, fmt.Errorf("the attached proof has format %q; this build reads %q", b.Format, Format)
 	}
-	return &b, nil
+	return b, nil
 }
 
 // checkpointOf parses the bundle's checkpoint without checking the
@@ -192,5 +202,17 @@ func NewBundleEntry(seq uint64, canonical []byte, proof tlog.RecordProof) Bundle
 		ps[i] = h.String()
 	}
 	return BundleEntry{Seq: seq, LeafHash: tlog.RecordHash(canonical).String(),
-		Canonical: base64.StdEncoding.EncodeToString(canonical), Proof: ps}
+		Canonical: base64String(canonical), Proof: ps}
+}
+
+// base64String is base64.StdEncoding.EncodeToString written straight
+// into the string, without the copy of its bytes EncodeToString makes:
+// the entries of a regional sector report are 8 MB of it.
+func base64String(b []byte) string {
+	var sb strings.Builder
+	sb.Grow(base64.StdEncoding.EncodedLen(len(b)))
+	w := base64.NewEncoder(base64.StdEncoding, &sb)
+	_, _ = w.Write(b) // a strings.Builder takes every write
+	_ = w.Close()
+	return sb.String()
 }

@@ -16,7 +16,7 @@ import (
 var update = flag.Bool("update", false, "rewrite the golden hashes in testdata")
 
 // fixtureBundle reads and decodes a bundle of testdata.
-func fixtureBundle(t *testing.T, name string) *Bundle {
+func fixtureBundle(t testing.TB, name string) *Bundle {
 	t.Helper()
 	raw, err := os.ReadFile("testdata/" + name)
 	if err != nil {

@@ -68,7 +68,8 @@ func sectorReport(b *Bundle, in *inputs) (*templates.SectorReport, error) {
 	var rowsOps []string
 	factorSets := map[string]bool{}
 	last := span.Last()
-	for _, id := range ids {
+	computed := operatorRollups(in, ids, span, b.GWP, methodology)
+	for i, id := range ids {
 		op := in.operators[id]
 		st := templates.FilingStatus{Operator: op.Name, ID: id, Country: op.Country, State: "missing"}
 		if f := in.returns[id][last]; f != nil {
@@ -88,8 +89,7 @@ func sectorReport(b *Bundle, in *inputs) (*templates.SectorReport, error) {
 			st.Late = in.last.After(deadlineOf(op.Country))
 		}
 		r.Status = append(r.Status, st)
-		c := &calc{in: in, operator: id, gwp: b.GWP, methodology: methodology, done: map[ledger.Period]*calculators.Metrics{}}
-		roll, _, err := c.span(span)
+		roll, err := computed[i].roll, computed[i].err
 		if err != nil {
 			return nil, err
 		}
@@ -141,6 +141,27 @@ func sectorReport(b *Bundle, in *inputs) (*templates.SectorReport, error) {
 		r.Metrics = append(r.Metrics, sm)
 	}
 	return r, nil
+}
+
+// operatorRollup is an operator's roll-up over a span, or why it has
+// none.
+type operatorRollup struct {
+	roll *calculators.Rollup
+	err  error
+}
+
+// operatorRollups rolls up each operator of ids over span, on every
+// processor: each operator's figures depend on its own returns only
+// (and the shared factor sets and densities, which computing only
+// reads), and they are most of the work of a sector report after the
+// decoding, about 3 ms an operator with ten years of history.
+func operatorRollups(in *inputs, ids []string, span ledger.Span, gwp, methodology string) []operatorRollup {
+	out := make([]operatorRollup, len(ids))
+	eachIndex(len(ids), func(i int) {
+		c := &calc{in: in, operator: ids[i], gwp: gwp, methodology: methodology, done: map[ledger.Period]*calculators.Metrics{}}
+		out[i].roll, _, out[i].err = c.span(span)
+	})
+	return out
 }
 
 // coverageLines says in the document whom the totals leave out: under

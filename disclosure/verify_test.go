@@ -308,3 +308,24 @@ func TestVerifyReadsEntriesUnderTheRulesOfTheirDay(t *testing.T) {
 		t.Fatalf("an entry admitted under an earlier text rule: %+v, %v, rendered %d times", res, err, calls)
 	}
 }
+
+// TestMember reads one member of an entry's payload as encoding/json
+// would, or leaves it to encoding/json.
+func TestMember(t *testing.T) {
+	for _, c := range []struct {
+		obj, key, want string
+		ok             bool
+	}{
+		{`{"id":"r-1","return":{"a":[1,"}"]}}`, "return", `{"a":[1,"}"]}`, true},
+		{`{"id":"r-1","id":"r-2"}`, "id", `"r-2"`, true},
+		{`{"id":"r-1"}`, "return", "", false},
+		{`{"id": "r-1"}`, "id", "", false},
+		{`{"i\u0064":"r-1"}`, "id", "", false},
+		{`not json`, "id", "", false},
+	} {
+		got, ok := member([]byte(c.obj), c.key)
+		if ok != c.ok || string(got) != c.want {
+			t.Errorf("member(%s, %s) = %s, %v; want %s, %v", c.obj, c.key, got, ok, c.want, c.ok)
+		}
+	}
+}

@@ -312,3 +312,33 @@ func BenchmarkJurisdictionSectorPDFCold(b *testing.B) {
 		b.ReportMetric(float64(len(pdf)), "pdf-bytes")
 	}
 }
+
+// BenchmarkJurisdictionSectorPDFVerify is POST /v1/verify of the
+// document of BenchmarkJurisdictionSectorPDFCold, rendered before the
+// clock starts, on a new service each time (the result cache holds no
+// rendering of it).
+func BenchmarkJurisdictionSectorPDFVerify(b *testing.B) {
+	rs, rl := openRegionServer(b)
+	span := ledger.Span{Year: 2025, Quarter: 3}
+	svc := rs.fresh(b)
+	pdf, err := svc.SectorDisclosure(context.Background(), actorOf(b, svc, rl.tokens, "regulator:TH"), span, "")
+	if err != nil {
+		b.Fatal(err)
+	}
+	clock := &cpuClock{b: b}
+	defer clock.report()
+	for b.Loop() {
+		b.StopTimer()
+		svc := rs.fresh(b)
+		b.StartTimer()
+		clock.startOp()
+		res, err := svc.VerifyDisclosure(context.Background(), pdf)
+		clock.stopOp()
+		if err != nil {
+			b.Fatal(err)
+		}
+		if !res.Valid {
+			b.Fatalf("not valid: %v", res.Problems)
+		}
+	}
+}
