@@ -378,3 +378,17 @@ func TestV4NoPageForALoneTable(t *testing.T) {
 		t.Fatal("no number of rows puts the table at the top of a page: the test sees nothing")
 	}
 }
+
+// The note under the circularity table of a yearly document speaks of
+// the year: disclosure_v4 first said "this quarter's" of a year too.
+func TestV4CircularityNoteNamesTheSpan(t *testing.T) {
+	for period, want := range map[string]string{"2025-Q3": "this quarter's collected mass", "2025": "this year's collected mass"} {
+		v := fixtureV4()
+		v.Period = period
+		_, text := renderV4(t, v)
+		text = strings.Join(strings.Fields(text), " ")
+		if !strings.Contains(text, want) {
+			t.Errorf("%s: the circularity note does not say %q", period, want)
+		}
+	}
+}
