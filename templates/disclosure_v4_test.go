@@ -392,3 +392,32 @@ func TestV4CircularityNoteNamesTheSpan(t *testing.T) {
 		}
 	}
 }
+
+// The signed checkpoint does not stand alone on the last page: with more
+// and more inclusion proofs before it, it comes to start a page at some
+// point, and the last proof must then be on that page with it.
+func TestV4CheckpointKeepsWithTheProofs(t *testing.T) {
+	alone, moved := 0, 0
+	for n := 0; n < 30; n++ {
+		v := fixtureV4()
+		for i := 0; i < n; i++ {
+			v.Proofs = append(v.Proofs, v.Proofs[0])
+		}
+		_, text := renderV4(t, v)
+		pages := strings.Split(text, "--- page ")
+		last := pages[len(pages)-1]
+		if !strings.Contains(last, "\nSigned checkpoint\n") {
+			t.Fatalf("with %d more proofs the signed checkpoint is not on the last page", n)
+		}
+		if !strings.Contains(last, "\nentry ") {
+			alone++
+			t.Errorf("with %d more proofs the signed checkpoint stands alone on the last page", n)
+		}
+		if lines := strings.Split(last, "\n"); len(lines) > 4 && strings.HasPrefix(lines[4], "entry ") {
+			moved++
+		}
+	}
+	if alone == 0 && moved == 0 {
+		t.Fatal("no number of proofs brings the checkpoint to the top of a page: the test sees nothing")
+	}
+}
