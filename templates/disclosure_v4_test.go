@@ -421,3 +421,29 @@ func TestV4CheckpointKeepsWithTheProofs(t *testing.T) {
 		t.Fatal("no number of proofs brings the checkpoint to the top of a page: the test sees nothing")
 	}
 }
+
+// A field's path in a reason breaks across lines only after a dot:
+// "resilience.emergency_free_service_events" was cut as
+// "resilience.emergency_free_service_eve" and "nts".
+func TestV4FieldPathBreaksAtDots(t *testing.T) {
+	v := fixtureV4()
+	v.Methodology = "2026.1"
+	const path = "resilience.emergency_free_service_events"
+	v.Since20261 = &Since20261{E3: []AddedFigure{{
+		Metric: Metric{Label: "Events with free emergency service", Unit: UnitCount, Value: na},
+		Note:   path + " is not filed (optional, return v1.1)",
+	}}}
+	_, text := renderV4(t, v)
+	lines := strings.Split(text, "\n")
+	found := false
+	for i, l := range lines {
+		if strings.Contains(l, path) {
+			found = true
+		} else if strings.HasSuffix(l, "resilience.") && i+1 < len(lines) && strings.HasPrefix(lines[i+1], "emergency_free_service_events") {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("the path %q is cut within a name:\n%s", path, text)
+	}
+}

@@ -283,7 +283,10 @@ func (d *doc) monoHeight(lines []string) float64 {
 
 // wrap splits text into lines no wider than w mm in the current font,
 // breaking at spaces and, for longer words, anywhere a line may break.
-func (d *doc) wrap(text string, w float64) []string { return d.pdf.wrap(text, w) }
+//
+// disclosure_v4 cuts a word with dots (a field's path) only after a dot
+// when one fits; earlier layouts keep cutting where the line is full.
+func (d *doc) wrap(text string, w float64) []string { return d.pdf.wrapWords(text, w, d.v4()) }
 
 // fit cleans text for one line of a cell w mm wide, cutting it with an
 // ellipsis when it is too long.
