@@ -71,11 +71,11 @@ func sectorReport(b *Bundle, in *inputs) (*templates.SectorReport, error) {
 	computed := operatorRollups(in, ids, span, b.GWP, methodology)
 	for i, id := range ids {
 		op := in.operators[id]
-		st := templates.FilingStatus{Operator: op.Name, ID: id, Country: op.Country, State: "missing"}
+		st := templates.FilingStatus{Operator: op.Name, ID: id, Country: op.Country, State: "missing", Deadline: deadlineOf(op.Country)}
 		if f := in.returns[id][last]; f != nil {
 			st.Filed, st.Version = f.Time, f.Version
 			st.State = map[string]string{"accepted": "accepted", "returned": "returned", "under review": "submitted"}[in.status(f.ID)]
-			st.Late = in.firstFiled[id][last].After(deadlineOf(op.Country))
+			st.Late = in.firstFiled[id][last].After(st.Deadline)
 			for _, w := range f.Warnings {
 				r.Warnings = append(r.Warnings, templates.Note{Ref: op.Name + " " + w.Path, Text: w.Message})
 			}
@@ -86,7 +86,7 @@ func sectorReport(b *Bundle, in *inputs) (*templates.SectorReport, error) {
 				}
 			}
 		} else {
-			st.Late = in.last.After(deadlineOf(op.Country))
+			st.Late = in.last.After(st.Deadline)
 		}
 		r.Status = append(r.Status, st)
 		roll, err := computed[i].roll, computed[i].err

@@ -94,7 +94,7 @@ func TestAnomalyWarnings(t *testing.T) {
 			if got != tc.want {
 				t.Errorf("%s: warning %v, want %v (%+v)", tc.op, got, tc.want, f.Warnings)
 			}
-			if got && (!strings.Contains(msg, "times the sector median of") || !strings.Contains(msg, "other operators for 2025-Q3") ||
+			if got && (!strings.Contains(msg, "times the median of the other") || !strings.Contains(msg, "for 2025-Q3") ||
 				!strings.Contains(msg, "one third to three times")) {
 				t.Errorf("%s: message %q", tc.op, msg)
 			}
@@ -229,7 +229,7 @@ func sectorOutliers(ts *testAPI, reg, period string) string {
 	var out []string
 	for _, o := range sm.Operators {
 		for _, w := range o.Outliers {
-			if w.Rule == "energy_per_tb_vs_sector_median" && w.Path == "e1.network_energy_per_tb_kwh" && strings.Contains(w.Message, "times the sector median") {
+			if w.Rule == "energy_per_tb_vs_sector_median" && w.Path == "e1.network_energy_per_tb_kwh" && strings.Contains(w.Message, "times the median of the other") {
 				out = append(out, o.Operator)
 			}
 		}

@@ -10,6 +10,7 @@ import (
 	"github.com/ictledger/ictledger/calculators"
 	"github.com/ictledger/ictledger/ledger"
 	"github.com/ictledger/ictledger/ledger/state"
+	"github.com/ictledger/ictledger/numfmt"
 )
 
 // ReturnMetrics computes the metrics of a return version (admin,
@@ -466,6 +467,11 @@ func (s *Service) medianWarning(r *ledger.Return, v calculators.Value) (ledger.W
 // outlierAgainst flags energy per TB v more than 3x or less than 1/3 of
 // med, the median of the n other operators' values for period. At least
 // two others are needed: a median of one operator says little.
+//
+// The message names the metric in words and shows the figures as every
+// page does (numfmt). It says which median it means: that of the other
+// operators, which is what the rule compares with, and not the median of
+// every operator that a chart of the sector draws beside it.
 func outlierAgainst(v, med decimal.Decimal, n int, period string) (ledger.Warning, bool) {
 	if n < 2 {
 		return ledger.Warning{}, false
@@ -474,9 +480,11 @@ func outlierAgainst(v, med decimal.Decimal, n int, period string) (ledger.Warnin
 	if v.Cmp(med.Mul(three)) <= 0 && v.Mul(three).Cmp(med) >= 0 {
 		return ledger.Warning{}, false
 	}
-	return ledger.Warning{Rule: "energy_per_tb_vs_sector_median", Path: "e1.network_energy_per_tb_kwh",
-		Message: fmt.Sprintf("Network energy per TB (e1.network_energy_per_tb_kwh) is %s kWh/TB, %s times the sector median of %s kWh/TB over %d other operators for %s: outside one third to three times the median",
-			v.RoundBank(3).String(), ratioText(v, med), med.RoundBank(3).String(), n, period)}, true
+	const unit = "kWh/TB"
+	return ledger.Warning{Rule: "energy_per_tb_vs_sector_median", Path: keyPerTB,
+		Message: fmt.Sprintf("%s is %s %s for %s, %s times the median of the other %s (%s %s): outside one third to three times that median",
+			calculators.MetricName(keyPerTB), numfmt.Decimal(v, unit), unit, period, ratioText(v, med),
+			ledger.CountNoun(n, "operator", "operators"), numfmt.Decimal(med, unit), unit)}, true
 }
 
 // ratioText is v / med to two places, or "infinitely many" for a zero median.

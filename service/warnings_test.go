@@ -70,9 +70,29 @@ func TestOutlierWarning(t *testing.T) {
 		if got != tc.want {
 			t.Errorf("%s against %v: warned %v, want %v", tc.v, tc.others, got, tc.want)
 		}
-		if got && (!strings.Contains(w.Message, "kWh/TB") || !strings.Contains(w.Message, "sector median of") || w.Rule != "energy_per_tb_vs_sector_median") {
+		if got && (!strings.Contains(w.Message, "kWh/TB") || !strings.Contains(w.Message, "the median of the other") || w.Rule != "energy_per_tb_vs_sector_median") {
 			t.Errorf("warning %+v", w)
 		}
+	}
+}
+
+// The outlier message reads as the pages read: the metric in words, the
+// figures as numfmt shows them, and which median it compares with (that
+// of the other operators, not the median of all that a chart draws). It
+// used to quote the key and three places: "Network energy per TB
+// (e1.network_energy_per_tb_kwh) is 28.268 kWh/TB, 0.3 times the sector
+// median of 93.641 kWh/TB over 2 other operators".
+func TestOutlierMessageInWords(t *testing.T) {
+	w, ok := outlierWarning(d("28.268"), []decimal.Decimal{d("90.1"), d("97.182"), d("120")}, "2026-Q3")
+	if !ok {
+		t.Fatal("no warning")
+	}
+	want := "Network energy per TB is 28.3 kWh/TB for 2026-Q3, 0.29 times the median of the other 3 operators (97.2 kWh/TB): outside one third to three times that median"
+	if w.Message != want {
+		t.Errorf("message\n%q\nwant\n%q", w.Message, want)
+	}
+	if strings.Contains(w.Message, "e1.") {
+		t.Errorf("the message quotes a key: %q", w.Message)
 	}
 }
 

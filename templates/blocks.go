@@ -88,5 +88,11 @@ func checkpointBlock(d *doc, c Checkpoint) {
 		d.note("No signed checkpoint.")
 		return
 	}
-	d.monoBlock(strings.Split(strings.TrimRight(c.Note, "\n"), "\n"))
+	d.monoBlock(checkpointLines(c))
+}
+
+// checkpointLines are the lines of c's signed note as checkpointBlock
+// prints them.
+func checkpointLines(c Checkpoint) []string {
+	return strings.Split(strings.TrimRight(c.Note, "\n"), "\n")
 }

@@ -110,9 +110,19 @@ func discE2(d *doc, v *OperatorDisclosure) {
 		}
 		rs = append(rs, total("All categories (mass-weighted by inflow)", "", d.fig(UnitIndex, e.MCITotal), ""))
 		d.tableNote([]col{{title: "Category", w: 70}, numCol("Circular inflow", UnitPct, 35), {title: "MCI (0 to 1)", w: 35, right: true}, {title: "Basis", w: 40}}, rs,
-			"Basis \"collected\" means fewer than four quarters of returns: this quarter's collected mass stands in for e-waste generated, which overstates circularity.")
+			"Basis \"collected\" means fewer than four quarters of returns: "+spanPossessive(d, v)+" collected mass stands in for e-waste generated, which overstates circularity.")
 	}
 	unavailableNote(d, v, "e2.")
+}
+
+// spanPossessive is "this quarter's", or "this year's" for a yearly
+// document from disclosure_v4 on; earlier layouts said "this quarter's"
+// of a year too, and keep drawing it as issued.
+func spanPossessive(d *doc, v *OperatorDisclosure) string {
+	if d.v4() && len(v.Period) == 4 {
+		return "this year's"
+	}
+	return "this quarter's"
 }
 
 // met shows whether a target is met, or n/a when the rate is unavailable.

@@ -47,18 +47,26 @@ func discAppendix(d *doc, v *OperatorDisclosure) {
 	d.subheading("Entries", 10)
 	entryTable(d, v.Entries)
 	d.subheading("Inclusion proofs", 10)
-	proofBlock(d, v.Proofs)
+	tail := 0.0
+	if d.v4() {
+		// The signed checkpoint closes the document: the last proof goes
+		// with it, so that it does not stand alone on a last page.
+		tail = 6 + max(minBodyV4, d.monoHeight(checkpointLines(v.Checkpoint)))
+	}
+	proofBlock(d, v.Proofs, tail)
 	d.subheading("Signed checkpoint", 10)
 	checkpointBlock(d, v.Checkpoint)
 }
 
-// proofBlock prints inclusion proofs as monospace text.
-func proofBlock(d *doc, ps []InclusionProof) {
+// proofBlock prints inclusion proofs as monospace text. The last proof
+// starts a new page unless tail mm more are left under it, for what
+// follows to stay on its page.
+func proofBlock(d *doc, ps []InclusionProof, tail float64) {
 	if len(ps) == 0 {
 		d.note("No inclusion proofs.")
 		return
 	}
-	for _, p := range ps {
+	for k, p := range ps {
 		lines := []string{
 			fmt.Sprintf("entry %d in tree of size %d", p.Seq, p.Size),
 			"  leaf " + p.LeafHash,
@@ -68,6 +76,9 @@ func proofBlock(d *doc, ps []InclusionProof) {
 			lines = append(lines, fmt.Sprintf("  %2d   %s", i, h))
 		}
 		d.need(2.9 * float64(min(len(lines), 8)))
+		if k == len(ps)-1 && tail > 0 {
+			d.need(d.monoHeight(lines) + 1.5 + tail)
+		}
 		d.monoBlock(lines)
 		d.pdf.Ln(1.5)
 	}

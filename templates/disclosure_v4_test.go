@@ -378,3 +378,72 @@ func TestV4NoPageForALoneTable(t *testing.T) {
 		t.Fatal("no number of rows puts the table at the top of a page: the test sees nothing")
 	}
 }
+
+// The note under the circularity table of a yearly document speaks of
+// the year: disclosure_v4 first said "this quarter's" of a year too.
+func TestV4CircularityNoteNamesTheSpan(t *testing.T) {
+	for period, want := range map[string]string{"2025-Q3": "this quarter's collected mass", "2025": "this year's collected mass"} {
+		v := fixtureV4()
+		v.Period = period
+		_, text := renderV4(t, v)
+		text = strings.Join(strings.Fields(text), " ")
+		if !strings.Contains(text, want) {
+			t.Errorf("%s: the circularity note does not say %q", period, want)
+		}
+	}
+}
+
+// The signed checkpoint does not stand alone on the last page: with more
+// and more inclusion proofs before it, it comes to start a page at some
+// point, and the last proof must then be on that page with it.
+func TestV4CheckpointKeepsWithTheProofs(t *testing.T) {
+	alone, moved := 0, 0
+	for n := 0; n < 30; n++ {
+		v := fixtureV4()
+		for i := 0; i < n; i++ {
+			v.Proofs = append(v.Proofs, v.Proofs[0])
+		}
+		_, text := renderV4(t, v)
+		pages := strings.Split(text, "--- page ")
+		last := pages[len(pages)-1]
+		if !strings.Contains(last, "\nSigned checkpoint\n") {
+			t.Fatalf("with %d more proofs the signed checkpoint is not on the last page", n)
+		}
+		if !strings.Contains(last, "\nentry ") {
+			alone++
+			t.Errorf("with %d more proofs the signed checkpoint stands alone on the last page", n)
+		}
+		if lines := strings.Split(last, "\n"); len(lines) > 4 && strings.HasPrefix(lines[4], "entry ") {
+			moved++
+		}
+	}
+	if alone == 0 && moved == 0 {
+		t.Fatal("no number of proofs brings the checkpoint to the top of a page: the test sees nothing")
+	}
+}
+
+// A field's path in a reason breaks across lines only after a dot:
+// "resilience.emergency_free_service_events" was cut as
+// "resilience.emergency_free_service_eve" and "nts".
+func TestV4FieldPathBreaksAtDots(t *testing.T) {
+	v := fixtureV4()
+	v.Methodology = "2026.1"
+	const path = "resilience.emergency_free_service_events"
+	v.Since20261 = &Since20261{E3: []AddedFigure{{
+		Metric: Metric{Label: "Events with free emergency service", Unit: UnitCount, Value: na},
+		Note:   path + " is not filed (optional, return v1.1)",
+	}}}
+	_, text := renderV4(t, v)
+	lines := strings.Split(text, "\n")
+	found := false
+	for i, l := range lines {
+		if strings.Contains(l, path) {
+			found = true
+		} else if strings.HasSuffix(l, "resilience.") && i+1 < len(lines) && strings.HasPrefix(lines[i+1], "emergency_free_service_events") {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("the path %q is cut within a name:\n%s", path, text)
+	}
+}

@@ -61,6 +61,10 @@ type FilingStatus struct {
 	Late     bool      // filed after the deadline, or missing past it
 	Filed    time.Time // ledger time of the latest version; zero when missing
 	Version  int       // 0 when missing
+	// Deadline is the filing deadline of the operator's administration,
+	// which sector_v3 names for a return not filed yet; zero draws no
+	// date (and earlier layouts never draw it).
+	Deadline time.Time
 }
 
 // SectorMetric is one headline metric across operators.

@@ -267,9 +267,26 @@ func (d *doc) monoBlock(lines []string) {
 	d.font(false, 8)
 }
 
+// monoHeight is the height monoBlock takes for lines, each wrapped as
+// it wraps them.
+func (d *doc) monoHeight(lines []string) float64 {
+	p := d.pdf
+	d.mono(6.5)
+	defer d.font(false, 8)
+	perLine := max(int((contentW-2*p.GetCellMargin())/p.GetStringWidth("0")), 1)
+	n := 0
+	for _, l := range lines {
+		n += max((len([]rune(clean(l)))+perLine-1)/perLine, 1)
+	}
+	return 2.9 * float64(n)
+}
+
 // wrap splits text into lines no wider than w mm in the current font,
 // breaking at spaces and, for longer words, anywhere a line may break.
-func (d *doc) wrap(text string, w float64) []string { return d.pdf.wrap(text, w) }
+//
+// disclosure_v4 cuts a word with dots (a field's path) only after a dot
+// when one fits; earlier layouts keep cutting where the line is full.
+func (d *doc) wrap(text string, w float64) []string { return d.pdf.wrapWords(text, w, d.v4()) }
 
 // fit cleans text for one line of a cell w mm wide, cutting it with an
 // ellipsis when it is too long.

@@ -364,7 +364,13 @@ func (w *pdfWriter) MultiCell(cw, h float64, s, border, align string, fill bool)
 // wrap splits text into lines no wider than cw mm in the current font
 // (less the cell margins), breaking at spaces and, for longer words,
 // between any two characters that may be split (see mayBreak).
-func (w *pdfWriter) wrap(text string, cw float64) []string {
+func (w *pdfWriter) wrap(text string, cw float64) []string { return w.wrapWords(text, cw, false) }
+
+// wrapWords is wrap; with atDots, a word wider than the column is cut
+// after its last dot that fits, when it has one, so that a field's path
+// ("resilience.emergency_free_service_events") breaks between its parts
+// and not within a name.
+func (w *pdfWriter) wrapWords(text string, cw float64, atDots bool) []string {
 	cw -= 2 * w.GetCellMargin()
 	var lines []string
 	for _, para := range strings.Split(text, "\n") {
@@ -390,6 +396,9 @@ func (w *pdfWriter) wrap(text string, cw float64) []string {
 				if n >= len(rs) {
 					break
 				}
+				if atDots {
+					n = afterLastDot(rs[:n], n)
+				}
 				if n == 0 {
 					n = 1
 					for n < len(rs) && !mayBreak(rs, n) {
@@ -407,6 +416,17 @@ func (w *pdfWriter) wrap(text string, cw float64) []string {
 		lines = append(lines, line)
 	}
 	return lines
+}
+
+// afterLastDot is the index just after the last dot of rs that has
+// something before it, or n when rs has none.
+func afterLastDot(rs []rune, n int) int {
+	for i := len(rs) - 1; i > 0; i-- {
+		if rs[i] == '.' {
+			return i + 1
+		}
+	}
+	return n
 }
 
 // fitRunes is the largest n such that rs[:n] + suffix is at most cw mm

@@ -142,6 +142,23 @@ func factorSetLine(r *SectorReport) string {
 	return fs + ", GWP-100 from " + r.GWP + methodologyNote(r.Methodology)
 }
 
+// filingTiming says whether s was filed on time. A return not filed is
+// never "on time": before the deadline it is not filed yet, and the
+// deadline is named; after it, it is late.
+func filingTiming(s FilingStatus) string {
+	switch {
+	case s.Filed.IsZero() && s.Late:
+		return "not filed, late"
+	case s.Filed.IsZero() && s.Deadline.IsZero():
+		return "not filed yet"
+	case s.Filed.IsZero():
+		return "not filed yet (due " + formatMinute(s.Deadline) + ")"
+	case s.Late:
+		return "late"
+	}
+	return "on time"
+}
+
 // formatMinute shows a deadline to the minute, in UTC.
 func formatMinute(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") }
 
@@ -153,21 +170,18 @@ func sectorStatusV3(d *doc, r *SectorReport) {
 	}
 	var rs []row
 	for _, s := range r.Status {
-		timing, filed, version := "on time", "", ""
-		if s.Late {
-			timing = "late"
-		}
+		filed, version := "", ""
 		if !s.Filed.IsZero() {
 			filed = formatTime(s.Filed)
 		}
 		if s.Version > 0 {
 			version = fmt.Sprint(s.Version)
 		}
-		rs = append(rs, cells(s.Operator, s.ID, s.Country, s.State, timing, version, filed))
+		rs = append(rs, cells(s.Operator, s.ID, s.Country, s.State, filingTiming(s), version, filed))
 	}
 	cols := []col{
-		{title: "Operator", w: 44}, {title: "Ledger id", w: 38, mono: true}, {title: "Country", w: 13},
-		{title: "State", w: 17}, {title: "Timing", w: 14}, {title: "Ver.", w: 9, right: true}, {title: "Latest filing", w: 45},
+		{title: "Operator", w: 40}, {title: "Ledger id", w: 31, mono: true}, {title: "Country", w: 13},
+		{title: "State", w: 16}, {title: "Timing", w: 36}, {title: "Ver.", w: 8, right: true}, {title: "Latest filing", w: 36},
 	}
 	d.heading("Filing status", min(d.tableHeight(cols, rs), pageBody-12))
 	d.table(cols, rs)

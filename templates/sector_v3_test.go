@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 // sectorPages renders r in layout render and returns the lines of text of
@@ -225,4 +226,37 @@ func TestGoldenSectorV3(t *testing.T) {
 		t.Fatalf("pdftotext: %v", err)
 	}
 	golden(t, "sector_v3.pdftotext.golden", string(out))
+}
+
+// TestSectorV3MissingReturnIsNeverOnTime checks that the filing status
+// of an operator with no return says it is not filed yet, with its
+// deadline, before the deadline and late after it: sector_v3 first
+// called a missing return "on time" until its deadline passed.
+func TestSectorV3MissingReturnIsNeverOnTime(t *testing.T) {
+	r := fixtureSector(8)
+	missing := slices.IndexFunc(r.Status, func(s FilingStatus) bool { return s.State == "missing" })
+	if missing < 0 {
+		t.Fatal("the fixture has no missing return")
+	}
+	for _, late := range []bool{false, true} {
+		r.Status[missing].Late = late
+		r.Status[missing].Deadline = time.Date(2025, 11, 14, 17, 0, 0, 0, time.UTC)
+		text := strings.Join(slices.Concat(sectorPages(t, RenderSectorReportV3, r)...), " ")
+		want := "not filed yet (due 2025-11-14 17:00 UTC)"
+		if late {
+			want = "not filed, late"
+		}
+		if !strings.Contains(text, want) {
+			t.Errorf("late=%v: the filing status does not say %q:\n%s", late, want, text)
+		}
+		onTime := 0
+		for _, s := range r.Status {
+			if !s.Filed.IsZero() && !s.Late {
+				onTime++
+			}
+		}
+		if got := strings.Count(text, "on time"); got != onTime {
+			t.Errorf("late=%v: %d rows say on time, want the %d filed in time", late, got, onTime)
+		}
+	}
 }

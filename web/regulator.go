@@ -277,7 +277,9 @@ type anomaly struct {
 func anomalyWhat(rule string) string {
 	switch rule {
 	case "energy_per_tb_vs_sector_median":
-		return "Energy per TB far from the sector median"
+		// The rule compares with the median of the others, not with the
+		// median of all that the chart beside it draws.
+		return "Energy per TB far from the median of the others"
 	case "certificate_near_miss":
 		return "Certificate like another operator's"
 	}

@@ -33,8 +33,8 @@ func TestSectorPageShowsAnomalies(t *testing.T) {
 	}
 	sec := body[i:]
 	sec = sec[:strings.Index(sec, "</section>")]
-	for _, want := range []string{"Delta Outlier Telecom", "op-d", "Energy per TB far from the sector median", "energy_per_tb_vs_sector_median",
-		"e1.network_energy_per_tb_kwh", "times the sector median"} {
+	for _, want := range []string{"Delta Outlier Telecom", "op-d", "Energy per TB far from the median of the others", "energy_per_tb_vs_sector_median",
+		"e1.network_energy_per_tb_kwh", "times the median of the other"} {
 		if !strings.Contains(sec, want) {
 			t.Errorf("Anomalies section lacks %q:\n%s", want, sec)
 		}
