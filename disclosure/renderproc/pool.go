@@ -330,10 +330,14 @@ func (w *proc) exchange(raw []byte) ([]byte, error) {
 }
 
 // crashKind is ErrMemory when a worker under a memory limit died the
-// way the Go runtime ends a process whose allocation the kernel refused
-// ("fatal error: runtime: out of memory", or "out of memory: cannot
-// allocate" before it), else nil: a plain crash. It ends the worker and
-// waits for its exit, so that all it printed is there.
+// way the Go runtime ends a process whose allocation the kernel refused,
+// else nil: a plain crash. Which message the runtime prints depends on
+// which allocation hit the limit first: the heap's ("fatal error:
+// runtime: out of memory", or "out of memory: cannot allocate" before
+// it) or the runtime's own metadata, such as the collector's when it
+// runs at that moment ("fatal error: runtime: cannot allocate memory").
+// It ends the worker and waits for its exit, so that all it printed is
+// there.
 func (w *proc) crashKind(limited bool) error {
 	if !limited {
 		return nil
@@ -346,7 +350,7 @@ func (w *proc) crashKind(limited bool) error {
 	case <-time.After(20 * time.Second):
 		return nil
 	}
-	if strings.Contains(w.output.String(), "out of memory") {
+	if out := w.output.String(); strings.Contains(out, "out of memory") || strings.Contains(out, "cannot allocate memory") {
 		return ErrMemory
 	}
 	return nil

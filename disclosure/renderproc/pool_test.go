@@ -38,6 +38,10 @@ func TestMain(m *testing.M) {
 		_, _ = readFrame(os.Stdin)
 		os.Stderr.WriteString("worker: simulated crash\n")
 		os.Exit(3)
+	case "metadata-oom": // the runtime's own allocation hit the limit first
+		_, _ = readFrame(os.Stdin)
+		os.Stderr.WriteString("fatal error: runtime: cannot allocate memory\n")
+		os.Exit(2)
 	case "noisy": // a library that prints on stdout
 		os.Stdout.WriteString("get metrics Error: something a library printed\n")
 		if err := Worker(); err != nil {
@@ -156,6 +160,23 @@ func TestCrashedWorkerIsReplaced(t *testing.T) {
 	}
 	if st := p.Stats(); st != (Stats{Starts: 2, Failures: 1}) {
 		t.Fatalf("stats %+v, want 2 starts and 1 failure", st)
+	}
+}
+
+// The Go runtime ends a process whose own metadata could not be
+// allocated under the limit with another message than a heap that could
+// not grow; both are a death for want of memory, and a plain crash under
+// a limit is not.
+func TestMemoryDeathsAreToldFromCrashes(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("the hard memory limit is set on Linux only")
+	}
+	for mode, memory := range map[string]bool{"metadata-oom": true, "crash": false} {
+		p := testPool(t, mode, Config{Workers: 1, MemoryLimit: testMemoryLimit})
+		_, err := p.Render(loadBundle(t, "operator-bundle.json"))
+		if err == nil || errors.Is(err, ErrMemory) != memory {
+			t.Errorf("%s: err %v, want ErrMemory %v", mode, err, memory)
+		}
 	}
 }
 
