@@ -31,7 +31,13 @@ func New() *State {
 		// The schema is a constant of this package; TestSchemaBuilds proves it valid.
 		panic(fmt.Sprintf("state: invalid schema: %v", err))
 	}
-	return &State{db: db}
+	// Nothing reads the memdb's watch channels (a reader asks again
+	// rather than waits), so the state writes to a snapshot of it: a
+	// go-memdb that is not the primary does not track the channels of
+	// the nodes a transaction replaces nor close them at commit (a
+	// restart of the 10 x 50 x 10 regional ledger allocated 7 % less).
+	// A snapshot is otherwise a whole database with its own writer lock.
+	return &State{db: db.Snapshot()}
 }
 
 // Size is the number of entries applied so far, which is also the sequence
