@@ -43,7 +43,7 @@ func countingEnv(t *testing.T, now time.Time, renders *atomic.Int64) *servicetes
 		return disclosure.Render(b)
 	}
 	svc := service.New(service.Config{State: st, Now: clock.Now, Render: render})
-	j, err := journal.Open(t.TempDir(), journal.Options{Replay: st.ApplyRecord, OnCommit: svc.OnCommit})
+	j, err := journal.Open(t.TempDir(), journal.Options{OnCommit: svc.OnCommit})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -150,7 +150,7 @@ func BenchmarkReplay(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		var replayed int
-		j := openT(b, dir, Options{Replay: func(uint64, []byte, tlog.Hash) error { replayed++; return nil }})
+		j := openT(b, dir, Options{Replay: func(uint64, []byte, tlog.Hash, any) error { replayed++; return nil }})
 		if replayed != n {
 			b.Fatalf("replayed %d of %d", replayed, n)
 		}

@@ -52,7 +52,7 @@ func FuzzOpen(f *testing.F) {
 		}
 		in, ierr := Inspect(dir, InspectOptions{MaxRecordSize: 1 << 16, FS: fsys})
 		var replayed uint64
-		j, oerr := Open(dir, Options{MaxRecordSize: 1 << 16, FS: fsys, Logger: quietLogger(), Replay: func(seq uint64, data []byte, _ tlog.Hash) error {
+		j, oerr := Open(dir, Options{MaxRecordSize: 1 << 16, FS: fsys, Logger: quietLogger(), Replay: func(seq uint64, data []byte, _ tlog.Hash, _ any) error {
 			if seq != replayed {
 				t.Fatalf("Replay seq %d, want %d", seq, replayed)
 			}

@@ -39,7 +39,18 @@ type Options struct {
 	// when Open fails on damage further on, Replay has already seen the
 	// records before it: discard whatever it built. leaf is the record's
 	// Merkle leaf hash, which the journal computes anyway.
-	Replay func(seq uint64, data []byte, leaf tlog.Hash) error
+	Replay func(seq uint64, data []byte, leaf tlog.Hash, prepared any) error
+
+	// Prepare, when set, is called during Open for every record, in
+	// order, before Replay is called for it, and what it returns is
+	// Replay's prepared. It runs on a goroutine that reads the journal a
+	// few hundred records ahead of the Replay calls, so work that needs
+	// the record alone (decoding it) can use another processor while
+	// Replay applies the records before it. It must not share state with
+	// Replay other than through its result, and it cannot fail: an error
+	// belongs in its result, for Replay to return in the records' order.
+	// data is only valid until Replay for the record returns.
+	Prepare func(seq uint64, data []byte, leaf tlog.Hash) any
 
 	// OnCommit is called on the writer goroutine for each record of a
 	// batch, in sequence order, after the fsync that covers the batch and
@@ -135,7 +146,7 @@ func Open(dir string, opts Options) (*Journal, error) {
 		return nil, fmt.Errorf("journal: lock %s: %w", dir, err)
 	}
 	j.lock = lock
-	if err := j.open(opts.Replay); err != nil {
+	if err := j.open(opts.Prepare, opts.Replay); err != nil {
 		if j.file != nil {
 			j.file.Close()
 		}
@@ -154,7 +165,7 @@ func Open(dir string, opts Options) (*Journal, error) {
 // the journal, which is safe to redo.
 const lockMarker = "ictledger journal: journal.wal exists in this directory; do not delete it\n"
 
-func (j *Journal) open(replay func(uint64, []byte, tlog.Hash) error) error {
+func (j *Journal) open(prepare func(uint64, []byte, tlog.Hash) any, replay func(uint64, []byte, tlog.Hash, any) error) error {
 	if err := j.checkFiles(); err != nil {
 		return err
 	}
@@ -193,24 +204,8 @@ func (j *Journal) open(replay func(uint64, []byte, tlog.Hash) error) error {
 	if err != nil {
 		return err
 	}
-	for {
-		data, leaf, ok, err := s.next()
-		if err != nil {
-			return err
-		}
-		if !ok {
-			break
-		}
-		seq := s.seq - 1
-		if replay != nil {
-			if err := replay(seq, data, leaf); err != nil {
-				return fmt.Errorf("journal: replay record %d: %w", seq, err)
-			}
-		}
-		j.offsets = append(j.offsets, s.off-frameHeaderSize-int64(len(data)))
-		if j.hashes, err = j.hashes.add(seq, leaf); err != nil {
-			return err
-		}
+	if err := j.replayAhead(s, prepare, replay); err != nil {
+		return err
 	}
 	j.size, j.chain, j.end = s.seq, s.chain, s.off
 	if t := s.torn; t != nil {
@@ -223,6 +218,37 @@ func (j *Journal) open(replay func(uint64, []byte, tlog.Hash) error) error {
 			return fmt.Errorf("journal: fsync %s after truncating: %w", j.path, err)
 		}
 	}
+	return nil
+}
+
+// replayAhead replays the records s reads, in order, as they come from
+// the goroutine that reads (and prepares) them ahead. The first error in
+// the order of the records wins, as in a scan without the reader: a
+// record's replay fails before the damage found after it is reported.
+func (j *Journal) replayAhead(s *scanner, prepare func(uint64, []byte, tlog.Hash) any, replay func(uint64, []byte, tlog.Hash, any) error) error {
+	r := readAhead(s, prepare)
+	for b := range r.out {
+		for _, rec := range b.recs {
+			if replay != nil {
+				if err := replay(rec.seq, rec.data, rec.leaf, rec.prepared); err != nil {
+					r.close()
+					return fmt.Errorf("journal: replay record %d: %w", rec.seq, err)
+				}
+			}
+			j.offsets = append(j.offsets, rec.off)
+			var err error
+			if j.hashes, err = j.hashes.add(rec.seq, rec.leaf); err != nil {
+				r.close()
+				return err
+			}
+		}
+		if b.last {
+			r.close()
+			return b.err
+		}
+		r.done(b)
+	}
+	r.close()
 	return nil
 }
 

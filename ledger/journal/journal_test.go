@@ -133,7 +133,7 @@ func TestAppendReadReopen(t *testing.T) {
 	}
 
 	var replayed uint64
-	j = openT(t, dir, Options{Replay: func(seq uint64, data []byte, leaf tlog.Hash) error {
+	j = openT(t, dir, Options{Replay: func(seq uint64, data []byte, leaf tlog.Hash, _ any) error {
 		if seq != replayed || !bytes.Equal(data, record(seq)) || leaf != tlog.RecordHash(data) {
 			return fmt.Errorf("replay got seq %d (want %d), or other bytes, or another leaf hash", seq, replayed)
 		}
@@ -166,7 +166,7 @@ func TestReplayErrorStopsOpen(t *testing.T) {
 	fill(t, j, 3)
 	j.Close()
 	boom := errors.New("boom")
-	_, err := Open(dir, Options{Logger: quietLogger(), Replay: func(seq uint64, _ []byte, _ tlog.Hash) error {
+	_, err := Open(dir, Options{Logger: quietLogger(), Replay: func(seq uint64, _ []byte, _ tlog.Hash, _ any) error {
 		if seq == 1 {
 			return boom
 		}

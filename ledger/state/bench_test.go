@@ -45,7 +45,7 @@ func BenchmarkRebuild(b *testing.B) {
 	for b.Loop() {
 		st := state.New()
 		r := st.NewReplay()
-		j, err := journal.Open(dir, journal.Options{Replay: r.Apply})
+		j, err := journal.Open(dir, journal.Options{Prepare: r.Prepare, Replay: r.ApplyPrepared})
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -94,6 +94,26 @@ func TestReplayMatchesApply(t *testing.T) {
 		t.Fatal("the replay published its last batch before Finish")
 	}
 	r.Finish()
+	// Decoded ahead, every entry before any is applied, as the journal's
+	// reader may (it runs a few batches ahead), the replay builds the
+	// same tables again.
+	ahead := New()
+	ra := ahead.NewReplay()
+	prepared := make([]any, len(entries))
+	for seq, raw := range entries {
+		prepared[seq] = ra.Prepare(uint64(seq), raw, ledger.LeafHash(raw))
+	}
+	for seq, raw := range entries {
+		if err := ra.ApplyPrepared(uint64(seq), raw, ledger.LeafHash(raw), prepared[seq]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ra.Finish()
+	for table := range schema().Tables {
+		if a, b := dump(t, one, table), dump(t, ahead, table); !reflect.DeepEqual(a, b) {
+			t.Fatalf("table %s: %d rows applied one by one, %d decoded ahead, or they differ", table, len(a), len(b))
+		}
+	}
 	if many.Size() != one.Size() || one.Size() != uint64(len(entries)) {
 		t.Fatalf("sizes %d and %d for %d entries", one.Size(), many.Size(), len(entries))
 	}
@@ -164,6 +184,53 @@ func TestReplayRefusesGapsAndBadEntries(t *testing.T) {
 		r.Finish()
 		if st.Size() != 0 {
 			t.Fatalf("after %s the state has %d entries", name, st.Size())
+		}
+	}
+}
+
+// TestPreparedErrorsAreApplys: an entry decoded ahead fails with the
+// error Apply gives it, and an entry out of sequence is reported as such
+// before what its bytes hold.
+func TestPreparedErrorsAreApplys(t *testing.T) {
+	entries := journalOf(t)[:10]
+	encode := func(seq uint64, kind ledger.Kind, payload any) []byte {
+		raw, err := ledger.EncodeEntry(seq, time.Now(), ledger.SystemActor, kind, payload)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return raw
+	}
+	for name, bad := range map[string]struct {
+		seq  uint64
+		raw  []byte
+		says string
+	}{
+		"not JSON":             {10, []byte("{not json"), "apply entry 10: decode entry"},
+		"a gap of bad bytes":   {11, []byte("{not json"), "expected entry 10"},
+		"the wrong seq inside": {10, encode(11, ledger.KindOperatorRegistered, ledger.Operator{ID: "op-new"}), "entry says it is 11"},
+		"an unknown kind":      {10, encode(10, "something_else", map[string]int{"a": 1}), `unknown entry kind "something_else"`},
+		"a payload of another kind": {10, encode(10, ledger.KindTokenRevoked, map[string]int{"id": 1}),
+			"apply entry 10 (" + string(ledger.KindTokenRevoked) + ")"},
+		"the same operator twice": {10, encode(10, ledger.KindOperatorRegistered,
+			ledger.Operator{ID: "op-a", Name: "again", Country: "JP", Kinds: []string{"mobile"}}), "exists already"},
+	} {
+		var errs [2]error
+		for i := range errs {
+			r := New().NewReplay()
+			for seq, raw := range entries {
+				if err := r.Apply(uint64(seq), raw, ledger.LeafHash(raw)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if i == 0 {
+				errs[i] = r.Apply(bad.seq, bad.raw, ledger.LeafHash(bad.raw))
+			} else {
+				p := r.Prepare(bad.seq, bad.raw, ledger.LeafHash(bad.raw))
+				errs[i] = r.ApplyPrepared(bad.seq, bad.raw, ledger.LeafHash(bad.raw), p)
+			}
+		}
+		if errs[0] == nil || errs[1] == nil || errs[0].Error() != errs[1].Error() || !strings.Contains(errs[0].Error(), bad.says) {
+			t.Errorf("%s: Apply %v, prepared %v, want the same error saying %q", name, errs[0], errs[1], bad.says)
 		}
 	}
 }

@@ -63,18 +63,29 @@ func (s *State) ApplyRecord(seq uint64, canonical []byte, leaf tlog.Hash) error 
 	return nil
 }
 
-func decodeAt(seq, next uint64, canonical []byte) (ledger.Entry, error) {
-	if seq != next {
-		return ledger.Entry{}, fmt.Errorf("apply entry %d: expected entry %d next", seq, next)
-	}
+// prepared is an entry decoded ahead of its application: all of it that
+// does not need the state.
+type prepared struct {
+	e       ledger.Entry
+	payload any
+	err     error // the entry cannot be applied; says which
+}
+
+// prepare decodes the entry with sequence number seq. It reads nothing of
+// the state, so a replay runs it on another goroutine.
+func prepare(seq uint64, canonical []byte) *prepared {
 	e, err := ledger.DecodeEntry(canonical)
 	if err != nil {
-		return ledger.Entry{}, fmt.Errorf("apply entry %d: %w", seq, err)
+		return &prepared{err: fmt.Errorf("apply entry %d: %w", seq, err)}
 	}
 	if e.Seq != seq {
-		return ledger.Entry{}, fmt.Errorf("apply entry %d: entry says it is %d", seq, e.Seq)
+		return &prepared{err: fmt.Errorf("apply entry %d: entry says it is %d", seq, e.Seq)}
 	}
-	return e, nil
+	payload, err := decodePayload(e)
+	if err != nil {
+		return &prepared{err: fmt.Errorf("apply entry %d (%s): %w", seq, e.Kind, err)}
+	}
+	return &prepared{e: e, payload: payload}
 }
 
 // Replay applies a journal's records at start, like Apply but many
@@ -103,21 +114,44 @@ const replayBatch = 256
 // NewReplay starts a replay after the entries already applied.
 func (s *State) NewReplay() *Replay { return &Replay{s: s, next: s.Size()} }
 
-// Apply applies the entry with sequence number seq and leaf hash leaf
-// (the journal's Replay hook). On an error the state holds some prefix of
-// the entries before seq; discard it, as the journal's Open does on
-// damage.
+// Apply applies the entry with sequence number seq and leaf hash leaf.
+// On an error the state holds some prefix of the entries before seq;
+// discard it, as the journal's Open does on damage.
 func (r *Replay) Apply(seq uint64, canonical []byte, leaf tlog.Hash) error {
+	return r.ApplyPrepared(seq, canonical, leaf, nil)
+}
+
+// Prepare decodes an entry ahead of ApplyPrepared (the journal's Prepare
+// hook). It touches nothing of the replay or the state, so it may run on
+// another goroutine while earlier entries are applied.
+func (r *Replay) Prepare(seq uint64, canonical []byte, _ tlog.Hash) any {
+	return prepare(seq, canonical)
+}
+
+// ApplyPrepared is Apply of an entry that Prepare decoded already (the
+// journal's Replay hook); with p nil it decodes the entry itself. The
+// errors are Apply's, in the same order: an entry out of sequence, then
+// one that does not decode, then one that contradicts the state.
+func (r *Replay) ApplyPrepared(seq uint64, canonical []byte, leaf tlog.Hash, p any) error {
 	if r.err != nil {
 		return r.err
 	}
-	e, err := decodeAt(seq, r.next, canonical)
-	if err == nil {
-		if r.txn == nil {
-			r.txn = r.s.db.Txn(true)
+	var err error
+	if seq != r.next {
+		err = fmt.Errorf("apply entry %d: expected entry %d next", seq, r.next)
+	} else {
+		pe, ok := p.(*prepared)
+		if !ok {
+			pe = prepare(seq, canonical)
 		}
-		if err = applyTxn(r.txn, e, leaf); err != nil {
-			err = fmt.Errorf("apply entry %d (%s): %w", seq, e.Kind, err)
+		err = pe.err
+		if err == nil {
+			if r.txn == nil {
+				r.txn = r.s.db.Txn(true)
+			}
+			if err = applyTxn(r.txn, pe.e, pe.payload, leaf); err != nil {
+				err = fmt.Errorf("apply entry %d (%s): %w", seq, pe.e.Kind, err)
+			}
 		}
 	}
 	if err != nil {
@@ -146,72 +180,81 @@ func (r *Replay) Finish() {
 	}
 }
 
-func applyTxn(txn *memdb.Txn, e ledger.Entry, leaf [32]byte) error {
+// decodePayload decodes what an entry of e's kind carries, without the
+// state: the part of applying an entry that a replay does ahead, on
+// another goroutine (see Replay.Prepare).
+func decodePayload(e ledger.Entry) (any, error) {
 	switch e.Kind {
 	case ledger.KindOperatorRegistered:
-		var op ledger.Operator
-		if err := e.DecodePayload(&op); err != nil {
-			return err
-		}
-		return insertNew(txn, tableOperators, op.ID, &Operator{Operator: op, Seq: e.Seq, RegisteredAt: e.Time})
+		return decodeAs[ledger.Operator](e)
 	case ledger.KindTokenIssued:
-		var t ledger.TokenIssued
-		if err := e.DecodePayload(&t); err != nil {
-			return err
-		}
-		return insertNew(txn, tableTokens, t.ID, &Token{ID: t.ID, SecretHash: t.SecretHash, Role: t.Role,
-			Operator: t.Operator, Label: t.Label, Jurisdictions: t.Jurisdictions, IssuedSeq: e.Seq, IssuedAt: e.Time})
+		return decodeAs[ledger.TokenIssued](e)
 	case ledger.KindTokenRevoked:
-		var r ledger.TokenRevoked
-		if err := e.DecodePayload(&r); err != nil {
-			return err
-		}
-		return revokeTokenTxn(txn, r.ID, e)
+		return decodeAs[ledger.TokenRevoked](e)
 	case ledger.KindFactorSetPublished:
-		var fs ledger.FactorSet
-		if err := e.DecodePayload(&fs); err != nil {
-			return err
-		}
-		return insertNew(txn, tableFactorSets, fs.Version, &FactorSet{Version: fs.Version, Seq: e.Seq, PublishedAt: e.Time, Set: &fs})
+		return decodeAs[ledger.FactorSet](e)
 	case ledger.KindReturnFiled, ledger.KindReturnRestated:
 		rf, head, err := decodeReturn(e)
-		if err != nil {
-			return err
-		}
-		return fileReturnTxn(txn, rf, head, e, leaf)
+		return decodedReturn{rf, head}, err
 	case ledger.KindReviewRecorded:
-		r, err := decodeReview(e)
-		if err != nil {
-			return err
-		}
-		return recordReviewTxn(txn, r, e, leaf)
+		return decodeReview(e)
 	case ledger.KindDeadlineSet:
-		var d ledger.DeadlineSet
-		if err := e.DecodePayload(&d); err != nil {
-			return err
-		}
-		return txn.Insert(tableDeadlines, &Deadline{PeriodKey: d.Period.String(), Deadline: d.Deadline, Reason: d.Reason, Seq: e.Seq})
+		return decodeAs[ledger.DeadlineSet](e)
 	case ledger.KindJurisdictionSet:
-		var j ledger.Jurisdiction
-		if err := e.DecodePayload(&j); err != nil {
-			return err
-		}
-		// A later record replaces the earlier one, as a deadline does.
-		return txn.Insert(tableJurisdictions, &Jurisdiction{Jurisdiction: j, Seq: e.Seq, SetAt: e.Time})
+		return decodeAs[ledger.Jurisdiction](e)
 	case ledger.KindDisclosureIssued:
-		var d ledger.DisclosureIssued
-		if err := e.DecodePayload(&d); err != nil {
-			return err
-		}
+		return decodeAs[ledger.DisclosureIssued](e)
+	default:
+		return nil, fmt.Errorf("unknown entry kind %q", e.Kind)
+	}
+}
+
+// decodeAs decodes e's payload into a new T.
+func decodeAs[T any](e ledger.Entry) (*T, error) {
+	v := new(T)
+	if err := e.DecodePayload(v); err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+// decodedReturn is a return entry's payload as the state reads it.
+type decodedReturn struct {
+	rf   returnEntry
+	head returnHead
+}
+
+// applyTxn applies entry e, its payload decoded by decodePayload.
+func applyTxn(txn *memdb.Txn, e ledger.Entry, payload any, leaf [32]byte) error {
+	switch v := payload.(type) {
+	case *ledger.Operator:
+		return insertNew(txn, tableOperators, v.ID, &Operator{Operator: *v, Seq: e.Seq, RegisteredAt: e.Time})
+	case *ledger.TokenIssued:
+		return insertNew(txn, tableTokens, v.ID, &Token{ID: v.ID, SecretHash: v.SecretHash, Role: v.Role,
+			Operator: v.Operator, Label: v.Label, Jurisdictions: v.Jurisdictions, IssuedSeq: e.Seq, IssuedAt: e.Time})
+	case *ledger.TokenRevoked:
+		return revokeTokenTxn(txn, v.ID, e)
+	case *ledger.FactorSet:
+		return insertNew(txn, tableFactorSets, v.Version, &FactorSet{Version: v.Version, Seq: e.Seq, PublishedAt: e.Time, Set: v})
+	case decodedReturn:
+		return fileReturnTxn(txn, v.rf, v.head, e, leaf)
+	case ledger.Review:
+		return recordReviewTxn(txn, v, e, leaf)
+	case *ledger.DeadlineSet:
+		return txn.Insert(tableDeadlines, &Deadline{PeriodKey: v.Period.String(), Deadline: v.Deadline, Reason: v.Reason, Seq: e.Seq})
+	case *ledger.Jurisdiction:
+		// A later record replaces the earlier one, as a deadline does.
+		return txn.Insert(tableJurisdictions, &Jurisdiction{Jurisdiction: *v, Seq: e.Seq, SetAt: e.Time})
+	case *ledger.DisclosureIssued:
 		// The service records a document once; a second record of the
 		// same bytes (two servers' journals cannot merge, so only a bug)
 		// keeps the first.
-		if existing, err := txn.First(tableDisclosures, indexID, d.SHA256); err != nil || existing != nil {
+		if existing, err := txn.First(tableDisclosures, indexID, v.SHA256); err != nil || existing != nil {
 			return err
 		}
-		return txn.Insert(tableDisclosures, &Disclosure{DisclosureIssued: d, Seq: e.Seq, Time: e.Time})
+		return txn.Insert(tableDisclosures, &Disclosure{DisclosureIssued: *v, Seq: e.Seq, Time: e.Time})
 	default:
-		return fmt.Errorf("unknown entry kind %q", e.Kind)
+		return fmt.Errorf("apply entry %d: payload of type %T", e.Seq, payload) // decodePayload returns none other
 	}
 }
 

@@ -76,7 +76,7 @@ func Open(dir string, st *state.State, opts Options) (*Store, error) {
 		return nil, fmt.Errorf("create data directory: %w", err)
 	}
 	replay := st.NewReplay()
-	j, err := journal.Open(dir, journal.Options{Logger: opts.Logger, FS: opts.FS, Replay: replay.Apply,
+	j, err := journal.Open(dir, journal.Options{Logger: opts.Logger, FS: opts.FS, Prepare: replay.Prepare, Replay: replay.ApplyPrepared,
 		OnCommit: opts.OnCommit, OnSync: opts.OnSync})
 	if err != nil {
 		return nil, err

@@ -70,7 +70,7 @@ func NewConfigured(t testing.TB, now time.Time, cfg service.Config) *Env {
 	st := state.New()
 	cfg.State, cfg.Now = st, clock.Now
 	svc := service.New(cfg)
-	j, err := journal.Open(t.TempDir(), journal.Options{Replay: st.ApplyRecord, OnCommit: svc.OnCommit})
+	j, err := journal.Open(t.TempDir(), journal.Options{OnCommit: svc.OnCommit})
 	if err != nil {
 		t.Fatalf("open journal: %v", err)
 	}
