@@ -9,10 +9,14 @@ import (
 // Open reads, checks and prepares the records on a goroutine of its own,
 // a few batches ahead of the one that replays them, so that a replay can
 // use a second processor. The batches are bounded and reused: at most
-// aheadBatches batches of aheadRecords records each are read ahead.
+// aheadBatches batches of aheadRecords records each are read ahead, and a
+// batch ends at the record that takes it past aheadBytes, so that a
+// journal of large records (a return of 100,000 sites) holds a few of
+// them in memory rather than hundreds.
 const (
 	aheadRecords = 256
 	aheadBatches = 3
+	aheadBytes   = 4 << 20
 )
 
 // aheadRecord is one record read ahead of its replay.
@@ -76,13 +80,14 @@ func (r *reader) run(s *scanner, prepare func(uint64, []byte, tlog.Hash) any) {
 	}
 }
 
-// fillAhead reads up to aheadRecords records into b. The data of a record
+// fillAhead reads up to aheadRecords records, or aheadBytes and the
+// record that passes it, into b. The data of a record
 // is copied into b.buf; a record's slice stays valid when the buffer
 // grows (it keeps the old array, which is never written again) until b
 // is reused.
 func fillAhead(b *aheadBatch, s *scanner, prepare func(uint64, []byte, tlog.Hash) any) {
 	b.recs, b.buf, b.last, b.err = b.recs[:0], b.buf[:0], false, nil
-	for len(b.recs) < aheadRecords {
+	for len(b.recs) < aheadRecords && len(b.buf) < aheadBytes {
 		data, leaf, ok, err := s.next()
 		if err != nil || !ok {
 			b.last, b.err = true, err

@@ -1,6 +1,7 @@
 package journal
 
 import (
+	"bytes"
 	"errors"
 	"os"
 	"path/filepath"
@@ -101,5 +102,49 @@ func TestPrepareRunsAhead(t *testing.T) {
 	defer j.Close()
 	if j.Size() != n {
 		t.Fatalf("Size %d, want %d", j.Size(), n)
+	}
+}
+
+// A batch read ahead holds a few large records, not aheadRecords of
+// them.
+func TestReadAheadBoundsBytes(t *testing.T) {
+	dir := t.TempDir()
+	j := openT(t, dir, Options{FS: noSyncFS{}})
+	big := func(seq uint64) []byte { return bytes.Repeat([]byte{byte('a' + seq%26)}, 1<<20) }
+	const n = 10
+	for seq := uint64(0); seq < n; seq++ {
+		appendT(t, j, big(seq))
+	}
+	j.Close()
+
+	f, err := os.Open(filepath.Join(dir, walName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := newScanner(f, f.Name(), fi.Size(), DefaultMaxRecordSize)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b aheadBatch
+	var seen uint64
+	for !b.last {
+		fillAhead(&b, s, nil)
+		if len(b.buf) > aheadBytes+1<<20 || len(b.recs) > aheadBytes>>20+1 {
+			t.Fatalf("a batch of %d records, %d bytes", len(b.recs), len(b.buf))
+		}
+		for _, rec := range b.recs {
+			if rec.seq != seen || !bytes.Equal(rec.data, big(seen)) {
+				t.Fatalf("record %d read as record %d or with other bytes", seen, rec.seq)
+			}
+			seen++
+		}
+	}
+	if b.err != nil || seen != n {
+		t.Fatalf("read %d records, then %v", seen, b.err)
 	}
 }
