@@ -16,24 +16,10 @@ import (
 // and E3 metric of every return: a number, or null with a reason in
 // "unavailable"; never negative where a negative makes no sense.
 func TestDemoMetricsAreNumbersOrExplained(t *testing.T) {
-	dir := t.TempDir()
 	now := time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
-	m := NewMain(Config{Addr: "127.0.0.1:0", DataDir: dir, Demo: true, Now: func() time.Time { return now }})
-	if err := m.Open(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	ts := &testServer{t: t, m: m, base: "http://" + m.Addr(), done: make(chan error, 1)}
-	go func() { ts.done <- m.Serve() }()
+	ts, toks := startDemo(t, Config{Now: func() time.Time { return now }})
 	defer ts.stop()
 
-	raw, err := os.ReadFile(filepath.Join(dir, demoTokensFile))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var toks []demoToken
-	if err := json.Unmarshal(raw, &toks); err != nil {
-		t.Fatal(err)
-	}
 	var reg, national string
 	var operators []string
 	for _, tk := range toks {
@@ -54,7 +40,7 @@ func TestDemoMetricsAreNumbersOrExplained(t *testing.T) {
 	// At least three administrations, and a regulator of Thailand that
 	// sees Thai operators only.
 	var js []struct{ Country string }
-	ts.mustJSON("GET", "/v1/jurisdictions", testAdminTokenOf(t, dir), nil, 200, &js)
+	ts.mustJSON("GET", "/v1/jurisdictions", testAdminTokenOf(t, ts.m.cfg.DataDir), nil, 200, &js)
 	if len(js) < 3 {
 		t.Errorf("demo jurisdictions: %+v", js)
 	}
@@ -151,4 +137,30 @@ func testAdminTokenOf(t *testing.T, dir string) string {
 		t.Fatal(err)
 	}
 	return strings.TrimSpace(string(b))
+}
+
+// startDemo serves the demo ledger in a new data directory with cfg (its
+// address, directory and Demo set here) and returns the server and the
+// tokens the demo wrote. The caller stops the server.
+func startDemo(t *testing.T, cfg Config) (*testServer, []demoToken) {
+	t.Helper()
+	dir := t.TempDir()
+	cfg.Addr, cfg.DataDir, cfg.Demo = "127.0.0.1:0", dir, true
+	m := NewMain(cfg)
+	if err := m.Open(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	ts := &testServer{t: t, m: m, base: "http://" + m.Addr(), done: make(chan error, 1)}
+	go func() { ts.done <- m.Serve() }()
+	raw, err := os.ReadFile(filepath.Join(dir, demoTokensFile))
+	if err != nil {
+		ts.stop()
+		t.Fatal(err)
+	}
+	var toks []demoToken
+	if err := json.Unmarshal(raw, &toks); err != nil {
+		ts.stop()
+		t.Fatal(err)
+	}
+	return ts, toks
 }

@@ -1,10 +1,6 @@
 package main
 
 import (
-	"context"
-	"encoding/json"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -59,22 +55,8 @@ const phoneProblems = `(() => {
 // screen, and no card label may run into the next line.
 func TestPagesFitAPhone(t *testing.T) {
 	ctx := newBrowser(t)
-	dir := t.TempDir()
-	m := NewMain(Config{Addr: "127.0.0.1:0", DataDir: dir, AdminToken: testAdminToken, Demo: true})
-	if err := m.Open(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	ts := &testServer{t: t, m: m, base: "http://" + m.Addr(), done: make(chan error, 1)}
-	go func() { ts.done <- m.Serve() }()
+	ts, toks := startDemo(t, Config{AdminToken: testAdminToken})
 	defer ts.stop()
-	raw, err := os.ReadFile(filepath.Join(dir, demoTokensFile))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var toks []demoToken
-	if err := json.Unmarshal(raw, &toks); err != nil {
-		t.Fatal(err)
-	}
 	var reg, op string
 	for _, tk := range toks {
 		switch {

@@ -2,9 +2,7 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -24,22 +22,8 @@ func TestWebScreenshotsReviewDiffTokens(t *testing.T) {
 		t.Skip("set ICTLEDGER_SCREENSHOTS to a directory to save screenshots")
 	}
 	ctx := newBrowser(t)
-	dir := t.TempDir()
-	m := NewMain(Config{Addr: "127.0.0.1:0", DataDir: dir, AdminToken: testAdminToken, Demo: true})
-	if err := m.Open(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	ts := &testServer{t: t, m: m, base: "http://" + m.Addr(), done: make(chan error, 1)}
-	go func() { ts.done <- m.Serve() }()
+	ts, toks := startDemo(t, Config{AdminToken: testAdminToken})
 	defer ts.stop()
-	raw, err := os.ReadFile(filepath.Join(dir, demoTokensFile))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var toks []demoToken
-	if err := json.Unmarshal(raw, &toks); err != nil {
-		t.Fatal(err)
-	}
 	var reg, admin string
 	for _, tk := range toks {
 		switch {
