@@ -4,7 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"sort"
+	"maps"
+	"slices"
 	"strconv"
 
 	"github.com/ictledger/ictledger/ledger"
@@ -23,15 +24,8 @@ import (
 // not reproduce. TestEncodeBundleMatchesCanonical and FuzzEncodeBundle
 // hold it to ledger.Canonical.
 func encodeBundle(b *Bundle) ([]byte, error) {
-	for k := range b.Deadlines {
-		if !plainJSON(k) {
-			return ledger.Canonical(b)
-		}
-	}
-	for k := range b.Coverage {
-		if !plainJSON(k) {
-			return ledger.Canonical(b)
-		}
+	if !plainKeys(b.Deadlines) || !plainKeys(b.Coverage) {
+		return ledger.Canonical(b)
 	}
 	w := jsonWriter{buf: make([]byte, 0, bundleSize(b))}
 	w.raw("{")
@@ -143,6 +137,17 @@ func (w *jsonWriter) str(s string) {
 	w.buf = append(w.buf, q...)
 }
 
+// plainKeys reports whether every key of m is plainJSON, so that byte
+// order is also the order of canonical JSON.
+func plainKeys[V any](m map[string]V) bool {
+	for k := range m {
+		if !plainJSON(k) {
+			return false
+		}
+	}
+	return true
+}
+
 // plainJSON reports whether s is written in JSON as it is, between
 // quotes: printable ASCII without a quote or a backslash.
 func plainJSON(s string) bool {
@@ -196,7 +201,7 @@ func (w *jsonWriter) strings(ss []string) {
 
 func (w *jsonWriter) deadlines(m map[string]string) {
 	w.raw("{")
-	for _, k := range sortedKeys(m) {
+	for _, k := range slices.Sorted(maps.Keys(m)) {
 		w.member(k)
 		w.str(m[k])
 	}
@@ -205,7 +210,7 @@ func (w *jsonWriter) deadlines(m map[string]string) {
 
 func (w *jsonWriter) coverage(m map[string]RegionCounts) {
 	w.raw("{")
-	for _, k := range sortedKeys(m) {
+	for _, k := range slices.Sorted(maps.Keys(m)) {
 		w.member(k)
 		c := m[k]
 		w.raw("{")
@@ -216,17 +221,6 @@ func (w *jsonWriter) coverage(m map[string]RegionCounts) {
 		w.raw("}")
 	}
 	w.raw("}")
-}
-
-// sortedKeys lists a map's keys in byte order, the order of canonical
-// JSON for keys that need no escaping.
-func sortedKeys[V any](m map[string]V) []string {
-	ks := make([]string, 0, len(m))
-	for k := range m {
-		ks = append(ks, k)
-	}
-	sort.Strings(ks)
-	return ks
 }
 
 // decodeCanonicalBundle reads raw when it is exactly the canonical
