@@ -230,9 +230,10 @@ func (w *jsonWriter) coverage(m map[string]RegionCounts) {
 // when that gives raw again is the bundle returned, so it is the bundle
 // encoding/json would give, and anything else (an unknown member,
 // whitespace, a number written otherwise, data after the object) is left
-// to encoding/json, which also words the error. A 2 MB bundle took about
-// 100 ms through encoding/json, once in the render worker and once more
-// in every verification.
+// to encoding/json, which also words the error. Every bundle is decoded
+// once in the render worker and once more in every verification;
+// BenchmarkDecodeBundle (2,106 entries, 39 MB) took 348 ms and 176 MB
+// through encoding/json alone, 205-260 ms and 81 MB with this.
 func decodeCanonicalBundle(raw []byte) (*Bundle, bool) {
 	var b Bundle
 	err := ledger.Members(raw, func(k, v []byte) error {
