@@ -59,10 +59,10 @@ func regionReport(b *Bundle, in *inputs) (*templates.RegionReport, error) {
 	}
 	heads := calculators.RegionHeadlines()
 	for _, cc := range slices.Sorted(maps.Keys(byCountry)) {
-		figures := calculators.RegionFigures(byCountry[cc])
+		t := byCountry[cc]
 		c := templates.RegionCountry{Country: cc, Name: regionName(in, cc), Coverage: *coverage[cc]}
 		for _, h := range heads {
-			c.Figures = append(c.Figures, figures[h.Key])
+			c.Figures = append(c.Figures, h.Get(t.E1, t.E2, t.E3))
 		}
 		r.Countries = append(r.Countries, c)
 	}
