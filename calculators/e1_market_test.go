@@ -13,7 +13,7 @@ import (
 // residual mix 0.50 (the spec's example), or no residual mix.
 func g3Factors(t *testing.T, residual bool) *ledger.FactorSet {
 	fs := *loadFactors20261(t)
-	fs.Grid = map[string]ledger.GridFactor{"XX": {Value: e1DecP("0.45"), Basis: ledger.BasisDirect, DataYear: ptrInt(2025)}}
+	fs.Grid = map[string]ledger.GridFactor{"XX": {Value: e1DecP("0.45"), Basis: ledger.BasisDirect, DataYear: ptr(2025)}}
 	fs.ResidualMix = nil
 	if residual {
 		fs.ResidualMix = map[string]ledger.GridFactor{"XX": {Value: e1DecP("0.50")}}

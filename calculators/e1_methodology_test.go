@@ -127,7 +127,7 @@ func TestG1PrefersDirectAlternative(t *testing.T) {
 	fs.Grid = map[string]ledger.GridFactor{"XX": {Value: e1DecP("0.5"), Basis: ledger.BasisLifecycle, Publisher: "A",
 		Alternatives: []ledger.GridFactor{
 			{Value: e1DecP("0.7"), Basis: ledger.BasisCombinedMargin},
-			{Value: e1DecP("0.3"), Basis: ledger.BasisDirect, Publisher: "B", DataYear: ptrInt(2025)},
+			{Value: e1DecP("0.3"), Basis: ledger.BasisDirect, Publisher: "B", DataYear: ptr(2025)},
 		}}}
 	fs.ResidualMix = map[string]ledger.GridFactor{"XX": {Value: e1DecP("0.6")}} // no G3 fallback flag
 	e, tr, err := ComputeE1(Request{Return: g1Return(map[string]string{"XX": "1000"}, nil), Factors: &fs})
@@ -142,8 +142,6 @@ func TestG1PrefersDirectAlternative(t *testing.T) {
 		t.Errorf("derivation cites %+v", d.Factors)
 	}
 }
-
-func ptrInt(n int) *int { return &n }
 
 // TestG2ClaimsCoverTheCountry: from 2026.1 the market of a claim is the
 // country. AU-VIC buys 10,000 kWh and claims 15,000; AU-NSW buys 10,000.

@@ -5,24 +5,14 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ictledger/ictledger/fixtures"
 	"github.com/ictledger/ictledger/ledger"
 )
-
-func loadFactors2026(t testing.TB) *ledger.FactorSet {
-	t.Helper()
-	fs, err := ledger.ParseFactorSet(fixtures.FactorSet20261())
-	if err != nil {
-		t.Fatal(err)
-	}
-	return fs
-}
 
 // computeUnder computes E2 on the apt-2026.1 set under methodology m.
 func computeUnder(t *testing.T, m string, fs *ledger.FactorSet, cur *ledger.Return, earlier []*ledger.Return) (*E2, *Trace) {
 	t.Helper()
 	if fs == nil {
-		fs = loadFactors2026(t)
+		fs = loadFactors20261(t)
 	}
 	e, tr, err := ComputeE2(Request{Return: cur, Earlier: earlier, Factors: fs, Methodology: m})
 	if err != nil {
@@ -244,7 +234,7 @@ func TestMCI2026Utility(t *testing.T) {
 	t.Run("2026.1 with L_use", func(t *testing.T) {
 		// A set with L_use = 2.5 years: X = 3 / 2.5 = 1.2,
 		// F(X) = 0.9 / 1.2 = 0.75, MCI = 1 - 0.944377 x 0.75 = 0.291717.
-		fs := loadFactors2026(t)
+		fs := loadFactors20261(t)
 		df := fs.Devices["smartphone"]
 		df.UseLifeYears, df.UseLifeSource = ptr(d("2.5")), "a test source"
 		fs.Devices["smartphone"] = df
