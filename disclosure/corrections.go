@@ -24,13 +24,19 @@ func corrections(b *Bundle) ([]string, error) {
 	if b.Document != DocSector || b.Rollup != 0 {
 		return nil, nil
 	}
-	old, err := sectorReportOf(b)
+	// Both reports read the same entries: they are decoded once. Building
+	// a report only reads them.
+	in, err := bundleInputs(b)
+	if err != nil {
+		return nil, err
+	}
+	old, err := sectorReport(b, in)
 	if err != nil {
 		return nil, err
 	}
 	fixed := *b
 	fixed.Rollup = RollupCorrected
-	now, err := sectorReportOf(&fixed)
+	now, err := sectorReport(&fixed, in)
 	if err != nil {
 		return nil, err
 	}
@@ -48,22 +54,6 @@ func corrections(b *Bundle) ([]string, error) {
 			m.Label, noticeValue(m.Value, m.Unit), noticeValue(v, m.Unit)))
 	}
 	return out, nil
-}
-
-// sectorReportOf builds the view model of a sector bundle, as Render does.
-func sectorReportOf(b *Bundle) (*templates.SectorReport, error) {
-	es, _, err := b.rawEntries()
-	if err != nil {
-		return nil, err
-	}
-	in, err := decodeInputs(es)
-	if err != nil {
-		return nil, err
-	}
-	if err := in.applyBasis(b); err != nil {
-		return nil, err
-	}
-	return sectorReport(b, in)
 }
 
 // noticeValue writes a value for a notice, as the document shows it.

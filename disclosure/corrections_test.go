@@ -7,6 +7,7 @@ import (
 
 	"github.com/ictledger/ictledger/calculators"
 	"github.com/ictledger/ictledger/ledger"
+	"github.com/ictledger/ictledger/templates"
 )
 
 // Sector documents issued before the roll-up fixes have no rollup in
@@ -158,4 +159,13 @@ func TestCoverageLines(t *testing.T) {
 	if got := coverageLines(in, nil, nil, ledger.Methodology20261); got != nil {
 		t.Errorf("before the fixes: %q", got)
 	}
+}
+
+// sectorReportOf builds the view model of a sector bundle, as Render does.
+func sectorReportOf(b *Bundle) (*templates.SectorReport, error) {
+	in, err := bundleInputs(b)
+	if err != nil {
+		return nil, err
+	}
+	return sectorReport(b, in)
 }

@@ -6,13 +6,9 @@ import (
 	"github.com/ictledger/ictledger/templates"
 )
 
-// Render makes the PDF of a bundle. It is deterministic: the same bundle
-// always gives the same bytes, which is what lets Verify detect any change
-// to a document by rendering its attached bundle again.
-func Render(b *Bundle) ([]byte, error) {
-	if b.Format != Format {
-		return nil, fmt.Errorf("bundle format %q: this build renders %q", b.Format, Format)
-	}
+// bundleInputs decodes the bundle's entries into what its document is
+// computed from, keeping only the returns its basis counts.
+func bundleInputs(b *Bundle) (*inputs, error) {
 	es, _, err := b.rawEntries()
 	if err != nil {
 		return nil, err
@@ -22,6 +18,20 @@ func Render(b *Bundle) ([]byte, error) {
 		return nil, err
 	}
 	if err := in.applyBasis(b); err != nil {
+		return nil, err
+	}
+	return in, nil
+}
+
+// Render makes the PDF of a bundle. It is deterministic: the same bundle
+// always gives the same bytes, which is what lets Verify detect any change
+// to a document by rendering its attached bundle again.
+func Render(b *Bundle) ([]byte, error) {
+	if b.Format != Format {
+		return nil, fmt.Errorf("bundle format %q: this build renders %q", b.Format, Format)
+	}
+	in, err := bundleInputs(b)
+	if err != nil {
 		return nil, err
 	}
 	attachment, err := b.Encode()
