@@ -14,18 +14,7 @@ func acceptedFixture(t *testing.T) (*Bundle, *inputs) {
 	t.Helper()
 	b := fixtureBundle(t, "operator-bundle.json")
 	b.Basis = BasisAccepted
-	es, _, err := b.rawEntries()
-	if err != nil {
-		t.Fatal(err)
-	}
-	in, err := decodeInputs(es)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := in.applyBasis(b); err != nil {
-		t.Fatal(err)
-	}
-	return b, in
+	return b, testInputs(t, b)
 }
 
 // A bundle of BasisAccepted uses accepted quarters only, even when it

@@ -7,7 +7,6 @@ import (
 
 	"github.com/ictledger/ictledger/calculators"
 	"github.com/ictledger/ictledger/ledger"
-	"github.com/ictledger/ictledger/templates"
 )
 
 // Sector documents issued before the roll-up fixes have no rollup in
@@ -86,7 +85,7 @@ func TestCorrectedSinceNotice(t *testing.T) {
 	// named as left out, and nothing to correct.
 	fixed := *old
 	fixed.Rollup = RollupCorrected
-	view, err := sectorReportOf(&fixed)
+	view, err := sectorView(t, &fixed)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -159,13 +158,4 @@ func TestCoverageLines(t *testing.T) {
 	if got := coverageLines(in, nil, nil, ledger.Methodology20261); got != nil {
 		t.Errorf("before the fixes: %q", got)
 	}
-}
-
-// sectorReportOf builds the view model of a sector bundle, as Render does.
-func sectorReportOf(b *Bundle) (*templates.SectorReport, error) {
-	in, err := bundleInputs(b)
-	if err != nil {
-		return nil, err
-	}
-	return sectorReport(b, in)
 }

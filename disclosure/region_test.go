@@ -63,18 +63,7 @@ func TestRegionBundleCountsAcceptedOnly(t *testing.T) {
 		}
 	}
 	slices.SortFunc(b.Entries, func(x, y BundleEntry) int { return cmp.Compare(x.Seq, y.Seq) })
-	es, _, err := b.rawEntries()
-	if err != nil {
-		t.Fatal(err)
-	}
-	in, err := decodeInputs(es)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := in.applyBasis(b); err != nil {
-		t.Fatal(err)
-	}
-	r, err := regionReport(b, in)
+	r, err := regionReport(b, testInputs(t, b))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,18 +9,20 @@ import (
 	"github.com/ictledger/ictledger/templates"
 )
 
-// sectorView builds the view model of a sector bundle.
+// sectorView builds the view model of a sector bundle, as Render does.
 func sectorView(t *testing.T, b *Bundle) (*templates.SectorReport, error) {
 	t.Helper()
-	es, _, err := b.rawEntries()
+	return sectorReport(b, testInputs(t, b))
+}
+
+// testInputs is bundleInputs, failing the test on an error.
+func testInputs(t *testing.T, b *Bundle) *inputs {
+	t.Helper()
+	in, err := bundleInputs(b)
 	if err != nil {
 		t.Fatal(err)
 	}
-	in, err := decodeInputs(es)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return sectorReport(b, in)
+	return in
 }
 
 // A sector document of every country counts each operator late against
