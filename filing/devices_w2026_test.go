@@ -55,16 +55,23 @@ func TestDeviceRedeployed(t *testing.T) {
 				t.Fatal("redeployed not read")
 			}
 			probs, _ := Validate(r, exampleContext(t))
-			if tc.path == "" {
-				if len(probs) != 0 {
-					t.Errorf("problems %+v", probs)
-				}
-				return
-			}
-			if !hasProblem(probs, tc.path, tc.msg) {
-				t.Errorf("problems %+v, want %s: %s", probs, tc.path, tc.msg)
-			}
+			checkDeviceProblem(t, probs, tc.path, tc.msg)
 		})
+	}
+}
+
+// checkDeviceProblem fails t unless probs has a problem at path whose
+// message contains msg, or, with path "", unless probs is empty.
+func checkDeviceProblem(t *testing.T, probs []ledger.FieldError, path, msg string) {
+	t.Helper()
+	if path == "" {
+		if len(probs) != 0 {
+			t.Errorf("problems %+v", probs)
+		}
+		return
+	}
+	if !hasProblem(probs, path, msg) {
+		t.Errorf("problems %+v, want %s: %s", probs, path, msg)
 	}
 }
 
@@ -98,15 +105,7 @@ func TestDeviceRecyclerEfficiency(t *testing.T) {
 				t.Fatalf("recycler_efficiency_pct read as %v", got)
 			}
 			probs, _ := Validate(r, exampleContext(t))
-			if tc.path == "" {
-				if len(probs) != 0 {
-					t.Errorf("problems %+v", probs)
-				}
-				return
-			}
-			if !hasProblem(probs, tc.path, tc.msg) {
-				t.Errorf("problems %+v, want %s: %s", probs, tc.path, tc.msg)
-			}
+			checkDeviceProblem(t, probs, tc.path, tc.msg)
 		})
 	}
 }

@@ -87,10 +87,10 @@ type Draft struct {
 	// partly filled: a value that could not be read is left zero.
 	Return *ledger.Return
 	probs  problems
-	lines  *csvLines // where CSV rows came from, for multipart drafts
-	// where maps the JSON path of a problem to the path the uploader
-	// knows, for drafts read from another form (ReadDerived); nil keeps
-	// JSON paths.
+	// where maps the JSON path of a validation problem to the path the
+	// uploader knows: a CSV file, line and column for rows of a
+	// multipart draft (csvLines.translate), a sheet and cell for a draft
+	// read from another form (ReadDerived); nil keeps JSON paths.
 	where func(string) string
 	notes []ledger.Warning // warnings of the derivation, kept on success
 	opts  Options
@@ -145,11 +145,6 @@ func ReadJSON(r io.Reader, opts Options) (*Draft, error) {
 // with the return.
 func (d *Draft) Check(c Context) ([]ledger.Warning, error) {
 	valid, warnings := validate(d.Return, c)
-	if d.lines != nil {
-		for i := range valid.list {
-			valid.list[i].Path = d.lines.translate(valid.list[i].Path)
-		}
-	}
 	if d.where != nil {
 		for i := range valid.list {
 			valid.list[i].Path = d.where(valid.list[i].Path)

@@ -67,6 +67,27 @@ func fieldErrors(t *testing.T, err error, code string) []ledger.FieldError {
 	return e.Fields
 }
 
+// wantProblem is a problem a test expects: at path, with a message that
+// contains msg.
+type wantProblem struct{ path, msg string }
+
+// checkProblems fails t unless problems are exactly those of want, each
+// found by hasProblem, or, with want empty, unless there are none.
+func checkProblems(t *testing.T, problems []ledger.FieldError, want []wantProblem) {
+	t.Helper()
+	if len(want) == 0 && len(problems) > 0 {
+		t.Errorf("unexpected problems: %+v", problems)
+	}
+	for _, w := range want {
+		if !hasProblem(problems, w.path, w.msg) {
+			t.Errorf("no problem at %q with %q in %+v", w.path, w.msg, problems)
+		}
+	}
+	if len(want) > 0 && len(problems) != len(want) {
+		t.Errorf("got %d problems, want %d: %+v", len(problems), len(want), problems)
+	}
+}
+
 // hasProblem reports whether a problem is at path with a message that
 // contains msg.
 func hasProblem(ps []ledger.FieldError, path, msg string) bool {

@@ -54,7 +54,7 @@ func ReadMultipart(mr *multipart.Reader, opts Options) (*Draft, error) {
 	if wb != nil {
 		return wb, nil
 	}
-	return &Draft{Return: ret, probs: probs, lines: lines, opts: opts}, nil
+	return &Draft{Return: ret, probs: probs, where: lines.translate, opts: opts}, nil
 }
 
 // workbookSignature starts every zip file, so every XLSX workbook: a JSON

@@ -35,7 +35,7 @@ func withSites(r *ledger.Return, n int) {
 // TestValidate runs each rule on the example return with one change: the
 // rule must fire with the path named, or (want empty) nothing may fire.
 func TestValidate(t *testing.T) {
-	type want struct{ path, msg string }
+	type want = wantProblem
 	tests := []struct {
 		name   string
 		change func(r *ledger.Return, c *Context)
@@ -315,17 +315,7 @@ func TestValidate(t *testing.T) {
 			c := exampleContext(t)
 			tt.change(r, &c)
 			problems, warnings := Validate(r, c)
-			if len(tt.want) == 0 && len(problems) > 0 {
-				t.Errorf("unexpected problems: %+v", problems)
-			}
-			for _, w := range tt.want {
-				if !hasProblem(problems, w.path, w.msg) {
-					t.Errorf("no problem at %q with %q in %+v", w.path, w.msg, problems)
-				}
-			}
-			if len(tt.want) > 0 && len(problems) != len(tt.want) {
-				t.Errorf("got %d problems, want %d: %+v", len(problems), len(tt.want), problems)
-			}
+			checkProblems(t, problems, tt.want)
 			switch {
 			case tt.warn == "" && len(warnings) > 0:
 				t.Errorf("unexpected warnings: %+v", warnings)

@@ -11,7 +11,7 @@ import (
 // TestValidateReturnV11 holds the rules of the return v1.1 fields of the
 // methodology 2026.1 E1 items: each refusal is a problem naming the field.
 func TestValidateReturnV11(t *testing.T) {
-	type want struct{ path, msg string }
+	type want = wantProblem
 	tests := []struct {
 		name   string
 		change func(r *ledger.Return)
@@ -63,17 +63,7 @@ func TestValidateReturnV11(t *testing.T) {
 			c.Factors = factors20261(t)
 			tt.change(r)
 			problems, _ := Validate(r, c)
-			if len(tt.want) == 0 && len(problems) > 0 {
-				t.Errorf("unexpected problems: %+v", problems)
-			}
-			for _, w := range tt.want {
-				if !hasProblem(problems, w.path, w.msg) {
-					t.Errorf("no problem at %q with %q in %+v", w.path, w.msg, problems)
-				}
-			}
-			if len(tt.want) > 0 && len(problems) != len(tt.want) {
-				t.Errorf("got %d problems, want %d: %+v", len(problems), len(tt.want), problems)
-			}
+			checkProblems(t, problems, tt.want)
 		})
 	}
 }

@@ -19,6 +19,7 @@ import (
 
 	"github.com/ictledger/ictledger/fixtures"
 	"github.com/ictledger/ictledger/ledger"
+	"github.com/ictledger/ictledger/ledger/journal"
 	"github.com/ictledger/ictledger/ledger/state"
 	"github.com/ictledger/ictledger/ledger/store"
 	"github.com/ictledger/ictledger/service"
@@ -113,7 +114,7 @@ func GenerateRegion(ctx context.Context, dir string, cfg RegionConfig) (*RegionS
 	if err := cfg.check(); err != nil {
 		return nil, err
 	}
-	if _, err := os.Stat(filepath.Join(dir, "journal.wal")); err == nil {
+	if _, err := os.Stat(filepath.Join(dir, journal.FileName)); err == nil {
 		return nil, fmt.Errorf("loadtest: %s holds a journal already; generate into a new directory", dir)
 	}
 	g, err := newRegionGen(cfg)

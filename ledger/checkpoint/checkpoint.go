@@ -97,9 +97,9 @@ func Parse(text string) (Checkpoint, error) {
 	return Checkpoint{Origin: origin, Size: size, Root: root}, nil
 }
 
-// body returns the text of a signed note without its signatures, or
-// ErrMalformed. It does not check the signatures.
-func body(msg []byte) (string, error) {
+// Body returns the text of a signed note without its signatures (ending
+// in a newline), or ErrMalformed. It does not check the signatures.
+func Body(msg []byte) (string, error) {
 	i := bytes.LastIndex(msg, []byte("\n\n"))
 	if i < 0 {
 		return "", fmt.Errorf("%w: no signature block", ErrMalformed)

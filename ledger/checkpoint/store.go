@@ -22,7 +22,7 @@ const LatestFile = "checkpoint"
 // verify the signature; the caller signed it. Calls for the same directory
 // must not run concurrently.
 func Store(dir string, msg []byte) error {
-	text, err := body(msg)
+	text, err := Body(msg)
 	if err != nil {
 		return err
 	}
@@ -31,7 +31,7 @@ func Store(dir string, msg []byte) error {
 		return err
 	}
 	if old, err := Latest(dir); err == nil {
-		if oldText, err := body(old); err == nil {
+		if oldText, err := Body(old); err == nil {
 			if prev, err := Parse(oldText); err == nil && prev.Size > c.Size {
 				return fmt.Errorf("checkpoint: refusing to replace checkpoint of size %d with one of size %d", prev.Size, c.Size)
 			}

@@ -88,22 +88,14 @@ func (st *state) save(dir string) error {
 func writeEvidence(dir string, a *Alarm) error {
 	size := "unknown"
 	if a.New != nil {
-		if cp, err := checkpoint.Parse(noteBody(a.New)); err == nil {
-			size = strconv.FormatUint(cp.Size, 10)
+		if text, err := checkpoint.Body(a.New); err == nil {
+			if cp, err := checkpoint.Parse(text); err == nil {
+				size = strconv.FormatUint(cp.Size, 10)
+			}
 		}
 	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return err
 	}
 	return atomicfile.Write(dir, a.evidenceName(size), a.evidence(), 0o644)
-}
-
-// noteBody is the text of a signed note before its signatures.
-func noteBody(msg []byte) string {
-	for i := len(msg) - 2; i >= 0; i-- {
-		if msg[i] == '\n' && msg[i+1] == '\n' {
-			return string(msg[:i+1])
-		}
-	}
-	return ""
 }

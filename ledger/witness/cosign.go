@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"golang.org/x/mod/sumdb/note"
+
+	"github.com/ictledger/ictledger/ledger/checkpoint"
 )
 
 // Cosignatures checks the body of a witness's add-checkpoint answer:
@@ -14,9 +16,9 @@ import (
 // lines that verify with w's key, ready to append to the note, and an
 // error when none does or when a line claiming w's key does not verify.
 func Cosignatures(msg []byte, w Witness, answer []byte) ([]byte, error) {
-	text, _, err := split(msg)
+	text, err := checkpoint.Body(msg)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("witness: the checkpoint is not a signed note: %w", err)
 	}
 	if !bytes.HasSuffix(answer, []byte("\n")) {
 		return nil, fmt.Errorf("witness %s: the answer does not end in a newline", w.Name)
@@ -72,16 +74,6 @@ func Count(msg []byte, logKey note.Verifier, witnesses []note.Verifier) (*note.N
 		return nil, 0, errors.New("the checkpoint is not signed by the log's key")
 	}
 	return n, len(seen), nil
-}
-
-// split returns a signed note's text (ending in a newline) and its
-// signature block.
-func split(msg []byte) (string, []byte, error) {
-	i := bytes.LastIndex(msg, []byte("\n\n"))
-	if i < 0 {
-		return "", nil, errors.New("witness: the checkpoint is not a signed note")
-	}
-	return string(msg[:i+1]), msg[i+2:], nil
 }
 
 func sigLine(s note.Signature) string {
