@@ -63,20 +63,25 @@ func (s *Server) handleSectorDisclosure(w http.ResponseWriter, r *http.Request) 
 	s.writePDF(w, r, pdf, name+".pdf")
 }
 
-// writePDF sends a document with ETag = SHA-256 of its bytes, answering a
-// matching If-None-Match with 304.
+// writePDF sends a PDF to be shown inline, as writeDocument does.
 func (s *Server) writePDF(w http.ResponseWriter, r *http.Request, pdf []byte, name string) {
-	sum := sha256.Sum256(pdf)
+	writeDocument(w, r, pdf, "application/pdf", `inline; filename="`+name+`"`, "no-cache")
+}
+
+// writeDocument sends a document with ETag = SHA-256 of its bytes and
+// the given Cache-Control, answering a matching If-None-Match with 304.
+func writeDocument(w http.ResponseWriter, r *http.Request, b []byte, contentType, disposition, cache string) {
+	sum := sha256.Sum256(b)
 	etag := `"` + hex.EncodeToString(sum[:]) + `"`
 	w.Header().Set("ETag", etag)
-	w.Header().Set("Cache-Control", "no-cache")
+	w.Header().Set("Cache-Control", cache)
 	if r.Header.Get("If-None-Match") == etag {
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}
-	w.Header().Set("Content-Type", "application/pdf")
-	w.Header().Set("Content-Disposition", `inline; filename="`+name+`"`)
-	_, _ = w.Write(pdf)
+	w.Header().Set("Content-Type", contentType)
+	w.Header().Set("Content-Disposition", disposition)
+	_, _ = w.Write(b)
 }
 
 // handleVerify serves POST /v1/verify (public): the bytes of a PDF as

@@ -1,8 +1,6 @@
 package httpapi
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"io"
 	"net/http"
 
@@ -93,20 +91,9 @@ func (s *Server) handleReturnWorkbook(w http.ResponseWriter, r *http.Request) {
 	s.writeWorkbook(w, r, b, v.Filed.ID+".xlsx", "private, no-cache")
 }
 
-// writeWorkbook sends a workbook with ETag = SHA-256 of its bytes,
-// answering a matching If-None-Match with 304.
+// writeWorkbook sends a workbook as an attachment, as writeDocument does.
 func (s *Server) writeWorkbook(w http.ResponseWriter, r *http.Request, b []byte, name, cache string) {
-	sum := sha256.Sum256(b)
-	etag := `"` + hex.EncodeToString(sum[:]) + `"`
-	w.Header().Set("ETag", etag)
-	w.Header().Set("Cache-Control", cache)
-	if r.Header.Get("If-None-Match") == etag {
-		w.WriteHeader(http.StatusNotModified)
-		return
-	}
-	w.Header().Set("Content-Type", workbook.MediaType)
-	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
-	_, _ = w.Write(b)
+	writeDocument(w, r, b, workbook.MediaType, `attachment; filename="`+name+`"`, cache)
 }
 
 // workbookDecoder reads a workbook body for handleFileReturn.

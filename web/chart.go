@@ -3,7 +3,6 @@ package web
 import (
 	"math"
 	"strconv"
-	"strings"
 	"unicode"
 
 	"github.com/shopspring/decimal"
@@ -165,22 +164,10 @@ func niceScale(hi float64) (top, step float64, places int32) {
 	return math.Ceil(hi/step-1e-9) * step, step, places
 }
 
-// tickLabel shows an axis value with places decimals, its integer digits
-// grouped by thousands as the values' are.
+// tickLabel shows an axis value (never negative) with places decimals,
+// its integer digits grouped by thousands as the values' are.
 func tickLabel(v float64, places int32) string {
-	s := decimal.NewFromFloat(v).StringFixed(places)
-	intPart, frac, hasFrac := strings.Cut(s, ".")
-	var b strings.Builder
-	for i, c := range intPart {
-		if i > 0 && (len(intPart)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	if hasFrac {
-		b.WriteString("." + frac)
-	}
-	return b.String()
+	return numfmt.Group(decimal.NewFromFloat(v).StringFixed(places), false)
 }
 
 // textWidth is how wide s is drawn, in widths of a Latin letter: wide

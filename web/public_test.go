@@ -1,15 +1,12 @@
 package web_test
 
 import (
-	"io"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/ictledger/ictledger/ledger"
 	"github.com/ictledger/ictledger/service/servicetest"
-	"github.com/ictledger/ictledger/web"
 )
 
 // The public home page links exactly the disclosures anyone may download:
@@ -24,14 +21,7 @@ func TestHomeListsPublicDisclosuresOnly(t *testing.T) {
 		env.Review(reg, env.File(op, servicetest.ExampleReturn(t, "op-a", p)).ID, accept)
 	}
 	q2 := env.File(op, servicetest.ExampleReturn(t, "op-a", "2025-Q2"))
-	h, err := web.New(web.Config{Service: env.Service, Now: env.Clock.Now, Secret: []byte("0123456789abcdef0123456789abcdef")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	w := httptest.NewRecorder()
-	h.ServeHTTP(w, httptest.NewRequest("GET", "/", nil))
-	body, _ := io.ReadAll(w.Result().Body)
-	page := string(body)
+	_, page := visit(pagesOf(t, env), "/")
 	if !strings.Contains(page, "/v1/operators/op-a/disclosures/2025-Q3.pdf") {
 		t.Fatalf("the accepted quarter is not linked:\n%s", page)
 	}

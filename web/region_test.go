@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"io"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -12,7 +11,6 @@ import (
 	"github.com/ictledger/ictledger/ledger"
 	"github.com/ictledger/ictledger/service"
 	"github.com/ictledger/ictledger/service/servicetest"
-	"github.com/ictledger/ictledger/web"
 )
 
 // TestRegionPage shows the public regional page to a visitor: a table
@@ -28,11 +26,8 @@ func TestRegionPage(t *testing.T) {
 	markSupplier := func(m map[string]any) {
 		m["electricity"].([]any)[3].(map[string]any)["supplier"] = marker + " Power"
 	}
-	a := env.Operator("op-a", "Alpha Telecom", "JP")
-	first := env.File(a, servicetest.ExampleReturn(t, "op-a", "2025-Q3"))
-	env.Review(reg, first.ID, accept)
-	c := env.Operator("op-c", "Coral Telecom", "FJ")
-	env.Review(reg, env.File(c, servicetest.ExampleReturn(t, "op-c", "2025-Q3")).ID, accept)
+	acceptExample(t, env, reg, "op-a", "Alpha Telecom", "JP")
+	acceptExample(t, env, reg, "op-c", "Coral Telecom", "FJ")
 	b := env.Operator("op-zzregionpagemarker-b", marker+" B", "JP")
 	env.Review(reg, env.File(b, servicetest.ExampleReturn(t, "op-zzregionpagemarker-b", "2025-Q2")).ID, accept)
 	env.File(b, servicetest.ReturnWith(t, "op-zzregionpagemarker-b", "2025-Q3", markSupplier))
@@ -44,16 +39,8 @@ func TestRegionPage(t *testing.T) {
 		m["restates"], m["reason"] = dq.ID, marker+" restated"
 	}))
 
-	h, err := web.New(web.Config{Service: env.Service, Now: env.Clock.Now, Secret: []byte("0123456789abcdef0123456789abcdef")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	get := func(path string) (int, string) {
-		w := httptest.NewRecorder()
-		h.ServeHTTP(w, httptest.NewRequest("GET", path, nil))
-		body, _ := io.ReadAll(w.Result().Body)
-		return w.Code, string(body)
-	}
+	h := pagesOf(t, env)
+	get := func(path string) (int, string) { return visit(h, path) }
 	code, page := get("/region?period=2025-Q3")
 	if code != 200 {
 		t.Fatalf("status %d:\n%s", code, page)
@@ -117,18 +104,10 @@ func TestRegionChartsNameCountriesByCode(t *testing.T) {
 	if _, err := env.Service.SetJurisdiction(t.Context(), ledger.SystemActor, ledger.Jurisdiction{Country: "JP", Name: long}); err != nil {
 		t.Fatal(err)
 	}
-	reg := env.Token(ledger.RoleRegulator)
-	a := env.Operator("op-a", "Alpha Telecom", "JP")
-	env.Review(reg, env.File(a, servicetest.ExampleReturn(t, "op-a", "2025-Q3")).ID, ledger.Review{Decision: ledger.DecisionAccept})
-	h, err := web.New(web.Config{Service: env.Service, Now: env.Clock.Now, Secret: []byte("0123456789abcdef0123456789abcdef")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	w := httptest.NewRecorder()
-	h.ServeHTTP(w, httptest.NewRequest("GET", "/region?period=2025-Q3", nil))
-	page := w.Body.String()
-	if w.Code != 200 || !strings.Contains(page, `<text class="lbl" x="0" y="38">JP <tspan`) {
-		t.Fatalf("status %d, the chart does not name JP by its code:\n%s", w.Code, page)
+	acceptExample(t, env, env.Token(ledger.RoleRegulator), "op-a", "Alpha Telecom", "JP")
+	code, page := visit(pagesOf(t, env), "/region?period=2025-Q3")
+	if code != 200 || !strings.Contains(page, `<text class="lbl" x="0" y="38">JP <tspan`) {
+		t.Fatalf("status %d, the chart does not name JP by its code:\n%s", code, page)
 	}
 	if strings.Contains(page, "Ministry of Internal Affairs and C") && strings.Contains(page, "…") {
 		t.Errorf("a chart cuts the administration's name")
@@ -139,17 +118,9 @@ func TestRegionChartsNameCountriesByCode(t *testing.T) {
 // code in the coverage table, not "FJ FJ".
 func TestRegionCoverageNamesACountryOnce(t *testing.T) {
 	env := servicetest.New(t, time.Date(2026, 2, 20, 0, 0, 0, 0, time.UTC))
-	reg := env.Token(ledger.RoleRegulator)
-	c := env.Operator("op-c", "Coral Telecom", "FJ")
-	env.Review(reg, env.File(c, servicetest.ExampleReturn(t, "op-c", "2025-Q3")).ID, ledger.Review{Decision: ledger.DecisionAccept})
-	h, err := web.New(web.Config{Service: env.Service, Now: env.Clock.Now, Secret: []byte("0123456789abcdef0123456789abcdef")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	w := httptest.NewRecorder()
-	h.ServeHTTP(w, httptest.NewRequest("GET", "/region?period=2025-Q3", nil))
-	page := w.Body.String()
-	if w.Code != 200 || !strings.Contains(page, `data-label="Country">FJ</th>`) {
-		t.Errorf("status %d, the coverage row of FJ is not named once by its code:\n%s", w.Code, page)
+	acceptExample(t, env, env.Token(ledger.RoleRegulator), "op-c", "Coral Telecom", "FJ")
+	code, page := visit(pagesOf(t, env), "/region?period=2025-Q3")
+	if code != 200 || !strings.Contains(page, `data-label="Country">FJ</th>`) {
+		t.Errorf("status %d, the coverage row of FJ is not named once by its code:\n%s", code, page)
 	}
 }

@@ -52,13 +52,34 @@ func newSite(t *testing.T) *site {
 	s.returnA = servicetest.ExampleReturn(t, "op-a", "2025-Q3")
 	s.ridA = env.File(s.opA, s.returnA).ID
 	s.ridB = env.File(s.opB, servicetest.ExampleReturn(t, "op-b", "2025-Q3")).ID
-	h, err := web.New(web.Config{Service: env.Service, Now: env.Clock.Now,
-		Secret: []byte("0123456789abcdef0123456789abcdef")})
+	s.h = pagesOf(t, env)
+	return s
+}
+
+// pagesOf is the pages over env's service, with a fixed cookie secret.
+func pagesOf(t *testing.T, env *servicetest.Env) http.Handler {
+	t.Helper()
+	h, err := web.New(web.Config{Service: env.Service, Now: env.Clock.Now, Secret: []byte("0123456789abcdef0123456789abcdef")})
 	if err != nil {
 		t.Fatal(err)
 	}
-	s.h = h
-	return s
+	return h
+}
+
+// visit is the status and body of a GET of path by a visitor, signed in
+// as no one.
+func visit(h http.Handler, path string) (int, string) {
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, httptest.NewRequest("GET", path, nil))
+	return w.Code, w.Body.String()
+}
+
+// acceptExample registers an operator in country, files its example
+// return for 2025-Q3 and has reg accept it.
+func acceptExample(t *testing.T, env *servicetest.Env, reg, id, name, country string) {
+	t.Helper()
+	op := env.Operator(id, name, country)
+	env.Review(reg, env.File(op, servicetest.ExampleReturn(t, id, "2025-Q3")).ID, ledger.Review{Decision: ledger.DecisionAccept})
 }
 
 // sessionOf signs in with token through the sign-in form, once per

@@ -54,28 +54,10 @@ func FuzzWorkbook(f *testing.F) {
 // replacePart returns the zip b with part name's content replaced, or b
 // when b is not a zip.
 func replacePart(b []byte, name string, content []byte) []byte {
-	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
-	if err != nil {
-		return b
-	}
 	var buf bytes.Buffer
 	zw := zip.NewWriter(&buf)
-	for _, f := range zr.File {
-		if f.Name == name || f.UncompressedSize64 > 1<<20 {
-			continue
-		}
-		rc, err := f.Open()
-		if err != nil {
-			return b
-		}
-		var part bytes.Buffer
-		_, err = part.ReadFrom(rc)
-		rc.Close()
-		if err != nil {
-			return b
-		}
-		w, _ := zw.Create(f.Name)
-		w.Write(part.Bytes())
+	if err := copyParts(zw, b, func(f *zip.File) bool { return f.Name == name || f.UncompressedSize64 > 1<<20 }); err != nil {
+		return b
 	}
 	w, _ := zw.Create(name)
 	w.Write(content)

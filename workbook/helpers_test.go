@@ -102,7 +102,3 @@ func hasProblem(ps []ledger.FieldError, path, msg string) bool {
 	}
 	return false
 }
-
-func filingOptions() filing.Options { return filing.Options{} }
-
-func errorsAs(err error, e **ledger.Error) bool { return errors.As(err, e) }

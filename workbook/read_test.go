@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"compress/flate"
+	"errors"
 	"fmt"
 	"hash/crc32"
 	"io"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/ictledger/ictledger/filing"
 	"github.com/ictledger/ictledger/ledger"
 )
 
@@ -206,50 +208,60 @@ func zipOf(t *testing.T, files ...string) []byte {
 
 // withPart returns the template with a part added or replaced.
 func withPart(t *testing.T, name, content string) []byte {
-	b, err := Template(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	zr, _ := zip.NewReader(bytes.NewReader(b), int64(len(b)))
-	var buf bytes.Buffer
-	zw := zip.NewWriter(&buf)
-	for _, f := range zr.File {
-		if f.Name == name {
-			continue
-		}
-		w, _ := zw.Create(f.Name)
-		rc, _ := f.Open()
-		var part bytes.Buffer
-		part.ReadFrom(rc)
-		w.Write(part.Bytes())
-	}
+	buf, zw := templateWithout(t, name)
 	w, _ := zw.Create(name)
 	w.Write([]byte(content))
 	zw.Close()
 	return buf.Bytes()
 }
 
-// lying returns the template with part name replaced by actual bytes of
-// a repeated shared string item, its zip directory declaring declared
-// bytes.
-func lying(t *testing.T, name string, declared uint64, actual int) []byte {
+// templateWithout is a zip writer holding every part of the template
+// but name, for the caller to add its own part to and close.
+func templateWithout(t *testing.T, name string) (*bytes.Buffer, *zip.Writer) {
+	t.Helper()
 	b, err := Template(nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	zr, _ := zip.NewReader(bytes.NewReader(b), int64(len(b)))
 	var buf bytes.Buffer
 	zw := zip.NewWriter(&buf)
+	if err := copyParts(zw, b, func(f *zip.File) bool { return f.Name == name }); err != nil {
+		t.Fatal(err)
+	}
+	return &buf, zw
+}
+
+// copyParts copies every part of the zip b to zw but those skip names.
+func copyParts(zw *zip.Writer, b []byte, skip func(*zip.File) bool) error {
+	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		return err
+	}
 	for _, f := range zr.File {
-		if f.Name == name {
+		if skip(f) {
 			continue
 		}
-		w, _ := zw.Create(f.Name)
-		rc, _ := f.Open()
-		var part bytes.Buffer
-		part.ReadFrom(rc)
-		w.Write(part.Bytes())
+		rc, err := f.Open()
+		if err != nil {
+			return err
+		}
+		w, err := zw.Create(f.Name)
+		if err == nil {
+			_, err = io.Copy(w, rc)
+		}
+		rc.Close()
+		if err != nil {
+			return err
+		}
 	}
+	return nil
+}
+
+// lying returns the template with part name replaced by actual bytes of
+// a repeated shared string item, its zip directory declaring declared
+// bytes.
+func lying(t *testing.T, name string, declared uint64, actual int) []byte {
+	buf, zw := templateWithout(t, name)
 	body := []byte("<sst>" + strings.Repeat("<si><t>x</t></si>", actual/17) + "</sst>")
 	var comp bytes.Buffer
 	fw, _ := flate.NewWriter(&comp, flate.BestCompression)
@@ -288,14 +300,13 @@ func TestHostileWorkbooks(t *testing.T) {
 			strings.Repeat("x", 1<<20-1)+`</t></is></c></row></sheetData></worksheet>`), ledger.EBadRequest, "more than 65536 bytes"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			_, err := Read(bytes.NewReader(c.body), filingOptions(), Limits{})
+			_, err := Read(bytes.NewReader(c.body), filing.Options{}, Limits{})
 			var e *ledger.Error
-			if err == nil || !errorsAs(err, &e) || e.Code != c.code || !strings.Contains(e.Message, c.msg) {
+			if err == nil || !errors.As(err, &e) || e.Code != c.code || !strings.Contains(e.Message, c.msg) {
 				t.Fatalf("got %v, want %s with %q", err, c.code, c.msg)
 			}
 		})
 	}
-	_ = fmt.Sprint
 }
 
 // TestBodyOverLimit: a body over the HTTP layer's limit is ETooLarge.
@@ -304,9 +315,9 @@ func TestBodyOverLimit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = Read(http.MaxBytesReader(nil, io.NopCloser(bytes.NewReader(b)), 1000), filingOptions(), Limits{})
+	_, err = Read(http.MaxBytesReader(nil, io.NopCloser(bytes.NewReader(b)), 1000), filing.Options{}, Limits{})
 	var e *ledger.Error
-	if !errorsAs(err, &e) || e.Code != ledger.ETooLarge {
+	if !errors.As(err, &e) || e.Code != ledger.ETooLarge {
 		t.Fatalf("got %v", err)
 	}
 }

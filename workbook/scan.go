@@ -224,37 +224,37 @@ func (s *xmlScanner) name() []byte {
 }
 
 // attr returns the value of the attribute named key (no namespace
-// prefix) of the current tag, entities decoded, and whether it is there.
-func (s *xmlScanner) attr(key string) (string, bool, error) {
+// prefix) of the current tag, entities decoded; "" when it is not there.
+func (s *xmlScanner) attr(key string) (string, error) {
 	t := s.tag
 	i := bytes.IndexAny(t, " \t\r\n")
 	if i < 0 {
-		return "", false, nil
+		return "", nil
 	}
 	t = t[i:]
 	for {
 		t = bytes.TrimLeft(t, " \t\r\n")
 		if len(t) == 0 {
-			return "", false, nil
+			return "", nil
 		}
 		eq := bytes.IndexByte(t, '=')
 		if eq < 0 {
-			return "", false, errXML
+			return "", errXML
 		}
 		name := bytes.TrimRight(t[:eq], " \t\r\n")
 		t = bytes.TrimLeft(t[eq+1:], " \t\r\n")
 		if len(t) == 0 || t[0] != '"' && t[0] != '\'' {
-			return "", false, errXML
+			return "", errXML
 		}
 		end := bytes.IndexByte(t[1:], t[0])
 		if end < 0 {
-			return "", false, errXML
+			return "", errXML
 		}
 		val := t[1 : 1+end]
 		t = t[end+2:]
 		if string(name) == key {
 			v, err := decodeEntities(append([]byte(nil), val...))
-			return string(v), true, err
+			return string(v), err
 		}
 	}
 }

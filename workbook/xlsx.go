@@ -496,7 +496,7 @@ func scanSheet(r io.Reader, name string, strs []string, fn func(row int, cells [
 		case evStart:
 			switch n := string(s.name()); n {
 			case "row":
-				r, _, err := s.attr("r")
+				r, err := s.attr("r")
 				if err != nil {
 					return fail(err)
 				}
@@ -504,11 +504,11 @@ func scanSheet(r io.Reader, name string, strs []string, fn func(row int, cells [
 					return err
 				}
 			case "c":
-				r, _, err := s.attr("r")
+				r, err := s.attr("r")
 				if err != nil {
 					return fail(err)
 				}
-				t, _, err := s.attr("t")
+				t, err := s.attr("t")
 				if err != nil {
 					return fail(err)
 				}

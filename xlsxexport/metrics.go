@@ -81,10 +81,10 @@ func figures(m *calculators.Metrics) []figure {
 		}
 	}
 	for _, d := range m.Derivations {
-		add(figure{key: d.Metric, name: nameOf(d.Metric), unit: unitOf(d.Metric), value: d.Value})
+		add(figure{key: d.Metric, name: calculators.MetricName(d.Metric), unit: unitOf(d.Metric), value: d.Value})
 	}
 	for _, u := range m.Unavailable {
-		add(figure{key: u.Metric, name: nameOf(u.Metric), unit: unitOf(u.Metric)})
+		add(figure{key: u.Metric, name: calculators.MetricName(u.Metric), unit: unitOf(u.Metric)})
 	}
 	return out
 }
@@ -121,19 +121,6 @@ func derivationParts(d calculators.Derivation) [][]string {
 		parts = append(parts, []string{"", "", "", "", ""})
 	}
 	return parts
-}
-
-// nameOf is a readable name for a figure no label names: its key's last
-// part in words ("e2.total.redeployed_kg" → "total: redeployed kg").
-func nameOf(key string) string {
-	parts := strings.Split(key, ".")
-	if len(parts) > 1 {
-		parts = parts[1:] // the section is in the key column
-	}
-	for i, p := range parts {
-		parts[i] = strings.ReplaceAll(p, "_", " ")
-	}
-	return strings.Join(parts, ": ")
 }
 
 // unitOf is the unit a figure's key names, or "" when it names none:
