@@ -44,11 +44,7 @@ func (s *Service) ReturnMetricsFor(a ledger.Actor, id string, q MetricsQuery) (*
 	if err != nil {
 		return nil, err
 	}
-	e, err := s.metricsEntryOf(rv, q, true)
-	if err != nil {
-		return nil, err
-	}
-	return e.m, nil
+	return s.metricsOf(rv, q)
 }
 
 // ReturnMetricsJSON is ReturnMetricsFor encoded as the API answers it
