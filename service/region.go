@@ -85,13 +85,9 @@ func (s *Service) Region(span ledger.Span) (*Region, error) {
 	if err != nil {
 		return nil, err
 	}
-	s.results.put(key, r, regionBytes)
+	s.results.put(key, r, heldBytes(r))
 	return r, nil
 }
-
-// regionBytes is what a regional view is reckoned to take in the result
-// cache: some tens of countries' totals and intensities.
-const regionBytes = 256 << 10
 
 func (s *Service) computeRegion(span ledger.Span) (*Region, error) {
 	out := &Region{Period: span.String(), Basis: "accepted", Countries: []RegionCountry{}}
