@@ -139,7 +139,7 @@ func (s *Service) metricsEntryOf(rv *state.ReturnVersion, q MetricsQuery, keep b
 	// The history may have changed since the mark was read; the metrics
 	// are cached under the mark of the history they are computed from.
 	key.history = state.MarkOf(before)
-	earlier, err := s.decodeAll(before)
+	earlier, err := s.decodeHistory(before, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -219,19 +219,6 @@ func (s *Service) earlierVersions(operator string, p ledger.Period) []*state.Ret
 		}
 	}
 	return out
-}
-
-// decodeAll decodes a history's returns (without site rows).
-func (s *Service) decodeAll(rvs []*state.ReturnVersion) ([]*ledger.Return, error) {
-	out := make([]*ledger.Return, 0, len(rvs))
-	for _, rv := range rvs {
-		r, err := s.lightReturn(rv)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, nil
 }
 
 // OperatorMetrics rolls up an operator's latest versions over a quarter or
@@ -497,10 +484,10 @@ func ratioText(v, med decimal.Decimal) string {
 // the history is long (the calculators only read the returns).
 type decodedReturns map[string]*ledger.Return
 
-// decodeAllOnce decodes a history's returns as historyReturn does (what
-// the calculators read of an earlier quarter), taking what done holds
-// and keeping there what it decodes.
-func (s *Service) decodeAllOnce(rvs []*state.ReturnVersion, done decodedReturns) ([]*ledger.Return, error) {
+// decodeHistory decodes a history's returns as historyReturn does (what
+// the calculators read of an earlier quarter). done, when not nil, holds
+// what one computation has decoded already and keeps what this decodes.
+func (s *Service) decodeHistory(rvs []*state.ReturnVersion, done decodedReturns) ([]*ledger.Return, error) {
 	out := make([]*ledger.Return, 0, len(rvs))
 	for _, rv := range rvs {
 		r := done[rv.ID]
@@ -509,7 +496,9 @@ func (s *Service) decodeAllOnce(rvs []*state.ReturnVersion, done decodedReturns)
 			if r, err = s.historyReturn(rv); err != nil {
 				return nil, err
 			}
-			done[rv.ID] = r
+			if done != nil {
+				done[rv.ID] = r
+			}
 		}
 		out = append(out, r)
 	}

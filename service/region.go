@@ -300,7 +300,7 @@ func (s *Service) publicMetrics(rv *state.ReturnVersion, accepted []*state.Retur
 	if fs == nil {
 		return nil, ledger.Errorf(ledger.EInternal, "the factor set %s of return %s is not published", factorSet, rv.ID)
 	}
-	earlier, err := s.decodeAllOnce(before, decoded)
+	earlier, err := s.decodeHistory(before, decoded)
 	if err != nil {
 		return nil, err
 	}
