@@ -139,16 +139,7 @@ func (s *Service) metricsEntryOf(rv *state.ReturnVersion, q MetricsQuery, keep b
 	// The history may have changed since the mark was read; the metrics
 	// are cached under the mark of the history they are computed from.
 	key.history = state.MarkOf(before)
-	earlier, err := s.decodeHistory(before, nil)
-	if err != nil {
-		return nil, err
-	}
-	ret, err := s.fullReturn(rv)
-	if err != nil {
-		return nil, err
-	}
-	m, err := calculators.Compute(calculators.Request{Return: ret, ID: rv.ID, Version: rv.Version, Earlier: earlier,
-		Factors: fs.Set, GWP: gwp, Methodology: methodology, Densities: s.densities})
+	m, err := s.computeMetrics(rv, before, nil, fs.Set, gwp, methodology)
 	if err != nil {
 		return nil, err
 	}
@@ -161,6 +152,22 @@ func (s *Service) metricsEntryOf(rv *state.ReturnVersion, q MetricsQuery, keep b
 		s.results.put(e.key, e, e.size)
 	}
 	return e, nil
+}
+
+// computeMetrics computes a version's metrics under a factor set, GWP
+// set and methodology, with the versions before as its history, decoded
+// through done (see decodeHistory; it may be nil).
+func (s *Service) computeMetrics(rv *state.ReturnVersion, before []*state.ReturnVersion, done decodedReturns, fs *ledger.FactorSet, gwp, methodology string) (*calculators.Metrics, error) {
+	earlier, err := s.decodeHistory(before, done)
+	if err != nil {
+		return nil, err
+	}
+	ret, err := s.fullReturn(rv)
+	if err != nil {
+		return nil, err
+	}
+	return calculators.Compute(calculators.Request{Return: ret, ID: rv.ID, Version: rv.Version, Earlier: earlier,
+		Factors: fs, GWP: gwp, Methodology: methodology, Densities: s.densities})
 }
 
 // metricsKey is what metrics are a pure function of: the return version,
