@@ -36,11 +36,6 @@ type cached struct {
 // DefaultCacheBytes bounds the result cache when Config.CacheBytes is zero.
 const DefaultCacheBytes = 256 << 20
 
-// metricsBytes is a fixed reckoning of a return's metrics, kept for the
-// public metrics of the regional view; the service's own metrics and
-// roll-ups are reckoned by heldBytes.
-const metricsBytes = 256 << 10
-
 func newResultCache(max int64) *resultCache {
 	if max <= 0 {
 		max = DefaultCacheBytes

@@ -10,8 +10,9 @@ import (
 // historyReturn is a version's return as a later quarter's history: only
 // what the calculators read of an earlier return (calculators.Request
 // Earlier), its operator, period, device rows and historic inflow. A
-// return's other sections are most of its bytes, and a regional view
-// reads some forty quarters of history for each operator. It picks the
+// return's other sections are most of its bytes, and every quarter's
+// metrics read all the quarters before it (a regional view some forty
+// for each operator). It picks the
 // members out of the state's canonical copy (ledger.Members) and falls
 // back to lightReturn for anything else.
 func (s *Service) historyReturn(rv *state.ReturnVersion) (*ledger.Return, error) {

@@ -44,11 +44,7 @@ func (s *Service) ReturnMetricsFor(a ledger.Actor, id string, q MetricsQuery) (*
 	if err != nil {
 		return nil, err
 	}
-	e, err := s.metricsEntryOf(rv, q, true)
-	if err != nil {
-		return nil, err
-	}
-	return e.m, nil
+	return s.metricsOf(rv, q)
 }
 
 // ReturnMetricsJSON is ReturnMetricsFor encoded as the API answers it
@@ -143,16 +139,7 @@ func (s *Service) metricsEntryOf(rv *state.ReturnVersion, q MetricsQuery, keep b
 	// The history may have changed since the mark was read; the metrics
 	// are cached under the mark of the history they are computed from.
 	key.history = state.MarkOf(before)
-	earlier, err := s.decodeAll(before)
-	if err != nil {
-		return nil, err
-	}
-	ret, err := s.fullReturn(rv)
-	if err != nil {
-		return nil, err
-	}
-	m, err := calculators.Compute(calculators.Request{Return: ret, ID: rv.ID, Version: rv.Version, Earlier: earlier,
-		Factors: fs.Set, GWP: gwp, Methodology: methodology, Densities: s.densities})
+	m, err := s.computeMetrics(rv, before, nil, fs.Set, gwp, methodology)
 	if err != nil {
 		return nil, err
 	}
@@ -165,6 +152,22 @@ func (s *Service) metricsEntryOf(rv *state.ReturnVersion, q MetricsQuery, keep b
 		s.results.put(e.key, e, e.size)
 	}
 	return e, nil
+}
+
+// computeMetrics computes a version's metrics under a factor set, GWP
+// set and methodology, with the versions before as its history, decoded
+// through done (see decodeHistory; it may be nil).
+func (s *Service) computeMetrics(rv *state.ReturnVersion, before []*state.ReturnVersion, done decodedReturns, fs *ledger.FactorSet, gwp, methodology string) (*calculators.Metrics, error) {
+	earlier, err := s.decodeHistory(before, done)
+	if err != nil {
+		return nil, err
+	}
+	ret, err := s.fullReturn(rv)
+	if err != nil {
+		return nil, err
+	}
+	return calculators.Compute(calculators.Request{Return: ret, ID: rv.ID, Version: rv.Version, Earlier: earlier,
+		Factors: fs, GWP: gwp, Methodology: methodology, Densities: s.densities})
 }
 
 // metricsKey is what metrics are a pure function of: the return version,
@@ -223,19 +226,6 @@ func (s *Service) earlierVersions(operator string, p ledger.Period) []*state.Ret
 		}
 	}
 	return out
-}
-
-// decodeAll decodes a history's returns (without site rows).
-func (s *Service) decodeAll(rvs []*state.ReturnVersion) ([]*ledger.Return, error) {
-	out := make([]*ledger.Return, 0, len(rvs))
-	for _, rv := range rvs {
-		r, err := s.lightReturn(rv)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, nil
 }
 
 // OperatorMetrics rolls up an operator's latest versions over a quarter or
@@ -501,10 +491,10 @@ func ratioText(v, med decimal.Decimal) string {
 // the history is long (the calculators only read the returns).
 type decodedReturns map[string]*ledger.Return
 
-// decodeAllOnce decodes a history's returns as historyReturn does (what
-// the calculators read of an earlier quarter), taking what done holds
-// and keeping there what it decodes.
-func (s *Service) decodeAllOnce(rvs []*state.ReturnVersion, done decodedReturns) ([]*ledger.Return, error) {
+// decodeHistory decodes a history's returns as historyReturn does (what
+// the calculators read of an earlier quarter). done, when not nil, holds
+// what one computation has decoded already and keeps what this decodes.
+func (s *Service) decodeHistory(rvs []*state.ReturnVersion, done decodedReturns) ([]*ledger.Return, error) {
 	out := make([]*ledger.Return, 0, len(rvs))
 	for _, rv := range rvs {
 		r := done[rv.ID]
@@ -513,7 +503,9 @@ func (s *Service) decodeAllOnce(rvs []*state.ReturnVersion, done decodedReturns)
 			if r, err = s.historyReturn(rv); err != nil {
 				return nil, err
 			}
-			done[rv.ID] = r
+			if done != nil {
+				done[rv.ID] = r
+			}
 		}
 		out = append(out, r)
 	}

@@ -85,13 +85,9 @@ func (s *Service) Region(span ledger.Span) (*Region, error) {
 	if err != nil {
 		return nil, err
 	}
-	s.results.put(key, r, regionBytes)
+	s.results.put(key, r, heldBytes(r))
 	return r, nil
 }
-
-// regionBytes is what a regional view is reckoned to take in the result
-// cache: some tens of countries' totals and intensities.
-const regionBytes = 256 << 10
 
 func (s *Service) computeRegion(span ledger.Span) (*Region, error) {
 	out := &Region{Period: span.String(), Basis: "accepted", Countries: []RegionCountry{}}
@@ -304,16 +300,7 @@ func (s *Service) publicMetrics(rv *state.ReturnVersion, accepted []*state.Retur
 	if fs == nil {
 		return nil, ledger.Errorf(ledger.EInternal, "the factor set %s of return %s is not published", factorSet, rv.ID)
 	}
-	earlier, err := s.decodeAllOnce(before, decoded)
-	if err != nil {
-		return nil, err
-	}
-	ret, err := s.fullReturn(rv)
-	if err != nil {
-		return nil, err
-	}
-	m, err := calculators.Compute(calculators.Request{Return: ret, ID: rv.ID, Version: rv.Version, Earlier: earlier,
-		Factors: fs.Set, GWP: fs.Set.GWPDefault, Methodology: fs.Set.MethodologyOf(), Densities: s.densities})
+	m, err := s.computeMetrics(rv, before, decoded, fs.Set, fs.Set.GWPDefault, fs.Set.MethodologyOf())
 	if err != nil {
 		return nil, fmt.Errorf("service: public metrics of %s: %w", rv.ID, err)
 	}

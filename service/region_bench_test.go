@@ -55,45 +55,40 @@ func benchRegion(b *testing.B) regionLedger {
 	return rl
 }
 
-// openRegion opens the region as the server does: the store replays the
-// journal into a new state, and the service starts on it.
-func openRegion(b *testing.B, dir string) (*service.Service, *store.Store) {
-	b.Helper()
-	var cur atomic.Pointer[service.Service]
-	st := state.New()
-	s, err := store.Open(dir, st, store.Options{OnCommit: func(seq uint64, data []byte, leaf tlog.Hash) {
-		cur.Load().OnCommit(seq, data, leaf)
-	}})
-	if err != nil {
-		b.Fatal(err)
-	}
-	svc := newRegionService(b, s)
-	cur.Store(svc)
-	return svc, s
-}
-
 // regionServer is an open region whose service can be replaced by a new
 // one on the same state: a new service has an empty result cache, so its
 // first answer is a cold one, without replaying the journal again.
 type regionServer struct {
-	st  *store.Store
-	cur atomic.Pointer[service.Service]
+	st     *store.Store
+	cur    atomic.Pointer[service.Service]
+	tokens map[string]string
 }
 
-func openRegionServer(b *testing.B) (*regionServer, regionLedger) {
+// openRegion opens the region in dir as the server does: the store
+// replays the journal into a new state, and a service starts on it.
+func openRegion(b *testing.B, dir string) *regionServer {
 	b.Helper()
-	rl := benchRegion(b)
 	rs := &regionServer{}
-	s, err := store.Open(rl.dir, state.New(), store.Options{OnCommit: func(seq uint64, data []byte, leaf tlog.Hash) {
+	s, err := store.Open(dir, state.New(), store.Options{OnCommit: func(seq uint64, data []byte, leaf tlog.Hash) {
 		rs.cur.Load().OnCommit(seq, data, leaf)
 	}})
 	if err != nil {
 		b.Fatal(err)
 	}
-	b.Cleanup(func() { s.Close() })
 	rs.st = s
 	rs.fresh(b)
-	return rs, rl
+	return rs
+}
+
+// openRegionServer opens a copy of the benchmarks' regional ledger, with
+// its tokens, closed when the benchmark ends.
+func openRegionServer(b *testing.B) *regionServer {
+	b.Helper()
+	rl := benchRegion(b)
+	rs := openRegion(b, rl.dir)
+	rs.tokens = rl.tokens
+	b.Cleanup(func() { rs.st.Close() })
+	return rs
 }
 
 // fresh starts a new service on the open state and returns it.
@@ -101,6 +96,27 @@ func (rs *regionServer) fresh(b *testing.B) *service.Service {
 	svc := newRegionService(b, rs.st)
 	rs.cur.Store(svc)
 	return svc
+}
+
+// cold runs op on a new service each time, as the first request it
+// answers, with the actor of the token named who ("" for none): the
+// service is started and the actor authenticated before the clock
+// starts. It reports op's CPU time beside its wall time.
+func (rs *regionServer) cold(b *testing.B, who string, op func(svc *service.Service, a ledger.Actor)) {
+	clock := &cpuClock{b: b}
+	defer clock.report()
+	for b.Loop() {
+		b.StopTimer()
+		svc := rs.fresh(b)
+		var a ledger.Actor
+		if who != "" {
+			a = actorOf(b, svc, rs.tokens, who)
+		}
+		b.StartTimer()
+		clock.startOp()
+		op(svc, a)
+		clock.stopOp()
+	}
 }
 
 func newRegionService(b *testing.B, s *store.Store) *service.Service {
@@ -160,15 +176,16 @@ func BenchmarkRegionRestart(b *testing.B) {
 	defer clock.report()
 	for b.Loop() {
 		clock.startOp()
-		svc, s := openRegion(b, rl.dir)
+		rs := openRegion(b, rl.dir)
 		clock.stopOp()
+		svc := rs.cur.Load()
 		b.StopTimer()
 		runtime.GC()
 		var ms runtime.MemStats
 		runtime.ReadMemStats(&ms)
 		b.ReportMetric(float64(ms.HeapAlloc)/(1<<20), "heap-MB")
 		b.ReportMetric(float64(svc.Size()), "entries")
-		if err := s.Close(); err != nil {
+		if err := rs.st.Close(); err != nil {
 			b.Fatal(err)
 		}
 		b.StartTimer()
@@ -179,24 +196,16 @@ func BenchmarkRegionRestart(b *testing.B) {
 // new service: every jurisdiction's accepted returns of the year.
 // Target: under 300 ms.
 func BenchmarkRegionViewCold(b *testing.B) {
-	rs, _ := openRegionServer(b)
 	span := ledger.Span{Year: 2025}
-	clock := &cpuClock{b: b}
-	defer clock.report()
-	for b.Loop() {
-		b.StopTimer()
-		svc := rs.fresh(b)
-		b.StartTimer()
-		clock.startOp()
+	openRegionServer(b).cold(b, "", func(svc *service.Service, _ ledger.Actor) {
 		r, err := svc.Region(span)
-		clock.stopOp()
 		if err != nil {
 			b.Fatal(err)
 		}
 		if len(r.Countries) == 0 {
 			b.Fatal("no country in the regional view")
 		}
-	}
+	})
 }
 
 // BenchmarkRegionViewAfterReview is GET /v1/region?period=2025 asked
@@ -205,13 +214,13 @@ func BenchmarkRegionViewCold(b *testing.B) {
 // the year and no other's. The view is computed again (the ledger
 // changed) from the other operators' roll-ups kept by the view before.
 func BenchmarkRegionViewAfterReview(b *testing.B) {
-	rs, rl := openRegionServer(b)
+	rs := openRegionServer(b)
 	svc := rs.fresh(b)
 	span := ledger.Span{Year: 2025}
 	if _, err := svc.Region(span); err != nil {
 		b.Fatal(err)
 	}
-	reg := actorOf(b, svc, rl.tokens, "regulator:*")
+	reg := actorOf(b, svc, rs.tokens, "regulator:*")
 	var submitted []string
 	for _, op := range svc.State().Operators() {
 		if rv := svc.State().Latest(op.ID, ledger.Period{Year: 2025, Quarter: 4}); rv != nil && rv.Status() == ledger.StatusSubmitted {
@@ -245,72 +254,45 @@ func BenchmarkRegionViewAfterReview(b *testing.B) {
 // BenchmarkJurisdictionSectorCold is the first sector view of a quarter
 // for a regulator of one jurisdiction (50 operators). Target: under 300 ms.
 func BenchmarkJurisdictionSectorCold(b *testing.B) {
-	rs, rl := openRegionServer(b)
 	span := ledger.Span{Year: 2025, Quarter: 3}
-	clock := &cpuClock{b: b}
-	defer clock.report()
-	for b.Loop() {
-		b.StopTimer()
-		svc := rs.fresh(b)
-		a := actorOf(b, svc, rl.tokens, "regulator:TH")
-		b.StartTimer()
-		clock.startOp()
+	openRegionServer(b).cold(b, "regulator:TH", func(svc *service.Service, a ledger.Actor) {
 		m, err := svc.SectorMetrics(a, span, "")
-		clock.stopOp()
 		if err != nil {
 			b.Fatal(err)
 		}
 		if m.Country != "TH" || m.Filed == 0 {
 			b.Fatalf("view of %q with %d filed", m.Country, m.Filed)
 		}
-	}
+	})
 }
 
 // BenchmarkJurisdictionStatusCold is the first filing status of a
 // quarter for a regulator of one jurisdiction. Target: under 300 ms.
 func BenchmarkJurisdictionStatusCold(b *testing.B) {
-	rs, rl := openRegionServer(b)
 	p := ledger.Period{Year: 2025, Quarter: 3}
-	clock := &cpuClock{b: b}
-	defer clock.report()
-	for b.Loop() {
-		b.StopTimer()
-		svc := rs.fresh(b)
-		a := actorOf(b, svc, rl.tokens, "regulator:TH")
-		b.StartTimer()
-		clock.startOp()
+	openRegionServer(b).cold(b, "regulator:TH", func(svc *service.Service, a ledger.Actor) {
 		st, err := svc.SectorStatus(a, p)
-		clock.stopOp()
 		if err != nil {
 			b.Fatal(err)
 		}
 		if st.Country != "TH" || len(st.Operators) == 0 {
 			b.Fatalf("status of %q with %d operators", st.Country, len(st.Operators))
 		}
-	}
+	})
 }
 
 // BenchmarkJurisdictionSectorPDFCold is the first sector PDF of a
 // quarter for a regulator of one jurisdiction, rendered in this process
 // and recorded in the ledger. Target: under 300 ms.
 func BenchmarkJurisdictionSectorPDFCold(b *testing.B) {
-	rs, rl := openRegionServer(b)
 	span := ledger.Span{Year: 2025, Quarter: 3}
-	clock := &cpuClock{b: b}
-	defer clock.report()
-	for b.Loop() {
-		b.StopTimer()
-		svc := rs.fresh(b)
-		a := actorOf(b, svc, rl.tokens, "regulator:TH")
-		b.StartTimer()
-		clock.startOp()
+	openRegionServer(b).cold(b, "regulator:TH", func(svc *service.Service, a ledger.Actor) {
 		pdf, err := svc.SectorDisclosure(context.Background(), a, span, "")
-		clock.stopOp()
 		if err != nil {
 			b.Fatal(err)
 		}
 		b.ReportMetric(float64(len(pdf)), "pdf-bytes")
-	}
+	})
 }
 
 // BenchmarkJurisdictionSectorPDFVerify is POST /v1/verify of the
@@ -318,27 +300,20 @@ func BenchmarkJurisdictionSectorPDFCold(b *testing.B) {
 // clock starts, on a new service each time (the result cache holds no
 // rendering of it).
 func BenchmarkJurisdictionSectorPDFVerify(b *testing.B) {
-	rs, rl := openRegionServer(b)
+	rs := openRegionServer(b)
 	span := ledger.Span{Year: 2025, Quarter: 3}
 	svc := rs.fresh(b)
-	pdf, err := svc.SectorDisclosure(context.Background(), actorOf(b, svc, rl.tokens, "regulator:TH"), span, "")
+	pdf, err := svc.SectorDisclosure(context.Background(), actorOf(b, svc, rs.tokens, "regulator:TH"), span, "")
 	if err != nil {
 		b.Fatal(err)
 	}
-	clock := &cpuClock{b: b}
-	defer clock.report()
-	for b.Loop() {
-		b.StopTimer()
-		svc := rs.fresh(b)
-		b.StartTimer()
-		clock.startOp()
+	rs.cold(b, "", func(svc *service.Service, _ ledger.Actor) {
 		res, err := svc.VerifyDisclosure(context.Background(), pdf)
-		clock.stopOp()
 		if err != nil {
 			b.Fatal(err)
 		}
 		if !res.Valid {
 			b.Fatalf("not valid: %v", res.Problems)
 		}
-	}
+	})
 }

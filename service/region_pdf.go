@@ -77,7 +77,7 @@ func (s *Service) regionInputs(span ledger.Span) *regionBundleInputs {
 		}
 	}
 	in := &regionBundleInputs{seqs: seqs, coverage: coverage, at: at}
-	s.results.put(key, in, int64(64*len(seqs)+64*len(coverage)+256))
+	s.results.put(key, in, heldBytes(in))
 	return in
 }
 

@@ -46,4 +46,19 @@ func TestYearAddsLikeWithLike(t *testing.T) {
 	if err != nil || q1.FactorSet != "apt-2025.1" {
 		t.Fatalf("Q1's own metrics: %v, %v", q1.FactorSet, err)
 	}
+
+	// A year filed under one set is computed under it and needs no note.
+	one := env.Operator("fuji-net", "Fuji Net K.K.", "JP")
+	env.File(one, servicetest.ReturnWith(t, "fuji-net", "2026-Q1", set("apt-2025.1")))
+	env.File(one, servicetest.ReturnWith(t, "fuji-net", "2026-Q2", set("apt-2025.1")))
+	y, err = env.Service.OperatorMetrics(reg, "fuji-net", ledger.Span{Year: 2026}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(y.FactorSets, []string{"apt-2025.1"}) {
+		t.Fatalf("a year filed under apt-2025.1 computed with factor sets %v", y.FactorSets)
+	}
+	if slices.ContainsFunc(y.Notes, func(n string) bool { return strings.Contains(n, "like with like") }) {
+		t.Fatalf("a year filed under one set says its quarters were recomputed: %v", y.Notes)
+	}
 }

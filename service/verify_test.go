@@ -7,62 +7,20 @@ import (
 	"testing"
 	"time"
 
-	"golang.org/x/mod/sumdb/note"
-	"golang.org/x/mod/sumdb/tlog"
-
 	"github.com/ictledger/ictledger/disclosure"
-	"github.com/ictledger/ictledger/fixtures"
 	"github.com/ictledger/ictledger/ledger"
-	"github.com/ictledger/ictledger/ledger/checkpoint"
-	"github.com/ictledger/ictledger/ledger/journal"
-	"github.com/ictledger/ictledger/ledger/state"
 	"github.com/ictledger/ictledger/service"
 	"github.com/ictledger/ictledger/service/servicetest"
 )
 
-// keySigner signs checkpoints with a key of its own.
-type keySigner struct {
-	s        note.Signer
-	verifier string
-}
-
-func (k keySigner) SignCheckpoint(size uint64, root tlog.Hash) ([]byte, error) {
-	return checkpoint.Sign(k.s, "test", size, root)
-}
-func (k keySigner) VerifierKey() string { return k.verifier }
-func (k keySigner) Origin() string      { return "test" }
-
 // countingEnv is servicetest.New with a renderer that counts its calls.
 func countingEnv(t *testing.T, now time.Time, renders *atomic.Int64) *servicetest.Env {
 	t.Helper()
-	clock := &servicetest.Clock{}
-	clock.Set(now)
-	st := state.New()
 	render := func(b *disclosure.Bundle) ([]byte, error) {
 		renders.Add(1)
 		return disclosure.Render(b)
 	}
-	svc := service.New(service.Config{State: st, Now: clock.Now, Render: render})
-	j, err := journal.Open(t.TempDir(), journal.Options{OnCommit: svc.OnCommit})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { j.Close() })
-	skey, vkey, err := note.GenerateKey(nil, "test")
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := note.NewSigner(skey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := svc.Start(j, keySigner{s: s, verifier: vkey}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := svc.PublishFactorSet(context.Background(), ledger.SystemActor, fixtures.DefaultFactorSet()); err != nil {
-		t.Fatal(err)
-	}
-	return &servicetest.Env{T: t, Service: svc, Clock: clock}
+	return servicetest.NewConfigured(t, now, service.Config{Render: render})
 }
 
 // publicPDF files and accepts a return of op-a for 2025-Q3 and downloads
