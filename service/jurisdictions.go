@@ -116,6 +116,9 @@ func (s *Service) DeadlineIn(country string, p ledger.Period) (deadline time.Tim
 	if d := s.st.Deadline(p); d != nil {
 		return d.Deadline, true
 	}
+	if j := s.st.Jurisdiction(country); j != nil {
+		return j.Deadline(p), false
+	}
 	return s.jurisdictionOf(country).Deadline(p), false
 }
 

@@ -33,6 +33,14 @@ type Jurisdiction struct {
 	ledger.Jurisdiction
 	Seq   uint64
 	SetAt time.Time
+	// Location is TimeZone loaded once, when the record was applied.
+	Location *time.Location
+}
+
+// Deadline is the filing deadline of period p under the record's rule,
+// counted in its time zone.
+func (j *Jurisdiction) Deadline(p ledger.Period) time.Time {
+	return j.Jurisdiction.DeadlineIn(p, j.Location)
 }
 
 // Token is an issued bearer token, known only by the hash of its secret.

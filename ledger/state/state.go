@@ -244,7 +244,7 @@ func applyTxn(txn *memdb.Txn, e ledger.Entry, payload any, leaf [32]byte) error 
 		return txn.Insert(tableDeadlines, &Deadline{PeriodKey: v.Period.String(), Deadline: v.Deadline, Reason: v.Reason, Seq: e.Seq})
 	case *ledger.Jurisdiction:
 		// A later record replaces the earlier one, as a deadline does.
-		return txn.Insert(tableJurisdictions, &Jurisdiction{Jurisdiction: *v, Seq: e.Seq, SetAt: e.Time})
+		return txn.Insert(tableJurisdictions, &Jurisdiction{Jurisdiction: *v, Seq: e.Seq, SetAt: e.Time, Location: v.Location()})
 	case *ledger.DisclosureIssued:
 		// The service records a document once; a second record of the
 		// same bytes (two servers' journals cannot merge, so only a bug)
