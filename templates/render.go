@@ -111,11 +111,10 @@ func newDoc(meta docMeta, attachment []byte) *doc {
 	pdf.AliasNbPages(nbAlias)
 	pdf.SetHeaderFuncMode(d.header, true)
 	pdf.SetFooterFunc(d.footer)
-	desc := "ictledger verification data: entries, inclusion proofs and checkpoint"
 	pdf.SetAttachments([]gofpdf.Attachment{{
 		Content:     attachment,
 		Filename:    AttachmentName,
-		Description: desc,
+		Description: "ictledger verification data: entries, inclusion proofs and checkpoint",
 	}})
 	d.font(false, 8)
 	return d
