@@ -94,10 +94,7 @@ func RenderOperatorDisclosureV4(v *OperatorDisclosure, attachment []byte) ([]byt
 		}
 		page()
 	}
-	b, err := d.bytes()
-	if err == nil {
-		b, err = nameAttachment(b, AttachmentName)
-	}
+	b, err := d.namedBytes()
 	if err != nil {
 		return nil, fmt.Errorf("render disclosure of %s %s: %w", v.OperatorID, v.Period, err)
 	}

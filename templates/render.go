@@ -130,6 +130,17 @@ func (d *doc) bytes() ([]byte, error) {
 	return b.Bytes(), nil
 }
 
+// namedBytes is bytes with the attachment's file name in its /F as well
+// as its /UF (nameAttachment), as the layouts from disclosure_v4,
+// sector_v3 and region_v1 on write it.
+func (d *doc) namedBytes() ([]byte, error) {
+	b, err := d.bytes()
+	if err != nil {
+		return nil, err
+	}
+	return nameAttachment(b, AttachmentName)
+}
+
 func (d *doc) header() {
 	defer d.pdf.keepFace()()
 	p := d.pdf

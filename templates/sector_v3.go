@@ -51,11 +51,7 @@ func RenderSectorReportV3(r *SectorReport, attachment []byte) ([]byte, error) {
 		rankedBars(d, m)
 	}
 	sectorNotes(d, r)
-	b, err := d.bytes()
-	if err != nil {
-		return nil, fmt.Errorf("render sector report %s: %w", r.Period, err)
-	}
-	b, err = nameAttachment(b, AttachmentName)
+	b, err := d.namedBytes()
 	if err != nil {
 		return nil, fmt.Errorf("render sector report %s: %w", r.Period, err)
 	}
