@@ -122,8 +122,9 @@ func sectionNANote(v *OperatorDisclosure, prefix string) string {
 	return fmt.Sprintf("%s: %d figures of this section are not available; each is listed with the reason under \u201cNot available\u201d after the summary.", NA, len(names))
 }
 
-// boundaryText states the reporting boundary the figures cover, as
-// boundaryNote draws it.
+// boundaryText states the reporting boundary the figures cover:
+// disclosure_v3 draws it as a note of its own (boundaryNote),
+// disclosure_v4 under the E1 heading.
 func boundaryText(b string) string {
 	if b == "" {
 		return "Reporting boundary: not stated in the return."
