@@ -199,5 +199,5 @@ const sectionCarryOver = 0.3
 // under the E2 section, then a blank to the foot of the page).
 func (d *doc) roomForSection() bool {
 	used := d.pdf.GetY() - marginT
-	return used < sectionCarryOver*(bottomY-marginT)
+	return used < sectionCarryOver*pageBody
 }

@@ -46,6 +46,7 @@ const (
 	marginB  = 16.0
 	contentW = pageW - marginL - marginR
 	bottomY  = pageH - marginB
+	pageBody = bottomY - marginT // the height between the margins
 
 	famSans = "dejavu"
 	famMono = "dejavumono"

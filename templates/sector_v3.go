@@ -58,9 +58,6 @@ func RenderSectorReportV3(r *SectorReport, attachment []byte) ([]byte, error) {
 	return b, nil
 }
 
-// pageBody is the height a page gives to content between the margins.
-const pageBody = bottomY - marginT
-
 func sectorCoverV3(d *doc, r *SectorReport) {
 	p := d.pdf
 	p.Ln(6)
