@@ -260,15 +260,13 @@ func (d *doc) note(text string) {
 // breaking lines wider than the page.
 func (d *doc) monoBlock(lines []string) {
 	p := d.pdf
-	d.mono(6.5)
-	const lh = 2.9
-	perLine := max(int((contentW-2*p.GetCellMargin())/p.GetStringWidth("0")), 1)
+	perLine := d.monoColumns()
 	for _, l := range lines {
 		rs := []rune(clean(l))
 		for len(rs) > 0 || l == "" {
 			n := min(perLine, len(rs))
-			d.need(lh)
-			p.CellFormat(contentW, lh, string(rs[:n]), "", 1, "L", false, 0, "")
+			d.need(monoLine)
+			p.CellFormat(contentW, monoLine, string(rs[:n]), "", 1, "L", false, 0, "")
 			rs = rs[n:]
 			if l == "" {
 				break
@@ -281,15 +279,24 @@ func (d *doc) monoBlock(lines []string) {
 // monoHeight is the height monoBlock takes for lines, each wrapped as
 // it wraps them.
 func (d *doc) monoHeight(lines []string) float64 {
-	p := d.pdf
-	d.mono(6.5)
 	defer d.font(false, 8)
-	perLine := max(int((contentW-2*p.GetCellMargin())/p.GetStringWidth("0")), 1)
+	perLine := d.monoColumns()
 	n := 0
 	for _, l := range lines {
 		n += max((len([]rune(clean(l)))+perLine-1)/perLine, 1)
 	}
-	return 2.9 * float64(n)
+	return monoLine * float64(n)
+}
+
+// monoLine is the height in mm of a line of monoBlock.
+const monoLine = 2.9
+
+// monoColumns sets monoBlock's font and is how many of its characters
+// fit on a line.
+func (d *doc) monoColumns() int {
+	p := d.pdf
+	d.mono(6.5)
+	return max(int((contentW-2*p.GetCellMargin())/p.GetStringWidth("0")), 1)
 }
 
 // wrap splits text into lines no wider than w mm in the current font,
