@@ -484,12 +484,8 @@ func (d *doc) spread(title string, vals []calculators.Value, median calculators.
 	d.font(false, 6)
 	if m, ok := float(median); ok {
 		y := pl.yOf(math.Max(m, 0))
-		c := palette[4]
-		p.SetDrawColor(c[0], c[1], c[2])
-		p.SetLineWidth(0.35)
-		p.SetDashPattern([]float64{1.2, 0.8}, 0)
-		p.Line(pl.x, y, pl.x+pl.w, y)
-		p.SetDashPattern(nil, 0)
+		d.medianLine(pl.x, y, pl.x+pl.w, y)
+		c := palette[medianColor]
 		p.SetTextColor(c[0], c[1], c[2])
 		p.SetXY(pl.x+pl.w-40, y-3.2)
 		p.CellFormat(40, 3, "median "+d.fig(u, median), "", 0, "R", false, 0, "")
@@ -500,6 +496,22 @@ func (d *doc) spread(title string, vals []calculators.Value, median calculators.
 	p.CellFormat(pl.w, 3, clean(formatInt(int64(len(fs)))+" operators, highest first"), "", 0, "C", false, 0, "")
 	d.font(false, 8)
 	p.SetXY(marginL, pl.y+pl.h+5)
+}
+
+// medianColor is the palette colour a median is drawn in.
+const medianColor = 4
+
+// medianLine draws a median as every chart marks it: a dashed line in
+// medianColor, 0.35 mm wide, from (x1, y1) to (x2, y2). It leaves the
+// line width and colour set.
+func (d *doc) medianLine(x1, y1, x2, y2 float64) {
+	p := d.pdf
+	c := palette[medianColor]
+	p.SetDrawColor(c[0], c[1], c[2])
+	p.SetLineWidth(0.35)
+	p.SetDashPattern([]float64{1.2, 0.8}, 0)
+	p.Line(x1, y1, x2, y2)
+	p.SetDashPattern(nil, 0)
 }
 
 // verticalGrid draws, for a horizontal bar chart of height h from y0, a

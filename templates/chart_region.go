@@ -43,12 +43,7 @@ func (d *doc) countryBars(title string, bars []regionBar, median calculators.Val
 	d.verticalGrid(ax, xOf, y0, h)
 	if m, ok := float(median); ok {
 		// Drawn first, so that the bars and their labels lie over it.
-		c := palette[4]
-		p.SetDrawColor(c[0], c[1], c[2])
-		p.SetLineWidth(0.35)
-		p.SetDashPattern([]float64{1.2, 0.8}, 0)
-		p.Line(xOf(m), y0-0.5, xOf(m), y0+h+0.5)
-		p.SetDashPattern(nil, 0)
+		d.medianLine(xOf(m), y0-0.5, xOf(m), y0+h+0.5)
 	}
 	d.font(false, 7)
 	for i, b := range bars {

@@ -189,7 +189,7 @@ func discE3(d *doc, v *OperatorDisclosure) {
 // from disclosure_v4 on (the released layouts print "1 events").
 func eventCount(d *doc, n calculators.Value) string {
 	s := d.fig(UnitCount, n)
-	if s == "1" && d.meta.template == OperatorTemplateV4 {
+	if s == "1" && d.v4() {
 		return s + " event"
 	}
 	return s + " events"

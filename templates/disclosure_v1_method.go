@@ -75,7 +75,7 @@ func proofBlock(d *doc, ps []InclusionProof, tail float64) {
 		for i, h := range p.Hashes {
 			lines = append(lines, fmt.Sprintf("  %2d   %s", i, h))
 		}
-		d.need(2.9 * float64(min(len(lines), 8)))
+		d.need(monoLine * float64(min(len(lines), 8)))
 		if k == len(ps)-1 && tail > 0 {
 			d.need(d.monoHeight(lines) + 1.5 + tail)
 		}

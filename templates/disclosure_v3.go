@@ -134,14 +134,9 @@ func cueTable(d *doc, dcs []DataCentreCUE) {
 		"Grid electricity at the grid's location-based factor (or its market-based rate) plus the CO₂e of the facility's generators, per IT kWh (ISO/IEC 30134-8). The CUE column above is the location-based one.")
 }
 
-// boundaryNote states the reporting boundary the figures cover.
-func boundaryNote(d *doc, b string) {
-	if b == "" {
-		d.note("Reporting boundary: not stated in the return.")
-		return
-	}
-	d.note("Reporting boundary: " + b + ".")
-}
+// boundaryNote states the reporting boundary the figures cover
+// (boundaryText).
+func boundaryNote(d *doc, b string) { d.note(boundaryText(b)) }
 
 // methodologySection names the methodology and the factor set, and lists
 // each grid factor used with its basis and evidence level.

@@ -94,10 +94,7 @@ func RenderOperatorDisclosureV4(v *OperatorDisclosure, attachment []byte) ([]byt
 		}
 		page()
 	}
-	b, err := d.bytes()
-	if err == nil {
-		b, err = nameAttachment(b, AttachmentName)
-	}
+	b, err := d.namedBytes()
 	if err != nil {
 		return nil, fmt.Errorf("render disclosure of %s %s: %w", v.OperatorID, v.Period, err)
 	}
@@ -125,8 +122,9 @@ func sectionNANote(v *OperatorDisclosure, prefix string) string {
 	return fmt.Sprintf("%s: %d figures of this section are not available; each is listed with the reason under \u201cNot available\u201d after the summary.", NA, len(names))
 }
 
-// boundaryText states the reporting boundary the figures cover, as
-// boundaryNote draws it.
+// boundaryText states the reporting boundary the figures cover:
+// disclosure_v3 draws it as a note of its own (boundaryNote),
+// disclosure_v4 under the E1 heading.
 func boundaryText(b string) string {
 	if b == "" {
 		return "Reporting boundary: not stated in the return."
@@ -201,5 +199,5 @@ const sectionCarryOver = 0.3
 // under the E2 section, then a blank to the foot of the page).
 func (d *doc) roomForSection() bool {
 	used := d.pdf.GetY() - marginT
-	return used < sectionCarryOver*(bottomY-marginT)
+	return used < sectionCarryOver*pageBody
 }

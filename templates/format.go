@@ -85,10 +85,6 @@ func formatChange(v calculators.Value) string {
 // formatInt shows a count grouped by thousands.
 func formatInt(n int64) string { return numfmt.Count(n) }
 
-// group inserts thousands separators into an unsigned decimal string and
-// prefixes a minus sign (U+2212) when neg.
-func group(s string, neg bool) string { return numfmt.Group(s, neg) }
-
 // formatTime shows a ledger time to the second, in UTC.
 func formatTime(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05 UTC") }
 

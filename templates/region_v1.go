@@ -39,11 +39,7 @@ func RenderRegionReport(r *RegionReport, attachment []byte) ([]byte, error) {
 	regionTotals(d, r)
 	regionSums(d, r)
 	regionIntensities(d, r)
-	b, err := d.bytes()
-	if err != nil {
-		return nil, fmt.Errorf("render regional report %s: %w", r.Period, err)
-	}
-	b, err = nameAttachment(b, AttachmentName)
+	b, err := d.namedBytes()
 	if err != nil {
 		return nil, fmt.Errorf("render regional report %s: %w", r.Period, err)
 	}

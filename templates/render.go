@@ -46,6 +46,7 @@ const (
 	marginB  = 16.0
 	contentW = pageW - marginL - marginR
 	bottomY  = pageH - marginB
+	pageBody = bottomY - marginT // the height between the margins
 
 	famSans = "dejavu"
 	famMono = "dejavumono"
@@ -111,11 +112,10 @@ func newDoc(meta docMeta, attachment []byte) *doc {
 	pdf.AliasNbPages(nbAlias)
 	pdf.SetHeaderFuncMode(d.header, true)
 	pdf.SetFooterFunc(d.footer)
-	desc := "ictledger verification data: entries, inclusion proofs and checkpoint"
 	pdf.SetAttachments([]gofpdf.Attachment{{
 		Content:     attachment,
 		Filename:    AttachmentName,
-		Description: desc,
+		Description: "ictledger verification data: entries, inclusion proofs and checkpoint",
 	}})
 	d.font(false, 8)
 	return d
@@ -129,6 +129,17 @@ func (d *doc) bytes() ([]byte, error) {
 		return nil, fmt.Errorf("render pdf: %w", err)
 	}
 	return b.Bytes(), nil
+}
+
+// namedBytes is bytes with the attachment's file name in its /F as well
+// as its /UF (nameAttachment), as the layouts from disclosure_v4,
+// sector_v3 and region_v1 on write it.
+func (d *doc) namedBytes() ([]byte, error) {
+	b, err := d.bytes()
+	if err != nil {
+		return nil, err
+	}
+	return nameAttachment(b, AttachmentName)
 }
 
 func (d *doc) header() {
@@ -249,15 +260,13 @@ func (d *doc) note(text string) {
 // breaking lines wider than the page.
 func (d *doc) monoBlock(lines []string) {
 	p := d.pdf
-	d.mono(6.5)
-	const lh = 2.9
-	perLine := max(int((contentW-2*p.GetCellMargin())/p.GetStringWidth("0")), 1)
+	perLine := d.monoColumns()
 	for _, l := range lines {
 		rs := []rune(clean(l))
 		for len(rs) > 0 || l == "" {
 			n := min(perLine, len(rs))
-			d.need(lh)
-			p.CellFormat(contentW, lh, string(rs[:n]), "", 1, "L", false, 0, "")
+			d.need(monoLine)
+			p.CellFormat(contentW, monoLine, string(rs[:n]), "", 1, "L", false, 0, "")
 			rs = rs[n:]
 			if l == "" {
 				break
@@ -270,15 +279,24 @@ func (d *doc) monoBlock(lines []string) {
 // monoHeight is the height monoBlock takes for lines, each wrapped as
 // it wraps them.
 func (d *doc) monoHeight(lines []string) float64 {
-	p := d.pdf
-	d.mono(6.5)
 	defer d.font(false, 8)
-	perLine := max(int((contentW-2*p.GetCellMargin())/p.GetStringWidth("0")), 1)
+	perLine := d.monoColumns()
 	n := 0
 	for _, l := range lines {
 		n += max((len([]rune(clean(l)))+perLine-1)/perLine, 1)
 	}
-	return 2.9 * float64(n)
+	return monoLine * float64(n)
+}
+
+// monoLine is the height in mm of a line of monoBlock.
+const monoLine = 2.9
+
+// monoColumns sets monoBlock's font and is how many of its characters
+// fit on a line.
+func (d *doc) monoColumns() int {
+	p := d.pdf
+	d.mono(6.5)
+	return max(int((contentW-2*p.GetCellMargin())/p.GetStringWidth("0")), 1)
 }
 
 // wrap splits text into lines no wider than w mm in the current font,

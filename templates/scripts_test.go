@@ -159,7 +159,7 @@ func TestThaiOperatorName(t *testing.T) {
 			t.Errorf("text lacks %q", want)
 		}
 	}
-	if out, ok := firstPageByPdftotext(t, pdf); ok {
+	if out, ok := byPdftotext(t, pdf, "-f", "1", "-l", "1"); ok {
 		if !strings.Contains(out, thaiName) {
 			t.Errorf("pdftotext does not show the Thai name:\n%.600s", out)
 		}
@@ -243,7 +243,7 @@ func TestCJKOperatorNames(t *testing.T) {
 		if text, err := pdfText(pdf); err != nil || strings.Contains(text, "\uFFFD") || !strings.Contains(text, "disclosure_v2") {
 			t.Errorf("%s: a replacement character in the document, or no disclosure_v2 (%v)", name, err)
 		}
-		if out, ok := firstPageByPdftotext(t, pdf); ok {
+		if out, ok := byPdftotext(t, pdf, "-f", "1", "-l", "1"); ok {
 			if !strings.Contains(out, name) {
 				t.Errorf("pdftotext does not show %s:\n%.600s", name, out)
 			}
@@ -419,10 +419,10 @@ func FuzzWrap(f *testing.F) {
 	})
 }
 
-// firstPageByPdftotext is the text poppler's pdftotext reads from the
-// first page (an independent reader of the fonts' ToUnicode maps); false
-// when pdftotext is not installed, which CI (CI set) does not allow.
-func firstPageByPdftotext(t *testing.T, pdf []byte) (string, bool) {
+// byPdftotext is the text poppler's pdftotext, run with args, reads from
+// pdf (an independent reader of the fonts' ToUnicode maps); false when
+// pdftotext is not installed, which CI (CI set) does not allow.
+func byPdftotext(t *testing.T, pdf []byte, args ...string) (string, bool) {
 	t.Helper()
 	if _, err := exec.LookPath("pdftotext"); err != nil {
 		if os.Getenv("CI") != "" {
@@ -430,7 +430,7 @@ func firstPageByPdftotext(t *testing.T, pdf []byte) (string, bool) {
 		}
 		return "", false
 	}
-	cmd := exec.Command("pdftotext", "-f", "1", "-l", "1", "-", "-")
+	cmd := exec.Command("pdftotext", append(args, "-", "-")...)
 	cmd.Stdin = bytes.NewReader(pdf)
 	out, err := cmd.Output()
 	if err != nil {

@@ -51,19 +51,12 @@ func RenderSectorReportV3(r *SectorReport, attachment []byte) ([]byte, error) {
 		rankedBars(d, m)
 	}
 	sectorNotes(d, r)
-	b, err := d.bytes()
-	if err != nil {
-		return nil, fmt.Errorf("render sector report %s: %w", r.Period, err)
-	}
-	b, err = nameAttachment(b, AttachmentName)
+	b, err := d.namedBytes()
 	if err != nil {
 		return nil, fmt.Errorf("render sector report %s: %w", r.Period, err)
 	}
 	return b, nil
 }
-
-// pageBody is the height a page gives to content between the margins.
-const pageBody = bottomY - marginT
 
 func sectorCoverV3(d *doc, r *SectorReport) {
 	p := d.pdf
@@ -352,12 +345,7 @@ func (t *barTable) bar(d *doc, h, f float64, ok bool, c int) {
 		p.Line(t.xOf(v), y0, t.xOf(v), y1)
 	}
 	if t.hasMed {
-		mc := palette[4]
-		p.SetDrawColor(mc[0], mc[1], mc[2])
-		p.SetLineWidth(0.35)
-		p.SetDashPattern([]float64{1.2, 0.8}, 0)
-		p.Line(t.xOf(t.median), y0, t.xOf(t.median), y1)
-		p.SetDashPattern(nil, 0)
+		d.medianLine(t.xOf(t.median), y0, t.xOf(t.median), y1)
 	}
 	if ok {
 		d.fill(c)
@@ -417,6 +405,6 @@ func rankedBars(d *doc, m SectorMetric) {
 		t.bar(d, heights[i], f, ok, 0)
 	}
 	d.tableRow(t.cols, med, false)
-	t.bar(d, medH, t.median, t.hasMed, 4)
+	t.bar(d, medH, t.median, t.hasMed, medianColor)
 	d.pdf.Ln(1.5)
 }
