@@ -9,7 +9,6 @@ import "strings"
 // that nothing can change it.
 func leafNames() map[string]string {
 	return map[string]string{
-		"collection_rate_pom_pct":                   "Collection rate against devices placed on the market",
 		"collection_rate_generated_pct":             "Collection rate against e-waste generated",
 		"ewaste_generated_kg":                       "E-waste generated",
 		"mci":                                       "Material Circularity Indicator",
@@ -25,19 +24,12 @@ func leafNames() map[string]string {
 		"year_reuse_and_recycling_rate_pct":         "Reuse and recycling rate over the year",
 		"material_recovery_pct":                     "Material recovery",
 		"recycling_efficiency_pct":                  "Recycling efficiency",
-		"mobile_access_efficiency_bit_per_j":        "Mobile access efficiency",
 		"offgrid_renewable_sites":                   "Off-grid sites with on-site renewable power",
-		"deployable_units":                          "Deployable emergency units",
-		"deployable_cells_on_wheels":                "Deployable cells on wheels",
-		"deployable_portable_power":                 "Deployable portable power units",
-		"deployable_satellite_terminals":            "Deployable satellite terminals",
 		"emergency_free_service_events":             "Events with free emergency service",
 		"resilience_capex_musd":                     "Resilience capital expenditure",
-		"climate_availability_pct":                  "Climate availability",
 		"early_warning_reach_pct":                   "Early-warning reach",
 		"mean_hours_to_restore":                     "Mean time to restore",
 		"scope3_cat3_electricity_tco2e":             "Scope 3 category 3: upstream of purchased electricity",
-		"emissions_per_revenue_tco2e_per_musd":      "Emissions per revenue",
 		"network_energy_per_tb_kwh":                 "Network energy per TB",
 		"takeback_units_pct":                        "Devices taken back",
 		"ods_imported_kg_cfc11e":                    "Ozone-depleting substances imported",
@@ -118,9 +110,21 @@ func MetricName(key string) string {
 	return name
 }
 
-// leafName names the last part of a key: from leafNames, else its words.
+// leafName names the last part of a key: as the headline or figure whose
+// key ends in it is named, so that a figure per category reads like its
+// total, else from leafNames, else its words.
 func leafName(leaf string) string {
 	names := leafNames()
+	for _, l := range Headlines() {
+		if strings.HasSuffix(l.Key, "."+leaf) {
+			return l.Label
+		}
+	}
+	for _, f := range Figures20261() {
+		if strings.HasSuffix(f.Key, "."+leaf) {
+			return f.Label
+		}
+	}
 	if n, ok := names[leaf]; ok {
 		return n
 	}

@@ -1,6 +1,7 @@
 package calculators
 
 import (
+	"strings"
 	"testing"
 )
 
@@ -8,10 +9,10 @@ import (
 func TestMetricName(t *testing.T) {
 	for key, want := range map[string]string{
 		"e1.scope1_tco2e": "Scope 1 emissions",
-		"e2.by_category.battery_lead_acid.collection_rate_pom_pct": "Collection rate against devices placed on the market, Battery lead acid",
+		"e2.by_category.battery_lead_acid.collection_rate_pom_pct": "Collection rate (placed on market), Battery lead acid",
 		"e2.by_category.cpe.mci":                                   "Material Circularity Indicator, CPE (customer premises equipment)",
 		"e2.by_category.tablet.weee_targets.recovery_met":          "WEEE recovery target met, Tablet",
-		"e2.by_stream.network.collection_rate_pom_pct":             "Collection rate against devices placed on the market, network stream",
+		"e2.by_stream.network.collection_rate_pom_pct":             "Collection rate (placed on market), network stream",
 		"e2.weee_categories.4.year_collected_kg":                   "Collected in the year, WEEE category 4",
 		"e3.deployable_units":                                      "Units ready to deploy", // as Figures20261 names it
 		"summary.previous":                                         "Comparison with the previous period",
@@ -100,5 +101,16 @@ func TestSourcesNumbered(t *testing.T) {
 	}
 	if !shared {
 		t.Error("no derivation has two factors of one source: the test shows nothing")
+	}
+}
+
+// A figure per category or stream is named as its total is, so that the
+// summary table and the list of figures not available agree.
+func TestMetricNameOfAPartReadsLikeItsTotal(t *testing.T) {
+	for _, h := range Headlines() {
+		leaf := h.Key[strings.LastIndex(h.Key, ".")+1:]
+		if got := MetricName("e2.by_category.tablet." + leaf); !strings.HasPrefix(got, h.Label+", ") {
+			t.Errorf("%s per category: %q, want it to start with %q", h.Key, got, h.Label)
+		}
 	}
 }
