@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/shopspring/decimal"
+
+	"github.com/ictledger/ictledger/ledger"
 )
 
 // TestDemoMetricsAreNumbersOrExplained loads the demo and checks every E2
@@ -163,4 +165,18 @@ func startDemo(t *testing.T, cfg Config) (*testServer, []demoToken) {
 		t.Fatal(err)
 	}
 	return ts, toks
+}
+
+// demoTokenOf returns the first of the demo's tokens of role; for a
+// regulator, the one of every country. The admin's is in the file only
+// when no ICTLEDGER_ADMIN_TOKEN was set.
+func demoTokenOf(t *testing.T, toks []demoToken, role ledger.Role) demoToken {
+	t.Helper()
+	for _, tk := range toks {
+		if tk.Role == role && len(tk.Jurisdictions) == 0 {
+			return tk
+		}
+	}
+	t.Fatalf("the demo printed no %s token of every country: %+v", role, toks)
+	return demoToken{}
 }
