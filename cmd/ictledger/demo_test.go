@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -147,13 +146,8 @@ func testAdminTokenOf(t *testing.T, dir string) string {
 func startDemo(t *testing.T, cfg Config) (*testServer, []demoToken) {
 	t.Helper()
 	dir := t.TempDir()
-	cfg.Addr, cfg.DataDir, cfg.Demo = "127.0.0.1:0", dir, true
-	m := NewMain(cfg)
-	if err := m.Open(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	ts := &testServer{t: t, m: m, base: "http://" + m.Addr(), done: make(chan error, 1)}
-	go func() { ts.done <- m.Serve() }()
+	cfg.Demo = true
+	ts := startConfigured(t, dir, cfg)
 	raw, err := os.ReadFile(filepath.Join(dir, demoTokensFile))
 	if err != nil {
 		ts.stop()
