@@ -207,16 +207,7 @@ func TestHostileVerifications(t *testing.T) {
 	}
 
 	// The server still verifies the document it served.
-	resp, err := hc.Post(srv.base+"/v1/verify", "application/pdf", bytes.NewReader(pdf))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var vr struct{ Valid bool }
-	err = json.NewDecoder(resp.Body).Decode(&vr)
-	resp.Body.Close()
-	if err != nil || resp.StatusCode != 200 || !vr.Valid {
-		t.Fatalf("verify after the attack: %d valid %v %v", resp.StatusCode, vr.Valid, err)
-	}
+	mustVerifyAt(t, hc, srv.base, pdf, "verify after the attack")
 }
 
 // anonGet gets url without credentials, as the public does.
