@@ -156,7 +156,7 @@ func TestHostileVerifications(t *testing.T) {
 	// The first download of the disclosure, a third of the way in.
 	time.Sleep(duration / 3)
 	start := time.Now()
-	code, pdf, err := anonGet(hc, pdfPath)
+	code, pdf, err := call(hc, "GET", pdfPath, "", nil)
 	pdfTook := time.Since(start)
 	wg.Wait()
 	health := probe.wait(t)
@@ -210,17 +210,6 @@ func TestHostileVerifications(t *testing.T) {
 	mustVerifyAt(t, hc, srv.base, pdf, "verify after the attack")
 }
 
-// anonGet gets url without credentials, as the public does.
-func anonGet(hc *http.Client, url string) (int, []byte, error) {
-	resp, err := hc.Get(url)
-	if err != nil {
-		return 0, nil, err
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	return resp.StatusCode, b, err
-}
-
 // healthProbeEnv makes the test binary a /healthz prober (see
 // TestHealthProbeProcess): "URL DURATION".
 const healthProbeEnv = "ICTLEDGER_HEALTH_PROBE"
@@ -242,7 +231,7 @@ func TestHealthProbeProcess(t *testing.T) {
 	hc := &http.Client{Timeout: 30 * time.Second}
 	for end := time.Now().Add(d); time.Now().Before(end); time.Sleep(20 * time.Millisecond) {
 		start := time.Now()
-		code, _, err := anonGet(hc, url+"/healthz")
+		code, _, err := call(hc, "GET", url+"/healthz", "", nil)
 		if err != nil || code != 200 {
 			fmt.Printf("error: status %d %q\n", code, fmt.Sprint(err))
 			continue
