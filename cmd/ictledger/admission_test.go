@@ -156,7 +156,7 @@ func TestHostileVerifications(t *testing.T) {
 	// The first download of the disclosure, a third of the way in.
 	time.Sleep(duration / 3)
 	start := time.Now()
-	code, pdf, err := anonGet(hc, pdfPath)
+	code, pdf, err := call(hc, "GET", pdfPath, "", nil)
 	pdfTook := time.Since(start)
 	wg.Wait()
 	health := probe.wait(t)
@@ -207,27 +207,7 @@ func TestHostileVerifications(t *testing.T) {
 	}
 
 	// The server still verifies the document it served.
-	resp, err := hc.Post(srv.base+"/v1/verify", "application/pdf", bytes.NewReader(pdf))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var vr struct{ Valid bool }
-	err = json.NewDecoder(resp.Body).Decode(&vr)
-	resp.Body.Close()
-	if err != nil || resp.StatusCode != 200 || !vr.Valid {
-		t.Fatalf("verify after the attack: %d valid %v %v", resp.StatusCode, vr.Valid, err)
-	}
-}
-
-// anonGet gets url without credentials, as the public does.
-func anonGet(hc *http.Client, url string) (int, []byte, error) {
-	resp, err := hc.Get(url)
-	if err != nil {
-		return 0, nil, err
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	return resp.StatusCode, b, err
+	mustVerifyAt(t, hc, srv.base, pdf, "verify after the attack")
 }
 
 // healthProbeEnv makes the test binary a /healthz prober (see
@@ -251,7 +231,7 @@ func TestHealthProbeProcess(t *testing.T) {
 	hc := &http.Client{Timeout: 30 * time.Second}
 	for end := time.Now().Add(d); time.Now().Before(end); time.Sleep(20 * time.Millisecond) {
 		start := time.Now()
-		code, _, err := anonGet(hc, url+"/healthz")
+		code, _, err := call(hc, "GET", url+"/healthz", "", nil)
 		if err != nil || code != 200 {
 			fmt.Printf("error: status %d %q\n", code, fmt.Sprint(err))
 			continue

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -10,6 +9,8 @@ import (
 	"time"
 
 	"github.com/shopspring/decimal"
+
+	"github.com/ictledger/ictledger/ledger"
 )
 
 // TestDemoMetricsAreNumbersOrExplained loads the demo and checks every E2
@@ -145,13 +146,8 @@ func testAdminTokenOf(t *testing.T, dir string) string {
 func startDemo(t *testing.T, cfg Config) (*testServer, []demoToken) {
 	t.Helper()
 	dir := t.TempDir()
-	cfg.Addr, cfg.DataDir, cfg.Demo = "127.0.0.1:0", dir, true
-	m := NewMain(cfg)
-	if err := m.Open(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	ts := &testServer{t: t, m: m, base: "http://" + m.Addr(), done: make(chan error, 1)}
-	go func() { ts.done <- m.Serve() }()
+	cfg.Demo = true
+	ts := startConfigured(t, dir, cfg)
 	raw, err := os.ReadFile(filepath.Join(dir, demoTokensFile))
 	if err != nil {
 		ts.stop()
@@ -163,4 +159,18 @@ func startDemo(t *testing.T, cfg Config) (*testServer, []demoToken) {
 		t.Fatal(err)
 	}
 	return ts, toks
+}
+
+// demoTokenOf returns the first of the demo's tokens of role; for a
+// regulator, the one of every country. The admin's is in the file only
+// when no ICTLEDGER_ADMIN_TOKEN was set.
+func demoTokenOf(t *testing.T, toks []demoToken, role ledger.Role) demoToken {
+	t.Helper()
+	for _, tk := range toks {
+		if tk.Role == role && len(tk.Jurisdictions) == 0 {
+			return tk
+		}
+	}
+	t.Fatalf("the demo printed no %s token of every country: %+v", role, toks)
+	return demoToken{}
 }

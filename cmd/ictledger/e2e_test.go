@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -25,13 +24,7 @@ const testAdminToken = "ictl_test-admin-secret-0123456789abcdef"
 
 func startServer(t *testing.T, dir string) *testServer {
 	t.Helper()
-	m := NewMain(Config{Addr: "127.0.0.1:0", DataDir: dir, AdminToken: testAdminToken})
-	if err := m.Open(context.Background()); err != nil {
-		t.Fatalf("open: %v", err)
-	}
-	ts := &testServer{t: t, m: m, base: "http://" + m.Addr(), done: make(chan error, 1)}
-	go func() { ts.done <- m.Serve() }()
-	return ts
+	return startConfigured(t, dir, Config{AdminToken: testAdminToken})
 }
 
 func (ts *testServer) stop() {

@@ -35,13 +35,20 @@ func TestBootstrapPublishesBothFactorSets(t *testing.T) {
 	t.Run("existing", func(t *testing.T) {
 		dir := freshCopy(t)
 		cfg := Config{AdminToken: previousAdminToken, Origin: "ictledger.test/previous-version"}
+		var sizes []uint64
 		for range 2 { // the second start finds it published
 			ts := startConfigured(t, dir, cfg)
 			got := bootSets(ts, previousAdminToken)
+			var entries struct{ Size uint64 }
+			ts.mustJSON("GET", "/v1/ledger/entries?start=0&limit=1", previousAdminToken, nil, 200, &entries)
 			ts.stop()
 			if sprint(got) != want {
 				t.Errorf("factor sets %v, want %s", got, want)
 			}
+			sizes = append(sizes, entries.Size)
+		}
+		if sizes[1] != sizes[0] {
+			t.Errorf("the second start appended %d entries; the factor set is published once", int(sizes[1])-int(sizes[0]))
 		}
 		run := func(args ...string) {
 			if code, out, errOut := runCmd(args...); code != 0 {

@@ -46,7 +46,8 @@ const usage = `usage:
   ictledger monitor --log URL/log --key KEY --state DIR [--max-fetch-bytes N] [--max-run-bytes N]
                   [--timeout D] [--witness KEY]... [--min-witnesses N]
   ictledger loadtest --addr 127.0.0.1:PORT --clients N --duration D [--warmup D] [more: loadtest -h]
-  ictledger loadtest generate [--jurisdictions 40] [--operators 50] [--years 10] DIR
+  ictledger loadtest generate [--jurisdictions 40] [--operators 50] [--years 10] [--last-year 2025]
+                  [--seed 1] DIR
   ictledger render-worker   (started by serve: renders the disclosures it is sent)
 `
 

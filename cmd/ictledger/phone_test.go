@@ -57,15 +57,8 @@ func TestPagesFitAPhone(t *testing.T) {
 	ctx := newBrowser(t)
 	ts, toks := startDemo(t, Config{AdminToken: testAdminToken})
 	defer ts.stop()
-	var reg, op string
-	for _, tk := range toks {
-		switch {
-		case tk.Role == ledger.RoleRegulator && len(tk.Jurisdictions) == 0 && reg == "":
-			reg = tk.Token
-		case tk.Role == ledger.RoleOperator && op == "":
-			op = tk.Token
-		}
-	}
+	reg := demoTokenOf(t, toks, ledger.RoleRegulator).Token
+	op := demoTokenOf(t, toks, ledger.RoleOperator).Token
 	var status struct {
 		Operators []struct {
 			Return string `json:"return"`

@@ -69,16 +69,7 @@ func TestServerRendersInWorker(t *testing.T) {
 	if err != nil || !bytes.Equal(again, pdf) {
 		t.Fatalf("in-process render differs from the worker's (%v)", err)
 	}
-	resp, err := hc.Post(srv.base+"/v1/verify", "application/pdf", bytes.NewReader(pdf))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var vr struct{ Valid bool }
-	err = json.NewDecoder(resp.Body).Decode(&vr)
-	resp.Body.Close()
-	if err != nil || resp.StatusCode != 200 || !vr.Valid {
-		t.Fatalf("/v1/verify: %d, valid %v, %v", resp.StatusCode, vr.Valid, err)
-	}
+	mustVerifyAt(t, hc, srv.base, pdf, "/v1/verify")
 	if got := childrenOf(t, srv.cmd.Process.Pid); len(got) != 1 || got[0] != worker {
 		t.Errorf("workers %v after verifying, want the same one, %d", got, worker)
 	}
@@ -156,4 +147,21 @@ func niceOf(t *testing.T, pid int) int {
 func alive(pid int) bool {
 	f, err := procStat("/proc/" + strconv.Itoa(pid) + "/stat")
 	return err == nil && f[0] != "Z"
+}
+
+// mustVerifyAt posts pdf to POST /v1/verify of the server at base and
+// fails the test, its message starting with what, unless the answer is
+// 200 and says the document is valid.
+func mustVerifyAt(t *testing.T, hc *http.Client, base string, pdf []byte, what string) {
+	t.Helper()
+	resp, err := hc.Post(base+"/v1/verify", "application/pdf", bytes.NewReader(pdf))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var vr struct{ Valid bool }
+	err = json.NewDecoder(resp.Body).Decode(&vr)
+	resp.Body.Close()
+	if err != nil || resp.StatusCode != 200 || !vr.Valid {
+		t.Fatalf("%s: %d, valid %v, %v", what, resp.StatusCode, vr.Valid, err)
+	}
 }

@@ -24,15 +24,7 @@ func TestWebScreenshotsReviewDiffTokens(t *testing.T) {
 	ctx := newBrowser(t)
 	ts, toks := startDemo(t, Config{AdminToken: testAdminToken})
 	defer ts.stop()
-	var reg, admin string
-	for _, tk := range toks {
-		switch {
-		case tk.Role == ledger.RoleRegulator && len(tk.Jurisdictions) == 0 && reg == "":
-			reg = tk.Token
-		case tk.Role == ledger.RoleAdmin:
-			admin = tk.Token
-		}
-	}
+	reg := demoTokenOf(t, toks, ledger.RoleRegulator).Token
 	submitted, restated := "", ""
 	p := ledger.LastEndedQuarter(time.Now())
 	for i := 0; i < 12 && (submitted == "" || restated == ""); i++ {
@@ -73,10 +65,7 @@ func TestWebScreenshotsReviewDiffTokens(t *testing.T) {
 	b.open("/returns/" + restated + "?against=" + first + "#diff")
 	b.shot("rough-return-diff")
 	b.signOut()
-	if admin == "" {
-		admin = testAdminToken // the server's, from the environment
-	}
-	b.signIn(admin)
+	b.signIn(testAdminToken) // the server's, so not in the demo's file
 	b.open("/tokens")
 	b.shot("rough-tokens")
 	b.open("/region")

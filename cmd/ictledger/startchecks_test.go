@@ -148,4 +148,10 @@ func TestServeBindsBeforeWritingTheDataDir(t *testing.T) {
 			t.Errorf("tokens were printed: %s", stdout.String())
 		}
 	}
+	// On a free port the same directory still gets the demo.
+	ts := startConfigured(t, existing, Config{AdminToken: testAdminToken, Demo: true})
+	ts.stop()
+	if _, err := os.Stat(filepath.Join(existing, demoTokensFile)); err != nil {
+		t.Errorf("the demo was not loaded on the next start: %v", err)
+	}
 }

@@ -46,6 +46,7 @@ func TestUsageNamesEveryFlag(t *testing.T) {
 		{[]string{"verify", "consistency"}, "ictledger verify consistency ", ""},
 		{[]string{"backup"}, "ictledger backup ", ""},
 		{[]string{"monitor"}, "ictledger monitor ", ""},
+		{[]string{"loadtest", "generate"}, "ictledger loadtest generate ", ""},
 	} {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
 			var stdout, stderr bytes.Buffer

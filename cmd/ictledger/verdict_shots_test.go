@@ -15,19 +15,15 @@ import (
 // opened). It files into the demo, so it runs after the other shots.
 func verdictShots(t *testing.T, p *page, ts *testServer) {
 	t.Helper()
-	var opTok, regTok token
-	ts.mustJSON("POST", "/v1/operators", testAdminToken,
-		map[string]any{"id": "verdict-mobile", "name": "Verdict Mobile", "country": "JP", "kinds": []string{"mobile"}}, 201, nil)
-	ts.mustJSON("POST", "/v1/tokens", testAdminToken, map[string]any{"role": "operator", "operator": "verdict-mobile"}, 201, &opTok)
-	ts.mustJSON("POST", "/v1/tokens", testAdminToken, map[string]any{"role": "regulator", "jurisdictions": []string{"*"}}, 201, &regTok)
+	op, reg := ts.addOperator("verdict-mobile", "Verdict Mobile"), ts.regulator()
 	ret := exampleReturn(t)
 	ret["operator"] = "verdict-mobile"
 	ownCertificates(ret)
 	var v1, v2 struct {
 		ID string `json:"id"`
 	}
-	ts.mustJSON("POST", "/v1/operators/verdict-mobile/returns", opTok.Token, ret, 201, &v1)
-	ts.mustJSON("POST", "/v1/returns/"+v1.ID+"/reviews", regTok.Token, map[string]any{"decision": "accept"}, 201, nil)
+	ts.mustJSON("POST", "/v1/operators/verdict-mobile/returns", op, ret, 201, &v1)
+	ts.mustJSON("POST", "/v1/returns/"+v1.ID+"/reviews", reg, map[string]any{"decision": "accept"}, 201, nil)
 	pdf, _, code := ts.getPDF("/v1/operators/verdict-mobile/disclosures/2025-Q3.pdf", "")
 	if code != 200 {
 		t.Fatalf("download: %d", code)
@@ -53,8 +49,8 @@ func verdictShots(t *testing.T, p *page, ts *testServer) {
 	p.do("open the details", chromedp.Click(chromedp.CSS("#v-technical summary")))
 	p.shot("verify-not-authentic")
 	ret["restates"], ret["reason"] = v1.ID, "diesel for the backup generators was counted twice in August"
-	ts.mustJSON("POST", "/v1/operators/verdict-mobile/returns", opTok.Token, ret, 201, &v2)
-	ts.mustJSON("POST", "/v1/returns/"+v2.ID+"/reviews", regTok.Token, map[string]any{"decision": "accept"}, 201, nil)
+	ts.mustJSON("POST", "/v1/operators/verdict-mobile/returns", op, ret, 201, &v2)
+	ts.mustJSON("POST", "/v1/returns/"+v2.ID+"/reviews", reg, map[string]any{"decision": "accept"}, 201, nil)
 	verify(file)
 	p.shot("verify-superseded")
 }

@@ -17,17 +17,13 @@ import (
 func TestVerifyDisclosureVerdicts(t *testing.T) {
 	ts := startServer(t, t.TempDir())
 	defer ts.stop()
-	var opTok, regTok token
-	ts.mustJSON("POST", "/v1/operators", testAdminToken,
-		map[string]any{"id": "sakura-mobile", "name": "Sakura Mobile K.K.", "country": "JP", "kinds": []string{"mobile"}}, 201, nil)
-	ts.mustJSON("POST", "/v1/tokens", testAdminToken, map[string]any{"role": "operator", "operator": "sakura-mobile"}, 201, &opTok)
-	ts.mustJSON("POST", "/v1/tokens", testAdminToken, map[string]any{"role": "regulator", "jurisdictions": []string{"*"}}, 201, &regTok)
+	op, reg := ts.addOperator("sakura-mobile", "Sakura Mobile K.K."), ts.regulator()
 	ret := exampleReturn(t)
 	var v1, v2 struct {
 		ID string `json:"id"`
 	}
-	ts.mustJSON("POST", "/v1/operators/sakura-mobile/returns", opTok.Token, ret, 201, &v1)
-	ts.mustJSON("POST", "/v1/returns/"+v1.ID+"/reviews", regTok.Token, map[string]any{"decision": "accept"}, 201, nil)
+	ts.mustJSON("POST", "/v1/operators/sakura-mobile/returns", op, ret, 201, &v1)
+	ts.mustJSON("POST", "/v1/returns/"+v1.ID+"/reviews", reg, map[string]any{"decision": "accept"}, 201, nil)
 	const path = "/v1/operators/sakura-mobile/disclosures/2025-Q3.pdf"
 	pdf, _, code := ts.getPDF(path, "")
 	if code != 200 {
@@ -76,8 +72,8 @@ func TestVerifyDisclosureVerdicts(t *testing.T) {
 	cli(1, "NOT AUTHENTIC: This file is not authentic", "problem: ")
 
 	ret["restates"], ret["reason"] = v1.ID, "refrigerant top-ups were under-reported"
-	ts.mustJSON("POST", "/v1/operators/sakura-mobile/returns", opTok.Token, ret, 201, &v2)
-	ts.mustJSON("POST", "/v1/returns/"+v2.ID+"/reviews", regTok.Token, map[string]any{"decision": "accept"}, 201, nil)
+	ts.mustJSON("POST", "/v1/operators/sakura-mobile/returns", op, ret, 201, &v2)
+	ts.mustJSON("POST", "/v1/returns/"+v2.ID+"/reviews", reg, map[string]any{"decision": "accept"}, 201, nil)
 	res := ts.verify(pdf)
 	if res.Verdict != "superseded" || !res.Valid || len(res.SupersededBy) != 1 || res.SupersededBy[0].By != v2.ID ||
 		res.SupersededBy[0].Reason != "refrigerant top-ups were under-reported" || res.CurrentDocument != path {

@@ -367,15 +367,8 @@ func TestWebScreenshots(t *testing.T) {
 	ctx := newBrowser(t)
 	ts, toks := startDemo(t, Config{AdminToken: testAdminToken})
 	defer ts.stop()
-	var reg, op demoToken
-	for _, tk := range toks {
-		switch {
-		case tk.Role == "regulator":
-			reg = tk
-		case tk.Role == "operator" && op.Token == "":
-			op = tk
-		}
-	}
+	reg := demoTokenOf(t, toks, ledger.RoleRegulator)
+	op := demoTokenOf(t, toks, ledger.RoleOperator)
 	var status struct {
 		Operators []struct {
 			Return   string `json:"return"`
