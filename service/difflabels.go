@@ -164,12 +164,7 @@ func metricLabels() map[string]string {
 // then in percentage points, and a change relative to it means nothing a
 // reader expects (from 2 % to 3 % is +1 point, not +50 %).
 func isPercentage(key string) bool {
-	for _, h := range calculators.Headlines() {
-		if h.Key == key {
-			return h.Unit == "%"
-		}
-	}
-	return strings.HasSuffix(key, "_pct")
+	return calculators.MetricUnit(key) == "%"
 }
 
 // abbreviations are the words of keys and codes that readers write in

@@ -162,7 +162,7 @@ func filterChanges(ms []service.MetricChange, headline bool) []service.MetricCha
 	for _, m := range ms {
 		if m.Headline == headline {
 			if m.Unit == "" {
-				m.Unit = unitOf(m.Metric)
+				m.Unit = calculators.MetricUnit(m.Metric)
 			}
 			out = append(out, m)
 		}

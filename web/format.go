@@ -3,10 +3,10 @@ package web
 import (
 	"html/template"
 	"net/url"
-	"strings"
 	"time"
 	"unicode"
 
+	"github.com/ictledger/ictledger/calculators"
 	"github.com/ictledger/ictledger/ledger"
 	"github.com/ictledger/ictledger/numfmt"
 )
@@ -15,7 +15,7 @@ import (
 func templateFuncs() template.FuncMap {
 	return template.FuncMap{
 		"num":           numfmt.Figure,
-		"unitOf":        unitOf,
+		"unitOf":        calculators.MetricUnit,
 		"exact":         numfmt.ExactText,
 		"date":          formatTime,
 		"day":           func(t time.Time) string { return t.UTC().Format("2 Jan 2006") },
@@ -43,22 +43,6 @@ func sentence(s string) string {
 // disclosureURL is the API path of an operator's disclosure PDF.
 func disclosureURL(operator, period string) string {
 	return "/v1/operators/" + url.PathEscape(operator) + "/disclosures/" + url.PathEscape(period) + ".pdf"
-}
-
-// unitOf is the unit of a metric named only by its key, as the
-// derivations are, read from the suffix metrics.md gives every key
-// ("_pct", "_mwh", "_tco2e", "_kg", "mci"); a key without a known suffix
-// gets no unit, which numfmt shows with two places.
-func unitOf(metric string) string {
-	for _, s := range []struct{ suffix, unit string }{
-		{"_pct", "%"}, {"_mwh", "MWh"}, {"_tco2e", "tCO2e"}, {"_kg", "kg"}, {".mci", "0-1"},
-		{"_per_tb_kwh", "kWh/TB"}, {"_bit_per_j", "bit/J"}, {"_site_hours", "site-h"}, {"_events", "number"},
-	} {
-		if strings.HasSuffix(metric, s.suffix) {
-			return s.unit
-		}
-	}
-	return ""
 }
 
 // formatTime shows an instant in UTC to the minute.

@@ -9,23 +9,6 @@ import (
 	"github.com/ictledger/ictledger/calculators"
 )
 
-// A derivation names only its metric; its unit comes from the key.
-func TestUnitOf(t *testing.T) {
-	for key, want := range map[string]string{
-		"e3.climate_availability_pct":  "%",
-		"e1.energy_total_mwh":          "MWh",
-		"e1.scope2_market_tco2e":       "tCO2e",
-		"e2.total.collected_kg":        "kg",
-		"e2.total.mci":                 "0-1",
-		"e1.network_energy_per_tb_kwh": "kWh/TB",
-		"e1.scope1_by_gas_tco2e.co2":   "",
-	} {
-		if got := unitOf(key); got != want {
-			t.Errorf("%s: %q, want %q", key, got, want)
-		}
-	}
-}
-
 func TestBarChart(t *testing.T) {
 	c := newBarChart("Energy", "MWh", []string{"A", "an operator with a name far longer than a chart row can hold"},
 		[]calculators.Value{calculators.Some(decimal.NewFromInt(50)), calculators.None},

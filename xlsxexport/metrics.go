@@ -3,7 +3,6 @@ package xlsxexport
 import (
 	"iter"
 	"strconv"
-	"strings"
 
 	"github.com/ictledger/ictledger/calculators"
 )
@@ -81,10 +80,10 @@ func figures(m *calculators.Metrics) []figure {
 		}
 	}
 	for _, d := range m.Derivations {
-		add(figure{key: d.Metric, name: calculators.MetricName(d.Metric), unit: unitOf(d.Metric), value: d.Value})
+		add(figure{key: d.Metric, name: calculators.MetricName(d.Metric), unit: calculators.MetricUnit(d.Metric), value: d.Value})
 	}
 	for _, u := range m.Unavailable {
-		add(figure{key: u.Metric, name: calculators.MetricName(u.Metric), unit: unitOf(u.Metric)})
+		add(figure{key: u.Metric, name: calculators.MetricName(u.Metric), unit: calculators.MetricUnit(u.Metric)})
 	}
 	return out
 }
@@ -121,24 +120,4 @@ func derivationParts(d calculators.Derivation) [][]string {
 		parts = append(parts, []string{"", "", "", "", ""})
 	}
 	return parts
-}
-
-// unitOf is the unit a figure's key names, or "" when it names none:
-// metrics.md ends a figure's key with its unit ("_mwh", "_pct"). A
-// ratio's key ("_per_tb_kwh") says its numerator only, so it gets none.
-func unitOf(key string) string {
-	if strings.Contains(key, "_per_") {
-		return ""
-	}
-	suffixes := []struct{ suffix, unit string }{
-		{"_pct", "%"}, {"_mwh", "MWh"}, {"_kwh", "kWh"}, {"_tco2e", "tCO2e"}, {"_kgco2e", "kgCO2e"},
-		{"_kg_cfc11e", "kgCFC-11e"}, {"_kg", "kg"}, {"_t", "t"}, {"_units", "units"},
-		{"_hours", "h"}, {"_events", "events"}, {".mci", "0-1"},
-	}
-	for _, s := range suffixes {
-		if strings.HasSuffix(key, s.suffix) {
-			return s.unit
-		}
-	}
-	return ""
 }
