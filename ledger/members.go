@@ -5,9 +5,10 @@ import (
 	"errors"
 )
 
-// errNotCompact is what Members reports for input it does not take on:
-// anything but a compact JSON object whose keys have no escapes.
-var errNotCompact = errors.New("not a compact JSON object with plain keys")
+// errNotCompact is what Members and Elements report for input they do
+// not take on: anything but a compact JSON object whose keys have no
+// escapes, or a compact JSON array.
+var errNotCompact = errors.New("not compact JSON (an object with plain keys, or an array)")
 
 // Members calls fn with the key and the raw value of each member of the
 // compact JSON object obj, in order, without decoding the values. It is
@@ -68,6 +69,52 @@ func Members(obj []byte, fn func(key, value []byte) error) error {
 			}
 		case '}':
 			if end+1 != len(obj) {
+				return errNotCompact
+			}
+			return nil
+		default:
+			return errNotCompact
+		}
+	}
+}
+
+// Elements calls fn with the raw value of each element of the compact
+// JSON array arr, in order, without decoding them: the array twin of
+// Members, with the same scope (canonical JSON this service wrote; no
+// validation of what it skips; callers fall back to encoding/json on any
+// error). Whitespace between tokens makes it fail with errNotCompact.
+//
+// FuzzElements holds it to encoding/json on valid JSON.
+func Elements(arr []byte, fn func(value []byte) error) error {
+	if len(arr) < 2 || arr[0] != '[' || arr[len(arr)-1] != ']' {
+		return errNotCompact
+	}
+	i := 1
+	if arr[i] == ']' {
+		if i+1 != len(arr) {
+			return errNotCompact
+		}
+		return nil
+	}
+	for {
+		end, err := skipValue(arr, i)
+		if err != nil {
+			return err
+		}
+		if err := fn(arr[i:end]); err != nil {
+			return err
+		}
+		if end >= len(arr) {
+			return errNotCompact
+		}
+		switch arr[end] {
+		case ',':
+			i = end + 1
+			if i >= len(arr) {
+				return errNotCompact
+			}
+		case ']':
+			if end+1 != len(arr) {
 				return errNotCompact
 			}
 			return nil
