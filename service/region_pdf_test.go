@@ -168,7 +168,7 @@ func TestRegionDisclosureForgedCounts(t *testing.T) {
 }
 
 // returnWithSites is the example return for operator in 2025-Q3 at site
-// level, with n site rows: about 230 bytes of canonical JSON each.
+// level, with n site rows: about 190 bytes of JSON each.
 func returnWithSites(t *testing.T, operator string, n int) []byte {
 	return servicetest.ReturnWith(t, operator, "2025-Q3", func(m map[string]any) {
 		delete(m["activity"].(map[string]any), "sites_total")
@@ -192,10 +192,11 @@ func returnWithSites(t *testing.T, operator string, n int) []byte {
 }
 
 // A regional document whose proof would be over what a verifier reads
-// (here one accepted return of 75,000 sites, about 17 MB, 23 MB in the
+// (here one accepted return of 75,000 sites, about 14 MB, 19 MB in the
 // bundle) is refused with a 503 that says why and that trying again will
 // not help, without rendering it and without recording it as issued,
-// again on a second request; the view's figures stay available.
+// again on a second request; the view's figures stay available. The
+// operator's own disclosure of that return is refused alike.
 func TestRegionDisclosureTooLargeToVerify(t *testing.T) {
 	if testing.Short() {
 		t.Skip("large filing")
@@ -215,6 +216,11 @@ func TestRegionDisclosureTooLargeToVerify(t *testing.T) {
 			!strings.Contains(le.Message, "16 MiB a verifier reads") || !strings.Contains(le.Message, "will not help") {
 			t.Fatalf("request %d: %v, want EUnavailable naming the verifier's limit", i+1, err)
 		}
+	}
+	// The operator's own disclosure attaches the same return.
+	_, err := env.Service.OperatorDisclosure(context.Background(), service.Public, "op-big", q3)
+	if !errors.Is(err, disclosure.ErrBundleTooLarge) {
+		t.Fatalf("the operator's disclosure: %v, want it refused too", err)
 	}
 	if renders != 0 || env.Service.Size() != size {
 		t.Fatalf("%d renders, size %d -> %d: the document was rendered or recorded", renders, size, env.Service.Size())
