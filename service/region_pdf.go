@@ -74,12 +74,27 @@ func (in *regionBundleInputs) refusal() error {
 	return nil
 }
 
+// regionPDFSize is what the last gathering of a span's regional inputs
+// found of its document's size (see RegionDisclosureTooLarge).
+type regionPDFSize struct {
+	entries  int
+	tooLarge bool
+}
+
 // RegionDisclosureTooLarge reports whether RegionDisclosure refuses span
 // because its bundle, of entries entries, is over what a verifier reads,
 // as far as that is known without reading the ledger's entries; the
 // regional page says so instead of linking a document that cannot be
-// issued.
+// issued. It answers from the last gathering of the span's inputs, which
+// may be some entries older than the ledger (a download gathers them
+// again at the ledger's size, and answers exactly): gathering them reads
+// every operator's latest versions, about as much as the regional view
+// does again after a new entry, and a page needs no more than a hint.
 func (s *Service) RegionDisclosureTooLarge(span ledger.Span) (entries int, tooLarge bool) {
+	if v, ok := s.results.get("region-pdf-size|" + span.String()); ok {
+		v := v.(regionPDFSize)
+		return v.entries, v.tooLarge
+	}
 	in := s.regionInputs(span)
 	return len(in.seqs), in.refusal() != nil
 }
@@ -117,6 +132,7 @@ func (s *Service) regionInputs(span ledger.Span) *regionBundleInputs {
 	}
 	in := &regionBundleInputs{seqs: seqs, coverage: coverage, at: at, least: least}
 	s.results.put(key, in, heldBytes(in))
+	s.results.put("region-pdf-size|"+span.String(), regionPDFSize{entries: len(seqs), tooLarge: in.refusal() != nil}, heldBytes(regionPDFSize{}))
 	return in
 }
 

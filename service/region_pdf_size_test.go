@@ -2,6 +2,8 @@ package service_test
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"testing"
 	"time"
@@ -84,4 +86,18 @@ func TestRegionDisclosureRefusedFromState(t *testing.T) {
 		t.Fatalf("2025-Q3: bound %d bytes, bundle %d bytes", least, len(bundle))
 	}
 	t.Logf("2025: %d entries; 2025-Q3: bound %d bytes, bundle %d bytes, document %d bytes", n, least, len(bundle), len(pdf))
+
+	// After a new entry (the report of 2025-Q3 was recorded as issued)
+	// the page's question is answered from what was found before, with
+	// no look-up of the inputs at the new size; a download gathers them.
+	if sum := sha256.Sum256(pdf); svc.State().Disclosure(hex.EncodeToString(sum[:])) == nil {
+		t.Fatal("the report of 2025-Q3 was not recorded")
+	}
+	misses = service.ResultCacheMisses(svc)
+	if again, big := svc.RegionDisclosureTooLarge(year); again != n || !big || service.ResultCacheMisses(svc) != misses {
+		t.Fatalf("2025 after an entry: %d entries, too large %v, %d misses", again, big, service.ResultCacheMisses(svc)-misses)
+	}
+	if _, err := svc.RegionDisclosure(context.Background(), service.Public, year); !errors.Is(err, disclosure.ErrBundleTooLarge) || service.ResultCacheMisses(svc) == misses {
+		t.Fatalf("2025 downloaded after an entry: %v, its inputs not gathered again", err)
+	}
 }
