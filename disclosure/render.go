@@ -30,11 +30,16 @@ func Render(b *Bundle) ([]byte, error) {
 	if b.Format != Format {
 		return nil, fmt.Errorf("bundle format %q: this build renders %q", b.Format, Format)
 	}
-	in, err := bundleInputs(b)
+	// The attachment first: a bundle too large to attach is refused
+	// before its entries are decoded.
+	attachment, err := b.Encode()
 	if err != nil {
 		return nil, err
 	}
-	attachment, err := b.Encode()
+	if err := CheckBundleSize(len(attachment), len(b.Entries)); err != nil {
+		return nil, err
+	}
+	in, err := bundleInputs(b)
 	if err != nil {
 		return nil, err
 	}

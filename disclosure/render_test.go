@@ -5,12 +5,15 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"flag"
 	"os"
 	"strings"
 	"testing"
 
 	"golang.org/x/mod/sumdb/note"
+
+	"github.com/ictledger/ictledger/templates"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden hashes in testdata")
@@ -121,5 +124,21 @@ func verifyWithoutLedger(t *testing.T, name string) {
 	}
 	if r := Verify([]byte("not a pdf"), key); r.Valid || len(r.Problems) == 0 {
 		t.Fatal("garbage reported valid")
+	}
+}
+
+// A bundle whose encoding is over what a verifier inflates is refused
+// with ErrBundleTooLarge, before its entries are decoded (they are not
+// entries at all here): no verifier could read its proof.
+func TestRenderRefusesBundleOverVerifierLimit(t *testing.T) {
+	b := &Bundle{Format: Format, Document: DocRegion, Template: templates.RegionTemplateVersion, Period: "2025-Q3",
+		Basis: BasisAccepted, Entries: []BundleEntry{{Seq: 1, Canonical: strings.Repeat("A", MaxBundleSize)}}}
+	_, err := Render(b)
+	if !errors.Is(err, ErrBundleTooLarge) || errors.Is(err, ErrRenderUnavailable) {
+		t.Fatalf("err %v, want ErrBundleTooLarge (the bundle's error, not the renderer's)", err)
+	}
+	b.Entries[0].Canonical = "AAAA"
+	if _, err := Render(b); err == nil || errors.Is(err, ErrBundleTooLarge) {
+		t.Fatalf("a small bundle of the same junk: err %v, want its decoding error", err)
 	}
 }

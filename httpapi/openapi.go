@@ -126,7 +126,7 @@ func (s *Server) apiOps() []apiOp {
 			roles: "public, made from accepted returns only, when every quarter it covers has an accepted latest version; otherwise admin, regulator, that operator (a preview, not recorded as issued)", status: 200, respType: "application/pdf"},
 		{method: "GET", path: "/v1/sector/disclosures/{period}.pdf", summary: "Sector report of a quarter or year as PDF; the first download appends a disclosure.issued entry", roles: "admin, regulator",
 			query: []string{"country"}, status: 200, respType: "application/pdf"},
-		{method: "GET", path: "/v1/region/disclosures/{period}.pdf", summary: "The public regional report of a quarter or year as PDF: what GET /v1/region shows, from accepted returns only, verifiable offline; the first download appends a disclosure.issued entry; 503 with Retry-After when the renderers are busy",
+		{method: "GET", path: "/v1/region/disclosures/{period}.pdf", summary: "The public regional report of a quarter or year as PDF: what GET /v1/region shows, from accepted returns only, verifiable offline; the first download appends a disclosure.issued entry; 503 with Retry-After when the renderers are busy, 503 without it when its proof would be over the 16 MiB a verifier reads (a ledger with too long a history for this layout)",
 			roles: "public", status: 200, respType: "application/pdf"},
 		{method: "POST", path: "/v1/verify", summary: "Verify a PDF disclosure: signature, inclusion proofs, bytes re-rendered, supersession, and the entry that recorded it as issued",
 			roles: "public", bodyType: "application/pdf", status: 200, resp: disclosure.Result{}},

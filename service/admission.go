@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"errors"
+	"fmt"
 	"runtime"
 	"slices"
 	"sync"
@@ -209,4 +210,14 @@ func renderFailure(err error, what string) error {
 		return &ledger.Error{Code: ledger.EInternal, Message: what + ": rendering it needs more memory than a render worker may use", Err: err}
 	}
 	return &ledger.Error{Code: ledger.EInternal, Message: what + "; try again", Err: err}
+}
+
+// tooLarge is the error of a document whose bundle would be over what a
+// verifier reads (disclosure.ErrBundleTooLarge), of entries entries. It
+// is EUnavailable, a 503 without Retry-After: the same entries
+// are too many at any time, and the ledger only grows, so a client is not
+// told to come back.
+func tooLarge(err error, what string, entries int) error {
+	return &ledger.Error{Code: ledger.EUnavailable, Err: err,
+		Message: fmt.Sprintf("%s: the proof it must attach (its %d entries) is over the %d MiB a verifier reads, so it cannot be issued in its layout; trying again will not help", what, entries, disclosure.MaxBundleSize>>20)}
 }

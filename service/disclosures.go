@@ -236,8 +236,24 @@ func (s *Service) renderBundle(ctx context.Context, a ledger.Actor, b *disclosur
 		// A cosigned checkpoint makes another document of the same entries.
 		key.WriteString("@" + strconv.FormatUint(cp.Size, 36))
 	}
+	// A document refused for its size is refused again without reading
+	// its entries: the same entries are as large every time.
+	refusedKey := "pdf-too-large|" + key.String()
+	if v, ok := s.results.get(refusedKey); ok {
+		return nil, v.(error)
+	}
+	refuse := func(err error) (rendered, error) {
+		err = tooLarge(err, "could not render the disclosure", len(list))
+		s.results.put(refusedKey, err, int64(len(refusedKey)))
+		return rendered{}, err
+	}
 	doc, err := s.pdfs.get(ctx, key.String(), func() (rendered, error) {
 		b.Checkpoint = cp.Note
+		// The strings of the entries are a lower bound of the bundle's
+		// encoding: once they pass what a verifier reads, the document
+		// cannot be issued, and reading on would only cost the server
+		// (a regional report of a long ledger attaches hundreds of MB).
+		encoded := 0
 		for _, q := range list {
 			raw, err := s.j.Read(q)
 			if err != nil {
@@ -247,9 +263,20 @@ func (s *Service) renderBundle(ctx context.Context, a ledger.Actor, b *disclosur
 			if err != nil {
 				return rendered{}, &ledger.Error{Code: ledger.EInternal, Message: "could not build an inclusion proof", Err: err}
 			}
-			b.Entries = append(b.Entries, disclosure.NewBundleEntry(q, raw, proof))
+			e := disclosure.NewBundleEntry(q, raw, proof)
+			b.Entries = append(b.Entries, e)
+			encoded += len(e.Canonical) + len(e.LeafHash)
+			for _, h := range e.Proof {
+				encoded += len(h)
+			}
+			if err := disclosure.CheckBundleSize(encoded, len(b.Entries)); err != nil {
+				return refuse(err)
+			}
 		}
 		pdf, err := s.cfg.Render(b)
+		if errors.Is(err, disclosure.ErrBundleTooLarge) {
+			return refuse(err)
+		}
 		if err != nil {
 			return rendered{}, renderFailure(err, "could not render the disclosure")
 		}

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/ictledger/ictledger/calculators"
+	"github.com/ictledger/ictledger/ledger"
 )
 
 // PublicRollupsKept counts the operators' public roll-ups in the result
@@ -40,4 +41,10 @@ func FreshMetrics(s *Service, id string) (*calculators.Metrics, error) {
 		return nil, err
 	}
 	return e.m, nil
+}
+
+// RegionBundleLeast is the lower bound of the length of the regional
+// bundle of span that s knows without reading an entry.
+func RegionBundleLeast(s *Service, span ledger.Span) int {
+	return s.regionInputs(span).least
 }

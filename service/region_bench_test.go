@@ -3,6 +3,7 @@ package service_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -13,6 +14,7 @@ import (
 
 	"golang.org/x/mod/sumdb/tlog"
 
+	"github.com/ictledger/ictledger/disclosure"
 	"github.com/ictledger/ictledger/ledger"
 	"github.com/ictledger/ictledger/ledger/state"
 	"github.com/ictledger/ictledger/ledger/store"
@@ -316,4 +318,44 @@ func BenchmarkJurisdictionSectorPDFVerify(b *testing.B) {
 			b.Fatalf("not valid: %v", res.Problems)
 		}
 	})
+}
+
+// BenchmarkRegionPDFCold is GET /v1/region/disclosures/2025-Q3.pdf on a
+// new service: on the regional ledger its proof is over what a verifier
+// reads, so this is the time to the refusal (a service error, not a
+// document).
+func BenchmarkRegionPDFCold(b *testing.B) {
+	span := ledger.Span{Year: 2025, Quarter: 3}
+	openRegionServer(b).cold(b, "", func(svc *service.Service, _ ledger.Actor) {
+		regionPDF(b, svc, span)
+	})
+}
+
+// BenchmarkRegionPDFAgain is the same request again on the service that
+// answered it once.
+func BenchmarkRegionPDFAgain(b *testing.B) {
+	span := ledger.Span{Year: 2025, Quarter: 3}
+	svc := openRegionServer(b).fresh(b)
+	regionPDF(b, svc, span)
+	clock := &cpuClock{b: b}
+	defer clock.report()
+	for b.Loop() {
+		clock.startOp()
+		regionPDF(b, svc, span)
+		clock.stopOp()
+	}
+}
+
+// regionPDF asks svc for the regional document of span and reports its
+// size, or that it was refused for the size of its proof.
+func regionPDF(b *testing.B, svc *service.Service, span ledger.Span) {
+	pdf, err := svc.RegionDisclosure(context.Background(), service.Public, span)
+	switch {
+	case errors.Is(err, disclosure.ErrBundleTooLarge):
+		b.ReportMetric(1, "refused")
+	case err != nil:
+		b.Fatal(err)
+	default:
+		b.ReportMetric(float64(len(pdf)), "pdf-bytes")
+	}
 }

@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"encoding/base64"
 	"fmt"
 	"maps"
 	"math"
@@ -29,7 +30,10 @@ import (
 // one); they are part of the document's cache key, so a new filing
 // makes a new document, and VerifyDisclosure counts them again. A
 // span without an accepted return has no document (404). Renders share
-// the download admission of every PDF: busy is a 503.
+// the download admission of every PDF: busy is a 503. A span whose
+// bundle would be over what a verifier reads has no document either
+// (503, see RegionDisclosureTooLarge): on a regional ledger of ten years
+// that is every span.
 func (s *Service) RegionDisclosure(ctx context.Context, a ledger.Actor, span ledger.Span) ([]byte, error) {
 	if first := span.Quarters()[0]; s.now().Before(first.Start()) {
 		return nil, ledger.Errorf(ledger.ENotFound, "%s has not begun", span)
@@ -37,6 +41,9 @@ func (s *Service) RegionDisclosure(ctx context.Context, a ledger.Actor, span led
 	in := s.regionInputs(span)
 	if len(in.seqs) == 0 {
 		return nil, ledger.Errorf(ledger.ENotFound, "no accepted return for %s", span)
+	}
+	if err := in.refusal(); err != nil {
+		return nil, err
 	}
 	b := &disclosure.Bundle{Format: disclosure.Format, Document: disclosure.DocRegion, Template: templates.RegionTemplateVersion,
 		Period: span.String(), Basis: disclosure.BasisAccepted, Coverage: in.coverage, CountedAt: in.at}
@@ -49,6 +56,47 @@ type regionBundleInputs struct {
 	seqs     map[uint64]bool
 	coverage map[string]disclosure.RegionCounts
 	at       uint64
+	// least is a lower bound of the length of the bundle's encoding,
+	// known without reading an entry: the base64 of the returns it
+	// attaches as the state keeps them (a return entry holds those bytes
+	// and more; a return with site rows, which the state does not keep,
+	// counts nothing here).
+	least int
+}
+
+// refusal is the error of a regional document whose bundle is known, from
+// least, to be over what a verifier reads, or nil. A bundle under that
+// bound may still be over the limit; renderBundle finds out as it reads.
+func (in *regionBundleInputs) refusal() error {
+	if err := disclosure.CheckBundleSize(in.least, len(in.seqs)); err != nil {
+		return tooLarge(err, "could not render the regional report", len(in.seqs))
+	}
+	return nil
+}
+
+// regionPDFSize is what the last gathering of a span's regional inputs
+// found of its document's size (see RegionDisclosureTooLarge).
+type regionPDFSize struct {
+	entries  int
+	tooLarge bool
+}
+
+// RegionDisclosureTooLarge reports whether RegionDisclosure refuses span
+// because its bundle, of entries entries, is over what a verifier reads,
+// as far as that is known without reading the ledger's entries; the
+// regional page says so instead of linking a document that cannot be
+// issued. It answers from the last gathering of the span's inputs, which
+// may be some entries older than the ledger (a download gathers them
+// again at the ledger's size, and answers exactly): gathering them reads
+// every operator's latest versions, about as much as the regional view
+// does again after a new entry, and a page needs no more than a hint.
+func (s *Service) RegionDisclosureTooLarge(span ledger.Span) (entries int, tooLarge bool) {
+	if v, ok := s.results.get("region-pdf-size|" + span.String()); ok {
+		v := v.(regionPDFSize)
+		return v.entries, v.tooLarge
+	}
+	in := s.regionInputs(span)
+	return len(in.seqs), in.refusal() != nil
 }
 
 // regionInputs gathers a regional document's inputs, once per span and
@@ -63,6 +111,7 @@ func (s *Service) regionInputs(span ledger.Span) *regionBundleInputs {
 	last := span.Last()
 	coverage, at := s.regionCounts(span, math.MaxUint64)
 	seqs := map[uint64]bool{}
+	least := 0
 	for _, op := range s.st.Operators() {
 		latest := s.st.LatestOf(op.ID)
 		if !acceptedIn(latest, span) {
@@ -70,14 +119,20 @@ func (s *Service) regionInputs(span ledger.Span) *regionBundleInputs {
 		}
 		seqs[op.Seq] = true
 		s.addAcceptedHistory(seqs, latest, last)
+		for _, rv := range latest {
+			if seqs[rv.Seq] {
+				least += base64.StdEncoding.EncodedLen(len(rv.Raw))
+			}
+		}
 	}
 	if len(seqs) > 0 {
 		for _, j := range s.st.Jurisdictions() {
 			seqs[j.Seq] = true
 		}
 	}
-	in := &regionBundleInputs{seqs: seqs, coverage: coverage, at: at}
+	in := &regionBundleInputs{seqs: seqs, coverage: coverage, at: at, least: least}
 	s.results.put(key, in, heldBytes(in))
+	s.results.put("region-pdf-size|"+span.String(), regionPDFSize{entries: len(seqs), tooLarge: in.refusal() != nil}, heldBytes(regionPDFSize{}))
 	return in
 }
 

@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ictledger/ictledger/disclosure"
 	"github.com/ictledger/ictledger/ledger"
@@ -162,5 +164,68 @@ func TestRegionDisclosureForgedCounts(t *testing.T) {
 	}
 	if res, err := env.Service.VerifyDisclosure(context.Background(), pdf); err != nil || !res.Valid {
 		t.Fatalf("the authentic document: %+v, %v", res, err)
+	}
+}
+
+// returnWithSites is the example return for operator in 2025-Q3 at site
+// level, with n site rows: about 190 bytes of JSON each.
+func returnWithSites(t *testing.T, operator string, n int) []byte {
+	return servicetest.ReturnWith(t, operator, "2025-Q3", func(m map[string]any) {
+		delete(m["activity"].(map[string]any), "sites_total")
+		m["electricity"] = m["electricity"].([]any)[1:]
+		res := m["resilience"].(map[string]any)
+		for _, k := range []string{"sites_with_backup", "backup_autonomy", "sites_hazard_assessed", "sites_high_hazard", "sites_high_hazard_hardened"} {
+			delete(res, k)
+		}
+		for _, o := range res["outages"].([]any) {
+			o.(map[string]any)["sites_affected"] = 1
+			o.(map[string]any)["site_hours_lost"] = "24"
+		}
+		sites := make([]any, n)
+		for i := range sites {
+			sites[i] = map[string]any{"site_id": fmt.Sprintf("site-%06d", i), "domain": "ran", "grid": "JP",
+				"grid_kwh": fmt.Sprintf("%d.25", 900+i%400), "diesel_l": "10", "backup_hours": "8",
+				"hazard_level": "low", "hazard_assessed": true, "hardened": false, "offgrid": false}
+		}
+		m["sites"] = sites
+	})
+}
+
+// A regional document whose proof would be over what a verifier reads
+// (here one accepted return of 75,000 sites, about 14 MB, 19 MB in the
+// bundle) is refused with a 503 that says why and that trying again will
+// not help, without rendering it and without recording it as issued,
+// again on a second request; the view's figures stay available. The
+// operator's own disclosure of that return is refused alike.
+func TestRegionDisclosureTooLargeToVerify(t *testing.T) {
+	if testing.Short() {
+		t.Skip("large filing")
+	}
+	renders := 0
+	env := servicetest.NewConfigured(t, time.Date(2026, 2, 20, 0, 0, 0, 0, time.UTC), service.Config{
+		Render: func(b *disclosure.Bundle) ([]byte, error) { renders++; return disclosure.Render(b) }})
+	reg := env.Token(ledger.RoleRegulator)
+	s := env.Operator("op-big", "Operator Big", "JP")
+	env.Review(reg, env.File(s, returnWithSites(t, "op-big", 75_000)).ID, ledger.Review{Decision: ledger.DecisionAccept})
+	q3 := ledger.Span{Year: 2025, Quarter: 3}
+	size := env.Service.Size()
+	for i := range 2 {
+		_, err := env.Service.RegionDisclosure(context.Background(), service.Public, q3)
+		var le *ledger.Error
+		if !errors.As(err, &le) || le.Code != ledger.EUnavailable || !errors.Is(err, disclosure.ErrBundleTooLarge) ||
+			!strings.Contains(le.Message, "16 MiB a verifier reads") || !strings.Contains(le.Message, "will not help") {
+			t.Fatalf("request %d: %v, want EUnavailable naming the verifier's limit", i+1, err)
+		}
+	}
+	// The operator's own disclosure attaches the same return.
+	_, err := env.Service.OperatorDisclosure(context.Background(), service.Public, "op-big", q3)
+	if !errors.Is(err, disclosure.ErrBundleTooLarge) {
+		t.Fatalf("the operator's disclosure: %v, want it refused too", err)
+	}
+	if renders != 0 || env.Service.Size() != size {
+		t.Fatalf("%d renders, size %d -> %d: the document was rendered or recorded", renders, size, env.Service.Size())
+	}
+	if _, err := env.Service.Region(q3); err != nil {
+		t.Fatalf("the regional view: %v", err)
 	}
 }

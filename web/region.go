@@ -1,10 +1,12 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 
 	"github.com/ictledger/ictledger/calculators"
+	"github.com/ictledger/ictledger/disclosure"
 	"github.com/ictledger/ictledger/ledger"
 	"github.com/ictledger/ictledger/service"
 )
@@ -21,6 +23,9 @@ type regionPage struct {
 	// /v1/region/disclosures/{P}.pdf), which exists when a return of it
 	// is accepted.
 	PDF string
+	// NoPDF, instead of PDF, says why the span's regional report is not
+	// issued: its proof would be over what a verifier reads.
+	NoPDF string
 }
 
 type regionRow struct {
@@ -57,7 +62,12 @@ func (h *Handler) handleRegion(w http.ResponseWriter, r *http.Request) {
 	}
 	page := regionPage{periodNav: h.spanNav(span), Region: reg}
 	if len(reg.Countries) > 0 {
-		page.PDF = "/v1/region/disclosures/" + url.PathEscape(reg.Period) + ".pdf"
+		if n, big := h.svc.RegionDisclosureTooLarge(span); big {
+			page.NoPDF = fmt.Sprintf("No regional report (PDF) is issued for %s: its proof would attach %d entries, more than the %d MiB a verifier reads.",
+				reg.Period, n, disclosure.MaxBundleSize>>20)
+		} else {
+			page.PDF = "/v1/region/disclosures/" + url.PathEscape(reg.Period) + ".pdf"
+		}
 	}
 	// The charts name a country by its code, as the table's columns and
 	// the regional PDF do: an administration's name ("Ministry of

@@ -128,6 +128,12 @@ func (p *Pool) Render(b *disclosure.Bundle) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Refused here, as the worker would refuse it, without sending it:
+	// the error keeps its kind, and a worker is not made to read a
+	// bundle of hundreds of megabytes for nothing.
+	if err := disclosure.CheckBundleSize(len(raw), len(b.Entries)); err != nil {
+		return nil, err
+	}
 	var w *proc
 	select {
 	case <-p.closing:

@@ -496,3 +496,19 @@ func rlimitData(t *testing.T, pid int) int64 {
 	t.Fatalf("no data size limit in %s", raw)
 	return 0
 }
+
+// A bundle over what a verifier reads is refused before it is sent: the
+// error keeps its kind (the bundle's, not the pool's), and no worker is
+// started to read it.
+func TestOversizedBundleIsNotSent(t *testing.T) {
+	p := testPool(t, "serve", Config{Workers: 1})
+	b := loadBundle(t, "sector-bundle.json")
+	b.Entries[0].Canonical = strings.Repeat("A", disclosure.MaxBundleSize)
+	_, err := p.Render(b)
+	if !errors.Is(err, disclosure.ErrBundleTooLarge) || errors.Is(err, disclosure.ErrRenderUnavailable) {
+		t.Fatalf("err %v, want ErrBundleTooLarge alone", err)
+	}
+	if s := p.Stats(); s.Starts != 0 || s.Failures != 0 {
+		t.Fatalf("stats %+v: a worker was started or failed", s)
+	}
+}

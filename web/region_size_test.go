@@ -1,0 +1,54 @@
+package web_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/mod/sumdb/tlog"
+
+	"github.com/ictledger/ictledger/ledger/state"
+	"github.com/ictledger/ictledger/ledger/store"
+	"github.com/ictledger/ictledger/loadtest"
+	"github.com/ictledger/ictledger/service"
+	"github.com/ictledger/ictledger/web"
+)
+
+// On a generated ledger of 120 operators over ten years, the regional
+// page of 2025, whose report would attach more than a verifier reads,
+// says so instead of linking it; the page of 2025-Q3 links its report.
+func TestRegionPageWithoutPDFWhenTooLarge(t *testing.T) {
+	if testing.Short() {
+		t.Skip("generates a ledger of ten years")
+	}
+	dir := t.TempDir()
+	if _, err := loadtest.GenerateRegion(context.Background(), dir, loadtest.RegionConfig{Jurisdictions: 2, Operators: 60, Years: 10, Seed: 1}); err != nil {
+		t.Fatal(err)
+	}
+	var svc *service.Service
+	s, err := store.Open(dir, state.New(), store.Options{OnCommit: func(seq uint64, data []byte, leaf tlog.Hash) {
+		svc.OnCommit(seq, data, leaf)
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	now := func() time.Time { return time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC) }
+	svc = service.New(service.Config{State: s.State, Now: now})
+	if err := svc.Start(s.Journal, s.Signer()); err != nil {
+		t.Fatal(err)
+	}
+	h, err := web.New(web.Config{Service: svc, Now: now, Secret: []byte("0123456789abcdef0123456789abcdef")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, page := visit(h, "/region?period=2025")
+	if code != 200 || strings.Contains(page, "/v1/region/disclosures/") ||
+		!strings.Contains(page, `id="no-pdf"`) || !strings.Contains(page, "more than the 16 MiB a verifier reads") {
+		t.Fatalf("2025: status %d; want no link and the reason:\n%s", code, page)
+	}
+	if code, page := visit(h, "/region?period=2025-Q3"); code != 200 || !strings.Contains(page, `href="/v1/region/disclosures/2025-Q3.pdf"`) {
+		t.Fatalf("2025-Q3: status %d, no link to its report", code)
+	}
+}
