@@ -58,7 +58,8 @@ type Region struct {
 
 // Region builds the public regional view of a quarter or a year: for
 // each country with at least one accepted return in the span, its
-// operators' accepted returns summed (calculators.Sector) and the
+// operators' accepted returns summed (calculators.SumRegionTerms, which
+// gives what calculators.Sector gives for these figures) and the
 // headline intensities recomputed from the sums, with the coverage that
 // says how many operators these figures stand for; then the region's
 // totals and, for each intensity, the median of the countries' values.
@@ -67,6 +68,11 @@ type Region struct {
 // rule of every public document), and each quarter's history-based
 // metrics draw on accepted quarters only (publicRollup): nothing
 // submitted, returned or superseded reaches the view. Anyone may read it.
+//
+// Each operator's terms are kept per span under the versions they rest
+// on (publicTerms, region_terms.go), in memory and in the derived
+// directory: after a new entry, or after a restart of the same build,
+// only the operators whose accepted returns changed are computed again.
 func (s *Service) Region(span ledger.Span) (*Region, error) {
 	// Anyone may ask, and the view reads every operator: it is computed
 	// once per state of the ledger (any new entry may change it) and one
@@ -92,7 +98,11 @@ func (s *Service) Region(span ledger.Span) (*Region, error) {
 func (s *Service) computeRegion(span ledger.Span) (*Region, error) {
 	out := &Region{Period: span.String(), Basis: "accepted", Countries: []RegionCountry{}}
 	coverage := map[string]*RegionCoverage{}
-	var counted []calculators.OperatorRollup
+	kept := s.regionTerms.span(span)
+	used := make(map[string]regionTermsEntry, len(kept))
+	changed := false
+	byCountry := map[string][]*calculators.RegionTerms{}
+	var counted []*calculators.RegionTerms
 	for _, op := range s.st.Operators() {
 		latest := s.st.LatestOf(op.ID) // read once: coverage and figures rest on the same versions
 		filed := slices.ContainsFunc(latest, func(rv *state.ReturnVersion) bool { return inSpan(rv.Period, span) })
@@ -109,49 +119,56 @@ func (s *Service) computeRegion(span ledger.Span) (*Region, error) {
 			continue
 		}
 		c.Filed++
-		r, err := s.publicRollup(op.ID, span, latest)
+		e, fresh, err := s.publicTerms(op.ID, span, latest, kept)
 		if err != nil {
 			return nil, err
 		}
-		if r == nil {
+		if e.Terms == nil {
 			continue
 		}
+		used[op.ID] = e
+		changed = changed || fresh
 		c.Accepted++
 		c.Counted = append(c.Counted, op.ID)
-		counted = append(counted, calculators.OperatorRollup{Country: op.Country, Rollup: r})
+		byCountry[op.Country] = append(byCountry[op.Country], e.Terms)
+		counted = append(counted, e.Terms)
 	}
+	// Terms of operators no longer counted are dropped from what is kept.
+	s.regionTerms.replace(span, used, changed || len(used) != len(kept))
 	if len(counted) == 0 {
 		out.Metrics = regionMetrics(nil, nil)
-		out.Coverage = regionTotalCoverage(coverage, nil)
+		out.Coverage = regionTotalCoverage(coverage, nil, nil)
 		return out, nil
 	}
-	total, byCountry := calculators.Sector(counted)
 	for _, cc := range sortedKeys(byCountry) {
-		t, c := byCountry[cc], coverage[cc]
-		if t.Coverage != nil {
-			c.Partial = t.Coverage.Partial
-		}
-		out.Countries = append(out.Countries, RegionCountry{Country: cc, Name: s.countryName(cc), Coverage: *c, Figures: calculators.RegionFigures(t)})
+		figures, partial := calculators.SumRegionTerms(byCountry[cc])
+		c := coverage[cc]
+		c.Partial = partial
+		out.Countries = append(out.Countries, RegionCountry{Country: cc, Name: s.countryName(cc), Coverage: *c, Figures: figures})
 	}
+	total, partial := calculators.SumRegionTerms(counted)
 	out.Metrics = regionMetrics(total, out.Countries)
-	out.Coverage = regionTotalCoverage(coverage, total)
+	out.Coverage = regionTotalCoverage(coverage, counted, partial)
 	return out, nil
 }
 
 // regionTotalCoverage adds the countries' coverage; only the countries
 // with accepted returns are in the view, but every operator due counts.
-func regionTotalCoverage(byCountry map[string]*RegionCoverage, total *calculators.SectorTotal) RegionCoverage {
+// The region's counted operators are listed by id, with the partial ones
+// (calculators.SumRegionTerms).
+func regionTotalCoverage(byCountry map[string]*RegionCoverage, counted []*calculators.RegionTerms, partial []calculators.PartialOperator) RegionCoverage {
 	out := RegionCoverage{Counted: []string{}, Partial: []calculators.PartialOperator{}}
 	for _, c := range byCountry {
 		out.Due += c.Due
 		out.Filed += c.Filed
 		out.Accepted += c.Accepted
 	}
-	if total != nil {
-		out.Counted = append(out.Counted, total.Operators...)
-		if total.Coverage != nil {
-			out.Partial = total.Coverage.Partial
-		}
+	for _, t := range counted {
+		out.Counted = append(out.Counted, t.Operator)
+	}
+	sort.Strings(out.Counted)
+	if partial != nil {
+		out.Partial = partial
 	}
 	return out
 }
@@ -159,12 +176,12 @@ func regionTotalCoverage(byCountry map[string]*RegionCoverage, total *calculator
 // regionMetrics describes the region's figures: each of
 // calculators.RegionHeadlines with its region value and, for an
 // intensity, the median of the countries that have one.
-func regionMetrics(total *calculators.SectorTotal, countries []RegionCountry) []RegionMetric {
+func regionMetrics(total map[string]calculators.Value, countries []RegionCountry) []RegionMetric {
 	var out []RegionMetric
 	for _, h := range calculators.RegionHeadlines() {
 		m := RegionMetric{Key: h.Key, Label: h.Label, Unit: h.Unit, Intensity: h.Intensity, Region: calculators.None}
 		if total != nil {
-			m.Region = h.Get(total.E1, total.E2, total.E3)
+			m.Region = total[h.Key]
 		}
 		var values []calculators.Value
 		for _, c := range countries {
@@ -211,38 +228,53 @@ func sortedKeys[V any](m map[string]V) []string {
 	return keys
 }
 
-// publicRollup is an operator's roll-up of the span over its accepted
-// quarters only, or nil when it has none. Each quarter is computed with,
-// as its history, the operator's accepted quarters before it, so that an
-// unaccepted return cannot move a public figure through the e-waste
-// metrics that draw on earlier quarters. A year's coverage names the
-// quarters left out. Like rollup, a year of mixed factor sets is computed
-// under the set of its latest counted quarter.
-//
-// The roll-up is kept in the result cache under the versions it rests
-// on (publicRollupKey), so that a regional view after a new entry
-// recomputes only the operators whose accepted returns changed. latest
-// is the operator's latest versions (state.LatestOf).
-func (s *Service) publicRollup(operator string, span ledger.Span, latest []*state.ReturnVersion) (*calculators.Rollup, error) {
-	var accepted []*state.ReturnVersion
+// publicTerms is an operator's regional terms of the span, made from
+// its public roll-up (publicRollup), or an entry without terms when it
+// has no accepted quarter in the span. Terms kept under the same key
+// (publicRollupKey: the accepted versions they rest on) are used as
+// they are; fresh is true when they had to be computed. latest is the
+// operator's latest versions (state.LatestOf).
+func (s *Service) publicTerms(operator string, span ledger.Span, latest []*state.ReturnVersion, kept map[string]regionTermsEntry) (e regionTermsEntry, fresh bool, err error) {
+	accepted, in := publicVersions(span, latest)
+	if len(in) == 0 {
+		return regionTermsEntry{}, false, nil
+	}
+	key := publicRollupKey(operator, span, accepted)
+	if k, ok := kept[operator]; ok && k.Key == key {
+		return k, false, nil
+	}
+	r, err := s.publicRollup(operator, span, accepted, in)
+	if err != nil {
+		return regionTermsEntry{}, false, err
+	}
+	s.regionTerms.computed++
+	return regionTermsEntry{Key: key, Terms: calculators.TermsOf(r)}, true, nil
+}
+
+// publicVersions picks out of an operator's latest versions the accepted
+// ones up to the span's end, and those of them in the span.
+func publicVersions(span ledger.Span, latest []*state.ReturnVersion) (accepted, in []*state.ReturnVersion) {
 	for _, rv := range latest {
 		if isPublic(rv) && !span.Last().Before(rv.Period) {
 			accepted = append(accepted, rv)
+			if inSpan(rv.Period, span) {
+				in = append(in, rv)
+			}
 		}
 	}
-	var in []*state.ReturnVersion
-	for _, rv := range accepted {
-		if inSpan(rv.Period, span) {
-			in = append(in, rv)
-		}
-	}
-	if len(in) == 0 {
-		return nil, nil
-	}
-	key := publicRollupKey(operator, span, accepted)
-	if r, ok := s.results.get(key); ok {
-		return r.(*calculators.Rollup), nil
-	}
+	return accepted, in
+}
+
+// publicRollup is an operator's roll-up of the span over its accepted
+// quarters only (in, not empty; accepted are its accepted quarters up to
+// the span's end). Each quarter is computed with, as its history, the
+// operator's accepted quarters before it, so that an unaccepted return
+// cannot move a public figure through the e-waste metrics that draw on
+// earlier quarters. A year's coverage names the quarters left out. Like
+// rollup, a year of mixed factor sets is computed under the set of its
+// latest counted quarter. It is not kept: the regional view keeps the
+// terms made from it (publicTerms).
+func (s *Service) publicRollup(operator string, span ledger.Span, accepted, in []*state.ReturnVersion) (*calculators.Rollup, error) {
 	factorSet := in[len(in)-1].FactorSet
 	var quarters []*calculators.Metrics
 	decoded := decodedReturns{} // the quarters of a year share their history
@@ -253,17 +285,10 @@ func (s *Service) publicRollup(operator string, span ledger.Span, latest []*stat
 		}
 		quarters = append(quarters, m)
 	}
-	var r *calculators.Rollup
 	if !span.IsYear() {
-		r = calculators.Quarter(quarters[0])
-	} else {
-		var err error
-		if r, err = calculators.Year(operator, span.Year, quarters); err != nil {
-			return nil, err
-		}
+		return calculators.Quarter(quarters[0]), nil
 	}
-	s.results.put(key, r, heldBytes(r))
-	return r, nil
+	return calculators.Year(operator, span.Year, quarters)
 }
 
 // inSpan reports whether a quarter is the span or one of its quarters.
@@ -272,7 +297,7 @@ func inSpan(p ledger.Period, span ledger.Span) bool {
 }
 
 // publicRollupKey names everything an operator's public roll-up of a span
-// depends on: the accepted versions up to the span's end, each by its id
+// (and the regional terms made from it) depends on: the accepted versions up to the span's end, each by its id
 // (a version's content, factor set and methodology never change; a
 // version that stops being the accepted latest leaves the list). A
 // digest keeps the key short for an operator with decades of quarters.
@@ -286,9 +311,8 @@ func publicRollupKey(operator string, span ledger.Span, accepted []*state.Return
 }
 
 // publicMetrics computes an accepted version's metrics under factorSet
-// with the accepted quarters before it as its history. It is not cached
-// on its own: the roll-up that uses it is (publicRollup), and a regional
-// year would otherwise put four times as many entries in the cache.
+// with the accepted quarters before it as its history. It is not cached:
+// the regional terms made from the roll-up that uses it are (publicTerms).
 func (s *Service) publicMetrics(rv *state.ReturnVersion, accepted []*state.ReturnVersion, factorSet string, decoded decodedReturns) (*calculators.Metrics, error) {
 	var before []*state.ReturnVersion
 	for _, e := range accepted {
