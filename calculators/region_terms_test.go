@@ -1,6 +1,8 @@
 package calculators
 
 import (
+	"bytes"
+	"encoding/gob"
 	"reflect"
 	"testing"
 
@@ -130,6 +132,19 @@ func TestSumRegionTerms(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			got, _ := SumRegionTerms(tc.terms)
+			// The service keeps terms with encoding/gob: what it reads
+			// back sums to the same figures.
+			var buf bytes.Buffer
+			if err := gob.NewEncoder(&buf).Encode(tc.terms); err != nil {
+				t.Fatal(err)
+			}
+			var back []*RegionTerms
+			if err := gob.NewDecoder(&buf).Decode(&back); err != nil {
+				t.Fatal(err)
+			}
+			if again, _ := SumRegionTerms(back); !reflect.DeepEqual(again, got) {
+				t.Errorf("after encoding/gob: %v, want %v", again, got)
+			}
 			if len(got) != len(RegionHeadlines()) {
 				t.Fatalf("%d figures, want one per regional headline (%d)", len(got), len(RegionHeadlines()))
 			}

@@ -1,7 +1,11 @@
 package service
 
 import (
+	"bytes"
+	"encoding/gob"
+	"os"
 	"slices"
+	"strings"
 
 	"github.com/ictledger/ictledger/calculators"
 	"github.com/ictledger/ictledger/ledger"
@@ -99,4 +103,32 @@ func RegionBySector(s *Service, span ledger.Span) (*Region, error) {
 	total.Partial = sum.Coverage.Partial
 	out.Coverage = total
 	return out, nil
+}
+
+// AlterRegionTerms rewrites the span file at path with one field of its
+// header changed: "build", "span", "root" or "at" (one entry later).
+func AlterRegionTerms(path, field string) error {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	var f regionTermsFile
+	if err := gob.NewDecoder(bytes.NewReader(raw)).Decode(&f); err != nil {
+		return err
+	}
+	switch field {
+	case "build":
+		f.Build = "another" + f.Build
+	case "span":
+		f.Span = "1999"
+	case "root":
+		f.Root = strings.Repeat("0", len(f.Root))
+	case "at":
+		f.At++
+	}
+	var buf bytes.Buffer
+	if err := gob.NewEncoder(&buf).Encode(f); err != nil {
+		return err
+	}
+	return os.WriteFile(path, buf.Bytes(), 0o600)
 }

@@ -2,11 +2,13 @@ package service
 
 import (
 	"crypto/sha256"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"sort"
 
 	"github.com/shopspring/decimal"
+	"golang.org/x/mod/sumdb/tlog"
 
 	"github.com/ictledger/ictledger/calculators"
 	"github.com/ictledger/ictledger/ledger"
@@ -97,16 +99,28 @@ func (s *Service) Region(span ledger.Span) (*Region, error) {
 
 func (s *Service) computeRegion(span ledger.Span) (*Region, error) {
 	out := &Region{Period: span.String(), Basis: "accepted", Countries: []RegionCountry{}}
+	// What was known of each operator as of an earlier point of the
+	// ledger holds for every operator no entry since has touched.
+	size := s.st.Size()
+	known := s.regionTerms.span(span, s.treeHash)
+	touched, all := s.touchedSince(known.at, size)
+	now := &regionSpan{at: size, ops: make(map[string]regionOpFacts, len(known.ops))}
+	changed := known.at != size
+
 	coverage := map[string]*RegionCoverage{}
-	kept := s.regionTerms.span(span)
-	used := make(map[string]regionTermsEntry, len(kept))
-	changed := false
 	byCountry := map[string][]*calculators.RegionTerms{}
 	var counted []*calculators.RegionTerms
 	for _, op := range s.st.Operators() {
-		latest := s.st.LatestOf(op.ID) // read once: coverage and figures rest on the same versions
-		filed := slices.ContainsFunc(latest, func(rv *state.ReturnVersion) bool { return inSpan(rv.Period, span) })
-		if span.Last().Before(op.DueFrom()) && !filed {
+		f, ok := known.ops[op.ID]
+		if all || !ok || touched[op.ID] {
+			var err error
+			if f, err = s.regionFacts(op.ID, span, f); err != nil {
+				return nil, err
+			}
+			changed = true
+		}
+		now.ops[op.ID] = f
+		if span.Last().Before(op.DueFrom()) && !f.Filed {
 			continue // due from a later quarter, and filed nothing here
 		}
 		c := coverage[op.Country]
@@ -115,26 +129,23 @@ func (s *Service) computeRegion(span ledger.Span) (*Region, error) {
 			coverage[op.Country] = c
 		}
 		c.Due++
-		if !filed {
+		if !f.Filed {
 			continue
 		}
 		c.Filed++
-		e, fresh, err := s.publicTerms(op.ID, span, latest, kept)
-		if err != nil {
-			return nil, err
-		}
-		if e.Terms == nil {
+		if f.Terms == nil {
 			continue
 		}
-		used[op.ID] = e
-		changed = changed || fresh
 		c.Accepted++
 		c.Counted = append(c.Counted, op.ID)
-		byCountry[op.Country] = append(byCountry[op.Country], e.Terms)
-		counted = append(counted, e.Terms)
+		byCountry[op.Country] = append(byCountry[op.Country], f.Terms)
+		counted = append(counted, f.Terms)
 	}
-	// Terms of operators no longer counted are dropped from what is kept.
-	s.regionTerms.replace(span, used, changed || len(used) != len(kept))
+	root, err := s.treeHash(size)
+	if err != nil {
+		now.at = 0 // kept in memory, as of no known point
+	}
+	s.regionTerms.replace(span, now, changed, root)
 	if len(counted) == 0 {
 		out.Metrics = regionMetrics(nil, nil)
 		out.Coverage = regionTotalCoverage(coverage, nil, nil)
@@ -150,6 +161,97 @@ func (s *Service) computeRegion(span ledger.Span) (*Region, error) {
 	out.Metrics = regionMetrics(total, out.Countries)
 	out.Coverage = regionTotalCoverage(coverage, counted, partial)
 	return out, nil
+}
+
+// regionFacts reads from the state what an operator brings to a span's
+// view: whether it filed for the span and its terms (publicTerms), the
+// kept ones when the versions they rest on have not changed.
+func (s *Service) regionFacts(operator string, span ledger.Span, kept regionOpFacts) (regionOpFacts, error) {
+	latest := s.st.LatestOf(operator) // read once: coverage and figures rest on the same versions
+	f := regionOpFacts{Operator: operator,
+		Filed: slices.ContainsFunc(latest, func(rv *state.ReturnVersion) bool { return inSpan(rv.Period, span) })}
+	if !f.Filed {
+		return f, nil
+	}
+	key, terms, err := s.publicTerms(operator, span, latest, kept)
+	f.Key, f.Terms = key, terms
+	return f, err
+}
+
+// treeHash is the ledger's tree hash at size, which names the ledger's
+// first size entries.
+func (s *Service) treeHash(size uint64) (tlog.Hash, error) {
+	if s.j == nil {
+		return tlog.Hash{}, fmt.Errorf("service: no journal")
+	}
+	return s.j.TreeHash(size)
+}
+
+// maxTouchedRead is how many entries touchedSince reads at most; past
+// that every operator is read from the state again, which costs less.
+const maxTouchedRead = 2048
+
+// touchedSince names the operators whose regional facts the entries
+// from seq from to seq to (excluded) may have changed; all is true when
+// it cannot tell, or from is no known point, and every operator must be
+// read again. An entry that files, restates or reviews a return, or
+// registers an operator, touches that operator; tokens, factor sets,
+// deadlines, disclosures and jurisdiction records touch none (the view
+// reads countries' names when it is made); any other kind touches all.
+func (s *Service) touchedSince(from, to uint64) (touched map[string]bool, all bool) {
+	if from == 0 || to < from || to-from > maxTouchedRead || s.j == nil {
+		return nil, true
+	}
+	touched = map[string]bool{}
+	for seq := from; seq < to; seq++ {
+		raw, err := s.j.Read(seq)
+		if err != nil {
+			return nil, true
+		}
+		e, err := ledger.DecodeEntry(raw)
+		if err != nil {
+			return nil, true
+		}
+		var field string
+		switch e.Kind {
+		case ledger.KindTokenIssued, ledger.KindTokenRevoked, ledger.KindFactorSetPublished, ledger.KindDeadlineSet,
+			ledger.KindDisclosureIssued, ledger.KindJurisdictionSet:
+			continue
+		case ledger.KindReturnFiled, ledger.KindReturnRestated:
+			field = "operator"
+		case ledger.KindReviewRecorded:
+			field = "return"
+		case ledger.KindOperatorRegistered:
+			field = "id"
+		default:
+			return nil, true
+		}
+		v, ok := stringMember(e.Payload, field)
+		if !ok {
+			return nil, true
+		}
+		if e.Kind == ledger.KindReviewRecorded {
+			rv := s.st.Return(v)
+			if rv == nil {
+				return nil, true
+			}
+			v = rv.Operator
+		}
+		touched[v] = true
+	}
+	return touched, false
+}
+
+// stringMember is the string member key of a JSON object; ok is false
+// when there is none or the object is not one ledger.Members reads.
+func stringMember(obj []byte, key string) (v string, ok bool) {
+	err := ledger.Members(obj, func(k, raw []byte) error {
+		if string(k) == key && !ok {
+			ok = json.Unmarshal(raw, &v) == nil
+		}
+		return nil
+	})
+	return v, ok && err == nil
 }
 
 // regionTotalCoverage adds the countries' coverage; only the countries
@@ -229,26 +331,25 @@ func sortedKeys[V any](m map[string]V) []string {
 }
 
 // publicTerms is an operator's regional terms of the span, made from
-// its public roll-up (publicRollup), or an entry without terms when it
+// its public roll-up (publicRollup), and their key; nil terms when it
 // has no accepted quarter in the span. Terms kept under the same key
 // (publicRollupKey: the accepted versions they rest on) are used as
-// they are; fresh is true when they had to be computed. latest is the
-// operator's latest versions (state.LatestOf).
-func (s *Service) publicTerms(operator string, span ledger.Span, latest []*state.ReturnVersion, kept map[string]regionTermsEntry) (e regionTermsEntry, fresh bool, err error) {
+// they are. latest is the operator's latest versions (state.LatestOf).
+func (s *Service) publicTerms(operator string, span ledger.Span, latest []*state.ReturnVersion, kept regionOpFacts) (string, *calculators.RegionTerms, error) {
 	accepted, in := publicVersions(span, latest)
 	if len(in) == 0 {
-		return regionTermsEntry{}, false, nil
+		return "", nil, nil
 	}
 	key := publicRollupKey(operator, span, accepted)
-	if k, ok := kept[operator]; ok && k.Key == key {
-		return k, false, nil
+	if kept.Terms != nil && kept.Key == key {
+		return key, kept.Terms, nil
 	}
 	r, err := s.publicRollup(operator, span, accepted, in)
 	if err != nil {
-		return regionTermsEntry{}, false, err
+		return "", nil, err
 	}
 	s.regionTerms.computed++
-	return regionTermsEntry{Key: key, Terms: calculators.TermsOf(r)}, true, nil
+	return key, calculators.TermsOf(r), nil
 }
 
 // publicVersions picks out of an operator's latest versions the accepted

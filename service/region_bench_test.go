@@ -206,7 +206,7 @@ func BenchmarkRegionViewCold(b *testing.B) {
 		b.Fatal(err)
 	}
 	service.WaitRegionTerms(earlier)
-	fi, err := os.Stat(filepath.Join(rs.derived, "region", "2025.json"))
+	fi, err := os.Stat(filepath.Join(rs.derived, "region", "2025.gob"))
 	if err != nil {
 		b.Fatal(err)
 	}

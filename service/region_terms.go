@@ -3,8 +3,9 @@ package service
 import (
 	"bytes"
 	"crypto/sha256"
+	"debug/elf"
+	"encoding/gob"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -15,6 +16,8 @@ import (
 	"sort"
 	"sync"
 
+	"golang.org/x/mod/sumdb/tlog"
+
 	"github.com/ictledger/ictledger/calculators"
 	"github.com/ictledger/ictledger/ledger"
 	"github.com/ictledger/ictledger/ledger/atomicfile"
@@ -22,63 +25,93 @@ import (
 
 // The regional view adds, per operator and span, a small record of
 // terms (calculators.RegionTerms) instead of the operator's roll-up.
-// The terms of a span are kept in memory and, when the service has a
-// derived directory, in one file per span under DIR/region, so that a
-// restarted server answers its first view without computing 8,000
-// quarters again.
+// What the view knows of each operator for a span (whether it filed,
+// its terms) is kept in memory and, when the service has a derived
+// directory, in one file per span, DIR/region/<span>.gob, as of a point
+// of the ledger (its size and tree hash there). A view reads the
+// entries added since that point and reads again from the state only
+// the operators they touch (touchedSince), computing terms only for
+// those whose accepted versions changed: after one acceptance that is
+// one operator, and a restarted server computes none.
 //
 // The file holds public figures only: terms made from accepted returns,
 // each under the key of the versions it rests on (publicRollupKey), and
-// the identity of the build that made them (a digest of the running
-// executable). A file of another build, of another format, or that does
-// not decode is not used: the view computes the terms again and the
-// file is replaced. Deleting the directory is always safe.
+// the identity of the build that made them (buildIdentity). A file of
+// another build, of another ledger, of another format, or that does not
+// decode is not used: the view reads every operator again, computes the
+// terms whose key does not match, and the file is replaced. Deleting the
+// directory is always safe. The encoding is encoding/gob: decoding the
+// 2,000 operators of a regional year takes a few milliseconds, against
+// 40 ms for the same records as JSON.
 //
 // Files are written whole (temporary file, fsync, rename, fsync of the
 // directory; ledger/atomicfile) by one writer goroutine at most, after
-// the view that changed them has answered. A write that a stop
-// interrupts leaves the previous file, whose out-of-date entries are
-// recomputed on use.
+// the view that changed them has answered; only the latest snapshot of
+// a span waiting for it is written. A write that a stop interrupts
+// leaves the previous file, which the next view brings up to date.
 
 // regionTermsFormat names the layout of a span file; a change of the
 // layout changes it (and a change of the code changes the build).
 const regionTermsFormat = "ictledger-region-terms-1"
 
-// regionTermsFile is one span's file.
+// regionTermsFile is one span's file: what regionSpan holds, with the
+// tree hash of the ledger at At, so that a file is used only on the
+// ledger it was made from.
 type regionTermsFile struct {
-	Format    string             `json:"format"`
-	Build     string             `json:"build"`
-	Span      string             `json:"span"`
-	Operators []regionTermsEntry `json:"operators"`
+	Format    string
+	Build     string
+	Span      string
+	At        uint64
+	Root      string // hex
+	Operators []regionOpFacts
 }
 
-// regionTermsEntry is one operator's terms of a span and the key of the
-// accepted versions they were made from.
-type regionTermsEntry struct {
-	Key   string                   `json:"key"`
-	Terms *calculators.RegionTerms `json:"terms"`
+// regionSpan is what the view knows of every operator for one span, as
+// of the ledger's first At entries (0: as of no known point, so every
+// operator is read again from the state, though terms whose key still
+// matches are used).
+type regionSpan struct {
+	at  uint64
+	ops map[string]regionOpFacts // by operator
 }
 
-// regionTermsStore keeps the terms of the spans asked for. The regional
-// view reads and replaces a span's terms under its gate (one view at a
+// regionOpFacts is what one operator brings to a span's view: whether
+// it filed any version of a quarter of the span and, when it has
+// accepted quarters in the span, its terms and the key of the accepted
+// versions they were made from (publicRollupKey).
+type regionOpFacts struct {
+	Operator string
+	Filed    bool
+	Key      string
+	Terms    *calculators.RegionTerms
+}
+
+// regionTermsStore keeps the facts of the spans asked for. The regional
+// view reads and replaces a span's facts under its gate (one view at a
 // time); the writer goroutine reads snapshots handed to it.
 type regionTermsStore struct {
-	dir   string // "" keeps terms in memory only
+	dir   string // "" keeps facts in memory only
 	log   *slog.Logger
 	build func() string // "" when the build is unknown: nothing read or written
 
-	spans    map[ledger.Span]map[string]regionTermsEntry // by operator; guarded by the view's gate
-	computed int                                         // terms computed, for tests; guarded by the gate
+	spans    map[ledger.Span]*regionSpan // guarded by the view's gate
+	computed int                         // operators' terms computed, for tests; guarded by the gate
 
 	mu      sync.Mutex
-	pending map[ledger.Span]map[string]regionTermsEntry // snapshots waiting for the writer
-	writing bool                                        // the writer goroutine runs
-	idle    *sync.Cond                                  // signalled when the writer stops
+	pending map[ledger.Span]pendingSpan // snapshots waiting for the writer
+	writing bool                        // the writer goroutine runs
+	idle    *sync.Cond                  // signalled when the writer stops
+}
+
+// pendingSpan is a snapshot to write and the tree hash at its At.
+type pendingSpan struct {
+	sp   *regionSpan
+	root tlog.Hash
 }
 
 func newRegionTermsStore(dir string, log *slog.Logger) *regionTermsStore {
-	st := &regionTermsStore{dir: dir, log: log, spans: map[ledger.Span]map[string]regionTermsEntry{},
-		pending: map[ledger.Span]map[string]regionTermsEntry{}}
+	st := &regionTermsStore{dir: dir, log: log, spans: map[ledger.Span]*regionSpan{},
+		pending: map[ledger.Span]pendingSpan{}}
 	st.idle = sync.NewCond(&st.mu)
 	st.build = sync.OnceValue(func() string {
 		if dir == "" {
@@ -94,12 +127,25 @@ func newRegionTermsStore(dir string, log *slog.Logger) *regionTermsStore {
 	return st
 }
 
-// buildIdentity is the SHA-256 of the running executable: terms made by
-// one build are never read by another, whose calculators may differ.
+// buildIdentity names the running executable: terms made by one build
+// are never read by another, whose calculators may differ. It is the
+// SHA-256 of the Go build ID the linker writes into an ELF executable
+// (its content part is a hash of the executable itself), read in well
+// under a millisecond; or, for an executable without one, the SHA-256
+// of the whole file (a few tens of milliseconds for this program).
 func buildIdentity() (string, error) {
 	exe, err := os.Executable()
 	if err != nil {
 		return "", err
+	}
+	if f, err := elf.Open(exe); err == nil {
+		defer f.Close()
+		if sec := f.Section(".note.go.buildid"); sec != nil {
+			if note, err := sec.Data(); err == nil && len(note) > 16 {
+				sum := sha256.Sum256(note)
+				return "go-buildid:" + hex.EncodeToString(sum[:]), nil
+			}
+		}
 	}
 	f, err := os.Open(exe)
 	if err != nil {
@@ -110,68 +156,74 @@ func buildIdentity() (string, error) {
 	if _, err := io.Copy(h, f); err != nil {
 		return "", fmt.Errorf("read %s: %w", exe, err)
 	}
-	return hex.EncodeToString(h.Sum(nil)), nil
+	return "sha256:" + hex.EncodeToString(h.Sum(nil)), nil
 }
 
-// span returns the terms kept for a span, read from its file the first
-// time it is asked for. The caller holds the view's gate.
-func (st *regionTermsStore) span(span ledger.Span) map[string]regionTermsEntry {
-	if m, ok := st.spans[span]; ok {
-		return m
+// span returns what is known of a span, read from its file the first
+// time it is asked for; rootAt gives the ledger's tree hash at a size,
+// to check the file was made on this ledger. The caller holds the
+// view's gate.
+func (st *regionTermsStore) span(span ledger.Span, rootAt func(uint64) (tlog.Hash, error)) *regionSpan {
+	if sp, ok := st.spans[span]; ok {
+		return sp
 	}
-	m := st.load(span)
-	st.spans[span] = m
-	return m
+	sp := st.load(span, rootAt)
+	st.spans[span] = sp
+	return sp
 }
 
-// path is the file of a span's terms.
+// path is the file of a span's facts.
 func (st *regionTermsStore) path(span ledger.Span) string {
-	return filepath.Join(st.dir, "region", span.String()+".json")
+	return filepath.Join(st.dir, "region", span.String()+".gob")
 }
 
 // load reads a span's file; anything missing, foreign or broken gives
-// no terms (they are computed again), never an error.
-func (st *regionTermsStore) load(span ledger.Span) map[string]regionTermsEntry {
-	m := map[string]regionTermsEntry{}
+// nothing known (it is computed again), never an error.
+func (st *regionTermsStore) load(span ledger.Span, rootAt func(uint64) (tlog.Hash, error)) *regionSpan {
+	none := &regionSpan{ops: map[string]regionOpFacts{}}
 	build := st.build()
 	if build == "" {
-		return m
+		return none
 	}
 	raw, err := os.ReadFile(st.path(span))
 	if err != nil {
 		if !errors.Is(err, fs.ErrNotExist) {
 			st.log.Warn("regional terms not read; computing them again", "span", span.String(), "err", err)
 		}
-		return m
+		return none
 	}
 	var f regionTermsFile
-	if err := json.Unmarshal(raw, &f); err != nil {
+	if err := gob.NewDecoder(bytes.NewReader(raw)).Decode(&f); err != nil {
 		st.log.Warn("regional terms do not decode; computing them again", "span", span.String(), "err", err)
-		return m
+		return none
 	}
-	if f.Format != regionTermsFormat || f.Build != build || f.Span != span.String() {
-		return m // another build's (or layout's): not trusted
+	if f.Format != regionTermsFormat || f.Build != build || f.Span != span.String() || f.At == 0 {
+		return none // another build's (or layout's): not trusted
 	}
-	for _, e := range f.Operators {
-		if e.Terms == nil || e.Terms.Operator == "" || e.Key == "" {
-			return map[string]regionTermsEntry{} // not a file this code wrote
+	if root, err := rootAt(f.At); err != nil || hex.EncodeToString(root[:]) != f.Root {
+		return none // another ledger's, or one this ledger is shorter than
+	}
+	sp := &regionSpan{at: f.At, ops: make(map[string]regionOpFacts, len(f.Operators))}
+	for _, o := range f.Operators {
+		if o.Operator == "" || (o.Terms != nil) != (o.Key != "") || (o.Terms != nil && (o.Terms.Operator != o.Operator || !o.Filed)) {
+			return none // not a file this code wrote
 		}
-		m[e.Terms.Operator] = e
+		sp.ops[o.Operator] = o
 	}
-	return m
+	return sp
 }
 
-// replace makes m the span's terms and, when they differ from what was
-// kept, hands them to the writer. The caller holds the view's gate and
-// does not change m afterwards.
-func (st *regionTermsStore) replace(span ledger.Span, m map[string]regionTermsEntry, changed bool) {
-	st.spans[span] = m
-	if !changed || st.dir == "" {
+// replace makes sp the span's facts and, when changed, hands them with
+// the tree hash at sp.at to the writer. The caller holds the view's
+// gate and does not change sp afterwards.
+func (st *regionTermsStore) replace(span ledger.Span, sp *regionSpan, changed bool, root tlog.Hash) {
+	st.spans[span] = sp
+	if !changed || st.dir == "" || sp.at == 0 {
 		return
 	}
 	st.mu.Lock()
 	defer st.mu.Unlock()
-	st.pending[span] = m
+	st.pending[span] = pendingSpan{sp: sp, root: root}
 	if !st.writing {
 		st.writing = true
 		go st.writer()
@@ -184,12 +236,12 @@ func (st *regionTermsStore) writer() {
 	for {
 		st.mu.Lock()
 		var span ledger.Span
-		var m map[string]regionTermsEntry
+		var p pendingSpan
 		for sp, v := range st.pending {
-			span, m = sp, v
+			span, p = sp, v
 			break
 		}
-		if m == nil {
+		if p.sp == nil {
 			st.writing = false
 			st.idle.Broadcast()
 			st.mu.Unlock()
@@ -197,25 +249,26 @@ func (st *regionTermsStore) writer() {
 		}
 		delete(st.pending, span)
 		st.mu.Unlock()
-		if err := st.write(span, m); err != nil {
+		if err := st.write(span, p); err != nil {
 			st.log.Warn("regional terms not written; a restarted server computes them again", "span", span.String(), "err", err)
 		}
 	}
 }
 
-// write replaces a span's file with m.
-func (st *regionTermsStore) write(span ledger.Span, m map[string]regionTermsEntry) error {
+// write replaces a span's file.
+func (st *regionTermsStore) write(span ledger.Span, p pendingSpan) error {
 	build := st.build()
 	if build == "" {
 		return nil
 	}
-	f := regionTermsFile{Format: regionTermsFormat, Build: build, Span: span.String(), Operators: make([]regionTermsEntry, 0, len(m))}
-	for _, e := range m {
-		f.Operators = append(f.Operators, e)
+	f := regionTermsFile{Format: regionTermsFormat, Build: build, Span: span.String(), At: p.sp.at, Root: hex.EncodeToString(p.root[:]),
+		Operators: make([]regionOpFacts, 0, len(p.sp.ops))}
+	for _, o := range p.sp.ops {
+		f.Operators = append(f.Operators, o)
 	}
-	sort.Slice(f.Operators, func(i, j int) bool { return f.Operators[i].Terms.Operator < f.Operators[j].Terms.Operator })
+	sort.Slice(f.Operators, func(i, j int) bool { return f.Operators[i].Operator < f.Operators[j].Operator })
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(f); err != nil {
+	if err := gob.NewEncoder(&buf).Encode(f); err != nil {
 		return err
 	}
 	dir := filepath.Dir(st.path(span))

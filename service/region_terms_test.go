@@ -224,7 +224,7 @@ func TestRegionTermsKeptAcrossRestart(t *testing.T) {
 		t.Fatal("the first service computed no terms")
 	}
 	service.WaitRegionTerms(first)
-	file := filepath.Join(derived, "region", "2025.json")
+	file := filepath.Join(derived, "region", "2025.gob")
 	raw, err := os.ReadFile(file)
 	if err != nil {
 		t.Fatal(err)
@@ -240,28 +240,102 @@ func TestRegionTermsKeptAcrossRestart(t *testing.T) {
 		t.Errorf("a restarted service computed %d operators' terms, want 0", n)
 	}
 
-	for name, damaged := range map[string][]byte{
-		"truncated":     raw[:len(raw)/2],
-		"another build": []byte(strings.Replace(string(raw), `"build":"`, `"build":"0`, 1)),
-		"another span":  []byte(strings.Replace(string(raw), `"span":"2025"`, `"span":"2024"`, 1)),
-		"not JSON":      []byte("\x00\x01"),
-	} {
-		if err := os.WriteFile(file, damaged, 0o600); err != nil {
+	for _, damage := range []string{"truncated", "not gob", "build", "span", "root", "at"} {
+		var err error
+		switch damage {
+		case "truncated":
+			err = os.WriteFile(file, raw[:len(raw)/2], 0o600)
+		case "not gob":
+			err = os.WriteFile(file, []byte("\x00\x01{}"), 0o600)
+		default:
+			if err = os.WriteFile(file, raw, 0o600); err == nil {
+				err = service.AlterRegionTerms(file, damage)
+			}
+		}
+		if err != nil {
 			t.Fatal(err)
 		}
 		svc := startOn(t, st, derived)
 		if got := regionJSON(t, svc, ledger.Span{Year: 2025}); got != want[ledger.Span{Year: 2025}] {
-			t.Errorf("%s file: the view differs:\n%s\nwant\n%s", name, got, want[ledger.Span{Year: 2025}])
+			t.Errorf("file with %s: the view differs:\n%s\nwant\n%s", damage, got, want[ledger.Span{Year: 2025}])
 		}
 		if service.RegionTermsComputed(svc) == 0 {
-			t.Errorf("%s file: its terms were used", name)
+			t.Errorf("file with %s: its terms were used", damage)
 		}
 		service.WaitRegionTerms(svc)
+	}
+	// An unaltered copy is used: the damage above is what was refused.
+	if err := os.WriteFile(file, raw, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if svc := startOn(t, st, derived); regionJSON(t, svc, ledger.Span{Year: 2025}) != want[ledger.Span{Year: 2025}] || service.RegionTermsComputed(svc) != 0 {
+		t.Errorf("the unaltered file was not used")
 	}
 	// The last service wrote the file again: a new one uses it.
 	svc := startOn(t, st, derived)
 	regionJSON(t, svc, ledger.Span{Year: 2025})
 	if n := service.RegionTermsComputed(svc); n != 0 {
 		t.Errorf("after the file was written again, %d operators' terms computed, want 0", n)
+	}
+}
+
+// TestRegionTermsAfterRestartAndChange: a service started on a directory
+// whose terms were written before entries were added reads the entries
+// since and computes again only the operators they touch (here one
+// accepted return), with the answer a view from the roll-ups gives.
+func TestRegionTermsAfterRestartAndChange(t *testing.T) {
+	dir, derived := t.TempDir(), filepath.Join(t.TempDir(), "derived")
+	if _, err := loadtest.GenerateRegion(context.Background(), dir, loadtest.RegionConfig{Jurisdictions: 3, Operators: 4, Years: 2, Seed: 3}); err != nil {
+		t.Fatal(err)
+	}
+	var cur *service.Service
+	st, err := store.Open(dir, state.New(), store.Options{OnCommit: func(seq uint64, data []byte, leaf tlog.Hash) {
+		cur.OnCommit(seq, data, leaf)
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	year := ledger.Span{Year: 2025}
+	cur = startOn(t, st, derived)
+	regionJSON(t, cur, year)
+	service.WaitRegionTerms(cur)
+
+	// A regulator accepts a submitted 2025 return, and a token is issued
+	// (an entry that touches no operator).
+	var submitted *state.ReturnVersion
+	for _, op := range cur.State().Operators() {
+		for _, rv := range cur.State().LatestOf(op.ID) {
+			if rv.Period.Year == 2025 && rv.Status() == ledger.StatusSubmitted && submitted == nil {
+				submitted = rv
+			}
+		}
+	}
+	if submitted == nil {
+		t.Fatal("no submitted 2025 return")
+	}
+	ctx := context.Background()
+	reg, err := cur.IssueToken(ctx, ledger.SystemActor, ledger.RoleRegulator, "", "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cur.Review(ctx, ledger.Actor{TokenID: reg.ID, Role: ledger.RoleRegulator}, submitted.ID, ledger.Review{Decision: ledger.DecisionAccept}); err != nil {
+		t.Fatal(err)
+	}
+
+	cur = startOn(t, st, derived)
+	got := regionJSON(t, cur, year)
+	if n := service.RegionTermsComputed(cur); n != 1 {
+		t.Errorf("after a restart and one acceptance, %d operators' terms computed, want 1", n)
+	}
+	ref, err := service.RegionBySector(cur, year)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want, _ := json.Marshal(ref); got != string(want) {
+		t.Errorf("the view differs from the view from roll-ups:\n%s\n%s", got, want)
+	}
+	if !strings.Contains(got, submitted.Operator) {
+		t.Errorf("the accepted operator %s is not in the view", submitted.Operator)
 	}
 }
