@@ -105,7 +105,7 @@ func (s *Service) computeRegion(span ledger.Span) (*Region, error) {
 	known := s.regionTerms.span(span, s.treeHash)
 	touched, all := s.touchedSince(known.at, size)
 	now := &regionSpan{at: size, ops: make(map[string]regionOpFacts, len(known.ops))}
-	changed := known.at != size
+	changed, anyFiled := known.at != size, false
 
 	coverage := map[string]*RegionCoverage{}
 	byCountry := map[string][]*calculators.RegionTerms{}
@@ -120,6 +120,7 @@ func (s *Service) computeRegion(span ledger.Span) (*Region, error) {
 			changed = true
 		}
 		now.ops[op.ID] = f
+		anyFiled = anyFiled || f.Filed
 		if span.Last().Before(op.DueFrom()) && !f.Filed {
 			continue // due from a later quarter, and filed nothing here
 		}
@@ -141,11 +142,17 @@ func (s *Service) computeRegion(span ledger.Span) (*Region, error) {
 		byCountry[op.Country] = append(byCountry[op.Country], f.Terms)
 		counted = append(counted, f.Terms)
 	}
-	root, err := s.treeHash(size)
-	if err != nil {
-		now.at = 0 // kept in memory, as of no known point
+	// Only a span some operator filed for is kept: anyone may ask for any
+	// year, and a span nobody filed for costs one pass over the state.
+	if anyFiled {
+		root, err := s.treeHash(size)
+		if err != nil {
+			now.at = 0 // kept in memory, as of no known point
+		}
+		s.regionTerms.replace(span, now, changed, root)
+	} else {
+		s.regionTerms.forget(span)
 	}
-	s.regionTerms.replace(span, now, changed, root)
 	if len(counted) == 0 {
 		out.Metrics = regionMetrics(nil, nil)
 		out.Coverage = regionTotalCoverage(coverage, nil, nil)

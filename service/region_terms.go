@@ -230,6 +230,11 @@ func (st *regionTermsStore) replace(span ledger.Span, sp *regionSpan, changed bo
 	}
 }
 
+// forget drops what is kept in memory of a span (its file, if any, is
+// left: a span some operator filed for is never forgotten). The caller
+// holds the view's gate.
+func (st *regionTermsStore) forget(span ledger.Span) { delete(st.spans, span) }
+
 // writer writes the pending spans, the latest snapshot of each, and
 // stops when none is left. At most one runs at a time.
 func (st *regionTermsStore) writer() {

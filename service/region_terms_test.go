@@ -3,6 +3,8 @@ package service_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -263,6 +265,15 @@ func TestRegionTermsKeptAcrossRestart(t *testing.T) {
 			t.Errorf("file with %s: its terms were used", damage)
 		}
 		service.WaitRegionTerms(svc)
+	}
+	// A span nobody filed for is answered but not kept.
+	empty := startOn(t, st, derived)
+	if got := regionJSON(t, empty, ledger.Span{Year: 2031}); !strings.Contains(got, `"countries":[]`) {
+		t.Errorf("2031: %s", got)
+	}
+	service.WaitRegionTerms(empty)
+	if _, err := os.Stat(filepath.Join(derived, "region", "2031.gob")); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("a file for a span nobody filed for: %v", err)
 	}
 	// An unaltered copy is used: the damage above is what was refused.
 	if err := os.WriteFile(file, raw, 0o600); err != nil {
