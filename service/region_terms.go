@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"sync"
 
@@ -94,7 +95,8 @@ type regionTermsStore struct {
 	log   *slog.Logger
 	build func() string // "" when the build is unknown: nothing read or written
 
-	spans    map[ledger.Span]*regionSpan // guarded by the view's gate
+	spans    map[ledger.Span]*regionSpan // at most regionSpansKept; guarded by the view's gate
+	used     []ledger.Span               // the spans in memory, least recently used first
 	computed int                         // operators' terms computed, for tests; guarded by the gate
 
 	mu      sync.Mutex
@@ -164,12 +166,29 @@ func buildIdentity() (string, error) {
 // to check the file was made on this ledger. The caller holds the
 // view's gate.
 func (st *regionTermsStore) span(span ledger.Span, rootAt func(uint64) (tlog.Hash, error)) *regionSpan {
+	st.touch(span)
 	if sp, ok := st.spans[span]; ok {
 		return sp
 	}
 	sp := st.load(span, rootAt)
 	st.spans[span] = sp
 	return sp
+}
+
+// regionSpansKept is how many spans' facts are kept in memory, about
+// 4 MB each for 2,000 operators (2 kB an operator, as heldBytes reckons
+// it); a span dropped is read from its file again when asked for.
+const regionSpansKept = 8
+
+// touch marks span the most recently used and drops from memory the
+// least recently used span past regionSpansKept.
+func (st *regionTermsStore) touch(span ledger.Span) {
+	st.used = slices.DeleteFunc(st.used, func(s ledger.Span) bool { return s == span })
+	st.used = append(st.used, span)
+	if len(st.used) > regionSpansKept {
+		delete(st.spans, st.used[0])
+		st.used = st.used[1:]
+	}
 }
 
 // path is the file of a span's facts.
@@ -233,7 +252,10 @@ func (st *regionTermsStore) replace(span ledger.Span, sp *regionSpan, changed bo
 // forget drops what is kept in memory of a span (its file, if any, is
 // left: a span some operator filed for is never forgotten). The caller
 // holds the view's gate.
-func (st *regionTermsStore) forget(span ledger.Span) { delete(st.spans, span) }
+func (st *regionTermsStore) forget(span ledger.Span) {
+	delete(st.spans, span)
+	st.used = slices.DeleteFunc(st.used, func(s ledger.Span) bool { return s == span })
+}
 
 // writer writes the pending spans, the latest snapshot of each, and
 // stops when none is left. At most one runs at a time.
