@@ -1,25 +1,28 @@
 package service
 
 import (
+	"bytes"
+	"encoding/gob"
+	"os"
+	"slices"
 	"strings"
 
 	"github.com/ictledger/ictledger/calculators"
 	"github.com/ictledger/ictledger/ledger"
+	"github.com/ictledger/ictledger/ledger/state"
 )
 
-// PublicRollupsKept counts the operators' public roll-ups in the result
-// cache, so that a test can see how many a regional view computed.
-func PublicRollupsKept(s *Service) int {
-	s.results.mu.Lock()
-	defer s.results.mu.Unlock()
-	n := 0
-	for k := range s.results.byKey {
-		if strings.HasPrefix(k, "public-rollup|") {
-			n++
-		}
-	}
-	return n
+// RegionTermsComputed counts the operators' regional terms s computed
+// so far, so that a test can see how many a regional view computed.
+func RegionTermsComputed(s *Service) int {
+	s.regionGate <- struct{}{}
+	defer func() { <-s.regionGate }()
+	return s.regionTerms.computed
 }
+
+// WaitRegionTerms returns once s has written the regional terms it
+// computed to its derived directory.
+func WaitRegionTerms(s *Service) { s.regionTerms.wait() }
 
 // ResultCacheMisses is how many look-ups s's result cache could not
 // answer so far.
@@ -47,4 +50,91 @@ func FreshMetrics(s *Service, id string) (*calculators.Metrics, error) {
 // bundle of span that s knows without reading an entry.
 func RegionBundleLeast(s *Service, span ledger.Span) int {
 	return s.regionInputs(span).least
+}
+
+// RegionBySector is the regional view as it was made before the terms:
+// every counted operator's public roll-up added by calculators.Sector
+// and read with calculators.RegionFigures. Tests hold Region to it.
+func RegionBySector(s *Service, span ledger.Span) (*Region, error) {
+	out := &Region{Period: span.String(), Basis: "accepted", Countries: []RegionCountry{}}
+	coverage := map[string]*RegionCoverage{}
+	var counted []calculators.OperatorRollup
+	for _, op := range s.st.Operators() {
+		latest := s.st.LatestOf(op.ID)
+		filed := slices.ContainsFunc(latest, func(rv *state.ReturnVersion) bool { return inSpan(rv.Period, span) })
+		if span.Last().Before(op.DueFrom()) && !filed {
+			continue
+		}
+		c := coverage[op.Country]
+		if c == nil {
+			c = &RegionCoverage{Counted: []string{}, Partial: []calculators.PartialOperator{}}
+			coverage[op.Country] = c
+		}
+		c.Due++
+		if !filed {
+			continue
+		}
+		c.Filed++
+		accepted, in := publicVersions(span, latest)
+		if len(in) == 0 {
+			continue
+		}
+		r, err := s.publicRollup(op.ID, span, accepted, in)
+		if err != nil {
+			return nil, err
+		}
+		c.Accepted++
+		c.Counted = append(c.Counted, op.ID)
+		counted = append(counted, calculators.OperatorRollup{Country: op.Country, Rollup: r})
+	}
+	total := RegionCoverage{Counted: []string{}, Partial: []calculators.PartialOperator{}}
+	for _, c := range coverage {
+		total.Due += c.Due
+		total.Filed += c.Filed
+		total.Accepted += c.Accepted
+	}
+	if len(counted) == 0 {
+		out.Metrics = regionMetrics(nil, nil)
+		out.Coverage = total
+		return out, nil
+	}
+	sum, byCountry := calculators.Sector(counted)
+	for _, cc := range sortedKeys(byCountry) {
+		t, c := byCountry[cc], coverage[cc]
+		c.Partial = t.Coverage.Partial
+		out.Countries = append(out.Countries, RegionCountry{Country: cc, Name: s.countryName(cc), Coverage: *c, Figures: calculators.RegionFigures(t)})
+	}
+	out.Metrics = regionMetrics(calculators.RegionFigures(sum), out.Countries)
+	total.Counted = append(total.Counted, sum.Operators...)
+	total.Partial = sum.Coverage.Partial
+	out.Coverage = total
+	return out, nil
+}
+
+// AlterRegionTerms rewrites the span file at path with one field of its
+// header changed: "build", "span", "root" or "at" (one entry later).
+func AlterRegionTerms(path, field string) error {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	var f regionTermsFile
+	if err := gob.NewDecoder(bytes.NewReader(raw)).Decode(&f); err != nil {
+		return err
+	}
+	switch field {
+	case "build":
+		f.Build = "another" + f.Build
+	case "span":
+		f.Span = "1999"
+	case "root":
+		f.Root = strings.Repeat("0", len(f.Root))
+	case "at":
+		f.At++
+	}
+	var buf bytes.Buffer
+	if err := gob.NewEncoder(&buf).Encode(f); err != nil {
+		return err
+	}
+	return os.WriteFile(path, buf.Bytes(), 0o600)
 }

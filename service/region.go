@@ -2,11 +2,13 @@ package service
 
 import (
 	"crypto/sha256"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"sort"
 
 	"github.com/shopspring/decimal"
+	"golang.org/x/mod/sumdb/tlog"
 
 	"github.com/ictledger/ictledger/calculators"
 	"github.com/ictledger/ictledger/ledger"
@@ -58,7 +60,8 @@ type Region struct {
 
 // Region builds the public regional view of a quarter or a year: for
 // each country with at least one accepted return in the span, its
-// operators' accepted returns summed (calculators.Sector) and the
+// operators' accepted returns summed (calculators.SumRegionTerms, which
+// gives what calculators.Sector gives for these figures) and the
 // headline intensities recomputed from the sums, with the coverage that
 // says how many operators these figures stand for; then the region's
 // totals and, for each intensity, the median of the countries' values.
@@ -67,6 +70,11 @@ type Region struct {
 // rule of every public document), and each quarter's history-based
 // metrics draw on accepted quarters only (publicRollup): nothing
 // submitted, returned or superseded reaches the view. Anyone may read it.
+//
+// Each operator's terms are kept per span under the versions they rest
+// on (publicTerms, region_terms.go), in memory and in the derived
+// directory: after a new entry, or after a restart of the same build,
+// only the operators whose accepted returns changed are computed again.
 func (s *Service) Region(span ledger.Span) (*Region, error) {
 	// Anyone may ask, and the view reads every operator: it is computed
 	// once per state of the ledger (any new entry may change it) and one
@@ -91,12 +99,29 @@ func (s *Service) Region(span ledger.Span) (*Region, error) {
 
 func (s *Service) computeRegion(span ledger.Span) (*Region, error) {
 	out := &Region{Period: span.String(), Basis: "accepted", Countries: []RegionCountry{}}
+	// What was known of each operator as of an earlier point of the
+	// ledger holds for every operator no entry since has touched.
+	size := s.st.Size()
+	known := s.regionTerms.span(span, s.treeHash)
+	touched, all := s.touchedSince(known.at, size)
+	now := &regionSpan{at: size, ops: make(map[string]regionOpFacts, len(known.ops))}
+	changed, anyFiled := known.at != size, false
+
 	coverage := map[string]*RegionCoverage{}
-	var counted []calculators.OperatorRollup
+	byCountry := map[string][]*calculators.RegionTerms{}
+	var counted []*calculators.RegionTerms
 	for _, op := range s.st.Operators() {
-		latest := s.st.LatestOf(op.ID) // read once: coverage and figures rest on the same versions
-		filed := slices.ContainsFunc(latest, func(rv *state.ReturnVersion) bool { return inSpan(rv.Period, span) })
-		if span.Last().Before(op.DueFrom()) && !filed {
+		f, ok := known.ops[op.ID]
+		if all || !ok || touched[op.ID] {
+			var err error
+			if f, err = s.regionFacts(op.ID, span, f); err != nil {
+				return nil, err
+			}
+			changed = true
+		}
+		now.ops[op.ID] = f
+		anyFiled = anyFiled || f.Filed
+		if span.Last().Before(op.DueFrom()) && !f.Filed {
 			continue // due from a later quarter, and filed nothing here
 		}
 		c := coverage[op.Country]
@@ -105,53 +130,154 @@ func (s *Service) computeRegion(span ledger.Span) (*Region, error) {
 			coverage[op.Country] = c
 		}
 		c.Due++
-		if !filed {
+		if !f.Filed {
 			continue
 		}
 		c.Filed++
-		r, err := s.publicRollup(op.ID, span, latest)
-		if err != nil {
-			return nil, err
-		}
-		if r == nil {
+		if f.Terms == nil {
 			continue
 		}
 		c.Accepted++
 		c.Counted = append(c.Counted, op.ID)
-		counted = append(counted, calculators.OperatorRollup{Country: op.Country, Rollup: r})
+		byCountry[op.Country] = append(byCountry[op.Country], f.Terms)
+		counted = append(counted, f.Terms)
+	}
+	// Only a span some operator filed for is kept: anyone may ask for any
+	// year, and a span nobody filed for costs one pass over the state.
+	if anyFiled {
+		root, err := s.treeHash(size)
+		if err != nil {
+			now.at = 0 // kept in memory, as of no known point
+		}
+		s.regionTerms.replace(span, now, changed, root)
+	} else {
+		s.regionTerms.forget(span)
 	}
 	if len(counted) == 0 {
 		out.Metrics = regionMetrics(nil, nil)
-		out.Coverage = regionTotalCoverage(coverage, nil)
+		out.Coverage = regionTotalCoverage(coverage, nil, nil)
 		return out, nil
 	}
-	total, byCountry := calculators.Sector(counted)
 	for _, cc := range sortedKeys(byCountry) {
-		t, c := byCountry[cc], coverage[cc]
-		if t.Coverage != nil {
-			c.Partial = t.Coverage.Partial
-		}
-		out.Countries = append(out.Countries, RegionCountry{Country: cc, Name: s.countryName(cc), Coverage: *c, Figures: calculators.RegionFigures(t)})
+		figures, partial := calculators.SumRegionTerms(byCountry[cc])
+		c := coverage[cc]
+		c.Partial = partial
+		out.Countries = append(out.Countries, RegionCountry{Country: cc, Name: s.countryName(cc), Coverage: *c, Figures: figures})
 	}
+	total, partial := calculators.SumRegionTerms(counted)
 	out.Metrics = regionMetrics(total, out.Countries)
-	out.Coverage = regionTotalCoverage(coverage, total)
+	out.Coverage = regionTotalCoverage(coverage, counted, partial)
 	return out, nil
+}
+
+// regionFacts reads from the state what an operator brings to a span's
+// view: whether it filed for the span and its terms (publicTerms), the
+// kept ones when the versions they rest on have not changed.
+func (s *Service) regionFacts(operator string, span ledger.Span, kept regionOpFacts) (regionOpFacts, error) {
+	latest := s.st.LatestOf(operator) // read once: coverage and figures rest on the same versions
+	f := regionOpFacts{Operator: operator,
+		Filed: slices.ContainsFunc(latest, func(rv *state.ReturnVersion) bool { return inSpan(rv.Period, span) })}
+	if !f.Filed {
+		return f, nil
+	}
+	key, terms, err := s.publicTerms(operator, span, latest, kept)
+	f.Key, f.Terms = key, terms
+	return f, err
+}
+
+// treeHash is the ledger's tree hash at size, which names the ledger's
+// first size entries.
+func (s *Service) treeHash(size uint64) (tlog.Hash, error) {
+	if s.j == nil {
+		return tlog.Hash{}, fmt.Errorf("service: no journal")
+	}
+	return s.j.TreeHash(size)
+}
+
+// maxTouchedRead is how many entries touchedSince reads at most; past
+// that every operator is read from the state again, which costs less.
+const maxTouchedRead = 2048
+
+// touchedSince names the operators whose regional facts the entries
+// from seq from to seq to (excluded) may have changed; all is true when
+// it cannot tell, or from is no known point, and every operator must be
+// read again. An entry that files, restates or reviews a return, or
+// registers an operator, touches that operator; tokens, factor sets,
+// deadlines, disclosures and jurisdiction records touch none (the view
+// reads countries' names when it is made); any other kind touches all.
+func (s *Service) touchedSince(from, to uint64) (touched map[string]bool, all bool) {
+	if from == 0 || to < from || to-from > maxTouchedRead || s.j == nil {
+		return nil, true
+	}
+	touched = map[string]bool{}
+	for seq := from; seq < to; seq++ {
+		raw, err := s.j.Read(seq)
+		if err != nil {
+			return nil, true
+		}
+		e, err := ledger.DecodeEntry(raw)
+		if err != nil {
+			return nil, true
+		}
+		var field string
+		switch e.Kind {
+		case ledger.KindTokenIssued, ledger.KindTokenRevoked, ledger.KindFactorSetPublished, ledger.KindDeadlineSet,
+			ledger.KindDisclosureIssued, ledger.KindJurisdictionSet:
+			continue
+		case ledger.KindReturnFiled, ledger.KindReturnRestated:
+			field = "operator"
+		case ledger.KindReviewRecorded:
+			field = "return"
+		case ledger.KindOperatorRegistered:
+			field = "id"
+		default:
+			return nil, true
+		}
+		v, ok := stringMember(e.Payload, field)
+		if !ok {
+			return nil, true
+		}
+		if e.Kind == ledger.KindReviewRecorded {
+			rv := s.st.Return(v)
+			if rv == nil {
+				return nil, true
+			}
+			v = rv.Operator
+		}
+		touched[v] = true
+	}
+	return touched, false
+}
+
+// stringMember is the string member key of a JSON object; ok is false
+// when there is none or the object is not one ledger.Members reads.
+func stringMember(obj []byte, key string) (v string, ok bool) {
+	err := ledger.Members(obj, func(k, raw []byte) error {
+		if string(k) == key && !ok {
+			ok = json.Unmarshal(raw, &v) == nil
+		}
+		return nil
+	})
+	return v, ok && err == nil
 }
 
 // regionTotalCoverage adds the countries' coverage; only the countries
 // with accepted returns are in the view, but every operator due counts.
-func regionTotalCoverage(byCountry map[string]*RegionCoverage, total *calculators.SectorTotal) RegionCoverage {
+// The region's counted operators are listed by id, with the partial ones
+// (calculators.SumRegionTerms).
+func regionTotalCoverage(byCountry map[string]*RegionCoverage, counted []*calculators.RegionTerms, partial []calculators.PartialOperator) RegionCoverage {
 	out := RegionCoverage{Counted: []string{}, Partial: []calculators.PartialOperator{}}
 	for _, c := range byCountry {
 		out.Due += c.Due
 		out.Filed += c.Filed
 		out.Accepted += c.Accepted
 	}
-	if total != nil {
-		out.Counted = append(out.Counted, total.Operators...)
-		if total.Coverage != nil {
-			out.Partial = total.Coverage.Partial
-		}
+	for _, t := range counted {
+		out.Counted = append(out.Counted, t.Operator)
+	}
+	sort.Strings(out.Counted)
+	if partial != nil {
+		out.Partial = partial
 	}
 	return out
 }
@@ -159,12 +285,12 @@ func regionTotalCoverage(byCountry map[string]*RegionCoverage, total *calculator
 // regionMetrics describes the region's figures: each of
 // calculators.RegionHeadlines with its region value and, for an
 // intensity, the median of the countries that have one.
-func regionMetrics(total *calculators.SectorTotal, countries []RegionCountry) []RegionMetric {
+func regionMetrics(total map[string]calculators.Value, countries []RegionCountry) []RegionMetric {
 	var out []RegionMetric
 	for _, h := range calculators.RegionHeadlines() {
 		m := RegionMetric{Key: h.Key, Label: h.Label, Unit: h.Unit, Intensity: h.Intensity, Region: calculators.None}
 		if total != nil {
-			m.Region = h.Get(total.E1, total.E2, total.E3)
+			m.Region = total[h.Key]
 		}
 		var values []calculators.Value
 		for _, c := range countries {
@@ -211,38 +337,52 @@ func sortedKeys[V any](m map[string]V) []string {
 	return keys
 }
 
-// publicRollup is an operator's roll-up of the span over its accepted
-// quarters only, or nil when it has none. Each quarter is computed with,
-// as its history, the operator's accepted quarters before it, so that an
-// unaccepted return cannot move a public figure through the e-waste
-// metrics that draw on earlier quarters. A year's coverage names the
-// quarters left out. Like rollup, a year of mixed factor sets is computed
-// under the set of its latest counted quarter.
-//
-// The roll-up is kept in the result cache under the versions it rests
-// on (publicRollupKey), so that a regional view after a new entry
-// recomputes only the operators whose accepted returns changed. latest
-// is the operator's latest versions (state.LatestOf).
-func (s *Service) publicRollup(operator string, span ledger.Span, latest []*state.ReturnVersion) (*calculators.Rollup, error) {
-	var accepted []*state.ReturnVersion
+// publicTerms is an operator's regional terms of the span, made from
+// its public roll-up (publicRollup), and their key; nil terms when it
+// has no accepted quarter in the span. Terms kept under the same key
+// (publicRollupKey: the accepted versions they rest on) are used as
+// they are. latest is the operator's latest versions (state.LatestOf).
+func (s *Service) publicTerms(operator string, span ledger.Span, latest []*state.ReturnVersion, kept regionOpFacts) (string, *calculators.RegionTerms, error) {
+	accepted, in := publicVersions(span, latest)
+	if len(in) == 0 {
+		return "", nil, nil
+	}
+	key := publicRollupKey(operator, span, accepted)
+	if kept.Terms != nil && kept.Key == key {
+		return key, kept.Terms, nil
+	}
+	r, err := s.publicRollup(operator, span, accepted, in)
+	if err != nil {
+		return "", nil, err
+	}
+	s.regionTerms.computed++
+	return key, calculators.TermsOf(r), nil
+}
+
+// publicVersions picks out of an operator's latest versions the accepted
+// ones up to the span's end, and those of them in the span.
+func publicVersions(span ledger.Span, latest []*state.ReturnVersion) (accepted, in []*state.ReturnVersion) {
 	for _, rv := range latest {
 		if isPublic(rv) && !span.Last().Before(rv.Period) {
 			accepted = append(accepted, rv)
+			if inSpan(rv.Period, span) {
+				in = append(in, rv)
+			}
 		}
 	}
-	var in []*state.ReturnVersion
-	for _, rv := range accepted {
-		if inSpan(rv.Period, span) {
-			in = append(in, rv)
-		}
-	}
-	if len(in) == 0 {
-		return nil, nil
-	}
-	key := publicRollupKey(operator, span, accepted)
-	if r, ok := s.results.get(key); ok {
-		return r.(*calculators.Rollup), nil
-	}
+	return accepted, in
+}
+
+// publicRollup is an operator's roll-up of the span over its accepted
+// quarters only (in, not empty; accepted are its accepted quarters up to
+// the span's end). Each quarter is computed with, as its history, the
+// operator's accepted quarters before it, so that an unaccepted return
+// cannot move a public figure through the e-waste metrics that draw on
+// earlier quarters. A year's coverage names the quarters left out. Like
+// rollup, a year of mixed factor sets is computed under the set of its
+// latest counted quarter. It is not kept: the regional view keeps the
+// terms made from it (publicTerms).
+func (s *Service) publicRollup(operator string, span ledger.Span, accepted, in []*state.ReturnVersion) (*calculators.Rollup, error) {
 	factorSet := in[len(in)-1].FactorSet
 	var quarters []*calculators.Metrics
 	decoded := decodedReturns{} // the quarters of a year share their history
@@ -253,17 +393,10 @@ func (s *Service) publicRollup(operator string, span ledger.Span, latest []*stat
 		}
 		quarters = append(quarters, m)
 	}
-	var r *calculators.Rollup
 	if !span.IsYear() {
-		r = calculators.Quarter(quarters[0])
-	} else {
-		var err error
-		if r, err = calculators.Year(operator, span.Year, quarters); err != nil {
-			return nil, err
-		}
+		return calculators.Quarter(quarters[0]), nil
 	}
-	s.results.put(key, r, heldBytes(r))
-	return r, nil
+	return calculators.Year(operator, span.Year, quarters)
 }
 
 // inSpan reports whether a quarter is the span or one of its quarters.
@@ -272,7 +405,7 @@ func inSpan(p ledger.Period, span ledger.Span) bool {
 }
 
 // publicRollupKey names everything an operator's public roll-up of a span
-// depends on: the accepted versions up to the span's end, each by its id
+// (and the regional terms made from it) depends on: the accepted versions up to the span's end, each by its id
 // (a version's content, factor set and methodology never change; a
 // version that stops being the accepted latest leaves the list). A
 // digest keeps the key short for an operator with decades of quarters.
@@ -286,9 +419,8 @@ func publicRollupKey(operator string, span ledger.Span, accepted []*state.Return
 }
 
 // publicMetrics computes an accepted version's metrics under factorSet
-// with the accepted quarters before it as its history. It is not cached
-// on its own: the roll-up that uses it is (publicRollup), and a regional
-// year would otherwise put four times as many entries in the cache.
+// with the accepted quarters before it as its history. It is not cached:
+// the regional terms made from the roll-up that uses it are (publicTerms).
 func (s *Service) publicMetrics(rv *state.ReturnVersion, accepted []*state.ReturnVersion, factorSet string, decoded decodedReturns) (*calculators.Metrics, error) {
 	var before []*state.ReturnVersion
 	for _, e := range accepted {

@@ -48,7 +48,7 @@ func TestRegionAfterAChangeElsewhere(t *testing.T) {
 	for _, sp := range spans {
 		before[sp] = regionJSON(t, cur, sp)
 	}
-	kept := service.PublicRollupsKept(cur)
+	computed := service.RegionTermsComputed(cur)
 
 	// A restated and accepted first quarter of an operator that has
 	// accepted quarters after it (their e-waste history changes), and a
@@ -70,8 +70,8 @@ func TestRegionAfterAChangeElsewhere(t *testing.T) {
 		}
 	}
 	// Each span recomputed the two operators and reused the others.
-	if got := service.PublicRollupsKept(cur); got != kept+2*len(spans) {
-		t.Errorf("%d public roll-ups kept after the change, want %d + %d", got, kept, 2*len(spans))
+	if got := service.RegionTermsComputed(cur); got != computed+2*len(spans) {
+		t.Errorf("%d operators' terms computed after the change, want %d + %d", got, computed, 2*len(spans))
 	}
 }
 

@@ -88,6 +88,11 @@ type Config struct {
 	// their uploads being read, waiting or rendering (default 4); one
 	// more gets EBusy before its upload is read (see AdmitVerify).
 	VerifyQueue int
+	// DerivedDir is where figures derived from the ledger are kept across
+	// restarts (the regional view's terms, see region_terms.go), usually
+	// DATA/derived; empty keeps them in memory only. Everything in it can
+	// be computed again from the ledger, so deleting it is safe.
+	DerivedDir string
 }
 
 // Service implements the use cases on a journal and a state.
@@ -115,6 +120,7 @@ type Service struct {
 	// regionGate admits one computation of the public regional view at a
 	// time (see Region).
 	regionGate  chan struct{}
+	regionTerms *regionTermsStore         // operators' regional terms per span, under regionGate
 	densities   *calculators.Densities    // Weibull densities by lifetime parameters and age (bounded by the factor sets)
 	returnCache map[string]*ledger.Return // decoded returns (no site rows) by version id
 
@@ -144,6 +150,7 @@ func New(cfg Config) *Service {
 		pending: map[string]int{}, keysBySeq: map[uint64][]string{}, appliedBy: map[uint64]func(seq uint64){}, densities: calculators.NewDensities()}
 	s.results = newResultCache(cfg.CacheBytes)
 	s.regionGate = make(chan struct{}, 1)
+	s.regionTerms = newRegionTermsStore(cfg.DerivedDir, cfg.Logger)
 	s.pdfs = newPDFCache(renderGateOf(cfg), s.results)
 	return s
 }

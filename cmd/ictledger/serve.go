@@ -159,7 +159,7 @@ func (m *Main) Open(ctx context.Context) (err error) {
 		adminHash = service.HashSecret(m.cfg.AdminToken)
 	}
 	m.svc = service.New(service.Config{State: st, Logger: m.log, Now: m.now, AdminSecretHash: adminHash, Render: m.cfg.Render, RenderSlots: m.cfg.RenderSlots,
-		VerifyQueue: m.cfg.VerifyQueue})
+		VerifyQueue: m.cfg.VerifyQueue, DerivedDir: filepath.Join(dir, "derived")})
 	start := time.Now()
 	m.registry = prometheus.NewRegistry()
 	fsyncs := prometheus.NewHistogram(prometheus.HistogramOpts{Name: "ictledger_journal_fsync_seconds",
