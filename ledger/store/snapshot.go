@@ -1,0 +1,252 @@
+package store
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/sha256"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"hash"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+
+	"golang.org/x/mod/sumdb/tlog"
+
+	"github.com/ictledger/ictledger/ledger/atomicfile"
+	"github.com/ictledger/ictledger/ledger/journal"
+	"github.com/ictledger/ictledger/ledger/state"
+)
+
+// SnapshotFile is the state snapshot in the data directory: the state as
+// of a tree size, so that a start need not apply every entry again. It
+// is derived from the journal and may be deleted at any time (the next
+// start replays the whole journal and writes it again).
+//
+// The file is a header, the state's rows (state.View.WriteSnapshot) and
+// a trailer:
+//
+//	"ictledger state snapshot 1\n"   the format
+//	32 bytes   SHA-256 of the executable that wrote it
+//	8 bytes    tree size n, big-endian: the entries the rows reflect
+//	32 bytes   the Merkle root of the first n entries
+//	...        the rows
+//	8 bytes    the length of the rows, big-endian
+//	32 bytes   SHA-256 of everything before it
+//
+// A start loads it only when it is whole (the trailer's length and hash),
+// was written by the very executable now running (so that a change to
+// how entries are applied can never meet rows applied the old way), and
+// reflects the journal: n at most the journal's size and the journal's
+// root of its first n entries equal to the one recorded. Otherwise it is
+// ignored, with a log line, and the whole journal replayed.
+const SnapshotFile = "state.snapshot"
+
+const snapshotMagic = "ictledger state snapshot 1\n"
+
+const (
+	snapshotHeaderSize  = len(snapshotMagic) + sha256.Size + 8 + sha256.Size
+	snapshotTrailerSize = 8 + sha256.Size
+)
+
+// snapshotEvery is how many entries the state grows by before the store
+// writes a new snapshot while serving (besides the one at Close): the
+// entries a start after a crash applies one by one at most, about 0.5 s
+// of CPU at the rate of the regional ledger's replay.
+const snapshotEvery = 8192
+
+// snapshotHeader is what a snapshot's header records.
+type snapshotHeader struct {
+	build tlog.Hash // SHA-256 of the executable
+	size  uint64
+	root  tlog.Hash
+}
+
+func (h snapshotHeader) encode() []byte {
+	b := make([]byte, 0, snapshotHeaderSize)
+	b = append(b, snapshotMagic...)
+	b = append(b, h.build[:]...)
+	b = binary.BigEndian.AppendUint64(b, h.size)
+	return append(b, h.root[:]...)
+}
+
+func decodeSnapshotHeader(b []byte) (snapshotHeader, error) {
+	var h snapshotHeader
+	if len(b) != snapshotHeaderSize || !bytes.HasPrefix(b, []byte(snapshotMagic)) {
+		return h, errors.New("not a snapshot of this format")
+	}
+	b = b[len(snapshotMagic):]
+	copy(h.build[:], b)
+	h.size = binary.BigEndian.Uint64(b[sha256.Size:])
+	copy(h.root[:], b[sha256.Size+8:])
+	return h, nil
+}
+
+var (
+	buildOnce sync.Once
+	buildHash tlog.Hash
+	buildErr  error
+)
+
+// buildID is the SHA-256 of the running executable, read once.
+func buildID() (tlog.Hash, error) {
+	buildOnce.Do(func() {
+		path, err := os.Executable()
+		if err != nil {
+			buildErr = err
+			return
+		}
+		f, err := os.Open(path)
+		if err != nil {
+			buildErr = err
+			return
+		}
+		defer f.Close()
+		h := sha256.New()
+		if _, err := io.Copy(h, f); err != nil {
+			buildErr = err
+			return
+		}
+		h.Sum(buildHash[:0])
+	})
+	return buildHash, buildErr
+}
+
+// writeSnapshot writes a snapshot of v, which must reflect no more
+// entries than j holds, into dir.
+func writeSnapshot(dir string, j *journal.Journal, v *state.View) error {
+	build, err := buildID()
+	if err != nil {
+		return fmt.Errorf("snapshot: the executable's hash: %w", err)
+	}
+	root, err := j.TreeHash(v.Size())
+	if err != nil {
+		return fmt.Errorf("snapshot: %w", err)
+	}
+	head := snapshotHeader{build: build, size: v.Size(), root: root}.encode()
+	return atomicfile.WriteFunc(dir, SnapshotFile, 0o600, func(w io.Writer) error {
+		sum := sha256.New()
+		bw := bufio.NewWriterSize(io.MultiWriter(w, sum), 1<<20)
+		cw := &countWriter{w: bw}
+		if _, err := bw.Write(head); err != nil {
+			return err
+		}
+		if err := v.WriteSnapshot(cw); err != nil {
+			return err
+		}
+		if err := bw.Flush(); err != nil {
+			return err
+		}
+		trailer := binary.BigEndian.AppendUint64(nil, uint64(cw.n))
+		sum.Write(trailer)
+		trailer = sum.Sum(trailer)
+		_, err := w.Write(trailer)
+		return err
+	})
+}
+
+type countWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
+}
+
+// loadSnapshot loads dir's snapshot into st, an empty state, if it is
+// whole, of this build and of j's tree (see SnapshotFile), and returns
+// the size it reflects. On an error st is empty again.
+func loadSnapshot(dir string, j *journal.Journal, st *state.State) (uint64, error) {
+	f, err := os.Open(filepath.Join(dir, SnapshotFile))
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return 0, err
+	}
+	total := fi.Size()
+	if total < int64(snapshotHeaderSize+snapshotTrailerSize) {
+		return 0, fmt.Errorf("%d bytes: too short", total)
+	}
+	var hb [snapshotHeaderSize]byte
+	if _, err := f.ReadAt(hb[:], 0); err != nil {
+		return 0, err
+	}
+	h, err := decodeSnapshotHeader(hb[:])
+	if err != nil {
+		return 0, err
+	}
+	build, err := buildID()
+	if err != nil {
+		return 0, fmt.Errorf("the executable's hash: %w", err)
+	}
+	if h.build != build {
+		return 0, errors.New("written by another build")
+	}
+	if size := j.Size(); h.size > size {
+		return 0, fmt.Errorf("of tree size %d, ahead of the journal's %d entries", h.size, size)
+	}
+	if root, err := j.TreeHash(h.size); err != nil || root != h.root {
+		return 0, fmt.Errorf("of another tree: its root of size %d is not the journal's", h.size)
+	}
+	var tb [snapshotTrailerSize]byte
+	if _, err := f.ReadAt(tb[:], total-snapshotTrailerSize); err != nil {
+		return 0, err
+	}
+	body := total - int64(snapshotHeaderSize+snapshotTrailerSize)
+	if n := binary.BigEndian.Uint64(tb[:8]); n != uint64(body) {
+		return 0, fmt.Errorf("its trailer says %d bytes of rows, the file holds %d: cut short or grown", n, body)
+	}
+	sum := sha256.New()
+	sum.Write(hb[:])
+	r := bufio.NewReaderSize(io.TeeReader(io.NewSectionReader(f, int64(snapshotHeaderSize), body), sum), 1<<20)
+	if err := st.LoadSnapshot(r, h.size); err != nil {
+		return 0, err
+	}
+	// The state is not read before Open returns: a bad checksum found
+	// only now still leaves it unused.
+	if err := checkRest(r, sum, tb[:8], tb[8:]); err != nil {
+		st.Reset()
+		return 0, err
+	}
+	return h.size, nil
+}
+
+// checkRest reads what is left of the rows into sum, then the length,
+// and compares the hash with want.
+func checkRest(r io.Reader, sum hash.Hash, length, want []byte) error {
+	if _, err := io.Copy(io.Discard, r); err != nil {
+		return err
+	}
+	sum.Write(length)
+	if !bytes.Equal(sum.Sum(nil), want) {
+		return errors.New("checksum mismatch")
+	}
+	return nil
+}
+
+// removeSnapshotTemps removes temporary files a writer of the snapshot
+// left when it was killed.
+func removeSnapshotTemps(dir string) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), SnapshotFile+atomicfile.TempInfix) {
+			os.Remove(filepath.Join(dir, e.Name()))
+		}
+	}
+}
+
+// snapshotMissing reports whether err says there is no snapshot.
+func snapshotMissing(err error) bool { return errors.Is(err, fs.ErrNotExist) }
