@@ -3,8 +3,10 @@ package store
 import (
 	"bufio"
 	"bytes"
+	"crypto/ed25519"
 	"crypto/sha256"
 	"encoding/binary"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"hash"
@@ -15,6 +17,7 @@ import (
 	"strings"
 	"sync"
 
+	"golang.org/x/mod/sumdb/note"
 	"golang.org/x/mod/sumdb/tlog"
 
 	"github.com/ictledger/ictledger/ledger/atomicfile"
@@ -37,9 +40,13 @@ import (
 //	...        the rows
 //	8 bytes    the length of the rows, big-endian
 //	32 bytes   SHA-256 of everything before it
+//	64 bytes   the ledger key's Ed25519 signature of snapshotSigned
+//	           and that hash in hex
 //
-// A start loads it only when it is whole (the trailer's length and hash),
-// was written by the very executable now running (so that a change to
+// A start loads it only when it is whole and signed (the trailer's
+// length, hash and signature: the state is then what the journal says
+// unless the ledger's key was stolen, as with the checkpoints), was
+// written by the very executable now running (so that a change to
 // how entries are applied can never meet rows applied the old way), and
 // reflects the journal: n at most the journal's size and the journal's
 // root of its first n entries equal to the one recorded. Otherwise it is
@@ -48,10 +55,19 @@ const SnapshotFile = "state.snapshot"
 
 const snapshotMagic = "ictledger state snapshot 1\n"
 
+// snapshotSigned is the start of the text the key signs: no checkpoint
+// reads as it (its second line is not a tree size).
+const snapshotSigned = "ictledger state snapshot 1\nsha256 "
+
 const (
 	snapshotHeaderSize  = len(snapshotMagic) + sha256.Size + 8 + sha256.Size
-	snapshotTrailerSize = 8 + sha256.Size
+	snapshotTrailerSize = 8 + sha256.Size + ed25519.SignatureSize
 )
+
+// snapshotMessage is the text signed for a snapshot whose hash is sum.
+func snapshotMessage(sum []byte) []byte {
+	return []byte(snapshotSigned + hex.EncodeToString(sum) + "\n")
+}
 
 // snapshotEvery is how many entries the state grows by before the store
 // writes a new snapshot while serving (besides the one at Close): the
@@ -118,7 +134,7 @@ func buildID() (tlog.Hash, error) {
 
 // writeSnapshot writes a snapshot of v, which must reflect no more
 // entries than j holds, into dir.
-func writeSnapshot(dir string, j *journal.Journal, v *state.View) error {
+func writeSnapshot(dir string, j *journal.Journal, v *state.View, key note.Signer) error {
 	build, err := buildID()
 	if err != nil {
 		return fmt.Errorf("snapshot: the executable's hash: %w", err)
@@ -144,7 +160,11 @@ func writeSnapshot(dir string, j *journal.Journal, v *state.View) error {
 		trailer := binary.BigEndian.AppendUint64(nil, uint64(cw.n))
 		sum.Write(trailer)
 		trailer = sum.Sum(trailer)
-		_, err := w.Write(trailer)
+		sig, err := key.Sign(snapshotMessage(trailer[8:]))
+		if err != nil {
+			return err
+		}
+		_, err = w.Write(append(trailer, sig...))
 		return err
 	})
 }
@@ -163,7 +183,7 @@ func (c *countWriter) Write(p []byte) (int, error) {
 // loadSnapshot loads dir's snapshot into st, an empty state, if it is
 // whole, of this build and of j's tree (see SnapshotFile), and returns
 // the size it reflects. On an error st is empty again.
-func loadSnapshot(dir string, j *journal.Journal, st *state.State) (uint64, error) {
+func loadSnapshot(dir string, j *journal.Journal, st *state.State, key note.Verifier) (uint64, error) {
 	f, err := os.Open(filepath.Join(dir, SnapshotFile))
 	if err != nil {
 		return 0, err
@@ -214,7 +234,7 @@ func loadSnapshot(dir string, j *journal.Journal, st *state.State) (uint64, erro
 	}
 	// The state is not read before Open returns: a bad checksum found
 	// only now still leaves it unused.
-	if err := checkRest(r, sum, tb[:8], tb[8:]); err != nil {
+	if err := checkRest(r, sum, tb[:8], tb[8:8+sha256.Size], tb[8+sha256.Size:], key); err != nil {
 		st.Reset()
 		return 0, err
 	}
@@ -222,14 +242,17 @@ func loadSnapshot(dir string, j *journal.Journal, st *state.State) (uint64, erro
 }
 
 // checkRest reads what is left of the rows into sum, then the length,
-// and compares the hash with want.
-func checkRest(r io.Reader, sum hash.Hash, length, want []byte) error {
+// compares the hash with want and checks the key's signature of it.
+func checkRest(r io.Reader, sum hash.Hash, length, want, sig []byte, key note.Verifier) error {
 	if _, err := io.Copy(io.Discard, r); err != nil {
 		return err
 	}
 	sum.Write(length)
 	if !bytes.Equal(sum.Sum(nil), want) {
 		return errors.New("checksum mismatch")
+	}
+	if !key.Verify(snapshotMessage(want), sig) {
+		return errors.New("not signed by the ledger's key")
 	}
 	return nil
 }

@@ -12,12 +12,14 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"syscall"
 	"testing"
 	"time"
 
+	"golang.org/x/mod/sumdb/note"
 	"golang.org/x/mod/sumdb/tlog"
 
 	"github.com/ictledger/ictledger/ledger"
@@ -131,6 +133,13 @@ func replayed(t *testing.T, dir string) *state.State {
 // whether the snapshot was loaded.
 func reopen(t *testing.T, dir string, wantLoaded bool) *Store {
 	t.Helper()
+	s, _ := reopenLogged(t, dir, wantLoaded)
+	return s
+}
+
+// reopenLogged is reopen that also returns the log.
+func reopenLogged(t *testing.T, dir string, wantLoaded bool) (*Store, string) {
+	t.Helper()
 	want := replayed(t, dir)
 	s, logs := openLogged(t, dir)
 	if d := state.Diff(want, s.State); d != "" {
@@ -141,7 +150,7 @@ func reopen(t *testing.T, dir string, wantLoaded bool) *Store {
 	if loaded != wantLoaded || ignored == wantLoaded {
 		t.Fatalf("snapshot loaded %v, ignored %v, want loaded %v; log: %s", loaded, ignored, wantLoaded, logs)
 	}
-	return s
+	return s, logs.String()
 }
 
 func fileExists(path string) bool {
@@ -189,8 +198,19 @@ func TestSnapshotLoadedWithTheEntriesAfterIt(t *testing.T) {
 }
 
 // rewrite changes a snapshot's header with change and writes the file
-// back with a trailer that fits, so that only the change is wrong.
+// back with a trailer that fits, signed with the directory's key, so
+// that only the change is wrong.
 func rewrite(t *testing.T, path string, change func(h *snapshotHeader, rows []byte) []byte) {
+	t.Helper()
+	signer, err := LoadSigner(filepath.Dir(path), "ictledger.test/store")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resign(t, path, signer.signer, change)
+}
+
+// resign is rewrite with the signature of key.
+func resign(t *testing.T, path string, key note.Signer, change func(h *snapshotHeader, rows []byte) []byte) {
 	t.Helper()
 	b, err := os.ReadFile(path)
 	if err != nil {
@@ -204,7 +224,11 @@ func rewrite(t *testing.T, path string, change func(h *snapshotHeader, rows []by
 	out := append(h.encode(), rows...)
 	out = binary.BigEndian.AppendUint64(out, uint64(len(rows)))
 	sum := sha256.Sum256(out)
-	if err := os.WriteFile(path, append(out, sum[:]...), 0o600); err != nil {
+	sig, err := key.Sign(snapshotMessage(sum[:]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, append(append(out, sum[:]...), sig...), 0o600); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -243,32 +267,41 @@ func TestSnapshotIgnoredUnlessItIsOfThisJournal(t *testing.T) {
 
 	path := filepath.Join(base, SnapshotFile)
 	for _, tc := range []struct {
-		name  string
-		setup func()
+		name   string
+		reason string // a pattern of the log's reason
+		setup  func()
 	}{
-		{"another tree of the same size", func() { os.WriteFile(path, snapshotOf(other), 0o600) }},
-		{"ahead of the journal", func() { os.WriteFile(path, snapshotOf(ahead), 0o600) }},
-		{"cut short", func() { os.WriteFile(path, good[:len(good)/2], 0o600) }},
-		{"cut at the rows' end", func() { os.WriteFile(path, good[:len(good)-snapshotTrailerSize], 0o600) }},
-		{"empty", func() { os.WriteFile(path, nil, 0o600) }},
-		{"a byte of the rows changed", func() {
+		{"another tree of the same size", "of another tree", func() { os.WriteFile(path, snapshotOf(other), 0o600) }},
+		{"ahead of the journal", "ahead of the journal", func() { os.WriteFile(path, snapshotOf(ahead), 0o600) }},
+		{"cut short", "its trailer says", func() { os.WriteFile(path, good[:len(good)/2], 0o600) }},
+		{"cut at the rows' end", "its trailer says", func() { os.WriteFile(path, good[:len(good)-snapshotTrailerSize], 0o600) }},
+		{"empty", "too short", func() { os.WriteFile(path, nil, 0o600) }},
+		{"a byte of the rows changed", "checksum mismatch|read snapshot", func() {
 			b := bytes.Clone(good)
 			b[snapshotHeaderSize+len(b)/3]++
 			os.WriteFile(path, b, 0o600)
 		}},
-		{"rows that are not rows", func() {
+		{"rows that are not rows", "read snapshot", func() {
 			os.WriteFile(path, good, 0o600)
 			rewrite(t, path, func(_ *snapshotHeader, rows []byte) []byte { return rows[:len(rows)/2] })
 		}},
-		{"written by another build", func() {
+		{"written by another build", "another build", func() {
 			os.WriteFile(path, good, 0o600)
 			rewrite(t, path, func(h *snapshotHeader, rows []byte) []byte { h.build[0]++; return rows })
 		}},
-		{"another root", func() {
+		{"signed with another key", "not signed", func() {
+			os.WriteFile(path, good, 0o600)
+			stranger, err := LoadSigner(t.TempDir(), "ictledger.test/store")
+			if err != nil {
+				t.Fatal(err)
+			}
+			resign(t, path, stranger.signer, func(_ *snapshotHeader, rows []byte) []byte { return rows })
+		}},
+		{"another root", "of another tree", func() {
 			os.WriteFile(path, good, 0o600)
 			rewrite(t, path, func(h *snapshotHeader, rows []byte) []byte { h.root[0]++; return rows })
 		}},
-		{"a smaller size, the rows of the whole", func() {
+		{"a smaller size, the rows of the whole", "after the snapshot", func() {
 			os.WriteFile(path, good, 0o600)
 			rewrite(t, path, func(h *snapshotHeader, rows []byte) []byte {
 				root, err := tlogRoot(base, h.size-1)
@@ -282,7 +315,10 @@ func TestSnapshotIgnoredUnlessItIsOfThisJournal(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			tc.setup()
-			s := reopen(t, base, false)
+			s, logs := reopenLogged(t, base, false)
+			if !regexp.MustCompile(tc.reason).MatchString(logs) {
+				t.Errorf("the log gives another reason than %q: %s", tc.reason, logs)
+			}
 			// Close writes a good snapshot again, which the next start loads.
 			if err := s.Close(); err != nil {
 				t.Fatal(err)

@@ -84,7 +84,7 @@ func Open(dir string, st *state.State, opts Options) (*Store, error) {
 	}
 	removeSnapshotTemps(dir)
 	jopts := journal.Options{Logger: opts.Logger, FS: opts.FS, OnCommit: opts.OnCommit, OnSync: opts.OnSync}
-	j, snapSize, err := openFromSnapshot(dir, st, jopts, opts.Logger)
+	j, signer, snapSize, err := openFromSnapshot(dir, st, jopts, opts.Origin, opts.Logger)
 	if err != nil {
 		return nil, err
 	}
@@ -95,13 +95,12 @@ func Open(dir string, st *state.State, opts Options) (*Store, error) {
 			return nil, err
 		}
 		replay.Finish()
-	}
-	// The key is loaded only under the journal's lock, so two processes
-	// can never create two keys for one directory.
-	signer, err := LoadSigner(dir, opts.Origin)
-	if err != nil {
-		j.Close()
-		return nil, err
+		// The key is loaded only under the journal's lock, so two
+		// processes can never create two keys for one directory.
+		if signer, err = LoadSigner(dir, opts.Origin); err != nil {
+			j.Close()
+			return nil, err
+		}
 	}
 	// The journal alone cannot tell that whole records were cut off at a
 	// frame boundary; the checkpoint this key signed earlier can.
@@ -115,25 +114,30 @@ func Open(dir string, st *state.State, opts Options) (*Store, error) {
 	return s, nil
 }
 
-// openFromSnapshot opens the journal without replaying it and loads the
-// state from dir's snapshot, then applies the entries after it. It
-// returns a nil journal, the journal closed again and st empty, when
-// there is no snapshot or it cannot be used (logged): the caller then
-// replays the whole journal. An error is the journal's own (Open would
-// meet it again).
-func openFromSnapshot(dir string, st *state.State, jopts journal.Options, log *slog.Logger) (*journal.Journal, uint64, error) {
+// openFromSnapshot opens the journal without replaying it, loads the
+// key, and loads the state from dir's snapshot, then applies the entries
+// after it. It returns a nil journal, the journal closed again and st
+// empty, when there is no snapshot or it cannot be used (logged): the
+// caller then replays the whole journal. An error is the journal's or
+// the key's own (a full replay would meet it again).
+func openFromSnapshot(dir string, st *state.State, jopts journal.Options, origin string, log *slog.Logger) (*journal.Journal, *Signer, uint64, error) {
 	if _, err := os.Stat(filepath.Join(dir, SnapshotFile)); err != nil {
 		if !snapshotMissing(err) {
 			log.Warn("state snapshot ignored; replaying the whole journal", "file", filepath.Join(dir, SnapshotFile), "err", err)
 		}
-		return nil, 0, nil
+		return nil, nil, 0, nil
 	}
 	j, err := journal.Open(dir, jopts)
 	if err != nil {
-		return nil, 0, err
+		return nil, nil, 0, err
+	}
+	signer, err := LoadSigner(dir, origin)
+	if err != nil {
+		j.Close()
+		return nil, nil, 0, err
 	}
 	start := time.Now()
-	size, err := loadSnapshot(dir, j, st)
+	size, err := loadSnapshot(dir, j, st, signer.verifier)
 	if err == nil {
 		err = applyTail(j, st, size)
 	}
@@ -141,12 +145,12 @@ func openFromSnapshot(dir string, st *state.State, jopts journal.Options, log *s
 		log.Warn("state snapshot ignored; replaying the whole journal", "file", filepath.Join(dir, SnapshotFile), "err", err)
 		st.Reset()
 		if err := j.Close(); err != nil {
-			return nil, 0, err
+			return nil, nil, 0, err
 		}
-		return nil, 0, nil
+		return nil, nil, 0, nil
 	}
 	log.Info("state snapshot loaded", "size", size, "entries_after", j.Size()-size, "ms", time.Since(start).Milliseconds())
-	return j, size, nil
+	return j, signer, size, nil
 }
 
 // applyTail applies to st, loaded from a snapshot of size entries, the
@@ -176,7 +180,7 @@ func applyTail(j *journal.Journal, st *state.State, size uint64) error {
 func (s *Store) storeSnapshot() {
 	start := time.Now()
 	v := s.State.View()
-	if err := writeSnapshot(s.Dir, s.Journal, v); err != nil {
+	if err := writeSnapshot(s.Dir, s.Journal, v, s.signer.signer); err != nil {
 		s.log.Error("store state snapshot", "err", err)
 		return
 	}
