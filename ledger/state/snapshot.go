@@ -1,6 +1,7 @@
 package state
 
 import (
+	"bufio"
 	"encoding/gob"
 	"fmt"
 	"io"
@@ -68,7 +69,7 @@ func (v *View) WriteSnapshot(w io.Writer) error {
 		err = writeTable(enc, v.txn, tableFactorSets, same[*FactorSet])
 	}
 	if err == nil {
-		err = writeTable(enc, v.txn, tableReturns, same[*ReturnVersion])
+		err = writeReturns(enc, w, v.txn)
 	}
 	if err == nil {
 		err = writeTable(enc, v.txn, tableIdempotency, same[*Idempotency])
@@ -124,14 +125,56 @@ func writeTable[T, R any](enc *gob.Encoder, txn *memdb.Txn, table string, conv f
 
 func same[T any](v T) T { return v }
 
+// writeReturns writes the returns table as writeTable does, but with
+// each chunk the lengths of its versions' Raw (-1 for nil), then the
+// bytes of each Raw, outside gob: decoding them as gob reads every
+// chunk (about 3.5 MB of the regional ledger) into a buffer of its own
+// before copying them out of it.
+func writeReturns(enc *gob.Encoder, w io.Writer, txn *memdb.Txn) error {
+	it, err := txn.Get(tableReturns, indexID)
+	if err != nil {
+		panic(err)
+	}
+	rows := collect[*ReturnVersion](it)
+	if err := enc.Encode(len(rows)); err != nil {
+		return err
+	}
+	for len(rows) > 0 {
+		n := min(len(rows), snapshotChunk)
+		chunk, lens := make([]*ReturnVersion, n), make([]int, n)
+		for i, rv := range rows[:n] {
+			c := *rv
+			c.Raw, lens[i] = nil, len(rv.Raw)
+			if rv.Raw == nil {
+				lens[i] = -1
+			}
+			chunk[i] = &c
+		}
+		if err := enc.Encode(chunk); err != nil {
+			return fmt.Errorf("%s: %w", tableReturns, err)
+		}
+		if err := enc.Encode(lens); err != nil {
+			return fmt.Errorf("%s: %w", tableReturns, err)
+		}
+		for _, rv := range rows[:n] {
+			if _, err := w.Write(rv.Raw); err != nil {
+				return err
+			}
+		}
+		rows = rows[n:]
+	}
+	return nil
+}
+
 // LoadSnapshot replaces an empty state with the rows a View of size
-// entries wrote to r. The state is changed only when every row was read
-// and inserted; on an error it is still empty. The caller must have
-// checked that the snapshot is whole and that it reflects the first
-// size entries of the journal the state will follow; entries from size
-// on are then applied as usual. Like Reset, it is for the store while
-// it opens the ledger, before anything else reads the state.
-func (s *State) LoadSnapshot(r io.Reader, size uint64) error {
+// entries wrote to r, which holds n bytes of them. The state is changed
+// only when every row was read and inserted; on an error it is still
+// empty. The caller must check that the snapshot is whole and that it
+// reflects the first size entries of the journal the state will follow;
+// entries from size on are then applied as usual. Like Reset, it is for
+// the store while it opens the ledger, before anything else reads the
+// state.
+func (s *State) LoadSnapshot(r io.Reader, n int64, size uint64) error {
 	if s.Size() != 0 {
 		return fmt.Errorf("state: load snapshot: the state holds %d entries already", s.Size())
 	}
@@ -142,7 +185,10 @@ func (s *State) LoadSnapshot(r io.Reader, size uint64) error {
 	db = db.Snapshot() // see New
 	txn := db.Txn(true)
 	defer txn.Abort()
-	dec := gob.NewDecoder(r)
+	// gob reads no further than a message from a reader that reads a
+	// byte at a time, so the bytes of Raw can be read between messages.
+	br := &boundedReader{r: bufio.NewReaderSize(r, 1<<20), left: n}
+	dec := gob.NewDecoder(br)
 	err = readTable[*Operator](dec, txn, tableOperators, nil)
 	if err == nil {
 		err = readTable[*Token](dec, txn, tableTokens, nil)
@@ -151,7 +197,7 @@ func (s *State) LoadSnapshot(r io.Reader, size uint64) error {
 		err = readTable[*FactorSet](dec, txn, tableFactorSets, nil)
 	}
 	if err == nil {
-		err = readTable[*ReturnVersion](dec, txn, tableReturns, nil)
+		err = readReturns(dec, br, txn)
 	}
 	if err == nil {
 		err = readTable[*Idempotency](dec, txn, tableIdempotency, nil)
@@ -172,6 +218,9 @@ func (s *State) LoadSnapshot(r io.Reader, size uint64) error {
 		err = readTable(dec, txn, tableJurisdictions, func(j *snapshotJurisdiction) any {
 			return &Jurisdiction{Jurisdiction: j.Jurisdiction, Seq: j.Seq, SetAt: j.SetAt, Location: j.Location()}
 		})
+	}
+	if err == nil && br.left != 0 {
+		err = fmt.Errorf("%d bytes after the rows", br.left)
 	}
 	if err != nil {
 		return fmt.Errorf("state: read snapshot: %w", err)
@@ -259,4 +308,72 @@ func viewRows(txn *memdb.Txn, table string) []any {
 		panic(err)
 	}
 	return collect[any](it)
+}
+
+// readReturns reads what writeReturns wrote into the returns table.
+func readReturns(dec *gob.Decoder, br *boundedReader, txn *memdb.Txn) error {
+	var n int
+	if err := dec.Decode(&n); err != nil {
+		return fmt.Errorf("%s: %w", tableReturns, err)
+	}
+	for n > 0 {
+		var rows []*ReturnVersion
+		var lens []int
+		if err := dec.Decode(&rows); err != nil {
+			return fmt.Errorf("%s: %w", tableReturns, err)
+		}
+		if err := dec.Decode(&lens); err != nil {
+			return fmt.Errorf("%s: %w", tableReturns, err)
+		}
+		if len(rows) == 0 || len(rows) > n || len(lens) != len(rows) {
+			return fmt.Errorf("%s: a chunk of %d rows and %d lengths where %d are left", tableReturns, len(rows), len(lens), n)
+		}
+		for i, rv := range rows {
+			if l := lens[i]; l >= 0 {
+				if int64(l) > br.left {
+					return fmt.Errorf("%s: %s: %d bytes of return where %d are left", tableReturns, rv.ID, l, br.left)
+				}
+				rv.Raw = make([]byte, l)
+				if _, err := io.ReadFull(br, rv.Raw); err != nil {
+					return fmt.Errorf("%s: %s: %w", tableReturns, rv.ID, err)
+				}
+			}
+			if err := txn.Insert(tableReturns, rv); err != nil {
+				return fmt.Errorf("%s: %w", tableReturns, err)
+			}
+		}
+		n -= len(rows)
+	}
+	return nil
+}
+
+// boundedReader reads a snapshot of a known length, counting what is
+// left of it; it reads bytes one at a time too (io.ByteReader), so that
+// gob does not buffer ahead of its messages.
+type boundedReader struct {
+	r    *bufio.Reader
+	left int64
+}
+
+func (b *boundedReader) Read(p []byte) (int, error) {
+	if b.left <= 0 {
+		return 0, io.EOF
+	}
+	if int64(len(p)) > b.left {
+		p = p[:b.left]
+	}
+	n, err := b.r.Read(p)
+	b.left -= int64(n)
+	return n, err
+}
+
+func (b *boundedReader) ReadByte() (byte, error) {
+	if b.left <= 0 {
+		return 0, io.EOF
+	}
+	c, err := b.r.ReadByte()
+	if err == nil {
+		b.left--
+	}
+	return c, err
 }

@@ -48,7 +48,7 @@ func TestSnapshotRoundTrip(t *testing.T) {
 				t.Fatal(err)
 			}
 			loaded := New()
-			if err := loaded.LoadSnapshot(&buf, v.Size()); err != nil {
+			if err := loaded.LoadSnapshot(&buf, int64(buf.Len()), v.Size()); err != nil {
 				t.Fatal(err)
 			}
 			if d := Diff(full, loaded); d != "" {
@@ -74,7 +74,7 @@ func TestSnapshotRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	loaded := New()
-	if err := loaded.LoadSnapshot(bytes.NewReader(buf.Bytes()), full.Size()); err != nil {
+	if err := loaded.LoadSnapshot(bytes.NewReader(buf.Bytes()), int64(buf.Len()), full.Size()); err != nil {
 		t.Fatal(err)
 	}
 	if d := Diff(full, loaded); d != "" {
@@ -88,8 +88,13 @@ func TestSnapshotRoundTrip(t *testing.T) {
 	}
 	// A cut snapshot loads nothing and leaves the state empty.
 	cut := New()
-	if err := cut.LoadSnapshot(bytes.NewReader(buf.Bytes()[:buf.Len()*2/3]), full.Size()); err == nil || cut.Size() != 0 || len(cut.Operators()) != 0 {
+	if err := cut.LoadSnapshot(bytes.NewReader(buf.Bytes()[:buf.Len()*2/3]), int64(buf.Len()*2/3), full.Size()); err == nil || cut.Size() != 0 || len(cut.Operators()) != 0 {
 		t.Fatalf("a cut snapshot: %v, size %d", err, cut.Size())
+	}
+	// So does one with bytes after its rows.
+	long := append(bytes.Clone(buf.Bytes()), 0)
+	if err := cut.LoadSnapshot(bytes.NewReader(long), int64(len(long)), full.Size()); err == nil || cut.Size() != 0 {
+		t.Fatalf("a snapshot with a byte after its rows: %v, size %d", err, cut.Size())
 	}
 	// Diff sees a state one entry short.
 	short := New()

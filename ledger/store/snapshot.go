@@ -9,7 +9,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"hash"
 	"io"
 	"io/fs"
 	"os"
@@ -180,78 +179,93 @@ func (c *countWriter) Write(p []byte) (int, error) {
 	return n, err
 }
 
-// loadSnapshot loads dir's snapshot into st, an empty state, if it is
-// whole, of this build and of j's tree (see SnapshotFile), and returns
-// the size it reflects. On an error st is empty again.
-func loadSnapshot(dir string, j *journal.Journal, st *state.State, key note.Verifier) (uint64, error) {
-	f, err := os.Open(filepath.Join(dir, SnapshotFile))
-	if err != nil {
-		return 0, err
-	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return 0, err
-	}
-	total := fi.Size()
-	if total < int64(snapshotHeaderSize+snapshotTrailerSize) {
-		return 0, fmt.Errorf("%d bytes: too short", total)
-	}
-	var hb [snapshotHeaderSize]byte
-	if _, err := f.ReadAt(hb[:], 0); err != nil {
-		return 0, err
-	}
-	h, err := decodeSnapshotHeader(hb[:])
-	if err != nil {
-		return 0, err
-	}
-	build, err := buildID()
-	if err != nil {
-		return 0, fmt.Errorf("the executable's hash: %w", err)
-	}
-	if h.build != build {
-		return 0, errors.New("written by another build")
-	}
-	if size := j.Size(); h.size > size {
-		return 0, fmt.Errorf("of tree size %d, ahead of the journal's %d entries", h.size, size)
-	}
-	if root, err := j.TreeHash(h.size); err != nil || root != h.root {
-		return 0, fmt.Errorf("of another tree: its root of size %d is not the journal's", h.size)
-	}
-	var tb [snapshotTrailerSize]byte
-	if _, err := f.ReadAt(tb[:], total-snapshotTrailerSize); err != nil {
-		return 0, err
-	}
-	body := total - int64(snapshotHeaderSize+snapshotTrailerSize)
-	if n := binary.BigEndian.Uint64(tb[:8]); n != uint64(body) {
-		return 0, fmt.Errorf("its trailer says %d bytes of rows, the file holds %d: cut short or grown", n, body)
-	}
-	sum := sha256.New()
-	sum.Write(hb[:])
-	r := bufio.NewReaderSize(io.TeeReader(io.NewSectionReader(f, int64(snapshotHeaderSize), body), sum), 1<<20)
-	if err := st.LoadSnapshot(r, h.size); err != nil {
-		return 0, err
-	}
-	// The state is not read before Open returns: a bad checksum found
-	// only now still leaves it unused.
-	if err := checkRest(r, sum, tb[:8], tb[8:8+sha256.Size], tb[8+sha256.Size:], key); err != nil {
-		st.Reset()
-		return 0, err
-	}
-	return h.size, nil
+// snapshotRead is a snapshot read into a state, checked to be whole and
+// of this build but not yet against the journal nor its signature.
+type snapshotRead struct {
+	header snapshotHeader
+	sum    []byte // SHA-256 of the file up to it
+	sig    []byte
+	err    error
 }
 
-// checkRest reads what is left of the rows into sum, then the length,
-// compares the hash with want and checks the key's signature of it.
-func checkRest(r io.Reader, sum hash.Hash, length, want, sig []byte, key note.Verifier) error {
-	if _, err := io.Copy(io.Discard, r); err != nil {
-		return err
+// readSnapshot reads the snapshot at path into st, an empty state, and
+// checks that it is whole and of this build. It reads nothing of the
+// journal, so the store runs it while the journal is read. On an error
+// st is empty again.
+func readSnapshot(path string, st *state.State) (r snapshotRead) {
+	r.err = func() error {
+		f, err := os.Open(path)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		fi, err := f.Stat()
+		if err != nil {
+			return err
+		}
+		total := fi.Size()
+		if total < int64(snapshotHeaderSize+snapshotTrailerSize) {
+			return fmt.Errorf("%d bytes: too short", total)
+		}
+		var hb [snapshotHeaderSize]byte
+		if _, err := f.ReadAt(hb[:], 0); err != nil {
+			return err
+		}
+		if r.header, err = decodeSnapshotHeader(hb[:]); err != nil {
+			return err
+		}
+		build, err := buildID()
+		if err != nil {
+			return fmt.Errorf("the executable's hash: %w", err)
+		}
+		if r.header.build != build {
+			return errors.New("written by another build")
+		}
+		var tb [snapshotTrailerSize]byte
+		if _, err := f.ReadAt(tb[:], total-snapshotTrailerSize); err != nil {
+			return err
+		}
+		body := total - int64(snapshotHeaderSize+snapshotTrailerSize)
+		if n := binary.BigEndian.Uint64(tb[:8]); n != uint64(body) {
+			return fmt.Errorf("its trailer says %d bytes of rows, the file holds %d: cut short or grown", n, body)
+		}
+		sum := sha256.New()
+		sum.Write(hb[:])
+		rows := io.TeeReader(io.NewSectionReader(f, int64(snapshotHeaderSize), body), sum)
+		if err := st.LoadSnapshot(rows, body, r.header.size); err != nil {
+			return err
+		}
+		// The state is not read before Open returns: a bad checksum
+		// found only now still leaves it unused.
+		if _, err := io.Copy(io.Discard, rows); err != nil {
+			return err
+		}
+		sum.Write(tb[:8])
+		if r.sum = sum.Sum(nil); !bytes.Equal(r.sum, tb[8:8+sha256.Size]) {
+			return errors.New("checksum mismatch")
+		}
+		r.sig = tb[8+sha256.Size:]
+		return nil
+	}()
+	if r.err != nil {
+		st.Reset()
 	}
-	sum.Write(length)
-	if !bytes.Equal(sum.Sum(nil), want) {
-		return errors.New("checksum mismatch")
+	return r
+}
+
+// check checks a snapshot read whole against the open journal j and the
+// ledger's key: signed, not ahead of j, and of j's tree at its size.
+func (r snapshotRead) check(j *journal.Journal, key note.Verifier) error {
+	if r.err != nil {
+		return r.err
 	}
-	if !key.Verify(snapshotMessage(want), sig) {
+	if size := j.Size(); r.header.size > size {
+		return fmt.Errorf("of tree size %d, ahead of the journal's %d entries", r.header.size, size)
+	}
+	if root, err := j.TreeHash(r.header.size); err != nil || root != r.header.root {
+		return fmt.Errorf("of another tree: its root of size %d is not the journal's", r.header.size)
+	}
+	if !key.Verify(snapshotMessage(r.sum), r.sig) {
 		return errors.New("not signed by the ledger's key")
 	}
 	return nil

@@ -82,7 +82,6 @@ func Open(dir string, st *state.State, opts Options) (*Store, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("create data directory: %w", err)
 	}
-	removeSnapshotTemps(dir)
 	jopts := journal.Options{Logger: opts.Logger, FS: opts.FS, OnCommit: opts.OnCommit, OnSync: opts.OnSync}
 	j, signer, snapSize, err := openFromSnapshot(dir, st, jopts, opts.Origin, opts.Logger)
 	if err != nil {
@@ -102,6 +101,7 @@ func Open(dir string, st *state.State, opts Options) (*Store, error) {
 			return nil, err
 		}
 	}
+	removeSnapshotTemps(dir) // under the lock: a running server may be writing one
 	// The journal alone cannot tell that whole records were cut off at a
 	// frame boundary; the checkpoint this key signed earlier can.
 	if err := verify.Prefix(dir, j, signer.verifier); err != nil {
@@ -127,17 +127,26 @@ func openFromSnapshot(dir string, st *state.State, jopts journal.Options, origin
 		}
 		return nil, nil, 0, nil
 	}
+	// The snapshot is read and loaded while the journal is read and
+	// checked (two processors), then checked against it.
+	read := make(chan snapshotRead, 1)
+	go func() { read <- readSnapshot(filepath.Join(dir, SnapshotFile), st) }()
 	j, err := journal.Open(dir, jopts)
 	if err != nil {
+		<-read
+		st.Reset()
 		return nil, nil, 0, err
 	}
 	signer, err := LoadSigner(dir, origin)
 	if err != nil {
+		<-read
+		st.Reset()
 		j.Close()
 		return nil, nil, 0, err
 	}
-	start := time.Now()
-	size, err := loadSnapshot(dir, j, st, signer.verifier)
+	snap := <-read
+	size := snap.header.size
+	err = snap.check(j, signer.verifier)
 	if err == nil {
 		err = applyTail(j, st, size)
 	}
@@ -149,7 +158,7 @@ func openFromSnapshot(dir string, st *state.State, jopts journal.Options, origin
 		}
 		return nil, nil, 0, nil
 	}
-	log.Info("state snapshot loaded", "size", size, "entries_after", j.Size()-size, "ms", time.Since(start).Milliseconds())
+	log.Info("state snapshot loaded", "size", size, "entries_after", j.Size()-size)
 	return j, signer, size, nil
 }
 
