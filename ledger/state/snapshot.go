@@ -53,7 +53,7 @@ func (v *View) Size() uint64 { return v.size }
 
 // snapshotChunk is how many rows a gob message of a snapshot holds:
 // one message for a whole table would be buffered whole on both sides
-// (about 300 MB for the returns of the regional ledger).
+// (tens of MB for the returns of the regional ledger).
 const snapshotChunk = 1024
 
 // WriteSnapshot writes the view's rows to w: the tables in a fixed order,

@@ -101,35 +101,25 @@ func decodeSnapshotHeader(b []byte) (snapshotHeader, error) {
 	return h, nil
 }
 
-var (
-	buildOnce sync.Once
-	buildHash tlog.Hash
-	buildErr  error
-)
-
 // buildID is the SHA-256 of the running executable, read once.
-func buildID() (tlog.Hash, error) {
-	buildOnce.Do(func() {
-		path, err := os.Executable()
-		if err != nil {
-			buildErr = err
-			return
-		}
-		f, err := os.Open(path)
-		if err != nil {
-			buildErr = err
-			return
-		}
-		defer f.Close()
-		h := sha256.New()
-		if _, err := io.Copy(h, f); err != nil {
-			buildErr = err
-			return
-		}
-		h.Sum(buildHash[:0])
-	})
-	return buildHash, buildErr
-}
+var buildID = sync.OnceValues(func() (tlog.Hash, error) {
+	var sum tlog.Hash
+	path, err := os.Executable()
+	if err != nil {
+		return sum, err
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return sum, err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return sum, err
+	}
+	h.Sum(sum[:0])
+	return sum, nil
+})
 
 // writeSnapshot writes a snapshot of v, which must reflect no more
 // entries than j holds, into dir.
