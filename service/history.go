@@ -13,18 +13,14 @@ import (
 // return's other sections are most of its bytes, and every quarter's
 // metrics read all the quarters before it (a regional view some forty
 // for each operator). It picks the
-// members out of the return's canonical JSON (returnJSON, ledger.Members)
-// and falls back to lightReturn for anything else.
+// members out of the state's canonical copy (ledger.Members) and falls
+// back to lightReturn for anything else.
 func (s *Service) historyReturn(rv *state.ReturnVersion) (*ledger.Return, error) {
-	raw, err := s.returnJSON(rv)
-	if err != nil {
-		return nil, err
-	}
-	if raw == nil {
+	if rv.Raw == nil {
 		return s.lightReturn(rv)
 	}
 	r := new(ledger.Return)
-	err = ledger.Members(raw, func(key, value []byte) error {
+	err := ledger.Members(rv.Raw, func(key, value []byte) error {
 		switch string(key) {
 		case "operator":
 			return json.Unmarshal(value, &r.Operator)
@@ -38,7 +34,7 @@ func (s *Service) historyReturn(rv *state.ReturnVersion) (*ledger.Return, error)
 		return nil
 	})
 	if err != nil {
-		return decodeReturnJSON(raw)
+		return s.lightReturn(rv)
 	}
 	return r, nil
 }

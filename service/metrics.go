@@ -183,16 +183,12 @@ func (k metricsKey) String() string {
 	return fmt.Sprintf("metrics|%s|%s|%s|%s|%d.%d", k.id, k.factorSet, k.gwp, k.methodology, k.history.Quarters, k.history.MaxSeq)
 }
 
-// fullReturn is a version's return with its site rows: a latest version
-// without site rows decoded from its canonical JSON (returnJSON),
-// otherwise decoded in full from the journal.
+// fullReturn is a version's return with its site rows: the state's copy
+// when it has one (a latest version without site rows), otherwise read
+// back from the journal.
 func (s *Service) fullReturn(rv *state.ReturnVersion) (*ledger.Return, error) {
-	raw, err := s.returnJSON(rv)
-	if err != nil {
-		return nil, err
-	}
-	if raw != nil {
-		return decodeReturnJSON(raw)
+	if rv.Raw != nil {
+		return s.lightReturn(rv)
 	}
 	full, err := s.readReturnFiled(rv)
 	if err != nil {
@@ -201,15 +197,15 @@ func (s *Service) fullReturn(rv *state.ReturnVersion) (*ledger.Return, error) {
 	return &full.Return, nil
 }
 
-// lightReturn is a version's return without its site rows, read back
-// from the journal as fullReturn reads it.
+// lightReturn is a version's return without its site rows: decoded from
+// the state's copy, or read back from the journal.
 func (s *Service) lightReturn(rv *state.ReturnVersion) (*ledger.Return, error) {
-	raw, err := s.returnJSON(rv)
-	if err != nil {
-		return nil, err
-	}
-	if raw != nil {
-		return decodeReturnJSON(raw)
+	if rv.Raw != nil {
+		r := new(ledger.Return)
+		if err := json.Unmarshal(rv.Raw, r); err != nil {
+			return nil, &ledger.Error{Code: ledger.EInternal, Message: "could not decode a filed return", Err: err}
+		}
+		return r, nil
 	}
 	full, err := s.readReturnFiled(rv)
 	if err != nil {
@@ -217,16 +213,6 @@ func (s *Service) lightReturn(rv *state.ReturnVersion) (*ledger.Return, error) {
 	}
 	r := &full.Return
 	r.Sites = nil
-	return r, nil
-}
-
-// decodeReturnJSON decodes the canonical JSON of a return without site
-// rows.
-func decodeReturnJSON(raw []byte) (*ledger.Return, error) {
-	r := new(ledger.Return)
-	if err := json.Unmarshal(raw, r); err != nil {
-		return nil, &ledger.Error{Code: ledger.EInternal, Message: "could not decode a filed return", Err: err}
-	}
 	return r, nil
 }
 

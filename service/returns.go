@@ -237,35 +237,6 @@ func (s *Service) readReturnFiled(rv *state.ReturnVersion) (*ledger.ReturnFiled,
 	return &rf.ReturnFiled, nil
 }
 
-// returnJSON is the canonical JSON of a latest version's return without
-// site rows, picked out of its entry read back from the journal; nil for
-// a version with site rows or a superseded one, which are decoded in
-// full (readReturnFiled). The state keeps no copy of a return: the
-// regional ledger's restart built 290 MB of them.
-func (s *Service) returnJSON(rv *state.ReturnVersion) ([]byte, error) {
-	if rv.HasSites || rv.SupersededBy != "" {
-		return nil, nil
-	}
-	raw, err := s.j.Read(rv.Seq)
-	if err != nil {
-		return nil, &ledger.Error{Code: ledger.EInternal, Message: "could not read the return from the ledger", Err: err}
-	}
-	e, err := ledger.DecodeEntry(raw)
-	if err != nil {
-		return nil, &ledger.Error{Code: ledger.EInternal, Message: "could not decode the return entry", Err: err}
-	}
-	var ret []byte
-	if err := ledger.Members(e.Payload, func(key, value []byte) error {
-		if string(key) == "return" {
-			ret = value
-		}
-		return nil
-	}); err != nil || ret == nil {
-		return nil, &ledger.Error{Code: ledger.EInternal, Message: "could not find the return in its entry", Err: err}
-	}
-	return ret, nil
-}
-
 // ReturnView is a return as filed plus what the ledger knows about it.
 type ReturnView struct {
 	Version      *state.ReturnVersion

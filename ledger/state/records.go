@@ -68,11 +68,11 @@ type FactorSet struct {
 }
 
 // ReturnVersion is one filed version of an operator's return for a period.
-// The return itself stays in the journal (entry Seq): the state keeps
-// what it needs to find, order and judge versions, so that its memory
-// grows neither with the size of returns nor with site-level filings
-// (it kept each latest version's JSON until 2026-12-07, 290 MB of the
-// regional ledger's heap, which every start had to build again).
+// The full return stays in the journal (entry Seq). Raw keeps the latest
+// version's return as canonical JSON when it has no site rows, so that
+// history-based metrics need not read the journal; memory grows neither
+// with site-level filings nor with long chains of restatements (Raw is
+// nil for those and for superseded versions).
 type ReturnVersion struct {
 	ID             string
 	Operator       string
@@ -90,9 +90,7 @@ type ReturnVersion struct {
 	FiledAt        time.Time
 	Actor          ledger.Actor
 	Reviews        []Review
-	// HasSites says the return has site rows: readers then decode it
-	// the way a large return is decoded.
-	HasSites bool
+	Raw            []byte // the return as canonical JSON; nil with site rows or once superseded
 	// Certificates are the keys (ledger.CertificateKey) of the
 	// certificates this version holds in the certificates table, in the
 	// order of its claims; nil once superseded.

@@ -328,7 +328,10 @@ func fileReturnTxn(txn *memdb.Txn, rf returnEntry, head returnHead, e ledger.Ent
 		ID: rf.ID, Operator: head.Operator, Period: head.Period, PeriodKey: head.Period.String(),
 		Version: rf.Version, Supersedes: rf.Supersedes, Reason: head.Reason, FactorSet: rf.FactorSet,
 		IdempotencyKey: rf.IdempotencyKey, Warnings: rf.Warnings, Seq: e.Seq, LeafHash: leaf,
-		FiledAt: e.Time, Actor: e.Actor, HasSites: hasSites,
+		FiledAt: e.Time, Actor: e.Actor,
+	}
+	if !hasSites {
+		rv.Raw = append([]byte(nil), rf.Return...)
 	}
 	released, err := supersedeTxn(txn, rv)
 	if err != nil {
@@ -382,6 +385,7 @@ func supersedeTxn(txn *memdb.Txn, rv *ReturnVersion) (released []string, err err
 		return nil, fmt.Errorf("return %s of %s %s supersedes %s, a return of %s %s", rv.ID, rv.Operator, rv.PeriodKey, old.ID, old.Operator, old.PeriodKey)
 	}
 	old.SupersededBy = rv.ID
+	old.Raw = nil // only latest versions are kept; the journal has the rest
 	released, old.Certificates = old.Certificates, nil
 	if err := txn.Insert(tableReturns, &old); err != nil {
 		return nil, err

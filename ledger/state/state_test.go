@@ -44,7 +44,7 @@ func TestReturnLifecycle(t *testing.T) {
 	a.must(ledger.KindReturnFiled, ledger.ReturnFiled{ID: v1, Version: 1, FactorSet: "f", IdempotencyKey: "k1", Return: ret})
 
 	rv := a.st.Return(v1)
-	if rv == nil || rv.Status() != ledger.StatusSubmitted || !rv.HasSites {
+	if rv == nil || rv.Status() != ledger.StatusSubmitted || rv.Raw != nil { // with site rows: the journal only
 		t.Fatalf("after filing: %+v", rv)
 	}
 	if got := a.st.IdempotentReturn("op", "k1"); got == nil || got.ID != v1 {
@@ -67,7 +67,7 @@ func TestReturnLifecycle(t *testing.T) {
 	if s := a.st.Return(v1).Status(); s != ledger.StatusSuperseded {
 		t.Fatalf("old version: %s", s)
 	}
-	if l := a.st.Latest("op", p); l.ID != v2 || l.HasSites || l.Status() != ledger.StatusSubmitted {
+	if l := a.st.Latest("op", p); l.ID != v2 || l.Raw == nil || l.Status() != ledger.StatusSubmitted { // no site rows: kept
 		t.Fatalf("latest: %+v", l)
 	}
 	a.must(ledger.KindReviewRecorded, ledger.Review{Return: v2, Decision: ledger.DecisionAccept})
