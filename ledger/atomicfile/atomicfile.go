@@ -40,7 +40,17 @@ func ReadSecret(path string, limit int64) ([]byte, error) {
 // file is durable when Write returns. A crash may leave a name.tmp-*
 // file behind, which is harmless.
 func Write(dir, name string, data []byte, perm fs.FileMode) error {
-	f, err := os.CreateTemp(dir, name+".tmp-*")
+	return WriteFunc(dir, name, perm, func(w io.Writer) error {
+		_, err := w.Write(data)
+		return err
+	})
+}
+
+// WriteFunc is Write of what fill writes, for a file too large to hold
+// in memory; fill should buffer its writes. When fill fails, dir/name is
+// left as it was.
+func WriteFunc(dir, name string, perm fs.FileMode, fill func(w io.Writer) error) error {
+	f, err := os.CreateTemp(dir, name+TempInfix+"*")
 	if err != nil {
 		return err
 	}
@@ -48,7 +58,7 @@ func Write(dir, name string, data []byte, perm fs.FileMode) error {
 	defer os.Remove(tmp) // after a successful rename this finds nothing
 	err = f.Chmod(perm)
 	if err == nil {
-		_, err = f.Write(data)
+		err = fill(f)
 	}
 	if err == nil {
 		err = f.Sync()
@@ -72,3 +82,7 @@ func Write(dir, name string, data []byte, perm fs.FileMode) error {
 	}
 	return nil
 }
+
+// TempInfix follows a file's name in the names of the temporary files
+// Write and WriteFunc make for it: name.tmp-123.
+const TempInfix = ".tmp-"

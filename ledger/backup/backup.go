@@ -9,6 +9,10 @@
 // that checkpoint (at most about a second's worth with the server's
 // checkpoint interval) are not in the copy.
 //
+// The state snapshot (store.SnapshotFile) is not copied: it is derived
+// from the journal, and a server started on the copy replays the copied
+// journal whole and writes a snapshot of its own.
+//
 // Restoring is replacing a stopped server's data directory with the copy;
 // the server opens it as it is, with nothing to truncate.
 package backup

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"sync"
 	"sync/atomic"
 
 	"golang.org/x/mod/sumdb/tlog"
@@ -22,6 +23,9 @@ import (
 type State struct {
 	db   *memdb.MemDB
 	size atomic.Uint64 // number of entries applied
+	// commitMu makes a commit and the size that counts it one step for
+	// View, which must see both or neither.
+	commitMu sync.Mutex
 }
 
 // New returns an empty state.
@@ -38,6 +42,17 @@ func New() *State {
 	// restart of the 10 x 50 x 10 regional ledger allocated 7 % less).
 	// A snapshot is otherwise a whole database with its own writer lock.
 	return &State{db: db.Snapshot()}
+}
+
+// Reset empties the state, as New made it. Like LoadSnapshot, it is for
+// the store while it opens the ledger, before anything else reads the
+// state.
+func (s *State) Reset() {
+	fresh := New()
+	s.commitMu.Lock()
+	defer s.commitMu.Unlock()
+	s.db = fresh.db
+	s.size.Store(0)
 }
 
 // Size is the number of entries applied so far, which is also the sequence
@@ -174,9 +189,11 @@ func (r *Replay) ApplyPrepared(seq uint64, canonical []byte, leaf tlog.Hash, p a
 // the journal has opened; it is harmless to call again.
 func (r *Replay) Finish() {
 	if r.txn != nil {
+		r.s.commitMu.Lock()
 		r.txn.Commit()
-		r.txn, r.pending = nil, 0
 		r.s.size.Store(r.next)
+		r.s.commitMu.Unlock()
+		r.txn, r.pending = nil, 0
 	}
 }
 

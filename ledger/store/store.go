@@ -4,13 +4,16 @@
 // directory tamper-evident across restarts: the journal must extend the
 // last checkpoint this key signed, and a newer checkpoint is stored
 // whenever the log grows, so that a later start can tell that records
-// were cut off.
+// were cut off. It also keeps a snapshot of the state (SnapshotFile), so
+// that a start loads the state rather than applying every entry again;
+// the journal is read and checked whole either way.
 package store
 
 import (
 	"fmt"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"sync"
 	"time"
 
@@ -54,12 +57,16 @@ type Store struct {
 	mu         sync.Mutex // serializes storing checkpoints
 	storedSize uint64
 
+	snapSize uint64 // the size of the snapshot on disk; only keepCheckpoints, then Close, use it
+
 	stop chan struct{}
 	done chan struct{}
 }
 
 // Open opens the ledger in dir (created, mode 0700, when missing),
-// replays its journal into st, loads or creates its signing key, and
+// loads st from the state snapshot and the journal's entries after it,
+// or replays the whole journal into st when the snapshot is missing or
+// cannot be used, loads or creates its signing key, and
 // checks that the journal extends the last stored checkpoint. Open holds
 // the journal's lock until Close. On error nothing stays open.
 func Open(dir string, st *state.State, opts Options) (*Store, error) {
@@ -75,37 +82,126 @@ func Open(dir string, st *state.State, opts Options) (*Store, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("create data directory: %w", err)
 	}
-	replay := st.NewReplay()
-	j, err := journal.Open(dir, journal.Options{Logger: opts.Logger, FS: opts.FS, Prepare: replay.Prepare, Replay: replay.ApplyPrepared,
-		OnCommit: opts.OnCommit, OnSync: opts.OnSync})
+	jopts := journal.Options{Logger: opts.Logger, FS: opts.FS, OnCommit: opts.OnCommit, OnSync: opts.OnSync}
+	j, signer, snapSize, err := openFromSnapshot(dir, st, jopts, opts.Origin, opts.Logger)
 	if err != nil {
 		return nil, err
 	}
-	replay.Finish()
-	// The key is loaded only under the journal's lock, so two processes
-	// can never create two keys for one directory.
-	signer, err := LoadSigner(dir, opts.Origin)
-	if err != nil {
-		j.Close()
-		return nil, err
+	if j == nil {
+		replay := st.NewReplay()
+		jopts.Prepare, jopts.Replay = replay.Prepare, replay.ApplyPrepared
+		if j, err = journal.Open(dir, jopts); err != nil {
+			return nil, err
+		}
+		replay.Finish()
+		// The key is loaded only under the journal's lock, so two
+		// processes can never create two keys for one directory.
+		if signer, err = LoadSigner(dir, opts.Origin); err != nil {
+			j.Close()
+			return nil, err
+		}
 	}
+	removeSnapshotTemps(dir) // under the lock: a running server may be writing one
 	// The journal alone cannot tell that whole records were cut off at a
 	// frame boundary; the checkpoint this key signed earlier can.
 	if err := verify.Prefix(dir, j, signer.verifier); err != nil {
 		j.Close()
 		return nil, fmt.Errorf("the journal does not extend the last stored checkpoint: %w", err)
 	}
-	s := &Store{Dir: dir, Journal: j, State: st, signer: signer, log: opts.Logger,
+	s := &Store{Dir: dir, Journal: j, State: st, signer: signer, log: opts.Logger, snapSize: snapSize,
 		stop: make(chan struct{}), done: make(chan struct{})}
 	go s.keepCheckpoints(opts.CheckpointInterval)
 	return s, nil
+}
+
+// openFromSnapshot opens the journal without replaying it, loads the
+// key, and loads the state from dir's snapshot, then applies the entries
+// after it. It returns a nil journal, the journal closed again and st
+// empty, when there is no snapshot or it cannot be used (logged): the
+// caller then replays the whole journal. An error is the journal's or
+// the key's own (a full replay would meet it again).
+func openFromSnapshot(dir string, st *state.State, jopts journal.Options, origin string, log *slog.Logger) (*journal.Journal, *Signer, uint64, error) {
+	if _, err := os.Stat(filepath.Join(dir, SnapshotFile)); err != nil {
+		if !snapshotMissing(err) {
+			log.Warn("state snapshot ignored; replaying the whole journal", "file", filepath.Join(dir, SnapshotFile), "err", err)
+		}
+		return nil, nil, 0, nil
+	}
+	// The snapshot is read and loaded while the journal is read and
+	// checked (two processors), then checked against it.
+	read := make(chan snapshotRead, 1)
+	go func() { read <- readSnapshot(filepath.Join(dir, SnapshotFile), st) }()
+	j, err := journal.Open(dir, jopts)
+	if err != nil {
+		<-read
+		st.Reset()
+		return nil, nil, 0, err
+	}
+	signer, err := LoadSigner(dir, origin)
+	if err != nil {
+		<-read
+		st.Reset()
+		j.Close()
+		return nil, nil, 0, err
+	}
+	snap := <-read
+	size := snap.header.size
+	err = snap.check(j, signer.verifier)
+	if err == nil {
+		err = applyTail(j, st, size)
+	}
+	if err != nil {
+		log.Warn("state snapshot ignored; replaying the whole journal", "file", filepath.Join(dir, SnapshotFile), "err", err)
+		st.Reset()
+		if err := j.Close(); err != nil {
+			return nil, nil, 0, err
+		}
+		return nil, nil, 0, nil
+	}
+	log.Info("state snapshot loaded", "size", size, "entries_after", j.Size()-size)
+	return j, signer, size, nil
+}
+
+// applyTail applies to st, loaded from a snapshot of size entries, the
+// journal's entries from size on, each read back and checked against its
+// leaf hash.
+func applyTail(j *journal.Journal, st *state.State, size uint64) error {
+	r := st.NewReplay()
+	for seq := size; seq < j.Size(); seq++ {
+		data, err := j.Read(seq)
+		if err != nil {
+			return err
+		}
+		leaf, err := j.LeafHash(seq)
+		if err != nil {
+			return err
+		}
+		if err := r.Apply(seq, data, leaf); err != nil {
+			return fmt.Errorf("entry %d after the snapshot: %w", seq, err)
+		}
+	}
+	r.Finish()
+	return nil
+}
+
+// storeSnapshot writes a snapshot of the state as it is now, logging a
+// failure: the snapshot only saves time at the next start.
+func (s *Store) storeSnapshot() {
+	start := time.Now()
+	v := s.State.View()
+	if err := writeSnapshot(s.Dir, s.Journal, v, s.signer.signer); err != nil {
+		s.log.Error("store state snapshot", "err", err)
+		return
+	}
+	s.snapSize = v.Size()
+	s.log.Info("state snapshot stored", "size", v.Size(), "ms", time.Since(start).Milliseconds())
 }
 
 // Signer is the log's checkpoint signer.
 func (s *Store) Signer() *Signer { return s.signer }
 
 // keepCheckpoints stores a signed checkpoint whenever the ledger grew,
-// until Close.
+// and a state snapshot after every snapshotEvery entries, until Close.
 func (s *Store) keepCheckpoints(every time.Duration) {
 	defer close(s.done)
 	t := time.NewTicker(every)
@@ -117,6 +213,9 @@ func (s *Store) keepCheckpoints(every time.Duration) {
 		case <-t.C:
 			if err := s.StoreCheckpoint(); err != nil {
 				s.log.Error("store checkpoint", "err", err)
+			}
+			if s.State.Size() >= s.snapSize+snapshotEvery {
+				s.storeSnapshot()
 			}
 		}
 	}
@@ -146,9 +245,9 @@ func (s *Store) StoreCheckpoint() error {
 	return nil
 }
 
-// Close stops storing checkpoints, stores the final one, and closes the
-// journal, which flushes it and releases the lock. Call it once, after
-// the last Append has returned.
+// Close stops storing checkpoints, stores the final one and a snapshot
+// of the state when it grew, and closes the journal, which flushes it and
+// releases the lock. Call it once, after the last Append has returned.
 func (s *Store) Close() error {
 	close(s.stop)
 	<-s.done
@@ -157,6 +256,9 @@ func (s *Store) Close() error {
 	// stored checkpoint stays a valid, older one.
 	if err := s.StoreCheckpoint(); err != nil {
 		s.log.Error("store the final checkpoint", "err", err)
+	}
+	if s.State.Size() > s.snapSize {
+		s.storeSnapshot()
 	}
 	return s.Journal.Close()
 }

@@ -1,0 +1,124 @@
+package state
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/ictledger/ictledger/ledger"
+)
+
+// TestSnapshotRoundTrip: a state loaded from a snapshot holds the rows of
+// the state it was written from, in every table, and carries on applying
+// entries as that one does.
+func TestSnapshotRoundTrip(t *testing.T) {
+	entries := journalOf(t)
+	// A real factor set, with its decimals and maps, besides the
+	// journal's empty one.
+	raw, err := os.ReadFile("../testdata/factors-apt-2025.1.canonical.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var fs ledger.FactorSet
+	if err := json.Unmarshal(raw, &fs); err != nil {
+		t.Fatal(err)
+	}
+	e, err := ledger.EncodeEntry(uint64(len(entries)), time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), ledger.SystemActor, ledger.KindFactorSetPublished, fs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	entries = append(entries, e)
+	half := uint64(len(entries) / 2)
+
+	full := New()
+	for seq, raw := range entries {
+		if err := full.Apply(uint64(seq), raw); err != nil {
+			t.Fatal(err)
+		}
+		if uint64(seq)+1 == half {
+			// A snapshot of the first half, then the rest applied.
+			var buf bytes.Buffer
+			v := full.View()
+			if v.Size() != half {
+				t.Fatalf("view of size %d, want %d", v.Size(), half)
+			}
+			if err := v.WriteSnapshot(&buf); err != nil {
+				t.Fatal(err)
+			}
+			loaded := New()
+			if err := loaded.LoadSnapshot(&buf, int64(buf.Len()), v.Size()); err != nil {
+				t.Fatal(err)
+			}
+			if d := Diff(full, loaded); d != "" {
+				t.Fatalf("loaded at %d: %s", half, d)
+			}
+			defer func() {
+				// The loaded state applies the second half as the full one did.
+				r := loaded.NewReplay()
+				for seq := half; seq < uint64(len(entries)); seq++ {
+					if err := r.Apply(seq, entries[seq], ledger.LeafHash(entries[seq])); err != nil {
+						t.Fatal(err)
+					}
+				}
+				r.Finish()
+				if d := Diff(full, loaded); d != "" {
+					t.Fatalf("loaded at %d, then replayed: %s", half, d)
+				}
+			}()
+		}
+	}
+	var buf bytes.Buffer
+	if err := full.View().WriteSnapshot(&buf); err != nil {
+		t.Fatal(err)
+	}
+	loaded := New()
+	if err := loaded.LoadSnapshot(bytes.NewReader(buf.Bytes()), int64(buf.Len()), full.Size()); err != nil {
+		t.Fatal(err)
+	}
+	if d := Diff(full, loaded); d != "" {
+		t.Fatal(d)
+	}
+	if len(loaded.Jurisdictions()) == 0 || loaded.Jurisdictions()[0].Location == nil {
+		t.Fatal("the jurisdictions' time zones were not loaded")
+	}
+	if fs := loaded.FactorSet(fs.Version); fs == nil || len(fs.Set.Grid) == 0 {
+		t.Fatal("the factor set's grid was not loaded")
+	}
+	// A cut snapshot loads nothing and leaves the state empty.
+	cut := New()
+	if err := cut.LoadSnapshot(bytes.NewReader(buf.Bytes()[:buf.Len()*2/3]), int64(buf.Len()*2/3), full.Size()); err == nil || cut.Size() != 0 || len(cut.Operators()) != 0 {
+		t.Fatalf("a cut snapshot: %v, size %d", err, cut.Size())
+	}
+	// So does one with bytes after its rows.
+	long := append(bytes.Clone(buf.Bytes()), 0)
+	if err := cut.LoadSnapshot(bytes.NewReader(long), int64(len(long)), full.Size()); err == nil || cut.Size() != 0 {
+		t.Fatalf("a snapshot with a byte after its rows: %v, size %d", err, cut.Size())
+	}
+	// Diff sees a state one entry short.
+	short := New()
+	for seq, raw := range entries[:len(entries)-1] {
+		if err := short.Apply(uint64(seq), raw); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if Diff(full, short) == "" {
+		t.Fatal("Diff found no difference with a state one entry short")
+	}
+	// And a row that differs in one field.
+	a, b := New(), New()
+	for st, name := range map[*State]string{a: "A", b: "B"} {
+		raw, err := ledger.EncodeEntry(0, time.Now(), ledger.SystemActor, ledger.KindOperatorRegistered,
+			ledger.Operator{ID: "op-a", Name: name, Country: "JP", Kinds: []string{"mobile"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := st.Apply(0, raw); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if Diff(a, b) == "" {
+		t.Fatal("Diff found no difference between two operators' names")
+	}
+}
