@@ -108,6 +108,12 @@ func (s *Service) metricsOf(rv *state.ReturnVersion, q MetricsQuery) (*calculato
 // they are computed without derivations (calculators.Request
 // FiguresOnly) and their size is not reckoned.
 func (s *Service) metricsEntryOf(rv *state.ReturnVersion, q MetricsQuery, keep bool) (*metricsEntry, error) {
+	return s.metricsEntryWith(rv, q, keep, nil)
+}
+
+// metricsEntryWith is metricsEntryOf, decoding the history through done
+// (see decodeHistory; it may be nil).
+func (s *Service) metricsEntryWith(rv *state.ReturnVersion, q MetricsQuery, keep bool, done decodedReturns) (*metricsEntry, error) {
 	factorSet, gwp := q.FactorSet, q.GWP
 	if factorSet == "" {
 		factorSet = rv.FactorSet
@@ -142,7 +148,7 @@ func (s *Service) metricsEntryOf(rv *state.ReturnVersion, q MetricsQuery, keep b
 	// The history may have changed since the mark was read; the metrics
 	// are cached under the mark of the history they are computed from.
 	key.history = state.MarkOf(before)
-	m, err := s.computeMetricsAs(rv, before, nil, fs.Set, gwp, methodology, !keep)
+	m, err := s.computeMetricsAs(rv, before, done, fs.Set, gwp, methodology, !keep)
 	if err != nil {
 		return nil, err
 	}
@@ -299,8 +305,9 @@ func (s *Service) computeRollup(operator string, span ledger.Span, gwp string) (
 	// per operator. Keeping both made the view of 2,000 operators
 	// outgrow the cache and evict its own roll-ups before it ended.
 	var quarters []*calculators.Metrics
+	decoded := decodedReturns{} // the quarters of a year share their history
 	for _, rv := range rvs {
-		e, err := s.metricsEntryOf(rv, q, false)
+		e, err := s.metricsEntryWith(rv, q, false, decoded)
 		if err != nil {
 			return nil, err
 		}
