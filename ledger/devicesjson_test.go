@@ -106,3 +106,52 @@ func FuzzDecodeDevices(f *testing.F) {
 		sameAsJSON(t, in)
 	})
 }
+
+// demoDeviceRows are the "devices" arrays of every demo return, as the
+// state keeps them.
+func demoDeviceRows(b *testing.B) [][]byte {
+	b.Helper()
+	var out [][]byte
+	for _, op := range fixtures.Build(ledger.Period{Year: 2026, Quarter: 4}).Operators {
+		for _, f := range op.Filings {
+			raw, err := ledger.Canonical(f.Return)
+			if err != nil {
+				b.Fatal(err)
+			}
+			ledger.Members(raw, func(k, v []byte) error {
+				if string(k) == "devices" {
+					out = append(out, v)
+				}
+				return nil
+			})
+		}
+	}
+	return out
+}
+
+// BenchmarkDecodeDevices decodes the device rows of every demo return;
+// BenchmarkDecodeDevicesJSON does the same with json.Unmarshal.
+func BenchmarkDecodeDevices(b *testing.B) {
+	rows := demoDeviceRows(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, r := range rows {
+			if _, err := ledger.DecodeDevices(r); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}
+
+func BenchmarkDecodeDevicesJSON(b *testing.B) {
+	rows := demoDeviceRows(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, r := range rows {
+			var d []ledger.DeviceFlow
+			if err := json.Unmarshal(r, &d); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}
