@@ -65,7 +65,7 @@ func Compute(req Request) (*Metrics, error) {
 		FactorSet: req.Factors.Version, GWP: req.GWP, Methodology: req.Methodology, E1: e1, E2: e2, E3: e3,
 		Derivations: t.Derivations, Unavailable: t.Unavailable, DataQuality: t.DataQuality, Warnings: []ledger.Warning{},
 	}
-	if out.Derivations == nil {
+	if out.Derivations == nil || req.FiguresOnly {
 		out.Derivations = []Derivation{}
 	}
 	for i := range out.Derivations {

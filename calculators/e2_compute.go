@@ -45,6 +45,11 @@ func ComputeE2(req Request) (*E2, *Trace, error) {
 		return nil, nil, err
 	}
 	e := buildE2(cells, m, tr)
+	if req.FiguresOnly {
+		// The derivations raise these flags on their way.
+		flagMCI2026(tr, e, req.Factors)
+		return e, tr, nil
+	}
 	if err := deriveE2(tr, e, h, req.Factors, w); err != nil {
 		return nil, nil, err
 	}

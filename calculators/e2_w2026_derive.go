@@ -108,13 +108,42 @@ func deriveMCI2026(tr *Trace, fs *ledger.FactorSet, h *e2History, e *E2, cat str
 	if r.Capped {
 		d.Notes = append(d.Notes, "Cr + Cu exceeded 1 and were scaled down in proportion to sum to 1")
 	}
+	flagMCIInputs2026(tr, metric, pl)
+	return d
+}
+
+// flagMCIInputs2026 flags the utility and efficiency a category's MCI
+// had to assume (pl as mciInputs2026 gave them for a computed MCI).
+func flagMCIInputs2026(tr *Trace, metric string, pl mciPlan) {
 	if pl.xDefault {
 		tr.Flag(DataQuality{Code: DQMCIUtilityDefault, Metric: metric, Message: pl.xNote})
 	}
 	if pl.proxy != "" {
 		tr.Flag(DataQuality{Code: DQMCIEfficiencyProxy, Metric: metric, Message: pl.proxy})
 	}
-	return d
+}
+
+// flagMCI2026 raises the flags deriveE2 raises while it explains the
+// categories' MCI under 2026.1 (deriveMCI2026), in the same order,
+// without the derivations: for a computation of figures only.
+func flagMCI2026(tr *Trace, e *E2, fs *ledger.FactorSet) {
+	if !ledger.MethodologyAtLeast(e.methodology, ledger.Methodology20261) {
+		return
+	}
+	for _, cat := range sortedKeys(e.ByCategory) {
+		f := cellFactors(fs, cat)
+		if !f.hasMCI2026() {
+			continue
+		}
+		pl := mciInputs2026(e.ByCategory[cat].Parts, f)
+		if pl.reason != "" {
+			continue
+		}
+		if _, err := ComputeMCI(pl.in); err != nil {
+			continue
+		}
+		flagMCIInputs2026(tr, "e2.by_category."+cat+".mci", pl)
+	}
 }
 
 // mciRefs2026 lists the filed values one cell's 2026.1 MCI rests on: the

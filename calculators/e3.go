@@ -75,7 +75,9 @@ func ComputeE3(req Request) (*E3, *Trace, error) {
 		flagLandslideTriggers(tr, r)
 	}
 	e := finishE3(p, tr)
-	deriveE3(tr, e, r, in)
+	if !req.FiguresOnly {
+		deriveE3(tr, e, r, in)
+	}
 	return e, tr, nil
 }
 

@@ -182,6 +182,13 @@ type Request struct {
 	Methodology string
 	// Densities, when set, shares Weibull densities across computations.
 	Densities *Densities
+	// FiguresOnly leaves the derivations out (Metrics.Derivations is
+	// empty): a roll-up or a sector sum reads the figures and throws the
+	// derivations away, and building them, with an input for every
+	// device row of every quarter of the history, is a third of a
+	// computation. Figures, Unavailable and DataQuality are the same
+	// either way.
+	FiguresOnly bool
 }
 
 // Derivation explains how one headline metric was computed, so that a

@@ -55,10 +55,17 @@ type review struct {
 }
 
 func decodeInputs(es []ledger.Entry) (*inputs, error) {
+	return decodeInputsFor(es, nil)
+}
+
+// decodeInputsFor is decodeInputs for a document that reads whole only
+// the returns of the quarters whole reports true for, and looks back on
+// the others (historyPayload). A nil whole reads every return whole.
+func decodeInputsFor(es []ledger.Entry, whole func(ledger.Period) bool) (*inputs, error) {
 	in := &inputs{densities: calculators.NewDensities(), operators: map[string]ledger.Operator{}, factorSets: map[string]*ledger.FactorSet{},
 		returns: map[string]map[ledger.Period]*filed{}, firstFiled: map[string]map[ledger.Period]time.Time{}, reviews: map[string][]review{}, entries: es,
 		jurisdictions: map[string]ledger.Jurisdiction{}}
-	decoded := decodeReturnEntries(es)
+	decoded := decodeReturnEntries(es, whole)
 	for i, e := range es {
 		if i > 0 && e.Seq <= es[i-1].Seq {
 			return nil, fmt.Errorf("entries are not in sequence order at %d", e.Seq)
@@ -127,11 +134,18 @@ type decodedReturn struct {
 // report of fifty operators over ten years has about 2,000 of them
 // (about 0.1 s of CPU). Each is decoded by itself, into its own place,
 // so the result does not depend on the order they are done in. Other
-// entries are left zero.
-func decodeReturnEntries(es []ledger.Entry) []decodedReturn {
+// entries are left zero. A return of a quarter whole does not report
+// true for (when whole is not nil) is decoded for a look back only.
+func decodeReturnEntries(es []ledger.Entry, whole func(ledger.Period) bool) []decodedReturn {
 	out := make([]decodedReturn, len(es))
 	eachIndex(len(es), func(i int) {
 		if k := es[i].Kind; k == ledger.KindReturnFiled || k == ledger.KindReturnRestated {
+			if whole != nil {
+				if rf, ok := historyPayload(es[i].Payload); ok && !whole(rf.Return.Period) {
+					out[i] = decodedReturn{rf: rf}
+					return
+				}
+			}
 			rf := new(ledger.ReturnFiled)
 			out[i] = decodedReturn{rf: rf, err: es[i].DecodePayload(rf)}
 		}

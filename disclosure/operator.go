@@ -27,6 +27,9 @@ type calc struct {
 	span0            ledger.Span
 	recomputed, kept []string
 	keptWhy          []calculators.Unavailable
+	// figuresOnly computes the quarters without derivations, for a
+	// document that shows roll-ups only (calculators.Request FiguresOnly).
+	figuresOnly bool
 }
 
 func (c *calc) quarter(p ledger.Period) (*calculators.Metrics, error) {
@@ -43,7 +46,8 @@ func (c *calc) quarter(p ledger.Period) (*calculators.Metrics, error) {
 		return nil, fmt.Errorf("the bundle lacks factor set %s used by %s", f.FactorSet, f.ID)
 	}
 	req := calculators.Request{Return: &f.Return, ID: f.ID, Version: f.Version,
-		Earlier: c.in.earlier(c.operator, p), Factors: fs, GWP: c.gwp, Methodology: c.methodology, Densities: c.in.densities}
+		Earlier: c.in.earlier(c.operator, p), Factors: fs, GWP: c.gwp, Methodology: c.methodology, Densities: c.in.densities,
+		FiguresOnly: c.figuresOnly}
 	if like := c.likeFor(p); like != nil {
 		req.Factors = like
 		m := c.recompute(p, req)

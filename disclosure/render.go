@@ -2,7 +2,9 @@ package disclosure
 
 import (
 	"fmt"
+	"slices"
 
+	"github.com/ictledger/ictledger/ledger"
 	"github.com/ictledger/ictledger/templates"
 )
 
@@ -13,7 +15,7 @@ func bundleInputs(b *Bundle) (*inputs, error) {
 	if err != nil {
 		return nil, err
 	}
-	in, err := decodeInputs(es)
+	in, err := decodeInputsFor(es, wholeReturns(b))
 	if err != nil {
 		return nil, err
 	}
@@ -21,6 +23,21 @@ func bundleInputs(b *Bundle) (*inputs, error) {
 		return nil, err
 	}
 	return in, nil
+}
+
+// wholeReturns says which quarters' returns a bundle's document reads
+// whole: for a sector report, those of its span, each operator's other
+// quarters being only its history (the earlier quarters the e-waste
+// figures look back on); for every other document (nil), all of them.
+func wholeReturns(b *Bundle) func(ledger.Period) bool {
+	if b.Document != DocSector {
+		return nil
+	}
+	span, err := ledger.ParseSpan(b.Period)
+	if err != nil {
+		return nil
+	}
+	return func(p ledger.Period) bool { return slices.Contains(span.Quarters(), p) }
 }
 
 // Render makes the PDF of a bundle. It is deterministic: the same bundle

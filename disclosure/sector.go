@@ -158,7 +158,7 @@ type operatorRollup struct {
 func operatorRollups(in *inputs, ids []string, span ledger.Span, gwp, methodology string) []operatorRollup {
 	out := make([]operatorRollup, len(ids))
 	eachIndex(len(ids), func(i int) {
-		c := &calc{in: in, operator: ids[i], gwp: gwp, methodology: methodology, done: map[ledger.Period]*calculators.Metrics{}}
+		c := &calc{in: in, operator: ids[i], gwp: gwp, methodology: methodology, done: map[ledger.Period]*calculators.Metrics{}, figuresOnly: true}
 		out[i].roll, _, out[i].err = c.span(span)
 	})
 	return out

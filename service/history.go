@@ -13,8 +13,9 @@ import (
 // return's other sections are most of its bytes, and every quarter's
 // metrics read all the quarters before it (a regional view some forty
 // for each operator). It picks the
-// members out of the state's canonical copy (ledger.Members) and falls
-// back to lightReturn for anything else.
+// members out of the state's canonical copy (ledger.Members), decodes the
+// rows without reflection (ledger.DecodeDevices, the same values as
+// encoding/json) and falls back to lightReturn for anything else.
 func (s *Service) historyReturn(rv *state.ReturnVersion) (*ledger.Return, error) {
 	if rv.Raw == nil {
 		return s.lightReturn(rv)
@@ -27,9 +28,13 @@ func (s *Service) historyReturn(rv *state.ReturnVersion) (*ledger.Return, error)
 		case "period":
 			return json.Unmarshal(value, &r.Period)
 		case "devices":
-			return json.Unmarshal(value, &r.Devices)
+			var err error
+			r.Devices, err = ledger.DecodeDevices(value)
+			return err
 		case "historic_inflow":
-			return json.Unmarshal(value, &r.HistoricInflow)
+			var err error
+			r.HistoricInflow, err = ledger.DecodeHistoricInflow(value)
+			return err
 		}
 		return nil
 	})

@@ -104,7 +104,16 @@ func (s *Service) metricsOf(rv *state.ReturnVersion, q MetricsQuery) (*calculato
 
 // metricsEntryOf is a version's metrics as q asks, from the result cache
 // or computed; keep says whether computed metrics go into the cache.
+// Metrics not kept are for a roll-up, which reads their figures only:
+// they are computed without derivations (calculators.Request
+// FiguresOnly) and their size is not reckoned.
 func (s *Service) metricsEntryOf(rv *state.ReturnVersion, q MetricsQuery, keep bool) (*metricsEntry, error) {
+	return s.metricsEntryWith(rv, q, keep, nil)
+}
+
+// metricsEntryWith is metricsEntryOf, decoding the history through done
+// (see decodeHistory; it may be nil).
+func (s *Service) metricsEntryWith(rv *state.ReturnVersion, q MetricsQuery, keep bool, done decodedReturns) (*metricsEntry, error) {
 	factorSet, gwp := q.FactorSet, q.GWP
 	if factorSet == "" {
 		factorSet = rv.FactorSet
@@ -139,7 +148,7 @@ func (s *Service) metricsEntryOf(rv *state.ReturnVersion, q MetricsQuery, keep b
 	// The history may have changed since the mark was read; the metrics
 	// are cached under the mark of the history they are computed from.
 	key.history = state.MarkOf(before)
-	m, err := s.computeMetrics(rv, before, nil, fs.Set, gwp, methodology)
+	m, err := s.computeMetricsAs(rv, before, done, fs.Set, gwp, methodology, !keep)
 	if err != nil {
 		return nil, err
 	}
@@ -147,8 +156,9 @@ func (s *Service) metricsEntryOf(rv *state.ReturnVersion, q MetricsQuery, keep b
 	if m.Warnings == nil {
 		m.Warnings = []ledger.Warning{}
 	}
-	e := &metricsEntry{m: m, key: key.String(), size: heldBytes(m)}
+	e := &metricsEntry{m: m, key: key.String()}
 	if keep {
+		e.size = heldBytes(m)
 		s.results.put(e.key, e, e.size)
 	}
 	return e, nil
@@ -158,6 +168,12 @@ func (s *Service) metricsEntryOf(rv *state.ReturnVersion, q MetricsQuery, keep b
 // set and methodology, with the versions before as its history, decoded
 // through done (see decodeHistory; it may be nil).
 func (s *Service) computeMetrics(rv *state.ReturnVersion, before []*state.ReturnVersion, done decodedReturns, fs *ledger.FactorSet, gwp, methodology string) (*calculators.Metrics, error) {
+	return s.computeMetricsAs(rv, before, done, fs, gwp, methodology, false)
+}
+
+// computeMetricsAs is computeMetrics, without the derivations when
+// figuresOnly is set (calculators.Request FiguresOnly).
+func (s *Service) computeMetricsAs(rv *state.ReturnVersion, before []*state.ReturnVersion, done decodedReturns, fs *ledger.FactorSet, gwp, methodology string, figuresOnly bool) (*calculators.Metrics, error) {
 	earlier, err := s.decodeHistory(before, done)
 	if err != nil {
 		return nil, err
@@ -167,7 +183,7 @@ func (s *Service) computeMetrics(rv *state.ReturnVersion, before []*state.Return
 		return nil, err
 	}
 	return calculators.Compute(calculators.Request{Return: ret, ID: rv.ID, Version: rv.Version, Earlier: earlier,
-		Factors: fs, GWP: gwp, Methodology: methodology, Densities: s.densities})
+		Factors: fs, GWP: gwp, Methodology: methodology, Densities: s.densities, FiguresOnly: figuresOnly})
 }
 
 // metricsKey is what metrics are a pure function of: the return version,
@@ -289,8 +305,9 @@ func (s *Service) computeRollup(operator string, span ledger.Span, gwp string) (
 	// per operator. Keeping both made the view of 2,000 operators
 	// outgrow the cache and evict its own roll-ups before it ended.
 	var quarters []*calculators.Metrics
+	decoded := decodedReturns{} // the quarters of a year share their history
 	for _, rv := range rvs {
-		e, err := s.metricsEntryOf(rv, q, false)
+		e, err := s.metricsEntryWith(rv, q, false, decoded)
 		if err != nil {
 			return nil, err
 		}

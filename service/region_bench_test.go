@@ -356,6 +356,22 @@ func BenchmarkJurisdictionSectorCold(b *testing.B) {
 	})
 }
 
+// BenchmarkJurisdictionSectorYearCold is the first sector view of a
+// year for a regulator of one jurisdiction: four quarters of each of
+// its 50 operators, which share their history.
+func BenchmarkJurisdictionSectorYearCold(b *testing.B) {
+	span := ledger.Span{Year: 2025}
+	openRegionServer(b).cold(b, "regulator:TH", func(svc *service.Service, a ledger.Actor) {
+		m, err := svc.SectorMetrics(a, span, "")
+		if err != nil {
+			b.Fatal(err)
+		}
+		if m.Country != "TH" || m.Filed == 0 {
+			b.Fatalf("view of %q with %d filed", m.Country, m.Filed)
+		}
+	})
+}
+
 // BenchmarkJurisdictionStatusCold is the first filing status of a
 // quarter for a regulator of one jurisdiction. Target: under 300 ms.
 func BenchmarkJurisdictionStatusCold(b *testing.B) {
