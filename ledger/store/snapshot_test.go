@@ -448,3 +448,24 @@ func reopen2(t *testing.T, dir string) *Store {
 	}
 	return s
 }
+
+func TestSnapshotDue(t *testing.T) {
+	at := time.Date(2026, 12, 7, 6, 0, 0, 0, time.UTC)
+	for _, c := range []struct {
+		name     string
+		size     uint64
+		after    time.Duration
+		due      bool
+		lastSize uint64
+	}{
+		{"grown enough, spaced enough", 10_000 + snapshotEvery, snapshotSpacing, true, 10_000},
+		{"grown enough, too soon", 10_000 + snapshotEvery, snapshotSpacing - time.Second, false, 10_000},
+		{"spaced enough, not grown enough", 10_000 + snapshotEvery - 1, time.Hour, false, 10_000},
+		{"a burst of filings within a minute", 10_000 + 20*snapshotEvery, 30 * time.Second, false, 10_000},
+		{"no snapshot yet", snapshotEvery, snapshotSpacing, true, 0},
+	} {
+		if got := snapshotDue(c.lastSize, at, c.size, at.Add(c.after)); got != c.due {
+			t.Errorf("%s: due %v, want %v", c.name, got, c.due)
+		}
+	}
+}

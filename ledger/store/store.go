@@ -57,7 +57,8 @@ type Store struct {
 	mu         sync.Mutex // serializes storing checkpoints
 	storedSize uint64
 
-	snapSize uint64 // the size of the snapshot on disk; only keepCheckpoints, then Close, use it
+	snapSize uint64    // the size of the snapshot on disk; only keepCheckpoints, then Close, use it
+	snapAt   time.Time // when it was written or loaded (see snapshotDue)
 
 	stop chan struct{}
 	done chan struct{}
@@ -108,7 +109,7 @@ func Open(dir string, st *state.State, opts Options) (*Store, error) {
 		j.Close()
 		return nil, fmt.Errorf("the journal does not extend the last stored checkpoint: %w", err)
 	}
-	s := &Store{Dir: dir, Journal: j, State: st, signer: signer, log: opts.Logger, snapSize: snapSize,
+	s := &Store{Dir: dir, Journal: j, State: st, signer: signer, log: opts.Logger, snapSize: snapSize, snapAt: time.Now(),
 		stop: make(chan struct{}), done: make(chan struct{})}
 	go s.keepCheckpoints(opts.CheckpointInterval)
 	return s, nil
@@ -193,7 +194,7 @@ func (s *Store) storeSnapshot() {
 		s.log.Error("store state snapshot", "err", err)
 		return
 	}
-	s.snapSize = v.Size()
+	s.snapSize, s.snapAt = v.Size(), time.Now()
 	s.log.Info("state snapshot stored", "size", v.Size(), "ms", time.Since(start).Milliseconds())
 }
 
@@ -201,7 +202,7 @@ func (s *Store) storeSnapshot() {
 func (s *Store) Signer() *Signer { return s.signer }
 
 // keepCheckpoints stores a signed checkpoint whenever the ledger grew,
-// and a state snapshot after every snapshotEvery entries, until Close.
+// and a state snapshot when one is due (snapshotDue), until Close.
 func (s *Store) keepCheckpoints(every time.Duration) {
 	defer close(s.done)
 	t := time.NewTicker(every)
@@ -214,7 +215,7 @@ func (s *Store) keepCheckpoints(every time.Duration) {
 			if err := s.StoreCheckpoint(); err != nil {
 				s.log.Error("store checkpoint", "err", err)
 			}
-			if s.State.Size() >= s.snapSize+snapshotEvery {
+			if snapshotDue(s.snapSize, s.snapAt, s.State.Size(), time.Now()) {
 				s.storeSnapshot()
 			}
 		}
