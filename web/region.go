@@ -8,6 +8,7 @@ import (
 	"github.com/ictledger/ictledger/calculators"
 	"github.com/ictledger/ictledger/disclosure"
 	"github.com/ictledger/ictledger/ledger"
+	"github.com/ictledger/ictledger/numfmt"
 	"github.com/ictledger/ictledger/service"
 )
 
@@ -31,7 +32,17 @@ type regionPage struct {
 type regionRow struct {
 	service.RegionCountry
 	Values []calculators.Value // in the order of Heads
+	// Missing is how many quarters the partial operators left out;
+	// with more than foldPartial of them the page folds their list
+	// under that count, so that a region of thousands of operators
+	// does not print a line for each of them.
+	Missing int
+	Fold    bool
 }
+
+// foldPartial is how many partial operators a country's row lists
+// unfolded.
+const foldPartial = 3
 
 type regionHead struct{ Key, Label, Unit string }
 
@@ -63,8 +74,8 @@ func (h *Handler) handleRegion(w http.ResponseWriter, r *http.Request) {
 	page := regionPage{periodNav: h.spanNav(span), Region: reg}
 	if len(reg.Countries) > 0 {
 		if n, big := h.svc.RegionDisclosureTooLarge(span); big {
-			page.NoPDF = fmt.Sprintf("No regional report (PDF) is issued for %s: its proof would attach %d entries, more than the %d MiB a verifier reads.",
-				reg.Period, n, disclosure.MaxBundleSize>>20)
+			page.NoPDF = fmt.Sprintf("No regional report (PDF) is issued for %s: its proof would attach %s entries, more than the %d MiB a verifier reads.",
+				reg.Period, numfmt.Count(int64(n)), disclosure.MaxBundleSize>>20)
 		} else {
 			page.PDF = "/v1/region/disclosures/" + url.PathEscape(reg.Period) + ".pdf"
 		}
@@ -75,7 +86,11 @@ func (h *Handler) handleRegion(w http.ResponseWriter, r *http.Request) {
 	labels := make([]string, len(reg.Countries))
 	for i, c := range reg.Countries {
 		labels[i] = c.Country
-		page.Rows = append(page.Rows, regionRow{RegionCountry: c})
+		row := regionRow{RegionCountry: c, Fold: len(c.Coverage.Partial) > foldPartial}
+		for _, p := range c.Coverage.Partial {
+			row.Missing += len(p.Missing)
+		}
+		page.Rows = append(page.Rows, row)
 	}
 	for _, m := range reg.Metrics {
 		page.Heads = append(page.Heads, regionHead{Key: m.Key, Label: m.Label, Unit: m.Unit})

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -47,6 +48,14 @@ func TestRegionPageWithoutPDFWhenTooLarge(t *testing.T) {
 	if code != 200 || strings.Contains(page, "/v1/region/disclosures/") ||
 		!strings.Contains(page, `id="no-pdf"`) || !strings.Contains(page, "more than the 16 MiB a verifier reads") {
 		t.Fatalf("2025: status %d; want no link and the reason:\n%s", code, page)
+	}
+	if !regexp.MustCompile(`would attach \d{1,3}(,\d{3})+ entries`).MatchString(page) {
+		t.Errorf("2025: the count of entries is not grouped in thousands:\n%s", page)
+	}
+	// Most of the 60 operators of a country have a quarter of 2025 not
+	// accepted yet: the row folds their list under a count.
+	if !regexp.MustCompile(`<details><summary>\d+ quarters of \d+ operators</summary>[a-z0-9-]+: 2025-Q`).MatchString(page) {
+		t.Errorf("2025: the operators with quarters not counted are not folded under a count:\n%s", page)
 	}
 	if code, page := visit(h, "/region?period=2025-Q3"); code != 200 || !strings.Contains(page, `href="/v1/region/disclosures/2025-Q3.pdf"`) {
 		t.Fatalf("2025-Q3: status %d, no link to its report", code)
