@@ -113,9 +113,9 @@ func computeCell(h *e2History, fs *ledger.FactorSet, w *Densities, cat, stream s
 			continue
 		}
 		p.WindowReturns++
-		col, _ := h.flowRefs(cat, stream, q, "collected")
-		reu, _ := h.flowRefs(cat, stream, q, "reused")
-		rec, _ := h.flowRefs(cat, stream, q, "recycled")
+		col := h.flowKg(cat, stream, q, "collected")
+		reu := h.flowKg(cat, stream, q, "reused")
+		rec := h.flowKg(cat, stream, q, "recycled")
 		p.WindowCollectedKg = p.WindowCollectedKg.Add(col)
 		p.WindowReusedKg = p.WindowReusedKg.Add(reu)
 		p.WindowRecycledKg = p.WindowRecycledKg.Add(rec)

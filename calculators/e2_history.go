@@ -25,9 +25,20 @@ type quarterReturn struct {
 	prefix string // "" for the return computed, "2025-Q2:" for an earlier one
 }
 
+// historicRow is a historic inflow row with where it was filed: the
+// prefix of its return and its index there. Its path is made only when a
+// derivation or an error names it (every earlier quarter's rows are
+// indexed, for every quarter computed).
 type historicRow struct {
-	row  ledger.HistoricInflow
-	path string
+	row    ledger.HistoricInflow
+	prefix string
+	index  int
+}
+
+// path is the row's kg as an input's path, such as
+// "2025-Q2:historic_inflow[0].kg".
+func (hr historicRow) path() string {
+	return hr.prefix + "historic_inflow[" + strconv.Itoa(hr.index) + "].kg"
 }
 
 // quarterShare spreads a historic year over its four quarters: exact.
@@ -56,11 +67,10 @@ func newE2History(req Request) (*e2History, error) {
 	}
 	add := func(q quarterReturn) error {
 		for i, hi := range q.ret.HistoricInflow {
-			path := q.prefix + "historic_inflow[" + strconv.Itoa(i) + "]"
 			if !periodYear(hi.Year) || hi.Year >= q.ret.Period.Year {
-				return fmt.Errorf("e2: %s.year: %d is not a year from 1990 before the return's year %d", path, hi.Year, q.ret.Period.Year)
+				return fmt.Errorf("e2: %shistoric_inflow[%d].year: %d is not a year from 1990 before the return's year %d", q.prefix, i, hi.Year, q.ret.Period.Year)
 			}
-			h.historic[hi.Year] = append(h.historic[hi.Year], historicRow{row: hi, path: path + ".kg"})
+			h.historic[hi.Year] = append(h.historic[hi.Year], historicRow{row: hi, prefix: q.prefix, index: i})
 			if y := (ledger.Period{Year: hi.Year, Quarter: 1}); y.Before(h.earliest) {
 				h.earliest = y
 			}
@@ -142,7 +152,7 @@ func (h *e2History) addInflow(cat, stream string, q ledger.Period, refs *[]Input
 		}
 		sum = sum.Add(hr.row.Kg.Mul(quarterShare))
 		if refs != nil {
-			*refs = append(*refs, InputRef{Path: hr.path, Value: hr.row.Kg.String(), Unit: "kg in " + strconv.Itoa(hr.row.Year) + ", a quarter of it in " + q.String()})
+			*refs = append(*refs, InputRef{Path: hr.path(), Value: hr.row.Kg.String(), Unit: "kg in " + strconv.Itoa(hr.row.Year) + ", a quarter of it in " + q.String()})
 		}
 	}
 	return sum
@@ -151,12 +161,26 @@ func (h *e2History) addInflow(cat, stream string, q ledger.Period, refs *[]Input
 // flowRefs lists one flow of a cell's rows in a quarter's return, with
 // their sum. flow names the JSON field ("collected", "recycled", ...).
 func (h *e2History) flowRefs(cat, stream string, q ledger.Period, flow string) (decimal.Decimal, []InputRef) {
+	var refs []InputRef
+	sum := h.addFlow(cat, stream, q, flow, &refs)
+	return sum, refs
+}
+
+// flowKg is flowRefs without the filed values: the figures need only the
+// sum, and naming each row (its path and value as text) is most of the
+// cost of a sum.
+func (h *e2History) flowKg(cat, stream string, q ledger.Period, flow string) decimal.Decimal {
+	return h.addFlow(cat, stream, q, flow, nil)
+}
+
+// addFlow sums one flow of a cell's rows in a quarter's return and, when
+// refs is not nil, appends the filed values it came from.
+func (h *e2History) addFlow(cat, stream string, q ledger.Period, flow string, refs *[]InputRef) decimal.Decimal {
 	qr, ok := h.returns[q]
 	if !ok {
-		return decimal.Zero, nil
+		return decimal.Zero
 	}
 	var sum decimal.Decimal
-	var refs []InputRef
 	for i, row := range qr.ret.Devices {
 		if row.Category != cat || row.Stream != stream {
 			continue
@@ -176,13 +200,16 @@ func (h *e2History) flowRefs(cat, stream string, q ledger.Period, flow string) (
 			continue
 		}
 		sum = sum.Add(*v)
+		if refs == nil {
+			continue
+		}
 		path := qr.prefix + "devices[" + strconv.Itoa(i) + "]." + flow
 		if flow != "recycled_content_kg" && flow != "reused_content_kg" {
 			path += ".kg"
 		}
-		refs = append(refs, InputRef{Path: path, Value: v.String(), Unit: "kg"})
+		*refs = append(*refs, InputRef{Path: path, Value: v.String(), Unit: "kg"})
 	}
-	return sum, refs
+	return sum
 }
 
 // deviceFlow returns a named flow of a device row, nil when absent.

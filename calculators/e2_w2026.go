@@ -25,7 +25,7 @@ const pomYears = 3
 // cell, the W1 denominator.
 func cellParts2026(h *e2History, p *E2Parts, cat, stream string) {
 	p.WindowEnd = h.period.String()
-	redeployed, _ := h.flowRefs(cat, stream, h.period, "redeployed")
+	redeployed := h.flowKg(cat, stream, h.period, "redeployed")
 	p.RedeployedKg = &redeployed
 	if isBattery(cat) {
 		batteryParts(h, p, cat, stream)
@@ -38,7 +38,7 @@ func cellParts2026(h *e2History, p *E2Parts, cat, stream string) {
 		if !ok {
 			continue
 		}
-		rcv, _ := h.flowRefs(cat, stream, q, "recovered")
+		rcv := h.flowKg(cat, stream, q, "recovered")
 		recovered = recovered.Add(rcv)
 		for _, row := range qr.ret.Devices {
 			if row.Category != cat || row.Stream != stream || row.LifetimeYears == nil || row.Inflow == nil {

@@ -54,7 +54,9 @@ func RegionBundleLeast(s *Service, span ledger.Span) int {
 
 // RegionBySector is the regional view as it was made before the terms:
 // every counted operator's public roll-up added by calculators.Sector
-// and read with calculators.RegionFigures. Tests hold Region to it.
+// and read with calculators.RegionFigures. Tests hold Region to it. Its
+// quarters are computed with their derivations, as they were then, so
+// that it also holds the view's figures-only computation to the full one.
 func RegionBySector(s *Service, span ledger.Span) (*Region, error) {
 	out := &Region{Period: span.String(), Basis: "accepted", Countries: []RegionCountry{}}
 	coverage := map[string]*RegionCoverage{}
@@ -79,7 +81,7 @@ func RegionBySector(s *Service, span ledger.Span) (*Region, error) {
 		if len(in) == 0 {
 			continue
 		}
-		r, err := s.publicRollup(op.ID, span, accepted, in)
+		r, err := s.publicRollup(op.ID, span, accepted, in, false)
 		if err != nil {
 			return nil, err
 		}

@@ -164,15 +164,10 @@ func (s *Service) metricsEntryWith(rv *state.ReturnVersion, q MetricsQuery, keep
 	return e, nil
 }
 
-// computeMetrics computes a version's metrics under a factor set, GWP
+// computeMetricsAs computes a version's metrics under a factor set, GWP
 // set and methodology, with the versions before as its history, decoded
-// through done (see decodeHistory; it may be nil).
-func (s *Service) computeMetrics(rv *state.ReturnVersion, before []*state.ReturnVersion, done decodedReturns, fs *ledger.FactorSet, gwp, methodology string) (*calculators.Metrics, error) {
-	return s.computeMetricsAs(rv, before, done, fs, gwp, methodology, false)
-}
-
-// computeMetricsAs is computeMetrics, without the derivations when
-// figuresOnly is set (calculators.Request FiguresOnly).
+// through done (see decodeHistory; it may be nil), and without the
+// derivations when figuresOnly is set (calculators.Request FiguresOnly).
 func (s *Service) computeMetricsAs(rv *state.ReturnVersion, before []*state.ReturnVersion, done decodedReturns, fs *ledger.FactorSet, gwp, methodology string, figuresOnly bool) (*calculators.Metrics, error) {
 	earlier, err := s.decodeHistory(before, done)
 	if err != nil {

@@ -351,7 +351,7 @@ func (s *Service) publicTerms(operator string, span ledger.Span, latest []*state
 	if kept.Terms != nil && kept.Key == key {
 		return key, kept.Terms, nil
 	}
-	r, err := s.publicRollup(operator, span, accepted, in)
+	r, err := s.publicRollup(operator, span, accepted, in, true)
 	if err != nil {
 		return "", nil, err
 	}
@@ -381,13 +381,16 @@ func publicVersions(span ledger.Span, latest []*state.ReturnVersion) (accepted, 
 // earlier quarters. A year's coverage names the quarters left out. Like
 // rollup, a year of mixed factor sets is computed under the set of its
 // latest counted quarter. It is not kept: the regional view keeps the
-// terms made from it (publicTerms).
-func (s *Service) publicRollup(operator string, span ledger.Span, accepted, in []*state.ReturnVersion) (*calculators.Rollup, error) {
+// terms made from it (publicTerms), which read figures only, so its
+// quarters are computed without derivations when figuresOnly is set
+// (calculators.Request FiguresOnly: the same figures and data-quality
+// flags).
+func (s *Service) publicRollup(operator string, span ledger.Span, accepted, in []*state.ReturnVersion, figuresOnly bool) (*calculators.Rollup, error) {
 	factorSet := in[len(in)-1].FactorSet
 	var quarters []*calculators.Metrics
 	decoded := decodedReturns{} // the quarters of a year share their history
 	for _, rv := range in {
-		m, err := s.publicMetrics(rv, accepted, factorSet, decoded)
+		m, err := s.publicMetrics(rv, accepted, factorSet, decoded, figuresOnly)
 		if err != nil {
 			return nil, err
 		}
@@ -421,7 +424,8 @@ func publicRollupKey(operator string, span ledger.Span, accepted []*state.Return
 // publicMetrics computes an accepted version's metrics under factorSet
 // with the accepted quarters before it as its history. It is not cached:
 // the regional terms made from the roll-up that uses it are (publicTerms).
-func (s *Service) publicMetrics(rv *state.ReturnVersion, accepted []*state.ReturnVersion, factorSet string, decoded decodedReturns) (*calculators.Metrics, error) {
+// figuresOnly leaves the derivations out (calculators.Request FiguresOnly).
+func (s *Service) publicMetrics(rv *state.ReturnVersion, accepted []*state.ReturnVersion, factorSet string, decoded decodedReturns, figuresOnly bool) (*calculators.Metrics, error) {
 	var before []*state.ReturnVersion
 	for _, e := range accepted {
 		if e.Period.Before(rv.Period) {
@@ -432,7 +436,7 @@ func (s *Service) publicMetrics(rv *state.ReturnVersion, accepted []*state.Retur
 	if fs == nil {
 		return nil, ledger.Errorf(ledger.EInternal, "the factor set %s of return %s is not published", factorSet, rv.ID)
 	}
-	m, err := s.computeMetrics(rv, before, decoded, fs.Set, fs.Set.GWPDefault, fs.Set.MethodologyOf())
+	m, err := s.computeMetricsAs(rv, before, decoded, fs.Set, fs.Set.GWPDefault, fs.Set.MethodologyOf(), figuresOnly)
 	if err != nil {
 		return nil, fmt.Errorf("service: public metrics of %s: %w", rv.ID, err)
 	}
