@@ -24,34 +24,28 @@ var errSlowPath = errors.New("not for the fast path")
 // a member this does not decode itself) goes to json.Unmarshal, which
 // also gives the errors. FuzzDecodeDevices holds it to encoding/json.
 func DecodeDevices(raw []byte) ([]DeviceFlow, error) {
-	var rows []DeviceFlow
-	err := Elements(raw, func(v []byte) error {
-		rows = append(rows, DeviceFlow{})
-		return decodeDeviceRow(v, &rows[len(rows)-1])
-	})
-	if err == nil {
-		if rows == nil {
-			rows = []DeviceFlow{} // "[]", as encoding/json decodes it
-		}
-		return rows, nil
-	}
-	rows = nil
-	err = json.Unmarshal(raw, &rows)
-	return rows, err
+	return decodeRows(raw, decodeDeviceRow)
 }
 
 // DecodeHistoricInflow decodes a return's "historic_inflow" array exactly
 // as json.Unmarshal does into a []HistoricInflow, as DecodeDevices does
 // the device rows.
 func DecodeHistoricInflow(raw []byte) ([]HistoricInflow, error) {
-	var rows []HistoricInflow
+	return decodeRows(raw, decodeHistoricRow)
+}
+
+// decodeRows decodes the array raw with decodeRow for each element, or
+// with json.Unmarshal if decodeRow does not take one of them on.
+func decodeRows[T any](raw []byte, decodeRow func([]byte, *T) error) ([]T, error) {
+	var rows []T
 	err := Elements(raw, func(v []byte) error {
-		rows = append(rows, HistoricInflow{})
-		return decodeHistoricRow(v, &rows[len(rows)-1])
+		var zero T
+		rows = append(rows, zero)
+		return decodeRow(v, &rows[len(rows)-1])
 	})
 	if err == nil {
 		if rows == nil {
-			rows = []HistoricInflow{}
+			rows = []T{} // "[]", as encoding/json decodes it
 		}
 		return rows, nil
 	}
@@ -85,118 +79,105 @@ const (
 )
 
 func decodeDeviceRow(obj []byte, d *DeviceFlow) error {
-	seen := 0
-	return Members(obj, func(key, v []byte) error {
-		var bit int
-		var err error
+	return fastMembers(obj, func(key, v []byte) (int, error) {
 		switch string(key) {
 		case "category":
-			bit, err = devCategory, fastString(v, &d.Category)
+			return devCategory, fastString(v, &d.Category)
 		case "stream":
-			bit, err = devStream, fastString(v, &d.Stream)
+			return devStream, fastString(v, &d.Stream)
 		case "inflow":
-			bit, err = devInflow, fastFlow(v, &d.Inflow)
+			return devInflow, fastFlow(v, &d.Inflow)
 		case "collected":
-			bit, err = devCollected, fastFlow(v, &d.Collected)
+			return devCollected, fastFlow(v, &d.Collected)
 		case "reused":
-			bit, err = devReused, fastFlow(v, &d.Reused)
+			return devReused, fastFlow(v, &d.Reused)
 		case "recycled":
-			bit, err = devRecycled, fastFlow(v, &d.Recycled)
+			return devRecycled, fastFlow(v, &d.Recycled)
 		case "recovered":
-			bit, err = devRecovered, fastFlow(v, &d.Recovered)
+			return devRecovered, fastFlow(v, &d.Recovered)
 		case "disposed":
-			bit, err = devDisposed, fastFlow(v, &d.Disposed)
+			return devDisposed, fastFlow(v, &d.Disposed)
 		case "stock_change":
-			bit, err = devStockChange, fastFlow(v, &d.StockChange)
+			return devStockChange, fastFlow(v, &d.StockChange)
 		case "redeployed":
-			bit, err = devRedeployed, fastFlow(v, &d.Redeployed)
+			return devRedeployed, fastFlow(v, &d.Redeployed)
 		case "recycled_content_kg":
-			bit, err = devRecycledContent, fastDecimalPtr(v, &d.RecycledContentKg)
+			return devRecycledContent, fastDecimalPtr(v, &d.RecycledContentKg)
 		case "reused_content_kg":
-			bit, err = devReusedContent, fastDecimalPtr(v, &d.ReusedContentKg)
+			return devReusedContent, fastDecimalPtr(v, &d.ReusedContentKg)
 		case "lifetime_years":
-			bit, err = devLifetime, fastDecimalPtr(v, &d.LifetimeYears)
+			return devLifetime, fastDecimalPtr(v, &d.LifetimeYears)
 		case "exported_kg":
-			bit, err = devExported, fastDecimalPtr(v, &d.ExportedKg)
+			return devExported, fastDecimalPtr(v, &d.ExportedKg)
 		case "recycler_efficiency_pct":
-			bit, err = devEfficiency, fastDecimalPtr(v, &d.RecyclerEfficiencyPct)
+			return devEfficiency, fastDecimalPtr(v, &d.RecyclerEfficiencyPct)
 		case "recycler":
-			bit, err = devRecycler, fastString(v, &d.Recycler)
+			return devRecycler, fastString(v, &d.Recycler)
 		case "recycler_authorisation_id":
-			bit, err = devAuthorisation, fastString(v, &d.RecyclerAuthorisationID)
+			return devAuthorisation, fastString(v, &d.RecyclerAuthorisationID)
 		case "basel_notification":
-			bit, err = devBasel, json.Unmarshal(v, &d.BaselNotification)
+			return devBasel, json.Unmarshal(v, &d.BaselNotification)
 		case "exports":
-			bit, err = devExports, json.Unmarshal(v, &d.Exports)
-		default:
-			return errSlowPath // encoding/json matches names without regard to case
+			return devExports, json.Unmarshal(v, &d.Exports)
 		}
-		if err != nil {
-			return errSlowPath
-		}
-		if seen&bit != 0 {
-			return errSlowPath
-		}
-		seen |= bit
-		return nil
+		return 0, errSlowPath // encoding/json matches names without regard to case
 	})
 }
 
 func decodeHistoricRow(obj []byte, h *HistoricInflow) error {
-	seen := 0
-	return Members(obj, func(key, v []byte) error {
-		var bit int
-		var err error
+	return fastMembers(obj, func(key, v []byte) (int, error) {
 		switch string(key) {
 		case "category":
-			bit, err = 1, fastString(v, &h.Category)
+			return 1, fastString(v, &h.Category)
 		case "stream":
-			bit, err = 2, fastString(v, &h.Stream)
+			return 2, fastString(v, &h.Stream)
 		case "year":
 			var n int64
-			bit, err = 4, fastInt(v, &n)
+			err := fastInt(v, &n)
 			h.Year = int(n)
+			return 4, err
 		case "units":
-			bit, err = 8, fastInt(v, &h.Units)
+			return 8, fastInt(v, &h.Units)
 		case "kg":
-			bit, err = 16, fastDecimal(v, &h.Kg)
-		default:
-			return errSlowPath
+			return 16, fastDecimal(v, &h.Kg)
 		}
-		if err != nil || seen&bit != 0 {
-			return errSlowPath
-		}
-		seen |= bit
-		return nil
+		return 0, errSlowPath
 	})
 }
 
 // fastFlow decodes {"units":N,"kg":"D"} into a new Flow.
 func fastFlow(obj []byte, f **Flow) error {
 	fl := new(Flow)
-	seen := 0
-	err := Members(obj, func(key, v []byte) error {
-		var bit int
-		var err error
+	err := fastMembers(obj, func(key, v []byte) (int, error) {
 		switch string(key) {
 		case "units":
-			bit, err = 1, fastInt(v, &fl.Units)
+			return 1, fastInt(v, &fl.Units)
 		case "kg":
-			bit, err = 2, fastDecimal(v, &fl.Kg)
-		default:
-			return errSlowPath
+			return 2, fastDecimal(v, &fl.Kg)
 		}
-		if err != nil || seen&bit != 0 {
-			return errSlowPath
-		}
-		seen |= bit
-		return nil
+		return 0, errSlowPath
 	})
 	if err != nil {
 		return err
 	}
 	*f = fl
 	return nil
+}
+
+// fastMembers decodes the members of the object obj with member, which
+// gives a member's bit, one bit each, and decodes it. A member it does
+// not take on, and a member seen before (encoding/json would merge it
+// into the first), leave obj to encoding/json.
+func fastMembers(obj []byte, member func(key, v []byte) (bit int, err error)) error {
+	seen := 0
+	return Members(obj, func(key, v []byte) error {
+		bit, err := member(key, v)
+		if err != nil || seen&bit != 0 {
+			return errSlowPath
+		}
+		seen |= bit
+		return nil
+	})
 }
 
 // fastString takes a JSON string without escapes, control characters

@@ -7,19 +7,16 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
 
-	"golang.org/x/mod/sumdb/tlog"
-
 	"github.com/ictledger/ictledger/disclosure"
 	"github.com/ictledger/ictledger/ledger"
-	"github.com/ictledger/ictledger/ledger/state"
 	"github.com/ictledger/ictledger/ledger/store"
 	"github.com/ictledger/ictledger/loadtest"
 	"github.com/ictledger/ictledger/service"
+	"github.com/ictledger/ictledger/service/servicetest"
 )
 
 // regionLedger is a copy of the benchmarks' regional ledger
@@ -58,11 +55,11 @@ func benchRegion(b *testing.B) regionLedger {
 }
 
 // regionServer is an open region whose service can be replaced by a new
-// one on the same state: a new service has an empty result cache, so its
-// first answer is a cold one, without replaying the journal again.
+// one on the same state (Restart): a new service has an empty result
+// cache, so its first answer is a cold one, without replaying the
+// journal again.
 type regionServer struct {
-	st      *store.Store
-	cur     atomic.Pointer[service.Service]
+	*servicetest.Dir
 	tokens  map[string]string
 	derived string // the services' derived directory, as a server's DATA/derived
 }
@@ -71,16 +68,8 @@ type regionServer struct {
 // replays the journal into a new state, and a service starts on it.
 func openRegion(b *testing.B, dir string) *regionServer {
 	b.Helper()
-	rs := &regionServer{derived: filepath.Join(dir, "derived")}
-	s, err := store.Open(dir, state.New(), store.Options{OnCommit: func(seq uint64, data []byte, leaf tlog.Hash) {
-		rs.cur.Load().OnCommit(seq, data, leaf)
-	}})
-	if err != nil {
-		b.Fatal(err)
-	}
-	rs.st = s
-	rs.fresh(b)
-	return rs
+	derived := filepath.Join(dir, "derived")
+	return &regionServer{Dir: openGenerated(b, dir, derived), derived: derived}
 }
 
 // openRegionServer opens a copy of the benchmarks' regional ledger, with
@@ -90,15 +79,7 @@ func openRegionServer(b *testing.B) *regionServer {
 	rl := benchRegion(b)
 	rs := openRegion(b, rl.dir)
 	rs.tokens = rl.tokens
-	b.Cleanup(func() { rs.st.Close() })
 	return rs
-}
-
-// fresh starts a new service on the open state and returns it.
-func (rs *regionServer) fresh(b *testing.B) *service.Service {
-	svc := newRegionService(b, rs.st, rs.derived)
-	rs.cur.Store(svc)
-	return svc
 }
 
 // cold runs op on a new service each time, as the first request it
@@ -110,7 +91,7 @@ func (rs *regionServer) cold(b *testing.B, who string, op func(svc *service.Serv
 	defer clock.report()
 	for b.Loop() {
 		b.StopTimer()
-		svc := rs.fresh(b)
+		svc := rs.Restart(b)
 		var a ledger.Actor
 		if who != "" {
 			a = actorOf(b, svc, rs.tokens, who)
@@ -120,18 +101,6 @@ func (rs *regionServer) cold(b *testing.B, who string, op func(svc *service.Serv
 		op(svc, a)
 		clock.stopOp()
 	}
-}
-
-func newRegionService(b *testing.B, s *store.Store, derived string) *service.Service {
-	b.Helper()
-	// The ledger's last quarter is 2025-Q4; a clock in mid-2026 makes
-	// every deadline of it past.
-	now := func() time.Time { return time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC) }
-	svc := service.New(service.Config{State: s.State, Now: now, DerivedDir: derived})
-	if err := svc.Start(s.Journal, s.Signer()); err != nil {
-		b.Fatal(err)
-	}
-	return svc
 }
 
 // cpuClock reports the process's CPU time per operation beside the wall
@@ -190,7 +159,7 @@ func benchRestart(b *testing.B, snapshot bool) {
 	rl := benchRegion(b)
 	if snapshot {
 		// The first open replays; its Close writes the snapshot.
-		if err := openRegion(b, rl.dir).st.Close(); err != nil {
+		if err := openRegion(b, rl.dir).Close(); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -211,14 +180,14 @@ func benchRestart(b *testing.B, snapshot bool) {
 		clock.startOp()
 		rs := openRegion(b, rl.dir)
 		clock.stopOp()
-		svc := rs.cur.Load()
+		svc := rs.Service()
 		b.StopTimer()
 		runtime.GC()
 		var ms runtime.MemStats
 		runtime.ReadMemStats(&ms)
 		b.ReportMetric(float64(ms.HeapAlloc)/(1<<20), "heap-MB")
 		b.ReportMetric(float64(svc.Size()), "entries")
-		if err := rs.st.Close(); err != nil {
+		if err := rs.Close(); err != nil {
 			b.Fatal(err)
 		}
 		b.StartTimer()
@@ -233,7 +202,7 @@ func benchRestart(b *testing.B, snapshot bool) {
 func BenchmarkRegionViewCold(b *testing.B) {
 	span := ledger.Span{Year: 2025}
 	rs := openRegionServer(b)
-	earlier := rs.fresh(b)
+	earlier := rs.Restart(b)
 	if _, err := earlier.Region(span); err != nil {
 		b.Fatal(err)
 	}
@@ -270,7 +239,7 @@ func BenchmarkRegionViewFirst(b *testing.B) {
 		if err := os.RemoveAll(rs.derived); err != nil {
 			b.Fatal(err)
 		}
-		svc := rs.fresh(b)
+		svc := rs.Restart(b)
 		b.StartTimer()
 		clock.startOp()
 		r, err := svc.Region(span)
@@ -297,7 +266,7 @@ func BenchmarkRegionViewFirst(b *testing.B) {
 // has answered, waited for outside the clock.
 func BenchmarkRegionViewAfterReview(b *testing.B) {
 	rs := openRegionServer(b)
-	svc := rs.fresh(b)
+	svc := rs.Restart(b)
 	span := ledger.Span{Year: 2025}
 	if _, err := svc.Region(span); err != nil {
 		b.Fatal(err)
@@ -408,7 +377,7 @@ func BenchmarkJurisdictionSectorPDFCold(b *testing.B) {
 func BenchmarkJurisdictionSectorPDFVerify(b *testing.B) {
 	rs := openRegionServer(b)
 	span := ledger.Span{Year: 2025, Quarter: 3}
-	svc := rs.fresh(b)
+	svc := rs.Restart(b)
 	pdf, err := svc.SectorDisclosure(context.Background(), actorOf(b, svc, rs.tokens, "regulator:TH"), span, "")
 	if err != nil {
 		b.Fatal(err)
@@ -439,7 +408,7 @@ func BenchmarkRegionPDFCold(b *testing.B) {
 // answered it once.
 func BenchmarkRegionPDFAgain(b *testing.B) {
 	span := ledger.Span{Year: 2025, Quarter: 3}
-	svc := openRegionServer(b).fresh(b)
+	svc := openRegionServer(b).Restart(b)
 	regionPDF(b, svc, span)
 	clock := &cpuClock{b: b}
 	defer clock.report()

@@ -4,13 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"testing"
-	"time"
-
-	"golang.org/x/mod/sumdb/tlog"
 
 	"github.com/ictledger/ictledger/ledger"
-	"github.com/ictledger/ictledger/ledger/state"
-	"github.com/ictledger/ictledger/ledger/store"
 	"github.com/ictledger/ictledger/loadtest"
 	"github.com/ictledger/ictledger/service"
 	"github.com/ictledger/ictledger/service/servicetest"
@@ -26,23 +21,8 @@ func TestRegionAfterAChangeElsewhere(t *testing.T) {
 	if _, err := loadtest.GenerateRegion(context.Background(), dir, loadtest.RegionConfig{Jurisdictions: 4, Operators: 5, Years: 3, Seed: 1}); err != nil {
 		t.Fatal(err)
 	}
-	var cur *service.Service
-	st, err := store.Open(dir, state.New(), store.Options{OnCommit: func(seq uint64, data []byte, leaf tlog.Hash) {
-		cur.OnCommit(seq, data, leaf)
-	}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	now := func() time.Time { return time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC) }
-	start := func() *service.Service {
-		svc := service.New(service.Config{State: st.State, Now: now})
-		if err := svc.Start(st.Journal, st.Signer()); err != nil {
-			t.Fatal(err)
-		}
-		return svc
-	}
-	cur = start()
+	d := openGenerated(t, dir, "")
+	cur := d.Service()
 	spans := []ledger.Span{{Year: 2025}, {Year: 2025, Quarter: 4}}
 	before := map[ledger.Span]string{}
 	for _, sp := range spans {
@@ -65,7 +45,7 @@ func TestRegionAfterAChangeElsewhere(t *testing.T) {
 		if after == before[sp] {
 			t.Errorf("%s: the view did not change after restating %s and adding op-new", sp, restated)
 		}
-		if fresh := regionJSON(t, start(), sp); after != fresh {
+		if fresh := regionJSON(t, d.Restart(t), sp); after != fresh {
 			t.Errorf("%s: the view kept across the change differs from a new service's:\n%s\n%s", sp, after, fresh)
 		}
 	}

@@ -8,14 +8,11 @@ import (
 	"testing"
 	"time"
 
-	"golang.org/x/mod/sumdb/tlog"
-
 	"github.com/ictledger/ictledger/disclosure"
 	"github.com/ictledger/ictledger/ledger"
-	"github.com/ictledger/ictledger/ledger/state"
-	"github.com/ictledger/ictledger/ledger/store"
 	"github.com/ictledger/ictledger/loadtest"
 	"github.com/ictledger/ictledger/service"
+	"github.com/ictledger/ictledger/service/servicetest"
 	"github.com/ictledger/ictledger/templates"
 )
 
@@ -31,20 +28,8 @@ func smallRegion(t *testing.T, render func(*disclosure.Bundle) ([]byte, error)) 
 	if _, err := loadtest.GenerateRegion(context.Background(), dir, loadtest.RegionConfig{Jurisdictions: 2, Operators: 60, Years: 10, Seed: 1}); err != nil {
 		t.Fatal(err)
 	}
-	var svc *service.Service
-	s, err := store.Open(dir, state.New(), store.Options{OnCommit: func(seq uint64, data []byte, leaf tlog.Hash) {
-		svc.OnCommit(seq, data, leaf)
-	}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	svc = service.New(service.Config{State: s.State, Render: render,
-		Now: func() time.Time { return time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC) }})
-	if err := svc.Start(s.Journal, s.Signer()); err != nil {
-		t.Fatal(err)
-	}
-	return svc
+	return servicetest.OpenDir(t, dir, service.Config{Render: render,
+		Now: func() time.Time { return time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC) }}).Service()
 }
 
 // On a ledger of 120 operators over ten years, the regional report of

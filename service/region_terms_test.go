@@ -11,13 +11,10 @@ import (
 	"testing"
 	"time"
 
-	"golang.org/x/mod/sumdb/tlog"
-
 	"github.com/ictledger/ictledger/filing"
 	"github.com/ictledger/ictledger/fixtures"
 	"github.com/ictledger/ictledger/ledger"
 	"github.com/ictledger/ictledger/ledger/state"
-	"github.com/ictledger/ictledger/ledger/store"
 	"github.com/ictledger/ictledger/loadtest"
 	"github.com/ictledger/ictledger/service"
 	"github.com/ictledger/ictledger/service/servicetest"
@@ -160,7 +157,7 @@ func TestRegionTermsMatchSectorRegional(t *testing.T) {
 	if err := loadtest.CopyDir(src, dir); err != nil {
 		t.Fatal(err)
 	}
-	svc := openGenerated(t, dir, "")
+	svc := openGenerated(t, dir, "").Service()
 	if n := sameAsSector(t, svc, allSpans(cfg.LastYear-cfg.Years+1, cfg.LastYear)); n < 5*cfg.Years {
 		t.Errorf("only %d spans had counted operators", n)
 	}
@@ -174,31 +171,16 @@ func generatedRegion(t *testing.T, cfg loadtest.RegionConfig, derived string) *s
 	if _, err := loadtest.GenerateRegion(context.Background(), dir, cfg); err != nil {
 		t.Fatal(err)
 	}
-	return openGenerated(t, dir, derived)
+	return openGenerated(t, dir, derived).Service()
 }
 
-func openGenerated(t *testing.T, dir, derived string) *service.Service {
-	t.Helper()
-	var cur *service.Service
-	st, err := store.Open(dir, state.New(), store.Options{OnCommit: func(seq uint64, data []byte, leaf tlog.Hash) {
-		cur.OnCommit(seq, data, leaf)
-	}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	cur = startOn(t, st, derived)
-	return cur
-}
-
-func startOn(t *testing.T, st *store.Store, derived string) *service.Service {
+// openGenerated serves the generated ledger in dir with a clock in
+// mid-2026, past every deadline of it, keeping terms in derived ("" for
+// none).
+func openGenerated(t testing.TB, dir, derived string) *servicetest.Dir {
 	t.Helper()
 	now := func() time.Time { return time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC) }
-	svc := service.New(service.Config{State: st.State, Now: now, DerivedDir: derived})
-	if err := svc.Start(st.Journal, st.Signer()); err != nil {
-		t.Fatal(err)
-	}
-	return svc
+	return servicetest.OpenDir(t, dir, service.Config{Now: now, DerivedDir: derived})
 }
 
 // TestRegionTermsKeptAcrossRestart: terms written by one service are
@@ -211,13 +193,9 @@ func TestRegionTermsKeptAcrossRestart(t *testing.T) {
 	if _, err := loadtest.GenerateRegion(context.Background(), dir, loadtest.RegionConfig{Jurisdictions: 3, Operators: 4, Years: 2, Seed: 2}); err != nil {
 		t.Fatal(err)
 	}
-	st, err := store.Open(dir, state.New(), store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	d := openGenerated(t, dir, derived)
 	spans := []ledger.Span{{Year: 2025}, {Year: 2025, Quarter: 2}}
-	first := startOn(t, st, derived)
+	first := d.Service()
 	want := map[ledger.Span]string{}
 	for _, sp := range spans {
 		want[sp] = regionJSON(t, first, sp)
@@ -232,7 +210,7 @@ func TestRegionTermsKeptAcrossRestart(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	again := startOn(t, st, derived)
+	again := d.Restart(t)
 	for _, sp := range spans {
 		if got := regionJSON(t, again, sp); got != want[sp] {
 			t.Errorf("%s after a restart:\n%s\nwant\n%s", sp, got, want[sp])
@@ -257,7 +235,7 @@ func TestRegionTermsKeptAcrossRestart(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		svc := startOn(t, st, derived)
+		svc := d.Restart(t)
 		if got := regionJSON(t, svc, ledger.Span{Year: 2025}); got != want[ledger.Span{Year: 2025}] {
 			t.Errorf("file with %s: the view differs:\n%s\nwant\n%s", damage, got, want[ledger.Span{Year: 2025}])
 		}
@@ -267,7 +245,7 @@ func TestRegionTermsKeptAcrossRestart(t *testing.T) {
 		service.WaitRegionTerms(svc)
 	}
 	// A span nobody filed for is answered but not kept.
-	empty := startOn(t, st, derived)
+	empty := d.Restart(t)
 	if got := regionJSON(t, empty, ledger.Span{Year: 2031}); !strings.Contains(got, `"countries":[]`) {
 		t.Errorf("2031: %s", got)
 	}
@@ -279,11 +257,11 @@ func TestRegionTermsKeptAcrossRestart(t *testing.T) {
 	if err := os.WriteFile(file, raw, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if svc := startOn(t, st, derived); regionJSON(t, svc, ledger.Span{Year: 2025}) != want[ledger.Span{Year: 2025}] || service.RegionTermsComputed(svc) != 0 {
+	if svc := d.Restart(t); regionJSON(t, svc, ledger.Span{Year: 2025}) != want[ledger.Span{Year: 2025}] || service.RegionTermsComputed(svc) != 0 {
 		t.Errorf("the unaltered file was not used")
 	}
 	// The last service wrote the file again: a new one uses it.
-	svc := startOn(t, st, derived)
+	svc := d.Restart(t)
 	regionJSON(t, svc, ledger.Span{Year: 2025})
 	if n := service.RegionTermsComputed(svc); n != 0 {
 		t.Errorf("after the file was written again, %d operators' terms computed, want 0", n)
@@ -299,16 +277,9 @@ func TestRegionTermsAfterRestartAndChange(t *testing.T) {
 	if _, err := loadtest.GenerateRegion(context.Background(), dir, loadtest.RegionConfig{Jurisdictions: 3, Operators: 4, Years: 2, Seed: 3}); err != nil {
 		t.Fatal(err)
 	}
-	var cur *service.Service
-	st, err := store.Open(dir, state.New(), store.Options{OnCommit: func(seq uint64, data []byte, leaf tlog.Hash) {
-		cur.OnCommit(seq, data, leaf)
-	}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	d := openGenerated(t, dir, derived)
 	year := ledger.Span{Year: 2025}
-	cur = startOn(t, st, derived)
+	cur := d.Service()
 	regionJSON(t, cur, year)
 	service.WaitRegionTerms(cur)
 
@@ -334,7 +305,7 @@ func TestRegionTermsAfterRestartAndChange(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	cur = startOn(t, st, derived)
+	cur = d.Restart(t)
 	got := regionJSON(t, cur, year)
 	if n := service.RegionTermsComputed(cur); n != 1 {
 		t.Errorf("after a restart and one acceptance, %d operators' terms computed, want 1", n)

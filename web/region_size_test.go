@@ -7,12 +7,9 @@ import (
 	"testing"
 	"time"
 
-	"golang.org/x/mod/sumdb/tlog"
-
-	"github.com/ictledger/ictledger/ledger/state"
-	"github.com/ictledger/ictledger/ledger/store"
 	"github.com/ictledger/ictledger/loadtest"
 	"github.com/ictledger/ictledger/service"
+	"github.com/ictledger/ictledger/service/servicetest"
 	"github.com/ictledger/ictledger/web"
 )
 
@@ -27,19 +24,8 @@ func TestRegionPageWithoutPDFWhenTooLarge(t *testing.T) {
 	if _, err := loadtest.GenerateRegion(context.Background(), dir, loadtest.RegionConfig{Jurisdictions: 2, Operators: 60, Years: 10, Seed: 1}); err != nil {
 		t.Fatal(err)
 	}
-	var svc *service.Service
-	s, err := store.Open(dir, state.New(), store.Options{OnCommit: func(seq uint64, data []byte, leaf tlog.Hash) {
-		svc.OnCommit(seq, data, leaf)
-	}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
 	now := func() time.Time { return time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC) }
-	svc = service.New(service.Config{State: s.State, Now: now})
-	if err := svc.Start(s.Journal, s.Signer()); err != nil {
-		t.Fatal(err)
-	}
+	svc := servicetest.OpenDir(t, dir, service.Config{Now: now}).Service()
 	h, err := web.New(web.Config{Service: svc, Now: now, Secret: []byte("0123456789abcdef0123456789abcdef")})
 	if err != nil {
 		t.Fatal(err)
