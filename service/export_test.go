@@ -140,3 +140,14 @@ func AlterRegionTerms(path, field string) error {
 	}
 	return os.WriteFile(path, buf.Bytes(), 0o600)
 }
+
+// RegionTouched is touchedSince over the entries from seq from to seq
+// to: the operators whose regional facts they may change, or all.
+func RegionTouched(s *Service, from, to uint64) (touched []string, all bool) {
+	m, all := s.touchedSince(from, to)
+	for op := range m {
+		touched = append(touched, op)
+	}
+	slices.Sort(touched)
+	return touched, all
+}

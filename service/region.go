@@ -219,17 +219,18 @@ func (s *Service) touchedSince(from, to uint64) (touched map[string]bool, all bo
 		if err != nil {
 			return nil, true
 		}
+		// A return entry names its version ("id"; the operator is inside
+		// the return), a review the version it reviews ("return"): both
+		// touch the version's operator.
 		var field string
 		switch e.Kind {
 		case ledger.KindTokenIssued, ledger.KindTokenRevoked, ledger.KindFactorSetPublished, ledger.KindDeadlineSet,
 			ledger.KindDisclosureIssued, ledger.KindJurisdictionSet:
 			continue
-		case ledger.KindReturnFiled, ledger.KindReturnRestated:
-			field = "operator"
+		case ledger.KindReturnFiled, ledger.KindReturnRestated, ledger.KindOperatorRegistered:
+			field = "id"
 		case ledger.KindReviewRecorded:
 			field = "return"
-		case ledger.KindOperatorRegistered:
-			field = "id"
 		default:
 			return nil, true
 		}
@@ -237,7 +238,7 @@ func (s *Service) touchedSince(from, to uint64) (touched map[string]bool, all bo
 		if !ok {
 			return nil, true
 		}
-		if e.Kind == ledger.KindReviewRecorded {
+		if e.Kind != ledger.KindOperatorRegistered {
 			rv := s.st.Return(v)
 			if rv == nil {
 				return nil, true
