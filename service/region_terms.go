@@ -305,6 +305,13 @@ func (st *regionTermsStore) write(span ledger.Span, p pendingSpan) error {
 	return atomicfile.Write(dir, filepath.Base(st.path(span)), buf.Bytes(), 0o600)
 }
 
+// WaitDerived returns once the files of figures derived from the
+// ledger that the service was writing (DerivedDir) are written. A server
+// that stops calls it after its last request, so that it does not end a
+// write half done (which leaves a temporary file) or write into a
+// directory that is being removed.
+func (s *Service) WaitDerived() { s.regionTerms.wait() }
+
 // wait returns once no write is pending or under way.
 func (st *regionTermsStore) wait() {
 	st.mu.Lock()

@@ -276,6 +276,7 @@ func (m *Main) Close() error {
 		}
 		if m.svc != nil {
 			m.svc.StopWitnessing()
+			m.svc.WaitDerived()
 		}
 		if m.store != nil {
 			m.closeErr = m.store.Close()

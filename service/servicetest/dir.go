@@ -61,8 +61,12 @@ func (d *Dir) Restart(t testing.TB) *service.Service {
 	return svc
 }
 
-// Close closes the store, once.
+// Close waits for the derived files the last service is writing and
+// closes the store, once.
 func (d *Dir) Close() error {
-	d.once.Do(func() { d.err = d.Store.Close() })
+	d.once.Do(func() {
+		d.cur.Load().WaitDerived()
+		d.err = d.Store.Close()
+	})
 	return d.err
 }

@@ -74,7 +74,10 @@ func NewConfigured(t testing.TB, now time.Time, cfg service.Config) *Env {
 	if err != nil {
 		t.Fatalf("open journal: %v", err)
 	}
-	t.Cleanup(func() { j.Close() })
+	t.Cleanup(func() {
+		svc.WaitDerived()
+		j.Close()
+	})
 	if err := svc.Start(j, newSigner(t)); err != nil {
 		t.Fatalf("start service: %v", err)
 	}
