@@ -102,7 +102,8 @@ func (s *Service) computeRegion(span ledger.Span) (*Region, error) {
 	// What was known of each operator as of an earlier point of the
 	// ledger holds for every operator no entry since has touched.
 	size := s.st.Size()
-	known := s.regionTerms.span(span, s.treeHash)
+	operators := s.st.Operators()
+	known := s.regionTerms.span(span, s.treeHash, len(operators))
 	touched, all := s.touchedSince(known.at, size)
 	now := &regionSpan{at: size, ops: make(map[string]regionOpFacts, len(known.ops))}
 	changed, anyFiled := known.at != size, false
@@ -110,7 +111,7 @@ func (s *Service) computeRegion(span ledger.Span) (*Region, error) {
 	coverage := map[string]*RegionCoverage{}
 	byCountry := map[string][]*calculators.RegionTerms{}
 	var counted []*calculators.RegionTerms
-	for _, op := range s.st.Operators() {
+	for _, op := range operators {
 		f, ok := known.ops[op.ID]
 		if all || !ok || touched[op.ID] {
 			var err error

@@ -163,14 +163,15 @@ func buildIdentity() (string, error) {
 
 // span returns what is known of a span, read from its file the first
 // time it is asked for; rootAt gives the ledger's tree hash at a size,
-// to check the file was made on this ledger. The caller holds the
-// view's gate.
-func (st *regionTermsStore) span(span ledger.Span, rootAt func(uint64) (tlog.Hash, error)) *regionSpan {
+// to check the file was made on this ledger, and operators is how many
+// operators the ledger has, which bounds the file's size. The caller
+// holds the view's gate.
+func (st *regionTermsStore) span(span ledger.Span, rootAt func(uint64) (tlog.Hash, error), operators int) *regionSpan {
 	st.touch(span)
 	if sp, ok := st.spans[span]; ok {
 		return sp
 	}
-	sp := st.load(span, rootAt)
+	sp := st.load(span, rootAt, operators)
 	st.spans[span] = sp
 	return sp
 }
@@ -196,15 +197,21 @@ func (st *regionTermsStore) path(span ledger.Span) string {
 	return filepath.Join(st.dir, "region", span.String()+".gob")
 }
 
-// load reads a span's file; anything missing, foreign or broken gives
-// nothing known (it is computed again), never an error.
-func (st *regionTermsStore) load(span ledger.Span, rootAt func(uint64) (tlog.Hash, error)) *regionSpan {
+// regionFileMax is the largest span file read for a ledger of n
+// operators: a file holds one record of about 350 bytes for each, so a
+// larger one is not one this code wrote, and is not read into memory.
+func regionFileMax(n int) int64 { return 1<<20 + 16<<10*int64(n) }
+
+// load reads a span's file; anything missing, foreign, broken or larger
+// than a ledger of operators operators can need gives nothing known (it
+// is computed again), never an error.
+func (st *regionTermsStore) load(span ledger.Span, rootAt func(uint64) (tlog.Hash, error), operators int) *regionSpan {
 	none := &regionSpan{ops: map[string]regionOpFacts{}}
 	build := st.build()
 	if build == "" {
 		return none
 	}
-	raw, err := os.ReadFile(st.path(span))
+	raw, err := readAtMost(st.path(span), regionFileMax(operators))
 	if err != nil {
 		if !errors.Is(err, fs.ErrNotExist) {
 			st.log.Warn("regional terms not read; computing them again", "span", span.String(), "err", err)
@@ -230,6 +237,31 @@ func (st *regionTermsStore) load(span ledger.Span, rootAt func(uint64) (tlog.Has
 		sp.ops[o.Operator] = o
 	}
 	return sp
+}
+
+// readAtMost reads a file of at most limit bytes; a larger one is an
+// error, found before anything is read.
+func readAtMost(path string, limit int64) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !fi.Mode().IsRegular() || fi.Size() > limit {
+		return nil, fmt.Errorf("%s: %d bytes, more than the %d a file of this ledger can need", path, fi.Size(), limit)
+	}
+	raw, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(raw)) > limit {
+		return nil, fmt.Errorf("%s grew past %d bytes while read", path, limit)
+	}
+	return raw, nil
 }
 
 // replace makes sp the span's facts and, when changed, hands them with

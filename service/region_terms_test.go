@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -319,5 +320,38 @@ func TestRegionTermsAfterRestartAndChange(t *testing.T) {
 	}
 	if !strings.Contains(got, submitted.Operator) {
 		t.Errorf("the accepted operator %s is not in the view", submitted.Operator)
+	}
+}
+
+// TestRegionTermsHugeFileNotRead: a span file far larger than a ledger
+// of its operators can need (here a valid file with a gigabyte of zeros
+// after it, which costs no disk) is not read into memory: the view is
+// computed again, the same, without allocating the file's size.
+func TestRegionTermsHugeFileNotRead(t *testing.T) {
+	dir, derived := t.TempDir(), filepath.Join(t.TempDir(), "derived")
+	if _, err := loadtest.GenerateRegion(context.Background(), dir, loadtest.RegionConfig{Jurisdictions: 2, Operators: 3, Years: 1, Seed: 4}); err != nil {
+		t.Fatal(err)
+	}
+	d := openGenerated(t, dir, derived)
+	year := ledger.Span{Year: 2025}
+	want := regionJSON(t, d.Service(), year)
+	service.WaitRegionTerms(d.Service())
+	file := filepath.Join(derived, "region", "2025.gob")
+	if err := os.Truncate(file, 1<<30); err != nil {
+		t.Fatal(err)
+	}
+	svc := d.Restart(t)
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	got := regionJSON(t, svc, year)
+	runtime.ReadMemStats(&after)
+	if got != want {
+		t.Errorf("with a huge file the view differs:\n%s\nwant\n%s", got, want)
+	}
+	if n := after.TotalAlloc - before.TotalAlloc; n > 256<<20 {
+		t.Errorf("the view allocated %d MB with a 1 GB file in derived/", n>>20)
+	}
+	if service.RegionTermsComputed(svc) == 0 {
+		t.Errorf("the huge file's terms were used")
 	}
 }
