@@ -355,3 +355,84 @@ func TestRegionTermsHugeFileNotRead(t *testing.T) {
 		t.Errorf("the huge file's terms were used")
 	}
 }
+
+// TestRegionTermsAfterRestore: terms written after an acceptance are not
+// used on a ledger restored from a backup taken before it, neither while
+// the restored ledger is shorter than the point they were written at nor
+// once other entries bring it to the same size: each view is what the
+// roll-ups of the restored ledger give.
+func TestRegionTermsAfterRestore(t *testing.T) {
+	dir, backup, derived := t.TempDir(), t.TempDir(), filepath.Join(t.TempDir(), "derived")
+	if _, err := loadtest.GenerateRegion(context.Background(), dir, loadtest.RegionConfig{Jurisdictions: 3, Operators: 4, Years: 2, Seed: 3}); err != nil {
+		t.Fatal(err)
+	}
+	if err := loadtest.CopyDir(dir, backup); err != nil {
+		t.Fatal(err)
+	}
+	year := ledger.Span{Year: 2025}
+	ctx := context.Background()
+	d := openGenerated(t, dir, derived)
+	cur := d.Service()
+	var submitted *state.ReturnVersion
+	for _, op := range cur.State().Operators() {
+		for _, rv := range cur.State().LatestOf(op.ID) {
+			if rv.Period.Year == 2025 && rv.Status() == ledger.StatusSubmitted && submitted == nil {
+				submitted = rv
+			}
+		}
+	}
+	if submitted == nil {
+		t.Fatal("no submitted 2025 return")
+	}
+	// Two entries: a regulator's token and its acceptance.
+	reg, err := cur.IssueToken(ctx, ledger.SystemActor, ledger.RoleRegulator, "", "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cur.Review(ctx, ledger.Actor{TokenID: reg.ID, Role: ledger.RoleRegulator}, submitted.ID, ledger.Review{Decision: ledger.DecisionAccept}); err != nil {
+		t.Fatal(err)
+	}
+	accepted := regionJSON(t, cur, year)
+	if !strings.Contains(accepted, submitted.Operator) {
+		t.Fatalf("the accepted operator %s is not in the view", submitted.Operator)
+	}
+	service.WaitRegionTerms(cur)
+	if err := d.Close(); err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(derived, "region", "2025.gob")
+	raw, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	check := func(svc *service.Service, step string) {
+		t.Helper()
+		got := regionJSON(t, svc, year)
+		ref, err := service.RegionBySector(svc, year)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want, _ := json.Marshal(ref); got != string(want) {
+			t.Errorf("%s: the view differs from the view from roll-ups:\n%s\n%s", step, got, want)
+		}
+		if got == accepted {
+			t.Errorf("%s: the view is the one after the acceptance the backup does not have", step)
+		}
+		service.WaitRegionTerms(svc)
+	}
+	// The backup as it is, shorter than the file's point.
+	r := openGenerated(t, backup, derived)
+	check(r.Service(), "restored")
+	// The backup with two other entries, as long as the ledger the file
+	// was written on; the file is put back as it was.
+	for _, label := range []string{"one", "two"} {
+		if _, err := r.Service().IssueToken(ctx, ledger.SystemActor, ledger.RoleRegulator, "", label); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.WriteFile(file, raw, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	check(r.Restart(t), "restored, then two other entries")
+}
