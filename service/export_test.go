@@ -151,3 +151,8 @@ func RegionTouched(s *Service, from, to uint64) (touched []string, all bool) {
 	slices.Sort(touched)
 	return touched, all
 }
+
+// SetRegionAfterSize has f run once each regional view of s has read the
+// ledger's size, before it reads the operators: entries f commits are in
+// the state the view reads but past the size it names.
+func SetRegionAfterSize(s *Service, f func()) { s.regionTerms.afterSize = f }

@@ -102,6 +102,9 @@ func (s *Service) computeRegion(span ledger.Span) (*Region, error) {
 	// What was known of each operator as of an earlier point of the
 	// ledger holds for every operator no entry since has touched.
 	size := s.st.Size()
+	if s.regionTerms.afterSize != nil {
+		s.regionTerms.afterSize()
+	}
 	operators := s.st.Operators()
 	known := s.regionTerms.span(span, s.treeHash, len(operators))
 	touched, all := s.touchedSince(known.at, size)
@@ -111,14 +114,20 @@ func (s *Service) computeRegion(span ledger.Span) (*Region, error) {
 	coverage := map[string]*RegionCoverage{}
 	byCountry := map[string][]*calculators.RegionTerms{}
 	var counted []*calculators.RegionTerms
+	// The state may have applied entries past size since it was read
+	// (ahead): what is read of them holds in memory, since the view after
+	// reads the operators they touch again, but is not written as of
+	// size, where a ledger restored to that size would take it for its own.
+	ahead := false
 	for _, op := range operators {
 		f, ok := known.ops[op.ID]
 		if all || !ok || touched[op.ID] {
 			var err error
-			if f, err = s.regionFacts(op.ID, span, f); err != nil {
+			var past bool
+			if f, past, err = s.regionFacts(op.ID, span, f, size); err != nil {
 				return nil, err
 			}
-			changed = true
+			changed, ahead = true, ahead || past || op.Seq >= size
 		}
 		now.ops[op.ID] = f
 		anyFiled = anyFiled || f.Filed
@@ -150,7 +159,7 @@ func (s *Service) computeRegion(span ledger.Span) (*Region, error) {
 		if err != nil {
 			now.at = 0 // kept in memory, as of no known point
 		}
-		s.regionTerms.replace(span, now, changed, root)
+		s.regionTerms.replace(span, now, changed && !ahead, root)
 	} else {
 		s.regionTerms.forget(span)
 	}
@@ -173,17 +182,22 @@ func (s *Service) computeRegion(span ledger.Span) (*Region, error) {
 
 // regionFacts reads from the state what an operator brings to a span's
 // view: whether it filed for the span and its terms (publicTerms), the
-// kept ones when the versions they rest on have not changed.
-func (s *Service) regionFacts(operator string, span ledger.Span, kept regionOpFacts) (regionOpFacts, error) {
+// kept ones when the versions they rest on have not changed. past is
+// true when what it read rests on an entry at or after size (a version
+// filed or a review recorded since the view read the ledger's size).
+func (s *Service) regionFacts(operator string, span ledger.Span, kept regionOpFacts, size uint64) (f regionOpFacts, past bool, err error) {
 	latest := s.st.LatestOf(operator) // read once: coverage and figures rest on the same versions
-	f := regionOpFacts{Operator: operator,
+	for _, rv := range latest {
+		past = past || rv.Seq >= size || slices.ContainsFunc(rv.Reviews, func(r state.Review) bool { return r.Seq >= size })
+	}
+	f = regionOpFacts{Operator: operator,
 		Filed: slices.ContainsFunc(latest, func(rv *state.ReturnVersion) bool { return inSpan(rv.Period, span) })}
 	if !f.Filed {
-		return f, nil
+		return f, past, nil
 	}
 	key, terms, err := s.publicTerms(operator, span, latest, kept)
 	f.Key, f.Terms = key, terms
-	return f, err
+	return f, past, err
 }
 
 // treeHash is the ledger's tree hash at size, which names the ledger's

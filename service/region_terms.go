@@ -98,6 +98,9 @@ type regionTermsStore struct {
 	spans    map[ledger.Span]*regionSpan // at most regionSpansKept; guarded by the view's gate
 	used     []ledger.Span               // the spans in memory, least recently used first
 	computed int                         // operators' terms computed, for tests; guarded by the gate
+	// afterSize, when set (by tests), runs once a view has read the
+	// ledger's size, before it reads the operators.
+	afterSize func()
 
 	mu      sync.Mutex
 	pending map[ledger.Span]pendingSpan // snapshots waiting for the writer
