@@ -3,12 +3,16 @@ package service_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/ictledger/ictledger/fixtures"
 	"github.com/ictledger/ictledger/ledger"
+	"github.com/ictledger/ictledger/loadtest"
 	"github.com/ictledger/ictledger/service"
 	"github.com/ictledger/ictledger/service/servicetest"
 )
@@ -194,5 +198,68 @@ func TestRegionTouchedByFiling(t *testing.T) {
 		if all || len(touched) != 1 || touched[0] != "op-a" {
 			t.Errorf("%s: touched %v (all %v), want op-a only", step.name, touched, all)
 		}
+	}
+}
+
+// TestRegionWhileFiling: regional views of several spans asked for from
+// four goroutines while returns are filed and accepted, with a derived
+// directory, answer or say busy, never fail otherwise; once the filings
+// stop, each span is what the roll-ups give, and so it is for a service
+// started afresh on the files written meanwhile. Run with -race, it
+// checks the view, its gate and the writer of the files together.
+func TestRegionWhileFiling(t *testing.T) {
+	dir, derived := t.TempDir(), filepath.Join(t.TempDir(), "derived")
+	if _, err := loadtest.GenerateRegion(context.Background(), dir, loadtest.RegionConfig{Jurisdictions: 3, Operators: 3, Years: 2, Seed: 5}); err != nil {
+		t.Fatal(err)
+	}
+	d := openGenerated(t, dir, derived)
+	svc := d.Service()
+	env := &servicetest.Env{T: t, Service: svc}
+	reg := env.Token(ledger.RoleRegulator)
+	spans := []ledger.Span{{Year: 2025}, {Year: 2025, Quarter: 4}, {Year: 2026}, {Year: 2026, Quarter: 1}}
+
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	errs := make(chan error, 4)
+	for g := 0; g < 4; g++ {
+		wg.Add(1)
+		go func(g int) {
+			defer wg.Done()
+			for i := g; ; i++ {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				if _, err := svc.Region(spans[i%len(spans)]); err != nil && ledger.ErrorCode(err) != ledger.EBusy {
+					errs <- err
+					return
+				}
+			}
+		}(g)
+	}
+	for i, p := range []string{"2025-Q4", "2026-Q1"} {
+		for j := 0; j < 3; j++ {
+			op := fmt.Sprintf("op-race-%d-%d", i, j)
+			secret := env.Operator(op, "Operator "+op, []string{"TH", "VN", "MY"}[j])
+			f := env.File(secret, servicetest.ReturnWith(t, op, p, func(m map[string]any) { delete(m, "renewable_claims") }))
+			if j != 1 {
+				env.Review(reg, f.ID, ledger.Review{Decision: ledger.DecisionAccept})
+			}
+		}
+	}
+	close(stop)
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	for _, sp := range spans {
+		sameAsSectorNow(t, svc, sp, "after the filings")
+	}
+	service.WaitRegionTerms(svc)
+	fresh := d.Restart(t)
+	for _, sp := range spans {
+		sameAsSectorNow(t, fresh, sp, "a new service on the files written")
 	}
 }
