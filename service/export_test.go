@@ -156,3 +156,11 @@ func RegionTouched(s *Service, from, to uint64) (touched []string, all bool) {
 // ledger's size, before it reads the operators: entries f commits are in
 // the state the view reads but past the size it names.
 func SetRegionAfterSize(s *Service, f func()) { s.regionTerms.afterSize = f }
+
+// RegionOperatorsRead counts the operators whose versions s's regional
+// views read from the state so far.
+func RegionOperatorsRead(s *Service) int {
+	s.regionGate <- struct{}{}
+	defer func() { <-s.regionGate }()
+	return s.regionTerms.read
+}

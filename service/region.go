@@ -106,8 +106,15 @@ func (s *Service) computeRegion(span ledger.Span) (*Region, error) {
 		s.regionTerms.afterSize()
 	}
 	operators := s.st.Operators()
-	known := s.regionTerms.span(span, s.treeHash, len(operators))
-	touched, all := s.touchedSince(known.at, size)
+	// A span nobody filed for (anyone may ask for any year) is answered
+	// from the operators' records alone: each is due or not, none filed.
+	// Nothing is read of their returns, and nothing is kept.
+	nobody := !slices.ContainsFunc(span.Quarters(), s.st.AnyFiled)
+	known, touched, all := &regionSpan{}, map[string]bool(nil), true
+	if !nobody {
+		known = s.regionTerms.span(span, s.treeHash, len(operators))
+		touched, all = s.touchedSince(known.at, size)
+	}
 	now := &regionSpan{at: size, ops: make(map[string]regionOpFacts, len(known.ops))}
 	changed, anyFiled := known.at != size, false
 
@@ -121,7 +128,9 @@ func (s *Service) computeRegion(span ledger.Span) (*Region, error) {
 	ahead := false
 	for _, op := range operators {
 		f, ok := known.ops[op.ID]
-		if all || !ok || touched[op.ID] {
+		if nobody {
+			f = regionOpFacts{Operator: op.ID}
+		} else if all || !ok || touched[op.ID] {
 			var err error
 			var past bool
 			if f, past, err = s.regionFacts(op.ID, span, f, size); err != nil {
@@ -153,7 +162,8 @@ func (s *Service) computeRegion(span ledger.Span) (*Region, error) {
 		counted = append(counted, f.Terms)
 	}
 	// Only a span some operator filed for is kept: anyone may ask for any
-	// year, and a span nobody filed for costs one pass over the state.
+	// year, and a span nobody filed for costs a pass over the operators'
+	// records only (nobody, above).
 	if anyFiled {
 		root, err := s.treeHash(size)
 		if err != nil {
@@ -187,6 +197,7 @@ func (s *Service) computeRegion(span ledger.Span) (*Region, error) {
 // filed or a review recorded since the view read the ledger's size).
 func (s *Service) regionFacts(operator string, span ledger.Span, kept regionOpFacts, size uint64) (f regionOpFacts, past bool, err error) {
 	latest := s.st.LatestOf(operator) // read once: coverage and figures rest on the same versions
+	s.regionTerms.read++
 	for _, rv := range latest {
 		past = past || rv.Seq >= size || slices.ContainsFunc(rv.Reviews, func(r state.Review) bool { return r.Seq >= size })
 	}

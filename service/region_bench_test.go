@@ -256,6 +256,32 @@ func BenchmarkRegionViewFirst(b *testing.B) {
 	}
 }
 
+// BenchmarkRegionViewNobodyFiled is GET /v1/region for a year nobody
+// filed for, which anyone may ask for (any year from 1990): each
+// iteration asks for another year, so that none is answered from the
+// result cache, while the view holds the region gate.
+func BenchmarkRegionViewNobodyFiled(b *testing.B) {
+	rs := openRegionServer(b)
+	svc := rs.Restart(b)
+	clock := &cpuClock{b: b}
+	defer clock.report()
+	year := 2100
+	for b.Loop() {
+		clock.startOp()
+		r, err := svc.Region(ledger.Span{Year: year})
+		clock.stopOp()
+		if err != nil {
+			b.Fatal(err)
+		}
+		if r.Coverage.Due == 0 || r.Coverage.Filed != 0 {
+			b.Fatalf("%d: coverage %+v", year, r.Coverage)
+		}
+		if year++; year > 9999 {
+			year = 2100
+		}
+	}
+}
+
 // BenchmarkRegionViewAfterReview is GET /v1/region?period=2025 asked
 // again after one more entry: a regulator accepts one operator's
 // submitted 2025-Q4 return, which changes that operator's figures of

@@ -263,3 +263,37 @@ func TestRegionWhileFiling(t *testing.T) {
 		sameAsSectorNow(t, fresh, sp, "a new service on the files written")
 	}
 }
+
+// TestRegionSpanNobodyFiledFor: anyone may ask for any year from 1990
+// on; a span nobody filed for is answered from the operators' records
+// alone (every operator due is due, none filed), reading no operator's
+// returns, and asking for many such spans does not push the spans
+// operators filed for out of memory.
+func TestRegionSpanNobodyFiledFor(t *testing.T) {
+	dir := t.TempDir()
+	if _, err := loadtest.GenerateRegion(context.Background(), dir, loadtest.RegionConfig{Jurisdictions: 3, Operators: 3, Years: 2, Seed: 6}); err != nil {
+		t.Fatal(err)
+	}
+	svc := openGenerated(t, dir, "").Service()
+	filed := ledger.Span{Year: 2025}
+	sameAsSectorNow(t, svc, filed, "first view")
+	read := service.RegionOperatorsRead(svc)
+	for y := 2030; y < 2040; y++ {
+		for _, sp := range []ledger.Span{{Year: y}, {Year: y, Quarter: 2}} {
+			if r := sameAsSectorNow(t, svc, sp, "nobody filed"); r.Coverage.Due != 9 || r.Coverage.Filed != 0 {
+				t.Errorf("%s: coverage %+v, want 9 due and none filed", sp, r.Coverage)
+			}
+		}
+	}
+	if n := service.RegionOperatorsRead(svc) - read; n != 0 {
+		t.Errorf("spans nobody filed for read %d operators' returns, want none", n)
+	}
+	// An entry that touches no operator: the year is still in memory.
+	if _, err := svc.IssueToken(context.Background(), ledger.SystemActor, ledger.RoleRegulator, "", "later"); err != nil {
+		t.Fatal(err)
+	}
+	sameAsSectorNow(t, svc, filed, "after a token")
+	if n := service.RegionOperatorsRead(svc) - read; n != 0 {
+		t.Errorf("the year, asked again after a token, read %d operators' returns, want none", n)
+	}
+}

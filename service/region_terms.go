@@ -98,6 +98,7 @@ type regionTermsStore struct {
 	spans    map[ledger.Span]*regionSpan // at most regionSpansKept; guarded by the view's gate
 	used     []ledger.Span               // the spans in memory, least recently used first
 	computed int                         // operators' terms computed, for tests; guarded by the gate
+	read     int                         // operators' versions read from the state, for tests; guarded by the gate
 	// afterSize, when set (by tests), runs once a view has read the
 	// ledger's size, before it reads the operators.
 	afterSize func()

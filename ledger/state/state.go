@@ -494,6 +494,11 @@ func chainTo(txn *memdb.Txn, id string, out []*ReturnVersion) []*ReturnVersion {
 	return out
 }
 
+// AnyFiled reports whether some operator has filed a return for quarter p.
+func (s *State) AnyFiled(p ledger.Period) bool {
+	return first[*latestVersion](s, tableLatest, indexPeriod, p.String()) != nil
+}
+
 // Latest is the latest version of an operator's return for a period, or nil.
 func (s *State) Latest(operator string, p ledger.Period) *ReturnVersion {
 	txn := s.db.Txn(false)

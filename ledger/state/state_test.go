@@ -43,6 +43,11 @@ func TestReturnLifecycle(t *testing.T) {
 	v1 := ledger.ReturnID("op", p, 1)
 	a.must(ledger.KindReturnFiled, ledger.ReturnFiled{ID: v1, Version: 1, FactorSet: "f", IdempotencyKey: "k1", Return: ret})
 
+	for q, want := range map[ledger.Period]bool{p: true, p.Prev(): false, p.Next(): false, {Year: 2024, Quarter: 3}: false} {
+		if a.st.AnyFiled(q) != want {
+			t.Errorf("AnyFiled(%s) = %v, want %v", q, !want, want)
+		}
+	}
 	rv := a.st.Return(v1)
 	if rv == nil || rv.Status() != ledger.StatusSubmitted || rv.Raw != nil { // with site rows: the journal only
 		t.Fatalf("after filing: %+v", rv)
