@@ -336,6 +336,55 @@ func BenchmarkRegionViewAfterReview(b *testing.B) {
 	}
 }
 
+// BenchmarkRegionViewAfterFiling is GET /v1/region?period=2025 asked
+// again after one more entry: an operator files its first return of
+// 2026, which changes no figure of 2025. The view reads that operator's
+// versions again and, before that entry kind was read right, every
+// operator's.
+func BenchmarkRegionViewAfterFiling(b *testing.B) {
+	rs := openRegionServer(b)
+	svc := rs.Restart(b)
+	span := ledger.Span{Year: 2025}
+	want, err := svc.Region(span)
+	if err != nil {
+		b.Fatal(err)
+	}
+	ops := svc.State().Operators()
+	service.WaitRegionTerms(svc)
+	clock := &cpuClock{b: b}
+	defer clock.report()
+	for b.Loop() {
+		b.StopTimer()
+		if len(ops) == 0 {
+			b.Fatal("no operator left to file 2026-Q1")
+		}
+		op := ops[0].ID
+		ops = ops[1:]
+		tok, err := svc.IssueToken(context.Background(), ledger.SystemActor, ledger.RoleOperator, op, "bench")
+		if err != nil {
+			b.Fatal(err)
+		}
+		a := actorOf(b, svc, map[string]string{op: tok.Token}, op)
+		body := servicetest.ReturnWith(b, op, "2026-Q1", func(m map[string]any) { delete(m, "renewable_claims") })
+		if _, err := svc.FileReturn(context.Background(), a, op, servicetest.JSONDecoder(body), ""); err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		clock.startOp()
+		r, err := svc.Region(span)
+		clock.stopOp()
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(r.Countries) != len(want.Countries) {
+			b.Fatal("a filing for 2026 changed the countries of 2025")
+		}
+		b.StopTimer()
+		service.WaitRegionTerms(svc)
+		b.StartTimer()
+	}
+}
+
 // BenchmarkJurisdictionSectorCold is the first sector view of a quarter
 // for a regulator of one jurisdiction (50 operators). Target: under 300 ms.
 func BenchmarkJurisdictionSectorCold(b *testing.B) {
