@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"reflect"
+	"slices"
 	"time"
 
 	memdb "github.com/hashicorp/go-memdb"
@@ -269,16 +270,25 @@ func readTable[R any](dec *gob.Decoder, txn *memdb.Txn, table string, conv func(
 }
 
 // Diff names the first row in which a and b differ, "" when they hold
-// the same rows in every table the journal writes (figures aside) and
-// count the same entries. The store's tests hold a state loaded from a
-// snapshot to the one a full replay builds with it.
+// the same rows in every table of the schema and count the same entries.
+// It knows no table nor field by name, so a table or a field that a
+// snapshot forgot shows up as a difference; the one exception is a
+// jurisdiction's loaded time zone, compared by name (a zone loaded twice
+// is two values). The figures table is compared too: neither a replay
+// nor a snapshot carries figures, so two states built from the journal
+// alone hold none. The store's tests hold a state loaded from a snapshot
+// to the one a full replay builds with it.
 func Diff(a, b *State) string {
 	va, vb := a.View(), b.View()
 	if va.size != vb.size {
 		return fmt.Sprintf("size %d against %d", va.size, vb.size)
 	}
-	for _, table := range []string{tableOperators, tableTokens, tableFactorSets, tableReturns, tableIdempotency,
-		tableDeadlines, tableLatest, tableDisclosures, tableCerts, tableJurisdictions} {
+	tables := make([]string, 0, len(schema().Tables))
+	for name := range schema().Tables {
+		tables = append(tables, name)
+	}
+	slices.Sort(tables)
+	for _, table := range tables {
 		ra, rb := viewRows(va.txn, table), viewRows(vb.txn, table)
 		if len(ra) != len(rb) {
 			return fmt.Sprintf("%s: %d rows against %d", table, len(ra), len(rb))
@@ -286,13 +296,16 @@ func Diff(a, b *State) string {
 		for i := range ra {
 			x, y := ra[i], rb[i]
 			if jx, ok := x.(*Jurisdiction); ok {
-				// A time zone loaded twice is two values; its name says which.
-				jy := y.(*Jurisdiction)
-				x = snapshotJurisdiction{jx.Jurisdiction, jx.Seq, jx.SetAt}
-				y = snapshotJurisdiction{jy.Jurisdiction, jy.Seq, jy.SetAt}
+				jy, ok := y.(*Jurisdiction)
+				if !ok {
+					return fmt.Sprintf("%s: row %d: %T against %T", table, i, x, y)
+				}
 				if jx.Location.String() != jy.Location.String() {
 					return fmt.Sprintf("%s: row %d: time zone %s against %s", table, i, jx.Location, jy.Location)
 				}
+				cx, cy := *jx, *jy
+				cx.Location, cy.Location = nil, nil
+				x, y = cx, cy
 			}
 			if !reflect.DeepEqual(x, y) {
 				return fmt.Sprintf("%s: row %d: %+v against %+v", table, i, x, y)
