@@ -80,6 +80,10 @@ func Open(dir string, st *state.State, opts Options) (*Store, error) {
 	if opts.CheckpointInterval == 0 {
 		opts.CheckpointInterval = time.Second
 	}
+	// The executable is hashed now, in the background, rather than when
+	// the first snapshot is written: where openExecutable cannot open the
+	// running program itself, its path may meanwhile name another build.
+	go buildID()
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("create data directory: %w", err)
 	}
