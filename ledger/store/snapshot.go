@@ -170,7 +170,7 @@ func writeSnapshot(dir string, j *journal.Journal, v *state.View, key note.Signe
 		if _, err := bw.Write(head); err != nil {
 			return err
 		}
-		if err := v.WriteSnapshot(cw); err != nil {
+		if err := v.WriteSnapshot(cw, j.Read); err != nil {
 			return err
 		}
 		if err := bw.Flush(); err != nil {
