@@ -43,6 +43,15 @@ func TestSnapshotRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	entries = append(entries, e)
+	// A filing whose entry writes its warnings as [], as the service's do.
+	p := ledger.Period{Year: 2030, Quarter: 1}
+	e, err = ledger.EncodeEntry(uint64(len(entries)), time.Date(2030, 4, 1, 0, 0, 0, 0, time.UTC), ledger.SystemActor, ledger.KindReturnFiled,
+		ledger.ReturnFiled{ID: ledger.ReturnID("op-a", p, 1), Version: 1, FactorSet: "f1", Warnings: []ledger.Warning{},
+			Return: ledger.Return{Operator: "op-a", Period: p}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	entries = append(entries, e)
 	half := uint64(len(entries) / 2)
 
 	full := New()
