@@ -15,6 +15,7 @@ import (
 	"github.com/ictledger/ictledger/ledger/state"
 	"github.com/ictledger/ictledger/ledger/store"
 	"github.com/ictledger/ictledger/loadtest"
+	"github.com/ictledger/ictledger/service"
 )
 
 // TestSnapshotHoldsWhatAReplayBuilds serves the demo ledger, stops (the
@@ -94,6 +95,17 @@ func TestSnapshotHoldsWhatAReplayBuilds(t *testing.T) {
 	if _, err := svc.OperatorDisclosure(ctx, admin, "snap-op", span); err != nil {
 		t.Fatal(err)
 	}
+	// Read paths that compute from the rows: whatever they did to a row
+	// in place, the snapshot written at the stop would carry.
+	if _, err := svc.ReturnMetricsJSON(admin, filed.ID, service.MetricsQuery{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.SectorMetrics(reg, span, ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Region(span); err != nil {
+		t.Fatal(err)
+	}
 	if have, _ := svc.State().PeriodFigures(p); len(have) == 0 {
 		t.Fatalf("the served state holds no figures of %s: the test would not show the snapshot leaves them out", p)
 	}
@@ -167,9 +179,19 @@ func loadedAsReplayed(t *testing.T, dir string, want *state.State, name string, 
 	}
 }
 
+// readSnapshot reads dir's snapshot, which only its owner may read: it
+// holds every token's hash and every return's figures.
 func readSnapshot(t *testing.T, dir string) []byte {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join(dir, store.SnapshotFile))
+	path := filepath.Join(dir, store.SnapshotFile)
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fi.Mode().Perm() != 0o600 {
+		t.Errorf("%s: mode %v, want 0600", path, fi.Mode().Perm())
+	}
+	b, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
