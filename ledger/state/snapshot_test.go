@@ -164,15 +164,32 @@ func TestSnapshotCarriesEveryField(t *testing.T) {
 			t.Errorf("table %s: its row type is not checked here", name)
 		}
 	}
+	// gob brings an empty list or map back as nil and a pointer to a
+	// zero value back as nil. Each field that can hold one is named here
+	// with the reason a replay never leaves it so (or the way the
+	// snapshot carries it); a new one fails until it is looked at.
+	nilable := map[string]string{
+		"operators.Kinds":          "the service refuses an operator with no kinds",
+		"tokens.Jurisdictions":     "omitempty in the entry: none decodes as nil",
+		"returns.Warnings":         "fileReturnTxn keeps none as nil",
+		"returns.Reviews":          "appended to: nil or not empty",
+		"returns.Reviews.Findings": "omitempty in the entry: none decodes as nil",
+		"returns.Raw":              "writeReturns records nil apart from empty",
+		"returns.Certificates":     "appended to: nil or not empty",
+		"factor_sets.Set":          "carried as the entry that published it (writeFactorSets)",
+		"figures.Values":           "figures are not in a snapshot",
+		"jurisdictions.Location":   "not in a snapshot; loaded from TimeZone",
+	}
 	gobEncoder := reflect.TypeFor[gob.GobEncoder]()
 	binaryMarshaler := reflect.TypeFor[encoding.BinaryMarshaler]()
-	seen := map[reflect.Type]bool{}
+	seen := map[string]bool{}
 	var walk func(path string, ty reflect.Type)
 	walk = func(path string, ty reflect.Type) {
-		if seen[ty] {
+		key := path + " " + ty.String()
+		if seen[key] {
 			return
 		}
-		seen[ty] = true
+		seen[key] = true
 		if ty.Implements(gobEncoder) || reflect.PointerTo(ty).Implements(gobEncoder) ||
 			ty.Implements(binaryMarshaler) || reflect.PointerTo(ty).Implements(binaryMarshaler) {
 			return
@@ -185,7 +202,20 @@ func TestSnapshotCarriesEveryField(t *testing.T) {
 					t.Errorf("%s.%s (%s): unexported, gob would drop it", path, f.Name, ty)
 					continue
 				}
-				walk(path+"."+f.Name, f.Type)
+				name := path + "." + f.Name
+				if f.Anonymous {
+					name = path
+				}
+				switch f.Type.Kind() {
+				case reflect.Pointer, reflect.Slice, reflect.Map:
+					if _, ok := nilable[path+"."+f.Name]; !ok {
+						t.Errorf("%s.%s (%s): gob brings it back nil when empty or zero; say why a replay never holds that, or carry it otherwise", path, f.Name, f.Type)
+					}
+					if f.Name == "Set" || f.Name == "Location" || f.Name == "Values" {
+						continue // not carried by gob
+					}
+				}
+				walk(name, f.Type)
 			}
 		case reflect.Pointer, reflect.Slice, reflect.Array:
 			walk(path, ty.Elem())
