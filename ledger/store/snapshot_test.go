@@ -6,6 +6,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
@@ -528,5 +529,38 @@ func TestBuildIDIsTheRunningProgram(t *testing.T) {
 	want := fmt.Sprintf("build %x\n", sha256.Sum256(prog))
 	if !strings.Contains(string(out), want) {
 		t.Fatalf("the child printed %q, want its own program's hash %q", out, want)
+	}
+}
+
+// failingSigner fails as a snapshot write does on a full disk, at its end.
+type failingSigner struct{ note.Signer }
+
+func (failingSigner) Sign([]byte) ([]byte, error) { return nil, errors.New("no space left on device") }
+
+// TestFailedSnapshotWaitsItsSpacing: after a snapshot written while
+// serving fails, the next is not due before snapshotSpacing, however
+// much the state grew: a lasting failure must not write the whole state
+// again on every tick of keepCheckpoints.
+func TestFailedSnapshotWaitsItsSpacing(t *testing.T) {
+	dir := t.TempDir()
+	s, logs := openLogged(t, dir)
+	defer s.Close()
+	fill(t, s, 2)
+	s.snapAt = time.Now().Add(-time.Hour) // the last one long ago
+	good := s.signer.signer
+	s.signer.signer = failingSigner{good}
+	s.storeSnapshot()
+	s.signer.signer = good
+	if !strings.Contains(logs.String(), "no space left") {
+		t.Fatalf("the failure was not logged: %s", logs)
+	}
+	if fileExists(filepath.Join(dir, SnapshotFile)) {
+		t.Fatal("a snapshot was stored")
+	}
+	if snapshotDue(s.snapSize, s.snapAt, s.snapSize+10*snapshotEvery, time.Now()) {
+		t.Fatal("another snapshot is due right after one failed")
+	}
+	if !snapshotDue(s.snapSize, s.snapAt, s.snapSize+snapshotEvery, time.Now().Add(snapshotSpacing)) {
+		t.Fatal("no snapshot is due a spacing after one failed")
 	}
 }

@@ -195,6 +195,10 @@ func (s *Store) storeSnapshot() {
 	start := time.Now()
 	v := s.State.View()
 	if err := writeSnapshot(s.Dir, s.Journal, v, s.signer.signer); err != nil {
+		// The next try waits snapshotSpacing as after a success: a
+		// failure that lasts (a full disk) would otherwise write the
+		// whole state again every tick, and log it.
+		s.snapAt = time.Now()
 		s.log.Error("store state snapshot", "err", err)
 		return
 	}
