@@ -564,3 +564,31 @@ func TestFailedSnapshotWaitsItsSpacing(t *testing.T) {
 		t.Fatal("no snapshot is due a spacing after one failed")
 	}
 }
+
+// TestSnapshotDueSoonAfterAFullReplay: a start that replayed the whole
+// journal (no snapshot, or one it could not use) writes one at the first
+// tick once the state is large enough, not a spacing later; a start from
+// a snapshot waits the spacing.
+func TestSnapshotDueSoonAfterAFullReplay(t *testing.T) {
+	dir := t.TempDir()
+	s, _ := openLogged(t, dir)
+	fill(t, s, 2)
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(filepath.Join(dir, SnapshotFile)); err != nil {
+		t.Fatal(err)
+	}
+	s, _ = openLogged(t, dir) // a full replay
+	if !snapshotDue(s.snapSize, s.snapAt, s.snapSize+snapshotEvery, time.Now()) {
+		t.Error("after a full replay, a snapshot is not due at once")
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	s, _ = openLogged(t, dir) // from the snapshot Close wrote
+	defer s.Close()
+	if snapshotDue(s.snapSize, s.snapAt, s.snapSize+snapshotEvery, time.Now()) {
+		t.Error("after loading a snapshot, another is due at once")
+	}
+}

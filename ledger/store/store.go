@@ -92,7 +92,13 @@ func Open(dir string, st *state.State, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
+	// A snapshot loaded counts as one just written; after a full replay
+	// (a new build, a lost snapshot) the next is due as soon as the state
+	// is large enough to be worth one (snapshotDue), so that a crash soon
+	// after such a start does not mean a second full replay.
+	snapAt := time.Now()
 	if j == nil {
+		snapAt = time.Time{}
 		replay := st.NewReplay()
 		jopts.Prepare, jopts.Replay = replay.Prepare, replay.ApplyPrepared
 		if j, err = journal.Open(dir, jopts); err != nil {
@@ -113,7 +119,7 @@ func Open(dir string, st *state.State, opts Options) (*Store, error) {
 		j.Close()
 		return nil, fmt.Errorf("the journal does not extend the last stored checkpoint: %w", err)
 	}
-	s := &Store{Dir: dir, Journal: j, State: st, signer: signer, log: opts.Logger, snapSize: snapSize, snapAt: time.Now(),
+	s := &Store{Dir: dir, Journal: j, State: st, signer: signer, log: opts.Logger, snapSize: snapSize, snapAt: snapAt,
 		stop: make(chan struct{}), done: make(chan struct{})}
 	go s.keepCheckpoints(opts.CheckpointInterval)
 	return s, nil
