@@ -139,10 +139,17 @@ func newRegionTermsStore(dir string, log *slog.Logger) *regionTermsStore {
 // (its content part is a hash of the executable itself), read in well
 // under a millisecond; or, for an executable without one, the SHA-256
 // of the whole file (a few tens of milliseconds for this program).
+//
+// On Linux the executable is read as /proc/self/exe, the running program
+// itself: os.Executable names its path, which an upgrade installed while
+// the server runs (by rename) gives to the next build, whose identity the
+// old server would then write its terms under.
 func buildIdentity() (string, error) {
-	exe, err := os.Executable()
-	if err != nil {
-		return "", err
+	exe := "/proc/self/exe"
+	if _, err := os.Stat(exe); err != nil {
+		if exe, err = os.Executable(); err != nil {
+			return "", err
+		}
 	}
 	if f, err := elf.Open(exe); err == nil {
 		defer f.Close()

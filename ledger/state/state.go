@@ -330,6 +330,12 @@ func fileReturnTxn(txn *memdb.Txn, rf returnEntry, head returnHead, e ledger.Ent
 		IdempotencyKey: rf.IdempotencyKey, Warnings: rf.Warnings, Seq: e.Seq, LeafHash: leaf,
 		FiledAt: e.Time, Actor: e.Actor,
 	}
+	if len(rv.Warnings) == 0 {
+		// Warnings written [] (the service's filings) and left out are
+		// one thing, nil: a snapshot (gob) brings an empty list back as
+		// nil, and the service answers [] for either.
+		rv.Warnings = nil
+	}
 	if !hasSites {
 		rv.Raw = append([]byte(nil), rf.Return...)
 	}

@@ -117,14 +117,11 @@ func decodeSnapshotHeader(b []byte) (snapshotHeader, error) {
 	return h, nil
 }
 
-// buildID is the SHA-256 of the running executable, read once.
+// buildID is the SHA-256 of the running executable, read once (Open
+// starts reading it).
 var buildID = sync.OnceValues(func() (tlog.Hash, error) {
 	var sum tlog.Hash
-	path, err := os.Executable()
-	if err != nil {
-		return sum, err
-	}
-	f, err := os.Open(path)
+	f, err := openExecutable()
 	if err != nil {
 		return sum, err
 	}
@@ -136,6 +133,23 @@ var buildID = sync.OnceValues(func() (tlog.Hash, error) {
 	h.Sum(sum[:0])
 	return sum, nil
 })
+
+// openExecutable opens the program the process runs. On Linux that is
+// /proc/self/exe, which stays the running program when its path is
+// given the next build (an upgrade that installs by rename, as package
+// managers do): os.Executable names the path, even then, so hashing what
+// it names would give the next build's hash, and the snapshot the old
+// process writes at Close would pass for one of the new build.
+func openExecutable() (*os.File, error) {
+	if f, err := os.Open("/proc/self/exe"); err == nil {
+		return f, nil
+	}
+	path, err := os.Executable()
+	if err != nil {
+		return nil, err
+	}
+	return os.Open(path)
+}
 
 // writeSnapshot writes a snapshot of v, which must reflect no more
 // entries than j holds, into dir.
@@ -156,7 +170,7 @@ func writeSnapshot(dir string, j *journal.Journal, v *state.View, key note.Signe
 		if _, err := bw.Write(head); err != nil {
 			return err
 		}
-		if err := v.WriteSnapshot(cw); err != nil {
+		if err := v.WriteSnapshot(cw, j.Read); err != nil {
 			return err
 		}
 		if err := bw.Flush(); err != nil {

@@ -6,6 +6,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
@@ -467,5 +468,127 @@ func TestSnapshotDue(t *testing.T) {
 		if got := snapshotDue(c.lastSize, at, c.size, at.Add(c.after)); got != c.due {
 			t.Errorf("%s: due %v, want %v", c.name, got, c.due)
 		}
+	}
+}
+
+// buildIDEnv tells the test binary to act as the child of
+// TestBuildIDIsTheRunningProgram.
+const buildIDEnv = "ICTLEDGER_STORE_BUILD_ID_CHILD"
+
+// TestBuildIDProcess is the child of TestBuildIDIsTheRunningProgram: it
+// puts another file at the path of its own executable, as an upgrade
+// does, then prints its build id. It is not a test on its own.
+func TestBuildIDProcess(t *testing.T) {
+	if os.Getenv(buildIDEnv) == "" {
+		t.Skip("helper process for TestBuildIDIsTheRunningProgram")
+	}
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	next := self + ".next"
+	if err := os.WriteFile(next, []byte("the next build"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(next, self); err != nil {
+		t.Fatal(err)
+	}
+	id, err := buildID()
+	if err != nil {
+		t.Fatal(err)
+	}
+	fmt.Printf("build %x\n", id[:])
+}
+
+// TestBuildIDIsTheRunningProgram: a process whose executable's path was
+// given another build (an upgrade installed while it runs) still labels
+// its snapshots with its own build, so that the new build does not load
+// rows applied by the old one.
+func TestBuildIDIsTheRunningProgram(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a process")
+	}
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	prog, err := os.ReadFile(self)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "store.test")
+	if err := os.WriteFile(path, prog, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(path, "-test.run=^TestBuildIDProcess$")
+	cmd.Env = append(os.Environ(), buildIDEnv+"=1")
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("child: %v: %s", err, out)
+	}
+	want := fmt.Sprintf("build %x\n", sha256.Sum256(prog))
+	if !strings.Contains(string(out), want) {
+		t.Fatalf("the child printed %q, want its own program's hash %q", out, want)
+	}
+}
+
+// failingSigner fails as a snapshot write does on a full disk, at its end.
+type failingSigner struct{ note.Signer }
+
+func (failingSigner) Sign([]byte) ([]byte, error) { return nil, errors.New("no space left on device") }
+
+// TestFailedSnapshotWaitsItsSpacing: after a snapshot written while
+// serving fails, the next is not due before snapshotSpacing, however
+// much the state grew: a lasting failure must not write the whole state
+// again on every tick of keepCheckpoints.
+func TestFailedSnapshotWaitsItsSpacing(t *testing.T) {
+	dir := t.TempDir()
+	s, logs := openLogged(t, dir)
+	defer s.Close()
+	fill(t, s, 2)
+	s.snapAt = time.Now().Add(-time.Hour) // the last one long ago
+	good := s.signer.signer
+	s.signer.signer = failingSigner{good}
+	s.storeSnapshot()
+	s.signer.signer = good
+	if !strings.Contains(logs.String(), "no space left") {
+		t.Fatalf("the failure was not logged: %s", logs)
+	}
+	if fileExists(filepath.Join(dir, SnapshotFile)) {
+		t.Fatal("a snapshot was stored")
+	}
+	if snapshotDue(s.snapSize, s.snapAt, s.snapSize+10*snapshotEvery, time.Now()) {
+		t.Fatal("another snapshot is due right after one failed")
+	}
+	if !snapshotDue(s.snapSize, s.snapAt, s.snapSize+snapshotEvery, time.Now().Add(snapshotSpacing)) {
+		t.Fatal("no snapshot is due a spacing after one failed")
+	}
+}
+
+// TestSnapshotDueSoonAfterAFullReplay: a start that replayed the whole
+// journal (no snapshot, or one it could not use) writes one at the first
+// tick once the state is large enough, not a spacing later; a start from
+// a snapshot waits the spacing.
+func TestSnapshotDueSoonAfterAFullReplay(t *testing.T) {
+	dir := t.TempDir()
+	s, _ := openLogged(t, dir)
+	fill(t, s, 2)
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(filepath.Join(dir, SnapshotFile)); err != nil {
+		t.Fatal(err)
+	}
+	s, _ = openLogged(t, dir) // a full replay
+	if !snapshotDue(s.snapSize, s.snapAt, s.snapSize+snapshotEvery, time.Now()) {
+		t.Error("after a full replay, a snapshot is not due at once")
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	s, _ = openLogged(t, dir) // from the snapshot Close wrote
+	defer s.Close()
+	if snapshotDue(s.snapSize, s.snapAt, s.snapSize+snapshotEvery, time.Now()) {
+		t.Error("after loading a snapshot, another is due at once")
 	}
 }

@@ -80,6 +80,10 @@ func Open(dir string, st *state.State, opts Options) (*Store, error) {
 	if opts.CheckpointInterval == 0 {
 		opts.CheckpointInterval = time.Second
 	}
+	// The executable is hashed now, in the background, rather than when
+	// the first snapshot is written: where openExecutable cannot open the
+	// running program itself, its path may meanwhile name another build.
+	go buildID()
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("create data directory: %w", err)
 	}
@@ -88,7 +92,13 @@ func Open(dir string, st *state.State, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
+	// A snapshot loaded counts as one just written; after a full replay
+	// (a new build, a lost snapshot) the next is due as soon as the state
+	// is large enough to be worth one (snapshotDue), so that a crash soon
+	// after such a start does not mean a second full replay.
+	snapAt := time.Now()
 	if j == nil {
+		snapAt = time.Time{}
 		replay := st.NewReplay()
 		jopts.Prepare, jopts.Replay = replay.Prepare, replay.ApplyPrepared
 		if j, err = journal.Open(dir, jopts); err != nil {
@@ -109,7 +119,7 @@ func Open(dir string, st *state.State, opts Options) (*Store, error) {
 		j.Close()
 		return nil, fmt.Errorf("the journal does not extend the last stored checkpoint: %w", err)
 	}
-	s := &Store{Dir: dir, Journal: j, State: st, signer: signer, log: opts.Logger, snapSize: snapSize, snapAt: time.Now(),
+	s := &Store{Dir: dir, Journal: j, State: st, signer: signer, log: opts.Logger, snapSize: snapSize, snapAt: snapAt,
 		stop: make(chan struct{}), done: make(chan struct{})}
 	go s.keepCheckpoints(opts.CheckpointInterval)
 	return s, nil
@@ -191,6 +201,10 @@ func (s *Store) storeSnapshot() {
 	start := time.Now()
 	v := s.State.View()
 	if err := writeSnapshot(s.Dir, s.Journal, v, s.signer.signer); err != nil {
+		// The next try waits snapshotSpacing as after a success: a
+		// failure that lasts (a full disk) would otherwise write the
+		// whole state again every tick, and log it.
+		s.snapAt = time.Now()
 		s.log.Error("store state snapshot", "err", err)
 		return
 	}
