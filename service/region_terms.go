@@ -2,8 +2,6 @@ package service
 
 import (
 	"bytes"
-	"crypto/sha256"
-	"debug/elf"
 	"encoding/gob"
 	"encoding/hex"
 	"errors"
@@ -19,6 +17,7 @@ import (
 
 	"golang.org/x/mod/sumdb/tlog"
 
+	"github.com/ictledger/ictledger/buildid"
 	"github.com/ictledger/ictledger/calculators"
 	"github.com/ictledger/ictledger/ledger"
 	"github.com/ictledger/ictledger/ledger/atomicfile"
@@ -37,7 +36,7 @@ import (
 //
 // The file holds public figures only: terms made from accepted returns,
 // each under the key of the versions it rests on (publicRollupKey), and
-// the identity of the build that made them (buildIdentity). A file of
+// the identity of the build that made them (buildid.Running). A file of
 // another build, of another ledger, of another format, or that does not
 // decode is not used: the view reads every operator again, computes the
 // terms whose key does not match, and the file is replaced. Deleting the
@@ -123,53 +122,14 @@ func newRegionTermsStore(dir string, log *slog.Logger) *regionTermsStore {
 		if dir == "" {
 			return ""
 		}
-		id, err := buildIdentity()
+		id, err := buildid.Running()
 		if err != nil {
 			log.Warn("regional terms are not kept on disk: the running build cannot be identified", "err", err)
 			return ""
 		}
-		return id
+		return id.String()
 	})
 	return st
-}
-
-// buildIdentity names the running executable: terms made by one build
-// are never read by another, whose calculators may differ. It is the
-// SHA-256 of the Go build ID the linker writes into an ELF executable
-// (its content part is a hash of the executable itself), read in well
-// under a millisecond; or, for an executable without one, the SHA-256
-// of the whole file (a few tens of milliseconds for this program).
-//
-// On Linux the executable is read as /proc/self/exe, the running program
-// itself: os.Executable names its path, which an upgrade installed while
-// the server runs (by rename) gives to the next build, whose identity the
-// old server would then write its terms under.
-func buildIdentity() (string, error) {
-	exe := "/proc/self/exe"
-	if _, err := os.Stat(exe); err != nil {
-		if exe, err = os.Executable(); err != nil {
-			return "", err
-		}
-	}
-	if f, err := elf.Open(exe); err == nil {
-		defer f.Close()
-		if sec := f.Section(".note.go.buildid"); sec != nil {
-			if note, err := sec.Data(); err == nil && len(note) > 16 {
-				sum := sha256.Sum256(note)
-				return "go-buildid:" + hex.EncodeToString(sum[:]), nil
-			}
-		}
-	}
-	f, err := os.Open(exe)
-	if err != nil {
-		return "", err
-	}
-	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return "", fmt.Errorf("read %s: %w", exe, err)
-	}
-	return "sha256:" + hex.EncodeToString(h.Sum(nil)), nil
 }
 
 // span returns what is known of a span, read from its file the first

@@ -14,12 +14,12 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"time"
 
 	"golang.org/x/mod/sumdb/note"
 	"golang.org/x/mod/sumdb/tlog"
 
+	"github.com/ictledger/ictledger/buildid"
 	"github.com/ictledger/ictledger/ledger/atomicfile"
 	"github.com/ictledger/ictledger/ledger/journal"
 	"github.com/ictledger/ictledger/ledger/state"
@@ -92,7 +92,7 @@ func snapshotDue(lastSize uint64, lastAt time.Time, size uint64, now time.Time) 
 
 // snapshotHeader is what a snapshot's header records.
 type snapshotHeader struct {
-	build tlog.Hash // SHA-256 of the executable
+	build buildid.ID // the build that wrote it (buildid.Running)
 	size  uint64
 	root  tlog.Hash
 }
@@ -117,46 +117,12 @@ func decodeSnapshotHeader(b []byte) (snapshotHeader, error) {
 	return h, nil
 }
 
-// buildID is the SHA-256 of the running executable, read once (Open
-// starts reading it).
-var buildID = sync.OnceValues(func() (tlog.Hash, error) {
-	var sum tlog.Hash
-	f, err := openExecutable()
-	if err != nil {
-		return sum, err
-	}
-	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return sum, err
-	}
-	h.Sum(sum[:0])
-	return sum, nil
-})
-
-// openExecutable opens the program the process runs. On Linux that is
-// /proc/self/exe, which stays the running program when its path is
-// given the next build (an upgrade that installs by rename, as package
-// managers do): os.Executable names the path, even then, so hashing what
-// it names would give the next build's hash, and the snapshot the old
-// process writes at Close would pass for one of the new build.
-func openExecutable() (*os.File, error) {
-	if f, err := os.Open("/proc/self/exe"); err == nil {
-		return f, nil
-	}
-	path, err := os.Executable()
-	if err != nil {
-		return nil, err
-	}
-	return os.Open(path)
-}
-
 // writeSnapshot writes a snapshot of v, which must reflect no more
 // entries than j holds, into dir.
 func writeSnapshot(dir string, j *journal.Journal, v *state.View, key note.Signer) error {
-	build, err := buildID()
+	build, err := buildid.Running()
 	if err != nil {
-		return fmt.Errorf("snapshot: the executable's hash: %w", err)
+		return fmt.Errorf("snapshot: the running build: %w", err)
 	}
 	root, err := j.TreeHash(v.Size())
 	if err != nil {
@@ -234,9 +200,9 @@ func readSnapshot(path string, st *state.State) (r snapshotRead) {
 		if r.header, err = decodeSnapshotHeader(hb[:]); err != nil {
 			return err
 		}
-		build, err := buildID()
+		build, err := buildid.Running()
 		if err != nil {
-			return fmt.Errorf("the executable's hash: %w", err)
+			return fmt.Errorf("the running build: %w", err)
 		}
 		if r.header.build != build {
 			return errors.New("written by another build")

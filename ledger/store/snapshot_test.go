@@ -471,67 +471,6 @@ func TestSnapshotDue(t *testing.T) {
 	}
 }
 
-// buildIDEnv tells the test binary to act as the child of
-// TestBuildIDIsTheRunningProgram.
-const buildIDEnv = "ICTLEDGER_STORE_BUILD_ID_CHILD"
-
-// TestBuildIDProcess is the child of TestBuildIDIsTheRunningProgram: it
-// puts another file at the path of its own executable, as an upgrade
-// does, then prints its build id. It is not a test on its own.
-func TestBuildIDProcess(t *testing.T) {
-	if os.Getenv(buildIDEnv) == "" {
-		t.Skip("helper process for TestBuildIDIsTheRunningProgram")
-	}
-	self, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
-	next := self + ".next"
-	if err := os.WriteFile(next, []byte("the next build"), 0o700); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Rename(next, self); err != nil {
-		t.Fatal(err)
-	}
-	id, err := buildID()
-	if err != nil {
-		t.Fatal(err)
-	}
-	fmt.Printf("build %x\n", id[:])
-}
-
-// TestBuildIDIsTheRunningProgram: a process whose executable's path was
-// given another build (an upgrade installed while it runs) still labels
-// its snapshots with its own build, so that the new build does not load
-// rows applied by the old one.
-func TestBuildIDIsTheRunningProgram(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts a process")
-	}
-	self, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
-	prog, err := os.ReadFile(self)
-	if err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(t.TempDir(), "store.test")
-	if err := os.WriteFile(path, prog, 0o700); err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command(path, "-test.run=^TestBuildIDProcess$")
-	cmd.Env = append(os.Environ(), buildIDEnv+"=1")
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("child: %v: %s", err, out)
-	}
-	want := fmt.Sprintf("build %x\n", sha256.Sum256(prog))
-	if !strings.Contains(string(out), want) {
-		t.Fatalf("the child printed %q, want its own program's hash %q", out, want)
-	}
-}
-
 // failingSigner fails as a snapshot write does on a full disk, at its end.
 type failingSigner struct{ note.Signer }
 

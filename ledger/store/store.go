@@ -20,6 +20,7 @@ import (
 	"golang.org/x/mod/sumdb/note"
 	"golang.org/x/mod/sumdb/tlog"
 
+	"github.com/ictledger/ictledger/buildid"
 	"github.com/ictledger/ictledger/ledger/checkpoint"
 	"github.com/ictledger/ictledger/ledger/journal"
 	"github.com/ictledger/ictledger/ledger/state"
@@ -80,10 +81,10 @@ func Open(dir string, st *state.State, opts Options) (*Store, error) {
 	if opts.CheckpointInterval == 0 {
 		opts.CheckpointInterval = time.Second
 	}
-	// The executable is hashed now, in the background, rather than when
-	// the first snapshot is written: where openExecutable cannot open the
-	// running program itself, its path may meanwhile name another build.
-	go buildID()
+	// The build is identified now, in the background, rather than when
+	// the first snapshot is written: where the running program cannot be
+	// read itself, its path may meanwhile name another build.
+	go buildid.Running()
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("create data directory: %w", err)
 	}
