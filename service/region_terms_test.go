@@ -2,7 +2,6 @@ package service_test
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"io/fs"
 	"os"
@@ -99,18 +98,7 @@ func sameAsSector(t *testing.T, svc *service.Service, spans []ledger.Span) int {
 	t.Helper()
 	counted := 0
 	for _, sp := range spans {
-		got := regionJSON(t, svc, sp)
-		ref, err := service.RegionBySector(svc, sp)
-		if err != nil {
-			t.Fatal(err)
-		}
-		want, err := json.Marshal(ref)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got != string(want) {
-			t.Errorf("%s: the view from terms differs from the view from roll-ups:\n%s\n%s", sp, got, want)
-		}
+		ref := sameAsSectorNow(t, svc, sp, "terms")
 		if len(ref.Coverage.Counted) > 0 {
 			counted++
 		}
@@ -286,38 +274,15 @@ func TestRegionTermsAfterRestartAndChange(t *testing.T) {
 
 	// A regulator accepts a submitted 2025 return, and a token is issued
 	// (an entry that touches no operator).
-	var submitted *state.ReturnVersion
-	for _, op := range cur.State().Operators() {
-		for _, rv := range cur.State().LatestOf(op.ID) {
-			if rv.Period.Year == 2025 && rv.Status() == ledger.StatusSubmitted && submitted == nil {
-				submitted = rv
-			}
-		}
-	}
-	if submitted == nil {
-		t.Fatal("no submitted 2025 return")
-	}
-	ctx := context.Background()
-	reg, err := cur.IssueToken(ctx, ledger.SystemActor, ledger.RoleRegulator, "", "test")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := cur.Review(ctx, ledger.Actor{TokenID: reg.ID, Role: ledger.RoleRegulator}, submitted.ID, ledger.Review{Decision: ledger.DecisionAccept}); err != nil {
-		t.Fatal(err)
-	}
+	submitted := firstSubmitted(t, cur, 2025)
+	acceptAsRegulator(t, cur, submitted)
 
 	cur = d.Restart(t)
 	got := regionJSON(t, cur, year)
 	if n := service.RegionTermsComputed(cur); n != 1 {
 		t.Errorf("after a restart and one acceptance, %d operators' terms computed, want 1", n)
 	}
-	ref, err := service.RegionBySector(cur, year)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if want, _ := json.Marshal(ref); got != string(want) {
-		t.Errorf("the view differs from the view from roll-ups:\n%s\n%s", got, want)
-	}
+	sameAsSectorNow(t, cur, year, "after a restart and one acceptance")
 	if !strings.Contains(got, submitted.Operator) {
 		t.Errorf("the accepted operator %s is not in the view", submitted.Operator)
 	}
@@ -373,25 +338,8 @@ func TestRegionTermsAfterRestore(t *testing.T) {
 	ctx := context.Background()
 	d := openGenerated(t, dir, derived)
 	cur := d.Service()
-	var submitted *state.ReturnVersion
-	for _, op := range cur.State().Operators() {
-		for _, rv := range cur.State().LatestOf(op.ID) {
-			if rv.Period.Year == 2025 && rv.Status() == ledger.StatusSubmitted && submitted == nil {
-				submitted = rv
-			}
-		}
-	}
-	if submitted == nil {
-		t.Fatal("no submitted 2025 return")
-	}
-	// Two entries: a regulator's token and its acceptance.
-	reg, err := cur.IssueToken(ctx, ledger.SystemActor, ledger.RoleRegulator, "", "test")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := cur.Review(ctx, ledger.Actor{TokenID: reg.ID, Role: ledger.RoleRegulator}, submitted.ID, ledger.Review{Decision: ledger.DecisionAccept}); err != nil {
-		t.Fatal(err)
-	}
+	submitted := firstSubmitted(t, cur, 2025)
+	acceptAsRegulator(t, cur, submitted) // two entries: a regulator's token and its acceptance
 	accepted := regionJSON(t, cur, year)
 	if !strings.Contains(accepted, submitted.Operator) {
 		t.Fatalf("the accepted operator %s is not in the view", submitted.Operator)
@@ -408,15 +356,8 @@ func TestRegionTermsAfterRestore(t *testing.T) {
 
 	check := func(svc *service.Service, step string) {
 		t.Helper()
-		got := regionJSON(t, svc, year)
-		ref, err := service.RegionBySector(svc, year)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if want, _ := json.Marshal(ref); got != string(want) {
-			t.Errorf("%s: the view differs from the view from roll-ups:\n%s\n%s", step, got, want)
-		}
-		if got == accepted {
+		sameAsSectorNow(t, svc, year, step)
+		if got := regionJSON(t, svc, year); got == accepted {
 			t.Errorf("%s: the view is the one after the acceptance the backup does not have", step)
 		}
 		service.WaitRegionTerms(svc)
@@ -451,17 +392,7 @@ func TestRegionTermsNotAheadOfTheirPoint(t *testing.T) {
 	ctx := context.Background()
 	d := openGenerated(t, dir, derived)
 	cur := d.Service()
-	var submitted *state.ReturnVersion
-	for _, op := range cur.State().Operators() {
-		for _, rv := range cur.State().LatestOf(op.ID) {
-			if rv.Period.Year == 2025 && rv.Status() == ledger.StatusSubmitted && submitted == nil {
-				submitted = rv
-			}
-		}
-	}
-	if submitted == nil {
-		t.Fatal("no submitted 2025 return")
-	}
+	submitted := firstSubmitted(t, cur, 2025)
 	reg, err := cur.IssueToken(ctx, ledger.SystemActor, ledger.RoleRegulator, "", "test")
 	if err != nil {
 		t.Fatal(err)
@@ -484,13 +415,34 @@ func TestRegionTermsNotAheadOfTheirPoint(t *testing.T) {
 	}
 
 	r := openGenerated(t, backup, derived)
-	svc := r.Service()
-	got := regionJSON(t, svc, year)
-	ref, err := service.RegionBySector(svc, year)
+	sameAsSectorNow(t, r.Service(), year, "on the backup")
+}
+
+// firstSubmitted is a return of year whose latest version is still
+// submitted, the first found.
+func firstSubmitted(t *testing.T, svc *service.Service, year int) *state.ReturnVersion {
+	t.Helper()
+	for _, op := range svc.State().Operators() {
+		for _, rv := range svc.State().LatestOf(op.ID) {
+			if rv.Period.Year == year && rv.Status() == ledger.StatusSubmitted {
+				return rv
+			}
+		}
+	}
+	t.Fatalf("no submitted %d return", year)
+	return nil
+}
+
+// acceptAsRegulator issues a regulator's token and accepts rv with it:
+// two entries.
+func acceptAsRegulator(t *testing.T, svc *service.Service, rv *state.ReturnVersion) {
+	t.Helper()
+	ctx := context.Background()
+	reg, err := svc.IssueToken(ctx, ledger.SystemActor, ledger.RoleRegulator, "", "test")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want, _ := json.Marshal(ref); got != string(want) {
-		t.Errorf("on the backup the view differs from the view from roll-ups:\n%s\n%s", got, want)
+	if _, err := svc.Review(ctx, ledger.Actor{TokenID: reg.ID, Role: ledger.RoleRegulator}, rv.ID, ledger.Review{Decision: ledger.DecisionAccept}); err != nil {
+		t.Fatal(err)
 	}
 }
