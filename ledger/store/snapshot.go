@@ -34,7 +34,7 @@ import (
 // a trailer:
 //
 //	"ictledger state snapshot 1\n"   the format
-//	32 bytes   SHA-256 of the executable that wrote it
+//	32 bytes   the build that wrote it (buildid.Running)
 //	8 bytes    tree size n, big-endian: the entries the rows reflect
 //	32 bytes   the Merkle root of the first n entries
 //	...        the rows
