@@ -5,7 +5,9 @@
 package calculators
 
 import (
+	"fmt"
 	"math/big"
+	"strings"
 
 	"github.com/shopspring/decimal"
 
@@ -69,6 +71,30 @@ func (v Value) MarshalJSON() ([]byte, error) {
 	b = append(b, '"')
 	b = appendHalfEven(b, v.D, DisplayPlaces)
 	return append(b, '"'), nil
+}
+
+// UnmarshalJSON reads what MarshalJSON writes: null for an unavailable
+// value, else a decimal in a string. A recorded view (a region.recorded
+// entry) is read back this way to be drawn.
+func (v *Value) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		*v = None
+		return nil
+	}
+	if len(b) < 2 || b[0] != '"' || b[len(b)-1] != '"' {
+		return fmt.Errorf("a value is a decimal in a string or null, not %s", b)
+	}
+	text := string(b[1 : len(b)-1])
+	if strings.ContainsAny(text, "eE") {
+		// As a filing reads numbers: an exponent could ask for a decimal of millions of digits.
+		return fmt.Errorf("value %s: a decimal without an exponent", b)
+	}
+	d, err := decimal.NewFromString(text)
+	if err != nil {
+		return fmt.Errorf("value %s: %w", b, err)
+	}
+	*v = Some(d)
+	return nil
 }
 
 // Display is the value rounded half-even to DisplayPlaces, without

@@ -8,7 +8,7 @@ import (
 
 // handleRegion serves GET /v1/region?period=P (public): each country's
 // accepted returns summed, with coverage, the region's totals and the
-// median of the countries' intensities (service.Region).
+// median of the countries' intensities (calculators.RegionView).
 func (s *Server) handleRegion(w http.ResponseWriter, r *http.Request) {
 	span, err := spanParam(r)
 	if err != nil {

@@ -94,7 +94,7 @@ func (s *Server) apiOps() []apiOp {
 		{method: "GET", path: "/v1/sector/export.xlsx", summary: "The CSV export's rows and columns as a workbook: header frozen with an autofilter, text never a formula, a value a number cell when exact in 15 significant digits, else text",
 			roles: "admin, regulator", query: []string{"period", "country"}, status: 200, respType: xlsxexport.ContentType},
 		{method: "GET", path: "/v1/region", summary: "The public regional view of a quarter or year: per country with accepted returns, the operators due, filed and accepted, the sums of their accepted returns and the intensities recomputed from them; the region's totals and the median of the countries' intensities. Nothing submitted, returned or superseded counts",
-			roles: "public", query: []string{"period"}, status: 200, resp: service.Region{}},
+			roles: "public", query: []string{"period"}, status: 200, resp: calculators.RegionView{}},
 		{method: "PUT", path: "/v1/deadlines/{period}", summary: "Override a quarter's filing deadline (recorded as a ledger entry; a later override replaces an earlier one)",
 			roles: "admin", body: struct {
 				Deadline time.Time `json:"deadline"`

@@ -57,9 +57,9 @@ func RegionBundleLeast(s *Service, span ledger.Span) int {
 // and read with calculators.RegionFigures. Tests hold Region to it. Its
 // quarters are computed with their derivations, as they were then, so
 // that it also holds the view's figures-only computation to the full one.
-func RegionBySector(s *Service, span ledger.Span) (*Region, error) {
-	out := &Region{Period: span.String(), Basis: "accepted", Countries: []RegionCountry{}}
-	coverage := map[string]*RegionCoverage{}
+func RegionBySector(s *Service, span ledger.Span) (*calculators.RegionView, error) {
+	out := &calculators.RegionView{Period: span.String(), Basis: "accepted", Countries: []calculators.RegionViewCountry{}}
+	coverage := map[string]*calculators.RegionViewCoverage{}
 	var counted []calculators.OperatorRollup
 	for _, op := range s.st.Operators() {
 		latest := s.st.LatestOf(op.ID)
@@ -69,7 +69,7 @@ func RegionBySector(s *Service, span ledger.Span) (*Region, error) {
 		}
 		c := coverage[op.Country]
 		if c == nil {
-			c = &RegionCoverage{Counted: []string{}, Partial: []calculators.PartialOperator{}}
+			c = &calculators.RegionViewCoverage{Counted: []string{}, Partial: []calculators.PartialOperator{}}
 			coverage[op.Country] = c
 		}
 		c.Due++
@@ -89,7 +89,7 @@ func RegionBySector(s *Service, span ledger.Span) (*Region, error) {
 		c.Counted = append(c.Counted, op.ID)
 		counted = append(counted, calculators.OperatorRollup{Country: op.Country, Rollup: r})
 	}
-	total := RegionCoverage{Counted: []string{}, Partial: []calculators.PartialOperator{}}
+	total := calculators.RegionViewCoverage{Counted: []string{}, Partial: []calculators.PartialOperator{}}
 	for _, c := range coverage {
 		total.Due += c.Due
 		total.Filed += c.Filed
@@ -104,7 +104,7 @@ func RegionBySector(s *Service, span ledger.Span) (*Region, error) {
 	for _, cc := range sortedKeys(byCountry) {
 		t, c := byCountry[cc], coverage[cc]
 		c.Partial = t.Coverage.Partial
-		out.Countries = append(out.Countries, RegionCountry{Country: cc, Name: s.countryName(cc), Coverage: *c, Figures: calculators.RegionFigures(t)})
+		out.Countries = append(out.Countries, calculators.RegionViewCountry{Country: cc, Name: s.countryName(cc), Coverage: *c, Figures: calculators.RegionFigures(t)})
 	}
 	out.Metrics = regionMetrics(calculators.RegionFigures(sum), out.Countries)
 	total.Counted = append(total.Counted, sum.Operators...)

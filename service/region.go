@@ -15,49 +15,6 @@ import (
 	"github.com/ictledger/ictledger/ledger/state"
 )
 
-// RegionMetric describes one figure of the regional view, with the
-// region's value (recomputed from the region's sums) and, for an
-// intensity, the median of the countries' values.
-type RegionMetric struct {
-	Key       string             `json:"key"`
-	Label     string             `json:"label"`
-	Unit      string             `json:"unit"`
-	Intensity bool               `json:"intensity"`
-	Region    calculators.Value  `json:"region"`
-	Median    *calculators.Value `json:"median,omitempty"` // intensities only
-	Reporting int                `json:"reporting"`        // countries with a value
-}
-
-// RegionCoverage says whom a country's (or the region's) figures count:
-// the operators due for the span, those that filed any version of it,
-// and those with an accepted return for it, which alone are counted.
-type RegionCoverage struct {
-	Due      int      `json:"due"`
-	Filed    int      `json:"filed"`
-	Accepted int      `json:"accepted"`
-	Counted  []string `json:"counted"` // the operators whose accepted returns are summed
-	// Partial lists the counted operators of a year with fewer accepted
-	// quarters than four, and the quarters left out.
-	Partial []calculators.PartialOperator `json:"partial"`
-}
-
-// RegionCountry is one country of the regional view.
-type RegionCountry struct {
-	Country  string                       `json:"country"`
-	Name     string                       `json:"name"`
-	Coverage RegionCoverage               `json:"coverage"`
-	Figures  map[string]calculators.Value `json:"figures"`
-}
-
-// Region is the public regional view of a quarter or a year.
-type Region struct {
-	Period    string          `json:"period"`
-	Basis     string          `json:"basis"` // always "accepted"
-	Metrics   []RegionMetric  `json:"metrics"`
-	Countries []RegionCountry `json:"countries"`
-	Coverage  RegionCoverage  `json:"coverage"` // the region's
-}
-
 // Region builds the public regional view of a quarter or a year: for
 // each country with at least one accepted return in the span, its
 // operators' accepted returns summed (calculators.SumRegionTerms, which
@@ -75,13 +32,13 @@ type Region struct {
 // on (publicTerms, region_terms.go), in memory and in the derived
 // directory: after a new entry, or after a restart of the same build,
 // only the operators whose accepted returns changed are computed again.
-func (s *Service) Region(span ledger.Span) (*Region, error) {
+func (s *Service) Region(span ledger.Span) (*calculators.RegionView, error) {
 	// Anyone may ask, and the view reads every operator: it is computed
 	// once per state of the ledger (any new entry may change it) and one
 	// at a time; a request that finds a computation under way gets busy.
 	key := fmt.Sprintf("region|%s|%d", span, s.st.Size())
 	if r, ok := s.results.get(key); ok {
-		return r.(*Region), nil
+		return r.(*calculators.RegionView), nil
 	}
 	select {
 	case s.regionGate <- struct{}{}:
@@ -97,8 +54,8 @@ func (s *Service) Region(span ledger.Span) (*Region, error) {
 	return r, nil
 }
 
-func (s *Service) computeRegion(span ledger.Span) (*Region, error) {
-	out := &Region{Period: span.String(), Basis: "accepted", Countries: []RegionCountry{}}
+func (s *Service) computeRegion(span ledger.Span) (*calculators.RegionView, error) {
+	out := &calculators.RegionView{Period: span.String(), Basis: "accepted", Countries: []calculators.RegionViewCountry{}}
 	// What was known of each operator as of an earlier point of the
 	// ledger holds for every operator no entry since has touched.
 	size := s.st.Size()
@@ -118,7 +75,7 @@ func (s *Service) computeRegion(span ledger.Span) (*Region, error) {
 	now := &regionSpan{at: size, ops: make(map[string]regionOpFacts, len(known.ops))}
 	changed, anyFiled := known.at != size, false
 
-	coverage := map[string]*RegionCoverage{}
+	coverage := map[string]*calculators.RegionViewCoverage{}
 	byCountry := map[string][]*calculators.RegionTerms{}
 	var counted []*calculators.RegionTerms
 	// The state may have applied entries past size since it was read
@@ -145,7 +102,7 @@ func (s *Service) computeRegion(span ledger.Span) (*Region, error) {
 		}
 		c := coverage[op.Country]
 		if c == nil {
-			c = &RegionCoverage{Counted: []string{}, Partial: []calculators.PartialOperator{}}
+			c = &calculators.RegionViewCoverage{Counted: []string{}, Partial: []calculators.PartialOperator{}}
 			coverage[op.Country] = c
 		}
 		c.Due++
@@ -182,7 +139,7 @@ func (s *Service) computeRegion(span ledger.Span) (*Region, error) {
 		figures, partial := calculators.SumRegionTerms(byCountry[cc])
 		c := coverage[cc]
 		c.Partial = partial
-		out.Countries = append(out.Countries, RegionCountry{Country: cc, Name: s.countryName(cc), Coverage: *c, Figures: figures})
+		out.Countries = append(out.Countries, calculators.RegionViewCountry{Country: cc, Name: s.countryName(cc), Coverage: *c, Figures: figures})
 	}
 	total, partial := calculators.SumRegionTerms(counted)
 	out.Metrics = regionMetrics(total, out.Countries)
@@ -292,8 +249,8 @@ func stringMember(obj []byte, key string) (v string, ok bool) {
 // with accepted returns are in the view, but every operator due counts.
 // The region's counted operators are listed by id, with the partial ones
 // (calculators.SumRegionTerms).
-func regionTotalCoverage(byCountry map[string]*RegionCoverage, counted []*calculators.RegionTerms, partial []calculators.PartialOperator) RegionCoverage {
-	out := RegionCoverage{Counted: []string{}, Partial: []calculators.PartialOperator{}}
+func regionTotalCoverage(byCountry map[string]*calculators.RegionViewCoverage, counted []*calculators.RegionTerms, partial []calculators.PartialOperator) calculators.RegionViewCoverage {
+	out := calculators.RegionViewCoverage{Counted: []string{}, Partial: []calculators.PartialOperator{}}
 	for _, c := range byCountry {
 		out.Due += c.Due
 		out.Filed += c.Filed
@@ -312,10 +269,10 @@ func regionTotalCoverage(byCountry map[string]*RegionCoverage, counted []*calcul
 // regionMetrics describes the region's figures: each of
 // calculators.RegionHeadlines with its region value and, for an
 // intensity, the median of the countries that have one.
-func regionMetrics(total map[string]calculators.Value, countries []RegionCountry) []RegionMetric {
-	var out []RegionMetric
+func regionMetrics(total map[string]calculators.Value, countries []calculators.RegionViewCountry) []calculators.RegionViewMetric {
+	var out []calculators.RegionViewMetric
 	for _, h := range calculators.RegionHeadlines() {
-		m := RegionMetric{Key: h.Key, Label: h.Label, Unit: h.Unit, Intensity: h.Intensity, Region: calculators.None}
+		m := calculators.RegionViewMetric{Key: h.Key, Label: h.Label, Unit: h.Unit, Intensity: h.Intensity, Region: calculators.None}
 		if total != nil {
 			m.Region = total[h.Key]
 		}

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ictledger/ictledger/calculators"
 	"github.com/ictledger/ictledger/fixtures"
 	"github.com/ictledger/ictledger/ledger"
 	"github.com/ictledger/ictledger/loadtest"
@@ -20,7 +21,7 @@ import (
 // sameAsSectorNow holds the kept regional view of span to the view made
 // from the roll-ups of the state as it is now, byte for byte, and
 // returns the view.
-func sameAsSectorNow(t *testing.T, svc *service.Service, span ledger.Span, step string) *service.Region {
+func sameAsSectorNow(t *testing.T, svc *service.Service, span ledger.Span, step string) *calculators.RegionView {
 	t.Helper()
 	got := regionJSON(t, svc, span)
 	ref, err := service.RegionBySector(svc, span)
@@ -57,9 +58,9 @@ func regionFollowsEntries(t *testing.T, cfg service.Config) {
 	a := env.Operator("op-a", "Operator A", "TH")
 	b := env.Operator("op-b", "Operator B", "VN")
 	spans := []ledger.Span{{Year: 2025}, {Year: 2025, Quarter: 3}, {Year: 2025, Quarter: 4}}
-	check := func(step string) map[ledger.Span]*service.Region {
+	check := func(step string) map[ledger.Span]*calculators.RegionView {
 		t.Helper()
-		out := map[ledger.Span]*service.Region{}
+		out := map[ledger.Span]*calculators.RegionView{}
 		for _, sp := range spans {
 			out[sp] = sameAsSectorNow(t, svc, sp, step)
 		}
@@ -74,7 +75,7 @@ func regionFollowsEntries(t *testing.T, cfg service.Config) {
 			}
 		})).ID
 	}
-	counted := func(r *service.Region, op string) bool {
+	counted := func(r *calculators.RegionView, op string) bool {
 		for _, c := range r.Coverage.Counted {
 			if c == op {
 				return true

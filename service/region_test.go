@@ -10,7 +10,6 @@ import (
 
 	"github.com/ictledger/ictledger/calculators"
 	"github.com/ictledger/ictledger/ledger"
-	"github.com/ictledger/ictledger/service"
 	"github.com/ictledger/ictledger/service/servicetest"
 )
 
@@ -87,7 +86,7 @@ func TestRegion(t *testing.T) {
 	if fj.Country != "FJ" || jp.Country != "JP" || jp.Name != "JP" {
 		t.Fatalf("countries %s %q, %s %q", fj.Country, fj.Name, jp.Country, jp.Name)
 	}
-	wantCoverage := func(name string, got service.RegionCoverage, due, filed, accepted int, counted string) {
+	wantCoverage := func(name string, got calculators.RegionViewCoverage, due, filed, accepted int, counted string) {
 		t.Helper()
 		if got.Due != due || got.Filed != filed || got.Accepted != accepted || strings.Join(got.Counted, ",") != counted {
 			t.Errorf("%s coverage %+v, want due %d filed %d accepted %d counted %s", name, got, due, filed, accepted, counted)

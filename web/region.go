@@ -9,13 +9,12 @@ import (
 	"github.com/ictledger/ictledger/disclosure"
 	"github.com/ictledger/ictledger/ledger"
 	"github.com/ictledger/ictledger/numfmt"
-	"github.com/ictledger/ictledger/service"
 )
 
 // regionPage is the public regional view of one span.
 type regionPage struct {
 	periodNav
-	Region *service.Region
+	Region *calculators.RegionView
 	Rows   []regionRow      // one per country, in the order of Region.Countries
 	Heads  []regionHead     // the figures of the table's columns
 	Charts []barChart       // one per intensity: the countries against their median
@@ -30,7 +29,7 @@ type regionPage struct {
 }
 
 type regionRow struct {
-	service.RegionCountry
+	calculators.RegionViewCountry
 	Values []calculators.Value // in the order of Heads
 	// Missing is how many quarters the partial operators left out;
 	// with more than foldPartial of them the page folds their list
@@ -49,7 +48,7 @@ type regionHead struct{ Key, Label, Unit string }
 // regionTotalRow is one figure of the region, with the median of the
 // countries' values when it is an intensity.
 type regionTotalRow struct {
-	service.RegionMetric
+	calculators.RegionViewMetric
 	HasMedian bool
 	MedianV   calculators.Value
 }
@@ -86,7 +85,7 @@ func (h *Handler) handleRegion(w http.ResponseWriter, r *http.Request) {
 	labels := make([]string, len(reg.Countries))
 	for i, c := range reg.Countries {
 		labels[i] = c.Country
-		row := regionRow{RegionCountry: c, Fold: len(c.Coverage.Partial) > foldPartial}
+		row := regionRow{RegionViewCountry: c, Fold: len(c.Coverage.Partial) > foldPartial}
 		for _, p := range c.Coverage.Partial {
 			row.Missing += len(p.Missing)
 		}
@@ -94,7 +93,7 @@ func (h *Handler) handleRegion(w http.ResponseWriter, r *http.Request) {
 	}
 	for _, m := range reg.Metrics {
 		page.Heads = append(page.Heads, regionHead{Key: m.Key, Label: m.Label, Unit: m.Unit})
-		t := regionTotalRow{RegionMetric: m, HasMedian: m.Median != nil}
+		t := regionTotalRow{RegionViewMetric: m, HasMedian: m.Median != nil}
 		if t.HasMedian {
 			t.MedianV = *m.Median
 		}

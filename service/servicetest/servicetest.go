@@ -52,6 +52,7 @@ type Env struct {
 	T       testing.TB
 	Service *service.Service
 	Clock   *Clock
+	Journal *journal.Journal // the service's, for a test to read entries and tree hashes
 }
 
 // New starts a service on a journal in t.TempDir() at the given time,
@@ -84,7 +85,7 @@ func NewConfigured(t testing.TB, now time.Time, cfg service.Config) *Env {
 	if _, err := svc.PublishFactorSet(context.Background(), ledger.SystemActor, fixtures.DefaultFactorSet()); err != nil {
 		t.Fatalf("publish factor set: %v", err)
 	}
-	return &Env{T: t, Service: svc, Clock: clock}
+	return &Env{T: t, Service: svc, Clock: clock, Journal: j}
 }
 
 // Operator registers an operator and returns a bearer secret bound to it.
