@@ -137,6 +137,17 @@ type Disclosure struct {
 	Time time.Time
 }
 
+// RegionRecord is the latest region.recorded entry of a span: where it is
+// in the journal, and the point of the ledger its view is of. The view
+// itself stays in the journal (Seq), read back when a report needs it.
+type RegionRecord struct {
+	Period string // the span, "2025-Q3" or "2025"
+	At     uint64 // the view is of the first At entries
+	Root   string // their tree hash, as the entry gives it
+	Seq    uint64 // the entry's
+	Time   time.Time
+}
+
 // Deadline is an admin's override of a period's filing deadline.
 type Deadline struct {
 	PeriodKey string

@@ -72,6 +72,9 @@ func journalOf(t *testing.T) [][]byte {
 			add(ledger.KindDisclosureIssued, ledger.DisclosureIssued{Document: "operator", Operator: op, Period: p.String(),
 				Template: "disclosure_v2", TreeSize: uint64(len(out)), Entries: 3, SHA256: fmt.Sprintf("%064x", i), Bytes: 1000 + i})
 		}
+		if i%13 == 0 {
+			add(ledger.KindRegionRecorded, regionRecord(p.String(), uint64(len(out))))
+		}
 	}
 	return out
 }

@@ -17,6 +17,7 @@ const (
 	tableFigures       = "figures"
 	tableCerts         = "certificates"
 	tableJurisdictions = "jurisdictions"
+	tableRegionRecords = "region_records"
 
 	indexID         = "id"
 	indexSecretHash = "secret_hash"
@@ -37,6 +38,7 @@ func schema() *memdb.DBSchema {
 		tableFigures:       figuresTable(),
 		tableCerts:         certificatesTable(),
 		tableJurisdictions: jurisdictionsTable(),
+		tableRegionRecords: regionRecordsTable(),
 	}}
 }
 
@@ -83,6 +85,15 @@ func idempotencyTable() *memdb.TableSchema {
 func deadlinesTable() *memdb.TableSchema {
 	return &memdb.TableSchema{Name: tableDeadlines, Indexes: map[string]*memdb.IndexSchema{
 		indexID: {Name: indexID, Unique: true, Indexer: &memdb.StringFieldIndex{Field: "PeriodKey"}},
+	}}
+}
+
+// regionRecordsTable holds, by span, the latest region.recorded entry of
+// each span: a regional report reuses it while no entry since has changed
+// the view.
+func regionRecordsTable() *memdb.TableSchema {
+	return &memdb.TableSchema{Name: tableRegionRecords, Indexes: map[string]*memdb.IndexSchema{
+		indexID: {Name: indexID, Unique: true, Indexer: &memdb.StringFieldIndex{Field: "Period"}},
 	}}
 }
 

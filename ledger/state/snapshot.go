@@ -104,6 +104,9 @@ func (v *View) WriteSnapshot(w io.Writer, entry func(seq uint64) ([]byte, error)
 			return &snapshotJurisdiction{Jurisdiction: j.Jurisdiction, Seq: j.Seq, SetAt: j.SetAt}
 		})
 	}
+	if err == nil {
+		err = writeTable(enc, v.txn, tableRegionRecords, same[*RegionRecord])
+	}
 	if err != nil {
 		return fmt.Errorf("state: write snapshot: %w", err)
 	}
@@ -297,6 +300,9 @@ func (s *State) LoadSnapshot(r io.Reader, n int64, size uint64) error {
 		err = readTable(dec, txn, tableJurisdictions, func(j *snapshotJurisdiction) any {
 			return &Jurisdiction{Jurisdiction: j.Jurisdiction, Seq: j.Seq, SetAt: j.SetAt, Location: j.Location()}
 		})
+	}
+	if err == nil {
+		err = readTable[*RegionRecord](dec, txn, tableRegionRecords, nil)
 	}
 	if err == nil && br.left != 0 {
 		err = fmt.Errorf("%d bytes after the rows", br.left)

@@ -52,6 +52,13 @@ func TestSnapshotRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	entries = append(entries, e)
+	// A regional view recorded.
+	e, err = ledger.EncodeEntry(uint64(len(entries)), time.Date(2030, 4, 2, 0, 0, 0, 0, time.UTC), ledger.SystemActor, ledger.KindRegionRecorded,
+		regionRecord("2030-Q1", uint64(len(entries))))
+	if err != nil {
+		t.Fatal(err)
+	}
+	entries = append(entries, e)
 	half := uint64(len(entries) / 2)
 
 	full := New()
@@ -157,7 +164,7 @@ func TestSnapshotCarriesEveryField(t *testing.T) {
 	rows := map[string]any{
 		tableOperators: Operator{}, tableTokens: Token{}, tableFactorSets: FactorSet{}, tableReturns: ReturnVersion{},
 		tableIdempotency: Idempotency{}, tableDeadlines: Deadline{}, tableLatest: latestVersion{}, tableDisclosures: Disclosure{},
-		tableFigures: Figures{}, tableCerts: Certificate{}, tableJurisdictions: snapshotJurisdiction{},
+		tableFigures: Figures{}, tableCerts: Certificate{}, tableJurisdictions: snapshotJurisdiction{}, tableRegionRecords: RegionRecord{},
 	}
 	for name := range schema().Tables {
 		if _, ok := rows[name]; !ok {

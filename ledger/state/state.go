@@ -221,6 +221,12 @@ func decodePayload(e ledger.Entry) (any, error) {
 		return decodeAs[ledger.Jurisdiction](e)
 	case ledger.KindDisclosureIssued:
 		return decodeAs[ledger.DisclosureIssued](e)
+	case ledger.KindRegionRecorded:
+		r, err := decodeAs[ledger.RegionRecorded](e)
+		if err == nil {
+			err = r.Check()
+		}
+		return r, err
 	default:
 		return nil, fmt.Errorf("unknown entry kind %q", e.Kind)
 	}
@@ -270,6 +276,12 @@ func applyTxn(txn *memdb.Txn, e ledger.Entry, payload any, leaf [32]byte) error 
 			return err
 		}
 		return txn.Insert(tableDisclosures, &Disclosure{DisclosureIssued: *v, Seq: e.Seq, Time: e.Time})
+	case *ledger.RegionRecorded:
+		if v.At > e.Seq {
+			return fmt.Errorf("a region record of %s is of %d entries, past its own place", v.Period, v.At)
+		}
+		// The latest record of a span replaces the one before.
+		return txn.Insert(tableRegionRecords, &RegionRecord{Period: v.Period, At: v.At, Root: v.Root, Seq: e.Seq, Time: e.Time})
 	default:
 		return fmt.Errorf("apply entry %d: payload of type %T", e.Seq, payload) // decodePayload returns none other
 	}
@@ -442,6 +454,12 @@ func (s *State) Tokens() []*Token { return all[*Token](s, tableTokens, indexID) 
 // (hex), or nil.
 func (s *State) Disclosure(sha256Hex string) *Disclosure {
 	return first[*Disclosure](s, tableDisclosures, indexID, sha256Hex)
+}
+
+// RegionRecord returns the latest region.recorded entry of a span
+// ("2025-Q3", "2025"), or nil.
+func (s *State) RegionRecord(period string) *RegionRecord {
+	return first[*RegionRecord](s, tableRegionRecords, indexID, period)
 }
 
 // FactorSet returns a published factor set by version, or nil.
