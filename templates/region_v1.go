@@ -46,6 +46,7 @@ func renderRegionReport(r *RegionReport, attachment []byte, template string) ([]
 	regionSums(d, r)
 	regionIntensities(d, r)
 	if d.regionV2() {
+		d.pdf.AddPage() // the entry and its proof, of at most 64 hashes, take one page
 		regionRecordAppendix(d, r)
 	}
 	b, err := d.namedBytes()
