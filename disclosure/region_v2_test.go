@@ -574,13 +574,27 @@ func TestRegionV2Large(t *testing.T) {
 }
 
 // go test ./disclosure -run '^$' -bench RegionV2 -benchmem
-func BenchmarkRenderRegionV2Large(b *testing.B) {
-	view, names := regionTestView(ledger.Span{Year: 2025}, 40, 50)
-	bundle, _ := recordLog(b, fixedSeed(), view, names, 1000)
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := Render(bundle); err != nil {
-			b.Fatal(err)
-		}
+//
+// The record of a year of 40 countries of 50 operators (a region of
+// 2,000), and of 1,000 operators each (40,000: a bundle of about 6 MB).
+func BenchmarkRenderRegionV2(b *testing.B) {
+	for _, m := range []int{50, 1000} {
+		b.Run(fmt.Sprintf("40x%d", m), func(b *testing.B) {
+			view, names := regionTestView(ledger.Span{Year: 2025}, 40, m)
+			bundle, _ := recordLog(b, fixedSeed(), view, names, 1000)
+			att, err := bundle.Encode()
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.ReportAllocs()
+			var pdf []byte
+			for b.Loop() {
+				if pdf, err = Render(bundle); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(len(att)), "bundle-bytes")
+			b.ReportMetric(float64(len(pdf)), "pdf-bytes")
+		})
 	}
 }
