@@ -598,3 +598,57 @@ func BenchmarkRenderRegionV2(b *testing.B) {
 		})
 	}
 }
+
+// FuzzDecodeRecord reads views as a record holds them: whatever the
+// bytes, decodeRecord returns a record or an error, and a record it
+// returns draws: its view model builds and every count it states is one
+// it checked.
+//
+//	go test ./disclosure -run '^$' -fuzz FuzzDecodeRecord -fuzztime 30s
+func FuzzDecodeRecord(f *testing.F) {
+	for _, span := range []ledger.Span{{Year: 2025, Quarter: 3}, {Year: 2025}} {
+		view, _ := regionTestView(span, 2, 2)
+		raw, err := ledger.Canonical(view)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(raw)
+	}
+	f.Add([]byte(`{"period":"2025","basis":"accepted","metrics":[],"countries":[],"coverage":{"due":0,"filed":0,"accepted":0,"counted":[],"partial":[]}}`))
+	names := map[string]string{"op-au-01": "AU Telecommunications Operator 1 Limited", "op-au-02": "AU Telecommunications Operator 2 Limited",
+		"op-bd-01": "BD Telecommunications Operator 1 Limited", "op-bd-02": "BD Telecommunications Operator 2 Limited"}
+	f.Fuzz(func(t *testing.T, view []byte) {
+		var v calculators.RegionView
+		if json.Unmarshal(view, &v) != nil || len(view) == 0 || view[0] != '{' {
+			return
+		}
+		rec := &ledger.RegionRecorded{Period: v.Period, At: 7, Root: tlog.Hash{1}.String(), View: view, Operators: names,
+			FactorSets: []string{"apt-2026.1"}, GWP: []string{"AR6"}, Methodology: []string{ledger.Methodology20261}}
+		raw, err := ledger.EncodeEntry(9, time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC), ledger.SystemActor, ledger.KindRegionRecorded, rec)
+		if err != nil {
+			return
+		}
+		e, err := ledger.DecodeEntry(raw)
+		if err != nil {
+			return
+		}
+		r, err := decodeRecord(e)
+		if err != nil {
+			return
+		}
+		heads := len(calculators.RegionHeadlines())
+		if len(r.view.Metrics) != heads || len(r.view.Countries) > 26*26 {
+			t.Fatalf("a record of %d metrics and %d countries passed", len(r.view.Metrics), len(r.view.Countries))
+		}
+		for _, c := range r.view.Countries {
+			if len(c.Figures) != heads || c.Coverage.Accepted != len(c.Coverage.Counted) {
+				t.Fatalf("country %s passed with %d figures, %d accepted of %d counted", c.Country, len(c.Figures), c.Coverage.Accepted, len(c.Coverage.Counted))
+			}
+			for _, id := range c.Coverage.Counted {
+				if r.Operators[id] == "" {
+					t.Fatalf("operator %s passed unnamed", id)
+				}
+			}
+		}
+	})
+}
