@@ -95,7 +95,7 @@ func regionCover(d *doc, r *RegionReport) {
 			{"Operators", fmt.Sprintf("%d due, %d filed, %d accepted and counted", c.Due, c.Filed, c.Accepted)},
 			{"Methodology", methodology},
 			{"Factor sets", factors},
-			{"Figures", fmt.Sprintf("as the ledger recorded them in entry %d (region.recorded), of its first %d entries\ntree hash %s", rec.Entry.Seq, rec.At, rec.Root)},
+			{"Figures", fmt.Sprintf("as the ledger recorded them in entry %d (region.recorded): the view of its first %d entries\ntree hash %s", rec.Entry.Seq, rec.At, rec.Root)},
 			{"Document date", formatTime(r.LedgerTime) + " (ledger time of the record)"},
 			{"Template", d.meta.template},
 			{"Checkpoint", fmt.Sprintf("%s\ntree size %d\nroot hash %s", r.Checkpoint.Origin, r.Checkpoint.Size, r.Checkpoint.Root)},

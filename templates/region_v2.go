@@ -43,23 +43,19 @@ func regionRecordCover(d *doc, r *RegionReport) {
 	rec := r.Record
 	d.subheading("How to verify this document", 10)
 	d.para(fmt.Sprintf("The figures of this report are those the ledger recorded in entry %d (region.recorded): the regional view of its first %d entries, "+
-		"tree hash %s. They are not computed again from returns attached to this file; the record is attached instead, with its inclusion proof, as %s.",
-		rec.Entry.Seq, rec.At, rootPrefix(rec.Root), AttachmentName), 8)
-	d.para("Run \u201cictledger verify disclosure FILE.pdf --key KEY\u201d with the ledger's public key, or send the file to POST /v1/verify. "+
+		"whose tree hash begins %s. They are not computed again from returns attached to this file; the record is attached instead, with its inclusion proof, as %s.",
+		rec.Entry.Seq, rec.At, rootStart(rec.Root), AttachmentName), 8)
+	d.para(fmt.Sprintf("Run \u201cictledger verify disclosure FILE.pdf --key KEY\u201d with the ledger's public key, or send the file to POST /v1/verify. "+
 		"It proves that the signed log holds the record and that this document is exactly its rendering. It does not prove that the recorded figures "+
-		"are right: anyone who holds the ledger's entries computes the view of the first entries again and compares, with "+
-		"\u201cictledger verify region-records\u201d; a wrong record is then signed evidence against the ledger.", 8)
+		"are right: anyone who holds the ledger's entries computes the view of the first %d entries again and compares, with "+
+		"\u201cictledger verify region-records\u201d; a wrong record is then signed evidence against the ledger.", rec.At), 8)
 	d.subheading("Signed checkpoint", 10)
 	checkpointBlock(d, r.Checkpoint)
 }
 
-// rootPrefix is a tree hash as the footer shortens it.
-func rootPrefix(root string) string {
-	if len(root) > 16 {
-		return root[:16] + "…"
-	}
-	return root
-}
+// rootStart is the first 16 characters of a tree hash, as the footer
+// shows a root.
+func rootStart(root string) string { return root[:min(len(root), 16)] }
 
 // regionRecordAppendix lists the one entry a region_v2 report attaches,
 // with its inclusion proof.

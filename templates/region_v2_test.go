@@ -71,7 +71,8 @@ func TestRegionV2SaysWhereItsFiguresComeFrom(t *testing.T) {
 	flat := strings.Join(strings.Fields(text), " ")
 	wants := []string{
 		"recorded in entry 120 (region.recorded): the regional view of its first 118 entries",
-		"tree hash zLn9Q7l9bq0cV1cH…",
+		"whose tree hash begins zLn9Q7l9bq0cV1cH.",
+		"computes the view of the first 118 entries again",
 		"ictledger verify disclosure FILE.pdf --key KEY",
 		"ictledger verify region-records",
 		"It does not prove that the recorded figures are right",
