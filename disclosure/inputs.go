@@ -39,6 +39,9 @@ type inputs struct {
 	// accepted quarters only, and a comparison that needs another quarter
 	// is reported unavailable.
 	acceptedOnly bool
+	// records are the region.recorded entries given, decoded and checked
+	// (decodeRecord); only a region_v2 report holds one (checkRecordPlace).
+	records []*recorded
 }
 
 // filed is a return version with the entry that recorded it.
@@ -116,6 +119,12 @@ func decodeInputsFor(es []ledger.Entry, whole func(ledger.Period) bool) (*inputs
 				return nil, err
 			}
 			in.jurisdictions[j.Country] = j // in sequence order: the latest given wins
+		case ledger.KindRegionRecorded:
+			r, err := decodeRecord(e)
+			if err != nil {
+				return nil, err
+			}
+			in.records = append(in.records, r)
 		default:
 			return nil, fmt.Errorf("entry %d: a %s entry does not belong in a disclosure", e.Seq, e.Kind)
 		}
@@ -280,7 +289,8 @@ const (
 // read again by the filing decoder (number syntax and digits, no
 // exponents, enumerations, required fields) and its years must lie in the
 // range a filing has always allowed; the entries must decode into a
-// disclosure's inputs. A year of -20000000 would make the e-waste history
+// disclosure's inputs, with a region.recorded entry only where b's
+// document may hold one (checkRecordPlace). A year of -20000000 would make the e-waste history
 // span twenty million years, and a quantity written 1e300000 a number of
 // 300,000 digits.
 //
@@ -288,7 +298,7 @@ const (
 // text rule on free strings: they change over time, and a document the
 // ledger issued under the rules of its day must still verify. It returns
 // the problems in words, none when all hold.
-func checkEntries(es []ledger.Entry) []string {
+func checkEntries(b *Bundle, es []ledger.Entry) []string {
 	var out []string
 	bad := 0
 	for _, e := range es {
@@ -305,7 +315,9 @@ func checkEntries(es []ledger.Entry) []string {
 		out = append(out, fmt.Sprintf("and %d more return entries break the filing rules", bad-maxEntryProblems))
 	}
 	if bad == 0 {
-		if _, err := decodeInputs(es); err != nil {
+		if err := checkRecordPlace(b, es); err != nil {
+			out = append(out, fmt.Sprintf("the attached entries do not make a disclosure: %v", err))
+		} else if _, err := decodeInputs(es); err != nil {
 			out = append(out, fmt.Sprintf("the attached entries do not make a disclosure: %v", err))
 		}
 	}

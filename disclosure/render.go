@@ -15,6 +15,9 @@ func bundleInputs(b *Bundle) (*inputs, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := checkRecordPlace(b, es); err != nil {
+		return nil, err
+	}
 	in, err := decodeInputsFor(es, wholeReturns(b))
 	if err != nil {
 		return nil, err
@@ -93,14 +96,21 @@ func Render(b *Bundle) ([]byte, error) {
 		}
 		return render(v, attachment)
 	case DocRegion:
-		if b.Template != templates.RegionTemplateVersion {
-			return nil, fmt.Errorf("template %q: this build renders %s", b.Template, templates.RegionTemplateVersion)
+		switch b.Template {
+		case templates.RegionTemplateVersion:
+			v, err := regionReport(b, in)
+			if err != nil {
+				return nil, err
+			}
+			return templates.RenderRegionReport(v, attachment)
+		case templates.RegionTemplateV2:
+			v, err := regionReportV2(b, in)
+			if err != nil {
+				return nil, err
+			}
+			return templates.RenderRegionReportV2(v, attachment)
 		}
-		v, err := regionReport(b, in)
-		if err != nil {
-			return nil, err
-		}
-		return templates.RenderRegionReport(v, attachment)
+		return nil, fmt.Errorf("template %q: this build renders %s and %s", b.Template, templates.RegionTemplateVersion, templates.RegionTemplateV2)
 	default:
 		return nil, fmt.Errorf("unknown document kind %q", b.Document)
 	}

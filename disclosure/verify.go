@@ -190,7 +190,7 @@ func Inspect(pdf []byte, verifierKey string) *Result {
 		// Reading every return again costs about 0.1 s a megabyte, so
 		// only entries of this log pay for it: the log admitted them, so
 		// their size is its, not whatever a document was made to hold.
-		if ps := checkEntries(es); len(ps) > 0 {
+		if ps := checkEntries(b, es); len(ps) > 0 {
 			res.Problems, res.failure = append(res.Problems, ps...), failRules
 		}
 	}

@@ -1,6 +1,7 @@
 package templates
 
 import (
+	"fmt"
 	"math"
 
 	"github.com/ictledger/ictledger/calculators"
@@ -17,7 +18,8 @@ type regionBar struct {
 // median as a dashed line under the bars' labels (the caption names the
 // unit and the median's value). It uses the axis, palette and caption
 // of the other charts (chart.go). Unavailable values are written n/a;
-// negative ones are drawn as zero.
+// negative ones are drawn as zero. In region_v2 a chart of more than
+// barsPerPage bars is drawn in parts of barsPerPage, one a page.
 func (d *doc) countryBars(title string, bars []regionBar, median calculators.Value, u Unit) {
 	hi, any := 0.0, false
 	for _, b := range bars {
@@ -32,11 +34,30 @@ func (d *doc) countryBars(title string, bars []regionBar, median calculators.Val
 	if m, ok := float(median); ok {
 		hi = math.Max(hi, m)
 	}
+	ax := niceAxis(hi)
+	if d.regionV2() && len(bars) > barsPerPage {
+		// One page's bars at a time, on the axis of them all, each part
+		// titled with the jurisdictions it shows.
+		for from := 0; from < len(bars); from += barsPerPage {
+			to := min(len(bars), from+barsPerPage)
+			d.countryBarsOn(fmt.Sprintf("%s · jurisdictions %d–%d of %d", title, from+1, to, len(bars)), bars[from:to], median, u, ax)
+		}
+		return
+	}
+	d.countryBarsOn(title, bars, median, u, ax)
+}
+
+// barsPerPage is how many bars of countryBars a page holds under the
+// chart's title, with its axis labels (region_v2 continues a longer
+// chart on the next page).
+const barsPerPage = 50
+
+// countryBarsOn draws countryBars' bars on the axis ax.
+func (d *doc) countryBarsOn(title string, bars []regionBar, median calculators.Value, u Unit, ax axis) {
 	const bar, gap, labelW, valueW = 3.4, 1.4, 18.0, 24.0
 	h := float64(len(bars)) * (bar + gap)
 	d.chartTitle(title, h+6)
 	p := d.pdf
-	ax := niceAxis(hi)
 	x0, y0 := marginL+labelW, p.GetY()+1
 	w := contentW - labelW - valueW
 	xOf := func(v float64) float64 { return x0 + w*math.Max(v, 0)/ax.max }

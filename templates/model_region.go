@@ -26,6 +26,20 @@ type RegionReport struct {
 	// Partial says, one sentence each, which counted operators of a
 	// year have fewer accepted quarters than four.
 	Partial []string
+	// Record is, in a report drawn from a region.recorded entry
+	// (region_v2), that entry; nil in region_v1, which is computed from
+	// the returns it attaches.
+	Record *RegionRecordRef
+}
+
+// RegionRecordRef is the region.recorded entry a region_v2 report draws:
+// the entry itself, its inclusion proof in the checkpoint's tree, and
+// the point of the ledger its view is of.
+type RegionRecordRef struct {
+	Entry EntryRef
+	Proof InclusionProof
+	At    uint64 // the view is of the first At entries of the log
+	Root  string // their tree hash, standard base64
 }
 
 // RegionCountry is one jurisdiction of the regional report.

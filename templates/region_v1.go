@@ -20,6 +20,12 @@ func RenderRegionReport(r *RegionReport, attachment []byte) ([]byte, error) {
 	if r == nil {
 		return nil, errors.New("render regional report: no view model")
 	}
+	return renderRegionReport(r, attachment, RegionTemplateVersion)
+}
+
+// renderRegionReport draws r in layout template: region_v1, or
+// region_v2 for a view model with a Record.
+func renderRegionReport(r *RegionReport, attachment []byte, template string) ([]byte, error) {
 	if r.LedgerTime.IsZero() {
 		return nil, errNoLedgerTime
 	}
@@ -28,7 +34,7 @@ func RenderRegionReport(r *RegionReport, attachment []byte) ([]byte, error) {
 		period:     r.Period,
 		root:       r.Checkpoint.Root,
 		size:       r.Checkpoint.Size,
-		template:   RegionTemplateVersion,
+		template:   template,
 		subject:    "ICT sector sustainability across the region, " + r.Period,
 		ledgerTime: r.LedgerTime,
 	}, attachment)
@@ -39,6 +45,10 @@ func RenderRegionReport(r *RegionReport, attachment []byte) ([]byte, error) {
 	regionTotals(d, r)
 	regionSums(d, r)
 	regionIntensities(d, r)
+	if d.regionV2() {
+		d.pdf.AddPage() // the entry and its proof, of at most 64 hashes, take one page
+		regionRecordAppendix(d, r)
+	}
 	b, err := d.namedBytes()
 	if err != nil {
 		return nil, fmt.Errorf("render regional report %s: %w", r.Period, err)
@@ -71,6 +81,27 @@ func regionCover(d *doc, r *RegionReport) {
 		factors = "none (no accepted return)"
 	} else {
 		factors += ", GWP-100 from " + r.GWP
+	}
+	if d.regionV2() {
+		rec := r.Record
+		methodology := regionMethodology(r.Methodology)
+		if r.Methodology == "" {
+			methodology = "none (no accepted return)" // a record names the methodologies of its counted returns only
+		}
+		d.kvTable([][2]string{
+			{"Scope", regionScope(len(r.Countries))},
+			{"Period", periodName(r.Period)},
+			{"Basis", "Accepted returns only: nothing submitted, returned or superseded is counted."},
+			{"Operators", fmt.Sprintf("%d due, %d filed, %d accepted and counted", c.Due, c.Filed, c.Accepted)},
+			{"Methodology", methodology},
+			{"Factor sets", factors},
+			{"Figures", fmt.Sprintf("as the ledger recorded them in entry %d (region.recorded): the view of its first %d entries\ntree hash %s", rec.Entry.Seq, rec.At, rec.Root)},
+			{"Document date", formatTime(r.LedgerTime) + " (ledger time of the record)"},
+			{"Template", d.meta.template},
+			{"Checkpoint", fmt.Sprintf("%s\ntree size %d\nroot hash %s", r.Checkpoint.Origin, r.Checkpoint.Size, r.Checkpoint.Root)},
+		}, 38)
+		regionRecordCover(d, r)
+		return
 	}
 	d.kvTable([][2]string{
 		{"Scope", regionScope(len(r.Countries))},
@@ -129,10 +160,16 @@ func regionCoverageTable(d *doc, r *RegionReport) {
 	}
 	rc := r.Coverage
 	rs = append(rs, total("Region", "", fmt.Sprint(rc.Due), fmt.Sprint(rc.Filed), fmt.Sprint(rc.Accepted), ""))
-	d.table([]col{
+	cols := []col{
 		{title: "Code", w: 12}, {title: "Administration", w: 70}, {title: "Due", w: 12, right: true},
 		{title: "Filed", w: 12, right: true}, {title: "Accepted", w: 16, right: true}, {title: "Operators counted", w: 58},
-	}, rs)
+	}
+	if d.regionV2() {
+		// The operators' names make the rows' height: their column
+		// takes half the page.
+		cols[1].w, cols[5].w = 38, 90
+	}
+	d.table(cols, rs)
 	d.note(oneOperatorNote)
 	if rc.Due > rc.Accepted {
 		d.note(fmt.Sprintf("%d of the region's %d operators due are not counted: their returns for the period are missing, under review or returned.",

@@ -194,6 +194,10 @@ func (d *doc) tableRow(cols []col, r row, withHeader bool) {
 		}
 	}
 	h := float64(n)*tableLine + 2*tablePad
+	if d.regionV2() && h > d.space() && (h > d.freshRoom(cols, withHeader) || h > tallRowMin) {
+		d.tallRow(cols, r, wrapped, withHeader)
+		return
+	}
 	if d.space() < h {
 		p.AddPage()
 		if withHeader {
@@ -282,4 +286,88 @@ func (d *doc) headerLines(c col) []string {
 		lines[i] = strings.ReplaceAll(l, glue, " ")
 	}
 	return lines
+}
+
+// freshRoom is the height a row has on a new page, under the repeated
+// header when withHeader.
+func (d *doc) freshRoom(cols []col, withHeader bool) float64 {
+	room := pageBody
+	if withHeader {
+		room -= d.headerHeight(cols)
+	}
+	return room
+}
+
+// minTallLines is how many lines of a tall row tallRow starts on the
+// current page; with less room it starts on the next.
+const minTallLines = 3
+
+// tallRowMin is the height in mm from which region_v2 cuts a row that
+// does not fit in the room left on the page, rather than move it whole
+// to the next: a quarter of a page, about twenty lines.
+const tallRowMin = pageBody / 4
+
+// tallRow draws a tall row (region_v2: a jurisdiction counting dozens or
+// hundreds of operators) from the current position, its lines cut where
+// the page ends and continued on the next under the repeated header when
+// withHeader, with the first line of its first cell (a country's code)
+// repeated at the top of each part. Each page holds some lines of the
+// row, so the pages it takes grow with its lines only. wrapped are its
+// cells, wrapped as tableRow wraps them.
+func (d *doc) tallRow(cols []col, r row, wrapped [][]string, withHeader bool) {
+	p := d.pdf
+	n := 1
+	for _, w := range wrapped {
+		n = max(n, len(w))
+	}
+	newPage := func() {
+		p.AddPage()
+		if withHeader {
+			d.tableHeader(cols)
+		}
+	}
+	for from := 0; from < n; {
+		fit := int((d.space() - 2*tablePad) / tableLine)
+		if fit < minTallLines {
+			newPage()
+			fit = max(int((d.space()-2*tablePad)/tableLine), minTallLines)
+		}
+		to := min(n, from+fit)
+		d.font(r.strong, tableSize)
+		y0 := p.GetY()
+		if r.strong && from == 0 {
+			p.SetDrawColor(120, 120, 120)
+			p.SetLineWidth(0.25)
+			p.Line(marginL, y0, marginL+contentW, y0)
+		}
+		x := marginL
+		for i, c := range cols {
+			if c.mono {
+				d.mono(tableSize - 0.5)
+			}
+			y := y0 + tablePad
+			if i == 0 && from > 0 && from >= len(wrapped[i]) && len(wrapped[i]) > 0 {
+				p.SetXY(x, y)
+				p.CellFormat(c.w, tableLine, wrapped[i][0], "", 0, align(c), false, 0, "")
+			}
+			for k := from; k < to && k < len(wrapped[i]); k++ {
+				p.SetXY(x, y)
+				p.CellFormat(c.w, tableLine, wrapped[i][k], "", 0, align(c), false, 0, "")
+				y += tableLine
+			}
+			if c.mono {
+				d.font(r.strong, tableSize)
+			}
+			x += c.w
+		}
+		h := float64(to-from)*tableLine + 2*tablePad
+		p.SetDrawColor(215, 215, 215)
+		p.SetLineWidth(0.15)
+		p.Line(marginL, y0+h, marginL+contentW, y0+h)
+		p.SetXY(marginL, y0+h)
+		if from = to; from < n {
+			newPage()
+		}
+	}
+	d.font(false, tableSize)
 }
