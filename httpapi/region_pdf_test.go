@@ -31,10 +31,21 @@ func acceptedRegion(a *testAPI) {
 
 // GET /v1/region/disclosures/{P}.pdf is public: a quarter with accepted
 // returns is a PDF that POST /v1/verify finds valid; a quarter without
-// is 404 and a malformed period 422.
+// is 404 and a malformed period 422, neither appending an entry.
 func TestRegionDisclosurePublic(t *testing.T) {
 	a := newAPI(t, time.Date(2026, 2, 20, 0, 0, 0, 0, time.UTC))
 	acceptedRegion(a)
+	size := a.env.Service.Size()
+	if got := a.do("GET", "/v1/region/disclosures/2025-Q2.pdf", "", "", nil).Code; got != 404 {
+		t.Errorf("a quarter without accepted returns: %d, want 404", got)
+	}
+	if got := a.do("GET", "/v1/region/disclosures/2025-Q9.pdf", "", "", nil).Code; got != 422 {
+		t.Errorf("a malformed period: %d, want 422", got)
+	}
+	if a.env.Service.Size() != size {
+		t.Errorf("answers without a document appended %d entries", a.env.Service.Size()-size)
+	}
+	servicetest.SkipWithoutRegionV2(t)
 	rec := a.do("GET", "/v1/region/disclosures/2025-Q3.pdf", "", "", nil)
 	if rec.Code != 200 || rec.Header().Get("Content-Type") != "application/pdf" || !bytes.HasPrefix(rec.Body.Bytes(), []byte("%PDF-")) {
 		t.Fatalf("download: %d %s", rec.Code, rec.Header().Get("Content-Type"))
@@ -44,23 +55,17 @@ func TestRegionDisclosurePublic(t *testing.T) {
 	if err := json.Unmarshal(v.Body.Bytes(), &res); err != nil || !res.Valid || res.Document != disclosure.DocRegion {
 		t.Fatalf("verify: %d %s", v.Code, v.Body)
 	}
-	if got := a.do("GET", "/v1/region/disclosures/2025-Q2.pdf", "", "", nil).Code; got != 404 {
-		t.Errorf("a quarter without accepted returns: %d, want 404", got)
-	}
-	if got := a.do("GET", "/v1/region/disclosures/2025-Q9.pdf", "", "", nil).Code; got != 422 {
-		t.Errorf("a malformed period: %d, want 422", got)
-	}
 }
 
 // A regional PDF waits for a render slot like every download: with the
 // one slot rendering and no wait allowed, another is 503 with
-// Retry-After at once.
+// Retry-After at once. (What is rendered does not matter here.)
 func TestRegionDisclosureBusy(t *testing.T) {
 	started, finish := make(chan struct{}, 1), make(chan struct{})
 	render := func(b *disclosure.Bundle) ([]byte, error) {
 		started <- struct{}{}
 		<-finish
-		return disclosure.Render(b)
+		return []byte("%PDF- the region_v2 report of " + b.Period), nil
 	}
 	env := servicetest.NewConfigured(t, time.Date(2026, 2, 20, 0, 0, 0, 0, time.UTC),
 		service.Config{Render: render, RenderSlots: 1, RenderQueue: 1, RenderWait: time.Nanosecond})

@@ -212,18 +212,18 @@ func (s *Service) renderBundle(ctx context.Context, a ledger.Actor, b *disclosur
 	b.Methodology = s.bundleMethodology(seqs) // a function of seqs: the key covers it
 	b.Template = templateFor(b.Document, b.Methodology, b.Template)
 	var key strings.Builder
-	key.WriteString(b.Document + "|" + b.Operator + "|" + b.Country + "|" + b.Period + "|" + b.Deadline + "|" + b.Basis + "|")
+	key.WriteString(b.Document + "|" + b.Template + "|" + b.Operator + "|" + b.Country + "|" + b.Period + "|" + b.Deadline + "|" + b.Basis + "|")
 	for _, q := range list {
 		key.WriteString(strconv.FormatUint(q, 36) + ".")
 	}
 	for _, cc := range sortedKeys(b.Coverage) {
-		// A regional document's counts are not in its entries.
+		// A region_v1 document's counts are not in its entries.
 		n := b.Coverage[cc]
 		key.WriteString("|" + cc + strconv.Itoa(n.Due) + "." + strconv.Itoa(n.Filed))
 	}
 	size := list[len(list)-1] + 1
 	if b.CountedAt > size {
-		// A regional document's counts depend on entries it does not attach.
+		// A region_v1 document's counts depend on entries it does not attach.
 		size = b.CountedAt
 		key.WriteString("#" + strconv.FormatUint(size, 36))
 	}
@@ -252,7 +252,7 @@ func (s *Service) renderBundle(ctx context.Context, a ledger.Actor, b *disclosur
 		// The strings of the entries are a lower bound of the bundle's
 		// encoding: once they pass what a verifier reads, the document
 		// cannot be issued, and reading on would only cost the server
-		// (a regional report of a long ledger attaches hundreds of MB).
+		// (a sector report attaches every version filed up to its end).
 		encoded := 0
 		for _, q := range list {
 			raw, err := s.j.Read(q)

@@ -2,14 +2,18 @@ package service
 
 import (
 	"bytes"
+	"context"
 	"encoding/gob"
+	"math"
 	"os"
 	"slices"
 	"strings"
 
 	"github.com/ictledger/ictledger/calculators"
+	"github.com/ictledger/ictledger/disclosure"
 	"github.com/ictledger/ictledger/ledger"
 	"github.com/ictledger/ictledger/ledger/state"
+	"github.com/ictledger/ictledger/templates"
 )
 
 // RegionTermsComputed counts the operators' regional terms s computed
@@ -46,10 +50,29 @@ func FreshMetrics(s *Service, id string) (*calculators.Metrics, error) {
 	return e.m, nil
 }
 
-// RegionBundleLeast is the lower bound of the length of the regional
-// bundle of span that s knows without reading an entry.
-func RegionBundleLeast(s *Service, span ledger.Span) int {
-	return s.regionInputs(span).least
+// RegionV1Disclosure issues the regional report of span in the released
+// layout region_v1, as the service did before region_v2: attaching the
+// jurisdiction records and, of every operator with an accepted return in
+// the span, its registration and accepted history, and stating the
+// counts of operators due and filed. Documents issued so are still
+// verified (checkRegionCounts); tests make them with it.
+func RegionV1Disclosure(ctx context.Context, s *Service, span ledger.Span) ([]byte, error) {
+	coverage, at := s.regionCounts(span, math.MaxUint64)
+	seqs := map[uint64]bool{}
+	for _, op := range s.st.Operators() {
+		latest := s.st.LatestOf(op.ID)
+		if !slices.ContainsFunc(latest, func(rv *state.ReturnVersion) bool { return isPublic(rv) && inSpan(rv.Period, span) }) {
+			continue
+		}
+		seqs[op.Seq] = true
+		s.addAcceptedHistory(seqs, latest, span.Last())
+	}
+	for _, j := range s.st.Jurisdictions() {
+		seqs[j.Seq] = true
+	}
+	b := &disclosure.Bundle{Format: disclosure.Format, Document: disclosure.DocRegion, Template: templates.RegionTemplateVersion,
+		Period: span.String(), Basis: disclosure.BasisAccepted, Coverage: coverage, CountedAt: at}
+	return s.renderBundle(ctx, Public, b, seqs, true)
 }
 
 // RegionBySector is the regional view as it was made before the terms:
@@ -164,3 +187,7 @@ func RegionOperatorsRead(s *Service) int {
 	defer func() { <-s.regionGate }()
 	return s.regionTerms.read
 }
+
+// RefuseWrites makes s read-only, as after an entry it could not apply:
+// ReadOnly reports err and every change is refused.
+func RefuseWrites(s *Service, err error) { s.applyErr.Store(&err) }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"testing"
 	"time"
 
@@ -13,7 +12,6 @@ import (
 	"github.com/ictledger/ictledger/loadtest"
 	"github.com/ictledger/ictledger/service"
 	"github.com/ictledger/ictledger/service/servicetest"
-	"github.com/ictledger/ictledger/templates"
 )
 
 // smallRegion serves a generated ledger of two jurisdictions of 60
@@ -32,57 +30,25 @@ func smallRegion(t *testing.T, render func(*disclosure.Bundle) ([]byte, error)) 
 		Now: func() time.Time { return time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC) }}).Service()
 }
 
-// On a ledger of 120 operators over ten years, the regional report of
-// 2025 would attach about 8,900 entries, over what a verifier reads: the
-// returns the state keeps already say so (19 MB of base64), and it is
-// refused without a render or a read of the journal, as the regional
-// page is told. The report of 2025-Q3 (a 12 MB bundle) is issued; the
-// bound reckoned for it is under its bundle's real length.
-func TestRegionDisclosureRefusedFromState(t *testing.T) {
-	renders := 0
-	svc := smallRegion(t, func(b *disclosure.Bundle) ([]byte, error) { renders++; return disclosure.Render(b) })
-	year, q3 := ledger.Span{Year: 2025}, ledger.Span{Year: 2025, Quarter: 3}
-	n, big := svc.RegionDisclosureTooLarge(year)
-	if !big || n < 5000 {
-		t.Fatalf("2025: %d entries, too large %v; want thousands, too large", n, big)
-	}
-	misses := service.ResultCacheMisses(svc)
-	_, err := svc.RegionDisclosure(context.Background(), service.Public, year)
-	var le *ledger.Error
-	if !errors.As(err, &le) || le.Code != ledger.EUnavailable || !errors.Is(err, disclosure.ErrBundleTooLarge) {
-		t.Fatalf("2025: %v, want it refused for its size", err)
-	}
-	if renders != 0 || service.ResultCacheMisses(svc) != misses {
-		t.Fatalf("2025: %d renders, %d result cache misses: it went past the bound kept with its inputs", renders, service.ResultCacheMisses(svc)-misses)
-	}
-	if _, big := svc.RegionDisclosureTooLarge(q3); big {
-		t.Fatal("2025-Q3 is reckoned too large")
-	}
-	pdf, err := svc.RegionDisclosure(context.Background(), service.Public, q3)
-	if err != nil {
-		t.Fatalf("2025-Q3: %v", err)
-	}
-	bundle, err := templates.ExtractAttachment(pdf, "ictledger-proof.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	least := service.RegionBundleLeast(svc, q3)
-	if least <= 0 || least > len(bundle) {
-		t.Fatalf("2025-Q3: bound %d bytes, bundle %d bytes", least, len(bundle))
-	}
-	t.Logf("2025: %d entries; 2025-Q3: bound %d bytes, bundle %d bytes, document %d bytes", n, least, len(bundle), len(pdf))
-
-	// After a new entry (the report of 2025-Q3 was recorded as issued)
-	// the page's question is answered from what was found before, with
-	// no look-up of the inputs at the new size; a download gathers them.
-	if sum := sha256.Sum256(pdf); svc.State().Disclosure(hex.EncodeToString(sum[:])) == nil {
-		t.Fatal("the report of 2025-Q3 was not recorded")
-	}
-	misses = service.ResultCacheMisses(svc)
-	if again, big := svc.RegionDisclosureTooLarge(year); again != n || !big || service.ResultCacheMisses(svc) != misses {
-		t.Fatalf("2025 after an entry: %d entries, too large %v, %d misses", again, big, service.ResultCacheMisses(svc)-misses)
-	}
-	if _, err := svc.RegionDisclosure(context.Background(), service.Public, year); !errors.Is(err, disclosure.ErrBundleTooLarge) || service.ResultCacheMisses(svc) == misses {
-		t.Fatalf("2025 downloaded after an entry: %v, its inputs not gathered again", err)
+// On a ledger of 120 operators over ten years, whose regional report of
+// 2025 would have attached about 8,900 entries in layout region_v1 (over
+// what a verifier reads), the reports of 2025 and 2025-Q3 are issued,
+// each attaching its one record: a bundle far under the limit.
+func TestRegionDisclosureOfALongLedger(t *testing.T) {
+	r := &bundlePDF{}
+	svc := smallRegion(t, r.render)
+	for _, span := range []ledger.Span{{Year: 2025}, {Year: 2025, Quarter: 3}} {
+		pdf, err := svc.RegionDisclosure(context.Background(), service.Public, span)
+		if err != nil {
+			t.Fatalf("%s: %v", span, err)
+		}
+		_, canonical, rec := recordOf(t, bundleOf(t, pdf), span)
+		if len(rec.Operators) == 0 || len(pdf) > disclosure.MaxBundleSize/16 {
+			t.Fatalf("%s: the record counts %d operators, its bundle is %d bytes", span, len(rec.Operators), len(pdf))
+		}
+		if sum := sha256.Sum256(pdf); svc.State().Disclosure(hex.EncodeToString(sum[:])) == nil {
+			t.Fatalf("the report of %s was not recorded as issued", span)
+		}
+		t.Logf("%s: record entry %d bytes, bundle %d bytes, %d operators counted", span, len(canonical), len(pdf), len(rec.Operators))
 	}
 }

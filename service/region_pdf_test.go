@@ -5,8 +5,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"os/exec"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -37,20 +39,15 @@ func allPagesText(t *testing.T, pdf []byte) string {
 	return string(out)
 }
 
-// The regional PDF of regionFixture, and of a version superseded by an
-// accepted restatement, is made from accepted returns only: the marker
-// of the submitted, returned, restated and superseded returns, of their
-// findings, reasons and review comments, and the names of the operators
-// without an accepted return reach neither its pages (read by pdftotext
-// and in its streams) nor its attached proof. It verifies, is recorded as issued
-// once, renders to the same bytes again and shows the coverage the
-// regional view gives.
+// The regional report is made from accepted returns only: with a
+// version superseded by an accepted restatement (its marker in a
+// supplier's name and its acceptance's comment) beside regionFixture's
+// unaccepted returns, the record it is drawn from, and so the whole
+// bundle, carries no marker, and counts the restatement's operator.
 func TestRegionDisclosureCarriesAcceptedReturnsOnly(t *testing.T) {
-	env := regionFixture(t)
+	r := &bundlePDF{}
+	env := regionFixtureWith(t, service.Config{Render: r.render})
 	q3 := ledger.Span{Year: 2025, Quarter: 3}
-	// A version superseded by an accepted restatement: only the
-	// restatement counts. The first carries the marker in a supplier's
-	// name and its acceptance's comment.
 	reg := env.Token(ledger.RoleRegulator)
 	g := env.Operator("op-g", "Operator G", "NZ")
 	old := env.File(g, servicetest.ReturnWith(t, "op-g", "2025-Q3", func(m map[string]any) {
@@ -66,59 +63,12 @@ func TestRegionDisclosureCarriesAcceptedReturnsOnly(t *testing.T) {
 		t.Fatal(err)
 	}
 	upper := strings.ToUpper
-	if strings.Contains(upper(pdfPlainText(pdf)), regionMarker) {
-		t.Error("the regional PDF's pages carry an unaccepted return's text")
+	_, canonical, rec := recordOf(t, bundleOf(t, pdf), q3)
+	if strings.Contains(upper(string(canonical)), regionMarker) || strings.Contains(upper(string(pdf)), regionMarker) {
+		t.Fatal("the regional report's record carries an unaccepted return")
 	}
-	b, texts := publicBundle(t, pdf)
-	for _, s := range texts {
-		if strings.Contains(upper(s), regionMarker) {
-			t.Fatalf("the regional PDF's proof carries the marker: %.200s", s)
-		}
-	}
-	if b.Document != disclosure.DocRegion || b.Basis != disclosure.BasisAccepted {
-		t.Fatalf("bundle %s, basis %q", b.Document, b.Basis)
-	}
-	if got := b.Coverage["JP"]; got != (disclosure.RegionCounts{Due: 4, Filed: 4}) {
-		t.Errorf("JP coverage %+v, want 4 due, 4 filed", got)
-	}
-	res, err := env.Service.VerifyDisclosure(context.Background(), pdf)
-	if err != nil || !res.Valid || res.Issued == nil {
-		t.Fatalf("verify: %+v, %v", res, err)
-	}
-	size := env.Service.Size()
-	again, err := env.Service.RegionDisclosure(context.Background(), service.Public, q3)
-	if err != nil || !bytes.Equal(again, pdf) || env.Service.Size() != size {
-		t.Fatalf("a second download differs or was recorded again (%v)", err)
-	}
-	if again, err := disclosure.Render(b); err != nil || !bytes.Equal(again, pdf) {
-		t.Fatalf("the bundle renders to other bytes (%v)", err)
-	}
-	text := allPagesText(t, pdf)
-	if strings.Contains(upper(text), regionMarker) {
-		t.Error("pdftotext reads the marker in the regional PDF")
-	}
-	// The figures are those of the regional view.
-	view, err := env.Service.Region(q3)
-	if err != nil {
-		t.Fatal(err)
-	}
-	units := map[string]templates.Unit{"e1.energy_total_mwh": templates.UnitMWh, "e1.network_energy_per_tb_kwh": templates.UnitKWhPerTB}
-	for _, c := range view.Countries {
-		for key, u := range units {
-			if f := u.Format(c.Figures[key]); !strings.Contains(text, f) {
-				t.Errorf("%s %s: the PDF does not show the view's %s", c.Country, key, f)
-			}
-		}
-	}
-	for _, m := range view.Metrics {
-		if u, ok := units[m.Key]; ok && !strings.Contains(text, u.Format(m.Region)) {
-			t.Errorf("region %s: the PDF does not show the view's %s", m.Key, u.Format(m.Region))
-		}
-	}
-	for _, want := range []string{"Regional report", "Operator op-a, Operator op-b", "Operator C", "Operator G", "Methodology", "7 due, 7 filed, 4 accepted"} {
-		if !strings.Contains(text, want) {
-			t.Errorf("the regional PDF does not say %q", want)
-		}
+	if strings.Join(slices.Sorted(maps.Keys(rec.Operators)), ",") != "op-a,op-b,op-c,op-g" || rec.Operators["op-g"] != "Operator G" {
+		t.Fatalf("the record counts %v", rec.Operators)
 	}
 }
 
@@ -132,19 +82,31 @@ func TestRegionDisclosureWithoutAcceptedReturns(t *testing.T) {
 	}
 }
 
-// A regional PDF whose stated counts of operators due and filed were
+// A regional PDF of the released layout region_v1 (no longer issued,
+// still verified) whose stated counts of operators due and filed were
 // changed, and the document rendered again from the changed bundle,
 // passes the offline checks (the counts are the ledger's statement, not
 // attached entries), but the ledger's verification counts again and
-// finds it not valid. An edited byte is not valid anywhere.
+// finds it not valid. An edited byte is not valid anywhere; the
+// authentic document is valid, and still is after the span's region_v2
+// report is issued.
 func TestRegionDisclosureForgedCounts(t *testing.T) {
-	env := regionFixture(t)
+	r := &bundlePDF{}
+	env := regionFixtureWith(t, service.Config{Render: r.render})
 	q3 := ledger.Span{Year: 2025, Quarter: 3}
-	pdf, err := env.Service.RegionDisclosure(context.Background(), service.Public, q3)
+	pdf, err := service.RegionV1Disclosure(context.Background(), env.Service, q3)
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, _ := publicBundle(t, pdf)
+	b, texts := publicBundle(t, pdf)
+	if b.Template != templates.RegionTemplateVersion || b.Coverage["JP"] != (disclosure.RegionCounts{Due: 4, Filed: 4}) {
+		t.Fatalf("the region_v1 bundle: %s, JP %+v", b.Template, b.Coverage["JP"])
+	}
+	for _, s := range texts {
+		if strings.Contains(strings.ToUpper(s), regionMarker) {
+			t.Fatalf("the region_v1 proof carries the marker: %.200s", s)
+		}
+	}
 	b.Coverage["JP"] = disclosure.RegionCounts{Due: 2, Filed: 2}
 	forged, err := disclosure.Render(b)
 	if err != nil {
@@ -162,8 +124,14 @@ func TestRegionDisclosureForgedCounts(t *testing.T) {
 	if res := disclosure.Verify(bad, env.Service.VerifierKey()); res.Valid {
 		t.Fatal("a flipped byte verifies offline")
 	}
-	if res, err := env.Service.VerifyDisclosure(context.Background(), pdf); err != nil || !res.Valid {
+	if res, err := env.Service.VerifyDisclosure(context.Background(), pdf); err != nil || !res.Valid || res.Issued == nil {
 		t.Fatalf("the authentic document: %+v, %v", res, err)
+	}
+	if _, err := env.Service.RegionDisclosure(context.Background(), service.Public, q3); err != nil {
+		t.Fatal(err)
+	}
+	if res, err := env.Service.VerifyDisclosure(context.Background(), pdf); err != nil || !res.Valid {
+		t.Fatalf("the authentic document after a region_v2 report: %+v, %v", res, err)
 	}
 }
 
@@ -191,41 +159,42 @@ func returnWithSites(t *testing.T, operator string, n int) []byte {
 	})
 }
 
-// A regional document whose proof would be over what a verifier reads
-// (here one accepted return of 75,000 sites, about 14 MB, 19 MB in the
-// bundle) is refused with a 503 that says why and that trying again will
-// not help, without rendering it and without recording it as issued,
-// again on a second request; the view's figures stay available. The
-// operator's own disclosure of that return is refused alike.
+// An accepted return of 75,000 sites (about 14 MB, 19 MB in a bundle)
+// is over what a verifier reads in any document that attaches it: the
+// operator's own disclosure is refused with a 503 that says why and
+// that trying again will not help, without rendering it or recording
+// it as issued. The regional report attaches the record of the view
+// instead, and is issued.
 func TestRegionDisclosureTooLargeToVerify(t *testing.T) {
 	if testing.Short() {
 		t.Skip("large filing")
 	}
 	renders := 0
+	r := &bundlePDF{}
 	env := servicetest.NewConfigured(t, time.Date(2026, 2, 20, 0, 0, 0, 0, time.UTC), service.Config{
-		Render: func(b *disclosure.Bundle) ([]byte, error) { renders++; return disclosure.Render(b) }})
+		Render: func(b *disclosure.Bundle) ([]byte, error) { renders++; return r.render(b) }})
 	reg := env.Token(ledger.RoleRegulator)
 	s := env.Operator("op-big", "Operator Big", "JP")
 	env.Review(reg, env.File(s, returnWithSites(t, "op-big", 75_000)).ID, ledger.Review{Decision: ledger.DecisionAccept})
 	q3 := ledger.Span{Year: 2025, Quarter: 3}
 	size := env.Service.Size()
 	for i := range 2 {
-		_, err := env.Service.RegionDisclosure(context.Background(), service.Public, q3)
+		_, err := env.Service.OperatorDisclosure(context.Background(), service.Public, "op-big", q3)
 		var le *ledger.Error
 		if !errors.As(err, &le) || le.Code != ledger.EUnavailable || !errors.Is(err, disclosure.ErrBundleTooLarge) ||
 			!strings.Contains(le.Message, "16 MiB a verifier reads") || !strings.Contains(le.Message, "will not help") {
 			t.Fatalf("request %d: %v, want EUnavailable naming the verifier's limit", i+1, err)
 		}
 	}
-	// The operator's own disclosure attaches the same return.
-	_, err := env.Service.OperatorDisclosure(context.Background(), service.Public, "op-big", q3)
-	if !errors.Is(err, disclosure.ErrBundleTooLarge) {
-		t.Fatalf("the operator's disclosure: %v, want it refused too", err)
-	}
 	if renders != 0 || env.Service.Size() != size {
 		t.Fatalf("%d renders, size %d -> %d: the document was rendered or recorded", renders, size, env.Service.Size())
 	}
-	if _, err := env.Service.Region(q3); err != nil {
-		t.Fatalf("the regional view: %v", err)
+	pdf, err := env.Service.RegionDisclosure(context.Background(), service.Public, q3)
+	if err != nil {
+		t.Fatalf("the regional report: %v", err)
+	}
+	_, canonical, _ := recordOf(t, bundleOf(t, pdf), q3)
+	if len(pdf) > 64<<10 {
+		t.Fatalf("the regional report's bundle is %d bytes (record %d bytes)", len(pdf), len(canonical))
 	}
 }

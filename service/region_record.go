@@ -1,9 +1,15 @@
 package service
 
 import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/ictledger/ictledger/ledger"
 )
@@ -85,4 +91,153 @@ func (s *Service) regionRecordAt(span ledger.Span, at uint64) (*ledger.RegionRec
 	rec.GWP = slices.Sorted(maps.Keys(gwps))
 	rec.Methodology = slices.Sorted(maps.Keys(methodologies))
 	return rec, nil
+}
+
+// regionRecording lets one request at a time decide a span's record
+// (regionRecord); the others asking for the same span meanwhile wait
+// for its answer instead of computing, and perhaps appending, their own.
+type regionRecording struct {
+	mu       sync.Mutex
+	inflight map[string]*regionRecordCall
+}
+
+// regionRecordCall is one request deciding a span's record; seq and err
+// are its answer, read by the waiters once done is closed.
+type regionRecordCall struct {
+	done chan struct{}
+	seq  uint64
+	err  error
+}
+
+// regionRecord is the sequence number of the region.recorded entry that
+// a regional report of span is drawn from: the span's latest record when
+// its figures (everything but At and Root) are still those of the view
+// now, or else a record of the view now, appended as the server
+// (ledger.SystemActor) through the one commit path.
+//
+// Anyone may download a regional report, so what a download may append
+// is bounded here: one record per span and change of its view. The
+// requests for a span decide one at a time (the others wait for that
+// answer, as long as their ctx allows), so concurrent downloads after a
+// change append one record, not one each; a later download at the same
+// view finds that record and appends nothing; and a span without an
+// accepted return appends nothing (ENotFound). The same record gives
+// the same bundle, so the same cached document and disclosure.issued
+// entry.
+func (s *Service) regionRecord(ctx context.Context, span ledger.Span) (uint64, error) {
+	key := span.String()
+	r := &s.regionRecords
+	r.mu.Lock()
+	if c, ok := r.inflight[key]; ok {
+		r.mu.Unlock()
+		select {
+		case <-c.done:
+			return c.seq, c.err
+		case <-ctx.Done():
+			return 0, ctx.Err()
+		}
+	}
+	c := &regionRecordCall{done: make(chan struct{}),
+		err: ledger.Errorf(ledger.EInternal, "the regional record of %s could not be made", span)}
+	if r.inflight == nil {
+		r.inflight = map[string]*regionRecordCall{}
+	}
+	r.inflight[key] = c
+	r.mu.Unlock()
+	defer func() {
+		r.mu.Lock()
+		delete(r.inflight, key)
+		r.mu.Unlock()
+		close(c.done)
+	}()
+	// Waiters rely on this answer: it does not end with this caller.
+	c.seq, c.err = s.decideRegionRecord(context.WithoutCancel(ctx), span)
+	return c.seq, c.err
+}
+
+// decideRegionRecord computes span's record now and reuses or appends
+// it (see regionRecord). The decision is kept for the ledger's size it
+// was made at, so that downloads with no entry between them compute
+// nothing again.
+func (s *Service) decideRegionRecord(ctx context.Context, span ledger.Span) (uint64, error) {
+	key := fmt.Sprintf("region-record|%s|", span)
+	if v, ok := s.results.get(key + strconv.FormatUint(s.st.Size(), 10)); ok {
+		return v.(uint64), nil
+	}
+	rec, err := s.RegionRecordOf(span)
+	if err != nil {
+		return 0, err
+	}
+	if len(rec.Operators) == 0 {
+		return 0, ledger.Errorf(ledger.ENotFound, "no accepted return for %s", span)
+	}
+	latest := s.st.RegionRecord(rec.Period)
+	if latest != nil {
+		same, err := s.sameRegionFigures(latest.Seq, rec)
+		if err != nil {
+			return 0, err
+		}
+		if same {
+			s.results.put(key+strconv.FormatUint(rec.At, 10), latest.Seq, 8)
+			return latest.Seq, nil
+		}
+	}
+	if err := s.ReadOnly(); err != nil {
+		return 0, &ledger.Error{Code: ledger.EUnavailable, Err: err,
+			Message: fmt.Sprintf("the regional report of %s is drawn from a record of its figures in the ledger, which the ledger cannot append while it is read-only; no report is issued without it", span)}
+	}
+	payload, err := ledger.Canonical(rec)
+	if err != nil {
+		return 0, err
+	}
+	var seq uint64
+	err = s.commit(ctx, change{actor: ledger.SystemActor, kind: ledger.KindRegionRecorded, payload: payload,
+		keys: []string{"region-record:" + rec.Period},
+		check: func() error {
+			// Only regionRecord appends records, one span at a time;
+			// this holds the rule should that change.
+			if now := s.st.RegionRecord(rec.Period); now != nil && (latest == nil || now.Seq != latest.Seq) {
+				return ledger.Errorf(ledger.EBusy, "the regional figures of %s were recorded meanwhile; try again shortly", rec.Period)
+			}
+			return nil
+		},
+		applied: func(q uint64) { seq = q }})
+	if err != nil {
+		return 0, err
+	}
+	return seq, nil
+}
+
+// sameRegionFigures reports whether the region.recorded entry seq
+// records what rec does, apart from the point (At, Root) it was taken at:
+// the same view, operators' names, factor sets, GWP and methodologies.
+func (s *Service) sameRegionFigures(seq uint64, rec *ledger.RegionRecorded) (bool, error) {
+	raw, err := s.j.Read(seq)
+	if err != nil {
+		return false, &ledger.Error{Code: ledger.EInternal, Message: "could not read the ledger", Err: err}
+	}
+	e, err := ledger.DecodeEntry(raw)
+	if err != nil || e.Kind != ledger.KindRegionRecorded {
+		return false, ledger.Errorf(ledger.EInternal, "entry %d is not a region record (%s): %v", seq, e.Kind, err)
+	}
+	var old ledger.RegionRecorded
+	if err := json.Unmarshal(e.Payload, &old); err != nil {
+		return false, &ledger.Error{Code: ledger.EInternal, Message: fmt.Sprintf("could not read the region record %d", seq), Err: err}
+	}
+	a, err := regionFigures(&old)
+	if err != nil {
+		return false, err
+	}
+	b, err := regionFigures(rec)
+	if err != nil {
+		return false, err
+	}
+	return bytes.Equal(a, b), nil
+}
+
+// regionFigures is the canonical encoding of a record without its point.
+func regionFigures(r *ledger.RegionRecorded) ([]byte, error) {
+	c := *r
+	c.At, c.Root = 0, ""
+	return ledger.Canonical(&c)
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/ictledger/ictledger/calculators"
 	"github.com/ictledger/ictledger/ledger"
+	"github.com/ictledger/ictledger/service"
 	"github.com/ictledger/ictledger/service/servicetest"
 )
 
@@ -25,7 +26,13 @@ const regionMarker = "ZZREGIONMARKER"
 // regionMarker in a supplier's name, its reason or its operator's id.
 func regionFixture(t *testing.T) *servicetest.Env {
 	t.Helper()
-	env := servicetest.New(t, time.Date(2026, 2, 20, 0, 0, 0, 0, time.UTC))
+	return regionFixtureWith(t, service.Config{})
+}
+
+// regionFixtureWith is regionFixture on a service configured by cfg.
+func regionFixtureWith(t *testing.T, cfg service.Config) *servicetest.Env {
+	t.Helper()
+	env := servicetest.NewConfigured(t, time.Date(2026, 2, 20, 0, 0, 0, 0, time.UTC), cfg)
 	reg := env.Token(ledger.RoleRegulator)
 	accept := ledger.Review{Decision: ledger.DecisionAccept}
 	marked := func(op string) []byte {

@@ -120,9 +120,12 @@ type Service struct {
 	// regionGate admits one computation of the public regional view at a
 	// time (see Region).
 	regionGate  chan struct{}
-	regionTerms *regionTermsStore         // operators' regional terms per span, under regionGate
-	densities   *calculators.Densities    // Weibull densities by lifetime parameters and age (bounded by the factor sets)
-	returnCache map[string]*ledger.Return // decoded returns (no site rows) by version id
+	regionTerms *regionTermsStore // operators' regional terms per span, under regionGate
+	// regionRecords decides one span's region.recorded entry at a time
+	// (see regionRecord).
+	regionRecords regionRecording
+	densities     *calculators.Densities    // Weibull densities by lifetime parameters and age (bounded by the factor sets)
+	returnCache   map[string]*ledger.Return // decoded returns (no site rows) by version id
 
 	wit *witnessing // nil without witnesses; see StartWitnessing
 

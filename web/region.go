@@ -1,14 +1,11 @@
 package web
 
 import (
-	"fmt"
 	"net/http"
 	"net/url"
 
 	"github.com/ictledger/ictledger/calculators"
-	"github.com/ictledger/ictledger/disclosure"
 	"github.com/ictledger/ictledger/ledger"
-	"github.com/ictledger/ictledger/numfmt"
 )
 
 // regionPage is the public regional view of one span.
@@ -21,11 +18,9 @@ type regionPage struct {
 	Totals []regionTotalRow // the region's figures
 	// PDF is the regional report of the span (GET
 	// /v1/region/disclosures/{P}.pdf), which exists when a return of it
-	// is accepted.
+	// is accepted: the figures of this page as one recorded entry of the
+	// ledger, with that entry's proof.
 	PDF string
-	// NoPDF, instead of PDF, says why the span's regional report is not
-	// issued: its proof would be over what a verifier reads.
-	NoPDF string
 }
 
 type regionRow struct {
@@ -72,12 +67,7 @@ func (h *Handler) handleRegion(w http.ResponseWriter, r *http.Request) {
 	}
 	page := regionPage{periodNav: h.spanNav(span), Region: reg}
 	if len(reg.Countries) > 0 {
-		if n, big := h.svc.RegionDisclosureTooLarge(span); big {
-			page.NoPDF = fmt.Sprintf("No regional report (PDF) is issued for %s: its proof would attach %s entries, more than the %d MiB a verifier reads.",
-				reg.Period, numfmt.Count(int64(n)), disclosure.MaxBundleSize>>20)
-		} else {
-			page.PDF = "/v1/region/disclosures/" + url.PathEscape(reg.Period) + ".pdf"
-		}
+		page.PDF = "/v1/region/disclosures/" + url.PathEscape(reg.Period) + ".pdf"
 	}
 	// The charts name a country by its code, as the table's columns and
 	// the regional PDF do: an administration's name ("Ministry of

@@ -65,17 +65,21 @@ func TestRegionPage(t *testing.T) {
 }
 
 // The regional page links the regional PDF of its period when a return
-// of it is accepted, and the verify page finds that PDF valid and an
-// altered copy not valid.
+// of it is accepted, saying what it proves and how its figures are
+// checked, and the verify page finds that PDF valid and an altered copy
+// not valid.
 func TestRegionPDFLinkedAndVerified(t *testing.T) {
 	s := newSite(t)
 	s.env.Review(s.reg, s.ridA, ledger.Review{Decision: ledger.DecisionAccept})
-	if _, page := s.get("/region?period=2025-Q3", ""); !strings.Contains(page, `href="/v1/region/disclosures/2025-Q3.pdf"`) {
-		t.Fatalf("the regional page does not link its PDF:\n%s", page)
+	_, page := s.get("/region?period=2025-Q3", "")
+	if !strings.Contains(page, `href="/v1/region/disclosures/2025-Q3.pdf"`) || !strings.Contains(page, `id="pdf-proof"`) ||
+		!strings.Contains(page, "ictledger verify region-records") {
+		t.Fatalf("the regional page does not link its PDF and say what it proves:\n%s", page)
 	}
-	if _, page := s.get("/region?period=2025-Q2", ""); strings.Contains(page, "/v1/region/disclosures/") {
+	if _, page := s.get("/region?period=2025-Q2", ""); strings.Contains(page, "/v1/region/disclosures/") || strings.Contains(page, `id="pdf-proof"`) {
 		t.Fatal("a period without accepted returns links a PDF")
 	}
+	servicetest.SkipWithoutRegionV2(t)
 	pdf, err := s.svc.RegionDisclosure(context.Background(), service.Public, ledger.Span{Year: 2025, Quarter: 3})
 	if err != nil {
 		t.Fatal(err)
