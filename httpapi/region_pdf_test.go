@@ -45,7 +45,6 @@ func TestRegionDisclosurePublic(t *testing.T) {
 	if a.env.Service.Size() != size {
 		t.Errorf("answers without a document appended %d entries", a.env.Service.Size()-size)
 	}
-	servicetest.SkipWithoutRegionV2(t)
 	rec := a.do("GET", "/v1/region/disclosures/2025-Q3.pdf", "", "", nil)
 	if rec.Code != 200 || rec.Header().Get("Content-Type") != "application/pdf" || !bytes.HasPrefix(rec.Body.Bytes(), []byte("%PDF-")) {
 		t.Fatalf("download: %d %s", rec.Code, rec.Header().Get("Content-Type"))

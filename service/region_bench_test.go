@@ -467,7 +467,6 @@ func BenchmarkJurisdictionSectorPDFVerify(b *testing.B) {
 // computed, the span's record found still the view's (the first run,
 // before the clock starts, appends it) and its report rendered.
 func BenchmarkRegionPDFCold(b *testing.B) {
-	servicetest.SkipWithoutRegionV2(b)
 	span := ledger.Span{Year: 2025, Quarter: 3}
 	rs := openRegionServer(b)
 	regionPDF(b, rs.Restart(b), span)
@@ -479,7 +478,6 @@ func BenchmarkRegionPDFCold(b *testing.B) {
 // BenchmarkRegionPDFAgain is the same request again on the service that
 // answered it once.
 func BenchmarkRegionPDFAgain(b *testing.B) {
-	servicetest.SkipWithoutRegionV2(b)
 	span := ledger.Span{Year: 2025, Quarter: 3}
 	svc := openRegionServer(b).Restart(b)
 	regionPDF(b, svc, span)

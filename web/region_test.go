@@ -79,7 +79,6 @@ func TestRegionPDFLinkedAndVerified(t *testing.T) {
 	if _, page := s.get("/region?period=2025-Q2", ""); strings.Contains(page, "/v1/region/disclosures/") || strings.Contains(page, `id="pdf-proof"`) {
 		t.Fatal("a period without accepted returns links a PDF")
 	}
-	servicetest.SkipWithoutRegionV2(t)
 	pdf, err := s.svc.RegionDisclosure(context.Background(), service.Public, ledger.Span{Year: 2025, Quarter: 3})
 	if err != nil {
 		t.Fatal(err)

@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"github.com/ictledger/ictledger/ledger/checkpoint"
-	"github.com/ictledger/ictledger/service/servicetest"
 )
 
 // The public regional PDF, downloaded from a running server (rendered by
@@ -15,7 +14,6 @@ import (
 // verify disclosure" offline; a copy with one byte flipped is valid for
 // neither.
 func TestRegionDisclosureVerifiesOffline(t *testing.T) {
-	servicetest.SkipWithoutRegionV2(t)
 	dir := t.TempDir()
 	ts := startServer(t, dir)
 	defer ts.stop()

@@ -8,7 +8,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -16,7 +15,6 @@ import (
 	"golang.org/x/mod/sumdb/note"
 	"golang.org/x/mod/sumdb/tlog"
 
-	"github.com/ictledger/ictledger/disclosure"
 	"github.com/ictledger/ictledger/filing"
 	"github.com/ictledger/ictledger/fixtures"
 	"github.com/ictledger/ictledger/ledger"
@@ -24,7 +22,6 @@ import (
 	"github.com/ictledger/ictledger/ledger/journal"
 	"github.com/ictledger/ictledger/ledger/state"
 	"github.com/ictledger/ictledger/service"
-	"github.com/ictledger/ictledger/templates"
 )
 
 // Clock is a settable test clock.
@@ -212,18 +209,3 @@ func (s signer) SignCheckpoint(size uint64, root tlog.Hash) ([]byte, error) {
 }
 func (s signer) VerifierKey() string { return s.verifier }
 func (s signer) Origin() string      { return "test" }
-
-// SkipWithoutRegionV2 skips a test that renders or verifies a real
-// regional report when this build's disclosure.Render does not draw
-// layout region_v2 yet: such a test passes only once it does.
-func SkipWithoutRegionV2(t testing.TB) {
-	t.Helper()
-	_, err := disclosure.Render(&disclosure.Bundle{Format: disclosure.Format, Document: disclosure.DocRegion,
-		Template: templates.RegionTemplateV2, Period: "2025-Q3", Basis: disclosure.BasisAccepted})
-	if err == nil {
-		return
-	}
-	if _, renders, ok := strings.Cut(err.Error(), "this build renders "); ok && !strings.Contains(renders, templates.RegionTemplateV2) {
-		t.Skip("this build does not render layout region_v2 yet")
-	}
-}
