@@ -394,28 +394,33 @@ func (j *Journal) Read(seq uint64) ([]byte, error) {
 	// Hold the read lock during the I/O so that Close cannot close the
 	// file under us.
 	defer j.mu.RUnlock()
+	return readFrame(j.file, j.path, off, seq, leaf, j.max, j.tab)
+}
 
+// readFrame reads record seq from its frame at byte offset off of f and
+// checks the frame's checksums and the record's leaf hash.
+func readFrame(f io.ReaderAt, path string, off int64, seq uint64, leaf tlog.Hash, max int, tab *crc32.Table) ([]byte, error) {
 	var hb [frameHeaderSize]byte
-	if _, err := j.file.ReadAt(hb[:], off); err != nil {
-		return nil, fmt.Errorf("journal: read %s: record %d at byte offset %d: %w", j.path, seq, off, err)
+	if _, err := f.ReadAt(hb[:], off); err != nil {
+		return nil, fmt.Errorf("journal: read %s: record %d at byte offset %d: %w", path, seq, off, err)
 	}
 	bad := func(reason string) error {
-		return &CorruptError{File: j.path, Offset: off, Seq: seq, Reason: reason}
+		return &CorruptError{File: path, Offset: off, Seq: seq, Reason: reason}
 	}
-	h, ok := decodeFrameHeader(hb[:], j.tab)
+	h, ok := decodeFrameHeader(hb[:], tab)
 	switch {
 	case !ok:
 		return nil, bad("frame header checksum mismatch")
 	case h.seq != seq:
 		return nil, bad(fmt.Sprintf("frame carries sequence number %d", h.seq))
-	case int64(h.length) > int64(j.max):
-		return nil, bad(fmt.Sprintf("record length %d exceeds the maximum record size %d", h.length, j.max))
+	case int64(h.length) > int64(max):
+		return nil, bad(fmt.Sprintf("record length %d exceeds the maximum record size %d", h.length, max))
 	}
 	data := make([]byte, h.length)
-	if _, err := j.file.ReadAt(data, off+frameHeaderSize); err != nil && !(err == io.EOF && len(data) == 0) {
-		return nil, fmt.Errorf("journal: read %s: record %d at byte offset %d: %w", j.path, seq, off, err)
+	if _, err := f.ReadAt(data, off+frameHeaderSize); err != nil && !(err == io.EOF && len(data) == 0) {
+		return nil, fmt.Errorf("journal: read %s: record %d at byte offset %d: %w", path, seq, off, err)
 	}
-	if crc32.Checksum(data, j.tab) != h.dataCRC {
+	if crc32.Checksum(data, tab) != h.dataCRC {
 		return nil, bad("record checksum mismatch")
 	}
 	if tlog.RecordHash(data) != leaf {
