@@ -1,12 +1,18 @@
 package main
 
 import (
+	"context"
+	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/ictledger/ictledger/ledger"
 	"github.com/ictledger/ictledger/ledger/checkpoint"
+	"github.com/ictledger/ictledger/ledger/journal"
 )
 
 // The public regional PDF, downloaded from a running server (rendered by
@@ -34,8 +40,20 @@ func TestRegionDisclosureVerifiesOffline(t *testing.T) {
 		t.Fatal(err)
 	}
 	code, out, errOut := runCmd("verify", "disclosure", file, "--key", key)
-	if code != 0 || !strings.Contains(out, "document: region  2025-Q3") {
+	if code != 0 || !strings.Contains(out, "document: region  2025-Q3") || !strings.Contains(out, "ictledger verify region-records") {
 		t.Fatalf("verify disclosure: %d\n%s%s", code, out, errOut)
+	}
+	// The figures are checked against the entries, next to the running
+	// server, by whoever holds them, once the server has stored a
+	// checkpoint (every second while the log grows).
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		if _, err := checkpoint.Latest(dir); err == nil || time.Now().After(deadline) {
+			break
+		}
+	}
+	code, out, errOut = runCmd("verify", "region-records", dir, "--key", key)
+	if code != 0 || !strings.Contains(out, "records the regional view of 2025-Q3 as of") || !strings.Contains(out, "ok: the regional record holds") {
+		t.Fatalf("verify region-records: %d\n%s%s", code, out, errOut)
 	}
 	bad := append([]byte(nil), pdf...)
 	bad[len(bad)/2] ^= 1
@@ -47,5 +65,55 @@ func TestRegionDisclosureVerifiesOffline(t *testing.T) {
 	}
 	if res := ts.verify(bad); res.Valid {
 		t.Fatal("a flipped byte verifies on the server")
+	}
+}
+
+// A record whose figures the entries do not give (appended here straight
+// to the journal of a stopped server, as a dishonest server would) makes
+// "verify region-records" fail, naming the entry and the figure.
+func TestVerifyRegionRecordsNamesAForgedFigure(t *testing.T) {
+	dir := t.TempDir()
+	ts := startServer(t, dir)
+	publicDisclosure(ts)
+	if _, _, code := ts.getPDF("/v1/region/disclosures/2025-Q3.pdf", ""); code != 200 {
+		t.Fatalf("download: %d", code)
+	}
+	ts.stop()
+
+	j, err := journal.Open(dir, journal.Options{Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var last ledger.Entry
+	for seq := j.Size(); seq > 0; seq-- {
+		raw, err := j.Read(seq - 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if last, err = ledger.DecodeEntry(raw); err != nil {
+			t.Fatal(err)
+		}
+		if last.Kind == ledger.KindRegionRecorded {
+			break
+		}
+	}
+	forged := strings.Replace(string(last.Payload), `"sakura-mobile":"Sakura Mobile K.K."`, `"sakura-mobile":"Someone Else"`, 1)
+	if forged == string(last.Payload) {
+		t.Fatalf("no operator name to change in %s", last.Payload)
+	}
+	seq, err := j.Append(context.Background(), func(seq uint64) ([]byte, error) {
+		return ledger.EncodeEntryRaw(seq, last.Time, ledger.SystemActor, ledger.KindRegionRecorded, []byte(forged))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := j.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	code, out, errOut := runCmd("verify", "region-records", dir)
+	wrong := fmt.Sprintf(`WRONG: entry %d records the regional view of 2025-Q3 as of %d entries, which they do not give: operators.sakura-mobile: recorded "Someone Else", computed "Sakura Mobile K.K."`, seq, last.Seq)
+	if code == 0 || !strings.Contains(out, wrong) || !strings.Contains(errOut, "1 of 2 regional records do not hold") {
+		t.Fatalf("verify region-records: %d\n%s%s\nwant the line\n%s", code, out, errOut, wrong)
 	}
 }
