@@ -40,6 +40,22 @@ type Supersession struct {
 	Accepted bool   `json:"accepted"`
 }
 
+// FiguresChange says that the regional view of a regional report's
+// period is no longer what the region.recorded entry it presents
+// records: returns were accepted, restated or filed since.
+type FiguresChange struct {
+	// Record is the region.recorded entry the document presents.
+	Record uint64 `json:"record"`
+	// Latest is the period's latest record when it holds today's view,
+	// which the current report is drawn from; zero when today's view is
+	// not recorded yet (the next download of the report records it).
+	Latest uint64 `json:"latest,omitempty"`
+	// NoneAccepted says that no return of the period counts today (each
+	// was restated and the new versions are not accepted yet): there is
+	// no current report.
+	NoneAccepted bool `json:"none_accepted,omitempty"`
+}
+
 // The kinds of failure a verification names, from the first check that
 // failed; Summary says each in plain words.
 const (
@@ -55,7 +71,8 @@ const (
 // Decide concludes a verification: not authentic when any check failed
 // (Problems is not empty, or the document was never rendered again and
 // compared), superseded when it is authentic and superseded lists a
-// return restated since, current otherwise. It sets Verdict, Valid
+// return restated since or FiguresChanged is set (a regional report),
+// current otherwise. It sets Verdict, Valid
 // (true for both authentic verdicts, as the API has always answered for
 // an authentic document), SupersededBy and Summary. It is the only code
 // that decides a verdict: the API, the web page and the command line
@@ -67,7 +84,8 @@ func (r *Result) Decide(superseded []Supersession) {
 	switch {
 	case !authentic:
 		r.Verdict = VerdictNotAuthentic
-	case len(superseded) > 0:
+		r.FiguresChanged = nil
+	case len(superseded) > 0 || r.FiguresChanged != nil:
 		r.Verdict = VerdictSuperseded
 		r.SupersededBy = superseded
 	default:
@@ -109,6 +127,9 @@ func (r *Result) summary() string {
 	case VerdictCurrent:
 		return "This document is authentic: the ledger issued it and not a byte of it has changed. Its figures are still the latest " + r.filers() + " filed."
 	case VerdictSuperseded:
+		if len(r.SupersededBy) == 0 && r.FiguresChanged != nil {
+			return "This document is authentic: the ledger issued it and not a byte of it has changed. But returns of its period were accepted or corrected since, so its figures are no longer the current ones."
+		}
 		return "This document is authentic: the ledger issued it and not a byte of it has changed. But " + r.corrector() + " has corrected its figures since, so it is no longer the current version."
 	}
 	switch r.failure {

@@ -361,6 +361,9 @@ func (s *Service) VerifyDisclosure(ctx context.Context, pdf []byte) (*disclosure
 			res.AddProblem("this ledger's tree of that size has another root: the document comes from another log, or the log was rewritten")
 		}
 	}
+	if err := s.regionFiguresSince(res); err != nil {
+		return nil, err
+	}
 	sup := s.supersessions(res)
 	res.Decide(sup)
 	if res.Verdict == disclosure.VerdictSuperseded {
@@ -448,6 +451,10 @@ func currentDocument(res *disclosure.Result, sup []disclosure.Supersession) stri
 			}
 		}
 		return "/v1/operators/" + url.PathEscape(res.Operator) + "/disclosures/" + url.PathEscape(res.Period) + ".pdf"
+	case disclosure.DocRegion:
+		if res.FiguresChanged != nil && !res.FiguresChanged.NoneAccepted {
+			return "/v1/region/disclosures/" + url.PathEscape(res.Period) + ".pdf"
+		}
 	case disclosure.DocSector:
 		p := "/v1/sector/disclosures/" + url.PathEscape(res.Period) + ".pdf"
 		if b := res.Bundle(); b != nil && b.Country != "" {

@@ -359,3 +359,57 @@ func TestRegionRecordReusedAfterRestart(t *testing.T) {
 	}
 	check("a service on the state read back", servicetest.OpenDir(t, dir, cfg).Service())
 }
+
+// A regional report is current while the view of its period is what
+// its record holds. After an acceptance it is superseded (the view
+// changed, not yet recorded: no latest record named); after the next
+// download, which records the new view, the change names that record;
+// the new report is current. Nothing is appended by a verification.
+func TestRegionReportSupersededWhenTheViewChanges(t *testing.T) {
+	env := regionFixture(t)
+	q3 := ledger.Span{Year: 2025, Quarter: 3}
+	ctx := context.Background()
+	verify := func(pdf []byte) *disclosure.Result {
+		t.Helper()
+		res, err := env.Service.VerifyDisclosure(ctx, pdf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	old, err := env.Service.RegionDisclosure(ctx, service.Public, q3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ob, _ := publicBundle(t, old)
+	seq, _, _ := recordOf(t, ob, q3)
+	if res := verify(old); res.Verdict != disclosure.VerdictCurrent || res.FiguresChanged != nil || res.CurrentDocument != "" {
+		t.Fatalf("a report of the view as it stands: %+v", res)
+	}
+
+	h := env.Operator("op-h", "Operator H", "FJ")
+	env.Review(env.Token(ledger.RoleRegulator), env.File(h, servicetest.ExampleReturn(t, "op-h", "2025-Q3")).ID, ledger.Review{Decision: ledger.DecisionAccept})
+	size := env.Service.Size()
+	res := verify(old)
+	if res.Verdict != disclosure.VerdictSuperseded || !res.Valid || res.FiguresChanged == nil ||
+		*res.FiguresChanged != (disclosure.FiguresChange{Record: seq}) || res.CurrentDocument != "/v1/region/disclosures/2025-Q3.pdf" ||
+		!strings.Contains(res.Summary, "accepted or corrected since") {
+		t.Fatalf("after an acceptance: %+v (change %+v)", res, res.FiguresChanged)
+	}
+	if env.Service.Size() != size {
+		t.Fatalf("the verification appended %d entries", env.Service.Size()-size)
+	}
+
+	current, err := env.Service.RegionDisclosure(ctx, service.Public, q3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cb, _ := publicBundle(t, current)
+	nseq, _, _ := recordOf(t, cb, q3)
+	if res := verify(old); res.Verdict != disclosure.VerdictSuperseded || res.FiguresChanged == nil || *res.FiguresChanged != (disclosure.FiguresChange{Record: seq, Latest: nseq}) {
+		t.Fatalf("after the new record %d: %+v (change %+v)", nseq, res, res.FiguresChanged)
+	}
+	if res := verify(current); res.Verdict != disclosure.VerdictCurrent || res.FiguresChanged != nil {
+		t.Fatalf("the new report: %+v", res)
+	}
+}

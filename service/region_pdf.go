@@ -1,7 +1,10 @@
 package service
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"fmt"
 	"maps"
 
 	"github.com/ictledger/ictledger/disclosure"
@@ -102,4 +105,70 @@ func (s *Service) checkRegionCounts(res *disclosure.Result) {
 	if !maps.Equal(want, b.Coverage) {
 		res.Problems = append(res.Problems, "the document's counts of operators due and filed are not this ledger's at that size: they were altered")
 	}
+}
+
+// regionFiguresSince sets res.FiguresChanged when res is a regional
+// report of layout region_v2 that passed every check so far and the
+// view of its period today differs from the record it presents (figures,
+// operators' names, factor sets; the point aside). The view is computed
+// as a download computes it, but nothing is appended: the change names
+// the period's latest record only when that record holds today's view.
+func (s *Service) regionFiguresSince(res *disclosure.Result) error {
+	b := res.Bundle()
+	if b == nil || b.Document != disclosure.DocRegion || b.Template != templates.RegionTemplateV2 || len(res.Problems) > 0 || res.Checkpoint == nil {
+		return nil
+	}
+	var seq uint64
+	found := false
+	for _, e := range res.Entries {
+		if e.Kind == string(ledger.KindRegionRecorded) {
+			seq, found = e.Seq, true
+		}
+	}
+	if !found || seq >= s.j.Size() || res.Checkpoint.Size > s.j.Size() {
+		return nil // not this log's entry: the tree check says so
+	}
+	raw, err := s.j.Read(seq)
+	if err != nil {
+		return &ledger.Error{Code: ledger.EInternal, Message: "could not read the ledger", Err: err}
+	}
+	e, err := ledger.DecodeEntry(raw)
+	if err != nil || e.Kind != ledger.KindRegionRecorded {
+		return nil // not this log's entry: the tree check says so
+	}
+	var presented ledger.RegionRecorded
+	if err := json.Unmarshal(e.Payload, &presented); err != nil {
+		return &ledger.Error{Code: ledger.EInternal, Message: fmt.Sprintf("could not read the region record %d", seq), Err: err}
+	}
+	span, err := ledger.ParseSpan(presented.Period)
+	if err != nil {
+		return &ledger.Error{Code: ledger.EInternal, Message: fmt.Sprintf("region record %d names no period", seq), Err: err}
+	}
+	now, err := s.RegionRecordOf(span)
+	if err != nil {
+		return err
+	}
+	was, err := regionFigures(&presented)
+	if err != nil {
+		return err
+	}
+	is, err := regionFigures(now)
+	if err != nil {
+		return err
+	}
+	if bytes.Equal(was, is) {
+		return nil
+	}
+	change := &disclosure.FiguresChange{Record: seq, NoneAccepted: len(now.Operators) == 0}
+	if latest := s.st.RegionRecord(presented.Period); latest != nil && latest.Seq != seq {
+		same, err := s.sameRegionFigures(latest.Seq, now)
+		if err != nil {
+			return err
+		}
+		if same {
+			change.Latest = latest.Seq
+		}
+	}
+	res.FiguresChanged = change
+	return nil
 }

@@ -100,6 +100,8 @@ func documentKind(doc string) string {
 		return "Operator disclosure"
 	case disclosure.DocSector:
 		return "Sector report"
+	case disclosure.DocRegion:
+		return "Regional report"
 	}
 	return ""
 }

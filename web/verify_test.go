@@ -117,3 +117,39 @@ func TestVerifyPageSuperseded(t *testing.T) {
 		}
 	}
 }
+
+// A regional report is named as one and, once a return of its period is
+// accepted after it, shown as superseded: the view changed, with a link
+// to the current report.
+func TestVerifyPageRegionalReportSuperseded(t *testing.T) {
+	s := newSite(t)
+	s.env.Review(s.reg, s.ridA, ledger.Review{Decision: ledger.DecisionAccept})
+	span, _ := ledger.ParseSpan("2025-Q3")
+	pdf, err := s.svc.RegionDisclosure(context.Background(), service.Public, span)
+	if err != nil {
+		t.Fatal(err)
+	}
+	verifyPage := func() string {
+		form, ct := multipartForm(t, map[string]string{"csrf": s.csrf(s.opA)}, map[string][]byte{"file": pdf})
+		page, _ := io.ReadAll(s.request("POST", "/verify", s.opA, form, ct).Body)
+		return string(page)
+	}
+	page := verifyPage()
+	for _, want := range []string{`id="verdict">Authentic and current<`, `id="v-document">Regional report<`} {
+		if !strings.Contains(page, want) {
+			t.Errorf("current: the page lacks %q", want)
+		}
+	}
+	s.env.Review(s.reg, s.ridB, ledger.Review{Decision: ledger.DecisionAccept})
+	page = verifyPage()
+	for _, want := range []string{`id="verdict">Authentic, but superseded<`, "returns of its period were accepted or corrected since",
+		`id="v-figures-changed">The regional view of 2025-Q3 is no longer what entry`, "The next download of the report records the view as it stands.",
+		`<a class="pdf" id="v-current-region" href="/v1/region/disclosures/2025-Q3.pdf">`} {
+		if !strings.Contains(page, want) {
+			t.Errorf("after an acceptance: the page lacks %q", want)
+		}
+	}
+	if strings.Contains(page, "Corrected since it was issued") || strings.Contains(page, "What failed") {
+		t.Error("the page shows returns restated or a failure")
+	}
+}

@@ -117,3 +117,48 @@ func TestVerifyRegionRecordsNamesAForgedFigure(t *testing.T) {
 		t.Fatalf("verify region-records: %d\n%s%s\nwant the line\n%s", code, out, errOut, wrong)
 	}
 }
+
+// With --server, a regional report is current while the view of its
+// period is what it records, and superseded (exit 4) once another
+// return of the period is accepted, with where the current one is.
+func TestVerifyRegionalReportWithTheLog(t *testing.T) {
+	ts := startServer(t, t.TempDir())
+	defer ts.stop()
+	publicDisclosure(ts)
+	pdf, _, code := ts.getPDF("/v1/region/disclosures/2025-Q3.pdf", "")
+	if code != 200 {
+		t.Fatalf("download: %d", code)
+	}
+	dir := t.TempDir()
+	file, keyFile := filepath.Join(dir, "region.pdf"), filepath.Join(dir, "ledger.pub")
+	for name, b := range map[string][]byte{file: pdf, keyFile: ts.getText("/v1/ledger/key")} {
+		if err := os.WriteFile(name, b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	code, out, errOut := runCmd("verify", "disclosure", file, "--key", keyFile)
+	if code != 0 || !strings.HasPrefix(out, "AUTHENTIC: ") || !strings.Contains(out, "Whether the regional figures of its period changed since was not checked") {
+		t.Fatalf("offline: %d\n%s%s", code, out, errOut)
+	}
+	if code, out, errOut := runCmd("verify", "disclosure", file, "--key", keyFile, "--server", ts.base); code != 0 || !strings.HasPrefix(out, "CURRENT: ") {
+		t.Fatalf("as issued: %d\n%s%s", code, out, errOut)
+	}
+
+	op := ts.addOperator("fiji-link", "Fiji Link Ltd")
+	var filed filedReturn
+	ret := exampleReturn(t)
+	ret["operator"] = "fiji-link"
+	ts.mustJSON("POST", "/v1/operators/fiji-link/returns", op, ownCertificates(ret), 201, &filed)
+	ts.mustJSON("POST", "/v1/returns/"+filed.ID+"/reviews", ts.regulator(), map[string]any{"decision": "accept"}, 201, nil)
+	code, out, errOut = runCmd("verify", "disclosure", file, "--key", keyFile, "--server", ts.base)
+	for _, want := range []string{"SUPERSEDED: ", "returns of its period were accepted or corrected since",
+		"changed: the regional view of 2025-Q3 is no longer what entry ", "the next download of the report records it as it stands",
+		"current document: " + ts.base + "/v1/region/disclosures/2025-Q3.pdf"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("after an acceptance the output lacks %q", want)
+		}
+	}
+	if code != exitSuperseded {
+		t.Fatalf("after an acceptance: exit %d\n%s%s", code, out, errOut)
+	}
+}

@@ -23,7 +23,7 @@ const exitSuperseded = 4
 
 // errSuperseded is what runVerifyDisclosure returns for a superseded
 // document; run maps it to exitSuperseded.
-var errSuperseded = errors.New("the document is authentic but superseded: its operator has restated a return it presents since")
+var errSuperseded = errors.New("the document is authentic but superseded: figures it presents were corrected or completed since")
 
 // maxVerifyAnswer bounds the answer of a server's POST /v1/verify that
 // the command reads: a few entries and a checkpoint take kilobytes.
@@ -75,6 +75,7 @@ func decideWithLog(res, ans *disclosure.Result, server string) {
 			res.AddProblem("the log's server does not find the document authentic")
 		}
 	}
+	res.FiguresChanged = ans.FiguresChanged
 	res.Decide(ans.SupersededBy)
 	if res.Verdict == disclosure.VerdictSuperseded && ans.CurrentDocument != "" {
 		res.CurrentDocument = strings.TrimRight(server, "/") + ans.CurrentDocument
@@ -93,6 +94,10 @@ func verdictLine(res *disclosure.Result) string {
 	case disclosure.VerdictNotAuthentic:
 		return "NOT AUTHENTIC: " + res.Summary
 	}
+	if res.Document == disclosure.DocRegion {
+		return "AUTHENTIC: the ledger issued this document and not a byte of it has changed. " +
+			"Whether the regional figures of its period changed since was not checked: pass --server URL of the log to know whether it is current."
+	}
 	return "AUTHENTIC: the ledger issued this document and not a byte of it has changed. " +
 		"Whether a return it presents was restated since was not checked: pass --server URL of the log to know whether it is current."
 }
@@ -108,6 +113,18 @@ func printSupersessions(w io.Writer, res *disclosure.Result) {
 		}
 		if sp.Current != sp.By {
 			fmt.Fprintf(w, "; current version: %s", sp.Current)
+		}
+		fmt.Fprintln(w)
+	}
+	if fc := res.FiguresChanged; fc != nil {
+		fmt.Fprintf(w, "changed: the regional view of %s is no longer what entry %d recorded", res.Period, fc.Record)
+		switch {
+		case fc.NoneAccepted:
+			fmt.Fprint(w, "; no return of the period is accepted today, so there is no current report")
+		case fc.Latest != 0:
+			fmt.Fprintf(w, "; entry %d records it as it stands", fc.Latest)
+		default:
+			fmt.Fprint(w, "; the next download of the report records it as it stands")
 		}
 		fmt.Fprintln(w)
 	}
