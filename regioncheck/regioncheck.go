@@ -6,6 +6,10 @@
 // and, at each record's point, computes the regional view again with the
 // same code the server runs, then compares it with the record byte for
 // byte. A record that differs is signed evidence against the server.
+//
+// The view is computed by the running build: a record made by an earlier
+// build also differs where a calculation was corrected since, so a
+// difference is judged with the release notes of the builds in between.
 package regioncheck
 
 import (

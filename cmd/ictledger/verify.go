@@ -224,7 +224,7 @@ func runVerifyRegionRecords(ctx context.Context, args []string, stdout, stderr i
 	case len(rep.Records) == 0:
 		fmt.Fprintf(stdout, "ok: the %s hold no regional record\n", ledger.CountNoun(rep.Entries, "entry", "entries"))
 	case wrong > 0:
-		return fmt.Errorf("%d of %s do not hold: the log signed figures its entries do not give", wrong, ledger.CountNoun(len(rep.Records), "regional record", "regional records"))
+		return fmt.Errorf("%d of %s do not hold: the log signed figures its entries do not give, as this build computes them (a record made by an earlier build differs also where a calculation was corrected since)", wrong, ledger.CountNoun(len(rep.Records), "regional record", "regional records"))
 	case len(rep.Records) == 1:
 		fmt.Fprintln(stdout, "ok: the regional record holds")
 	default:
