@@ -58,53 +58,35 @@ func (in *Inspection) LeafHash(seq uint64) (tlog.Hash, error) {
 // appends afterwards are not examined. Damage anywhere but the tail gives a
 // *CorruptError naming the file, byte offset and sequence number.
 func Inspect(dir string, opts InspectOptions) (*Inspection, error) {
-	fsys := opts.FS
-	if fsys == nil {
-		fsys = OSFS{}
-	}
-	max := opts.MaxRecordSize
-	if max == 0 {
-		max = DefaultMaxRecordSize
-	}
-	if max < 0 || max > maxRecordLimit {
-		return nil, fmt.Errorf("journal: MaxRecordSize %d out of range (1..%d)", max, maxRecordLimit)
-	}
-	path := filepath.Join(dir, walName)
-	f, err := fsys.OpenFile(path, os.O_RDONLY, 0)
-	if err != nil {
-		return nil, fmt.Errorf("journal: %w", err)
-	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return nil, fmt.Errorf("journal: %w", err)
-	}
-	s, err := newScanner(f, path, fi.Size(), max)
+	r, err := OpenReader(dir, opts)
 	if err != nil {
 		return nil, err
 	}
-	in := &Inspection{File: path}
-	for {
-		data, leaf, ok, err := s.next()
-		if err != nil {
-			return nil, err
-		}
-		if !ok {
-			break
-		}
-		seq := s.seq - 1
-		if opts.Visit != nil {
-			if err := opts.Visit(seq, data); err != nil {
-				return nil, fmt.Errorf("journal: %s: record %d: %w", path, seq, err)
-			}
-		}
-		if in.hashes, err = in.hashes.add(seq, leaf); err != nil {
-			return nil, err
-		}
-	}
-	in.Size, in.Bytes, in.TornTail = s.seq, fi.Size(), s.torn
+	defer r.Close()
+	in := &Inspection{File: r.path, Size: r.size, Bytes: r.bytes, TornTail: r.torn, hashes: r.hashes}
 	if in.Root, err = in.hashes.treeHash(in.Size); err != nil {
 		return nil, err
 	}
 	return in, nil
+}
+
+// open resolves the options' defaults and opens the journal file in dir
+// for reading.
+func (opts InspectOptions) open(dir string) (f File, path string, max int, err error) {
+	fsys := opts.FS
+	if fsys == nil {
+		fsys = OSFS{}
+	}
+	max = opts.MaxRecordSize
+	if max == 0 {
+		max = DefaultMaxRecordSize
+	}
+	if max < 0 || max > maxRecordLimit {
+		return nil, "", 0, fmt.Errorf("journal: MaxRecordSize %d out of range (1..%d)", max, maxRecordLimit)
+	}
+	path = filepath.Join(dir, walName)
+	if f, err = fsys.OpenFile(path, os.O_RDONLY, 0); err != nil {
+		return nil, "", 0, fmt.Errorf("journal: %w", err)
+	}
+	return f, path, max, nil
 }

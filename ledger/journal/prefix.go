@@ -3,8 +3,6 @@ package journal
 import (
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 )
 
 // CopyPrefix writes to dst a journal file holding exactly the first size
@@ -18,18 +16,9 @@ import (
 // The copy opens like any journal; because it ends on a frame boundary
 // there is no torn tail to truncate.
 func CopyPrefix(dir string, size uint64, dst io.Writer, opts InspectOptions) (int64, error) {
-	fsys := opts.FS
-	if fsys == nil {
-		fsys = OSFS{}
-	}
-	max := opts.MaxRecordSize
-	if max == 0 {
-		max = DefaultMaxRecordSize
-	}
-	path := filepath.Join(dir, walName)
-	f, err := fsys.OpenFile(path, os.O_RDONLY, 0)
+	f, path, max, err := opts.open(dir)
 	if err != nil {
-		return 0, fmt.Errorf("journal: %w", err)
+		return 0, err
 	}
 	defer f.Close()
 	fi, err := f.Stat()

@@ -3,8 +3,6 @@ package journal
 import (
 	"fmt"
 	"hash/crc32"
-	"os"
-	"path/filepath"
 
 	"golang.org/x/mod/sumdb/tlog"
 )
@@ -20,6 +18,7 @@ type Reader struct {
 	max     int
 	tab     *crc32.Table
 	size    uint64
+	bytes   int64 // of the file, when opened
 	offsets []int64
 	hashes  hashes
 	torn    *TornTail
@@ -30,21 +29,9 @@ type Reader struct {
 // offset and leaf hash of each whole record, so that Read can return any
 // of them later. A torn tail is left alone and reported by TornTail.
 func OpenReader(dir string, opts InspectOptions) (*Reader, error) {
-	fsys := opts.FS
-	if fsys == nil {
-		fsys = OSFS{}
-	}
-	max := opts.MaxRecordSize
-	if max == 0 {
-		max = DefaultMaxRecordSize
-	}
-	if max < 0 || max > maxRecordLimit {
-		return nil, fmt.Errorf("journal: MaxRecordSize %d out of range (1..%d)", max, maxRecordLimit)
-	}
-	path := filepath.Join(dir, walName)
-	f, err := fsys.OpenFile(path, os.O_RDONLY, 0)
+	f, path, max, err := opts.open(dir)
 	if err != nil {
-		return nil, fmt.Errorf("journal: %w", err)
+		return nil, err
 	}
 	r := &Reader{path: path, file: f, max: max, tab: castagnoli()}
 	if err := r.scan(opts.Visit); err != nil {
@@ -59,7 +46,8 @@ func (r *Reader) scan(visit func(uint64, []byte) error) error {
 	if err != nil {
 		return fmt.Errorf("journal: %w", err)
 	}
-	s, err := newScanner(r.file, r.path, fi.Size(), r.max)
+	r.bytes = fi.Size()
+	s, err := newScanner(r.file, r.path, r.bytes, r.max)
 	if err != nil {
 		return err
 	}
