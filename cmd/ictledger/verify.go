@@ -222,7 +222,7 @@ func runVerifyRegionRecords(ctx context.Context, args []string, stdout, stderr i
 	}
 	switch wrong := rep.Wrong(); {
 	case len(rep.Records) == 0:
-		fmt.Fprintf(stdout, "ok: the %s hold no regional record\n", ledger.CountNoun(rep.Entries, "entry", "entries"))
+		fmt.Fprintf(stdout, "ok: no regional record among the %s\n", ledger.CountNoun(rep.Entries, "entry", "entries"))
 	case wrong > 0:
 		return fmt.Errorf("%d of %s do not hold: the log signed figures its entries do not give, as this build computes them (a record made by an earlier build differs also where a calculation was corrected since)", wrong, ledger.CountNoun(len(rep.Records), "regional record", "regional records"))
 	case len(rep.Records) == 1:
