@@ -95,7 +95,7 @@ func Dir(ctx context.Context, dir string, log *slog.Logger) (Report, error) {
 		if rec.At > seq {
 			return fmt.Errorf("region record of %s is of the first %d entries, which it cannot follow", rec.Period, rec.At)
 		}
-		points = append(points, point{seq: seq, at: rec.At, period: rec.Period, payload: bytes.Clone(e.Payload)})
+		points = append(points, point{seq: seq, at: rec.At, period: rec.Period})
 		return nil
 	}})
 	if err != nil {
@@ -106,12 +106,12 @@ func Dir(ctx context.Context, dir string, log *slog.Logger) (Report, error) {
 }
 
 // point is one record to check: the view of span period as of the first
-// at entries, recorded by entry seq as payload.
+// at entries, recorded by entry seq (read again when its turn comes, so
+// that a log of many records is not held in memory).
 type point struct {
-	seq     uint64
-	at      uint64
-	period  string
-	payload []byte
+	seq    uint64
+	at     uint64
+	period string
 }
 
 func check(ctx context.Context, r *journal.Reader, points []point, log *slog.Logger) (Report, error) {
@@ -151,7 +151,7 @@ func check(ctx context.Context, r *journal.Reader, points []point, log *slog.Log
 			}
 		}
 		replay.Finish()
-		rec, err := recordAt(svc, p)
+		rec, err := recordAt(svc, r, p)
 		if err != nil {
 			return rep, err
 		}
@@ -162,9 +162,18 @@ func check(ctx context.Context, r *journal.Reader, points []point, log *slog.Log
 }
 
 // recordAt computes p's record from the service, whose state holds the
-// first p.at entries, and compares it with the one recorded.
-func recordAt(svc *service.Service, p point) (Record, error) {
+// first p.at entries, and compares it with the one entry p.seq records.
+func recordAt(svc *service.Service, r *journal.Reader, p point) (Record, error) {
 	out := Record{Seq: p.seq, Period: p.period, At: p.at}
+	raw, err := r.Read(p.seq)
+	if err != nil {
+		return out, err
+	}
+	e, err := ledger.DecodeEntry(raw)
+	if err != nil {
+		return out, fmt.Errorf("entry %d: %w", p.seq, err)
+	}
+	payload := e.Payload
 	span, err := ledger.ParseSpan(p.period)
 	if err != nil {
 		return out, err
@@ -178,7 +187,7 @@ func recordAt(svc *service.Service, p point) (Record, error) {
 		return out, err
 	}
 	var recorded ledger.RegionRecorded
-	if err := json.Unmarshal(p.payload, &recorded); err == nil {
+	if err := json.Unmarshal(payload, &recorded); err == nil {
 		out.Operators = len(recorded.Operators)
 		var v struct {
 			Countries []json.RawMessage `json:"countries"`
@@ -187,8 +196,8 @@ func recordAt(svc *service.Service, p point) (Record, error) {
 			out.Countries = len(v.Countries)
 		}
 	}
-	if !bytes.Equal(got, p.payload) {
-		out.Difference = difference(p.payload, got)
+	if !bytes.Equal(got, payload) {
+		out.Difference = difference(payload, got)
 	}
 	return out, nil
 }
