@@ -81,6 +81,25 @@ func TestScannerMatchesEncodingXML(t *testing.T) {
 	}
 }
 
+// declares reports whether x holds a "<!" that opens neither a comment
+// nor a CDATA section: a declaration, which the scanner refuses and
+// encoding/xml reads as a directive. Anywhere in x: a sheet with a
+// comment may declare something elsewhere.
+func declares(x []byte) bool {
+	for i := bytes.Index(x, []byte("<!")); i >= 0; {
+		rest := x[i:]
+		if !bytes.HasPrefix(rest, []byte("<!--")) && !bytes.HasPrefix(rest, []byte("<![CDATA[")) {
+			return true
+		}
+		j := bytes.Index(rest[2:], []byte("<!"))
+		if j < 0 {
+			return false
+		}
+		i += 2 + j
+	}
+	return false
+}
+
 // FuzzSheetScanner: on any sheet XML that encoding/xml reads (and that
 // declares nothing), the scanner reads the same cells.
 //
@@ -99,7 +118,7 @@ func FuzzSheetScanner(f *testing.F) {
 	f.Fuzz(func(t *testing.T, x []byte) {
 		got, gerr := sheetRows(scanSheet, x, []string{"zero", "one"})
 		want, werr := sheetRows(scanSheetStd, x, []string{"zero", "one"})
-		if werr != nil || bytes.Contains(x, []byte("<!")) && !bytes.Contains(x, []byte("<!--")) && !bytes.Contains(x, []byte("<![CDATA[")) {
+		if werr != nil || declares(x) {
 			return
 		}
 		if gerr != nil {
