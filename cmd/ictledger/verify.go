@@ -29,16 +29,26 @@ func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if len(args) > 0 && args[0] == "region-records" {
 		return runVerifyRegionRecords(ctx, args[1:], stdout, stderr)
 	}
-	fs := flag.NewFlagSet("verify", flag.ContinueOnError)
+	dir, key, err := dirAndKey("verify", args, stderr)
+	if err != nil {
+		return err
+	}
+	return verifyDir(dir, key, stdout)
+}
+
+// dirAndKey reads the arguments of a command that checks a data
+// directory: one DATA_DIR and an optional --key.
+func dirAndKey(command string, args []string, stderr io.Writer) (dir, key string, err error) {
+	fs := flag.NewFlagSet(command, flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	key := fs.String("key", "", "verifier key (name+hash+base64), or a file holding it; default: the public key file in DATA_DIR")
+	k := fs.String("key", "", "verifier key (name+hash+base64), or a file holding it; default: the public key file in DATA_DIR")
 	if err := fs.Parse(reorderFlags(args)); err != nil {
-		return usageError{err.Error()}
+		return "", "", usageError{err.Error()}
 	}
 	if fs.NArg() != 1 {
-		return usageError{"verify needs one DATA_DIR"}
+		return "", "", usageError{command + " needs one DATA_DIR"}
 	}
-	return verifyDir(fs.Arg(0), *key, stdout)
+	return fs.Arg(0), *k, nil
 }
 
 // verifyDir checks the journal and latest checkpoint of the data
@@ -194,17 +204,11 @@ func keyArg(v string) (string, error) {
 // record holds; a record that does not is printed with the first figure
 // that differs.
 func runVerifyRegionRecords(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("verify region-records", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	key := fs.String("key", "", "verifier key (name+hash+base64), or a file holding it; default: the public key file in DATA_DIR")
-	if err := fs.Parse(reorderFlags(args)); err != nil {
-		return usageError{err.Error()}
+	dir, key, err := dirAndKey("verify region-records", args, stderr)
+	if err != nil {
+		return err
 	}
-	if fs.NArg() != 1 {
-		return usageError{"verify region-records needs one DATA_DIR"}
-	}
-	dir := fs.Arg(0)
-	if err := verifyDir(dir, *key, stdout); err != nil {
+	if err := verifyDir(dir, key, stdout); err != nil {
 		return err
 	}
 	rep, err := regioncheck.Dir(ctx, dir, nil)

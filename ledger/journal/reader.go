@@ -75,9 +75,6 @@ func (r *Reader) scan(visit func(uint64, []byte) error) error {
 	return nil
 }
 
-// File is the path of the journal file.
-func (r *Reader) File() string { return r.path }
-
 // Size is the number of whole records the journal held when opened.
 func (r *Reader) Size() uint64 { return r.size }
 
