@@ -1,5 +1,7 @@
 package disclosure
 
+import "github.com/ictledger/ictledger/templates"
+
 // Verdict is what a verification concludes, in one word the API answers
 // as "verdict" and the web page and the command line present in words:
 // see Result.Decide, the one place that decides it.
@@ -125,6 +127,10 @@ func (r *Result) corrector() string {
 func (r *Result) summary() string {
 	switch r.Verdict {
 	case VerdictCurrent:
+		if r.bundle != nil && r.bundle.Template == templates.RegionTemplateV2 {
+			// Drawn from a record of the view, not from returns.
+			return "This document is authentic: the ledger issued it and not a byte of it has changed. Its figures are still the regional view of its period: no return of it was accepted or corrected since."
+		}
 		return "This document is authentic: the ledger issued it and not a byte of it has changed. Its figures are still the latest " + r.filers() + " filed."
 	case VerdictSuperseded:
 		if len(r.SupersededBy) == 0 && r.FiguresChanged != nil {
