@@ -208,7 +208,7 @@ func (s *Service) touchedSince(from, to uint64) (touched map[string]bool, all bo
 		var field string
 		switch e.Kind {
 		case ledger.KindTokenIssued, ledger.KindTokenRevoked, ledger.KindFactorSetPublished, ledger.KindDeadlineSet,
-			ledger.KindDisclosureIssued, ledger.KindJurisdictionSet, ledger.KindRegionRecorded:
+			ledger.KindDisclosureIssued, ledger.KindJurisdictionSet, ledger.KindRegionRecorded, ledger.KindSectorRecorded:
 			continue
 		case ledger.KindReturnFiled, ledger.KindReturnRestated, ledger.KindOperatorRegistered:
 			field = "id"

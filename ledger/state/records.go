@@ -148,6 +148,18 @@ type RegionRecord struct {
 	Time   time.Time
 }
 
+// SectorRecord is the latest sector.recorded entry of a scope and span:
+// where it is in the journal, and the point of the ledger its view is
+// of. The view stays in the journal (Seq), like a region record's.
+type SectorRecord struct {
+	Key    string // ledger.SectorRecordKey: "TH|2025-Q3"
+	Period string
+	At     uint64
+	Root   string
+	Seq    uint64
+	Time   time.Time
+}
+
 // Deadline is an admin's override of a period's filing deadline.
 type Deadline struct {
 	PeriodKey string

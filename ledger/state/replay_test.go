@@ -75,6 +75,9 @@ func journalOf(t *testing.T) [][]byte {
 		if i%13 == 0 {
 			add(ledger.KindRegionRecorded, regionRecord(p.String(), uint64(len(out))))
 		}
+		if i%17 == 0 {
+			add(ledger.KindSectorRecorded, sectorRecord([]string{"JP"}, p.String(), uint64(len(out))))
+		}
 	}
 	return out
 }

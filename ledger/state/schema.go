@@ -18,6 +18,7 @@ const (
 	tableCerts         = "certificates"
 	tableJurisdictions = "jurisdictions"
 	tableRegionRecords = "region_records"
+	tableSectorRecords = "sector_records"
 
 	indexID         = "id"
 	indexSecretHash = "secret_hash"
@@ -39,6 +40,7 @@ func schema() *memdb.DBSchema {
 		tableCerts:         certificatesTable(),
 		tableJurisdictions: jurisdictionsTable(),
 		tableRegionRecords: regionRecordsTable(),
+		tableSectorRecords: sectorRecordsTable(),
 	}}
 }
 
@@ -94,6 +96,15 @@ func deadlinesTable() *memdb.TableSchema {
 func regionRecordsTable() *memdb.TableSchema {
 	return &memdb.TableSchema{Name: tableRegionRecords, Indexes: map[string]*memdb.IndexSchema{
 		indexID: {Name: indexID, Unique: true, Indexer: &memdb.StringFieldIndex{Field: "Period"}},
+	}}
+}
+
+// sectorRecordsTable holds, by scope and span (SectorRecorded.Key), the
+// latest sector.recorded entry of each: a sector report reuses it while
+// the view is still what it records.
+func sectorRecordsTable() *memdb.TableSchema {
+	return &memdb.TableSchema{Name: tableSectorRecords, Indexes: map[string]*memdb.IndexSchema{
+		indexID: {Name: indexID, Unique: true, Indexer: &memdb.StringFieldIndex{Field: "Key"}},
 	}}
 }
 

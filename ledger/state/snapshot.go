@@ -107,6 +107,9 @@ func (v *View) WriteSnapshot(w io.Writer, entry func(seq uint64) ([]byte, error)
 	if err == nil {
 		err = writeTable(enc, v.txn, tableRegionRecords, same[*RegionRecord])
 	}
+	if err == nil {
+		err = writeTable(enc, v.txn, tableSectorRecords, same[*SectorRecord])
+	}
 	if err != nil {
 		return fmt.Errorf("state: write snapshot: %w", err)
 	}
@@ -303,6 +306,9 @@ func (s *State) LoadSnapshot(r io.Reader, n int64, size uint64) error {
 	}
 	if err == nil {
 		err = readTable[*RegionRecord](dec, txn, tableRegionRecords, nil)
+	}
+	if err == nil {
+		err = readTable[*SectorRecord](dec, txn, tableSectorRecords, nil)
 	}
 	if err == nil && br.left != 0 {
 		err = fmt.Errorf("%d bytes after the rows", br.left)

@@ -59,6 +59,13 @@ func TestSnapshotRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	entries = append(entries, e)
+	// A sector view recorded.
+	e, err = ledger.EncodeEntry(uint64(len(entries)), time.Date(2030, 4, 3, 0, 0, 0, 0, time.UTC), ledger.SystemActor, ledger.KindSectorRecorded,
+		sectorRecord([]string{"JP"}, "2030-Q1", uint64(len(entries))))
+	if err != nil {
+		t.Fatal(err)
+	}
+	entries = append(entries, e)
 	half := uint64(len(entries) / 2)
 
 	full := New()
@@ -165,6 +172,7 @@ func TestSnapshotCarriesEveryField(t *testing.T) {
 		tableOperators: Operator{}, tableTokens: Token{}, tableFactorSets: FactorSet{}, tableReturns: ReturnVersion{},
 		tableIdempotency: Idempotency{}, tableDeadlines: Deadline{}, tableLatest: latestVersion{}, tableDisclosures: Disclosure{},
 		tableFigures: Figures{}, tableCerts: Certificate{}, tableJurisdictions: snapshotJurisdiction{}, tableRegionRecords: RegionRecord{},
+		tableSectorRecords: SectorRecord{},
 	}
 	for name := range schema().Tables {
 		if _, ok := rows[name]; !ok {

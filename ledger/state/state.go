@@ -11,6 +11,7 @@ import (
 	"sort"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"golang.org/x/mod/sumdb/tlog"
 
@@ -227,6 +228,12 @@ func decodePayload(e ledger.Entry) (any, error) {
 			err = r.Check()
 		}
 		return r, err
+	case ledger.KindSectorRecorded:
+		r, err := decodeAs[ledger.SectorRecorded](e)
+		if err == nil {
+			err = r.Check()
+		}
+		return r, err
 	default:
 		return nil, fmt.Errorf("unknown entry kind %q", e.Kind)
 	}
@@ -282,6 +289,12 @@ func applyTxn(txn *memdb.Txn, e ledger.Entry, payload any, leaf [32]byte) error 
 		}
 		// The latest record of a span replaces the one before.
 		return txn.Insert(tableRegionRecords, &RegionRecord{Period: v.Period, At: v.At, Root: v.Root, Seq: e.Seq, Time: e.Time})
+	case *ledger.SectorRecorded:
+		if v.At > e.Seq || v.AsOf.After(e.Time) {
+			return fmt.Errorf("a sector record of %s is of %d entries as of %s, past its own place (entry %d at %s)",
+				v.Key(), v.At, v.AsOf.Format(time.RFC3339Nano), e.Seq, e.Time.Format(time.RFC3339Nano))
+		}
+		return txn.Insert(tableSectorRecords, &SectorRecord{Key: v.Key(), Period: v.Period, At: v.At, Root: v.Root, Seq: e.Seq, Time: e.Time})
 	default:
 		return fmt.Errorf("apply entry %d: payload of type %T", e.Seq, payload) // decodePayload returns none other
 	}
@@ -454,6 +467,12 @@ func (s *State) Tokens() []*Token { return all[*Token](s, tableTokens, indexID) 
 // (hex), or nil.
 func (s *State) Disclosure(sha256Hex string) *Disclosure {
 	return first[*Disclosure](s, tableDisclosures, indexID, sha256Hex)
+}
+
+// SectorRecord returns the latest sector.recorded entry of a scope and
+// span (ledger.SectorRecordKey), or nil.
+func (s *State) SectorRecord(key string) *SectorRecord {
+	return first[*SectorRecord](s, tableSectorRecords, indexID, key)
 }
 
 // RegionRecord returns the latest region.recorded entry of a span
