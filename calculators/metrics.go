@@ -97,6 +97,23 @@ func (v *Value) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
+// Exact is a Value that encodes without rounding: null, or its decimal
+// exactly in a string. A sector.recorded entry holds its figures so, so
+// that the report drawn from it rounds once, for display, as a report
+// computed from the returns does.
+type Exact Value
+
+// MarshalJSON writes the decimal exactly, or null.
+func (v Exact) MarshalJSON() ([]byte, error) {
+	if !v.OK {
+		return []byte("null"), nil
+	}
+	return []byte(`"` + v.D.String() + `"`), nil
+}
+
+// UnmarshalJSON reads what MarshalJSON writes, as Value reads it.
+func (v *Exact) UnmarshalJSON(b []byte) error { return (*Value)(v).UnmarshalJSON(b) }
+
 // Display is the value rounded half-even to DisplayPlaces, without
 // trailing zeros; "" when unavailable.
 func (v Value) Display() string {

@@ -142,20 +142,20 @@ func TestRollupIsChecked(t *testing.T) {
 // filed fewer quarters than the span; under 2025.1 it does not, and a
 // total made before the fixes says nothing at all.
 func TestCoverageLines(t *testing.T) {
-	in := &inputs{operators: map[string]ledger.Operator{"op-b": {ID: "op-b", Name: "Operator B"}}}
+	name := func(id string) string { return map[string]string{"op-b": "Operator B"}[id] }
 	c := &calculators.SectorCoverage{
 		Partial: []calculators.PartialOperator{{Operator: "op-b", Quarters: []string{"2025-Q1", "2025-Q2"}, Missing: []string{"2025-Q3", "2025-Q4"}}},
 		LeftOut: map[string][]string{},
 	}
-	got := coverageLines(in, c, nil, ledger.Methodology20261)
+	got := coverageLines(c, nil, ledger.Methodology20261, name)
 	want := "Operator B filed 2025-Q1, 2025-Q2 only (no return for 2025-Q3, 2025-Q4): its flows count those quarters, its stocks are those of the last."
 	if len(got) != 1 || got[0] != want {
 		t.Errorf("2026.1: %q, want %q", got, want)
 	}
-	if got := coverageLines(in, c, nil, ledger.Methodology20251); len(got) != 0 {
+	if got := coverageLines(c, nil, ledger.Methodology20251, name); len(got) != 0 {
 		t.Errorf("2025.1: %q", got)
 	}
-	if got := coverageLines(in, nil, nil, ledger.Methodology20261); got != nil {
+	if got := coverageLines(nil, nil, ledger.Methodology20261, name); got != nil {
 		t.Errorf("before the fixes: %q", got)
 	}
 }

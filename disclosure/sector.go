@@ -64,8 +64,7 @@ func sectorReport(b *Bundle, in *inputs) (*templates.SectorReport, error) {
 		}
 	}
 	sort.Strings(ids)
-	var rolls []calculators.OperatorRollup
-	var rowsOps []string
+	var filed []SectorFiled
 	factorSets := map[string]bool{}
 	last := span.Last()
 	computed := operatorRollups(in, ids, span, b.GWP, methodology)
@@ -94,8 +93,7 @@ func sectorReport(b *Bundle, in *inputs) (*templates.SectorReport, error) {
 			return nil, err
 		}
 		if roll != nil {
-			rolls = append(rolls, calculators.OperatorRollup{Country: op.Country, Rollup: roll})
-			rowsOps = append(rowsOps, id)
+			filed = append(filed, SectorFiled{ID: id, Name: op.Name, Country: op.Country, Rollup: roll})
 			for _, v := range roll.FactorSets {
 				factorSets[v] = true
 			}
@@ -106,40 +104,17 @@ func sectorReport(b *Bundle, in *inputs) (*templates.SectorReport, error) {
 	r.FactorSet = strings.Join(slices.Sorted(maps.Keys(factorSets)), ", ")
 	r.Methodology = b.Methodology
 	r.Administrations = administrations(in, r.Status, last, deadlineOf)
-	if len(rolls) == 0 {
+	if len(filed) == 0 {
 		return r, nil
 	}
-	sum := calculators.SectorBeforeFixes
-	if corrected {
-		sum = calculators.Sector
-	}
-	total, _ := sum(rolls)
-	plain := make([]*calculators.Rollup, len(rolls))
-	for i, o := range rolls {
-		plain[i] = o.Rollup
-	}
-	rankings := calculators.RankHeadlines(plain, methodology)
-	r.Coverage = coverageLines(in, total.Coverage, rankings, methodology)
-	for _, rk := range rankings {
-		unit := unitOf(rk.Unit)
-		r.Totals = append(r.Totals, templates.Metric{Key: rk.Key, Label: rk.Label, Unit: unit, Value: rk.Get(total.E1, total.E2, total.E3)})
-		sm := templates.SectorMetric{Key: rk.Key, Label: rk.Label, Unit: unit, Median: rk.Median, Direction: rk.Direction}
-		for i := range rolls {
-			ov := templates.OperatorValue{Operator: in.operators[rowsOps[i]].Name, Value: rk.Values[i], Rank: rk.Ranks[i]}
-			if !rk.Values[i].OK {
-				ov.Reason = reasonFor(rolls[i].Rollup, rk.Key)
-			}
-			sm.Rows = append(sm.Rows, ov)
+	metrics, coverage := SectorMetrics(filed, methodology, corrected)
+	r.Coverage = coverageLines(coverage, metrics, methodology, func(id string) string {
+		if op, ok := in.operators[id]; ok {
+			return op.Name
 		}
-		sort.SliceStable(sm.Rows, func(a, b int) bool {
-			ra, rb := sm.Rows[a].Rank, sm.Rows[b].Rank
-			if ra == 0 || rb == 0 {
-				return ra != 0
-			}
-			return ra < rb
-		})
-		r.Metrics = append(r.Metrics, sm)
-	}
+		return id
+	})
+	r.Totals, r.Metrics = drawMetrics(metrics)
 	return r, nil
 }
 
@@ -167,17 +142,11 @@ func operatorRollups(in *inputs, ids []string, span ledger.Span, gwp, methodolog
 // coverageLines says in the document whom the totals leave out: under
 // methodology 2026.1 the operators with fewer quarters than the span
 // (R5), and, for each total shown that is a ratio over a stock, the
-// operators left out of both its terms (R2). None for a total made before
-// those fixes (c is nil).
-func coverageLines(in *inputs, c *calculators.SectorCoverage, rankings []calculators.Ranking, methodology string) []string {
+// operators left out of both its terms (R2), each named by name. None
+// for a total made before those fixes (c is nil).
+func coverageLines(c *calculators.SectorCoverage, metrics []SectorViewMetric, methodology string, name func(id string) string) []string {
 	if c == nil {
 		return nil
-	}
-	name := func(id string) string {
-		if op, ok := in.operators[id]; ok {
-			return op.Name
-		}
-		return id
 	}
 	var out []string
 	for _, p := range c.Partial {
@@ -187,8 +156,8 @@ func coverageLines(in *inputs, c *calculators.SectorCoverage, rankings []calcula
 		out = append(out, fmt.Sprintf("%s filed %s only (no return for %s): its flows count those quarters, its stocks are those of the last.",
 			name(p.Operator), strings.Join(p.Quarters, ", "), strings.Join(p.Missing, ", ")))
 	}
-	for _, rk := range rankings {
-		ids := c.LeftOut[rk.Key]
+	for _, m := range metrics {
+		ids := c.LeftOut[m.Key]
 		if len(ids) == 0 {
 			continue
 		}
@@ -196,7 +165,7 @@ func coverageLines(in *inputs, c *calculators.SectorCoverage, rankings []calcula
 		for i, id := range ids {
 			names[i] = name(id)
 		}
-		out = append(out, fmt.Sprintf("%s: over the operators that filed both its terms; left out: %s.", rk.Label, strings.Join(names, ", ")))
+		out = append(out, fmt.Sprintf("%s: over the operators that filed both its terms; left out: %s.", m.Label, strings.Join(names, ", ")))
 	}
 	return out
 }
