@@ -375,7 +375,7 @@ func regionReportV2(b *Bundle, in *inputs) (*templates.RegionReport, error) {
 		FactorSet: strings.Join(r.FactorSets, ", "), GWP: strings.Join(r.GWP, ", "),
 		Checkpoint: templates.Checkpoint{Origin: cp.Origin, Size: cp.Size, Root: cp.Root.String(), Note: b.Checkpoint},
 		LedgerTime: r.Time,
-		Record: &templates.RegionRecordRef{
+		Record: &templates.RecordRef{
 			Entry: templates.EntryRef{Seq: r.Seq, Kind: string(ledger.KindRegionRecorded), LeafHash: be.LeafHash, Time: r.Time},
 			Proof: templates.InclusionProof{Seq: r.Seq, Size: cp.Size, LeafHash: be.LeafHash, Root: cp.Root.String(), Hashes: be.Proof},
 			At:    r.At, Root: r.Root,

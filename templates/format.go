@@ -128,11 +128,11 @@ func (d *doc) fig(u Unit, v calculators.Value) string {
 }
 
 // numberRule reports whether the document's layout was made after the
-// one number rule (disclosure_v4, sector_v3, region_v1, region_v2), and so may draw
+// one number rule (disclosure_v4, sector_v3, sector_v4, region_v1, region_v2), and so may draw
 // differently from the released layouts whose blocks it shares.
 func (d *doc) numberRule() bool {
 	switch d.meta.template {
-	case OperatorTemplateV4, SectorTemplateV3, RegionTemplateVersion, RegionTemplateV2:
+	case OperatorTemplateV4, SectorTemplateV3, SectorTemplateV4, RegionTemplateVersion, RegionTemplateV2:
 		return true
 	}
 	return false

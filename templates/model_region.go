@@ -29,17 +29,21 @@ type RegionReport struct {
 	// Record is, in a report drawn from a region.recorded entry
 	// (region_v2), that entry; nil in region_v1, which is computed from
 	// the returns it attaches.
-	Record *RegionRecordRef
+	Record *RecordRef
 }
 
-// RegionRecordRef is the region.recorded entry a region_v2 report draws:
-// the entry itself, its inclusion proof in the checkpoint's tree, and
-// the point of the ledger its view is of.
-type RegionRecordRef struct {
+// RecordRef is the entry a report drawn from a recorded view draws (a
+// region.recorded entry in region_v2, a sector.recorded one in
+// sector_v4): the entry itself, its inclusion proof in the checkpoint's
+// tree, and the point of the ledger its view is of.
+type RecordRef struct {
 	Entry EntryRef
 	Proof InclusionProof
 	At    uint64 // the view is of the first At entries of the log
 	Root  string // their tree hash, standard base64
+	// AsOf is when a sector view counted lateness; zero in a region
+	// record, which counts none.
+	AsOf time.Time
 }
 
 // RegionCountry is one jurisdiction of the regional report.

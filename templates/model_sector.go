@@ -38,6 +38,11 @@ type SectorReport struct {
 	// by country code). Drawn from sector_v3 on; earlier layouts draw
 	// Administration only.
 	Administrations []AdministrationDeadline
+
+	// Record is, in a report drawn from a sector.recorded entry
+	// (sector_v4), that entry; nil in the earlier layouts, which are
+	// computed from the returns they attach.
+	Record *RecordRef
 }
 
 // AdministrationDeadline is one administration of a sector report and the

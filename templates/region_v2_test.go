@@ -25,7 +25,7 @@ func regionFixtureV2() *RegionReport {
 	r.Checkpoint = Checkpoint{Origin: "test", Size: 130, Root: "Hh4mF+9jAaRy72j++0HyLVXWMuNH/JGZmWLg0d2jmgU=",
 		Note: "test\n130\nHh4mF+9jAaRy72j++0HyLVXWMuNH/JGZmWLg0d2jmgU=\n"}
 	leaf := "q9yJ8m3xTq0cV1cHq9yJ8m3xTq0cV1cHq9yJ8m3xTq0="
-	r.Record = &RegionRecordRef{
+	r.Record = &RecordRef{
 		Entry: EntryRef{Seq: 120, Kind: "region.recorded", LeafHash: leaf, Time: r.LedgerTime},
 		Proof: InclusionProof{Seq: 120, Size: 130, LeafHash: leaf, Root: r.Checkpoint.Root,
 			Hashes: []string{"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=", "BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBA="}},

@@ -29,6 +29,15 @@ func RenderSectorReportV3(r *SectorReport, attachment []byte) ([]byte, error) {
 	if r == nil {
 		return nil, errors.New("render sector report: no view model")
 	}
+	if r.Record != nil {
+		return nil, fmt.Errorf("render sector report %s: layout %s draws the returns attached, and the view model names a record", r.Period, SectorTemplateV3)
+	}
+	return renderSectorV3(r, attachment, SectorTemplateV3)
+}
+
+// renderSectorV3 draws the blocks of sector_v3 in layout template, and
+// for a recorded view (sector_v4) the appendix of its record.
+func renderSectorV3(r *SectorReport, attachment []byte, template string) ([]byte, error) {
 	if r.LedgerTime.IsZero() {
 		return nil, errNoLedgerTime
 	}
@@ -37,7 +46,7 @@ func RenderSectorReportV3(r *SectorReport, attachment []byte) ([]byte, error) {
 		period:     r.Period,
 		root:       r.Checkpoint.Root,
 		size:       r.Checkpoint.Size,
-		template:   SectorTemplateV3,
+		template:   template,
 		subject:    fmt.Sprintf("ICT sector sustainability report, %s, %s", sectorScope(r), r.Period),
 		ledgerTime: r.LedgerTime,
 	}, attachment)
@@ -51,6 +60,9 @@ func RenderSectorReportV3(r *SectorReport, attachment []byte) ([]byte, error) {
 		rankedBars(d, m)
 	}
 	sectorNotes(d, r)
+	if r.Record != nil {
+		sectorRecordAppendix(d, r)
+	}
 	b, err := d.namedBytes()
 	if err != nil {
 		return nil, fmt.Errorf("render sector report %s: %w", r.Period, err)
@@ -94,6 +106,10 @@ func sectorCoverV3(d *doc, r *SectorReport) {
 		{"Checkpoint", fmt.Sprintf("%s\ntree size %d\nroot hash %s", r.Checkpoint.Origin, r.Checkpoint.Size, r.Checkpoint.Root)},
 	}...), 38)
 	administrationsTable(d, r)
+	if r.Record != nil {
+		sectorRecordCover(d, r)
+		return
+	}
 	d.subheading("How to verify this document", 10)
 	d.para("Run \u201cictledger verify disclosure FILE.pdf\u201d with the ledger's public key, or send the file to POST /v1/verify. "+
 		"The signed checkpoint is printed below and attached, with the entries the report derives from, as "+AttachmentName+".", 8)
