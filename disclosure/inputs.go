@@ -42,6 +42,9 @@ type inputs struct {
 	// records are the region.recorded entries given, decoded and checked
 	// (decodeRecord); only a region_v2 report holds one (checkRecordPlace).
 	records []*recorded
+	// sectorRecords are the sector.recorded entries given, decoded and
+	// checked (decodeSectorRecord); only a sector_v4 report holds one.
+	sectorRecords []*sectorRecorded
 }
 
 // filed is a return version with the entry that recorded it.
@@ -125,6 +128,12 @@ func decodeInputsFor(es []ledger.Entry, whole func(ledger.Period) bool) (*inputs
 				return nil, err
 			}
 			in.records = append(in.records, r)
+		case ledger.KindSectorRecorded:
+			r, err := decodeSectorRecord(e)
+			if err != nil {
+				return nil, err
+			}
+			in.sectorRecords = append(in.sectorRecords, r)
 		default:
 			return nil, fmt.Errorf("entry %d: a %s entry does not belong in a disclosure", e.Seq, e.Kind)
 		}

@@ -310,24 +310,35 @@ func checkListed(list []string) error {
 	return nil
 }
 
-// checkRecordPlace refuses a region.recorded entry in any bundle but a
-// region_v2 report's, and in that one any other entry, so that a record
-// never stands for returns in another document, nor returns beside it.
+// checkRecordPlace refuses a recorded view anywhere but in the report
+// drawn from it: a region.recorded entry in any bundle but a region_v2
+// report's, a sector.recorded entry in any but a sector_v4 report's; and
+// in those two, any entry beside the one record. So a record never
+// stands for returns in another document, nor returns beside it.
 func checkRecordPlace(b *Bundle, es []ledger.Entry) error {
-	v2 := b.Document == DocRegion && b.Template == templates.RegionTemplateV2
-	for _, e := range es {
-		if e.Kind == ledger.KindRegionRecorded && !v2 {
-			return fmt.Errorf("entry %d: a %s entry belongs only in a %s regional report, not in a %s document of layout %q",
-				e.Seq, e.Kind, templates.RegionTemplateV2, b.Document, b.Template)
+	places := map[ledger.Kind]struct{ document, template string }{
+		ledger.KindRegionRecorded: {DocRegion, templates.RegionTemplateV2},
+		ledger.KindSectorRecorded: {DocSector, templates.SectorTemplateV4},
+	}
+	var want ledger.Kind
+	for kind, p := range places {
+		if b.Document == p.document && b.Template == p.template {
+			want = kind
 		}
 	}
-	if v2 && (len(es) != 1 || es[0].Kind != ledger.KindRegionRecorded) {
+	for _, e := range es {
+		if p, ok := places[e.Kind]; ok && e.Kind != want {
+			return fmt.Errorf("entry %d: a %s entry belongs only in a %s report, not in a %s document of layout %q",
+				e.Seq, e.Kind, p.template, b.Document, b.Template)
+		}
+	}
+	if want != "" && (len(es) != 1 || es[0].Kind != want) {
 		kinds := make([]string, len(es))
 		for i, e := range es {
 			kinds[i] = string(e.Kind)
 		}
 		return fmt.Errorf("a %s report attaches exactly one entry, its %s record; this bundle attaches %d (%s)",
-			templates.RegionTemplateV2, ledger.KindRegionRecorded, len(es), strings.Join(kinds, ", "))
+			b.Template, want, len(es), strings.Join(kinds, ", "))
 	}
 	return nil
 }

@@ -364,7 +364,7 @@ func TestRegionV2Verify(t *testing.T) {
 		sector := l.bundle("2025-Q3", b.Entries[0].Seq)
 		sector.Document, sector.Template, sector.Basis = DocSector, templates.SectorTemplateV3, ""
 		res, calls := verifyRegionV2(t, b, sector, l.vkey)
-		wantRefusedUnrendered(t, res, nil, calls, "a region.recorded entry belongs only in a region_v2 regional report, not in a sector document")
+		wantRefusedUnrendered(t, res, nil, calls, "a region.recorded entry belongs only in a region_v2 report, not in a sector document")
 		if _, err := Render(sector); err == nil || !strings.Contains(err.Error(), "belongs only in a region_v2") {
 			t.Fatalf("Render: %v", err)
 		}
@@ -373,7 +373,7 @@ func TestRegionV2Verify(t *testing.T) {
 	t.Run("a record in a region_v1 report", func(t *testing.T) {
 		v1 := l.bundle("2025-Q3", b.Entries[0].Seq)
 		v1.Template, v1.CountedAt = templates.RegionTemplateVersion, v1.Entries[0].Seq
-		if _, err := Render(v1); err == nil || !strings.Contains(err.Error(), `belongs only in a region_v2 regional report, not in a region document of layout "region_v1"`) {
+		if _, err := Render(v1); err == nil || !strings.Contains(err.Error(), `belongs only in a region_v2 report, not in a region document of layout "region_v1"`) {
 			t.Fatalf("Render: %v", err)
 		}
 	})

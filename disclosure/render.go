@@ -81,14 +81,21 @@ func Render(b *Bundle) ([]byte, error) {
 		}
 		return render(v, attachment)
 	case DocSector:
+		if b.Template == templates.SectorTemplateV4 {
+			v, err := sectorReportV4(b, in)
+			if err != nil {
+				return nil, err
+			}
+			return templates.RenderSectorReportV4(v, attachment)
+		}
 		render, ok := map[string]func(*templates.SectorReport, []byte) ([]byte, error){
 			templates.SectorTemplateVersion: templates.RenderSectorReport,
 			templates.SectorTemplateV2:      templates.RenderSectorReportV2,
 			templates.SectorTemplateV3:      templates.RenderSectorReportV3,
 		}[b.Template]
 		if !ok {
-			return nil, fmt.Errorf("template %q: this build renders %s, %s and %s", b.Template,
-				templates.SectorTemplateVersion, templates.SectorTemplateV2, templates.SectorTemplateV3)
+			return nil, fmt.Errorf("template %q: this build renders %s, %s, %s and %s", b.Template,
+				templates.SectorTemplateVersion, templates.SectorTemplateV2, templates.SectorTemplateV3, templates.SectorTemplateV4)
 		}
 		v, err := sectorReport(b, in)
 		if err != nil {
