@@ -189,7 +189,7 @@ func regionMetrics(heads []calculators.RegionHeadline, total *calculators.Sector
 // jurisdiction record given, or the country code without one.
 func regionName(in *inputs, cc string) string {
 	if j, ok := in.jurisdictions[cc]; ok && j.Name != "" {
-		return administrationName(j)
+		return AdministrationName(j)
 	}
 	return cc
 }

@@ -54,7 +54,7 @@ func sectorReport(b *Bundle, in *inputs) (*templates.SectorReport, error) {
 	if b.Country != "" {
 		r.CountryName = countryName(in, b.Country)
 		if j, ok := in.jurisdictions[b.Country]; ok {
-			r.Administration = administrationName(j)
+			r.Administration = AdministrationName(j)
 		}
 	}
 	ids := make([]string, 0, len(in.operators))
@@ -180,9 +180,9 @@ func reasonFor(r *calculators.Rollup, key string) string {
 	return "not computed for this period"
 }
 
-// administrationName is how a report names an administration: in
+// AdministrationName is how a report names an administration: in
 // English, and in its own language after it when one was given.
-func administrationName(j ledger.Jurisdiction) string {
+func AdministrationName(j ledger.Jurisdiction) string {
 	if j.NameLocal == "" || j.NameLocal == j.Name {
 		return j.Name
 	}
@@ -219,20 +219,31 @@ func administrations(in *inputs, status []templates.FilingStatus, last ledger.Pe
 	sort.Strings(countries)
 	out := make([]templates.AdministrationDeadline, 0, len(countries))
 	for _, c := range countries {
-		a := templates.AdministrationDeadline{Country: c, CountryName: countryName(in, c), Deadline: deadlineOf(c),
-			Rule: "the service's default"}
+		var rec *ledger.Jurisdiction
 		if j, ok := in.jurisdictions[c]; ok {
-			a.Name = administrationName(j)
-			days := j.DeadlineDays
-			if days <= 0 {
-				days = ledger.DefaultDeadlineDays
-			}
-			a.Rule = fmt.Sprintf("%d days after the quarter, %s", days, j.Location())
-			if !j.Deadline(last).Equal(a.Deadline) {
-				a.Rule += "; moved for " + last.String() + " by the administrator"
-			}
+			rec = &j
 		}
-		out = append(out, a)
+		a := SectorAdministration(c, countryName(in, c), rec, last, deadlineOf(c))
+		out = append(out, templates.AdministrationDeadline{Country: a.Country, CountryName: a.CountryName, Name: a.Name, Rule: a.Rule, Deadline: a.Deadline})
 	}
 	return out
+}
+
+// SectorAdministration is how a sector report names a country's
+// administration and the rule of its deadline for quarter last: from its
+// record j, or the service's default rule when it has none (nil).
+func SectorAdministration(country, countryName string, j *ledger.Jurisdiction, last ledger.Period, deadline time.Time) SectorViewAdministration {
+	a := SectorViewAdministration{Country: country, CountryName: countryName, Deadline: deadline, Rule: "the service's default"}
+	if j != nil {
+		a.Name = AdministrationName(*j)
+		days := j.DeadlineDays
+		if days <= 0 {
+			days = ledger.DefaultDeadlineDays
+		}
+		a.Rule = fmt.Sprintf("%d days after the quarter, %s", days, j.Location())
+		if !j.Deadline(last).Equal(deadline) {
+			a.Rule += "; moved for " + last.String() + " by the administrator"
+		}
+	}
+	return a
 }

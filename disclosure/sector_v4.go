@@ -193,8 +193,8 @@ func (r *sectorRecorded) checkView() error {
 		return fmt.Errorf("the view states coverage only with metrics")
 	}
 	if c := v.Coverage; c != nil {
-		if len(c.Partial) > len(filed) || len(c.LeftOut) > len(heads) {
-			return fmt.Errorf("the coverage names more than the operators and metrics of the view")
+		if len(c.Partial) > len(filed) || len(c.LeftOut) > maxRecordListed {
+			return fmt.Errorf("the coverage names more than the operators of the view, or over %d metrics", maxRecordListed)
 		}
 		for _, p := range c.Partial {
 			if _, ok := filed[p.Operator]; !ok || len(p.Quarters)+len(p.Missing) > 4 {
@@ -202,8 +202,10 @@ func (r *sectorRecorded) checkView() error {
 			}
 		}
 		for key, ids := range c.LeftOut {
-			if !slices.ContainsFunc(heads, func(h calculators.Headline) bool { return h.Key == key }) || len(ids) > len(filed) {
-				return fmt.Errorf("metric %q left out: not a headline, or more operators than ranked", key)
+			// Any ratio over a stock, not only the headlines: the
+			// report names only those it shows.
+			if key == "" || len(key) > ledger.TextID.MaxRunes() || len(ids) > len(filed) {
+				return fmt.Errorf("metric %q left out: not a metric key, or more operators than ranked", key)
 			}
 			for _, id := range ids {
 				if _, ok := filed[id]; !ok {

@@ -42,11 +42,13 @@ type Supersession struct {
 	Accepted bool   `json:"accepted"`
 }
 
-// FiguresChange says that the regional view of a regional report's
-// period is no longer what the region.recorded entry it presents
-// records: returns were accepted, restated or filed since.
+// FiguresChange says that the view a report drawn from a record presents
+// is no longer what that record holds: for a regional report (a
+// region.recorded entry), returns were accepted, restated or filed
+// since; for a sector report (a sector.recorded entry), returns were
+// filed, reviewed or restated, or a deadline passed.
 type FiguresChange struct {
-	// Record is the region.recorded entry the document presents.
+	// Record is the recorded entry the document presents.
 	Record uint64 `json:"record"`
 	// Latest is the period's latest record when it holds today's view,
 	// which the current report is drawn from; zero when today's view is
@@ -131,8 +133,14 @@ func (r *Result) summary() string {
 			// Drawn from a record of the view, not from returns.
 			return "This document is authentic: the ledger issued it and not a byte of it has changed. Its figures are still the regional view of its period: no return of it was accepted or corrected since."
 		}
+		if r.bundle != nil && r.bundle.Template == templates.SectorTemplateV4 {
+			return "This document is authentic: the ledger issued it and not a byte of it has changed. Its figures and filing status are still the sector view of its period: nothing was filed, reviewed or corrected since, and no deadline passed that changes it."
+		}
 		return "This document is authentic: the ledger issued it and not a byte of it has changed. Its figures are still the latest " + r.filers() + " filed."
 	case VerdictSuperseded:
+		if len(r.SupersededBy) == 0 && r.FiguresChanged != nil && r.Document == DocSector {
+			return "This document is authentic: the ledger issued it and not a byte of it has changed. But the sector view of its period has changed since (a return filed, reviewed or corrected, or a deadline passed), so its figures are no longer the current ones."
+		}
 		if len(r.SupersededBy) == 0 && r.FiguresChanged != nil {
 			return "This document is authentic: the ledger issued it and not a byte of it has changed. But returns of its period were accepted or corrected since, so its figures are no longer the current ones."
 		}

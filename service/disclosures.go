@@ -84,19 +84,26 @@ func (s *Service) OperatorDisclosure(ctx context.Context, a ledger.Actor, operat
 }
 
 // SectorDisclosure renders the sector report of a quarter or year,
-// optionally for one country (regulator, admin). A regulator's report
-// holds only its jurisdictions' operators, and is of its one
-// jurisdiction by default. Each operator is counted late against its own
-// administration's deadline, and the report names every administration
-// it covers with its rule and deadline.
+// optionally for one country (regulator, admin), in layout sector_v4: the
+// sector view as one sector.recorded entry holds it (sectorRecord),
+// proved in the log. A regulator's report holds only its jurisdictions'
+// operators, and is of its one jurisdiction by default. Each operator is
+// counted late against its own administration's deadline, and the report
+// names every administration it covers with its rule and deadline.
 //
 // The sector report is a regulator's document, not a public one: its
 // filing-status table, lateness and open findings are about returns that
 // are submitted or returned, so it is made from every version filed.
 // Only regulators and admins may download it; it is recorded as issued so
 // that a copy they pass on can be checked against the ledger, which does
-// not make it public. A report for the public would be made from accepted
-// returns only, as a public operator disclosure is.
+// not make it public.
+//
+// It attaches its one record, not the returns: a sector report of fifty
+// operators with ten years of history would attach two thousand entries
+// (sector_v3), too many to gather, compress and draw on each download.
+// Offline the document proves that the log recorded this view; whether
+// it is right is checked by computing the view of the record's first At
+// entries again (ictledger verify records).
 func (s *Service) SectorDisclosure(ctx context.Context, a ledger.Actor, span ledger.Span, country string) ([]byte, error) {
 	if err := requireRole(a, ledger.RoleRegulator, ledger.RoleAdmin); err != nil {
 		return nil, err
@@ -110,55 +117,13 @@ func (s *Service) SectorDisclosure(ctx context.Context, a ledger.Actor, span led
 		// (and its disclosure.issued entry) about a period that exists.
 		return nil, ledger.Errorf(ledger.ENotFound, "%s has not begun", span)
 	}
-	last := span.Last()
-	seqs := map[uint64]bool{}
-	countries := map[string]bool{}
-	for _, op := range s.visibleOperators(a) {
-		if country != "" && op.Country != country {
-			continue
-		}
-		seqs[op.Seq] = true
-		countries[op.Country] = true
-		s.addReturnHistory(seqs, op.ID, last)
-		for _, rv := range s.st.Versions(op.ID, last) {
-			seqs[rv.Seq] = true // every version: lateness counts from the first
-		}
-		for _, p := range span.Quarters() {
-			if rv := s.st.Latest(op.ID, p); rv != nil {
-				for _, r := range rv.Reviews {
-					seqs[r.Seq] = true
-				}
-			}
-		}
+	seq, err := s.sectorRecord(ctx, s.scopeOf(a, country), span)
+	if err != nil {
+		return nil, err
 	}
-	if len(seqs) == 0 {
-		return nil, ledger.Errorf(ledger.ENotFound, "no operator is registered for %s", country)
-	}
-	deadline, _ := s.Deadline(last)
-	var deadlines map[string]string
-	if country != "" {
-		// One administration's report: its deadline.
-		deadline, _ = s.DeadlineIn(country, last)
-	} else {
-		// Every administration's operators: each counted against its
-		// own administration's deadline.
-		deadlines = map[string]string{}
-		for c := range countries {
-			d, _ := s.DeadlineIn(c, last)
-			deadlines[c] = d.UTC().Format(time.RFC3339)
-		}
-	}
-	for c := range countries {
-		// The records of the administrations, whose names and rules the
-		// report prints.
-		if j := s.st.Jurisdiction(c); j != nil {
-			seqs[j.Seq] = true
-		}
-	}
-	b := &disclosure.Bundle{Format: disclosure.Format, Document: disclosure.DocSector, Template: templates.SectorTemplateV3,
-		Country: country, Period: span.String(), GWP: "ar6", Deadline: deadline.UTC().Format(time.RFC3339),
-		Deadlines: deadlines, Rollup: disclosure.RollupCorrected}
-	return s.renderBundle(ctx, a, b, seqs, true)
+	b := &disclosure.Bundle{Format: disclosure.Format, Document: disclosure.DocSector, Template: templates.SectorTemplateV4,
+		Country: country, Period: span.String()}
+	return s.renderBundle(ctx, a, b, map[uint64]bool{seq: true}, true)
 }
 
 // addAcceptedHistory adds what a public disclosure may use of an
@@ -362,6 +327,9 @@ func (s *Service) VerifyDisclosure(ctx context.Context, pdf []byte) (*disclosure
 		}
 	}
 	if err := s.regionFiguresSince(res); err != nil {
+		return nil, err
+	}
+	if err := s.sectorFiguresSince(res); err != nil {
 		return nil, err
 	}
 	sup := s.supersessions(res)

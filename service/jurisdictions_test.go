@@ -5,12 +5,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ictledger/ictledger/disclosure"
 	"github.com/ictledger/ictledger/fixtures"
 	"github.com/ictledger/ictledger/ledger"
 	"github.com/ictledger/ictledger/service"
 	"github.com/ictledger/ictledger/service/servicetest"
-	"github.com/ictledger/ictledger/templates"
 )
 
 // statusOf is the filing state of each operator in a's status of p.
@@ -191,22 +189,20 @@ func TestSectorReportOfOneAdministration(t *testing.T) {
 	if err != nil || !res.Valid {
 		t.Fatalf("the report does not verify: %v %+v", err, res)
 	}
-	kinds := map[string]int{}
-	for _, e := range res.Entries {
-		kinds[e.Kind]++
-	}
-	if kinds[string(ledger.KindJurisdictionSet)] != 1 || kinds[string(ledger.KindOperatorRegistered)] != 1 {
-		t.Errorf("the report's entries by kind: %v; want the TH record and one operator", kinds)
+	_, rec, v := sectorRecordOf(t, pdf, "TH")
+	if len(rec.Jurisdictions) != 1 || rec.Jurisdictions[0] != "TH" || v.Administration != "NBTC (สำนักงาน กสทช.)" ||
+		len(v.Operators) != 1 || v.Operators[0].ID != "th-op" || len(v.Administrations) != 1 || v.Administrations[0].Name != v.Administration {
+		t.Errorf("the record is of %v, administration %q, operators %+v, administrations %+v; want Thailand's alone, by its record",
+			rec.Jurisdictions, v.Administration, v.Operators, v.Administrations)
 	}
 	if _, err := env.Service.SectorDisclosure(ctx, reg, ledger.Span{Year: 2025, Quarter: 3}, "JP"); ledger.ErrorCode(err) != ledger.ENotFound {
 		t.Errorf("the TH regulator's report of JP: %v, want not found", err)
 	}
 }
 
-// A regulator of every country gets one sector report in layout
-// sector_v3 that carries each country's deadline under its own
-// administration's rule, and the records of the administrations it
-// names, and verifies.
+// A regulator of every country gets one sector report that records each
+// country's deadline under its own administration's rule, and the names
+// of the administrations, and verifies.
 func TestSectorReportOfEveryAdministration(t *testing.T) {
 	ctx := context.Background()
 	env := servicetest.New(t, time.Date(2025, 11, 5, 9, 0, 0, 0, time.UTC))
@@ -230,27 +226,19 @@ func TestSectorReportOfEveryAdministration(t *testing.T) {
 	if err != nil || !res.Valid {
 		t.Fatalf("the report does not verify: %v %+v", err, res)
 	}
-	raw, err := templates.ExtractAttachment(pdf, templates.AttachmentName)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := disclosure.DecodeBundle(raw)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if b.Template != templates.SectorTemplateV3 {
-		t.Errorf("template %s", b.Template)
+	_, rec, v := sectorRecordOf(t, pdf, "")
+	if len(rec.Jurisdictions) != 1 || rec.Jurisdictions[0] != ledger.AllJurisdictions || len(v.Operators) != 2 {
+		t.Errorf("the record is of %v with %d operators; want every country's two", rec.Jurisdictions, len(v.Operators))
 	}
 	// TH: 30 days, counted in Bangkok; JP has no record: 45 days in UTC.
-	want := map[string]string{"TH": "2025-10-30T17:00:00Z", "JP": "2025-11-15T00:00:00Z"}
-	if len(b.Deadlines) != len(want) || b.Deadlines["TH"] != want["TH"] || b.Deadlines["JP"] != want["JP"] {
-		t.Errorf("deadlines %v, want %v", b.Deadlines, want)
+	want := map[string]string{"TH": "2025-10-30T17:00:00Z 30 days after the quarter, Asia/Bangkok NBTC",
+		"JP": "2025-11-15T00:00:00Z the service's default "}
+	if len(v.Administrations) != len(want) {
+		t.Fatalf("administrations %+v, want %v", v.Administrations, want)
 	}
-	kinds := map[string]int{}
-	for _, e := range res.Entries {
-		kinds[e.Kind]++
-	}
-	if kinds[string(ledger.KindJurisdictionSet)] != 1 {
-		t.Errorf("the report's entries by kind: %v; want the TH record", kinds)
+	for _, a := range v.Administrations {
+		if got := a.Deadline.Format(time.RFC3339) + " " + a.Rule + " " + a.Name; got != want[a.Country] {
+			t.Errorf("%s: %q, want %q", a.Country, got, want[a.Country])
+		}
 	}
 }

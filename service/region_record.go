@@ -93,40 +93,27 @@ func (s *Service) regionRecordAt(span ledger.Span, at uint64) (*ledger.RegionRec
 	return rec, nil
 }
 
-// regionRecording lets one request at a time decide a span's record
-// (regionRecord); the others asking for the same span meanwhile wait
-// for its answer instead of computing, and perhaps appending, their own.
-type regionRecording struct {
+// recordings lets one request at a time decide the record of a view
+// (a span's region.recorded entry, a scope and span's sector.recorded
+// entry); the others asking for the same view meanwhile wait for its
+// answer instead of computing, and perhaps appending, their own.
+type recordings struct {
 	mu       sync.Mutex
-	inflight map[string]*regionRecordCall
+	inflight map[string]*recordCall
 }
 
-// regionRecordCall is one request deciding a span's record; seq and err
-// are its answer, read by the waiters once done is closed.
-type regionRecordCall struct {
+// recordCall is one request deciding a view's record; seq and err are
+// its answer, read by the waiters once done is closed.
+type recordCall struct {
 	done chan struct{}
 	seq  uint64
 	err  error
 }
 
-// regionRecord is the sequence number of the region.recorded entry that
-// a regional report of span is drawn from: the span's latest record when
-// its figures (everything but At and Root) are still those of the view
-// now, or else a record of the view now, appended as the server
-// (ledger.SystemActor) through the one commit path.
-//
-// Anyone may download a regional report, so what a download may append
-// is bounded here: one record per span and change of its view. The
-// requests for a span decide one at a time (the others wait for that
-// answer, as long as their ctx allows), so concurrent downloads after a
-// change append one record, not one each; a later download at the same
-// view finds that record and appends nothing; and a span without an
-// accepted return appends nothing (ENotFound). The same record gives
-// the same bundle, so the same cached document and disclosure.issued
-// entry.
-func (s *Service) regionRecord(ctx context.Context, span ledger.Span) (uint64, error) {
-	key := span.String()
-	r := &s.regionRecords
+// once runs decide for key unless a request is deciding it already, in
+// which case it waits for that answer as long as ctx allows. decide runs
+// without ctx's cancellation: waiters rely on its answer.
+func (r *recordings) once(ctx context.Context, key string, decide func(context.Context) (uint64, error)) (uint64, error) {
 	r.mu.Lock()
 	if c, ok := r.inflight[key]; ok {
 		r.mu.Unlock()
@@ -137,10 +124,9 @@ func (s *Service) regionRecord(ctx context.Context, span ledger.Span) (uint64, e
 			return 0, ctx.Err()
 		}
 	}
-	c := &regionRecordCall{done: make(chan struct{}),
-		err: ledger.Errorf(ledger.EInternal, "the regional record of %s could not be made", span)}
+	c := &recordCall{done: make(chan struct{}), err: ledger.Errorf(ledger.EInternal, "the record of %s could not be made", key)}
 	if r.inflight == nil {
-		r.inflight = map[string]*regionRecordCall{}
+		r.inflight = map[string]*recordCall{}
 	}
 	r.inflight[key] = c
 	r.mu.Unlock()
@@ -150,9 +136,28 @@ func (s *Service) regionRecord(ctx context.Context, span ledger.Span) (uint64, e
 		r.mu.Unlock()
 		close(c.done)
 	}()
-	// Waiters rely on this answer: it does not end with this caller.
-	c.seq, c.err = s.decideRegionRecord(context.WithoutCancel(ctx), span)
+	c.seq, c.err = decide(context.WithoutCancel(ctx))
 	return c.seq, c.err
+}
+
+// regionRecord is the sequence number of the region.recorded entry that
+// a regional report of span is drawn from: the span's latest record when
+// its figures (everything but At and Root) are still those of the view
+// now, or else a record of the view now, appended as the server
+// (ledger.SystemActor) through the one commit path.
+//
+// Anyone may download a regional report, so what a download may append
+// is bounded here: one record per span and change of its view. The
+// requests for a span decide one at a time (recordings.once), so
+// concurrent downloads after a change append one record, not one each;
+// a later download at the same view finds that record and appends
+// nothing; and a span without an accepted return appends nothing
+// (ENotFound). The same record gives the same bundle, so the same cached
+// document and disclosure.issued entry.
+func (s *Service) regionRecord(ctx context.Context, span ledger.Span) (uint64, error) {
+	return s.records.once(ctx, "region|"+span.String(), func(ctx context.Context) (uint64, error) {
+		return s.decideRegionRecord(ctx, span)
+	})
 }
 
 // decideRegionRecord computes span's record now and reuses or appends

@@ -2,6 +2,7 @@ package service
 
 import (
 	"sort"
+	"time"
 
 	"github.com/ictledger/ictledger/calculators"
 	"github.com/ictledger/ictledger/ledger"
@@ -71,18 +72,21 @@ func (s *Service) SectorMetrics(a ledger.Actor, span ledger.Span, country string
 	if err != nil {
 		return nil, err
 	}
-	status, err := s.SectorStatusIn(a, span.Last(), country)
-	if err != nil {
-		return nil, err
-	}
+	return s.sectorMetrics(s.scopeOf(a, country), span, country, s.now())
+}
+
+// sectorMetrics is the sector view of span for the operators of scope
+// (country, when set, is its one country), lateness counted at now.
+func (s *Service) sectorMetrics(scope []string, span ledger.Span, country string, now time.Time) (*SectorMetrics, error) {
+	status := s.sectorStatus(scope, span.Last(), country, now)
 	stateOf := map[string]OperatorStatus{}
 	for _, st := range status.Operators {
 		stateOf[st.Operator] = st
 	}
 	out := &SectorMetrics{Period: span.String(), Country: country, Rows: []SectorRow{}, ByCountry: map[string]*calculators.SectorTotal{}, Status: status}
 	var filed []calculators.OperatorRollup
-	for _, op := range s.visibleOperators(a) {
-		if country != "" && op.Country != country {
+	for _, op := range s.st.Operators() {
+		if !ledger.Covers(scope, op.Country) {
 			continue
 		}
 		if span.Last().Before(op.DueFrom()) && !s.hasAny(op.ID, span) {

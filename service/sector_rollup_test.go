@@ -9,7 +9,6 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/ictledger/ictledger/calculators"
-	"github.com/ictledger/ictledger/disclosure"
 	"github.com/ictledger/ictledger/ledger"
 	"github.com/ictledger/ictledger/service/servicetest"
 )
@@ -18,7 +17,7 @@ import (
 // centre called tokyo-dc-1 (9,600,000 kWh for 6,400,000 kWh of IT: PUE
 // 1.5); A leaves out its backup figures. The sector view lists two
 // facilities (R1), computes backup coverage over B alone and names A as
-// left out (R2), and a new sector document carries the corrected roll-up.
+// left out (R2), and a new sector document records the corrected roll-up.
 func TestSectorViewUsesTheCorrectedRollup(t *testing.T) {
 	env := servicetest.New(t, time.Date(2025, 11, 20, 0, 0, 0, 0, time.UTC))
 	a := env.Operator("op-a", "Operator A", "JP")
@@ -71,7 +70,15 @@ func TestSectorViewUsesTheCorrectedRollup(t *testing.T) {
 	if err != nil || !res.Valid || len(res.Notices) != 0 {
 		t.Fatalf("verify: %v %+v", err, res)
 	}
-	if got := res.Bundle().Rollup; got != disclosure.RollupCorrected {
-		t.Errorf("new sector bundle has rollup %d", got)
+	// The report records the corrected roll-up: backup coverage over B
+	// alone, A named as left out.
+	_, _, v := sectorRecordOf(t, pdf, "")
+	for _, m := range v.Metrics {
+		if m.Key == "e3.backup_power_coverage_pct" && (!m.Total.OK || !m.Total.D.Equal(bCoverage.D)) {
+			t.Errorf("recorded backup coverage %v, want B's own %v", m.Total, bCoverage)
+		}
+	}
+	if v.Coverage == nil || strings.Join(v.Coverage.LeftOut["e3.backup_power_coverage_pct"], ",") != "op-a" {
+		t.Errorf("recorded coverage %+v, want op-a left out of backup coverage", v.Coverage)
 	}
 }

@@ -121,9 +121,9 @@ type Service struct {
 	// time (see Region).
 	regionGate  chan struct{}
 	regionTerms *regionTermsStore // operators' regional terms per span, under regionGate
-	// regionRecords decides one span's region.recorded entry at a time
-	// (see regionRecord).
-	regionRecords regionRecording
+	// records decides one view's record at a time (see regionRecord,
+	// sectorRecord).
+	records recordings
 	densities     *calculators.Densities    // Weibull densities by lifetime parameters and age (bounded by the factor sets)
 	returnCache   map[string]*ledger.Return // decoded returns (no site rows) by version id
 

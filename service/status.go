@@ -1,6 +1,7 @@
 package service
 
 import (
+	"slices"
 	"time"
 
 	"github.com/ictledger/ictledger/ledger"
@@ -69,14 +70,40 @@ func (s *Service) SectorStatusIn(a ledger.Actor, p ledger.Period, country string
 	if err != nil {
 		return nil, err
 	}
+	return s.sectorStatus(s.scopeOf(a, country), p, country, s.now()), nil
+}
+
+// scopeOf is the jurisdictions a sector view for a covers: the one
+// country asked for, else every country the actor sees
+// (ledger.AllJurisdictions alone when that is all of them), in code
+// order. A sector.recorded entry names it.
+func (s *Service) scopeOf(a ledger.Actor, country string) []string {
+	if country != "" {
+		return []string{country}
+	}
+	if s.unrestricted(a) {
+		return []string{ledger.AllJurisdictions}
+	}
+	// Never nil: a nil scope would cover every country (ledger.Covers),
+	// and a regulator whose token is gone covers none.
+	scope := slices.Clone(s.coverage(a))
+	if scope == nil {
+		scope = []string{}
+	}
+	slices.Sort(scope)
+	return scope
+}
+
+// sectorStatus is the status of period p of the operators of scope
+// (country, when set, is its one country), lateness counted at now.
+func (s *Service) sectorStatus(scope []string, p ledger.Period, country string, now time.Time) *SectorStatus {
 	deadline, overridden := s.DeadlineIn(country, p)
 	if country == "" {
 		deadline, overridden = s.Deadline(p)
 	}
-	now := s.now()
 	out := &SectorStatus{Period: p.String(), Country: country, Deadline: deadline, DeadlineOverridden: overridden, Operators: []OperatorStatus{}}
-	for _, op := range s.visibleOperators(a) {
-		if country != "" && op.Country != country {
+	for _, op := range s.st.Operators() {
+		if !ledger.Covers(scope, op.Country) {
 			continue
 		}
 		row := OperatorStatus{Operator: op.ID, Name: op.Name, Country: op.Country, State: StateMissing}
@@ -111,5 +138,5 @@ func (s *Service) SectorStatusIn(a ledger.Actor, p ledger.Period, country string
 		}
 		out.Operators = append(out.Operators, row)
 	}
-	return out, nil
+	return out
 }

@@ -148,6 +148,11 @@ func factorSetLine(r *SectorReport) string {
 	if fs == "" {
 		fs = "none (no return in the period)"
 	}
+	if r.GWP == "" {
+		// A recorded view without returns names no GWP set (sector_v4);
+		// the earlier layouts always name one.
+		return fs + methodologyNote(r.Methodology)
+	}
 	return fs + ", GWP-100 from " + r.GWP + methodologyNote(r.Methodology)
 }
 

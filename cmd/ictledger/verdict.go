@@ -117,7 +117,11 @@ func printSupersessions(w io.Writer, res *disclosure.Result) {
 		fmt.Fprintln(w)
 	}
 	if fc := res.FiguresChanged; fc != nil {
-		fmt.Fprintf(w, "changed: the regional view of %s is no longer what entry %d recorded", res.Period, fc.Record)
+		view := "regional"
+		if res.Document == disclosure.DocSector {
+			view = "sector"
+		}
+		fmt.Fprintf(w, "changed: the %s view of %s is no longer what entry %d recorded", view, res.Period, fc.Record)
 		switch {
 		case fc.NoneAccepted:
 			fmt.Fprint(w, "; no return of the period is accepted today, so there is no current report")

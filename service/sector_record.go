@@ -1,0 +1,292 @@
+package service
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"maps"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/ictledger/ictledger/calculators"
+	"github.com/ictledger/ictledger/disclosure"
+	"github.com/ictledger/ictledger/ledger"
+	"github.com/ictledger/ictledger/templates"
+)
+
+// SectorRecordOf is what a sector.recorded entry of a scope and span
+// says of the ledger as it stands, lateness counted at asOf: the sector
+// view (SectorView) of the first At entries and their tree hash.
+//
+// As with RegionRecordOf, the record must be exactly the view of its
+// first At entries as of AsOf, since anyone holding them computes it
+// again (ictledger verify records); the view is taken again when
+// entries were applied while it was computed.
+func (s *Service) SectorRecordOf(scope []string, span ledger.Span, asOf time.Time) (*ledger.SectorRecorded, error) {
+	if err := ledger.CheckScope(scope); err != nil {
+		return nil, ledger.Errorf(ledger.EInvalid, "a sector view's jurisdictions: %v", err)
+	}
+	asOf = asOf.UTC()
+	for range regionRecordTries {
+		at := s.st.Size()
+		if at == 0 {
+			return nil, ledger.Errorf(ledger.ENotFound, "the ledger is empty")
+		}
+		view, err := s.SectorView(scope, span, asOf)
+		if err != nil {
+			return nil, err
+		}
+		raw, err := ledger.Canonical(view)
+		if err != nil {
+			return nil, err
+		}
+		root, err := s.treeHash(at)
+		if err != nil {
+			return nil, err
+		}
+		if s.st.View().Size() == at {
+			return &ledger.SectorRecorded{Period: span.String(), Jurisdictions: scope, At: at, Root: root.String(), AsOf: asOf, View: raw}, nil
+		}
+	}
+	return nil, ledger.Errorf(ledger.EBusy, "the ledger changed while the sector view of %s was recorded; try again shortly", span)
+}
+
+// SectorView is what a sector report of span shows for the operators of
+// scope, lateness counted at asOf: the sector view (sectorMetrics) with
+// what the report prints beside it, the administrations with their
+// deadlines, the open warnings and findings, every figure exact. A view
+// of one jurisdiction names its administration.
+func (s *Service) SectorView(scope []string, span ledger.Span, asOf time.Time) (*disclosure.SectorView, error) {
+	country := ""
+	if len(scope) == 1 && scope[0] != ledger.AllJurisdictions {
+		country = scope[0]
+	}
+	m, err := s.sectorMetrics(scope, span, country, asOf)
+	if err != nil {
+		return nil, err
+	}
+	last := span.Last()
+	v := &disclosure.SectorView{Period: span.String(), Country: country, FactorSets: []string{},
+		Administrations: []disclosure.SectorViewAdministration{}, Operators: []disclosure.SectorViewOperator{},
+		Warnings: []disclosure.SectorViewNote{}, Findings: []disclosure.SectorViewNote{}}
+	countries := map[string]bool{}
+	if country != "" {
+		countries[country] = true
+		v.CountryName = s.gridCountryName(country)
+		if j := s.st.Jurisdiction(country); j != nil {
+			v.Administration = disclosure.AdministrationName(j.Jurisdiction)
+		}
+	}
+	for _, st := range m.Status.Operators {
+		countries[st.Country] = true
+		op := disclosure.SectorViewOperator{ID: st.Operator, Name: st.Name, Country: st.Country, State: string(st.State),
+			Late: st.Late, Deadline: st.Deadline.UTC()}
+		if rv := s.st.Latest(st.Operator, last); rv != nil {
+			filed := rv.FiledAt.UTC()
+			op.Filed, op.Version = &filed, rv.Version
+			for _, w := range rv.Warnings {
+				v.Warnings = append(v.Warnings, disclosure.SectorViewNote{Operator: st.Operator, Name: st.Name, Path: w.Path, Message: w.Message})
+			}
+			if st.State == StateReturned {
+				for _, f := range rv.Reviews[len(rv.Reviews)-1].Findings {
+					v.Findings = append(v.Findings, disclosure.SectorViewNote{Operator: st.Operator, Name: st.Name, Path: f.Path, Message: f.Message})
+				}
+			}
+		}
+		v.Operators = append(v.Operators, op)
+	}
+	sort.Slice(v.Operators, func(i, j int) bool { return v.Operators[i].ID < v.Operators[j].ID })
+	for _, c := range slices.Sorted(maps.Keys(countries)) {
+		var rec *ledger.Jurisdiction
+		if j := s.st.Jurisdiction(c); j != nil {
+			rec = &j.Jurisdiction
+		}
+		deadline, _ := s.DeadlineIn(c, last)
+		v.Administrations = append(v.Administrations, disclosure.SectorAdministration(c, s.gridCountryName(c), rec, last, deadline.UTC()))
+	}
+	var filed []disclosure.SectorFiled
+	var rolls []*calculators.Rollup
+	factorSets, gwps := map[string]bool{}, map[string]bool{}
+	for _, row := range m.Rows { // in id order
+		if row.rollup == nil {
+			continue
+		}
+		filed = append(filed, disclosure.SectorFiled{ID: row.Operator, Name: row.Name, Country: row.Country, Rollup: row.rollup})
+		rolls = append(rolls, row.rollup)
+		for _, version := range row.rollup.FactorSets {
+			factorSets[version] = true
+			if fs := s.st.FactorSet(version); fs != nil {
+				// As a roll-up computes: under the set's default GWP.
+				gwps[strings.ToLower(fs.Set.GWPDefault)] = true
+			}
+		}
+	}
+	v.Methodology = s.viewMethodology(rolls)
+	v.Metrics, v.Coverage = disclosure.SectorMetrics(filed, v.Methodology, true)
+	v.FactorSets = slices.Sorted(maps.Keys(factorSets))
+	v.GWP = strings.Join(slices.Sorted(maps.Keys(gwps)), ", ")
+	return v, nil
+}
+
+// gridCountryName is a country's name as the factor sets' grid factors
+// give it (the earliest set that names it), as a sector report prints
+// it; the code when none does.
+func (s *Service) gridCountryName(cc string) string {
+	for _, fs := range s.st.FactorSets() {
+		if g, ok := fs.Set.Grid[cc]; ok && g.Name != "" {
+			return g.Name
+		}
+	}
+	return cc
+}
+
+// sectorRecord is the sequence number of the sector.recorded entry that
+// a sector report of scope and span is drawn from: the latest record of
+// the scope and span when its figures (everything but At, Root and
+// AsOf) are still those of the view now, or else a record of the view
+// now, appended as the server (ledger.SystemActor).
+//
+// Only regulators and admins download sector reports, and what they may
+// append is bounded as for the public regional report: one record per
+// scope, span and change of its view, decided one request at a time. A
+// scope with no operator registered appends nothing (ENotFound). A view
+// changes with time as well as entries (an operator becomes late when
+// its deadline passes), so the decision is made again on every download,
+// from the roll-ups the result cache keeps.
+func (s *Service) sectorRecord(ctx context.Context, scope []string, span ledger.Span) (uint64, error) {
+	key := ledger.SectorRecordKey(scope, span.String())
+	return s.records.once(ctx, "sector|"+key, func(ctx context.Context) (uint64, error) {
+		rec, err := s.SectorRecordOf(scope, span, s.now())
+		if err != nil {
+			return 0, err
+		}
+		var v struct {
+			Operators []json.RawMessage `json:"operators"`
+		}
+		if err := json.Unmarshal(rec.View, &v); err != nil {
+			return 0, &ledger.Error{Code: ledger.EInternal, Message: "could not read the sector view back", Err: err}
+		}
+		if len(v.Operators) == 0 {
+			return 0, ledger.Errorf(ledger.ENotFound, "no operator of %s is due for %s", strings.Join(scope, ", "), span)
+		}
+		latest := s.st.SectorRecord(key)
+		if latest != nil {
+			same, err := s.sameSectorFigures(latest.Seq, rec)
+			if err != nil {
+				return 0, err
+			}
+			if same {
+				return latest.Seq, nil
+			}
+		}
+		if err := s.ReadOnly(); err != nil {
+			return 0, &ledger.Error{Code: ledger.EUnavailable, Err: err,
+				Message: fmt.Sprintf("the sector report of %s is drawn from a record of its view in the ledger, which the ledger cannot append while it is read-only; no report is issued without it", span)}
+		}
+		payload, err := ledger.Canonical(rec)
+		if err != nil {
+			return 0, err
+		}
+		var seq uint64
+		err = s.commit(ctx, change{actor: ledger.SystemActor, kind: ledger.KindSectorRecorded, payload: payload,
+			keys: []string{"sector-record:" + key},
+			check: func() error {
+				if now := s.st.SectorRecord(key); now != nil && (latest == nil || now.Seq != latest.Seq) {
+					return ledger.Errorf(ledger.EBusy, "the sector view of %s was recorded meanwhile; try again shortly", span)
+				}
+				return nil
+			},
+			applied: func(q uint64) { seq = q }})
+		return seq, err
+	})
+}
+
+// sameSectorFigures reports whether the sector.recorded entry seq
+// records what rec does, apart from the point and time it was taken at.
+func (s *Service) sameSectorFigures(seq uint64, rec *ledger.SectorRecorded) (bool, error) {
+	old, err := s.readSectorRecord(seq)
+	if err != nil {
+		return false, err
+	}
+	a, err := sectorFigures(old)
+	if err != nil {
+		return false, err
+	}
+	b, err := sectorFigures(rec)
+	if err != nil {
+		return false, err
+	}
+	return bytes.Equal(a, b), nil
+}
+
+// readSectorRecord reads the sector.recorded entry seq back.
+func (s *Service) readSectorRecord(seq uint64) (*ledger.SectorRecorded, error) {
+	raw, err := s.j.Read(seq)
+	if err != nil {
+		return nil, &ledger.Error{Code: ledger.EInternal, Message: "could not read the ledger", Err: err}
+	}
+	e, err := ledger.DecodeEntry(raw)
+	if err != nil || e.Kind != ledger.KindSectorRecorded {
+		return nil, ledger.Errorf(ledger.EInternal, "entry %d is not a sector record (%s): %v", seq, e.Kind, err)
+	}
+	var rec ledger.SectorRecorded
+	if err := json.Unmarshal(e.Payload, &rec); err != nil {
+		return nil, &ledger.Error{Code: ledger.EInternal, Message: fmt.Sprintf("could not read the sector record %d", seq), Err: err}
+	}
+	return &rec, nil
+}
+
+// sectorFigures is the canonical encoding of a record without its point
+// and time.
+func sectorFigures(r *ledger.SectorRecorded) ([]byte, error) {
+	c := *r
+	c.At, c.Root, c.AsOf = 0, "", time.Time{}
+	return ledger.Canonical(&c)
+}
+
+// sectorFiguresSince sets res.FiguresChanged when res is a sector report
+// of layout sector_v4 that passed every check so far and the view of its
+// scope and period today (lateness counted now) differs from the record
+// it presents. Nothing is appended: the change names the latest record
+// of the scope and period only when that record holds today's view.
+func (s *Service) sectorFiguresSince(res *disclosure.Result) error {
+	b := res.Bundle()
+	if b == nil || b.Document != disclosure.DocSector || b.Template != templates.SectorTemplateV4 || len(res.Problems) > 0 || res.Checkpoint == nil || len(b.Entries) != 1 {
+		return nil
+	}
+	seq := b.Entries[0].Seq
+	if seq >= s.j.Size() || res.Checkpoint.Size > s.j.Size() {
+		return nil // not this log's entry: the tree check says so
+	}
+	presented, err := s.readSectorRecord(seq)
+	if err != nil {
+		return nil // not this log's entry: the tree check says so
+	}
+	span, err := ledger.ParseSpan(presented.Period)
+	if err != nil {
+		return &ledger.Error{Code: ledger.EInternal, Message: fmt.Sprintf("sector record %d names no period", seq), Err: err}
+	}
+	now, err := s.SectorRecordOf(presented.Jurisdictions, span, s.now())
+	if err != nil {
+		return err
+	}
+	same, err := s.sameSectorFigures(seq, now)
+	if err != nil || same {
+		return err
+	}
+	change := &disclosure.FiguresChange{Record: seq}
+	if latest := s.st.SectorRecord(presented.Key()); latest != nil && latest.Seq != seq {
+		same, err := s.sameSectorFigures(latest.Seq, now)
+		if err != nil {
+			return err
+		}
+		if same {
+			change.Latest = latest.Seq
+		}
+	}
+	res.FiguresChanged = change
+	return nil
+}
