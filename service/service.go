@@ -123,9 +123,9 @@ type Service struct {
 	regionTerms *regionTermsStore // operators' regional terms per span, under regionGate
 	// records decides one view's record at a time (see regionRecord,
 	// sectorRecord).
-	records recordings
-	densities     *calculators.Densities    // Weibull densities by lifetime parameters and age (bounded by the factor sets)
-	returnCache   map[string]*ledger.Return // decoded returns (no site rows) by version id
+	records     recordings
+	densities   *calculators.Densities    // Weibull densities by lifetime parameters and age (bounded by the factor sets)
+	returnCache map[string]*ledger.Return // decoded returns (no site rows) by version id
 
 	wit *witnessing // nil without witnesses; see StartWitnessing
 

@@ -67,9 +67,17 @@ func TestSectorRecordsKeepTheLatestOfAScopeAndSpan(t *testing.T) {
 		"once each, in order":   sectorRecord([]string{"TH", "JP"}, "2025", 3),
 		"not an ISO":            sectorRecord([]string{"XX"}, "2025", 3),
 		"root":                  func() ledger.SectorRecorded { r := sectorRecord([]string{"JP"}, "2025", 3); r.Root = "x"; return r }(),
-		"view":                  func() ledger.SectorRecorded { r := sectorRecord([]string{"JP"}, "2025", 3); r.View = json.RawMessage(`[]`); return r }(),
-		"as_of":                 func() ledger.SectorRecorded { r := sectorRecord([]string{"JP"}, "2025", 3); r.AsOf = time.Time{}; return r }(),
-		"at":                    sectorRecord([]string{"JP"}, "2025", 0),
+		"view": func() ledger.SectorRecorded {
+			r := sectorRecord([]string{"JP"}, "2025", 3)
+			r.View = json.RawMessage(`[]`)
+			return r
+		}(),
+		"as_of": func() ledger.SectorRecorded {
+			r := sectorRecord([]string{"JP"}, "2025", 3)
+			r.AsOf = time.Time{}
+			return r
+		}(),
+		"at": sectorRecord([]string{"JP"}, "2025", 0),
 	}
 	for want, r := range bad {
 		if err := apply(5, r); err == nil || !strings.Contains(err.Error(), want) {
