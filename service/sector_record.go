@@ -14,6 +14,7 @@ import (
 	"github.com/ictledger/ictledger/calculators"
 	"github.com/ictledger/ictledger/disclosure"
 	"github.com/ictledger/ictledger/ledger"
+	"github.com/ictledger/ictledger/ledger/state"
 	"github.com/ictledger/ictledger/templates"
 )
 
@@ -159,7 +160,12 @@ func (s *Service) gridCountryName(cc string) string {
 func (s *Service) sectorRecord(ctx context.Context, scope []string, span ledger.Span) (uint64, error) {
 	key := ledger.SectorRecordKey(scope, span.String())
 	return s.records.once(ctx, "sector|"+key, func(ctx context.Context) (uint64, error) {
-		rec, err := s.SectorRecordOf(scope, span, s.now())
+		now := s.now()
+		latest := s.st.SectorRecord(key)
+		if latest != nil && s.sectorUnchangedSince(latest, scope, span, now) {
+			return latest.Seq, nil
+		}
+		rec, err := s.SectorRecordOf(scope, span, now)
 		if err != nil {
 			return 0, err
 		}
@@ -172,7 +178,6 @@ func (s *Service) sectorRecord(ctx context.Context, scope []string, span ledger.
 		if len(v.Operators) == 0 {
 			return 0, ledger.Errorf(ledger.ENotFound, "no operator of %s is due for %s", strings.Join(scope, ", "), span)
 		}
-		latest := s.st.SectorRecord(key)
 		if latest != nil {
 			same, err := s.sameSectorFigures(latest.Seq, rec)
 			if err != nil {
@@ -202,6 +207,60 @@ func (s *Service) sectorRecord(ctx context.Context, scope []string, span ledger.
 			applied: func(q uint64) { seq = q }})
 		return seq, err
 	})
+}
+
+// sectorUnchangedSince reports whether the view rec records is certainly
+// still the view of scope and span at now, without computing it: no
+// entry since the record's point filed, restated or reviewed a return of
+// an operator of the scope or registered one (touchedSince), no factor
+// set, deadline or administration record it reads was set since, and no
+// deadline of the span's last quarter in the scope passed between the
+// time the record counted lateness at and now. False when it cannot
+// tell; the view is then computed and compared.
+//
+// It is what lets a download after a restart draw the report from its
+// record instead of computing fifty operators with ten years of history.
+func (s *Service) sectorUnchangedSince(rec *state.SectorRecord, scope []string, span ledger.Span, now time.Time) bool {
+	size := s.st.Size()
+	touched, all := s.touchedSince(rec.At, size)
+	if all {
+		return false
+	}
+	countries := map[string]bool{}
+	for _, op := range s.st.Operators() {
+		if !ledger.Covers(scope, op.Country) {
+			continue
+		}
+		if touched[op.ID] {
+			return false
+		}
+		countries[op.Country] = true
+	}
+	for _, fs := range s.st.FactorSets() {
+		if fs.Seq >= rec.At {
+			return false // the countries' names come from the factor sets
+		}
+	}
+	last := span.Last()
+	if d := s.st.Deadline(last); d != nil && d.Seq >= rec.At {
+		return false
+	}
+	for _, c := range scope {
+		if c != ledger.AllJurisdictions {
+			countries[c] = true // named, though it may have no operator
+		}
+	}
+	for c := range countries {
+		if j := s.st.Jurisdiction(c); j != nil && j.Seq >= rec.At {
+			return false
+		}
+		// Late means after the deadline (sectorStatus): an operator that
+		// had not filed may have become late in between.
+		if d, _ := s.DeadlineIn(c, last); !rec.AsOf.After(d) && now.After(d) {
+			return false
+		}
+	}
+	return true
 }
 
 // sameSectorFigures reports whether the sector.recorded entry seq

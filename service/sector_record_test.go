@@ -1,12 +1,17 @@
 package service_test
 
 import (
+	"bytes"
+	"context"
 	"encoding/base64"
 	"encoding/json"
 	"testing"
+	"time"
 
 	"github.com/ictledger/ictledger/disclosure"
 	"github.com/ictledger/ictledger/ledger"
+	"github.com/ictledger/ictledger/service"
+	"github.com/ictledger/ictledger/service/servicetest"
 	"github.com/ictledger/ictledger/templates"
 )
 
@@ -45,4 +50,71 @@ func sectorRecordOf(t testing.TB, pdf []byte, country string) (uint64, *ledger.S
 		t.Fatal(err)
 	}
 	return be.Seq, &rec, &v
+}
+
+// A sector report is drawn from the scope's latest record while nothing
+// it shows has changed, and from a new record once something has: a
+// filing or review of one of its operators, a deadline passing with an
+// operator not filed, an administration's record. A filing in another
+// country changes nothing. Each record is, figure for figure, the view
+// computed afresh at its time.
+func TestSectorRecordFollowsTheView(t *testing.T) {
+	ctx := context.Background()
+	env := servicetest.New(t, time.Date(2025, 10, 10, 9, 0, 0, 0, time.UTC))
+	a := env.Operator("jp-a", "JP A", "JP")
+	env.Operator("jp-b", "JP B", "JP") // files nothing
+	th := env.Operator("th-op", "TH op", "TH")
+	tok, err := env.Service.IssueTokenFor(ctx, ledger.SystemActor, service.TokenRequest{Role: ledger.RoleRegulator, Jurisdictions: []string{"JP"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	reg := env.Actor(tok.Token)
+	q3 := ledger.Span{Year: 2025, Quarter: 3}
+	fa := env.File(a, servicetest.ExampleReturn(t, "jp-a", "2025-Q3"))
+
+	download := func(what string) (uint64, *disclosure.SectorView) {
+		t.Helper()
+		pdf, err := env.Service.SectorDisclosure(ctx, reg, q3, "")
+		if err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+		seq, rec, v := sectorRecordOf(t, pdf, "JP")
+		fresh, err := env.Service.SectorRecordOf([]string{"JP"}, q3, env.Clock.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(rec.View, fresh.View) {
+			t.Fatalf("%s: the report's record %d is not the view as it stands:\n%s\n%s", what, seq, rec.View, fresh.View)
+		}
+		return seq, v
+	}
+	first, v := download("first")
+	if len(v.Operators) != 2 || v.Operators[1].State != "missing" || v.Operators[1].Late {
+		t.Fatalf("operators %+v; want jp-a filed and jp-b missing, not late yet", v.Operators)
+	}
+	size := env.Service.Size()
+	if again, _ := download("again"); again != first || env.Service.Size() != size {
+		t.Errorf("a second download: record %d (was %d), %d entries (were %d)", again, first, env.Service.Size(), size)
+	}
+	env.File(th, servicetest.ExampleReturn(t, "th-op", "2025-Q3"))
+	if again, _ := download("after a filing in Thailand"); again != first {
+		t.Errorf("a filing in another country: record %d, want %d still", again, first)
+	}
+	env.Review(env.Token(ledger.RoleRegulator), fa.ID, ledger.Review{Decision: ledger.DecisionAccept})
+	accepted, v := download("after an acceptance")
+	if accepted == first || v.Operators[0].State != "accepted" {
+		t.Errorf("after an acceptance: record %d (was %d), state %s", accepted, first, v.Operators[0].State)
+	}
+	env.Clock.Set(time.Date(2025, 11, 15, 0, 0, 1, 0, time.UTC)) // JP: 45 days in UTC
+	late, v := download("after the deadline")
+	if late == accepted || !v.Operators[1].Late {
+		t.Errorf("after the deadline: record %d (was %d), jp-b late %v", late, accepted, v.Operators[1].Late)
+	}
+	if _, err := env.Service.SetJurisdiction(ctx, ledger.SystemActor, ledger.Jurisdiction{Country: "JP", Name: "MIC"}); err != nil {
+		t.Fatal(err)
+	}
+	named, v := download("after the administration's record")
+	if named == late || v.Administration != "MIC" {
+		t.Errorf("after the administration's record: record %d (was %d), administration %q", named, late, v.Administration)
+	}
 }

@@ -156,6 +156,7 @@ type SectorRecord struct {
 	Period string
 	At     uint64
 	Root   string
+	AsOf   time.Time // when its view counted lateness
 	Seq    uint64
 	Time   time.Time
 }
