@@ -357,8 +357,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	logger := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	var render func(*disclosure.Bundle) ([]byte, error)
 	var collectors []prometheus.Collector
+	var pool *renderproc.Pool
 	if *workers > 0 {
-		pool := renderproc.New(renderproc.Config{Command: workerCommand, Workers: *workers, Nice: workerNice, Logger: logger,
+		pool = renderproc.New(renderproc.Config{Command: workerCommand, Workers: *workers, Nice: workerNice, Logger: logger,
 			Timeout: limits.timeout, MemoryLimit: limits.memoryMiB << 20})
 		defer func() {
 			if cerr := pool.Close(); cerr != nil {
@@ -373,6 +374,13 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		SecureCookies: *secureCookies, Witnesses: witnesses})
 	if err := m.Open(ctx); err != nil {
 		return err
+	}
+	if pool != nil {
+		// After the ledger opened: a server that fails to open starts
+		// no worker.
+		if err := pool.Warm(); err != nil {
+			logger.Warn("start a render worker", "err", err)
+		}
 	}
 	served := make(chan error, 1)
 	go func() { served <- m.Serve() }()

@@ -512,3 +512,24 @@ func TestOversizedBundleIsNotSent(t *testing.T) {
 		t.Fatalf("stats %+v: a worker was started or failed", s)
 	}
 }
+
+// Warm starts the worker the first render then uses, once; a second
+// Warm starts no other.
+func TestWarmStartsTheFirstWorker(t *testing.T) {
+	p := testPool(t, "serve", Config{Workers: 1})
+	if err := p.Warm(); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Warm(); err != nil {
+		t.Fatal(err)
+	}
+	if n := p.Stats().Starts; n != 1 {
+		t.Fatalf("two warm-ups started %d workers, want 1", n)
+	}
+	if _, err := p.Render(loadBundle(t, "operator-bundle.json")); err != nil {
+		t.Fatal(err)
+	}
+	if n := p.Stats().Starts; n != 1 {
+		t.Errorf("the first render after Warm started another worker: %d starts", n)
+	}
+}
