@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/ictledger/ictledger/disclosure"
+	"github.com/ictledger/ictledger/templates"
 )
 
 // exitSuperseded is the exit code of "verify disclosure --server" for an
@@ -93,6 +94,10 @@ func verdictLine(res *disclosure.Result) string {
 		return "SUPERSEDED: " + res.Summary
 	case disclosure.VerdictNotAuthentic:
 		return "NOT AUTHENTIC: " + res.Summary
+	}
+	if b := res.Bundle(); b != nil && b.Template == templates.SectorTemplateV4 {
+		return "AUTHENTIC: the ledger issued this document and not a byte of it has changed. " +
+			"Whether the sector view of its period changed since was not checked: pass --server URL of the log to know whether it is current."
 	}
 	if res.Document == disclosure.DocRegion {
 		return "AUTHENTIC: the ledger issued this document and not a byte of it has changed. " +
