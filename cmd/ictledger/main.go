@@ -4,7 +4,7 @@
 //	ictledger verify DATA_DIR [--key KEY]
 //	ictledger verify disclosure FILE.pdf --key KEY [--server URL]
 //	ictledger verify consistency --server URL --from OLD_CHECKPOINT [--key KEY] [--save FILE]
-//	ictledger verify region-records DATA_DIR [--key KEY]
+//	ictledger verify records DATA_DIR [--key KEY]
 //	ictledger backup DATA_DIR DEST
 //	ictledger monitor --log URL --key KEY --state DIR
 //	ictledger loadtest --addr 127.0.0.1:PORT --clients N --duration D
@@ -43,7 +43,7 @@ const usage = `usage:
   ictledger verify DATA_DIR [--key KEY]
   ictledger verify disclosure FILE.pdf --key KEY [--server URL] [--witness KEY]... [--min-witnesses N]
   ictledger verify consistency --server URL --from OLD_CHECKPOINT [--key KEY] [--save FILE] [--timeout D]
-  ictledger verify region-records DATA_DIR [--key KEY]
+  ictledger verify records DATA_DIR [--key KEY]   (also: verify region-records)
   ictledger backup DATA_DIR DEST
   ictledger monitor --log URL/log --key KEY --state DIR [--max-fetch-bytes N] [--max-run-bytes N]
                   [--timeout D] [--witness KEY]... [--min-witnesses N]

@@ -44,7 +44,7 @@ func TestUsageNamesEveryFlag(t *testing.T) {
 		{[]string{"verify"}, "ictledger verify DATA_DIR", ""},
 		{[]string{"verify", "disclosure"}, "ictledger verify disclosure ", ""},
 		{[]string{"verify", "consistency"}, "ictledger verify consistency ", ""},
-		{[]string{"verify", "region-records"}, "ictledger verify region-records ", ""},
+		{[]string{"verify", "records"}, "ictledger verify records ", ""},
 		{[]string{"backup"}, "ictledger backup ", ""},
 		{[]string{"monitor"}, "ictledger monitor ", ""},
 		{[]string{"loadtest", "generate"}, "ictledger loadtest generate ", ""},

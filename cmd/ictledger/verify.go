@@ -12,7 +12,8 @@ import (
 	"github.com/ictledger/ictledger/ledger"
 	"github.com/ictledger/ictledger/ledger/checkpoint"
 	"github.com/ictledger/ictledger/ledger/verify"
-	"github.com/ictledger/ictledger/regioncheck"
+	"github.com/ictledger/ictledger/recordcheck"
+	"github.com/ictledger/ictledger/templates"
 )
 
 // runVerify serves "ictledger verify DATA_DIR [--key KEY]": an offline
@@ -26,8 +27,10 @@ func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if len(args) > 0 && args[0] == "consistency" {
 		return runVerifyConsistency(ctx, args[1:], stdout, stderr)
 	}
-	if len(args) > 0 && args[0] == "region-records" {
-		return runVerifyRegionRecords(ctx, args[1:], stdout, stderr)
+	if len(args) > 0 && (args[0] == "records" || args[0] == "region-records") {
+		// "region-records" is the name it had when it checked regional
+		// records only; scripts that call it keep working.
+		return runVerifyRecords(ctx, "verify "+args[0], args[1:], stdout, stderr)
 	}
 	dir, key, err := dirAndKey("verify", args, stderr)
 	if err != nil {
@@ -171,7 +174,10 @@ func runVerifyDisclosure(ctx context.Context, args []string, stdout, stderr io.W
 		fmt.Fprintf(stdout, "notice: %s\n", n)
 	}
 	if res.Document == disclosure.DocRegion {
-		fmt.Fprintln(stdout, "note: a regional report proves that the log recorded its figures; whoever holds the log's entries checks that they are right with \"ictledger verify region-records DATA_DIR\"")
+		fmt.Fprintln(stdout, "note: a regional report proves that the log recorded its figures; whoever holds the log's entries checks that they are right with \"ictledger verify records DATA_DIR\"")
+	}
+	if b := res.Bundle(); b != nil && b.Template == templates.SectorTemplateV4 {
+		fmt.Fprintln(stdout, "note: a sector report proves that the log recorded its view; whoever holds the log's entries checks that it is right with \"ictledger verify records DATA_DIR\"")
 	}
 	if res.Verdict == disclosure.VerdictSuperseded {
 		return errSuperseded
@@ -197,42 +203,46 @@ func keyArg(v string) (string, error) {
 	return v, nil
 }
 
-// runVerifyRegionRecords serves "ictledger verify region-records DATA_DIR
-// [--key KEY]": the journal checked as "verify DATA_DIR" checks it, then
-// every region.recorded entry computed again from the entries before its
-// point and compared (package regioncheck). It exits 0 only when every
-// record holds; a record that does not is printed with the first figure
-// that differs.
-func runVerifyRegionRecords(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	dir, key, err := dirAndKey("verify region-records", args, stderr)
+// runVerifyRecords serves "ictledger verify records DATA_DIR [--key
+// KEY]": the journal checked as "verify DATA_DIR" checks it, then every
+// recorded view (region.recorded, sector.recorded) computed again from
+// the entries before its point and compared (package recordcheck). It
+// exits 0 only when every record holds; a record that does not is
+// printed with the first figure that differs.
+func runVerifyRecords(ctx context.Context, name string, args []string, stdout, stderr io.Writer) error {
+	dir, key, err := dirAndKey(name, args, stderr)
 	if err != nil {
 		return err
 	}
 	if err := verifyDir(dir, key, stdout); err != nil {
 		return err
 	}
-	rep, err := regioncheck.Dir(ctx, dir, nil)
+	rep, err := recordcheck.Dir(ctx, dir, nil)
 	if err != nil {
 		return err
 	}
 	for _, r := range rep.Records {
+		view := fmt.Sprintf("the regional view of %s as of %d entries", r.Period, r.At)
+		counted := ledger.CountNoun(r.Countries, "country", "countries") + ", " + ledger.CountNoun(r.Operators, "operator", "operators") + " counted"
+		if r.Kind == ledger.KindSectorRecorded {
+			view = fmt.Sprintf("the sector view of %s for %s as of %d entries", r.Period, r.Scope, r.At)
+			counted = ledger.CountNoun(r.Countries, "country", "countries") + ", " + ledger.CountNoun(r.Operators, "operator", "operators") + " due"
+		}
 		if r.Holds() {
-			fmt.Fprintf(stdout, "ok: entry %d records the regional view of %s as of %d entries, as they give it (%s, %s counted)\n",
-				r.Seq, r.Period, r.At, ledger.CountNoun(r.Countries, "country", "countries"), ledger.CountNoun(r.Operators, "operator", "operators"))
+			fmt.Fprintf(stdout, "ok: entry %d records %s, as they give it (%s)\n", r.Seq, view, counted)
 			continue
 		}
-		fmt.Fprintf(stdout, "WRONG: entry %d records the regional view of %s as of %d entries, which they do not give: %s\n",
-			r.Seq, r.Period, r.At, r.Difference)
+		fmt.Fprintf(stdout, "WRONG: entry %d records %s, which they do not give: %s\n", r.Seq, view, r.Difference)
 	}
 	switch wrong := rep.Wrong(); {
 	case len(rep.Records) == 0:
-		fmt.Fprintf(stdout, "ok: no regional record among the %s\n", ledger.CountNoun(rep.Entries, "entry", "entries"))
+		fmt.Fprintf(stdout, "ok: no recorded view among the %s\n", ledger.CountNoun(rep.Entries, "entry", "entries"))
 	case wrong > 0:
-		return fmt.Errorf("%d of %s do not hold: the log signed figures its entries do not give, as this build computes them (a record made by an earlier build differs also where a calculation was corrected since)", wrong, ledger.CountNoun(len(rep.Records), "regional record", "regional records"))
+		return fmt.Errorf("%d of %s do not hold: the log signed figures its entries do not give, as this build computes them (a record made by an earlier build differs also where a calculation was corrected since)", wrong, ledger.CountNoun(len(rep.Records), "record", "records"))
 	case len(rep.Records) == 1:
-		fmt.Fprintln(stdout, "ok: the regional record holds")
+		fmt.Fprintln(stdout, "ok: the record holds")
 	default:
-		fmt.Fprintf(stdout, "ok: all %d regional records hold\n", len(rep.Records))
+		fmt.Fprintf(stdout, "ok: all %d records hold\n", len(rep.Records))
 	}
 	return nil
 }

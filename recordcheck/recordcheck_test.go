@@ -1,4 +1,4 @@
-package regioncheck
+package recordcheck
 
 import (
 	"bytes"

@@ -1,16 +1,18 @@
-// Package regioncheck checks the server's regional records against the
-// entries they speak for. A regional report proves offline only that the
-// log recorded its figures (a region.recorded entry under the log's
+// Package recordcheck checks the server's recorded views against the
+// entries they speak for. A regional report (region_v2) and a sector
+// report (sector_v4) prove offline only that the log recorded their
+// figures (a region.recorded or sector.recorded entry under the log's
 // signature); whether those figures are right is a question for anyone
 // who holds the entries: this package replays a journal into a new state
-// and, at each record's point, computes the regional view again with the
-// same code the server runs, then compares it with the record byte for
-// byte. A record that differs is signed evidence against the server.
+// and, at each record's point, computes the view again with the same
+// code the server runs (a sector view as of the time the record counted
+// lateness at), then compares it with the record byte for byte. A record
+// that differs is signed evidence against the server.
 //
 // The view is computed by the running build: a record made by an earlier
 // build also differs where a calculation was corrected since, so a
 // difference is judged with the release notes of the builds in between.
-package regioncheck
+package recordcheck
 
 import (
 	"bytes"
@@ -22,6 +24,8 @@ import (
 	"slices"
 	"sort"
 	"strconv"
+	"strings"
+	"time"
 
 	"golang.org/x/mod/sumdb/tlog"
 
@@ -31,13 +35,17 @@ import (
 	"github.com/ictledger/ictledger/service"
 )
 
-// Record is what the check found of one region.recorded entry.
+// Record is what the check found of one recorded view.
 type Record struct {
-	Seq    uint64 // the entry
-	Period string // the span it records
-	At     uint64 // how many entries its view is of
+	Seq    uint64      // the entry
+	Kind   ledger.Kind // region.recorded or sector.recorded
+	Period string      // the span it records
+	// Scope is, for a sector view, the jurisdictions it covers ("TH",
+	// "JP,TH" or "*"); empty for the region.
+	Scope string
+	At    uint64 // how many entries its view is of
 	// Countries and Operators are how many the recorded view shows and
-	// counts.
+	// counts (a sector view: the operators due it lists).
 	Countries int
 	Operators int
 	// Difference is empty when the record is exactly what the entries
@@ -52,7 +60,7 @@ func (r Record) Holds() bool { return r.Difference == "" }
 // Report is the outcome of a check.
 type Report struct {
 	Entries uint64   // the entries read (the journal as it was opened)
-	Records []Record // every region.recorded entry, in log order
+	Records []Record // every recorded view, in log order
 }
 
 // Wrong counts the records that do not hold.
@@ -66,9 +74,10 @@ func (r Report) Wrong() int {
 	return n
 }
 
-// Dir checks every region.recorded entry of the journal in the data
-// directory dir. It reads the journal as it stands when called, without
-// its lock, so it runs next to a live server; it writes nothing.
+// Dir checks every region.recorded and sector.recorded entry of the
+// journal in the data directory dir. It reads the journal as it stands
+// when called, without its lock, so it runs next to a live server; it
+// writes nothing.
 //
 // An error means the check could not be made (the journal is damaged, an
 // entry does not apply, or a view could not be computed); a record that
@@ -78,24 +87,40 @@ func Dir(ctx context.Context, dir string, log *slog.Logger) (Report, error) {
 	r, err := journal.OpenReader(dir, journal.InspectOptions{Visit: func(seq uint64, data []byte) error {
 		// Most entries are returns; only the few that can be records are
 		// decoded here.
-		if !bytes.Contains(data, []byte(ledger.KindRegionRecorded)) {
+		if !bytes.Contains(data, []byte(ledger.KindRegionRecorded)) && !bytes.Contains(data, []byte(ledger.KindSectorRecorded)) {
 			return nil
 		}
 		e, err := ledger.DecodeEntry(data)
-		if err != nil || e.Kind != ledger.KindRegionRecorded {
+		if err != nil {
 			return nil // the replay reports an entry that does not decode
 		}
-		var rec ledger.RegionRecorded
-		if err := json.Unmarshal(e.Payload, &rec); err != nil {
-			return fmt.Errorf("region record: %w", err)
+		p := point{seq: seq, kind: e.Kind}
+		switch e.Kind {
+		case ledger.KindRegionRecorded:
+			var rec ledger.RegionRecorded
+			if err := json.Unmarshal(e.Payload, &rec); err != nil {
+				return fmt.Errorf("region record: %w", err)
+			}
+			if err := rec.Check(); err != nil {
+				return err
+			}
+			p.at, p.period = rec.At, rec.Period
+		case ledger.KindSectorRecorded:
+			var rec ledger.SectorRecorded
+			if err := json.Unmarshal(e.Payload, &rec); err != nil {
+				return fmt.Errorf("sector record: %w", err)
+			}
+			if err := rec.Check(); err != nil {
+				return err
+			}
+			p.at, p.period, p.scope, p.asOf = rec.At, rec.Period, rec.Jurisdictions, rec.AsOf
+		default:
+			return nil
 		}
-		if err := rec.Check(); err != nil {
-			return err
+		if p.at > seq {
+			return fmt.Errorf("%s of %s is of the first %d entries, which it cannot follow", e.Kind, p.period, p.at)
 		}
-		if rec.At > seq {
-			return fmt.Errorf("region record of %s is of the first %d entries, which it cannot follow", rec.Period, rec.At)
-		}
-		points = append(points, point{seq: seq, at: rec.At, period: rec.Period})
+		points = append(points, p)
 		return nil
 	}})
 	if err != nil {
@@ -105,13 +130,17 @@ func Dir(ctx context.Context, dir string, log *slog.Logger) (Report, error) {
 	return check(ctx, r, points, log)
 }
 
-// point is one record to check: the view of span period as of the first
-// at entries, recorded by entry seq (read again when its turn comes, so
+// point is one record to check: the view of span period (of the
+// jurisdictions scope, as of asOf, for a sector view) as of the first at
+// entries, recorded by entry seq (read again when its turn comes, so
 // that a log of many records is not held in memory).
 type point struct {
 	seq    uint64
+	kind   ledger.Kind
 	at     uint64
 	period string
+	scope  []string
+	asOf   time.Time
 }
 
 func check(ctx context.Context, r *journal.Reader, points []point, log *slog.Logger) (Report, error) {
@@ -156,7 +185,7 @@ func check(ctx context.Context, r *journal.Reader, points []point, log *slog.Log
 			return rep, err
 		}
 		rep.Records[i] = rec
-		log.Info("region record checked", "seq", p.seq, "period", p.period, "at", p.at, "holds", rec.Holds())
+		log.Info("record checked", "seq", p.seq, "kind", p.kind, "period", p.period, "at", p.at, "holds", rec.Holds())
 	}
 	return rep, nil
 }
@@ -164,7 +193,7 @@ func check(ctx context.Context, r *journal.Reader, points []point, log *slog.Log
 // recordAt computes p's record from the service, whose state holds the
 // first p.at entries, and compares it with the one entry p.seq records.
 func recordAt(svc *service.Service, r *journal.Reader, p point) (Record, error) {
-	out := Record{Seq: p.seq, Period: p.period, At: p.at}
+	out := Record{Seq: p.seq, Kind: p.kind, Period: p.period, Scope: strings.Join(p.scope, ","), At: p.at}
 	raw, err := r.Read(p.seq)
 	if err != nil {
 		return out, err
@@ -178,22 +207,36 @@ func recordAt(svc *service.Service, r *journal.Reader, p point) (Record, error) 
 	if err != nil {
 		return out, err
 	}
-	rec, err := svc.RegionRecordOf(span)
+	var rec any
+	var view json.RawMessage
+	switch p.kind {
+	case ledger.KindSectorRecorded:
+		rec, err = svc.SectorRecordOf(p.scope, span, p.asOf)
+		var recorded ledger.SectorRecorded
+		if json.Unmarshal(payload, &recorded) == nil {
+			view = recorded.View
+		}
+	default:
+		rec, err = svc.RegionRecordOf(span)
+		var recorded ledger.RegionRecorded
+		if json.Unmarshal(payload, &recorded) == nil {
+			out.Operators, view = len(recorded.Operators), recorded.View
+		}
+	}
 	if err != nil {
-		return out, fmt.Errorf("entry %d: the regional view of %s at %d entries: %w", p.seq, p.period, p.at, err)
+		return out, fmt.Errorf("entry %d: the view of %s at %d entries: %w", p.seq, p.period, p.at, err)
 	}
 	got, err := ledger.Canonical(rec)
 	if err != nil {
 		return out, err
 	}
-	var recorded ledger.RegionRecorded
-	if err := json.Unmarshal(payload, &recorded); err == nil {
-		out.Operators = len(recorded.Operators)
-		var v struct {
-			Countries []json.RawMessage `json:"countries"`
-		}
-		if json.Unmarshal(recorded.View, &v) == nil {
-			out.Countries = len(v.Countries)
+	var v struct {
+		Countries, Administrations, Operators []json.RawMessage
+	}
+	if json.Unmarshal(view, &v) == nil {
+		out.Countries = len(v.Countries)
+		if p.kind == ledger.KindSectorRecorded {
+			out.Countries, out.Operators = len(v.Administrations), len(v.Operators)
 		}
 	}
 	if !bytes.Equal(got, payload) {
@@ -305,7 +348,7 @@ type prefix struct {
 	st *state.State
 }
 
-var errReadOnly = errors.New("regioncheck: the check reads entries and tree hashes only")
+var errReadOnly = errors.New("recordcheck: the check reads entries and tree hashes only")
 
 func (p *prefix) Append(context.Context, func(uint64) ([]byte, error)) (uint64, error) {
 	return 0, errReadOnly
