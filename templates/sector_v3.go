@@ -92,14 +92,20 @@ func sectorCoverV3(d *doc, r *SectorReport) {
 			late++
 		}
 	}
+	// sector_v3 lists every operator registered; a recorded view
+	// (sector_v4) those due for the quarter, as the status page does.
+	listed := "registered"
+	if r.Record != nil {
+		listed = "due"
+	}
 	kv := [][2]string{{"Scope", sectorScope(r)}}
 	if r.Administration != "" && len(r.Administrations) == 0 {
 		kv = append(kv, [2]string{"Administration", r.Administration})
 	}
 	d.kvTable(append(kv, [][2]string{
 		{"Period", periodName(r.Period)},
-		{"Operators", fmt.Sprintf("%d registered: %d accepted, %d submitted, %d returned, %d missing; %d late",
-			len(r.Status), counts["accepted"], counts["submitted"], counts["returned"], counts["missing"], late)},
+		{"Operators", fmt.Sprintf("%d %s: %d accepted, %d submitted, %d returned, %d missing; %d late",
+			len(r.Status), listed, counts["accepted"], counts["submitted"], counts["returned"], counts["missing"], late)},
 		{"Factor set", factorSetLine(r)},
 		{"Document date", formatTime(r.LedgerTime) + " (ledger time)"},
 		{"Template", d.meta.template},
