@@ -328,6 +328,10 @@ func (s *Service) sectorFiguresSince(res *disclosure.Result) error {
 	if err != nil {
 		return &ledger.Error{Code: ledger.EInternal, Message: fmt.Sprintf("sector record %d names no period", seq), Err: err}
 	}
+	latest := s.st.SectorRecord(presented.Key())
+	if latest != nil && latest.Seq == seq && s.sectorUnchangedSince(latest, presented.Jurisdictions, span, s.now()) {
+		return nil // still the latest record, and nothing it shows changed
+	}
 	now, err := s.SectorRecordOf(presented.Jurisdictions, span, s.now())
 	if err != nil {
 		return err
@@ -337,7 +341,7 @@ func (s *Service) sectorFiguresSince(res *disclosure.Result) error {
 		return err
 	}
 	change := &disclosure.FiguresChange{Record: seq}
-	if latest := s.st.SectorRecord(presented.Key()); latest != nil && latest.Seq != seq {
+	if latest != nil && latest.Seq != seq {
 		same, err := s.sameSectorFigures(latest.Seq, now)
 		if err != nil {
 			return err

@@ -72,9 +72,11 @@ func TestSectorRecordFollowsTheView(t *testing.T) {
 	q3 := ledger.Span{Year: 2025, Quarter: 3}
 	fa := env.File(a, servicetest.ExampleReturn(t, "jp-a", "2025-Q3"))
 
+	var pdf []byte
 	download := func(what string) (uint64, *disclosure.SectorView) {
 		t.Helper()
-		pdf, err := env.Service.SectorDisclosure(ctx, reg, q3, "")
+		var err error
+		pdf, err = env.Service.SectorDisclosure(ctx, reg, q3, "")
 		if err != nil {
 			t.Fatalf("%s: %v", what, err)
 		}
@@ -105,8 +107,26 @@ func TestSectorRecordFollowsTheView(t *testing.T) {
 	if accepted == first || v.Operators[0].State != "accepted" {
 		t.Errorf("after an acceptance: record %d (was %d), state %s", accepted, first, v.Operators[0].State)
 	}
+	verdict := func(doc []byte) *disclosure.Result {
+		t.Helper()
+		res, err := env.Service.VerifyDisclosure(ctx, doc)
+		if err != nil || !res.Valid {
+			t.Fatalf("verify: %v %+v", err, res)
+		}
+		return res
+	}
+	before := pdf
+	if res := verdict(before); res.Verdict != disclosure.VerdictCurrent {
+		t.Fatalf("the report of the acceptance, at once: %s", res.Verdict)
+	}
 	env.Clock.Set(time.Date(2025, 11, 15, 0, 0, 1, 0, time.UTC)) // JP: 45 days in UTC
+	if res := verdict(before); res.Verdict != disclosure.VerdictSuperseded || res.FiguresChanged == nil || res.FiguresChanged.Record != accepted || res.FiguresChanged.Latest != 0 {
+		t.Fatalf("the report of the acceptance, after the deadline: %s, %+v", res.Verdict, res.FiguresChanged)
+	}
 	late, v := download("after the deadline")
+	if res := verdict(before); res.FiguresChanged == nil || res.FiguresChanged.Latest != late {
+		t.Fatalf("the report of the acceptance, once the view is recorded again: %+v, want the latest record %d", res.FiguresChanged, late)
+	}
 	if late == accepted || !v.Operators[1].Late {
 		t.Errorf("after the deadline: record %d (was %d), jp-b late %v", late, accepted, v.Operators[1].Late)
 	}
