@@ -144,12 +144,47 @@ func TestVerifyPageRegionalReportSuperseded(t *testing.T) {
 	page = verifyPage()
 	for _, want := range []string{`id="verdict">Authentic, but superseded<`, "returns of its period were accepted or corrected since",
 		`id="v-figures-changed">The regional view of 2025-Q3 is no longer what entry`, "The next download of the report records the view as it stands.",
-		`<a class="pdf" id="v-current-region" href="/v1/region/disclosures/2025-Q3.pdf">`} {
+		`<a class="pdf" id="v-current-report" href="/v1/region/disclosures/2025-Q3.pdf">`} {
 		if !strings.Contains(page, want) {
 			t.Errorf("after an acceptance: the page lacks %q", want)
 		}
 	}
 	if strings.Contains(page, "Corrected since it was issued") || strings.Contains(page, "What failed") {
 		t.Error("the page shows returns restated or a failure")
+	}
+}
+
+// A sector report is named as one and, once a return of its period is
+// reviewed after it, shown as superseded: its view changed, with a link
+// to the current report.
+func TestVerifyPageSectorReportSuperseded(t *testing.T) {
+	s := newSite(t)
+	span, _ := ledger.ParseSpan("2025-Q3")
+	pdf, err := s.svc.SectorDisclosure(context.Background(), s.env.Actor(s.reg), span, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	verifyPage := func() string {
+		form, ct := multipartForm(t, map[string]string{"csrf": s.csrf(s.opA)}, map[string][]byte{"file": pdf})
+		page, _ := io.ReadAll(s.request("POST", "/verify", s.opA, form, ct).Body)
+		return string(page)
+	}
+	page := verifyPage()
+	for _, want := range []string{`id="verdict">Authentic and current<`, `id="v-document">Sector report<`} {
+		if !strings.Contains(page, want) {
+			t.Errorf("current: the page lacks %q", want)
+		}
+	}
+	s.env.Review(s.reg, s.ridA, ledger.Review{Decision: ledger.DecisionAccept})
+	page = verifyPage()
+	for _, want := range []string{`id="verdict">Authentic, but superseded<`,
+		`id="v-figures-changed">The sector view of 2025-Q3 is no longer what entry`, "The next download of the report records the view as it stands.",
+		`<a class="pdf" id="v-current-report" href="/v1/sector/disclosures/2025-Q3.pdf">`} {
+		if !strings.Contains(page, want) {
+			t.Errorf("after a review: the page lacks %q", want)
+		}
+	}
+	if strings.Contains(page, "regional view") || strings.Contains(page, "What failed") {
+		t.Error("the page speaks of the regional view, or of a failure")
 	}
 }

@@ -13,7 +13,8 @@ import (
 // quarter was restated and the restatement accepted (superseded), and a
 // copy with one byte changed (not authentic, its technical details
 // opened), and a regional report of the same quarter once the
-// restatement changed the region's view (superseded). It files into the
+// restatement changed the region's view (superseded), and a sector
+// report likewise (superseded). It files into the
 // demo, so it runs after the other shots.
 func verdictShots(t *testing.T, p *page, ts *testServer) {
 	t.Helper()
@@ -34,10 +35,17 @@ func verdictShots(t *testing.T, p *page, ts *testServer) {
 	if code != 200 {
 		t.Fatalf("regional report: %d", code)
 	}
+	sector, _, code := ts.getPDF("/v1/sector/disclosures/2025-Q3.pdf", reg)
+	if code != 200 {
+		t.Fatalf("sector report: %d", code)
+	}
 	dir := t.TempDir()
 	file, forgedFile := filepath.Join(dir, "verdict-2025-Q3.pdf"), filepath.Join(dir, "forged.pdf")
-	regionFile := filepath.Join(dir, "region-2025-Q3.pdf")
+	regionFile, sectorFile := filepath.Join(dir, "region-2025-Q3.pdf"), filepath.Join(dir, "sector-2025-Q3.pdf")
 	if err := os.WriteFile(regionFile, region, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(sectorFile, sector, 0o600); err != nil {
 		t.Fatal(err)
 	}
 	forged := append([]byte(nil), pdf...)
@@ -66,4 +74,6 @@ func verdictShots(t *testing.T, p *page, ts *testServer) {
 	p.shot("verify-superseded")
 	verify(regionFile)
 	p.shot("verify-region-superseded")
+	verify(sectorFile)
+	p.shot("verify-sector-superseded")
 }
