@@ -93,7 +93,7 @@ func sectorReport(b *Bundle, in *inputs) (*templates.SectorReport, error) {
 			return nil, err
 		}
 		if roll != nil {
-			filed = append(filed, SectorFiled{ID: id, Name: op.Name, Country: op.Country, Rollup: roll})
+			filed = append(filed, SectorFiled{ID: id, Country: op.Country, Rollup: roll})
 			for _, v := range roll.FactorSets {
 				factorSets[v] = true
 			}
@@ -108,13 +108,14 @@ func sectorReport(b *Bundle, in *inputs) (*templates.SectorReport, error) {
 		return r, nil
 	}
 	metrics, coverage := SectorMetrics(filed, methodology, corrected)
-	r.Coverage = coverageLines(coverage, metrics, methodology, func(id string) string {
+	name := func(id string) string {
 		if op, ok := in.operators[id]; ok {
 			return op.Name
 		}
 		return id
-	})
-	r.Totals, r.Metrics = drawMetrics(metrics)
+	}
+	r.Coverage = coverageLines(coverage, metrics, methodology, name)
+	r.Totals, r.Metrics = drawMetrics(metrics, name)
 	return r, nil
 }
 

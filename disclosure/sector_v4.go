@@ -115,15 +115,33 @@ func (r *sectorRecorded) checkView() error {
 			}
 		}
 	}
-	if len(v.Operators) > maxSectorOperators {
-		return fmt.Errorf("%d operators, over %d", len(v.Operators), maxSectorOperators)
+	if len(v.Operators) > maxSectorOperators || len(v.Names) > 2*maxSectorOperators {
+		return fmt.Errorf("%d operators and %d names, over %d", len(v.Operators), len(v.Names), maxSectorOperators)
+	}
+	for id, name := range v.Names {
+		if id == "" || len(id) > ledger.TextID.MaxRunes() {
+			return fmt.Errorf("operator %q: not an id", id)
+		}
+		if err := checkName(name); err != nil {
+			return fmt.Errorf("operator %s: name: %w", id, err)
+		}
+	}
+	// Every operator the view speaks of is named, and every name is of
+	// one it speaks of.
+	named := map[string]bool{}
+	name := func(id string) error {
+		if _, ok := v.Names[id]; !ok {
+			return fmt.Errorf("operator %q is not named", id)
+		}
+		named[id] = true
+		return nil
 	}
 	for i, op := range v.Operators {
 		if op.ID == "" || len(op.ID) > ledger.TextID.MaxRunes() || i > 0 && op.ID <= v.Operators[i-1].ID {
 			return fmt.Errorf("operator %q: an id, listed once, in order", op.ID)
 		}
-		if err := checkName(op.Name); err != nil {
-			return fmt.Errorf("operator %s: name: %w", op.ID, err)
+		if err := name(op.ID); err != nil {
+			return err
 		}
 		if !inScope(op.Country) {
 			return fmt.Errorf("operator %s: country %q is not of the scope", op.ID, op.Country)
@@ -140,7 +158,7 @@ func (r *sectorRecorded) checkView() error {
 	if len(v.Metrics) != 0 && len(v.Metrics) != len(heads) {
 		return fmt.Errorf("the view has %d metrics; a sector view has %d, or none without filings", len(v.Metrics), len(heads))
 	}
-	var filed map[string]string // id → name, of the operators the metrics rank
+	var filed map[string]bool // the operators the metrics rank
 	for i, m := range v.Metrics {
 		h := heads[i]
 		if m.Key != h.Key || m.Label != h.Label || m.Unit != h.Unit {
@@ -155,15 +173,15 @@ func (r *sectorRecorded) checkView() error {
 			}
 		}
 		if i == 0 {
-			filed = map[string]string{}
+			filed = map[string]bool{}
 			for _, row := range m.Rows {
-				if _, dup := filed[row.Operator]; dup || row.Operator == "" || len(row.Operator) > ledger.TextID.MaxRunes() {
-					return fmt.Errorf("metric %s: operator %q: an id, listed once", m.Key, row.Operator)
+				if filed[row.Operator] {
+					return fmt.Errorf("metric %s: operator %q: listed once", m.Key, row.Operator)
 				}
-				if err := checkName(row.Name); err != nil {
-					return fmt.Errorf("metric %s, operator %s: name: %w", m.Key, row.Operator, err)
+				if err := name(row.Operator); err != nil {
+					return fmt.Errorf("metric %s: %w", m.Key, err)
 				}
-				filed[row.Operator] = row.Name
+				filed[row.Operator] = true
 			}
 			if len(filed) > maxSectorOperators {
 				return fmt.Errorf("metric %s ranks %d operators, over %d", m.Key, len(filed), maxSectorOperators)
@@ -174,7 +192,7 @@ func (r *sectorRecorded) checkView() error {
 		}
 		seen := map[string]bool{}
 		for _, row := range m.Rows {
-			if name, ok := filed[row.Operator]; !ok || seen[row.Operator] || name != row.Name {
+			if !filed[row.Operator] || seen[row.Operator] {
 				return fmt.Errorf("metric %s: operator %q is not the first metric's, or is listed twice", m.Key, row.Operator)
 			}
 			seen[row.Operator] = true
@@ -197,7 +215,7 @@ func (r *sectorRecorded) checkView() error {
 			return fmt.Errorf("the coverage names more than the operators of the view, or over %d metrics", maxRecordListed)
 		}
 		for _, p := range c.Partial {
-			if _, ok := filed[p.Operator]; !ok || len(p.Quarters)+len(p.Missing) > 4 {
+			if !filed[p.Operator] || len(p.Quarters)+len(p.Missing) > 4 {
 				return fmt.Errorf("partial operator %q: not ranked, or more quarters than a year", p.Operator)
 			}
 		}
@@ -208,7 +226,7 @@ func (r *sectorRecorded) checkView() error {
 				return fmt.Errorf("metric %q left out: not a metric key, or more operators than ranked", key)
 			}
 			for _, id := range ids {
-				if _, ok := filed[id]; !ok {
+				if !filed[id] {
 					return fmt.Errorf("metric %q left out operator %q, which is not ranked", key, id)
 				}
 			}
@@ -218,9 +236,15 @@ func (r *sectorRecorded) checkView() error {
 		return fmt.Errorf("%d warnings and findings, over %d", len(v.Warnings)+len(v.Findings), maxSectorNotes)
 	}
 	for _, n := range slices.Concat(v.Warnings, v.Findings) {
-		if err := checkName(n.Name); err != nil || n.Operator == "" || n.Message == "" {
-			return fmt.Errorf("a note of operator %q: a name, an id and a message", n.Operator)
+		if n.Message == "" {
+			return fmt.Errorf("a note of operator %q has no message", n.Operator)
 		}
+		if err := name(n.Operator); err != nil {
+			return fmt.Errorf("a note: %w", err)
+		}
+	}
+	if len(named) != len(v.Names) {
+		return fmt.Errorf("the view names %d operators and speaks of %d", len(v.Names), len(named))
 	}
 	return nil
 }
@@ -289,28 +313,22 @@ func sectorReportV4(b *Bundle, in *inputs) (*templates.SectorReport, error) {
 		rep.Administrations = append(rep.Administrations, templates.AdministrationDeadline{Country: a.Country, CountryName: a.CountryName,
 			Name: a.Name, Rule: a.Rule, Deadline: a.Deadline})
 	}
-	names := map[string]string{}
+	name := func(id string) string { return v.Names[id] }
 	for _, op := range v.Operators {
-		st := templates.FilingStatus{Operator: op.Name, ID: op.ID, Country: op.Country, State: op.State, Late: op.Late,
+		st := templates.FilingStatus{Operator: name(op.ID), ID: op.ID, Country: op.Country, State: op.State, Late: op.Late,
 			Version: op.Version, Deadline: op.Deadline}
 		if op.Filed != nil {
 			st.Filed = *op.Filed
 		}
 		rep.Status = append(rep.Status, st)
-		names[op.ID] = op.Name
 	}
-	for _, m := range v.Metrics {
-		for _, row := range m.Rows {
-			names[row.Operator] = row.Name
-		}
-	}
-	rep.Totals, rep.Metrics = drawMetrics(v.Metrics)
-	rep.Coverage = coverageLines(v.Coverage, v.Metrics, v.Methodology, func(id string) string { return names[id] })
+	rep.Totals, rep.Metrics = drawMetrics(v.Metrics, name)
+	rep.Coverage = coverageLines(v.Coverage, v.Metrics, v.Methodology, name)
 	for _, n := range v.Warnings {
-		rep.Warnings = append(rep.Warnings, templates.Note{Ref: n.Name + " " + n.Path, Text: n.Message})
+		rep.Warnings = append(rep.Warnings, templates.Note{Ref: name(n.Operator) + " " + n.Path, Text: n.Message})
 	}
 	for _, n := range v.Findings {
-		rep.Findings = append(rep.Findings, templates.Note{Ref: n.Name + " " + n.Path, Text: n.Message})
+		rep.Findings = append(rep.Findings, templates.Note{Ref: name(n.Operator) + " " + n.Path, Text: n.Message})
 	}
 	return rep, nil
 }

@@ -153,12 +153,18 @@ func TestSectorV4RefusesWhatIsNoSectorView(t *testing.T) {
 			view["metrics"].([]any)[0].(map[string]any)["total"] = strings.Repeat("9", 200)
 		}, "has over 96 digits"},
 		{"a string of 5000 bytes", func(_, view map[string]any) {
-			view["warnings"] = []any{map[string]any{"operator": "op-a", "name": "A", "path": strings.Repeat("p", 5000), "message": "m"}}
+			view["warnings"] = []any{map[string]any{"operator": "op-a", "path": strings.Repeat("p", 5000), "message": "m"}}
 		}, "a string of 5000 bytes"},
 		{"an operator ranked twice", func(_, view map[string]any) {
 			rows := view["metrics"].([]any)[1].(map[string]any)["rows"].([]any)
 			rows[1] = rows[0]
 		}, "is not the first metric's, or is listed twice"},
+		{"an operator not named", func(_, view map[string]any) {
+			delete(view["names"].(map[string]any), "op-c")
+		}, `operator "op-c" is not named`},
+		{"a name of no operator it speaks of", func(_, view map[string]any) {
+			view["names"].(map[string]any)["op-z"] = "Someone"
+		}, "the view names 5 operators and speaks of 4"},
 		{"another country", func(rec, _ map[string]any) { rec["jurisdictions"] = []any{"TH"} }, `the view is of country ""; the record's scope is TH`},
 		{"a later time", func(rec, _ map[string]any) { rec["as_of"] = "2099-01-01T00:00:00Z" }, "past its own place"},
 	} {

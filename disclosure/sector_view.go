@@ -25,6 +25,9 @@ type SectorView struct {
 	// FactorSets are those the roll-ups were computed under, sorted.
 	FactorSets      []string                   `json:"factor_sets"`
 	Administrations []SectorViewAdministration `json:"administrations"`
+	// Names names, by id, every operator the view lists, ranks or notes,
+	// as it registered; the rest of the view names operators by id.
+	Names map[string]string `json:"names"`
 	// Operators are the filing status of the span's last quarter, by id.
 	Operators []SectorViewOperator `json:"operators"`
 	Metrics   []SectorViewMetric   `json:"metrics"`
@@ -48,7 +51,6 @@ type SectorViewAdministration struct {
 // SectorViewOperator is an operator's filing of the span's last quarter.
 type SectorViewOperator struct {
 	ID       string     `json:"id"`
-	Name     string     `json:"name"`
 	Country  string     `json:"country"`
 	State    string     `json:"state"` // missing, submitted, returned or accepted
 	Late     bool       `json:"late"`
@@ -73,24 +75,22 @@ type SectorViewMetric struct {
 // SectorViewValue is one operator's value of a metric, or why it has none.
 type SectorViewValue struct {
 	Operator string            `json:"operator"`
-	Name     string            `json:"name"`
 	Value    calculators.Exact `json:"value"`
-	Rank     int               `json:"rank"` // 1 = first; 0 = not ranked
-	Reason   string            `json:"reason"`
+	Rank     int               `json:"rank,omitempty"`   // 1 = first; 0 = not ranked
+	Reason   string            `json:"reason,omitempty"` // why Value is null
 }
 
 // SectorViewNote is an open warning or finding of an operator's return.
 type SectorViewNote struct {
 	Operator string `json:"operator"`
-	Name     string `json:"name"`
 	Path     string `json:"path"`
 	Message  string `json:"message"`
 }
 
 // SectorFiled is the roll-up of an operator that filed for the span.
 type SectorFiled struct {
-	ID, Name, Country string
-	Rollup            *calculators.Rollup
+	ID, Country string
+	Rollup      *calculators.Rollup
 }
 
 // SectorMetrics ranks the headline metrics over the operators that filed,
@@ -119,7 +119,7 @@ func SectorMetrics(filed []SectorFiled, methodology string, corrected bool) ([]S
 		m := SectorViewMetric{Key: rk.Key, Label: rk.Label, Unit: rk.Unit, Direction: rk.Direction,
 			Total: calculators.Exact(rk.Get(total.E1, total.E2, total.E3)), Median: calculators.Exact(rk.Median)}
 		for i, f := range filed {
-			v := SectorViewValue{Operator: f.ID, Name: f.Name, Value: calculators.Exact(rk.Values[i]), Rank: rk.Ranks[i]}
+			v := SectorViewValue{Operator: f.ID, Value: calculators.Exact(rk.Values[i]), Rank: rk.Ranks[i]}
 			if !rk.Values[i].OK {
 				v.Reason = reasonFor(f.Rollup, rk.Key)
 			}
@@ -138,14 +138,14 @@ func SectorMetrics(filed []SectorFiled, methodology string, corrected bool) ([]S
 }
 
 // drawMetrics turns a view's metrics into what the sector report draws:
-// the totals, and each metric's ranked rows.
-func drawMetrics(ms []SectorViewMetric) (totals []templates.Metric, metrics []templates.SectorMetric) {
+// the totals, and each metric's ranked rows, operators named by name.
+func drawMetrics(ms []SectorViewMetric, name func(id string) string) (totals []templates.Metric, metrics []templates.SectorMetric) {
 	for _, m := range ms {
 		unit := unitOf(m.Unit)
 		totals = append(totals, templates.Metric{Key: m.Key, Label: m.Label, Unit: unit, Value: calculators.Value(m.Total)})
 		sm := templates.SectorMetric{Key: m.Key, Label: m.Label, Unit: unit, Median: calculators.Value(m.Median), Direction: m.Direction}
 		for _, r := range m.Rows {
-			sm.Rows = append(sm.Rows, templates.OperatorValue{Operator: r.Name, Value: calculators.Value(r.Value), Rank: r.Rank, Reason: r.Reason})
+			sm.Rows = append(sm.Rows, templates.OperatorValue{Operator: name(r.Operator), Value: calculators.Value(r.Value), Rank: r.Rank, Reason: r.Reason})
 		}
 		metrics = append(metrics, sm)
 	}

@@ -70,7 +70,7 @@ func (s *Service) SectorView(scope []string, span ledger.Span, asOf time.Time) (
 		return nil, err
 	}
 	last := span.Last()
-	v := &disclosure.SectorView{Period: span.String(), Country: country, FactorSets: []string{},
+	v := &disclosure.SectorView{Period: span.String(), Country: country, FactorSets: []string{}, Names: map[string]string{},
 		Administrations: []disclosure.SectorViewAdministration{}, Operators: []disclosure.SectorViewOperator{},
 		Warnings: []disclosure.SectorViewNote{}, Findings: []disclosure.SectorViewNote{}}
 	countries := map[string]bool{}
@@ -83,17 +83,18 @@ func (s *Service) SectorView(scope []string, span ledger.Span, asOf time.Time) (
 	}
 	for _, st := range m.Status.Operators {
 		countries[st.Country] = true
-		op := disclosure.SectorViewOperator{ID: st.Operator, Name: st.Name, Country: st.Country, State: string(st.State),
+		v.Names[st.Operator] = st.Name
+		op := disclosure.SectorViewOperator{ID: st.Operator, Country: st.Country, State: string(st.State),
 			Late: st.Late, Deadline: st.Deadline.UTC()}
 		if rv := s.st.Latest(st.Operator, last); rv != nil {
 			filed := rv.FiledAt.UTC()
 			op.Filed, op.Version = &filed, rv.Version
 			for _, w := range rv.Warnings {
-				v.Warnings = append(v.Warnings, disclosure.SectorViewNote{Operator: st.Operator, Name: st.Name, Path: w.Path, Message: w.Message})
+				v.Warnings = append(v.Warnings, disclosure.SectorViewNote{Operator: st.Operator, Path: w.Path, Message: w.Message})
 			}
 			if st.State == StateReturned {
 				for _, f := range rv.Reviews[len(rv.Reviews)-1].Findings {
-					v.Findings = append(v.Findings, disclosure.SectorViewNote{Operator: st.Operator, Name: st.Name, Path: f.Path, Message: f.Message})
+					v.Findings = append(v.Findings, disclosure.SectorViewNote{Operator: st.Operator, Path: f.Path, Message: f.Message})
 				}
 			}
 		}
@@ -115,7 +116,8 @@ func (s *Service) SectorView(scope []string, span ledger.Span, asOf time.Time) (
 		if row.rollup == nil {
 			continue
 		}
-		filed = append(filed, disclosure.SectorFiled{ID: row.Operator, Name: row.Name, Country: row.Country, Rollup: row.rollup})
+		v.Names[row.Operator] = row.Name
+		filed = append(filed, disclosure.SectorFiled{ID: row.Operator, Country: row.Country, Rollup: row.rollup})
 		rolls = append(rolls, row.rollup)
 		for _, version := range row.rollup.FactorSets {
 			factorSets[version] = true
