@@ -1,6 +1,7 @@
 package ledger
 
 import (
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -44,6 +45,12 @@ type SectorRecorded struct {
 	// View is the sector view (disclosure.SectorView, canonical JSON):
 	// every figure exact, operators named by id and by name.
 	View json.RawMessage `json:"view"`
+	// Build names the build of the server that computed the view (the
+	// hex of its buildid.ID), or is empty when it could not tell. Only
+	// that build reuses the record without computing the view again; a
+	// check by another build that finds a difference says so, since a
+	// calculation may have been corrected between the two.
+	Build string `json:"build,omitempty"`
 }
 
 // Check holds the record to what every sector.recorded entry must be: a
@@ -67,6 +74,9 @@ func (r *SectorRecorded) Check() error {
 	}
 	if len(r.View) == 0 || r.View[0] != '{' {
 		return fmt.Errorf("sector record: view must be a JSON object")
+	}
+	if b, err := hex.DecodeString(r.Build); err != nil || len(b) != 0 && len(b) != 32 {
+		return fmt.Errorf("sector record: build must be empty or 64 hex digits")
 	}
 	return nil
 }

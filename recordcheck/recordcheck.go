@@ -52,6 +52,10 @@ type Record struct {
 	// give; otherwise it names the first field that differs, with the
 	// recorded and the computed value.
 	Difference string
+	// OtherBuild is set when a sector record names another build than
+	// the one checking it (or none): a difference may then be a
+	// calculation corrected between the two.
+	OtherBuild bool
 }
 
 // Holds reports whether the record is what its entries give.
@@ -211,11 +215,18 @@ func recordAt(svc *service.Service, r *journal.Reader, p point) (Record, error) 
 	var view json.RawMessage
 	switch p.kind {
 	case ledger.KindSectorRecorded:
-		rec, err = svc.SectorRecordOf(p.scope, span, p.asOf)
 		var recorded ledger.SectorRecorded
 		if json.Unmarshal(payload, &recorded) == nil {
 			view = recorded.View
 		}
+		var sr *ledger.SectorRecorded
+		if sr, err = svc.SectorRecordOf(p.scope, span, p.asOf); err == nil {
+			// Which build computed the record is not a figure: it is
+			// compared as the record says it, and told apart.
+			out.OtherBuild = recorded.Build != sr.Build
+			sr.Build = recorded.Build
+		}
+		rec = sr
 	default:
 		rec, err = svc.RegionRecordOf(span)
 		var recorded ledger.RegionRecorded

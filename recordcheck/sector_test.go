@@ -146,3 +146,23 @@ func forgeSector(t *testing.T, env *servicetest.Env, edit func(map[string]any)) 
 	}
 	return seq
 }
+
+// A record another build made holds when its figures are what this
+// build computes; the report says which build made it either way.
+func TestASectorRecordOfAnotherBuild(t *testing.T) {
+	env := sectorFixture(t)
+	seq := forgeSector(t, env, func(m map[string]any) { m["build"] = strings.Repeat("ab", 32) })
+	rep, err := Dir(context.Background(), env.Journal.Dir(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := rep.Records[len(rep.Records)-1]
+	if got.Seq != seq || !got.Holds() || !got.OtherBuild {
+		t.Fatalf("record %+v; want entry %d holding, made by another build", got, seq)
+	}
+	for _, r := range rep.Records[:len(rep.Records)-1] {
+		if r.OtherBuild {
+			t.Errorf("record %d was made by this build, and is said to be another's", r.Seq)
+		}
+	}
+}

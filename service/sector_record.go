@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ictledger/ictledger/buildid"
 	"github.com/ictledger/ictledger/calculators"
 	"github.com/ictledger/ictledger/disclosure"
 	"github.com/ictledger/ictledger/ledger"
@@ -49,7 +50,8 @@ func (s *Service) SectorRecordOf(scope []string, span ledger.Span, asOf time.Tim
 			return nil, err
 		}
 		if s.st.View().Size() == at {
-			return &ledger.SectorRecorded{Period: span.String(), Jurisdictions: scope, At: at, Root: root.String(), AsOf: asOf, View: raw}, nil
+			return &ledger.SectorRecorded{Period: span.String(), Jurisdictions: scope, At: at, Root: root.String(), AsOf: asOf, View: raw,
+				Build: runningBuild()}, nil
 		}
 	}
 	return nil, ledger.Errorf(ledger.EBusy, "the ledger changed while the sector view of %s was recorded; try again shortly", span)
@@ -223,6 +225,9 @@ func (s *Service) sectorRecord(ctx context.Context, scope []string, span ledger.
 // It is what lets a download after a restart draw the report from its
 // record instead of computing fifty operators with ten years of history.
 func (s *Service) sectorUnchangedSince(rec *state.SectorRecord, scope []string, span ledger.Span, now time.Time) bool {
+	if rec.Build == "" || rec.Build != runningBuild() {
+		return false // another build may compute the view otherwise
+	}
 	size := s.st.Size()
 	touched, all := s.touchedSince(rec.At, size)
 	if all {
@@ -300,14 +305,24 @@ func (s *Service) readSectorRecord(seq uint64) (*ledger.SectorRecorded, error) {
 	return &rec, nil
 }
 
-// sectorFigures is the canonical encoding of a record without its point
-// and time.
+// sectorFigures is the canonical encoding of a record without its point,
+// time and build.
 func sectorFigures(r *ledger.SectorRecorded) ([]byte, error) {
 	c := *r
-	c.At, c.Root, c.AsOf = 0, "", time.Time{}
+	c.At, c.Root, c.AsOf, c.Build = 0, "", time.Time{}, ""
 	return ledger.Canonical(&c)
 }
 
+// runningBuild is the hex of the running build's ID, which a sector
+// record names; "" when it cannot be told, and then no record is reused
+// without computing its view.
+func runningBuild() string {
+	id, err := buildid.Running() // worked out once per process
+	if err != nil {
+		return ""
+	}
+	return id.String()
+}
 // sectorFiguresSince sets res.FiguresChanged when res is a sector report
 // of layout sector_v4 that passed every check so far and the view of its
 // scope and period today (lateness counted now) differs from the record

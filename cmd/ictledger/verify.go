@@ -232,7 +232,11 @@ func runVerifyRecords(ctx context.Context, name string, args []string, stdout, s
 			fmt.Fprintf(stdout, "ok: entry %d records %s, as they give it (%s)\n", r.Seq, view, counted)
 			continue
 		}
-		fmt.Fprintf(stdout, "WRONG: entry %d records %s, which they do not give: %s\n", r.Seq, view, r.Difference)
+		other := ""
+		if r.OtherBuild {
+			other = " (recorded by another build than this one: read it against the release notes in between)"
+		}
+		fmt.Fprintf(stdout, "WRONG: entry %d records %s, which they do not give: %s%s\n", r.Seq, view, r.Difference, other)
 	}
 	switch wrong := rep.Wrong(); {
 	case len(rep.Records) == 0:

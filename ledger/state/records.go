@@ -157,6 +157,7 @@ type SectorRecord struct {
 	At     uint64
 	Root   string
 	AsOf   time.Time // when its view counted lateness
+	Build  string    // the build that computed it (ledger.SectorRecorded.Build)
 	Seq    uint64
 	Time   time.Time
 }

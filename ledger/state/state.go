@@ -294,7 +294,7 @@ func applyTxn(txn *memdb.Txn, e ledger.Entry, payload any, leaf [32]byte) error 
 			return fmt.Errorf("a sector record of %s is of %d entries as of %s, past its own place (entry %d at %s)",
 				v.Key(), v.At, v.AsOf.Format(time.RFC3339Nano), e.Seq, e.Time.Format(time.RFC3339Nano))
 		}
-		return txn.Insert(tableSectorRecords, &SectorRecord{Key: v.Key(), Period: v.Period, At: v.At, Root: v.Root, AsOf: v.AsOf, Seq: e.Seq, Time: e.Time})
+		return txn.Insert(tableSectorRecords, &SectorRecord{Key: v.Key(), Period: v.Period, At: v.At, Root: v.Root, AsOf: v.AsOf, Build: v.Build, Seq: e.Seq, Time: e.Time})
 	default:
 		return fmt.Errorf("apply entry %d: payload of type %T", e.Seq, payload) // decodePayload returns none other
 	}
