@@ -323,6 +323,7 @@ func runningBuild() string {
 	}
 	return id.String()
 }
+
 // sectorFiguresSince sets res.FiguresChanged when res is a sector report
 // of layout sector_v4 that passed every check so far and the view of its
 // scope and period today (lateness counted now) differs from the record
