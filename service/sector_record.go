@@ -208,7 +208,8 @@ func (s *Service) sectorRecord(ctx context.Context, scope []string, span ledger.
 				}
 				return nil
 			},
-			applied: func(q uint64) { seq = q }})
+			applied:   func(q uint64) { seq = q },
+			notBefore: rec.AsOf})
 		return seq, err
 	})
 }

@@ -217,6 +217,10 @@ type change struct {
 	// after the entry is applied to the state and before the caller is
 	// answered (for caches keyed by what the entry created).
 	applied func(seq uint64)
+	// notBefore, when set, is the earliest time the entry may carry: a
+	// payload that names a time of its own (a sector record's as_of)
+	// must not follow its entry's, even if the clock stepped back.
+	notBefore time.Time
 }
 
 // commit appends one change and waits until it is durable and applied.
@@ -241,6 +245,9 @@ func (s *Service) commit(ctx context.Context, c change) error {
 		t := s.now().UTC()
 		if t.Before(s.lastTime) {
 			t = s.lastTime
+		}
+		if t.Before(c.notBefore) {
+			t = c.notBefore.UTC()
 		}
 		b, err := ledger.EncodeEntryRaw(seq, t, c.actor, c.kind, c.payload)
 		if err != nil {
