@@ -266,15 +266,20 @@ func checkCoverage(c calculators.RegionViewCoverage, span ledger.Span) error {
 }
 
 // checkFigure bounds a figure's digits.
-func checkFigure(v calculators.Value) error {
+func checkFigure(v calculators.Value) error { return checkDigits(v, maxRecordPlaces, maxRecordDigits) }
+
+// checkDigits bounds a recorded value to places digits after the point
+// and digits in all: a decimal of millions of digits would cost what
+// draws it far more than its bytes.
+func checkDigits(v calculators.Value, places, digits int) error {
 	if !v.OK {
 		return nil
 	}
-	if places := -v.D.Exponent(); places > maxRecordPlaces {
-		return fmt.Errorf("%s has %d digits after the point, over %d", v.D, places, maxRecordPlaces)
+	if p := -int(v.D.Exponent()); p > places {
+		return fmt.Errorf("%s has %d digits after the point, over %d", v.D, p, places)
 	}
-	if n := len(v.D.Coefficient().Text(10)); n > maxRecordDigits+1 { // the sign
-		return fmt.Errorf("%s has over %d digits", v.D, maxRecordDigits)
+	if n := len(v.D.Coefficient().Text(10)); n > digits+1 { // the sign
+		return fmt.Errorf("%s has over %d digits", v.D, digits)
 	}
 	return nil
 }

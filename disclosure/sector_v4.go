@@ -251,16 +251,7 @@ func (r *sectorRecorded) checkView() error {
 
 // checkExact bounds an exact figure's digits.
 func checkExact(x calculators.Exact) error {
-	if !x.OK {
-		return nil
-	}
-	if places := -x.D.Exponent(); places > maxExactPlaces {
-		return fmt.Errorf("%s has %d digits after the point, over %d", x.D, places, maxExactPlaces)
-	}
-	if n := len(x.D.Coefficient().Text(10)); n > maxExactDigits+1 { // the sign
-		return fmt.Errorf("%s has over %d digits", x.D, maxExactDigits)
-	}
-	return nil
+	return checkDigits(calculators.Value(x), maxExactPlaces, maxExactDigits)
 }
 
 // checkOptionalName bounds a text the report prints that may be empty.

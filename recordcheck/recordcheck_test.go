@@ -74,7 +74,14 @@ func forge(t *testing.T, env *servicetest.Env, edit func(map[string]any)) uint64
 	if rec == nil {
 		t.Fatal("no record of 2025")
 	}
-	raw, err := env.Journal.Read(rec.Seq)
+	return forgeAfter(t, env, rec.Seq, edit)
+}
+
+// forgeAfter appends a copy of entry seq, a second later, with its
+// payload changed by edit.
+func forgeAfter(t *testing.T, env *servicetest.Env, seq uint64, edit func(map[string]any)) uint64 {
+	t.Helper()
+	raw, err := env.Journal.Read(seq)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -93,13 +100,13 @@ func forge(t *testing.T, env *servicetest.Env, edit func(map[string]any)) uint64
 	if err != nil {
 		t.Fatal(err)
 	}
-	seq, err := env.Journal.Append(context.Background(), func(seq uint64) ([]byte, error) {
-		return ledger.EncodeEntryRaw(seq, e.Time.Add(time.Second), ledger.SystemActor, ledger.KindRegionRecorded, payload)
+	forged, err := env.Journal.Append(context.Background(), func(seq uint64) ([]byte, error) {
+		return ledger.EncodeEntryRaw(seq, e.Time.Add(time.Second), ledger.SystemActor, e.Kind, payload)
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return seq
+	return forged
 }
 
 func TestAForgedRecordIsNamed(t *testing.T) {

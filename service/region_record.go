@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/ictledger/ictledger/ledger"
 )
@@ -187,26 +188,50 @@ func (s *Service) decideRegionRecord(ctx context.Context, span ledger.Span) (uin
 			return latest.Seq, nil
 		}
 	}
+	return s.appendRecord(ctx, recordAppend{kind: ledger.KindRegionRecorded, key: "region-record:" + rec.Period,
+		what: "regional report of " + span.String(), payload: rec,
+		unchanged: func() bool {
+			now := s.st.RegionRecord(rec.Period)
+			return (now == nil) == (latest == nil) && (now == nil || now.Seq == latest.Seq)
+		}})
+}
+
+// recordAppend is a view's record to append (appendRecord).
+type recordAppend struct {
+	kind    ledger.Kind
+	key     string // the commit key of the view's records
+	what    string // the report it is for, as errors name it
+	payload any
+	// unchanged reports, as the entry is encoded, whether the view's
+	// latest record is still the one the decision to append saw.
+	unchanged func() bool
+	notBefore time.Time // the entry's time is at least this
+}
+
+// appendRecord appends a view's record as the server (ledger.SystemActor)
+// through the one commit path, unless the ledger is read-only (a report
+// drawn from a record is not issued without one) or another record of
+// the view was appended meanwhile (only recordings.once appends them,
+// one view at a time; the check holds the rule should that change).
+func (s *Service) appendRecord(ctx context.Context, r recordAppend) (uint64, error) {
 	if err := s.ReadOnly(); err != nil {
 		return 0, &ledger.Error{Code: ledger.EUnavailable, Err: err,
-			Message: fmt.Sprintf("the regional report of %s is drawn from a record of its figures in the ledger, which the ledger cannot append while it is read-only; no report is issued without it", span)}
+			Message: fmt.Sprintf("the %s is drawn from a record of its view in the ledger, which the ledger cannot append while it is read-only; no report is issued without it", r.what)}
 	}
-	payload, err := ledger.Canonical(rec)
+	payload, err := ledger.Canonical(r.payload)
 	if err != nil {
 		return 0, err
 	}
 	var seq uint64
-	err = s.commit(ctx, change{actor: ledger.SystemActor, kind: ledger.KindRegionRecorded, payload: payload,
-		keys: []string{"region-record:" + rec.Period},
+	err = s.commit(ctx, change{actor: ledger.SystemActor, kind: r.kind, payload: payload, keys: []string{r.key},
 		check: func() error {
-			// Only regionRecord appends records, one span at a time;
-			// this holds the rule should that change.
-			if now := s.st.RegionRecord(rec.Period); now != nil && (latest == nil || now.Seq != latest.Seq) {
-				return ledger.Errorf(ledger.EBusy, "the regional figures of %s were recorded meanwhile; try again shortly", rec.Period)
+			if !r.unchanged() {
+				return ledger.Errorf(ledger.EBusy, "the view of the %s was recorded meanwhile; try again shortly", r.what)
 			}
 			return nil
 		},
-		applied: func(q uint64) { seq = q }})
+		applied:   func(q uint64) { seq = q },
+		notBefore: r.notBefore})
 	if err != nil {
 		return 0, err
 	}

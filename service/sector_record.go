@@ -191,26 +191,12 @@ func (s *Service) sectorRecord(ctx context.Context, scope []string, span ledger.
 				return latest.Seq, nil
 			}
 		}
-		if err := s.ReadOnly(); err != nil {
-			return 0, &ledger.Error{Code: ledger.EUnavailable, Err: err,
-				Message: fmt.Sprintf("the sector report of %s is drawn from a record of its view in the ledger, which the ledger cannot append while it is read-only; no report is issued without it", span)}
-		}
-		payload, err := ledger.Canonical(rec)
-		if err != nil {
-			return 0, err
-		}
-		var seq uint64
-		err = s.commit(ctx, change{actor: ledger.SystemActor, kind: ledger.KindSectorRecorded, payload: payload,
-			keys: []string{"sector-record:" + key},
-			check: func() error {
-				if now := s.st.SectorRecord(key); now != nil && (latest == nil || now.Seq != latest.Seq) {
-					return ledger.Errorf(ledger.EBusy, "the sector view of %s was recorded meanwhile; try again shortly", span)
-				}
-				return nil
-			},
-			applied:   func(q uint64) { seq = q },
-			notBefore: rec.AsOf})
-		return seq, err
+		return s.appendRecord(ctx, recordAppend{kind: ledger.KindSectorRecorded, key: "sector-record:" + key,
+			what: "sector report of " + span.String(), payload: rec, notBefore: rec.AsOf,
+			unchanged: func() bool {
+				now := s.st.SectorRecord(key)
+				return (now == nil) == (latest == nil) && (now == nil || now.Seq == latest.Seq)
+			}})
 	})
 }
 

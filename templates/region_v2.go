@@ -59,17 +59,26 @@ func rootStart(root string) string { return root[:min(len(root), 16)] }
 
 // regionRecordAppendix lists the one entry a region_v2 report attaches,
 // with its inclusion proof.
-func regionRecordAppendix(d *doc, r *RegionReport) {
-	rec := r.Record
+func regionRecordAppendix(d *doc, r *RegionReport) { recordAppendix(d, r.Record, r.Checkpoint.Size) }
+
+// recordAppendix lists the one entry a report drawn from a recorded view
+// attaches (region_v2, sector_v4), with its inclusion proof in the
+// checkpoint's tree of size entries and the point its view is of; a
+// sector view also when it counted lateness.
+func recordAppendix(d *doc, rec *RecordRef, size uint64) {
 	d.heading("Verification appendix", 30)
 	d.para(fmt.Sprintf("The entry this document draws, its inclusion proof in the checkpoint's tree of %d entries and the point of the ledger its view is of. "+
-		"The same data is attached to this file as %s.", r.Checkpoint.Size, AttachmentName), 8)
+		"The same data is attached to this file as %s.", size, AttachmentName), 8)
 	d.subheading("Entry", 10)
 	entryTable(d, []EntryRef{rec.Entry})
-	d.kvTable([][2]string{
+	rows := [][2]string{
 		{"View of", fmt.Sprintf("the first %d entries of the log", rec.At)},
 		{"Their tree hash", rec.Root},
-	}, 38)
+	}
+	if !rec.AsOf.IsZero() {
+		rows = append(rows, [2]string{"Lateness counted at", formatTime(rec.AsOf)})
+	}
+	d.kvTable(rows, 38)
 	d.subheading("Inclusion proof", 10)
 	proofBlock(d, []InclusionProof{rec.Proof}, 0)
 }

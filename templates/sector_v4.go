@@ -51,18 +51,4 @@ func sectorRecordCover(d *doc, r *SectorReport) {
 
 // sectorRecordAppendix lists the one entry a sector_v4 report attaches,
 // with its inclusion proof.
-func sectorRecordAppendix(d *doc, r *SectorReport) {
-	rec := r.Record
-	d.heading("Verification appendix", 30)
-	d.para(fmt.Sprintf("The entry this document draws, its inclusion proof in the checkpoint's tree of %d entries and the point of the ledger its view is of. "+
-		"The same data is attached to this file as %s.", r.Checkpoint.Size, AttachmentName), 8)
-	d.subheading("Entry", 10)
-	entryTable(d, []EntryRef{rec.Entry})
-	d.kvTable([][2]string{
-		{"View of", fmt.Sprintf("the first %d entries of the log", rec.At)},
-		{"Their tree hash", rec.Root},
-		{"Lateness counted at", formatTime(rec.AsOf)},
-	}, 38)
-	d.subheading("Inclusion proof", 10)
-	proofBlock(d, []InclusionProof{rec.Proof}, 0)
-}
+func sectorRecordAppendix(d *doc, r *SectorReport) { recordAppendix(d, r.Record, r.Checkpoint.Size) }
