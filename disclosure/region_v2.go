@@ -63,21 +63,32 @@ func decodeRecord(e ledger.Entry) (*recorded, error) {
 	if err := r.Check(); err != nil {
 		return nil, fmt.Errorf("entry %d: %w", e.Seq, err)
 	}
-	if n := longestString(r.View); n > maxRecordString {
-		return nil, fmt.Errorf("entry %d: region record: the view holds a string of %d bytes, over %d", e.Seq, n, maxRecordString)
-	}
-	d := json.NewDecoder(bytes.NewReader(r.View))
-	d.DisallowUnknownFields()
-	if err := d.Decode(&r.view); err != nil {
-		return nil, fmt.Errorf("entry %d: region record: the view is not a regional view: %w", e.Seq, err)
-	}
-	if d.More() {
-		return nil, fmt.Errorf("entry %d: region record: the view has data after its object", e.Seq)
+	if err := decodeView(r.View, &r.view); err != nil {
+		return nil, fmt.Errorf("entry %d: region record: %w", e.Seq, err)
 	}
 	if err := r.checkView(); err != nil {
 		return nil, fmt.Errorf("entry %d: region record: %w", e.Seq, err)
 	}
 	return r, nil
+}
+
+// decodeView decodes a record's view into v strictly: no string over
+// maxRecordString bytes (checked before decoding: a figure is a decimal
+// in a string, and one of millions of digits would cost the decoder more
+// than its bytes), no unknown field, nothing after the object.
+func decodeView(raw json.RawMessage, v any) error {
+	if n := longestString(raw); n > maxRecordString {
+		return fmt.Errorf("the view holds a string of %d bytes, over %d", n, maxRecordString)
+	}
+	d := json.NewDecoder(bytes.NewReader(raw))
+	d.DisallowUnknownFields()
+	if err := d.Decode(v); err != nil {
+		return fmt.Errorf("the view does not decode: %w", err)
+	}
+	if d.More() {
+		return fmt.Errorf("the view has data after its object")
+	}
+	return nil
 }
 
 // longestString is the length in bytes of the longest string literal of

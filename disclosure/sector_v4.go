@@ -1,8 +1,6 @@
 package disclosure
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -55,16 +53,8 @@ func decodeSectorRecord(e ledger.Entry) (*sectorRecorded, error) {
 	if r.At > e.Seq || r.AsOf.After(e.Time) {
 		return nil, fmt.Errorf("entry %d: sector record: it is of %d entries as of %s, past its own place", e.Seq, r.At, r.AsOf.Format(time.RFC3339))
 	}
-	if n := longestString(r.View); n > maxRecordString {
-		return nil, fmt.Errorf("entry %d: sector record: the view holds a string of %d bytes, over %d", e.Seq, n, maxRecordString)
-	}
-	d := json.NewDecoder(bytes.NewReader(r.View))
-	d.DisallowUnknownFields()
-	if err := d.Decode(&r.view); err != nil {
-		return nil, fmt.Errorf("entry %d: sector record: the view is not a sector view: %w", e.Seq, err)
-	}
-	if d.More() {
-		return nil, fmt.Errorf("entry %d: sector record: the view has data after its object", e.Seq)
+	if err := decodeView(r.View, &r.view); err != nil {
+		return nil, fmt.Errorf("entry %d: sector record: %w", e.Seq, err)
 	}
 	if err := r.checkView(); err != nil {
 		return nil, fmt.Errorf("entry %d: sector record: %w", e.Seq, err)

@@ -3,7 +3,6 @@ package service
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"maps"
 	"slices"
@@ -242,17 +241,9 @@ func (s *Service) appendRecord(ctx context.Context, r recordAppend) (uint64, err
 // records what rec does, apart from the point (At, Root) it was taken at:
 // the same view, operators' names, factor sets, GWP and methodologies.
 func (s *Service) sameRegionFigures(seq uint64, rec *ledger.RegionRecorded) (bool, error) {
-	raw, err := s.j.Read(seq)
-	if err != nil {
-		return false, &ledger.Error{Code: ledger.EInternal, Message: "could not read the ledger", Err: err}
-	}
-	e, err := ledger.DecodeEntry(raw)
-	if err != nil || e.Kind != ledger.KindRegionRecorded {
-		return false, ledger.Errorf(ledger.EInternal, "entry %d is not a region record (%s): %v", seq, e.Kind, err)
-	}
 	var old ledger.RegionRecorded
-	if err := json.Unmarshal(e.Payload, &old); err != nil {
-		return false, &ledger.Error{Code: ledger.EInternal, Message: fmt.Sprintf("could not read the region record %d", seq), Err: err}
+	if err := s.readRecord(seq, ledger.KindRegionRecorded, &old); err != nil {
+		return false, err
 	}
 	a, err := regionFigures(&old)
 	if err != nil {

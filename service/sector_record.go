@@ -277,19 +277,27 @@ func (s *Service) sameSectorFigures(seq uint64, rec *ledger.SectorRecorded) (boo
 
 // readSectorRecord reads the sector.recorded entry seq back.
 func (s *Service) readSectorRecord(seq uint64) (*ledger.SectorRecorded, error) {
-	raw, err := s.j.Read(seq)
-	if err != nil {
-		return nil, &ledger.Error{Code: ledger.EInternal, Message: "could not read the ledger", Err: err}
-	}
-	e, err := ledger.DecodeEntry(raw)
-	if err != nil || e.Kind != ledger.KindSectorRecorded {
-		return nil, ledger.Errorf(ledger.EInternal, "entry %d is not a sector record (%s): %v", seq, e.Kind, err)
-	}
 	var rec ledger.SectorRecorded
-	if err := json.Unmarshal(e.Payload, &rec); err != nil {
-		return nil, &ledger.Error{Code: ledger.EInternal, Message: fmt.Sprintf("could not read the sector record %d", seq), Err: err}
+	if err := s.readRecord(seq, ledger.KindSectorRecorded, &rec); err != nil {
+		return nil, err
 	}
 	return &rec, nil
+}
+
+// readRecord reads entry seq back into the payload of a record of kind.
+func (s *Service) readRecord(seq uint64, kind ledger.Kind, payload any) error {
+	raw, err := s.j.Read(seq)
+	if err != nil {
+		return &ledger.Error{Code: ledger.EInternal, Message: "could not read the ledger", Err: err}
+	}
+	e, err := ledger.DecodeEntry(raw)
+	if err != nil || e.Kind != kind {
+		return ledger.Errorf(ledger.EInternal, "entry %d is not a %s entry (%s): %v", seq, kind, e.Kind, err)
+	}
+	if err := json.Unmarshal(e.Payload, payload); err != nil {
+		return &ledger.Error{Code: ledger.EInternal, Message: fmt.Sprintf("could not read the %s entry %d", kind, seq), Err: err}
+	}
+	return nil
 }
 
 // sectorFigures is the canonical encoding of a record without its point,
