@@ -191,3 +191,18 @@ func RegionOperatorsRead(s *Service) int {
 // RefuseWrites makes s read-only, as after an entry it could not apply:
 // ReadOnly reports err and every change is refused.
 func RefuseWrites(s *Service, err error) { s.applyErr.Store(&err) }
+
+// SectorViewsComputed counts the sector views s computed so far.
+func SectorViewsComputed(s *Service) int64 { return s.sectorViews.Load() }
+
+// AppendSectorRecordOfBuild appends the sector record of scope and span
+// as it stands, as the build named build would have recorded it.
+func AppendSectorRecordOfBuild(ctx context.Context, s *Service, scope []string, span ledger.Span, build string) (uint64, error) {
+	rec, err := s.SectorRecordOf(scope, span, s.now())
+	if err != nil {
+		return 0, err
+	}
+	rec.Build = build
+	return s.appendRecord(ctx, recordAppend{kind: ledger.KindSectorRecorded, key: "sector-record:" + rec.Key(),
+		what: "test", payload: rec, notBefore: rec.AsOf, unchanged: func() bool { return true }})
+}

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/ictledger/ictledger/buildid"
@@ -67,6 +68,7 @@ func (s *Service) SectorView(scope []string, span ledger.Span, asOf time.Time) (
 	if len(scope) == 1 && scope[0] != ledger.AllJurisdictions {
 		country = scope[0]
 	}
+	s.sectorViews.Add(1)
 	m, err := s.sectorMetrics(scope, span, country, asOf)
 	if err != nil {
 		return nil, err
@@ -166,7 +168,7 @@ func (s *Service) sectorRecord(ctx context.Context, scope []string, span ledger.
 	return s.records.once(ctx, "sector|"+key, func(ctx context.Context) (uint64, error) {
 		now := s.now()
 		latest := s.st.SectorRecord(key)
-		if latest != nil && s.sectorUnchangedSince(latest, scope, span, now) {
+		if latest != nil && s.sectorRecordHolds(key, latest, scope, span, now) {
 			return latest.Seq, nil
 		}
 		rec, err := s.SectorRecordOf(scope, span, now)
@@ -188,6 +190,7 @@ func (s *Service) sectorRecord(ctx context.Context, scope []string, span ledger.
 				return 0, err
 			}
 			if same {
+				s.sectorChecks.put(key, sectorCheck{seq: latest.Seq, at: rec.At, asOf: rec.AsOf})
 				return latest.Seq, nil
 			}
 		}
@@ -200,23 +203,68 @@ func (s *Service) sectorRecord(ctx context.Context, scope []string, span ledger.
 	})
 }
 
-// sectorUnchangedSince reports whether the view rec records is certainly
-// still the view of scope and span at now, without computing it: no
-// entry since the record's point filed, restated or reviewed a return of
-// an operator of the scope or registered one (touchedSince), no factor
-// set, deadline or administration record it reads was set since, and no
-// deadline of the span's last quarter in the scope passed between the
-// time the record counted lateness at and now. False when it cannot
-// tell; the view is then computed and compared.
+// sectorCheck is the latest record of a scope and span (seq) found to
+// hold the view at a later point than its own: the view of the first at
+// entries, lateness counted at asOf, was computed and is what it records.
+type sectorCheck struct {
+	seq, at uint64
+	asOf    time.Time
+}
+
+// sectorChecks keeps, by scope and span, the last sectorCheck this
+// process made, so that the next download looks at the entries since
+// that point only: without it, once more than maxTouchedRead entries
+// followed a record, or when another build made it, every download
+// would compute the view again. One per scope and span downloaded.
+type sectorChecks struct {
+	mu sync.Mutex
+	m  map[string]sectorCheck
+}
+
+func (c *sectorChecks) put(key string, v sectorCheck) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil {
+		c.m = map[string]sectorCheck{}
+	}
+	c.m[key] = v
+}
+
+func (c *sectorChecks) get(key string) (sectorCheck, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	v, ok := c.m[key]
+	return v, ok
+}
+
+// sectorRecordHolds reports whether latest, the latest record of key
+// (scope and span), certainly still holds the view at now without
+// computing it: from its own point when this build made it, else from
+// the last point this process found it to hold at (sectorChecks).
+func (s *Service) sectorRecordHolds(key string, latest *state.SectorRecord, scope []string, span ledger.Span, now time.Time) bool {
+	if c, ok := s.sectorChecks.get(key); ok && c.seq == latest.Seq {
+		return s.sectorUnchangedSince(c.at, c.asOf, scope, span, now)
+	}
+	if latest.Build == "" || latest.Build != runningBuild() {
+		return false // another build may compute the view otherwise
+	}
+	return s.sectorUnchangedSince(latest.At, latest.AsOf, scope, span, now)
+}
+
+// sectorUnchangedSince reports whether the view of scope and span as of
+// the first at entries, lateness counted at asOf, is certainly still the
+// view at now, without computing it: no entry since at filed, restated
+// or reviewed a return of an operator of the scope or registered one
+// (touchedSince), no factor set, deadline or administration record it
+// reads was set since, and no deadline of the span's last quarter in the
+// scope passed between asOf and now. False when it cannot tell; the
+// view is then computed and compared.
 //
 // It is what lets a download after a restart draw the report from its
 // record instead of computing fifty operators with ten years of history.
-func (s *Service) sectorUnchangedSince(rec *state.SectorRecord, scope []string, span ledger.Span, now time.Time) bool {
-	if rec.Build == "" || rec.Build != runningBuild() {
-		return false // another build may compute the view otherwise
-	}
+func (s *Service) sectorUnchangedSince(at uint64, asOf time.Time, scope []string, span ledger.Span, now time.Time) bool {
 	size := s.st.Size()
-	touched, all := s.touchedSince(rec.At, size)
+	touched, all := s.touchedSince(at, size)
 	if all {
 		return false
 	}
@@ -231,12 +279,12 @@ func (s *Service) sectorUnchangedSince(rec *state.SectorRecord, scope []string, 
 		countries[op.Country] = true
 	}
 	for _, fs := range s.st.FactorSets() {
-		if fs.Seq >= rec.At {
+		if fs.Seq >= at {
 			return false // the countries' names come from the factor sets
 		}
 	}
 	last := span.Last()
-	if d := s.st.Deadline(last); d != nil && d.Seq >= rec.At {
+	if d := s.st.Deadline(last); d != nil && d.Seq >= at {
 		return false
 	}
 	for _, c := range scope {
@@ -245,12 +293,12 @@ func (s *Service) sectorUnchangedSince(rec *state.SectorRecord, scope []string, 
 		}
 	}
 	for c := range countries {
-		if j := s.st.Jurisdiction(c); j != nil && j.Seq >= rec.At {
+		if j := s.st.Jurisdiction(c); j != nil && j.Seq >= at {
 			return false
 		}
 		// Late means after the deadline (sectorStatus): an operator that
 		// had not filed may have become late in between.
-		if d, _ := s.DeadlineIn(c, last); !rec.AsOf.After(d) && now.After(d) {
+		if d, _ := s.DeadlineIn(c, last); !asOf.After(d) && now.After(d) {
 			return false
 		}
 	}
@@ -342,7 +390,7 @@ func (s *Service) sectorFiguresSince(res *disclosure.Result) error {
 		return &ledger.Error{Code: ledger.EInternal, Message: fmt.Sprintf("sector record %d names no period", seq), Err: err}
 	}
 	latest := s.st.SectorRecord(presented.Key())
-	if latest != nil && latest.Seq == seq && s.sectorUnchangedSince(latest, presented.Jurisdictions, span, s.now()) {
+	if latest != nil && latest.Seq == seq && s.sectorRecordHolds(presented.Key(), latest, presented.Jurisdictions, span, s.now()) {
 		return nil // still the latest record, and nothing it shows changed
 	}
 	now, err := s.SectorRecordOf(presented.Jurisdictions, span, s.now())

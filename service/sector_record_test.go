@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 
@@ -136,5 +137,51 @@ func TestSectorRecordFollowsTheView(t *testing.T) {
 	named, v := download("after the administration's record")
 	if named == late || v.Administration != "MIC" {
 		t.Errorf("after the administration's record: record %d (was %d), administration %q", named, late, v.Administration)
+	}
+}
+
+// A record another build made is not reused blindly: the first download
+// computes the view, finds the record still holds and draws it; the
+// next draws it without computing, from the point it was found to hold
+// at; after a review a new record is made by this build, and reused.
+func TestSectorRecordOfAnotherBuild(t *testing.T) {
+	ctx := context.Background()
+	env := servicetest.New(t, time.Date(2025, 10, 10, 9, 0, 0, 0, time.UTC))
+	a := env.Operator("jp-a", "JP A", "JP")
+	fa := env.File(a, servicetest.ExampleReturn(t, "jp-a", "2025-Q3"))
+	tok, err := env.Service.IssueTokenFor(ctx, ledger.SystemActor, service.TokenRequest{Role: ledger.RoleRegulator, Jurisdictions: []string{"JP"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	reg := env.Actor(tok.Token)
+	q3 := ledger.Span{Year: 2025, Quarter: 3}
+	other, err := service.AppendSectorRecordOfBuild(ctx, env.Service, []string{"JP"}, q3, strings.Repeat("ab", 32))
+	if err != nil {
+		t.Fatal(err)
+	}
+	download := func() uint64 {
+		t.Helper()
+		pdf, err := env.Service.SectorDisclosure(ctx, reg, q3, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		seq, _, _ := sectorRecordOf(t, pdf, "JP")
+		return seq
+	}
+	views := func() int64 { return service.SectorViewsComputed(env.Service) }
+	before := views()
+	if seq := download(); seq != other || views() != before+1 {
+		t.Fatalf("first download: record %d (want %d), %d views computed (want 1)", seq, other, views()-before)
+	}
+	if seq := download(); seq != other || views() != before+1 {
+		t.Fatalf("second download: record %d (want %d), %d views computed (want still 1)", seq, other, views()-before)
+	}
+	env.Review(env.Token(ledger.RoleRegulator), fa.ID, ledger.Review{Decision: ledger.DecisionAccept})
+	ours := download()
+	if ours == other || views() != before+2 {
+		t.Fatalf("after a review: record %d (was %d), %d views computed (want 2)", ours, other, views()-before)
+	}
+	if seq := download(); seq != ours || views() != before+2 {
+		t.Fatalf("again: record %d (want %d), %d views computed (want still 2)", seq, ours, views()-before)
 	}
 }

@@ -123,9 +123,13 @@ type Service struct {
 	regionTerms *regionTermsStore // operators' regional terms per span, under regionGate
 	// records decides one view's record at a time (see regionRecord,
 	// sectorRecord).
-	records     recordings
-	densities   *calculators.Densities    // Weibull densities by lifetime parameters and age (bounded by the factor sets)
-	returnCache map[string]*ledger.Return // decoded returns (no site rows) by version id
+	records recordings
+	// sectorChecks remembers where each scope and span's latest sector
+	// record was last found to hold (sectorRecordHolds).
+	sectorChecks sectorChecks
+	sectorViews  atomic.Int64              // SectorView calls, for tests to count
+	densities    *calculators.Densities    // Weibull densities by lifetime parameters and age (bounded by the factor sets)
+	returnCache  map[string]*ledger.Return // decoded returns (no site rows) by version id
 
 	wit *witnessing // nil without witnesses; see StartWitnessing
 
