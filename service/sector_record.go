@@ -9,7 +9,6 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/ictledger/ictledger/buildid"
@@ -190,7 +189,7 @@ func (s *Service) sectorRecord(ctx context.Context, scope []string, span ledger.
 				return 0, err
 			}
 			if same {
-				s.sectorChecks.put(key, sectorCheck{seq: latest.Seq, at: rec.At, asOf: rec.AsOf})
+				s.sectorChecks.put(key, sectorCheck{Seq: latest.Seq, At: rec.At, Root: rec.Root, AsOf: rec.AsOf})
 				return latest.Seq, nil
 			}
 		}
@@ -203,47 +202,15 @@ func (s *Service) sectorRecord(ctx context.Context, scope []string, span ledger.
 	})
 }
 
-// sectorCheck is the latest record of a scope and span (seq) found to
-// hold the view at a later point than its own: the view of the first at
-// entries, lateness counted at asOf, was computed and is what it records.
-type sectorCheck struct {
-	seq, at uint64
-	asOf    time.Time
-}
-
-// sectorChecks keeps, by scope and span, the last sectorCheck this
-// process made, so that the next download looks at the entries since
-// that point only: without it, once more than maxTouchedRead entries
-// followed a record, or when another build made it, every download
-// would compute the view again. One per scope and span downloaded.
-type sectorChecks struct {
-	mu sync.Mutex
-	m  map[string]sectorCheck
-}
-
-func (c *sectorChecks) put(key string, v sectorCheck) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.m == nil {
-		c.m = map[string]sectorCheck{}
-	}
-	c.m[key] = v
-}
-
-func (c *sectorChecks) get(key string) (sectorCheck, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	v, ok := c.m[key]
-	return v, ok
-}
-
 // sectorRecordHolds reports whether latest, the latest record of key
 // (scope and span), certainly still holds the view at now without
 // computing it: from its own point when this build made it, else from
 // the last point this process found it to hold at (sectorChecks).
 func (s *Service) sectorRecordHolds(key string, latest *state.SectorRecord, scope []string, span ledger.Span, now time.Time) bool {
-	if c, ok := s.sectorChecks.get(key); ok && c.seq == latest.Seq {
-		return s.sectorUnchangedSince(c.at, c.asOf, scope, span, now)
+	if c, ok := s.sectorChecks.get(key); ok && c.Seq == latest.Seq && c.At <= s.st.Size() {
+		if root, err := s.treeHash(c.At); err == nil && root.String() == c.Root {
+			return s.sectorUnchangedSince(c.At, c.AsOf, scope, span, now)
+		}
 	}
 	if latest.Build == "" || latest.Build != runningBuild() {
 		return false // another build may compute the view otherwise

@@ -5,12 +5,15 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/ictledger/ictledger/disclosure"
 	"github.com/ictledger/ictledger/ledger"
+	"github.com/ictledger/ictledger/loadtest"
 	"github.com/ictledger/ictledger/service"
 	"github.com/ictledger/ictledger/service/servicetest"
 	"github.com/ictledger/ictledger/templates"
@@ -183,5 +186,52 @@ func TestSectorRecordOfAnotherBuild(t *testing.T) {
 	}
 	if seq := download(); seq != ours || views() != before+2 {
 		t.Fatalf("again: record %d (want %d), %d views computed (want still 2)", seq, ours, views()-before)
+	}
+}
+
+// Where a record was last found to hold is kept in the derived
+// directory: a restarted service of the same build draws the report
+// without computing the view; with the file damaged it computes the view
+// once again, and answers the same.
+func TestSectorChecksKeptAcrossRestart(t *testing.T) {
+	ctx := context.Background()
+	dir, derived := t.TempDir(), filepath.Join(t.TempDir(), "derived")
+	if _, err := loadtest.GenerateRegion(ctx, dir, loadtest.RegionConfig{Jurisdictions: 2, Operators: 3, Years: 2, Seed: 3}); err != nil {
+		t.Fatal(err)
+	}
+	d := openGenerated(t, dir, derived)
+	svc := d.Service()
+	cc := svc.State().Operators()[0].Country
+	span := ledger.Span{Year: 2025, Quarter: 3}
+	other, err := service.AppendSectorRecordOfBuild(ctx, svc, []string{cc}, span, strings.Repeat("cd", 32))
+	if err != nil {
+		t.Fatal(err)
+	}
+	download := func(svc *service.Service) uint64 {
+		t.Helper()
+		pdf, err := svc.SectorDisclosure(ctx, ledger.SystemActor, span, cc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		seq, _, _ := sectorRecordOf(t, pdf, cc)
+		return seq
+	}
+	before := service.SectorViewsComputed(svc)
+	if seq := download(svc); seq != other || service.SectorViewsComputed(svc) != before+1 {
+		t.Fatalf("first download: record %d (want %d), %d views computed", seq, other, service.SectorViewsComputed(svc)-before)
+	}
+	if _, err := os.Stat(filepath.Join(derived, "sector-checks.gob")); err != nil {
+		t.Fatalf("the check was not kept: %v", err)
+	}
+	restarted := d.Restart(t)
+	if seq := download(restarted); seq != other || service.SectorViewsComputed(restarted) != 0 {
+		t.Fatalf("after a restart: record %d (want %d), %d views computed (want none)", seq, other, service.SectorViewsComputed(restarted))
+	}
+	if err := os.WriteFile(filepath.Join(derived, "sector-checks.gob"), []byte("not gob"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	damaged := d.Restart(t)
+	if seq := download(damaged); seq != other || service.SectorViewsComputed(damaged) != 1 {
+		t.Fatalf("with the file damaged: record %d (want %d), %d views computed (want 1)", seq, other, service.SectorViewsComputed(damaged))
 	}
 }

@@ -126,7 +126,7 @@ type Service struct {
 	records recordings
 	// sectorChecks remembers where each scope and span's latest sector
 	// record was last found to hold (sectorRecordHolds).
-	sectorChecks sectorChecks
+	sectorChecks *sectorChecks
 	sectorViews  atomic.Int64              // SectorView calls, for tests to count
 	densities    *calculators.Densities    // Weibull densities by lifetime parameters and age (bounded by the factor sets)
 	returnCache  map[string]*ledger.Return // decoded returns (no site rows) by version id
@@ -158,6 +158,7 @@ func New(cfg Config) *Service {
 	s.results = newResultCache(cfg.CacheBytes)
 	s.regionGate = make(chan struct{}, 1)
 	s.regionTerms = newRegionTermsStore(cfg.DerivedDir, cfg.Logger)
+	s.sectorChecks = &sectorChecks{dir: cfg.DerivedDir, build: runningBuild, log: cfg.Logger}
 	s.pdfs = newPDFCache(renderGateOf(cfg), s.results)
 	return s
 }
