@@ -14,9 +14,9 @@ import (
 	"github.com/ictledger/ictledger/ledger"
 )
 
-// regionRecordTries is how many times RegionRecordOf computes the view
-// again when entries were applied while it computed.
-const regionRecordTries = 3
+// recordTries is how many times a record of a view is computed again
+// when entries were applied while it computed.
+const recordTries = 3
 
 // RegionRecordOf is what a region.recorded entry of span says of the
 // ledger as it stands: the regional view (Region) of the first At
@@ -25,32 +25,41 @@ const regionRecordTries = 3
 //
 // The record must be exactly the view of its first At entries, since
 // anyone holding them computes it again to check the server (ictledger
-// verify region-records). The view reads the live state, so an entry
-// applied while it computes could reach it; the view is taken again
-// when the state's size moved meanwhile, and after regionRecordTries
-// such tries the answer is busy. Reading the size again through
-// State.View waits for a commit under way, whose rows a reader may
-// already see.
+// verify records); see atOnePoint.
 func (s *Service) RegionRecordOf(span ledger.Span) (*ledger.RegionRecorded, error) {
-	for range regionRecordTries {
+	var rec *ledger.RegionRecorded
+	err := s.atOnePoint("the regional view of "+span.String(), func(at uint64) (err error) {
+		rec, err = s.regionRecordAt(span, at)
+		return err
+	})
+	return rec, err
+}
+
+// atOnePoint runs record with the ledger's size as it stands, again when
+// that size moved while record ran. A recorded view reads the live
+// state, so an entry applied while it computes could reach it; after
+// recordTries such tries the answer is busy. Reading the size again
+// through State.View waits for a commit under way, whose rows a reader
+// may already see.
+func (s *Service) atOnePoint(what string, record func(at uint64) error) error {
+	for range recordTries {
 		at := s.st.Size()
-		rec, err := s.regionRecordAt(span, at)
-		if err != nil {
-			return nil, err
+		if at == 0 {
+			return ledger.Errorf(ledger.ENotFound, "the ledger is empty")
+		}
+		if err := record(at); err != nil {
+			return err
 		}
 		if s.st.View().Size() == at {
-			return rec, nil
+			return nil
 		}
 	}
-	return nil, ledger.Errorf(ledger.EBusy, "the ledger changed while the regional view of %s was recorded; try again shortly", span)
+	return ledger.Errorf(ledger.EBusy, "the ledger changed while %s was recorded; try again shortly", what)
 }
 
 // regionRecordAt makes the record of span from the state, which should
 // hold the first at entries and no more (RegionRecordOf checks that).
 func (s *Service) regionRecordAt(span ledger.Span, at uint64) (*ledger.RegionRecorded, error) {
-	if at == 0 {
-		return nil, ledger.Errorf(ledger.ENotFound, "the ledger is empty")
-	}
 	view, err := s.Region(span)
 	if err != nil {
 		return nil, err

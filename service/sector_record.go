@@ -25,36 +25,31 @@ import (
 //
 // As with RegionRecordOf, the record must be exactly the view of its
 // first At entries as of AsOf, since anyone holding them computes it
-// again (ictledger verify records); the view is taken again when
-// entries were applied while it was computed.
+// again (ictledger verify records); see atOnePoint.
 func (s *Service) SectorRecordOf(scope []string, span ledger.Span, asOf time.Time) (*ledger.SectorRecorded, error) {
 	if err := ledger.CheckScope(scope); err != nil {
 		return nil, ledger.Errorf(ledger.EInvalid, "a sector view's jurisdictions: %v", err)
 	}
 	asOf = asOf.UTC()
-	for range regionRecordTries {
-		at := s.st.Size()
-		if at == 0 {
-			return nil, ledger.Errorf(ledger.ENotFound, "the ledger is empty")
-		}
+	var rec *ledger.SectorRecorded
+	err := s.atOnePoint("the sector view of "+span.String(), func(at uint64) error {
 		view, err := s.SectorView(scope, span, asOf)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		raw, err := ledger.Canonical(view)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		root, err := s.treeHash(at)
 		if err != nil {
-			return nil, err
+			return err
 		}
-		if s.st.View().Size() == at {
-			return &ledger.SectorRecorded{Period: span.String(), Jurisdictions: scope, At: at, Root: root.String(), AsOf: asOf, View: raw,
-				Build: runningBuild()}, nil
-		}
-	}
-	return nil, ledger.Errorf(ledger.EBusy, "the ledger changed while the sector view of %s was recorded; try again shortly", span)
+		rec = &ledger.SectorRecorded{Period: span.String(), Jurisdictions: scope, At: at, Root: root.String(), AsOf: asOf, View: raw,
+			Build: runningBuild()}
+		return nil
+	})
+	return rec, err
 }
 
 // SectorView is what a sector report of span shows for the operators of
