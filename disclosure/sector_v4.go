@@ -88,8 +88,10 @@ func (r *sectorRecorded) checkView() error {
 	if err := ledger.CheckMethodology("methodology", v.Methodology); err != nil {
 		return err
 	}
-	if v.GWP == "" || len(v.GWP) > ledger.TextID.MaxRunes() {
-		return fmt.Errorf("GWP %q is not a short name", v.GWP)
+	// The GWP sets are those of the factor sets filed under: none
+	// before anyone filed.
+	if (v.GWP == "") != (len(v.FactorSets) == 0) || len(v.GWP) > ledger.TextID.MaxRunes() {
+		return fmt.Errorf("GWP %q for %d factor sets: a short name, empty only when no return was filed", v.GWP, len(v.FactorSets))
 	}
 	if err := checkListed(v.FactorSets); err != nil {
 		return fmt.Errorf("factor sets: %w", err)

@@ -143,6 +143,7 @@ func TestSectorV4RefusesWhatIsNoSectorView(t *testing.T) {
 		want string
 	}{
 		{"an unknown field", func(_, view map[string]any) { view["extra"] = true }, `unknown field "extra"`},
+		{"no GWP for the factor sets filed under", func(_, view map[string]any) { view["gwp"] = "" }, "empty only when no return was filed"},
 		{"a state", func(_, view map[string]any) {
 			view["operators"].([]any)[0].(map[string]any)["state"] = "lost"
 		}, `state "lost"`},

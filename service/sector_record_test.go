@@ -235,3 +235,25 @@ func TestSectorChecksKeptAcrossRestart(t *testing.T) {
 		t.Fatalf("with the file damaged: record %d (want %d), %d views computed (want 1)", seq, other, service.SectorViewsComputed(damaged))
 	}
 }
+
+// A sector report of a quarter nobody has filed for yet, the common case
+// at a quarter's start, is issued and verifies: every operator missing,
+// no figures, no factor set or GWP named.
+func TestSectorReportBeforeAnyFiling(t *testing.T) {
+	ctx := context.Background()
+	env := servicetest.New(t, time.Date(2025, 10, 10, 9, 0, 0, 0, time.UTC))
+	env.Operator("jp-a", "JP A", "JP")
+	reg := env.Actor(env.Token(ledger.RoleRegulator))
+	pdf, err := env.Service.SectorDisclosure(ctx, reg, ledger.Span{Year: 2025, Quarter: 3}, "JP")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res, err := env.Service.VerifyDisclosure(ctx, pdf); err != nil || res.Verdict != disclosure.VerdictCurrent {
+		t.Fatalf("verify: %v %+v", err, res)
+	}
+	_, _, v := sectorRecordOf(t, pdf, "JP")
+	if len(v.Operators) != 1 || v.Operators[0].State != "missing" || len(v.Metrics) != 0 || v.GWP != "" || len(v.FactorSets) != 0 {
+		t.Fatalf("the view: operators %+v, %d metrics, GWP %q, factor sets %v; want one missing operator and nothing filed",
+			v.Operators, len(v.Metrics), v.GWP, v.FactorSets)
+	}
+}
