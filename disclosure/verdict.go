@@ -75,7 +75,8 @@ const (
 // Decide concludes a verification: not authentic when any check failed
 // (Problems is not empty, or the document was never rendered again and
 // compared), superseded when it is authentic and superseded lists a
-// return restated since or FiguresChanged is set (a regional report),
+// return restated since or FiguresChanged is set (a report drawn from a
+// record whose view changed since),
 // current otherwise. It sets Verdict, Valid
 // (true for both authentic verdicts, as the API has always answered for
 // an authentic document), SupersededBy and Summary. It is the only code

@@ -23,8 +23,9 @@ type Result struct {
 	// SupersededBy lists, for a superseded document, each return it
 	// presents that was restated since (see Decide).
 	SupersededBy []Supersession `json:"superseded_by,omitempty"`
-	// FiguresChanged says, for a superseded regional report, that the
-	// view of its period has changed since its record (see Decide).
+	// FiguresChanged says, for a superseded report drawn from a record
+	// (region_v2, sector_v4), that the view of its period has changed
+	// since its record (see Decide).
 	FiguresChanged *FiguresChange `json:"figures_changed,omitempty"`
 	// CurrentDocument is the path, on the server that verified it, of
 	// the document as it reads today, when a superseded document has one

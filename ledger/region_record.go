@@ -17,7 +17,7 @@ import (
 // log recorded these figures, under the log's signature; that they are
 // right is checked by anyone who holds the entries, who computes the view
 // of the first At entries again and compares (ictledger verify
-// region-records). A wrong record is then signed evidence against the
+// records). A wrong record is then signed evidence against the
 // server.
 const KindRegionRecorded Kind = "region.recorded"
 

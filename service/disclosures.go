@@ -149,7 +149,7 @@ func (s *Service) addAcceptedHistory(seqs map[uint64]bool, latest []*state.Retur
 
 // addReturnHistory adds the latest version of each of an operator's
 // quarters up to last, and the factor sets they were filed with: the full
-// picture, for previews and the regulator's sector report.
+// picture, for an operator's previews.
 func (s *Service) addReturnHistory(seqs map[uint64]bool, operator string, last ledger.Period) {
 	for _, rv := range s.st.LatestOf(operator) {
 		if last.Before(rv.Period) {
@@ -217,7 +217,7 @@ func (s *Service) renderBundle(ctx context.Context, a ledger.Actor, b *disclosur
 		// The strings of the entries are a lower bound of the bundle's
 		// encoding: once they pass what a verifier reads, the document
 		// cannot be issued, and reading on would only cost the server
-		// (a sector report attaches every version filed up to its end).
+		// (an operator disclosure of tens of thousands of site rows).
 		encoded := 0
 		for _, q := range list {
 			raw, err := s.j.Read(q)

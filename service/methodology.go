@@ -28,7 +28,7 @@ func (s *Service) bundleMethodology(seqs map[uint64]bool) string {
 // templateFor is the layout a new document of methodology m is drawn in:
 // disclosure_v4 for every new operator disclosure (it draws what
 // methodology 2026.1 adds when m is 2026.1 or later, as disclosure_v3
-// did); otherwise the layout the caller chose (sector_v3). Documents
+// did); otherwise the layout the caller chose (sector_v4, region_v2). Documents
 // issued in disclosure_v2 and disclosure_v3 name their layout in their
 // bundle and keep rendering in it. Like the methodology, it is a
 // function of the entries, which the document cache key covers.

@@ -3,7 +3,6 @@ package service
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"maps"
 
@@ -22,7 +21,7 @@ import (
 // with years of history, far more than a verifier reads. Offline the
 // document proves that the log recorded these figures, under the log's
 // signature; whether they are right is checked by computing the view of
-// the record's first At entries again (ictledger verify region-records).
+// the record's first At entries again (ictledger verify records).
 //
 // The entry is the span's latest record when its figures are still the
 // view's (see regionRecord): a record is appended at most once per span
@@ -89,8 +88,8 @@ func (s *Service) regionCounts(span ledger.Span, before uint64) (map[string]disc
 // layout region_v1 a problem when its counts of operators due and filed
 // are not what this ledger counts at the tree size the document states.
 // A region_v2 document states no counts beside its record: they are in
-// the recorded view, whose figures ictledger verify region-records
-// computes again.
+// the recorded view, whose figures ictledger verify records computes
+// again.
 func (s *Service) checkRegionCounts(res *disclosure.Result) {
 	b := res.Bundle()
 	if b == nil || b.Document != disclosure.DocRegion || b.Template != templates.RegionTemplateVersion {
@@ -107,6 +106,23 @@ func (s *Service) checkRegionCounts(res *disclosure.Result) {
 	}
 }
 
+// presentedRecord is the entry of kind that a report of layout template
+// (drawn from that one record) presents, when the document passed every
+// check so far: its signature, proof and rendering, and this log's tree
+// at its checkpoint, so that the entry is this log's entry seq.
+func (s *Service) presentedRecord(res *disclosure.Result, template string, kind ledger.Kind) (uint64, bool) {
+	b := res.Bundle()
+	if b == nil || b.Template != template || len(res.Problems) > 0 || res.Checkpoint == nil || res.Checkpoint.Size > s.j.Size() {
+		return 0, false
+	}
+	for _, e := range res.Entries {
+		if e.Kind == string(kind) && e.Seq < res.Checkpoint.Size {
+			return e.Seq, true
+		}
+	}
+	return 0, false
+}
+
 // regionFiguresSince sets res.FiguresChanged when res is a regional
 // report of layout region_v2 that passed every check so far and the
 // view of its period today differs from the record it presents (figures,
@@ -114,31 +130,13 @@ func (s *Service) checkRegionCounts(res *disclosure.Result) {
 // as a download computes it, but nothing is appended: the change names
 // the period's latest record only when that record holds today's view.
 func (s *Service) regionFiguresSince(res *disclosure.Result) error {
-	b := res.Bundle()
-	if b == nil || b.Document != disclosure.DocRegion || b.Template != templates.RegionTemplateV2 || len(res.Problems) > 0 || res.Checkpoint == nil {
+	seq, ok := s.presentedRecord(res, templates.RegionTemplateV2, ledger.KindRegionRecorded)
+	if !ok {
 		return nil
 	}
-	var seq uint64
-	found := false
-	for _, e := range res.Entries {
-		if e.Kind == string(ledger.KindRegionRecorded) {
-			seq, found = e.Seq, true
-		}
-	}
-	if !found || seq >= s.j.Size() || res.Checkpoint.Size > s.j.Size() {
-		return nil // not this log's entry: the tree check says so
-	}
-	raw, err := s.j.Read(seq)
-	if err != nil {
-		return &ledger.Error{Code: ledger.EInternal, Message: "could not read the ledger", Err: err}
-	}
-	e, err := ledger.DecodeEntry(raw)
-	if err != nil || e.Kind != ledger.KindRegionRecorded {
-		return nil // not this log's entry: the tree check says so
-	}
 	var presented ledger.RegionRecorded
-	if err := json.Unmarshal(e.Payload, &presented); err != nil {
-		return &ledger.Error{Code: ledger.EInternal, Message: fmt.Sprintf("could not read the region record %d", seq), Err: err}
+	if err := s.readRecord(seq, ledger.KindRegionRecorded, &presented); err != nil {
+		return err
 	}
 	span, err := ledger.ParseSpan(presented.Period)
 	if err != nil {

@@ -27,14 +27,20 @@ import (
 // first At entries as of AsOf, since anyone holding them computes it
 // again (ictledger verify records); see atOnePoint.
 func (s *Service) SectorRecordOf(scope []string, span ledger.Span, asOf time.Time) (*ledger.SectorRecorded, error) {
+	rec, _, err := s.sectorRecordOf(scope, span, asOf)
+	return rec, err
+}
+
+// sectorRecordOf is SectorRecordOf with the view the record holds.
+func (s *Service) sectorRecordOf(scope []string, span ledger.Span, asOf time.Time) (*ledger.SectorRecorded, *disclosure.SectorView, error) {
 	if err := ledger.CheckScope(scope); err != nil {
-		return nil, ledger.Errorf(ledger.EInvalid, "a sector view's jurisdictions: %v", err)
+		return nil, nil, ledger.Errorf(ledger.EInvalid, "a sector view's jurisdictions: %v", err)
 	}
 	asOf = asOf.UTC()
 	var rec *ledger.SectorRecorded
-	err := s.atOnePoint("the sector view of "+span.String(), func(at uint64) error {
-		view, err := s.SectorView(scope, span, asOf)
-		if err != nil {
+	var view *disclosure.SectorView
+	err := s.atOnePoint("the sector view of "+span.String(), func(at uint64) (err error) {
+		if view, err = s.SectorView(scope, span, asOf); err != nil {
 			return err
 		}
 		raw, err := ledger.Canonical(view)
@@ -49,7 +55,7 @@ func (s *Service) SectorRecordOf(scope []string, span ledger.Span, asOf time.Tim
 			Build: runningBuild()}
 		return nil
 	})
-	return rec, err
+	return rec, view, err
 }
 
 // SectorView is what a sector report of span shows for the operators of
@@ -165,17 +171,11 @@ func (s *Service) sectorRecord(ctx context.Context, scope []string, span ledger.
 		if latest != nil && s.sectorRecordHolds(key, latest, scope, span, now) {
 			return latest.Seq, nil
 		}
-		rec, err := s.SectorRecordOf(scope, span, now)
+		rec, view, err := s.sectorRecordOf(scope, span, now)
 		if err != nil {
 			return 0, err
 		}
-		var v struct {
-			Operators []json.RawMessage `json:"operators"`
-		}
-		if err := json.Unmarshal(rec.View, &v); err != nil {
-			return 0, &ledger.Error{Code: ledger.EInternal, Message: "could not read the sector view back", Err: err}
-		}
-		if len(v.Operators) == 0 {
+		if len(view.Operators) == 0 {
 			return 0, ledger.Errorf(ledger.ENotFound, "no operator of %s is due for %s", strings.Join(scope, ", "), span)
 		}
 		if latest != nil {
@@ -335,17 +335,13 @@ func runningBuild() string {
 // it presents. Nothing is appended: the change names the latest record
 // of the scope and period only when that record holds today's view.
 func (s *Service) sectorFiguresSince(res *disclosure.Result) error {
-	b := res.Bundle()
-	if b == nil || b.Document != disclosure.DocSector || b.Template != templates.SectorTemplateV4 || len(res.Problems) > 0 || res.Checkpoint == nil || len(b.Entries) != 1 {
+	seq, ok := s.presentedRecord(res, templates.SectorTemplateV4, ledger.KindSectorRecorded)
+	if !ok {
 		return nil
-	}
-	seq := b.Entries[0].Seq
-	if seq >= s.j.Size() || res.Checkpoint.Size > s.j.Size() {
-		return nil // not this log's entry: the tree check says so
 	}
 	presented, err := s.readSectorRecord(seq)
 	if err != nil {
-		return nil // not this log's entry: the tree check says so
+		return err
 	}
 	span, err := ledger.ParseSpan(presented.Period)
 	if err != nil {

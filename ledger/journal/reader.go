@@ -9,7 +9,7 @@ import (
 
 // Reader reads the records a journal held when OpenReader opened it, at
 // random, without the directory's lock: a tool that recomputes what the
-// records say (ictledger verify region-records) runs next to a live
+// records say (ictledger verify records) runs next to a live
 // server, which only ever appends. It writes nothing, truncates nothing,
 // and never sees records appended after it opened.
 type Reader struct {
