@@ -47,7 +47,7 @@ func renderRegionReport(r *RegionReport, attachment []byte, template string) ([]
 	regionIntensities(d, r)
 	if d.regionV2() {
 		d.pdf.AddPage() // the entry and its proof, of at most 64 hashes, take one page
-		regionRecordAppendix(d, r)
+		recordAppendix(d, r.Record, r.Checkpoint.Size)
 	}
 	b, err := d.namedBytes()
 	if err != nil {

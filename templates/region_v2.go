@@ -57,10 +57,6 @@ func regionRecordCover(d *doc, r *RegionReport) {
 // shows a root.
 func rootStart(root string) string { return root[:min(len(root), 16)] }
 
-// regionRecordAppendix lists the one entry a region_v2 report attaches,
-// with its inclusion proof.
-func regionRecordAppendix(d *doc, r *RegionReport) { recordAppendix(d, r.Record, r.Checkpoint.Size) }
-
 // recordAppendix lists the one entry a report drawn from a recorded view
 // attaches (region_v2, sector_v4), with its inclusion proof in the
 // checkpoint's tree of size entries and the point its view is of; a

@@ -61,7 +61,7 @@ func renderSectorV3(r *SectorReport, attachment []byte, template string) ([]byte
 	}
 	sectorNotes(d, r)
 	if r.Record != nil {
-		sectorRecordAppendix(d, r)
+		recordAppendix(d, r.Record, r.Checkpoint.Size)
 	}
 	b, err := d.namedBytes()
 	if err != nil {

@@ -48,7 +48,3 @@ func sectorRecordCover(d *doc, r *SectorReport) {
 	d.subheading("Signed checkpoint", 10)
 	checkpointBlock(d, r.Checkpoint)
 }
-
-// sectorRecordAppendix lists the one entry a sector_v4 report attaches,
-// with its inclusion proof.
-func sectorRecordAppendix(d *doc, r *SectorReport) { recordAppendix(d, r.Record, r.Checkpoint.Size) }
