@@ -222,14 +222,13 @@ func runVerifyRecords(ctx context.Context, name string, args []string, stdout, s
 		return err
 	}
 	for _, r := range rep.Records {
-		view := fmt.Sprintf("the regional view of %s as of %d entries", r.Period, r.At)
-		counted := ledger.CountNoun(r.Countries, "country", "countries") + ", " + ledger.CountNoun(r.Operators, "operator", "operators") + " counted"
+		view, counted := fmt.Sprintf("the regional view of %s as of %d entries", r.Period, r.At), "counted"
 		if r.Kind == ledger.KindSectorRecorded {
-			view = fmt.Sprintf("the sector view of %s for %s as of %d entries", r.Period, r.Scope, r.At)
-			counted = ledger.CountNoun(r.Countries, "country", "countries") + ", " + ledger.CountNoun(r.Operators, "operator", "operators") + " due"
+			view, counted = fmt.Sprintf("the sector view of %s for %s as of %d entries", r.Period, r.Scope, r.At), "due"
 		}
 		if r.Holds() {
-			fmt.Fprintf(stdout, "ok: entry %d records %s, as they give it (%s)\n", r.Seq, view, counted)
+			fmt.Fprintf(stdout, "ok: entry %d records %s, as they give it (%s, %s %s)\n", r.Seq, view,
+				ledger.CountNoun(r.Countries, "country", "countries"), ledger.CountNoun(r.Operators, "operator", "operators"), counted)
 			continue
 		}
 		other := ""
