@@ -92,11 +92,7 @@ func TestVerifyPageSuperseded(t *testing.T) {
 	m["restates"], m["reason"] = s.ridA, "a meter was read twice"
 	body, _ := json.Marshal(m)
 	v2 := s.env.File(s.opA, body).ID
-	verifyPage := func() string {
-		form, ct := multipartForm(t, map[string]string{"csrf": s.csrf(s.opA)}, map[string][]byte{"file": pdf})
-		page, _ := io.ReadAll(s.request("POST", "/verify", s.opA, form, ct).Body)
-		return string(page)
-	}
+	verifyPage := func() string { return s.verifyPage(t, pdf) }
 	page := verifyPage()
 	for _, want := range []string{`id="verdict">Authentic, but superseded<`, `class="card result warn"`,
 		"the operator has corrected its figures since", "<code>" + s.ridA + "</code>", "<code>" + v2 + "</code>, filed 2025-11-20T09:30:00Z",
@@ -129,11 +125,7 @@ func TestVerifyPageRegionalReportSuperseded(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	verifyPage := func() string {
-		form, ct := multipartForm(t, map[string]string{"csrf": s.csrf(s.opA)}, map[string][]byte{"file": pdf})
-		page, _ := io.ReadAll(s.request("POST", "/verify", s.opA, form, ct).Body)
-		return string(page)
-	}
+	verifyPage := func() string { return s.verifyPage(t, pdf) }
 	page := verifyPage()
 	for _, want := range []string{`id="verdict">Authentic and current<`, `id="v-document">Regional report<`} {
 		if !strings.Contains(page, want) {
@@ -164,11 +156,7 @@ func TestVerifyPageSectorReportSuperseded(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	verifyPage := func() string {
-		form, ct := multipartForm(t, map[string]string{"csrf": s.csrf(s.opA)}, map[string][]byte{"file": pdf})
-		page, _ := io.ReadAll(s.request("POST", "/verify", s.opA, form, ct).Body)
-		return string(page)
-	}
+	verifyPage := func() string { return s.verifyPage(t, pdf) }
 	page := verifyPage()
 	for _, want := range []string{`id="verdict">Authentic and current<`, `id="v-document">Sector report<`} {
 		if !strings.Contains(page, want) {
@@ -187,4 +175,13 @@ func TestVerifyPageSectorReportSuperseded(t *testing.T) {
 	if strings.Contains(page, "regional view") || strings.Contains(page, "What failed") {
 		t.Error("the page speaks of the regional view, or of a failure")
 	}
+}
+
+// verifyPage is the page answering an upload of pdf to /verify, sent as
+// operator A.
+func (s *site) verifyPage(t *testing.T, pdf []byte) string {
+	t.Helper()
+	form, ct := multipartForm(t, map[string]string{"csrf": s.csrf(s.opA)}, map[string][]byte{"file": pdf})
+	page, _ := io.ReadAll(s.request("POST", "/verify", s.opA, form, ct).Body)
+	return string(page)
 }
