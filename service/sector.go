@@ -78,38 +78,9 @@ func (s *Service) SectorMetrics(a ledger.Actor, span ledger.Span, country string
 // sectorMetrics is the sector view of span for the operators of scope
 // (country, when set, is its one country), lateness counted at now.
 func (s *Service) sectorMetrics(scope []string, span ledger.Span, country string, now time.Time) (*SectorMetrics, error) {
-	status := s.sectorStatus(scope, span.Last(), country, now)
-	stateOf := map[string]OperatorStatus{}
-	for _, st := range status.Operators {
-		stateOf[st.Operator] = st
-	}
-	out := &SectorMetrics{Period: span.String(), Country: country, Rows: []SectorRow{}, ByCountry: map[string]*calculators.SectorTotal{}, Status: status}
-	var filed []calculators.OperatorRollup
-	for _, op := range s.st.Operators() {
-		if !ledger.Covers(scope, op.Country) {
-			continue
-		}
-		if span.Last().Before(op.DueFrom()) && !s.hasAny(op.ID, span) {
-			continue // due from a later quarter, and filed nothing here
-		}
-		st := stateOf[op.ID]
-		row := SectorRow{Operator: op.ID, Name: op.Name, Country: op.Country, State: st.State, Late: st.Late,
-			Returns: []string{}, Metrics: map[string]calculators.Value{}, Ranks: map[string]int{}, Warnings: st.Warnings}
-		if !s.hasAny(op.ID, span) {
-			out.Missing++
-		} else {
-			r, err := s.rollup(op.ID, span, "")
-			if err != nil {
-				return nil, err
-			}
-			row.rollup, row.Returns, row.Coverage = r, r.Returns, &r.Coverage
-			filed = append(filed, calculators.OperatorRollup{Country: op.Country, Rollup: r})
-			out.Filed++
-		}
-		if row.Late {
-			out.Late++
-		}
-		out.Rows = append(out.Rows, row)
+	out, filed, err := s.sectorRows(scope, span, country, now)
+	if err != nil {
+		return nil, err
 	}
 	rolls := make([]*calculators.Rollup, len(out.Rows))
 	for i, row := range out.Rows {
@@ -134,6 +105,47 @@ func (s *Service) sectorMetrics(scope []string, span ledger.Span, country string
 		out.Totals, out.ByCountry = calculators.Sector(filed)
 	}
 	return out, nil
+}
+
+// sectorRows is the filing status and a row per operator of the sector
+// view of span (sectorMetrics), each with its roll-up when it filed, and
+// those roll-ups by country; nothing ranked or summed yet. A sector
+// record (SectorView) ranks and sums them as the report does.
+func (s *Service) sectorRows(scope []string, span ledger.Span, country string, now time.Time) (*SectorMetrics, []calculators.OperatorRollup, error) {
+	status := s.sectorStatus(scope, span.Last(), country, now)
+	stateOf := map[string]OperatorStatus{}
+	for _, st := range status.Operators {
+		stateOf[st.Operator] = st
+	}
+	out := &SectorMetrics{Period: span.String(), Country: country, Rows: []SectorRow{}, ByCountry: map[string]*calculators.SectorTotal{}, Status: status}
+	var filed []calculators.OperatorRollup
+	for _, op := range s.st.Operators() {
+		if !ledger.Covers(scope, op.Country) {
+			continue
+		}
+		if span.Last().Before(op.DueFrom()) && !s.hasAny(op.ID, span) {
+			continue // due from a later quarter, and filed nothing here
+		}
+		st := stateOf[op.ID]
+		row := SectorRow{Operator: op.ID, Name: op.Name, Country: op.Country, State: st.State, Late: st.Late,
+			Returns: []string{}, Metrics: map[string]calculators.Value{}, Ranks: map[string]int{}, Warnings: st.Warnings}
+		if !s.hasAny(op.ID, span) {
+			out.Missing++
+		} else {
+			r, err := s.rollup(op.ID, span, "")
+			if err != nil {
+				return nil, nil, err
+			}
+			row.rollup, row.Returns, row.Coverage = r, r.Returns, &r.Coverage
+			filed = append(filed, calculators.OperatorRollup{Country: op.Country, Rollup: r})
+			out.Filed++
+		}
+		if row.Late {
+			out.Late++
+		}
+		out.Rows = append(out.Rows, row)
+	}
+	return out, filed, nil
 }
 
 // viewMethodology is the methodology a sector view ranks by: the latest

@@ -59,7 +59,8 @@ func (s *Service) sectorRecordOf(scope []string, span ledger.Span, asOf time.Tim
 }
 
 // SectorView is what a sector report of span shows for the operators of
-// scope, lateness counted at asOf: the sector view (sectorMetrics) with
+// scope, lateness counted at asOf: the sector view's rows (sectorRows),
+// ranked and summed as the report ranks and sums them, with
 // what the report prints beside it, the administrations with their
 // deadlines, the open warnings and findings, every figure exact. A view
 // of one jurisdiction names its administration.
@@ -69,7 +70,7 @@ func (s *Service) SectorView(scope []string, span ledger.Span, asOf time.Time) (
 		country = scope[0]
 	}
 	s.sectorViews.Add(1)
-	m, err := s.sectorMetrics(scope, span, country, asOf)
+	m, _, err := s.sectorRows(scope, span, country, asOf)
 	if err != nil {
 		return nil, err
 	}
@@ -116,7 +117,8 @@ func (s *Service) SectorView(scope []string, span ledger.Span, asOf time.Time) (
 	var filed []disclosure.SectorFiled
 	var rolls []*calculators.Rollup
 	factorSets, gwps := map[string]bool{}, map[string]bool{}
-	for _, row := range m.Rows { // in id order
+	sort.Slice(m.Rows, func(i, j int) bool { return m.Rows[i].Operator < m.Rows[j].Operator })
+	for _, row := range m.Rows {
 		if row.rollup == nil {
 			continue
 		}
